@@ -1,0 +1,24 @@
+"""HTTP only: one blueprint per audience. Blueprints parse input, call saas/tenants apis, render."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from blueprints import errors, ui
+
+
+def init_app(app: Flask) -> None:
+    from blueprints.admin import bp as admin_bp  # noqa: PLC0415
+    from blueprints.api import init_api  # noqa: PLC0415
+    from blueprints.auth import bp as auth_bp  # noqa: PLC0415
+    from blueprints.auth.sessions import init_login  # noqa: PLC0415
+    from blueprints.departement import bp as departement_bp  # noqa: PLC0415
+    from blueprints.guichet import bp as guichet_bp  # noqa: PLC0415
+    from blueprints.plateforme import bp as plateforme_bp  # noqa: PLC0415
+
+    init_login(app)
+    ui.init_app(app)
+    errors.init_app(app)
+    for blueprint in (auth_bp, guichet_bp, admin_bp, plateforme_bp, departement_bp):
+        app.register_blueprint(blueprint)
+    init_api(app)

@@ -1,0 +1,85 @@
+"""Forms of the tenant admin console."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from blueprints.forms import Form
+from saas.partenaires.enums import KIND_LABELS, PRESCRIBER_LABELS
+from tenants.enums import ROLE_LABELS
+
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class InviteForm(Form):
+    email = EmailField(
+        "Adresse électronique",
+        validators=[DataRequired("Indiquez l'adresse électronique."), Email("Adresse électronique non valide.")],
+    )
+    display_name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
+    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    organisation_id = SelectField(
+        "Organisation de rattachement",
+        choices=[],
+        validate_choice=False,
+        description="Obligatoire pour un partenaire ou un donneur d'ordre.",
+    )
+
+
+class RoleForm(Form):
+    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    organisation_id = SelectField(
+        "Organisation de rattachement",
+        choices=[],
+        validate_choice=False,
+        description="Obligatoire pour un partenaire ou un donneur d'ordre.",
+    )
+
+
+class SettingsForm(Form):
+    name = StringField("Nom du territoire", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
+    display_name = StringField(
+        "Nom affiché",
+        validators=[Optional(), Length(max=200)],
+        description="Nom court affiché dans l'en-tête (facultatif).",
+    )
+    colour = StringField(
+        "Couleur principale",
+        validators=[DataRequired("Indiquez une couleur.")],
+        description="Format #RRVVBB. Le texte blanc doit rester lisible (contraste 4,5:1).",
+    )
+    logo = FileField(
+        "Logo", validators=[FileAllowed(["png", "jpg", "jpeg"], "Le logo doit être une image PNG ou JPEG.")],
+        description="PNG ou JPEG, 200 Ko au plus.",
+    )
+    remove_logo = BooleanField("Retirer le logo actuel")
+    communes = TextAreaField(
+        "Communes couvertes (codes INSEE)",
+        description="Un code par ligne ou séparés par des virgules, par exemple 79191.",
+    )
+
+
+class OrganisationForm(Form):
+    name = StringField("Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)])
+    kind = SelectField("Type", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    prescriber_kind = SelectField(
+        "Type de prescripteur",
+        choices=[("", "—")] + [(k.value, label) for k, label in PRESCRIBER_LABELS.items()],
+        description="Seulement pour un prescripteur.",
+    )
+    siret = StringField(
+        "SIRET", validators=[Optional()], description="14 chiffres ; obligatoire pour une entreprise ou une SIAE."
+    )
+
+
+class AuditFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    action = SelectField("Action", choices=[], validate_choice=False)
+    actor = StringField("Utilisateur (adresse contient)", validators=[Optional()])
+    date_from = DateField("Du", validators=[Optional()])
+    date_to = DateField("Au", validators=[Optional()])

@@ -1,0 +1,46 @@
+"""Tenant admin console: the tenant's settings (name, theme, communes covered)."""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from blueprints.admin.forms import SettingsForm
+from blueprints.admin.views import bp
+from saas.db import db
+from saas.errors import ValidationError
+from tenants import api as tenants_api
+from tenants.web import request_actor
+
+
+@bp.route("/parametres", methods=["GET", "POST"])
+def settings():
+    tenant = g.tenant
+    form = SettingsForm(
+        name=tenant.name,
+        display_name=tenant.theme_display_name,
+        colour=tenant.theme_colour,
+        communes="\n".join(tenant.communes_insee),
+    )
+    if form.validate_on_submit():
+        upload = form.logo.data
+        logo = (upload.read(), upload.mimetype) if upload and upload.filename else None
+        try:
+            tenants_api.update_settings(
+                request_actor(),
+                tenant,
+                name=form.name.data,
+                display_name=form.display_name.data,
+                colour=form.colour.data,
+                communes=form.communes.data or "",
+                logo=logo,
+                remove_logo=form.remove_logo.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Les paramètres du territoire sont enregistrés.", "success")
+            return redirect(url_for("admin.settings"))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("admin/settings.html", form=form, tenant=tenant), status

@@ -1,0 +1,95 @@
+"""Tenant admin console: users and their roles."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from blueprints.admin.forms import InviteForm, RoleForm
+from saas.db import db
+from saas.errors import ValidationError
+from saas.partenaires import api as partenaires
+from tenants import api as tenants_api
+from tenants.enums import ADMIN_ROLES
+from tenants.models import TenantMembership
+from tenants.web import load_scoped, request_actor, tenant_blueprint
+
+bp = tenant_blueprint("admin", __name__, ADMIN_ROLES, url_prefix="/admin")
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    return [("", "— aucune —")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+
+
+def _organisation_id(form) -> int | None:
+    return int(form.organisation_id.data) if form.organisation_id.data else None
+
+
+@bp.route("/utilisateurs", methods=["GET", "POST"])
+def users():
+    form = InviteForm()
+    form.organisation_id.choices = organisation_choices()
+    invitation_url = None
+    if form.validate_on_submit():
+        try:
+            invitation = tenants_api.invite_member(
+                request_actor(), form.email.data, form.display_name.data, form.role.data, _organisation_id(form)
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            if invitation.token:
+                invitation_url = url_for("auth.invitation", token=invitation.token, _external=True)
+                flash("Invitation créée. Transmettez le lien ci-dessous à la personne invitée.", "success")
+            else:
+                flash("Accès ajouté : cette personne a déjà un compte et peut se connecter.", "success")
+            form = InviteForm(formdata=None)
+            form.organisation_id.choices = organisation_choices()
+    return render_template(
+        "admin/users.html",
+        form=form,
+        memberships=tenants_api.memberships_in_scope(),
+        invitation_url=invitation_url,
+    ), (400 if form.errors and request.method == "POST" else 200)
+
+
+@bp.route("/utilisateurs/<int:membership_id>", methods=["GET", "POST"])
+def membership(membership_id: int):
+    item = load_scoped(TenantMembership, membership_id)
+    form = RoleForm(obj=None, role=item.role, organisation_id=str(item.organisation_id or ""))
+    form.organisation_id.choices = organisation_choices()
+    if form.validate_on_submit():
+        try:
+            tenants_api.change_role(request_actor(), item, form.role.data, _organisation_id(form))
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Le rôle a été modifié.", "success")
+            return redirect(url_for("admin.membership", membership_id=item.id))
+    return render_template("admin/membership.html", item=item, form=form)
+
+
+@bp.route("/utilisateurs/<int:membership_id>/desactiver", methods=["POST"])
+def deactivate(membership_id: int):
+    item = load_scoped(TenantMembership, membership_id)
+    try:
+        tenants_api.deactivate(request_actor(), item)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("L'accès a été désactivé ; les sessions ouvertes de cette personne ne donnent plus accès au territoire.", "success")
+    return redirect(url_for("admin.membership", membership_id=membership_id))
+
+
+@bp.route("/utilisateurs/<int:membership_id>/reactiver", methods=["POST"])
+def reactivate(membership_id: int):
+    item = load_scoped(TenantMembership, membership_id)
+    tenants_api.reactivate(request_actor(), item)
+    db.session.commit()
+    flash("L'accès a été réactivé.", "success")
+    return redirect(url_for("admin.membership", membership_id=membership_id))

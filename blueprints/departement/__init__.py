@@ -1,0 +1,3 @@
+from blueprints.departement.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,67 @@
+"""Error pages in French for people, JSON bodies for the API; never a raw traceback."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from saas.audit import api as audit
+from saas.db import db
+from saas.logging import get_logger
+
+log = get_logger("http")
+
+PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}
+MESSAGES = {
+    400: "Requête invalide.",
+    401: "Authentification requise.",
+    403: "Accès refusé.",
+    404: "Ressource introuvable.",
+    405: "Méthode non autorisée.",
+    429: "Trop de requêtes ; réessayez dans quelques minutes.",
+    500: "Erreur interne.",
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(status: int, error_id: str | None = None):
+    if _wants_json():
+        body = {"code": status, "status": MESSAGES.get(status, "Erreur"), "message": MESSAGES.get(status, "Erreur")}
+        if error_id:
+            body["error_id"] = error_id
+        return jsonify(body), status
+    template = PAGES.get(status, "errors/500.html" if status >= 500 else "errors/400.html")
+    return render_template(template, error_id=error_id), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return _render(400)
+
+    @app.errorhandler(429)
+    def _too_many(exc):
+        if request.endpoint == "auth.login":
+            from blueprints.auth.views import login_actor  # noqa: PLC0415
+
+            audit.record_now("login.rate_limited", login_actor(), details={"limite": str(exc.description)})
+        return _render(429)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code and exc.code < 400:
+            return exc
+        return _render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        error_id = uuid.uuid4().hex[:12]
+        log.exception("http.unhandled", error_id=error_id, path=request.path)
+        db.session.rollback()
+        return _render(500, error_id)

@@ -1,0 +1,3 @@
+from blueprints.guichet.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,88 @@
+"""The facilitateur workspace of one tenant: dashboard, background runs, the tenant logo."""
+
+from __future__ import annotations
+
+from flask import Response, abort, g, render_template, url_for
+from flask_login import current_user
+
+from saas.jobs import api as runs
+from saas.jobs.models import JobRun
+from saas.partenaires import api as partenaires
+from tenants import api as tenants_api
+from tenants.enums import WORKSPACE_ROLES
+from tenants.web import is_admin, load_scoped, tenant_blueprint
+
+bp = tenant_blueprint("guichet", __name__, WORKSPACE_ROLES)
+
+
+@bp.route("/")
+def dashboard():
+    tenant = g.tenant
+    return render_template(
+        "guichet/dashboard.html",
+        tenant=tenant,
+        member_count=len(tenants_api.memberships_in_scope()),
+        organisation_count=len(partenaires.list_all()),
+        recent_runs=runs.visible_runs(current_user.id, is_admin())[:5],
+    )
+
+
+@bp.route("/logo")
+def logo():
+    tenant = g.tenant
+    if not tenant.logo_mimetype:
+        abort(404)
+    response = Response(tenant.logo, mimetype=tenant.logo_mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _visible_run(run_id) -> JobRun:
+    run = load_scoped(JobRun, run_id)
+    if not runs.can_see(run, current_user.id, is_admin()):
+        abort(404)
+    return run
+
+
+@bp.route("/traitements/", endpoint="runs")
+def runs_list():
+    return render_template("guichet/runs.html", runs=runs.visible_runs(current_user.id, is_admin()))
+
+
+@bp.route("/traitements/<int:run_id>")
+def run_detail(run_id: int):
+    run = _visible_run(run_id)
+    return render_template(
+        "guichet/run.html", run=run, status_url=url_for("guichet.run_status", run_id=run.id), result_url=_result_url(run)
+    )
+
+
+@bp.route("/traitements/<int:run_id>/etat")
+def run_status(run_id: int):
+    run = _visible_run(run_id)
+    return {
+        "status": run.status,
+        "status_label": run.status.label if hasattr(run.status, "label") else str(run.status),
+        "progress": run.progress,
+        "message": run.message,
+        "result_url": _result_url(run),
+    }
+
+
+@bp.route("/traitements/<int:run_id>/fichier")
+def run_file(run_id: int):
+    run = _visible_run(run_id)
+    artifact = runs.get_artifact(run.id)
+    if artifact is None:
+        abort(404)
+    return Response(
+        artifact.content,
+        mimetype=artifact.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{artifact.filename}"'},
+    )
+
+
+def _result_url(run: JobRun) -> str | None:
+    if run.status == "finished" and run.result.get("artifact_id"):
+        return url_for("guichet.run_file", run_id=run.id)
+    return None

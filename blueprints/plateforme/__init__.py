@@ -1,0 +1,3 @@
+from blueprints.plateforme.views import bp
+
+__all__ = ["bp"]

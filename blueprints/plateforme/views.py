@@ -1,0 +1,163 @@
+"""The operator console: tenants, federations and who administers them. No tenant data here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.admin.audit_views import audit_filters, page_number
+from blueprints.admin.forms import AuditFilterForm
+from blueprints.plateforme.forms import CoordinatorForm, FederationEditForm, FederationForm, TenantCreateForm, TenantEditForm
+from saas.audit import api as audit
+from saas.db import db
+from saas.errors import ValidationError
+from tenants import api as tenants_api
+from tenants.enums import TenantRole
+from tenants.web import refuse, request_actor
+
+bp = Blueprint("plateforme", __name__, url_prefix="/plateforme")
+
+
+@bp.before_request
+def _operator_only():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if not current_user.is_operator:
+        refuse("console de la plateforme réservée à l'opérateur")
+    tenants_api.enter_platform(current_user.id)
+    return None
+
+
+def _invitation_flash(token: str | None, who: str) -> None:
+    if token:
+        link = url_for("auth.invitation", token=token, _external=True)
+        flash(f"Lien d'invitation pour {who} (valable 7 jours) : {link}", "info")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@bp.route("/territoires", methods=["GET", "POST"], endpoint="tenants")
+def tenants():
+    form = TenantCreateForm()
+    if form.validate_on_submit():
+        try:
+            tenant = tenants_api.create_tenant(
+                request_actor(), form.slug.data, form.name.data, form.kind.data, form.siren.data, form.communes.data or ""
+            )
+            tenants_api.enter_tenant(tenant.id, current_user.id)
+            invitation = tenants_api.invite_member(
+                request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Le territoire « {tenant.name} » est créé.", "success")
+            _invitation_flash(invitation.token, form.admin_email.data)
+            return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("plateforme/tenants.html", form=form, items=tenants_api.all_tenants()), status
+
+
+@bp.route("/territoires/<int:tenant_id>", methods=["GET", "POST"])
+def tenant(tenant_id: int):
+    item = tenants_api.tenant_by_id(tenant_id) or abort(404)
+    form = TenantEditForm(
+        name=item.name,
+        kind=item.kind,
+        siren=item.siren,
+        communes=" ".join(item.communes_insee),
+        active=item.active,
+        federation_ids=[f.id for f in item.federations],
+    )
+    form.federation_ids.choices = [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
+    if form.validate_on_submit():
+        try:
+            tenants_api.update_tenant(
+                request_actor(),
+                item,
+                name=form.name.data,
+                kind=form.kind.data,
+                siren=form.siren.data,
+                communes=form.communes.data or "",
+                active=form.active.data,
+                federation_ids=form.federation_ids.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Le territoire est enregistré.", "success")
+            return redirect(url_for("plateforme.tenant", tenant_id=item.id))
+    return render_template("plateforme/tenant.html", item=item, form=form)
+
+
+@bp.route("/departements", methods=["GET", "POST"])
+def federations():
+    form = FederationForm()
+    if form.validate_on_submit():
+        try:
+            federation = tenants_api.create_federation(request_actor(), form.code.data, form.name.data)
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Le Département « {federation.name} » est créé.", "success")
+            return redirect(url_for("plateforme.federation", federation_id=federation.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("plateforme/federations.html", form=form, items=tenants_api.all_federations()), status
+
+
+@bp.route("/departements/<int:federation_id>", methods=["GET", "POST"])
+def federation(federation_id: int):
+    item = tenants_api.federation_by_id(federation_id) or abort(404)
+    form = FederationEditForm(name=item.name, tenant_ids=[t.id for t in item.tenants])
+    form.tenant_ids.choices = [(t.id, t.name) for t in tenants_api.all_tenants()]
+    coordinator_form = CoordinatorForm(prefix="coord")
+    if request.method == "POST" and "coord-email" in request.form:
+        if coordinator_form.validate_on_submit():
+            invitation = tenants_api.invite_coordinator(
+                request_actor(), item, coordinator_form.email.data, coordinator_form.display_name.data
+            )
+            db.session.commit()
+            flash("Le coordinateur a accès à l'espace du Département.", "success")
+            _invitation_flash(invitation.token, coordinator_form.email.data)
+            return redirect(url_for("plateforme.federation", federation_id=item.id))
+    elif form.validate_on_submit():
+        try:
+            tenants_api.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Le Département est enregistré.", "success")
+            return redirect(url_for("plateforme.federation", federation_id=item.id))
+    return render_template(
+        "plateforme/federation.html",
+        item=item,
+        form=form,
+        coordinator_form=coordinator_form,
+        coordinators=tenants_api.coordinators(item.id),
+    )
+
+
+@bp.route("/journal", endpoint="audit")
+def audit_log():
+    form = AuditFilterForm(request.args)
+    filters = audit_filters(form, platform=True)
+    pagination = audit.search(filters, page_number(), platform=True)
+    return render_template(
+        "admin/audit.html",
+        title="Journal de la plateforme",
+        form=form,
+        pagination=pagination,
+        filters=filters,
+        action_label=audit.action_label,
+        export_url=None,
+        page_url=lambda p: url_for("plateforme.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}),
+        reset_url=url_for("plateforme.audit"),
+    )
+

@@ -1,0 +1,112 @@
+"""Template helpers: French formats, the theme of the tenant in scope, the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import Flask, g, request, url_for
+from flask_login import current_user
+
+from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantRole
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class Theme:
+    display_name: str
+    colour: str
+    logo_url: str | None
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class CurrentSpace:
+    label: str
+
+
+def fr_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date()
+    return format_date(value, "dd/MM/yyyy", locale="fr_FR")
+
+
+def fr_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(PARIS), "dd/MM/yyyy HH:mm", locale="fr_FR", tzinfo=PARIS)
+
+
+def fr_number(value, digits: int = 0) -> str:
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="fr_FR")
+
+
+def _nav_items() -> list[NavItem]:
+    membership = getattr(g, "membership", None)
+    items: list[tuple[str, str]] = []
+    if membership is not None:
+        role = TenantRole(membership.role)
+        if role in WORKSPACE_ROLES:
+            items.append(("Tableau de bord", "guichet.dashboard"))
+            items.append(("Traitements", "guichet.runs"))
+        if role in ADMIN_ROLES:
+            items += [
+                ("Utilisateurs", "admin.users"),
+                ("Organisations", "admin.organisations"),
+                ("Paramètres", "admin.settings"),
+                ("Journal", "admin.audit"),
+            ]
+    elif request.blueprint == "plateforme":
+        items = [
+            ("Territoires", "plateforme.tenants"),
+            ("Départements", "plateforme.federations"),
+            ("Journal", "plateforme.audit"),
+        ]
+    elif request.blueprint == "departement" and getattr(g, "federation", None):
+        return [NavItem("Accueil", url_for("departement.home", code=g.federation.code), True)]
+    return [NavItem(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in items]
+
+
+def _context() -> dict:
+    tenant = getattr(g, "tenant", None)
+    federation = getattr(g, "federation", None)
+    theme = None
+    space = None
+    if tenant is not None:
+        logo_url = url_for("guichet.logo", v=tenant.logo_mimetype) if tenant.logo_mimetype else None
+        theme = Theme(tenant.display_name, tenant.theme_colour, logo_url)
+        space = CurrentSpace(f"Territoire · {tenant.display_name}")
+    elif federation is not None:
+        space = CurrentSpace(f"Département · {federation.name}")
+    elif request.blueprint == "plateforme":
+        space = CurrentSpace("Plateforme · console de l'opérateur")
+    authenticated = bool(current_user and current_user.is_authenticated)
+    return {
+        "theme": theme,
+        "current_space": space,
+        "switch_url": url_for("auth.spaces") if authenticated else None,
+        "nav_items": _nav_items() if authenticated else [],
+        "logout_url": url_for("auth.logout") if authenticated else None,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.add_template_filter(fr_date, "date_fr")
+    app.add_template_filter(fr_datetime, "datetime_fr")
+    app.add_template_filter(fr_number, "nombre")

@@ -1,0 +1,99 @@
+"""Guichet Clauses: the application factory (the composition root).
+
+``create_app`` reads the configuration, starts the embedded PostgreSQL and Redis when no server is
+configured, binds the extensions, installs the tenant-scoping hooks and registers the blueprints.
+Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from saas import config as config_module
+from saas import embedded
+from saas import logging as guichet_logging
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_models() -> None:
+    """Every model module, so that metadata (and Alembic) sees every table."""
+    import saas.accounts.models  # noqa: F401, PLC0415
+    import saas.audit.models  # noqa: F401, PLC0415
+    import saas.jobs.models  # noqa: F401, PLC0415
+    import saas.partenaires.models  # noqa: F401, PLC0415
+    import tenants.models  # noqa: F401, PLC0415
+
+
+def _resolve_services(config: dict) -> None:
+    instance = Path(config["INSTANCE_PATH"])
+    urls = config_module.database_urls(config)
+    if urls is None:
+        app_url, owner_url = embedded.database_urls(instance)
+        config["EMBEDDED_DATABASE"] = True
+    else:
+        app_url, owner_url = urls.app, urls.owner
+        config["EMBEDDED_DATABASE"] = False
+    config["SQLALCHEMY_DATABASE_URI"] = app_url
+    config["OWNER_DATABASE_URI"] = owner_url
+    if not config.get("REDIS_URL"):
+        config["REDIS_URL"] = embedded.start_redis(instance)
+        config["EMBEDDED_REDIS"] = True
+    if not config.get("SECRET_KEY"):
+        if not config["EMBEDDED_DATABASE"]:
+            raise RuntimeError("SECRET_KEY doit être défini quand DATABASE_URL l'est (production).")
+        config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _instance_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    config = config_module.load(overrides)
+    guichet_logging.configure(config["LOG_LEVEL"], config["LOG_JSON"])
+    _resolve_services(config)
+    config["MIGRATIONS_DIR"] = ROOT / "migrations"
+
+    app = Flask(
+        "saas",
+        instance_path=config["INSTANCE_PATH"],
+        template_folder=str(ROOT / "blueprints" / "templates"),
+        static_folder=str(ROOT / "blueprints" / "static"),
+    )
+    app.config.update(config)
+    if config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+
+    _import_models()
+    from sqlalchemy.orm import Session  # noqa: PLC0415
+
+    from saas import extensions  # noqa: PLC0415
+    from saas.db import install_commit_hooks  # noqa: PLC0415
+    from tenants import orm  # noqa: PLC0415
+
+    extensions.init_app(app)
+    orm.install(Session)
+    install_commit_hooks(Session)
+
+    import blueprints  # noqa: PLC0415
+    import workers  # noqa: PLC0415
+
+    blueprints.init_app(app)
+    workers.init_app(app)
+
+    if config["EMBEDDED_DATABASE"]:
+        from flask_migrate import upgrade  # noqa: PLC0415
+
+        with app.app_context():
+            upgrade(directory=str(config["MIGRATIONS_DIR"]))
+    return app

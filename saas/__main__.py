@@ -1,0 +1,3 @@
+from saas.cli import main
+
+main()

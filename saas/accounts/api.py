@@ -1,0 +1,145 @@
+"""Accounts: authentication, server-side sessions, invitations and password links.
+
+Permission rules live with the memberships (``tenants.api``); this module only knows who a person
+is and whether their session is alive.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from saas.accounts import repository
+from saas.accounts.models import AuthSession, PasswordToken, User
+from saas.db import db
+from saas.errors import ValidationError
+from saas.security import (
+    hash_password,
+    needs_rehash,
+    new_token,
+    password_problem,
+    token_digest,
+    verify_password,
+)
+
+SESSION_IDLE = timedelta(hours=2)
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same cost either way)."""
+    user = repository.user_by_email(email)
+    if user is None or not user.active:
+        verify_password(None, password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def open_session(user: User, lifetime: timedelta, ip_address: str | None, user_agent: str | None) -> AuthSession:
+    token, digest = new_token()
+    now = _now()
+    session = AuthSession(
+        id=digest,
+        user_id=user.id,
+        expires_at=now + lifetime,
+        last_seen_at=now,
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:300] or None,
+    )
+    db.session.add(session)
+    user.last_login_at = now
+    session.token = token
+    user.auth_session = session
+    return session
+
+
+def resume_session(token: str) -> User | None:
+    """The user behind a session cookie, if the session is neither revoked, expired nor idle."""
+    now = _now()
+    session = repository.live_session(token_digest(token), now)
+    if session is None or not session.user.active:
+        return None
+    if session.last_seen_at < now - SESSION_IDLE:
+        session.revoked_at = now
+        db.session.commit()
+        return None
+    if session.last_seen_at < now - timedelta(minutes=1):
+        session.last_seen_at = now
+        db.session.commit()
+    session.token = token
+    user = session.user
+    user.auth_session = session
+    return user
+
+
+def close_session(user: User) -> None:
+    if user.auth_session is not None:
+        live = db.session.get(AuthSession, user.auth_session.id)
+        if live is not None and live.revoked_at is None:
+            live.revoked_at = _now()
+
+
+def revoke_all_sessions(user_id: int) -> int:
+    return repository.revoke_sessions(user_id, _now())
+
+
+def find_or_create_user(email: str, display_name: str) -> tuple[User, bool]:
+    email = email.strip()
+    user = repository.user_by_email(email)
+    if user is not None:
+        return user, False
+    user = User(email=email, display_name=display_name.strip())
+    db.session.add(user)
+    db.session.flush()
+    return user, True
+
+
+def issue_password_link(user: User, created_by: int | None) -> str:
+    """A one-time token the person uses to choose a password; only its digest is stored."""
+    token, digest = new_token()
+    db.session.add(
+        PasswordToken(
+            id=digest, user_id=user.id, created_by_user_id=created_by, expires_at=_now() + INVITATION_VALIDITY
+        )
+    )
+    return token
+
+
+def usable_password_token(token: str) -> PasswordToken | None:
+    link = repository.password_token(token_digest(token))
+    if link is None or link.used_at is not None or link.expires_at <= _now() or not link.user.active:
+        return None
+    return link
+
+
+def set_password_with_token(token: str, password: str, confirmation: str) -> User:
+    link = usable_password_token(token)
+    if link is None:
+        raise ValidationError("token", "Ce lien n'est plus valable. Demandez une nouvelle invitation.")
+    if password != confirmation:
+        raise ValidationError("confirmation", "Les deux mots de passe ne sont pas identiques.")
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError("password", problem)
+    link.used_at = _now()
+    link.user.password_hash = hash_password(password)
+    revoke_all_sessions(link.user_id)
+    return link.user
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError("password", problem)
+    user.password_hash = hash_password(password)
+
+
+get_user = repository.user_by_id
+user_by_email = repository.user_by_email

@@ -1,0 +1,39 @@
+"""Queries on users, sessions and password links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from saas.accounts.models import AuthSession, PasswordToken, User
+from saas.db import db
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(func.lower(User.email) == email.strip().lower())).one_or_none()
+
+
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def live_session(digest: str, now: datetime) -> AuthSession | None:
+    return db.session.scalars(
+        select(AuthSession).where(
+            AuthSession.id == digest, AuthSession.revoked_at.is_(None), AuthSession.expires_at > now
+        )
+    ).one_or_none()
+
+
+def revoke_sessions(user_id: int, now: datetime) -> int:
+    result = db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount
+
+
+def password_token(digest: str) -> PasswordToken | None:
+    return db.session.get(PasswordToken, digest)

@@ -1,0 +1,168 @@
+"""Writing and reading the audit log.
+
+``record`` adds an entry to the current transaction, in the tenant of the current scope (or as a
+platform entry when there is none). Security events that must survive a rollback of the request
+(failed logins, refused access) use ``record_now``, which commits a short transaction of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl import Workbook
+
+from saas.audit import repository
+from saas.audit.models import AuditEntry
+from saas.db import db
+from tenants.context import current_tenant_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None = None
+    email: str | None = None
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+ACTION_LABELS = {
+    "login.success": "Connexion",
+    "login.failure": "Échec de connexion",
+    "login.rate_limited": "Connexion bloquée (trop de tentatives)",
+    "logout": "Déconnexion",
+    "access.refused": "Accès refusé",
+    "password.set": "Mot de passe choisi",
+    "user.invited": "Invitation d'un utilisateur",
+    "membership.role_changed": "Changement de rôle",
+    "membership.deactivated": "Désactivation d'un accès",
+    "membership.reactivated": "Réactivation d'un accès",
+    "tenant.created": "Création d'un territoire",
+    "tenant.updated": "Modification d'un territoire",
+    "tenant.settings_updated": "Modification des paramètres",
+    "federation.created": "Création d'un Département",
+    "federation.updated": "Modification d'un Département",
+    "federation.coordinator_invited": "Invitation d'un coordinateur",
+    "organisation.created": "Création d'une organisation",
+    "audit.exported": "Export du journal",
+    "demo.loaded": "Chargement des données de démonstration",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def record(
+    action: str,
+    actor: Actor | None = None,
+    target_type: str | None = None,
+    target_id: object = None,
+    details: dict | None = None,
+    tenant_id: int | None = None,
+) -> AuditEntry:
+    actor = actor or Actor()
+    entry = AuditEntry(
+        tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
+        actor_user_id=actor.user_id,
+        actor_email=actor.email,
+        action=action,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        ip_address=actor.ip_address,
+        user_agent=(actor.user_agent or "")[:300] or None,
+        details=details or {},
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_now(action: str, actor: Actor | None = None, **kwargs) -> None:
+    """Record in a transaction of its own: the entry stays even if the request fails afterwards."""
+    db.session.rollback()
+    record(action, actor, **kwargs)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str | None = None
+    actor: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_params(cls, params: dict) -> AuditFilters:
+        def _date(value):
+            return date.fromisoformat(value) if value else None
+
+        return cls(
+            action=params.get("action") or None,
+            actor=params.get("actor") or None,
+            date_from=_date(params.get("date_from")),
+            date_to=_date(params.get("date_to")),
+        )
+
+    def as_params(self) -> dict:
+        return {
+            "action": self.action,
+            "actor": self.actor,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+def search(filters: AuditFilters, page: int, per_page: int = 50, platform: bool = False):
+    return repository.search(filters, page, per_page, platform=platform)
+
+
+def known_actions(platform: bool = False) -> list[str]:
+    return repository.distinct_actions(platform=platform)
+
+
+EXPORT_COLUMNS = ("Date", "Action", "Utilisateur", "Objet", "Identifiant", "Adresse IP", "Détails")
+
+
+def _export_rows(entries: Iterable[AuditEntry]):
+    for entry in entries:
+        yield (
+            entry.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M:%S"),
+            action_label(entry.action),
+            entry.actor_email or "",
+            entry.target_type or "",
+            entry.target_id or "",
+            entry.ip_address or "",
+            ", ".join(f"{key} : {value}" for key, value in sorted(entry.details.items())),
+        )
+
+
+def export(filters: AuditFilters, fmt: str, progress: Callable[[int], None]) -> tuple[str, str, bytes]:
+    """The filtered log as XLSX or CSV (``;`` separated, UTF-8 with BOM for spreadsheet software)."""
+    total = repository.count(filters)
+    entries = repository.iter_entries(filters)
+    rows = []
+    for index, row in enumerate(_export_rows(entries), start=1):
+        rows.append(row)
+        if total and index % 500 == 0:
+            progress(int(90 * index / total))
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(rows)
+        return "journal.csv", "text/csv; charset=utf-8", ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Journal")
+    sheet.append(EXPORT_COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return (
+        "journal.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        out.getvalue(),
+    )

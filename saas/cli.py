@@ -1,0 +1,127 @@
+"""The ``guichet`` command (also ``flask --app saas``): serve, worker, demo, roles, tenants."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as db_group
+
+from saas import create_app
+from saas.dbroles import RoleSpec, create_roles
+from saas.embedded import EmbeddedUnavailable
+
+
+def _create_app():
+    try:
+        return create_app()
+    except EmbeddedUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Guichet Clauses : guichet unique des clauses sociales d'insertion."""
+
+
+@db_group.command("create-roles")
+@click.option("--superuser-url", required=True, envvar="SUPERUSER_DATABASE_URL", help="URL d'un superutilisateur.")
+@click.option("--database", default="guichet", show_default=True)
+@click.option("--owner", default="guichet_owner", show_default=True)
+@click.option("--owner-password", envvar="OWNER_DB_PASSWORD", default=None)
+@click.option("--app-role", default="guichet_app", show_default=True)
+@click.option("--app-password", envvar="APP_DB_PASSWORD", default=None)
+def create_roles_command(superuser_url, database, owner, owner_password, app_role, app_password) -> None:
+    """Créer (ou mettre à jour) les rôles propriétaire et applicatif et la base. Idempotent."""
+    create_roles(superuser_url, RoleSpec(owner, owner_password, app_role, app_password, database))
+    click.echo(f"Rôles {owner} (propriétaire) et {app_role} (application) prêts sur la base {database}.")
+
+
+@main.command("worker")
+@click.option("--cron/--no-cron", default=True, help="Lancer aussi le planificateur périodique (balayage).")
+@click.option("--burst", is_flag=True, help="Traiter la file puis s'arrêter.")
+@with_appcontext
+def worker_command(cron: bool, burst: bool) -> None:
+    """Lancer un worker RQ avec son planificateur (production)."""
+    from workers.runner import run_worker  # noqa: PLC0415
+
+    run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Charger les quatre territoires de démonstration et afficher les identifiants."""
+    from tenants.demo import load_demo, print_logins  # noqa: PLC0415
+
+    print_logins(load_demo())
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo/--no-demo", default=False, help="Charger les données de démonstration au démarrage.")
+@click.option("--worker/--no-worker", default=None, help="Lancer un worker (par défaut : avec Redis embarqué).")
+@with_appcontext
+def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None:
+    """Lancer le service (serveur de développement) et, en mode embarqué, un worker."""
+    app = current_app._get_current_object()
+    if demo:
+        from tenants.demo import load_demo, print_logins  # noqa: PLC0415
+
+        print_logins(load_demo())
+    if worker is None:
+        worker = bool(app.config.get("EMBEDDED_REDIS") or app.config.get("EMBEDDED_DATABASE"))
+    child = None
+    if worker:
+        env = dict(os.environ)
+        env.update(
+            {
+                "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                "MIGRATION_DATABASE_URL": app.config["OWNER_DATABASE_URI"],
+                "REDIS_URL": app.config["REDIS_URL"],
+                "SECRET_KEY": app.config["SECRET_KEY"],
+            }
+        )
+        child = subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env)  # noqa: S603
+    click.echo(f"Guichet Clauses : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+    try:
+        app.run(host=host, port=port, use_reloader=False, threaded=True)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=10)
+
+
+@main.command("create-operator")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.password_option("--password", confirmation_prompt=True)
+@with_appcontext
+def create_operator_command(email: str, display_name: str, password: str) -> None:
+    """Créer (ou promouvoir) un opérateur de la plateforme."""
+    from saas.accounts import api as accounts  # noqa: PLC0415
+    from saas.db import db  # noqa: PLC0415
+    from saas.errors import ValidationError  # noqa: PLC0415
+
+    user, _ = accounts.find_or_create_user(email, display_name)
+    try:
+        accounts.set_password(user, password)
+    except ValidationError as error:
+        raise click.ClickException(error.message) from error
+    user.is_operator = True
+    db.session.commit()
+    click.echo(f"Opérateur {user.email} prêt.")
+
+
+def _register_tenant_commands() -> None:
+    from tenants.cli import tenants_group  # noqa: PLC0415
+
+    main.add_command(tenants_group)
+
+
+_register_tenant_commands()

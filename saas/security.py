@@ -1,0 +1,53 @@
+"""Passwords (argon2id) and random tokens (stored as SHA-256, never in clear)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        # Same cost as a real check, so that timing does not tell which accounts exist.
+        _hasher.hash(password)
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str) -> str | None:
+    """A French sentence saying what is wrong with a new password, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
+    if password.lower() == password or password.upper() == password:
+        return "Le mot de passe doit mêler majuscules et minuscules."
+    if not any(ch.isdigit() for ch in password) and password.isalpha():
+        return "Le mot de passe doit contenir au moins un chiffre ou un caractère spécial."
+    return None
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh random token and the digest to store."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,199 @@
+"""Demo data: four territories modelled on the four seed conventions (shared/seeds).
+
+Every person is fictitious. Loading is idempotent: a territory whose slug exists is left alone.
+Later capabilities (marchés, participants, hours, conventions) add their part of each territory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import click
+
+from saas.accounts import api as accounts
+from saas.audit import api as audit
+from saas.db import db
+from saas.partenaires import api as partenaires
+from tenants import api as tenants_api
+from tenants import context
+
+DEMO_PASSWORD = "Clauses-Demo-2026"
+ACTOR = audit.Actor(email="demo")
+DOMAIN = "guichet-demo.fr"
+
+
+@dataclass
+class DemoTerritory:
+    slug: str
+    name: str
+    kind: str
+    siren: str
+    communes: list[str]
+    #: (name, kind, siret, prescriber kind)
+    organisations: list[tuple[str, str, str | None, str | None]]
+    #: (role, first name last name, organisation name or None)
+    people: list[tuple[str, str, str | None]]
+    federations: list[str] = field(default_factory=list)
+
+
+TERRITORIES = [
+    DemoTerritory(
+        slug="saint-dizier",
+        name="Communauté d'agglomération Saint-Dizier, Der & Blaise",
+        kind="agglomeration",
+        siren="200068120",
+        communes=["52448", "52550", "52331"],
+        organisations=[
+            ("Communauté d'agglomération Saint-Dizier, Der & Blaise", "donneur_ordre", None, None),
+            ("GIP Mission Locale", "prescripteur", None, "mission_locale"),
+            ("Conseil régional Grand Est", "cofinanceur", None, None),
+            ("Conseil départemental de la Haute-Marne", "cofinanceur", None, None),
+            ("Bâtiments du Der", "entreprise", "41234567000019", None),
+        ],
+        people=[
+            ("tenant_admin", "Hélène Marchal", None),
+            ("facilitateur", "Sophie Garnier", None),
+            ("partenaire", "Yanis Perrot", "GIP Mission Locale"),
+            ("donneur_ordre", "Marc Dufresne", "Communauté d'agglomération Saint-Dizier, Der & Blaise"),
+        ],
+    ),
+    DemoTerritory(
+        slug="niortais",
+        name="Communauté d'Agglomération du Niortais",
+        kind="agglomeration",
+        siren="200041002",
+        communes=["79191", "79081", "79003"],
+        organisations=[
+            ("Communauté d'Agglomération du Niortais", "donneur_ordre", None, None),
+            ("Niort Insertion Emploi (AI)", "siae_ai", "52345678800018", None),
+            ("ETTI Deux-Sèvres Intérim", "siae_etti", "43812345700014", None),
+            ("DDETS-PP des Deux-Sèvres", "etat", None, None),
+            ("France Travail Niort", "prescripteur", None, "france_travail"),
+        ],
+        people=[
+            ("tenant_admin", "Laurent Texier", None),
+            ("facilitateur", "Nadia Belkacem", None),
+            ("partenaire", "Claire Rousseau", "Niort Insertion Emploi (AI)"),
+            ("donneur_ordre", "Pierre Giraud", "Communauté d'Agglomération du Niortais"),
+        ],
+    ),
+    DemoTerritory(
+        slug="rosny-sous-bois",
+        name="Ville de Rosny-sous-Bois",
+        kind="commune",
+        siren="219300647",
+        communes=["93064"],
+        organisations=[
+            ("Ville de Rosny-sous-Bois", "donneur_ordre", None, None),
+            ("Département de la Seine-Saint-Denis", "donneur_ordre", None, None),
+            ("RATP — prolongement de la ligne 11", "donneur_ordre", None, None),
+            ("Est Ensemble", "cofinanceur", None, None),
+            ("France Travail Rosny-sous-Bois", "prescripteur", None, "france_travail"),
+            ("Génie Civil de l'Est", "entreprise", "78912345200011", None),
+        ],
+        people=[
+            ("tenant_admin", "Thomas Lemaire", None),
+            ("facilitateur", "Aïcha Diallo", None),
+            ("partenaire", "Julien Morel", "France Travail Rosny-sous-Bois"),
+            ("donneur_ordre", "Isabelle Faure", "Département de la Seine-Saint-Denis"),
+        ],
+        federations=["93"],
+    ),
+    DemoTerritory(
+        slug="arles-crau-camargue-montagnette",
+        name="Communauté d'agglomération Arles Crau Camargue Montagnette",
+        kind="agglomeration",
+        siren="241300037",
+        communes=["13004", "13108", "13097", "13017", "13061"],
+        organisations=[
+            ("Communauté d'agglomération Arles Crau Camargue Montagnette", "donneur_ordre", None, None),
+            ("Communauté de communes Vallée des Baux-Alpilles", "donneur_ordre", None, None),
+            ("Chantier d'insertion du Rhône (ACI)", "siae_aci", "33456789800013", None),
+            ("Mission Locale du Delta", "prescripteur", None, "mission_locale"),
+        ],
+        people=[
+            ("tenant_admin", "Mathieu Roux", None),
+            ("facilitateur", "Élodie Fabre", None),
+            ("partenaire", "Sarah Benoît", "Chantier d'insertion du Rhône (ACI)"),
+            ("donneur_ordre", "Antoine Vidal", "Communauté de communes Vallée des Baux-Alpilles"),
+        ],
+    ),
+]
+
+FEDERATIONS = [("93", "Département de la Seine-Saint-Denis", "Fatou Camara")]
+OPERATOR = ("operateur@" + DOMAIN, "Opératrice de la plateforme")
+
+
+def _email(role: str, slug: str) -> str:
+    return f"{role.replace('_', '-')}.{slug}@{DOMAIN}"
+
+
+def _person(email: str, name: str):
+    user, created = accounts.find_or_create_user(email, name)
+    if created or not user.password_hash:
+        accounts.set_password(user, DEMO_PASSWORD)
+    return user
+
+
+def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]]) -> None:
+    existing = tenants_api.tenant_by_slug(spec.slug)
+    if existing is not None:
+        for role, name, _ in spec.people:
+            logins.append((spec.name, role, _email(role, spec.slug)))
+        return
+    tenant = tenants_api.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
+    tenants_api.update_tenant(
+        ACTOR, tenant, federation_ids=[tenants_api.federation_by_code(code).id for code in spec.federations]
+    )
+    db.session.commit()  # platform writes done before entering the tenant's scope
+    with context.scoped(tenant.id):
+        tenants_api.enter_tenant(tenant.id, None)
+        organisations = {
+            name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
+            for name, kind, siret, prescriber in spec.organisations
+        }
+        for role, name, organisation in spec.people:
+            email = _email(role, spec.slug)
+            _person(email, name)
+            tenants_api.invite_member(ACTOR, email, name, role, organisations.get(organisation))
+            logins.append((spec.name, role, email))
+        audit.record("demo.loaded", ACTOR)
+        db.session.commit()
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Load what is missing; return (space, role, e-mail) of every demo login."""
+    with context.scoped(platform=True):
+        return _load_all()
+
+
+def _load_all() -> list[tuple[str, str, str]]:
+    logins: list[tuple[str, str, str]] = []
+    for code, name, coordinator in FEDERATIONS:
+        if tenants_api.federation_by_code(code) is None:
+            tenants_api.create_federation(ACTOR, code, name)
+            db.session.commit()
+    for spec in TERRITORIES:
+        _load_territory(spec, logins)
+    for code, name, coordinator in FEDERATIONS:
+        federation = tenants_api.federation_by_code(code)
+        email = f"coordinateur.{code}@{DOMAIN}"
+        _person(email, coordinator)
+        tenants_api.invite_coordinator(ACTOR, federation, email, coordinator)
+        logins.append((name, "coordinateur", email))
+    operator = _person(*OPERATOR)
+    operator.is_operator = True
+    logins.append(("Plateforme", "operateur", OPERATOR[0]))
+    db.session.commit()
+    return logins
+
+
+def print_logins(logins: list[tuple[str, str, str]]) -> None:
+    click.echo("\nComptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ")")
+    current = None
+    for space, role, email in logins:
+        if space != current:
+            click.echo(f"\n  {space}")
+            current = space
+        click.echo(f"    {role:<14} {email}")
+    click.echo("")

@@ -1,0 +1,134 @@
+"""Tenants (territoires), federations (Départements) and who belongs to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Identity,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from tenants.enums import FederationRole, TenantKind, TenantRole
+
+#: many-to-many: a territory may report to several Départements.
+tenant_federations = Table(
+    "tenant_federations",
+    db.metadata,
+    Column("tenant_id", BigInteger, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
+    Column("federation_id", BigInteger, ForeignKey("federations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Tenant(db.Model):
+    """A territory running one guichet unique. Platform table: no row-level security."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (
+        CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name="slug_format"),
+        CheckConstraint("theme_colour ~ '^#[0-9a-fA-F]{6}$'", name="theme_colour_format"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[TenantKind] = mapped_column(String(32))
+    siren: Mapped[str | None] = mapped_column(String(9))
+    #: INSEE codes of the communes the guichet covers.
+    communes_insee: Mapped[list[str]] = mapped_column(ARRAY(String(5)), server_default=text("'{}'"))
+    theme_display_name: Mapped[str | None] = mapped_column(String(200))
+    theme_colour: Mapped[str] = mapped_column(String(7), server_default="#1f4e79")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_mimetype: Mapped[str | None] = mapped_column(String(32))
+    #: per-tenant rule settings (validity windows, retention...), read through saas code.
+    settings: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+    federations: Mapped[list[Federation]] = relationship(
+        secondary=tenant_federations, back_populates="tenants", order_by="Federation.code"
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.theme_display_name or self.name
+
+
+class Federation(db.Model):
+    """A Département coordinating territories. Platform table."""
+
+    __tablename__ = "federations"
+    __table_args__ = (CheckConstraint("code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'", name="code_format"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = utcnow_column()
+
+    tenants: Mapped[list[Tenant]] = relationship(
+        secondary=tenant_federations, back_populates="federations", order_by="Tenant.name"
+    )
+
+
+class TenantMembership(TenantScoped, db.Model):
+    """A user's role in one tenant. Partner and buyer roles are bound to one organisation.
+
+    Row-level security lets a user read their own memberships in every tenant (for the tenant
+    switcher) and everybody's memberships in the tenant in scope; writes only in the tenant in scope.
+    """
+
+    __tablename__ = "tenant_memberships"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id"),
+        tenant_fk(["organisation_id"], "organisations"),
+        CheckConstraint(
+            "(role IN ('partenaire', 'donneur_ordre')) = (organisation_id IS NOT NULL)",
+            name="organisation_matches_role",
+        ),
+        tenant_index("tenant_memberships", "organisation_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[TenantRole] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+    tenant: Mapped[Tenant] = relationship(lazy="joined", viewonly=True)
+    user = relationship("User", lazy="joined", viewonly=True)
+    organisation = relationship(
+        "Organisation",
+        primaryjoin="and_(TenantMembership.tenant_id == Organisation.tenant_id, "
+        "TenantMembership.organisation_id == Organisation.id)",
+        foreign_keys="[TenantMembership.tenant_id, TenantMembership.organisation_id]",
+        viewonly=True,
+    )
+
+
+class FederationMembership(db.Model):
+    """A coordinator of a Département. Platform table: federations hold no territory data."""
+
+    __tablename__ = "federation_memberships"
+    __table_args__ = (UniqueConstraint("federation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("federations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[FederationRole] = mapped_column(String(32), server_default=FederationRole.coordinateur.value)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+    federation: Mapped[Federation] = relationship(lazy="joined", viewonly=True)
+    user = relationship("User", lazy="joined", viewonly=True)

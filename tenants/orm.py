@@ -1,0 +1,78 @@
+"""Layers 2 and 3 of isolation, on the SQLAlchemy session.
+
+- ``after_begin``: every transaction starts by copying the current scope into transaction-local
+  PostgreSQL settings (``set_config(..., true)``) that the row-level security policies read.
+- ``do_orm_execute``: every ORM SELECT, UPDATE and DELETE gets ``with_loader_criteria`` restricting
+  tenant-owned entities to the current tenant; with no tenant in scope the criteria match nothing.
+
+Code that must read across tenants for the current user (the tenant switcher) passes the execution
+option ``all_tenants=True``; row-level security still applies to it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy import func as sql_func
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from saas.db import TenantScoped
+from tenants import context
+
+SETTINGS = ("app.tenant_id", "app.user_id", "app.platform", "app.federation_id")
+
+
+def _settings_values(scope: context.Scope) -> dict[str, str]:
+    return {
+        "app.tenant_id": "" if scope.tenant_id is None else str(scope.tenant_id),
+        "app.user_id": "" if scope.user_id is None else str(scope.user_id),
+        "app.platform": "on" if scope.platform else "",
+        "app.federation_id": "" if scope.federation_id is None else str(scope.federation_id),
+    }
+
+
+def _set_config_statement(scope: context.Scope):
+    values = _settings_values(scope)
+    return select(*(sql_func.set_config(name, values[name], True) for name in SETTINGS))
+
+
+def _after_begin(session: Session, transaction, connection) -> None:
+    connection.execute(_set_config_statement(context.current()))
+
+
+def _add_tenant_criteria(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return
+    if state.execution_options.get("all_tenants", False):
+        return
+    tenant_id = context.current_tenant_id()
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id == tenant_id,
+            include_aliases=True,
+            propagate_to_loaders=True,
+        )
+    )
+
+
+def apply_scope(session) -> None:
+    """Push the current scope into a transaction already begun (e.g. after the user was loaded)."""
+    session = session() if callable(session) and not isinstance(session, Session) else session
+    if session.in_transaction():
+        session.execute(_set_config_statement(context.current()))
+
+
+def install(session_class: type[Session] | Session) -> None:
+    if not event.contains(session_class, "after_begin", _after_begin):
+        event.listen(session_class, "after_begin", _after_begin)
+    if not event.contains(session_class, "do_orm_execute", _add_tenant_criteria):
+        event.listen(session_class, "do_orm_execute", _add_tenant_criteria)
+
+
+def uninstall(session_class: type[Session] | Session) -> None:
+    """For the tests that prove each layer alone."""
+    for name, fn in (("after_begin", _after_begin), ("do_orm_execute", _add_tenant_criteria)):
+        if event.contains(session_class, name, fn):
+            event.remove(session_class, name, fn)

@@ -1,0 +1,114 @@
+"""Queries on tenants, federations and memberships."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from saas.accounts.models import User
+from saas.db import db
+from tenants.models import Federation, FederationMembership, Tenant, TenantMembership
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    return db.session.scalars(select(Tenant).where(Tenant.slug == slug)).one_or_none()
+
+
+def tenant_by_id(tenant_id: int) -> Tenant | None:
+    return db.session.get(Tenant, tenant_id)
+
+
+def all_tenants() -> list[Tenant]:
+    return list(db.session.scalars(select(Tenant).order_by(Tenant.name)))
+
+
+def active_tenant_ids() -> list[int]:
+    return list(db.session.scalars(select(Tenant.id).where(Tenant.active).order_by(Tenant.id)))
+
+
+def federation_by_code(code: str) -> Federation | None:
+    return db.session.scalars(select(Federation).where(Federation.code == code)).one_or_none()
+
+
+def federation_by_id(federation_id: int) -> Federation | None:
+    return db.session.get(Federation, federation_id)
+
+
+def all_federations() -> list[Federation]:
+    return list(db.session.scalars(select(Federation).order_by(Federation.code)))
+
+
+def membership_of(user_id: int) -> TenantMembership | None:
+    """The user's membership in the tenant in scope."""
+    return db.session.scalars(select(TenantMembership).where(TenantMembership.user_id == user_id)).one_or_none()
+
+
+def membership(membership_id: int) -> TenantMembership | None:
+    return db.session.scalars(select(TenantMembership).where(TenantMembership.id == membership_id)).one_or_none()
+
+
+def memberships_in_scope() -> list[TenantMembership]:
+    return list(
+        db.session.scalars(
+            select(TenantMembership).join(User, User.id == TenantMembership.user_id).order_by(func.lower(User.email))
+        )
+    )
+
+
+def active_admin_count() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(TenantMembership)
+        .where(TenantMembership.role == "tenant_admin", TenantMembership.active)
+    )
+
+
+def memberships_of_user_everywhere(user_id: int) -> list[TenantMembership]:
+    """Every tenant membership of one user: the ORM filter is lifted, RLS allows own rows."""
+    return list(
+        db.session.scalars(
+            select(TenantMembership)
+            .join(Tenant, Tenant.id == TenantMembership.tenant_id)
+            .where(TenantMembership.user_id == user_id, TenantMembership.active, Tenant.active)
+            .order_by(Tenant.name)
+            .execution_options(all_tenants=True)
+        )
+    )
+
+
+def own_membership(tenant_id: int, user_id: int) -> TenantMembership | None:
+    """The user's active membership in a tenant, read before any tenant scope is set."""
+    return db.session.scalars(
+        select(TenantMembership)
+        .where(
+            TenantMembership.tenant_id == tenant_id,
+            TenantMembership.user_id == user_id,
+            TenantMembership.active,
+        )
+        .execution_options(all_tenants=True)
+    ).one_or_none()
+
+
+def federation_memberships_of_user(user_id: int) -> list[FederationMembership]:
+    return list(
+        db.session.scalars(
+            select(FederationMembership)
+            .where(FederationMembership.user_id == user_id, FederationMembership.active)
+            .order_by(FederationMembership.federation_id)
+        )
+    )
+
+
+def federation_membership(federation_id: int, user_id: int) -> FederationMembership | None:
+    return db.session.scalars(
+        select(FederationMembership).where(
+            FederationMembership.federation_id == federation_id,
+            FederationMembership.user_id == user_id,
+            FederationMembership.active,
+        )
+    ).one_or_none()
+
+
+def coordinators(federation_id: int) -> list[FederationMembership]:
+    return list(
+        db.session.scalars(select(FederationMembership).where(FederationMembership.federation_id == federation_id))
+    )

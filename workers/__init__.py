@@ -1,0 +1,13 @@
+"""RQ workers: queues, the @job decorator, the outbox dispatcher, the sweep and the schedule."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    import workers.jobs  # noqa: F401, PLC0415 - registers the job definitions
+    from saas.jobs.api import set_dispatcher  # noqa: PLC0415
+    from workers.decorator import dispatch  # noqa: PLC0415
+
+    set_dispatcher(app, dispatch)

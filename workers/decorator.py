@@ -1,0 +1,122 @@
+"""The one way to define a job.
+
+``@job(kind, queue=..., retries=..., intervals=...)`` registers a function ``fn(run_id, **params)``
+under ``kind``. RQ calls the wrapper with ``(tenant_id, run_id)`` only: the wrapper pushes an app
+context, sets the tenant scope from its arguments, binds the structured-log context, marks the run
+started (returning early when it is already done: a duplicate delivery), calls the function, and
+records the outcome on the ``job_runs`` row. Retries are explicit: RQ re-runs a failed job after
+the listed intervals, and the run goes back to pending meanwhile.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import structlog
+from rq import Retry, get_current_job
+from rq.exceptions import DuplicateJobError
+from rq.job import Job
+
+from saas.db import db
+from saas.jobs import api as runs
+from saas.logging import get_logger
+from tenants import context
+from workers.app import get_app
+from workers.queues import queue
+
+log = get_logger("workers")
+
+
+@dataclass(frozen=True)
+class JobDefinition:
+    kind: str
+    queue: str
+    retries: int
+    intervals: tuple[int, ...]
+    timeout: int
+    entrypoint: Callable[[int, int], None]
+
+
+REGISTRY: dict[str, JobDefinition] = {}
+
+
+def job(kind: str, queue: str = "default", retries: int = 2, intervals=(30, 300), timeout: int = 1800):
+    def register(fn: Callable[..., dict | None]):
+        @functools.wraps(fn)
+        def entrypoint(tenant_id: int, run_id: int) -> None:
+            _execute(fn, kind, tenant_id, run_id)
+
+        if kind in REGISTRY:
+            raise ValueError(f"job kind {kind} defined twice")
+        REGISTRY[kind] = JobDefinition(kind, queue, retries, tuple(intervals), timeout, entrypoint)
+        entrypoint.kind = kind
+        return entrypoint
+
+    return register
+
+
+def _execute(fn, kind: str, tenant_id: int, run_id: int) -> None:
+    app = get_app()
+    structlog.contextvars.bind_contextvars(job=kind, tenant_id=tenant_id, run_id=run_id)
+    try:
+        with app.app_context(), context.scoped(tenant_id):
+            db.engine.dispose(close=False)  # never reuse connections inherited across fork
+            run = runs.start(run_id)
+            if run is None:
+                log.info("job.skipped_already_done")
+                return
+            params = dict(run.params)
+            log.info("job.started", attempt=run.attempts)
+            try:
+                result = fn(run_id, **params)
+            except Exception as exc:
+                current = get_current_job()
+                will_retry = bool(current and current.retries_left)
+                runs.fail(run_id, "".join(traceback.format_exception(exc)), will_retry=will_retry)
+                log.exception("job.failed", will_retry=will_retry)
+                raise
+            runs.finish(run_id, result or {})
+            log.info("job.finished")
+    finally:
+        structlog.contextvars.unbind_contextvars("job", "tenant_id", "run_id")
+
+
+LIVE_STATUSES = {"created", "queued", "scheduled", "started", "deferred", "rate_limited", "ready_to_enqueue"}
+
+
+def job_id(tenant_id: int, run_id: int) -> str:
+    return f"run-{tenant_id}-{run_id}"
+
+
+def dispatch(kind: str, tenant_id: int, run_id: int) -> bool:
+    """Enqueue a run under its deterministic id; False when it is already in the queue.
+
+    A job left over from an earlier delivery that ended (finished, failed, stopped) while the run
+    is still pending is removed first, so that the sweep can send the run again.
+    """
+    definition = REGISTRY[kind]
+    target = queue(definition.queue)
+    existing = Job.fetch_many([job_id(tenant_id, run_id)], connection=target.connection)[0]
+    if existing is not None:
+        if existing.get_status(refresh=True) in LIVE_STATUSES:
+            return False
+        existing.delete()
+    retry = Retry(max=definition.retries, interval=list(definition.intervals)) if definition.retries else None
+    try:
+        target.enqueue_call(
+            definition.entrypoint,
+            args=(tenant_id, run_id),
+            job_id=job_id(tenant_id, run_id),
+            unique=True,
+            retry=retry,
+            timeout=definition.timeout,
+            result_ttl=300,
+            failure_ttl=7 * 24 * 3600,
+            description=f"{kind} (territoire {tenant_id}, exécution {run_id})",
+        )
+    except DuplicateJobError:
+        return False
+    return True
