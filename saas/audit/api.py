@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
+from sqlalchemy import insert
 
 from saas.audit import repository
 from saas.audit.models import AuditEntry
@@ -63,9 +64,14 @@ def record(
     target_id: object = None,
     details: dict | None = None,
     tenant_id: int | None = None,
-) -> AuditEntry:
+) -> None:
+    """Append an entry in the current transaction.
+
+    A plain INSERT without RETURNING: a platform row (tenant_id NULL) written from a tenant or an
+    anonymous scope may be appended but not read back, by design of the row-level security policy.
+    """
     actor = actor or Actor()
-    entry = AuditEntry(
+    values = dict(
         tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
         actor_user_id=actor.user_id,
         actor_email=actor.email,
@@ -76,8 +82,7 @@ def record(
         user_agent=(actor.user_agent or "")[:300] or None,
         details=details or {},
     )
-    db.session.add(entry)
-    return entry
+    db.session.execute(insert(AuditEntry.__table__).values(**values))
 
 
 def record_now(action: str, actor: Actor | None = None, **kwargs) -> None:

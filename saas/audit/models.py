@@ -21,6 +21,9 @@ class AuditEntry(db.Model):
     __table_args__ = (
         Index("ix_audit_log_tenant_id_occurred_at", "tenant_id", text("occurred_at DESC")),
         Index("ix_audit_log_tenant_id_action", "tenant_id", "action"),
+        # Appended without RETURNING (see saas.audit.api.record): a platform row written from a
+        # tenant scope is not readable back under row-level security.
+        {"implicit_returning": False},
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

@@ -1,0 +1,143 @@
+"""Shared fixtures: two tenants with one object of every kind each, users, and a logged-in client."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from flask.testing import FlaskClient
+
+from saas.accounts import api as accounts
+from saas.audit import api as audit
+from saas.db import db
+from saas.jobs import api as runs
+from saas.jobs.models import JobArtifact
+from saas.partenaires import api as partenaires
+from tenants import api as tenants_api
+from tenants import context
+
+PASSWORD = "Mot-de-passe-Test-1"
+ACTOR = audit.Actor(email="tests")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@dataclass
+class World:
+    """Ids of what each tenant holds; the cross-tenant tests use them."""
+
+    tenant_id: int
+    slug: str
+    federation_code: str
+    federation_id: int
+    admin_email: str
+    facilitateur_email: str
+    partner_email: str
+    coordinator_email: str
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def make_user(email: str, name: str, operator: bool = False):
+    user, _ = accounts.find_or_create_user(email, name)
+    accounts.set_password(user, PASSWORD)
+    user.is_operator = operator
+    db.session.flush()
+    return user
+
+
+def build_tenant(letter: str, code: str) -> World:
+    """Tenant ``letter`` with an organisation, four members, a finished run with a file, an audit row."""
+    slug = f"territoire-{letter}"
+    with context.scoped(platform=True):
+        federation = tenants_api.create_federation(ACTOR, code, f"Département {code}")
+        tenant = tenants_api.create_tenant(ACTOR, slug, f"Territoire {letter.upper()}", "agglomeration")
+        tenants_api.update_tenant(ACTOR, tenant, federation_ids=[federation.id])
+        tenant.logo, tenant.logo_mimetype = PNG, "image/png"
+        coordinator = make_user(f"coord-{letter}@exemple.fr", f"Coordinatrice {letter}")
+        tenants_api.invite_coordinator(ACTOR, federation, coordinator.email, coordinator.display_name)
+        db.session.commit()
+        world = World(
+            tenant.id, slug, federation.code, federation.id,
+            f"admin-{letter}@exemple.fr", f"facil-{letter}@exemple.fr", f"partner-{letter}@exemple.fr",
+            coordinator.email,
+        )
+    with context.scoped(tenant.id):
+        tenants_api.enter_tenant(tenant.id, None)
+        organisation = partenaires.create(ACTOR, f"SIAE {letter}", "siae_ai", "41234567000019")
+        buyer = partenaires.create(ACTOR, f"Ville {letter}", "donneur_ordre")
+        for email, role, org in (
+            (world.admin_email, "tenant_admin", None),
+            (world.facilitateur_email, "facilitateur", None),
+            (world.partner_email, "partenaire", organisation.id),
+            (f"buyer-{letter}@exemple.fr", "donneur_ordre", buyer.id),
+        ):
+            user = make_user(email, email.split("@")[0])
+            invitation = tenants_api.invite_member(ACTOR, email, user.display_name, role, org)
+            world.ids[f"membership_{role}"] = invitation.membership_id
+        admin = accounts.user_by_email(world.admin_email)
+        run = runs.request_run("audit_export", {"fmt": "csv", "filters": {}}, admin.id)
+        db.session.flush()
+        runs.attach_file(run.id, "journal.csv", "text/csv", b"a;b\n")
+        run.status, run.progress, run.result = "finished", 100, {"artifact_id": 1}
+        audit.record("demo.loaded", ACTOR)
+        db.session.info.pop("on_commit", None)  # the fixture's run is not sent to the queue
+        db.session.commit()
+        world.ids.update(organisation_id=organisation.id, run_id=run.id)
+        world.ids["artifact_id"] = db.session.scalars(db.select(JobArtifact.id)).one()
+    db.session.remove()
+    return world
+
+
+@pytest.fixture
+def two_tenants(app):
+    with app.app_context():
+        a = build_tenant("a", "79")
+        b = build_tenant("b", "93")
+        with context.scoped(platform=True):
+            make_user("operateur@exemple.fr", "Opérateur", operator=True)
+            db.session.commit()
+        db.session.remove()
+    return a, b
+
+
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE = re.compile(r'value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/connexion") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF.search(html)
+    assert match, f"no CSRF token on {url}"
+    return VALUE.search(match.group(0)).group(1)
+
+
+def login(client, email: str, password: str = PASSWORD, follow: bool = False):
+    token = csrf_token(client)
+    return client.post(
+        "/connexion", data={"email": email, "password": password, "csrf_token": token}, follow_redirects=follow
+    )
+
+
+class HttpsClient(FlaskClient):
+    """Session cookies are Secure: talk to the app over HTTPS, as a browser would (with the
+    Referer that Flask-WTF checks on HTTPS)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_REFERER"] = "https://localhost/"
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", "https://localhost")
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = HttpsClient
+    return app.test_client()
+
+
+@pytest.fixture
+def client_factory(app):
+    app.test_client_class = HttpsClient
+    return app.test_client

@@ -1,0 +1,134 @@
+"""Isolation, layer 1 as users see it: every URL rule of the app, walked as a user of tenant A.
+
+For each rule under ``/t/<tenant_slug>``: with B's slug (and B's ids), and with A's slug and B's
+ids, the answer is 404. Federation and operator rules answer 404 to whoever is not their
+coordinator or operator. A positive control proves each rule does answer for its own scope, so
+that the 404s are not an accident. A rule this test does not know fails it: a new route must say
+here how it is covered.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures import csrf_token, login
+
+#: routes that serve no tenant, federation or platform data.
+PUBLIC = {
+    "static",
+    "auth.login",
+    "auth.logout",
+    "auth.home",
+    "auth.spaces",
+    "auth.invitation",
+    "auth.healthz",
+    "api-docs.openapi_json",
+    "api_meta.Version",
+}
+
+#: which object of a world each URL variable names.
+TENANT_OBJECTS = {
+    "membership_id": "membership_facilitateur",
+    "run_id": "run_id",
+}
+
+
+def _rules(app):
+    return sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+
+
+def _method(rule) -> str:
+    return "GET" if "GET" in rule.methods else "POST"
+
+
+def _request(client, rule, url):
+    if _method(rule) == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(client, "/espaces")})
+
+
+def _tenant_url(app, rule, slug, world):
+    values = {"tenant_slug": slug}
+    for arg in rule.arguments - {"tenant_slug"}:
+        assert arg in TENANT_OBJECTS, f"{rule.endpoint}: unknown URL variable <{arg}>, say which object it names"
+        values[arg] = world.ids[TENANT_OBJECTS[arg]]
+    with app.test_request_context(base_url="https://localhost"):
+        return app.url_for(rule.endpoint, **values)
+
+
+def test_every_rule_is_covered(app):
+    unknown = []
+    for rule in _rules(app):
+        if rule.endpoint in PUBLIC:
+            continue
+        if rule.rule.startswith(("/t/<tenant_slug>", "/departements/<code>", "/plateforme")):
+            continue
+        unknown.append(f"{rule.endpoint} {rule.rule}")
+    assert not unknown, "routes not covered by the cross-tenant test: " + ", ".join(unknown)
+
+
+def test_tenant_routes_answer_404_across_tenants(app, two_tenants, client):
+    a, b = two_tenants
+    login(client, a.admin_email)  # tenant_admin of A: every tenant route of A is open to them
+    checked = 0
+    for rule in _rules(app):
+        if not rule.rule.startswith("/t/<tenant_slug>"):
+            continue
+        own = _request(client, rule, _tenant_url(app, rule, a.slug, a))
+        assert own.status_code != 404, f"positive control failed: {rule.endpoint} on its own tenant"
+        other = _request(client, rule, _tenant_url(app, rule, b.slug, b))
+        assert other.status_code == 404, f"{rule.endpoint} with tenant B's slug answered {other.status_code}"
+        if rule.arguments - {"tenant_slug"}:
+            mixed = _request(client, rule, _tenant_url(app, rule, a.slug, b))
+            assert mixed.status_code == 404, f"{rule.endpoint} with B's ids under A answered {mixed.status_code}"
+        checked += 1
+    assert checked >= 10
+
+
+def test_federation_routes_answer_404_to_other_coordinators(app, two_tenants, client):
+    a, b = two_tenants
+    login(client, a.coordinator_email)
+    rules = [r for r in _rules(app) if r.rule.startswith("/departements/<code>")]
+    assert rules
+    for rule in rules:
+        with app.test_request_context(base_url="https://localhost"):
+            own, other = app.url_for(rule.endpoint, code=a.federation_code), app.url_for(rule.endpoint, code=b.federation_code)
+        assert _request(client, rule, own).status_code == 200
+        assert _request(client, rule, other).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["admin_email", "coordinator_email"])
+def test_platform_routes_answer_404_to_non_operators(app, two_tenants, client_factory, who):
+    a, _ = two_tenants
+    operator, user = client_factory(), client_factory()
+    login(operator, "operateur@exemple.fr")
+    login(user, getattr(a, who))
+    values = {"tenant_id": a.tenant_id, "federation_id": a.federation_id}
+    rules = [r for r in _rules(app) if r.rule.startswith("/plateforme")]
+    assert rules
+    for rule in rules:
+        with app.test_request_context(base_url="https://localhost"):
+            url = app.url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
+        assert _request(operator, rule, url).status_code != 404, f"positive control: {rule.endpoint}"
+        assert _request(user, rule, url).status_code == 404, rule.endpoint
+
+
+def test_anonymous_is_sent_to_login_everywhere_scoped(app, two_tenants, client):
+    a, _ = two_tenants
+    for rule in _rules(app):
+        if rule.rule.startswith("/t/<tenant_slug>") and _method(rule) == "GET":
+            response = client.get(_tenant_url(app, rule, a.slug, a))
+            assert response.status_code == 302 and "/connexion" in response.headers["Location"], rule.endpoint
+
+
+def test_refused_access_is_audited(app, two_tenants, client, superuser_engine):
+    from sqlalchemy import text  # noqa: PLC0415
+
+    a, b = two_tenants
+    login(client, a.admin_email)
+    assert client.get(f"/t/{b.slug}/").status_code == 404
+    with superuser_engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT tenant_id, actor_email, details FROM audit_log WHERE action = 'access.refused'")
+        ).all()
+    assert [(r.tenant_id, r.actor_email, r.details["territoire"]) for r in rows] == [(None, a.admin_email, b.slug)]
