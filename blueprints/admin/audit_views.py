@@ -7,16 +7,16 @@ from flask_login import current_user
 
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import bp
-from saas.audit import api as audit
+from saas.audit import api as audit_api
 from saas.db import db
 from saas.jobs import api as runs
 
 
-def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit.AuditFilters:
-    form.action.choices = [("", "Toutes")] + [(a, audit.action_label(a)) for a in audit.known_actions(platform)]
+def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.AuditFilters:
+    form.action.choices = [("", "Toutes")] + [(a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)]
     if not form.validate():
-        return audit.AuditFilters()
-    return audit.AuditFilters(
+        return audit_api.AuditFilters()
+    return audit_api.AuditFilters(
         action=form.action.data or None,
         actor=(form.actor.data or "").strip() or None,
         date_from=form.date_from.data,
@@ -35,13 +35,13 @@ def page_number() -> int:
 def audit():
     form = AuditFilterForm(request.args)
     filters = audit_filters(form)
-    pagination = audit.search(filters, page_number())
+    pagination = audit_api.search(filters, page_number())
     return render_template(
         "admin/audit.html",
         form=form,
         pagination=pagination,
         filters=filters,
-        action_label=audit.action_label,
+        action_label=audit_api.action_label,
         export_url=url_for("admin.audit_export"),
         page_url=lambda p: url_for("admin.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}),
         reset_url=url_for("admin.audit"),

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.admin.audit_views import audit_filters, page_number
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.plateforme.forms import CoordinatorForm, FederationEditForm, FederationForm, TenantCreateForm, TenantEditForm
-from saas.audit import api as audit
+from saas.audit import api as audit_api
 from saas.db import db
 from saas.errors import ValidationError
 from tenants import api as tenants_api
@@ -148,14 +148,14 @@ def federation(federation_id: int):
 def audit_log():
     form = AuditFilterForm(request.args)
     filters = audit_filters(form, platform=True)
-    pagination = audit.search(filters, page_number(), platform=True)
+    pagination = audit_api.search(filters, page_number(), platform=True)
     return render_template(
         "admin/audit.html",
         title="Journal de la plateforme",
         form=form,
         pagination=pagination,
         filters=filters,
-        action_label=audit.action_label,
+        action_label=audit_api.action_label,
         export_url=None,
         page_url=lambda p: url_for("plateforme.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}),
         reset_url=url_for("plateforme.audit"),

@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from sqlalchemy import insert
@@ -20,6 +21,8 @@ from saas.audit import repository
 from saas.audit.models import AuditEntry
 from saas.db import db
 from tenants.context import current_tenant_id
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ EXPORT_COLUMNS = ("Date", "Action", "Utilisateur", "Objet", "Identifiant", "Adre
 def _export_rows(entries: Iterable[AuditEntry]):
     for entry in entries:
         yield (
-            entry.occurred_at.astimezone().strftime("%d/%m/%Y %H:%M:%S"),
+            entry.occurred_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S"),
             action_label(entry.action),
             entry.actor_email or "",
             entry.target_type or "",

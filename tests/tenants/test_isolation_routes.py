@@ -75,7 +75,7 @@ def test_tenant_routes_answer_404_across_tenants(app, two_tenants, client):
         if not rule.rule.startswith("/t/<tenant_slug>"):
             continue
         own = _request(client, rule, _tenant_url(app, rule, a.slug, a))
-        assert own.status_code != 404, f"positive control failed: {rule.endpoint} on its own tenant"
+        assert own.status_code not in (404, 500), f"positive control failed: {rule.endpoint} on its own tenant"
         other = _request(client, rule, _tenant_url(app, rule, b.slug, b))
         assert other.status_code == 404, f"{rule.endpoint} with tenant B's slug answered {other.status_code}"
         if rule.arguments - {"tenant_slug"}:
@@ -109,7 +109,7 @@ def test_platform_routes_answer_404_to_non_operators(app, two_tenants, client_fa
     for rule in rules:
         with app.test_request_context(base_url="https://localhost"):
             url = app.url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
-        assert _request(operator, rule, url).status_code != 404, f"positive control: {rule.endpoint}"
+        assert _request(operator, rule, url).status_code not in (404, 500), f"positive control: {rule.endpoint}"
         assert _request(user, rule, url).status_code == 404, rule.endpoint
 
 

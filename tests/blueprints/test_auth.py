@@ -1,0 +1,120 @@
+"""Login, sessions, rate limits, CSRF and the audit of it all."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tests.fixtures import PASSWORD, csrf_token, login
+
+
+def audit_actions(superuser_engine, action: str) -> list:
+    with superuser_engine.connect() as conn:
+        return conn.execute(
+            text("SELECT actor_email, ip_address, tenant_id FROM audit_log WHERE action = :a ORDER BY id"), {"a": action}
+        ).all()
+
+
+def test_login_success_is_audited_and_cookie_is_hardened(two_tenants, client, superuser_engine):
+    a, _ = two_tenants
+    response = login(client, a.admin_email)
+    assert response.status_code == 302
+    cookie = next(c for c in response.headers.get_all("Set-Cookie") if c.startswith("guichet_session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert [(r.actor_email, r.ip_address) for r in audit_actions(superuser_engine, "login.success")] == [
+        (a.admin_email, "127.0.0.1")
+    ]
+
+
+def test_wrong_password_says_so_in_french_and_is_audited(two_tenants, client, superuser_engine):
+    a, _ = two_tenants
+    response = login(client, a.admin_email, "mauvais-mot-de-passe")
+    assert response.status_code == 200
+    assert "Adresse électronique ou mot de passe incorrect." in response.get_data(as_text=True)
+    assert [r.actor_email for r in audit_actions(superuser_engine, "login.failure")] == [a.admin_email]
+
+
+def test_login_without_csrf_token_is_refused(two_tenants, client):
+    a, _ = two_tenants
+    client.get("/connexion")
+    response = client.post("/connexion", data={"email": a.admin_email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get(f"/t/{a.slug}/").status_code == 302  # still anonymous
+
+
+def test_failed_logins_are_limited_per_account(two_tenants, client_factory, app, superuser_engine):
+    a, _ = two_tenants
+    for attempt in range(5):
+        assert login(client_factory(), a.admin_email, "faux").status_code == 200, attempt
+    blocked = login(client_factory(), a.admin_email, PASSWORD)  # even the right password, for now
+    assert blocked.status_code == 429
+    assert "Trop de tentatives" in blocked.get_data(as_text=True)
+    assert audit_actions(superuser_engine, "login.rate_limited")
+    assert login(client_factory(), a.facilitateur_email).status_code == 302  # other accounts unaffected
+
+
+def test_failed_logins_are_limited_per_address(two_tenants, client, app, monkeypatch):
+    a, _ = two_tenants
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per 15 minutes")
+    for n in range(3):
+        assert login(client, f"inconnu{n}@exemple.fr", "faux").status_code == 200
+    assert login(client, a.admin_email).status_code == 429
+
+
+def test_successful_logins_do_not_count(two_tenants, client_factory):
+    a, _ = two_tenants
+    for _ in range(7):
+        assert login(client_factory(), a.admin_email).status_code == 302
+
+
+def test_logout_revokes_the_session_on_the_server(two_tenants, client, client_factory):
+    a, _ = two_tenants
+    login(client, a.admin_email)
+    stolen = client.get_cookie("guichet_session").value
+    assert client.get(f"/t/{a.slug}/").status_code == 200
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, f"/t/{a.slug}/")})
+    replay = client_factory()
+    replay.set_cookie("guichet_session", stolen, domain="localhost", secure=True)
+    response = replay.get(f"/t/{a.slug}/")
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_deactivation_cuts_access_at_once(two_tenants, client, client_factory):
+    a, _ = two_tenants
+    victim = client_factory()
+    login(victim, a.facilitateur_email)
+    assert victim.get(f"/t/{a.slug}/").status_code == 200
+    login(client, a.admin_email)
+    url = f"/t/{a.slug}/admin/utilisateurs/{a.ids['membership_facilitateur']}/desactiver"
+    assert client.post(url, data={"csrf_token": csrf_token(client, f"/t/{a.slug}/")}).status_code == 302
+    response = victim.get(f"/t/{a.slug}/")
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_open_redirect_is_refused(two_tenants, client):
+    a, _ = two_tenants
+    token = csrf_token(client)
+    response = client.post(
+        "/connexion?next=https://evil.example/", data={"email": a.admin_email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_partner_user_cannot_enter_the_workspace(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.partner_email)
+    assert client.get(f"/t/{a.slug}/").status_code == 404
+    assert client.get(f"/t/{a.slug}/admin/utilisateurs").status_code == 404
+
+
+def test_user_with_several_spaces_gets_the_switcher(two_tenants, client):
+    a, _ = two_tenants
+    login(client, "operateur@exemple.fr")
+    assert client.get("/").headers["Location"].endswith("/plateforme/territoires")
+    login_page = client.get("/espaces").get_data(as_text=True)
+    assert "Console de la plateforme" in login_page
+
+
+def test_healthz_reports_database_and_redis(client, app):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
