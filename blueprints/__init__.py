@@ -8,13 +8,13 @@ from blueprints import errors, ui
 
 
 def init_app(app: Flask) -> None:
-    from blueprints.admin import bp as admin_bp  # noqa: PLC0415
-    from blueprints.api import init_api  # noqa: PLC0415
-    from blueprints.auth import bp as auth_bp  # noqa: PLC0415
-    from blueprints.auth.sessions import init_login  # noqa: PLC0415
-    from blueprints.departement import bp as departement_bp  # noqa: PLC0415
-    from blueprints.guichet import bp as guichet_bp  # noqa: PLC0415
-    from blueprints.plateforme import bp as plateforme_bp  # noqa: PLC0415
+    from blueprints.admin import bp as admin_bp
+    from blueprints.api import init_api
+    from blueprints.auth import bp as auth_bp
+    from blueprints.auth.sessions import init_login
+    from blueprints.departement import bp as departement_bp
+    from blueprints.guichet import bp as guichet_bp
+    from blueprints.plateforme import bp as plateforme_bp
 
     init_login(app)
     ui.init_app(app)

@@ -32,7 +32,11 @@ def _wants_json() -> bool:
 
 def _render(status: int, error_id: str | None = None):
     if _wants_json():
-        body = {"code": status, "status": MESSAGES.get(status, "Erreur"), "message": MESSAGES.get(status, "Erreur")}
+        body = {
+            "code": status,
+            "status": MESSAGES.get(status, "Erreur"),
+            "message": MESSAGES.get(status, "Erreur"),
+        }
         if error_id:
             body["error_id"] = error_id
         return jsonify(body), status
@@ -48,7 +52,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def _too_many(exc):
         if request.endpoint == "auth.login":
-            from blueprints.auth.views import login_actor  # noqa: PLC0415
+            from blueprints.auth.views import login_actor
 
             audit.record_now("login.rate_limited", login_actor(), details={"limite": str(exc.description)})
         return _render(429)

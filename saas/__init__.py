@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _import_models() -> None:
     """Every model module, so that metadata (and Alembic) sees every table."""
-    import saas.accounts.models  # noqa: F401, PLC0415
-    import saas.audit.models  # noqa: F401, PLC0415
-    import saas.jobs.models  # noqa: F401, PLC0415
-    import saas.partenaires.models  # noqa: F401, PLC0415
-    import tenants.models  # noqa: F401, PLC0415
+    import saas.accounts.models
+    import saas.audit.models
+    import saas.jobs.models
+    import saas.partenaires.models  # noqa: F401
+    import tenants.models  # noqa: F401
 
 
 def _resolve_services(config: dict) -> None:
@@ -75,24 +75,24 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
 
     _import_models()
-    from sqlalchemy.orm import Session  # noqa: PLC0415
+    from sqlalchemy.orm import Session
 
-    from saas import extensions  # noqa: PLC0415
-    from saas.db import install_commit_hooks  # noqa: PLC0415
-    from tenants import orm  # noqa: PLC0415
+    from saas import extensions
+    from saas.db import install_commit_hooks
+    from tenants import orm
 
     extensions.init_app(app)
     orm.install(Session)
     install_commit_hooks(Session)
 
-    import blueprints  # noqa: PLC0415
-    import workers  # noqa: PLC0415
+    import blueprints
+    import workers
 
     blueprints.init_app(app)
     workers.init_app(app)
 
     if config["EMBEDDED_DATABASE"]:
-        from flask_migrate import upgrade  # noqa: PLC0415
+        from flask_migrate import upgrade
 
         with app.app_context():
             upgrade(directory=str(config["MIGRATIONS_DIR"]))

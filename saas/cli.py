@@ -29,7 +29,9 @@ def main() -> None:
 
 
 @db_group.command("create-roles")
-@click.option("--superuser-url", required=True, envvar="SUPERUSER_DATABASE_URL", help="URL d'un superutilisateur.")
+@click.option(
+    "--superuser-url", required=True, envvar="SUPERUSER_DATABASE_URL", help="URL d'un superutilisateur."
+)
 @click.option("--database", default="guichet", show_default=True)
 @click.option("--owner", default="guichet_owner", show_default=True)
 @click.option("--owner-password", envvar="OWNER_DB_PASSWORD", default=None)
@@ -47,7 +49,7 @@ def create_roles_command(superuser_url, database, owner, owner_password, app_rol
 @with_appcontext
 def worker_command(cron: bool, burst: bool) -> None:
     """Lancer un worker RQ avec son planificateur (production)."""
-    from workers.runner import run_worker  # noqa: PLC0415
+    from workers.runner import run_worker
 
     run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)
 
@@ -56,7 +58,7 @@ def worker_command(cron: bool, burst: bool) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Charger les quatre territoires de démonstration et afficher les identifiants."""
-    from tenants.demo import load_demo, print_logins  # noqa: PLC0415
+    from tenants.demo import load_demo, print_logins
 
     print_logins(load_demo())
 
@@ -65,13 +67,15 @@ def demo_command() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo/--no-demo", default=False, help="Charger les données de démonstration au démarrage.")
-@click.option("--worker/--no-worker", default=None, help="Lancer un worker (par défaut : avec Redis embarqué).")
+@click.option(
+    "--worker/--no-worker", default=None, help="Lancer un worker (par défaut : avec Redis embarqué)."
+)
 @with_appcontext
 def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None:
     """Lancer le service (serveur de développement) et, en mode embarqué, un worker."""
     app = current_app._get_current_object()
     if demo:
-        from tenants.demo import load_demo, print_logins  # noqa: PLC0415
+        from tenants.demo import load_demo, print_logins
 
         print_logins(load_demo())
     if worker is None:
@@ -87,7 +91,7 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None
                 "SECRET_KEY": app.config["SECRET_KEY"],
             }
         )
-        child = subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env)  # noqa: S603
+        child = subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env)
     click.echo(f"Guichet Clauses : http://{host}:{port}/  (Ctrl+C pour arrêter)")
     try:
         app.run(host=host, port=port, use_reloader=False, threaded=True)
@@ -104,9 +108,9 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None
 @with_appcontext
 def create_operator_command(email: str, display_name: str, password: str) -> None:
     """Créer (ou promouvoir) un opérateur de la plateforme."""
-    from saas.accounts import api as accounts  # noqa: PLC0415
-    from saas.db import db  # noqa: PLC0415
-    from saas.errors import ValidationError  # noqa: PLC0415
+    from saas.accounts import api as accounts
+    from saas.db import db
+    from saas.errors import ValidationError
 
     user, _ = accounts.find_or_create_user(email, display_name)
     try:
@@ -119,7 +123,7 @@ def create_operator_command(email: str, display_name: str, password: str) -> Non
 
 
 def _register_tenant_commands() -> None:
-    from tenants.cli import tenants_group  # noqa: PLC0415
+    from tenants.cli import tenants_group
 
     main.add_command(tenants_group)
 

@@ -97,7 +97,7 @@ def _drop_on_commit(session) -> None:
 
 
 def install_commit_hooks(session_class) -> None:
-    from sqlalchemy import event  # noqa: PLC0415
+    from sqlalchemy import event
 
     if not event.contains(session_class, "after_commit", _run_on_commit):
         event.listen(session_class, "after_commit", _run_on_commit)

@@ -46,7 +46,9 @@ def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False
         _ensure_role(cur, spec.owner, spec.owner_password)
         _ensure_role(cur, spec.app, spec.app_password)
         if drop_database:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(spec.database)))
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(spec.database))
+            )
         exists = cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (spec.database,)).fetchone()
         if not exists:
             cur.execute(
@@ -67,9 +69,9 @@ def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False
             "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public "
             "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {}"
         ).format(owner, app),
-        sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}").format(
-            owner, app
-        ),
+        sql.SQL(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {}"
+        ).format(owner, app),
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(app),
         sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
     ]

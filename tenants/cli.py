@@ -26,7 +26,9 @@ def list_command() -> None:
 @tenants_group.command("create")
 @click.option("--slug", required=True)
 @click.option("--name", required=True)
-@click.option("--kind", type=click.Choice(["agglomeration", "commune", "ept", "plie", "maison_emploi"]), required=True)
+@click.option(
+    "--kind", type=click.Choice(["agglomeration", "commune", "ept", "plie", "maison_emploi"]), required=True
+)
 @click.option("--admin-email", required=True)
 @click.option("--admin-name", required=True)
 def create_command(slug: str, name: str, kind: str, admin_email: str, admin_name: str) -> None:

@@ -17,7 +17,7 @@ from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
 from tenants import context
 
-DEMO_PASSWORD = "Clauses-Demo-2026"
+DEMO_PASSWORD = "Clauses-Demo-2026"  # noqa: S105 - printed to the user on purpose
 ACTOR = audit.Actor(email="demo")
 DOMAIN = "guichet-demo.fr"
 
@@ -138,7 +138,7 @@ def _person(email: str, name: str):
 def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]]) -> None:
     existing = tenants_api.tenant_by_slug(spec.slug)
     if existing is not None:
-        for role, name, _ in spec.people:
+        for role, _name, _ in spec.people:
             logins.append((spec.name, role, _email(role, spec.slug)))
         return
     tenant = tenants_api.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
@@ -169,7 +169,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 def _load_all() -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
-    for code, name, coordinator in FEDERATIONS:
+    for code, name, _coordinator in FEDERATIONS:
         if tenants_api.federation_by_code(code) is None:
             tenants_api.create_federation(ACTOR, code, name)
             db.session.commit()

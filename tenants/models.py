@@ -70,7 +70,9 @@ class Federation(db.Model):
     """A Département coordinating territories. Platform table."""
 
     __tablename__ = "federations"
-    __table_args__ = (CheckConstraint("code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'", name="code_format"),)
+    __table_args__ = (
+        CheckConstraint("code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'", name="code_format"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     code: Mapped[str] = mapped_column(String(3), unique=True)

@@ -39,17 +39,23 @@ def all_federations() -> list[Federation]:
 
 def membership_of(user_id: int) -> TenantMembership | None:
     """The user's membership in the tenant in scope."""
-    return db.session.scalars(select(TenantMembership).where(TenantMembership.user_id == user_id)).one_or_none()
+    return db.session.scalars(
+        select(TenantMembership).where(TenantMembership.user_id == user_id)
+    ).one_or_none()
 
 
 def membership(membership_id: int) -> TenantMembership | None:
-    return db.session.scalars(select(TenantMembership).where(TenantMembership.id == membership_id)).one_or_none()
+    return db.session.scalars(
+        select(TenantMembership).where(TenantMembership.id == membership_id)
+    ).one_or_none()
 
 
 def memberships_in_scope() -> list[TenantMembership]:
     return list(
         db.session.scalars(
-            select(TenantMembership).join(User, User.id == TenantMembership.user_id).order_by(func.lower(User.email))
+            select(TenantMembership)
+            .join(User, User.id == TenantMembership.user_id)
+            .order_by(func.lower(User.email))
         )
     )
 
@@ -110,5 +116,7 @@ def federation_membership(federation_id: int, user_id: int) -> FederationMembers
 
 def coordinators(federation_id: int) -> list[FederationMembership]:
     return list(
-        db.session.scalars(select(FederationMembership).where(FederationMembership.federation_id == federation_id))
+        db.session.scalars(
+            select(FederationMembership).where(FederationMembership.federation_id == federation_id)
+        )
     )

@@ -40,7 +40,9 @@ def communes(text: str | list[str]) -> list[str]:
     if wrong:
         raise ValidationError(
             "communes",
-            "Codes INSEE non valides : " + ", ".join(wrong) + ". Un code commune compte 5 caractères (ex. 79191, 2A004).",
+            "Codes INSEE non valides : "
+            + ", ".join(wrong)
+            + ". Un code commune compte 5 caractères (ex. 79191, 2A004).",
         )
     return sorted(set(codes))
 

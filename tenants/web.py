@@ -32,11 +32,15 @@ def request_actor() -> audit.Actor:
 
 def refuse(reason: str, **details) -> None:
     """Audit the refusal as a platform event (the tenant is not in scope) and answer 404."""
-    audit.record_now("access.refused", request_actor(), details={"motif": reason, "url": request.path, **details})
+    audit.record_now(
+        "access.refused", request_actor(), details={"motif": reason, "url": request.path, **details}
+    )
     abort(404)
 
 
-def tenant_blueprint(name: str, import_name: str, roles: Iterable[TenantRole], url_prefix: str = "") -> Blueprint:
+def tenant_blueprint(
+    name: str, import_name: str, roles: Iterable[TenantRole], url_prefix: str = ""
+) -> Blueprint:
     """A blueprint under ``/t/<tenant_slug>`` reachable only by members holding one of ``roles``."""
     allowed = frozenset(roles)
     bp = Blueprint(name, import_name, url_prefix=f"/t/<tenant_slug>{url_prefix}")
@@ -47,9 +51,13 @@ def tenant_blueprint(name: str, import_name: str, roles: Iterable[TenantRole], u
 
     @bp.url_defaults
     def _add_slug(endpoint, values):
-        if "tenant_slug" not in values and getattr(g, "tenant_slug", None):
-            if current_app.url_map.is_endpoint_expecting(endpoint, "tenant_slug"):
-                values["tenant_slug"] = g.tenant_slug
+        slug = getattr(g, "tenant_slug", None)
+        if (
+            slug
+            and "tenant_slug" not in values
+            and current_app.url_map.is_endpoint_expecting(endpoint, "tenant_slug")
+        ):
+            values["tenant_slug"] = slug
 
     @bp.before_request
     def _resolve_scope():

@@ -35,7 +35,7 @@ def _superuser_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         return normalise_pg_url(url)
-    from saas.embedded import start_postgres  # noqa: PLC0415
+    from saas.embedded import start_postgres
 
     return normalise_pg_url(start_postgres(ROOT / "instance" / "test"))
 
@@ -43,7 +43,7 @@ def _superuser_url() -> str:
 def _redis_url() -> str:
     url = os.environ.get("REDIS_URL")
     if not url:
-        from saas.embedded import start_redis  # noqa: PLC0415
+        from saas.embedded import start_redis
 
         return start_redis(ROOT / "instance" / "test")
     number = 15 - int(re.sub(r"\D", "", _worker()) or 0)
@@ -80,7 +80,7 @@ def app(database_urls):
     )
     with application.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-    from workers.app import set_app  # noqa: PLC0415
+    from workers.app import set_app
 
     set_app(application)
     return application
@@ -112,7 +112,9 @@ def _clean(app, superuser_engine):
     yield
     with superuser_engine.begin() as conn:
         tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
         ).scalars()
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     redis_lib.Redis.from_url(app.config["REDIS_URL"]).flushdb()

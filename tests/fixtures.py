@@ -57,8 +57,13 @@ def build_tenant(letter: str, code: str) -> World:
         tenants_api.invite_coordinator(ACTOR, federation, coordinator.email, coordinator.display_name)
         db.session.commit()
         world = World(
-            tenant.id, slug, federation.code, federation.id,
-            f"admin-{letter}@exemple.fr", f"facil-{letter}@exemple.fr", f"partner-{letter}@exemple.fr",
+            tenant.id,
+            slug,
+            federation.code,
+            federation.id,
+            f"admin-{letter}@exemple.fr",
+            f"facil-{letter}@exemple.fr",
+            f"partner-{letter}@exemple.fr",
             coordinator.email,
         )
     with context.scoped(tenant.id):
@@ -114,7 +119,9 @@ def csrf_token(client, url: str = "/connexion") -> str:
 def login(client, email: str, password: str = PASSWORD, follow: bool = False):
     token = csrf_token(client)
     return client.post(
-        "/connexion", data={"email": email, "password": password, "csrf_token": token}, follow_redirects=follow
+        "/connexion",
+        data={"email": email, "password": password, "csrf_token": token},
+        follow_redirects=follow,
     )
 
 

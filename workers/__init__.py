@@ -6,8 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    import workers.jobs  # noqa: F401, PLC0415 - registers the job definitions
-    from saas.jobs.api import set_dispatcher  # noqa: PLC0415
-    from workers.decorator import dispatch  # noqa: PLC0415
+    import workers.jobs  # noqa: F401 - registers the job definitions
+    from saas.jobs.api import set_dispatcher
+    from workers.decorator import dispatch
 
     set_dispatcher(app, dispatch)

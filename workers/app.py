@@ -10,7 +10,7 @@ _app: Flask | None = None
 def get_app() -> Flask:
     global _app
     if _app is None:
-        from saas import create_app  # noqa: PLC0415
+        from saas import create_app
 
         _app = create_app()
     return _app

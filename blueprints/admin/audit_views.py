@@ -13,7 +13,9 @@ from saas.jobs import api as runs
 
 
 def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.AuditFilters:
-    form.action.choices = [("", "Toutes")] + [(a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)]
+    form.action.choices = [("", "Toutes")] + [
+        (a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)
+    ]
     if not form.validate():
         return audit_api.AuditFilters()
     return audit_api.AuditFilters(
@@ -43,7 +45,9 @@ def audit():
         filters=filters,
         action_label=audit_api.action_label,
         export_url=url_for("admin.audit_export"),
-        page_url=lambda p: url_for("admin.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}),
+        page_url=lambda p: url_for(
+            "admin.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}
+        ),
         reset_url=url_for("admin.audit"),
     )
 

@@ -16,9 +16,14 @@ ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 class InviteForm(Form):
     email = EmailField(
         "Adresse électronique",
-        validators=[DataRequired("Indiquez l'adresse électronique."), Email("Adresse électronique non valide.")],
+        validators=[
+            DataRequired("Indiquez l'adresse électronique."),
+            Email("Adresse électronique non valide."),
+        ],
     )
-    display_name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
+    display_name = StringField(
+        "Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)]
+    )
     role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
     organisation_id = SelectField(
         "Organisation de rattachement",
@@ -51,7 +56,8 @@ class SettingsForm(Form):
         description="Format #RRVVBB. Le texte blanc doit rester lisible (contraste 4,5:1).",
     )
     logo = FileField(
-        "Logo", validators=[FileAllowed(["png", "jpg", "jpeg"], "Le logo doit être une image PNG ou JPEG.")],
+        "Logo",
+        validators=[FileAllowed(["png", "jpg", "jpeg"], "Le logo doit être une image PNG ou JPEG.")],
         description="PNG ou JPEG, 200 Ko au plus.",
     )
     remove_logo = BooleanField("Retirer le logo actuel")
@@ -62,15 +68,20 @@ class SettingsForm(Form):
 
 
 class OrganisationForm(Form):
-    name = StringField("Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)])
+    name = StringField(
+        "Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)]
+    )
     kind = SelectField("Type", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     prescriber_kind = SelectField(
         "Type de prescripteur",
         choices=[("", "—")] + [(k.value, label) for k, label in PRESCRIBER_LABELS.items()],
+        validate_choice=False,  # checked by saas.partenaires.api, which names the field
         description="Seulement pour un prescripteur.",
     )
     siret = StringField(
-        "SIRET", validators=[Optional()], description="14 chiffres ; obligatoire pour une entreprise ou une SIAE."
+        "SIRET",
+        validators=[Optional()],
+        description="14 chiffres ; obligatoire pour une entreprise ou une SIAE.",
     )
 
 

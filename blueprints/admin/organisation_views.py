@@ -18,7 +18,11 @@ def organisations():
     if form.validate_on_submit():
         try:
             partenaires.create(
-                request_actor(), form.name.data, form.kind.data, form.siret.data, form.prescriber_kind.data or None
+                request_actor(),
+                form.name.data,
+                form.kind.data,
+                form.siret.data,
+                form.prescriber_kind.data or None,
             )
         except ValidationError as error:
             db.session.rollback()

@@ -32,7 +32,11 @@ def users():
     if form.validate_on_submit():
         try:
             invitation = tenants_api.invite_member(
-                request_actor(), form.email.data, form.display_name.data, form.role.data, _organisation_id(form)
+                request_actor(),
+                form.email.data,
+                form.display_name.data,
+                form.role.data,
+                _organisation_id(form),
             )
         except ValidationError as error:
             db.session.rollback()
@@ -82,7 +86,10 @@ def deactivate(membership_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash("L'accès a été désactivé ; les sessions ouvertes de cette personne ne donnent plus accès au territoire.", "success")
+        flash(
+            "L'accès a été désactivé ; les sessions ouvertes de cette personne ne donnent plus accès au territoire.",
+            "success",
+        )
     return redirect(url_for("admin.membership", membership_id=membership_id))
 
 

@@ -7,10 +7,12 @@ from flask_smorest import Api
 
 
 def init_api(app: Flask) -> None:
-    from saas.extensions import csrf  # noqa: PLC0415
+    from saas.extensions import csrf
 
-    api = Api(app, spec_kwargs={"info": {"description": "API de Guichet Clauses (jeton lié à un territoire)."}})
-    from blueprints.api.health import blp as health_blp  # noqa: PLC0415
+    api = Api(
+        app, spec_kwargs={"info": {"description": "API de Guichet Clauses (jeton lié à un territoire)."}}
+    )
+    from blueprints.api.health import blp as health_blp
 
     api.register_blueprint(health_blp)
     csrf.exempt(health_blp)

@@ -24,7 +24,10 @@ bp = Blueprint("auth", __name__)
 class LoginForm(Form):
     email = EmailField(
         "Adresse électronique",
-        validators=[DataRequired("Indiquez votre adresse électronique."), Email("Adresse électronique non valide.")],
+        validators=[
+            DataRequired("Indiquez votre adresse électronique."),
+            Email("Adresse électronique non valide."),
+        ],
     )
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
 
@@ -35,7 +38,9 @@ class PasswordForm(Form):
         validators=[DataRequired("Choisissez un mot de passe."), Length(max=200)],
         description="Au moins 12 caractères, avec majuscules, minuscules et un chiffre ou un caractère spécial.",
     )
-    confirmation = PasswordField("Confirmation", validators=[DataRequired("Saisissez à nouveau le mot de passe.")])
+    confirmation = PasswordField(
+        "Confirmation", validators=[DataRequired("Saisissez à nouveau le mot de passe.")]
+    )
 
 
 def _login_email() -> str:
@@ -70,7 +75,10 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed, scope="login-ip"
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="login-ip",
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
@@ -159,7 +167,8 @@ def invitation(token: str):
             form.add_domain_error(error)
         else:
             audit.record(
-                "password.set", audit.Actor(user.id, user.email, request.remote_addr, request.headers.get("User-Agent"))
+                "password.set",
+                audit.Actor(user.id, user.email, request.remote_addr, request.headers.get("User-Agent")),
             )
             db.session.commit()
             flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
@@ -170,9 +179,9 @@ def invitation(token: str):
 @bp.route("/healthz")
 def healthz():
     """For the load balancer: the database and Redis answer."""
-    from sqlalchemy import text  # noqa: PLC0415
+    from sqlalchemy import text
 
-    from saas.extensions import get_redis  # noqa: PLC0415
+    from saas.extensions import get_redis
 
     checks = {}
     try:

@@ -53,7 +53,10 @@ def runs_list():
 def run_detail(run_id: int):
     run = _visible_run(run_id)
     return render_template(
-        "guichet/run.html", run=run, status_url=url_for("guichet.run_status", run_id=run.id), result_url=_result_url(run)
+        "guichet/run.html",
+        run=run,
+        status_url=url_for("guichet.run_status", run_id=run.id),
+        result_url=_result_url(run),
     )
 
 

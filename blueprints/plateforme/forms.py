@@ -13,7 +13,9 @@ class TenantForm(Form):
     name = StringField("Nom du territoire", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
     kind = SelectField("Type de structure", choices=KIND_CHOICES)
     siren = StringField("SIREN", validators=[Optional()], description="9 chiffres.")
-    communes = TextAreaField("Communes couvertes (codes INSEE)", description="Séparés par des espaces ou des virgules.")
+    communes = TextAreaField(
+        "Communes couvertes (codes INSEE)", description="Séparés par des espaces ou des virgules."
+    )
 
 
 class TenantCreateForm(TenantForm):
@@ -35,7 +37,9 @@ class TenantEditForm(TenantForm):
 
 
 class FederationForm(Form):
-    code = StringField("Code du Département", validators=[DataRequired("Indiquez le code.")], description="Ex. 93, 2A, 971.")
+    code = StringField(
+        "Code du Département", validators=[DataRequired("Indiquez le code.")], description="Ex. 93, 2A, 971."
+    )
     name = StringField("Nom", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
 
 
@@ -45,5 +49,7 @@ class FederationEditForm(Form):
 
 
 class CoordinatorForm(Form):
-    email = EmailField("Adresse électronique", validators=[DataRequired("Indiquez l'adresse."), Email("Adresse non valide.")])
+    email = EmailField(
+        "Adresse électronique", validators=[DataRequired("Indiquez l'adresse."), Email("Adresse non valide.")]
+    )
     display_name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom.")])

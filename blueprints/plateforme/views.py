@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from blueprints.admin.audit_views import audit_filters, page_number
 from blueprints.admin.forms import AuditFilterForm
-from blueprints.plateforme.forms import CoordinatorForm, FederationEditForm, FederationForm, TenantCreateForm, TenantEditForm
+from blueprints.plateforme.forms import (
+    CoordinatorForm,
+    FederationEditForm,
+    FederationForm,
+    TenantCreateForm,
+    TenantEditForm,
+)
 from saas.audit import api as audit_api
 from saas.db import db
 from saas.errors import ValidationError
@@ -41,7 +47,12 @@ def tenants():
     if form.validate_on_submit():
         try:
             tenant = tenants_api.create_tenant(
-                request_actor(), form.slug.data, form.name.data, form.kind.data, form.siren.data, form.communes.data or ""
+                request_actor(),
+                form.slug.data,
+                form.name.data,
+                form.kind.data,
+                form.siren.data,
+                form.communes.data or "",
             )
             tenants_api.enter_tenant(tenant.id, current_user.id)
             invitation = tenants_api.invite_member(
@@ -107,7 +118,9 @@ def federations():
             flash(f"Le Département « {federation.name} » est créé.", "success")
             return redirect(url_for("plateforme.federation", federation_id=federation.id))
     status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("plateforme/federations.html", form=form, items=tenants_api.all_federations()), status
+    return render_template(
+        "plateforme/federations.html", form=form, items=tenants_api.all_federations()
+    ), status
 
 
 @bp.route("/departements/<int:federation_id>", methods=["GET", "POST"])
@@ -157,7 +170,8 @@ def audit_log():
         filters=filters,
         action_label=audit_api.action_label,
         export_url=None,
-        page_url=lambda p: url_for("plateforme.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}),
+        page_url=lambda p: url_for(
+            "plateforme.audit", page=p, **{k: v for k, v in filters.as_params().items() if v}
+        ),
         reset_url=url_for("plateforme.audit"),
     )
-

@@ -42,7 +42,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def open_session(user: User, lifetime: timedelta, ip_address: str | None, user_agent: str | None) -> AuthSession:
+def open_session(
+    user: User, lifetime: timedelta, ip_address: str | None, user_agent: str | None
+) -> AuthSession:
     token, digest = new_token()
     now = _now()
     session = AuthSession(

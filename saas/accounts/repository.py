@@ -11,7 +11,9 @@ from saas.db import db
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalars(select(User).where(func.lower(User.email) == email.strip().lower())).one_or_none()
+    return db.session.scalars(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    ).one_or_none()
 
 
 def user_by_id(user_id: int) -> User | None:

@@ -74,17 +74,17 @@ def record(
     anonymous scope may be appended but not read back, by design of the row-level security policy.
     """
     actor = actor or Actor()
-    values = dict(
-        tenant_id=tenant_id if tenant_id is not None else current_tenant_id(),
-        actor_user_id=actor.user_id,
-        actor_email=actor.email,
-        action=action,
-        target_type=target_type,
-        target_id=None if target_id is None else str(target_id),
-        ip_address=actor.ip_address,
-        user_agent=(actor.user_agent or "")[:300] or None,
-        details=details or {},
-    )
+    values = {
+        "tenant_id": tenant_id if tenant_id is not None else current_tenant_id(),
+        "actor_user_id": actor.user_id,
+        "actor_email": actor.email,
+        "action": action,
+        "target_type": target_type,
+        "target_id": None if target_id is None else str(target_id),
+        "ip_address": actor.ip_address,
+        "user_agent": (actor.user_agent or "")[:300] or None,
+        "details": details or {},
+    }
     db.session.execute(insert(AuditEntry.__table__).values(**values))
 
 

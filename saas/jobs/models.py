@@ -53,7 +53,10 @@ class JobArtifact(TenantScoped, db.Model):
     """A file a run produced (an export), kept in the database with the tenant's other data."""
 
     __tablename__ = "job_artifacts"
-    __table_args__ = (tenant_fk(["run_id"], "job_runs", ondelete="CASCADE"), tenant_index("job_artifacts", "run_id"))
+    __table_args__ = (
+        tenant_fk(["run_id"], "job_runs", ondelete="CASCADE"),
+        tenant_index("job_artifacts", "run_id"),
+    )
 
     run_id: Mapped[int] = mapped_column(BigInteger)
     filename: Mapped[str] = mapped_column(String(200))

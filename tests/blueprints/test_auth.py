@@ -10,7 +10,8 @@ from tests.fixtures import PASSWORD, csrf_token, login
 def audit_actions(superuser_engine, action: str) -> list:
     with superuser_engine.connect() as conn:
         return conn.execute(
-            text("SELECT actor_email, ip_address, tenant_id FROM audit_log WHERE action = :a ORDER BY id"), {"a": action}
+            text("SELECT actor_email, ip_address, tenant_id FROM audit_log WHERE action = :a ORDER BY id"),
+            {"a": action},
         ).all()
 
 
@@ -94,7 +95,8 @@ def test_open_redirect_is_refused(two_tenants, client):
     a, _ = two_tenants
     token = csrf_token(client)
     response = client.post(
-        "/connexion?next=https://evil.example/", data={"email": a.admin_email, "password": PASSWORD, "csrf_token": token}
+        "/connexion?next=https://evil.example/",
+        data={"email": a.admin_email, "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/"
 
@@ -107,7 +109,6 @@ def test_partner_user_cannot_enter_the_workspace(two_tenants, client):
 
 
 def test_user_with_several_spaces_gets_the_switcher(two_tenants, client):
-    a, _ = two_tenants
     login(client, "operateur@exemple.fr")
     assert client.get("/").headers["Location"].endswith("/plateforme/territoires")
     login_page = client.get("/espaces").get_data(as_text=True)

@@ -50,7 +50,9 @@ def _request(client, rule, url):
 def _tenant_url(app, rule, slug, world):
     values = {"tenant_slug": slug}
     for arg in rule.arguments - {"tenant_slug"}:
-        assert arg in TENANT_OBJECTS, f"{rule.endpoint}: unknown URL variable <{arg}>, say which object it names"
+        assert arg in TENANT_OBJECTS, (
+            f"{rule.endpoint}: unknown URL variable <{arg}>, say which object it names"
+        )
         values[arg] = world.ids[TENANT_OBJECTS[arg]]
     with app.test_request_context(base_url="https://localhost"):
         return app.url_for(rule.endpoint, **values)
@@ -75,12 +77,16 @@ def test_tenant_routes_answer_404_across_tenants(app, two_tenants, client):
         if not rule.rule.startswith("/t/<tenant_slug>"):
             continue
         own = _request(client, rule, _tenant_url(app, rule, a.slug, a))
-        assert own.status_code not in (404, 500), f"positive control failed: {rule.endpoint} on its own tenant"
+        assert own.status_code not in (404, 500), (
+            f"positive control failed: {rule.endpoint} on its own tenant"
+        )
         other = _request(client, rule, _tenant_url(app, rule, b.slug, b))
         assert other.status_code == 404, f"{rule.endpoint} with tenant B's slug answered {other.status_code}"
         if rule.arguments - {"tenant_slug"}:
             mixed = _request(client, rule, _tenant_url(app, rule, a.slug, b))
-            assert mixed.status_code == 404, f"{rule.endpoint} with B's ids under A answered {mixed.status_code}"
+            assert mixed.status_code == 404, (
+                f"{rule.endpoint} with B's ids under A answered {mixed.status_code}"
+            )
         checked += 1
     assert checked >= 10
 
@@ -92,7 +98,10 @@ def test_federation_routes_answer_404_to_other_coordinators(app, two_tenants, cl
     assert rules
     for rule in rules:
         with app.test_request_context(base_url="https://localhost"):
-            own, other = app.url_for(rule.endpoint, code=a.federation_code), app.url_for(rule.endpoint, code=b.federation_code)
+            own, other = (
+                app.url_for(rule.endpoint, code=a.federation_code),
+                app.url_for(rule.endpoint, code=b.federation_code),
+            )
         assert _request(client, rule, own).status_code == 200
         assert _request(client, rule, other).status_code == 404
 
@@ -109,7 +118,9 @@ def test_platform_routes_answer_404_to_non_operators(app, two_tenants, client_fa
     for rule in rules:
         with app.test_request_context(base_url="https://localhost"):
             url = app.url_for(rule.endpoint, **{k: values[k] for k in rule.arguments})
-        assert _request(operator, rule, url).status_code not in (404, 500), f"positive control: {rule.endpoint}"
+        assert _request(operator, rule, url).status_code not in (404, 500), (
+            f"positive control: {rule.endpoint}"
+        )
         assert _request(user, rule, url).status_code == 404, rule.endpoint
 
 
@@ -122,7 +133,7 @@ def test_anonymous_is_sent_to_login_everywhere_scoped(app, two_tenants, client):
 
 
 def test_refused_access_is_audited(app, two_tenants, client, superuser_engine):
-    from sqlalchemy import text  # noqa: PLC0415
+    from sqlalchemy import text
 
     a, b = two_tenants
     login(client, a.admin_email)
@@ -131,4 +142,6 @@ def test_refused_access_is_audited(app, two_tenants, client, superuser_engine):
         rows = conn.execute(
             text("SELECT tenant_id, actor_email, details FROM audit_log WHERE action = 'access.refused'")
         ).all()
-    assert [(r.tenant_id, r.actor_email, r.details["territoire"]) for r in rows] == [(None, a.admin_email, b.slug)]
+    assert [(r.tenant_id, r.actor_email, r.details["territoire"]) for r in rows] == [
+        (None, a.admin_email, b.slug)
+    ]

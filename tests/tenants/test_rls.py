@@ -32,7 +32,10 @@ def tenant_tables(conn) -> list[str]:
 
 
 def set_scope(conn, tenant_id=None) -> None:
-    conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": "" if tenant_id is None else str(tenant_id)})
+    conn.execute(
+        text("SELECT set_config('app.tenant_id', :t, true)"),
+        {"t": "" if tenant_id is None else str(tenant_id)},
+    )
 
 
 def a_row_of(superuser_engine, table: str, tenant_id: int) -> dict:
@@ -60,10 +63,14 @@ def copy_insert(conn, table: str, row: dict) -> None:
 def test_catalogue_every_tenant_table_has_forced_rls_with_both_clauses(superuser_engine, app):
     with superuser_engine.connect() as conn:
         tables = tenant_tables(conn)
-        assert {"organisations", "tenant_memberships", "job_runs", "job_artifacts", "audit_log"} <= set(tables)
+        assert {"organisations", "tenant_memberships", "job_runs", "job_artifacts", "audit_log"} <= set(
+            tables
+        )
         for table in tables:
             enabled, forced = conn.execute(
-                text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = CAST(:t AS regclass)"),
+                text(
+                    "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = CAST(:t AS regclass)"
+                ),
                 {"t": table},
             ).one()
             assert enabled and forced, f"{table}: row-level security must be ENABLED and FORCED"
@@ -71,14 +78,18 @@ def test_catalogue_every_tenant_table_has_forced_rls_with_both_clauses(superuser
                 text("SELECT qual, with_check FROM pg_policies WHERE tablename = :t"), {"t": table}
             ).all()
             assert policies, f"{table}: no policy"
-            assert all(p.qual and p.with_check for p in policies), f"{table}: a policy lacks USING or WITH CHECK"
+            assert all(p.qual and p.with_check for p in policies), (
+                f"{table}: a policy lacks USING or WITH CHECK"
+            )
 
 
 def test_tenant_owned_tables_have_composite_keys(superuser_engine, app):
     with superuser_engine.connect() as conn:
         for table in tenant_tables(conn):
             nullable = conn.execute(
-                text("SELECT is_nullable FROM information_schema.columns WHERE table_name = :t AND column_name = 'tenant_id'"),
+                text(
+                    "SELECT is_nullable FROM information_schema.columns WHERE table_name = :t AND column_name = 'tenant_id'"
+                ),
                 {"t": table},
             ).scalar_one()
             if nullable == "YES":
@@ -105,19 +116,26 @@ def test_tenant_owned_tables_have_composite_keys(superuser_engine, app):
             parents = set(tenant_tables(conn))
             for fk in fks:
                 if fk.parent in parents:
-                    assert "tenant_id" in fk.cols, f"{table}.{fk.conname}: a tenant-owned parent needs a composite key"
+                    assert "tenant_id" in fk.cols, (
+                        f"{table}.{fk.conname}: a tenant-owned parent needs a composite key"
+                    )
 
 
 def test_composite_foreign_key_refuses_a_parent_of_another_tenant(two_tenants, superuser_engine):
     a, b = two_tenants
-    with superuser_engine.begin() as conn, pytest.raises(IntegrityError, match="fk_tenant_memberships_tenant_id_organisation_id"):
+    with (
+        superuser_engine.begin() as conn,
+        pytest.raises(IntegrityError, match="fk_tenant_memberships_tenant_id_organisation_id"),
+    ):
         conn.execute(
             text("UPDATE tenant_memberships SET organisation_id = :org WHERE tenant_id = :t AND id = :m"),
             {"org": b.ids["organisation_id"], "t": a.tenant_id, "m": a.ids["membership_partenaire"]},
         )
 
 
-def test_app_role_without_scope_reads_nothing_and_writes_nothing(two_tenants, superuser_engine, app_role_engine):
+def test_app_role_without_scope_reads_nothing_and_writes_nothing(
+    two_tenants, superuser_engine, app_role_engine
+):
     a, _ = two_tenants
     with superuser_engine.connect() as conn:
         tables = tenant_tables(conn)
@@ -130,7 +148,9 @@ def test_app_role_without_scope_reads_nothing_and_writes_nothing(two_tenants, su
             assert isinstance(refused.value.orig, psycopg.errors.InsufficientPrivilege), table
 
 
-def test_app_role_in_scope_a_sees_no_row_of_b_and_cannot_write_for_b(two_tenants, superuser_engine, app_role_engine):
+def test_app_role_in_scope_a_sees_no_row_of_b_and_cannot_write_for_b(
+    two_tenants, superuser_engine, app_role_engine
+):
     a, b = two_tenants
     with superuser_engine.connect() as conn:
         tables = tenant_tables(conn)
@@ -172,7 +192,7 @@ def test_orm_hook_alone_filters_every_query_to_the_scope(two_tenants, superuser_
 
 def test_orm_hook_can_be_removed_and_put_back(two_tenants, superuser_engine, app):
     """The layer-2 test above is not vacuous: without the hook the superuser sees both tenants."""
-    from sqlalchemy.orm import Session as SessionClass  # noqa: PLC0415
+    from sqlalchemy.orm import Session as SessionClass
 
     a, _ = two_tenants
     orm.uninstall(SessionClass)

@@ -19,9 +19,9 @@ def queued_ids(redis) -> list[str]:
 
 
 def work(redis) -> None:
-    SimpleWorker([Queue("exports", connection=redis), Queue("default", connection=redis)], connection=redis).work(
-        burst=True
-    )
+    SimpleWorker(
+        [Queue("exports", connection=redis), Queue("default", connection=redis)], connection=redis
+    ).work(burst=True)
 
 
 def request_export(app, world) -> int:
@@ -102,7 +102,9 @@ def test_a_duplicate_delivery_does_nothing(two_tenants, app, redis, superuser_en
     REGISTRY["audit_export"].entrypoint(a.tenant_id, run_id)
     with superuser_engine.connect() as conn:
         attempts, files = conn.execute(
-            text("SELECT attempts, (SELECT count(*) FROM job_artifacts WHERE run_id = :r) FROM job_runs WHERE id = :r"),
+            text(
+                "SELECT attempts, (SELECT count(*) FROM job_artifacts WHERE run_id = :r) FROM job_runs WHERE id = :r"
+            ),
             {"r": run_id},
         ).one()
     assert (attempts, files) == (1, 1)
@@ -110,9 +112,11 @@ def test_a_duplicate_delivery_does_nothing(two_tenants, app, redis, superuser_en
 
 def test_a_failure_is_recorded_and_retried_explicitly(two_tenants, app, redis, superuser_engine, monkeypatch):
     a, _ = two_tenants
-    from saas.audit import api as audit  # noqa: PLC0415
+    from saas.audit import api as audit
 
-    monkeypatch.setattr(audit, "export", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("disque plein")))
+    monkeypatch.setattr(
+        audit, "export", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("disque plein"))
+    )
     run_id = request_export(app, a)
     work(redis)
     job = Job.fetch(job_id(a.tenant_id, run_id), connection=redis)
