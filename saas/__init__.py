@@ -91,6 +91,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     blueprints.init_app(app)
     workers.init_app(app)
 
+    from saas import cli
+
+    cli.register(app)
+
     if config["EMBEDDED_DATABASE"]:
         from flask_migrate import upgrade
 

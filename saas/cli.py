@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate.cli import db as db_group
+from werkzeug.serving import run_simple
 
 from saas import create_app
 from saas.dbroles import RoleSpec, create_roles
@@ -43,7 +44,7 @@ def create_roles_command(superuser_url, database, owner, owner_password, app_rol
     click.echo(f"Rôles {owner} (propriétaire) et {app_role} (application) prêts sur la base {database}.")
 
 
-@main.command("worker")
+@click.command("worker")
 @click.option("--cron/--no-cron", default=True, help="Lancer aussi le planificateur périodique (balayage).")
 @click.option("--burst", is_flag=True, help="Traiter la file puis s'arrêter.")
 @with_appcontext
@@ -54,7 +55,7 @@ def worker_command(cron: bool, burst: bool) -> None:
     run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)
 
 
-@main.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Charger les quatre territoires de démonstration et afficher les identifiants."""
@@ -63,7 +64,7 @@ def demo_command() -> None:
     print_logins(load_demo())
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo/--no-demo", default=False, help="Charger les données de démonstration au démarrage.")
@@ -74,6 +75,9 @@ def demo_command() -> None:
 def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None:
     """Lancer le service (serveur de développement) et, en mode embarqué, un worker."""
     app = current_app._get_current_object()
+    if "SESSION_COOKIE_SECURE" not in os.environ and host in ("127.0.0.1", "localhost", "::1"):
+        # the development server speaks plain HTTP on the loopback; production keeps Secure cookies
+        app.config["SESSION_COOKIE_SECURE"] = False
     if demo:
         from tenants.demo import load_demo, print_logins
 
@@ -94,14 +98,14 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None
         child = subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env)
     click.echo(f"Guichet Clauses : http://{host}:{port}/  (Ctrl+C pour arrêter)")
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         if child is not None:
             child.terminate()
             child.wait(timeout=10)
 
 
-@main.command("create-operator")
+@click.command("create-operator")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", required=True)
 @click.password_option("--password", confirmation_prompt=True)
@@ -122,10 +126,9 @@ def create_operator_command(email: str, display_name: str, password: str) -> Non
     click.echo(f"Opérateur {user.email} prêt.")
 
 
-def _register_tenant_commands() -> None:
+def register(app) -> None:
+    """Attach the commands to ``app.cli``: the same under ``guichet`` and ``flask --app saas``."""
     from tenants.cli import tenants_group
 
-    main.add_command(tenants_group)
-
-
-_register_tenant_commands()
+    for command in (worker_command, demo_command, serve_command, create_operator_command, tenants_group):
+        app.cli.add_command(command)

@@ -18,9 +18,10 @@ CLI_ACTOR = audit.Actor(email="cli")
 
 @tenants_group.command("list")
 def list_command() -> None:
-    for tenant in tenants_api.all_tenants():
-        codes = ", ".join(f.code for f in tenant.federations) or "-"
-        click.echo(f"{tenant.id}\t{tenant.slug}\t{tenant.name}\t{tenant.kind}\tDépartements: {codes}")
+    with context.scoped(platform=True):
+        for tenant in tenants_api.all_tenants():
+            codes = ", ".join(f.code for f in tenant.federations) or "-"
+            click.echo(f"{tenant.id}\t{tenant.slug}\t{tenant.name}\t{tenant.kind}\tDépartements: {codes}")
 
 
 @tenants_group.command("create")
@@ -34,7 +35,9 @@ def list_command() -> None:
 def create_command(slug: str, name: str, kind: str, admin_email: str, admin_name: str) -> None:
     """Créer un territoire et inviter son premier administrateur (affiche le lien d'invitation)."""
     try:
-        tenant = tenants_api.create_tenant(CLI_ACTOR, slug, name, kind)
+        with context.scoped(platform=True):
+            tenant = tenants_api.create_tenant(CLI_ACTOR, slug, name, kind)
+            db.session.commit()
         with context.scoped(tenant.id):
             tenants_api.enter_tenant(tenant.id, None)
             invitation = tenants_api.invite_member(CLI_ACTOR, admin_email, admin_name, "tenant_admin")

@@ -65,7 +65,7 @@ def run_status(run_id: int):
     run = _visible_run(run_id)
     return {
         "status": run.status,
-        "status_label": run.status.label if hasattr(run.status, "label") else str(run.status),
+        "status_label": run.status_label,
         "progress": run.progress,
         "message": run.message,
         "result_url": _result_url(run),

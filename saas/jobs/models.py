@@ -45,6 +45,10 @@ class JobRun(TenantScoped, db.Model):
         return f"run-{self.tenant_id}-{self.id}"
 
     @property
+    def status_label(self) -> str:
+        return RunStatus(self.status).label
+
+    @property
     def is_done(self) -> bool:
         return self.status in (RunStatus.finished, RunStatus.failed)
 

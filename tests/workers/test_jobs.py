@@ -68,7 +68,7 @@ def test_worker_runs_the_export_and_the_page_offers_the_file(two_tenants, app, r
     assert client.get(run_url + "/etat").get_json()["status"] == "pending"
     work(redis)
     state = client.get(run_url + "/etat").get_json()
-    assert state["status"] == "finished" and state["progress"] == 100
+    assert state["status"] == "finished" and state["progress"] == 100 and state["status_label"] == "Terminé"
     download = client.get(state["result_url"])
     assert download.status_code == 200
     content = download.get_data().decode("utf-8-sig")
