@@ -309,7 +309,6 @@ federation_by_code = repository.federation_by_code
 federation_by_id = repository.federation_by_id
 membership_of = repository.membership_of
 own_membership = repository.own_membership
-membership = repository.membership
 memberships_in_scope = repository.memberships_in_scope
 coordinators = repository.coordinators
 federation_membership = repository.federation_membership

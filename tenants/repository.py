@@ -44,12 +44,6 @@ def membership_of(user_id: int) -> TenantMembership | None:
     ).one_or_none()
 
 
-def membership(membership_id: int) -> TenantMembership | None:
-    return db.session.scalars(
-        select(TenantMembership).where(TenantMembership.id == membership_id)
-    ).one_or_none()
-
-
 def memberships_in_scope() -> list[TenantMembership]:
     return list(
         db.session.scalars(

@@ -128,5 +128,4 @@ def can_see(run: JobRun, user_id: int, is_admin: bool) -> bool:
     return is_admin or run.requested_by_user_id == user_id
 
 
-get_run = repository.get_run
 get_artifact = repository.get_artifact

@@ -11,10 +11,6 @@ from saas.jobs.enums import RunStatus
 from saas.jobs.models import JobArtifact, JobRun
 
 
-def get_run(run_id: int) -> JobRun | None:
-    return db.session.scalars(select(JobRun).where(JobRun.id == run_id)).one_or_none()
-
-
 def get_run_for_update(run_id: int) -> JobRun | None:
     return db.session.scalars(select(JobRun).where(JobRun.id == run_id).with_for_update()).one_or_none()
 
