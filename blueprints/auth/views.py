@@ -10,6 +10,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from blueprints.forms import Form
+from saas import health
 from saas.accounts import api as accounts
 from saas.audit import api as audit
 from saas.db import db
@@ -179,20 +180,6 @@ def invitation(token: str):
 @bp.route("/healthz")
 def healthz():
     """For the load balancer: the database and Redis answer."""
-    from sqlalchemy import text
-
-    from saas.extensions import get_redis
-
-    checks = {}
-    try:
-        db.session.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception:
-        checks["database"] = "erreur"
-    try:
-        get_redis().ping()
-        checks["redis"] = "ok"
-    except Exception:
-        checks["redis"] = "erreur"
+    checks = health.check()
     healthy = all(value == "ok" for value in checks.values())
     return {"status": "ok" if healthy else "erreur", **checks}, 200 if healthy else 503
