@@ -14,6 +14,8 @@ class RunStatus(enum.StrEnum):
         return STATUS_LABELS[self]
 
 
+KIND_LABELS = {"audit_export": "Export du journal d'audit"}
+
 STATUS_LABELS = {
     RunStatus.pending: "En attente",
     RunStatus.started: "En cours",

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
-from saas.jobs.enums import RunStatus
+from saas.jobs.enums import KIND_LABELS, RunStatus
 
 
 class JobRun(TenantScoped, db.Model):
@@ -43,6 +43,10 @@ class JobRun(TenantScoped, db.Model):
     def queue_job_id(self) -> str:
         """Deterministic: the same run is never twice in the queue."""
         return f"run-{self.tenant_id}-{self.id}"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def status_label(self) -> str:
