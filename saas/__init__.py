@@ -24,8 +24,13 @@ def _import_models() -> None:
     """Every model module, so that metadata (and Alembic) sees every table."""
     import saas.accounts.models
     import saas.audit.models
+    import saas.heures.models
     import saas.jobs.models
-    import saas.partenaires.models  # noqa: F401
+    import saas.marches.models
+    import saas.parcours.models
+    import saas.partenaires.models
+    import saas.participants.models
+    import saas.referentiels.models  # noqa: F401
     import tenants.models  # noqa: F401
 
 

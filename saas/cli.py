@@ -59,8 +59,10 @@ def worker_command(cron: bool, burst: bool) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Charger les quatre territoires de démonstration et afficher les identifiants."""
+    from saas.referentiels.api import load_all
     from tenants.demo import load_demo, print_logins
 
+    load_all()  # reference data first: the demo refers to communes, criteria, contract types
     print_logins(load_demo())
 
 
@@ -79,8 +81,10 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None
         # the development server speaks plain HTTP on the loopback; production keeps Secure cookies
         app.config["SESSION_COOKIE_SECURE"] = False
     if demo:
+        from saas.referentiels.api import load_all
         from tenants.demo import load_demo, print_logins
 
+        load_all()
         print_logins(load_demo())
     if worker is None:
         worker = bool(app.config.get("EMBEDDED_REDIS") or app.config.get("EMBEDDED_DATABASE"))
@@ -128,7 +132,9 @@ def create_operator_command(email: str, display_name: str, password: str) -> Non
 
 def register(app) -> None:
     """Attach the commands to ``app.cli``: the same under ``guichet`` and ``flask --app saas``."""
+    from saas.referentiels.cli import referentiels_group
     from tenants.cli import tenants_group
 
-    for command in (worker_command, demo_command, serve_command, create_operator_command, tenants_group):
+    commands = (worker_command, demo_command, serve_command, create_operator_command, tenants_group)
+    for command in (*commands, referentiels_group):
         app.cli.add_command(command)

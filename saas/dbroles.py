@@ -78,6 +78,14 @@ def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False
     with psycopg.connect(target, autocommit=True) as conn, conn.cursor() as cur:
         for statement in statements:
             cur.execute(statement)
+        # Reference tables (ref_*) stay read-only for the application role.
+        cur.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND left(tablename, 4) = 'ref_'"
+        )
+        for (table,) in cur.fetchall():
+            cur.execute(
+                sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), app)
+            )
 
 
 def role_url(superuser_url: str, role: str, password: str | None, database: str) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     ForeignKey,
     Identity,
     LargeBinary,
@@ -134,3 +135,29 @@ class FederationMembership(db.Model):
 
     federation: Mapped[Federation] = relationship(lazy="joined", viewonly=True)
     user = relationship("User", lazy="joined", viewonly=True)
+
+
+class ApiToken(TenantScoped, db.Model):
+    """A token for the JSON API, bound to one tenant, managed by its admins.
+
+    Only the SHA-256 of the token is stored. Row-level security lets the API read a token row
+    before the tenant is known only when the request presents that very hash (``app.token_hash``).
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        CheckConstraint("role IN ('facilitateur', 'lecture')", name="role"),
+    )
+
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    #: first characters of the token, shown to tell tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    #: facilitateur (read and write) or lecture (read only).
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = utcnow_column()
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -80,6 +80,9 @@ def app(database_urls):
     )
     with application.app_context():
         upgrade(directory=str(ROOT / "migrations"))
+        from saas.referentiels.api import load_all
+
+        load_all()  # platform reference data, shared by every test and never truncated
     from workers.app import set_app
 
     set_app(application)
@@ -113,7 +116,8 @@ def _clean(app, superuser_engine):
     with superuser_engine.begin() as conn:
         tables = conn.execute(
             text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version' AND left(tablename, 4) <> 'ref_'"
             )
         ).scalars()
         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))

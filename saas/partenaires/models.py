@@ -1,13 +1,13 @@
-"""Partner organisations of a tenant (the full partner register comes with the clause core)."""
+"""Partner organisations of a tenant and their contacts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, String, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_index, utcnow_column
+from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
 from saas.partenaires.enums import OrganisationKind
 
 
@@ -30,5 +30,28 @@ class Organisation(TenantScoped, db.Model):
     prescriber_kind: Mapped[str | None] = mapped_column(String(32))
     #: 14 digits, Luhn-checked by saas.partenaires.api.
     siret: Mapped[str | None] = mapped_column(String(14))
+    address: Mapped[str | None] = mapped_column(String(300))
+    commune_insee: Mapped[str | None] = mapped_column(String(5), ForeignKey("ref_communes.insee"))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Contact(TenantScoped, db.Model):
+    """A person to reach at a partner organisation (not necessarily a user of the service)."""
+
+    __tablename__ = "organisation_contacts"
+    __table_args__ = (
+        tenant_fk(["organisation_id"], "organisations", ondelete="CASCADE"),
+        tenant_index("organisation_contacts", "organisation_id"),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    is_primary: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     created_at: Mapped[datetime] = utcnow_column()

@@ -1,0 +1,95 @@
+"""Lists of the workspace: filters from the query string, sorting, pagination, export as shown.
+
+A view builds a :class:`Listing` from a SQLAlchemy ``select`` and the columns it may sort on, then
+either renders ``listing.page()`` or, when ``?export=xlsx|csv`` is asked, returns
+``listing.export(...)``: the same filtered and sorted rows, every page, as a file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask import Response, request, url_for
+from sqlalchemy import func, select
+
+from saas import tabular
+from saas.db import db
+
+PER_PAGE = 50
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    pages: int
+    total: int
+
+
+class Listing:
+    def __init__(self, query, sorts: dict, default_sort: str, per_page: int = PER_PAGE):
+        """``sorts`` maps a sort key of the URL to a column expression; ``-key`` sorts descending."""
+        self.query = query
+        self.sorts = sorts
+        self.per_page = per_page
+        asked = request.args.get("tri", default_sort)
+        key = asked.lstrip("-")
+        if key not in sorts:
+            asked, key = default_sort, default_sort.lstrip("-")
+        self.sort = asked
+        self.descending = asked.startswith("-")
+        column = sorts[key]
+        self.ordered = query.order_by(column.desc() if self.descending else column.asc())
+
+    def page(self) -> Page:
+        try:
+            number = max(1, int(request.args.get("page", 1)))
+        except ValueError:
+            number = 1
+        total = db.session.scalar(select(func.count()).select_from(self.query.order_by(None).subquery()))
+        pages = max(1, math.ceil(total / self.per_page))
+        number = min(number, pages)
+        items = list(
+            db.session.execute(self.ordered.limit(self.per_page).offset((number - 1) * self.per_page)).all()
+        )
+        return Page(items, number, pages, total)
+
+    def sort_column(self, key: str, label: str, numeric: bool = False) -> dict:
+        """A column of ``components/table.html`` whose header link sorts by ``key``."""
+        current = self.sort.lstrip("-") == key
+        next_sort = key if (not current or self.descending) else f"-{key}"
+        return {
+            "key": key,
+            "label": label,
+            "numeric": numeric,
+            "sort_url": self.url(tri=next_sort, page=None),
+            "sorted": ("desc" if self.descending else "asc") if current else None,
+        }
+
+    def url(self, **changes) -> str:
+        """This list's URL with the current filters, and ``changes`` applied (None removes)."""
+        args = request.args.to_dict()
+        args.update({k: v for k, v in changes.items() if v is not None})
+        for key, value in changes.items():
+            if value is None:
+                args.pop(key, None)
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    def export_urls(self) -> dict[str, str]:
+        return {fmt: self.url(export=fmt, page=None) for fmt in ("xlsx", "csv")}
+
+    def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
+        fmt = request.args.get("export", "xlsx")
+        rows = (to_row(row) for row in db.session.execute(self.ordered).all())
+        filename, mimetype, content = tabular.write(
+            fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows
+        )
+        return Response(
+            content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
+
+
+def wants_export() -> bool:
+    return request.args.get("export") in ("xlsx", "csv")

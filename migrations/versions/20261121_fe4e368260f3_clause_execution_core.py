@@ -1,0 +1,788 @@
+"""Clause execution core: reference data, partners' contacts, marchés and lots, participants,
+missions, the hours ledger and mutualisation, API tokens.
+
+Hand-written parts after the generated tables: row-level security on every tenant table (the API
+token table answers also to the hash the request presents), read-only reference tables for the
+application role, and the ledger's guards (immutable statements and countings, and the deferred
+check that no counted hour is allocated twice or off a statement that is not in force).
+
+Revision ID: fe4e368260f3
+Revises: 79effbe7f6eb
+Create Date: 2026-11-21 21:54:54.299950
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+from tenants import rls
+
+TENANT_TABLES = [
+    "api_tokens",
+    "hourly_costs",
+    "mutualisation_agreements",
+    "marches",
+    "organisation_contacts",
+    "participants",
+    "counting_rules",
+    "cv_profiles",
+    "eligibilities",
+    "lots",
+    "participant_identities",
+    "prescriptions",
+    "eligibility_criteria",
+    "lot_figures",
+    "lot_subcontractors",
+    "missions",
+    "mutualisation_members",
+    "follow_ups",
+    "hour_statements",
+    "hour_countings",
+    "statement_proofs",
+    "hour_allocations",
+]
+REFERENCE_TABLES = [
+    "ref_communes",
+    "ref_contract_types",
+    "ref_criteria",
+    "ref_departements",
+    "ref_exit_motifs",
+    "ref_items",
+    "ref_qpv",
+    "ref_rome",
+]
+
+LEDGER_SQL = """
+CREATE FUNCTION hour_statements_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'hour statements are never deleted (statement %)', OLD.id;
+    END IF;
+    IF (NEW.tenant_id, NEW.mission_id, NEW.month, NEW.worked_hours, NEW.training_hours, NEW.absence_hours,
+        NEW.source, NEW.supersedes_id, NEW.declared_by, NEW.declared_at)
+       IS DISTINCT FROM
+       (OLD.tenant_id, OLD.mission_id, OLD.month, OLD.worked_hours, OLD.training_hours, OLD.absence_hours,
+        OLD.source, OLD.supersedes_id, OLD.declared_by, OLD.declared_at) THEN
+        RAISE EXCEPTION 'the figures of hour statement % are never edited: supersede it', OLD.id;
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status AND OLD.status <> 'declared' THEN
+        RAISE EXCEPTION 'hour statement % was already decided (%)', OLD.id, OLD.status;
+    END IF;
+    IF OLD.superseded_at IS NOT NULL AND NEW.superseded_at IS DISTINCT FROM OLD.superseded_at THEN
+        RAISE EXCEPTION 'hour statement % is already superseded', OLD.id;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER hour_statements_guard BEFORE UPDATE OR DELETE ON hour_statements
+    FOR EACH ROW EXECUTE FUNCTION hour_statements_guard();
+
+CREATE FUNCTION hour_countings_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'countings are never deleted (counting %)', OLD.id;
+    END IF;
+    IF (NEW.tenant_id, NEW.statement_id, NEW.rule_id, NEW.raw_hours, NEW.counted_hours, NEW.detail)
+       IS DISTINCT FROM
+       (OLD.tenant_id, OLD.statement_id, OLD.rule_id, OLD.raw_hours, OLD.counted_hours, OLD.detail)
+       OR (NEW.current AND NOT OLD.current) THEN
+        RAISE EXCEPTION 'counting % is never edited: a recount adds a new counting', OLD.id;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER hour_countings_guard BEFORE UPDATE OR DELETE ON hour_countings
+    FOR EACH ROW EXECUTE FUNCTION hour_countings_guard();
+
+-- An hour is never counted twice: the allocations of a counting add up to at most its counted
+-- hours, and only the current counting of a validated statement in force may carry any.
+CREATE FUNCTION hour_allocations_check(p_tenant bigint, p_statement bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT c.id, c.counted_hours, c.current, s.status, s.superseded_at,
+           (SELECT sum(a.hours) FROM hour_allocations a
+             WHERE a.tenant_id = c.tenant_id AND a.counting_id = c.id) AS allocated
+      INTO bad
+      FROM hour_countings c
+      JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id
+     WHERE c.tenant_id = p_tenant AND c.statement_id = p_statement
+       AND EXISTS (SELECT 1 FROM hour_allocations a WHERE a.tenant_id = c.tenant_id AND a.counting_id = c.id)
+       AND (NOT c.current OR s.status <> 'validated' OR s.superseded_at IS NOT NULL
+            OR (SELECT sum(a.hours) FROM hour_allocations a
+                 WHERE a.tenant_id = c.tenant_id AND a.counting_id = c.id) > c.counted_hours)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'hours counted twice or off the ledger: counting % allocates % h of % h (current %, statement %, superseded %)',
+            bad.id, bad.allocated, bad.counted_hours, bad.current, bad.status, bad.superseded_at
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+END $$;
+
+CREATE FUNCTION hour_allocations_check_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    statement_id bigint;
+BEGIN
+    IF TG_TABLE_NAME = 'hour_statements' THEN
+        statement_id := NEW.id;
+    ELSIF TG_TABLE_NAME = 'hour_countings' THEN
+        statement_id := NEW.statement_id;
+    ELSE
+        SELECT c.statement_id INTO statement_id FROM hour_countings c
+         WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.counting_id;
+    END IF;
+    PERFORM hour_allocations_check(NEW.tenant_id, statement_id);
+    RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER INSERT OR UPDATE ON hour_allocations
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
+CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER UPDATE ON hour_countings
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
+CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER UPDATE ON hour_statements
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
+"""
+
+# The reference tables are written by the owner (``guichet referentiels charger``) only.
+READ_ONLY_REFERENCE_SQL = """
+DO $$
+DECLARE
+    grant_row record;
+BEGIN
+    FOR grant_row IN
+        SELECT DISTINCT grantee, table_name FROM information_schema.role_table_grants
+         WHERE table_schema = 'public' AND left(table_name, 4) = 'ref_'
+           AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
+           AND grantee <> current_user
+    LOOP
+        EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I FROM %I', grant_row.table_name, grant_row.grantee);
+    END LOOP;
+END $$;
+"""
+
+revision = 'fe4e368260f3'
+down_revision = '79effbe7f6eb'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # ### commands auto generated by Alembic - please adjust! ###
+    op.create_table('ref_communes',
+    sa.Column('insee', sa.String(length=5), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('departement', sa.String(length=3), nullable=False),
+    sa.Column('region', sa.String(length=3), nullable=True),
+    sa.Column('epci_siren', sa.String(length=9), nullable=True),
+    sa.Column('epci_name', sa.String(length=200), nullable=True),
+    sa.Column('postcodes', postgresql.ARRAY(sa.String(length=5)), nullable=False),
+    sa.PrimaryKeyConstraint('insee', name=op.f('pk_ref_communes'))
+    )
+    op.create_index(op.f('ix_ref_communes_departement'), 'ref_communes', ['departement'], unique=False)
+    op.create_index(op.f('ix_ref_communes_epci_siren'), 'ref_communes', ['epci_siren'], unique=False)
+    op.create_index(op.f('ix_ref_communes_name'), 'ref_communes', ['name'], unique=False)
+    op.create_table('ref_contract_types',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('family', sa.String(length=16), nullable=False),
+    sa.Column('fixed_term', sa.Boolean(), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_ref_contract_types'))
+    )
+    op.create_table('ref_criteria',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('level', sa.SmallInteger(), nullable=True),
+    sa.Column('family', sa.String(length=16), nullable=False),
+    sa.Column('proof_types', postgresql.ARRAY(sa.String(length=40)), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_ref_criteria'))
+    )
+    op.create_table('ref_departements',
+    sa.Column('code', sa.String(length=3), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('region', sa.String(length=3), nullable=True),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_ref_departements'))
+    )
+    op.create_table('ref_exit_motifs',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=32), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_ref_exit_motifs'))
+    )
+    op.create_table('ref_items',
+    sa.Column('list', sa.String(length=32), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('rank', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('list', 'code', name=op.f('pk_ref_items'))
+    )
+    op.create_table('ref_qpv',
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('communes', postgresql.ARRAY(sa.String(length=5)), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_ref_qpv'))
+    )
+    op.create_table('ref_rome',
+    sa.Column('code', sa.String(length=5), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('domain', sa.String(length=200), nullable=True),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_ref_rome'))
+    )
+    op.create_table('api_tokens',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("role IN ('facilitateur', 'lecture')", name=op.f('ck_api_tokens_role')),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_api_tokens_created_by_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_api_tokens_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    op.create_table('hourly_costs',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_hourly_costs_amount_positive')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_hourly_costs_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_hourly_costs')),
+    sa.UniqueConstraint('tenant_id', 'valid_from', name=op.f('uq_hourly_costs_tenant_id_valid_from'))
+    )
+    op.create_table('mutualisation_agreements',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('allocation_key', sa.String(length=16), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("allocation_key IN ('pro_rata', 'explicit')", name=op.f('ck_mutualisation_agreements_allocation_key')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_mutualisation_agreements_validity')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_mutualisation_agreements_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_mutualisation_agreements'))
+    )
+    op.create_table('marches',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('donneur_ordre_id', sa.BigInteger(), nullable=False),
+    sa.Column('reference', sa.String(length=60), nullable=False),
+    sa.Column('object', sa.String(length=500), nullable=False),
+    sa.Column('sector', sa.String(length=40), nullable=True),
+    sa.Column('procedure', sa.String(length=40), nullable=True),
+    sa.Column('notification_date', sa.Date(), nullable=True),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('amount_ht', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('anru', sa.Boolean(), nullable=False),
+    sa.Column('anru_project_id', sa.String(length=40), nullable=True),
+    sa.Column('execution_communes', postgresql.ARRAY(sa.String(length=5)), nullable=False),
+    sa.Column('considerations', postgresql.ARRAY(sa.String(length=32)), nullable=False),
+    sa.Column('hourly_cost_override', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('end_date IS NULL OR start_date IS NULL OR end_date >= start_date', name=op.f('ck_marches_dates_order')),
+    sa.CheckConstraint('hourly_cost_override IS NULL OR hourly_cost_override > 0', name=op.f('ck_marches_cost_positive')),
+    sa.ForeignKeyConstraint(['tenant_id', 'donneur_ordre_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_marches_tenant_id_donneur_ordre_id_organisations')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_marches_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_marches')),
+    sa.UniqueConstraint('tenant_id', 'reference', name=op.f('uq_marches_tenant_id_reference'))
+    )
+    op.create_index('ix_marches_tenant_id_donneur_ordre_id', 'marches', ['tenant_id', 'donneur_ordre_id'], unique=False)
+    op.create_table('organisation_contacts',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('organisation_id', sa.BigInteger(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('function', sa.String(length=200), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('is_primary', sa.Boolean(), server_default=sa.text('false'), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'organisation_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_organisation_contacts_tenant_id_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_organisation_contacts_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_organisation_contacts'))
+    )
+    op.create_index('ix_organisation_contacts_tenant_id_organisation_id', 'organisation_contacts', ['tenant_id', 'organisation_id'], unique=False)
+    op.create_table('participants',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('qualification_level', sa.String(length=40), nullable=True),
+    sa.Column('freins', postgresql.ARRAY(sa.String(length=40)), nullable=False),
+    sa.Column('projet_professionnel', sa.Text(), nullable=True),
+    sa.Column('bilan_entree', sa.Text(), nullable=True),
+    sa.Column('bilan_entree_on', sa.Date(), nullable=True),
+    sa.Column('referent_organisation_id', sa.BigInteger(), nullable=True),
+    sa.Column('last_contact_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'referent_organisation_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_participants_tenant_id_referent_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_participants_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_participants')),
+    sa.UniqueConstraint('tenant_id', 'reference', name=op.f('uq_participants_tenant_id_reference'))
+    )
+    op.create_index('ix_participants_tenant_id_referent_organisation_id', 'participants', ['tenant_id', 'referent_organisation_id'], unique=False)
+    op.create_table('counting_rules',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('marche_id', sa.BigInteger(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('multipliers', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('count_training', sa.Boolean(), nullable=False),
+    sa.Column('training_cap_hours', sa.Numeric(precision=9, scale=2), nullable=True),
+    sa.Column('cdi_cap_hours', sa.Numeric(precision=9, scale=2), nullable=True),
+    sa.Column('require_eligibility', sa.Boolean(), nullable=False),
+    sa.Column('rounding_step', sa.Numeric(precision=4, scale=2), nullable=False),
+    sa.Column('rounding', sa.String(length=8), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=True),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("rounding IN ('nearest', 'up', 'down')", name=op.f('ck_counting_rules_rounding')),
+    sa.CheckConstraint('cdi_cap_hours IS NULL OR cdi_cap_hours >= 0', name=op.f('ck_counting_rules_cdi_cap')),
+    sa.CheckConstraint('rounding_step IN (0.01, 0.25, 0.5, 1)', name=op.f('ck_counting_rules_rounding_step')),
+    sa.CheckConstraint('training_cap_hours IS NULL OR training_cap_hours >= 0', name=op.f('ck_counting_rules_training_cap')),
+    sa.CheckConstraint('version >= 1', name=op.f('ck_counting_rules_version_positive')),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_counting_rules_created_by_users')),
+    sa.ForeignKeyConstraint(['tenant_id', 'marche_id'], ['marches.tenant_id', 'marches.id'], name=op.f('fk_counting_rules_tenant_id_marche_id_marches')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_counting_rules_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_counting_rules')),
+    sa.UniqueConstraint('tenant_id', 'marche_id', 'version', name=op.f('uq_counting_rules_tenant_id_marche_id_version'), postgresql_nulls_not_distinct=True)
+    )
+    op.create_table('cv_profiles',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('participant_id', sa.BigInteger(), nullable=False),
+    sa.Column('rome_codes', postgresql.ARRAY(sa.String(length=5)), nullable=False),
+    sa.Column('skills', sa.Text(), nullable=True),
+    sa.Column('available_from', sa.Date(), nullable=True),
+    sa.Column('availability', sa.String(length=200), nullable=True),
+    sa.Column('mobility', postgresql.ARRAY(sa.String(length=40)), nullable=False),
+    sa.Column('mobility_radius_km', sa.Integer(), nullable=True),
+    sa.Column('cv_filename', sa.String(length=200), nullable=True),
+    sa.Column('cv_mimetype', sa.String(length=100), nullable=True),
+    sa.Column('cv_content', sa.LargeBinary(), nullable=True),
+    sa.Column('validated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('validated_by', sa.BigInteger(), nullable=True),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'participant_id'], ['participants.tenant_id', 'participants.id'], name=op.f('fk_cv_profiles_tenant_id_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_cv_profiles_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['validated_by'], ['users.id'], name=op.f('fk_cv_profiles_validated_by_users')),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_cv_profiles')),
+    sa.UniqueConstraint('tenant_id', 'participant_id', name=op.f('uq_cv_profiles_tenant_id_participant_id'))
+    )
+    op.create_index('ix_cv_profiles_tenant_id_validated_at', 'cv_profiles', ['tenant_id', 'validated_at'], unique=False)
+    op.create_table('eligibilities',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('participant_id', sa.BigInteger(), nullable=False),
+    sa.Column('validated_on', sa.Date(), nullable=False),
+    sa.Column('validated_by', sa.BigInteger(), nullable=True),
+    sa.Column('anchor', sa.String(length=16), nullable=False),
+    sa.Column('validity_months', sa.Integer(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_reason', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("anchor IN ('validation', 'first_mission')", name=op.f('ck_eligibilities_anchor')),
+    sa.CheckConstraint('valid_until IS NULL OR valid_until >= valid_from', name=op.f('ck_eligibilities_validity')),
+    sa.ForeignKeyConstraint(['tenant_id', 'participant_id'], ['participants.tenant_id', 'participants.id'], name=op.f('fk_eligibilities_tenant_id_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_eligibilities_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['validated_by'], ['users.id'], name=op.f('fk_eligibilities_validated_by_users')),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_eligibilities'))
+    )
+    op.create_index('ix_eligibilities_tenant_id_participant_id', 'eligibilities', ['tenant_id', 'participant_id'], unique=False)
+    op.create_table('lots',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('marche_id', sa.BigInteger(), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('object', sa.String(length=500), nullable=False),
+    sa.Column('amount_ht', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('attributaire_id', sa.BigInteger(), nullable=True),
+    sa.Column('obligation_mode', sa.String(length=16), nullable=False),
+    sa.Column('fixed_hours', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('labour_share', sa.Numeric(precision=6, scale=4), nullable=True),
+    sa.Column('insertion_rate', sa.Numeric(precision=6, scale=4), nullable=True),
+    sa.Column('hourly_cost_override', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('hours_share', sa.Numeric(precision=6, scale=4), nullable=True),
+    sa.Column('per_amount_hours', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('per_amount_base', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('rounding', sa.String(length=8), nullable=False),
+    sa.Column('obligation_hours', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('obligation_inputs', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('penalty_per_hour', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("obligation_mode IN ('fixed', 'formula', 'percentage', 'per_amount')", name=op.f('ck_lots_mode')),
+    sa.CheckConstraint("rounding IN ('nearest', 'up', 'down')", name=op.f('ck_lots_rounding')),
+    sa.CheckConstraint('obligation_hours IS NULL OR obligation_hours >= 0', name=op.f('ck_lots_obligation_positive')),
+    sa.ForeignKeyConstraint(['tenant_id', 'attributaire_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_lots_tenant_id_attributaire_id_organisations')),
+    sa.ForeignKeyConstraint(['tenant_id', 'marche_id'], ['marches.tenant_id', 'marches.id'], name=op.f('fk_lots_tenant_id_marche_id_marches'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_lots_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_lots')),
+    sa.UniqueConstraint('tenant_id', 'marche_id', 'number', name=op.f('uq_lots_tenant_id_marche_id_number'))
+    )
+    op.create_index('ix_lots_tenant_id_attributaire_id', 'lots', ['tenant_id', 'attributaire_id'], unique=False)
+    op.create_index('ix_lots_tenant_id_marche_id', 'lots', ['tenant_id', 'marche_id'], unique=False)
+    op.create_table('participant_identities',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('participant_id', sa.BigInteger(), nullable=False),
+    sa.Column('last_name', sa.String(length=100), nullable=False),
+    sa.Column('first_name', sa.String(length=100), nullable=False),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('sex', sa.String(length=1), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('phone', sa.String(length=30), nullable=True),
+    sa.Column('commune_insee', sa.String(length=5), nullable=True),
+    sa.Column('qpv_code', sa.String(length=12), nullable=True),
+    sa.CheckConstraint("sex IN ('F', 'M', 'X')", name=op.f('ck_participant_identities_sex')),
+    sa.ForeignKeyConstraint(['commune_insee'], ['ref_communes.insee'], name=op.f('fk_participant_identities_commune_insee_ref_communes')),
+    sa.ForeignKeyConstraint(['qpv_code'], ['ref_qpv.code'], name=op.f('fk_participant_identities_qpv_code_ref_qpv')),
+    sa.ForeignKeyConstraint(['tenant_id', 'participant_id'], ['participants.tenant_id', 'participants.id'], name=op.f('fk_participant_identities_tenant_id_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_participant_identities_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_participant_identities')),
+    sa.UniqueConstraint('tenant_id', 'participant_id', name=op.f('uq_participant_identities_tenant_id_participant_id'))
+    )
+    op.create_index('ix_participant_identities_tenant_id_last_name_first_name', 'participant_identities', ['tenant_id', 'last_name', 'first_name'], unique=False)
+    op.create_table('prescriptions',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('participant_id', sa.BigInteger(), nullable=False),
+    sa.Column('prescripteur_id', sa.BigInteger(), nullable=False),
+    sa.Column('prescribed_on', sa.Date(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=False),
+    sa.Column('content', sa.Text(), nullable=True),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('valid_until >= prescribed_on', name=op.f('ck_prescriptions_validity')),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_prescriptions_created_by_users')),
+    sa.ForeignKeyConstraint(['tenant_id', 'participant_id'], ['participants.tenant_id', 'participants.id'], name=op.f('fk_prescriptions_tenant_id_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id', 'prescripteur_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_prescriptions_tenant_id_prescripteur_id_organisations')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_prescriptions_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_prescriptions'))
+    )
+    op.create_index('ix_prescriptions_tenant_id_participant_id', 'prescriptions', ['tenant_id', 'participant_id'], unique=False)
+    op.create_index('ix_prescriptions_tenant_id_valid_until', 'prescriptions', ['tenant_id', 'valid_until'], unique=False)
+    op.create_table('eligibility_criteria',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('eligibility_id', sa.BigInteger(), nullable=False),
+    sa.Column('criterion_code', sa.String(length=40), nullable=False),
+    sa.Column('proof_type', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['criterion_code'], ['ref_criteria.code'], name=op.f('fk_eligibility_criteria_criterion_code_ref_criteria')),
+    sa.ForeignKeyConstraint(['tenant_id', 'eligibility_id'], ['eligibilities.tenant_id', 'eligibilities.id'], name=op.f('fk_eligibility_criteria_tenant_id_eligibility_id_eligibilities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_eligibility_criteria_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_eligibility_criteria')),
+    sa.UniqueConstraint('tenant_id', 'eligibility_id', 'criterion_code', name=op.f('uq_eligibility_criteria_tenant_id_eligibility_id_criterion_code'))
+    )
+    op.create_table('lot_figures',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('lot_id', sa.BigInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('recorded_on', sa.Date(), nullable=False),
+    sa.Column('value', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("kind IN ('invoiced_amount', 'hours_worked')", name=op.f('ck_lot_figures_kind')),
+    sa.CheckConstraint('value >= 0', name=op.f('ck_lot_figures_value_positive')),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_lot_figures_created_by_users')),
+    sa.ForeignKeyConstraint(['tenant_id', 'lot_id'], ['lots.tenant_id', 'lots.id'], name=op.f('fk_lot_figures_tenant_id_lot_id_lots'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_lot_figures_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_lot_figures'))
+    )
+    op.create_index('ix_lot_figures_tenant_id_lot_id_recorded_on', 'lot_figures', ['tenant_id', 'lot_id', 'recorded_on'], unique=False)
+    op.create_table('lot_subcontractors',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('lot_id', sa.BigInteger(), nullable=False),
+    sa.Column('organisation_id', sa.BigInteger(), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'lot_id'], ['lots.tenant_id', 'lots.id'], name=op.f('fk_lot_subcontractors_tenant_id_lot_id_lots'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id', 'organisation_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_lot_subcontractors_tenant_id_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_lot_subcontractors_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_lot_subcontractors')),
+    sa.UniqueConstraint('tenant_id', 'lot_id', 'organisation_id', name=op.f('uq_lot_subcontractors_tenant_id_lot_id_organisation_id'))
+    )
+    op.create_index('ix_lot_subcontractors_tenant_id_organisation_id', 'lot_subcontractors', ['tenant_id', 'organisation_id'], unique=False)
+    op.create_table('missions',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('participant_id', sa.BigInteger(), nullable=False),
+    sa.Column('employer_id', sa.BigInteger(), nullable=False),
+    sa.Column('lot_id', sa.BigInteger(), nullable=False),
+    sa.Column('modality', sa.String(length=24), nullable=False),
+    sa.Column('contract_type', sa.String(length=40), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('trial_end_date', sa.Date(), nullable=True),
+    sa.Column('weekly_hours', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('job_title', sa.String(length=200), nullable=True),
+    sa.Column('rome_code', sa.String(length=5), nullable=True),
+    sa.Column('eligibility_override', sa.Boolean(), nullable=False),
+    sa.Column('override_reason', sa.String(length=500), nullable=True),
+    sa.Column('override_by', sa.BigInteger(), nullable=True),
+    sa.Column('exit_date', sa.Date(), nullable=True),
+    sa.Column('exit_motif', sa.String(length=40), nullable=True),
+    sa.Column('exit_category', sa.String(length=32), nullable=True),
+    sa.Column('situation_6m_motif', sa.String(length=40), nullable=True),
+    sa.Column('situation_6m_on', sa.Date(), nullable=True),
+    sa.Column('durable_confirmed', sa.Boolean(), nullable=True),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)', name=op.f('ck_missions_override_reasoned')),
+    sa.CheckConstraint('(exit_date IS NULL) = (exit_motif IS NULL)', name=op.f('ck_missions_exit_complete')),
+    sa.CheckConstraint('end_date IS NULL OR end_date >= start_date', name=op.f('ck_missions_dates_order')),
+    sa.CheckConstraint('weekly_hours > 0 AND weekly_hours <= 48', name=op.f('ck_missions_weekly_hours')),
+    sa.ForeignKeyConstraint(['contract_type'], ['ref_contract_types.code'], name=op.f('fk_missions_contract_type_ref_contract_types')),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_missions_created_by_users')),
+    sa.ForeignKeyConstraint(['exit_motif'], ['ref_exit_motifs.code'], name=op.f('fk_missions_exit_motif_ref_exit_motifs')),
+    sa.ForeignKeyConstraint(['override_by'], ['users.id'], name=op.f('fk_missions_override_by_users')),
+    sa.ForeignKeyConstraint(['rome_code'], ['ref_rome.code'], name=op.f('fk_missions_rome_code_ref_rome')),
+    sa.ForeignKeyConstraint(['situation_6m_motif'], ['ref_exit_motifs.code'], name=op.f('fk_missions_situation_6m_motif_ref_exit_motifs')),
+    sa.ForeignKeyConstraint(['tenant_id', 'employer_id'], ['organisations.tenant_id', 'organisations.id'], name=op.f('fk_missions_tenant_id_employer_id_organisations')),
+    sa.ForeignKeyConstraint(['tenant_id', 'lot_id'], ['lots.tenant_id', 'lots.id'], name=op.f('fk_missions_tenant_id_lot_id_lots')),
+    sa.ForeignKeyConstraint(['tenant_id', 'participant_id'], ['participants.tenant_id', 'participants.id'], name=op.f('fk_missions_tenant_id_participant_id_participants')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_missions_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_missions'))
+    )
+    op.create_index('ix_missions_tenant_id_employer_id', 'missions', ['tenant_id', 'employer_id'], unique=False)
+    op.create_index('ix_missions_tenant_id_lot_id', 'missions', ['tenant_id', 'lot_id'], unique=False)
+    op.create_index('ix_missions_tenant_id_participant_id', 'missions', ['tenant_id', 'participant_id'], unique=False)
+    op.create_table('mutualisation_members',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('agreement_id', sa.BigInteger(), nullable=False),
+    sa.Column('lot_id', sa.BigInteger(), nullable=False),
+    sa.Column('share', sa.Numeric(precision=6, scale=4), nullable=True),
+    sa.CheckConstraint('share IS NULL OR (share > 0 AND share <= 1)', name=op.f('ck_mutualisation_members_share')),
+    sa.ForeignKeyConstraint(['tenant_id', 'agreement_id'], ['mutualisation_agreements.tenant_id', 'mutualisation_agreements.id'], name=op.f('fk_mutualisation_members_tenant_id_agreement_id_mutualisation_agreements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id', 'lot_id'], ['lots.tenant_id', 'lots.id'], name=op.f('fk_mutualisation_members_tenant_id_lot_id_lots')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_mutualisation_members_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_mutualisation_members')),
+    sa.UniqueConstraint('tenant_id', 'agreement_id', 'lot_id', name=op.f('uq_mutualisation_members_tenant_id_agreement_id_lot_id'))
+    )
+    op.create_index('ix_mutualisation_members_tenant_id_lot_id', 'mutualisation_members', ['tenant_id', 'lot_id'], unique=False)
+    op.create_table('follow_ups',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('mission_id', sa.BigInteger(), nullable=False),
+    sa.Column('step', sa.String(length=24), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('kind', sa.String(length=24), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('done_by', sa.BigInteger(), nullable=True),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('(done_on IS NULL) = (kind IS NULL)', name=op.f('ck_follow_ups_done_complete')),
+    sa.ForeignKeyConstraint(['done_by'], ['users.id'], name=op.f('fk_follow_ups_done_by_users')),
+    sa.ForeignKeyConstraint(['tenant_id', 'mission_id'], ['missions.tenant_id', 'missions.id'], name=op.f('fk_follow_ups_tenant_id_mission_id_missions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_follow_ups_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_follow_ups'))
+    )
+    op.create_index('ix_follow_ups_tenant_id_due_on', 'follow_ups', ['tenant_id', 'due_on'], unique=False)
+    op.create_index('ix_follow_ups_tenant_id_mission_id', 'follow_ups', ['tenant_id', 'mission_id'], unique=False)
+    op.create_table('hour_statements',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('mission_id', sa.BigInteger(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('worked_hours', sa.Numeric(precision=9, scale=2), nullable=False),
+    sa.Column('training_hours', sa.Numeric(precision=9, scale=2), nullable=False),
+    sa.Column('absence_hours', sa.Numeric(precision=9, scale=2), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('rejection_reason', sa.String(length=500), nullable=True),
+    sa.Column('supersedes_id', sa.BigInteger(), nullable=True),
+    sa.Column('superseded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('declared_by', sa.BigInteger(), nullable=True),
+    sa.Column('declared_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('decided_by', sa.BigInteger(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('row_version', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name=op.f('ck_hour_statements_rejection_reasoned')),
+    sa.CheckConstraint("status IN ('declared', 'validated', 'rejected')", name=op.f('ck_hour_statements_status')),
+    sa.CheckConstraint('extract(day from month) = 1', name=op.f('ck_hour_statements_month_first_day')),
+    sa.CheckConstraint('worked_hours + training_hours <= 744', name=op.f('ck_hour_statements_hours_in_month')),
+    sa.CheckConstraint('worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0', name=op.f('ck_hour_statements_hours_positive')),
+    sa.ForeignKeyConstraint(['decided_by'], ['users.id'], name=op.f('fk_hour_statements_decided_by_users')),
+    sa.ForeignKeyConstraint(['declared_by'], ['users.id'], name=op.f('fk_hour_statements_declared_by_users')),
+    sa.ForeignKeyConstraint(['tenant_id', 'mission_id'], ['missions.tenant_id', 'missions.id'], name=op.f('fk_hour_statements_tenant_id_mission_id_missions')),
+    sa.ForeignKeyConstraint(['tenant_id', 'supersedes_id'], ['hour_statements.tenant_id', 'hour_statements.id'], name=op.f('fk_hour_statements_tenant_id_supersedes_id_hour_statements')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_hour_statements_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_hour_statements')),
+    sa.UniqueConstraint('tenant_id', 'supersedes_id', name=op.f('uq_hour_statements_tenant_id_supersedes_id'))
+    )
+    op.create_index('ix_hour_statements_tenant_id_mission_id_month', 'hour_statements', ['tenant_id', 'mission_id', 'month'], unique=False)
+    op.create_index('ix_hour_statements_tenant_id_status', 'hour_statements', ['tenant_id', 'status'], unique=False)
+    op.create_index('uq_hour_statements_in_force', 'hour_statements', ['tenant_id', 'mission_id', 'month'], unique=True, postgresql_where=sa.text("superseded_at IS NULL AND status <> 'rejected'"))
+    op.create_table('hour_countings',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('statement_id', sa.BigInteger(), nullable=False),
+    sa.Column('rule_id', sa.BigInteger(), nullable=False),
+    sa.Column('raw_hours', sa.Numeric(precision=9, scale=2), nullable=False),
+    sa.Column('counted_hours', sa.Numeric(precision=9, scale=2), nullable=False),
+    sa.Column('detail', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.Column('current', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('counted_hours >= 0', name=op.f('ck_hour_countings_counted_positive')),
+    sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_hour_countings_created_by_users')),
+    sa.ForeignKeyConstraint(['tenant_id', 'rule_id'], ['counting_rules.tenant_id', 'counting_rules.id'], name=op.f('fk_hour_countings_tenant_id_rule_id_counting_rules')),
+    sa.ForeignKeyConstraint(['tenant_id', 'statement_id'], ['hour_statements.tenant_id', 'hour_statements.id'], name=op.f('fk_hour_countings_tenant_id_statement_id_hour_statements')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_hour_countings_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_hour_countings'))
+    )
+    op.create_index('uq_hour_countings_current', 'hour_countings', ['tenant_id', 'statement_id'], unique=True, postgresql_where=sa.text('current'))
+    op.create_table('statement_proofs',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('statement_id', sa.BigInteger(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('mimetype', sa.String(length=100), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('uploaded_by', sa.BigInteger(), nullable=True),
+    sa.Column('uploaded_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'statement_id'], ['hour_statements.tenant_id', 'hour_statements.id'], name=op.f('fk_statement_proofs_tenant_id_statement_id_hour_statements')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_statement_proofs_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['uploaded_by'], ['users.id'], name=op.f('fk_statement_proofs_uploaded_by_users')),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_statement_proofs'))
+    )
+    op.create_index('ix_statement_proofs_tenant_id_statement_id', 'statement_proofs', ['tenant_id', 'statement_id'], unique=False)
+    op.create_table('hour_allocations',
+    sa.Column('tenant_id', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.BigInteger(), sa.Identity(always=False), nullable=False),
+    sa.Column('counting_id', sa.BigInteger(), nullable=False),
+    sa.Column('lot_id', sa.BigInteger(), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=9, scale=2), nullable=False),
+    sa.Column('agreement_id', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('hours > 0', name=op.f('ck_hour_allocations_hours_positive')),
+    sa.ForeignKeyConstraint(['tenant_id', 'agreement_id'], ['mutualisation_agreements.tenant_id', 'mutualisation_agreements.id'], name=op.f('fk_hour_allocations_tenant_id_agreement_id_mutualisation_agreements')),
+    sa.ForeignKeyConstraint(['tenant_id', 'counting_id'], ['hour_countings.tenant_id', 'hour_countings.id'], name=op.f('fk_hour_allocations_tenant_id_counting_id_hour_countings')),
+    sa.ForeignKeyConstraint(['tenant_id', 'lot_id'], ['lots.tenant_id', 'lots.id'], name=op.f('fk_hour_allocations_tenant_id_lot_id_lots')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_hour_allocations_tenant_id_tenants'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_hour_allocations')),
+    sa.UniqueConstraint('tenant_id', 'counting_id', 'lot_id', name=op.f('uq_hour_allocations_tenant_id_counting_id_lot_id'))
+    )
+    op.create_index('ix_hour_allocations_tenant_id_lot_id', 'hour_allocations', ['tenant_id', 'lot_id'], unique=False)
+    op.add_column('organisations', sa.Column('address', sa.String(length=300), nullable=True))
+    op.add_column('organisations', sa.Column('commune_insee', sa.String(length=5), nullable=True))
+    op.add_column('organisations', sa.Column('email', sa.String(length=254), nullable=True))
+    op.add_column('organisations', sa.Column('phone', sa.String(length=30), nullable=True))
+    op.add_column('organisations', sa.Column('notes', sa.Text(), nullable=True))
+    op.create_foreign_key(op.f('fk_organisations_commune_insee_ref_communes'), 'organisations', 'ref_communes', ['commune_insee'], ['insee'])
+    # ### end Alembic commands ###
+
+    for table in TENANT_TABLES:
+        if table == "api_tokens":
+            continue
+        rls.enable(op, table)
+    rls.enable(
+        op,
+        "api_tokens",
+        using=f"tenant_id = {rls.CURRENT_TENANT} OR token_hash = NULLIF(current_setting('app.token_hash', true), '')",
+        check=f"tenant_id = {rls.CURRENT_TENANT}",
+    )
+    op.execute(LEDGER_SQL)
+    op.execute(READ_ONLY_REFERENCE_SQL)
+
+
+def downgrade():
+    for table in ("hour_allocations", "hour_countings", "hour_statements"):
+        op.execute(f"DROP TRIGGER IF EXISTS hour_allocations_check ON {table}")
+    op.execute("DROP TRIGGER IF EXISTS hour_countings_guard ON hour_countings")
+    op.execute("DROP TRIGGER IF EXISTS hour_statements_guard ON hour_statements")
+    for function in (
+        "hour_allocations_check_trigger()",
+        "hour_allocations_check(bigint, bigint)",
+        "hour_countings_guard()",
+        "hour_statements_guard()",
+    ):
+        op.execute(f"DROP FUNCTION IF EXISTS {function}")
+    for table in TENANT_TABLES:
+        rls.disable(op, table)
+    # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_constraint(op.f('fk_organisations_commune_insee_ref_communes'), 'organisations', type_='foreignkey')
+    op.drop_column('organisations', 'notes')
+    op.drop_column('organisations', 'phone')
+    op.drop_column('organisations', 'email')
+    op.drop_column('organisations', 'commune_insee')
+    op.drop_column('organisations', 'address')
+    op.drop_index('ix_hour_allocations_tenant_id_lot_id', table_name='hour_allocations')
+    op.drop_table('hour_allocations')
+    op.drop_index('ix_statement_proofs_tenant_id_statement_id', table_name='statement_proofs')
+    op.drop_table('statement_proofs')
+    op.drop_index('uq_hour_countings_current', table_name='hour_countings', postgresql_where=sa.text('current'))
+    op.drop_table('hour_countings')
+    op.drop_index('uq_hour_statements_in_force', table_name='hour_statements', postgresql_where=sa.text("superseded_at IS NULL AND status <> 'rejected'"))
+    op.drop_index('ix_hour_statements_tenant_id_status', table_name='hour_statements')
+    op.drop_index('ix_hour_statements_tenant_id_mission_id_month', table_name='hour_statements')
+    op.drop_table('hour_statements')
+    op.drop_index('ix_follow_ups_tenant_id_mission_id', table_name='follow_ups')
+    op.drop_index('ix_follow_ups_tenant_id_due_on', table_name='follow_ups')
+    op.drop_table('follow_ups')
+    op.drop_index('ix_mutualisation_members_tenant_id_lot_id', table_name='mutualisation_members')
+    op.drop_table('mutualisation_members')
+    op.drop_index('ix_missions_tenant_id_participant_id', table_name='missions')
+    op.drop_index('ix_missions_tenant_id_lot_id', table_name='missions')
+    op.drop_index('ix_missions_tenant_id_employer_id', table_name='missions')
+    op.drop_table('missions')
+    op.drop_index('ix_lot_subcontractors_tenant_id_organisation_id', table_name='lot_subcontractors')
+    op.drop_table('lot_subcontractors')
+    op.drop_index('ix_lot_figures_tenant_id_lot_id_recorded_on', table_name='lot_figures')
+    op.drop_table('lot_figures')
+    op.drop_table('eligibility_criteria')
+    op.drop_index('ix_prescriptions_tenant_id_valid_until', table_name='prescriptions')
+    op.drop_index('ix_prescriptions_tenant_id_participant_id', table_name='prescriptions')
+    op.drop_table('prescriptions')
+    op.drop_index('ix_participant_identities_tenant_id_last_name_first_name', table_name='participant_identities')
+    op.drop_table('participant_identities')
+    op.drop_index('ix_lots_tenant_id_marche_id', table_name='lots')
+    op.drop_index('ix_lots_tenant_id_attributaire_id', table_name='lots')
+    op.drop_table('lots')
+    op.drop_index('ix_eligibilities_tenant_id_participant_id', table_name='eligibilities')
+    op.drop_table('eligibilities')
+    op.drop_index('ix_cv_profiles_tenant_id_validated_at', table_name='cv_profiles')
+    op.drop_table('cv_profiles')
+    op.drop_table('counting_rules')
+    op.drop_index('ix_participants_tenant_id_referent_organisation_id', table_name='participants')
+    op.drop_table('participants')
+    op.drop_index('ix_organisation_contacts_tenant_id_organisation_id', table_name='organisation_contacts')
+    op.drop_table('organisation_contacts')
+    op.drop_index('ix_marches_tenant_id_donneur_ordre_id', table_name='marches')
+    op.drop_table('marches')
+    op.drop_table('mutualisation_agreements')
+    op.drop_table('hourly_costs')
+    op.drop_table('api_tokens')
+    op.drop_table('ref_rome')
+    op.drop_table('ref_qpv')
+    op.drop_table('ref_items')
+    op.drop_table('ref_exit_motifs')
+    op.drop_table('ref_departements')
+    op.drop_table('ref_criteria')
+    op.drop_table('ref_contract_types')
+    op.drop_index(op.f('ix_ref_communes_name'), table_name='ref_communes')
+    op.drop_index(op.f('ix_ref_communes_epci_siren'), table_name='ref_communes')
+    op.drop_index(op.f('ix_ref_communes_departement'), table_name='ref_communes')
+    op.drop_table('ref_communes')
+    # ### end Alembic commands ###

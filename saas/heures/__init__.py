@@ -1,0 +1,1 @@
+"""The hours ledger: monthly statements, counting rules, countings, allocations, mutualisation."""

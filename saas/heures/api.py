@@ -1,0 +1,625 @@
+"""The hours ledger: declare, correct, validate or reject monthly statements; count them under
+the counting rules in force; allocate counted hours to lots, across lots when a mutualisation
+agreement applies; recount on request after a rule change, showing the difference first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import delete, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from saas import clock
+from saas.audit import api as audit
+from saas.db import db
+from saas.errors import DomainError, ValidationError
+from saas.heures import counting as arithmetic
+from saas.heures import repository
+from saas.heures.enums import AllocationKey, Source, StatementStatus
+from saas.heures.models import (
+    Allocation,
+    Counting,
+    CountingRule,
+    HourStatement,
+    MutualisationAgreement,
+    MutualisationMember,
+    StatementProof,
+)
+from saas.marches.models import Lot, Marche
+from saas.parcours import api as parcours
+from saas.parcours.models import Mission
+from saas.participants import api as participants
+from tenants.context import require_tenant_id
+
+statement = repository.statement
+statements_of_mission = repository.statements_of_mission
+history = repository.history
+current_counting = repository.current_counting
+countings_of = repository.countings_of
+allocations_of = repository.allocations_of
+proofs_of = repository.proofs_of
+agreements = repository.agreements
+agreement = repository.agreement
+members = repository.members
+list_query = repository.list_query
+rules = repository.rules
+awaiting_validation_count = repository.awaiting_validation_count
+counted_between = repository.counted_between
+superseding = repository.superseding
+statement_rows = repository.statement_rows
+statement_sorts = repository.statement_sorts
+StatementFilters = repository.StatementFilters
+allocated_through = repository.allocated_through
+override_marche_ids = repository.override_marche_ids
+member_rows = repository.member_rows
+agreement_rows = repository.agreement_rows
+marche_options = repository.marche_options
+latest_rule = repository.latest_rule
+
+PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
+PROOF_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _hours(value, field: str, label: str) -> Decimal:
+    try:
+        hours = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError):
+        raise ValidationError(field, f"{label} : indiquez un nombre d'heures.") from None
+    if hours < 0:
+        raise ValidationError(field, f"{label} : le nombre d'heures ne peut pas être négatif.")
+    if hours > 744:
+        raise ValidationError(field, f"{label} : un mois compte au plus 744 heures.")
+    return hours
+
+
+def _mission(mission_id: int) -> Mission:
+    mission = parcours.get(mission_id) if mission_id else None
+    if mission is None:
+        raise ValidationError("mission_id", "Mission inconnue.")
+    return mission
+
+
+def _check_month(mission: Mission, month: date) -> date:
+    if month is None:
+        raise ValidationError("month", "Indiquez le mois.")
+    month = month.replace(day=1)
+    next_month = month + relativedelta(months=1)
+    end = min(d for d in (mission.end_date, mission.exit_date, date(9999, 12, 31)) if d is not None)
+    if next_month <= mission.start_date or month > end:
+        raise ValidationError("month", "Ce mois est en dehors des dates de la mission.")
+    if month > clock.today():
+        raise ValidationError("month", "On ne déclare pas les heures d'un mois à venir.")
+    return month
+
+
+# --- counting rules ------------------------------------------------------------------------------
+
+DEFAULT_RULE = {
+    "multipliers": {},
+    "count_training": True,
+    "training_cap_hours": None,
+    "cdi_cap_hours": None,
+    "require_eligibility": True,
+    "rounding_step": Decimal("0.01"),
+    "rounding": "nearest",
+}
+
+
+def rule_in_force(marche_id: int | None) -> CountingRule:
+    """The marché's override if it has one, else the tenant's latest version (created on first use)."""
+    if marche_id is not None:
+        override = repository.latest_rule(marche_id)
+        if override is not None:
+            return override
+    rule = repository.latest_rule(None)
+    if rule is None:
+        rule = CountingRule(
+            tenant_id=require_tenant_id(), marche_id=None, version=1, note="Règles par défaut", **DEFAULT_RULE
+        )
+        db.session.add(rule)
+        db.session.flush()
+    return rule
+
+
+def new_rule_version(
+    actor: audit.Actor,
+    marche_id: int | None = None,
+    multipliers: dict | None = None,
+    count_training: bool = True,
+    training_cap_hours=None,
+    cdi_cap_hours=None,
+    require_eligibility: bool = True,
+    rounding_step="0.01",
+    rounding: str = "nearest",
+    note: str | None = None,
+) -> CountingRule:
+    """A new version of the tenant's rules, or of one marché's override. Nothing is recounted."""
+    if marche_id is not None and db.session.get(Marche, (require_tenant_id(), marche_id)) is None:
+        raise ValidationError("marche_id", "Marché inconnu.")
+    clean = {}
+    for code, value in (multipliers or {}).items():
+        try:
+            factor = Decimal(str(value))
+        except (InvalidOperation, TypeError):
+            raise ValidationError("multipliers", f"Coefficient invalide pour {code}.") from None
+        if not Decimal(0) <= factor <= Decimal(10):
+            raise ValidationError("multipliers", f"Le coefficient de {code} doit être compris entre 0 et 10.")
+        from saas.referentiels import api as referentiels
+
+        if referentiels.contract_type(code) is None:
+            raise ValidationError("multipliers", f"Type de contrat inconnu : {code}.")
+        if factor != 1:
+            clean[code] = str(factor)
+    caps = {}
+    for field, value, label in (
+        ("training_cap_hours", training_cap_hours, "Plafond des heures de formation"),
+        ("cdi_cap_hours", cdi_cap_hours, "Plafond de valorisation CDI"),
+    ):
+        caps[field] = (
+            None
+            if value in (None, "")
+            else _hours(value, field, label)
+            if field != "cdi_cap_hours"
+            else _cap(value)
+        )
+    try:
+        step = Decimal(str(rounding_step))
+    except InvalidOperation:
+        step = Decimal(-1)
+    if step not in (Decimal("0.01"), Decimal("0.25"), Decimal("0.5"), Decimal("1")):
+        raise ValidationError("rounding_step", "Le pas d'arrondi est 0,01, 0,25, 0,5 ou 1 heure.")
+    if rounding not in ("nearest", "up", "down"):
+        raise ValidationError("rounding", "Choisissez le sens de l'arrondi.")
+    previous = repository.latest_rule(marche_id)
+    rule = CountingRule(
+        tenant_id=require_tenant_id(),
+        marche_id=marche_id,
+        version=(previous.version + 1) if previous else 1,
+        multipliers=clean,
+        count_training=bool(count_training),
+        require_eligibility=bool(require_eligibility),
+        rounding_step=step,
+        rounding=rounding,
+        note=(note or "").strip() or None,
+        created_by=actor.user_id,
+        **caps,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(
+        "counting_rule.created",
+        actor,
+        "counting_rule",
+        rule.id,
+        {"version": rule.version, "marche": marche_id},
+    )
+    return rule
+
+
+def _cap(value) -> Decimal:
+    try:
+        cap = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError):
+        raise ValidationError(
+            "cdi_cap_hours", "Plafond de valorisation CDI : indiquez un nombre d'heures."
+        ) from None
+    if cap < 0:
+        raise ValidationError("cdi_cap_hours", "Le plafond de valorisation CDI ne peut pas être négatif.")
+    return cap
+
+
+# --- statements ----------------------------------------------------------------------------------
+
+
+def declare(
+    actor: audit.Actor,
+    mission_id: int,
+    month: date,
+    worked_hours,
+    training_hours=0,
+    absence_hours=0,
+    source: str = Source.facilitateur,
+    comment: str | None = None,
+) -> HourStatement:
+    mission = _mission(mission_id)
+    month = _check_month(mission, month)
+    if repository.in_force(mission.id, month) is not None:
+        raise ValidationError("month", "Un relevé existe déjà pour ce mois : corrigez-le plutôt.")
+    statement = _new_statement(
+        mission, month, worked_hours, training_hours, absence_hours, source, comment, actor
+    )
+    audit.record(
+        "hours.declared",
+        actor,
+        "hour_statement",
+        statement.id,
+        {"mission": mission.id, "mois": month.isoformat(), "heures": str(statement.worked_hours)},
+    )
+    return statement
+
+
+def _new_statement(mission, month, worked, training, absence, source, comment, actor, supersedes_id=None):
+    try:
+        source = Source(source)
+    except ValueError:
+        raise ValidationError("source", "Source inconnue.") from None
+    worked = _hours(worked, "worked_hours", "Heures travaillées")
+    training = _hours(training, "training_hours", "Heures de formation")
+    absence = _hours(absence, "absence_hours", "Absences")
+    if worked + training > 744:
+        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    statement = HourStatement(
+        tenant_id=require_tenant_id(),
+        mission_id=mission.id,
+        month=month,
+        worked_hours=worked,
+        training_hours=training,
+        absence_hours=absence,
+        source=source.value,
+        comment=(comment or "").strip() or None,
+        status=StatementStatus.declared.value,
+        supersedes_id=supersedes_id,
+        declared_by=actor.user_id,
+    )
+    db.session.add(statement)
+    db.session.flush()
+    return statement
+
+
+def _check_version(statement: HourStatement, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != statement.row_version:
+        raise DomainError("Ce relevé a été modifié entre-temps : rechargez la page.")
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise DomainError("Ce relevé a été modifié entre-temps : rechargez la page.") from None
+
+
+def correct(
+    actor: audit.Actor,
+    statement: HourStatement,
+    worked_hours,
+    training_hours=0,
+    absence_hours=0,
+    source: str = Source.facilitateur,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> HourStatement:
+    """A correction supersedes the statement: a new declared statement; the old one keeps its figures."""
+    _check_version(statement, expected_version)
+    if statement.superseded_at is not None:
+        raise DomainError("Ce relevé a déjà été corrigé : corrigez la dernière version.")
+    mission = _mission(statement.mission_id)
+    _retire_allocations(statement.id)
+    statement.superseded_at = clock.now()
+    _flush_or_conflict()
+    new = _new_statement(
+        mission,
+        statement.month,
+        worked_hours,
+        training_hours,
+        absence_hours,
+        source,
+        comment,
+        actor,
+        statement.id,
+    )
+    audit.record(
+        "hours.corrected",
+        actor,
+        "hour_statement",
+        new.id,
+        {
+            "remplace": statement.id,
+            "avant": str(statement.worked_hours),
+            "apres": str(new.worked_hours),
+            "mois": statement.month.isoformat(),
+        },
+    )
+    return new
+
+
+def validate(actor: audit.Actor, statement: HourStatement, expected_version: int | None = None) -> Counting:
+    _check_version(statement, expected_version)
+    if statement.superseded_at is not None or statement.status != StatementStatus.declared:
+        raise DomainError("Seul un relevé déclaré et en vigueur peut être validé.")
+    statement.status = StatementStatus.validated.value
+    statement.decided_by, statement.decided_at = actor.user_id, clock.now()
+    _flush_or_conflict()
+    counting = _count_and_allocate(statement, actor)
+    audit.record(
+        "hours.validated",
+        actor,
+        "hour_statement",
+        statement.id,
+        {"comptees": str(counting.counted_hours), "regle": counting.rule_id},
+    )
+    return counting
+
+
+def reject(
+    actor: audit.Actor, statement: HourStatement, reason: str, expected_version: int | None = None
+) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("rejection_reason", "Indiquez le motif du rejet.")
+    _check_version(statement, expected_version)
+    if statement.superseded_at is not None or statement.status != StatementStatus.declared:
+        raise DomainError("Seul un relevé déclaré et en vigueur peut être rejeté.")
+    statement.status = StatementStatus.rejected.value
+    statement.rejection_reason = reason[:500]
+    statement.decided_by, statement.decided_at = actor.user_id, clock.now()
+    _flush_or_conflict()
+    audit.record("hours.rejected", actor, "hour_statement", statement.id, {"motif": reason})
+
+
+def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mimetype: str, content: bytes):
+    if mimetype not in PROOF_MIMETYPES:
+        raise ValidationError("proof", "Le justificatif doit être un PDF, un PNG ou un JPEG.")
+    if not content or len(content) > PROOF_MAX_BYTES:
+        raise ValidationError("proof", "Le justificatif est vide ou dépasse 10 Mo.")
+    proof = StatementProof(
+        tenant_id=require_tenant_id(),
+        statement_id=statement.id,
+        filename=(filename or "justificatif")[:200],
+        mimetype=mimetype,
+        content=content,
+        uploaded_by=actor.user_id,
+    )
+    db.session.add(proof)
+    db.session.flush()
+    audit.record("hours.proof_attached", actor, "hour_statement", statement.id, {"fichier": proof.filename})
+    return proof
+
+
+def read_proof(actor: audit.Actor, proof: StatementProof) -> StatementProof:
+    """A proof to download; the read is audited (the proof may carry personal data)."""
+    audit.record("hours.proof_read", actor, "hour_statement", proof.statement_id, {"fichier": proof.filename})
+    return proof
+
+
+# --- counting and allocation ---------------------------------------------------------------------
+
+
+def _lot(lot_id: int) -> Lot:
+    return db.session.get(Lot, (require_tenant_id(), lot_id))
+
+
+def _evaluate(statement: HourStatement, mission: Mission, rule: CountingRule, before: Decimal):
+    eligible_on = max(statement.month, mission.start_date)
+    return arithmetic.count(
+        arithmetic.Rule.from_model(rule),
+        statement.worked_hours,
+        statement.training_hours,
+        mission.contract_type,
+        participants.is_eligible_on(mission.participant_id, eligible_on),
+        mission.contract_type in parcours.CDI_TYPES,
+        before,
+    )
+
+
+def _count_and_allocate(statement: HourStatement, actor: audit.Actor, rule=None, before=None) -> Counting:
+    mission = _mission(statement.mission_id)
+    lot = _lot(mission.lot_id)
+    rule = rule or rule_in_force(lot.marche_id)
+    if before is None:
+        before = repository.counted_for_mission(mission.id, except_statement_id=statement.id)
+    counted, detail = _evaluate(statement, mission, rule, before)
+    counting = Counting(
+        tenant_id=statement.tenant_id,
+        statement_id=statement.id,
+        rule_id=rule.id,
+        raw_hours=statement.worked_hours + statement.training_hours,
+        counted_hours=counted,
+        detail={**detail, "rule_version": rule.version, "rule_marche": rule.marche_id},
+        current=True,
+        created_by=actor.user_id,
+    )
+    db.session.add(counting)
+    db.session.flush()
+    for lot_id, hours, agreement_id in allocation_plan(mission, statement.month, counted):
+        db.session.add(
+            Allocation(
+                tenant_id=statement.tenant_id,
+                counting_id=counting.id,
+                lot_id=lot_id,
+                hours=hours,
+                agreement_id=agreement_id,
+            )
+        )
+    db.session.flush()
+    return counting
+
+
+def allocation_plan(mission: Mission, month: date, counted: Decimal) -> list[tuple[int, Decimal, int | None]]:
+    """Where the counted hours of one month of ``mission`` go: its lot, or the agreement's lots."""
+    if counted <= 0:
+        return []
+    agreement = repository.agreement_for(mission.lot_id, month)
+    if agreement is None:
+        return [(mission.lot_id, counted, None)]
+    member_rows = repository.members(agreement.id)
+    if agreement.allocation_key == AllocationKey.explicit:
+        weights = [(m.lot_id, Decimal(m.share or 0)) for m in member_rows]
+    else:
+        weights = [(m.lot_id, Decimal(_lot(m.lot_id).obligation_hours or 0)) for m in member_rows]
+    parts = arithmetic.split(counted, weights)
+    if not parts:
+        return [(mission.lot_id, counted, None)]
+    return [(lot_id, hours, agreement.id) for lot_id, hours in parts]
+
+
+def _retire_allocations(statement_id: int) -> None:
+    """Allocations follow the counting in force: remove them before superseding or recounting."""
+    counting = repository.current_counting(statement_id)
+    if counting is not None:
+        db.session.execute(
+            delete(Allocation).where(
+                Allocation.tenant_id == counting.tenant_id, Allocation.counting_id == counting.id
+            )
+        )
+
+
+@dataclass(frozen=True)
+class RecountLine:
+    statement_id: int
+    mission_id: int
+    month: date
+    before: Decimal
+    after: Decimal
+    old_rule_id: int | None
+    new_rule_id: int
+
+    @property
+    def difference(self) -> Decimal:
+        return self.after - self.before
+
+
+def _recount(actor: audit.Actor | None, marche_id: int | None, apply: bool) -> list[RecountLine]:
+    lines = []
+    running: dict[int, Decimal] = defaultdict(Decimal)
+    overridden: set[int] = set()
+    if marche_id is None:
+        overridden = {
+            r.marche_id
+            for r in db.session.scalars(select(CountingRule).where(CountingRule.marche_id.is_not(None)))
+        }
+    for statement, mission in repository.validated_in_force(marche_id):
+        lot = _lot(mission.lot_id)
+        if marche_id is None and lot.marche_id in overridden:
+            continue  # those follow their marché's own rules
+        rule = rule_in_force(lot.marche_id)
+        current = repository.current_counting(statement.id)
+        counted, _ = _evaluate(statement, mission, rule, running[mission.id])
+        running[mission.id] += counted
+        before = current.counted_hours if current else Decimal(0)
+        if current is not None and current.rule_id == rule.id and current.counted_hours == counted:
+            continue
+        lines.append(
+            RecountLine(
+                statement.id,
+                mission.id,
+                statement.month,
+                before,
+                counted,
+                current.rule_id if current else None,
+                rule.id,
+            )
+        )
+        if apply:
+            _retire_allocations(statement.id)
+            if current is not None:
+                current.current = False
+                db.session.flush()
+            _count_and_allocate(statement, actor, rule=rule, before=running[mission.id] - counted)
+    return lines
+
+
+def preview_recount(marche_id: int | None = None) -> list[RecountLine]:
+    """What a recount under the rules in force would change, changing nothing."""
+    lines = _recount(None, marche_id, apply=False)
+    return lines
+
+
+def apply_recount(actor: audit.Actor, marche_id: int | None = None) -> list[RecountLine]:
+    lines = _recount(actor, marche_id, apply=True)
+    audit.record(
+        "hours.recounted",
+        actor,
+        "counting_rule",
+        None,
+        {
+            "marche": marche_id,
+            "releves": len(lines),
+            "ecart": str(sum((line.difference for line in lines), Decimal(0))),
+        },
+    )
+    return lines
+
+
+# --- mutualisation -------------------------------------------------------------------------------
+
+
+def create_agreement(
+    actor: audit.Actor,
+    name: str,
+    valid_from: date,
+    valid_to: date | None,
+    allocation_key: str,
+    member_lots: list[tuple[int, object]],
+    notes: str | None = None,
+) -> MutualisationAgreement:
+    """An agreement between donneurs d'ordre: hours of a mission on one member lot count toward all."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("name", "Nommez la convention de mutualisation.")
+    if valid_from is None:
+        raise ValidationError("valid_from", "Indiquez la date de début.")
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError("valid_to", "La date de fin précède la date de début.")
+    try:
+        key = AllocationKey(allocation_key)
+    except ValueError:
+        raise ValidationError("allocation_key", "Choisissez la clé de répartition.") from None
+    lot_ids = [int(lot_id) for lot_id, _ in member_lots]
+    if len(set(lot_ids)) < 2 or len(set(lot_ids)) != len(lot_ids):
+        raise ValidationError("lots", "Choisissez au moins deux lots, chacun une fois.")
+    lots = [_lot(lot_id) for lot_id in lot_ids]
+    if any(lot is None for lot in lots):
+        raise ValidationError("lots", "Lot inconnu.")
+    buyers = {db.session.get(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id for lot in lots}
+    if len(buyers) < 2:
+        raise ValidationError("lots", "Une mutualisation réunit des lots d'au moins deux donneurs d'ordre.")
+    shares: list[Decimal | None] = []
+    for _, share in member_lots:
+        if key is AllocationKey.explicit:
+            try:
+                value = Decimal(str(share))
+            except (InvalidOperation, TypeError):
+                raise ValidationError("shares", "Indiquez la part de chaque lot.") from None
+            if not Decimal(0) < value <= 1:
+                raise ValidationError("shares", "Chaque part est comprise entre 0 et 100 %.")
+            shares.append(value)
+        else:
+            shares.append(None)
+    if key is AllocationKey.explicit and sum(shares) != 1:
+        raise ValidationError("shares", "Les parts doivent totaliser 100 %.")
+    if key is AllocationKey.pro_rata and not any(lot.obligation_hours for lot in lots):
+        raise ValidationError(
+            "lots", "Aucun de ces lots n'a d'obligation : la clé au prorata est impossible."
+        )
+    taken = repository.overlapping_membership(lot_ids, valid_from, valid_to)
+    if taken:
+        raise ValidationError(
+            "lots", "Un de ces lots appartient déjà à une mutualisation sur la même période."
+        )
+    agreement = MutualisationAgreement(
+        tenant_id=require_tenant_id(),
+        name=name,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        allocation_key=key.value,
+        notes=(notes or "").strip() or None,
+    )
+    db.session.add(agreement)
+    db.session.flush()
+    for lot_id, share in zip(lot_ids, shares, strict=True):
+        db.session.add(
+            MutualisationMember(
+                tenant_id=agreement.tenant_id, agreement_id=agreement.id, lot_id=lot_id, share=share
+            )
+        )
+    db.session.flush()
+    audit.record(
+        "mutualisation.created", actor, "mutualisation", agreement.id, {"lots": lot_ids, "cle": key.value}
+    )
+    return agreement

@@ -1,0 +1,215 @@
+"""The hours ledger.
+
+- ``HourStatement``: raw monthly figures of one mission. Never edited: a correction is a new
+  statement that ``supersedes`` the previous one (which gets ``superseded_at``). Only the status
+  moves (declared -> validated | rejected), guarded by a trigger and a version counter.
+- ``CountingRule``: versioned per tenant, overridable per marché.
+- ``Counting``: counted hours of a statement under one rule version; a recount adds a new counting
+  and retires the previous one (``current``).
+- ``Allocation``: counted hours of a counting assigned to a lot. The database refuses allocations
+  beyond the counted hours, or on a counting that is not current, or on a statement that is not
+  validated and current (deferred constraint trigger, see the migration).
+- ``MutualisationAgreement`` and its member lots.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+
+HOURS = Numeric(9, 2)
+
+
+class HourStatement(TenantScoped, db.Model):
+    __tablename__ = "hour_statements"
+    __table_args__ = (
+        tenant_fk(["mission_id"], "missions"),
+        tenant_fk(["supersedes_id"], "hour_statements"),
+        tenant_index("hour_statements", "mission_id", "month"),
+        tenant_index("hour_statements", "status"),
+        UniqueConstraint("tenant_id", "supersedes_id"),
+        # one statement in force per mission and month: not superseded, not rejected.
+        Index(
+            "uq_hour_statements_in_force",
+            "tenant_id",
+            "mission_id",
+            "month",
+            unique=True,
+            postgresql_where=text("superseded_at IS NULL AND status <> 'rejected'"),
+        ),
+        CheckConstraint("extract(day from month) = 1", name="month_first_day"),
+        CheckConstraint(
+            "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0", name="hours_positive"
+        ),
+        CheckConstraint("worked_hours + training_hours <= 744", name="hours_in_month"),
+        CheckConstraint("status IN ('declared', 'validated', 'rejected')", name="status"),
+        CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name="rejection_reasoned"),
+    )
+
+    mission_id: Mapped[int] = mapped_column(BigInteger)
+    month: Mapped[date] = mapped_column(Date)
+    worked_hours: Mapped[Decimal] = mapped_column(HOURS)
+    training_hours: Mapped[Decimal] = mapped_column(HOURS, default=Decimal(0))
+    absence_hours: Mapped[Decimal] = mapped_column(HOURS, default=Decimal(0))
+    source: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="declared")
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    supersedes_id: Mapped[int | None] = mapped_column(BigInteger)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    declared_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    declared_at: Mapped[datetime] = utcnow_column()
+    decided_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: optimistic lock: two validations of the same statement cannot both win.
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class StatementProof(TenantScoped, db.Model):
+    __tablename__ = "statement_proofs"
+    __table_args__ = (
+        tenant_fk(["statement_id"], "hour_statements"),
+        tenant_index("statement_proofs", "statement_id"),
+    )
+
+    statement_id: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = utcnow_column()
+
+
+class CountingRule(TenantScoped, db.Model):
+    """A version of the counting rules of the tenant (``marche_id`` NULL) or of one marché."""
+
+    __tablename__ = "counting_rules"
+    __table_args__ = (
+        tenant_fk(["marche_id"], "marches"),
+        UniqueConstraint("tenant_id", "marche_id", "version", postgresql_nulls_not_distinct=True),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("rounding_step IN (0.01, 0.25, 0.5, 1)", name="rounding_step"),
+        CheckConstraint("rounding IN ('nearest', 'up', 'down')", name="rounding"),
+        CheckConstraint("training_cap_hours IS NULL OR training_cap_hours >= 0", name="training_cap"),
+        CheckConstraint("cdi_cap_hours IS NULL OR cdi_cap_hours >= 0", name="cdi_cap"),
+    )
+
+    marche_id: Mapped[int | None] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer)
+    #: {contract type code: multiplier as a string, e.g. "1.5"}; absent = 1.
+    multipliers: Mapped[dict] = mapped_column(JSONB, default=dict)
+    count_training: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: training hours counted per month at most (NULL: no cap).
+    training_cap_hours: Mapped[Decimal | None] = mapped_column(HOURS)
+    #: counted hours of one CDI mission (CDI, CDI inclusion, CDI intérimaire) at most (NULL: no cap).
+    cdi_cap_hours: Mapped[Decimal | None] = mapped_column(HOURS)
+    #: count hours only when eligibility was valid at the date of the hours.
+    require_eligibility: Mapped[bool] = mapped_column(Boolean, default=True)
+    rounding_step: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("0.01"))
+    rounding: Mapped[str] = mapped_column(String(8), default="nearest")
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Counting(TenantScoped, db.Model):
+    """Counted hours of one statement under one rule version."""
+
+    __tablename__ = "hour_countings"
+    __table_args__ = (
+        tenant_fk(["statement_id"], "hour_statements"),
+        tenant_fk(["rule_id"], "counting_rules"),
+        Index(
+            "uq_hour_countings_current",
+            "tenant_id",
+            "statement_id",
+            unique=True,
+            postgresql_where=text("current"),
+        ),
+        CheckConstraint("counted_hours >= 0", name="counted_positive"),
+    )
+
+    statement_id: Mapped[int] = mapped_column(BigInteger)
+    rule_id: Mapped[int] = mapped_column(BigInteger)
+    raw_hours: Mapped[Decimal] = mapped_column(HOURS)
+    counted_hours: Mapped[Decimal] = mapped_column(HOURS)
+    #: how the figure was reached (multiplier, caps, eligibility, rounding), shown on the page.
+    detail: Mapped[dict] = mapped_column(JSONB, default=dict)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class MutualisationAgreement(TenantScoped, db.Model):
+    __tablename__ = "mutualisation_agreements"
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity"),
+        CheckConstraint("allocation_key IN ('pro_rata', 'explicit')", name="allocation_key"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    allocation_key: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class MutualisationMember(TenantScoped, db.Model):
+    __tablename__ = "mutualisation_members"
+    __table_args__ = (
+        tenant_fk(["agreement_id"], "mutualisation_agreements", ondelete="CASCADE"),
+        tenant_fk(["lot_id"], "lots"),
+        UniqueConstraint("tenant_id", "agreement_id", "lot_id"),
+        tenant_index("mutualisation_members", "lot_id"),
+        CheckConstraint("share IS NULL OR (share > 0 AND share <= 1)", name="share"),
+    )
+
+    agreement_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = mapped_column(BigInteger)
+    #: explicit key only: share of the hours (0.25 = 25 %); the shares of an agreement add up to 1.
+    share: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
+
+
+class Allocation(TenantScoped, db.Model):
+    """Counted hours of one counting assigned to one lot."""
+
+    __tablename__ = "hour_allocations"
+    __table_args__ = (
+        tenant_fk(["counting_id"], "hour_countings"),
+        tenant_fk(["lot_id"], "lots"),
+        tenant_fk(["agreement_id"], "mutualisation_agreements"),
+        UniqueConstraint("tenant_id", "counting_id", "lot_id"),
+        tenant_index("hour_allocations", "lot_id"),
+        CheckConstraint("hours > 0", name="hours_positive"),
+    )
+
+    counting_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = mapped_column(BigInteger)
+    hours: Mapped[Decimal] = mapped_column(HOURS)
+    #: the agreement that sent these hours to a lot other than the mission's, if any.
+    agreement_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = utcnow_column()

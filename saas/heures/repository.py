@@ -1,0 +1,398 @@
+"""Queries on the hours ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, func, literal, or_, select
+
+from saas.db import db
+from saas.heures.models import (
+    Allocation,
+    Counting,
+    CountingRule,
+    HourStatement,
+    MutualisationAgreement,
+    MutualisationMember,
+    StatementProof,
+)
+from saas.marches.models import Lot, Marche
+from saas.parcours.models import Mission
+from saas.partenaires.models import Organisation
+from saas.participants.models import Participant
+
+
+def statement(statement_id: int) -> HourStatement | None:
+    return db.session.scalars(select(HourStatement).where(HourStatement.id == statement_id)).one_or_none()
+
+
+def in_force(mission_id: int, month: date) -> HourStatement | None:
+    return db.session.scalars(
+        select(HourStatement).where(
+            HourStatement.mission_id == mission_id,
+            HourStatement.month == month,
+            HourStatement.superseded_at.is_(None),
+            HourStatement.status != "rejected",
+        )
+    ).one_or_none()
+
+
+def statements_of_mission(mission_id: int) -> list[HourStatement]:
+    return list(
+        db.session.scalars(
+            select(HourStatement)
+            .where(HourStatement.mission_id == mission_id)
+            .order_by(HourStatement.month, HourStatement.id)
+        )
+    )
+
+
+def history(statement_id: int) -> list[HourStatement]:
+    """The chain of statements this one supersedes, newest first."""
+    chain = []
+    current = statement(statement_id)
+    while current is not None:
+        chain.append(current)
+        current = statement(current.supersedes_id) if current.supersedes_id else None
+    return chain
+
+
+def superseding(statement_id: int) -> HourStatement | None:
+    return db.session.scalars(
+        select(HourStatement).where(HourStatement.supersedes_id == statement_id)
+    ).one_or_none()
+
+
+def current_counting(statement_id: int) -> Counting | None:
+    return db.session.scalars(
+        select(Counting).where(Counting.statement_id == statement_id, Counting.current.is_(True))
+    ).one_or_none()
+
+
+def countings_of(statement_id: int) -> list[Counting]:
+    return list(
+        db.session.scalars(
+            select(Counting).where(Counting.statement_id == statement_id).order_by(Counting.id)
+        )
+    )
+
+
+def allocations_of(counting_id: int) -> list[Allocation]:
+    return list(db.session.scalars(select(Allocation).where(Allocation.counting_id == counting_id)))
+
+
+def proofs_of(statement_id: int) -> list[StatementProof]:
+    return list(db.session.scalars(select(StatementProof).where(StatementProof.statement_id == statement_id)))
+
+
+def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
+    """Counted hours of the mission's validated statements in force (but one), for the CDI cap."""
+    value = db.session.scalar(
+        select(func.coalesce(func.sum(Counting.counted_hours), 0))
+        .join(
+            HourStatement,
+            and_(HourStatement.tenant_id == Counting.tenant_id, HourStatement.id == Counting.statement_id),
+        )
+        .where(
+            HourStatement.mission_id == mission_id,
+            HourStatement.id != (except_statement_id or 0),
+            HourStatement.status == "validated",
+            HourStatement.superseded_at.is_(None),
+            Counting.current.is_(True),
+        )
+    )
+    return Decimal(value)
+
+
+def latest_rule(marche_id: int | None) -> CountingRule | None:
+    query = select(CountingRule).order_by(CountingRule.version.desc()).limit(1)
+    query = query.where(
+        CountingRule.marche_id.is_(None) if marche_id is None else CountingRule.marche_id == marche_id
+    )
+    return db.session.scalars(query).first()
+
+
+def rules(marche_id: int | None = None) -> list[CountingRule]:
+    query = select(CountingRule).order_by(CountingRule.version.desc())
+    query = query.where(
+        CountingRule.marche_id.is_(None) if marche_id is None else CountingRule.marche_id == marche_id
+    )
+    return list(db.session.scalars(query))
+
+
+def agreement_for(lot_id: int, month: date) -> MutualisationAgreement | None:
+    return db.session.scalars(
+        select(MutualisationAgreement)
+        .join(
+            MutualisationMember,
+            and_(
+                MutualisationMember.tenant_id == MutualisationAgreement.tenant_id,
+                MutualisationMember.agreement_id == MutualisationAgreement.id,
+            ),
+        )
+        .where(
+            MutualisationMember.lot_id == lot_id,
+            MutualisationAgreement.valid_from <= month,
+            or_(MutualisationAgreement.valid_to.is_(None), MutualisationAgreement.valid_to >= month),
+        )
+    ).first()
+
+
+def members(agreement_id: int) -> list[MutualisationMember]:
+    return list(
+        db.session.scalars(
+            select(MutualisationMember)
+            .where(MutualisationMember.agreement_id == agreement_id)
+            .order_by(MutualisationMember.id)
+        )
+    )
+
+
+def agreement(agreement_id: int) -> MutualisationAgreement | None:
+    return db.session.scalars(
+        select(MutualisationAgreement).where(MutualisationAgreement.id == agreement_id)
+    ).one_or_none()
+
+
+def agreements() -> list[MutualisationAgreement]:
+    return list(
+        db.session.scalars(select(MutualisationAgreement).order_by(MutualisationAgreement.valid_from.desc()))
+    )
+
+
+def overlapping_membership(lot_ids: list[int], valid_from: date, valid_to: date | None) -> list[int]:
+    """Lots among ``lot_ids`` already in an agreement whose validity overlaps the given one."""
+    far = date(9999, 12, 31)
+    query = (
+        select(MutualisationMember.lot_id)
+        .join(
+            MutualisationAgreement,
+            and_(
+                MutualisationAgreement.tenant_id == MutualisationMember.tenant_id,
+                MutualisationAgreement.id == MutualisationMember.agreement_id,
+            ),
+        )
+        .where(
+            MutualisationMember.lot_id.in_(lot_ids),
+            MutualisationAgreement.valid_from <= (valid_to or far),
+            func.coalesce(MutualisationAgreement.valid_to, far) >= valid_from,
+        )
+    )
+    return list(db.session.scalars(query))
+
+
+def validated_in_force(marche_id: int | None = None) -> list[tuple[HourStatement, Mission]]:
+    """Validated statements in force (optionally of one marché's lots), with their mission."""
+    query = (
+        select(HourStatement, Mission)
+        .join(
+            Mission,
+            and_(Mission.tenant_id == HourStatement.tenant_id, Mission.id == HourStatement.mission_id),
+        )
+        .where(HourStatement.status == "validated", HourStatement.superseded_at.is_(None))
+        .order_by(Mission.id, HourStatement.month)
+    )
+    if marche_id is not None:
+        query = query.join(Lot, and_(Lot.tenant_id == Mission.tenant_id, Lot.id == Mission.lot_id)).where(
+            Lot.marche_id == marche_id
+        )
+    return list(db.session.execute(query).tuples())
+
+
+def list_query(status: str | None = None, month: date | None = None, mission_id: int | None = None):
+    query = (
+        select(HourStatement, Mission)
+        .join(
+            Mission,
+            and_(Mission.tenant_id == HourStatement.tenant_id, Mission.id == HourStatement.mission_id),
+        )
+        .where(HourStatement.superseded_at.is_(None))
+    )
+    if status:
+        query = query.where(HourStatement.status == status)
+    if month:
+        query = query.where(HourStatement.month == month)
+    if mission_id:
+        query = query.where(HourStatement.mission_id == mission_id)
+    return query
+
+
+def counted_between(start: date, end: date) -> Decimal:
+    value = db.session.scalar(
+        select(func.coalesce(func.sum(Allocation.hours), 0))
+        .join(
+            Counting, and_(Counting.tenant_id == Allocation.tenant_id, Counting.id == Allocation.counting_id)
+        )
+        .join(
+            HourStatement,
+            and_(HourStatement.tenant_id == Counting.tenant_id, HourStatement.id == Counting.statement_id),
+        )
+        .where(HourStatement.month >= start, HourStatement.month <= end)
+    )
+    return Decimal(value)
+
+
+def awaiting_validation_count() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(HourStatement)
+        .where(HourStatement.status == "declared", HourStatement.superseded_at.is_(None))
+    )
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementFilters:
+    status: str | None = None
+    month: date | None = None
+    mission_id: int | None = None
+
+
+def _counted_now():
+    """Counted hours of the current counting of a statement (NULL before validation)."""
+    return (
+        select(Counting.counted_hours)
+        .where(
+            Counting.tenant_id == HourStatement.tenant_id,
+            Counting.statement_id == HourStatement.id,
+            Counting.current.is_(True),
+        )
+        .scalar_subquery()
+    )
+
+
+def statement_rows(filters: StatementFilters) -> Select:
+    """Rows ``(id, month, reference, mission_id, employer, worked_hours, training_hours, raw, counted,
+    status, declared_at)`` of the statements in force (not superseded) matching ``filters``."""
+    query = (
+        select(
+            HourStatement.id,
+            HourStatement.month,
+            Participant.reference.label("reference"),
+            HourStatement.mission_id,
+            Organisation.name.label("employer"),
+            HourStatement.worked_hours,
+            HourStatement.training_hours,
+            (HourStatement.worked_hours + HourStatement.training_hours).label("raw"),
+            _counted_now().label("counted"),
+            HourStatement.status,
+            HourStatement.declared_at,
+        )
+        .join(
+            Mission,
+            and_(Mission.tenant_id == HourStatement.tenant_id, Mission.id == HourStatement.mission_id),
+        )
+        .join(
+            Participant,
+            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
+        )
+        .join(
+            Organisation,
+            and_(Organisation.tenant_id == Mission.tenant_id, Organisation.id == Mission.employer_id),
+        )
+        .where(HourStatement.superseded_at.is_(None))
+    )
+    if filters.status:
+        query = query.where(HourStatement.status == filters.status)
+    if filters.month:
+        query = query.where(HourStatement.month == filters.month)
+    if filters.mission_id:
+        query = query.where(HourStatement.mission_id == filters.mission_id)
+    return query
+
+
+def statement_sorts() -> dict:
+    return {
+        "mois": HourStatement.month,
+        "participant": Participant.reference,
+        "employeur": Organisation.name,
+        "realisees": HourStatement.worked_hours + HourStatement.training_hours,
+        "comptees": _counted_now(),
+        "statut": HourStatement.status,
+        "declare": HourStatement.declared_at,
+    }
+
+
+def allocated_through(agreement_id: int) -> dict[int, Decimal]:
+    """Hours allocated to each member lot through ``agreement_id`` (current countings only carry any)."""
+    rows = db.session.execute(
+        select(Allocation.lot_id, func.sum(Allocation.hours))
+        .where(Allocation.agreement_id == agreement_id)
+        .group_by(Allocation.lot_id)
+    ).all()
+    return {lot_id: Decimal(hours) for lot_id, hours in rows}
+
+
+def override_marche_ids() -> list[int]:
+    """Marchés that have their own counting rules."""
+    query = select(CountingRule.marche_id).where(CountingRule.marche_id.is_not(None)).distinct()
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    lot_id: int
+    lot: str
+    donneur_ordre: str
+    obligation: Decimal | None
+    share: Decimal | None
+    #: counted hours allocated to this lot through the agreement.
+    allocated: Decimal
+
+
+def member_rows(agreement_id: int) -> list[MemberRow]:
+    """The member lots of an agreement with their donneur d'ordre, obligation and hours received."""
+    allocated = (
+        select(Allocation.lot_id, func.sum(Allocation.hours).label("hours"))
+        .where(Allocation.agreement_id == agreement_id)
+        .group_by(Allocation.lot_id)
+        .subquery()
+    )
+    query = (
+        select(
+            MutualisationMember.lot_id,
+            literal("Lot ") + Lot.number + literal(" — ") + Marche.reference,
+            Organisation.name,
+            Lot.obligation_hours,
+            MutualisationMember.share,
+            func.coalesce(allocated.c.hours, 0),
+        )
+        .join(Lot, and_(Lot.tenant_id == MutualisationMember.tenant_id, Lot.id == MutualisationMember.lot_id))
+        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
+        .join(
+            Organisation,
+            and_(Organisation.tenant_id == Marche.tenant_id, Organisation.id == Marche.donneur_ordre_id),
+        )
+        .outerjoin(allocated, allocated.c.lot_id == MutualisationMember.lot_id)
+        .where(MutualisationMember.agreement_id == agreement_id)
+        .order_by(MutualisationMember.id)
+    )
+    return [
+        MemberRow(row[0], row[1], row[2], row[3], row[4], Decimal(row[5]))
+        for row in db.session.execute(query).all()
+    ]
+
+
+def agreement_rows() -> list[tuple[MutualisationAgreement, int]]:
+    """Every agreement with its number of member lots, newest first."""
+    members = (
+        select(MutualisationMember.agreement_id, func.count().label("lots"))
+        .group_by(MutualisationMember.agreement_id)
+        .subquery()
+    )
+    query = (
+        select(MutualisationAgreement, func.coalesce(members.c.lots, 0))
+        .outerjoin(members, members.c.agreement_id == MutualisationAgreement.id)
+        .order_by(MutualisationAgreement.valid_from.desc(), MutualisationAgreement.id.desc())
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def marche_options() -> list[tuple[int, str]]:
+    """``(id, "reference — object")`` of every marché, for choosing a marché's own counting rules."""
+    query = select(Marche.id, Marche.reference, Marche.object).order_by(Marche.reference)
+    return [(row[0], f"{row[1]} — {row[2]}") for row in db.session.execute(query).all()]

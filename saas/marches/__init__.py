@@ -1,0 +1,1 @@
+"""Marchés, lots and the hour obligation of their clause."""

@@ -1,0 +1,266 @@
+"""Missions (mises à l'emploi): placement with the eligibility check, follow-ups, exit.
+
+A participant without a valid eligibility on the start date cannot be placed, unless the
+facilitateur gives an explicit reason: the override is stored on the mission and audited
+(seed 002 art. 3: eligibility must be validated by the guichet before any mission).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from saas import clock
+from saas.audit import api as audit
+from saas.db import db
+from saas.errors import DomainError, ValidationError
+from saas.marches.models import Lot, LotSubcontractor
+from saas.parcours import repository
+from saas.parcours.enums import FollowUpKind, MissionState, Modality
+from saas.parcours.models import FollowUp, Mission
+from saas.parcours.plan import follow_up_plan
+from saas.partenaires import api as partenaires
+from saas.partenaires.enums import OrganisationKind
+from saas.participants import api as participants
+from saas.referentiels.enums import ExitCategory
+from tenants.context import require_tenant_id
+
+get = repository.get
+of_participant = repository.of_participant
+follow_ups_of = repository.follow_ups_of
+follow_up = repository.follow_up
+list_query = repository.list_query
+rows_query = repository.rows_query
+row_sorts = repository.row_sorts
+lot_options = repository.lot_options
+lot_labels = repository.lot_labels
+participant_options = repository.participant_options
+mission_options = repository.mission_options
+overdue_count = repository.overdue_count
+overdue_first = repository.overdue_first
+MissionFilters = repository.MissionFilters
+
+#: organisations that may employ or place a participant besides the lot's attributaire.
+PLACING_KINDS = frozenset(
+    {
+        OrganisationKind.siae_ai,
+        OrganisationKind.siae_etti,
+        OrganisationKind.siae_ei,
+        OrganisationKind.siae_aci,
+        OrganisationKind.siae_eiti,
+        OrganisationKind.geiq,
+        OrganisationKind.ett,
+        OrganisationKind.ea_esat,
+    }
+)
+#: contract types valorised as CDI (for the CDI cap of the counting rules).
+CDI_TYPES = frozenset({"cdi", "cdi_inclusion", "cdi_interimaire"})
+
+
+def _ref():
+    from saas.referentiels import api as referentiels
+
+    return referentiels
+
+
+def employer_options() -> list:
+    """Organisations that may employ or place a participant: companies and placing structures."""
+    kinds = {OrganisationKind.entreprise, *PLACING_KINDS}
+    return [o for o in partenaires.list_all() if o.kind in kinds and o.active]
+
+
+def mission_state(mission: Mission, today: date | None = None) -> MissionState:
+    """en cours, terminée (past its end date) or sortie (exit recorded)."""
+    if mission.exit_date is not None:
+        return MissionState.sortie
+    if mission.end_date is not None and mission.end_date < (today or clock.today()):
+        return MissionState.terminee
+    return MissionState.en_cours
+
+
+def _employer_allowed(lot: Lot, employer_id: int) -> bool:
+    if employer_id == lot.attributaire_id:
+        return True
+    subcontracted = db.session.scalar(
+        select(LotSubcontractor.id).where(
+            LotSubcontractor.lot_id == lot.id, LotSubcontractor.organisation_id == employer_id
+        )
+    )
+    if subcontracted:
+        return True
+    employer = partenaires.get(employer_id)
+    return employer is not None and employer.kind in PLACING_KINDS
+
+
+def place(
+    actor: audit.Actor,
+    participant_id: int,
+    employer_id: int,
+    lot_id: int,
+    modality: str,
+    contract_type: str,
+    start_date: date,
+    weekly_hours,
+    end_date: date | None = None,
+    trial_end_date: date | None = None,
+    job_title: str | None = None,
+    rome_code: str | None = None,
+    override_reason: str | None = None,
+) -> Mission:
+    participant = participants.get(participant_id) if participant_id else None
+    if participant is None:
+        raise ValidationError("participant_id", "Participant inconnu.")
+    lot = db.session.scalars(select(Lot).where(Lot.id == lot_id)).one_or_none() if lot_id else None
+    if lot is None:
+        raise ValidationError("lot_id", "Choisissez un lot.")
+    if not employer_id or partenaires.get(employer_id) is None:
+        raise ValidationError("employer_id", "Choisissez l'employeur.")
+    if not _employer_allowed(lot, employer_id):
+        raise ValidationError(
+            "employer_id",
+            "L'employeur doit être l'attributaire du lot, un de ses sous-traitants, "
+            "ou une structure qui met à disposition (SIAE, ETT, GEIQ, EA / ESAT).",
+        )
+    try:
+        Modality(modality)
+    except ValueError:
+        raise ValidationError("modality", "Choisissez une modalité.") from None
+    contract = _ref().contract_type(contract_type) if contract_type else None
+    if contract is None:
+        raise ValidationError("contract_type", "Choisissez un type de contrat.")
+    if start_date is None:
+        raise ValidationError("start_date", "Indiquez la date de début.")
+    if contract.fixed_term and end_date is None:
+        raise ValidationError("end_date", "Un contrat à durée déterminée a une date de fin.")
+    if end_date is not None and end_date < start_date:
+        raise ValidationError("end_date", "La date de fin précède la date de début.")
+    if trial_end_date is not None and (
+        trial_end_date < start_date or (end_date and trial_end_date > end_date)
+    ):
+        raise ValidationError("trial_end_date", "La fin de période d'essai doit tomber pendant le contrat.")
+    try:
+        hours = Decimal(str(weekly_hours))
+    except (InvalidOperation, TypeError):
+        raise ValidationError("weekly_hours", "Indiquez la durée hebdomadaire en heures.") from None
+    if not Decimal(0) < hours <= Decimal(48):
+        raise ValidationError(
+            "weekly_hours", "La durée hebdomadaire doit être comprise entre 0 et 48 heures."
+        )
+    if rome_code and _ref().rome(rome_code) is None:
+        raise ValidationError("rome_code", "Code ROME inconnu.")
+    override_reason = (override_reason or "").strip() or None
+    eligible = participants.is_eligible_on(participant.id, start_date)
+    if not eligible:
+        # the window may open with the first mission (tenant setting): try it before refusing.
+        participants.open_window_at_first_mission(participant.id, start_date)
+        db.session.flush()
+        eligible = participants.is_eligible_on(participant.id, start_date)
+    if not eligible and override_reason is None:
+        raise ValidationError(
+            "override_reason",
+            "Ce participant n'a pas d'éligibilité validée à la date de début : validez-la, "
+            "ou indiquez le motif de la dérogation.",
+        )
+    mission = Mission(
+        tenant_id=require_tenant_id(),
+        participant_id=participant.id,
+        employer_id=employer_id,
+        lot_id=lot.id,
+        modality=modality,
+        contract_type=contract.code,
+        start_date=start_date,
+        end_date=end_date,
+        trial_end_date=trial_end_date,
+        weekly_hours=hours,
+        job_title=(job_title or "").strip() or None,
+        rome_code=rome_code or None,
+        eligibility_override=not eligible,
+        override_reason=override_reason if not eligible else None,
+        override_by=actor.user_id if not eligible else None,
+        created_by=actor.user_id,
+    )
+    db.session.add(mission)
+    db.session.flush()
+    for step, due in follow_up_plan(start_date, end_date, trial_end_date):
+        db.session.add(FollowUp(tenant_id=mission.tenant_id, mission_id=mission.id, step=step, due_on=due))
+    participants.open_window_at_first_mission(participant.id, start_date)
+    db.session.flush()
+    audit.record(
+        "mission.created",
+        actor,
+        "mission",
+        mission.id,
+        {"participant": participant.reference, "lot": lot.id, "contrat": contract.code},
+    )
+    if not eligible:
+        audit.record(
+            "mission.eligibility_override",
+            actor,
+            "mission",
+            mission.id,
+            {"participant": participant.reference, "motif": override_reason},
+        )
+    return mission
+
+
+def record_follow_up(
+    actor: audit.Actor, follow_up: FollowUp, done_on: date, kind: str, notes: str | None = None
+) -> FollowUp:
+    if done_on is None or done_on > clock.today():
+        raise ValidationError("done_on", "Indiquez la date du suivi (pas dans le futur).")
+    try:
+        FollowUpKind(kind)
+    except ValueError:
+        raise ValidationError("kind", "Choisissez le type de suivi.") from None
+    follow_up.done_on, follow_up.kind = done_on, kind
+    follow_up.notes = (notes or "").strip() or None
+    follow_up.done_by, follow_up.recorded_at = actor.user_id, clock.now()
+    audit.record("follow_up.recorded", actor, "mission", follow_up.mission_id, {"etape": follow_up.step})
+    return follow_up
+
+
+def follow_up_state(follow_up: FollowUp, today: date | None = None) -> str:
+    """done, overdue or planned."""
+    if follow_up.done_on is not None:
+        return "done"
+    return "overdue" if follow_up.due_on < (today or clock.today()) else "planned"
+
+
+overdue_follow_ups = repository.overdue_follow_ups
+
+
+def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: str) -> Mission:
+    """The exit: detailed motif, category derived from it (domain.md, exit categories)."""
+    if mission.exit_date is not None:
+        raise DomainError("La sortie de cette mission est déjà enregistrée.")
+    if exit_date is None or exit_date < mission.start_date:
+        raise ValidationError("exit_date", "La date de sortie ne peut pas précéder le début de la mission.")
+    exit_motif = _ref().exit_motif(motif) if motif else None
+    if exit_motif is None:
+        raise ValidationError("exit_motif", "Choisissez le motif de sortie.")
+    mission.exit_date, mission.exit_motif = exit_date, exit_motif.code
+    mission.exit_category = exit_motif.category
+    audit.record("mission.exit_recorded", actor, "mission", mission.id, {"motif": exit_motif.code})
+    return mission
+
+
+def record_situation_6m(actor: audit.Actor, mission: Mission, motif: str, observed_on: date) -> Mission:
+    """The situation 6 months after the exit: only it confirms an "emploi durable"."""
+    if mission.exit_date is None:
+        raise DomainError("Enregistrez d'abord la sortie.")
+    if observed_on is None or observed_on < mission.exit_date + relativedelta(months=6):
+        raise ValidationError(
+            "situation_6m_on", "La situation à 6 mois s'observe au moins 6 mois après la date de sortie."
+        )
+    if observed_on > clock.today():
+        raise ValidationError("situation_6m_on", "La date d'observation ne peut pas être dans le futur.")
+    situation = _ref().exit_motif(motif) if motif else None
+    if situation is None:
+        raise ValidationError("situation_6m_motif", "Choisissez la situation observée.")
+    mission.situation_6m_motif, mission.situation_6m_on = situation.code, observed_on
+    mission.durable_confirmed = situation.category == ExitCategory.emploi_durable
+    audit.record("mission.situation_6m_recorded", actor, "mission", mission.id, {"situation": situation.code})
+    return mission

@@ -1,0 +1,80 @@
+"""Missions, follow-ups and exits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+
+
+class Mission(TenantScoped, db.Model):
+    """A participant working for an employer on a lot (a mise à l'emploi)."""
+
+    __tablename__ = "missions"
+    __table_args__ = (
+        tenant_fk(["participant_id"], "participants"),
+        tenant_fk(["employer_id"], "organisations"),
+        tenant_fk(["lot_id"], "lots"),
+        tenant_index("missions", "participant_id"),
+        tenant_index("missions", "employer_id"),
+        tenant_index("missions", "lot_id"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_order"),
+        CheckConstraint("weekly_hours > 0 AND weekly_hours <= 48", name="weekly_hours"),
+        CheckConstraint(
+            "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)",
+            name="override_reasoned",
+        ),
+        CheckConstraint("(exit_date IS NULL) = (exit_motif IS NULL)", name="exit_complete"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(BigInteger)
+    employer_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = mapped_column(BigInteger)
+    modality: Mapped[str] = mapped_column(String(24))
+    contract_type: Mapped[str] = mapped_column(String(40), ForeignKey("ref_contract_types.code"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    trial_end_date: Mapped[date | None] = mapped_column(Date)
+    weekly_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    rome_code: Mapped[str | None] = mapped_column(String(5), ForeignKey("ref_rome.code"))
+    #: placed without valid eligibility: only with a reason, audited.
+    eligibility_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    override_reason: Mapped[str | None] = mapped_column(String(500))
+    override_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    exit_date: Mapped[date | None] = mapped_column(Date)
+    exit_motif: Mapped[str | None] = mapped_column(String(40), ForeignKey("ref_exit_motifs.code"))
+    #: derived from the motif (ref_exit_motifs.category), stored for reports.
+    exit_category: Mapped[str | None] = mapped_column(String(32))
+    #: the situation 6 months after the exit, recorded later.
+    situation_6m_motif: Mapped[str | None] = mapped_column(String(40), ForeignKey("ref_exit_motifs.code"))
+    situation_6m_on: Mapped[date | None] = mapped_column(Date)
+    #: "emploi durable" is confirmed only by the situation at 6 months.
+    durable_confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class FollowUp(TenantScoped, db.Model):
+    """A planned follow-up of a mission, and whether and how it was done."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        tenant_fk(["mission_id"], "missions", ondelete="CASCADE"),
+        tenant_index("follow_ups", "mission_id"),
+        tenant_index("follow_ups", "due_on"),
+        CheckConstraint("(done_on IS NULL) = (kind IS NULL)", name="done_complete"),
+    )
+
+    mission_id: Mapped[int] = mapped_column(BigInteger)
+    step: Mapped[str] = mapped_column(String(24))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str | None] = mapped_column(String(24))
+    notes: Mapped[str | None] = mapped_column(Text)
+    done_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,251 @@
+"""Queries on missions and follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select
+
+from saas.db import db
+from saas.marches.models import Lot, Marche
+from saas.parcours.enums import MissionState
+from saas.parcours.models import FollowUp, Mission
+from saas.partenaires.models import Organisation
+from saas.participants.models import Identity, Participant
+from saas.referentiels.models import ContractType
+
+
+def get(mission_id: int) -> Mission | None:
+    return db.session.scalars(select(Mission).where(Mission.id == mission_id)).one_or_none()
+
+
+def of_participant(participant_id: int) -> list[Mission]:
+    return list(
+        db.session.scalars(
+            select(Mission)
+            .where(Mission.participant_id == participant_id)
+            .order_by(Mission.start_date.desc())
+        )
+    )
+
+
+def follow_ups_of(mission_id: int) -> list[FollowUp]:
+    return list(
+        db.session.scalars(
+            select(FollowUp).where(FollowUp.mission_id == mission_id).order_by(FollowUp.due_on)
+        )
+    )
+
+
+def follow_up(follow_up_id: int) -> FollowUp | None:
+    return db.session.scalars(select(FollowUp).where(FollowUp.id == follow_up_id)).one_or_none()
+
+
+def overdue_follow_ups(today: date) -> list[FollowUp]:
+    return list(
+        db.session.scalars(
+            select(FollowUp)
+            .join(Mission, and_(Mission.tenant_id == FollowUp.tenant_id, Mission.id == FollowUp.mission_id))
+            .where(
+                FollowUp.done_on.is_(None),
+                FollowUp.due_on < today,
+                or_(Mission.exit_date.is_(None), FollowUp.due_on <= Mission.exit_date),
+            )
+            .order_by(FollowUp.due_on)
+        )
+    )
+
+
+def list_query(active_on: date | None = None):
+    query = select(Mission)
+    if active_on is not None:
+        query = query.where(
+            Mission.start_date <= active_on,
+            or_(Mission.end_date.is_(None), Mission.end_date >= active_on),
+            or_(Mission.exit_date.is_(None), Mission.exit_date >= active_on),
+        )
+    return query
+
+
+def _overdue_condition(today: date):
+    return and_(
+        FollowUp.done_on.is_(None),
+        FollowUp.due_on < today,
+        or_(Mission.exit_date.is_(None), FollowUp.due_on <= Mission.exit_date),
+    )
+
+
+def _mission_join():
+    return and_(Mission.tenant_id == FollowUp.tenant_id, Mission.id == FollowUp.mission_id)
+
+
+def overdue_count(today: date) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(FollowUp)
+        .join(Mission, _mission_join())
+        .where(_overdue_condition(today))
+    )
+
+
+def overdue_first(today: date, limit: int = 10) -> list[tuple[FollowUp, str]]:
+    """The ``limit`` oldest overdue follow-ups with the reference of their participant."""
+    query = (
+        select(FollowUp, Participant.reference)
+        .join(Mission, _mission_join())
+        .join(
+            Participant,
+            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
+        )
+        .where(_overdue_condition(today))
+        .order_by(FollowUp.due_on, FollowUp.id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+# --- the list of missions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissionFilters:
+    #: missions under way on that day (started, not ended, not exited).
+    active_on: date | None = None
+    lot_id: int | None = None
+    employer_id: int | None = None
+    contract_type: str | None = None
+
+
+def lot_label():
+    """``Lot 2 — M-2025-01``: how a lot is named in lists."""
+    return literal("Lot ") + Lot.number + literal(" — ") + Marche.reference
+
+
+def state_expression(today: date):
+    return case(
+        (Mission.exit_date.is_not(None), literal(MissionState.sortie.value)),
+        (and_(Mission.end_date.is_not(None), Mission.end_date < today), literal(MissionState.terminee.value)),
+        else_=literal(MissionState.en_cours.value),
+    )
+
+
+def rows_query(filters: MissionFilters, today: date) -> Select:
+    """Rows ``(id, reference, participant_id, employer, lot, lot_id, modality, contract, start_date,
+    end_date, trial_end_date, weekly_hours, exit_date, state)`` of the missions matching ``filters``."""
+    query = (
+        select(
+            Mission.id,
+            Participant.reference.label("reference"),
+            Mission.participant_id,
+            Organisation.name.label("employer"),
+            lot_label().label("lot"),
+            Mission.lot_id,
+            Mission.modality,
+            ContractType.label.label("contract"),
+            Mission.start_date,
+            Mission.end_date,
+            Mission.trial_end_date,
+            Mission.weekly_hours,
+            Mission.exit_date,
+            state_expression(today).label("state"),
+        )
+        .join(
+            Participant,
+            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
+        )
+        .join(
+            Organisation,
+            and_(Organisation.tenant_id == Mission.tenant_id, Organisation.id == Mission.employer_id),
+        )
+        .join(Lot, and_(Lot.tenant_id == Mission.tenant_id, Lot.id == Mission.lot_id))
+        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
+        .join(ContractType, ContractType.code == Mission.contract_type)
+    )
+    if filters.active_on is not None:
+        day = filters.active_on
+        query = query.where(
+            Mission.start_date <= day,
+            or_(Mission.end_date.is_(None), Mission.end_date >= day),
+            or_(Mission.exit_date.is_(None), Mission.exit_date >= day),
+        )
+    if filters.lot_id:
+        query = query.where(Mission.lot_id == filters.lot_id)
+    if filters.employer_id:
+        query = query.where(Mission.employer_id == filters.employer_id)
+    if filters.contract_type:
+        query = query.where(Mission.contract_type == filters.contract_type)
+    return query
+
+
+def row_sorts(today: date) -> dict:
+    return {
+        "participant": Participant.reference,
+        "employeur": Organisation.name,
+        "lot": lot_label(),
+        "contrat": ContractType.label,
+        "debut": Mission.start_date,
+        "fin": Mission.end_date,
+        "heures": Mission.weekly_hours,
+        "etat": state_expression(today),
+    }
+
+
+def lot_options() -> list[tuple[int, str, str]]:
+    """Every lot of the tenant: ``(id, label, donneur d'ordre)``, by marché reference then number."""
+    query = (
+        select(Lot.id, lot_label(), Organisation.name)
+        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
+        .join(
+            Organisation,
+            and_(Organisation.tenant_id == Marche.tenant_id, Organisation.id == Marche.donneur_ordre_id),
+        )
+        .order_by(Marche.reference, func.lpad(Lot.number, 20, "0"), Lot.id)
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def lot_labels(lot_ids) -> dict[int, str]:
+    """``{lot id: "Lot 1 — M-2025-01"}`` for the given lots."""
+    ids = set(lot_ids)
+    if not ids:
+        return {}
+    query = (
+        select(Lot.id, lot_label())
+        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
+        .where(Lot.id.in_(ids))
+    )
+    return dict(db.session.execute(query).all())
+
+
+def participant_options() -> list[tuple[int, str]]:
+    """``(id, "P-2026-00042 — DUPONT Camille")`` of every participant, by name, to place one."""
+    query = (
+        select(Participant.id, Participant.reference, Identity.last_name, Identity.first_name)
+        .join(
+            Identity,
+            and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id),
+        )
+        .order_by(Identity.last_name, Identity.first_name, Participant.reference)
+    )
+    return [(row[0], f"{row[1]} — {row[2].upper()} {row[3]}") for row in db.session.execute(query).all()]
+
+
+def mission_options() -> list[tuple[int, str]]:
+    """``(id, "P-2026-00042 — employer — from 06/01/2025")`` of every mission, newest first."""
+    query = (
+        select(Mission.id, Participant.reference, Organisation.name, Mission.start_date)
+        .join(
+            Participant,
+            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
+        )
+        .join(
+            Organisation,
+            and_(Organisation.tenant_id == Mission.tenant_id, Organisation.id == Mission.employer_id),
+        )
+        .order_by(Mission.start_date.desc(), Mission.id.desc())
+    )
+    return [
+        (row[0], f"{row[1]} — {row[2]} — depuis le {row[3]:%d/%m/%Y}")
+        for row in db.session.execute(query).all()
+    ]

@@ -1,0 +1,163 @@
+"""Participants and what the guichet knows of their parcours before a mission.
+
+The identity (name, birth date, contact) lives in its own table, ``participant_identities``, so
+that reports and pseudonymised exports work on ``participants`` alone. There is no NIR anywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+
+
+class Participant(TenantScoped, db.Model):
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "reference"),
+        tenant_fk(["referent_organisation_id"], "organisations"),
+        tenant_index("participants", "referent_organisation_id"),
+    )
+
+    #: pseudonymous reference shown in lists and reports (e.g. P-2026-00042).
+    reference: Mapped[str] = mapped_column(String(20))
+    qualification_level: Mapped[str | None] = mapped_column(String(40))
+    #: codes of ref_items (list "frein").
+    freins: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
+    projet_professionnel: Mapped[str | None] = mapped_column(Text)
+    #: the individual bilan at entry.
+    bilan_entree: Mapped[str | None] = mapped_column(Text)
+    bilan_entree_on: Mapped[date | None] = mapped_column(Date)
+    #: the accompaniment partner that follows the person (e.g. the Mission Locale).
+    referent_organisation_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_contact_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Identity(TenantScoped, db.Model):
+    """Who the participant is. Read only through saas.participants.api, which audits each read."""
+
+    __tablename__ = "participant_identities"
+    __table_args__ = (
+        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "participant_id"),
+        CheckConstraint("sex IN ('F', 'M', 'X')", name="sex"),
+        tenant_index("participant_identities", "last_name", "first_name"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(BigInteger)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    commune_insee: Mapped[str | None] = mapped_column(String(5), ForeignKey("ref_communes.insee"))
+    qpv_code: Mapped[str | None] = mapped_column(String(12), ForeignKey("ref_qpv.code"))
+
+
+class Prescription(TenantScoped, db.Model):
+    """A referral by a prescripteur; valid ``tenant.settings['prescription_validity_months']`` months."""
+
+    __tablename__ = "prescriptions"
+    __table_args__ = (
+        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
+        tenant_fk(["prescripteur_id"], "organisations"),
+        tenant_index("prescriptions", "participant_id"),
+        tenant_index("prescriptions", "valid_until"),
+        CheckConstraint("valid_until >= prescribed_on", name="validity"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(BigInteger)
+    prescripteur_id: Mapped[int] = mapped_column(BigInteger)
+    prescribed_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    content: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class Eligibility(TenantScoped, db.Model):
+    """The guichet's validation that the person belongs to an eligible public.
+
+    ``valid_from``/``valid_until`` are set at validation when the window counts from the
+    validation; when the tenant counts it from the first mission, they are set when that mission
+    starts (until then the validation is valid from its date, with no end).
+    """
+
+    __tablename__ = "eligibilities"
+    __table_args__ = (
+        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
+        tenant_index("eligibilities", "participant_id"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="validity"),
+        CheckConstraint("anchor IN ('validation', 'first_mission')", name="anchor"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(BigInteger)
+    validated_on: Mapped[date] = mapped_column(Date)
+    validated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    anchor: Mapped[str] = mapped_column(String(16))
+    validity_months: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class EligibilityCriterion(TenantScoped, db.Model):
+    """One criterion of a validation, with the proof type seen (the document itself is not kept)."""
+
+    __tablename__ = "eligibility_criteria"
+    __table_args__ = (
+        tenant_fk(["eligibility_id"], "eligibilities", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "eligibility_id", "criterion_code"),
+    )
+
+    eligibility_id: Mapped[int] = mapped_column(BigInteger)
+    criterion_code: Mapped[str] = mapped_column(String(40), ForeignKey("ref_criteria.code"))
+    proof_type: Mapped[str] = mapped_column(String(40))
+
+
+class CvProfile(TenantScoped, db.Model):
+    """The participant's profile in the CV library; listed only once validated by the facilitateur."""
+
+    __tablename__ = "cv_profiles"
+    __table_args__ = (
+        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "participant_id"),
+        tenant_index("cv_profiles", "validated_at"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(BigInteger)
+    rome_codes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), default=list)
+    skills: Mapped[str | None] = mapped_column(Text)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    availability: Mapped[str | None] = mapped_column(String(200))
+    #: codes of ref_items (list "mobilite").
+    mobility: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
+    mobility_radius_km: Mapped[int | None] = mapped_column(Integer)
+    cv_filename: Mapped[str | None] = mapped_column(String(200))
+    cv_mimetype: Mapped[str | None] = mapped_column(String(100))
+    cv_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    validated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = utcnow_column()

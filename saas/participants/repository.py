@@ -1,0 +1,236 @@
+"""Queries on participants (scoped to the tenant in scope by the ORM hook and RLS)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import undefer
+
+from saas.db import db
+from saas.participants.models import (
+    CvProfile,
+    Eligibility,
+    EligibilityCriterion,
+    Identity,
+    Participant,
+    Prescription,
+)
+from saas.referentiels.models import Commune
+
+
+def get(participant_id: int) -> Participant | None:
+    return db.session.scalars(select(Participant).where(Participant.id == participant_id)).one_or_none()
+
+
+def identity_of(participant_id: int) -> Identity | None:
+    return db.session.scalars(select(Identity).where(Identity.participant_id == participant_id)).one_or_none()
+
+
+def next_number() -> int:
+    return (db.session.scalar(select(db.func.count()).select_from(Participant)) or 0) + 1
+
+
+def reference_taken(reference: str) -> bool:
+    return db.session.scalar(select(exists().where(Participant.reference == reference)))
+
+
+def prescriptions_of(participant_id: int) -> list[Prescription]:
+    return list(
+        db.session.scalars(
+            select(Prescription)
+            .where(Prescription.participant_id == participant_id)
+            .order_by(Prescription.prescribed_on.desc())
+        )
+    )
+
+
+def eligibilities_of(participant_id: int) -> list[Eligibility]:
+    return list(
+        db.session.scalars(
+            select(Eligibility)
+            .where(Eligibility.participant_id == participant_id)
+            .order_by(Eligibility.validated_on.desc(), Eligibility.id.desc())
+        )
+    )
+
+
+def criteria_of(eligibility_id: int) -> list[EligibilityCriterion]:
+    return list(
+        db.session.scalars(
+            select(EligibilityCriterion)
+            .where(EligibilityCriterion.eligibility_id == eligibility_id)
+            .order_by(EligibilityCriterion.criterion_code)
+        )
+    )
+
+
+def valid_eligibility_condition(on: date):
+    """SQL condition: an eligibility not revoked and valid on ``on``."""
+    return and_(
+        Eligibility.revoked_at.is_(None),
+        Eligibility.valid_from <= on,
+        or_(Eligibility.valid_until.is_(None), Eligibility.valid_until >= on),
+    )
+
+
+def eligibility_at(participant_id: int, on: date) -> Eligibility | None:
+    return db.session.scalars(
+        select(Eligibility)
+        .where(Eligibility.participant_id == participant_id, valid_eligibility_condition(on))
+        .order_by(Eligibility.validated_on.desc())
+        .limit(1)
+    ).first()
+
+
+def profile_of(participant_id: int) -> CvProfile | None:
+    return db.session.scalars(
+        select(CvProfile).where(CvProfile.participant_id == participant_id)
+    ).one_or_none()
+
+
+def list_query(text_filter: str | None = None, eligible_on: date | None = None) -> Select:
+    """Participants with their identity (for the workspace list)."""
+    query = select(Participant, Identity).join(
+        Identity, and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id)
+    )
+    if text_filter:
+        like = f"%{text_filter.strip()}%"
+        query = query.where(
+            or_(
+                Identity.last_name.ilike(like),
+                Identity.first_name.ilike(like),
+                Participant.reference.ilike(like),
+            )
+        )
+    if eligible_on is not None:
+        query = query.where(
+            exists().where(
+                Eligibility.tenant_id == Participant.tenant_id,
+                Eligibility.participant_id == Participant.id,
+                valid_eligibility_condition(eligible_on),
+            )
+        )
+    return query
+
+
+def _in_library(rome: str | None, commune: str | None, available_by: date | None) -> list:
+    """Conditions of the CV library: validated and published profiles (seed 000 art. 2), filtered."""
+    conditions = [CvProfile.validated_at.is_not(None), CvProfile.published.is_(True)]
+    if rome:
+        conditions.append(CvProfile.rome_codes.any(rome))
+    if commune:
+        conditions.append(Identity.commune_insee == commune)
+    if available_by:
+        conditions.append(or_(CvProfile.available_from.is_(None), CvProfile.available_from <= available_by))
+    return conditions
+
+
+def _profile_joins(query: Select) -> Select:
+    return query.join(
+        Participant,
+        and_(Participant.tenant_id == CvProfile.tenant_id, Participant.id == CvProfile.participant_id),
+    ).join(
+        Identity,
+        and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id),
+    )
+
+
+def cv_query(rome: str | None = None, commune: str | None = None, available_by: date | None = None) -> Select:
+    """Validated, published profiles of the CV library."""
+    return _profile_joins(select(CvProfile, Participant, Identity)).where(
+        *_in_library(rome, commune, available_by)
+    )
+
+
+def cv_library_query(
+    rome: str | None = None, commune: str | None = None, available_by: date | None = None
+) -> Select:
+    """The CV library as the workspace lists it: one row of plain columns per profile."""
+    query = select(
+        Participant.id.label("participant_id"),
+        Participant.reference,
+        Identity.first_name,
+        Identity.last_name,
+        CvProfile.rome_codes,
+        Identity.commune_insee,
+        Commune.name.label("commune_name"),
+        CvProfile.available_from,
+        CvProfile.availability,
+        CvProfile.mobility,
+        CvProfile.mobility_radius_km,
+        CvProfile.validated_at,
+    ).select_from(CvProfile)
+    query = _profile_joins(query).outerjoin(Commune, Commune.insee == Identity.commune_insee)
+    return query.where(*_in_library(rome, commune, available_by))
+
+
+def profile_with_cv(participant_id: int) -> CvProfile | None:
+    return db.session.scalars(
+        select(CvProfile)
+        .options(undefer(CvProfile.cv_content))
+        .where(CvProfile.participant_id == participant_id)
+    ).one_or_none()
+
+
+def overview_query(on: date, text_filter: str | None = None, eligible: bool | None = None) -> Select:
+    """One row per participant for the workspace list: reference, name, commune, eligibility on
+    ``on`` (valid until / open-ended / none), validity of the last prescription, CV validated."""
+    own_eligibility = and_(
+        Eligibility.tenant_id == Participant.tenant_id, Eligibility.participant_id == Participant.id
+    )
+    valid_on = and_(own_eligibility, valid_eligibility_condition(on))
+    eligible_now = exists().where(valid_on)
+    query = (
+        list_query(text_filter)
+        .with_only_columns(
+            Participant.id,
+            Participant.reference,
+            Identity.last_name,
+            Identity.first_name,
+            Identity.commune_insee,
+            Commune.name.label("commune_name"),
+            eligible_now.label("eligible"),
+            exists().where(valid_on, Eligibility.valid_until.is_(None)).label("eligible_open"),
+            select(func.max(Eligibility.valid_until))
+            .where(valid_on)
+            .scalar_subquery()
+            .label("eligible_until"),
+            exists().where(own_eligibility, Eligibility.revoked_at.is_(None)).label("had_eligibility"),
+            last_prescription_until().label("prescription_until"),
+            exists()
+            .where(
+                CvProfile.tenant_id == Participant.tenant_id,
+                CvProfile.participant_id == Participant.id,
+                CvProfile.validated_at.is_not(None),
+            )
+            .label("cv_validated"),
+        )
+        .outerjoin(Commune, Commune.insee == Identity.commune_insee)
+    )
+    if eligible is True:
+        query = query.where(eligible_now)
+    elif eligible is False:
+        query = query.where(~eligible_now)
+    return query
+
+
+def last_prescription_until():
+    """Correlated scalar: the end of validity of the participant's latest prescription."""
+    return (
+        select(Prescription.valid_until)
+        .where(Prescription.tenant_id == Participant.tenant_id, Prescription.participant_id == Participant.id)
+        .order_by(Prescription.prescribed_on.desc(), Prescription.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def prescriptions_expiring(until: date, today: date) -> list[Prescription]:
+    return list(
+        db.session.scalars(
+            select(Prescription)
+            .where(Prescription.valid_until >= today, Prescription.valid_until <= until)
+            .order_by(Prescription.valid_until)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Tenant-less reference data: eligibility criteria, contract types, exit motifs, communes, QPV, ROME."""

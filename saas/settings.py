@@ -1,0 +1,104 @@
+"""Per-tenant rule settings (``tenants.settings`` JSONB), with the defaults of domain.md.
+
+Read through here so that every rule has one name, one default and one validation.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from saas.audit import api as audit
+from saas.db import db
+from saas.errors import ValidationError
+from tenants.context import require_tenant_id
+
+DEFAULTS: dict[str, object] = {
+    # seed 002 art. 3: a fiche de prescription is valid 2 months.
+    "prescription_validity_months": 2,
+    # domain.md: eligibility valid 24 months by default...
+    "eligibility_validity_months": 24,
+    # ...counted from the validation ("validation") or from the first mission ("first_mission").
+    "eligibility_anchor": "validation",
+    # a prescription is flagged "bientôt expirée" this many days before its end.
+    "prescription_warning_days": 15,
+}
+
+CHOICES = {"eligibility_anchor": ("validation", "first_mission")}
+
+audit.ACTION_LABELS["tenant.rule_settings_updated"] = "Modification des règles de validité"
+
+
+def get(key: str):
+    """The value of ``key`` for the tenant in scope, or its default."""
+    stored = db.session.execute(
+        text("SELECT settings -> :key FROM tenants WHERE id = :tenant_id"),
+        {"key": key, "tenant_id": require_tenant_id()},
+    ).scalar()
+    return DEFAULTS[key] if stored is None else stored
+
+
+#: integer settings a tenant admin may change, with their bounds.
+RANGES = {
+    "prescription_validity_months": (1, 12),
+    "eligibility_validity_months": (1, 60),
+    "prescription_warning_days": (0, 60),
+}
+
+MESSAGES = {
+    "prescription_validity_months": "La durée de validité d'une prescription doit être comprise entre 1 et 12 mois.",
+    "eligibility_validity_months": "La durée de validité de l'éligibilité doit être comprise entre 1 et 60 mois.",
+    "prescription_warning_days": "Le délai d'alerte doit être compris entre 0 et 60 jours.",
+    "eligibility_anchor": "Choisissez le point de départ de la validité de l'éligibilité.",
+}
+
+
+def current() -> dict[str, object]:
+    """Every setting of the tenant in scope, stored value or default."""
+    stored = (
+        db.session.execute(
+            text("SELECT settings FROM tenants WHERE id = :tenant_id"), {"tenant_id": require_tenant_id()}
+        ).scalar()
+        or {}
+    )
+    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+
+
+def _checked(key: str, value) -> object:
+    if key not in DEFAULTS:
+        raise ValidationError(key, "Paramètre inconnu.")
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            raise ValidationError(key, MESSAGES[key])
+        return value
+    low, high = RANGES[key]
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise ValidationError(key, MESSAGES[key])
+    number = int(value)
+    if not low <= number <= high:
+        raise ValidationError(key, MESSAGES[key])
+    return number
+
+
+def set_values(actor: audit.Actor, **values) -> dict[str, object]:
+    """Store rule settings of the tenant in scope (merged into ``tenants.settings``), audited.
+
+    Only future decisions use the new values: a prescription or an eligibility keeps the validity
+    computed when it was recorded.
+    """
+    checked = {key: _checked(key, value) for key, value in values.items()}
+    if not checked:
+        return {}
+    before = current()
+    db.session.execute(
+        text("UPDATE tenants SET settings = settings || CAST(:values AS jsonb) WHERE id = :tenant_id"),
+        {"values": json.dumps(checked), "tenant_id": require_tenant_id()},
+    )
+    changes = {
+        key: {"avant": before[key], "après": value} for key, value in checked.items() if before[key] != value
+    }
+    audit.record(
+        "tenant.rule_settings_updated", actor, "tenant", require_tenant_id(), {"changements": changes}
+    )
+    return checked
