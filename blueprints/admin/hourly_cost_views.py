@@ -1,0 +1,49 @@
+"""Tenant admin console: the dated table of hourly costs used by the obligation formula."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from blueprints.admin.views import bp
+from blueprints.forms import Form
+from saas.db import db
+from saas.errors import ValidationError
+from saas.marches import api as marches
+from tenants.web import request_actor
+
+
+class HourlyCostForm(Form):
+    valid_from = DateField(
+        "Applicable à partir du",
+        validators=[DataRequired("Indiquez la date à partir de laquelle ce coût s'applique.")],
+    )
+    amount = StringField(
+        "Coût horaire (€)",
+        validators=[DataRequired("Indiquez le coût horaire en euros.")],
+        description="Par exemple 29,50 (revalorisation du SMIC chargé).",
+    )
+    note = StringField("Commentaire", validators=[Optional(), Length(max=200)])
+
+
+@bp.route("/couts-horaires", methods=["GET", "POST"], endpoint="hourly_costs")
+def hourly_costs():
+    form = HourlyCostForm()
+    if form.validate_on_submit():
+        try:
+            cost = marches.add_hourly_cost(
+                request_actor(), form.valid_from.data, form.amount.data, form.note.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(
+                f"Le coût horaire applicable à partir du {cost.valid_from:%d/%m/%Y} est enregistré.",
+                "success",
+            )
+            return redirect(url_for("admin.hourly_costs"))
+    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    return render_template("admin/hourly_costs.html", form=form, items=marches.hourly_costs()), status

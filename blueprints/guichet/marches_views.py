@@ -1,0 +1,312 @@
+"""Facilitateur workspace: marchés, their lots, the hour obligation and the clause-drafting aid."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.guichet import marches_display as display
+from blueprints.guichet.marches_forms import (
+    FigureForm,
+    LotForm,
+    MarcheFilterForm,
+    MarcheForm,
+    SubcontractorForm,
+    lot_data,
+    percent_of,
+)
+from blueprints.guichet.views import bp
+from blueprints.listing import Listing, wants_export
+from saas.db import db
+from saas.errors import ValidationError
+from saas.heures.progress import progress
+from saas.marches import api as marches
+from saas.marches import clause
+from saas.marches.models import Lot, Marche
+from saas.marches.repository import MarcheFilters
+from tenants.web import load_scoped, request_actor
+
+EXPORT_HEADER = (
+    "Référence",
+    "Objet",
+    "Donneur d'ordre",
+    "Secteur",
+    "ANRU",
+    "Notification",
+    "Montant HT (€)",
+    "Heures dues",
+    "Heures comptées",
+    "Heures réalisées",
+    "Taux de réalisation (%)",
+)
+
+
+def _status(form) -> int:
+    return 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+
+
+# --- list ------------------------------------------------------------------------------------------------
+
+
+def _filters(form: MarcheFilterForm) -> MarcheFilters:
+    def _int(value):
+        return int(value) if value and str(value).isdigit() else None
+
+    anru = {"oui": True, "non": False}.get(form.anru.data or "")
+    return MarcheFilters(
+        donneur_ordre_id=_int(form.donneur_ordre_id.data),
+        sector=form.sector.data or None,
+        anru=anru,
+        year=_int(form.year.data),
+        text=(form.q.data or "").strip() or None,
+    )
+
+
+@bp.route("/marches/", endpoint="marches")
+def marches_list():
+    form = MarcheFilterForm(request.args)
+    form.donneur_ordre_id.choices = [("", "Tous"), *display.organisation_choices("donneur_ordre")]
+    form.sector.choices = [("", "Tous"), *marches.sector_choices()]
+    form.year.choices = [("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()]
+    listing = Listing(marches.search_marches(_filters(form)), marches.MARCHE_SORTS, "reference")
+    sectors = dict(marches.sector_choices())
+    if wants_export():
+        figures = progress("marche")
+        return listing.export("marches", EXPORT_HEADER, lambda row: display.export_row(row, figures, sectors))
+    page = listing.page()
+    figures = progress("marche", keys=[row.id for row in page.items])
+    return render_template(
+        "guichet/marches/list.html",
+        form=form,
+        listing=listing,
+        page=page,
+        page_url=lambda number: listing.url(page=number),
+        rows=[display.list_row(row, figures.get(row.id), sectors) for row in page.items],
+    )
+
+
+# --- marché ----------------------------------------------------------------------------------------------
+
+
+def _marche_form(marche: Marche | None = None) -> MarcheForm:
+    if marche is not None and request.method == "GET":
+        form = MarcheForm(obj=marche)
+        form.donneur_ordre_id.data = str(marche.donneur_ordre_id)
+        form.execution_communes.data = ", ".join(marche.execution_communes or [])
+        form.amount_ht.data = display.plain(marche.amount_ht)
+        form.hourly_cost_override.data = display.plain(marche.hourly_cost_override)
+    else:
+        form = MarcheForm()
+    form.donneur_ordre_id.choices = [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
+    form.sector.choices = [("", "— non précisé —"), *marches.sector_choices()]
+    form.procedure.choices = [("", "— non précisée —"), *marches.procedure_choices()]
+    return form
+
+
+def _marche_data(form: MarcheForm) -> dict:
+    return {name: getattr(form, name).data for name in marches.MARCHE_FIELDS}
+
+
+def _save_marche(form: MarcheForm, marche: Marche | None):
+    if not form.validate_on_submit():
+        return None
+    try:
+        if marche is None:
+            marche = marches.create_marche(request_actor(), _marche_data(form))
+        else:
+            marches.update_marche(request_actor(), marche, _marche_data(form))
+    except ValidationError as error:
+        db.session.rollback()
+        form.add_domain_error(error)
+        return None
+    db.session.commit()
+    return marche
+
+
+@bp.route("/marches/nouveau", methods=["GET", "POST"], endpoint="marche_new")
+def marche_new():
+    form = _marche_form()
+    marche = _save_marche(form, None)
+    if marche is not None:
+        flash(f"Le marché {marche.reference} est enregistré. Ajoutez maintenant ses lots.", "success")
+        return redirect(url_for("guichet.marche", marche_id=marche.id))
+    return render_template("guichet/marches/marche_form.html", form=form, marche=None), _status(form)
+
+
+@bp.route("/marches/<int:marche_id>/modifier", methods=["GET", "POST"], endpoint="marche_edit")
+def marche_edit(marche_id: int):
+    marche = load_scoped(Marche, marche_id)
+    form = _marche_form(marche)
+    if _save_marche(form, marche) is not None:
+        flash("Le marché est modifié ; les heures dues de ses lots ont été recalculées.", "success")
+        return redirect(url_for("guichet.marche", marche_id=marche.id))
+    return render_template("guichet/marches/marche_form.html", form=form, marche=marche), _status(form)
+
+
+@bp.route("/marches/<int:marche_id>", endpoint="marche")
+def marche_detail(marche_id: int):
+    marche = load_scoped(Marche, marche_id)
+    lots = marches.lots_of_marche(marche.id)
+    figures = progress("lot", keys=[lot.id for lot in lots])
+    return render_template(
+        "guichet/marches/marche.html",
+        marche=marche,
+        details=display.marche_details(marche),
+        lot_rows=[display.lot_row(lot, figures.get(lot.id)) for lot in lots],
+        totals=progress("marche", keys=[marche.id]).get(marche.id),
+    )
+
+
+# --- lot -------------------------------------------------------------------------------------------------
+
+
+def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
+    if lot is not None and request.method == "GET":
+        form = LotForm(obj=lot)
+        form.attributaire_id.data = str(lot.attributaire_id or "")
+        for name in (
+            "amount_ht",
+            "fixed_hours",
+            "hourly_cost_override",
+            "per_amount_hours",
+            "per_amount_base",
+        ):
+            getattr(form, name).data = display.plain(getattr(lot, name))
+        form.penalty_per_hour.data = display.plain(lot.penalty_per_hour)
+        for name in ("labour_share", "insertion_rate", "hours_share"):
+            getattr(form, name).data = percent_of(getattr(lot, name))
+    else:
+        form = LotForm()
+    form.attributaire_id.choices = [("", "— non attribué —"), *display.company_choices()]
+    return form
+
+
+def _save_lot(form: LotForm, marche: Marche, lot: Lot | None):
+    if not form.validate_on_submit():
+        return None
+    try:
+        data = lot_data(form)
+        if lot is None:
+            lot = marches.create_lot(request_actor(), marche, data)
+        else:
+            marches.update_lot(request_actor(), lot, data)
+    except ValidationError as error:
+        db.session.rollback()
+        form.add_domain_error(error)
+        return None
+    db.session.commit()
+    return lot
+
+
+@bp.route("/marches/<int:marche_id>/lots/nouveau", methods=["GET", "POST"], endpoint="lot_new")
+def lot_new(marche_id: int):
+    marche = load_scoped(Marche, marche_id)
+    form = _lot_form(marche)
+    lot = _save_lot(form, marche, None)
+    if lot is not None:
+        flash(f"Le lot {lot.number} est enregistré : {display.hours(lot.obligation_hours)} dues.", "success")
+        return redirect(url_for("guichet.lot", lot_id=lot.id))
+    return render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=None), _status(form)
+
+
+@bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"], endpoint="lot_edit")
+def lot_edit(lot_id: int):
+    lot = load_scoped(Lot, lot_id)
+    marche = load_scoped(Marche, lot.marche_id)
+    form = _lot_form(marche, lot)
+    if _save_lot(form, marche, lot) is not None:
+        flash(f"Le lot est modifié : {display.hours(lot.obligation_hours)} dues.", "success")
+        return redirect(url_for("guichet.lot", lot_id=lot.id))
+    return render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=lot), _status(form)
+
+
+def _render_lot(lot: Lot, figure_form=None, subcontractor_form=None, status: int = 200):
+    marche = load_scoped(Marche, lot.marche_id)
+    subcontractor_form = subcontractor_form or SubcontractorForm(formdata=None)
+    subcontractor_form.organisation_id.choices = [
+        ("", "— choisir —"),
+        *[(value, label) for value, label in display.company_choices() if value != str(lot.attributaire_id)],
+    ]
+    return render_template(
+        "guichet/marches/lot.html",
+        lot=lot,
+        marche=marche,
+        details=display.lot_details(lot, marche),
+        inputs=display.obligation_inputs(lot),
+        progress=progress("lot", keys=[lot.id]).get(lot.id),
+        subcontractors=marches.subcontractors(lot.id),
+        figure_rows=display.figure_rows(marches.figures(lot.id)),
+        role_label=display.role_label,
+        figure_form=figure_form or FigureForm(formdata=None),
+        subcontractor_form=subcontractor_form,
+    ), status
+
+
+@bp.route("/lots/<int:lot_id>", endpoint="lot")
+def lot_detail(lot_id: int):
+    return _render_lot(load_scoped(Lot, lot_id))
+
+
+@bp.route("/lots/<int:lot_id>/releves-activite", methods=["POST"], endpoint="lot_figure")
+def lot_figure(lot_id: int):
+    lot = load_scoped(Lot, lot_id)
+    form = FigureForm()
+    if form.validate_on_submit():
+        try:
+            marches.record_figure(
+                request_actor(), lot, form.kind.data, form.recorded_on.data, form.value.data, form.note.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.", "success")
+            return redirect(url_for("guichet.lot", lot_id=lot.id))
+    return _render_lot(lot, figure_form=form, status=400)
+
+
+@bp.route("/lots/<int:lot_id>/sous-traitants", methods=["POST"], endpoint="lot_subcontractor")
+def lot_subcontractor(lot_id: int):
+    """Add a subcontractor, or remove the one named by ``remove_id``."""
+    lot = load_scoped(Lot, lot_id)
+    form = SubcontractorForm()
+    if form.validate_on_submit():
+        try:
+            if form.remove_id.data:
+                marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
+                message = "Le sous-traitant est retiré du lot."
+            else:
+                marches.add_subcontractor(request_actor(), lot, form.organisation_id.data, form.role.data)
+                message = "Le sous-traitant est ajouté au lot."
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("guichet.lot", lot_id=lot.id))
+    return _render_lot(lot, subcontractor_form=form, status=400)
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "clause"
+
+
+@bp.route("/lots/<int:lot_id>/clause", endpoint="lot_clause")
+def lot_clause(lot_id: int):
+    lot = load_scoped(Lot, lot_id)
+    marche = load_scoped(Marche, lot.marche_id)
+    text = clause.draft(marche, lot, g.tenant.display_name, current_user.display_name, current_user.email)
+    if request.args.get("format") == "txt":
+        filename = f"clause-{_ascii(marche.reference)}-lot-{_ascii(lot.number)}.txt"
+        return Response(
+            text,
+            mimetype="text/plain",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return render_template("guichet/marches/clause.html", lot=lot, marche=marche, text=text)

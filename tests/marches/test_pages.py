@@ -1,0 +1,186 @@
+"""The marchés pages as the facilitateur uses them: create a marché and a lot through the forms,
+see the figure and its inputs, record a figure, the clause text, the list, its export, and the
+tenant boundary."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.fixtures import csrf_token, login
+
+
+def text_of(response) -> str:
+    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def post(client, url, data, page=None):
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)})
+
+
+def _buyer_option(client, url) -> str:
+    page = text_of(client.get(url))
+    return re.search(r'<option value="(\d+)">Ville a</option>', page).group(1)
+
+
+def _siae_option(client, url) -> str:
+    page = text_of(client.get(url))
+    return re.search(r'<option value="(\d+)">SIAE a \(', page).group(1)
+
+
+def test_facilitateur_creates_a_marche_and_a_formula_lot_and_sees_833_hours(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    new = f"/t/{a.slug}/marches/nouveau"
+    created = post(
+        client,
+        new,
+        {
+            "reference": "2025-GYM-01",
+            "object": "Construction d'un gymnase",
+            "donneur_ordre_id": _buyer_option(client, new),
+            "notification_date": "2025-03-03",
+            "execution_communes": "79191",
+            "considerations": ["clause_execution", "critere_attribution"],
+            "sector": "batiment_gros_oeuvre",
+        },
+    )
+    assert created.status_code == 302, text_of(created)
+    marche_url = created.headers["Location"]
+    detail = text_of(client.get(marche_url))
+    assert "Marché 2025-GYM-01" in detail and "Niort (79191)" in detail
+    lot_new = marche_url + "/lots/nouveau"
+    lot = post(
+        client,
+        lot_new,
+        {
+            "number": "1",
+            "object": "Gros œuvre",
+            "amount_ht": "1 000 000",
+            "attributaire_id": _siae_option(client, lot_new),
+            "obligation_mode": "formula",
+            "labour_share": "50",
+            "insertion_rate": "5",
+            "rounding": "nearest",
+            "fixed_hours": "999",  # another mode's input, sent without JavaScript: ignored
+        },
+    )
+    assert lot.status_code == 302, text_of(lot)
+    lot_page = text_of(client.get(lot.headers["Location"]))
+    assert "833 h = 1 000 000 € × 50 % × 5 % ÷ 30 €, arrondi à l'heure la plus proche" in lot_page
+    assert "barème du territoire en vigueur le 03/03/2025 (depuis le 01/01/2024)" in lot_page
+    marche_page = text_of(client.get(marche_url))
+    assert "Lot 1" in marche_page and "833 h" in marche_page
+
+
+def test_lot_form_names_the_missing_input_in_french(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    url = f"/t/{a.slug}/marches/{a.ids['marche_id']}/lots/nouveau"
+    page = post(
+        client,
+        url,
+        {
+            "number": "2",
+            "object": "Voirie",
+            "obligation_mode": "formula",
+            "amount_ht": "500000",
+            "insertion_rate": "5",
+        },
+    )
+    assert page.status_code == 400
+    assert (
+        "Part de main-d'œuvre (%) : Indiquez la part de main-d'œuvre (en %) : la formule en a besoin."
+        in text_of(page)
+    )
+
+
+def test_marche_form_refuses_a_buyer_of_the_wrong_kind(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    url = f"/t/{a.slug}/marches/nouveau"
+    page = post(
+        client,
+        url,
+        {"reference": "X-1", "object": "Objet", "donneur_ordre_id": str(a.ids["organisation_id"])},
+    )
+    assert page.status_code == 400
+    assert "n'est pas un donneur d'ordre" in text_of(page)
+
+
+def test_recording_an_invoice_on_a_per_amount_lot_raises_its_hours(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    edit = f"/t/{a.slug}/lots/{a.ids['lot_id']}/modifier"
+    changed = post(
+        client,
+        edit,
+        {
+            "number": "1",
+            "object": "Gros œuvre",
+            "obligation_mode": "per_amount",
+            "per_amount_hours": "1",
+            "per_amount_base": "2 000",
+            "rounding": "nearest",
+        },
+    )
+    assert changed.status_code == 302, text_of(changed)
+    lot_url = f"/t/{a.slug}/lots/{a.ids['lot_id']}"
+    assert "60 h = 120 000 € facturés (1 relevé)" in text_of(client.get(lot_url))
+    recorded = post(
+        client,
+        f"{lot_url}/releves-activite",
+        {"kind": "invoiced_amount", "recorded_on": "2025-05-31", "value": "30 000"},
+        page=lot_url,
+    )
+    assert recorded.status_code == 302
+    assert "75 h = 150 000 € facturés (2 relevés)" in text_of(client.get(lot_url))
+    refused = post(
+        client,
+        f"{lot_url}/releves-activite",
+        {"kind": "invoiced_amount", "recorded_on": "2025-06-30", "value": "-5"},
+        page=lot_url,
+    )
+    assert refused.status_code == 400 and "La valeur doit être positive ou nulle." in text_of(refused)
+
+
+def test_clause_page_and_text_download(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    url = f"/t/{a.slug}/lots/{a.ids['lot_id']}/clause"
+    page = text_of(client.get(url))
+    assert "au minimum 833 heures d'insertion" in page and "Copier le texte" in page
+    download = client.get(url + "?format=txt")
+    assert download.mimetype == "text/plain"
+    assert 'filename="clause-m-a-2025-001-lot-1.txt"' in download.headers["Content-Disposition"]
+    assert "Contact : facil-a, facil-a@exemple.fr." in download.get_data(as_text=True)
+
+
+def test_list_shows_progress_exports_csv_and_keeps_to_the_tenant(two_tenants, client):
+    a, b = two_tenants
+    login(client, a.facilitateur_email)
+    url = f"/t/{a.slug}/marches/"
+    page = text_of(client.get(url))
+    assert "M-A-2025-001" in page and "833 h" in page
+    assert "M-B-2025-001" not in page
+    assert "M-A-2025-001" not in text_of(client.get(url + "?q=voirie"))
+    export = client.get(url + "?export=csv&q=M-A")
+    assert export.mimetype == "text/csv"
+    body = export.get_data(as_text=True).lstrip("\ufeff")
+    header, row = body.splitlines()[:2]
+    assert header.startswith("Référence;Objet;Donneur d'ordre")
+    assert row.startswith("M-A-2025-001;Réhabilitation du groupe scolaire A;Ville a;")
+    assert ";833,00;" in row or ";833;" in row
+    assert "M-B-2025-001" not in body
+    assert client.get(f"/t/{a.slug}/marches/{b.ids['marche_id']}").status_code == 404
+
+
+def test_admin_adds_a_dated_hourly_cost(two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.admin_email)
+    url = f"/t/{a.slug}/admin/couts-horaires"
+    assert post(client, url, {"valid_from": "2025-01-01", "amount": "31,75"}).status_code == 302
+    page = text_of(client.get(url))
+    assert "01/01/2025" in page and "31,75 €" in page
+    twice = post(client, url, {"valid_from": "2025-01-01", "amount": "32"})
+    assert twice.status_code == 400 and "Un coût horaire est déjà défini à cette date." in text_of(twice)
