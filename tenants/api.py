@@ -197,6 +197,8 @@ def _organisation_for(role: TenantRole, organisation_id: int | None) -> int | No
     organisation = partenaires.get(int(organisation_id))
     if organisation is None:
         raise ValidationError("organisation_id", "Cette organisation n'existe pas dans ce territoire.")
+    if not organisation.active:
+        raise ValidationError("organisation_id", "Cette organisation est désactivée ; réactivez-la d'abord.")
     if role is TenantRole.donneur_ordre and organisation.kind != "donneur_ordre":
         raise ValidationError(
             "organisation_id", "Un donneur d'ordre doit être rattaché à une organisation donneur d'ordre."
@@ -310,5 +312,7 @@ federation_by_id = repository.federation_by_id
 membership_of = repository.membership_of
 own_membership = repository.own_membership
 memberships_in_scope = repository.memberships_in_scope
+#: the memberships (users and their roles) bound to one organisation of the tenant in scope.
+users_bound = repository.memberships_of_organisation
 coordinators = repository.coordinators
 federation_membership = repository.federation_membership

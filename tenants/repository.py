@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from saas.accounts.models import User
 from saas.db import db
-from tenants.models import Federation, FederationMembership, Tenant, TenantMembership
+from tenants.models import ApiToken, Federation, FederationMembership, Tenant, TenantMembership
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
@@ -49,6 +49,18 @@ def memberships_in_scope() -> list[TenantMembership]:
         db.session.scalars(
             select(TenantMembership)
             .join(User, User.id == TenantMembership.user_id)
+            .order_by(func.lower(User.email))
+        )
+    )
+
+
+def memberships_of_organisation(organisation_id: int) -> list[TenantMembership]:
+    """The memberships of the tenant in scope bound to one organisation (partner or buyer users)."""
+    return list(
+        db.session.scalars(
+            select(TenantMembership)
+            .join(User, User.id == TenantMembership.user_id)
+            .where(TenantMembership.organisation_id == organisation_id)
             .order_by(func.lower(User.email))
         )
     )
@@ -114,3 +126,15 @@ def coordinators(federation_id: int) -> list[FederationMembership]:
             select(FederationMembership).where(FederationMembership.federation_id == federation_id)
         )
     )
+
+
+def api_tokens_in_scope() -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def api_token_by_hash(token_hash: str) -> ApiToken | None:
+    """Read before any tenant is in scope: row-level security shows the row whose hash is in
+    ``app.token_hash`` only, so the ORM tenant filter is lifted."""
+    return db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == token_hash).execution_options(all_tenants=True)
+    ).one_or_none()

@@ -1,19 +1,53 @@
-"""The JSON API (flask-smorest, OpenAPI at /api/openapi.json). Resources come with each domain."""
+"""The JSON API (flask-smorest, OpenAPI at /api/openapi.json). Resources come with each domain.
+
+Every resource under ``/api/v1`` except the version requires a token of one tenant (see
+``blueprints.api.auth``); how to add one is written in ``blueprints.api.common``.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api
 
+from blueprints.api.auth import SECURITY_SCHEME
+
+
+class GuichetApi(Api):
+    """flask-smorest would answer every HTTP error of the whole site in JSON; ours are per blueprint
+    (``blueprints.api.common.register``) and ``blueprints.errors`` keeps the HTML pages."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+def _resources():
+    from blueprints.api.health import blp as health_blp
+    from blueprints.api.organisations import blp as organisations_blp
+
+    return [health_blp, organisations_blp]
+
 
 def init_api(app: Flask) -> None:
-    from saas.extensions import csrf
+    from blueprints.api.common import register
 
-    api = Api(
-        app, spec_kwargs={"info": {"description": "API de Guichet Clauses (jeton lié à un territoire)."}}
+    api = GuichetApi(
+        app,
+        spec_kwargs={
+            "info": {"description": "API de Guichet Clauses (jeton lié à un territoire)."},
+            # every operation requires a token unless it says otherwise (the version)
+            "security": [{SECURITY_SCHEME: []}],
+        },
     )
-    from blueprints.api.health import blp as health_blp
-
-    api.register_blueprint(health_blp)
-    csrf.exempt(health_blp)
+    api.spec.components.security_scheme(
+        SECURITY_SCHEME,
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Jeton d'API créé par un administrateur du territoire (Administration > "
+            "Jetons d'API), envoyé dans l'en-tête « Authorization: Bearer gc_… ». Un jeton "
+            "« lecture » ne peut que lire.",
+        },
+    )
+    for blp in _resources():
+        register(api, blp)
     app.extensions["guichet_api"] = api

@@ -16,6 +16,7 @@ class VersionSchema(Schema):
 
 @blp.route("/version")
 class Version(MethodView):
+    @blp.doc(security=[])  # public: no token needed
     @blp.response(200, VersionSchema)
     def get(self):
         return {"name": "Guichet Clauses", "version": "v1"}

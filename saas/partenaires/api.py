@@ -1,7 +1,20 @@
-"""Partner organisations of the tenant in scope."""
+"""Partner organisations of the tenant in scope, and the people to reach there (contacts).
+
+Rules:
+- entreprises and SIAE carry a SIRET, checked with the Luhn key, unique within the tenant;
+- a prescripteur says which kind of prescripteur it is;
+- the commune is a known INSEE code of the reference table;
+- an organisation has at most one primary contact: naming a new one demotes the previous one;
+- an organisation is deactivated, never deleted (memberships, conventions and missions refer to it);
+  a deactivated organisation can no longer be chosen for a new binding.
+Every write records an audit entry.
+"""
 
 from __future__ import annotations
 
+import re
+
+from email_validator import EmailNotValidError, validate_email
 from stdnum.fr import siret as siret_number
 
 from saas.audit import api as audit
@@ -9,8 +22,30 @@ from saas.db import db
 from saas.errors import ValidationError
 from saas.partenaires import repository
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
-from saas.partenaires.models import Organisation
+from saas.partenaires.models import Contact, Organisation
+from saas.partenaires.repository import OrganisationFilters
+from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
+
+#: fields of an organisation that ``update`` accepts.
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "prescriber_kind",
+    "siret",
+    "address",
+    "commune_insee",
+    "email",
+    "phone",
+    "notes",
+)
+CONTACT_FIELDS = ("name", "function", "email", "phone", "is_primary")
+
+PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,28}$")
+INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+# --- checks of one field --------------------------------------------------------------------------
 
 
 def normalise_siret(value: str | None, kind: OrganisationKind) -> str | None:
@@ -24,24 +59,117 @@ def normalise_siret(value: str | None, kind: OrganisationKind) -> str | None:
     return value
 
 
-def create(
-    actor: audit.Actor, name: str, kind: str, siret: str | None = None, prescriber_kind: str | None = None
-) -> Organisation:
-    kind = OrganisationKind(kind)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("name", "Indiquez le nom de l'organisation.")
-    siret = normalise_siret(siret, kind)
-    if siret and repository.by_siret(siret) is not None:
+def _kind(value: str | None) -> OrganisationKind:
+    try:
+        return OrganisationKind(value)
+    except ValueError:
+        raise ValidationError("kind", "Choisissez un type d'organisation de la liste.") from None
+
+
+def _prescriber_kind(value: str | None, kind: OrganisationKind) -> str | None:
+    if kind is not OrganisationKind.prescripteur:
+        return None
+    if not value:
+        raise ValidationError("prescriber_kind", "Précisez le type de prescripteur.")
+    try:
+        return PrescriberKind(value).value
+    except ValueError:
+        raise ValidationError("prescriber_kind", "Choisissez un type de prescripteur de la liste.") from None
+
+
+def _text(value: str | None, field: str, limit: int, required_message: str | None = None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required_message:
+            raise ValidationError(field, required_message)
+        return None
+    if len(value) > limit:
+        raise ValidationError(field, f"{limit} caractères au plus.")
+    return value
+
+
+def _email(value: str | None, field: str = "email") -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(field, "Adresse électronique non valide (exemple : nom@exemple.fr).") from None
+
+
+def _phone(value: str | None, field: str = "phone") -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not PHONE.match(value) or sum(ch.isdigit() for ch in value) < 6:
+        raise ValidationError(field, "Numéro de téléphone non valide (exemple : 05 49 00 00 00).")
+    return value
+
+
+def _commune(value: str | None) -> str | None:
+    value = (value or "").strip().upper()
+    if not value:
+        return None
+    if not INSEE.match(value) or referentiels.commune(value) is None:
+        raise ValidationError("commune_insee", "Code INSEE de commune inconnu (5 caractères, ex. 79191).")
+    return value
+
+
+def _check_siret_free(siret: str | None, organisation_id: int | None = None) -> None:
+    if not siret:
+        return
+    holder = repository.by_siret(siret)
+    if holder is not None and holder.id != organisation_id:
         raise ValidationError("siret", "Une organisation de ce territoire porte déjà ce SIRET.")
-    if kind is OrganisationKind.prescripteur:
-        if not prescriber_kind:
-            raise ValidationError("prescriber_kind", "Précisez le type de prescripteur.")
-        prescriber_kind = PrescriberKind(prescriber_kind).value
-    else:
-        prescriber_kind = None
+
+
+def _clean_details(values: dict) -> dict:
+    """address, commune, email, phone and notes, checked and normalised."""
+    cleaned = {}
+    if "address" in values:
+        cleaned["address"] = _text(values["address"], "address", 300)
+    if "commune_insee" in values:
+        cleaned["commune_insee"] = _commune(values["commune_insee"])
+    if "email" in values:
+        cleaned["email"] = _email(values["email"])
+    if "phone" in values:
+        cleaned["phone"] = _phone(values["phone"])
+    if "notes" in values:
+        cleaned["notes"] = (values["notes"] or "").strip() or None
+    return cleaned
+
+
+# --- organisations --------------------------------------------------------------------------------
+
+
+def create(
+    actor: audit.Actor,
+    name: str,
+    kind: str,
+    siret: str | None = None,
+    prescriber_kind: str | None = None,
+    *,
+    address: str | None = None,
+    commune_insee: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    notes: str | None = None,
+) -> Organisation:
+    name = _text(name, "name", 200, "Indiquez le nom de l'organisation.")
+    kind = _kind(kind)
+    siret = normalise_siret(siret, kind)
+    _check_siret_free(siret)
+    details = _clean_details(
+        {"address": address, "commune_insee": commune_insee, "email": email, "phone": phone, "notes": notes}
+    )
     organisation = Organisation(
-        tenant_id=require_tenant_id(), name=name, kind=kind, siret=siret, prescriber_kind=prescriber_kind
+        tenant_id=require_tenant_id(),
+        name=name,
+        kind=kind,
+        siret=siret,
+        prescriber_kind=_prescriber_kind(prescriber_kind, kind),
+        **details,
     )
     db.session.add(organisation)
     db.session.flush()
@@ -49,5 +177,165 @@ def create(
     return organisation
 
 
+def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisation:
+    """Change the given fields (see ``ORGANISATION_FIELDS``); the others stay as they are.
+
+    The kind, the prescriber kind and the SIRET are checked together: changing the kind to an
+    entreprise requires a SIRET, changing it away from prescripteur drops the prescriber kind.
+    """
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
+    changes: dict = {}
+    if "name" in fields:
+        changes["name"] = _text(fields["name"], "name", 200, "Indiquez le nom de l'organisation.")
+    kind = _kind(fields["kind"]) if "kind" in fields else OrganisationKind(organisation.kind)
+    if "kind" in fields:
+        changes["kind"] = kind
+    if {"kind", "prescriber_kind"} & set(fields):
+        changes["prescriber_kind"] = _prescriber_kind(
+            fields.get("prescriber_kind", organisation.prescriber_kind), kind
+        )
+    if {"kind", "siret"} & set(fields):
+        changes["siret"] = normalise_siret(fields.get("siret", organisation.siret), kind)
+        _check_siret_free(changes["siret"], organisation.id)
+    changes.update(_clean_details(fields))
+    changed = sorted(key for key, value in changes.items() if getattr(organisation, key) != value)
+    for key in changed:
+        setattr(organisation, key, changes[key])
+    db.session.flush()
+    if changed:
+        audit.record("organisation.updated", actor, "organisation", organisation.id, {"champs": changed})
+    return organisation
+
+
+def deactivate(actor: audit.Actor, organisation: Organisation) -> None:
+    """Keep the organisation and what refers to it; it can no longer be chosen for new bindings."""
+    if not organisation.active:
+        return
+    organisation.active = False
+    audit.record("organisation.deactivated", actor, "organisation", organisation.id)
+
+
+def reactivate(actor: audit.Actor, organisation: Organisation) -> None:
+    if organisation.active:
+        return
+    organisation.active = True
+    audit.record("organisation.reactivated", actor, "organisation", organisation.id)
+
+
+def search(filters: OrganisationFilters):
+    """The ``select`` of the organisations matching ``filters``, for a listing to sort and page."""
+    return repository.search(filters)
+
+
+# --- contacts -------------------------------------------------------------------------------------
+
+
+def _clean_contact(values: dict) -> dict:
+    cleaned = {}
+    if "name" in values:
+        cleaned["name"] = _text(values["name"], "name", 200, "Indiquez le nom du contact.")
+    if "function" in values:
+        cleaned["function"] = _text(values["function"], "function", 200)
+    if "email" in values:
+        cleaned["email"] = _email(values["email"])
+    if "phone" in values:
+        cleaned["phone"] = _phone(values["phone"])
+    if "is_primary" in values:
+        cleaned["is_primary"] = bool(values["is_primary"])
+    return cleaned
+
+
+def _demote_other_primaries(contact: Contact) -> None:
+    """At most one primary contact per organisation: the one just named replaces the others."""
+    for other in repository.primary_contacts(contact.organisation_id):
+        if other.id != contact.id:
+            other.is_primary = False
+
+
+def add_contact(
+    actor: audit.Actor,
+    organisation: Organisation,
+    name: str,
+    function: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    is_primary: bool = False,
+) -> Contact:
+    values = _clean_contact(
+        {"name": name, "function": function, "email": email, "phone": phone, "is_primary": is_primary}
+    )
+    contact = Contact(tenant_id=require_tenant_id(), organisation_id=organisation.id, **values)
+    db.session.add(contact)
+    db.session.flush()
+    if contact.is_primary:
+        _demote_other_primaries(contact)
+        db.session.flush()
+    audit.record(
+        "contact.added",
+        actor,
+        "contact",
+        contact.id,
+        {"organisation": organisation.id, "nom": contact.name},
+    )
+    return contact
+
+
+def update_contact(actor: audit.Actor, contact: Contact, **fields) -> Contact:
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
+    changes = _clean_contact(fields)
+    changed = sorted(key for key, value in changes.items() if getattr(contact, key) != value)
+    for key in changed:
+        setattr(contact, key, changes[key])
+    if contact.is_primary:
+        _demote_other_primaries(contact)
+    db.session.flush()
+    if changed:
+        audit.record(
+            "contact.updated",
+            actor,
+            "contact",
+            contact.id,
+            {"organisation": contact.organisation_id, "champs": changed},
+        )
+    return contact
+
+
+def remove_contact(actor: audit.Actor, contact: Contact) -> None:
+    audit.record(
+        "contact.removed",
+        actor,
+        "contact",
+        contact.id,
+        {"organisation": contact.organisation_id, "nom": contact.name},
+    )
+    db.session.delete(contact)
+    db.session.flush()
+
+
 get = repository.get
 list_all = repository.list_all
+contacts_of = repository.contacts_of
+contacts_query = repository.contacts_query
+contact = repository.contact
+
+__all__ = [
+    "OrganisationFilters",
+    "add_contact",
+    "contact",
+    "contacts_of",
+    "contacts_query",
+    "create",
+    "deactivate",
+    "get",
+    "list_all",
+    "normalise_siret",
+    "reactivate",
+    "remove_contact",
+    "search",
+    "update",
+    "update_contact",
+]

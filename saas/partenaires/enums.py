@@ -79,3 +79,13 @@ PRESCRIBER_LABELS = {
     PrescriberKind.ccas: "CCAS / CIAS",
     PrescriberKind.autre: "Autre prescripteur",
 }
+
+
+def prescriber_label(value: str | None) -> str | None:
+    """The French label of a prescriber kind (None stays None)."""
+    if not value:
+        return None
+    try:
+        return PRESCRIBER_LABELS[PrescriberKind(value)]
+    except ValueError:
+        return value

@@ -1,0 +1,72 @@
+"""Forms of the partner organisation pages and of the API token page (tenant admin console)."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from blueprints.admin.forms import OrganisationForm
+from blueprints.forms import Form
+from saas.partenaires.enums import KIND_LABELS
+from tenants.tokens import ROLE_LABELS
+
+
+class OrganisationEditForm(OrganisationForm):
+    address = TextAreaField("Adresse", validators=[Optional(), Length(max=300)])
+    commune_insee = StringField(
+        "Commune (code INSEE)",
+        validators=[Optional(), Length(max=5)],
+        description="5 caractères, par exemple 79191 pour Niort.",
+    )
+    email = EmailField(
+        "Adresse électronique", validators=[Optional(), Email("Adresse électronique non valide.")]
+    )
+    phone = TelField("Téléphone", validators=[Optional(), Length(max=30)])
+    notes = TextAreaField("Notes", validators=[Optional()])
+
+
+class ContactForm(Form):
+    name = StringField(
+        "Nom et prénom", validators=[DataRequired("Indiquez le nom du contact."), Length(max=200)]
+    )
+    function = StringField("Fonction", validators=[Optional(), Length(max=200)])
+    email = EmailField(
+        "Adresse électronique", validators=[Optional(), Email("Adresse électronique non valide.")]
+    )
+    phone = TelField("Téléphone", validators=[Optional(), Length(max=30)])
+    is_primary = BooleanField(
+        "Contact principal", description="Un seul contact principal : il remplace le précédent."
+    )
+
+
+class OrganisationFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    q = StringField("Nom ou SIRET", validators=[Optional()])
+    kind = SelectField(
+        "Type",
+        choices=[("", "Tous")] + [(k.value, label) for k, label in KIND_LABELS.items()],
+        validators=[Optional()],
+    )
+    active = SelectField(
+        "État",
+        choices=[("", "Toutes"), ("1", "Actives"), ("0", "Désactivées")],
+        validators=[Optional()],
+    )
+
+
+class ApiTokenForm(Form):
+    name = StringField(
+        "Nom du jeton",
+        validators=[DataRequired("Donnez un nom au jeton."), Length(max=120)],
+        description="À quoi ou à qui il sert, par exemple « Tableau de bord du Département ».",
+    )
+    role = SelectField("Droits", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    expires_on = DateField(
+        "Expire le",
+        validators=[Optional()],
+        description="Facultatif : sans date, le jeton reste valable jusqu'à sa révocation.",
+        format=["%Y-%m-%d", "%d/%m/%Y"],
+    )

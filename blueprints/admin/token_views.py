@@ -1,0 +1,64 @@
+"""Tenant admin console: tokens of the JSON API (created, shown once, revoked)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import flash, redirect, render_template, request, url_for
+
+from blueprints.admin.organisation_forms import ApiTokenForm
+from blueprints.admin.views import bp
+from saas.clock import PARIS
+from saas.db import db
+from saas.errors import ValidationError
+from tenants import tokens
+from tenants.models import ApiToken
+from tenants.web import load_scoped, request_actor
+
+
+def _end_of_day(day) -> datetime | None:
+    """A token "expiring on" a day is valid until the end of that day, in Paris."""
+    return datetime.combine(day, time.max, tzinfo=PARIS) if day else None
+
+
+@bp.route("/jetons-api", methods=["GET", "POST"])
+def api_tokens():
+    form = ApiTokenForm()
+    clear_token = None
+    if form.validate_on_submit():
+        try:
+            _token, clear_token = tokens.create_token(
+                request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            if error.field == "expires_at":
+                error.field = "expires_on"
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            form = ApiTokenForm(formdata=None)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return (
+        render_template(
+            "admin/api_tokens.html",
+            form=form,
+            clear_token=clear_token,
+            items=tokens.list_tokens(),
+            state=tokens.state,
+            state_labels=tokens.STATE_LABELS,
+            role_labels=tokens.ROLE_LABELS,
+            openapi_url=url_for("api-docs.openapi_json"),
+        ),
+        status,
+        {"Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/jetons-api/<int:token_id>/revoquer", methods=["POST"])
+def api_token_revoke(token_id: int):
+    token = load_scoped(ApiToken, token_id)
+    tokens.revoke_token(request_actor(), token)
+    db.session.commit()
+    flash(f"Le jeton « {token.name} » est révoqué : il ne donne plus accès à l'API.", "success")
+    return redirect(url_for("admin.api_tokens"))

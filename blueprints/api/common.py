@@ -1,0 +1,181 @@
+"""What every resource of the JSON API shares: registration, JSON errors, pagination.
+
+How to add a resource (marchés, participants, missions, heures...)
+-------------------------------------------------------------------
+
+1. Schemas in ``saas/<domain>/schemas.py``, built from ``saas.schemas`` (French messages): one for
+   output and creation, one with every field optional for PATCH, one for the query filters.
+2. A module ``blueprints/api/<resource>.py``::
+
+       from flask.views import MethodView
+
+       from blueprints.api.auth import api_actor, token_blueprint
+       from blueprints.api.common import PageArgs, page_schema, paginate
+       from saas.db import db
+       from saas.marches import api as marches
+       from saas.marches.models import Marche
+       from saas.marches.schemas import MarcheFilterSchema, MarcheSchema, MarcheUpdateSchema
+       from tenants.web import load_scoped
+
+       blp = token_blueprint(
+           "api_marches", __name__, "Marchés et lots du territoire", ids={"marche_id": Marche}
+       )
+
+
+       class MarcheQueryArgs(MarcheFilterSchema, PageArgs):
+           pass
+
+
+       @blp.route("/marches")
+       class Marches(MethodView):
+           @blp.arguments(MarcheQueryArgs, location="query")
+           @blp.response(200, page_schema(MarcheSchema))
+           def get(self, args):
+               return paginate(marches.search(...).order_by(Marche.id), args)
+
+           @blp.arguments(MarcheSchema)
+           @blp.response(201, MarcheSchema)
+           def post(self, data):
+               marche = marches.create(api_actor(), **data)
+               db.session.commit()
+               return marche
+
+
+       @blp.route("/marches/<int:marche_id>")
+       class MarcheItem(MethodView):
+           @blp.response(200, MarcheSchema)
+           def get(self, marche_id):
+               return load_scoped(Marche, marche_id)
+
+3. Add ``blp`` to the list returned by ``_resources()`` in ``blueprints/api/__init__.py``.
+4. URL variables use the names of ``TENANT_OBJECTS`` in ``tests/tenants/test_isolation_routes.py``
+   (``marche_id``...), which walks every ``/api/v1/`` rule with both tenants' tokens.
+
+What the resource gets for free: the token check and the scope (``blueprints.api.auth``), a 404
+for any id of another tenant (``load_scoped``), 403 for a read-only token on a write, CSRF
+exemption, and JSON errors: ``saas.errors.ValidationError(field, message)`` raised by the domain
+answers 422 ``{"code": 422, "message": ..., "errors": {"json": {field: [message]}}}``, the same
+shape as a schema error; ``NotFound`` answers 404; any other ``DomainError`` 422 with its message.
+The session is rolled back on every error. Lists answer
+``{"items": [...], "page": 1, "page_size": 50, "pages": 3, "total": 120}`` from the query
+arguments ``page`` and ``page_size`` (100 at most).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+from flask_smorest import Api, Blueprint
+from marshmallow.validate import Range
+from sqlalchemy import Select, func, select
+from werkzeug.exceptions import HTTPException
+
+from blueprints.errors import MESSAGES
+from saas import schemas as s
+from saas.db import db
+from saas.errors import DomainError, NotFound, ValidationError
+from saas.extensions import csrf
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+#: messages of the codes that ``blueprints.errors`` does not name (its pages never answer them).
+API_MESSAGES = {
+    **MESSAGES,
+    409: "Conflit avec l'état de la ressource.",
+    415: "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+    422: "Les données envoyées ne sont pas valides.",
+}
+
+
+def _body(code: int, message: str | None = None, errors: dict | None = None) -> dict:
+    body = {"code": code, "message": message or API_MESSAGES.get(code, "Erreur.")}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def http_error(error: HTTPException):
+    """flask-smorest's payload (``code``, ``status``, ``message``, ``errors``), in French."""
+    data = getattr(error, "data", None) or {}
+    body = _body(error.code or 500, data.get("message"), data.get("errors") or data.get("messages"))
+    body["status"] = error.name
+    if (error.code or 500) >= 500:
+        db.session.rollback()
+    return body, error.code, data.get("headers", {})
+
+
+def validation_error(error: ValidationError):
+    db.session.rollback()
+    return _body(422, error.message, {"json": {error.field: [error.message]}}), 422
+
+
+def not_found(error: NotFound):
+    db.session.rollback()
+    return _body(404, error.message), 404
+
+
+def domain_error(error: DomainError):
+    db.session.rollback()
+    return _body(422, error.message), 422
+
+
+def register(api: Api, blp: Blueprint) -> None:
+    """Register an API blueprint: JSON errors, no CSRF (token authentication, no cookie)."""
+    blp.register_error_handler(HTTPException, http_error)
+    blp.register_error_handler(ValidationError, validation_error)
+    blp.register_error_handler(NotFound, not_found)
+    blp.register_error_handler(DomainError, domain_error)
+    api.register_blueprint(blp)
+    csrf.exempt(blp)
+
+
+# --- pagination -----------------------------------------------------------------------------------
+
+
+class PageArgs(s.Schema):
+    page = s.Integer(
+        load_default=1,
+        validate=Range(min=1, error="Un numéro de page à partir de 1."),
+        metadata={"description": "Numéro de page (à partir de 1)"},
+    )
+    page_size = s.Integer(
+        load_default=DEFAULT_PAGE_SIZE,
+        validate=Range(min=1, max=MAX_PAGE_SIZE, error=f"Entre 1 et {MAX_PAGE_SIZE} éléments par page."),
+        metadata={"description": f"Éléments par page ({MAX_PAGE_SIZE} au plus)"},
+    )
+
+
+@cache
+def page_schema(item_schema: type[s.Schema]) -> type[s.Schema]:
+    """The envelope of a page of ``item_schema``, named ``<Item>Page`` in the OpenAPI document."""
+    name = item_schema.__name__.removesuffix("Schema") + "Page"
+    return s.Schema.from_dict(
+        {
+            "items": s.List(s.Nested(item_schema), required=True),
+            "page": s.Integer(required=True),
+            "page_size": s.Integer(required=True),
+            "pages": s.Integer(required=True),
+            "total": s.Integer(required=True),
+        },
+        name=name,
+    )
+
+
+def paginate(query: Select, args: dict) -> dict:
+    """One page of an ordered ``select`` of one entity, as the envelope of ``page_schema``."""
+    page, size = args.get("page", 1), args.get("page_size", DEFAULT_PAGE_SIZE)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(db.session.scalars(query.limit(size).offset((page - 1) * size)))
+    return {
+        "items": items,
+        "page": page,
+        "page_size": size,
+        "pages": max(1, math.ceil(total / size)),
+        "total": total,
+    }
