@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantRole
@@ -62,12 +62,24 @@ def _nav_items() -> list[NavItem]:
     if membership is not None:
         role = TenantRole(membership.role)
         if role in WORKSPACE_ROLES:
-            items.append(("Tableau de bord", "guichet.dashboard"))
-            items.append(("Traitements", "guichet.runs"))
+            items += [
+                ("Tableau de bord", "guichet.dashboard"),
+                ("Marchés", "guichet.marches"),
+                ("Participants", "guichet.participants"),
+                ("CVthèque", "guichet.cvtheque"),
+                ("Missions", "guichet.missions"),
+                ("Heures", "guichet.statements"),
+                ("Mutualisation", "guichet.agreements"),
+                ("Traitements", "guichet.runs"),
+            ]
         if role in ADMIN_ROLES:
             items += [
                 ("Utilisateurs", "admin.users"),
                 ("Organisations", "admin.organisations"),
+                ("Coûts horaires", "admin.hourly_costs"),
+                ("Règles de comptage", "admin.counting_rules"),
+                ("Règles des parcours", "admin.participant_settings"),
+                ("Jetons d'API", "admin.api_tokens"),
                 ("Paramètres", "admin.settings"),
                 ("Journal", "admin.audit"),
             ]
@@ -79,7 +91,11 @@ def _nav_items() -> list[NavItem]:
         ]
     elif request.blueprint == "departement" and getattr(g, "federation", None):
         return [NavItem("Accueil", url_for("departement.home", code=g.federation.code), True)]
-    return [NavItem(label, url_for(endpoint), request.endpoint == endpoint) for label, endpoint in items]
+    return [
+        NavItem(label, url_for(endpoint), request.endpoint == endpoint)
+        for label, endpoint in items
+        if endpoint in current_app.view_functions  # pages of a domain not installed are left out
+    ]
 
 
 def _context() -> dict:

@@ -55,15 +55,30 @@ def worker_command(cron: bool, burst: bool) -> None:
     run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)
 
 
-@click.command("demo")
-@with_appcontext
-def demo_command() -> None:
-    """Charger les quatre territoires de démonstration et afficher les identifiants."""
+def _load_demo(participants: int) -> None:
+    from saas.demo import YearSize
     from saas.referentiels.api import load_all
     from tenants.demo import load_demo, print_logins
 
     load_all()  # reference data first: the demo refers to communes, criteria, contract types
-    print_logins(load_demo())
+    print_logins(load_demo(YearSize(participants=participants)))
+
+
+PARTICIPANTS_OPTION = click.option(
+    "--participants",
+    default=200,
+    show_default=True,
+    type=click.IntRange(0, 5000),
+    help="Participants par territoire de démonstration (année d'activité simulée).",
+)
+
+
+@click.command("demo")
+@PARTICIPANTS_OPTION
+@with_appcontext
+def demo_command(participants: int) -> None:
+    """Charger les quatre territoires de démonstration et afficher les identifiants."""
+    _load_demo(participants)
 
 
 @click.command("serve")
@@ -73,19 +88,16 @@ def demo_command() -> None:
 @click.option(
     "--worker/--no-worker", default=None, help="Lancer un worker (par défaut : avec Redis embarqué)."
 )
+@PARTICIPANTS_OPTION
 @with_appcontext
-def serve_command(host: str, port: int, demo: bool, worker: bool | None) -> None:
+def serve_command(host: str, port: int, demo: bool, worker: bool | None, participants: int) -> None:
     """Lancer le service (serveur de développement) et, en mode embarqué, un worker."""
     app = current_app._get_current_object()
     if "SESSION_COOKIE_SECURE" not in os.environ and host in ("127.0.0.1", "localhost", "::1"):
         # the development server speaks plain HTTP on the loopback; production keeps Secure cookies
         app.config["SESSION_COOKIE_SECURE"] = False
     if demo:
-        from saas.referentiels.api import load_all
-        from tenants.demo import load_demo, print_logins
-
-        load_all()
-        print_logins(load_demo())
+        _load_demo(participants)
     if worker is None:
         worker = bool(app.config.get("EMBEDDED_REDIS") or app.config.get("EMBEDDED_DATABASE"))
     child = None

@@ -84,7 +84,9 @@ def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False
         )
         for (table,) in cur.fetchall():
             cur.execute(
-                sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), app)
+                sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
+                    sql.Identifier(table), app
+                )
             )
 
 

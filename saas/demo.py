@@ -24,14 +24,104 @@ from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.heures import api as heures
 from saas.marches import api as marches
+from saas.marches.models import Marche
 from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
-from saas.marches.models import Marche
 from saas.partenaires.models import Organisation
 from saas.participants import api as participants
 
-FIRST_NAMES = ["Camille", "Léa", "Inès", "Manon", "Chloé", "Sarah", "Yasmine", "Aïcha", "Fatou", "Julie", "Emma", "Lina", "Nadia", "Sofia", "Océane", "Mélissa", "Lucas", "Hugo", "Nathan", "Mohamed", "Karim", "Yanis", "Enzo", "Thomas", "Kevin", "Mamadou", "Samir", "Julien", "Bilal", "Dylan", "Anthony", "Rayan", "Théo", "Mathis", "Ibrahim", "Maxime", "Adrien", "Jordan", "Moussa", "Rémi"]
-LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guerin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Diallo", "Traoré", "Benali", "Haddad", "Nguyen", "Cissé", "Mendy", "Kone"]
+FIRST_NAMES = [
+    "Camille",
+    "Léa",
+    "Inès",
+    "Manon",
+    "Chloé",
+    "Sarah",
+    "Yasmine",
+    "Aïcha",
+    "Fatou",
+    "Julie",
+    "Emma",
+    "Lina",
+    "Nadia",
+    "Sofia",
+    "Océane",
+    "Mélissa",
+    "Lucas",
+    "Hugo",
+    "Nathan",
+    "Mohamed",
+    "Karim",
+    "Yanis",
+    "Enzo",
+    "Thomas",
+    "Kevin",
+    "Mamadou",
+    "Samir",
+    "Julien",
+    "Bilal",
+    "Dylan",
+    "Anthony",
+    "Rayan",
+    "Théo",
+    "Mathis",
+    "Ibrahim",
+    "Maxime",
+    "Adrien",
+    "Jordan",
+    "Moussa",
+    "Rémi",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guerin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Diallo",
+    "Traoré",
+    "Benali",
+    "Haddad",
+    "Nguyen",
+    "Cissé",
+    "Mendy",
+    "Kone",
+]
 ROME_BTP = ["F1703", "F1704", "F1702", "F1602", "F1606", "F1701", "K2204", "A1203", "N1103", "F1603"]
 CRITERIA_SETS = [
     [("beneficiaire_rsa", "attestation_caf")],
@@ -189,6 +279,7 @@ PLACEMENTS = [
     ("mise_a_disposition", "geiq", ["geiq_professionnalisation"]),
     ("mise_a_disposition", "ett", ["interim"]),
     ("sous_traitance", "siae_aci", ["cddi"]),
+    ("cotraitance", "siae_aci", ["cddi"]),
     ("formation_prealable", "geiq", ["formation_prealable"]),
 ]
 
@@ -311,16 +402,22 @@ def fill_year(
     )
     counts = {"participants": 0, "missions": 0}
     for index in range(size.participants):
-        entry = year_start + timedelta(days=rng.randint(0, 320))
+        # one person in eight was already in parcours when the year began
+        early = index % 8 == 0
+        entry = (
+            year_start - timedelta(days=rng.randint(10, 60))
+            if early
+            else year_start + timedelta(days=rng.randint(0, 320))
+        )
         participant, eligible = _person(actor, rng, orgs, communes, index, entry)
         counts["participants"] += 1
-        if rng.random() > 0.8:
+        if rng.random() > 0.8 and not early:
             continue  # in the CV library, not placed yet
         modality, employer_kind, contracts = PLACEMENTS[index % len(PLACEMENTS)]
         lot = rng.choice(lots)
         employer_id = lot.attributaire_id if employer_kind is None else rng.choice(orgs[employer_kind]).id
         contract = rng.choice(contracts)
-        start = entry + timedelta(days=rng.randint(5, 30))
+        start = max(entry + timedelta(days=rng.randint(5, 30)), year_start)
         if start >= today:
             continue
         open_ended = contract in ("cdi", "cdi_chantier")

@@ -68,6 +68,10 @@ class List(fields.List):
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Une liste est attendue."}
 
 
+class Dict(fields.Dict):
+    default_error_messages = {**COMMON_MESSAGES, "invalid": "Un objet JSON est attendu."}
+
+
 def max_length(limit: int) -> marshmallow.validate.Length:
     return marshmallow.validate.Length(max=limit, error=f"{limit} caractères au plus.")
 

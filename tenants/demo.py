@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import click
 
+from saas import demo as demo_year
 from saas.accounts import api as accounts
 from saas.audit import api as audit
 from saas.db import db
@@ -41,7 +42,7 @@ TERRITORIES = [
         slug="saint-dizier",
         name="Communauté d'agglomération Saint-Dizier, Der & Blaise",
         kind="agglomeration",
-        siren="200068120",
+        siren="200068666",
         communes=["52448", "52550", "52331"],
         organisations=[
             ("Communauté d'agglomération Saint-Dizier, Der & Blaise", "donneur_ordre", None, None),
@@ -61,7 +62,7 @@ TERRITORIES = [
         slug="niortais",
         name="Communauté d'Agglomération du Niortais",
         kind="agglomeration",
-        siren="200041002",
+        siren="200041317",
         communes=["79191", "79081", "79003"],
         organisations=[
             ("Communauté d'Agglomération du Niortais", "donneur_ordre", None, None),
@@ -135,7 +136,7 @@ def _person(email: str, name: str):
     return user
 
 
-def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]]) -> None:
+def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], size) -> None:
     existing = tenants_api.tenant_by_slug(spec.slug)
     if existing is not None:
         for role, _name, _ in spec.people:
@@ -146,6 +147,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]]) -> 
         ACTOR, tenant, federation_ids=[tenants_api.federation_by_code(code).id for code in spec.federations]
     )
     db.session.commit()  # platform writes done before entering the tenant's scope
+    click.echo(f"Chargement d'une année d'activité : {spec.name}…")
     with context.scoped(tenant.id):
         tenants_api.enter_tenant(tenant.id, None)
         organisations = {
@@ -157,24 +159,30 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]]) -> 
             _person(email, name)
             tenants_api.invite_member(ACTOR, email, name, role, organisations.get(organisation))
             logins.append((spec.name, role, email))
-        audit.record("demo.loaded", ACTOR)
+        facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
+        actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
+        counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
+        audit.record("demo.loaded", ACTOR, details=counts)
         db.session.commit()
 
 
-def load_demo() -> list[tuple[str, str, str]]:
-    """Load what is missing; return (space, role, e-mail) of every demo login."""
+def load_demo(size: demo_year.YearSize | None = None) -> list[tuple[str, str, str]]:
+    """Load what is missing; return (space, role, e-mail) of every demo login.
+
+    Each new territory gets a year of clause execution (``saas.demo``) of ``size``.
+    """
     with context.scoped(platform=True):
-        return _load_all()
+        return _load_all(size)
 
 
-def _load_all() -> list[tuple[str, str, str]]:
+def _load_all(size) -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
     for code, name, _coordinator in FEDERATIONS:
         if tenants_api.federation_by_code(code) is None:
             tenants_api.create_federation(ACTOR, code, name)
             db.session.commit()
     for spec in TERRITORIES:
-        _load_territory(spec, logins)
+        _load_territory(spec, logins, size)
     for code, name, coordinator in FEDERATIONS:
         federation = tenants_api.federation_by_code(code)
         email = f"coordinateur.{code}@{DOMAIN}"

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from flask.testing import FlaskClient
 
+from saas import clock
 from saas.accounts import api as accounts
 from saas.audit import api as audit
 from saas.db import db
+from saas.heures import api as heures
 from saas.jobs import api as runs
 from saas.jobs.models import JobArtifact
+from saas.marches import api as marches
+from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
+from saas.participants import api as participants
 from tenants import api as tenants_api
-from tenants import context
+from tenants import context, tokens
 
 PASSWORD = "Mot-de-passe-Test-1"
 ACTOR = audit.Actor(email="tests")
@@ -35,6 +43,8 @@ class World:
     partner_email: str
     coordinator_email: str
     ids: dict[str, int] = field(default_factory=dict)
+    #: the clear API token (facilitateur) of the tenant, for the API tests.
+    api_token: str = ""
 
 
 def make_user(email: str, name: str, operator: bool = False):
@@ -70,6 +80,41 @@ def build_tenant(letter: str, code: str) -> World:
         tenants_api.enter_tenant(tenant.id, None)
         organisation = partenaires.create(ACTOR, f"SIAE {letter}", "siae_ai", "41234567000019")
         buyer = partenaires.create(ACTOR, f"Ville {letter}", "donneur_ordre")
+        # marchés: a dated hourly cost, a marché of the buyer, a formula lot held by the SIAE (833 h),
+        # an EA as subcontractor and an invoice figure.
+        marches.add_hourly_cost(ACTOR, date(2024, 1, 1), Decimal("30"))
+        marche = marches.create_marche(
+            ACTOR,
+            {
+                "donneur_ordre_id": buyer.id,
+                "reference": f"M-{letter.upper()}-2025-001",
+                "object": f"Réhabilitation du groupe scolaire {letter.upper()}",
+                "notification_date": date(2025, 3, 3),
+                "considerations": ["clause_execution"],
+            },
+        )
+        lot = marches.create_lot(
+            ACTOR,
+            marche,
+            {
+                "number": "1",
+                "object": "Gros œuvre",
+                "amount_ht": Decimal("1000000"),
+                "attributaire_id": organisation.id,
+                "obligation_mode": "formula",
+                "labour_share": Decimal("0.5"),
+                "insertion_rate": Decimal("0.05"),
+            },
+        )
+        ea = partenaires.create(ACTOR, f"EA {letter}", "ea_esat")
+        marches.add_subcontractor(ACTOR, lot, ea.id, "sous_traitant")
+        marches.record_figure(ACTOR, lot, "invoiced_amount", date(2025, 4, 30), Decimal("120000"))
+        world.ids.update(marche_id=marche.id, lot_id=lot.id)
+        contact = partenaires.add_contact(
+            ACTOR, organisation, f"Contact {letter}", "Chargée de recrutement", is_primary=True
+        )
+        token, world.api_token = tokens.create_token(ACTOR, f"Jeton {letter}", "facilitateur")
+        world.ids.update(contact_id=contact.id, token_id=token.id)
         for email, role, org in (
             (world.admin_email, "tenant_admin", None),
             (world.facilitateur_email, "facilitateur", None),
@@ -89,6 +134,76 @@ def build_tenant(letter: str, code: str) -> World:
         db.session.commit()
         world.ids.update(organisation_id=organisation.id, run_id=run.id)
         world.ids["artifact_id"] = db.session.scalars(db.select(JobArtifact.id)).one()
+        # participants: a participant sent by a prescripteur, eligible, with a validated CV profile.
+        prescripteur = partenaires.create(
+            ACTOR, f"Mission Locale {letter}", "prescripteur", None, "mission_locale"
+        )
+        participant = participants.create(ACTOR, f"Durand-{letter}", "Camille", date(1995, 4, 2), "F")
+        participants.add_prescription(ACTOR, participant, prescripteur.id, clock.today(), "Fiche de liaison")
+        eligibility = participants.validate_eligibility(
+            ACTOR, participant, [("beneficiaire_rsa", "attestation_caf")], clock.today()
+        )
+        participants.save_profile(
+            ACTOR, participant, ["F1703"], cv=("cv.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")
+        )
+        participants.validate_profile(ACTOR, participant)
+        db.session.commit()
+        world.ids.update(participant_id=participant.id, eligibility_id=eligibility.id)
+        # missions et heures: the participant placed on the lot, a statement of this month with a
+        # proof, validated under the default rules while a mutualisation shares the lot's hours
+        # with a lot of another donneur d'ordre.
+        department = partenaires.create(ACTOR, f"Département {letter}", "donneur_ordre")
+        other = marches.create_marche(
+            ACTOR,
+            {
+                "donneur_ordre_id": department.id,
+                "reference": f"M-{letter.upper()}-2025-002",
+                "object": "Entretien des routes",
+                "considerations": ["clause_execution"],
+            },
+        )
+        other_lot = marches.create_lot(
+            ACTOR,
+            other,
+            {
+                "number": "1",
+                "object": "Voirie",
+                "attributaire_id": organisation.id,
+                "obligation_mode": "fixed",
+                "fixed_hours": Decimal("400"),
+            },
+        )
+        agreement = heures.create_agreement(
+            ACTOR,
+            f"Mutualisation {letter}",
+            clock.today().replace(day=1),
+            None,
+            "pro_rata",
+            [(lot.id, None), (other_lot.id, None)],
+        )
+        mission = parcours.place(
+            ACTOR,
+            participant.id,
+            organisation.id,
+            lot.id,
+            "mise_a_disposition",
+            "cdd",
+            clock.today(),
+            Decimal("35"),
+            end_date=clock.today() + relativedelta(months=6),
+            trial_end_date=clock.today() + relativedelta(months=1),
+        )
+        statement = heures.declare(ACTOR, mission.id, clock.today().replace(day=1), Decimal("35"))
+        proof = heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
+        heures.validate(ACTOR, statement)
+        db.session.commit()
+        world.ids.update(
+            mission_id=mission.id,
+            follow_up_id=parcours.follow_ups_of(mission.id)[0].id,
+            statement_id=statement.id,
+            proof_id=proof.id,
+            agreement_id=agreement.id,
+        )
     db.session.remove()
     return world
 

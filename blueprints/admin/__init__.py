@@ -1,4 +1,12 @@
-from blueprints.admin import audit_views, organisation_views, settings_views  # noqa: F401 - routes
+from blueprints.admin import (  # noqa: F401 - routes
+    audit_views,
+    counting_rule_views,
+    hourly_cost_views,
+    organisation_views,
+    rule_settings_views,
+    settings_views,
+    token_views,
+)
 from blueprints.admin.views import bp
 
 __all__ = ["bp"]

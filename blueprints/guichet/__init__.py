@@ -1,3 +1,11 @@
+from blueprints.guichet import (  # noqa: F401 - routes
+    cv_views,
+    eligibility_views,
+    hours_views,
+    marches_views,
+    mission_views,
+    participant_views,
+)
 from blueprints.guichet.views import bp
 
 __all__ = ["bp"]

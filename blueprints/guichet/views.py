@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, g, render_template, url_for
+from flask import Response, abort, current_app, g, render_template, url_for
 from flask_login import current_user
 
+from saas.heures import dashboard as hours_dashboard
 from saas.jobs import api as runs
 from saas.jobs.models import JobRun
 from saas.partenaires import api as partenaires
@@ -24,6 +25,8 @@ def dashboard():
         member_count=len(tenants_api.memberships_in_scope()),
         organisation_count=len(partenaires.list_all()),
         recent_runs=runs.visible_runs(current_user.id, is_admin())[:5],
+        figures=hours_dashboard.figures(),
+        has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
     )
 
 

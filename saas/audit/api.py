@@ -70,6 +70,20 @@ ACTION_LABELS = {
     "lot.figure_recorded": "Relevé d'activité d'un lot",
     "audit.exported": "Export du journal",
     "demo.loaded": "Chargement des données de démonstration",
+    "counting_rule.created": "Nouvelle version des règles de comptage",
+    "follow_up.recorded": "Suivi de mission enregistré",
+    "hours.corrected": "Correction d'un relevé d'heures",
+    "hours.declared": "Déclaration d'un relevé d'heures",
+    "hours.proof_attached": "Ajout d'un justificatif d'heures",
+    "hours.proof_read": "Consultation d'un justificatif d'heures",
+    "hours.recounted": "Recalcul des heures comptées",
+    "hours.rejected": "Rejet d'un relevé d'heures",
+    "hours.validated": "Validation d'un relevé d'heures",
+    "mission.created": "Mise à l'emploi (nouvelle mission)",
+    "mission.eligibility_override": "Mission sans éligibilité valide (dérogation)",
+    "mission.exit_recorded": "Sortie de mission enregistrée",
+    "mission.situation_6m_recorded": "Situation à 6 mois enregistrée",
+    "mutualisation.created": "Création d'une mutualisation d'heures",
 }
 
 

@@ -37,6 +37,7 @@ from saas.participants import api as participants
 from tenants.context import require_tenant_id
 
 statement = repository.statement
+open_statements = repository.open_statements
 statements_of_mission = repository.statements_of_mission
 history = repository.history
 current_counting = repository.current_counting
@@ -228,7 +229,7 @@ def declare(
 ) -> HourStatement:
     mission = _mission(mission_id)
     month = _check_month(mission, month)
-    if repository.in_force(mission.id, month) is not None:
+    if repository.open_statements(mission.id, month):
         raise ValidationError("month", "Un relevé existe déjà pour ce mois : corrigez-le plutôt.")
     statement = _new_statement(
         mission, month, worked_hours, training_hours, absence_hours, source, comment, actor
@@ -294,14 +295,26 @@ def correct(
     comment: str | None = None,
     expected_version: int | None = None,
 ) -> HourStatement:
-    """A correction supersedes the statement: a new declared statement; the old one keeps its figures."""
+    """A correction is a new statement that ``supersedes`` this one; the figures of both are kept.
+
+    Correcting a validated statement: it stays in force (and counted) until the correction is
+    validated; a rejected correction leaves it as it was. Correcting a statement still awaiting a
+    decision replaces it at once.
+    """
     _check_version(statement, expected_version)
     if statement.superseded_at is not None:
         raise DomainError("Ce relevé a déjà été corrigé : corrigez la dernière version.")
+    if statement.status == StatementStatus.rejected:
+        raise DomainError("Un relevé rejeté ne se corrige pas : déclarez à nouveau le mois.")
+    if statement.status == StatementStatus.validated and any(
+        other.id != statement.id
+        for other in repository.open_statements(statement.mission_id, statement.month)
+    ):
+        raise DomainError("Une correction de ce relevé attend déjà sa validation : corrigez-la.")
     mission = _mission(statement.mission_id)
-    _retire_allocations(statement.id)
-    statement.superseded_at = clock.now()
-    _flush_or_conflict()
+    if statement.status == StatementStatus.declared:
+        statement.superseded_at = clock.now()  # nothing counted yet: replaced at once
+        _flush_or_conflict()
     new = _new_statement(
         mission,
         statement.month,
@@ -328,10 +341,26 @@ def correct(
     return new
 
 
+def _replaced_in_force(statement: HourStatement) -> HourStatement | None:
+    """The validated statement in force that a correction chain ending at ``statement`` replaces."""
+    current = repository.statement(statement.supersedes_id) if statement.supersedes_id else None
+    while current is not None:
+        if current.status == StatementStatus.validated and current.superseded_at is None:
+            return current
+        current = repository.statement(current.supersedes_id) if current.supersedes_id else None
+    return None
+
+
 def validate(actor: audit.Actor, statement: HourStatement, expected_version: int | None = None) -> Counting:
+    """Validate and count; a validated correction takes the place of the statement it corrects."""
     _check_version(statement, expected_version)
     if statement.superseded_at is not None or statement.status != StatementStatus.declared:
         raise DomainError("Seul un relevé déclaré et en vigueur peut être validé.")
+    replaced = _replaced_in_force(statement)
+    if replaced is not None:
+        _retire_allocations(replaced.id)
+        replaced.superseded_at = clock.now()
+        _flush_or_conflict()
     statement.status = StatementStatus.validated.value
     statement.decided_by, statement.decided_at = actor.user_id, clock.now()
     _flush_or_conflict()
@@ -341,7 +370,11 @@ def validate(actor: audit.Actor, statement: HourStatement, expected_version: int
         actor,
         "hour_statement",
         statement.id,
-        {"comptees": str(counting.counted_hours), "regle": counting.rule_id},
+        {
+            "comptees": str(counting.counted_hours),
+            "regle": counting.rule_id,
+            **({"remplace": replaced.id} if replaced is not None else {}),
+        },
     )
     return counting
 

@@ -1,8 +1,10 @@
 """The hours ledger.
 
 - ``HourStatement``: raw monthly figures of one mission. Never edited: a correction is a new
-  statement that ``supersedes`` the previous one (which gets ``superseded_at``). Only the status
-  moves (declared -> validated | rejected), guarded by a trigger and a version counter.
+  statement that ``supersedes`` the previous one. A correction of a validated statement waits for
+  its own validation while the validated figure stays in force; when it is validated, the old
+  statement gets ``superseded_at``. Only the status moves (declared -> validated | rejected),
+  guarded by a trigger and a version counter.
 - ``CountingRule``: versioned per tenant, overridable per marché.
 - ``Counting``: counted hours of a statement under one rule version; a recount adds a new counting
   and retires the previous one (``current``).
@@ -48,15 +50,26 @@ class HourStatement(TenantScoped, db.Model):
         tenant_fk(["supersedes_id"], "hour_statements"),
         tenant_index("hour_statements", "mission_id", "month"),
         tenant_index("hour_statements", "status"),
-        UniqueConstraint("tenant_id", "supersedes_id"),
-        # one statement in force per mission and month: not superseded, not rejected.
+        # a statement has at most one live correction (rejected or superseded ones leave room)
+        Index(
+            "uq_hour_statements_one_correction",
+            "tenant_id",
+            "supersedes_id",
+            unique=True,
+            postgresql_where=text("status <> 'rejected' AND superseded_at IS NULL"),
+        ),
+        # one statement in force per mission and month: not superseded, not rejected, and not a
+        # correction waiting for validation (the statement it corrects stays in force until then).
         Index(
             "uq_hour_statements_in_force",
             "tenant_id",
             "mission_id",
             "month",
             unique=True,
-            postgresql_where=text("superseded_at IS NULL AND status <> 'rejected'"),
+            postgresql_where=text(
+                "superseded_at IS NULL AND status <> 'rejected' "
+                "AND NOT (status = 'declared' AND supersedes_id IS NOT NULL)"
+            ),
         ),
         CheckConstraint("extract(day from month) = 1", name="month_first_day"),
         CheckConstraint(

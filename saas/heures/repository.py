@@ -29,14 +29,30 @@ def statement(statement_id: int) -> HourStatement | None:
 
 
 def in_force(mission_id: int, month: date) -> HourStatement | None:
+    """The statement in force for the month: not superseded, not rejected, not a pending correction."""
     return db.session.scalars(
         select(HourStatement).where(
             HourStatement.mission_id == mission_id,
             HourStatement.month == month,
             HourStatement.superseded_at.is_(None),
             HourStatement.status != "rejected",
+            ~((HourStatement.status == "declared") & HourStatement.supersedes_id.is_not(None)),
         )
     ).one_or_none()
+
+
+def open_statements(mission_id: int, month: date) -> list[HourStatement]:
+    """Statements of the month neither superseded nor rejected (in force or awaiting a decision)."""
+    return list(
+        db.session.scalars(
+            select(HourStatement).where(
+                HourStatement.mission_id == mission_id,
+                HourStatement.month == month,
+                HourStatement.superseded_at.is_(None),
+                HourStatement.status != "rejected",
+            )
+        )
+    )
 
 
 def statements_of_mission(mission_id: int) -> list[HourStatement]:

@@ -33,7 +33,9 @@ class Marche(TenantScoped, db.Model):
         tenant_fk(["donneur_ordre_id"], "organisations"),
         tenant_index("marches", "donneur_ordre_id"),
         UniqueConstraint("tenant_id", "reference"),
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"
+        ),
         CheckConstraint("hourly_cost_override IS NULL OR hourly_cost_override > 0", name="cost_positive"),
     )
 

@@ -19,7 +19,7 @@ from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.marches.models import Lot, LotSubcontractor
 from saas.parcours import repository
-from saas.parcours.enums import FollowUpKind, MissionState, Modality
+from saas.parcours.enums import FollowUpKind, FollowUpState, MissionState, Modality
 from saas.parcours.models import FollowUp, Mission
 from saas.parcours.plan import follow_up_plan
 from saas.partenaires import api as partenaires
@@ -230,6 +230,14 @@ def follow_up_state(follow_up: FollowUp, today: date | None = None) -> str:
 
 
 overdue_follow_ups = repository.overdue_follow_ups
+
+
+def plan_state(follow_up: FollowUp, mission: Mission, today: date | None = None) -> FollowUpState:
+    """The state shown in the plan: a follow-up due after the exit is no longer expected (the
+    overdue list leaves it out too)."""
+    if follow_up.done_on is None and mission.exit_date is not None and follow_up.due_on > mission.exit_date:
+        return FollowUpState.moot
+    return FollowUpState(follow_up_state(follow_up, today))
 
 
 def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: str) -> Mission:

@@ -89,6 +89,8 @@ class FollowUpState(enum.StrEnum):
     done = "done"
     overdue = "overdue"
     planned = "planned"
+    #: not done and due after the exit of the mission: no longer expected.
+    moot = "moot"
 
     @property
     def label(self) -> str:
@@ -99,4 +101,5 @@ FOLLOW_UP_STATE_LABELS = {
     FollowUpState.done: "Réalisé",
     FollowUpState.overdue: "En retard",
     FollowUpState.planned: "Prévu",
+    FollowUpState.moot: "Sans objet (après la sortie)",
 }

@@ -305,14 +305,16 @@ def validate_eligibility(
             )
     anchor = settings.get("eligibility_anchor")
     months = int(settings.get("eligibility_validity_months"))
-    first_start = _first_mission_start(participant.id)
-    if anchor == "first_mission" and first_start is None:
-        valid_from, valid_until = validated_on, None  # the window opens with the first mission
+    # Counted from the validation, or from the first mission starting on or after it: until that
+    # mission starts, the validation holds with no end; hours before the validation never count.
+    valid_from = validated_on
+    if anchor == "first_mission":
+        first_start = _first_mission_start(participant.id, on_or_after=validated_on)
+        valid_until = (
+            None if first_start is None else first_start + relativedelta(months=months) - timedelta(days=1)
+        )
     else:
-        valid_from = first_start if anchor == "first_mission" else validated_on
-        valid_from = min(valid_from, validated_on) if anchor == "first_mission" else valid_from
-        start = first_start if anchor == "first_mission" else validated_on
-        valid_until = start + relativedelta(months=months) - timedelta(days=1)
+        valid_until = validated_on + relativedelta(months=months) - timedelta(days=1)
     eligibility = Eligibility(
         tenant_id=require_tenant_id(),
         participant_id=participant.id,
@@ -349,24 +351,31 @@ def validate_eligibility(
     return eligibility
 
 
-def _first_mission_start(participant_id: int) -> date | None:
+def _first_mission_start(participant_id: int, on_or_after: date) -> date | None:
     from sqlalchemy import text
 
     return db.session.execute(
-        text("SELECT min(start_date) FROM missions WHERE tenant_id = :t AND participant_id = :p"),
-        {"t": require_tenant_id(), "p": participant_id},
+        text(
+            "SELECT min(start_date) FROM missions "
+            "WHERE tenant_id = :t AND participant_id = :p AND start_date >= :d"
+        ),
+        {"t": require_tenant_id(), "p": participant_id, "d": on_or_after},
     ).scalar()
 
 
 def open_window_at_first_mission(participant_id: int, start: date) -> None:
-    """When the tenant counts the validity from the first mission, the window opens now."""
+    """When the tenant counts the validity from the first mission, the window runs from ``start``.
+
+    Only validations given on or before ``start`` are concerned; their ``valid_from`` (the
+    validation date) does not move: hours before the validation never count as eligible.
+    """
     for eligibility in repository.eligibilities_of(participant_id):
         if (
             eligibility.anchor == "first_mission"
             and eligibility.valid_until is None
             and eligibility.revoked_at is None
+            and eligibility.valid_from <= start
         ):
-            eligibility.valid_from = min(eligibility.valid_from, start)
             eligibility.valid_until = (
                 start + relativedelta(months=eligibility.validity_months) - timedelta(days=1)
             )

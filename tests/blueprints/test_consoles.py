@@ -117,13 +117,17 @@ def test_organisation_siret_is_checked(two_tenants, client):
     )
 
 
-def test_audit_viewer_filters_by_action(two_tenants, client):
+def test_audit_viewer_filters_by_action(two_tenants, client, superuser_engine):
     a, _ = two_tenants
+    with superuser_engine.connect() as conn:
+        created = conn.execute(
+            text("SELECT count(*) FROM organisations WHERE tenant_id = :t"), {"t": a.tenant_id}
+        ).scalar_one()
     login(client, a.admin_email)
     filtered = text_of(client.get(f"/t/{a.slug}/admin/journal?action=organisation.created"))
-    assert "Événements (2)" in filtered  # the two organisations of the fixture, nothing else
+    assert f"Événements ({created})" in filtered  # the organisations of the fixture, nothing else
     everything = text_of(client.get(f"/t/{a.slug}/admin/journal"))
-    assert re.search(r"Événements \((\d+)\)", everything).group(1) not in ("0", "2")
+    assert int(re.search(r"Événements \((\d+)\)", everything).group(1)) > created
 
 
 def test_operator_creates_a_tenant_with_its_first_admin(two_tenants, client, client_factory):

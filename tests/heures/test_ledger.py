@@ -85,14 +85,40 @@ def test_correction_supersedes_and_keeps_the_validated_figure(scope):
     first = heures.declare(ACTOR, mission_id, date(2025, 4, 1), D(100))
     heures.validate(ACTOR, first)
     correction = heures.correct(ACTOR, first, D(120), comment="heures supplémentaires oubliées")
-    assert first.worked_hours == D(100) and first.superseded_at is not None
     assert correction.supersedes_id == first.id and correction.status == "declared"
-    assert _counted(world.lots[0]) == 0  # the correction is not validated yet
+    # the validated figure stays in force, and counted, until the correction is validated
+    assert first.superseded_at is None and _counted(world.lots[0]) == D(100)
+    with pytest.raises(DomainError, match="attend déjà"):
+        heures.correct(ACTOR, first, D(130))  # one correction at a time
     heures.validate(ACTOR, correction)
+    assert first.worked_hours == D(100) and first.superseded_at is not None
     assert _counted(world.lots[0]) == D(120)
     assert [s.worked_hours for s in heures.history(correction.id)] == [D(120), D(100)]
     with pytest.raises(DomainError):
         heures.correct(ACTOR, first, D(130))  # only the latest version is corrected
+
+
+def test_a_rejected_correction_leaves_the_validated_figure_in_force(scope):
+    world = scope
+    mission_id = _mission(world)
+    first = heures.declare(ACTOR, mission_id, date(2025, 4, 1), D(100))
+    heures.validate(ACTOR, first)
+    correction = heures.correct(ACTOR, first, D(300))
+    heures.reject(ACTOR, correction, "Heures non justifiées")
+    assert first.superseded_at is None and _counted(world.lots[0]) == D(100)
+    again = heures.correct(ACTOR, first, D(104))  # a new correction may follow
+    heures.validate(ACTOR, again)
+    assert _counted(world.lots[0]) == D(104)
+
+
+def test_correcting_a_statement_awaiting_decision_replaces_it_at_once(scope):
+    world = scope
+    mission_id = _mission(world)
+    declared = heures.declare(ACTOR, mission_id, date(2025, 4, 1), D(100))
+    fixed = heures.correct(ACTOR, declared, D(90))
+    assert declared.superseded_at is not None and declared.status == "declared"
+    heures.validate(ACTOR, fixed)
+    assert _counted(world.lots[0]) == D(90)
 
 
 def test_statement_figures_and_countings_cannot_be_edited_or_deleted_in_the_database(scope):
@@ -107,7 +133,7 @@ def test_statement_figures_and_countings_cannot_be_edited_or_deleted_in_the_data
         f"UPDATE hour_countings SET counted_hours = 300 WHERE id = {counting.id}",
         f"DELETE FROM hour_countings WHERE id = {counting.id}",
     ):
-        with pytest.raises(DBAPIError, match="never|already decided"), db.session.begin_nested():
+        with pytest.raises(DBAPIError, match=r"never|already decided"), db.session.begin_nested():
             db.session.execute(text(sql))
 
 
@@ -226,7 +252,7 @@ def test_the_database_refuses_allocations_off_a_statement_in_force(scope):
     mission_id = _mission(world)
     first = heures.declare(ACTOR, mission_id, date(2025, 2, 1), D(100))
     counting = heures.validate(ACTOR, first)
-    heures.correct(ACTOR, first, D(90))
+    heures.validate(ACTOR, heures.correct(ACTOR, first, D(90)))
     db.session.commit()
     assert heures.allocations_of(counting.id) == []
     # put the superseded statement's hours back on the lot: refused

@@ -14,8 +14,8 @@ from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.parcours import api as parcours
 from saas.parcours.plan import follow_up_plan
-from saas.participants import api as participants
 from saas.partenaires import api as partenaires
+from saas.participants import api as participants
 from tenants import api as tenants_api
 from tenants import context
 from tests.builders import clause_world, eligible_participant, place

@@ -28,8 +28,20 @@ PUBLIC = {
 
 #: which object of a world each URL variable names.
 TENANT_OBJECTS = {
+    "marche_id": "marche_id",
+    "lot_id": "lot_id",
     "membership_id": "membership_facilitateur",
     "run_id": "run_id",
+    "organisation_id": "organisation_id",
+    "contact_id": "contact_id",
+    "token_id": "token_id",
+    "participant_id": "participant_id",
+    "eligibility_id": "eligibility_id",
+    "mission_id": "mission_id",
+    "follow_up_id": "follow_up_id",
+    "statement_id": "statement_id",
+    "proof_id": "proof_id",
+    "agreement_id": "agreement_id",
 }
 
 
@@ -63,7 +75,7 @@ def test_every_rule_is_covered(app):
     for rule in _rules(app):
         if rule.endpoint in PUBLIC:
             continue
-        if rule.rule.startswith(("/t/<tenant_slug>", "/departements/<code>", "/plateforme")):
+        if rule.rule.startswith(("/t/<tenant_slug>", "/departements/<code>", "/plateforme", "/api/v1/")):
             continue
         unknown.append(f"{rule.endpoint} {rule.rule}")
     assert not unknown, "routes not covered by the cross-tenant test: " + ", ".join(unknown)
@@ -89,6 +101,53 @@ def test_tenant_routes_answer_404_across_tenants(app, two_tenants, client):
             )
         checked += 1
     assert checked >= 10
+
+
+def _api_rules(app):
+    return [r for r in _rules(app) if r.rule.startswith("/api/v1/") and r.endpoint not in PUBLIC]
+
+
+def _api_requests(app, rule, world):
+    """(method, url) for each method of an API rule, with ``world``'s ids."""
+    values = {}
+    for arg in rule.arguments:
+        assert arg in TENANT_OBJECTS, (
+            f"{rule.endpoint}: unknown URL variable <{arg}>, say which object it names"
+        )
+        values[arg] = world.ids[TENANT_OBJECTS[arg]]
+    with app.test_request_context(base_url="https://localhost"):
+        url = app.url_for(rule.endpoint, **values)
+    return [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def _api_call(client, method, url, token=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = None if method == "GET" else {}
+    return client.open(url, method=method, headers=headers, json=body)
+
+
+def test_api_routes_answer_404_across_tenants(app, two_tenants, client):
+    """Every /api/v1/ rule, every method, with A's token: A's ids answer (positive control), B's ids
+    answer 404; without a token, 401."""
+    a, b = two_tenants
+    rules = _api_rules(app)
+    assert rules
+    checked = 0
+    for rule in rules:
+        for method, own_url in _api_requests(app, rule, a):
+            own = _api_call(client, method, own_url, a.api_token)
+            assert own.status_code not in (401, 403, 404, 500), (
+                f"positive control failed: {method} {rule.endpoint} on its own tenant: {own.status_code}"
+            )
+            assert _api_call(client, method, own_url).status_code == 401, f"{method} {rule.endpoint}"
+            if rule.arguments:
+                _, other_url = next(r for r in _api_requests(app, rule, b) if r[0] == method)
+                other = _api_call(client, method, other_url, a.api_token)
+                assert other.status_code == 404, (
+                    f"{method} {rule.endpoint} with B's ids and A's token answered {other.status_code}"
+                )
+            checked += 1
+    assert checked >= 6
 
 
 def test_federation_routes_answer_404_to_other_coordinators(app, two_tenants, client):

@@ -1,0 +1,154 @@
+"""Forms of the hours pages: declaration, decisions on a statement, mutualisation, list filters.
+
+The decision forms carry the ``row_version`` the page was built from (``expected_version``): a
+page left open while someone else decided gets the conflict message instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import wtforms
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    DateField,
+    DecimalField,
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import TextInput
+
+from blueprints.forms import Form
+from saas.heures.enums import KEY_LABELS, STATUS_LABELS
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class FrenchDecimalField(DecimalField):
+    """A decimal typed and shown the French way ("24,5"); "24.5" and spaces between thousands are
+    accepted. A text input (``inputmode`` decimal) rather than ``type=number``, whose parsing of the
+    comma depends on the browser."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [
+                str(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+                for value in valuelist
+            ]
+        super().process_formdata(valuelist)
+
+    def _value(self) -> str:
+        return super()._value().replace(".", ",")
+
+
+def _hours(label: str, required: bool = False, description: str | None = None) -> DecimalField:
+    validators = [InputRequired(f"{label} : indiquez un nombre d'heures.")] if required else [Optional()]
+    validators.append(NumberRange(min=0, message=f"{label} : le nombre d'heures ne peut pas être négatif."))
+    return FrenchDecimalField(label, places=2, validators=validators, description=description)
+
+
+class _Figures:
+    worked_hours = _hours("Heures travaillées", required=True)
+    training_hours = _hours("Heures de formation", description="Comptées selon les règles du territoire.")
+    absence_hours = _hours("Heures d'absence", description="Pour information : elles ne sont pas comptées.")
+    comment = TextAreaField("Commentaire", validators=[Optional()])
+
+
+class StatementForm(_Figures, Form):
+    month = StringField(
+        "Mois",
+        validators=[
+            InputRequired("Indiquez le mois."),
+            Regexp(MONTH_PATTERN, message="Indiquez le mois au format AAAA-MM, par exemple 2025-03."),
+        ],
+        description="Au format AAAA-MM, par exemple 2025-03.",
+    )
+    proof = FileField(
+        "Justificatif (facultatif)",
+        validators=[
+            FileAllowed(["pdf", "png", "jpg", "jpeg"], "Le justificatif doit être un PDF, un PNG ou un JPEG.")
+        ],
+        description="PDF, PNG ou JPEG, 10 Mo au plus : bulletin de paie, relevé de mission…",
+    )
+
+
+class _Versioned:
+    expected_version = HiddenField(
+        validators=[InputRequired("Rechargez la page : la version du relevé manque.")]
+    )
+
+
+class ValidateForm(_Versioned, Form):
+    pass
+
+
+class RejectForm(_Versioned, Form):
+    rejection_reason = TextAreaField(
+        "Motif du rejet",
+        validators=[InputRequired("Indiquez le motif du rejet."), Length(max=500)],
+        description="Il est communiqué à la structure qui a déclaré les heures.",
+    )
+
+
+class CorrectForm(_Versioned, _Figures, Form):
+    pass
+
+
+class StatementFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    statut = SelectField(
+        "Statut",
+        choices=[("tous", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        default="declared",
+    )
+    mois = StringField(
+        "Mois",
+        validators=[Optional(), Regexp(MONTH_PATTERN, message="Indiquez le mois au format AAAA-MM.")],
+        description="AAAA-MM",
+    )
+    mission = SelectField("Mission", choices=[], validate_choice=False)
+
+
+class MemberForm(wtforms.Form):
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+    lot_id = SelectField("Lot", choices=[], validate_choice=False)
+    share = FrenchDecimalField(
+        "Part (%)",
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100, message="Une part est comprise entre 0 et 100 %."),
+        ],
+        description="Seulement pour la répartition explicite.",
+    )
+
+
+MEMBER_ROWS = 4
+
+
+class AgreementForm(Form):
+    name = StringField(
+        "Nom de la mutualisation", validators=[InputRequired("Nommez la mutualisation."), Length(max=200)]
+    )
+    valid_from = DateField("Début", validators=[InputRequired("Indiquez la date de début.")])
+    valid_to = DateField(
+        "Fin", validators=[Optional()], description="Laissez vide pour une durée indéterminée."
+    )
+    allocation_key = RadioField(
+        "Clé de répartition",
+        choices=[(k.value, label) for k, label in KEY_LABELS.items()],
+        validators=[InputRequired("Choisissez la clé de répartition.")],
+    )
+    members = FieldList(FormField(MemberForm), min_entries=MEMBER_ROWS, max_entries=20)
+    notes = TextAreaField("Notes", validators=[Optional()])

@@ -1,0 +1,387 @@
+"""Monthly hour statements: the list to validate, declaration with a proof, the statement page with
+its counting, allocations and history, and the decisions (validate, reject, correct); the proofs;
+mutualisation agreements."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from dateutil.relativedelta import relativedelta
+from flask import flash, redirect, render_template, request, send_file, url_for
+
+from blueprints.guichet.hours_forms import (
+    AgreementForm,
+    CorrectForm,
+    RejectForm,
+    StatementFilterForm,
+    StatementForm,
+    ValidateForm,
+)
+from blueprints.guichet.mission_views import STATUS_BADGES, has_endpoint
+from blueprints.guichet.views import bp
+from blueprints.listing import Listing, wants_export
+from saas import clock
+from saas.db import db
+from saas.errors import DomainError, ValidationError
+from saas.heures import api as heures
+from saas.heures.enums import AllocationKey, Source, StatementStatus
+from saas.heures.models import HourStatement, MutualisationAgreement, StatementProof
+from saas.parcours import api as parcours
+from saas.parcours.models import Mission
+from saas.partenaires import api as partenaires
+from saas.participants import api as participants
+from tenants.web import load_scoped, request_actor
+
+
+@bp.app_template_filter("mois_fr")
+def month_fr(value: date | None) -> str:
+    """« mars 2025 »."""
+    return format_date(value, "LLLL yyyy", locale="fr_FR") if value else ""
+
+
+def _month(text: str | None) -> date | None:
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return None
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.expected_version.data)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+EXPORT_HEADER = [
+    "Mois",
+    "Participant",
+    "Employeur",
+    "Heures travaillées",
+    "Heures de formation",
+    "Heures réalisées",
+    "Heures comptées",
+    "Statut",
+    "Déclaré le",
+]
+
+
+def _export_row(row) -> list:
+    return [
+        row.month,
+        row.reference,
+        row.employer,
+        row.worked_hours,
+        row.training_hours,
+        row.raw,
+        row.counted,
+        StatementStatus(row.status).label,
+        row.declared_at,
+    ]
+
+
+@bp.route("/heures/")
+def statements():
+    form = StatementFilterForm(request.args)
+    form.mission.choices = [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    form.validate()
+    status = form.statut.data if form.statut.data in set(StatementStatus) else None
+    filters = heures.StatementFilters(
+        status=status,
+        month=_month(form.mois.data) if not form.mois.errors else None,
+        mission_id=int(form.mission.data) if (form.mission.data or "").isdigit() else None,
+    )
+    listing = Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois")
+    if wants_export():
+        return listing.export("releves-heures", EXPORT_HEADER, _export_row)
+    return render_template(
+        "guichet/statements.html",
+        form=form,
+        listing=listing,
+        page=listing.page(),
+        page_url=lambda number: listing.url(page=number),
+        status_label=lambda code: StatementStatus(code).label,
+        status_badge=lambda code: STATUS_BADGES[StatementStatus(code)],
+        awaiting=heures.awaiting_validation_count(),
+    )
+
+
+# --- declaration ---------------------------------------------------------------------------------
+
+
+@bp.route("/missions/<int:mission_id>/heures/nouveau", methods=["GET", "POST"])
+def statement_new(mission_id: int):
+    mission = load_scoped(Mission, mission_id)
+    form = StatementForm()
+    if request.method == "GET":
+        form.month.data = (clock.today().replace(day=1) - relativedelta(months=1)).strftime("%Y-%m")
+    if form.validate_on_submit():
+        try:
+            statement = heures.declare(
+                request_actor(),
+                mission.id,
+                _month(form.month.data),
+                form.worked_hours.data,
+                form.training_hours.data or Decimal(0),
+                form.absence_hours.data or Decimal(0),
+                source=Source.facilitateur,
+                comment=form.comment.data,
+            )
+            upload = form.proof.data
+            if upload and upload.filename:
+                heures.attach_proof(
+                    request_actor(), statement, upload.filename, upload.mimetype, upload.read()
+                )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Le relevé est enregistré ; il attend la validation.", "success")
+            return redirect(url_for("guichet.statement", statement_id=statement.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template(
+        "guichet/statement_new.html",
+        form=form,
+        mission=mission,
+        participant=participants.get(mission.participant_id),
+        employer=partenaires.get(mission.employer_id),
+    ), status
+
+
+# --- the statement page --------------------------------------------------------------------------
+
+
+def _chain(statement: HourStatement) -> list[HourStatement]:
+    """Every version of this month's statement, newest first (corrections supersede, never overwrite)."""
+    newer = []
+    current = heures.superseding(statement.id)
+    while current is not None:
+        newer.append(current)
+        current = heures.superseding(current.id)
+    return list(reversed(newer)) + heures.history(statement.id)
+
+
+def _allocations(counting) -> list[dict]:
+    if counting is None:
+        return []
+    allocations = heures.allocations_of(counting.id)
+    labels = parcours.lot_labels(a.lot_id for a in allocations)
+    agreements = {a.agreement_id: heures.agreement(a.agreement_id) for a in allocations if a.agreement_id}
+    return [
+        {
+            "lot_id": a.lot_id,
+            "lot": labels.get(a.lot_id),
+            "hours": a.hours,
+            "agreement": agreements.get(a.agreement_id),
+        }
+        for a in allocations
+    ]
+
+
+def render_statement(statement: HourStatement, status: int = 200, **forms):
+    """The statement page; ``forms`` carries a form sent with errors, to show them in place."""
+    mission = load_scoped(Mission, statement.mission_id)
+    counting = heures.current_counting(statement.id)
+    in_force = statement.superseded_at is None and statement.status != StatementStatus.rejected
+    declared = in_force and statement.status == StatementStatus.declared
+    # a validated statement stays in force while its correction waits for a decision
+    pending = None
+    if in_force and statement.status == StatementStatus.validated:
+        pending = next(
+            (
+                s
+                for s in heures.open_statements(statement.mission_id, statement.month)
+                if s.id != statement.id
+            ),
+            None,
+        )
+    version = {"expected_version": statement.row_version}
+    correct = forms.get("correct_form") or CorrectForm(
+        formdata=None,
+        worked_hours=statement.worked_hours,
+        training_hours=statement.training_hours,
+        absence_hours=statement.absence_hours,
+        **version,
+    )
+    return render_template(
+        "guichet/statement.html",
+        statement=statement,
+        status_enum=StatementStatus(statement.status),
+        status_label=lambda code: StatementStatus(code).label,
+        status_badges=STATUS_BADGES,
+        mission=mission,
+        participant=participants.get(mission.participant_id),
+        employer=partenaires.get(mission.employer_id),
+        lot_label=parcours.lot_labels([mission.lot_id]).get(mission.lot_id),
+        counting=counting,
+        allocations=_allocations(counting),
+        chain=_chain(statement),
+        proofs=heures.proofs_of(statement.id),
+        in_force=in_force,
+        declared=declared,
+        pending=pending,
+        validate_form=forms.get("validate_form") or ValidateForm(formdata=None, **version),
+        reject_form=forms.get("reject_form") or RejectForm(formdata=None, **version),
+        correct_form=correct,
+        has_endpoint=has_endpoint,
+    ), status
+
+
+@bp.route("/heures/<int:statement_id>")
+def statement(statement_id: int):
+    return render_statement(load_scoped(HourStatement, statement_id))
+
+
+def _decide(statement: HourStatement, form, form_key: str, action, success: str):
+    """Run ``action`` when ``form`` is valid; on a refusal, show the page with the message in the form."""
+    if form.validate_on_submit():
+        try:
+            result = action()
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_statement(load_scoped(HourStatement, statement.id), 409, **{form_key: form})
+        else:
+            db.session.commit()
+            flash(success, "success")
+            target = result.id if isinstance(result, HourStatement) else statement.id
+            return redirect(url_for("guichet.statement", statement_id=target))
+    return render_statement(load_scoped(HourStatement, statement.id), 400, **{form_key: form})
+
+
+@bp.route("/heures/<int:statement_id>/valider", methods=["POST"])
+def statement_validate(statement_id: int):
+    statement = load_scoped(HourStatement, statement_id)
+    form = ValidateForm()
+    return _decide(
+        statement,
+        form,
+        "validate_form",
+        lambda: heures.validate(request_actor(), statement, expected_version=_version(form)),
+        "Le relevé est validé ; ses heures sont comptées.",
+    )
+
+
+@bp.route("/heures/<int:statement_id>/rejeter", methods=["POST"])
+def statement_reject(statement_id: int):
+    statement = load_scoped(HourStatement, statement_id)
+    form = RejectForm()
+    return _decide(
+        statement,
+        form,
+        "reject_form",
+        lambda: heures.reject(
+            request_actor(), statement, form.rejection_reason.data, expected_version=_version(form)
+        ),
+        "Le relevé est rejeté.",
+    )
+
+
+@bp.route("/heures/<int:statement_id>/corriger", methods=["POST"])
+def statement_correct(statement_id: int):
+    statement = load_scoped(HourStatement, statement_id)
+    form = CorrectForm()
+    return _decide(
+        statement,
+        form,
+        "correct_form",
+        lambda: heures.correct(
+            request_actor(),
+            statement,
+            form.worked_hours.data,
+            form.training_hours.data or Decimal(0),
+            form.absence_hours.data or Decimal(0),
+            source=Source.facilitateur,
+            comment=form.comment.data,
+            expected_version=_version(form),
+        ),
+        "La correction est enregistrée ; elle attend la validation. Le relevé corrigé reste dans l'historique.",
+    )
+
+
+@bp.route("/justificatifs/<int:proof_id>")
+def statement_proof(proof_id: int):
+    proof = heures.read_proof(request_actor(), load_scoped(StatementProof, proof_id))
+    db.session.commit()
+    return send_file(
+        io.BytesIO(proof.content), mimetype=proof.mimetype, as_attachment=True, download_name=proof.filename
+    )
+
+
+# --- mutualisation -------------------------------------------------------------------------------
+
+
+def _agreement_form() -> AgreementForm:
+    form = AgreementForm()
+    choices = [("", "— choisir —")] + [
+        (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
+    ]
+    for entry in form.members:
+        entry.form.lot_id.choices = choices
+    return form
+
+
+def _member_lots(form: AgreementForm) -> list[tuple[int, Decimal | None]]:
+    explicit = form.allocation_key.data == AllocationKey.explicit
+    members = []
+    for entry in form.members:
+        lot_id = entry.form.lot_id.data
+        if not (lot_id or "").isdigit():
+            continue
+        share = entry.form.share.data
+        members.append((int(lot_id), share / 100 if explicit and share is not None else None))
+    return members
+
+
+@bp.route("/mutualisations/", methods=["GET", "POST"])
+def agreements():
+    form = _agreement_form()
+    if form.validate_on_submit():
+        try:
+            agreement = heures.create_agreement(
+                request_actor(),
+                form.name.data,
+                form.valid_from.data,
+                form.valid_to.data,
+                form.allocation_key.data,
+                _member_lots(form),
+                form.notes.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash("La mutualisation est enregistrée.", "success")
+            return redirect(url_for("guichet.agreement", agreement_id=agreement.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template(
+        "guichet/agreements.html",
+        form=form,
+        rows=heures.agreement_rows(),
+        key_label=lambda code: AllocationKey(code).label,
+    ), status
+
+
+@bp.route("/mutualisations/<int:agreement_id>")
+def agreement(agreement_id: int):
+    item = load_scoped(MutualisationAgreement, agreement_id)
+    members = heures.member_rows(item.id)
+    return render_template(
+        "guichet/agreement.html",
+        agreement=item,
+        key_label=AllocationKey(item.allocation_key).label,
+        members=members,
+        total=sum((m.allocated for m in members), Decimal(0)),
+        has_endpoint=has_endpoint,
+    )

@@ -1,0 +1,112 @@
+"""Forms of the mission pages: placement, follow-up, exit, situation at 6 months, list filters.
+
+Choices that depend on the tenant (participants, lots, employers) are set by the view. The rules
+(eligibility, employer allowed on the lot, dates) are checked by ``saas.parcours.api``, whose
+errors name these fields.
+"""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from blueprints.forms import Form
+from blueprints.guichet.hours_forms import FrenchDecimalField
+from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS
+
+
+class MissionForm(Form):
+    participant_id = SelectField(
+        "Participant",
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired("Choisissez le participant.")],
+    )
+    lot_id = SelectField(
+        "Lot", choices=[], validate_choice=False, validators=[InputRequired("Choisissez un lot.")]
+    )
+    employer_id = SelectField(
+        "Employeur",
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired("Choisissez l'employeur.")],
+        description="L'attributaire du lot, un de ses sous-traitants ou une structure qui met à disposition.",
+    )
+    modality = SelectField(
+        "Modalité",
+        choices=[("", "— choisir —")] + [(m.value, label) for m, label in MODALITY_LABELS.items()],
+        validators=[InputRequired("Choisissez une modalité.")],
+    )
+    contract_type = SelectField(
+        "Type de contrat",
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired("Choisissez un type de contrat.")],
+    )
+    start_date = DateField("Date de début", validators=[InputRequired("Indiquez la date de début.")])
+    end_date = DateField(
+        "Date de fin", validators=[Optional()], description="Obligatoire pour un contrat à durée déterminée."
+    )
+    trial_end_date = DateField("Fin de la période d'essai", validators=[Optional()])
+    weekly_hours = FrenchDecimalField(
+        "Durée hebdomadaire (heures)",
+        places=2,
+        validators=[InputRequired("Indiquez la durée hebdomadaire en heures.")],
+        description="Par exemple 35 ou 24,5.",
+    )
+    job_title = StringField("Poste occupé", validators=[Optional(), Length(max=200)])
+    rome_code = StringField(
+        "Code ROME",
+        validators=[Optional(), Length(max=5)],
+        description="Une lettre et quatre chiffres, par exemple F1703.",
+    )
+    override_reason = TextAreaField(
+        "Motif de la dérogation",
+        validators=[Optional(), Length(max=500)],
+        description="Le participant n'a pas d'éligibilité validée à la date de début : la mission n'est "
+        "possible qu'avec une dérogation motivée, tracée dans le journal.",
+    )
+
+
+class FollowUpForm(Form):
+    done_on = DateField("Date du suivi", validators=[InputRequired("Indiquez la date du suivi.")])
+    kind = SelectField(
+        "Type de suivi",
+        choices=[("", "— choisir —")] + [(k.value, label) for k, label in KIND_LABELS.items()],
+    )
+    notes = TextAreaField("Observations", validators=[Optional()])
+
+
+class ExitForm(Form):
+    exit_date = DateField("Date de sortie", validators=[InputRequired("Indiquez la date de sortie.")])
+    exit_motif = SelectField(
+        "Motif de sortie",
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired("Choisissez le motif de sortie.")],
+    )
+
+
+class SituationForm(Form):
+    situation_6m_on = DateField(
+        "Date d'observation",
+        validators=[InputRequired("Indiquez la date d'observation.")],
+        description="Six mois au moins après la sortie.",
+    )
+    situation_6m_motif = SelectField(
+        "Situation observée",
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired("Choisissez la situation observée.")],
+    )
+
+
+class MissionFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    actives = BooleanField("En cours aujourd'hui seulement")
+    lot = SelectField("Lot", choices=[], validate_choice=False)
+    employeur = SelectField("Employeur", choices=[], validate_choice=False)
+    contrat = SelectField("Type de contrat", choices=[], validate_choice=False)

@@ -1,0 +1,335 @@
+"""Missions (mises à l'emploi): the list, placement, the mission page with its follow-up plan,
+its monthly statements, the exit and the situation at 6 months."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from blueprints.guichet.mission_forms import (
+    ExitForm,
+    FollowUpForm,
+    MissionFilterForm,
+    MissionForm,
+    SituationForm,
+)
+from blueprints.guichet.views import bp
+from blueprints.listing import Listing, wants_export
+from saas import clock
+from saas.accounts import api as accounts
+from saas.db import db
+from saas.errors import DomainError, ValidationError
+from saas.heures import api as heures
+from saas.heures.enums import StatementStatus
+from saas.parcours import api as parcours
+from saas.parcours.enums import FollowUpKind, FollowUpState, FollowUpStep, MissionState, Modality
+from saas.parcours.models import FollowUp, Mission
+from saas.partenaires import api as partenaires
+from saas.participants import api as participants
+from saas.referentiels import api as referentiels
+from saas.referentiels.enums import ExitCategory
+from tenants.web import load_scoped, request_actor
+
+STATE_BADGES = {MissionState.en_cours: "info", MissionState.terminee: "neutre", MissionState.sortie: "succes"}
+FOLLOW_UP_BADGES = {
+    FollowUpState.done: "succes",
+    FollowUpState.overdue: "erreur",
+    FollowUpState.planned: "neutre",
+    FollowUpState.moot: "neutre",
+}
+#: follow-ups that can still be recorded (a moot one too: it may have happened before the exit).
+OPEN_STATES = {FollowUpState.overdue, FollowUpState.planned, FollowUpState.moot}
+STATUS_BADGES = {
+    StatementStatus.declared: "alerte",
+    StatementStatus.validated: "succes",
+    StatementStatus.rejected: "erreur",
+}
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Pages of other domains (participant, lot) are linked only once they exist."""
+    return endpoint in current_app.view_functions
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+
+def _filter_form() -> MissionFilterForm:
+    form = MissionFilterForm(request.args)
+    form.lot.choices = [("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()]
+    form.employeur.choices = [("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()]
+    form.contrat.choices = [("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()]
+    return form
+
+
+EXPORT_HEADER = [
+    "Participant",
+    "Employeur",
+    "Lot",
+    "Modalité",
+    "Type de contrat",
+    "Début",
+    "Fin",
+    "Fin de période d'essai",
+    "Heures hebdomadaires",
+    "État",
+]
+
+
+def _export_row(row) -> list:
+    return [
+        row.reference,
+        row.employer,
+        row.lot,
+        Modality(row.modality).label,
+        row.contract,
+        row.start_date,
+        row.end_date,
+        row.trial_end_date,
+        row.weekly_hours,
+        MissionState(row.state).label,
+    ]
+
+
+@bp.route("/missions/")
+def missions():
+    today = clock.today()
+    form = _filter_form()
+    filters = parcours.MissionFilters(
+        active_on=today if form.actives.data else None,
+        lot_id=_int(form.lot.data),
+        employer_id=_int(form.employeur.data),
+        contract_type=form.contrat.data or None,
+    )
+    listing = Listing(parcours.rows_query(filters, today), parcours.row_sorts(today), "-debut")
+    if wants_export():
+        return listing.export("missions", EXPORT_HEADER, _export_row)
+    return render_template(
+        "guichet/missions.html",
+        form=form,
+        listing=listing,
+        page=listing.page(),
+        page_url=lambda number: listing.url(page=number),
+        modality_label=lambda code: Modality(code).label,
+        state_label=lambda code: MissionState(code).label,
+        state_badge=lambda code: STATE_BADGES[MissionState(code)],
+    )
+
+
+# --- placement -----------------------------------------------------------------------------------
+
+
+def _mission_form() -> MissionForm:
+    form = MissionForm()
+    form.participant_id.choices = [("", "— choisir —")] + [
+        (str(i), label) for i, label in parcours.participant_options()
+    ]
+    form.lot_id.choices = [("", "— choisir —")] + [
+        (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
+    ]
+    form.employer_id.choices = [("", "— choisir —")] + [
+        (str(o.id), o.name) for o in parcours.employer_options()
+    ]
+    form.contract_type.choices = [("", "— choisir —")] + [
+        (c.code, c.label) for c in referentiels.contract_types()
+    ]
+    return form
+
+
+@bp.route("/missions/nouvelle", methods=["GET", "POST"])
+def mission_new():
+    form = _mission_form()
+    if request.method == "GET" and request.args.get("participant_id"):
+        form.participant_id.data = request.args["participant_id"]
+    show_override = bool(form.override_reason.data)
+    if form.validate_on_submit():
+        try:
+            mission = parcours.place(
+                request_actor(),
+                participant_id=_int(form.participant_id.data),
+                employer_id=_int(form.employer_id.data),
+                lot_id=_int(form.lot_id.data),
+                modality=form.modality.data,
+                contract_type=form.contract_type.data,
+                start_date=form.start_date.data,
+                weekly_hours=form.weekly_hours.data,
+                end_date=form.end_date.data,
+                trial_end_date=form.trial_end_date.data,
+                job_title=form.job_title.data,
+                rome_code=(form.rome_code.data or "").strip().upper() or None,
+                override_reason=form.override_reason.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+            show_override = show_override or error.field == "override_reason"
+        else:
+            db.session.commit()
+            if mission.eligibility_override:
+                flash(
+                    "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",
+                    "warning",
+                )
+            else:
+                flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
+            return redirect(url_for("guichet.mission", mission_id=mission.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("guichet/mission_new.html", form=form, show_override=show_override), status
+
+
+# --- the mission page ----------------------------------------------------------------------------
+
+
+def _exit_choices() -> list[tuple[str, str]]:
+    return [("", "— choisir —")] + [
+        (m.code, f"{m.label} ({ExitCategory(m.category).label})") for m in referentiels.exit_motifs()
+    ]
+
+
+def _follow_up_form(follow_up: FollowUp, submitted: bool = False) -> FollowUpForm:
+    prefix = f"suivi-{follow_up.id}"
+    return FollowUpForm(prefix=prefix) if submitted else FollowUpForm(prefix=prefix, formdata=None)
+
+
+def _exit_form(formdata: bool = False) -> ExitForm:
+    form = ExitForm() if formdata else ExitForm(formdata=None)
+    form.exit_motif.choices = _exit_choices()
+    return form
+
+
+def _situation_form(formdata: bool = False) -> SituationForm:
+    form = SituationForm() if formdata else SituationForm(formdata=None)
+    form.situation_6m_motif.choices = _exit_choices()
+    return form
+
+
+def _statement_rows(mission: Mission) -> list[dict]:
+    rows = []
+    for statement in heures.statements_of_mission(mission.id):
+        if statement.superseded_at is not None:
+            continue
+        counting = heures.current_counting(statement.id)
+        rows.append(
+            {
+                "statement": statement,
+                "raw": statement.worked_hours + statement.training_hours,
+                "counted": counting.counted_hours if counting else None,
+                "status": StatementStatus(statement.status),
+            }
+        )
+    return rows
+
+
+def render_mission(mission: Mission, status: int = 200, **forms):
+    """The mission page; ``forms`` carries a form sent with errors, to show them in place."""
+    today = clock.today()
+    follow_ups = []
+    for follow_up in parcours.follow_ups_of(mission.id):
+        state = parcours.plan_state(follow_up, mission, today)
+        form = forms.get("follow_up") if forms.get("follow_up_id") == follow_up.id else None
+        follow_ups.append(
+            {
+                "item": follow_up,
+                "step": FollowUpStep(follow_up.step).label,
+                "state": state,
+                "kind": FollowUpKind(follow_up.kind).label if follow_up.kind else None,
+                "form": form or (_follow_up_form(follow_up) if state in OPEN_STATES else None),
+            }
+        )
+    contract = referentiels.contract_type(mission.contract_type)
+    override_by = accounts.get_user(mission.override_by) if mission.override_by else None
+    return render_template(
+        "guichet/mission.html",
+        mission=mission,
+        participant=participants.get(mission.participant_id),
+        employer=partenaires.get(mission.employer_id),
+        lot_label=parcours.lot_labels([mission.lot_id]).get(mission.lot_id),
+        contract_label=contract.label if contract else mission.contract_type,
+        modality_label=Modality(mission.modality).label,
+        state=parcours.mission_state(mission, today),
+        state_badges=STATE_BADGES,
+        override_by=override_by,
+        follow_ups=follow_ups,
+        follow_up_badges=FOLLOW_UP_BADGES,
+        statements=_statement_rows(mission),
+        status_badges=STATUS_BADGES,
+        exit_motif=referentiels.exit_motif(mission.exit_motif) if mission.exit_motif else None,
+        exit_category=ExitCategory(mission.exit_category).label if mission.exit_category else None,
+        situation=referentiels.exit_motif(mission.situation_6m_motif) if mission.situation_6m_motif else None,
+        exit_form=forms.get("exit_form") or _exit_form(),
+        situation_form=forms.get("situation_form") or _situation_form(),
+        has_endpoint=has_endpoint,
+    ), status
+
+
+@bp.route("/missions/<int:mission_id>")
+def mission(mission_id: int):
+    return render_mission(load_scoped(Mission, mission_id))
+
+
+@bp.route("/suivis/<int:follow_up_id>", methods=["POST"])
+def follow_up_record(follow_up_id: int):
+    follow_up = load_scoped(FollowUp, follow_up_id)
+    mission = load_scoped(Mission, follow_up.mission_id)
+    form = _follow_up_form(follow_up, submitted=True)
+    if form.validate_on_submit():
+        try:
+            parcours.record_follow_up(
+                request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.", "success")
+            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
+    return render_mission(mission, 400, follow_up=form, follow_up_id=follow_up.id)
+
+
+@bp.route("/missions/<int:mission_id>/sortie", methods=["POST"])
+def mission_exit(mission_id: int):
+    mission = load_scoped(Mission, mission_id)
+    form = _exit_form(formdata=True)
+    if form.validate_on_submit():
+        try:
+            parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data)
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("La sortie est enregistrée.", "success")
+            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
+    return render_mission(mission, 400, exit_form=form)
+
+
+@bp.route("/missions/<int:mission_id>/situation-6-mois", methods=["POST"])
+def mission_situation(mission_id: int):
+    mission = load_scoped(Mission, mission_id)
+    form = _situation_form(formdata=True)
+    if form.validate_on_submit():
+        try:
+            parcours.record_situation_6m(
+                request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            form.add_domain_error(error)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("La situation à 6 mois est enregistrée.", "success")
+            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
+    return render_mission(mission, 400, situation_form=form)

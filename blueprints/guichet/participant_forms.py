@@ -1,0 +1,159 @@
+"""Forms of the participants pages (file, prescriptions, eligibility, CV library).
+
+Choices that come from the referential or the tenant's organisations are filled by the views;
+the rules (known codes, accepted proof types, plausible dates) are checked by
+``saas.participants.api``, whose French errors name the field.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from blueprints.forms import Form
+from saas.participants.enums import SEX_LABELS
+
+CODE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def codes_of(text: str | None) -> list[str]:
+    """Codes typed in one field, separated by commas, semicolons or spaces, in upper case."""
+    return [code.upper() for code in CODE_SEPARATORS.split(text or "") if code]
+
+
+class _GetForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+
+class ParticipantFilterForm(_GetForm):
+    q = StringField("Recherche", validators=[Optional()], description="Nom, prénom ou référence.")
+    eligible = SelectField(
+        "Éligible aujourd'hui",
+        choices=[("", "Tous"), ("oui", "Oui"), ("non", "Non")],
+        validate_choice=False,
+    )
+
+
+class ParticipantForm(Form):
+    last_name = StringField("Nom", validators=[DataRequired("Indiquez le nom."), Length(max=100)])
+    first_name = StringField("Prénom", validators=[DataRequired("Indiquez le prénom."), Length(max=100)])
+    birth_date = DateField("Date de naissance", validators=[Optional()])
+    sex = SelectField("Sexe", choices=[("", "— non renseigné —"), *SEX_LABELS.items()], validate_choice=False)
+    email = StringField(
+        "Adresse électronique",
+        validators=[Optional(), Email("Adresse électronique non valide."), Length(max=254)],
+    )
+    phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
+    commune_insee = StringField(
+        "Commune de résidence (code INSEE)",
+        validators=[Optional(), Length(max=5, message="Le code INSEE a 5 caractères.")],
+        description="Code INSEE à 5 caractères (pas le code postal), par exemple 79191 pour Niort.",
+    )
+    qpv_code = StringField(
+        "Quartier prioritaire (code QPV)",
+        validators=[Optional(), Length(max=12)],
+        description="Seulement si la personne réside dans un quartier prioritaire, par exemple QN07901M.",
+    )
+    qualification_level = SelectField("Niveau de qualification", choices=[], validate_choice=False)
+    #: rendered as a group of check boxes by the template.
+    freins = SelectMultipleField("Freins à l'emploi", choices=[], validate_choice=False)
+    projet_professionnel = TextAreaField("Projet professionnel", validators=[Optional()])
+    referent_organisation_id = SelectField(
+        "Organisation référente",
+        choices=[],
+        validate_choice=False,
+        description="La structure qui accompagne la personne (Mission Locale, PLIE…).",
+    )
+
+    def values(self) -> dict:
+        """The keyword arguments of ``participants.create`` / ``update``."""
+        referent = self.referent_organisation_id.data
+        return {
+            "last_name": self.last_name.data,
+            "first_name": self.first_name.data,
+            "birth_date": self.birth_date.data,
+            "sex": self.sex.data or None,
+            "email": self.email.data,
+            "phone": self.phone.data,
+            "commune_insee": self.commune_insee.data,
+            "qpv_code": self.qpv_code.data,
+            "qualification_level": self.qualification_level.data or None,
+            "freins": list(self.freins.data or []),
+            "projet_professionnel": self.projet_professionnel.data,
+            "referent_organisation_id": int(referent) if referent and referent.isdigit() else None,
+        }
+
+
+class PrescriptionForm(Form):
+    prescripteur_id = SelectField("Prescripteur", choices=[], validate_choice=False)
+    prescribed_on = DateField(
+        "Date de la prescription", validators=[DataRequired("Indiquez la date de la prescription.")]
+    )
+    content = TextAreaField("Contenu de la fiche de prescription", validators=[Optional()])
+
+
+class BilanForm(Form):
+    bilan = TextAreaField("Bilan d'entrée", validators=[DataRequired("Rédigez le bilan d'entrée.")])
+    on = DateField("Date du bilan", validators=[Optional()])
+
+
+class RevokeForm(Form):
+    reason = StringField(
+        "Motif du retrait",
+        validators=[DataRequired("Indiquez le motif du retrait."), Length(max=300)],
+    )
+
+
+class EligibilityForm(Form):
+    #: rendered by the template as check boxes grouped by level, each with its proof type select
+    #: (``justificatif-<code>``).
+    criteria = SelectMultipleField("Critères d'éligibilité", choices=[], validate_choice=False)
+    validated_on = DateField(
+        "Date de validation", validators=[DataRequired("Indiquez la date de validation.")]
+    )
+    notes = TextAreaField("Observations", validators=[Optional()])
+
+
+class CvForm(Form):
+    rome_codes = StringField(
+        "Métiers visés (codes ROME)",
+        description="Codes séparés par des virgules ou des espaces, par exemple F1703, N1103.",
+    )
+    skills = TextAreaField("Compétences", validators=[Optional()])
+    available_from = DateField("Disponible à partir du", validators=[Optional()])
+    availability = StringField(
+        "Disponibilités",
+        validators=[Optional(), Length(max=200)],
+        description="Par exemple : temps plein, pas le mercredi.",
+    )
+    #: rendered as a group of check boxes by the template.
+    mobility = SelectMultipleField("Mobilité", choices=[], validate_choice=False)
+    mobility_radius_km = IntegerField(
+        "Rayon de déplacement (km)",
+        validators=[
+            Optional(),
+            NumberRange(0, 500, "Le rayon de mobilité doit être compris entre 0 et 500 km."),
+        ],
+    )
+    cv = FileField(
+        "CV",
+        validators=[FileAllowed(["pdf", "docx"], "Le CV doit être un PDF ou un document Word (.docx).")],
+        description="PDF ou Word (.docx), 5 Mo au plus. Laissez vide pour garder le CV actuel.",
+    )
+
+
+class RomeSearchForm(_GetForm):
+    metier = StringField(
+        "Chercher un métier", validators=[Optional()], description="Un mot du métier ou un code ROME."
+    )
+
+
+class CvLibraryFilterForm(_GetForm):
+    rome = StringField("Métier (code ROME)", validators=[Optional()], description="Par exemple F1703.")
+    commune = StringField("Commune (code INSEE)", validators=[Optional()], description="Par exemple 79191.")
+    available_by = DateField("Disponible au plus tard le", validators=[Optional()])

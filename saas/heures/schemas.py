@@ -1,0 +1,231 @@
+"""JSON shapes of the hours ledger: statements with their counting, counting rules, mutualisation.
+
+Field names are the parameter names of ``saas.heures.api`` (``declare``, ``correct``, ``validate``,
+``reject``, ``new_rule_version``, ``create_agreement``), so a loaded dict can be passed as keyword
+arguments. Numbers of hours travel as strings ("151.67") so that no figure is rounded on the way.
+"""
+
+from __future__ import annotations
+
+from marshmallow import fields, post_load, pre_dump
+
+from saas import schemas as s
+from saas.heures.enums import KEY_LABELS, SOURCE_LABELS, STATUS_LABELS, AllocationKey, Source, StatementStatus
+
+STATUSES = [status.value for status in StatementStatus]
+SOURCES = [source.value for source in Source]
+KEYS = [key.value for key in AllocationKey]
+ROUNDING_STEPS = ["0.01", "0.25", "0.5", "1"]
+ROUNDINGS = ["nearest", "up", "down"]
+
+
+def _hours(description: str, **kwargs) -> s.Decimal:
+    return s.Decimal(as_string=True, places=2, metadata={"description": description}, **kwargs)
+
+
+class AllocationSchema(s.Schema):
+    lot_id = s.Integer(dump_only=True)
+    hours = _hours("Heures comptées affectées au lot", dump_only=True)
+    agreement_id = s.Integer(
+        dump_only=True, metadata={"description": "Mutualisation qui a réparti ces heures, s'il y en a une"}
+    )
+
+
+class CountingSchema(s.Schema):
+    """Counted hours of a statement under one rule version, and how they were reached."""
+
+    rule_id = s.Integer(dump_only=True)
+    raw_hours = _hours("Heures réalisées (travaillées + formation)", dump_only=True)
+    counted_hours = _hours("Heures comptées après les règles", dump_only=True)
+    detail = fields.Dict(dump_only=True, metadata={"description": "Étapes du calcul (steps), en français"})
+    current = s.Boolean(dump_only=True)
+    created_at = s.DateTime(dump_only=True)
+    allocations = fields.Method("_allocations", dump_only=True)
+
+    def _allocations(self, counting) -> list:
+        from saas.heures import api as heures
+
+        return AllocationSchema(many=True).dump(heures.allocations_of(counting.id))
+
+
+class HourStatementSchema(s.Schema):
+    """A monthly statement (``declare``) and, once validated, its counting in force."""
+
+    id = s.Integer(dump_only=True)
+    mission_id = s.Integer(required=True)
+    month = s.Date(required=True, metadata={"description": "Mois des heures : son premier jour (AAAA-MM-01)"})
+    worked_hours = _hours("Heures travaillées", required=True)
+    training_hours = _hours("Heures de formation", load_default="0")
+    absence_hours = _hours("Heures d'absence", load_default="0")
+    source = s.String(
+        dump_only=True,
+        metadata={
+            "description": "Provenance : " + ", ".join(f"{k.value} ({v})" for k, v in SOURCE_LABELS.items())
+        },
+    )
+    comment = s.String(allow_none=True)
+    status = s.String(
+        dump_only=True,
+        metadata={
+            "description": "Statut : " + ", ".join(f"{k.value} ({v})" for k, v in STATUS_LABELS.items())
+        },
+    )
+    rejection_reason = s.String(dump_only=True)
+    supersedes_id = s.Integer(
+        dump_only=True, metadata={"description": "Relevé remplacé par cette correction"}
+    )
+    superseded_at = s.DateTime(dump_only=True)
+    declared_at = s.DateTime(dump_only=True)
+    decided_at = s.DateTime(dump_only=True)
+    row_version = s.Integer(
+        dump_only=True,
+        metadata={"description": "À renvoyer comme expected_version pour valider, rejeter ou corriger"},
+    )
+    counting = fields.Method("_counting", dump_only=True)
+
+    def _counting(self, statement) -> dict | None:
+        from saas.heures import api as heures
+
+        counting = heures.current_counting(statement.id)
+        return CountingSchema().dump(counting) if counting is not None else None
+
+
+class StatementFilterSchema(s.Schema):
+    status = s.String(validate=s.one_of(STATUSES))
+    month = s.Date(metadata={"description": "Premier jour du mois"})
+    mission_id = s.Integer()
+
+
+class StatementCorrectionSchema(s.Schema):
+    """What ``correct`` takes: the new figures; the statement corrected keeps its own."""
+
+    worked_hours = _hours("Heures travaillées", required=True)
+    training_hours = _hours("Heures de formation", load_default="0")
+    absence_hours = _hours("Heures d'absence", load_default="0")
+    comment = s.String(allow_none=True)
+    expected_version = s.Integer(
+        allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}
+    )
+
+
+class StatementValidationSchema(s.Schema):
+    expected_version = s.Integer(
+        allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}
+    )
+
+
+class StatementRejectionSchema(s.Schema):
+    reason = s.String(required=True, validate=s.max_length(500), metadata={"description": "Motif du rejet"})
+    expected_version = s.Integer(
+        allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}
+    )
+
+
+class CountingRuleSchema(s.Schema):
+    """A version of the counting rules of the tenant (``marche_id`` null) or of one marché."""
+
+    id = s.Integer(dump_only=True)
+    marche_id = s.Integer(allow_none=True, load_default=None)
+    version = s.Integer(dump_only=True)
+    multipliers = fields.Dict(
+        keys=s.String(validate=s.max_length(40)),
+        values=s.Decimal(as_string=True),
+        load_default=dict,
+        metadata={
+            "description": 'Coefficient par code de type de contrat (absent : 1), par exemple {"cdi": "2"}'
+        },
+    )
+    count_training = s.Boolean(load_default=True)
+    training_cap_hours = _hours(
+        "Plafond mensuel des heures de formation comptées (null : aucun)", allow_none=True
+    )
+    cdi_cap_hours = _hours("Plafond des heures comptées par contrat CDI (null : aucun)", allow_none=True)
+    require_eligibility = s.Boolean(
+        load_default=True,
+        metadata={"description": "Ne compter que si l'éligibilité est valide à la date des heures"},
+    )
+    rounding_step = s.String(validate=s.one_of(ROUNDING_STEPS), load_default="0.01")
+    rounding = s.String(validate=s.one_of(ROUNDINGS), load_default="nearest")
+    note = s.String(allow_none=True, validate=s.max_length(500))
+    created_at = s.DateTime(dump_only=True)
+
+    @pre_dump
+    def _step_as_text(self, rule, **kwargs):
+        data = {key: getattr(rule, key, None) for key in self.fields}
+        data["rounding_step"] = (
+            format(rule.rounding_step.normalize(), "f") if rule.rounding_step is not None else None
+        )
+        return data
+
+
+class CountingRuleFilterSchema(s.Schema):
+    marche_id = s.Integer(
+        metadata={"description": "Les versions propres à ce marché (sinon : celles du territoire)"}
+    )
+
+
+class MemberSchema(s.Schema):
+    lot_id = s.Integer(required=True)
+    share = s.Decimal(
+        as_string=True,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Clé explicite : part du lot (0.25 = 25 %) ; les parts totalisent 1"},
+    )
+
+
+class MutualisationAgreementSchema(s.Schema):
+    """An agreement (``create_agreement``) with its member lots."""
+
+    id = s.Integer(dump_only=True)
+    name = s.String(required=True, validate=s.max_length(200))
+    valid_from = s.Date(required=True)
+    valid_to = s.Date(allow_none=True, load_default=None)
+    allocation_key = s.String(
+        required=True,
+        validate=s.one_of(KEYS),
+        metadata={"description": "Clé : " + ", ".join(f"{k.value} ({v})" for k, v in KEY_LABELS.items())},
+    )
+    member_lots = s.List(
+        s.Nested(MemberSchema), required=True, metadata={"description": "Deux lots au moins"}
+    )
+    notes = s.String(allow_none=True)
+    created_at = s.DateTime(dump_only=True)
+
+    @pre_dump
+    def _with_members(self, agreement, **kwargs):
+        from saas.heures import api as heures
+
+        data = {key: getattr(agreement, key, None) for key in self.fields if key != "member_lots"}
+        data["member_lots"] = [{"lot_id": m.lot_id, "share": m.share} for m in heures.members(agreement.id)]
+        return data
+
+    @post_load
+    def _members_as_pairs(self, data, **kwargs):
+        """``create_agreement`` takes ``member_lots`` as ``(lot_id, share)`` pairs."""
+        data["member_lots"] = [(member["lot_id"], member.get("share")) for member in data["member_lots"]]
+        return data
+
+
+class ProgressSchema(s.Schema):
+    """Progress of a lot, a marché or a donneur d'ordre (``saas.heures.progress.Progress``):
+    aggregates only, no person."""
+
+    key = s.Integer(
+        dump_only=True, metadata={"description": "Identifiant du lot, du marché ou du donneur d'ordre"}
+    )
+    label = s.String(dump_only=True)
+    obligation = _hours("Heures dues (obligation des lots)", dump_only=True)
+    counted = _hours(
+        "Heures comptées affectées (règles de comptage et mutualisation appliquées)", dump_only=True
+    )
+    raw = _hours("Heures réalisées des relevés validés en vigueur", dump_only=True)
+    remaining = _hours("Heures restant dues", dump_only=True)
+    rate = s.Decimal(
+        as_string=True,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Taux de réalisation (1 = 100 %) ; null sans obligation"},
+    )
+    people = s.Integer(dump_only=True, metadata={"description": "Personnes en mission sur ces lots"})
+    contracts = s.Integer(dump_only=True, metadata={"description": "Contrats (missions) sur ces lots"})

@@ -1,0 +1,133 @@
+"""JSON shapes of missions, their follow-ups, the exit and the situation at 6 months.
+
+Field names are the parameter names of ``saas.parcours.api`` (``place``, ``record_follow_up``,
+``record_exit``, ``record_situation_6m``), so a loaded dict can be passed as keyword arguments.
+The rules (eligibility at the start date, employer allowed on the lot, dates) stay in the api,
+which names the field of a refused value.
+"""
+
+from __future__ import annotations
+
+from marshmallow import fields
+
+from saas import schemas as s
+from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS, STEP_LABELS, FollowUpKind, Modality
+
+MODALITIES = [m.value for m in Modality]
+FOLLOW_UP_KINDS = [k.value for k in FollowUpKind]
+
+
+def _described(labels: dict) -> str:
+    return ", ".join(f"{key.value} ({label})" for key, label in labels.items())
+
+
+class MissionSchema(s.Schema):
+    """A mission as created by ``place`` and as read back."""
+
+    id = s.Integer(dump_only=True)
+    participant_id = s.Integer(required=True, metadata={"description": "Participant placé"})
+    employer_id = s.Integer(
+        required=True,
+        metadata={
+            "description": "Employeur : attributaire du lot, sous-traitant ou structure qui met à disposition"
+        },
+    )
+    lot_id = s.Integer(required=True, metadata={"description": "Lot sur lequel les heures sont réalisées"})
+    modality = s.String(
+        required=True,
+        validate=s.one_of(MODALITIES),
+        metadata={"description": "Modalité : " + _described(MODALITY_LABELS)},
+    )
+    contract_type = s.String(
+        required=True,
+        validate=s.max_length(40),
+        metadata={"description": "Code du type de contrat (référentiel des types de contrat)"},
+    )
+    start_date = s.Date(required=True, metadata={"description": "Début du contrat"})
+    end_date = s.Date(
+        allow_none=True,
+        metadata={"description": "Fin du contrat (obligatoire pour un contrat à durée déterminée)"},
+    )
+    trial_end_date = s.Date(allow_none=True, metadata={"description": "Fin de la période d'essai"})
+    weekly_hours = s.Decimal(
+        required=True, as_string=True, metadata={"description": "Durée hebdomadaire en heures (0 à 48)"}
+    )
+    job_title = s.String(allow_none=True, validate=s.max_length(200), metadata={"description": "Poste"})
+    rome_code = s.String(allow_none=True, validate=s.max_length(5), metadata={"description": "Code ROME"})
+    override_reason = s.String(
+        allow_none=True,
+        validate=s.max_length(500),
+        metadata={
+            "description": "Motif de la dérogation, obligatoire quand le participant n'a pas d'éligibilité "
+            "validée à la date de début (la dérogation est tracée)"
+        },
+    )
+    eligibility_override = s.Boolean(dump_only=True)
+    override_by = s.Integer(dump_only=True)
+    exit_date = s.Date(dump_only=True)
+    exit_motif = s.String(dump_only=True)
+    exit_category = s.String(dump_only=True)
+    situation_6m_motif = s.String(dump_only=True)
+    situation_6m_on = s.Date(dump_only=True)
+    durable_confirmed = s.Boolean(
+        dump_only=True, metadata={"description": "Emploi durable confirmé par la situation à 6 mois"}
+    )
+    created_at = s.DateTime(dump_only=True)
+
+
+class MissionFilterSchema(s.Schema):
+    active_on = s.Date(metadata={"description": "Missions en cours à cette date"})
+    active = s.Boolean(
+        metadata={
+            "description": "true : missions en cours aujourd'hui ; false : les autres (à venir, finies)"
+        }
+    )
+    participant_id = s.Integer()
+    lot_id = s.Integer()
+    employer_id = s.Integer()
+    contract_type = s.String(validate=s.max_length(40))
+
+
+class FollowUpSchema(s.Schema):
+    """A planned follow-up; ``done_on``, ``kind`` and ``notes`` are what ``record_follow_up`` takes."""
+
+    id = s.Integer(dump_only=True)
+    mission_id = s.Integer(dump_only=True)
+    step = s.String(dump_only=True, metadata={"description": "Étape : " + _described(STEP_LABELS)})
+    due_on = s.Date(dump_only=True, metadata={"description": "Date prévue"})
+    done_on = s.Date(required=True, metadata={"description": "Date du suivi réalisé (pas dans le futur)"})
+    kind = s.String(
+        required=True,
+        validate=s.one_of(FOLLOW_UP_KINDS),
+        metadata={"description": "Type de suivi : " + _described(KIND_LABELS)},
+    )
+    notes = s.String(allow_none=True)
+    state = fields.Method("_state", dump_only=True, metadata={"description": "done, overdue ou planned"})
+    recorded_at = s.DateTime(dump_only=True)
+
+    def _state(self, follow_up) -> str:
+        from saas.parcours import api as parcours
+
+        return parcours.follow_up_state(follow_up)
+
+
+class ExitSchema(s.Schema):
+    """What ``record_exit`` takes: the date and the detailed motif (the category is derived)."""
+
+    exit_date = s.Date(required=True, metadata={"description": "Date de sortie"})
+    motif = s.String(
+        required=True, validate=s.max_length(40), metadata={"description": "Code du motif de sortie"}
+    )
+
+
+class Situation6mSchema(s.Schema):
+    """What ``record_situation_6m`` takes: only it confirms an "emploi durable"."""
+
+    motif = s.String(
+        required=True,
+        validate=s.max_length(40),
+        metadata={"description": "Code de la situation observée (référentiel des motifs de sortie)"},
+    )
+    observed_on = s.Date(
+        required=True, metadata={"description": "Date d'observation, 6 mois au moins après la sortie"}
+    )

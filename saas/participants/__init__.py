@@ -1,0 +1,1 @@
+"""Participants: minimal identity, prescriptions, eligibility, CV library, freins and bilan."""
