@@ -22,3 +22,7 @@ class ValidationError(DomainError):
 class NotFound(DomainError):
     def __init__(self, message: str = "Élément introuvable."):
         super().__init__(message)
+
+
+class ConflictError(DomainError):
+    """The object changed since it was read (another user decided first): reload and retry."""

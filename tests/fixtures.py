@@ -109,7 +109,7 @@ def build_tenant(letter: str, code: str) -> World:
         ea = partenaires.create(ACTOR, f"EA {letter}", "ea_esat")
         marches.add_subcontractor(ACTOR, lot, ea.id, "sous_traitant")
         marches.record_figure(ACTOR, lot, "invoiced_amount", date(2025, 4, 30), Decimal("120000"))
-        world.ids.update(marche_id=marche.id, lot_id=lot.id)
+        world.ids.update(marche_id=marche.id, lot_id=lot.id, donneur_ordre_id=buyer.id)
         contact = partenaires.add_contact(
             ACTOR, organisation, f"Contact {letter}", "Chargée de recrutement", is_primary=True
         )

@@ -22,9 +22,24 @@ class GuichetApi(Api):
 
 def _resources():
     from blueprints.api.health import blp as health_blp
+    from blueprints.api.marches import blp as marches_blp
+    from blueprints.api.missions import blp as missions_blp
+    from blueprints.api.mutualisations import blp as mutualisations_blp
     from blueprints.api.organisations import blp as organisations_blp
+    from blueprints.api.participants import blp as participants_blp
+    from blueprints.api.progress import blp as progress_blp
+    from blueprints.api.releves import blp as releves_blp
 
-    return [health_blp, organisations_blp]
+    return [
+        health_blp,
+        organisations_blp,
+        marches_blp,
+        progress_blp,
+        participants_blp,
+        missions_blp,
+        releves_blp,
+        mutualisations_blp,
+    ]
 
 
 def init_api(app: Flask) -> None:

@@ -55,7 +55,8 @@ What the resource gets for free: the token check and the scope (``blueprints.api
 for any id of another tenant (``load_scoped``), 403 for a read-only token on a write, CSRF
 exemption, and JSON errors: ``saas.errors.ValidationError(field, message)`` raised by the domain
 answers 422 ``{"code": 422, "message": ..., "errors": {"json": {field: [message]}}}``, the same
-shape as a schema error; ``NotFound`` answers 404; any other ``DomainError`` 422 with its message.
+shape as a schema error; ``NotFound`` answers 404; ``ConflictError`` (the object changed since it was read) 409; any
+other ``DomainError`` 422 with its message.
 The session is rolled back on every error. Lists answer
 ``{"items": [...], "page": 1, "page_size": 50, "pages": 3, "total": 120}`` from the query
 arguments ``page`` and ``page_size`` (100 at most).
@@ -74,7 +75,7 @@ from werkzeug.exceptions import HTTPException
 from blueprints.errors import MESSAGES
 from saas import schemas as s
 from saas.db import db
-from saas.errors import DomainError, NotFound, ValidationError
+from saas.errors import ConflictError, DomainError, NotFound, ValidationError
 from saas.extensions import csrf
 
 DEFAULT_PAGE_SIZE = 50
@@ -120,6 +121,11 @@ def not_found(error: NotFound):
     return _body(404, error.message), 404
 
 
+def conflict_error(error: ConflictError):
+    db.session.rollback()
+    return _body(409, error.message), 409
+
+
 def domain_error(error: DomainError):
     db.session.rollback()
     return _body(422, error.message), 422
@@ -130,6 +136,7 @@ def register(api: Api, blp: Blueprint) -> None:
     blp.register_error_handler(HTTPException, http_error)
     blp.register_error_handler(ValidationError, validation_error)
     blp.register_error_handler(NotFound, not_found)
+    blp.register_error_handler(ConflictError, conflict_error)
     blp.register_error_handler(DomainError, domain_error)
     api.register_blueprint(blp)
     csrf.exempt(blp)

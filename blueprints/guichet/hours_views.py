@@ -25,7 +25,7 @@ from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from saas import clock
 from saas.db import db
-from saas.errors import DomainError, ValidationError
+from saas.errors import ConflictError, DomainError, ValidationError
 from saas.heures import api as heures
 from saas.heures.enums import AllocationKey, Source, StatementStatus
 from saas.heures.models import HourStatement, MutualisationAgreement, StatementProof
@@ -250,7 +250,8 @@ def _decide(statement: HourStatement, form, form_key: str, action, success: str)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
-            return render_statement(load_scoped(HourStatement, statement.id), 409, **{form_key: form})
+            status = 409 if isinstance(error, ConflictError) else 400  # changed meanwhile, or refused
+            return render_statement(load_scoped(HourStatement, statement.id), status, **{form_key: form})
         else:
             db.session.commit()
             flash(success, "success")

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from saas import clock
 from saas.audit import api as audit
 from saas.db import db
-from saas.errors import DomainError, ValidationError
+from saas.errors import ConflictError, DomainError, ValidationError
 from saas.heures import counting as arithmetic
 from saas.heures import repository
 from saas.heures.enums import AllocationKey, Source, StatementStatus
@@ -274,7 +274,7 @@ def _new_statement(mission, month, worked, training, absence, source, comment, a
 
 def _check_version(statement: HourStatement, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != statement.row_version:
-        raise DomainError("Ce relevé a été modifié entre-temps : rechargez la page.")
+        raise ConflictError("Ce relevé a été modifié entre-temps : rechargez la page.")
 
 
 def _flush_or_conflict() -> None:
@@ -282,7 +282,7 @@ def _flush_or_conflict() -> None:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise DomainError("Ce relevé a été modifié entre-temps : rechargez la page.") from None
+        raise ConflictError("Ce relevé a été modifié entre-temps : rechargez la page.") from None
 
 
 def correct(

@@ -3,6 +3,8 @@
 Field names are the parameter names of ``saas.heures.api`` (``declare``, ``correct``, ``validate``,
 ``reject``, ``new_rule_version``, ``create_agreement``), so a loaded dict can be passed as keyword
 arguments. Numbers of hours travel as strings ("151.67") so that no figure is rounded on the way.
+The ``source`` of a statement is never read from a body: the caller says where it comes from (the
+JSON API declares and corrects with ``api``).
 """
 
 from __future__ import annotations

@@ -11,31 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import marshmallow
-from marshmallow import fields, validate
+from marshmallow import validate
 
+from saas import schemas as s
 from saas.errors import ValidationError
 from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
 
-_COMMON = {
-    "required": "Ce champ est obligatoire.",
-    "null": "Ce champ ne peut pas être vide.",
-    "validator_failed": "Valeur non valide.",
-}
 
+class DecimalString(s.Decimal):
+    """A decimal written as a string (``"0.05"``), empty allowed unless said otherwise."""
 
-class String(fields.String):
-    default_error_messages = {**_COMMON, "invalid": "Saisissez un texte."}
-
-
-class Integer(fields.Integer):
-    default_error_messages = {**_COMMON, "invalid": "Saisissez un nombre entier."}
-
-
-class DecimalString(fields.Decimal):
     default_error_messages = {
-        **_COMMON,
-        "invalid": "Saisissez un nombre.",
-        "special": "Saisissez un nombre fini.",
+        **s.Decimal.default_error_messages,
+        "special": "Un nombre fini est attendu.",
         "too_large": "Nombre trop grand.",
     }
 
@@ -43,30 +31,6 @@ class DecimalString(fields.Decimal):
         kwargs.setdefault("as_string", True)
         kwargs.setdefault("allow_none", True)
         super().__init__(**kwargs)
-
-
-class Date(fields.Date):
-    default_error_messages = {**_COMMON, "invalid": "Saisissez une date au format AAAA-MM-JJ."}
-
-
-class DateTime(fields.DateTime):
-    default_error_messages = {**_COMMON, "invalid": "Saisissez une date et une heure ISO 8601."}
-
-
-class Boolean(fields.Boolean):
-    default_error_messages = {**_COMMON, "invalid": "Indiquez vrai ou faux."}
-
-
-class List(fields.List):
-    default_error_messages = {**_COMMON, "invalid": "Donnez une liste."}
-
-
-class Dict(fields.Dict):
-    default_error_messages = {**_COMMON, "invalid": "Donnez un objet."}
-
-
-class Schema(marshmallow.Schema):
-    error_messages = {"unknown": "Champ inconnu.", "type": "Données non valides : un objet JSON est attendu."}
 
 
 def _one_of(enum_class, message: str) -> validate.OneOf:
@@ -81,83 +45,126 @@ def _share(description: str) -> DecimalString:
     )
 
 
-def _positive(description: str, allow_zero: bool = False, places: int = 2) -> DecimalString:
+def _positive(description: str, allow_zero: bool = False, places: int = 2, **kwargs) -> DecimalString:
     error = "La valeur doit être positive ou nulle." if allow_zero else "La valeur doit être positive."
     return DecimalString(
         places=places,
         validate=validate.Range(0, None, min_inclusive=allow_zero, error=error),
         metadata={"description": description},
+        **kwargs,
     )
+
+
+def _communes(**kwargs) -> s.List:
+    return s.List(
+        s.String(
+            validate=validate.Regexp(r"^(\d{5}|2[AB]\d{3})$", error="Code INSEE non valide (5 caractères).")
+        ),
+        metadata={"description": "Codes INSEE des communes d'exécution."},
+        **kwargs,
+    )
+
+
+def _considerations(**kwargs) -> s.List:
+    return s.List(s.String(validate=_one_of(Consideration, "Considération sociale inconnue.")), **kwargs)
 
 
 # --- hourly costs ------------------------------------------------------------------------------------------
 
 
-class HourlyCostSchema(Schema):
-    id = Integer(dump_only=True)
-    valid_from = Date(
+class HourlyCostSchema(s.Schema):
+    id = s.Integer(dump_only=True)
+    valid_from = s.Date(
         required=True, metadata={"description": "Date à partir de laquelle le coût s'applique."}
     )
     amount = _positive("Coût horaire en euros.")
-    note = String(allow_none=True, validate=validate.Length(max=200, error="200 caractères au plus."))
-    created_at = DateTime(dump_only=True)
+    note = s.String(allow_none=True, validate=s.max_length(200))
+    created_at = s.DateTime(dump_only=True)
 
 
 # --- marchés -------------------------------------------------------------------------------------------------
 
 
-class MarcheInputSchema(Schema):
-    donneur_ordre_id = Integer(
+class MarcheInputSchema(s.Schema):
+    donneur_ordre_id = s.Integer(
         required=True, metadata={"description": "Organisation de type donneur d'ordre."}
     )
-    reference = String(required=True, validate=validate.Length(1, 60, error="Entre 1 et 60 caractères."))
-    object = String(required=True, validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
-    sector = String(allow_none=True, metadata={"description": "Code de la liste de référence « secteur »."})
-    procedure = String(
+    reference = s.String(required=True, validate=validate.Length(1, 60, error="Entre 1 et 60 caractères."))
+    object = s.String(required=True, validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
+    sector = s.String(allow_none=True, metadata={"description": "Code de la liste de référence « secteur »."})
+    procedure = s.String(
         allow_none=True, metadata={"description": "Code de la liste de référence « procédure »."}
     )
-    notification_date = Date(allow_none=True)
-    start_date = Date(allow_none=True)
-    end_date = Date(allow_none=True)
+    notification_date = s.Date(allow_none=True)
+    start_date = s.Date(allow_none=True)
+    end_date = s.Date(allow_none=True)
     amount_ht = _positive("Montant HT du marché en euros.", allow_zero=True)
-    anru = Boolean(load_default=False)
-    anru_project_id = String(
-        allow_none=True, validate=validate.Length(max=40, error="40 caractères au plus.")
-    )
-    execution_communes = List(
-        String(
-            validate=validate.Regexp(r"^(\d{5}|2[AB]\d{3})$", error="Code INSEE non valide (5 caractères).")
-        ),
-        load_default=list,
-        metadata={"description": "Codes INSEE des communes d'exécution."},
-    )
-    considerations = List(
-        String(validate=_one_of(Consideration, "Considération sociale inconnue.")), load_default=list
-    )
+    anru = s.Boolean(load_default=False)
+    anru_project_id = s.String(allow_none=True, validate=s.max_length(40))
+    execution_communes = _communes(load_default=list)
+    considerations = _considerations(load_default=list)
     hourly_cost_override = _positive("Coût horaire propre au marché (remplace le barème du territoire).")
-    notes = String(allow_none=True)
+    notes = s.String(allow_none=True)
 
 
 class MarcheSchema(MarcheInputSchema):
-    id = Integer(dump_only=True)
-    created_at = DateTime(dump_only=True)
+    id = s.Integer(dump_only=True)
+    created_at = s.DateTime(dump_only=True)
+
+
+class MarcheUpdateSchema(MarcheSchema):
+    """Every field optional and without default (PATCH): only the fields sent are changed."""
+
+    donneur_ordre_id = s.Integer(metadata={"description": "Organisation de type donneur d'ordre."})
+    reference = s.String(validate=validate.Length(1, 60, error="Entre 1 et 60 caractères."))
+    object = s.String(validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
+    anru = s.Boolean()
+    execution_communes = _communes()
+    considerations = _considerations()
+
+
+class MarcheSummarySchema(s.Schema):
+    """A row of the list of marchés (``api.search_marches``)."""
+
+    id = s.Integer(dump_only=True)
+    reference = s.String(dump_only=True)
+    object = s.String(dump_only=True)
+    donneur_name = s.String(dump_only=True, metadata={"description": "Nom du donneur d'ordre"})
+    sector = s.String(dump_only=True)
+    anru = s.Boolean(dump_only=True)
+    notification_date = s.Date(dump_only=True)
+    start_date = s.Date(dump_only=True)
+    amount_ht = DecimalString(dump_only=True)
+
+
+class MarcheFilterSchema(s.Schema):
+    """The filters of ``repository.MarcheFilters``; ``q`` is its ``text``."""
+
+    donneur_ordre_id = s.Integer(metadata={"description": "Donneur d'ordre"})
+    sector = s.String(validate=s.max_length(40), metadata={"description": "Code du secteur"})
+    anru = s.Boolean(metadata={"description": "true : marchés ANRU seulement ; false : les autres"})
+    year = s.Integer(
+        validate=validate.Range(1990, 2100, error="Une année entre 1990 et 2100."),
+        metadata={"description": "Année de notification (de début d'exécution à défaut)"},
+    )
+    q = s.String(metadata={"description": "Référence, objet, donneur d'ordre ou projet ANRU (contient)"})
 
 
 # --- lots ------------------------------------------------------------------------------------------------------
 
 
-class LotInputSchema(Schema):
-    number = String(required=True, validate=validate.Length(1, 20, error="Entre 1 et 20 caractères."))
-    object = String(required=True, validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
+class LotInputSchema(s.Schema):
+    number = s.String(required=True, validate=validate.Length(1, 20, error="Entre 1 et 20 caractères."))
+    object = s.String(required=True, validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
     amount_ht = _positive("Montant HT du lot en euros.", allow_zero=True)
-    attributaire_id = Integer(
+    attributaire_id = s.Integer(
         allow_none=True, metadata={"description": "Entreprise, SIAE, GEIQ, EA/ESAT ou ETT."}
     )
-    obligation_mode = String(
+    obligation_mode = s.String(
         required=True,
         validate=_one_of(ObligationMode, "Mode de calcul inconnu (fixed, formula, percentage, per_amount)."),
     )
-    rounding = String(
+    rounding = s.String(
         load_default="nearest", validate=_one_of(Rounding, "Arrondi inconnu (nearest, up, down).")
     )
     fixed_hours = _positive("Mode fixed : nombre d'heures.", allow_zero=True)
@@ -168,24 +175,35 @@ class LotInputSchema(Schema):
     per_amount_hours = _positive("Mode per_amount : heures dues par tranche.")
     per_amount_base = _positive("Mode per_amount : montant HT de la tranche (ex. 2000).")
     penalty_per_hour = _positive("Pénalité par heure non réalisée, en euros.", allow_zero=True)
-    notes = String(allow_none=True)
+    notes = s.String(allow_none=True)
 
 
 class LotSchema(LotInputSchema):
-    id = Integer(dump_only=True)
-    marche_id = Integer(dump_only=True)
+    id = s.Integer(dump_only=True)
+    marche_id = s.Integer(dump_only=True)
     obligation_hours = DecimalString(dump_only=True)
-    obligation_inputs = Dict(
+    obligation_inputs = s.Dict(
         dump_only=True, metadata={"description": "Valeurs utilisées pour le calcul et phrase d'explication."}
     )
-    created_at = DateTime(dump_only=True)
+    created_at = s.DateTime(dump_only=True)
 
 
-class LotSubcontractorSchema(Schema):
-    id = Integer(dump_only=True)
-    lot_id = Integer(dump_only=True)
-    organisation_id = Integer(required=True)
-    role = String(
+class LotUpdateSchema(LotSchema):
+    """Every field optional and without default (PATCH): the obligation is recomputed."""
+
+    number = s.String(validate=validate.Length(1, 20, error="Entre 1 et 20 caractères."))
+    object = s.String(validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
+    obligation_mode = s.String(
+        validate=_one_of(ObligationMode, "Mode de calcul inconnu (fixed, formula, percentage, per_amount)."),
+    )
+    rounding = s.String(validate=_one_of(Rounding, "Arrondi inconnu (nearest, up, down)."))
+
+
+class LotSubcontractorSchema(s.Schema):
+    id = s.Integer(dump_only=True)
+    lot_id = s.Integer(dump_only=True)
+    organisation_id = s.Integer(required=True)
+    role = s.String(
         load_default="sous_traitant",
         validate=validate.OneOf(
             ["sous_traitant", "cotraitant"], error="Rôle inconnu (sous_traitant, cotraitant)."
@@ -193,16 +211,21 @@ class LotSubcontractorSchema(Schema):
     )
 
 
-class LotFigureSchema(Schema):
-    id = Integer(dump_only=True)
-    lot_id = Integer(dump_only=True)
-    kind = String(
+class LotFigureSchema(s.Schema):
+    id = s.Integer(dump_only=True)
+    lot_id = s.Integer(dump_only=True)
+    kind = s.String(
         required=True, validate=_one_of(LotFigureKind, "Relevé inconnu (invoiced_amount, hours_worked).")
     )
-    recorded_on = Date(required=True)
-    value = _positive("Montant facturé HT ou heures travaillées de la période.", allow_zero=True)
-    note = String(allow_none=True, validate=validate.Length(max=200, error="200 caractères au plus."))
-    created_at = DateTime(dump_only=True)
+    recorded_on = s.Date(required=True)
+    value = _positive(
+        "Montant facturé HT ou heures travaillées de la période.",
+        allow_zero=True,
+        required=True,
+        allow_none=False,
+    )
+    note = s.String(allow_none=True, validate=s.max_length(200))
+    created_at = s.DateTime(dump_only=True)
 
 
 def _first_error(messages, prefix: str = "") -> tuple[str, str]:

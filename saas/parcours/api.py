@@ -42,6 +42,7 @@ mission_options = repository.mission_options
 overdue_count = repository.overdue_count
 overdue_first = repository.overdue_first
 MissionFilters = repository.MissionFilters
+missions_query = repository.missions_query
 
 #: organisations that may employ or place a participant besides the lot's attributaire.
 PLACING_KINDS = frozenset(

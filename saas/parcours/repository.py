@@ -60,11 +60,7 @@ def overdue_follow_ups(today: date) -> list[FollowUp]:
 def list_query(active_on: date | None = None):
     query = select(Mission)
     if active_on is not None:
-        query = query.where(
-            Mission.start_date <= active_on,
-            or_(Mission.end_date.is_(None), Mission.end_date >= active_on),
-            or_(Mission.exit_date.is_(None), Mission.exit_date >= active_on),
-        )
+        query = query.where(_active_condition(active_on))
     return query
 
 
@@ -115,6 +111,34 @@ class MissionFilters:
     lot_id: int | None = None
     employer_id: int | None = None
     contract_type: str | None = None
+    participant_id: int | None = None
+    #: missions NOT under way on that day (not started, ended or exited).
+    inactive_on: date | None = None
+
+
+def _active_condition(day: date):
+    return and_(
+        Mission.start_date <= day,
+        or_(Mission.end_date.is_(None), Mission.end_date >= day),
+        or_(Mission.exit_date.is_(None), Mission.exit_date >= day),
+    )
+
+
+def _filtered(query: Select, filters: MissionFilters) -> Select:
+    if filters.active_on is not None:
+        query = query.where(_active_condition(filters.active_on))
+    if filters.inactive_on is not None:
+        query = query.where(~_active_condition(filters.inactive_on))
+    for name in ("lot_id", "employer_id", "contract_type", "participant_id"):
+        value = getattr(filters, name)
+        if value is not None and value != "":
+            query = query.where(getattr(Mission, name) == value)
+    return query
+
+
+def missions_query(filters: MissionFilters) -> Select:
+    """Missions matching ``filters``, newest first (for the API)."""
+    return _filtered(select(Mission), filters).order_by(Mission.start_date.desc(), Mission.id.desc())
 
 
 def lot_label():
@@ -162,19 +186,7 @@ def rows_query(filters: MissionFilters, today: date) -> Select:
         .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
         .join(ContractType, ContractType.code == Mission.contract_type)
     )
-    if filters.active_on is not None:
-        day = filters.active_on
-        query = query.where(
-            Mission.start_date <= day,
-            or_(Mission.end_date.is_(None), Mission.end_date >= day),
-            or_(Mission.exit_date.is_(None), Mission.exit_date >= day),
-        )
-    if filters.lot_id:
-        query = query.where(Mission.lot_id == filters.lot_id)
-    if filters.employer_id:
-        query = query.where(Mission.employer_id == filters.employer_id)
-    if filters.contract_type:
-        query = query.where(Mission.contract_type == filters.contract_type)
+    query = _filtered(query, filters)
     return query
 
 

@@ -33,6 +33,7 @@ TENANT_OBJECTS = {
     "membership_id": "membership_facilitateur",
     "run_id": "run_id",
     "organisation_id": "organisation_id",
+    "donneur_ordre_id": "donneur_ordre_id",
     "contact_id": "contact_id",
     "token_id": "token_id",
     "participant_id": "participant_id",
