@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
 
-from saas.errors import ValidationError
+from saas.db import db
+from saas.errors import DomainError, ValidationError
+
+FAILED = object()
 
 
 class Form(FlaskForm):
@@ -18,3 +23,22 @@ class Form(FlaskForm):
             field.errors = [*list(field.errors), error.message]
         else:
             self.form_errors.append(error.message)
+
+    def attempt(self, action: Callable):
+        """Run ``action`` (one saas call) and commit; return its result, or :data:`FAILED`.
+
+        On a domain refusal the transaction is rolled back and the message goes to the field it
+        names (``ValidationError``) or to the top of the form (any other ``DomainError``).
+        """
+        try:
+            result = action()
+        except ValidationError as error:
+            db.session.rollback()
+            self.add_domain_error(error)
+            return FAILED
+        except DomainError as error:
+            db.session.rollback()
+            self.form_errors.append(error.message)
+            return FAILED
+        db.session.commit()
+        return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from blueprints.forms import FAILED
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import EligibilityForm, RevokeForm
 from blueprints.guichet.participant_views import render_file, status_of
@@ -16,7 +17,7 @@ from blueprints.guichet.views import bp
 from saas import clock
 from saas import settings as rule_settings
 from saas.db import db
-from saas.errors import DomainError, ValidationError
+from saas.errors import ValidationError
 from saas.participants import api as participants
 from saas.participants.models import Eligibility, Participant
 from saas.referentiels import api as referentiels
@@ -113,16 +114,10 @@ def eligibility_revoke(eligibility_id: int):
     form = RevokeForm(prefix=f"retrait-{eligibility.id}")
     form.eligibility_id = eligibility.id
     if form.validate_on_submit():
-        try:
-            participants.revoke_eligibility(request_actor(), eligibility, form.reason.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        done = form.attempt(
+            lambda: participants.revoke_eligibility(request_actor(), eligibility, form.reason.data)
+        )
+        if done is not FAILED:
             flash("La validation d'éligibilité est retirée.", "success")
             return redirect(
                 url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from blueprints.forms import FAILED
 from blueprints.guichet.mission_forms import (
     ExitForm,
     FollowUpForm,
@@ -17,7 +18,7 @@ from blueprints.listing import Listing, wants_export
 from saas import clock
 from saas.accounts import api as accounts
 from saas.db import db
-from saas.errors import DomainError, ValidationError
+from saas.errors import ValidationError
 from saas.heures import api as heures
 from saas.heures.enums import StatementStatus
 from saas.parcours import api as parcours
@@ -279,15 +280,12 @@ def follow_up_record(follow_up_id: int):
     mission = load_scoped(Mission, follow_up.mission_id)
     form = _follow_up_form(follow_up, submitted=True)
     if form.validate_on_submit():
-        try:
-            parcours.record_follow_up(
+        done = form.attempt(
+            lambda: parcours.record_follow_up(
                 request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if done is not FAILED:
             flash(f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.", "success")
             return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
     return render_mission(mission, 400, follow_up=form, follow_up_id=follow_up.id)
@@ -298,16 +296,10 @@ def mission_exit(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _exit_form(formdata=True)
     if form.validate_on_submit():
-        try:
-            parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        done = form.attempt(
+            lambda: parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data)
+        )
+        if done is not FAILED:
             flash("La sortie est enregistrée.", "success")
             return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
     return render_mission(mission, 400, exit_form=form)
@@ -318,18 +310,12 @@ def mission_situation(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _situation_form(formdata=True)
     if form.validate_on_submit():
-        try:
-            parcours.record_situation_6m(
+        done = form.attempt(
+            lambda: parcours.record_situation_6m(
                 request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        )
+        if done is not FAILED:
             flash("La situation à 6 mois est enregistrée.", "success")
             return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
     return render_mission(mission, 400, situation_form=form)
