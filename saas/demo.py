@@ -198,7 +198,8 @@ def _marches(actor, rng, orgs, size: YearSize, year_start: date, communes: list[
     for index in range(size.marches):
         buyer = orgs["donneur_ordre"][index % len(orgs["donneur_ordre"])]
         notified = year_start - timedelta(days=rng.randint(20, 150))
-        amount = Decimal(rng.randrange(400_000, 4_000_000, 50_000))
+        # amounts of urban works and renewal programmes: a few million euros HT
+        amount = Decimal(rng.randrange(3_000_000, 15_000_000, 100_000))
         marche = marches.create_marche(
             actor,
             {
@@ -227,20 +228,21 @@ def _marches(actor, rng, orgs, size: YearSize, year_start: date, communes: list[
                 "considerations": ["clause_execution"],
             },
         )
-        for number in range(1, rng.randint(1, 3) + 1):
+        lot_count = rng.randint(1, 3)
+        for number in range(1, lot_count + 1):
             mode = modes[(index + number) % len(modes)]
             data = {
                 "number": str(number),
                 "object": ["Gros œuvre", "Voirie et réseaux", "Second œuvre", "Espaces verts"][number % 4],
-                "amount_ht": (amount / Decimal(number + 1)).quantize(Decimal(1)),
+                "amount_ht": (amount / Decimal(lot_count)).quantize(Decimal(1)),
                 "attributaire_id": companies[(index + number) % len(companies)].id,
                 "obligation_mode": mode,
                 "rounding": "nearest",
             }
             if mode == "formula":
                 data |= {
-                    "labour_share": Decimal("0.45"),
-                    "insertion_rate": Decimal(rng.choice(["0.05", "0.07", "0.1"])),
+                    "labour_share": Decimal("0.5"),
+                    "insertion_rate": Decimal(rng.choice(["0.1", "0.12", "0.15"])),
                 }
             elif mode == "fixed":
                 data |= {"fixed_hours": Decimal(rng.randrange(800, 3000, 50))}
@@ -335,7 +337,7 @@ def _person(actor, rng, orgs, communes, index: int, validated_on: date):
     return participant, eligible
 
 
-def _statements(actor, rng, mission, last_month: date) -> None:
+def _statements(actor, rng, mission, last_month: date, awaiting: list[int]) -> None:
     month = mission.start_date.replace(day=1)
     end = min(
         d for d in (mission.end_date, mission.exit_date, last_month + relativedelta(months=1, days=-1)) if d
@@ -354,8 +356,8 @@ def _statements(actor, rng, mission, last_month: date) -> None:
             worked = Decimal(0)
         statement = heures.declare(actor, mission.id, month, worked, training, Decimal(rng.choice([0, 0, 7])))
         roll = rng.random()
-        if month == last_month and roll < 0.35:
-            pass  # awaiting validation
+        if month == last_month and (roll < 0.35 or not awaiting):
+            awaiting.append(statement.id)  # last month's statements are still coming in
         elif roll < 0.05:
             heures.reject(actor, statement, "Relevé incomplet : feuille d'heures non signée")
             statement = heures.declare(actor, mission.id, month, worked, training, source="partenaire")
@@ -401,6 +403,7 @@ def fill_year(
         actor, training_cap_hours="35", note="Heures de formation plafonnées à 35 h par mois"
     )
     counts = {"participants": 0, "missions": 0}
+    awaiting: list[int] = []
     for index in range(size.participants):
         # one person in eight was already in parcours when the year began
         early = index % 8 == 0
@@ -411,17 +414,19 @@ def fill_year(
         )
         participant, eligible = _person(actor, rng, orgs, communes, index, entry)
         counts["participants"] += 1
-        if rng.random() > 0.8 and not early:
+        every_modality_once = index < 2 * len(PLACEMENTS)  # each modality at least twice
+        if rng.random() > 0.55 and not early and not every_modality_once:
             continue  # in the CV library, not placed yet
         modality, employer_kind, contracts = PLACEMENTS[index % len(PLACEMENTS)]
-        lot = rng.choice(lots)
+        # people go where the hours are due: lots drawn in proportion to their obligation
+        lot = rng.choices(lots, weights=[float(lot.obligation_hours or 1) for lot in lots])[0]
         employer_id = lot.attributaire_id if employer_kind is None else rng.choice(orgs[employer_kind]).id
         contract = rng.choice(contracts)
         start = max(entry + timedelta(days=rng.randint(5, 30)), year_start)
         if start >= today:
             continue
         open_ended = contract in ("cdi", "cdi_chantier")
-        end = None if open_ended else start + relativedelta(months=rng.choice([1, 2, 3, 6, 6, 12]), days=-1)
+        end = None if open_ended else start + relativedelta(months=rng.choice([1, 1, 1, 2, 2, 3, 4]), days=-1)
         try:
             mission = parcours.place(
                 actor,
@@ -431,7 +436,7 @@ def fill_year(
                 modality,
                 contract,
                 start,
-                Decimal(rng.choice([20, 24, 26, 30, 35, 35, 35])),
+                Decimal(rng.choice([17.5, 20, 24, 28, 35])),
                 end_date=end,
                 trial_end_date=start + timedelta(days=13)
                 if not open_ended
@@ -477,5 +482,5 @@ def fill_year(
                     rng.choice(["cdi_non_aide", "cdd_moins_6_mois", "chomage"]),
                     end + relativedelta(months=6),
                 )
-        _statements(actor, rng, mission, last_month)
+        _statements(actor, rng, mission, last_month, awaiting)
     return counts
