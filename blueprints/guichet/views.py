@@ -83,7 +83,7 @@ def run_file(run_id: int):
         abort(404)
     return Response(
         artifact.content,
-        mimetype=artifact.mimetype,
+        content_type=artifact.mimetype,
         headers={"Content-Disposition": f'attachment; filename="{artifact.filename}"'},
     )
 
