@@ -87,7 +87,9 @@ class Listing:
             fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows
         )
         return Response(
-            content, content_type=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+            content,
+            content_type=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
 
 
