@@ -65,6 +65,7 @@ arguments ``page`` and ``page_size`` (100 at most).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import cache
 
 from flask_smorest import Api, Blueprint
@@ -174,11 +175,7 @@ def page_schema(item_schema: type[s.Schema]) -> type[s.Schema]:
     )
 
 
-def paginate(query: Select, args: dict) -> dict:
-    """One page of an ordered ``select`` of one entity, as the envelope of ``page_schema``."""
-    page, size = args.get("page", 1), args.get("page_size", DEFAULT_PAGE_SIZE)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(db.session.scalars(query.limit(size).offset((page - 1) * size)))
+def _envelope(items: list, total: int, page: int, size: int) -> dict:
     return {
         "items": items,
         "page": page,
@@ -186,3 +183,22 @@ def paginate(query: Select, args: dict) -> dict:
         "pages": max(1, math.ceil(total / size)),
         "total": total,
     }
+
+
+def paginate(query: Select, args: dict, rows: bool = False) -> dict:
+    """One page of an ordered ``select``, as the envelope of ``page_schema``.
+
+    A ``select`` of one entity gives the objects; with ``rows=True``, a ``select`` of several
+    columns gives rows (dumped by attribute name).
+    """
+    page, size = args.get("page", 1), args.get("page_size", DEFAULT_PAGE_SIZE)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    window = query.limit(size).offset((page - 1) * size)
+    items = db.session.execute(window).all() if rows else list(db.session.scalars(window))
+    return _envelope(items, total, page, size)
+
+
+def paginate_list(items: Sequence, args: dict) -> dict:
+    """One page of a list the domain already returns whole (a few dozen elements at most)."""
+    page, size = args.get("page", 1), args.get("page_size", DEFAULT_PAGE_SIZE)
+    return _envelope(list(items[(page - 1) * size : page * size]), len(items), page, size)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema
-from blueprints.api.support import paginate_list, paginate_rows
+from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
 from saas.db import db
 from saas.marches import api as marches
 from saas.marches.models import Lot, Marche
@@ -47,7 +46,9 @@ class Marches(MethodView):
             year=args.get("year"),
             text=args.get("q"),
         )
-        return paginate_rows(marches.search_marches(filters).order_by(Marche.reference, Marche.id), args)
+        return paginate(
+            marches.search_marches(filters).order_by(Marche.reference, Marche.id), args, rows=True
+        )
 
     @blp.arguments(MarcheSchema)
     @blp.response(201, MarcheSchema)

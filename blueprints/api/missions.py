@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema, paginate
-from blueprints.api.support import body_fields, paginate_list
+from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
+from blueprints.api.support import body_fields
 from saas import clock
 from saas.db import db
 from saas.parcours import api as parcours

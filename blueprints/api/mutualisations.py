@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema
-from blueprints.api.support import body_fields, paginate_list
+from blueprints.api.common import PageArgs, page_schema, paginate_list
+from blueprints.api.support import body_fields
 from saas.db import db
 from saas.heures import api as heures
 from saas.heures.models import MutualisationAgreement

@@ -12,8 +12,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema
-from blueprints.api.support import paginate_list, paginate_rows
+from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
 from saas.db import db
 from saas.participants import api as participants
 from saas.participants.models import Participant
@@ -52,7 +51,7 @@ class Participants(MethodView):
         référence), éligibilité valide aujourd'hui.
         """
         query = participants.overview_query(args.get("q"), args.get("eligible"))
-        return paginate_rows(query.order_by(Participant.id), args)
+        return paginate(query.order_by(Participant.id), args, rows=True)
 
     @blp.arguments(ParticipantSchema)
     @blp.response(201, ParticipantSchema)
