@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from saas.audit import api as audit
 from saas.db import db
+from saas.errors import DomainError
 from saas.logging import get_logger
 
 log = get_logger("http")
@@ -56,6 +57,14 @@ def init_app(app: Flask) -> None:
 
             audit.record_now("login.rate_limited", login_actor(), details={"limite": str(exc.description)})
         return _render(429)
+
+    @app.errorhandler(DomainError)
+    def _refused(exc: DomainError):
+        """A domain refusal a view did not turn into a form error: its message, nothing written."""
+        db.session.rollback()
+        if _wants_json():
+            return jsonify({"code": 422, "status": "Opération refusée", "message": exc.message}), 422
+        return render_template("errors/refused.html", message=exc.message), 422
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -180,3 +180,17 @@ def test_duplicate_slug_is_refused_in_french(two_tenants, client):
         {"name": "X", "slug": a.slug, "kind": "commune", "admin_email": "x@x.fr", "admin_name": "X"},
     )
     assert page.status_code == 400 and "déjà utilisé" in text_of(page)
+
+
+def test_a_domain_refusal_no_view_caught_shows_its_message_and_writes_nothing(app):
+    from saas.errors import DomainError
+
+    with app.test_request_context("/t/territoire-a/heures/1/valider", method="POST"):
+        response = app.make_response(app.handle_user_exception(DomainError("Ce relevé est déjà validé.")))
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Opération refusée" in page and "Ce relevé est déjà validé." in page
+    assert "Traceback" not in page
+    with app.test_request_context("/api/v1/releves/1", headers={"Accept": "application/json"}):
+        response = app.make_response(app.handle_user_exception(DomainError("Refus.")))
+    assert (response.status_code, response.json["message"]) == (422, "Refus.")
