@@ -24,8 +24,11 @@ def _import_models() -> None:
     """Every model module, so that metadata (and Alembic) sees every table."""
     import saas.accounts.models
     import saas.audit.models
+    import saas.comites.models
+    import saas.conventions.models
     import saas.heures.models
     import saas.jobs.models
+    import saas.mail.models
     import saas.marches.models
     import saas.parcours.models
     import saas.partenaires.models

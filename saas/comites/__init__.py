@@ -1,0 +1,1 @@
+"""Committees and meetings required by conventions: attendance, minutes and the decisions registry."""

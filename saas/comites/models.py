@@ -1,0 +1,107 @@
+"""Meetings (comité de suivi, comité de pilotage, quarterly review...) and their decisions.
+
+A held meeting linked to a convention marks the matching occurrence of the convention's meeting
+obligation as held (``Occurrence.meeting_id``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+
+MEETING_KINDS = (
+    "revue_trimestrielle",
+    "comite_suivi",
+    "comite_pilotage",
+    "reunion_reseau",
+    "dialogue_gestion",
+    "reunion_bilan",
+    "autre_reunion",
+)
+
+
+class Meeting(TenantScoped, db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        tenant_index("meetings", "meeting_on"),
+        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in MEETING_KINDS)})", name="kind"),
+        CheckConstraint("status IN ('planned', 'held', 'cancelled')", name="status"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    meeting_on: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[time | None] = mapped_column(Time)
+    place: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    agenda: Mapped[str | None] = mapped_column(Text)
+    minutes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class MeetingConvention(TenantScoped, db.Model):
+    __tablename__ = "meeting_conventions"
+    __table_args__ = (
+        tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
+        tenant_fk(["convention_id"], "conventions"),
+        UniqueConstraint("tenant_id", "meeting_id", "convention_id", name="uq_meeting_conventions_pair"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class MeetingAttendee(TenantScoped, db.Model):
+    """An invited party; ``present`` once the meeting is held."""
+
+    __tablename__ = "meeting_attendees"
+    __table_args__ = (
+        tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
+        tenant_fk(["organisation_id"], "organisations"),
+        UniqueConstraint("tenant_id", "meeting_id", "organisation_id", name="uq_meeting_attendees_pair"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(BigInteger)
+    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    invited: Mapped[bool] = mapped_column(Boolean, default=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    represented_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Decision(TenantScoped, db.Model):
+    """A collective decision recorded in the minutes (seed 002 art. 3), with its owner and due date."""
+
+    __tablename__ = "meeting_decisions"
+    __table_args__ = (
+        tenant_fk(["meeting_id"], "meetings"),
+        tenant_fk(["owner_id"], "organisations"),
+        UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
+        CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),
+        tenant_index("meeting_decisions", "status", "due_on"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(BigInteger)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(BigInteger)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    done_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = utcnow_column()

@@ -1,0 +1,1 @@
+"""Conventions with partners: terms and avenants, renewal, money, obligations and their calendar."""

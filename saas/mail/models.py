@@ -1,0 +1,49 @@
+"""Outgoing mail of a tenant and each user's notification preferences.
+
+Every message is a row of ``outgoing_mails`` first. With the SMTP backend a job delivers it and
+records the outcome; with the mailbox backend (the embedded default) it stays there, readable by a
+tenant admin on the mailbox page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.db import TenantScoped, db, tenant_index, utcnow_column
+
+
+class OutgoingMail(TenantScoped, db.Model):
+    __tablename__ = "outgoing_mails"
+    __table_args__ = (
+        tenant_index("outgoing_mails", "created_at"),
+        CheckConstraint("status IN ('pending', 'sent', 'mailbox', 'failed')", name="status"),
+    )
+
+    to_address: Mapped[str] = mapped_column(String(254))
+    to_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    #: what the mail is about: "reminder", "renewal", "invitation"...
+    category: Mapped[str] = mapped_column(String(40))
+    #: pending (waiting for SMTP delivery), sent, mailbox (kept, embedded default), failed.
+    status: Mapped[str] = mapped_column(String(10), server_default="pending")
+    backend: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = utcnow_column()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NotificationPreference(TenantScoped, db.Model):
+    """A user's choice, per tenant; absent means reminders on."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (tenant_index("notification_preferences", "user_id", unique=True),)
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    updated_at: Mapped[datetime] = utcnow_column()
