@@ -23,6 +23,12 @@ DEFAULTS: dict[str, object] = {
     "eligibility_anchor": "validation",
     # a prescription is flagged "bientôt expirée" this many days before its end.
     "prescription_warning_days": 15,
+    # conventions: a reminder goes this many days before an obligation falls due...
+    "reminder_days_before": 7,
+    # ...an occurrence not received is "en retard" after its due date, "manquant" after this delay.
+    "obligation_missing_after_days": 30,
+    # an instalment payable for longer than this is "en retard de paiement".
+    "payment_delay_days": 30,
 }
 
 CHOICES = {"eligibility_anchor": ("validation", "first_mission")}
@@ -44,12 +50,18 @@ RANGES = {
     "prescription_validity_months": (1, 12),
     "eligibility_validity_months": (1, 60),
     "prescription_warning_days": (0, 60),
+    "reminder_days_before": (1, 60),
+    "obligation_missing_after_days": (1, 180),
+    "payment_delay_days": (1, 180),
 }
 
 MESSAGES = {
     "prescription_validity_months": "La durée de validité d'une prescription doit être comprise entre 1 et 12 mois.",
     "eligibility_validity_months": "La durée de validité de l'éligibilité doit être comprise entre 1 et 60 mois.",
     "prescription_warning_days": "Le délai d'alerte doit être compris entre 0 et 60 jours.",
+    "reminder_days_before": "Le rappel avant échéance doit partir entre 1 et 60 jours avant.",
+    "obligation_missing_after_days": "Le délai avant « manquant » doit être compris entre 1 et 180 jours.",
+    "payment_delay_days": "Le délai de paiement doit être compris entre 1 et 180 jours.",
     "eligibility_anchor": "Choisissez le point de départ de la validité de l'éligibilité.",
 }
 

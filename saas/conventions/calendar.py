@@ -1,0 +1,190 @@
+"""The arithmetic of a convention's life, without the database: periods, terms, the last day to
+object, and the due dates an obligation's cadence gives within a period.
+
+A convention runs in periods. Period 1 starts on ``effective_on``. Under a fixed term it is the
+only one and ends on ``end_on``; under tacit renewal each period lasts ``period_months`` and is
+followed by the next one unless a party objected in time, the renewals allowed are used up
+(``max_renewals``), or the convention was terminated.
+
+The "échéance" of a period is its last day. An objection must be received ``notice_months`` before
+the échéance: the last day to object is ``(end + 1 day) - notice_months - 1 day`` (30 September for
+a term on 31 December with three months' notice; the term itself with no notice).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+#: a convention renewed without limit is followed this far ahead, never further.
+HORIZON_PERIODS = 200
+
+
+@dataclass(frozen=True)
+class TermsView:
+    """The duration terms of one version (signed terms or an avenant)."""
+
+    number: int
+    effective_from: date
+    duration_kind: str
+    period_months: int
+    end_on: date | None
+    max_renewals: int | None
+    notice_months: int
+    amendments_at_renewal_only: bool = False
+    objecting_party_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    number: int
+    start: date
+    end: date
+    #: the last day an objection can be received to stop the renewal at this period's end.
+    last_day_to_object: date | None
+    #: whether the terms allow a renewal after this period (before any objection).
+    renewable: bool
+
+
+def terms_at(versions: list[TermsView], day: date) -> TermsView:
+    """The version in force on ``day``: the latest effective on or before it (else the first)."""
+    ordered = sorted(versions, key=lambda v: v.number)
+    current = ordered[0]
+    for version in ordered:
+        if version.effective_from <= day:
+            current = version
+    return current
+
+
+def last_day_to_object(end: date, notice_months: int) -> date:
+    return end + timedelta(days=1) - relativedelta(months=notice_months) - timedelta(days=1)
+
+
+def periods(
+    effective_on: date,
+    versions: list[TermsView],
+    objection_term: date | None = None,
+    terminated_on: date | None = None,
+    until: date | None = None,
+) -> list[Period]:
+    """Every period of the convention, in order, as its terms and any objection make them.
+
+    Periods starting after ``until`` are left out (the first one is always there), so a convention
+    renewed without limit is listed up to the period that contains ``until`` (or a horizon). An objection ends the convention at ``objection_term``; a termination on
+    ``terminated_on`` cuts the period it falls in.
+    """
+    result: list[Period] = []
+    start = effective_on
+    number = 1
+    while number <= HORIZON_PERIODS:
+        if until is not None and number > 1 and start > until:
+            break
+        terms = terms_at(versions, start)
+        if terms.duration_kind == "fixed":
+            end = terms.end_on or start
+            renewable = False
+        else:
+            end = start + relativedelta(months=terms.period_months) - timedelta(days=1)
+            end_terms = terms_at(versions, end)
+            renewals_done = number - 1
+            renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
+        notice_terms = terms_at(versions, end)
+        deadline = last_day_to_object(end, notice_terms.notice_months) if renewable else None
+        if terminated_on is not None and terminated_on <= end:
+            result.append(Period(number, start, max(terminated_on, start), None, False))
+            break
+        stops = objection_term is not None and objection_term == end
+        result.append(Period(number, start, end, deadline, renewable and not stops))
+        if not renewable or stops:
+            break
+        start = end + timedelta(days=1)
+        number += 1
+    return result
+
+
+def period_at(all_periods: list[Period], day: date) -> Period | None:
+    for period in all_periods:
+        if period.start <= day <= period.end:
+            return period
+    return None
+
+
+def _last_day(year: int, month: int) -> int:
+    return _calendar.monthrange(year, month)[1]
+
+
+def _on_day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, _last_day(year, month)))
+
+
+@dataclass(frozen=True)
+class Due:
+    seq: int
+    due_on: date
+    #: the date that places the occurrence in its period and in the window of its terms.
+    anchor: date
+    provisional: bool = False
+
+
+def due_dates(
+    cadence: str,
+    period: Period,
+    *,
+    day_of_month: int | None = None,
+    weekday: int | None = None,
+    offset_days: int = 0,
+    offset_months: int = 0,
+    event_default_month: int | None = None,
+) -> list[Due]:
+    """The due dates of an obligation's cadence within ``period`` (``mission_end``/``ad_hoc``: none)."""
+    shift = relativedelta(months=offset_months, days=offset_days)
+    start, end = period.start, period.end
+    dues: list[Due] = []
+    if cadence == "monthly":
+        month = start.replace(day=1)
+        seq = 1
+        while month <= end:
+            anchor = max(month, start)
+            base = month + relativedelta(months=offset_months)
+            due = _on_day(base.year, base.month, day_of_month or 1) + timedelta(days=offset_days)
+            dues.append(Due(seq, due, anchor))
+            month += relativedelta(months=1)
+            seq += 1
+    elif cadence == "weekly":
+        target = 4 if weekday is None else weekday
+        day = start + timedelta(days=(target - start.weekday()) % 7)
+        seq = 1
+        while day <= end:
+            dues.append(Due(seq, day + shift, day))
+            day += timedelta(days=7)
+            seq += 1
+    elif cadence in ("quarterly", "semiannual"):
+        step = 3 if cadence == "quarterly" else 6
+        seq = 1
+        while True:
+            anchor = period.start + relativedelta(months=step * seq) - timedelta(days=1)
+            if anchor > end:
+                if not dues:  # a period shorter than the step still has its meeting
+                    dues.append(Due(1, end + shift, end))
+                break
+            dues.append(Due(seq, anchor + shift, anchor))
+            seq += 1
+    elif cadence in ("annual", "at_end"):
+        dues.append(Due(1, end + shift, end))
+    elif cadence == "at_start":
+        dues.append(Due(1, start + shift, start))
+    elif cadence == "after_event":
+        month = event_default_month or 6
+        event = date(start.year, month, 15)
+        if event < start:
+            event = date(start.year + 1, month, 15)
+        if event <= end:
+            dues.append(Due(1, event + shift, event, provisional=True))
+    return dues
+
+
+def due_after_event(event_on: date, offset_days: int = 0, offset_months: int = 0) -> date:
+    return event_on + relativedelta(months=offset_months, days=offset_days)

@@ -1,0 +1,336 @@
+"""Queries of the conventions domain. The calendar and the compliance view are computed in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from saas import clock
+from saas import settings as tenant_settings
+from saas.conventions.models import (
+    Convention,
+    ConventionDocument,
+    ConventionObjection,
+    ConventionParty,
+    ConventionRenewal,
+    ConventionTerms,
+    FinancialCommitment,
+    Obligation,
+    Occurrence,
+    Payment,
+    ScheduleLine,
+)
+from saas.db import db
+from saas.partenaires.models import Organisation
+from tenants.context import require_tenant_id
+
+
+def convention(convention_id: int) -> Convention | None:
+    return db.session.get(Convention, (require_tenant_id(), int(convention_id)))
+
+
+def conventions() -> list[Convention]:
+    return list(db.session.scalars(select(Convention).order_by(Convention.reference)))
+
+
+def parties_of(convention_id: int) -> list[ConventionParty]:
+    return list(
+        db.session.scalars(
+            select(ConventionParty)
+            .where(ConventionParty.convention_id == convention_id)
+            .order_by(ConventionParty.id)
+        )
+    )
+
+
+def documents_of(convention_id: int) -> list[ConventionDocument]:
+    return list(
+        db.session.scalars(
+            select(ConventionDocument)
+            .where(ConventionDocument.convention_id == convention_id)
+            .order_by(ConventionDocument.uploaded_at)
+        )
+    )
+
+
+def renewals_of(convention_id: int) -> list[ConventionRenewal]:
+    return list(
+        db.session.scalars(
+            select(ConventionRenewal)
+            .where(ConventionRenewal.convention_id == convention_id)
+            .order_by(ConventionRenewal.period_no)
+        )
+    )
+
+
+def objection_of(convention_id: int) -> ConventionObjection | None:
+    return db.session.scalar(
+        select(ConventionObjection).where(ConventionObjection.convention_id == convention_id)
+    )
+
+
+def versions_of(convention_id: int) -> list[ConventionTerms]:
+    return list(
+        db.session.scalars(
+            select(ConventionTerms)
+            .where(ConventionTerms.convention_id == convention_id)
+            .order_by(ConventionTerms.number)
+        )
+    )
+
+
+def children(model, convention_id: int, number: int) -> list:
+    """Rows of ``model`` in force under terms ``number``."""
+    return list(
+        db.session.scalars(
+            select(model)
+            .where(
+                model.convention_id == convention_id,
+                model.from_terms <= number,
+                or_(model.until_terms.is_(None), model.until_terms > number),
+            )
+            .order_by(model.id)
+        )
+    )
+
+
+def all_obligations(convention_id: int) -> list[Obligation]:
+    return list(
+        db.session.scalars(
+            select(Obligation).where(Obligation.convention_id == convention_id).order_by(Obligation.id)
+        )
+    )
+
+
+def all_commitments(convention_id: int) -> list[FinancialCommitment]:
+    return list(
+        db.session.scalars(
+            select(FinancialCommitment)
+            .where(FinancialCommitment.convention_id == convention_id)
+            .order_by(FinancialCommitment.id)
+        )
+    )
+
+
+def schedule_lines_of(commitment_id: int) -> list[ScheduleLine]:
+    return list(
+        db.session.scalars(
+            select(ScheduleLine).where(ScheduleLine.commitment_id == commitment_id).order_by(ScheduleLine.seq)
+        )
+    )
+
+
+def occurrences_of(convention_id: int) -> list[Occurrence]:
+    return list(db.session.scalars(select(Occurrence).where(Occurrence.convention_id == convention_id)))
+
+
+def occurrence(occurrence_id: int) -> Occurrence | None:
+    return db.session.get(Occurrence, (require_tenant_id(), int(occurrence_id)))
+
+
+def payments_by_instalment() -> dict[tuple[int, int], Payment]:
+    return {(p.line_id, p.period_no): p for p in db.session.scalars(select(Payment))}
+
+
+def received_categories(convention_id: int) -> dict[tuple[str, int], date]:
+    """(deliverable category, period) -> last reception, when every occurrence of it is received."""
+    rows = db.session.execute(
+        select(Obligation.category, Occurrence.period_no, func.max(Occurrence.received_on))
+        .join(
+            Obligation,
+            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
+        )
+        .where(Occurrence.convention_id == convention_id, Obligation.nature == "deliverable")
+        .group_by(Obligation.category, Occurrence.period_no)
+        .having(func.count() == func.count(Occurrence.received_on))
+    ).all()
+    return {(category, period): last for category, period, last in rows}
+
+
+# --------------------------------------------------------------------------- calendar in SQL
+
+
+def status_expression(day: date, grace: int):
+    """The status of an occurrence, as the calendar shows it (see ``api.occurrence_status``)."""
+    return case(
+        (and_(Occurrence.received_on.is_not(None), Obligation.nature == "meeting"), literal("held")),
+        (
+            and_(Occurrence.received_on.is_not(None), Occurrence.received_on <= Occurrence.due_on),
+            literal("received"),
+        ),
+        (Occurrence.received_on.is_not(None), literal("received_late")),
+        (Occurrence.due_on >= day, literal("upcoming")),
+        (Occurrence.due_on >= day - timedelta(days=grace), literal("late")),
+        else_=literal("missing"),
+    )
+
+
+@dataclass
+class CalendarFilters:
+    convention_id: int | None = None
+    responsible_id: int | None = None
+    status: str | None = None
+    nature: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    #: restrict to one organisation's obligations (a partner user sees only theirs).
+    organisation_id: int | None = None
+
+
+def calendar_rows(filters: CalendarFilters, day: date | None = None):
+    """A select of the calendar: one row per occurrence with its status, convention and parties."""
+    day = day or clock.today()
+    grace = int(tenant_settings.get("obligation_missing_after_days"))
+    status = status_expression(day, grace).label("status")
+    responsible = aliased(Organisation)
+    recipient = aliased(Organisation)
+    query = (
+        select(
+            Occurrence.id.label("id"),
+            Occurrence.due_on.label("due_on"),
+            Occurrence.received_on.label("received_on"),
+            Occurrence.provisional.label("provisional"),
+            Occurrence.event_on.label("event_on"),
+            Occurrence.period_no.label("period_no"),
+            Occurrence.meeting_id.label("meeting_id"),
+            Occurrence.note.label("note"),
+            Obligation.id.label("obligation_id"),
+            Obligation.label.label("label"),
+            Obligation.nature.label("nature"),
+            Obligation.category.label("category"),
+            Obligation.cadence.label("cadence"),
+            Obligation.event_label.label("event_label"),
+            Obligation.article.label("article"),
+            Convention.id.label("convention_id"),
+            Convention.reference.label("convention_reference"),
+            Convention.title.label("convention_title"),
+            responsible.id.label("responsible_id"),
+            responsible.name.label("responsible_name"),
+            recipient.name.label("recipient_name"),
+            status,
+        )
+        .join(
+            Obligation,
+            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
+        )
+        .join(
+            Convention,
+            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
+        )
+        .join(
+            responsible,
+            and_(responsible.tenant_id == Obligation.tenant_id, responsible.id == Obligation.responsible_id),
+        )
+        .outerjoin(
+            recipient,
+            and_(recipient.tenant_id == Obligation.tenant_id, recipient.id == Obligation.recipient_id),
+        )
+    )
+    if filters.convention_id:
+        query = query.where(Occurrence.convention_id == filters.convention_id)
+    if filters.responsible_id:
+        query = query.where(Obligation.responsible_id == filters.responsible_id)
+    if filters.organisation_id:
+        query = query.where(
+            or_(
+                Obligation.responsible_id == filters.organisation_id,
+                Obligation.recipient_id == filters.organisation_id,
+            )
+        )
+    if filters.nature:
+        query = query.where(Obligation.nature == filters.nature)
+    if filters.date_from:
+        query = query.where(Occurrence.due_on >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Occurrence.due_on <= filters.date_to)
+    if filters.status:
+        query = query.where(status_expression(day, grace) == filters.status)
+    return query
+
+
+calendar_sorts = {
+    "echeance": Occurrence.due_on,
+    "convention": Convention.reference,
+    "obligation": Obligation.label,
+}
+
+
+def compliance(by: str, day: date | None = None, convention_id: int | None = None) -> list[dict]:
+    """Per partner (``by="partner"``) or per convention: occurrences due so far by status, and the
+    share received on time. Only occurrences already due count (not those to come)."""
+    day = day or clock.today()
+    grace = int(tenant_settings.get("obligation_missing_after_days"))
+    status = status_expression(day, grace)
+    if by == "partner":
+        groups = (Organisation.id, Organisation.name)
+        base = select(Organisation.id.label("key_id"), Organisation.name.label("key_label")).join(
+            Obligation,
+            and_(
+                Obligation.tenant_id == Organisation.tenant_id, Obligation.responsible_id == Organisation.id
+            ),
+        )
+        order = Organisation.name
+    else:
+        groups = (Convention.id, Convention.reference, Convention.title)
+        base = select(
+            Convention.id.label("key_id"),
+            (Convention.reference + " — " + Convention.title).label("key_label"),
+        ).join(
+            Obligation,
+            and_(Obligation.tenant_id == Convention.tenant_id, Obligation.convention_id == Convention.id),
+        )
+        order = Convention.reference
+
+    def count(*statuses):
+        return func.sum(cast(status.in_(statuses), Integer)).label("_".join(statuses))
+
+    query = (
+        base.join(
+            Occurrence,
+            and_(Occurrence.tenant_id == Obligation.tenant_id, Occurrence.obligation_id == Obligation.id),
+        )
+        .where(or_(Occurrence.due_on < day, Occurrence.received_on.is_not(None)))
+        .add_columns(
+            func.count().label("due"),
+            count("received", "held"),
+            count("received_late"),
+            count("late"),
+            count("missing"),
+        )
+        .group_by(*groups)
+        .order_by(order)
+    )
+    if convention_id:
+        query = query.where(Obligation.convention_id == convention_id)
+    rows = []
+    for row in db.session.execute(query).mappings():
+        due = row["due"] or 0
+        on_time = row["received_held"] or 0
+        rows.append(
+            {
+                "id": row["key_id"],
+                "label": row["key_label"],
+                "due": due,
+                "on_time": on_time,
+                "received_late": row["received_late"] or 0,
+                "late": row["late"] or 0,
+                "missing": row["missing"] or 0,
+                "rate": (on_time / due) if due else None,
+            }
+        )
+    return rows
+
+
+def upcoming_count(day: date, days: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Occurrence)
+        .where(
+            Occurrence.received_on.is_(None),
+            Occurrence.due_on >= day,
+            Occurrence.due_on <= day + timedelta(days=days),
+        )
+    )

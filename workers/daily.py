@@ -1,0 +1,33 @@
+"""Entry point of the cron scheduler for the daily work of every tenant.
+
+Called every hour: each tenant gets one ``conventions_daily`` run a day (the check on the
+``job_runs`` rows of the day makes the other calls of the day do nothing), so a worker started
+late in the day, or restarted, still does the day's work once.
+"""
+
+from __future__ import annotations
+
+from saas.conventions import reminders
+from saas.db import db
+from saas.logging import get_logger
+from tenants import context
+from tenants import repository as tenants_repository
+from workers.app import get_app
+
+log = get_logger("workers.daily")
+
+
+def plan_daily_runs() -> int:
+    with get_app().app_context():
+        tenant_ids = tenants_repository.active_tenant_ids()
+        db.session.remove()
+        asked = 0
+        for tenant_id in tenant_ids:
+            with context.scoped(tenant_id):
+                if reminders.request_daily():
+                    asked += 1
+                db.session.commit()
+                db.session.remove()
+        if asked:
+            log.info("daily.requested", count=asked)
+        return asked
