@@ -1,7 +1,8 @@
 """Demo data: four territories modelled on the four seed conventions (shared/seeds).
 
 Every person is fictitious. Loading is idempotent: a territory whose slug exists is left alone.
-Later capabilities (marchés, participants, hours, conventions) add their part of each territory.
+Each territory gets a year of clause execution (saas.demo) and its seed convention
+(saas.conventions.demo).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import click
 from saas import demo as demo_year
 from saas.accounts import api as accounts
 from saas.audit import api as audit
+from saas.conventions import demo as demo_conventions
 from saas.db import db
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
@@ -162,6 +164,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
+        counts.update(demo_conventions.fill(actor, spec.slug))
         audit.record("demo.loaded", ACTOR, details=counts)
         db.session.commit()
 
