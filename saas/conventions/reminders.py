@@ -13,19 +13,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from saas import clock
 from saas import settings as tenant_settings
-from saas.accounts.models import User
 from saas.audit import api as audit
 from saas.conventions import api as conventions
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence, Reminder
 from saas.db import db
 from saas.mail import api as mail
 from tenants.context import require_tenant_id
-from tenants.models import Tenant, TenantMembership
 
 SYSTEM = audit.Actor(email="rappels automatiques")
 
@@ -37,18 +35,44 @@ class Recipient:
     name: str
 
 
+#: members of the tenant in scope (``tenant_memberships`` is read through SQL: the domain does
+#: not import the security boundary's models; row-level security keeps it to the tenant in scope).
+MEMBERS_SQL = """
+SELECT u.id, u.email, u.display_name
+FROM tenant_memberships m JOIN users u ON u.id = m.user_id
+WHERE m.tenant_id = :tenant_id AND m.active AND u.active AND {condition}
+ORDER BY u.id
+"""
+
+
+def _members(condition: str, **params) -> list[Recipient]:
+    rows = db.session.execute(
+        text(MEMBERS_SQL.format(condition=condition)).bindparams(
+            *(bindparam(key) for key in params), bindparam("tenant_id")
+        ),
+        {"tenant_id": require_tenant_id(), **params},
+    ).all()
+    return [Recipient(*row) for row in rows]
+
+
 def recipients_for(obligation: Obligation, guichet_ids: set[int]) -> list[Recipient]:
     """Who answers for an obligation: facilitateurs for the guichet's own, else the party's members."""
-    query = (
-        select(User.id, User.email, User.display_name)
-        .join(TenantMembership, TenantMembership.user_id == User.id)
-        .where(TenantMembership.active.is_(True), User.active.is_(True))
-    )
     if obligation.responsible_id in guichet_ids:
-        query = query.where(TenantMembership.role == "facilitateur")
-    else:
-        query = query.where(TenantMembership.organisation_id == obligation.responsible_id)
-    return [Recipient(*row) for row in db.session.execute(query.order_by(User.id)).all()]
+        return _members("m.role = 'facilitateur'")
+    return _members("m.organisation_id = :organisation_id", organisation_id=obligation.responsible_id)
+
+
+@dataclass
+class TenantInfo:
+    slug: str
+    name: str
+
+
+def _tenant() -> TenantInfo:
+    slug, name = db.session.execute(
+        text("SELECT slug, name FROM tenants WHERE id = :id"), {"id": require_tenant_id()}
+    ).one()
+    return TenantInfo(slug, name)
 
 
 def _guichet_ids(convention_id: int) -> set[int]:
@@ -101,7 +125,7 @@ def send_reminders(day: date | None = None) -> dict[str, int]:
     """Send today's reminders in the tenant in scope; returns how many of each kind went out."""
     day = day or clock.today()
     before = int(tenant_settings.get("reminder_days_before"))
-    tenant = db.session.get(Tenant, require_tenant_id())
+    tenant = _tenant()
     rows = db.session.execute(
         select(Occurrence, Obligation, Convention)
         .join(
@@ -158,13 +182,7 @@ def send_reminders(day: date | None = None) -> dict[str, int]:
 
 def notify_renewals(renewals) -> int:
     """Tell the tenant admins that a convention was renewed tacitly (one mail per renewal)."""
-    admins = db.session.execute(
-        select(User.id, User.email, User.display_name)
-        .join(TenantMembership, TenantMembership.user_id == User.id)
-        .where(
-            TenantMembership.role == "tenant_admin", TenantMembership.active.is_(True), User.active.is_(True)
-        )
-    ).all()
+    admins = [(r.user_id, r.email, r.name) for r in _members("m.role = 'tenant_admin'")]
     count = 0
     for renewal in renewals:
         convention = db.session.get(Convention, (renewal.tenant_id, renewal.convention_id))
