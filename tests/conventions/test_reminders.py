@@ -161,3 +161,21 @@ def test_the_daily_run_is_asked_once_a_day_and_the_worker_renews_and_reminds(wor
         assert run.result["reconductions"] == 2
         assert [r.period_no for r in conventions.renewals_of(convention_id)] == [2, 3]
         assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) > 0
+
+
+def test_the_daily_command_does_the_day_of_every_tenant_once(world, app):
+    o = world.orgs
+    with in_tenant(world.tenant_id):
+        conventions.create(ACTOR, seeds.seed_002(o["can"], o["siae"], o["ddets"], date(2023, 3, 15), "2023"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["conventions", "quotidien", "--date", "2023-09-10"])
+    assert first.exit_code == 0, first.output
+    assert "conventions : " in first.output and "rappels avant échéance" in first.output
+    with in_tenant(world.tenant_id):
+        sent = db.session.scalar(select(func.count()).select_from(OutgoingMail))
+        assert sent > 0
+    again = runner.invoke(args=["conventions", "quotidien", "--date", "2023-09-10"])
+    assert again.exit_code == 0
+    with in_tenant(world.tenant_id):
+        assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == sent
