@@ -68,6 +68,22 @@ def load(overrides: dict | None = None) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # Mail: "mailbox" keeps every message in the tenant's mailbox page (embedded default);
+        # "smtp" delivers it through the server below (Flask-Mail), from a background job.
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "mailbox"),
+        #: the address people reach the service at, for links in e-mails sent by jobs.
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://localhost:5000"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": env.get(
+            "MAIL_DEFAULT_SENDER", "Guichet Clauses <ne-pas-repondre@guichet-clauses.fr>"
+        ),
+        # Flask-Mail would silently drop every message when TESTING is on; the backend decides.
+        "MAIL_SUPPRESS_SEND": False,
         "TESTING": False,
     }
     config.update(overrides or {})

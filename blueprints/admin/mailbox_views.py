@@ -1,0 +1,98 @@
+"""Tenant admin console: the mailbox, every message the service recorded for the tenant."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional
+
+from blueprints.admin.views import bp
+from blueprints.forms import Form
+from blueprints.listing import Listing, wants_export
+from blueprints.ui import PARIS
+from saas.db import db
+from saas.mail import api as mail
+from saas.mail.enums import STATUS_LABELS, MailStatus
+from saas.mail.models import OutgoingMail
+from tenants.web import load_scoped
+
+STATUS_BADGES = {
+    MailStatus.mailbox: "info",
+    MailStatus.pending: "alerte",
+    MailStatus.sent: "succes",
+    MailStatus.failed: "erreur",
+}
+EXPORT_HEADER = ("Date", "Destinataire", "Objet", "Catégorie", "Statut", "Tentatives", "Envoyé le")
+
+
+class MailboxFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    statut = SelectField(
+        "Statut",
+        choices=[("", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        validators=[Optional()],
+    )
+    categorie = SelectField("Catégorie", choices=[], validate_choice=False, validators=[Optional()])
+    q = StringField("Destinataire ou objet", validators=[Optional()])
+
+
+def _filters(form: MailboxFilterForm) -> mail.MailboxFilters:
+    form.categorie.choices = [("", "Toutes")] + [(c, mail.category_label(c)) for c in mail.categories()]
+    if not form.validate():
+        return mail.MailboxFilters()
+    return mail.MailboxFilters(
+        status=form.statut.data or None,
+        category=form.categorie.data or None,
+        text=(form.q.data or "").strip() or None,
+    )
+
+
+def _local(value):
+    return value.astimezone(PARIS) if value is not None else None
+
+
+def _export_row(row) -> tuple:
+    return (
+        _local(row.created_at),
+        row.to_address,
+        row.subject,
+        mail.category_label(row.category),
+        mail.status_label(row.status),
+        row.attempts,
+        _local(row.sent_at),
+    )
+
+
+@bp.route("/boite-d-envoi/")
+def mailbox():
+    form = MailboxFilterForm(request.args)
+    listing = Listing(mail.mailbox(_filters(form)), mail.mailbox_sorts(), "-date")
+    if wants_export():
+        return listing.export("boite-d-envoi", EXPORT_HEADER, _export_row)
+    return render_template(
+        "admin/mailbox.html",
+        form=form,
+        listing=listing,
+        page=listing.page(),
+        page_url=lambda number: listing.url(page=number),
+        status_label=mail.status_label,
+        status_badge=lambda status: STATUS_BADGES[MailStatus(status)],
+        category_label=mail.category_label,
+    )
+
+
+@bp.route("/boite-d-envoi/<int:mail_id>")
+def mail_detail(mail_id: int):
+    item = load_scoped(OutgoingMail, mail_id)
+    mail.mark_read(item)
+    db.session.commit()
+    return render_template(
+        "admin/mail.html",
+        item=item,
+        status=MailStatus(item.status),
+        status_badges=STATUS_BADGES,
+        category_label=mail.category_label,
+    )

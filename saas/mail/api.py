@@ -1,0 +1,257 @@
+"""The one mail service of a tenant: every message is a row of ``outgoing_mails`` first.
+
+``send`` records the message in the caller's transaction, in the tenant in scope. The backend is
+chosen by the configuration ``MAIL_BACKEND``:
+
+- ``mailbox`` (the embedded default): the message is kept, status ``mailbox``, and a tenant admin
+  reads it on the mailbox page of the admin console; nothing leaves the machine;
+- ``smtp``: the message waits (status ``pending``) and, once the transaction commits, the
+  ``mail_delivery`` job delivers it with Flask-Mail (``deliver``); a failure is recorded on the row
+  and the job retries; after the last attempt the job marks the message ``failed``.
+
+Each user chooses, per tenant, whether reminders reach them by e-mail (no row: yes). A reminder
+carries a signed link (``unsubscribe_token``) with which the recipient stops them without logging
+in; the token names the tenant and the user, and its signature is salted with the tenant id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_mail import Message
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import Select, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from saas import extensions
+from saas.audit import api as audit
+from saas.db import db
+from saas.errors import ValidationError
+from saas.jobs import api as runs
+from saas.mail import enums, repository
+from saas.mail.enums import MailBackend, MailStatus
+from saas.mail.models import NotificationPreference, OutgoingMail
+from tenants.context import require_tenant_id
+
+audit.ACTION_LABELS["mail.preference_updated"] = "Modification des notifications par courriel"
+
+get = repository.get
+categories = repository.categories
+mailbox_sorts = repository.mailbox_sorts
+MailboxFilters = repository.MailboxFilters
+category_label = enums.category_label
+CATEGORY_LABELS = enums.CATEGORY_LABELS
+
+
+def status_label(status: str) -> str:
+    return MailStatus(status).label
+
+
+#: how long a link to stop reminders stays valid (a reminder may be read late).
+UNSUBSCRIBE_MAX_AGE = 180 * 24 * 3600
+_UNSUBSCRIBE_SALT = "guichet-arret-rappels"
+#: the endpoint of the public confirmation page (blueprints/compte).
+UNSUBSCRIBE_ENDPOINT = "notifications.unsubscribe"
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+def backend() -> MailBackend:
+    value = current_app.config.get("MAIL_BACKEND") or MailBackend.mailbox
+    try:
+        return MailBackend(value)
+    except ValueError:
+        raise RuntimeError(f"MAIL_BACKEND inconnu : {value!r} (attendu : mailbox ou smtp).") from None
+
+
+def _address(value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("to_address", "Indiquez l'adresse électronique du destinataire.")
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError("to_address", f"L'adresse électronique « {value} » n'est pas valide.") from None
+
+
+def _subject(value: str | None) -> str:
+    subject = " ".join((value or "").split())  # one line: no header can be smuggled in
+    if not subject:
+        raise ValidationError("subject", "Indiquez l'objet du message.")
+    return subject if len(subject) <= 300 else subject[:299] + "…"
+
+
+def _category(value: str | None) -> str:
+    category = (value or "").strip()
+    if not category or len(category) > 40:
+        raise ValidationError("category", "Indiquez la catégorie du message (40 caractères au plus).")
+    return category
+
+
+def send(
+    to_address: str, subject: str, body: str, category: str, to_user_id: int | None = None
+) -> OutgoingMail:
+    """Record a message in the current transaction, in the tenant in scope.
+
+    With the SMTP backend the delivery job is asked for in the same transaction and enqueued once
+    it commits; if it rolls back, no message is recorded and none is sent. Whether the recipient
+    wants it (``reminders_enabled``) is the caller's decision.
+    """
+    tenant_id = require_tenant_id()
+    chosen = backend()
+    mail = OutgoingMail(
+        tenant_id=tenant_id,
+        to_address=_address(to_address),
+        to_user_id=to_user_id,
+        subject=_subject(subject),
+        body=body or "",
+        category=_category(category),
+        backend=chosen.value,
+        status=(MailStatus.mailbox if chosen is MailBackend.mailbox else MailStatus.pending).value,
+        attempts=0,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    if chosen is MailBackend.smtp:
+        runs.request_run("mail_delivery", {"mail_id": mail.id})
+    return mail
+
+
+def _message(mail: OutgoingMail) -> Message:
+    return Message(
+        subject=mail.subject,
+        recipients=[mail.to_address],
+        body=mail.body,
+        sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
+        charset="utf-8",
+    )
+
+
+def deliver(mail_id: int) -> OutgoingMail | None:
+    """Deliver one pending message through SMTP and commit the outcome (the job's unit of work).
+
+    Idempotent: a message that is not pending (already sent, kept in the mailbox, failed for good)
+    is left alone, and the row stays locked while it is being sent, so that two deliveries of the
+    same job cannot both send it. On failure the error and the attempt are committed, then the
+    exception goes on so that the job's retries apply.
+    """
+    mail = repository.get_for_update(mail_id)
+    if mail is None or mail.status != MailStatus.pending:
+        db.session.commit()  # releases the lock; nothing to do
+        return mail
+    mail.attempts += 1
+    try:
+        extensions.mail.send(_message(mail))
+    except Exception as exc:
+        mail.error = f"{type(exc).__name__}: {exc}"[:1000]
+        db.session.commit()
+        raise
+    mail.status = MailStatus.sent.value
+    mail.sent_at = datetime.now(UTC)
+    mail.error = None
+    db.session.commit()
+    return mail
+
+
+def mark_failed(mail_id: int) -> None:
+    """After the last attempt: the message will not be sent (its last error stays on the row)."""
+    mail = repository.get_for_update(mail_id)
+    if mail is not None and mail.status == MailStatus.pending:
+        mail.status = MailStatus.failed.value
+    db.session.commit()
+
+
+# --- the mailbox page -----------------------------------------------------------------------------
+
+
+def mailbox(filters: MailboxFilters) -> Select:
+    """The query of the mailbox page (rows, unordered: ``blueprints.listing.Listing`` sorts)."""
+    return repository.mailbox(filters)
+
+
+def mark_read(mail: OutgoingMail) -> None:
+    """The first time a tenant admin opens a message of the mailbox."""
+    if mail.read_at is None:
+        mail.read_at = datetime.now(UTC)
+
+
+# --- notification preferences ---------------------------------------------------------------------
+
+
+def reminders_enabled(user_id: int) -> bool:
+    """Whether reminders reach ``user_id`` by e-mail in the tenant in scope (no choice: yes)."""
+    preference = repository.preference(user_id)
+    return True if preference is None else bool(preference.reminders_enabled)
+
+
+def set_reminders(actor: audit.Actor, user_id: int, enabled: bool) -> NotificationPreference:
+    """Store the user's choice for the tenant in scope (kept even when it is the default)."""
+    enabled = bool(enabled)
+    statement = (
+        pg_insert(NotificationPreference)
+        .values(tenant_id=require_tenant_id(), user_id=user_id, reminders_enabled=enabled)
+        .on_conflict_do_update(
+            index_elements=["tenant_id", "user_id"],
+            set_={"reminders_enabled": enabled, "updated_at": func.now()},
+        )
+        .returning(NotificationPreference)
+    )
+    preference = db.session.scalars(statement, execution_options={"populate_existing": True}).one()
+    audit.record("mail.preference_updated", actor, "user", user_id, {"rappels_par_courriel": enabled})
+    return preference
+
+
+# --- the link that stops reminders ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnsubscribeClaim:
+    tenant_id: int
+    user_id: int
+
+
+def _serializer(tenant_id: int) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"{_UNSUBSCRIBE_SALT}:{tenant_id}")
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """A signed token naming the tenant in scope and ``user_id``, for the link of a reminder."""
+    tenant_id = require_tenant_id()
+    return _serializer(tenant_id).dumps({"t": tenant_id, "u": int(user_id)})
+
+
+def read_unsubscribe_token(token: str, max_age: int = UNSUBSCRIBE_MAX_AGE) -> UnsubscribeClaim | None:
+    """The tenant and user a token names, or None when it is forged, altered or expired.
+
+    Needs no scope: the tenant comes from the token itself, and the signature, salted with that
+    tenant id, proves it was issued for that tenant.
+    """
+    _, payload = _serializer(0).loads_unsafe(token or "")
+    if not isinstance(payload, dict):
+        return None
+    tenant_id, user_id = payload.get("t"), payload.get("u")
+    if not (isinstance(tenant_id, int) and isinstance(user_id, int)) or tenant_id <= 0:
+        return None
+    try:
+        verified = _serializer(tenant_id).loads(token, max_age=max_age)
+    except BadSignature:  # SignatureExpired included
+        return None
+    if verified != payload:
+        return None
+    return UnsubscribeClaim(tenant_id, user_id)
+
+
+def unsubscribe_url(user_id: int, tenant_slug: str) -> str:
+    """The absolute link of the confirmation page, for the body of a reminder.
+
+    ``tenant_slug`` is the slug of the tenant in scope (``tenants.api.tenant_by_id(...).slug``).
+    Outside a request (a job) Flask needs ``SERVER_NAME`` (and ``PREFERRED_URL_SCHEME``) to build
+    an absolute URL.
+    """
+    return url_for(
+        UNSUBSCRIBE_ENDPOINT, tenant_slug=tenant_slug, token=unsubscribe_token(user_id), _external=True
+    )

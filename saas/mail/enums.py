@@ -1,0 +1,44 @@
+"""Closed lists of the mail service."""
+
+from __future__ import annotations
+
+import enum
+
+
+class MailStatus(enum.StrEnum):
+    mailbox = "mailbox"
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    MailStatus.mailbox: "Conservé dans la boîte (mode intégré)",
+    MailStatus.pending: "En attente d'envoi",
+    MailStatus.sent: "Envoyé",
+    MailStatus.failed: "Échec",
+}
+
+
+class MailBackend(enum.StrEnum):
+    #: the embedded default: the message is kept for the tenant's mailbox page, never sent.
+    mailbox = "mailbox"
+    #: the message is delivered by the ``mail_delivery`` job through the configured SMTP server.
+    smtp = "smtp"
+
+
+#: the categories the code sends, with their French name (an unknown one shows as is).
+CATEGORY_LABELS = {
+    "reminder": "Relance",
+    "renewal": "Renouvellement",
+    "invitation": "Invitation",
+    "notification": "Notification",
+}
+
+
+def category_label(category: str) -> str:
+    return CATEGORY_LABELS.get(category, category)
