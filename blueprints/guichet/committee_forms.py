@@ -1,0 +1,125 @@
+"""Forms of the committee pages: a meeting (plan, change), its holding, its decisions, list filters.
+
+Choices that depend on the tenant (conventions, organisations) are set by the view. The rules
+(parties present among the invited, owner of the tenant, dates) are checked by
+``saas.comites.api``, whose errors name these fields.
+"""
+
+from __future__ import annotations
+
+import wtforms
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from blueprints.forms import Form
+from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
+
+KIND_CHOICES = [(kind, label) for kind, label in KIND_LABELS.items()]
+
+
+class MeetingForm(Form):
+    kind = SelectField(
+        "Type de réunion",
+        choices=[("", "— choisir —"), *KIND_CHOICES],
+        validators=[InputRequired("Choisissez le type de réunion.")],
+    )
+    title = StringField(
+        "Intitulé",
+        validators=[Optional(), Length(max=300)],
+        description="Par défaut, le type de réunion.",
+    )
+    meeting_on = DateField("Date", validators=[InputRequired("Indiquez la date de la réunion.")])
+    starts_at = TimeField("Heure de début", validators=[Optional()], description="Par exemple 14:30.")
+    place = StringField("Lieu", validators=[Optional(), Length(max=300)])
+    convention_ids = SelectMultipleField(
+        "Conventions concernées",
+        choices=[],
+        validate_choice=False,
+        description="Tenue, la réunion marque l'échéance correspondante du calendrier de chaque convention.",
+    )
+    invited_ids = SelectMultipleField("Parties invitées", choices=[], validate_choice=False)
+    agenda = TextAreaField("Ordre du jour", validators=[Optional()])
+
+
+class MeetingEditForm(MeetingForm):
+    minutes = TextAreaField("Compte rendu", validators=[Optional()])
+
+
+class PresentForm(wtforms.Form):
+    class Meta:
+        locales = ("fr_FR", "fr")
+
+    organisation_id = HiddenField()
+    present = BooleanField("Présente")
+    represented_by = StringField(
+        "Représentée par", validators=[Optional(), Length(max=200)], description="Nom et fonction."
+    )
+
+
+class HoldForm(Form):
+    meeting_on = DateField(
+        "Date de la réunion",
+        validators=[InputRequired("Indiquez la date à laquelle la réunion s'est tenue.")],
+    )
+    minutes = TextAreaField("Compte rendu", validators=[Optional()])
+    present = FieldList(FormField(PresentForm), min_entries=0, max_entries=200)
+
+
+class DecisionForm(Form):
+    text = TextAreaField("Décision", validators=[InputRequired("Indiquez la décision prise.")])
+    owner_id = SelectField(
+        "Porteur",
+        choices=[],
+        validate_choice=False,
+        description="L'organisation qui met en œuvre la décision.",
+    )
+    due_on = DateField("Échéance", validators=[Optional()])
+
+
+class CloseDecisionForm(Form):
+    status = RadioField(
+        "Clôture",
+        choices=[("done", "Réalisée"), ("dropped", "Abandonnée")],
+        validators=[InputRequired("Choisissez : réalisée ou abandonnée.")],
+    )
+    done_on = DateField("Réalisée le", validators=[Optional()])
+    note = TextAreaField(
+        "Observation",
+        validators=[Optional(), Length(max=500)],
+        description="Obligatoire pour une décision abandonnée : le motif.",
+    )
+
+
+class MeetingFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    type = SelectField("Type", choices=[("", "Tous"), *KIND_CHOICES])
+    statut = SelectField("Statut", choices=[("", "Tous"), *STATUS_LABELS.items()])
+    convention = SelectField("Convention", choices=[], validate_choice=False)
+    du = DateField("Du", validators=[Optional()])
+    au = DateField("Au", validators=[Optional()])
+
+
+class DecisionFilterForm(Form):
+    class Meta:
+        csrf = False
+        locales = ("fr_FR", "fr")
+
+    statut = SelectField("Statut", choices=[("", "Tous"), *DECISION_STATUS_LABELS.items()])
+    porteur = SelectField("Porteur", choices=[], validate_choice=False)
+    type = SelectField("Type de réunion", choices=[("", "Tous"), *KIND_CHOICES])
+    en_retard = BooleanField("En retard seulement (ouvertes, échéance dépassée)")

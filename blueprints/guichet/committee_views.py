@@ -1,0 +1,466 @@
+"""Committees and meetings of the conventions: the list with the meetings proposed by the
+conventions' cadence, planning, the meeting page (parties, agenda, minutes, decisions), holding,
+and the registry of decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+
+from blueprints.forms import FAILED
+from blueprints.guichet.committee_forms import (
+    CloseDecisionForm,
+    DecisionFilterForm,
+    DecisionForm,
+    HoldForm,
+    MeetingEditForm,
+    MeetingFilterForm,
+    MeetingForm,
+)
+from blueprints.guichet.views import bp
+from blueprints.listing import Listing, wants_export
+from saas import clock
+from saas.comites import api as comites
+from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
+from saas.comites.models import Decision, Meeting
+from saas.db import db
+from saas.errors import DomainError
+from saas.partenaires import api as partenaires
+from tenants.web import load_scoped, request_actor
+
+STATUS_BADGES = {"planned": "info", "held": "succes", "cancelled": "neutre"}
+DECISION_BADGES = {"open": "info", "done": "succes", "dropped": "neutre"}
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Pages of other domains (a convention) are linked only once they exist."""
+    return endpoint in current_app.view_functions
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _ints(values) -> list[int]:
+    return [number for number in (_int(v) for v in values or ()) if number is not None]
+
+
+def _convention_choices() -> list[tuple[str, str]]:
+    return [(str(i), f"{reference} — {title}") for i, reference, title in comites.convention_options()]
+
+
+def _organisation_choices() -> list[tuple[str, str]]:
+    return [(str(o.id), o.name) for o in partenaires.list_all()]
+
+
+def _text_lines(value: str | None) -> list[str]:
+    return (value or "").splitlines()
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+
+def _meeting_filter_form() -> MeetingFilterForm:
+    form = MeetingFilterForm(request.args)
+    form.convention.choices = [("", "Toutes"), *_convention_choices()]
+    return form
+
+
+MEETING_EXPORT_HEADER = [
+    "Date",
+    "Heure",
+    "Type",
+    "Intitulé",
+    "Lieu",
+    "Conventions",
+    "Statut",
+    "Décisions",
+    "Décisions ouvertes",
+]
+
+
+def _meeting_export_row(row) -> list:
+    return [
+        row.meeting_on,
+        row.starts_at.strftime("%H:%M") if row.starts_at else None,
+        comites.kind_label(row.kind),
+        row.title,
+        row.place,
+        row.conventions,
+        STATUS_LABELS[row.status],
+        row.decisions,
+        row.open_decisions,
+    ]
+
+
+def _proposal_url(proposal: comites.Proposal, today: date) -> str:
+    values = {"kind": proposal.kind, "convention_id": proposal.convention_id}
+    if proposal.due_on is not None:
+        values["meeting_on"] = max(proposal.due_on, today).isoformat()
+    return url_for("guichet.meeting_new", **values)
+
+
+@bp.route("/comites/")
+def meetings():
+    today = clock.today()
+    form = _meeting_filter_form()
+    filters = comites.MeetingFilters(
+        kind=form.type.data or None,
+        status=form.statut.data or None,
+        convention_id=_int(form.convention.data),
+        date_from=form.du.data if isinstance(form.du.data, date) else None,
+        date_to=form.au.data if isinstance(form.au.data, date) else None,
+    )
+    listing = Listing(comites.meeting_rows_query(filters), comites.meeting_sorts(), "-date")
+    if wants_export():
+        return listing.export("comites", MEETING_EXPORT_HEADER, _meeting_export_row)
+    proposals = comites.proposals(today)
+    return render_template(
+        "guichet/comites/list.html",
+        form=form,
+        listing=listing,
+        page=listing.page(),
+        page_url=lambda number: listing.url(page=number),
+        kind_label=comites.kind_label,
+        status_labels=STATUS_LABELS,
+        status_badges=STATUS_BADGES,
+        proposals=proposals,
+        proposal_url=lambda proposal: _proposal_url(proposal, today),
+    )
+
+
+# --- planning and changing a meeting -------------------------------------------------------------
+
+
+def _with_choices(form: MeetingForm) -> MeetingForm:
+    form.convention_ids.choices = _convention_choices()
+    form.invited_ids.choices = _organisation_choices()
+    return form
+
+
+def _prefilled_meeting_form() -> MeetingForm:
+    """The form of a new meeting, pre-filled from a proposal (kind, convention, date)."""
+    kind = request.args.get("kind")
+    kind = kind if kind in KIND_LABELS else None
+    convention_id = _int(request.args.get("convention_id"))
+    conventions = {i: reference for i, reference, _ in comites.convention_options()}
+    if convention_id not in conventions:
+        convention_id = None
+    try:
+        meeting_on = date.fromisoformat(request.args.get("meeting_on", ""))
+    except ValueError:
+        meeting_on = None
+    data = {"kind": kind or "", "meeting_on": meeting_on}
+    if convention_id is not None:
+        data["convention_ids"] = [str(convention_id)]
+        data["invited_ids"] = [str(i) for i in comites.convention_party_ids(convention_id)]
+        if kind:
+            data["title"] = f"{KIND_LABELS[kind]} — {conventions[convention_id]}"
+    return _with_choices(MeetingForm(formdata=None, data=data))
+
+
+def _meeting_values(form: MeetingForm) -> dict:
+    return {
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "meeting_on": form.meeting_on.data,
+        "starts_at": form.starts_at.data,
+        "place": form.place.data,
+        "convention_ids": _ints(form.convention_ids.data),
+        "invited_ids": _ints(form.invited_ids.data),
+        "agenda": form.agenda.data,
+    }
+
+
+@bp.route("/comites/nouveau", methods=["GET", "POST"])
+def meeting_new():
+    form = _with_choices(MeetingForm()) if request.method == "POST" else _prefilled_meeting_form()
+    if form.validate_on_submit():
+        meeting = form.attempt(lambda: comites.plan_meeting(request_actor(), **_meeting_values(form)))
+        if meeting is not FAILED:
+            flash("La réunion est enregistrée.", "success")
+            return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("guichet/comites/form.html", form=form, meeting=None), status
+
+
+@bp.route("/comites/<int:meeting_id>/modifier", methods=["GET", "POST"])
+def meeting_edit(meeting_id: int):
+    meeting = load_scoped(Meeting, meeting_id)
+    if meeting.status == "cancelled":
+        flash("Une réunion annulée ne peut plus être modifiée.", "error")
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    if request.method == "POST":
+        form = _with_choices(MeetingEditForm())
+    else:
+        form = _with_choices(
+            MeetingEditForm(
+                formdata=None,
+                obj=meeting,
+                data={
+                    "convention_ids": [str(c.id) for c in comites.conventions_of(meeting.id)],
+                    "invited_ids": [str(a.organisation_id) for a in comites.attendees_of(meeting.id)],
+                },
+            )
+        )
+    if form.validate_on_submit():
+        values = _meeting_values(form)
+        if meeting.status == "held":  # the minutes are shown (and sent) once the meeting is held
+            values["minutes"] = form.minutes.data
+        done = form.attempt(lambda: comites.update_meeting(request_actor(), meeting, **values))
+        if done is not FAILED:
+            flash("La réunion est modifiée.", "success")
+            return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("guichet/comites/form.html", form=form, meeting=meeting), status
+
+
+# --- the meeting page ----------------------------------------------------------------------------
+
+
+def _decision_form(formdata: bool = False) -> DecisionForm:
+    form = DecisionForm() if formdata else DecisionForm(formdata=None)
+    form.owner_id.choices = [("", "— aucun —"), *_organisation_choices()]
+    return form
+
+
+def _close_form(decision: Decision, submitted: bool = False) -> CloseDecisionForm:
+    prefix = f"decision-{decision.id}"
+    if submitted:
+        return CloseDecisionForm(prefix=prefix)
+    return CloseDecisionForm(prefix=prefix, formdata=None, data={"done_on": clock.today()})
+
+
+def render_meeting(meeting: Meeting, status: int = 200, **forms):
+    """The meeting page; ``forms`` carries a form sent with errors, to show them in place."""
+    today = clock.today()
+    organisations = {o.id: o.name for o in partenaires.list_all()}
+    decisions = []
+    for item in comites.decisions_of(meeting.id):
+        form = forms.get("close_form") if forms.get("decision_id") == item.id else None
+        decisions.append(
+            {
+                "item": item,
+                "owner": organisations.get(item.owner_id),
+                "overdue": comites.is_overdue(item, today),
+                "form": form or (_close_form(item) if item.status == "open" else None),
+            }
+        )
+    return render_template(
+        "guichet/comites/meeting.html",
+        meeting=meeting,
+        kind_label=comites.kind_label(meeting.kind),
+        status_label=STATUS_LABELS[meeting.status],
+        status_badge=STATUS_BADGES[meeting.status],
+        conventions=comites.conventions_of(meeting.id),
+        attendees=comites.attendee_rows(meeting.id),
+        occurrences=comites.held_occurrence_rows(meeting.id),
+        decisions=decisions,
+        decision_labels=DECISION_STATUS_LABELS,
+        decision_badges=DECISION_BADGES,
+        decision_form=forms.get("decision_form") or _decision_form(),
+        text_lines=_text_lines,
+        has_endpoint=has_endpoint,
+    ), status
+
+
+@bp.route("/comites/<int:meeting_id>")
+def meeting(meeting_id: int):
+    return render_meeting(load_scoped(Meeting, meeting_id))
+
+
+@bp.route("/comites/<int:meeting_id>/decisions", methods=["POST"])
+def decision_add(meeting_id: int):
+    meeting = load_scoped(Meeting, meeting_id)
+    form = _decision_form(formdata=True)
+    if form.validate_on_submit():
+        decision = form.attempt(
+            lambda: comites.add_decision(
+                request_actor(), meeting, form.text.data, _int(form.owner_id.data), form.due_on.data
+            )
+        )
+        if decision is not FAILED:
+            flash(f"La décision n° {decision.number} est enregistrée.", "success")
+            return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
+    return render_meeting(meeting, 400, decision_form=form)
+
+
+@bp.route("/decisions/<int:decision_id>/cloture", methods=["POST"])
+def decision_close(decision_id: int):
+    decision = load_scoped(Decision, decision_id)
+    meeting = load_scoped(Meeting, decision.meeting_id)
+    form = _close_form(decision, submitted=True)
+    if form.validate_on_submit():
+        done = form.attempt(
+            lambda: comites.close_decision(
+                request_actor(), decision, form.status.data, form.done_on.data, form.note.data
+            )
+        )
+        if done is not FAILED:
+            flash(
+                f"La décision n° {decision.number} est close ({DECISION_STATUS_LABELS[decision.status].lower()}).",
+                "success",
+            )
+            if request.form.get("retour") == "registre":
+                return redirect(url_for("guichet.decisions"))
+            return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
+    return render_meeting(meeting, 400, close_form=form, decision_id=decision.id)
+
+
+# --- holding, taking back, cancelling ------------------------------------------------------------
+
+
+def _hold_form(meeting: Meeting, formdata: bool = False) -> HoldForm:
+    if formdata:
+        return HoldForm()
+    rows = comites.attendee_rows(meeting.id)
+    return HoldForm(
+        formdata=None,
+        data={
+            "meeting_on": min(meeting.meeting_on, clock.today()),
+            "minutes": meeting.minutes,
+            "present": [
+                {"organisation_id": str(a.organisation_id), "present": False, "represented_by": None}
+                for a, _ in rows
+            ],
+        },
+    )
+
+
+@bp.route("/comites/<int:meeting_id>/tenue", methods=["GET", "POST"])
+def meeting_hold(meeting_id: int):
+    meeting = load_scoped(Meeting, meeting_id)
+    if meeting.status != "planned":
+        flash(
+            "Cette réunion est déjà tenue." if meeting.status == "held" else "Cette réunion est annulée.",
+            "error",
+        )
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    form = _hold_form(meeting, formdata=request.method == "POST")
+    if form.validate_on_submit():
+        present = [
+            {
+                "organisation_id": entry.form.organisation_id.data,
+                "represented_by": entry.form.represented_by.data,
+            }
+            for entry in form.present
+            if entry.form.present.data and _int(entry.form.organisation_id.data) is not None
+        ]
+        done = form.attempt(
+            lambda: comites.hold_meeting(
+                request_actor(), meeting, form.minutes.data, present, meeting_on=form.meeting_on.data
+            )
+        )
+        if done is not FAILED:
+            marked = len(comites.held_occurrences(meeting.id))
+            message = "La tenue de la réunion est enregistrée."
+            if marked:
+                message += f" Échéances des conventions marquées tenues : {marked}."
+            flash(message, "success")
+            return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    names = {a.organisation_id: name for a, name in comites.attendee_rows(meeting.id)}
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template(
+        "guichet/comites/hold.html",
+        form=form,
+        meeting=meeting,
+        kind_label=comites.kind_label(meeting.kind),
+        organisation_name=lambda value: names.get(_int(value), ""),
+    ), status
+
+
+def _refusable(action) -> bool:
+    """Run one saas call and commit; a refusal is flashed. True when it was done."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/comites/<int:meeting_id>/tenue/annulation", methods=["POST"])
+def meeting_unhold(meeting_id: int):
+    meeting = load_scoped(Meeting, meeting_id)
+    if _refusable(lambda: comites.unhold_meeting(request_actor(), meeting)):
+        flash("La tenue est annulée : la réunion est de nouveau prévue.", "success")
+    return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+
+
+@bp.route("/comites/<int:meeting_id>/annulation", methods=["POST"])
+def meeting_cancel(meeting_id: int):
+    meeting = load_scoped(Meeting, meeting_id)
+    if _refusable(lambda: comites.cancel_meeting(request_actor(), meeting, request.form.get("reason"))):
+        flash("La réunion est annulée.", "success")
+    return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+
+
+# --- the registry of decisions -------------------------------------------------------------------
+
+
+def _decision_filter_form() -> DecisionFilterForm:
+    form = DecisionFilterForm(request.args)
+    form.porteur.choices = [("", "Tous"), *_organisation_choices()]
+    return form
+
+
+DECISION_EXPORT_HEADER = [
+    "Réunion",
+    "Date de la réunion",
+    "Type",
+    "N°",
+    "Décision",
+    "Porteur",
+    "Échéance",
+    "Statut",
+    "En retard",
+    "Réalisée le",
+    "Observation",
+]
+
+
+def _decision_export_row(row) -> list:
+    return [
+        row.meeting_title,
+        row.meeting_on,
+        comites.kind_label(row.kind),
+        row.number,
+        row.text,
+        row.owner,
+        row.due_on,
+        DECISION_STATUS_LABELS[row.status],
+        row.overdue,
+        row.done_on,
+        row.note,
+    ]
+
+
+@bp.route("/decisions/")
+def decisions():
+    today = clock.today()
+    form = _decision_filter_form()
+    filters = comites.DecisionFilters(
+        status=form.statut.data or None,
+        owner_id=_int(form.porteur.data),
+        overdue=bool(form.en_retard.data),
+        kind=form.type.data or None,
+    )
+    listing = Listing(comites.decision_rows_query(filters, today), comites.decision_sorts(), "echeance")
+    if wants_export():
+        return listing.export("decisions", DECISION_EXPORT_HEADER, _decision_export_row)
+    return render_template(
+        "guichet/comites/decisions.html",
+        form=form,
+        listing=listing,
+        page=listing.page(),
+        page_url=lambda number: listing.url(page=number),
+        kind_label=comites.kind_label,
+        decision_labels=DECISION_STATUS_LABELS,
+        decision_badges=DECISION_BADGES,
+    )

@@ -1,0 +1,424 @@
+"""Queries on meetings, their conventions, attendees and decisions, and on the meeting obligations
+of the conventions' calendar (occurrences a held meeting marks as held)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
+from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
+from saas.db import db
+from saas.partenaires.models import Organisation
+
+# --- one meeting ---------------------------------------------------------------------------------
+
+
+def get(meeting_id: int) -> Meeting | None:
+    return db.session.scalars(select(Meeting).where(Meeting.id == meeting_id)).one_or_none()
+
+
+def decision(decision_id: int) -> Decision | None:
+    return db.session.scalars(select(Decision).where(Decision.id == decision_id)).one_or_none()
+
+
+def convention_links(meeting_id: int) -> list[MeetingConvention]:
+    return list(
+        db.session.scalars(
+            select(MeetingConvention)
+            .where(MeetingConvention.meeting_id == meeting_id)
+            .order_by(MeetingConvention.id)
+        )
+    )
+
+
+def conventions_of(meeting_id: int) -> list[Convention]:
+    """The conventions the meeting is about, by reference."""
+    query = (
+        select(Convention)
+        .join(
+            MeetingConvention,
+            and_(
+                MeetingConvention.tenant_id == Convention.tenant_id,
+                MeetingConvention.convention_id == Convention.id,
+            ),
+        )
+        .where(MeetingConvention.meeting_id == meeting_id)
+        .order_by(Convention.reference)
+    )
+    return list(db.session.scalars(query))
+
+
+def attendees_of(meeting_id: int) -> list[MeetingAttendee]:
+    return list(
+        db.session.scalars(
+            select(MeetingAttendee)
+            .where(MeetingAttendee.meeting_id == meeting_id)
+            .order_by(MeetingAttendee.id)
+        )
+    )
+
+
+def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
+    """``(attendee, organisation name)`` of the parties of a meeting, by name."""
+    query = (
+        select(MeetingAttendee, Organisation.name)
+        .join(
+            Organisation,
+            and_(
+                Organisation.tenant_id == MeetingAttendee.tenant_id,
+                Organisation.id == MeetingAttendee.organisation_id,
+            ),
+        )
+        .where(MeetingAttendee.meeting_id == meeting_id)
+        .order_by(Organisation.name, MeetingAttendee.id)
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def decisions_of(meeting_id: int) -> list[Decision]:
+    return list(
+        db.session.scalars(
+            select(Decision).where(Decision.meeting_id == meeting_id).order_by(Decision.number)
+        )
+    )
+
+
+def last_decision_number(meeting_id: int) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.max(Decision.number), 0)).where(Decision.meeting_id == meeting_id)
+    )
+
+
+def lock_meeting(meeting: Meeting) -> None:
+    """Serialise the numbering of a meeting's decisions (two facilitateurs adding at once)."""
+    db.session.execute(
+        select(Meeting.id).where(Meeting.id == meeting.id).with_for_update()
+    ).scalar_one_or_none()
+
+
+# --- the conventions' calendar -------------------------------------------------------------------
+
+
+def convention_options() -> list[tuple[int, str, str]]:
+    """``(id, reference, title)`` of every convention of the tenant, by reference."""
+    query = select(Convention.id, Convention.reference, Convention.title).order_by(
+        Convention.reference, Convention.id
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def convention_party_ids(convention_id: int) -> list[int]:
+    """The organisations party to a convention (to invite to its meetings)."""
+    query = (
+        select(ConventionParty.organisation_id)
+        .where(ConventionParty.convention_id == convention_id)
+        .order_by(ConventionParty.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def existing_convention_ids(ids) -> set[int]:
+    ids = set(ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Convention.id).where(Convention.id.in_(ids))))
+
+
+def existing_organisation_ids(ids) -> set[int]:
+    ids = set(ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Organisation.id).where(Organisation.id.in_(ids))))
+
+
+def meeting_obligations(convention_ids, kind: str) -> list[Obligation]:
+    """The meeting obligations of ``kind`` in force (not replaced by an avenant) of the conventions."""
+    ids = set(convention_ids)
+    if not ids:
+        return []
+    query = (
+        select(Obligation)
+        .where(
+            Obligation.convention_id.in_(ids),
+            Obligation.nature == "meeting",
+            Obligation.category == kind,
+            Obligation.until_terms.is_(None),
+        )
+        .order_by(Obligation.convention_id, Obligation.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _not_held():
+    return and_(Occurrence.meeting_id.is_(None), Occurrence.received_on.is_(None))
+
+
+def occurrence_to_hold(obligation_id: int, held_on: date) -> Occurrence | None:
+    """The occurrence a meeting held on ``held_on`` fulfils: the first not held yet due on or after
+    that day, or else the latest not held yet due before it."""
+    base = (
+        select(Occurrence)
+        .where(Occurrence.obligation_id == obligation_id, _not_held())
+        .limit(1)
+        .with_for_update()
+    )
+    upcoming = db.session.scalars(
+        base.where(Occurrence.due_on >= held_on).order_by(Occurrence.due_on, Occurrence.id)
+    ).first()
+    if upcoming is not None:
+        return upcoming
+    return db.session.scalars(
+        base.where(Occurrence.due_on < held_on).order_by(Occurrence.due_on.desc(), Occurrence.id.desc())
+    ).first()
+
+
+def occurrences_of_meeting(meeting_id: int) -> list[Occurrence]:
+    return list(
+        db.session.scalars(
+            select(Occurrence).where(Occurrence.meeting_id == meeting_id).order_by(Occurrence.due_on)
+        )
+    )
+
+
+def held_occurrence_rows(meeting_id: int) -> list[tuple[Occurrence, str, str]]:
+    """``(occurrence, obligation label, convention reference)`` of what the meeting fulfilled."""
+    query = (
+        select(Occurrence, Obligation.label, Convention.reference)
+        .join(
+            Obligation,
+            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
+        )
+        .join(
+            Convention,
+            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
+        )
+        .where(Occurrence.meeting_id == meeting_id)
+        .order_by(Convention.reference, Occurrence.due_on)
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def proposal_rows(convention_id: int | None = None, kind: str | None = None, today: date | None = None):
+    """One row per meeting obligation in force: ``(convention_id, reference, convention title,
+    obligation_id, category, label, cadence, proposed due date)``; the proposed date is the earliest
+    occurrence not held yet (an overdue one comes first, as it is the oldest), None when there is none.
+
+    Conventions terminated on or before ``today`` are left out.
+    """
+    pending = and_(
+        Occurrence.tenant_id == Obligation.tenant_id,
+        Occurrence.obligation_id == Obligation.id,
+        _not_held(),
+    )
+    query = (
+        select(
+            Convention.id.label("convention_id"),
+            Convention.reference,
+            Convention.title.label("convention_title"),
+            Obligation.id.label("obligation_id"),
+            Obligation.category,
+            Obligation.label,
+            Obligation.cadence,
+            func.min(Occurrence.due_on).label("due_on"),
+        )
+        .join(
+            Convention,
+            and_(Convention.tenant_id == Obligation.tenant_id, Convention.id == Obligation.convention_id),
+        )
+        .outerjoin(Occurrence, pending)
+        .where(Obligation.nature == "meeting", Obligation.until_terms.is_(None))
+        .group_by(
+            Convention.id,
+            Convention.reference,
+            Convention.title,
+            Obligation.id,
+            Obligation.category,
+            Obligation.label,
+            Obligation.cadence,
+        )
+        .order_by(func.min(Occurrence.due_on).asc().nulls_last(), Convention.reference, Obligation.id)
+    )
+    if convention_id is not None:
+        query = query.where(Obligation.convention_id == convention_id)
+    if kind is not None:
+        query = query.where(Obligation.category == kind)
+    if today is not None:
+        query = query.where(or_(Convention.terminated_on.is_(None), Convention.terminated_on > today))
+    return db.session.execute(query).all()
+
+
+# --- the list of meetings ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFilters:
+    kind: str | None = None
+    status: str | None = None
+    convention_id: int | None = None
+    #: meetings on or after / on or before these days.
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
+    if filters.kind:
+        query = query.where(Meeting.kind == filters.kind)
+    if filters.status:
+        query = query.where(Meeting.status == filters.status)
+    if filters.convention_id is not None:
+        query = query.where(
+            exists().where(
+                MeetingConvention.tenant_id == Meeting.tenant_id,
+                MeetingConvention.meeting_id == Meeting.id,
+                MeetingConvention.convention_id == filters.convention_id,
+            )
+        )
+    if filters.date_from is not None:
+        query = query.where(Meeting.meeting_on >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Meeting.meeting_on <= filters.date_to)
+    return query
+
+
+def meetings_query(filters: MeetingFilters) -> Select:
+    """Meetings matching ``filters``, the latest first (for the API)."""
+    return _meeting_filtered(select(Meeting), filters).order_by(Meeting.meeting_on.desc(), Meeting.id.desc())
+
+
+def _conventions_label():
+    return (
+        select(func.string_agg(Convention.reference, aggregate_order_by(literal(", "), Convention.reference)))
+        .join(
+            MeetingConvention,
+            and_(
+                MeetingConvention.tenant_id == Convention.tenant_id,
+                MeetingConvention.convention_id == Convention.id,
+            ),
+        )
+        .where(MeetingConvention.tenant_id == Meeting.tenant_id, MeetingConvention.meeting_id == Meeting.id)
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
+
+
+def _decision_count(open_only: bool = False):
+    query = select(func.count(Decision.id)).where(
+        Decision.tenant_id == Meeting.tenant_id, Decision.meeting_id == Meeting.id
+    )
+    if open_only:
+        query = query.where(Decision.status == "open")
+    return query.correlate(Meeting).scalar_subquery()
+
+
+def meeting_rows_query(filters: MeetingFilters) -> Select:
+    """Rows ``(id, kind, title, meeting_on, starts_at, place, status, conventions, decisions,
+    open_decisions)`` of the meetings matching ``filters``."""
+    query = select(
+        Meeting.id,
+        Meeting.kind,
+        Meeting.title,
+        Meeting.meeting_on,
+        Meeting.starts_at,
+        Meeting.place,
+        Meeting.status,
+        _conventions_label().label("conventions"),
+        _decision_count().label("decisions"),
+        _decision_count(open_only=True).label("open_decisions"),
+    )
+    return _meeting_filtered(query, filters)
+
+
+def meeting_sorts() -> dict:
+    return {
+        "date": Meeting.meeting_on,
+        "titre": Meeting.title,
+        "type": Meeting.kind,
+        "statut": Meeting.status,
+        "lieu": Meeting.place,
+    }
+
+
+# --- the registry of decisions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionFilters:
+    status: str | None = None
+    owner_id: int | None = None
+    #: open decisions due before today only.
+    overdue: bool = False
+    meeting_id: int | None = None
+    kind: str | None = None
+
+
+def overdue_condition(today: date):
+    return and_(Decision.status == "open", Decision.due_on.is_not(None), Decision.due_on < today)
+
+
+def _meeting_join():
+    return and_(Meeting.tenant_id == Decision.tenant_id, Meeting.id == Decision.meeting_id)
+
+
+def _decision_filtered(query: Select, filters: DecisionFilters, today: date) -> Select:
+    if filters.status:
+        query = query.where(Decision.status == filters.status)
+    if filters.owner_id is not None:
+        query = query.where(Decision.owner_id == filters.owner_id)
+    if filters.overdue:
+        query = query.where(overdue_condition(today))
+    if filters.meeting_id is not None:
+        query = query.where(Decision.meeting_id == filters.meeting_id)
+    if filters.kind:
+        query = query.where(Meeting.kind == filters.kind)
+    return query
+
+
+def decisions_query(filters: DecisionFilters, today: date) -> Select:
+    """Decisions matching ``filters``, by meeting date (latest first) then number."""
+    query = select(Decision).join(Meeting, _meeting_join())
+    return _decision_filtered(query, filters, today).order_by(
+        Meeting.meeting_on.desc(), Decision.meeting_id.desc(), Decision.number
+    )
+
+
+def decision_rows_query(filters: DecisionFilters, today: date) -> Select:
+    """Rows ``(id, number, text, owner_id, owner, due_on, status, done_on, note, meeting_id,
+    meeting_title, meeting_on, kind, overdue)`` of the registry."""
+    query = (
+        select(
+            Decision.id,
+            Decision.number,
+            Decision.text,
+            Decision.owner_id,
+            Organisation.name.label("owner"),
+            Decision.due_on,
+            Decision.status,
+            Decision.done_on,
+            Decision.note,
+            Decision.meeting_id,
+            Meeting.title.label("meeting_title"),
+            Meeting.meeting_on,
+            Meeting.kind,
+            case((overdue_condition(today), True), else_=False).label("overdue"),
+        )
+        .join(Meeting, _meeting_join())
+        .outerjoin(
+            Organisation,
+            and_(Organisation.tenant_id == Decision.tenant_id, Organisation.id == Decision.owner_id),
+        )
+    )
+    return _decision_filtered(query, filters, today)
+
+
+def decision_sorts() -> dict:
+    return {
+        "reunion": Meeting.meeting_on,
+        "numero": Decision.number,
+        "porteur": Organisation.name,
+        "echeance": Decision.due_on,
+        "statut": Decision.status,
+    }
