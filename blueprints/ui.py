@@ -70,19 +70,27 @@ def _nav_items() -> list[NavItem]:
                 ("Missions", "guichet.missions"),
                 ("Heures", "guichet.statements"),
                 ("Mutualisation", "guichet.agreements"),
+                ("Calendrier", "guichet.calendar"),
+                ("Conformité", "guichet.compliance"),
+                ("Comités et réunions", "guichet.meetings"),
+                ("Décisions", "guichet.decisions"),
                 ("Traitements", "guichet.runs"),
             ]
         if role in ADMIN_ROLES:
             items += [
                 ("Utilisateurs", "admin.users"),
                 ("Organisations", "admin.organisations"),
+                ("Conventions", "admin.conventions"),
+                ("Échéancier financier", "admin.instalments"),
                 ("Coûts horaires", "admin.hourly_costs"),
                 ("Règles de comptage", "admin.counting_rules"),
-                ("Règles des parcours", "admin.participant_settings"),
+                ("Règles des parcours et des conventions", "admin.participant_settings"),
                 ("Jetons d'API", "admin.api_tokens"),
                 ("Paramètres", "admin.settings"),
                 ("Journal", "admin.audit"),
+                ("Boîte d'envoi", "admin.mailbox"),
             ]
+        items.append(("Mes notifications", "compte.notifications"))
     elif request.blueprint == "plateforme":
         items = [
             ("Territoires", "plateforme.tenants"),

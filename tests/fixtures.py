@@ -14,10 +14,15 @@ from flask.testing import FlaskClient
 from saas import clock
 from saas.accounts import api as accounts
 from saas.audit import api as audit
+from saas.comites import api as comites
+from saas.conventions import api as conventions
+from saas.conventions import seeds as convention_seeds
+from saas.conventions.models import Occurrence, Reminder
 from saas.db import db
 from saas.heures import api as heures
 from saas.jobs import api as runs
 from saas.jobs.models import JobArtifact
+from saas.mail import api as mail_api
 from saas.marches import api as marches
 from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
@@ -134,6 +139,17 @@ def build_tenant(letter: str, code: str) -> World:
         db.session.commit()
         world.ids.update(organisation_id=organisation.id, run_id=run.id)
         world.ids["artifact_id"] = db.session.scalars(db.select(JobArtifact.id)).one()
+        # mail: a reminder kept in the mailbox, and the facilitateur's notification preference.
+        facilitateur = accounts.user_by_email(world.facilitateur_email)
+        message = mail_api.send(
+            world.facilitateur_email,
+            f"Relance {letter.upper()}",
+            "Bonjour,\nUne échéance approche.",
+            "reminder",
+        )
+        mail_api.set_reminders(ACTOR, facilitateur.id, True)
+        db.session.commit()
+        world.ids["mail_id"] = message.id
         # participants: a participant sent by a prescripteur, eligible, with a validated CV profile.
         prescripteur = partenaires.create(
             ACTOR, f"Mission Locale {letter}", "prescripteur", None, "mission_locale"
@@ -203,6 +219,94 @@ def build_tenant(letter: str, code: str) -> World:
             statement_id=statement.id,
             proof_id=proof.id,
             agreement_id=agreement.id,
+        )
+        # comités: a comité de suivi of a convention, held, with the SIAE present and a decision.
+        committee_convention = conventions.create(
+            ACTOR,
+            {
+                **convention_seeds.seed_004(
+                    buyer.id, organisation.id, date(2025, 1, 1), f"COMITE-{letter.upper()}"
+                ),
+                "obligations": [
+                    {
+                        "responsible_id": organisation.id,
+                        "nature": "meeting",
+                        "category": "comite_suivi",
+                        "cadence": "semiannual",
+                    }
+                ],
+            },
+        )
+        meeting = comites.plan_meeting(
+            ACTOR,
+            "comite_suivi",
+            f"Comité de suivi {letter.upper()}",
+            date(2025, 6, 30),
+            convention_ids=[committee_convention.id],
+            invited_ids=[organisation.id, buyer.id],
+        )
+        comites.hold_meeting(
+            ACTOR, meeting, "Relevé des heures présenté.", [(organisation.id, "La directrice")]
+        )
+        decision = comites.add_decision(
+            ACTOR, meeting, "Transmettre le tableau de suivi", organisation.id, date(2025, 9, 30)
+        )
+        db.session.commit()
+        world.ids.update(meeting_id=meeting.id, decision_id=decision.id)
+        # conventions: seed 003 between the Département and the buyer as guichet, signed a year and
+        # a half ago (renewed once), with a document, an avenant, a receipt, a payment, an
+        # objection and a reminder sent.
+        notified = clock.today() - relativedelta(months=18)
+        convention = conventions.create(
+            ACTOR, convention_seeds.seed_003(department.id, buyer.id, notified, "0.8", letter.upper())
+        )
+        document = conventions.add_document(
+            ACTOR,
+            convention,
+            "signed",
+            "Convention signée",
+            "convention.pdf",
+            "application/pdf",
+            b"%PDF-1.4\n%%EOF\n",
+        )
+        conventions.amend(
+            ACTOR,
+            convention,
+            {
+                "signed_on": notified + relativedelta(months=11),
+                "effective_from": notified + relativedelta(months=12),
+                "summary": "Mise à jour de l'objet",
+                "object": "Coopération sur les clauses sociales (objet précisé)",
+            },
+        )
+        conventions.renew_due(ACTOR)
+        occurrence = db.session.scalars(
+            db.select(Occurrence).where(Occurrence.convention_id == convention.id).order_by(Occurrence.due_on)
+        ).first()
+        conventions.record_receipt(ACTOR, occurrence, occurrence.due_on)
+        first_instalment = conventions.instalments(convention_id=convention.id)[0]
+        conventions.record_payment(ACTOR, first_instalment.line, 1, first_instalment.due_on)
+        conventions.object_to_renewal(
+            ACTOR, convention, {"party_id": department.id, "received_on": clock.today()}
+        )
+        db.session.execute(
+            db.insert(Reminder).values(
+                tenant_id=tenant.id,
+                occurrence_id=occurrence.id,
+                user_id=facilitateur.id,
+                kind="late",
+                mail_id=message.id,
+            )
+        )
+        db.session.commit()
+        world.ids.update(
+            convention_id=convention.id,
+            document_id=document.id,
+            occurrence_id=occurrence.id,
+            line_id=first_instalment.line.id,
+            commitment_id=first_instalment.commitment.id,
+            obligation_id=occurrence.obligation_id,
+            period_no=1,
         )
     db.session.remove()
     return world

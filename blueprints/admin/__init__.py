@@ -1,7 +1,10 @@
 from blueprints.admin import (  # noqa: F401 - routes
     audit_views,
+    convention_views,
     counting_rule_views,
     hourly_cost_views,
+    mailbox_views,
+    money_views,
     organisation_views,
     rule_settings_views,
     settings_views,

@@ -1,10 +1,11 @@
-"""Tenant admin console: the validity rules of prescriptions and eligibility (per-tenant settings)."""
+"""Tenant admin console: the validity rules of prescriptions and eligibility, and the delays of the
+conventions' reminders, calendar and payments (per-tenant settings)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from wtforms import IntegerField, SelectField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from blueprints.admin.views import bp
 from blueprints.forms import Form
@@ -14,6 +15,8 @@ from saas.errors import ValidationError
 from tenants.web import request_actor
 
 FIELDS = ("prescription_validity_months", "eligibility_validity_months", "eligibility_anchor")
+#: the conventions' delays: left empty, a value stays as it is.
+CONVENTION_FIELDS = ("reminder_days_before", "obligation_missing_after_days", "payment_delay_days")
 
 
 class ParticipantSettingsForm(Form):
@@ -42,23 +45,45 @@ class ParticipantSettingsForm(Form):
         description="Avec « le début de la première mission », une validation reste ouverte jusqu'au début "
         "de la première mission du participant, puis court pour la durée ci-dessus.",
     )
+    reminder_days_before = IntegerField(
+        "Rappel avant une échéance de convention (jours)",
+        validators=[Optional(), NumberRange(1, 60, rule_settings.MESSAGES["reminder_days_before"])],
+        description="Un courriel de rappel part ce nombre de jours avant qu'un livrable ou une réunion soit dû ; "
+        "entre 1 et 60 jours, 7 par défaut.",
+    )
+    obligation_missing_after_days = IntegerField(
+        "Délai avant qu'un livrable en retard soit « manquant » (jours)",
+        validators=[Optional(), NumberRange(1, 180, rule_settings.MESSAGES["obligation_missing_after_days"])],
+        description="Après son échéance, un livrable non reçu est « en retard », puis « manquant » passé ce "
+        "délai ; entre 1 et 180 jours, 30 par défaut.",
+    )
+    payment_delay_days = IntegerField(
+        "Délai de paiement d'une échéance exigible (jours)",
+        validators=[Optional(), NumberRange(1, 180, rule_settings.MESSAGES["payment_delay_days"])],
+        description="Une échéance exigible et non payée passé ce délai est « en retard de paiement » ; "
+        "entre 1 et 180 jours, 30 par défaut.",
+    )
 
 
 @bp.route("/parametres/participants", methods=["GET", "POST"], endpoint="participant_settings")
 def participant_settings():
     current = rule_settings.current()
-    form = ParticipantSettingsForm(data={key: current[key] for key in FIELDS})
+    form = ParticipantSettingsForm(data={key: current[key] for key in FIELDS + CONVENTION_FIELDS})
     if form.validate_on_submit():
+        values = {key: getattr(form, key).data for key in FIELDS}
+        values |= {
+            key: getattr(form, key).data for key in CONVENTION_FIELDS if getattr(form, key).data is not None
+        }
         try:
-            rule_settings.set_values(request_actor(), **{key: getattr(form, key).data for key in FIELDS})
+            rule_settings.set_values(request_actor(), **values)
         except ValidationError as error:
             db.session.rollback()
             form.add_domain_error(error)
         else:
             db.session.commit()
             flash(
-                "Les règles de validité sont enregistrées ; elles s'appliquent aux prescriptions et "
-                "validations enregistrées à partir de maintenant.",
+                "Les règles sont enregistrées ; les durées de validité s'appliquent aux prescriptions et "
+                "validations enregistrées à partir de maintenant, les délais des conventions dès maintenant.",
                 "success",
             )
             return redirect(url_for("admin.participant_settings"))

@@ -21,6 +21,8 @@ class GuichetApi(Api):
 
 
 def _resources():
+    from blueprints.api.comites import blp as comites_blp
+    from blueprints.api.conventions import blp as conventions_blp
     from blueprints.api.health import blp as health_blp
     from blueprints.api.marches import blp as marches_blp
     from blueprints.api.missions import blp as missions_blp
@@ -39,6 +41,8 @@ def _resources():
         missions_blp,
         releves_blp,
         mutualisations_blp,
+        comites_blp,
+        conventions_blp,
     ]
 
 

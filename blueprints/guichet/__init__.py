@@ -1,4 +1,6 @@
 from blueprints.guichet import (  # noqa: F401 - routes
+    calendar_views,
+    committee_views,
     cv_views,
     eligibility_views,
     hours_views,

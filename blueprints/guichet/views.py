@@ -18,6 +18,8 @@ bp = tenant_blueprint("guichet", __name__, WORKSPACE_ROLES)
 
 @bp.route("/")
 def dashboard():
+    from blueprints.guichet.calendar_views import dashboard_figures  # imports this module's bp
+
     tenant = g.tenant
     return render_template(
         "guichet/dashboard.html",
@@ -26,6 +28,7 @@ def dashboard():
         organisation_count=len(partenaires.list_all()),
         recent_runs=runs.visible_runs(current_user.id, is_admin())[:5],
         figures=hours_dashboard.figures(),
+        conventions=dashboard_figures(),
         has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
     )
 

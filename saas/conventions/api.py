@@ -9,6 +9,7 @@ the terms in force at any date stay readable (:func:`terms_in_force`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -148,6 +149,17 @@ def _decimal(data: Mapping, key: str, message: str, required: bool = True) -> De
     if not number.is_finite() or number <= 0:
         raise ValidationError(key, message)
     return number
+
+
+@contextmanager
+def _within(key: str):
+    """Errors of one row of a nested list name their full path: ``commitments.0.schedule.1.percent``."""
+    try:
+        yield
+    except ValidationError as error:
+        if error.field == key or error.field.startswith(key + "."):
+            raise
+        raise ValidationError(f"{key}.{error.field}", error.message) from None
 
 
 def _organisation(organisation_id, key: str) -> Organisation:
@@ -295,162 +307,177 @@ def _articles(value) -> list[dict]:
 
 
 def _add_party(convention: Convention, data: Mapping, key: str) -> ConventionParty:
-    organisation = _organisation(data.get("organisation_id"), f"{key}.organisation_id")
-    if any(p.organisation_id == organisation.id for p in parties_of(convention.id)):
-        raise ValidationError(
-            f"{key}.organisation_id", f"{organisation.name} est déjà partie à la convention."
+    with _within(key):
+        organisation = _organisation(data.get("organisation_id"), f"{key}.organisation_id")
+        if any(p.organisation_id == organisation.id for p in parties_of(convention.id)):
+            raise ValidationError(
+                f"{key}.organisation_id", f"{organisation.name} est déjà partie à la convention."
+            )
+        party = ConventionParty(
+            tenant_id=convention.tenant_id,
+            convention_id=convention.id,
+            organisation_id=organisation.id,
+            role=_choice(data, "role", enums.PARTY_ROLES, "Choisissez le rôle de la partie."),
+            signatory=data.get("signatory", True) is not False,
+            represented_by=_optional_text(data, "represented_by", 200),
+            is_guichet=bool(data.get("is_guichet")),
         )
-    party = ConventionParty(
-        tenant_id=convention.tenant_id,
-        convention_id=convention.id,
-        organisation_id=organisation.id,
-        role=_choice(data, "role", enums.PARTY_ROLES, "Choisissez le rôle de la partie."),
-        signatory=data.get("signatory", True) is not False,
-        represented_by=_optional_text(data, "represented_by", 200),
-        is_guichet=bool(data.get("is_guichet")),
-    )
-    db.session.add(party)
-    db.session.flush()
-    return party
+        db.session.add(party)
+        db.session.flush()
+        return party
 
 
 def _add_resource(convention, data: Mapping, number: int, key: str) -> ConventionResource:
-    provider = _party_of(convention, data.get("provider_id"), f"{key}.provider_id")
-    fte = _decimal(data, "fte", "Indiquez le temps mis à disposition en ETP (par exemple 0,5).")
-    if fte > 50:
-        raise ValidationError(f"{key}.fte", "50 ETP au plus.")
-    resource = ConventionResource(
-        tenant_id=convention.tenant_id,
-        convention_id=convention.id,
-        provider_id=provider.organisation_id,
-        label=_text(data, "label", "Indiquez la fonction mise à disposition.", 200),
-        fte=fte,
-        person_name=_optional_text(data, "person_name", 200),
-        from_terms=number,
-    )
-    db.session.add(resource)
-    return resource
+    with _within(key):
+        provider = _party_of(convention, data.get("provider_id"), f"{key}.provider_id")
+        fte = _decimal(data, "fte", "Indiquez le temps mis à disposition en ETP (par exemple 0,5).")
+        if fte > 50:
+            raise ValidationError(f"{key}.fte", "50 ETP au plus.")
+        resource = ConventionResource(
+            tenant_id=convention.tenant_id,
+            convention_id=convention.id,
+            provider_id=provider.organisation_id,
+            label=_text(data, "label", "Indiquez la fonction mise à disposition.", 200),
+            fte=fte,
+            person_name=_optional_text(data, "person_name", 200),
+            from_terms=number,
+        )
+        db.session.add(resource)
+        return resource
 
 
 def _add_commitment(convention, data: Mapping, number: int, key: str) -> FinancialCommitment:
-    payer = _party_of(convention, data.get("payer_id"), f"{key}.payer_id")
-    payee = _party_of(convention, data.get("payee_id"), f"{key}.payee_id")
-    if payer.organisation_id == payee.organisation_id:
-        raise ValidationError(f"{key}.payee_id", "Le bénéficiaire doit être une autre partie que le payeur.")
-    basis = _choice(data, "basis", enums.COMMITMENT_BASES, "Choisissez la base de l'engagement financier.")
-    commitment = FinancialCommitment(
-        tenant_id=convention.tenant_id,
-        convention_id=convention.id,
-        payer_id=payer.organisation_id,
-        payee_id=payee.organisation_id,
-        label=_text(data, "label", "Indiquez l'objet de l'engagement financier.", 200),
-        basis=basis,
-        recurrence=_choice(data, "recurrence", enums.RECURRENCES, "Choisissez la récurrence.", "each_period"),
-        article=_optional_text(data, "article", 40),
-        from_terms=number,
-    )
-    if basis == "fixed":
-        commitment.amount = _decimal(data, "amount", "Indiquez un montant en euros.").quantize(CENT)
-    else:
-        commitment.rate_per_post = _decimal(
-            data, "rate_per_post", "Indiquez le montant par poste à temps plein."
-        ).quantize(CENT)
-        commitment.posts_fte = _decimal(
-            data,
-            "posts_fte",
-            "Indiquez le temps travaillé sur la fonction, en postes à temps plein (ex. 0,8).",
-        )
-    db.session.add(commitment)
-    db.session.flush()
-    schedule = data.get("schedule") or [{"label": "Versement unique", "percent": 100, "trigger": "signature"}]
-    total = Decimal(0)
-    for seq, line in enumerate(schedule, start=1):
-        line_key = f"{key}.schedule.{seq - 1}"
-        percent = _decimal(line, "percent", "Indiquez le pourcentage de l'échéance.")
-        if percent > 100:
-            raise ValidationError(f"{line_key}.percent", "Une échéance ne dépasse pas 100 %.")
-        required = list(line.get("required_deliverables") or [])
-        unknown = [c for c in required if c not in enums.DELIVERABLE_CATEGORIES]
-        if unknown:
+    with _within(key):
+        payer = _party_of(convention, data.get("payer_id"), f"{key}.payer_id")
+        payee = _party_of(convention, data.get("payee_id"), f"{key}.payee_id")
+        if payer.organisation_id == payee.organisation_id:
             raise ValidationError(
-                f"{line_key}.required_deliverables", f"Pièce inconnue : {', '.join(unknown)}."
+                f"{key}.payee_id", "Le bénéficiaire doit être une autre partie que le payeur."
             )
-        total += percent
-        db.session.add(
-            ScheduleLine(
-                tenant_id=convention.tenant_id,
-                commitment_id=commitment.id,
-                seq=seq,
-                label=_text(line, "label", "Indiquez le libellé de l'échéance.", 200),
-                percent=percent,
-                trigger=_choice(line, "trigger", enums.TRIGGERS, "Choisissez quand l'échéance est due."),
-                offset_days=_int(
-                    line, "offset_days", 0, 365, "Le délai est compris entre 0 et 365 jours.", 0
-                ),
-                required_deliverables=required,
+        basis = _choice(
+            data, "basis", enums.COMMITMENT_BASES, "Choisissez la base de l'engagement financier."
+        )
+        commitment = FinancialCommitment(
+            tenant_id=convention.tenant_id,
+            convention_id=convention.id,
+            payer_id=payer.organisation_id,
+            payee_id=payee.organisation_id,
+            label=_text(data, "label", "Indiquez l'objet de l'engagement financier.", 200),
+            basis=basis,
+            recurrence=_choice(
+                data, "recurrence", enums.RECURRENCES, "Choisissez la récurrence.", "each_period"
+            ),
+            article=_optional_text(data, "article", 40),
+            from_terms=number,
+        )
+        if basis == "fixed":
+            commitment.amount = _decimal(data, "amount", "Indiquez un montant en euros.").quantize(CENT)
+        else:
+            commitment.rate_per_post = _decimal(
+                data, "rate_per_post", "Indiquez le montant par poste à temps plein."
+            ).quantize(CENT)
+            commitment.posts_fte = _decimal(
+                data,
+                "posts_fte",
+                "Indiquez le temps travaillé sur la fonction, en postes à temps plein (ex. 0,8).",
             )
-        )
-    if total != 100:
-        raise ValidationError(
-            f"{key}.schedule", f"Les échéances doivent totaliser 100 % (elles totalisent {_fr(total)} %)."
-        )
-    return commitment
+        db.session.add(commitment)
+        db.session.flush()
+        schedule = data.get("schedule") or [
+            {"label": "Versement unique", "percent": 100, "trigger": "signature"}
+        ]
+        total = Decimal(0)
+        for seq, line in enumerate(schedule, start=1):
+            line_key = f"{key}.schedule.{seq - 1}"
+            with _within(line_key):
+                percent = _decimal(line, "percent", "Indiquez le pourcentage de l'échéance.")
+                if percent > 100:
+                    raise ValidationError(f"{line_key}.percent", "Une échéance ne dépasse pas 100 %.")
+                required = list(line.get("required_deliverables") or [])
+                unknown = [c for c in required if c not in enums.DELIVERABLE_CATEGORIES]
+                if unknown:
+                    raise ValidationError(
+                        f"{line_key}.required_deliverables", f"Pièce inconnue : {', '.join(unknown)}."
+                    )
+                total += percent
+                db.session.add(
+                    ScheduleLine(
+                        tenant_id=convention.tenant_id,
+                        commitment_id=commitment.id,
+                        seq=seq,
+                        label=_text(line, "label", "Indiquez le libellé de l'échéance.", 200),
+                        percent=percent,
+                        trigger=_choice(
+                            line, "trigger", enums.TRIGGERS, "Choisissez quand l'échéance est due."
+                        ),
+                        offset_days=_int(
+                            line, "offset_days", 0, 365, "Le délai est compris entre 0 et 365 jours.", 0
+                        ),
+                        required_deliverables=required,
+                    )
+                )
+        if total != 100:
+            raise ValidationError(
+                f"{key}.schedule", f"Les échéances doivent totaliser 100 % (elles totalisent {_fr(total)} %)."
+            )
+        return commitment
 
 
 def _add_obligation(convention, data: Mapping, number: int, key: str) -> Obligation:
-    responsible = _party_of(convention, data.get("responsible_id"), f"{key}.responsible_id")
-    recipient = (
-        _party_of(convention, data.get("recipient_id"), f"{key}.recipient_id").organisation_id
-        if data.get("recipient_id")
-        else None
-    )
-    nature = _choice(data, "nature", enums.NATURES, "Choisissez livrable ou réunion.")
-    categories = enums.DELIVERABLE_CATEGORIES if nature == "deliverable" else enums.MEETING_CATEGORIES
-    category = _choice(data, "category", categories, "Choisissez la catégorie de l'obligation.")
-    cadence = _choice(data, "cadence", enums.CADENCES, "Choisissez la périodicité.")
-    if cadence == "mission_end" and nature != "deliverable":
-        raise ValidationError(f"{key}.cadence", "Seul un livrable peut suivre chaque fin de mission.")
-    obligation = Obligation(
-        tenant_id=convention.tenant_id,
-        convention_id=convention.id,
-        responsible_id=responsible.organisation_id,
-        recipient_id=recipient,
-        nature=nature,
-        category=category,
-        label=(_optional_text(data, "label", 300) or categories[category]),
-        cadence=cadence,
-        day_of_month=_int(data, "day_of_month", 1, 28, "Le jour du mois est compris entre 1 et 28.")
-        if cadence == "monthly"
-        else None,
-        weekday=_int(data, "weekday", 0, 6, "Choisissez le jour de la semaine.", 4)
-        if cadence == "weekly"
-        else None,
-        offset_days=_int(data, "offset_days", 0, 365, "Le délai est compris entre 0 et 365 jours.", 0),
-        offset_months=_int(
-            data,
-            "offset_months",
-            0,
-            12,
-            "Le délai est compris entre 0 et 12 mois.",
-            1 if cadence == "monthly" else 0,
-        ),
-        event_label=_optional_text(data, "event_label", 100) if cadence == "after_event" else None,
-        event_default_month=_int(
-            data, "event_default_month", 1, 12, "Choisissez le mois habituel de l'événement.", 6
+    with _within(key):
+        responsible = _party_of(convention, data.get("responsible_id"), f"{key}.responsible_id")
+        recipient = (
+            _party_of(convention, data.get("recipient_id"), f"{key}.recipient_id").organisation_id
+            if data.get("recipient_id")
+            else None
         )
-        if cadence == "after_event"
-        else None,
-        article=_optional_text(data, "article", 40),
-        from_terms=number,
-    )
-    if cadence == "monthly" and obligation.day_of_month is None:
-        raise ValidationError(f"{key}.day_of_month", "Indiquez le jour du mois de l'échéance.")
-    if cadence == "after_event" and not obligation.event_label:
-        raise ValidationError(
-            f"{key}.event_label", "Indiquez l'événement (par exemple « assemblée générale »)."
+        nature = _choice(data, "nature", enums.NATURES, "Choisissez livrable ou réunion.")
+        categories = enums.DELIVERABLE_CATEGORIES if nature == "deliverable" else enums.MEETING_CATEGORIES
+        category = _choice(data, "category", categories, "Choisissez la catégorie de l'obligation.")
+        cadence = _choice(data, "cadence", enums.CADENCES, "Choisissez la périodicité.")
+        if cadence == "mission_end" and nature != "deliverable":
+            raise ValidationError(f"{key}.cadence", "Seul un livrable peut suivre chaque fin de mission.")
+        obligation = Obligation(
+            tenant_id=convention.tenant_id,
+            convention_id=convention.id,
+            responsible_id=responsible.organisation_id,
+            recipient_id=recipient,
+            nature=nature,
+            category=category,
+            label=(_optional_text(data, "label", 300) or categories[category]),
+            cadence=cadence,
+            day_of_month=_int(data, "day_of_month", 1, 28, "Le jour du mois est compris entre 1 et 28.")
+            if cadence == "monthly"
+            else None,
+            weekday=_int(data, "weekday", 0, 6, "Choisissez le jour de la semaine.", 4)
+            if cadence == "weekly"
+            else None,
+            offset_days=_int(data, "offset_days", 0, 365, "Le délai est compris entre 0 et 365 jours.", 0),
+            offset_months=_int(
+                data,
+                "offset_months",
+                0,
+                12,
+                "Le délai est compris entre 0 et 12 mois.",
+                1 if cadence == "monthly" else 0,
+            ),
+            event_label=_optional_text(data, "event_label", 100) if cadence == "after_event" else None,
+            event_default_month=_int(
+                data, "event_default_month", 1, 12, "Choisissez le mois habituel de l'événement.", 6
+            )
+            if cadence == "after_event"
+            else None,
+            article=_optional_text(data, "article", 40),
+            from_terms=number,
         )
-    db.session.add(obligation)
-    return obligation
+        if cadence == "monthly" and obligation.day_of_month is None:
+            raise ValidationError(f"{key}.day_of_month", "Indiquez le jour du mois de l'échéance.")
+        if cadence == "after_event" and not obligation.event_label:
+            raise ValidationError(
+                f"{key}.event_label", "Indiquez l'événement (par exemple « assemblée générale »)."
+            )
+        db.session.add(obligation)
+        return obligation
 
 
 def _require_draft(convention: Convention) -> None:
@@ -582,6 +609,8 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
     ):
         merged = {**scalar, **{k: v for k, v in data.items() if k in scalar}}
         scalar = _duration_terms(merged, convention.effective_on)
+    if "amendments_at_renewal_only" in data:
+        scalar["amendments_at_renewal_only"] = bool(data["amendments_at_renewal_only"])
     terms = ConventionTerms(
         tenant_id=convention.tenant_id,
         convention_id=convention.id,
@@ -591,7 +620,15 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
         summary=summary,
         object=_optional_text(data, "object", 5000) or latest.object,
         articles=_articles(data["articles"]) if data.get("articles") is not None else latest.articles,
-        objecting_party_id=latest.objecting_party_id,
+        objecting_party_id=(
+            (
+                _party_of(convention, data["objecting_party_id"], "objecting_party_id").organisation_id
+                if data["objecting_party_id"]
+                else None
+            )
+            if "objecting_party_id" in data
+            else latest.objecting_party_id
+        ),
         created_by=actor.user_id,
         **scalar,
     )
@@ -604,7 +641,10 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
         ("obligations", Obligation),
     ):
         for raw_id in (data.get("close") or {}).get(kind) or []:
-            row = db.session.get(model, (convention.tenant_id, int(raw_id)))
+            try:
+                row = db.session.get(model, (convention.tenant_id, int(raw_id)))
+            except (TypeError, ValueError):
+                row = None
             if row is None or row.convention_id != convention.id or row.until_terms is not None:
                 raise ValidationError(f"close.{kind}", "Ce terme n'est pas en vigueur dans cette convention.")
             row.until_terms = number
@@ -666,10 +706,15 @@ def standing(convention: Convention, day: date | None = None) -> Standing:
     all_periods = periods_of(convention, until=day)
     objection = objection_of(convention.id)
     period = cal.period_at(all_periods, day)
-    last = all_periods[-1]
-    final = not last.renewable
-    ends_on = last.end if final else None
-    versions = [_view(v) for v in versions_of(convention.id)]
+    # the whole life, as far as it is known: finite when the terms cap the renewals, an objection
+    # fixes the last term, or the convention was terminated
+    whole = cal.periods(
+        convention.effective_on,
+        [_view(v) for v in versions_of(convention.id)],
+        objection_term=objection.effective_term if objection else None,
+        terminated_on=convention.terminated_on,
+    )
+    ends_on = None if whole[-1].renewable else whole[-1].end
     if convention.signed_on is None:
         status = "draft"
     elif convention.terminated_on is not None and convention.terminated_on <= day:
@@ -683,12 +728,9 @@ def standing(convention: Convention, day: date | None = None) -> Standing:
     else:
         status = "active"
     renewals_left = None
-    if period is not None:
-        terms = cal.terms_at(versions, period.end)
-        if terms.duration_kind == "fixed":
-            renewals_left = 0
-        elif terms.max_renewals is not None:
-            renewals_left = max(terms.max_renewals - (period.number - 1), 0)
+    if ends_on is not None:
+        current = period.number if period else (0 if day < convention.effective_on else len(whole))
+        renewals_left = max(len(whole) - max(current, 1), 0)
     return Standing(
         status=status,
         period=period,
@@ -963,7 +1005,7 @@ def occurrence_status(row: Occurrence, nature: str, day: date | None = None, gra
     grace = tenant_settings.get("obligation_missing_after_days") if grace is None else grace
     if row.received_on is not None:
         if nature == "meeting":
-            return "held"
+            return "held" if row.received_on <= row.due_on else "held_late"
         return "received" if row.received_on <= row.due_on else "received_late"
     if row.due_on >= day:
         return "upcoming"
@@ -1004,6 +1046,7 @@ def cancel_receipt(actor, row: Occurrence) -> Occurrence:
     )
     row.received_on = None
     row.received_by = None
+    row.note = None
     db.session.flush()
     return row
 
@@ -1013,6 +1056,8 @@ def record_event(actor, row: Occurrence, event_on: date) -> Occurrence:
     obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
     if obligation.cadence != "after_event":
         raise DomainError("Cette échéance ne dépend pas d'un événement.")
+    if row.received_on is not None:
+        raise DomainError("Cette échéance est déjà reçue : sa date ne change plus.")
     if event_on is None:
         raise ValidationError("event_on", "Indiquez la date de l'événement.")
     row.event_on = event_on

@@ -105,6 +105,7 @@ OCCURRENCE_STATUSES = {
     "received": "Reçu",
     "received_late": "Reçu en retard",
     "held": "Tenue",
+    "held_late": "Tenue en retard",
     "late": "En retard",
     "missing": "Manquant",
 }

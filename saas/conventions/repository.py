@@ -156,7 +156,15 @@ def received_categories(convention_id: int) -> dict[tuple[str, int], date]:
 def status_expression(day: date, grace: int):
     """The status of an occurrence, as the calendar shows it (see ``api.occurrence_status``)."""
     return case(
-        (and_(Occurrence.received_on.is_not(None), Obligation.nature == "meeting"), literal("held")),
+        (
+            and_(
+                Occurrence.received_on.is_not(None),
+                Obligation.nature == "meeting",
+                Occurrence.received_on <= Occurrence.due_on,
+            ),
+            literal("held"),
+        ),
+        (and_(Occurrence.received_on.is_not(None), Obligation.nature == "meeting"), literal("held_late")),
         (
             and_(Occurrence.received_on.is_not(None), Occurrence.received_on <= Occurrence.due_on),
             literal("received"),
@@ -296,7 +304,7 @@ def compliance(by: str, day: date | None = None, convention_id: int | None = Non
         .add_columns(
             func.count().label("due"),
             count("received", "held"),
-            count("received_late"),
+            count("received_late", "held_late"),
             count("late"),
             count("missing"),
         )
@@ -315,7 +323,7 @@ def compliance(by: str, day: date | None = None, convention_id: int | None = Non
                 "label": row["key_label"],
                 "due": due,
                 "on_time": on_time,
-                "received_late": row["received_late"] or 0,
+                "received_late": row["received_late_held_late"] or 0,
                 "late": row["late"] or 0,
                 "missing": row["missing"] or 0,
                 "rate": (on_time / due) if due else None,

@@ -383,3 +383,67 @@ def test_end_of_mission_evaluations_follow_the_missions_of_the_structure(world, 
         (evaluation,) = occurrences(convention, "evaluation_fin_mission")
         assert (evaluation.seq, evaluation.due_on) == (mission.id, date(2025, 6, 14))
         db.session.rollback()
+
+
+def test_a_received_report_keeps_its_date_and_a_late_meeting_counts_late(world, today):
+    o = world.orgs
+    today.set(date(2021, 12, 1))
+    with in_tenant(world.tenant_id):
+        convention = conventions.create(
+            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2020, 12, 18))
+        )
+        (report,) = occurrences(convention, "rapport_activite")
+        conventions.record_event(ACTOR, report, date(2021, 6, 24))
+        conventions.record_receipt(ACTOR, report, date(2021, 7, 20), "reçu par courriel")
+        with pytest.raises(DomainError, match="déjà reçue"):
+            conventions.record_event(ACTOR, report, date(2021, 7, 1))
+        conventions.cancel_receipt(ACTOR, report)
+        assert report.received_on is None and report.note is None
+        first_review = occurrences(convention, "revue_trimestrielle")[0]
+        conventions.record_receipt(ACTOR, first_review, date(2021, 4, 15))
+        assert conventions.occurrence_status(first_review, "meeting", date(2021, 12, 1)) == "held_late"
+        (gip,) = [
+            row for row in conventions.compliance("partner", date(2021, 12, 1)) if row["id"] == o["gip"]
+        ]
+        assert gip["received_late"] == 1 and gip["on_time"] == 0
+        db.session.rollback()
+
+
+def test_errors_of_nested_rows_name_their_full_path(world, today):
+    o = world.orgs
+    today.set(date(2024, 3, 5))
+    with in_tenant(world.tenant_id):
+        data = seeds.seed_003(o["cd93"], o["rosny"], date(2024, 3, 1), "0.8", "X")
+        data["commitments"][0]["schedule"][1]["percent"] = "soixante"
+        with pytest.raises(ValidationError) as bad_percent:
+            conventions.create(ACTOR, data)
+        assert bad_percent.value.field == "commitments.0.schedule.1.percent"
+        db.session.rollback()
+        data = seeds.seed_003(o["cd93"], o["rosny"], date(2024, 3, 1), "0.8", "Y")
+        data["parties"][1]["role"] = "arbitre"
+        with pytest.raises(ValidationError) as bad_role:
+            conventions.create(ACTOR, data)
+        assert bad_role.value.field == "parties.1.role"
+        db.session.rollback()
+
+
+def test_the_planned_end_is_known_once_the_renewals_are_capped_or_an_objection_came(world, today):
+    o = world.orgs
+    today.set(date(2024, 6, 1))
+    with in_tenant(world.tenant_id):
+        capped = conventions.create(
+            ACTOR, seeds.seed_003(o["cd93"], o["rosny"], date(2024, 3, 1), "1", "CAP")
+        )
+        standing = conventions.standing(capped, date(2024, 6, 1))
+        assert (standing.ends_on, standing.renewals_left) == (date(2027, 2, 28), 2)
+        open_ended = conventions.create(
+            ACTOR, seeds.seed_004(o["accm"], o["ccvba"], date(2024, 1, 1), "OPEN")
+        )
+        assert conventions.standing(open_ended, date(2024, 6, 1)).ends_on is None
+        conventions.object_to_renewal(
+            ACTOR, open_ended, {"party_id": o["ccvba"], "received_on": date(2024, 10, 1)}
+        )
+        late = conventions.standing(open_ended, date(2024, 10, 2))
+        # received after 30 September: the convention renews once more and ends a year later
+        assert (late.ends_on, late.renewals_left, late.status) == (date(2025, 12, 31), 1, "ending")
+        db.session.rollback()

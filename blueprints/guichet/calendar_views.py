@@ -1,0 +1,426 @@
+"""The conventions' obligations in the workspace: the calendar of due dates (deliverables and
+meetings) with their receipt, the date of the event some wait for (the general assembly), the
+compliance of each partner and convention, and the figures of the dashboard."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from blueprints.forms import FAILED
+from blueprints.guichet.calendar_forms import (
+    CalendarFilterForm,
+    CancelReceiptForm,
+    ComplianceForm,
+    EventForm,
+    ReceiptForm,
+)
+from blueprints.guichet.views import bp
+from blueprints.listing import Listing, wants_export
+from blueprints.ui import fr_date, fr_number
+from saas import clock, tabular
+from saas.conventions import api as conventions
+from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
+from saas.conventions.models import Obligation, Occurrence
+from saas.db import db
+from saas.partenaires import api as partenaires
+from tenants.web import is_admin, load_scoped, request_actor
+
+STATUS_BADGES = {
+    "upcoming": "info",
+    "received": "succes",
+    "received_late": "alerte",
+    "held": "succes",
+    "held_late": "alerte",
+    "late": "alerte",
+    "missing": "erreur",
+}
+#: the query arguments of the calendar an action keeps when it sends the user back to it.
+CALENDAR_ARGS = ("du", "au", "statut", "nature", "convention", "partenaire", "tri", "page")
+#: the page that plans a meeting, in the committees pages (linked only once it exists).
+MEETING_NEW_ENDPOINTS = ("guichet.meeting_new", "guichet.new_meeting")
+UPCOMING_DAYS = 14
+OBJECTION_WINDOW_DAYS = 60
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Pages of other domains (a convention, a meeting) are linked only once they exist."""
+    return endpoint in current_app.view_functions
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def convention_url(convention_id: int) -> str | None:
+    """The page of a convention: the workspace's if there is one, else the admin console's (for
+    a tenant admin only: it answers 404 to a facilitateur)."""
+    candidates = ["guichet.convention"] + (["admin.convention"] if is_admin() else [])
+    for endpoint in candidates:
+        if has_endpoint(endpoint):
+            try:
+                return url_for(endpoint, convention_id=convention_id)
+            except BuildError:
+                continue
+    return None
+
+
+def _meeting_new_endpoint() -> str | None:
+    return next((e for e in MEETING_NEW_ENDPOINTS if has_endpoint(e)), None)
+
+
+def _meeting_url(meeting_id: int | None) -> str | None:
+    if meeting_id is None or not has_endpoint("guichet.meeting"):
+        return None
+    return url_for("guichet.meeting", meeting_id=meeting_id)
+
+
+# --- the calendar --------------------------------------------------------------------------------
+
+
+def _filter_form(today: date) -> CalendarFilterForm:
+    """The filters of the query string; without ``du``/``au`` the period runs from a month ago to
+    three months ahead (an empty ``du=`` or ``au=`` removes that bound)."""
+    form = CalendarFilterForm(request.args)
+    form.convention.choices = [("", "Toutes")] + [
+        (str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()
+    ]
+    form.partenaire.choices = [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    if "du" not in request.args:
+        form.du.data = today - relativedelta(months=1)
+    if "au" not in request.args:
+        form.au.data = today + relativedelta(months=3)
+    return form
+
+
+def _filters(form: CalendarFilterForm) -> conventions.CalendarFilters:
+    return conventions.CalendarFilters(
+        convention_id=_int(form.convention.data),
+        responsible_id=_int(form.partenaire.data),
+        status=form.statut.data if form.statut.data in OCCURRENCE_STATUSES else None,
+        nature=form.nature.data if form.nature.data in NATURES else None,
+        date_from=form.du.data if isinstance(form.du.data, date) else None,
+        date_to=form.au.data if isinstance(form.au.data, date) else None,
+    )
+
+
+def _listing(query) -> Listing:
+    listing = Listing(query, conventions.calendar_sorts, "echeance")
+    # equal keys (a quarter's meetings, one convention's rows) keep one order from page to page.
+    listing.ordered = listing.ordered.order_by(Occurrence.due_on, Occurrence.id)
+    return listing
+
+
+EXPORT_HEADER = [
+    "Échéance",
+    "Prévisionnelle",
+    "Événement",
+    "Date de l'événement",
+    "Obligation",
+    "Article",
+    "Nature",
+    "Convention",
+    "Intitulé de la convention",
+    "Responsable",
+    "Destinataire",
+    "Statut",
+    "Reçu le",
+    "Note",
+]
+
+
+def _export_row(row) -> list:
+    return [
+        row.due_on,
+        bool(row.provisional),
+        row.event_label,
+        row.event_on,
+        row.label,
+        row.article,
+        NATURES.get(row.nature, row.nature),
+        row.convention_reference,
+        row.convention_title,
+        row.responsible_name,
+        row.recipient_name,
+        OCCURRENCE_STATUSES.get(row.status, row.status),
+        row.received_on,
+        row.note,
+    ]
+
+
+def _by_month(items: list) -> list[tuple[date, list]]:
+    groups: list[tuple[date, list]] = []
+    for item in items:
+        month = item.due_on.replace(day=1)
+        if not groups or groups[-1][0] != month:
+            groups.append((month, []))
+        groups[-1][1].append(item)
+    return groups
+
+
+def _row_forms(row, meeting_new: str | None) -> dict:
+    """The actions open on one row: a receipt (deliverables; meetings only when the committees
+    pages are missing), the date of the event an ``after_event`` obligation waits for."""
+    forms = {}
+    if row.received_on is None:
+        if row.nature == "deliverable" or meeting_new is None:
+            forms["receipt"] = ReceiptForm(prefix=f"recu-{row.id}", formdata=None)
+            if row.nature == "meeting":
+                forms["receipt"].received_on.label.text = "Date de la réunion"
+        if row.cadence == "after_event":
+            form = EventForm(prefix=f"evenement-{row.id}", formdata=None, data={"event_on": row.event_on})
+            if row.event_label:
+                form.event_on.label.text = f"Date de l'événement ({row.event_label})"
+            forms["event"] = form
+    return forms
+
+
+def _event_title(event_label: str | None) -> str:
+    if not event_label or "assembl" in event_label.lower():
+        return "Date de l'assemblée générale"
+    return "Date de l'événement"
+
+
+def _calendar_args() -> dict[str, str]:
+    return {key: value for key, value in request.args.items() if key in CALENDAR_ARGS}
+
+
+def _meeting_new_url(endpoint: str, row, today: date) -> str:
+    return url_for(
+        endpoint,
+        kind=row.category,
+        convention_id=row.convention_id,
+        meeting_on=max(row.due_on, today).isoformat(),
+    )
+
+
+@bp.route("/calendrier/")
+def calendar():
+    today = clock.today()
+    form = _filter_form(today)
+    listing = _listing(conventions.calendar_rows(_filters(form), today))
+    if wants_export():
+        return listing.export("calendrier-obligations", EXPORT_HEADER, _export_row)
+    page = listing.page()
+    by_due_date = listing.sort.lstrip("-") == "echeance"
+    meeting_new = _meeting_new_endpoint()
+    kept = _calendar_args()
+    return render_template(
+        "guichet/calendrier/calendar.html",
+        form=form,
+        listing=listing,
+        page=page,
+        page_url=lambda number: listing.url(page=number),
+        groups=_by_month(page.items) if by_due_date else [(None, page.items)],
+        row_forms={row.id: _row_forms(row, meeting_new) for row in page.items},
+        action_url=lambda endpoint, row: url_for(endpoint, occurrence_id=row.id, **kept),
+        meeting_new_url=(lambda row: _meeting_new_url(meeting_new, row, today)) if meeting_new else None,
+        meeting_url=_meeting_url,
+        convention_url=convention_url,
+        event_title=_event_title,
+        statuses=OCCURRENCE_STATUSES,
+        status_badges=STATUS_BADGES,
+        natures=NATURES,
+        today=today,
+    )
+
+
+# --- actions on one due date ---------------------------------------------------------------------
+
+
+def _back(occurrence_id: int | None = None):
+    anchor = f"echeance-{occurrence_id}" if occurrence_id else None
+    return redirect(url_for("guichet.calendar", **_calendar_args(), _anchor=anchor))
+
+
+def _flash_errors(form) -> None:
+    messages = list(form.form_errors)
+    for field in form:
+        if not field.errors:
+            continue
+        if field.name.endswith("csrf_token"):
+            messages.append("Le formulaire a expiré : rechargez la page et recommencez.")
+        else:
+            messages.extend(f"{field.label.text} : {error}" for error in field.errors)
+    flash(" ".join(messages) or "L'action n'a pas pu être enregistrée.", "error")
+
+
+def _describe(row: Occurrence) -> str:
+    obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
+    return f"« {obligation.label} » (échéance du {fr_date(row.due_on)})"
+
+
+@bp.route("/calendrier/<int:occurrence_id>/reception", methods=["POST"])
+def occurrence_receive(occurrence_id: int):
+    row = load_scoped(Occurrence, occurrence_id)
+    form = ReceiptForm(prefix=f"recu-{row.id}")
+    if form.validate_on_submit():
+        done = form.attempt(
+            lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data)
+        )
+        if done is not FAILED:
+            flash(f"{_describe(row)} : reçu le {fr_date(row.received_on)}.", "success")
+            return _back(row.id)
+    _flash_errors(form)
+    return _back(row.id)
+
+
+@bp.route("/calendrier/<int:occurrence_id>/reception/annulation", methods=["POST"])
+def occurrence_cancel_receipt(occurrence_id: int):
+    row = load_scoped(Occurrence, occurrence_id)
+    form = CancelReceiptForm()
+    if form.validate_on_submit():
+        done = form.attempt(lambda: conventions.cancel_receipt(request_actor(), row))
+        if done is not FAILED:
+            flash(f"{_describe(row)} : la réception est annulée.", "success")
+            return _back(row.id)
+    _flash_errors(form)
+    return _back(row.id)
+
+
+@bp.route("/calendrier/<int:occurrence_id>/evenement", methods=["POST"])
+def occurrence_event(occurrence_id: int):
+    row = load_scoped(Occurrence, occurrence_id)
+    form = EventForm(prefix=f"evenement-{row.id}")
+    if form.validate_on_submit():
+        done = form.attempt(lambda: conventions.record_event(request_actor(), row, form.event_on.data))
+        if done is not FAILED:
+            flash(
+                f"{_describe(row)} : l'événement est daté du {fr_date(row.event_on)}, "
+                f"l'échéance est le {fr_date(row.due_on)}.",
+                "success",
+            )
+            return _back(row.id)
+    _flash_errors(form)
+    return _back(row.id)
+
+
+# --- compliance ----------------------------------------------------------------------------------
+
+COMPLIANCE_TABLES = {
+    "partenaires": ("partner", "Partenaire", "partenaire"),
+    "conventions": ("convention", "Convention", "convention"),
+}
+
+
+def _rate_percent(rate: float | None):
+    return None if rate is None else round(rate * 100, 1)
+
+
+def _compliance_export(table: str, rows: list[dict], day: date) -> Response:
+    _, label, _ = COMPLIANCE_TABLES[table]
+    header = [
+        label,
+        "Échéances passées",
+        "Reçues à temps",
+        "Reçues en retard",
+        "En retard",
+        "Manquantes",
+        "Taux à temps (%)",
+    ]
+    lines = (
+        [
+            r["label"],
+            r["due"],
+            r["on_time"],
+            r["received_late"],
+            r["late"],
+            r["missing"],
+            _rate_percent(r["rate"]),
+        ]
+        for r in rows
+    )
+    fmt = request.args.get("export")
+    filename, mimetype, content = tabular.write(
+        fmt, f"conformite-{table}-{day.isoformat()}", header, lines, sheet=f"Conformité par {label.lower()}"
+    )
+    return Response(
+        content,
+        content_type=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/conformite/")
+def compliance():
+    form = ComplianceForm(request.args)
+    day = form.date.data if isinstance(form.date.data, date) else clock.today()
+    form.date.data = day
+    tables = {key: conventions.compliance(by, day) for key, (by, _, _) in COMPLIANCE_TABLES.items()}
+    if wants_export():
+        table = request.args.get("tableau")
+        table = table if table in COMPLIANCE_TABLES else "partenaires"
+        return _compliance_export(table, tables[table], day)
+
+    def calendar_url(table: str, row: dict) -> str:
+        _, _, arg = COMPLIANCE_TABLES[table]
+        return url_for("guichet.calendar", **{arg: row["id"], "du": "", "au": day.isoformat()})
+
+    def export_url(table: str, fmt: str) -> str:
+        return url_for("guichet.compliance", date=day.isoformat(), tableau=table, export=fmt)
+
+    return render_template(
+        "guichet/calendrier/compliance.html",
+        form=form,
+        day=day,
+        partners=tables["partenaires"],
+        by_convention=tables["conventions"],
+        calendar_url=calendar_url,
+        export_url=export_url,
+        percent=lambda rate: None if rate is None else f"{fr_number(rate * 100, 1)} %",
+    )
+
+
+# --- the dashboard's block -----------------------------------------------------------------------
+
+
+def _count(filters: conventions.CalendarFilters, today: date) -> int:
+    query = conventions.calendar_rows(filters, today)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def dashboard_figures(today: date | None = None) -> dict:
+    """The « Conventions » block of the dashboard: due dates of the next 14 days, those late or
+    missing, and the nearest last day to object to a tacit renewal if it falls within 60 days."""
+    today = today or clock.today()
+    soon = today + timedelta(days=UPCOMING_DAYS)
+    figures = {
+        "days": UPCOMING_DAYS,
+        "upcoming": _count(
+            conventions.CalendarFilters(status="upcoming", date_from=today, date_to=soon), today
+        ),
+        "upcoming_url": url_for(
+            "guichet.calendar", statut="upcoming", du=today.isoformat(), au=soon.isoformat()
+        ),
+        "late": _count(conventions.CalendarFilters(status="late"), today),
+        "late_url": url_for("guichet.calendar", statut="late", du="", au=""),
+        "missing": _count(conventions.CalendarFilters(status="missing"), today),
+        "missing_url": url_for("guichet.calendar", statut="missing", du="", au=""),
+        "objection": None,
+        "objection_days": OBJECTION_WINDOW_DAYS,
+    }
+    limit = today + timedelta(days=OBJECTION_WINDOW_DAYS)
+    nearest = None
+    for convention in conventions.conventions():
+        if convention.signed_on is None:
+            continue
+        last_day = conventions.standing(convention, today).last_day_to_object
+        if last_day is not None and today <= last_day <= limit and (nearest is None or last_day < nearest[1]):
+            nearest = (convention, last_day)
+    if nearest is not None:
+        convention, last_day = nearest
+        figures["objection"] = {
+            "reference": convention.reference,
+            "title": convention.title,
+            "date": last_day,
+            "days": (last_day - today).days,
+            "url": convention_url(convention.id),
+        }
+    return figures
