@@ -34,20 +34,6 @@ INSTALMENT_BADGES = {
 #: the statuses of the money table, in the order of its totals.
 INSTALMENT_ORDER = ("not_due", "waiting", "payable", "late", "paid")
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 NUMBERS = {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf"}
 ROLE_ARTICLES = {
     "porteur": "le porteur",
@@ -162,7 +148,7 @@ def cadence_words(obligation) -> str:
         day = enums.WEEKDAYS[obligation.weekday if obligation.weekday is not None else 4]
         return f"Chaque semaine, le {day}" + (f", {delay} après" if delay else "")
     if cadence == "after_event":
-        month = MONTHS[(obligation.event_default_month or 6) - 1]
+        month = enums.MONTHS[(obligation.event_default_month or 6) - 1]
         event = f"l'événement « {obligation.event_label} »" if obligation.event_label else "l'événement"
         head = f"{delay[0].upper()}{delay[1:]} après" if delay else "À la date de"
         return f"{head} {event} (attendu en {month})"

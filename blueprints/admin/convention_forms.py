@@ -32,20 +32,6 @@ from saas.errors import ValidationError
 
 PARTY_ROWS = 5
 SCHEDULE_ROWS = 4
-MONTH_NAMES = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 CHOOSE = ("", "— choisir —")
 
 
@@ -240,7 +226,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}event_default_month": SelectField(
             "Mois habituel de l'événement",
-            choices=[("", "—"), *((str(i), name) for i, name in enumerate(MONTH_NAMES, start=1))],
+            choices=[("", "—"), *((str(i), name) for i, name in enumerate(enums.MONTHS, start=1))],
             validate_choice=False,
         ),
         f"{prefix}article": StringField(

@@ -325,11 +325,13 @@ def _standing_items(standing) -> list[tuple[str, str | None]]:
         items.append(("Période en cours", period_words(standing.period).capitalize()))
     items += [
         ("Prochaine échéance", fr_date(standing.next_term) or None),
-        ("Dernier jour pour dénoncer", fr_date(standing.last_day_to_object) or None),
+        (
+            "Dernier jour pour dénoncer",
+            fr_date(standing.last_day_to_object)
+            or ("sans objet : la convention prend fin à cette échéance" if standing.period else None),
+        ),
     ]
-    if standing.status == "ending":
-        items.append(("Reconductions restantes", "aucune : la convention est dénoncée"))
-    elif standing.renewals_left is not None:
+    if standing.renewals_left is not None:
         items.append(("Reconductions restantes", str(standing.renewals_left)))
     elif standing.renews:
         items.append(("Reconductions restantes", "sans limite"))

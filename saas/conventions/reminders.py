@@ -23,6 +23,7 @@ from saas.conventions import api as conventions
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence, Reminder
 from saas.db import db
 from saas.mail import api as mail
+from saas.mail.models import OutgoingMail
 from tenants.context import require_tenant_id
 
 SYSTEM = audit.Actor(email="rappels automatiques")
@@ -207,6 +208,57 @@ def notify_renewals(renewals) -> int:
     return count
 
 
+#: tenant admins hear of the last day to object this many days ahead.
+OBJECTION_NOTICE_DAYS = 30
+
+
+def remind_objection_deadlines(day: date | None = None) -> int:
+    """Tell the tenant admins, once per convention and term, that the last day to object to a
+    tacit renewal comes within ``OBJECTION_NOTICE_DAYS``. The mail itself is the record: the same
+    subject is never sent twice to the same person."""
+    day = day or clock.today()
+    admins = _members("m.role = 'tenant_admin'")
+    sent = 0
+    for convention in conventions.conventions():
+        if convention.signed_on is None:
+            continue
+        standing = conventions.standing(convention, day)
+        deadline = standing.last_day_to_object
+        if deadline is None or not day <= deadline <= day + timedelta(days=OBJECTION_NOTICE_DAYS):
+            continue
+        subject = f"Convention {convention.reference} : dernier jour pour la dénoncer le {deadline:%d/%m/%Y}"
+        for admin in admins:
+            if not mail.reminders_enabled(admin.user_id):
+                continue
+            already = db.session.scalar(
+                select(OutgoingMail.id).where(
+                    OutgoingMail.category == "objection_deadline",
+                    OutgoingMail.to_user_id == admin.user_id,
+                    OutgoingMail.subject == subject,
+                )
+            )
+            if already:
+                continue
+            mail.send(
+                admin.email,
+                subject,
+                "\n".join(
+                    [
+                        f"Bonjour {admin.name},",
+                        "",
+                        f"La convention {convention.reference} — {convention.title} — arrive à son échéance le "
+                        f"{standing.next_term:%d/%m/%Y}. Faute de dénonciation reçue au plus tard le "
+                        f"{deadline:%d/%m/%Y}, elle sera reconduite tacitement.",
+                        "Pour la dénoncer, enregistrez la dénonciation sur la page de la convention.",
+                    ]
+                ),
+                "objection_deadline",
+                to_user_id=admin.user_id,
+            )
+            sent += 1
+    return sent
+
+
 def run_daily(day: date | None = None) -> dict[str, int]:
     """Everything a day brings to the conventions of the tenant in scope. Safe to run twice."""
     day = day or clock.today()
@@ -216,12 +268,14 @@ def run_daily(day: date | None = None) -> dict[str, int]:
     for convention in conventions.conventions():
         added += conventions.sync_occurrences(convention, day)["ajoutées"]
     sent = send_reminders(day)
+    deadlines = remind_objection_deadlines(day)
     return {
         "reconductions": len(renewals),
         "courriels de reconduction": notified,
         "échéances ajoutées": added,
         "rappels avant échéance": sent["before"],
         "rappels de retard": sent["late"],
+        "alertes de dénonciation": deadlines,
     }
 
 

@@ -33,8 +33,9 @@ class MailBackend(enum.StrEnum):
 
 #: the categories the code sends, with their French name (an unknown one shows as is).
 CATEGORY_LABELS = {
-    "reminder": "Relance",
-    "renewal": "Renouvellement",
+    "reminder": "Rappel d'échéance",
+    "renewal": "Reconduction tacite",
+    "objection_deadline": "Date limite de dénonciation",
     "invitation": "Invitation",
     "notification": "Notification",
 }

@@ -179,3 +179,18 @@ def test_the_daily_command_does_the_day_of_every_tenant_once(world, app):
     assert again.exit_code == 0
     with in_tenant(world.tenant_id):
         assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == sent
+
+
+def test_admins_hear_of_the_last_day_to_object_once(world, pin):
+    """004: the renewal is tacit unless a party objects 3 months before the annual term."""
+    o = world.orgs
+    pin(date(2026, 9, 10))
+    with in_tenant(world.tenant_id):
+        make_user("admin@accm.fr", "Admin")
+        tenants_api.invite_member(ACTOR, "admin@accm.fr", "Admin", "tenant_admin")
+        conventions.create(ACTOR, seeds.seed_004(o["accm"], o["ccvba"], date(2026, 1, 1), "A"))
+        assert reminders.run_daily(date(2026, 8, 20))["alertes de dénonciation"] == 0  # 41 days ahead
+        assert reminders.run_daily(date(2026, 9, 10))["alertes de dénonciation"] == 1
+        assert reminders.run_daily(date(2026, 9, 11))["alertes de dénonciation"] == 0
+        (sent,) = mails("admin@accm.fr")
+        assert "30/09/2026" in sent.subject and "31/12/2026" in sent.body

@@ -151,7 +151,7 @@ def test_admin_reads_the_mailbox_with_filters_export_and_detail(app, two_tenants
     listing = page_text(client.get(base))
     assert "Boîte d'envoi" in listing
     assert SUBJECT in listing and TO in listing and "Invitation au comité" in listing
-    assert "Conservé dans la boîte (mode intégré)" in listing and "Relance" in listing
+    assert "Conservé dans la boîte (mode intégré)" in listing and "Rappel d'échéance" in listing
 
     searched = page_text(client.get(base, query_string={"q": "elodie"}))
     assert SUBJECT in searched and "Invitation au comité" not in searched
