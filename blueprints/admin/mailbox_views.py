@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import render_template, request
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
@@ -84,6 +86,10 @@ def mailbox():
     )
 
 
+#: the recipient's personal link to stop reminders: an admin reading the mailbox must not use it.
+STOP_LINK = re.compile(r"(\S*/notifications/arret/)\S+")
+
+
 @bp.route("/boite-d-envoi/<int:mail_id>")
 def mail_detail(mail_id: int):
     item = load_scoped(OutgoingMail, mail_id)
@@ -92,6 +98,7 @@ def mail_detail(mail_id: int):
     return render_template(
         "admin/mail.html",
         item=item,
+        body=STOP_LINK.sub(r"\1[lien personnel du destinataire, masqué]", item.body),
         status=MailStatus(item.status),
         status_badges=STATUS_BADGES,
         category_label=mail.category_label,

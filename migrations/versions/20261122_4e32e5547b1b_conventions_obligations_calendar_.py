@@ -44,6 +44,11 @@ TENANT_TABLES = (
 TERMS_GUARD_SQL = """
 CREATE FUNCTION convention_terms_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- the one update allowed: the signature date of terms signed after they were drafted
+    IF TG_OP = 'UPDATE' AND OLD.signed_on IS NULL AND NEW.signed_on IS NOT NULL
+       AND (to_jsonb(NEW) - 'signed_on') = (to_jsonb(OLD) - 'signed_on') THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'convention terms are never overwritten: record an avenant (%)', TG_TABLE_NAME
         USING ERRCODE = 'check_violation';
 END $$;

@@ -76,6 +76,8 @@ DOCUMENT_MAX_BYTES = 15 * 1024 * 1024
 #: a late reminder is sent for occurrences due at most this long ago (not for years of backlog).
 LATE_REMINDER_WINDOW_DAYS = 60
 CENT = Decimal("0.01")
+#: money columns hold up to 10 digits before the point; FTE and percentages far less.
+MAX_NUMBER = Decimal("10000000000")
 
 
 # --------------------------------------------------------------------------- input checks
@@ -148,7 +150,9 @@ def _decimal(data: Mapping, key: str, message: str, required: bool = True) -> De
         raise ValidationError(key, message) from None
     if not number.is_finite() or number <= 0:
         raise ValidationError(key, message)
-    return number
+    if number >= MAX_NUMBER:
+        raise ValidationError(key, "Valeur trop grande.")
+    return number.quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
 @contextmanager
@@ -333,6 +337,7 @@ def _add_resource(convention, data: Mapping, number: int, key: str) -> Conventio
         fte = _decimal(data, "fte", "Indiquez le temps mis à disposition en ETP (par exemple 0,5).")
         if fte > 50:
             raise ValidationError(f"{key}.fte", "50 ETP au plus.")
+        fte = fte.quantize(CENT, ROUND_HALF_UP)
         resource = ConventionResource(
             tenant_id=convention.tenant_id,
             convention_id=convention.id,
@@ -371,16 +376,20 @@ def _add_commitment(convention, data: Mapping, number: int, key: str) -> Financi
             from_terms=number,
         )
         if basis == "fixed":
-            commitment.amount = _decimal(data, "amount", "Indiquez un montant en euros.").quantize(CENT)
+            commitment.amount = _decimal(data, "amount", "Indiquez un montant en euros.").quantize(
+                CENT, ROUND_HALF_UP
+            )
         else:
             commitment.rate_per_post = _decimal(
                 data, "rate_per_post", "Indiquez le montant par poste à temps plein."
-            ).quantize(CENT)
+            ).quantize(CENT, ROUND_HALF_UP)
             commitment.posts_fte = _decimal(
                 data,
                 "posts_fte",
                 "Indiquez le temps travaillé sur la fonction, en postes à temps plein (ex. 0,8).",
-            )
+            ).quantize(CENT, ROUND_HALF_UP)
+            if commitment.posts_fte > 100:
+                raise ValidationError("posts_fte", "100 postes au plus.")
         db.session.add(commitment)
         db.session.flush()
         schedule = data.get("schedule") or [
@@ -390,7 +399,9 @@ def _add_commitment(convention, data: Mapping, number: int, key: str) -> Financi
         for seq, line in enumerate(schedule, start=1):
             line_key = f"{key}.schedule.{seq - 1}"
             with _within(line_key):
-                percent = _decimal(line, "percent", "Indiquez le pourcentage de l'échéance.")
+                percent = _decimal(line, "percent", "Indiquez le pourcentage de l'échéance.").quantize(
+                    CENT, ROUND_HALF_UP
+                )
                 if percent > 100:
                     raise ValidationError(f"{line_key}.percent", "Une échéance ne dépasse pas 100 %.")
                 required = list(line.get("required_deliverables") or [])
@@ -522,6 +533,9 @@ def sign(actor, convention: Convention, signed_on: date | None, place: str | Non
         raise ValidationError("signed_on", "Indiquez la date de signature.")
     convention.signed_on = signed_on
     convention.signed_at_place = (place or "").strip()[:120] or convention.signed_at_place
+    for version in versions_of(convention.id):
+        if version.signed_on is None:
+            version.signed_on = signed_on
     audit.record("convention.signed", actor, "convention", convention.id, {"signée le": str(signed_on)})
     db.session.flush()
     sync_occurrences(convention)
@@ -561,6 +575,10 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
     ``data``: signed_on, effective_from, summary, any duration term or object/articles to change,
     ``add`` {resources, commitments, obligations} and ``close`` {resources, commitments,
     obligations: [ids]} (to change an obligation, close it and add its new version).
+
+    Obligations follow the avenant from its date. Money follows the terms in force at the start of
+    each period: a commitment changed in the middle of a period applies from the next one (the
+    avenants of seed 003 and 004 take effect at the renewal).
     """
     if convention.signed_on is None:
         raise DomainError("Une convention non signée se complète directement ; l'avenant suit la signature.")
@@ -607,8 +625,12 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
     if any(
         key in data for key in ("duration_kind", "end_on", "max_renewals", "notice_months", "period_months")
     ):
+        if objection_of(convention.id) is not None:
+            raise DomainError("La convention est dénoncée : sa durée ne peut plus changer par avenant.")
         merged = {**scalar, **{k: v for k, v in data.items() if k in scalar}}
         scalar = _duration_terms(merged, convention.effective_on)
+        if scalar["end_on"] is not None and scalar["end_on"] < effective_from:
+            raise ValidationError("end_on", "La nouvelle date de fin précède la date d'effet de l'avenant.")
     if "amendments_at_renewal_only" in data:
         scalar["amendments_at_renewal_only"] = bool(data["amendments_at_renewal_only"])
     terms = ConventionTerms(
@@ -730,7 +752,10 @@ def standing(convention: Convention, day: date | None = None) -> Standing:
     renewals_left = None
     if ends_on is not None:
         current = period.number if period else (0 if day < convention.effective_on else len(whole))
-        renewals_left = max(len(whole) - max(current, 1), 0)
+        views = [_view(v) for v in versions_of(convention.id)]
+        renewals_left = sum(
+            1 for p in whole if p.number > current and cal.terms_at(views, p.start).duration_kind == "tacit"
+        )
     return Standing(
         status=status,
         period=period,
@@ -753,6 +778,12 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
         raise DomainError("La convention a déjà été dénoncée.")
     party = _party_of(convention, data.get("party_id"), "party_id")
     received_on = _date(data, "received_on", "Indiquez la date de réception de la dénonciation.")
+    if received_on > clock.today():
+        raise ValidationError("received_on", "La date de réception ne peut pas être dans le futur.")
+    if received_on < convention.effective_on:
+        raise ValidationError(
+            "received_on", "La date de réception précède la prise d'effet de la convention."
+        )
     versions = [_view(v) for v in versions_of(convention.id)]
     allowed = cal.terms_at(versions, received_on).objecting_party_id
     if allowed is not None and allowed != party.organisation_id:
@@ -970,8 +1001,14 @@ def expected_occurrences(
 def sync_occurrences(convention: Convention, day: date | None = None) -> dict[str, int]:
     """Bring the calendar of one convention in line with its terms: add the occurrences now due
     to exist, move the due date of those still open, drop open ones the terms no longer call for.
-    Received or held occurrences are never touched."""
+    Received or held occurrences are never touched, nor those dated by hand (an event date), nor
+    those of periods after ``day`` that the convention still has (replaying a past day keeps them
+    and the reminders already sent for them)."""
+    day = day or clock.today()
     expected = expected_occurrences(convention, day)
+    considered = {p.number for p in periods_of(convention, until=day) if p.number == 1 or p.start <= day}
+    whole = periods_of(convention, until=date.max) if convention.signed_on else []
+    still_there = {p.number for p in whole}
     existing = {(o.obligation_id, o.period_no, o.seq): o for o in repository.occurrences_of(convention.id)}
     counts = {"ajoutées": 0, "déplacées": 0, "retirées": 0}
     for key, due in expected.items():
@@ -993,7 +1030,9 @@ def sync_occurrences(convention: Convention, day: date | None = None) -> dict[st
             row.due_on = due.due_on
             counts["déplacées"] += 1
     for key, row in existing.items():
-        if key not in expected and row.received_on is None and row.meeting_id is None:
+        if key in expected or row.received_on is not None or row.meeting_id is not None or row.event_on:
+            continue
+        if row.period_no in considered or row.period_no not in still_there:
             db.session.delete(row)
             counts["retirées"] += 1
     db.session.flush()
@@ -1143,6 +1182,8 @@ def instalments(day: date | None = None, convention_id: int | None = None) -> li
                         else:
                             last_received = max(last_received or got, got)
                     payment = payments.get((line.id, period.number))
+                    if payment is None and convention.terminated_on and due_on >= convention.terminated_on:
+                        continue  # terminated before it fell due: nothing more is owed
                     payable_since = max(due_on, last_received) if last_received else due_on
                     if payment is not None:
                         status = "paid"
@@ -1200,7 +1241,7 @@ def record_payment(
         _decimal({"amount": amount}, "amount", "Indiquez le montant payé.", required=False)
         or instalment.amount
     )
-    if paid.quantize(CENT) != instalment.amount:
+    if paid.quantize(CENT, ROUND_HALF_UP) != instalment.amount:
         raise ValidationError(
             "amount",
             f"Le montant payé ({_fr(paid)} €) diffère du montant de l'échéance ({_fr(instalment.amount)} €).",

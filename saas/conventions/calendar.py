@@ -47,6 +47,8 @@ class Period:
     last_day_to_object: date | None
     #: whether the terms allow a renewal after this period (before any objection).
     renewable: bool
+    #: the period was cut short by a termination (résiliation).
+    cut: bool = False
 
 
 def terms_at(versions: list[TermsView], day: date) -> TermsView:
@@ -63,6 +65,17 @@ def last_day_to_object(end: date, notice_months: int) -> date:
     return end + timedelta(days=1) - relativedelta(months=notice_months) - timedelta(days=1)
 
 
+def _fixed_end(versions: list[TermsView], terms: TermsView) -> date:
+    """The end of a fixed term, as the avenants effective before it last set it."""
+    end = terms.end_on
+    for _ in range(len(versions)):
+        later = terms_at(versions, end)
+        if later.duration_kind != "fixed" or later.end_on == end:
+            break
+        end = later.end_on
+    return end
+
+
 def periods(
     effective_on: date,
     versions: list[TermsView],
@@ -73,34 +86,57 @@ def periods(
     """Every period of the convention, in order, as its terms and any objection make them.
 
     Periods starting after ``until`` are left out (the first one is always there), so a convention
-    renewed without limit is listed up to the period that contains ``until`` (or a horizon). An objection ends the convention at ``objection_term``; a termination on
-    ``terminated_on`` cuts the period it falls in.
+    renewed without limit is listed up to the period that contains ``until`` (or a horizon). An
+    objection ends the convention at the first term on or after ``objection_term``; a termination
+    on ``terminated_on`` cuts the period it falls in (``cut``).
+
+    Ends are counted from ``effective_on`` itself (the k-th end is ``effective_on + k periods - 1
+    day``), so a start on the 29th, 30th or 31st does not drift. A fixed term longer than a year is
+    cut into yearly periods (exercices), so that annual obligations and yearly instalments come
+    every year; none of them is renewable. An avenant switching to a fixed end cuts the period.
     """
     result: list[Period] = []
     start = effective_on
+    months = 0
     number = 1
     while number <= HORIZON_PERIODS:
         if until is not None and number > 1 and start > until:
             break
         terms = terms_at(versions, start)
         if terms.duration_kind == "fixed":
-            end = terms.end_on or start
-            renewable = False
+            fixed_end = max(_fixed_end(versions, terms), start)
+            step = 12
+            end = min(effective_on + relativedelta(months=months + step) - timedelta(days=1), fixed_end)
+            renewable, last = False, end >= fixed_end
         else:
-            end = start + relativedelta(months=terms.period_months) - timedelta(days=1)
+            step = terms.period_months
+            end = effective_on + relativedelta(months=months + step) - timedelta(days=1)
             end_terms = terms_at(versions, end)
-            renewals_done = number - 1
-            renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
+            if end_terms.duration_kind == "fixed":  # an avenant set a fixed end
+                fixed_end = _fixed_end(versions, end_terms)
+                if fixed_end <= end:  # within this period: it ends there
+                    end, renewable, last = max(fixed_end, start), False, True
+                else:  # later: the convention goes on to that end, with nothing to object to
+                    renewable, last = True, False
+            else:
+                renewals_done = number - 1
+                renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
+                last = not renewable
         notice_terms = terms_at(versions, end)
-        deadline = last_day_to_object(end, notice_terms.notice_months) if renewable else None
+        deadline = (
+            last_day_to_object(end, notice_terms.notice_months)
+            if renewable and notice_terms.duration_kind != "fixed"
+            else None
+        )
         if terminated_on is not None and terminated_on <= end:
-            result.append(Period(number, start, max(terminated_on, start), None, False))
+            result.append(Period(number, start, max(terminated_on, start), None, False, cut=True))
             break
-        stops = objection_term is not None and objection_term == end
+        stops = objection_term is not None and objection_term <= end
         result.append(Period(number, start, end, deadline, renewable and not stops))
-        if not renewable or stops:
+        if last or stops:
             break
         start = end + timedelta(days=1)
+        months += step
         number += 1
     return result
 
@@ -167,13 +203,14 @@ def due_dates(
         while True:
             anchor = period.start + relativedelta(months=step * seq) - timedelta(days=1)
             if anchor > end:
-                if not dues:  # a period shorter than the step still has its meeting
+                if not dues and not period.cut:  # a short period still has its meeting
                     dues.append(Due(1, end + shift, end))
                 break
             dues.append(Due(seq, anchor + shift, anchor))
             seq += 1
     elif cadence in ("annual", "at_end"):
-        dues.append(Due(1, end + shift, end))
+        if not period.cut:  # a period cut by a termination has no end-of-period deliverable
+            dues.append(Due(1, end + shift, end))
     elif cadence == "at_start":
         dues.append(Due(1, start + shift, start))
     elif cadence == "after_event":

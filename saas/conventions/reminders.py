@@ -22,11 +22,16 @@ from saas.audit import api as audit
 from saas.conventions import api as conventions
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence, Reminder
 from saas.db import db
+from saas.errors import ValidationError
+from saas.logging import get_logger
 from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
 from tenants.context import require_tenant_id
 
 SYSTEM = audit.Actor(email="rappels automatiques")
+#: advisory lock key space of the daily run (plus the tenant id).
+DAILY_LOCK = 7_300_000_000
+log = get_logger(__name__)
 
 
 @dataclass
@@ -154,29 +159,42 @@ def send_reminders(day: date | None = None) -> dict[str, int]:
         for recipient in recipients_for(obligation, guichets[convention.id]):
             if not mail.reminders_enabled(recipient.user_id):
                 continue
-            inserted = db.session.execute(
-                insert(Reminder)
-                .values(tenant_id=row.tenant_id, occurrence_id=row.id, user_id=recipient.user_id, kind=kind)
-                .on_conflict_do_nothing(constraint="uq_obligation_reminders_once")
-                .returning(Reminder.id)
-            ).scalar()
-            if inserted is None:
-                continue  # already reminded (this run or an earlier one, or another worker)
             subject = (
                 "Rappel : " if kind == "before" else "Retard : "
             ) + f"{obligation.label} — échéance du {row.due_on:%d/%m/%Y}"
-            message = mail.send(
-                recipient.email,
-                subject[:300],
-                _body(recipient, kind, obligation, row, convention, tenant),
-                "reminder",
-                to_user_id=recipient.user_id,
-            )
-            db.session.execute(
-                Reminder.__table__.update()
-                .where(Reminder.__table__.c.tenant_id == row.tenant_id, Reminder.__table__.c.id == inserted)
-                .values(mail_id=message.id)
-            )
+            try:
+                with db.session.begin_nested():  # one bad address spoils nothing else of the day
+                    inserted = db.session.execute(
+                        insert(Reminder)
+                        .values(
+                            tenant_id=row.tenant_id,
+                            occurrence_id=row.id,
+                            user_id=recipient.user_id,
+                            kind=kind,
+                        )
+                        .on_conflict_do_nothing(constraint="uq_obligation_reminders_once")
+                        .returning(Reminder.id)
+                    ).scalar()
+                    if inserted is None:
+                        continue  # already reminded (this run or an earlier one, or another worker)
+                    message = mail.send(
+                        recipient.email,
+                        subject[:300],
+                        _body(recipient, kind, obligation, row, convention, tenant),
+                        "reminder",
+                        to_user_id=recipient.user_id,
+                    )
+                    db.session.execute(
+                        Reminder.__table__.update()
+                        .where(
+                            Reminder.__table__.c.tenant_id == row.tenant_id,
+                            Reminder.__table__.c.id == inserted,
+                        )
+                        .values(mail_id=message.id)
+                    )
+            except ValidationError as error:
+                log.warning("reminder.skipped", user_id=recipient.user_id, reason=error.message)
+                continue
             sent[kind] += 1
     return sent
 
@@ -262,6 +280,8 @@ def remind_objection_deadlines(day: date | None = None) -> int:
 def run_daily(day: date | None = None) -> dict[str, int]:
     """Everything a day brings to the conventions of the tenant in scope. Safe to run twice."""
     day = day or clock.today()
+    # one day's work at a time per tenant, even if the worker and the command run together
+    db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DAILY_LOCK + require_tenant_id()})
     renewals = conventions.renew_due(SYSTEM, day)
     notified = notify_renewals(renewals)
     added = 0

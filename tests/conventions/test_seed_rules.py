@@ -160,6 +160,7 @@ def test_objection_in_time_ends_at_the_term_and_late_one_at_the_next(world, toda
     with in_tenant(world.tenant_id):
         first = conventions.create(ACTOR, seeds.seed_004(o["accm"], o["ccvba"], date(2026, 1, 1), "A"))
         standing = conventions.standing(first, date(2026, 6, 1))
+        today.set(date(2026, 10, 1))
         assert (standing.next_term, standing.last_day_to_object) == (date(2026, 12, 31), date(2026, 9, 30))
         objection = conventions.object_to_renewal(
             ACTOR, first, {"party_id": o["ccvba"], "received_on": date(2026, 9, 30)}
@@ -217,6 +218,7 @@ def test_003_renewed_twice_at_most_with_one_month_notice_from_the_departement(wo
         standing = conventions.standing(convention, date(2025, 1, 1))
         assert (standing.next_term, standing.last_day_to_object) == (date(2025, 2, 28), date(2025, 1, 31))
         assert standing.renewals_left == 2
+        today.set(date(2025, 2, 1))
         periods = conventions.periods_of(convention, until=date(2030, 1, 1))
         assert [(p.start, p.end) for p in periods] == [
             (date(2024, 3, 1), date(2025, 2, 28)),
@@ -440,10 +442,118 @@ def test_the_planned_end_is_known_once_the_renewals_are_capped_or_an_objection_c
             ACTOR, seeds.seed_004(o["accm"], o["ccvba"], date(2024, 1, 1), "OPEN")
         )
         assert conventions.standing(open_ended, date(2024, 6, 1)).ends_on is None
+        today.set(date(2024, 10, 2))
         conventions.object_to_renewal(
             ACTOR, open_ended, {"party_id": o["ccvba"], "received_on": date(2024, 10, 1)}
         )
         late = conventions.standing(open_ended, date(2024, 10, 2))
         # received after 30 September: the convention renews once more and ends a year later
         assert (late.ends_on, late.renewals_left, late.status) == (date(2025, 12, 31), 1, "ending")
+        db.session.rollback()
+
+
+def test_an_avenant_can_extend_a_fixed_term_or_set_an_end_to_a_tacit_one(world, today):
+    o = world.orgs
+    today.set(date(2021, 11, 2))
+    with in_tenant(world.tenant_id):
+        fixed = conventions.create(
+            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2020, 12, 18))
+        )
+        conventions.amend(
+            ACTOR,
+            fixed,
+            {
+                "signed_on": date(2021, 11, 1),
+                "effective_from": date(2021, 11, 2),
+                "summary": "Prolongée",
+                "end_on": date(2022, 6, 30),
+                "duration_kind": "fixed",
+            },
+        )
+        assert conventions.standing(fixed, date(2022, 3, 1)).status == "active"
+        assert conventions.standing(fixed, date(2022, 3, 1)).ends_on == date(2022, 6, 30)
+        tacit = conventions.create(
+            ACTOR, seeds.seed_002(o["can"], o["siae"], o["ddets"], date(2021, 1, 1), "T")
+        )
+        conventions.amend(
+            ACTOR,
+            tacit,
+            {
+                "signed_on": date(2021, 11, 1),
+                "effective_from": date(2021, 11, 2),
+                "summary": "Fin fixée",
+                "duration_kind": "fixed",
+                "end_on": date(2022, 6, 30),
+            },
+        )
+        periods = conventions.periods_of(tacit, until=date(2030, 1, 1))
+        assert [(p.start, p.end, p.renewable) for p in periods] == [
+            (date(2021, 1, 1), date(2021, 12, 31), True),
+            (date(2022, 1, 1), date(2022, 6, 30), False),
+        ]
+        with pytest.raises(ValidationError) as early:
+            conventions.amend(
+                ACTOR,
+                tacit,
+                {
+                    "signed_on": date(2021, 11, 2),
+                    "effective_from": date(2021, 11, 3),
+                    "summary": "x",
+                    "end_on": date(2021, 11, 1),
+                },
+            )
+        assert early.value.field == "end_on"
+        db.session.rollback()
+
+
+def test_a_fixed_term_of_several_years_runs_in_yearly_exercices(world, today):
+    o = world.orgs
+    today.set(date(2026, 6, 1))
+    with in_tenant(world.tenant_id):
+        data = seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2024, date(2023, 12, 18))
+        data["end_on"] = date(2026, 12, 31)
+        data["commitments"][0]["recurrence"] = "each_period"
+        convention = conventions.create(ACTOR, data)
+        periods = conventions.periods_of(convention, until=date(2030, 1, 1))
+        assert [(p.start, p.end, p.renewable) for p in periods] == [
+            (date(2024, 1, 1), date(2024, 12, 31), False),
+            (date(2025, 1, 1), date(2025, 12, 31), False),
+            (date(2026, 1, 1), date(2026, 12, 31), False),
+        ]
+        assert [o.due_on for o in occurrences(convention, "comite_pilotage")] == [
+            date(2024, 12, 31),
+            date(2025, 12, 31),
+            date(2026, 12, 31),
+        ]
+        assert [i.amount for i in conventions.instalments(date(2026, 6, 1), convention.id)] == [
+            D("6500.00")
+        ] * 3
+        standing = conventions.standing(convention, date(2026, 6, 1))
+        assert (standing.renewals_left, standing.ends_on, standing.renews) == (0, date(2026, 12, 31), False)
+        db.session.rollback()
+
+
+def test_periods_keep_the_anniversary_of_a_month_end_start():
+    from saas.conventions import calendar as cal
+
+    monthly = cal.TermsView(0, date(2024, 1, 31), "tacit", 1, None, None, 0)
+    ends = [p.end for p in cal.periods(date(2024, 1, 31), [monthly], until=date(2024, 5, 15))]
+    assert ends == [date(2024, 2, 28), date(2024, 3, 30), date(2024, 4, 29), date(2024, 5, 30)]
+
+
+def test_termination_cuts_the_calendar_and_what_was_not_yet_due(world, today):
+    """000 art. 13 / 003 art. 8: termination for breach; nothing falls due after it."""
+    o = world.orgs
+    today.set(date(2024, 9, 1))
+    with in_tenant(world.tenant_id):
+        convention = conventions.create(
+            ACTOR, seeds.seed_003(o["cd93"], o["rosny"], date(2024, 3, 1), "1", "R")
+        )
+        conventions.terminate(
+            ACTOR, convention, {"terminated_on": date(2024, 8, 31), "reason": "Non-respect des engagements"}
+        )
+        money = conventions.instalments(date(2024, 9, 1), convention.id)
+        assert [(i.line.seq, i.amount) for i in money] == [(1, D("6000.00"))]  # the 60 % at the end is gone
+        assert occurrences(convention, "bilan_activite") == []
+        assert conventions.standing(convention, date(2024, 9, 1)).status == "terminated"
         db.session.rollback()
