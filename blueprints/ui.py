@@ -56,6 +56,19 @@ def fr_number(value, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale="fr_FR")
 
 
+def has_endpoint(endpoint: str) -> bool:
+    """Pages of other domains are linked only once they exist."""
+    return endpoint in current_app.view_functions
+
+
+def int_arg(value) -> int | None:
+    """An id or number from a query argument or a form; None when absent or not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def _nav_items() -> list[NavItem]:
     membership = getattr(g, "membership", None)
     items: list[tuple[str, str]] = []

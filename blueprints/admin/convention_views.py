@@ -45,7 +45,7 @@ from blueprints.admin.convention_forms import (
 from blueprints.admin.views import bp
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
-from blueprints.ui import fr_date
+from blueprints.ui import fr_date, int_arg
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions import enums
@@ -55,13 +55,6 @@ from saas.partenaires import api as partenaires
 from tenants.web import load_scoped, request_actor
 
 NO_TERMS = "Termes non enregistrés"
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def organisation_names() -> dict[int, str]:
@@ -164,7 +157,7 @@ def _convention_export_row(row: ConventionRow) -> list:
 def conventions_list():
     form = ConventionFilterForm(request.args)
     form.partenaire.choices = organisation_choices("Toutes")
-    partner = _int(form.partenaire.data)
+    partner = int_arg(form.partenaire.data)
     rows = [
         row
         for row in convention_rows(clock.today())
@@ -200,7 +193,7 @@ def _new_form() -> ConventionForm:
 
 def _party_data(form, prefix: str) -> dict:
     return {
-        "organisation_id": _int(form[f"{prefix}organisation_id"].data),
+        "organisation_id": int_arg(form[f"{prefix}organisation_id"].data),
         "role": form[f"{prefix}role"].data,
         "signatory": bool(form[f"{prefix}signatory"].data),
         "represented_by": form[f"{prefix}represented_by"].data,
@@ -225,7 +218,7 @@ def convention_data(form: ConventionForm) -> dict:
         "period_months": form.period_months.data,
         "max_renewals": form.max_renewals.data,
         "notice_months": form.notice_months.data,
-        "objecting_party_id": _int(form.objecting_party_id.data),
+        "objecting_party_id": int_arg(form.objecting_party_id.data),
         "amendments_at_renewal_only": bool(form.amendments_at_renewal_only.data),
         "parties": [_party_data(form, f"party_{row}_") for row in rows],
     }
@@ -525,7 +518,7 @@ def convention_obligation_add(convention_id: int):
 
 def resource_data(form, prefix: str) -> dict:
     return {
-        "provider_id": _int(form[f"{prefix}provider_id"].data),
+        "provider_id": int_arg(form[f"{prefix}provider_id"].data),
         "label": form[f"{prefix}label"].data,
         "fte": form[f"{prefix}fte"].data,
         "person_name": form[f"{prefix}person_name"].data,
@@ -536,18 +529,18 @@ def obligation_data(form, prefix: str) -> dict:
     category = form[f"{prefix}category"].data or None
     nature = "meeting" if category in enums.MEETING_CATEGORIES else "deliverable"
     return {
-        "responsible_id": _int(form[f"{prefix}responsible_id"].data),
-        "recipient_id": _int(form[f"{prefix}recipient_id"].data),
+        "responsible_id": int_arg(form[f"{prefix}responsible_id"].data),
+        "recipient_id": int_arg(form[f"{prefix}recipient_id"].data),
         "nature": nature,
         "category": category,
         "label": form[f"{prefix}label"].data,
         "cadence": form[f"{prefix}cadence"].data or None,
         "day_of_month": form[f"{prefix}day_of_month"].data,
-        "weekday": _int(form[f"{prefix}weekday"].data),
+        "weekday": int_arg(form[f"{prefix}weekday"].data),
         "offset_days": form[f"{prefix}offset_days"].data,
         "offset_months": form[f"{prefix}offset_months"].data,
         "event_label": form[f"{prefix}event_label"].data,
-        "event_default_month": _int(form[f"{prefix}event_default_month"].data),
+        "event_default_month": int_arg(form[f"{prefix}event_default_month"].data),
         "article": form[f"{prefix}article"].data,
     }
 
@@ -561,8 +554,8 @@ def commitment_data(form, prefix: str) -> dict:
     ]
     form.rows["line"] = rows
     return {
-        "payer_id": _int(form[f"{prefix}payer_id"].data),
-        "payee_id": _int(form[f"{prefix}payee_id"].data),
+        "payer_id": int_arg(form[f"{prefix}payer_id"].data),
+        "payee_id": int_arg(form[f"{prefix}payee_id"].data),
         "label": form[f"{prefix}label"].data,
         "basis": form[f"{prefix}basis"].data,
         "amount": form[f"{prefix}amount"].data,
@@ -645,7 +638,11 @@ def convention_object(convention_id: int):
         lambda c, f: conventions.object_to_renewal(
             request_actor(),
             c,
-            {"party_id": _int(f.party_id.data), "received_on": f.received_on.data, "reason": f.reason.data},
+            {
+                "party_id": int_arg(f.party_id.data),
+                "received_on": f.received_on.data,
+                "reason": f.reason.data,
+            },
         ),
         message,
     )

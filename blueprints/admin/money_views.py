@@ -20,7 +20,7 @@ from blueprints.admin.convention_views import organisation_choices, organisation
 from blueprints.admin.views import bp
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
-from blueprints.ui import fr_date
+from blueprints.ui import fr_date, int_arg
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions import enums
@@ -29,13 +29,6 @@ from tenants.web import load_scoped, request_actor
 
 #: an instalment that can be paid now (its pieces received, its date passed).
 PAYABLE = ("payable", "late")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def instalment_key(instalment) -> str:
@@ -88,7 +81,7 @@ EXPORT_HEADER = [
 
 def render_money(status: int = 200, failed: PaymentForm | None = None, failed_key: str | None = None):
     form = _filters()
-    convention_id, payer_id = _int(form.convention.data), _int(form.payeur.data)
+    convention_id, payer_id = int_arg(form.convention.data), int_arg(form.payeur.data)
     names = organisation_names()
     selected = [
         i

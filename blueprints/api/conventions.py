@@ -331,13 +331,6 @@ class CalendarQueryArgs(CalendarFilterSchema, PageArgs):
     pass
 
 
-def _calendar_row(occurrence: Occurrence):
-    query = conventions.calendar_rows(
-        conventions.CalendarFilters(convention_id=occurrence.convention_id), clock.today()
-    ).where(Occurrence.id == occurrence.id)
-    return db.session.execute(query).one()
-
-
 @blp.route("/echeances")
 class Calendar(MethodView):
     @blp.arguments(CalendarQueryArgs, location="query")
@@ -369,7 +362,7 @@ class OccurrenceReception(MethodView):
         occurrence = load_scoped(Occurrence, occurrence_id)
         conventions.record_receipt(api_actor(), occurrence, data.get("received_on"), data.get("note"))
         db.session.commit()
-        return _calendar_row(occurrence)
+        return conventions.calendar_row(occurrence)
 
     @blp.response(200, OccurrenceSchema)
     def delete(self, occurrence_id: int):
@@ -377,7 +370,7 @@ class OccurrenceReception(MethodView):
         occurrence = load_scoped(Occurrence, occurrence_id)
         conventions.cancel_receipt(api_actor(), occurrence)
         db.session.commit()
-        return _calendar_row(occurrence)
+        return conventions.calendar_row(occurrence)
 
 
 @blp.route("/echeances/<int:occurrence_id>/evenement")
@@ -390,7 +383,7 @@ class OccurrenceEvent(MethodView):
         occurrence = load_scoped(Occurrence, occurrence_id)
         conventions.record_event(api_actor(), occurrence, data["event_on"])
         db.session.commit()
-        return _calendar_row(occurrence)
+        return conventions.calendar_row(occurrence)
 
 
 class ComplianceQueryArgs(ComplianceFilterSchema, PageArgs):

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from blueprints.forms import FAILED
@@ -21,7 +20,7 @@ from blueprints.guichet.calendar_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
-from blueprints.ui import fr_date, fr_number
+from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
 from saas import clock, tabular
 from saas.conventions import api as conventions
 from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
@@ -45,18 +44,6 @@ CALENDAR_ARGS = ("du", "au", "statut", "nature", "convention", "partenaire", "tr
 MEETING_NEW_ENDPOINTS = ("guichet.meeting_new", "guichet.new_meeting")
 UPCOMING_DAYS = 14
 OBJECTION_WINDOW_DAYS = 60
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Pages of other domains (a convention, a meeting) are linked only once they exist."""
-    return endpoint in current_app.view_functions
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def convention_url(convention_id: int) -> str | None:
@@ -102,8 +89,8 @@ def _filter_form(today: date) -> CalendarFilterForm:
 
 def _filters(form: CalendarFilterForm) -> conventions.CalendarFilters:
     return conventions.CalendarFilters(
-        convention_id=_int(form.convention.data),
-        responsible_id=_int(form.partenaire.data),
+        convention_id=int_arg(form.convention.data),
+        responsible_id=int_arg(form.partenaire.data),
         status=form.statut.data if form.statut.data in OCCURRENCE_STATUSES else None,
         nature=form.nature.data if form.nature.data in NATURES else None,
         date_from=form.du.data if isinstance(form.du.data, date) else None,
@@ -381,11 +368,6 @@ def compliance():
 # --- the dashboard's block -----------------------------------------------------------------------
 
 
-def _count(filters: conventions.CalendarFilters, today: date) -> int:
-    query = conventions.calendar_rows(filters, today)
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-
-
 def dashboard_figures(today: date | None = None) -> dict:
     """The « Conventions » block of the dashboard: due dates of the next 14 days, those late or
     missing, and the nearest last day to object to a tacit renewal if it falls within 60 days."""
@@ -393,27 +375,21 @@ def dashboard_figures(today: date | None = None) -> dict:
     soon = today + timedelta(days=UPCOMING_DAYS)
     figures = {
         "days": UPCOMING_DAYS,
-        "upcoming": _count(
+        "upcoming": conventions.calendar_count(
             conventions.CalendarFilters(status="upcoming", date_from=today, date_to=soon), today
         ),
         "upcoming_url": url_for(
             "guichet.calendar", statut="upcoming", du=today.isoformat(), au=soon.isoformat()
         ),
-        "late": _count(conventions.CalendarFilters(status="late"), today),
+        "late": conventions.calendar_count(conventions.CalendarFilters(status="late"), today),
         "late_url": url_for("guichet.calendar", statut="late", du="", au=""),
-        "missing": _count(conventions.CalendarFilters(status="missing"), today),
+        "missing": conventions.calendar_count(conventions.CalendarFilters(status="missing"), today),
         "missing_url": url_for("guichet.calendar", statut="missing", du="", au=""),
         "objection": None,
         "objection_days": OBJECTION_WINDOW_DAYS,
     }
-    limit = today + timedelta(days=OBJECTION_WINDOW_DAYS)
-    nearest = None
-    for convention in conventions.conventions():
-        if convention.signed_on is None:
-            continue
-        last_day = conventions.standing(convention, today).last_day_to_object
-        if last_day is not None and today <= last_day <= limit and (nearest is None or last_day < nearest[1]):
-            nearest = (convention, last_day)
+    deadlines = conventions.objection_deadlines(today, OBJECTION_WINDOW_DAYS)
+    nearest = (deadlines[0][0], deadlines[0][1].last_day_to_object) if deadlines else None
     if nearest is not None:
         convention, last_day = nearest
         figures["objection"] = {

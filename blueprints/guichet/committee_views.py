@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.forms import FAILED
 from blueprints.guichet.committee_forms import (
@@ -20,6 +20,7 @@ from blueprints.guichet.committee_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
+from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.comites import api as comites
 from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
@@ -33,20 +34,8 @@ STATUS_BADGES = {"planned": "info", "held": "succes", "cancelled": "neutre"}
 DECISION_BADGES = {"open": "info", "done": "succes", "dropped": "neutre"}
 
 
-def has_endpoint(endpoint: str) -> bool:
-    """Pages of other domains (a convention) are linked only once they exist."""
-    return endpoint in current_app.view_functions
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _ints(values) -> list[int]:
-    return [number for number in (_int(v) for v in values or ()) if number is not None]
+    return [number for number in (int_arg(v) for v in values or ()) if number is not None]
 
 
 def _convention_choices() -> list[tuple[str, str]]:
@@ -111,7 +100,7 @@ def meetings():
     filters = comites.MeetingFilters(
         kind=form.type.data or None,
         status=form.statut.data or None,
-        convention_id=_int(form.convention.data),
+        convention_id=int_arg(form.convention.data),
         date_from=form.du.data if isinstance(form.du.data, date) else None,
         date_to=form.au.data if isinstance(form.au.data, date) else None,
     )
@@ -146,7 +135,7 @@ def _prefilled_meeting_form() -> MeetingForm:
     """The form of a new meeting, pre-filled from a proposal (kind, convention, date)."""
     kind = request.args.get("kind")
     kind = kind if kind in KIND_LABELS else None
-    convention_id = _int(request.args.get("convention_id"))
+    convention_id = int_arg(request.args.get("convention_id"))
     conventions = {i: reference for i, reference, _ in comites.convention_options()}
     if convention_id not in conventions:
         convention_id = None
@@ -280,7 +269,7 @@ def decision_add(meeting_id: int):
     if form.validate_on_submit():
         decision = form.attempt(
             lambda: comites.add_decision(
-                request_actor(), meeting, form.text.data, _int(form.owner_id.data), form.due_on.data
+                request_actor(), meeting, form.text.data, int_arg(form.owner_id.data), form.due_on.data
             )
         )
         if decision is not FAILED:
@@ -348,7 +337,7 @@ def meeting_hold(meeting_id: int):
                 "represented_by": entry.form.represented_by.data,
             }
             for entry in form.present
-            if entry.form.present.data and _int(entry.form.organisation_id.data) is not None
+            if entry.form.present.data and int_arg(entry.form.organisation_id.data) is not None
         ]
         done = form.attempt(
             lambda: comites.hold_meeting(
@@ -369,7 +358,7 @@ def meeting_hold(meeting_id: int):
         form=form,
         meeting=meeting,
         kind_label=comites.kind_label(meeting.kind),
-        organisation_name=lambda value: names.get(_int(value), ""),
+        organisation_name=lambda value: names.get(int_arg(value), ""),
     ), status
 
 
@@ -447,7 +436,7 @@ def decisions():
     form = _decision_filter_form()
     filters = comites.DecisionFilters(
         status=form.statut.data or None,
-        owner_id=_int(form.porteur.data),
+        owner_id=int_arg(form.porteur.data),
         overdue=bool(form.en_retard.data),
         kind=form.type.data or None,
     )

@@ -20,9 +20,10 @@ from blueprints.guichet.hours_forms import (
     StatementForm,
     ValidateForm,
 )
-from blueprints.guichet.mission_views import STATUS_BADGES, has_endpoint
+from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
+from blueprints.ui import has_endpoint
 from saas import clock
 from saas.db import db
 from saas.errors import ConflictError, DomainError, ValidationError

@@ -3,7 +3,7 @@ its monthly statements, the exit and the situation at 6 months."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.forms import FAILED
 from blueprints.guichet.mission_forms import (
@@ -15,6 +15,7 @@ from blueprints.guichet.mission_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
+from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.accounts import api as accounts
 from saas.db import db
@@ -44,18 +45,6 @@ STATUS_BADGES = {
     StatementStatus.validated: "succes",
     StatementStatus.rejected: "erreur",
 }
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Pages of other domains (participant, lot) are linked only once they exist."""
-    return endpoint in current_app.view_functions
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 # --- the list ------------------------------------------------------------------------------------
@@ -104,8 +93,8 @@ def missions():
     form = _filter_form()
     filters = parcours.MissionFilters(
         active_on=today if form.actives.data else None,
-        lot_id=_int(form.lot.data),
-        employer_id=_int(form.employeur.data),
+        lot_id=int_arg(form.lot.data),
+        employer_id=int_arg(form.employeur.data),
         contract_type=form.contrat.data or None,
     )
     listing = Listing(parcours.rows_query(filters, today), parcours.row_sorts(today), "-debut")
@@ -153,9 +142,9 @@ def mission_new():
         try:
             mission = parcours.place(
                 request_actor(),
-                participant_id=_int(form.participant_id.data),
-                employer_id=_int(form.employer_id.data),
-                lot_id=_int(form.lot_id.data),
+                participant_id=int_arg(form.participant_id.data),
+                employer_id=int_arg(form.employer_id.data),
+                lot_id=int_arg(form.lot_id.data),
                 modality=form.modality.data,
                 contract_type=form.contract_type.data,
                 start_date=form.start_date.data,

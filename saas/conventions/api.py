@@ -68,6 +68,8 @@ occurrence = repository.occurrence
 schedule_lines_of = repository.schedule_lines_of
 CalendarFilters = repository.CalendarFilters
 calendar_rows = repository.calendar_rows
+calendar_count = repository.calendar_count
+calendar_row = repository.calendar_row
 calendar_sorts = repository.calendar_sorts
 compliance = repository.compliance
 
@@ -767,6 +769,20 @@ def standing(convention: Convention, day: date | None = None) -> Standing:
         ends_on=ends_on,
         objection=objection,
     )
+
+
+def objection_deadlines(day: date | None = None, within_days: int = 30) -> list[tuple[Convention, Standing]]:
+    """Signed conventions whose last day to object falls within ``within_days``, nearest first."""
+    day = day or clock.today()
+    found = []
+    for convention in conventions():
+        if convention.signed_on is None:
+            continue
+        current = standing(convention, day)
+        deadline = current.last_day_to_object
+        if deadline is not None and day <= deadline <= day + timedelta(days=within_days):
+            found.append((convention, current))
+    return sorted(found, key=lambda pair: pair[1].last_day_to_object)
 
 
 def object_to_renewal(actor, convention: Convention, data: Mapping) -> ConventionObjection:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 
@@ -100,8 +99,7 @@ def _body(
         opening = f"L'échéance suivante arrive le {due} :"
     else:
         opening = f"L'échéance suivante était attendue le {due} et n'a pas encore été enregistrée :"
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-    stop = f"{base}/t/{tenant.slug}/notifications/arret/{mail.unsubscribe_token(recipient.user_id)}"
+    stop = mail.unsubscribe_url(recipient.user_id, tenant.slug)
     lines = [
         f"Bonjour {recipient.name},",
         "",
@@ -237,13 +235,8 @@ def remind_objection_deadlines(day: date | None = None) -> int:
     day = day or clock.today()
     admins = _members("m.role = 'tenant_admin'")
     sent = 0
-    for convention in conventions.conventions():
-        if convention.signed_on is None:
-            continue
-        standing = conventions.standing(convention, day)
+    for convention, standing in conventions.objection_deadlines(day, OBJECTION_NOTICE_DAYS):
         deadline = standing.last_day_to_object
-        if deadline is None or not day <= deadline <= day + timedelta(days=OBJECTION_NOTICE_DAYS):
-            continue
         subject = f"Convention {convention.reference} : dernier jour pour la dénoncer le {deadline:%d/%m/%Y}"
         for admin in admins:
             if not mail.reminders_enabled(admin.user_id):

@@ -259,6 +259,17 @@ def calendar_rows(filters: CalendarFilters, day: date | None = None):
     return query
 
 
+def calendar_count(filters: CalendarFilters, day: date | None = None) -> int:
+    query = calendar_rows(filters, day)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def calendar_row(occurrence: Occurrence, day: date | None = None):
+    """The calendar row of one occurrence (its status, convention and parties)."""
+    query = calendar_rows(CalendarFilters(convention_id=occurrence.convention_id), day)
+    return db.session.execute(query.where(Occurrence.id == occurrence.id)).one()
+
+
 calendar_sorts = {
     "echeance": Occurrence.due_on,
     "convention": Convention.reference,
@@ -330,15 +341,3 @@ def compliance(by: str, day: date | None = None, convention_id: int | None = Non
             }
         )
     return rows
-
-
-def upcoming_count(day: date, days: int) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Occurrence)
-        .where(
-            Occurrence.received_on.is_(None),
-            Occurrence.due_on >= day,
-            Occurrence.due_on <= day + timedelta(days=days),
-        )
-    )

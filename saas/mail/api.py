@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_mail import Message
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func
@@ -248,10 +249,15 @@ def read_unsubscribe_token(token: str, max_age: int = UNSUBSCRIBE_MAX_AGE) -> Un
 def unsubscribe_url(user_id: int, tenant_slug: str) -> str:
     """The absolute link of the confirmation page, for the body of a reminder.
 
-    ``tenant_slug`` is the slug of the tenant in scope (``tenants.api.tenant_by_id(...).slug``).
-    Outside a request (a job) Flask needs ``SERVER_NAME`` (and ``PREFERRED_URL_SCHEME``) to build
-    an absolute URL.
+    Built on ``PUBLIC_URL`` (the address people reach the service at), so that a job, outside any
+    request, writes the same link as a page would. ``tenant_slug`` is the slug of the tenant in scope.
     """
-    return url_for(
-        UNSUBSCRIBE_ENDPOINT, tenant_slug=tenant_slug, token=unsubscribe_token(user_id), _external=True
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(
+        UNSUBSCRIBE_ENDPOINT,
+        {"tenant_slug": tenant_slug, "token": unsubscribe_token(user_id)},
+        force_external=True,
     )

@@ -333,8 +333,9 @@ def test_unsubscribe_link_stops_reminders_without_login(app, two_tenants, client
     partner = user_id(app, a.partner_email)
     with app.app_context(), context.scoped(a.tenant_id):
         url = mail.unsubscribe_url(partner, a.slug)
-    assert url.startswith(f"https://localhost/t/{a.slug}/notifications/arret/")
-    path = url.removeprefix("https://localhost")
+    public = app.config["PUBLIC_URL"].rstrip("/")
+    assert url.startswith(f"{public}/t/{a.slug}/notifications/arret/")
+    path = url.removeprefix(public)
 
     confirm = client.get(path)  # anonymous
     assert confirm.status_code == 200
