@@ -56,7 +56,9 @@ def _redis_url() -> str:
 @pytest.fixture(scope="session")
 def database_urls():
     superuser = _superuser_url()
-    name = f"guichet_test_{_worker()}"
+    # GUICHET_TEST_NAMESPACE lets several checkouts share one server without sharing databases.
+    namespace = os.environ.get("GUICHET_TEST_NAMESPACE", "")
+    name = f"guichet_test_{namespace + '_' if namespace else ''}{_worker()}"
     create_roles(superuser, RoleSpec(OWNER, OWNER_PASSWORD, APP_ROLE, APP_PASSWORD, name), drop_database=True)
     return {
         "superuser": make_url(superuser).set(database=name).render_as_string(hide_password=False),
