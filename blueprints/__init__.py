@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from blueprints import errors, ui
+from saas.bounds import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` everywhere (pages and API): an integer the database can hold, else 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def init_app(app: Flask) -> None:
+    # before any rule is added: rules resolve their converters when they are bound to the map.
+    app.url_map.converters["int"] = IdConverter
     from blueprints.admin import bp as admin_bp
     from blueprints.api import init_api
     from blueprints.auth import bp as auth_bp

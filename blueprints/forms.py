@@ -1,20 +1,86 @@
-"""The base form: French messages from WTForms' own translations, CSRF from Flask-WTF."""
+"""The base form: French messages from WTForms' own translations, CSRF from Flask-WTF.
+
+Every form also gets the bounds of ``saas.bounds`` on every field, whatever its own validators say:
+no NUL character (PostgreSQL refuses it in text), no text longer than its kind allows (one line:
+``SHORT_TEXT``, a text area: ``LONG_TEXT``, unless the field has its own ``Length``), no number
+beyond bigint (a select of ids included) and no date outside ``MIN_DATE``..``MAX_DATE``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import date
 
 from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length
 
+from saas import bounds
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 
 FAILED = object()
 
 
+def _leaves(fields) -> Iterator[Field]:
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _leaves(field.form)
+        elif isinstance(field, FieldList):
+            yield from _leaves(field.entries)
+        else:
+            yield field
+
+
+def _text_limit(field: Field) -> int | None:
+    if not isinstance(field, StringField) or isinstance(field, HiddenField):
+        return None  # a hidden field carries the page's own state, not a person's text
+    if any(isinstance(v, Length) for v in field.validators):
+        return None
+    return bounds.LONG_TEXT if isinstance(field, TextAreaField) else bounds.SHORT_TEXT
+
+
+def bound_error(field: Field) -> str | None:
+    """The message of the first bound of ``saas.bounds`` that ``field``'s input breaks, or None."""
+    raw = [value for value in (field.raw_data or []) if isinstance(value, str)]
+    if any("\x00" in value for value in raw):
+        return bounds.NUL_MESSAGE
+    limit = _text_limit(field)
+    if limit is not None and isinstance(field.data, str) and len(field.data) > limit:
+        return bounds.too_long_message(limit)
+    data = field.data
+    if isinstance(field, SelectField | RadioField) and any(
+        v.isdigit() and int(v) > bounds.MAX_ID for v in raw
+    ):
+        return bounds.TOO_BIG_MESSAGE  # a select of ids: no row can have it
+    if isinstance(data, int) and not isinstance(data, bool) and abs(data) > bounds.MAX_ID:
+        return bounds.TOO_BIG_MESSAGE
+    if isinstance(data, date) and not bounds.date_in_range(data if type(data) is date else data.date()):
+        return bounds.DATE_MESSAGE
+    return None
+
+
 class Form(FlaskForm):
     class Meta:
         locales = ("fr_FR", "fr")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in _leaves(self):
+            message = bound_error(field)
+            if message is not None:
+                field.errors = [*list(field.errors), message]
+                valid = False
+        return valid
 
     def add_domain_error(self, error: ValidationError) -> None:
         """Attach a domain validation error to the field it names, or to the form."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Response, request, url_for
 from sqlalchemy import func, select
 
-from saas import tabular
+from saas import bounds, tabular
 from saas.db import db
 
 PER_PAGE = 50
@@ -44,10 +44,7 @@ class Listing:
         self.ordered = query.order_by(column.desc() if self.descending else column.asc())
 
     def page(self) -> Page:
-        try:
-            number = max(1, int(request.args.get("page", 1)))
-        except ValueError:
-            number = 1
+        number = bounds.page_number(request.args.get("page"))
         total = db.session.scalar(select(func.count()).select_from(self.query.order_by(None).subquery()))
         pages = max(1, math.ceil(total / self.per_page))
         number = min(number, pages)

@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
+from saas import bounds
 from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantRole
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -62,11 +63,9 @@ def has_endpoint(endpoint: str) -> bool:
 
 
 def int_arg(value) -> int | None:
-    """An id or number from a query argument or a form; None when absent or not a number."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+    """An id or number from a query argument or a form; None when absent, not a number or beyond
+    what the database holds."""
+    return bounds.bounded_id(value)
 
 
 def _nav_items() -> list[NavItem]:
@@ -120,6 +119,9 @@ def _nav_items() -> list[NavItem]:
 
 
 def _context() -> dict:
+    if g.get("database_unavailable"):
+        # the error page of an unreachable database: nothing here may load a row.
+        return {"theme": None, "current_space": None, "switch_url": None, "nav_items": [], "logout_url": None}
     tenant = getattr(g, "tenant", None)
     federation = getattr(g, "federation", None)
     theme = None

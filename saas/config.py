@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from saas.bounds import MAX_REQUEST_BYTES
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("GUICHET_INSTANCE_PATH", ROOT / "instance"))
 
@@ -54,6 +56,8 @@ def load(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        #: a request body (uploads included) beyond this answers 413.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)),
         "WTF_I18N_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),

@@ -3,12 +3,18 @@
 The JSON API answers a validation error with ``{"errors": {"json": {"field": ["message"]}}}``:
 the messages are read by people, so they are French. Use these fields and this ``Schema``
 instead of marshmallow's own, and give validators an explicit French ``error``.
+
+Every ``String`` refuses the NUL character and, unless it has its own ``Length`` with a maximum,
+texts longer than ``saas.bounds.LONG_TEXT``; every ``Date`` refuses a day outside
+``saas.bounds.MIN_DATE``..``MAX_DATE``: no schema can be left without a bound.
 """
 
 from __future__ import annotations
 
 import marshmallow
 from marshmallow import fields
+
+from saas import bounds
 
 COMMON_MESSAGES = {
     "required": "Ce champ est obligatoire.",
@@ -25,7 +31,22 @@ class Schema(marshmallow.Schema):
 
 
 class String(fields.String):
-    default_error_messages = {**COMMON_MESSAGES, "invalid": "Une chaîne de caractères est attendue."}
+    default_error_messages = {
+        **COMMON_MESSAGES,
+        "invalid": "Une chaîne de caractères est attendue.",
+        "nul": bounds.NUL_MESSAGE,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not any(isinstance(v, marshmallow.validate.Length) and v.max is not None for v in self.validators):
+            self.validators.append(max_length(bounds.LONG_TEXT))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text
 
 
 class Integer(fields.Integer):
@@ -49,11 +70,20 @@ class DateTime(fields.DateTime):
 
 
 class Date(fields.Date):
+    """A date between ``saas.bounds.MIN_DATE`` and ``MAX_DATE``: beyond, date arithmetic overflows."""
+
     default_error_messages = {
         **COMMON_MESSAGES,
         "invalid": "Une date ISO 8601 (AAAA-MM-JJ) est attendue.",
         "format": "Format de date non pris en charge.",
+        "range": bounds.DATE_MESSAGE,
     }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not bounds.date_in_range(day):
+            raise self.make_error("range")
+        return day
 
 
 class Decimal(fields.Decimal):
@@ -73,7 +103,7 @@ class Dict(fields.Dict):
 
 
 def max_length(limit: int) -> marshmallow.validate.Length:
-    return marshmallow.validate.Length(max=limit, error=f"{limit} caractères au plus.")
+    return marshmallow.validate.Length(max=limit, error=bounds.too_long_message(limit))
 
 
 def one_of(choices) -> marshmallow.validate.OneOf:

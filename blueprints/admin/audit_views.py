@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import bp
+from saas import bounds
 from saas.audit import api as audit_api
 from saas.db import db
 from saas.jobs import api as runs
@@ -27,10 +28,7 @@ def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.Au
 
 
 def page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return bounds.page_number(request.args.get("page"))
 
 
 @bp.route("/journal")

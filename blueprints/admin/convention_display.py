@@ -13,7 +13,7 @@ from flask import Response, request
 
 from blueprints.listing import PER_PAGE, Listing, Page
 from blueprints.ui import fr_date, fr_number
-from saas import tabular
+from saas import bounds, tabular
 from saas.conventions import enums
 
 CONVENTION_BADGES = {
@@ -209,10 +209,7 @@ class RowListing(Listing):
         self.ordered = sorted(rows, key=lambda row: _sortable(value(row)), reverse=self.descending)
 
     def page(self) -> Page:
-        try:
-            number = max(1, int(request.args.get("page", 1)))
-        except ValueError:
-            number = 1
+        number = bounds.page_number(request.args.get("page"))
         total = len(self.ordered)
         pages = max(1, math.ceil(total / self.per_page))
         number = min(number, pages)

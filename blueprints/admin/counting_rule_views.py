@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from blueprints.admin.views import bp
 from blueprints.forms import Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
+from blueprints.ui import int_arg
 from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
@@ -133,7 +134,7 @@ def counting_rules():
     form = rule_form(contract_types, None if request.method == "POST" else _defaults(contract_types))
     form.marche_id.choices = [("", "Tout le territoire")] + [(str(i), label) for i, label in marches]
     if form.validate_on_submit():
-        marche_id = int(form.marche_id.data) if (form.marche_id.data or "").isdigit() else None
+        marche_id = int_arg(form.marche_id.data)
         if marche_id is not None:
             load_scoped(Marche, marche_id)
         try:
@@ -186,7 +187,7 @@ def counting_rules():
 
 @bp.route("/regles-de-comptage/recalcul", methods=["GET", "POST"])
 def recount():
-    marche_id = request.values.get("marche_id", type=int)
+    marche_id = int_arg(request.values.get("marche_id"))
     marche = load_scoped(Marche, marche_id) if marche_id else None
     if request.method == "POST":
         lines = heures.apply_recount(request_actor(), marche.id if marche else None)

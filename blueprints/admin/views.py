@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
+from blueprints.ui import int_arg
 from saas.db import db
 from saas.errors import ValidationError
 from saas.partenaires import api as partenaires
@@ -21,7 +22,7 @@ def organisation_choices() -> list[tuple[str, str]]:
 
 
 def _organisation_id(form) -> int | None:
-    return int(form.organisation_id.data) if form.organisation_id.data else None
+    return int_arg(form.organisation_id.data)
 
 
 @bp.route("/utilisateurs", methods=["GET", "POST"])

@@ -75,6 +75,7 @@ from werkzeug.exceptions import HTTPException
 
 from blueprints.errors import MESSAGES
 from saas import schemas as s
+from saas.bounds import MAX_PAGE
 from saas.db import db
 from saas.errors import ConflictError, DomainError, NotFound, ValidationError
 from saas.extensions import csrf
@@ -149,7 +150,7 @@ def register(api: Api, blp: Blueprint) -> None:
 class PageArgs(s.Schema):
     page = s.Integer(
         load_default=1,
-        validate=Range(min=1, error="Un numéro de page à partir de 1."),
+        validate=Range(min=1, max=MAX_PAGE, error=f"Un numéro de page entre 1 et {MAX_PAGE}."),
         metadata={"description": "Numéro de page (à partir de 1)"},
     )
     page_size = s.Integer(

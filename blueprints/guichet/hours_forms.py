@@ -128,7 +128,7 @@ class MemberForm(wtforms.Form):
         places=2,
         validators=[
             Optional(),
-            NumberRange(min=0, max=100, message="Une part est comprise entre 0 et 100 %."),
+            NumberRange(min=0, max=100, message="Une part est comprise entre 0 et 100 %%."),
         ],
         description="Seulement pour la répartition explicite.",
     )

@@ -23,7 +23,7 @@ from blueprints.guichet.hours_forms import (
 from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
-from blueprints.ui import has_endpoint
+from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.db import db
 from saas.errors import ConflictError, DomainError, ValidationError
@@ -96,7 +96,7 @@ def statements():
     filters = heures.StatementFilters(
         status=status,
         month=_month(form.mois.data) if not form.mois.errors else None,
-        mission_id=int(form.mission.data) if (form.mission.data or "").isdigit() else None,
+        mission_id=int_arg(form.mission.data),
     )
     listing = Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois")
     if wants_export():
@@ -337,11 +337,11 @@ def _member_lots(form: AgreementForm) -> list[tuple[int, Decimal | None]]:
     explicit = form.allocation_key.data == AllocationKey.explicit
     members = []
     for entry in form.members:
-        lot_id = entry.form.lot_id.data
-        if not (lot_id or "").isdigit():
+        lot_id = int_arg(entry.form.lot_id.data)
+        if lot_id is None:
             continue
         share = entry.form.share.data
-        members.append((int(lot_id), share / 100 if explicit and share is not None else None))
+        members.append((lot_id, share / 100 if explicit and share is not None else None))
     return members
 
 

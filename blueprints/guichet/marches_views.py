@@ -20,6 +20,8 @@ from blueprints.guichet.marches_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
+from blueprints.ui import int_arg
+from saas import bounds
 from saas.db import db
 from saas.errors import ValidationError
 from saas.heures.progress import progress
@@ -52,15 +54,13 @@ def _status(form) -> int:
 
 
 def _filters(form: MarcheFilterForm) -> MarcheFilters:
-    def _int(value):
-        return int(value) if value and str(value).isdigit() else None
-
+    year = int_arg(form.year.data)
     anru = {"oui": True, "non": False}.get(form.anru.data or "")
     return MarcheFilters(
-        donneur_ordre_id=_int(form.donneur_ordre_id.data),
+        donneur_ordre_id=int_arg(form.donneur_ordre_id.data),
         sector=form.sector.data or None,
         anru=anru,
-        year=_int(form.year.data),
+        year=year if year is not None and bounds.MIN_DATE.year <= year <= bounds.MAX_DATE.year else None,
         text=(form.q.data or "").strip() or None,
     )
 

@@ -14,6 +14,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from blueprints.forms import Form
+from blueprints.ui import int_arg
 from saas.participants.enums import SEX_LABELS
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
@@ -85,7 +86,7 @@ class ParticipantForm(Form):
             "qualification_level": self.qualification_level.data or None,
             "freins": list(self.freins.data or []),
             "projet_professionnel": self.projet_professionnel.data,
-            "referent_organisation_id": int(referent) if referent and referent.isdigit() else None,
+            "referent_organisation_id": int_arg(referent),
         }
 
 

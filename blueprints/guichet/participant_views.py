@@ -19,6 +19,7 @@ from blueprints.guichet.participant_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
+from blueprints.ui import int_arg
 from saas import clock
 from saas import settings as rule_settings
 from saas.accounts import api as accounts
@@ -321,7 +322,7 @@ def participant_prescription(participant_id: int):
             prescription = participants.add_prescription(
                 request_actor(),
                 participant,
-                int(form.prescripteur_id.data) if (form.prescripteur_id.data or "").isdigit() else None,
+                int_arg(form.prescripteur_id.data),
                 form.prescribed_on.data,
                 form.content.data,
             )
