@@ -6,6 +6,7 @@ import re
 
 from stdnum.fr import siren as siren_number
 
+from saas import uploads
 from saas.errors import ValidationError
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -80,14 +81,14 @@ def theme_colour(value: str) -> str:
     return value.lower()
 
 
-LOGO_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+LOGO_TYPES = {"image/png", "image/jpeg"}
 LOGO_MAX_BYTES = 200 * 1024
 
 
 def logo(content: bytes, declared_type: str) -> tuple[bytes, str]:
+    """The logo and its real type, read from its content (``declared_type`` is not trusted)."""
     if len(content) > LOGO_MAX_BYTES:
         raise ValidationError("logo", "Le logo ne doit pas dépasser 200 Ko.")
-    for mimetype, signature in LOGO_TYPES.items():
-        if content.startswith(signature):
-            return content, mimetype
-    raise ValidationError("logo", "Le logo doit être une image PNG ou JPEG.")
+    return content, uploads.checked_type(
+        "logo", content, LOGO_TYPES, "Le logo doit être une image PNG ou JPEG."
+    )

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from saas import clock
+from saas import clock, uploads
 from saas import settings as tenant_settings
 from saas.audit import api as audit
 from saas.conventions import calendar as cal
@@ -917,12 +917,13 @@ def add_document(
 ):
     if kind not in enums.DOCUMENT_KINDS:
         raise ValidationError("kind", "Choisissez le type de document.")
-    if mimetype not in DOCUMENT_MIMETYPES:
-        raise ValidationError("file", "Seuls les fichiers PDF, PNG et JPEG sont acceptés.")
     if not content:
         raise ValidationError("file", "Le fichier est vide.")
     if len(content) > DOCUMENT_MAX_BYTES:
         raise ValidationError("file", "Le fichier dépasse 15 Mo.")
+    mimetype = uploads.checked_type(
+        "file", content, DOCUMENT_MIMETYPES, "Seuls les fichiers PDF, PNG et JPEG sont acceptés."
+    )
     document = ConventionDocument(
         tenant_id=convention.tenant_id,
         convention_id=convention.id,

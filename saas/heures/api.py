@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from saas import clock
+from saas import clock, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ConflictError, DomainError, ValidationError
@@ -396,10 +396,11 @@ def reject(
 
 
 def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mimetype: str, content: bytes):
-    if mimetype not in PROOF_MIMETYPES:
-        raise ValidationError("proof", "Le justificatif doit être un PDF, un PNG ou un JPEG.")
     if not content or len(content) > PROOF_MAX_BYTES:
         raise ValidationError("proof", "Le justificatif est vide ou dépasse 10 Mo.")
+    mimetype = uploads.checked_type(
+        "proof", content, PROOF_MIMETYPES, "Le justificatif doit être un PDF, un PNG ou un JPEG."
+    )
     proof = StatementProof(
         tenant_id=require_tenant_id(),
         statement_id=statement.id,

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from saas import clock, settings
+from saas import clock, settings, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import DomainError, ValidationError
@@ -427,11 +427,12 @@ def save_profile(
             "mobility_radius_km", "Le rayon de mobilité doit être compris entre 0 et 500 km."
         )
     if cv is not None:
-        filename, mimetype, content = cv
-        if mimetype not in CV_MIMETYPES:
-            raise ValidationError("cv", "Le CV doit être un PDF ou un document Word (.docx).")
+        filename, _declared, content = cv
         if len(content) > CV_MAX_BYTES:
             raise ValidationError("cv", "Le CV dépasse 5 Mo.")
+        mimetype = uploads.checked_type(
+            "cv", content, CV_MIMETYPES, "Le CV doit être un PDF ou un document Word (.docx)."
+        )
     profile = repository.profile_of(participant.id)
     if profile is None:
         profile = CvProfile(tenant_id=require_tenant_id(), participant_id=participant.id)
