@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from blueprints import errors, ui
+from blueprints import errors, headers, ui
 from saas.bounds import MAX_ID
 
 
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     from blueprints.plateforme import bp as plateforme_bp
 
     init_login(app)
+    headers.init_app(app)
     ui.init_app(app)
     errors.init_app(app)
     for blueprint in (

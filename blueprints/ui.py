@@ -22,6 +22,8 @@ class Theme:
     display_name: str
     colour: str
     logo_url: str | None
+    #: the tenant's colour as a stylesheet (``guichet.theme_css``), None without a colour.
+    stylesheet_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ def _context() -> dict:
     space = None
     if tenant is not None:
         logo_url = url_for("guichet.logo", v=tenant.logo_mimetype) if tenant.logo_mimetype else None
-        theme = Theme(tenant.display_name, tenant.theme_colour, logo_url)
+        stylesheet_url = url_for("guichet.theme_css", v=tenant.theme_colour) if tenant.theme_colour else None
+        theme = Theme(tenant.display_name, tenant.theme_colour, logo_url, stylesheet_url)
         space = CurrentSpace(f"Territoire · {tenant.display_name}")
     elif federation is not None:
         space = CurrentSpace(f"Département · {federation.name}")

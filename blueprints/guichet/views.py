@@ -1,4 +1,4 @@
-"""The facilitateur workspace of one tenant: dashboard, background runs, the tenant logo."""
+"""The facilitateur workspace of one tenant: dashboard, background runs, the tenant logo and colour."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from saas.jobs.models import JobRun
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
 from tenants.enums import WORKSPACE_ROLES
+from tenants.validation import COLOUR as THEME_COLOUR
 from tenants.web import is_admin, load_scoped, tenant_blueprint
 
 bp = tenant_blueprint("guichet", __name__, WORKSPACE_ROLES)
@@ -39,6 +40,16 @@ def logo():
     if not tenant.logo_mimetype:
         abort(404)
     response = Response(tenant.logo, mimetype=tenant.logo_mimetype)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.route("/theme.css")
+def theme_css():
+    """The tenant's colour as a stylesheet: the Content-Security-Policy allows no inline style."""
+    colour = g.tenant.theme_colour
+    css = f":root {{ --couleur-primaire: {colour}; }}\n" if colour and THEME_COLOUR.match(colour) else ""
+    response = Response(css, mimetype="text/css")
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -31,6 +31,7 @@ def _assert_french_503(response) -> None:
     assert response.status_code == 503, html[:300]
     assert "Service momentanément indisponible" in html
     assert "Internal Server Error" not in html and 'lang="fr"' in html
+    assert "Content-Security-Policy" in response.headers
 
 
 def test_pages_answer_a_french_503_without_the_database(request, two_tenants, client, client_factory):
