@@ -86,21 +86,24 @@ def mfa_verify():
         return _back_to_login()
     user, state = pending
     form = CodeForm()
-    if form.validate_on_submit():
-        used = mfa.verify(user, form.code.data)
-        if used is None:
-            db.session.rollback()
-            mfa.audit_failure(_actor(user), user)
-            form.code.errors = [mfa.WRONG_CODE]
-        if used == "recovery":
-            audit.record("mfa.recovery_code_used", _actor(user), "user", user.id, tenant_id=None)
-            flash(
-                f"Vous vous êtes connecté avec un code de secours ; il en reste "
-                f"{mfa.remaining_recovery_codes(user)}. Pensez à en générer de nouveaux.",
-                "info",
-            )
-        return start_session(user, state.get("next"))
-    return render_template("auth/mfa_verify.html", form=form), 400 if form.errors else 200
+    if not form.validate_on_submit():
+        return render_template("auth/mfa_verify.html", form=form), 400 if form.is_submitted() else 200
+    used = mfa.verify(user, form.code.data)
+    if used is None:
+        db.session.rollback()
+        mfa.audit_failure(_actor(user), user)
+        form.code.errors = [mfa.WRONG_CODE]
+        return render_template("auth/mfa_verify.html", form=form), 400
+    if used == "recovery":
+        audit.record("mfa.recovery_code_used", _actor(user), "user", user.id, tenant_id=None)
+    response = start_session(user, state.get("next"))  # clears the cookie session: flash after
+    if used == "recovery":
+        flash(
+            f"Vous vous êtes connecté avec un code de secours ; il en reste "
+            f"{mfa.remaining_recovery_codes(user)}. Pensez à en générer de nouveaux.",
+            "info",
+        )
+    return response
 
 
 @bp.route("/connexion/activation", methods=["GET", "POST"])
