@@ -171,7 +171,9 @@ def test_wrong_codes_are_limited_per_account(site, client_factory, superuser_eng
 
 
 def test_the_tenant_setting_requires_it_for_a_facilitateur(site, client_factory, superuser_engine):
-    assert login(client_factory(), site.facilitateur).headers["Location"] == "/"  # optional for now
+    earlier = client_factory()
+    assert login(earlier, site.facilitateur).headers["Location"] == "/"  # optional for now
+    assert earlier.get(f"/t/{site.slug}/").status_code == 200
     admin = client_factory()
     login(admin, site.admin)
     url = f"/t/{site.slug}/admin/parametres"
@@ -190,6 +192,9 @@ def test_the_tenant_setting_requires_it_for_a_facilitateur(site, client_factory,
     client = client_factory()
     assert password_step(client, site.facilitateur).headers["Location"] == "/connexion/activation"
     assert client.get(f"/t/{site.slug}/").status_code == 302
+    # the session opened before the setting reaches nothing of the tenant until enrolled
+    assert earlier.get(f"/t/{site.slug}/").headers["Location"] == "/compte/securite/activer"
+    assert earlier.get("/compte/securite/activer").status_code == 200
 
 
 def test_disabling_is_audited_and_refused_where_required(site, client_factory, superuser_engine):
