@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from blueprints.auth.sessions import init_login
     from blueprints.compte import bp as compte_bp
     from blueprints.compte import public_bp as notifications_bp
+    from blueprints.compte import security_bp
     from blueprints.departement import bp as departement_bp
     from blueprints.guichet import bp as guichet_bp
     from blueprints.plateforme import bp as plateforme_bp
@@ -41,6 +42,7 @@ def init_app(app: Flask) -> None:
         departement_bp,
         compte_bp,
         notifications_bp,
+        security_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app)

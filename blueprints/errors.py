@@ -108,6 +108,8 @@ def init_app(app: Flask) -> None:
             from blueprints.auth.views import login_actor
 
             audit.record_now("login.rate_limited", login_actor(), details={"limite": str(exc.description)})
+        if getattr(exc, "response", None) is not None:  # a limit that wrote its own page (second factor)
+            return exc.response
         return _render(429)
 
     @app.errorhandler(DomainError)

@@ -105,11 +105,13 @@ def _nav_items() -> list[NavItem]:
                 ("Boîte d'envoi", "admin.mailbox"),
             ]
         items.append(("Mes notifications", "compte.notifications"))
+        items.append(("Sécurité du compte", "securite.index"))
     elif request.blueprint == "plateforme":
         items = [
             ("Territoires", "plateforme.tenants"),
             ("Départements", "plateforme.federations"),
             ("Journal", "plateforme.audit"),
+            ("Sécurité du compte", "securite.index"),
         ]
     elif request.blueprint == "departement" and getattr(g, "federation", None):
         return [NavItem("Accueil", url_for("departement.home", code=g.federation.code), True)]

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _import_models() -> None:
     """Every model module, so that metadata (and Alembic) sees every table."""
+    import saas.accounts.mfa_models
     import saas.accounts.models
     import saas.audit.models
     import saas.comites.models

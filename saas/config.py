@@ -61,6 +61,8 @@ def load(overrides: dict | None = None) -> dict:
         "WTF_I18N_ENABLED": False,
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        #: wrong second-factor codes (login step and account pages), per account.
+        "MFA_LIMIT_PER_ACCOUNT": env.get("MFA_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": _bool("LOG_JSON", False),

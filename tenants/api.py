@@ -86,8 +86,10 @@ def update_settings(
     communes: str | list,
     logo: tuple[bytes, str] | None = None,
     remove_logo: bool = False,
+    mfa_required: bool | None = None,
 ) -> Tenant:
-    """Tenant admin edit of their own tenant: name, theme and communes covered."""
+    """Tenant admin edit of their own tenant: name, theme, communes covered, and whether every
+    member must use a second factor (``tenants.mfa_policy``)."""
     _check_in_scope(tenant)
     tenant.name = _required(name, "name", "Indiquez le nom du territoire.")
     tenant.theme_display_name = (display_name or "").strip() or None
@@ -97,6 +99,15 @@ def update_settings(
         tenant.logo, tenant.logo_mimetype = validation.logo(*logo)
     elif remove_logo:
         tenant.logo, tenant.logo_mimetype = None, None
+    if mfa_required is not None and mfa_required != tenant.mfa_required:
+        tenant.mfa_required = mfa_required
+        audit.record(
+            "tenant.mfa_policy_changed",
+            actor,
+            "tenant",
+            tenant.id,
+            {"exigée pour tous": "oui" if mfa_required else "non"},
+        )
     audit.record("tenant.settings_updated", actor, "tenant", tenant.id)
     return tenant
 

@@ -199,6 +199,10 @@ def _load_all(size) -> list[tuple[str, str, str]]:
     return logins
 
 
+#: roles that enrol a second factor at their first login (``tenants.mfa_policy``).
+MFA_ROLES = {"tenant_admin", "coordinateur", "operateur"}
+
+
 def print_logins(logins: list[tuple[str, str, str]]) -> None:
     click.echo("\nComptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ")")
     current = None
@@ -206,5 +210,11 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
         if space != current:
             click.echo(f"\n  {space}")
             current = space
-        click.echo(f"    {role:<14} {email}")
+        mark = " *" if role in MFA_ROLES else ""
+        click.echo(f"    {role:<14} {email}{mark}")
+    click.echo(
+        "\n  * double authentification : à la première connexion, le service affiche un code QR et la clé"
+        "\n    à saisir dans une application d'authentification (FreeOTP, Aegis…), puis dix codes de"
+        "\n    secours. Sans téléphone : uv run python -c \"import pyotp; print(pyotp.TOTP('CLÉ').now())\""
+    )
     click.echo("")

@@ -55,6 +55,8 @@ class Tenant(db.Model):
     logo_mimetype: Mapped[str | None] = mapped_column(String(32))
     #: per-tenant rule settings (validity windows, retention...), read through saas code.
     settings: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    #: every member of this tenant, whatever their role, must use a second factor to log in.
+    mfa_required: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = utcnow_column()
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from saas.accounts import mfa
 from saas.audit import api as audit
 from saas.db import db
 from tenants import api as tenants_api
@@ -72,12 +73,21 @@ def tenant_blueprint(
             refuse("aucun accès à ce territoire", territoire=tenant.slug)
         if TenantRole(membership.role) not in allowed:
             refuse("rôle insuffisant", territoire=tenant.slug, role=membership.role)
+        if _second_factor_missing(tenant, membership):
+            return redirect(url_for("securite.enrol"))
         tenants_api.enter_tenant(tenant.id, current_user.id)
         g.tenant = tenant
         g.membership = membership
         return None
 
     return bp
+
+
+def _second_factor_missing(tenant, membership) -> bool:
+    """A session opened before the role or the tenant required a second factor (a promotion, the
+    setting just turned on) goes to the enrolment before anything else of the tenant."""
+    required = membership.role == TenantRole.tenant_admin or tenant.mfa_required
+    return required and not mfa.is_enabled(current_user)
 
 
 def load_scoped(model, object_id, **criteria):

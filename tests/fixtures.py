@@ -6,13 +6,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
 
+import pyotp
 import pytest
 from dateutil.relativedelta import relativedelta
 from flask.testing import FlaskClient
 
 from saas import clock
 from saas.accounts import api as accounts
+from saas.accounts.mfa_models import TotpDevice
 from saas.audit import api as audit
 from saas.comites import api as comites
 from saas.conventions import api as conventions
@@ -335,13 +338,65 @@ def csrf_token(client, url: str = "/connexion") -> str:
     return VALUE.search(match.group(0)).group(1)
 
 
-def login(client, email: str, password: str = PASSWORD, follow: bool = False):
+def login(client, email: str, password: str = PASSWORD, follow: bool = False, next_url: str | None = None):
+    """Log in as a person would: the password, then the second factor when it applies (enrolling
+    at the first login of a role that requires it). Returns the last response of the login."""
     token = csrf_token(client)
-    return client.post(
-        "/connexion",
+    response = client.post(
+        "/connexion" + (f"?{urlencode({'next': next_url})}" if next_url else ""),
         data={"email": email, "password": password, "csrf_token": token},
-        follow_redirects=follow,
     )
+    step = urlsplit(response.headers.get("Location", "")).path if response.status_code == 302 else None
+    if step == "/connexion/verification":
+        response = pass_second_step(client, totp_code(client.application, email))
+    elif step == "/connexion/activation":
+        response = enrol_at_login(client)[0]
+    if follow and response.status_code == 302:
+        response = client.get(response.headers["Location"], follow_redirects=True)
+    return response
+
+
+SECRET = re.compile(r'id="cle-secrete">([A-Z2-7 ]+)<')
+RECOVERY = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
+
+
+def enrol_at_login(client):
+    """Scan the QR code (read the key shown for manual entry), confirm with a first code, note the
+    recovery codes and continue. Returns the last response, the secret and the recovery codes."""
+    page = client.get("/connexion/activation").get_data(as_text=True)
+    secret = SECRET.search(page).group(1).replace(" ", "")
+    token = VALUE.search(CSRF.search(page).group(0)).group(1)
+    codes_page = client.post(
+        "/connexion/activation", data={"code": pyotp.TOTP(secret).now(), "csrf_token": token}
+    ).get_data(as_text=True)
+    recovery = RECOVERY.findall(codes_page)
+    assert len(recovery) == 10, codes_page
+    token = VALUE.search(CSRF.search(codes_page).group(0)).group(1)
+    return client.post("/connexion/activation/terminer", data={"csrf_token": token}), secret, recovery
+
+
+def pass_second_step(client, code: str):
+    token = csrf_token(client, "/connexion/verification")
+    return client.post("/connexion/verification", data={"code": code, "csrf_token": token})
+
+
+def totp_code(app, email: str) -> str:
+    """The current code of the person's authenticator.
+
+    Tests log the same person in several times a minute, which the replay rule refuses (one code
+    per 30-second step): the helper first moves the memory of the last step used back, as if the
+    previous login were 30 seconds older. The rule itself is proven in tests/blueprints/test_mfa.py.
+    """
+    with app.app_context():
+        device = db.session.get(TotpDevice, accounts.user_by_email(email).id)
+        totp = pyotp.TOTP(device.secret)
+        current = totp.timecode(clock.now())
+        if device.last_step is not None and device.last_step >= current:
+            device.last_step = current - 1
+            db.session.commit()
+        code = totp.generate_otp(current)
+        db.session.remove()
+    return code
 
 
 class HttpsClient(FlaskClient):

@@ -65,6 +65,11 @@ class SettingsForm(Form):
         "Communes couvertes (codes INSEE)",
         description="Un code par ligne ou séparés par des virgules, par exemple 79191.",
     )
+    mfa_required = BooleanField(
+        "Exiger la double authentification pour tous les rôles",
+        description="Facilitateurs, partenaires et donneurs d'ordre devront aussi saisir le code d'une "
+        "application d'authentification à chaque connexion (les administrateurs le doivent toujours).",
+    )
 
 
 class OrganisationForm(Form):

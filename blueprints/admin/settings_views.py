@@ -1,4 +1,4 @@
-"""Tenant admin console: the tenant's settings (name, theme, communes covered)."""
+"""Tenant admin console: the tenant's settings (name, theme, communes covered, second factor)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def settings():
         display_name=tenant.theme_display_name,
         colour=tenant.theme_colour,
         communes="\n".join(tenant.communes_insee),
+        mfa_required=tenant.mfa_required,
     )
     if form.validate_on_submit():
         upload = form.logo.data
@@ -34,6 +35,7 @@ def settings():
                 communes=form.communes.data or "",
                 logo=logo,
                 remove_logo=form.remove_logo.data,
+                mfa_required=bool(form.mfa_required.data),
             )
         except ValidationError as error:
             db.session.rollback()

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
+from blueprints.auth import second_step
 from blueprints.forms import Form
 from saas import health
 from saas.accounts import api as accounts
@@ -98,23 +99,29 @@ def login():
             audit.record_now("login.failure", login_actor())
             form.form_errors.append("Adresse électronique ou mot de passe incorrect.")
         else:
-            session.clear()  # a new session id at login: no fixation
-            auth_session = accounts.open_session(
-                user,
-                current_app.config["PERMANENT_SESSION_LIFETIME"],
-                request.remote_addr,
-                request.headers.get("User-Agent"),
-            )
-            audit.record(
-                "login.success",
-                audit.Actor(user.id, user.email, request.remote_addr, request.headers.get("User-Agent")),
-            )
-            db.session.commit()
-            user.auth_session = auth_session
-            session.permanent = True
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+            next_url = _safe_next(request.args.get("next"))
+            return second_step.begin(user, next_url) or start_session(user, next_url)
     return render_template("auth/login.html", form=form), 200
+
+
+def start_session(user, next_url: str | None):
+    """Open the server-side session of a user who passed every step of the login."""
+    session.clear()  # a new session id at login: no fixation
+    auth_session = accounts.open_session(
+        user,
+        current_app.config["PERMANENT_SESSION_LIFETIME"],
+        request.remote_addr,
+        request.headers.get("User-Agent"),
+    )
+    audit.record(
+        "login.success",
+        audit.Actor(user.id, user.email, request.remote_addr, request.headers.get("User-Agent")),
+    )
+    db.session.commit()
+    user.auth_session = auth_session
+    session.permanent = True
+    login_user(user)
+    return redirect(next_url or url_for("auth.home"))
 
 
 @bp.route("/deconnexion", methods=["POST"])

@@ -26,6 +26,16 @@ PUBLIC = {
     "api_meta.Version",
     # no login: its signed token is its access (tenant checked against the URL): tests/mail.
     "notifications.unsubscribe",
+    # the second step of the login and one's own second factor: tests/blueprints/test_mfa.py.
+    "auth.mfa_verify",
+    "auth.mfa_enrol",
+    "auth.mfa_enrol_qr",
+    "auth.mfa_enrol_done",
+    "securite.index",
+    "securite.enrol",
+    "securite.qr",
+    "securite.regenerate",
+    "securite.disable",
 }
 
 #: which object of a world each URL variable names.

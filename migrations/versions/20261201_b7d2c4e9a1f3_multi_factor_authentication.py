@@ -1,0 +1,53 @@
+"""Multi-factor authentication: TOTP devices, recovery codes, and the tenant setting requiring it
+
+Revision ID: b7d2c4e9a1f3
+Revises: 4e32e5547b1b
+Create Date: 2026-12-01 11:30:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "b7d2c4e9a1f3"
+down_revision = "4e32e5547b1b"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "mfa_totp_devices",
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_step", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_mfa_totp_devices_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_mfa_totp_devices")),
+    )
+    op.create_table(
+        "mfa_recovery_codes",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_mfa_recovery_codes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mfa_recovery_codes")),
+        sa.UniqueConstraint("digest", name=op.f("uq_mfa_recovery_codes_digest")),
+    )
+    op.create_index(op.f("ix_mfa_recovery_codes_user_id"), "mfa_recovery_codes", ["user_id"], unique=False)
+    op.add_column(
+        "tenants", sa.Column("mfa_required", sa.Boolean(), server_default=sa.text("false"), nullable=False)
+    )
+
+
+def downgrade():
+    op.drop_column("tenants", "mfa_required")
+    op.drop_index(op.f("ix_mfa_recovery_codes_user_id"), table_name="mfa_recovery_codes")
+    op.drop_table("mfa_recovery_codes")
+    op.drop_table("mfa_totp_devices")

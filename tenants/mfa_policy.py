@@ -1,0 +1,25 @@
+"""Who must use a second factor: a rule of roles, so it lives with the memberships.
+
+A second factor is required for the platform operator, for a tenant administrator, for a
+coordinator of a Département, and for every member of a tenant whose administrators chose to
+require it for all roles. Everyone else may turn it on for themselves.
+"""
+
+from __future__ import annotations
+
+from saas.accounts.models import User
+from saas.db import db
+from tenants import context, repository
+from tenants.enums import TenantRole
+from tenants.orm import apply_scope
+
+
+def mfa_required(user: User) -> bool:
+    if user.is_operator:
+        return True
+    with context.scoped(user_id=user.id):
+        apply_scope(db.session)  # the user may read their own memberships in every tenant
+        memberships = repository.memberships_of_user_everywhere(user.id)
+        coordinator = bool(repository.federation_memberships_of_user(user.id))
+    apply_scope(db.session)
+    return coordinator or any(m.role == TenantRole.tenant_admin or m.tenant.mfa_required for m in memberships)
