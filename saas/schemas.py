@@ -7,8 +7,11 @@ instead of marshmallow's own, and give validators an explicit French ``error``.
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow
 from marshmallow import fields
+from marshmallow.validate import Range
 
 COMMON_MESSAGES = {
     "required": "Ce champ est obligatoire.",
@@ -28,8 +31,23 @@ class String(fields.String):
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Une chaîne de caractères est attendue."}
 
 
+#: what a PostgreSQL ``bigint`` holds: every integer of the API (ids first) fits in one.
+BIGINT_MAX = 2**63 - 1
+#: the dates the service reasons about (birth dates to the planned ends of renewed conventions);
+#: beyond them a date is a typo, and year 10000 would not even fit Python's ``date``.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
 class Integer(fields.Integer):
+    """An integer that fits a ``bigint`` (:data:`BIGINT_MAX`), whatever else it validates."""
+
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Un nombre entier est attendu."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.insert(
+            0, Range(-BIGINT_MAX - 1, BIGINT_MAX, error=f"Nombre trop grand ({BIGINT_MAX} au plus).")
+        )
 
 
 class Boolean(fields.Boolean):
@@ -49,15 +67,46 @@ class DateTime(fields.DateTime):
 
 
 class Date(fields.Date):
+    """A date between :data:`FIRST_DATE` and :data:`LAST_DATE`, whatever else it validates."""
+
     default_error_messages = {
         **COMMON_MESSAGES,
         "invalid": "Une date ISO 8601 (AAAA-MM-JJ) est attendue.",
         "format": "Format de date non pris en charge.",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.insert(
+            0,
+            Range(
+                FIRST_DATE,
+                LAST_DATE,
+                error=f"Une date entre {FIRST_DATE.year} et {LAST_DATE.year} est attendue.",
+            ),
+        )
+
+
+#: every decimal of the API (money, hours, shares, ETP) travels as a JSON string in plain notation
+#: (``"1250.50"``): no client reads it as a binary float, no digit is lost. The OpenAPI document
+#: says ``type: string, format: decimal`` with this pattern (``blueprints.api.init_api``).
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
 
 class Decimal(fields.Decimal):
-    default_error_messages = {**COMMON_MESSAGES, "invalid": "Un nombre décimal est attendu."}
+    """A decimal written as a string (``as_string``): see :data:`DECIMAL_PATTERN`. Numbers are
+    accepted on input too; the answer is always a string."""
+
+    default_error_messages = {
+        **COMMON_MESSAGES,
+        "invalid": "Un nombre décimal est attendu.",
+        "special": "Un nombre fini est attendu.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("as_string", True)
+        kwargs["metadata"] = {"pattern": DECIMAL_PATTERN, **(kwargs.get("metadata") or {})}
+        super().__init__(*args, **kwargs)
 
 
 class Nested(fields.Nested):
