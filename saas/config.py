@@ -63,6 +63,8 @@ def load(overrides: dict | None = None) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         #: wrong second-factor codes (login step and account pages), per account.
         "MFA_LIMIT_PER_ACCOUNT": env.get("MFA_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        #: requests per token (per address without a token) over the whole JSON API (flask-limiter).
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),
         "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": _bool("LOG_JSON", False),
@@ -71,7 +73,7 @@ def load(overrides: dict | None = None) -> dict:
         "OWNER_DB_ROLE": env.get("OWNER_DB_ROLE", "guichet_owner"),
         "API_TITLE": "Guichet Clauses",
         "API_VERSION": "v1",
-        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         # Mail: "mailbox" keeps every message in the tenant's mailbox page (embedded default);

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import marshmallow
 from marshmallow import fields
+from marshmallow.validate import Range
 
 from saas import bounds
 
@@ -50,7 +51,15 @@ class String(fields.String):
 
 
 class Integer(fields.Integer):
+    """An integer that fits a ``bigint`` (``saas.bounds.MAX_ID``), whatever else it validates."""
+
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Un nombre entier est attendu."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.insert(
+            0, Range(-bounds.MAX_ID - 1, bounds.MAX_ID, error="Nombre trop grand pour être enregistré.")
+        )
 
 
 class Boolean(fields.Boolean):
@@ -86,8 +95,26 @@ class Date(fields.Date):
         return day
 
 
+#: every decimal of the API (money, hours, shares, ETP) travels as a JSON string in plain notation
+#: (``"1250.50"``): no client reads it as a binary float, no digit is lost. The OpenAPI document
+#: says ``type: string, format: decimal`` with this pattern (``blueprints.api.init_api``).
+DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
 class Decimal(fields.Decimal):
-    default_error_messages = {**COMMON_MESSAGES, "invalid": "Un nombre décimal est attendu."}
+    """A decimal written as a string (``as_string``): see :data:`DECIMAL_PATTERN`. Numbers are
+    accepted on input too; the answer is always a string."""
+
+    default_error_messages = {
+        **COMMON_MESSAGES,
+        "invalid": "Un nombre décimal est attendu.",
+        "special": "Un nombre fini est attendu.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("as_string", True)
+        kwargs["metadata"] = {"pattern": DECIMAL_PATTERN, **(kwargs.get("metadata") or {})}
+        super().__init__(*args, **kwargs)
 
 
 class Nested(fields.Nested):

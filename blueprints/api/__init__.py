@@ -10,6 +10,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from blueprints.api.auth import SECURITY_SCHEME
+from saas import schemas as s
 
 
 class GuichetApi(Api):
@@ -67,6 +68,8 @@ def init_api(app: Flask) -> None:
             "« lecture » ne peut que lire.",
         },
     )
+    # decimals are strings (saas.schemas.DECIMAL_PATTERN): the document says so, not "number".
+    api.register_field(s.Decimal, "string", "decimal")
     for blp in _resources():
         register(api, blp)
     app.extensions["guichet_api"] = api

@@ -17,11 +17,14 @@ exempts the blueprint from CSRF).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from flask import g, request
-from flask_smorest import Blueprint, abort
+from flask_limiter.util import get_remote_address
+from flask_smorest import abort
 
+from blueprints.api.parsing import ApiBlueprint
 from saas.audit import api as audit
 from saas.db import db
 from tenants import tokens
@@ -52,6 +55,15 @@ def _bearer(header: str | None) -> str | None:
     if scheme.lower() != "bearer" or not value.strip():
         return None
     return value.strip()
+
+
+def rate_limit_key() -> str:
+    """The rate-limit key of an API request: a digest of its token (the clear token is never
+    written to Redis), or its address when it sends none."""
+    clear = _bearer(request.headers.get("Authorization"))
+    if clear is None:
+        return f"address:{get_remote_address()}"
+    return "token:" + hashlib.sha256(clear.encode("utf-8", "replace")).hexdigest()[:32]
 
 
 def authenticate_request() -> None:
@@ -94,13 +106,13 @@ def token_blueprint(
     description: str,
     ids: dict[str, type] | None = None,
     url_prefix: str = API_PREFIX,
-) -> Blueprint:
+) -> ApiBlueprint:
     """A flask-smorest blueprint whose every view requires a token of the tenant it reads.
 
     ``ids`` maps each URL variable of the blueprint's rules to the tenant-owned model it names
     (``{"organisation_id": Organisation}``): the object must exist in the token's tenant.
     """
-    blp = Blueprint(name, import_name, url_prefix=url_prefix, description=description)
+    blp = ApiBlueprint(name, import_name, url_prefix=url_prefix, description=description)
     ids = dict(ids or {})
 
     @blp.before_request

@@ -65,20 +65,23 @@ arguments ``page`` and ``page_size`` (100 at most).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from functools import cache
 
+from flask import current_app
 from flask_smorest import Api, Blueprint
 from marshmallow.validate import Range
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
+from blueprints.api.auth import rate_limit_key
 from blueprints.errors import MESSAGES
 from saas import schemas as s
 from saas.bounds import MAX_PAGE
 from saas.db import db
 from saas.errors import ConflictError, DomainError, NotFound, ValidationError
-from saas.extensions import csrf
+from saas.extensions import csrf, limiter
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -133,8 +136,27 @@ def domain_error(error: DomainError):
     return _body(422, error.message), 422
 
 
+def too_many_requests(error: HTTPException):
+    """429 of the API's rate limit (``API_RATE_LIMIT`` per token), with ``Retry-After``."""
+    db.session.rollback()
+    current = limiter.current_limit
+    retry = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    message = f"Trop de requêtes pour ce jeton : réessayez dans {retry} s."
+    body = {**_body(429, message), "status": "Trop de requêtes"}
+    return body, 429, {"Retry-After": str(retry)}
+
+
+#: one budget per token over every resource of the API (``scope`` shared by the blueprints).
+api_rate_limit = limiter.shared_limit(
+    lambda: current_app.config["API_RATE_LIMIT"], scope="api-token", key_func=rate_limit_key
+)
+
+
 def register(api: Api, blp: Blueprint) -> None:
-    """Register an API blueprint: JSON errors, no CSRF (token authentication, no cookie)."""
+    """Register an API blueprint: JSON errors, no CSRF (token authentication, no cookie), the
+    rate limit per token."""
+    api_rate_limit(blp)
+    blp.register_error_handler(429, too_many_requests)
     blp.register_error_handler(HTTPException, http_error)
     blp.register_error_handler(ValidationError, validation_error)
     blp.register_error_handler(NotFound, not_found)

@@ -1,0 +1,81 @@
+"""How the API reads a JSON body: what the JSON grammar allows but no field may hold is refused.
+
+``json.loads`` accepts a lone surrogate (``"\\ud800"``, which no database or UTF-8 encoder can
+store) and nests as deep as the interpreter's stack allows. Both are refused here, before any
+schema runs, with the JSON error of every other bad field (``422 {"errors": {"json": {"champ":
+["message"]}}}``, the field named by its dotted path), and a body that is not JSON answers 400
+in French. Every blueprint of the API parses with :data:`parser` (``ApiBlueprint``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask_smorest import Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
+
+#: deeper than any body of the API (a convention's terms nest five levels).
+MAX_JSON_DEPTH = 32
+SURROGATE_MESSAGE = "Caractère non valide (moitié de paire de substitution UTF-16 isolée)."
+DEPTH_MESSAGE = f"Données trop imbriquées ({MAX_JSON_DEPTH} niveaux au plus)."
+BODY = "_schema"
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _children(value, path: str) -> Iterator[tuple[str, object, str]]:
+    """(dotted path, child, key) of a JSON object or array; keys are checked as strings too."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield (f"{path}.{key}" if path else str(key)), child, key
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield (f"{path}.{index}" if path else str(index)), child, ""
+
+
+def first_fault(data) -> tuple[str, str] | None:
+    """The (field path, message) of the first string with a lone surrogate or the first value
+    nested deeper than :data:`MAX_JSON_DEPTH`, walking without recursion."""
+    stack = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str) and _has_surrogate(value):
+            return path or BODY, SURROGATE_MESSAGE
+        if isinstance(value, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                return path or BODY, DEPTH_MESSAGE
+            for child_path, child, key in _children(value, path):
+                if _has_surrogate(key):
+                    return child_path, SURROGATE_MESSAGE
+                stack.append((child, child_path, depth + 1))
+    return None
+
+
+class ApiParser(FlaskParser):
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        try:
+            data = core.parse_json(req.get_data(cache=True))
+        except RecursionError:
+            abort(422, messages={"json": {BODY: [DEPTH_MESSAGE]}})
+        fault = first_fault(data)
+        if fault is not None:
+            field, message = fault
+            abort(422, messages={"json": {field: [message]}})
+        return data
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, exc=error, messages={"json": {BODY: ["Le corps de la requête n'est pas du JSON valide."]}})
+
+
+parser = ApiParser()
+
+
+class ApiBlueprint(Blueprint):
+    """A flask-smorest blueprint that reads bodies with :data:`parser`."""
+
+    ARGUMENTS_PARSER = parser
