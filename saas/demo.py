@@ -343,17 +343,14 @@ def _statements(actor, rng, mission, last_month: date, awaiting: list[int]) -> N
         d for d in (mission.end_date, mission.exit_date, last_month + relativedelta(months=1, days=-1)) if d
     )
     while month <= min(end, last_month):
-        days = (min(end, month + relativedelta(months=1, days=-1)) - max(month, mission.start_date)).days + 1
-        worked = (
-            mission.weekly_hours * Decimal(days) / Decimal(7) * Decimal(rng.uniform(0.8, 1.0))
-        ).quantize(Decimal("0.01"))
-        training = (
-            Decimal(rng.choice([0, 0, 0, 7, 14]))
-            if mission.contract_type != "formation_prealable"
-            else worked
-        )
+        # within the hours of the contract for the month (saas.heures.validation)
+        bounds = heures.month_bounds(mission, month)
+        bound = bounds.contract_hours
+        training = Decimal(rng.choice([0, 0, 0, 7, 14]))
+        training = training if training * 4 <= bound else Decimal(0)
+        worked = ((bound - training) * Decimal(rng.uniform(0.8, 1.0))).quantize(Decimal("0.01"))
         if mission.contract_type == "formation_prealable":
-            worked = Decimal(0)
+            worked, training = Decimal(0), worked + training
         statement = heures.declare(actor, mission.id, month, worked, training, Decimal(rng.choice([0, 0, 7])))
         roll = rng.random()
         if month == last_month and (roll < 0.35 or not awaiting):
@@ -362,10 +359,15 @@ def _statements(actor, rng, mission, last_month: date, awaiting: list[int]) -> N
             heures.reject(actor, statement, "Relevé incomplet : feuille d'heures non signée")
             statement = heures.declare(actor, mission.id, month, worked, training, source="partenaire")
             heures.validate(actor, statement)
-        elif roll < 0.10:
+        elif roll < 0.10 and bounds.legal_hours - worked - training >= 7:
             heures.validate(actor, statement)
             fixed = heures.correct(
-                actor, statement, worked + Decimal(7), training, comment="Heures supplémentaires oubliées"
+                actor,
+                statement,
+                worked + Decimal(7),
+                training,
+                comment="Heures supplémentaires oubliées",
+                confirm_over_contract=True,  # above the contract at times, and audited
             )
             heures.validate(actor, fixed)
         else:

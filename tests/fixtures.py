@@ -212,7 +212,10 @@ def build_tenant(letter: str, code: str) -> World:
             end_date=clock.today() + relativedelta(months=6),
             trial_end_date=clock.today() + relativedelta(months=1),
         )
-        statement = heures.declare(ACTOR, mission.id, clock.today().replace(day=1), Decimal("35"))
+        # one day's hours: the mission starts today, maybe the last day of the month (a Sunday)
+        statement = heures.declare(
+            ACTOR, mission.id, clock.today().replace(day=1), Decimal("7"), confirm_over_contract=True
+        )
         proof = heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
         heures.validate(ACTOR, statement)
         db.session.commit()

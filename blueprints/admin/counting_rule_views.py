@@ -16,6 +16,7 @@ from blueprints.ui import int_arg
 from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
+from saas.heures.enums import PARTIAL_ELIGIBILITY_LABELS
 from saas.marches.models import Marche
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
@@ -51,6 +52,14 @@ class CountingRuleForm(Form):
         description="Heures comptées au plus par contrat CDI ; laissez vide pour ne pas plafonner.",
     )
     require_eligibility = BooleanField("Ne compter les heures que si l'éligibilité est valide à leur date")
+    partial_eligibility = SelectField(
+        "Mois où l'éligibilité ne couvre qu'une partie des jours",
+        choices=[(mode.value, label) for mode, label in PARTIAL_ELIGIBILITY_LABELS.items()],
+        validators=[InputRequired("Choisissez ce que compte un tel mois.")],
+        description="Éligibilité validée en cours de mois (ou qui prend fin) : au prorata, le mois compte les "
+        "heures des jours couverts (18 jours sur 31 : 18/31 des heures). La convention type (art. 3) demande "
+        "une éligibilité validée avant toute mission, faute de quoi l'acheteur peut refuser ces heures.",
+    )
     rounding_step = SelectField(
         "Pas d'arrondi", choices=ROUNDING_STEPS, validators=[InputRequired("Choisissez le pas d'arrondi.")]
     )
@@ -119,7 +128,11 @@ def _describe(rule, labels: dict) -> dict:
         "multipliers": multipliers or "aucun (coefficient 1)",
         "training": training,
         "cdi": f"{rule.cdi_cap_hours} h".replace(".", ",") if rule.cdi_cap_hours is not None else "aucun",
-        "eligibility": "exigée" if rule.require_eligibility else "non exigée",
+        "eligibility": (
+            f"exigée ; mois partiel : {PARTIAL_ELIGIBILITY_LABELS[rule.partial_eligibility].lower()}"
+            if rule.require_eligibility
+            else "non exigée"
+        ),
         "rounding": f"{format(Decimal(rule.rounding_step).normalize(), 'f').replace('.', ',')} h, "
         f"{ROUNDING_LABELS.get(rule.rounding, rule.rounding).lower()}",
         "note": rule.note,
@@ -150,6 +163,7 @@ def counting_rules():
                 training_cap_hours=form.training_cap_hours.data,
                 cdi_cap_hours=form.cdi_cap_hours.data,
                 require_eligibility=form.require_eligibility.data,
+                partial_eligibility=form.partial_eligibility.data,
                 rounding_step=form.rounding_step.data,
                 rounding=form.rounding.data,
                 note=form.note.data,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import wtforms
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     FieldList,
@@ -58,6 +59,12 @@ class _Figures:
     training_hours = _hours("Heures de formation", description="Comptées selon les règles du territoire.")
     absence_hours = _hours("Heures d'absence", description="Pour information : elles ne sont pas comptées.")
     comment = TextAreaField("Commentaire", validators=[Optional()])
+    confirm_over_contract = BooleanField(
+        "Je confirme ces heures",
+        description="Seulement si le relevé dépasse les heures prévues au contrat de la mission pour ce "
+        "mois (heures hebdomadaires × semaines de la mission dans le mois) : la confirmation est "
+        "journalisée. Au-delà de 48 h par semaine, le relevé est refusé.",
+    )
 
 
 class StatementForm(_Figures, Form):

@@ -133,6 +133,7 @@ def statement_new(mission_id: int):
                 form.absence_hours.data or Decimal(0),
                 source=Source.facilitateur,
                 comment=form.comment.data,
+                confirm_over_contract=form.confirm_over_contract.data,
             )
             upload = form.proof.data
             if upload and upload.filename:
@@ -221,7 +222,9 @@ def render_statement(statement: HourStatement, status: int = 200, **forms):
         participant=participants.get(mission.participant_id),
         employer=partenaires.get(mission.employer_id),
         lot_label=parcours.lot_labels([mission.lot_id]).get(mission.lot_id),
+        bounds=heures.month_bounds(mission, statement.month),
         counting=counting,
+        retired=heures.latest_counting(statement.id) if counting is None else None,
         allocations=_allocations(counting),
         chain=_chain(statement),
         proofs=heures.proofs_of(statement.id),
@@ -306,6 +309,7 @@ def statement_correct(statement_id: int):
             source=Source.facilitateur,
             comment=form.comment.data,
             expected_version=_version(form),
+            confirm_over_contract=form.confirm_over_contract.data,
         ),
         "La correction est enregistrée ; elle attend la validation. Le relevé corrigé reste dans l'historique.",
     )

@@ -82,6 +82,7 @@ ACTION_LABELS = {
     "follow_up.recorded": "Suivi de mission enregistré",
     "hours.corrected": "Correction d'un relevé d'heures",
     "hours.declared": "Déclaration d'un relevé d'heures",
+    "hours.over_contract_confirmed": "Heures au-delà du contrat confirmées",
     "hours.proof_attached": "Ajout d'un justificatif d'heures",
     "hours.proof_read": "Consultation d'un justificatif d'heures",
     "hours.recounted": "Recalcul des heures comptées",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
@@ -19,18 +19,19 @@ from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ConflictError, DomainError, ValidationError
 from saas.heures import counting as arithmetic
-from saas.heures import repository
+from saas.heures import repository, validation
 from saas.heures.enums import AllocationKey, Source, StatementStatus
 from saas.heures.models import (
     Allocation,
     Counting,
     CountingRule,
     HourStatement,
-    MutualisationAgreement,
-    MutualisationMember,
     StatementProof,
 )
-from saas.marches.models import Lot, Marche
+from saas.heures.mutualisation import create_agreement
+from saas.heures.rules import DEFAULT_RULE, new_rule_version, rule_in_force
+from saas.marches.models import Lot
+from saas.marches.obligation import fr_decimal
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.participants import api as participants
@@ -41,6 +42,7 @@ open_statements = repository.open_statements
 statements_of_mission = repository.statements_of_mission
 history = repository.history
 current_counting = repository.current_counting
+latest_counting = repository.latest_counting
 countings_of = repository.countings_of
 allocations_of = repository.allocations_of
 proofs_of = repository.proofs_of
@@ -61,21 +63,13 @@ member_rows = repository.member_rows
 agreement_rows = repository.agreement_rows
 marche_options = repository.marche_options
 latest_rule = repository.latest_rule
+month_bounds = validation.month_bounds
+
+_hours = validation.parse_hours
+__all__ = ["DEFAULT_RULE", "create_agreement", "new_rule_version", "rule_in_force"]
 
 PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
 PROOF_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _hours(value, field: str, label: str) -> Decimal:
-    try:
-        hours = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError):
-        raise ValidationError(field, f"{label} : indiquez un nombre d'heures.") from None
-    if hours < 0:
-        raise ValidationError(field, f"{label} : le nombre d'heures ne peut pas être négatif.")
-    if hours > 744:
-        raise ValidationError(field, f"{label} : un mois compte au plus 744 heures.")
-    return hours
 
 
 def _mission(mission_id: int) -> Mission:
@@ -98,122 +92,6 @@ def _check_month(mission: Mission, month: date) -> date:
     return month
 
 
-# --- counting rules ------------------------------------------------------------------------------
-
-DEFAULT_RULE = {
-    "multipliers": {},
-    "count_training": True,
-    "training_cap_hours": None,
-    "cdi_cap_hours": None,
-    "require_eligibility": True,
-    "rounding_step": Decimal("0.01"),
-    "rounding": "nearest",
-}
-
-
-def rule_in_force(marche_id: int | None) -> CountingRule:
-    """The marché's override if it has one, else the tenant's latest version (created on first use)."""
-    if marche_id is not None:
-        override = repository.latest_rule(marche_id)
-        if override is not None:
-            return override
-    rule = repository.latest_rule(None)
-    if rule is None:
-        rule = CountingRule(
-            tenant_id=require_tenant_id(), marche_id=None, version=1, note="Règles par défaut", **DEFAULT_RULE
-        )
-        db.session.add(rule)
-        db.session.flush()
-    return rule
-
-
-def new_rule_version(
-    actor: audit.Actor,
-    marche_id: int | None = None,
-    multipliers: dict | None = None,
-    count_training: bool = True,
-    training_cap_hours=None,
-    cdi_cap_hours=None,
-    require_eligibility: bool = True,
-    rounding_step="0.01",
-    rounding: str = "nearest",
-    note: str | None = None,
-) -> CountingRule:
-    """A new version of the tenant's rules, or of one marché's override. Nothing is recounted."""
-    if marche_id is not None and db.session.get(Marche, (require_tenant_id(), marche_id)) is None:
-        raise ValidationError("marche_id", "Marché inconnu.")
-    clean = {}
-    for code, value in (multipliers or {}).items():
-        try:
-            factor = Decimal(str(value))
-        except (InvalidOperation, TypeError):
-            raise ValidationError("multipliers", f"Coefficient invalide pour {code}.") from None
-        if not Decimal(0) <= factor <= Decimal(10):
-            raise ValidationError("multipliers", f"Le coefficient de {code} doit être compris entre 0 et 10.")
-        from saas.referentiels import api as referentiels
-
-        if referentiels.contract_type(code) is None:
-            raise ValidationError("multipliers", f"Type de contrat inconnu : {code}.")
-        if factor != 1:
-            clean[code] = str(factor)
-    caps = {}
-    for field, value, label in (
-        ("training_cap_hours", training_cap_hours, "Plafond des heures de formation"),
-        ("cdi_cap_hours", cdi_cap_hours, "Plafond de valorisation CDI"),
-    ):
-        caps[field] = (
-            None
-            if value in (None, "")
-            else _hours(value, field, label)
-            if field != "cdi_cap_hours"
-            else _cap(value)
-        )
-    try:
-        step = Decimal(str(rounding_step))
-    except InvalidOperation:
-        step = Decimal(-1)
-    if step not in (Decimal("0.01"), Decimal("0.25"), Decimal("0.5"), Decimal("1")):
-        raise ValidationError("rounding_step", "Le pas d'arrondi est 0,01, 0,25, 0,5 ou 1 heure.")
-    if rounding not in ("nearest", "up", "down"):
-        raise ValidationError("rounding", "Choisissez le sens de l'arrondi.")
-    previous = repository.latest_rule(marche_id)
-    rule = CountingRule(
-        tenant_id=require_tenant_id(),
-        marche_id=marche_id,
-        version=(previous.version + 1) if previous else 1,
-        multipliers=clean,
-        count_training=bool(count_training),
-        require_eligibility=bool(require_eligibility),
-        rounding_step=step,
-        rounding=rounding,
-        note=(note or "").strip() or None,
-        created_by=actor.user_id,
-        **caps,
-    )
-    db.session.add(rule)
-    db.session.flush()
-    audit.record(
-        "counting_rule.created",
-        actor,
-        "counting_rule",
-        rule.id,
-        {"version": rule.version, "marche": marche_id},
-    )
-    return rule
-
-
-def _cap(value) -> Decimal:
-    try:
-        cap = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, TypeError):
-        raise ValidationError(
-            "cdi_cap_hours", "Plafond de valorisation CDI : indiquez un nombre d'heures."
-        ) from None
-    if cap < 0:
-        raise ValidationError("cdi_cap_hours", "Le plafond de valorisation CDI ne peut pas être négatif.")
-    return cap
-
-
 # --- statements ----------------------------------------------------------------------------------
 
 
@@ -226,13 +104,24 @@ def declare(
     absence_hours=0,
     source: str = Source.facilitateur,
     comment: str | None = None,
+    confirm_over_contract: bool = False,
 ) -> HourStatement:
+    """A first statement for the month. Hours above the contract need ``confirm_over_contract``
+    (audited), hours above the legal maximum are refused (``saas.heures.validation``)."""
     mission = _mission(mission_id)
     month = _check_month(mission, month)
     if repository.open_statements(mission.id, month):
         raise ValidationError("month", "Un relevé existe déjà pour ce mois : corrigez-le plutôt.")
     statement = _new_statement(
-        mission, month, worked_hours, training_hours, absence_hours, source, comment, actor
+        mission,
+        month,
+        worked_hours,
+        training_hours,
+        absence_hours,
+        source,
+        comment,
+        actor,
+        confirm_over_contract=confirm_over_contract,
     )
     audit.record(
         "hours.declared",
@@ -244,7 +133,18 @@ def declare(
     return statement
 
 
-def _new_statement(mission, month, worked, training, absence, source, comment, actor, supersedes_id=None):
+def _new_statement(
+    mission,
+    month,
+    worked,
+    training,
+    absence,
+    source,
+    comment,
+    actor,
+    supersedes_id=None,
+    confirm_over_contract=False,
+):
     try:
         source = Source(source)
     except ValueError:
@@ -252,8 +152,7 @@ def _new_statement(mission, month, worked, training, absence, source, comment, a
     worked = _hours(worked, "worked_hours", "Heures travaillées")
     training = _hours(training, "training_hours", "Heures de formation")
     absence = _hours(absence, "absence_hours", "Absences")
-    if worked + training > 744:
-        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    over = validation.check_hours(mission, month, worked, training, bool(confirm_over_contract))
     statement = HourStatement(
         tenant_id=require_tenant_id(),
         mission_id=mission.id,
@@ -269,6 +168,19 @@ def _new_statement(mission, month, worked, training, absence, source, comment, a
     )
     db.session.add(statement)
     db.session.flush()
+    if over is not None:
+        audit.record(
+            "hours.over_contract_confirmed",
+            actor,
+            "hour_statement",
+            statement.id,
+            {
+                "mission": mission.id,
+                "mois": validation.month_label(month),
+                "heures déclarées": f"{fr_decimal(worked + training)} h",
+                "heures du contrat": f"{fr_decimal(over.contract_hours)} h",
+            },
+        )
     return statement
 
 
@@ -294,6 +206,7 @@ def correct(
     source: str = Source.facilitateur,
     comment: str | None = None,
     expected_version: int | None = None,
+    confirm_over_contract: bool = False,
 ) -> HourStatement:
     """A correction is a new statement that ``supersedes`` this one; the figures of both are kept.
 
@@ -325,6 +238,7 @@ def correct(
         comment,
         actor,
         statement.id,
+        confirm_over_contract,
     )
     audit.record(
         "hours.corrected",
@@ -358,9 +272,7 @@ def validate(actor: audit.Actor, statement: HourStatement, expected_version: int
         raise DomainError("Seul un relevé déclaré et en vigueur peut être validé.")
     replaced = _replaced_in_force(statement)
     if replaced is not None:
-        _retire_allocations(replaced.id)
-        replaced.superseded_at = clock.now()
-        _flush_or_conflict()
+        _supersede(replaced)
     statement.status = StatementStatus.validated.value
     statement.decided_by, statement.decided_at = actor.user_id, clock.now()
     _flush_or_conflict()
@@ -377,6 +289,17 @@ def validate(actor: audit.Actor, statement: HourStatement, expected_version: int
         },
     )
     return counting
+
+
+def _supersede(statement: HourStatement) -> None:
+    """A validated statement leaves the ledger in force: its allocations go, its counting stops being
+    current (it is kept, with its figures), so that no total counts it any more."""
+    _retire_allocations(statement.id)
+    counting = repository.current_counting(statement.id)
+    if counting is not None:
+        counting.current = False
+    statement.superseded_at = clock.now()
+    _flush_or_conflict()
 
 
 def reject(
@@ -428,14 +351,20 @@ def _lot(lot_id: int) -> Lot:
     return db.session.get(Lot, (require_tenant_id(), lot_id))
 
 
+def eligible_days(mission: Mission, month: date) -> arithmetic.EligibleDays:
+    """The days of the mission in the month, and those covered by a valid eligibility."""
+    period = validation.mission_month(mission, month)
+    windows = participants.eligibility_windows(mission.participant_id, period.first_day, period.last_day)
+    return arithmetic.EligibleDays.of(period.first_day, period.last_day, windows)
+
+
 def _evaluate(statement: HourStatement, mission: Mission, rule: CountingRule, before: Decimal):
-    eligible_on = max(statement.month, mission.start_date)
     return arithmetic.count(
         arithmetic.Rule.from_model(rule),
         statement.worked_hours,
         statement.training_hours,
         mission.contract_type,
-        participants.is_eligible_on(mission.participant_id, eligible_on),
+        eligible_days(mission, statement.month),
         mission.contract_type in parcours.CDI_TYPES,
         before,
     )
@@ -578,82 +507,3 @@ def apply_recount(actor: audit.Actor, marche_id: int | None = None) -> list[Reco
         },
     )
     return lines
-
-
-# --- mutualisation -------------------------------------------------------------------------------
-
-
-def create_agreement(
-    actor: audit.Actor,
-    name: str,
-    valid_from: date,
-    valid_to: date | None,
-    allocation_key: str,
-    member_lots: list[tuple[int, object]],
-    notes: str | None = None,
-) -> MutualisationAgreement:
-    """An agreement between donneurs d'ordre: hours of a mission on one member lot count toward all."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("name", "Nommez la convention de mutualisation.")
-    if valid_from is None:
-        raise ValidationError("valid_from", "Indiquez la date de début.")
-    if valid_to is not None and valid_to < valid_from:
-        raise ValidationError("valid_to", "La date de fin précède la date de début.")
-    try:
-        key = AllocationKey(allocation_key)
-    except ValueError:
-        raise ValidationError("allocation_key", "Choisissez la clé de répartition.") from None
-    lot_ids = [int(lot_id) for lot_id, _ in member_lots]
-    if len(set(lot_ids)) < 2 or len(set(lot_ids)) != len(lot_ids):
-        raise ValidationError("lots", "Choisissez au moins deux lots, chacun une fois.")
-    lots = [_lot(lot_id) for lot_id in lot_ids]
-    if any(lot is None for lot in lots):
-        raise ValidationError("lots", "Lot inconnu.")
-    buyers = {db.session.get(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id for lot in lots}
-    if len(buyers) < 2:
-        raise ValidationError("lots", "Une mutualisation réunit des lots d'au moins deux donneurs d'ordre.")
-    shares: list[Decimal | None] = []
-    for _, share in member_lots:
-        if key is AllocationKey.explicit:
-            try:
-                value = Decimal(str(share))
-            except (InvalidOperation, TypeError):
-                raise ValidationError("shares", "Indiquez la part de chaque lot.") from None
-            if not Decimal(0) < value <= 1:
-                raise ValidationError("shares", "Chaque part est comprise entre 0 et 100 %.")
-            shares.append(value)
-        else:
-            shares.append(None)
-    if key is AllocationKey.explicit and sum(shares) != 1:
-        raise ValidationError("shares", "Les parts doivent totaliser 100 %.")
-    if key is AllocationKey.pro_rata and not any(lot.obligation_hours for lot in lots):
-        raise ValidationError(
-            "lots", "Aucun de ces lots n'a d'obligation : la clé au prorata est impossible."
-        )
-    taken = repository.overlapping_membership(lot_ids, valid_from, valid_to)
-    if taken:
-        raise ValidationError(
-            "lots", "Un de ces lots appartient déjà à une mutualisation sur la même période."
-        )
-    agreement = MutualisationAgreement(
-        tenant_id=require_tenant_id(),
-        name=name,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        allocation_key=key.value,
-        notes=(notes or "").strip() or None,
-    )
-    db.session.add(agreement)
-    db.session.flush()
-    for lot_id, share in zip(lot_ids, shares, strict=True):
-        db.session.add(
-            MutualisationMember(
-                tenant_id=agreement.tenant_id, agreement_id=agreement.id, lot_id=lot_id, share=share
-            )
-        )
-    db.session.flush()
-    audit.record(
-        "mutualisation.created", actor, "mutualisation", agreement.id, {"lots": lot_ids, "cle": key.value}
-    )
-    return agreement

@@ -54,3 +54,25 @@ KEY_LABELS = {
     AllocationKey.pro_rata: "Au prorata des obligations des lots",
     AllocationKey.explicit: "Répartition explicite",
 }
+
+
+class PartialEligibility(enum.StrEnum):
+    """What a month counts when eligibility is valid on only part of the mission's days in it
+    (validated in the middle of the month, or ending then). Seed 002 art. 3: eligibility must be
+    validated before any mission, otherwise the buyer may refuse to count those hours; the default
+    counts the days covered and only those."""
+
+    none = "none"  # count nothing of the month
+    pro_rata = "pro_rata"  # count the hours pro rata of the days covered
+    month = "month"  # count the whole month
+
+    @property
+    def label(self) -> str:
+        return PARTIAL_ELIGIBILITY_LABELS[self]
+
+
+PARTIAL_ELIGIBILITY_LABELS = {
+    PartialEligibility.none: "Ne rien compter du mois",
+    PartialEligibility.pro_rata: "Compter au prorata des jours couverts par l'éligibilité",
+    PartialEligibility.month: "Compter tout le mois",
+}

@@ -128,6 +128,7 @@ class CountingRule(TenantScoped, db.Model):
         CheckConstraint("rounding IN ('nearest', 'up', 'down')", name="rounding"),
         CheckConstraint("training_cap_hours IS NULL OR training_cap_hours >= 0", name="training_cap"),
         CheckConstraint("cdi_cap_hours IS NULL OR cdi_cap_hours >= 0", name="cdi_cap"),
+        CheckConstraint("partial_eligibility IN ('none', 'pro_rata', 'month')", name="partial_eligibility"),
     )
 
     marche_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -141,6 +142,11 @@ class CountingRule(TenantScoped, db.Model):
     cdi_cap_hours: Mapped[Decimal | None] = mapped_column(HOURS)
     #: count hours only when eligibility was valid at the date of the hours.
     require_eligibility: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: with ``require_eligibility``, a month whose days are only partly covered by eligibility
+    #: counts nothing, pro rata of the days covered, or in full (``PartialEligibility``).
+    partial_eligibility: Mapped[str] = mapped_column(
+        String(16), default="pro_rata", server_default="pro_rata"
+    )
     rounding_step: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("0.01"))
     rounding: Mapped[str] = mapped_column(String(8), default="nearest")
     note: Mapped[str | None] = mapped_column(String(500))
@@ -174,6 +180,20 @@ class Counting(TenantScoped, db.Model):
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     created_at: Mapped[datetime] = utcnow_column()
+
+    @property
+    def eligibility(self) -> dict | None:
+        """What a partial eligibility did to this month (``detail["eligibility"]``), dates as dates."""
+        share = (self.detail or {}).get("eligibility")
+        if not share:
+            return None
+        return {
+            **share,
+            **{
+                key: date.fromisoformat(share[key]) if share.get(key) else None
+                for key in ("valid_from", "valid_until")
+            },
+        }
 
 
 class MutualisationAgreement(TenantScoped, db.Model):

@@ -87,6 +87,13 @@ def current_counting(statement_id: int) -> Counting | None:
     ).one_or_none()
 
 
+def latest_counting(statement_id: int) -> Counting | None:
+    """The counting in force, or the last one of a statement no longer counted (superseded)."""
+    return db.session.scalars(
+        select(Counting).where(Counting.statement_id == statement_id).order_by(Counting.id.desc()).limit(1)
+    ).first()
+
+
 def countings_of(statement_id: int) -> list[Counting]:
     return list(
         db.session.scalars(

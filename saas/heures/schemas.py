@@ -12,13 +12,40 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
-from saas.heures.enums import KEY_LABELS, SOURCE_LABELS, STATUS_LABELS, AllocationKey, Source, StatementStatus
+from saas.heures.enums import (
+    KEY_LABELS,
+    PARTIAL_ELIGIBILITY_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    AllocationKey,
+    PartialEligibility,
+    Source,
+    StatementStatus,
+)
 
 STATUSES = [status.value for status in StatementStatus]
 SOURCES = [source.value for source in Source]
 KEYS = [key.value for key in AllocationKey]
 ROUNDING_STEPS = ["0.01", "0.25", "0.5", "1"]
 ROUNDINGS = ["nearest", "up", "down"]
+PARTIAL_ELIGIBILITY = [mode.value for mode in PartialEligibility]
+PARTIAL_ELIGIBILITY_HELP = (
+    "Mois où l'éligibilité ne couvre qu'une partie des jours de mission : "
+    + ", ".join(f"{k.value} ({v})" for k, v in PARTIAL_ELIGIBILITY_LABELS.items())
+)
+
+
+def _confirm() -> s.Boolean:
+    return s.Boolean(
+        load_only=True,
+        load_default=False,
+        metadata={
+            "description": "true pour confirmer des heures au-delà de celles du contrat (heures "
+            "hebdomadaires de la mission × semaines de la mission dans le mois) ; sans elle, la "
+            "déclaration est refusée (422 nommant ce champ). Au-delà de 48 h par semaine (Code du "
+            "travail, art. L3121-20), elle est refusée même confirmée. La confirmation est journalisée."
+        },
+    )
 
 
 def _hours(description: str, **kwargs) -> s.Decimal:
@@ -33,6 +60,31 @@ class AllocationSchema(s.Schema):
     )
 
 
+class EligibilityShareSchema(s.Schema):
+    """What the counting rule did to a month that eligibility covers only in part (or not at all)."""
+
+    rule = s.String(dump_only=True, metadata={"description": PARTIAL_ELIGIBILITY_HELP})
+    rule_label = s.String(dump_only=True)
+    days = s.Integer(dump_only=True, metadata={"description": "Jours de la mission dans le mois"})
+    eligible_days = s.Integer(dump_only=True, metadata={"description": "Jours couverts par l'éligibilité"})
+    valid_from = s.Date(
+        dump_only=True, allow_none=True, metadata={"description": "Premier jour couvert ; null : aucun"}
+    )
+    valid_until = s.Date(
+        dump_only=True, allow_none=True, metadata={"description": "Dernier jour couvert ; null : aucun"}
+    )
+    hours = _hours("Heures réalisées du mois", dump_only=True)
+    eligible_hours = _hours(
+        "Heures retenues par la règle, avant coefficients, plafonds et arrondi", dump_only=True
+    )
+    message = s.String(
+        dump_only=True,
+        metadata={
+            "description": "« Éligibilité validée le 14/03/2026 : 18 jours sur 31 comptés, 58,06 h sur 100 h »"
+        },
+    )
+
+
 class CountingSchema(s.Schema):
     """Counted hours of a statement under one rule version, and how they were reached."""
 
@@ -40,6 +92,15 @@ class CountingSchema(s.Schema):
     raw_hours = _hours("Heures réalisées (travaillées + formation)", dump_only=True)
     counted_hours = _hours("Heures comptées après les règles", dump_only=True)
     detail = fields.Dict(dump_only=True, metadata={"description": "Étapes du calcul (steps), en français"})
+    eligibility = s.Nested(
+        EligibilityShareSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "Ce que la règle a fait d'un mois que l'éligibilité ne couvre pas en entier ; "
+            "null : mois entièrement couvert, ou règle sans condition d'éligibilité"
+        },
+    )
     current = s.Boolean(dump_only=True)
     created_at = s.DateTime(dump_only=True)
     allocations = fields.Method("_allocations", dump_only=True)
@@ -59,6 +120,7 @@ class HourStatementSchema(s.Schema):
     worked_hours = _hours("Heures travaillées", required=True)
     training_hours = _hours("Heures de formation", load_default="0")
     absence_hours = _hours("Heures d'absence", load_default="0")
+    confirm_over_contract = _confirm()
     source = s.String(
         dump_only=True,
         metadata={
@@ -83,12 +145,19 @@ class HourStatementSchema(s.Schema):
         dump_only=True,
         metadata={"description": "À renvoyer comme expected_version pour valider, rejeter ou corriger"},
     )
-    counting = fields.Method("_counting", dump_only=True)
+    counting = fields.Method(
+        "_counting",
+        dump_only=True,
+        metadata={
+            "description": "Le comptage en vigueur ; pour un relevé remplacé, son dernier comptage "
+            "(current false, sans affectation : ses heures ne comptent plus) ; null avant validation"
+        },
+    )
 
     def _counting(self, statement) -> dict | None:
         from saas.heures import api as heures
 
-        counting = heures.current_counting(statement.id)
+        counting = heures.latest_counting(statement.id)
         return CountingSchema().dump(counting) if counting is not None else None
 
 
@@ -104,6 +173,7 @@ class StatementCorrectionSchema(s.Schema):
     worked_hours = _hours("Heures travaillées", required=True)
     training_hours = _hours("Heures de formation", load_default="0")
     absence_hours = _hours("Heures d'absence", load_default="0")
+    confirm_over_contract = _confirm()
     comment = s.String(allow_none=True)
     expected_version = s.Integer(
         allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}
@@ -145,6 +215,11 @@ class CountingRuleSchema(s.Schema):
     require_eligibility = s.Boolean(
         load_default=True,
         metadata={"description": "Ne compter que si l'éligibilité est valide à la date des heures"},
+    )
+    partial_eligibility = s.String(
+        validate=s.one_of(PARTIAL_ELIGIBILITY),
+        load_default=PartialEligibility.pro_rata.value,
+        metadata={"description": PARTIAL_ELIGIBILITY_HELP + " ; pro_rata par défaut"},
     )
     rounding_step = s.String(validate=s.one_of(ROUNDING_STEPS), load_default="0.01")
     rounding = s.String(validate=s.one_of(ROUNDINGS), load_default="nearest")

@@ -397,6 +397,12 @@ def is_eligible_on(participant_id: int, on: date) -> bool:
     return repository.eligibility_at(participant_id, on) is not None
 
 
+def eligibility_windows(participant_id: int, first: date, last: date) -> list[tuple[date, date | None, date]]:
+    """``(valid_from, valid_until, validated_on)`` of the validations (not revoked) valid on at
+    least one day from ``first`` to ``last``, for counting hours of part of a month."""
+    return repository.eligibility_windows(participant_id, first, last)
+
+
 # --- CV library ----------------------------------------------------------------------------------
 
 CV_MIMETYPES = {"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}

@@ -83,6 +83,20 @@ def eligibility_at(participant_id: int, on: date) -> Eligibility | None:
     ).first()
 
 
+def eligibility_windows(participant_id: int, first: date, last: date) -> list[tuple[date, date | None, date]]:
+    query = (
+        select(Eligibility.valid_from, Eligibility.valid_until, Eligibility.validated_on)
+        .where(
+            Eligibility.participant_id == participant_id,
+            Eligibility.revoked_at.is_(None),
+            Eligibility.valid_from <= last,
+            or_(Eligibility.valid_until.is_(None), Eligibility.valid_until >= first),
+        )
+        .order_by(Eligibility.valid_from)
+    )
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
 def profile_of(participant_id: int) -> CvProfile | None:
     return db.session.scalars(
         select(CvProfile).where(CvProfile.participant_id == participant_id)

@@ -99,3 +99,42 @@ def test_a_read_only_token_reads_but_cannot_write(two_tenants, api, make_token):
         response = api("POST", url, json=body, token=reader)
         assert response.status_code == 403, url
     assert api("GET", f"{API}/releves/{a.ids['statement_id']}").json["status"] == "validated"
+
+
+def test_a_superseded_statement_no_longer_reports_a_current_counting(api):
+    """Finding 9.2: once its correction is validated, the statement it replaced still answered
+    ``counting.current: true`` with its counted hours, as if they still counted."""
+    world = clause_setup(api)
+    mission_id, lot_progress = world["mission"]["id"], f"{API}/lots/{world['lot']['id']}/avancement"
+    first = created(
+        api, "/releves", {"mission_id": mission_id, "month": world["start"].isoformat(), "worked_hours": "70"}
+    )
+    assert api("POST", f"{API}/releves/{first['id']}/validation", json={}).status_code == 200
+    correction = created(api, f"/releves/{first['id']}/correction", {"worked_hours": "84"})
+    assert api("POST", f"{API}/releves/{correction['id']}/validation", json={}).status_code == 200
+
+    old = api("GET", f"{API}/releves/{first['id']}").json
+    assert old["superseded_at"] is not None
+    assert old["counting"]["current"] is False  # its last counting is kept, and says it no longer counts
+    assert old["counting"]["allocations"] == []
+    new = api("GET", f"{API}/releves/{correction['id']}").json
+    assert (new["counting"]["current"], new["counting"]["counted_hours"]) == (True, "84.00")
+    assert api("GET", lot_progress).json["counted"] == "63.00"  # 75 % of 84 h, never of 70 + 84
+
+
+def test_hours_above_the_contract_need_confirm_over_contract_and_48_hours_a_week_are_refused(api):
+    """Finding 9.1 through the API: the refusal names the field to send."""
+    world = clause_setup(api)
+    body = {"mission_id": world["mission"]["id"], "month": world["start"].isoformat(), "worked_hours": "700"}
+    refused = api("POST", f"{API}/releves", json={**body, "confirm_over_contract": True})
+    assert refused.status_code == 422 and list(refused.json["errors"]["json"]) == ["worked_hours"]
+    assert "48 h par semaine" in refused.json["errors"]["json"]["worked_hours"][0]
+    body["worked_hours"] = "180"
+    unconfirmed = api("POST", f"{API}/releves", json=body)
+    assert unconfirmed.status_code == 422
+    assert list(unconfirmed.json["errors"]["json"]) == ["confirm_over_contract"]
+    statement = created(api, "/releves", {**body, "confirm_over_contract": True})
+    assert statement["worked_hours"] == "180.00" and "confirm_over_contract" not in statement
+    # a correction goes through the same rule
+    correction = api("POST", f"{API}/releves/{statement['id']}/correction", json={"worked_hours": "181"})
+    assert list(correction.json["errors"]["json"]) == ["confirm_over_contract"]

@@ -36,6 +36,7 @@ def _rule_data(client, site, **changes) -> dict:
         "training_cap_hours": "",
         "cdi_cap_hours": "",
         "require_eligibility": "y",
+        "partial_eligibility": "pro_rata",
         "rounding_step": "0.01",
         "rounding": "nearest",
         "note": "",
@@ -119,3 +120,21 @@ def test_the_facilitateur_has_no_access_to_the_rules(app, client_factory, site):
     facilitateur = client_factory()
     login(facilitateur, site.facilitateur)
     assert facilitateur.get(site.url("/admin/regles-de-comptage")).status_code == 404
+
+
+def test_the_admin_chooses_what_a_month_partly_covered_by_eligibility_counts(app, client, site):
+    page = client.get(site.url("/admin/regles-de-comptage")).get_data(as_text=True)
+    assert "Mois où l&#39;éligibilité ne couvre qu&#39;une partie des jours" in page
+    assert '<option selected value="pro_rata">' in page  # the default
+    saved = client.post(
+        site.url("/admin/regles-de-comptage"), data=_rule_data(client, site, partial_eligibility="month")
+    )
+    assert saved.status_code == 302
+    rules_page = client.get(site.url("/admin/regles-de-comptage")).get_data(as_text=True)
+    assert "exigée ; mois partiel : compter tout le mois" in rules_page
+    refused = client.post(
+        site.url("/admin/regles-de-comptage"), data=_rule_data(client, site, partial_eligibility="moitie")
+    )
+    assert refused.status_code == 400
+    with in_scope(app, site):
+        assert heures.latest_rule(None).partial_eligibility == "month"

@@ -54,7 +54,8 @@ def _counted(lot_id: int) -> D:
 def test_validated_statement_is_counted_to_the_mission_lot_and_shown_in_progress(scope):
     world = scope
     mission_id = _mission(world)
-    statement = heures.declare(ACTOR, mission_id, date(2025, 2, 1), D("151.67"), D("7"))
+    # July 2025: 23 working days, 161 h on a 35 h contract (saas.heures.validation)
+    statement = heures.declare(ACTOR, mission_id, date(2025, 7, 1), D("151.67"), D("7"))
     assert _counted(world.lots[0]) == 0  # declared only
     counting = heures.validate(ACTOR, statement)
     assert counting.counted_hours == D("158.67")
@@ -103,7 +104,7 @@ def test_a_rejected_correction_leaves_the_validated_figure_in_force(scope):
     mission_id = _mission(world)
     first = heures.declare(ACTOR, mission_id, date(2025, 4, 1), D(100))
     heures.validate(ACTOR, first)
-    correction = heures.correct(ACTOR, first, D(300))
+    correction = heures.correct(ACTOR, first, D(190), confirm_over_contract=True)
     heures.reject(ACTOR, correction, "Heures non justifiées")
     assert first.superseded_at is None and _counted(world.lots[0]) == D(100)
     again = heures.correct(ACTOR, first, D(104))  # a new correction may follow
@@ -267,6 +268,31 @@ def test_the_database_refuses_allocations_off_a_statement_in_force(scope):
     db.session.execute(text(f"UPDATE hour_countings SET current = false WHERE id = {second.id}"))
     with pytest.raises(DBAPIError, match="counted twice"):
         db.session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+
+
+def test_a_superseded_statement_keeps_its_counting_but_no_longer_current(scope):
+    """Finding 9.2: the counting of a statement replaced by a validated correction stays current."""
+    world = scope
+    mission_id = _mission(world)
+    first = heures.declare(ACTOR, mission_id, date(2025, 2, 1), D(100))
+    counting = heures.validate(ACTOR, first)
+    heures.validate(ACTOR, heures.correct(ACTOR, first, D(90)))
+    db.session.commit()
+    assert counting.current is False and counting.counted_hours == D(100)  # kept, not edited
+    assert heures.current_counting(first.id) is None
+    assert heures.latest_counting(first.id) == counting
+    assert _counted(world.lots[0]) == D(90)
+    # the database refuses a current counting on a statement that is not in force
+    db.session.execute(
+        text(
+            "INSERT INTO hour_countings (tenant_id, statement_id, rule_id, raw_hours, counted_hours, "
+            f"detail, current, created_at) VALUES ({world.tenant_id}, {first.id}, {counting.rule_id}, "
+            "100, 100, '{}', true, now())"
+        )
+    )
+    with pytest.raises(DBAPIError, match="not validated and in force"):
+        db.session.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+    db.session.rollback()
 
 
 def test_recount_shows_the_difference_and_changes_nothing_until_applied(scope):

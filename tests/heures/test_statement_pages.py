@@ -228,3 +228,33 @@ def test_a_proof_is_kept_with_the_statement_and_its_download_is_audited(app, cli
             db.session.scalars(select(HourStatement).where(HourStatement.month >= date(2025, 8, 1))).all()
             == []
         )
+
+
+def test_hours_above_the_contract_are_confirmed_on_the_form_and_audited(app, client, site, mission_id):
+    """Finding 9.1: 700 h in a month were accepted on a 35 h a week contract."""
+    url = site.url(f"/missions/{mission_id}/heures/nouveau")
+    data = {
+        "month": "2025-07",
+        "worked_hours": "700",
+        "training_hours": "",
+        "absence_hours": "",
+        "comment": "",
+    }
+    refused = client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+    assert refused.status_code == 400
+    assert "48 h par semaine (Code du travail, art. L3121-20)" in html.unescape(
+        refused.get_data(as_text=True)
+    )
+    data["worked_hours"] = "170"
+    unconfirmed = client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+    assert unconfirmed.status_code == 400
+    page = html.unescape(unconfirmed.get_data(as_text=True))
+    assert "plus que les 161 h prévues au contrat pour ce mois" in page and "Je confirme ces heures" in page
+    statement_id = declare_through_page(client, site, mission_id, "2025-07", "170", confirm_over_contract="y")
+    with in_scope(app, site):
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "hours.over_contract_confirmed")
+        ).all()
+        assert [entry.target_id for entry in entries] == [str(statement_id)]
+    shown = html.unescape(client.get(site.url(f"/heures/{statement_id}")).get_data(as_text=True))
+    assert "Ce relevé dépasse les 161,00 h prévues au contrat pour ce mois" in shown

@@ -1,0 +1,144 @@
+"""Counting rules: versions of the tenant's rules and of each marché's own (an override), the rule
+in force for a marché, and the defaults before any version. A new version recounts nothing:
+``saas.heures.api.preview_recount`` / ``apply_recount`` do, shown before applied.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from saas.audit import api as audit
+from saas.db import db
+from saas.errors import ValidationError
+from saas.heures import repository
+from saas.heures.enums import PartialEligibility
+from saas.heures.models import CountingRule
+from saas.heures.validation import parse_hours
+from saas.marches.models import Marche
+from tenants.context import require_tenant_id
+
+DEFAULT_RULE = {
+    "multipliers": {},
+    "count_training": True,
+    "training_cap_hours": None,
+    "cdi_cap_hours": None,
+    "require_eligibility": True,
+    "rounding_step": Decimal("0.01"),
+    "rounding": "nearest",
+    # seed 002 art. 3: hours before the validation may be refused; count the days after it.
+    "partial_eligibility": PartialEligibility.pro_rata.value,
+}
+
+
+def rule_in_force(marche_id: int | None) -> CountingRule:
+    """The marché's override if it has one, else the tenant's latest version (created on first use)."""
+    if marche_id is not None:
+        override = repository.latest_rule(marche_id)
+        if override is not None:
+            return override
+    rule = repository.latest_rule(None)
+    if rule is None:
+        rule = CountingRule(
+            tenant_id=require_tenant_id(), marche_id=None, version=1, note="Règles par défaut", **DEFAULT_RULE
+        )
+        db.session.add(rule)
+        db.session.flush()
+    return rule
+
+
+def new_rule_version(
+    actor: audit.Actor,
+    marche_id: int | None = None,
+    multipliers: dict | None = None,
+    count_training: bool = True,
+    training_cap_hours=None,
+    cdi_cap_hours=None,
+    require_eligibility: bool = True,
+    rounding_step="0.01",
+    rounding: str = "nearest",
+    note: str | None = None,
+    partial_eligibility: str = PartialEligibility.pro_rata.value,
+) -> CountingRule:
+    """A new version of the tenant's rules, or of one marché's override. Nothing is recounted."""
+    if marche_id is not None and db.session.get(Marche, (require_tenant_id(), marche_id)) is None:
+        raise ValidationError("marche_id", "Marché inconnu.")
+    clean = {}
+    for code, value in (multipliers or {}).items():
+        try:
+            factor = Decimal(str(value))
+        except (InvalidOperation, TypeError):
+            raise ValidationError("multipliers", f"Coefficient invalide pour {code}.") from None
+        if not Decimal(0) <= factor <= Decimal(10):
+            raise ValidationError("multipliers", f"Le coefficient de {code} doit être compris entre 0 et 10.")
+        from saas.referentiels import api as referentiels
+
+        if referentiels.contract_type(code) is None:
+            raise ValidationError("multipliers", f"Type de contrat inconnu : {code}.")
+        if factor != 1:
+            clean[code] = str(factor)
+    caps = {}
+    for field, value, label in (
+        ("training_cap_hours", training_cap_hours, "Plafond des heures de formation"),
+        ("cdi_cap_hours", cdi_cap_hours, "Plafond de valorisation CDI"),
+    ):
+        caps[field] = (
+            None
+            if value in (None, "")
+            else parse_hours(value, field, label)
+            if field != "cdi_cap_hours"
+            else _cap(value)
+        )
+    try:
+        step = Decimal(str(rounding_step))
+    except InvalidOperation:
+        step = Decimal(-1)
+    if step not in (Decimal("0.01"), Decimal("0.25"), Decimal("0.5"), Decimal("1")):
+        raise ValidationError("rounding_step", "Le pas d'arrondi est 0,01, 0,25, 0,5 ou 1 heure.")
+    if rounding not in ("nearest", "up", "down"):
+        raise ValidationError("rounding", "Choisissez le sens de l'arrondi.")
+    if partial_eligibility not in set(PartialEligibility):
+        raise ValidationError(
+            "partial_eligibility",
+            "Choisissez ce que compte un mois où l'éligibilité ne couvre qu'une partie des jours.",
+        )
+    previous = repository.latest_rule(marche_id)
+    rule = CountingRule(
+        tenant_id=require_tenant_id(),
+        marche_id=marche_id,
+        version=(previous.version + 1) if previous else 1,
+        multipliers=clean,
+        count_training=bool(count_training),
+        require_eligibility=bool(require_eligibility),
+        rounding_step=step,
+        rounding=rounding,
+        partial_eligibility=partial_eligibility,
+        note=(note or "").strip() or None,
+        created_by=actor.user_id,
+        **caps,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(
+        "counting_rule.created",
+        actor,
+        "counting_rule",
+        rule.id,
+        {
+            "version": rule.version,
+            "marche": marche_id,
+            "mois partiel": PartialEligibility(partial_eligibility).label,
+        },
+    )
+    return rule
+
+
+def _cap(value) -> Decimal:
+    try:
+        cap = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError):
+        raise ValidationError(
+            "cdi_cap_hours", "Plafond de valorisation CDI : indiquez un nombre d'heures."
+        ) from None
+    if cap < 0:
+        raise ValidationError("cdi_cap_hours", "Le plafond de valorisation CDI ne peut pas être négatif.")
+    return cap
