@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import psutil
 import pytest
 import redis as redis_lib
 from sqlalchemy import text
@@ -113,7 +114,10 @@ class WorkerProcess:
         return self
 
     def kill(self) -> None:
-        """SIGKILL to the whole group, as the OOM killer or a lost machine would."""
+        """SIGKILL to the worker and all it forked (RQ's work horse has a session of its own), as
+        a lost machine would."""
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            child.kill()
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         FIGURES["faults injected"] += 1
@@ -130,7 +134,7 @@ class WorkerProcess:
 
 @pytest.fixture
 def start_worker(database_urls, own_redis, tmp_path):
-    """Start workers on the test database and the test's own Redis, with a one-second sweep."""
+    """Start workers on the test database and the test's own Redis, with a sweep every three seconds."""
     env = dict(os.environ)
     env.update(
         {
@@ -139,7 +143,7 @@ def start_worker(database_urls, own_redis, tmp_path):
             "REDIS_URL": own_redis.url,
             "SECRET_KEY": "tests-secret-key",
             "JOB_SWEEP_AFTER_SECONDS": "1",
-            "JOB_SWEEP_INTERVAL_SECONDS": "1",
+            "JOB_SWEEP_INTERVAL_SECONDS": "3",  # 1 s would keep the default queue always busy
         }
     )
     started: list[WorkerProcess] = []
@@ -229,3 +233,6 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("=", "fault tests")
         for name in ("faults injected", "backends terminated", "jobs run", "rows lost", "rows doubled"):
             terminalreporter.write_line(f"{name}: {FIGURES[name]}")
+        for name, value in FIGURES.items():
+            if name.startswith("seconds"):
+                terminalreporter.write_line(f"{name}: {value}")
