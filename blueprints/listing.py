@@ -18,6 +18,7 @@ from saas import bounds, tabular
 from saas.db import db
 
 PER_PAGE = 50
+EXPORT_BATCH = 500
 
 
 @dataclass
@@ -79,7 +80,9 @@ class Listing:
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
         fmt = request.args.get("export", "xlsx")
-        rows = (to_row(row) for row in db.session.execute(self.ordered).all())
+        # streamed from a server-side cursor: every row of the list, never all of them in memory
+        result = db.session.execute(self.ordered.execution_options(yield_per=EXPORT_BATCH))
+        rows = (to_row(row) for row in result)
         filename, mimetype, content = tabular.write(
             fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows
         )

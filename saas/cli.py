@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 
@@ -12,9 +14,12 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate.cli import db as db_group
 from werkzeug.serving import run_simple
 
-from saas import create_app
+from saas import create_app, embedded
 from saas.dbroles import RoleSpec, create_roles
 from saas.embedded import EmbeddedUnavailable
+
+#: seconds the worker gets to finish the job in hand when the service stops.
+WORKER_STOP_SECONDS = 10
 
 
 def _create_app():
@@ -100,25 +105,53 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None, partici
         _load_demo(participants)
     if worker is None:
         worker = bool(app.config.get("EMBEDDED_REDIS") or app.config.get("EMBEDDED_DATABASE"))
-    child = None
-    if worker:
-        env = dict(os.environ)
-        env.update(
-            {
-                "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                "MIGRATION_DATABASE_URL": app.config["OWNER_DATABASE_URI"],
-                "REDIS_URL": app.config["REDIS_URL"],
-                "SECRET_KEY": app.config["SECRET_KEY"],
-            }
-        )
-        child = subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env)
+    child = _start_worker(app) if worker else None
+    # SIGTERM (a service manager, ``kill``) stops the service as Ctrl+C does
+    signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"Guichet Clauses : http://{host}:{port}/  (Ctrl+C pour arrêter)")
     try:
         run_simple(host, port, app, use_reloader=False, threaded=True)
+    except KeyboardInterrupt:
+        pass
     finally:
-        if child is not None:
-            child.terminate()
-            child.wait(timeout=10)
+        _stop_worker(child)
+        from saas.db import db
+
+        db.engine.dispose()
+        embedded.stop_all()
+        click.echo("Guichet Clauses arrêté.")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _start_worker(app) -> subprocess.Popen:
+    """The worker of the embedded mode, in a process group of its own (worker, job, scheduler)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "MIGRATION_DATABASE_URL": app.config["OWNER_DATABASE_URI"],
+            "REDIS_URL": app.config["REDIS_URL"],
+            "SECRET_KEY": app.config["SECRET_KEY"],
+        }
+    )
+    return subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env, start_new_session=True)
+
+
+def _stop_worker(child: subprocess.Popen | None) -> None:
+    """Stop the worker's whole group: it finishes the job in hand, or is killed after a while."""
+    if child is None or child.poll() is not None:
+        return
+    os.killpg(child.pid, signal.SIGTERM)
+    try:
+        child.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait(timeout=WORKER_STOP_SECONDS)
+    with contextlib.suppress(ProcessLookupError):  # what the group still holds (a work horse)
+        os.killpg(child.pid, signal.SIGKILL)
 
 
 @click.command("create-operator")

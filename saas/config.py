@@ -68,7 +68,10 @@ def load(overrides: dict | None = None) -> dict:
         "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": _bool("LOG_JSON", False),
+        #: a run still pending after this long is sent again by the sweep (the queue lost it).
         "JOB_SWEEP_AFTER_SECONDS": int(env.get("JOB_SWEEP_AFTER_SECONDS", "120")),
+        #: seconds between two sweeps of the outbox (and of the runs whose worker died).
+        "JOB_SWEEP_INTERVAL_SECONDS": int(env.get("JOB_SWEEP_INTERVAL_SECONDS", "60")),
         "APP_DB_ROLE": env.get("APP_DB_ROLE", "guichet_app"),
         "OWNER_DB_ROLE": env.get("OWNER_DB_ROLE", "guichet_owner"),
         "API_TITLE": "Guichet Clauses",

@@ -7,6 +7,7 @@ the application role, so row-level security is exercised exactly as in productio
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -88,3 +89,15 @@ def export_environment(app_url: str, owner_url: str, redis_url: str) -> dict[str
     env = dict(os.environ)
     env.update({"DATABASE_URL": app_url, "MIGRATION_DATABASE_URL": owner_url, "REDIS_URL": redis_url})
     return env
+
+
+def stop_all() -> None:
+    """Stop the embedded servers this process started (the worker must be stopped first)."""
+    for key, server in list(_redis_servers.items()):
+        # redis-py may see the socket close under it as the server goes: that is the point
+        with contextlib.suppress(Exception):
+            server.shutdown(save=True, now=True, force=True)  # type: ignore[attr-defined]
+        _redis_servers.pop(key, None)
+    for key, server in list(_pg_servers.items()):
+        server.cleanup()  # type: ignore[attr-defined]
+        _pg_servers.pop(key, None)

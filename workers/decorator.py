@@ -64,24 +64,34 @@ def _execute(fn, kind: str, tenant_id: int, run_id: int) -> None:
     try:
         with app.app_context(), context.scoped(tenant_id):
             db.engine.dispose(close=False)  # never reuse connections inherited across fork
-            run = runs.start(run_id)
-            if run is None:
-                log.info("job.skipped_already_done")
-                return
-            params = dict(run.params)
-            log.info("job.started", attempt=run.attempts)
-            try:
-                result = fn(run_id, **params)
-            except Exception as exc:
-                current = get_current_job()
-                will_retry = bool(current and current.retries_left)
-                runs.fail(run_id, "".join(traceback.format_exception(exc)), will_retry=will_retry)
-                log.exception("job.failed", will_retry=will_retry)
-                raise
-            runs.finish(run_id, result or {})
-            log.info("job.finished")
+            with runs.lease(run_id) as held:
+                if not held:
+                    log.info("job.skipped_running_elsewhere")
+                    return
+                _run_once(fn, run_id)
     finally:
         structlog.contextvars.unbind_contextvars("job", "tenant_id", "run_id")
+
+
+def _run_once(fn, run_id: int) -> None:
+    run = runs.start(run_id)
+    if run is None:
+        log.info("job.skipped_already_done")
+        return
+    params, attempt = dict(run.params), run.attempts
+    log.info("job.started", attempt=attempt)
+    try:
+        result = fn(run_id, **params)
+    except Exception as exc:
+        current = get_current_job()
+        will_retry = bool(current and current.retries_left)
+        runs.fail(run_id, "".join(traceback.format_exception(exc)), will_retry=will_retry, attempt=attempt)
+        log.exception("job.failed", will_retry=will_retry)
+        raise
+    if runs.finish(run_id, result or {}, attempt=attempt):
+        log.info("job.finished")
+    else:
+        log.warning("job.taken_over")  # a later delivery owns the run: this outcome is dropped
 
 
 LIVE_STATUSES = {"created", "queued", "scheduled", "started", "deferred", "rate_limited", "ready_to_enqueue"}
@@ -91,17 +101,18 @@ def job_id(tenant_id: int, run_id: int) -> str:
     return f"run-{tenant_id}-{run_id}"
 
 
-def dispatch(kind: str, tenant_id: int, run_id: int) -> bool:
+def dispatch(kind: str, tenant_id: int, run_id: int, abandoned: bool = False) -> bool:
     """Enqueue a run under its deterministic id; False when it is already in the queue.
 
     A job left over from an earlier delivery that ended (finished, failed, stopped) while the run
-    is still pending is removed first, so that the sweep can send the run again.
+    is still pending is removed first, so that the sweep can send the run again; so is the job of
+    an ``abandoned`` run, which the queue still believes started because its worker was killed.
     """
     definition = REGISTRY[kind]
     target = queue(definition.queue)
     existing = Job.fetch_many([job_id(tenant_id, run_id)], connection=target.connection)[0]
     if existing is not None:
-        if existing.get_status(refresh=True) in LIVE_STATUSES:
+        if not abandoned and existing.get_status(refresh=True) in LIVE_STATUSES:
             return False
         existing.delete()
     retry = Retry(max=definition.retries, interval=list(definition.intervals)) if definition.retries else None

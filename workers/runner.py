@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 
+import redis
 from flask import Flask
 from rq import Worker
 
+from saas.logging import get_logger
 from workers.app import set_app
 from workers.queues import QUEUES, connection
 from workers.schedule import build_cron
 
+log = get_logger("workers.runner")
+#: seconds the cron scheduler waits before it tries Redis again.
+REDIS_RETRY_SECONDS = 1
 
-def _run_cron(redis_url: str) -> None:
-    build_cron(connection(redis_url)).start()
+
+def _run_cron(redis_url: str, sweep_interval: int) -> None:
+    """The periodic scheduler; it outlives a Redis outage (RQ's own loop stops at the first error)."""
+    while True:
+        try:
+            build_cron(connection(redis_url), sweep_interval).start()
+            return
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+            log.warning("cron.redis_unavailable", retry_in=REDIS_RETRY_SECONDS)
+            time.sleep(REDIS_RETRY_SECONDS)
 
 
 def run_worker(app: Flask, with_cron: bool = True, burst: bool = False) -> None:
@@ -22,7 +36,10 @@ def run_worker(app: Flask, with_cron: bool = True, burst: bool = False) -> None:
     cron_process = None
     if with_cron:
         cron_process = multiprocessing.get_context("fork").Process(
-            target=_run_cron, args=(redis_url,), name="guichet-cron", daemon=True
+            target=_run_cron,
+            args=(redis_url, app.config["JOB_SWEEP_INTERVAL_SECONDS"]),
+            name="guichet-cron",
+            daemon=True,
         )
         cron_process.start()
     try:

@@ -1,4 +1,5 @@
-"""The periodic sweep: re-send runs left pending (the queue was down at commit, Redis lost data).
+"""The periodic sweep: re-send runs left pending (the queue was down at commit, Redis lost data)
+and runs whose worker died while working on them (nobody holds their lease any more).
 
 It walks the tenants one by one, each in a unit of work of its own, and enqueues with the runs'
 deterministic ids: running it twice, or in two workers at once, enqueues nothing twice.
@@ -31,8 +32,8 @@ def resend_pending(older_than_seconds: int) -> int:
     sent = 0
     for tenant_id in tenant_ids:
         with context.scoped(tenant_id):
-            for kind, run_tenant_id, run_id in runs.runs_to_resend(older_than_seconds):
-                if kind in REGISTRY and dispatch(kind, run_tenant_id, run_id):
+            for kind, run_tenant_id, run_id, abandoned in runs.runs_to_resend(older_than_seconds):
+                if kind in REGISTRY and dispatch(kind, run_tenant_id, run_id, abandoned):
                     sent += 1
             db.session.remove()
     if sent:

@@ -7,16 +7,14 @@ platform entry when there is none). Security events that must survive a rollback
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from sqlalchemy import insert
 
+from saas import tabular
 from saas.audit import repository
 from saas.audit.models import AuditEntry
 from saas.db import db
@@ -171,10 +169,11 @@ def known_actions(platform: bool = False) -> list[str]:
     return repository.distinct_actions(platform=platform)
 
 
+EXPORT_BATCH = 500
 EXPORT_COLUMNS = ("Date", "Action", "Utilisateur", "Objet", "Identifiant", "Adresse IP", "Détails")
 
 
-def _export_rows(entries: Iterable[AuditEntry]):
+def _export_rows(entries: Iterable):
     for entry in entries:
         yield (
             entry.occurred_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S"),
@@ -188,29 +187,13 @@ def _export_rows(entries: Iterable[AuditEntry]):
 
 
 def export(filters: AuditFilters, fmt: str, progress: Callable[[int], None]) -> tuple[str, str, bytes]:
-    """The filtered log as XLSX or CSV (``;`` separated, UTF-8 with BOM for spreadsheet software)."""
+    """The filtered log as XLSX or CSV, read in batches; ``progress`` may commit between them."""
     total = repository.count(filters)
-    entries = repository.iter_entries(filters)
-    rows = []
-    for index, row in enumerate(_export_rows(entries), start=1):
-        rows.append(row)
-        if total and index % 500 == 0:
-            progress(int(90 * index / total))
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        return "journal.csv", "text/csv; charset=utf-8", ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Journal")
-    sheet.append(EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return (
-        "journal.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        out.getvalue(),
-    )
+
+    def rows():
+        for index, row in enumerate(_export_rows(repository.iter_entries(filters, batch=EXPORT_BATCH)), 1):
+            yield row
+            if total and index % EXPORT_BATCH == 0:
+                progress(int(90 * index / total))
+
+    return tabular.write(fmt, "journal", EXPORT_COLUMNS, rows(), sheet="Journal")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from saas.audit.models import AuditEntry
 from saas.db import db
@@ -39,9 +39,39 @@ def count(filters, platform: bool = False) -> int:
     return db.session.scalar(select(func.count()).select_from(_filtered(filters, platform).subquery())) or 0
 
 
-def iter_entries(filters, platform: bool = False) -> Iterator[AuditEntry]:
-    query = _filtered(filters, platform).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
-    yield from db.session.scalars(query.execution_options(yield_per=500))
+EXPORT_COLUMNS = (
+    AuditEntry.id,
+    AuditEntry.occurred_at,
+    AuditEntry.action,
+    AuditEntry.actor_email,
+    AuditEntry.target_type,
+    AuditEntry.target_id,
+    AuditEntry.ip_address,
+    AuditEntry.details,
+)
+
+
+def iter_entries(filters, platform: bool = False, batch: int = 500) -> Iterator:
+    """Newest first, read by keyset in batches of ``batch`` rows (plain rows, not objects).
+
+    No cursor stays open between two batches and nothing is kept once yielded, so the caller may
+    commit (its progress) while it reads, and any number of rows goes through in constant memory.
+    """
+    key = (AuditEntry.occurred_at, AuditEntry.id)
+    query = (
+        _filtered(filters, platform)
+        .with_only_columns(*EXPORT_COLUMNS)
+        .order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+        .limit(batch)
+    )
+    last = None
+    while True:
+        page = query if last is None else query.where(tuple_(*key) < tuple_(*last))
+        rows = db.session.execute(page).all()
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = (rows[-1].occurred_at, rows[-1].id)
 
 
 def distinct_actions(platform: bool = False) -> list[str]:

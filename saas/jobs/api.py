@@ -8,10 +8,12 @@ and the sweep re-sends it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import text
 
 from saas.db import db, on_commit
 from saas.jobs import repository
@@ -20,8 +22,10 @@ from saas.jobs.models import JobArtifact, JobRun
 from saas.logging import get_logger
 from tenants.context import require_tenant_id
 
-Dispatcher = Callable[[str, int, int], None]
+Dispatcher = Callable[..., None]
 log = get_logger(__name__)
+#: advisory lock key space of the runs being worked on (plus the run id); see ``lease``.
+LEASE_KEYS = 8_000_000_000_000
 
 
 def set_dispatcher(app, dispatcher: Dispatcher) -> None:
@@ -49,11 +53,53 @@ def request_run(kind: str, params: dict | None = None, requested_by: int | None 
     return run
 
 
-def runs_to_resend(older_than_seconds: int) -> list[tuple[str, int, int]]:
-    """(kind, tenant_id, run_id) of the runs still pending after ``older_than_seconds``."""
+def runs_to_resend(older_than_seconds: int) -> list[tuple[str, int, int, bool]]:
+    """(kind, tenant_id, run_id, abandoned) of the runs to send again.
+
+    Pending runs older than ``older_than_seconds`` (the queue never heard of them, or lost them),
+    and started runs whose worker is gone (nobody holds their lease: it was killed): those are
+    ``abandoned``, and must be sent again even though the queue still believes them running.
+    """
     now = datetime.now(UTC)
-    runs = repository.stale_pending_runs(now, timedelta(seconds=older_than_seconds))
-    return [(run.kind, run.tenant_id, run.id) for run in runs]
+    pending = repository.stale_pending_runs(now, timedelta(seconds=older_than_seconds))
+    found = [(run.kind, run.tenant_id, run.id, False) for run in pending]
+    for run in repository.started_runs():
+        if not _lease_held(run.id):
+            found.append((run.kind, run.tenant_id, run.id, True))
+    return found
+
+
+def _lease_held(run_id: int) -> bool:
+    key = {"key": LEASE_KEYS + run_id}
+    if db.session.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar_one():
+        db.session.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+        return False
+    return True
+
+
+@contextmanager
+def lease(run_id: int) -> Iterator[bool]:
+    """Hold the run's lease while it is worked on; yields False when another worker holds it.
+
+    A session advisory lock on a connection of its own: it outlives the commits of the work, and
+    PostgreSQL releases it the moment the worker dies (killed, machine lost), which tells the sweep
+    that the run was abandoned. Two deliveries of one run never work at the same time.
+    """
+    key = {"key": LEASE_KEYS + run_id}
+    connection = db.engine.connect()
+    held = False
+    try:
+        held = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar_one())
+        connection.commit()
+        yield held
+    finally:
+        try:
+            if held:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+                connection.commit()
+            connection.close()
+        except Exception:  # the connection died (and the lock with it): never reuse it
+            connection.invalidate()
 
 
 def start(run_id: int) -> JobRun | None:
@@ -81,23 +127,38 @@ def report_progress(run_id: int, progress: int, message: str | None = None) -> N
     db.session.commit()
 
 
-def finish(run_id: int, result: dict | None = None, message: str | None = None) -> None:
+def _owned(run: JobRun | None, attempt: int | None) -> bool:
+    """Whether the delivery of ``attempt`` still owns the run (a later delivery took it over when
+    this one was thought dead: its outcome must then be dropped, or the work would count twice)."""
+    return run is not None and (
+        attempt is None or (run.attempts == attempt and run.status == RunStatus.started)
+    )
+
+
+def finish(
+    run_id: int, result: dict | None = None, message: str | None = None, attempt: int | None = None
+) -> bool:
+    """Commit the run finished, with what the work wrote in this transaction; False (and all of it
+    rolled back) when another delivery took the run over."""
     run = repository.get_run_for_update(run_id)
-    if run is None:
-        return
+    if not _owned(run, attempt):
+        db.session.rollback()
+        return False
     run.status = RunStatus.finished
     run.progress = 100
     run.finished_at = datetime.now(UTC)
     run.result = result or {}
     run.message = message
     db.session.commit()
+    return True
 
 
-def fail(run_id: int, error: str, will_retry: bool) -> None:
+def fail(run_id: int, error: str, will_retry: bool, attempt: int | None = None) -> None:
     """Record a failure: back to pending when a retry is planned, failed for good otherwise."""
     db.session.rollback()
     run = repository.get_run_for_update(run_id)
-    if run is None:
+    if not _owned(run, attempt):
+        db.session.rollback()
         return
     run.error = error[-4000:]
     if will_retry:

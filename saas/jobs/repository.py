@@ -32,5 +32,11 @@ def stale_pending_runs(now: datetime, older_than: timedelta) -> list[JobRun]:
     )
 
 
+def started_runs() -> list[JobRun]:
+    return list(
+        db.session.scalars(select(JobRun).where(JobRun.status == RunStatus.started).order_by(JobRun.id))
+    )
+
+
 def get_artifact(run_id: int) -> JobArtifact | None:
     return db.session.scalars(select(JobArtifact).where(JobArtifact.run_id == run_id)).first()

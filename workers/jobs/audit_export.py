@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from saas.audit import api as audit
-from saas.db import db
 from saas.jobs import api as runs
 from workers.decorator import job
 
@@ -15,5 +14,5 @@ def export_audit_log(run_id: int, fmt: str = "xlsx", filters: dict | None = None
 
     filename, mimetype, content = audit.export(audit.AuditFilters.from_params(filters or {}), fmt, progress)
     artifact = runs.attach_file(run_id, filename, mimetype, content)
-    db.session.commit()
+    # no commit here: the file is committed with the run's end (runs.finish), or not at all
     return {"artifact_id": artifact.id, "filename": filename}
