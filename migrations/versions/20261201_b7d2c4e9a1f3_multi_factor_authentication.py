@@ -1,7 +1,7 @@
 """Multi-factor authentication: TOTP devices, recovery codes, and the tenant setting requiring it
 
 Revision ID: b7d2c4e9a1f3
-Revises: 4e32e5547b1b
+Revises: 239d6c1e0f08
 Create Date: 2026-12-01 11:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d2c4e9a1f3"
-down_revision = "4e32e5547b1b"
+down_revision = "239d6c1e0f08"
 branch_labels = None
 depends_on = None
 
