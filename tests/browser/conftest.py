@@ -1,6 +1,7 @@
 """Browser tests: the app served on a real socket, Debian's Chromium driven by Playwright, axe-core.
 
-One browser per session, one context (cookies, viewport) per test. Chromium is Debian's package
+One browser for the package (closed before the other tests run), one context (cookies, viewport)
+per test. Chromium is Debian's package
 (``/usr/bin/chromium``), never a browser downloaded by Playwright. Without it the tests are skipped
 on a developer's machine and fail in CI (``CI=true``), where ``.ci/run`` installs it.
 """
@@ -35,7 +36,7 @@ def require_chromium(path: str = CHROMIUM) -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
     executable = require_chromium()
     from playwright.sync_api import sync_playwright
@@ -51,7 +52,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(app) -> Iterator[str]:
     """The test application on 127.0.0.1 (a free port), over the test database and Redis."""
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.checks import MOBILE
 from tests.browser.steps import login, open_nav, submit, text
 from tests.fixtures import build_tenant
 
@@ -21,6 +22,8 @@ def test_the_admin_invites_a_facilitateur(page, audit_page, territory):
 
     open_nav(page, "Utilisateurs")
     audit_page("Utilisateurs")
+    # the invitation is typed on a phone-sized screen: the form is usable there
+    page.set_viewport_size(MOBILE)
     invite = page.locator("form", has=page.get_by_role("button", name="Inviter", exact=True))
     invite.get_by_label("Adresse électronique").fill("nouvelle.facilitatrice@exemple.fr")
     invite.get_by_label("Nom et prénom").fill("Nadia Benali")
@@ -37,3 +40,9 @@ def test_the_admin_invites_a_facilitateur(page, audit_page, territory):
     for label in ("Organisations", "Paramètres", "Journal", "Boîte d'envoi"):
         open_nav(page, label)
         audit_page(label)
+
+    # on a small screen the console's pages are reached through « Menu », then « Administration »
+    page.set_viewport_size(MOBILE)
+    open_nav(page, "Jetons d'API")
+    assert text(page.get_by_role("heading", level=1)) == "Jetons d'API"
+    audit_page("Jetons d'API")

@@ -6,6 +6,7 @@ import pytest
 
 from saas.db import db
 from tenants import context
+from tests.browser.checks import MOBILE
 from tests.browser.steps import flash_text, login, open_nav, submit
 from tests.fixtures import make_user
 
@@ -40,3 +41,9 @@ def test_the_operator_creates_a_territory(page, audit_page, operator):
     assert page.get_by_role("link", name="Communauté d'agglomération du Bocage").is_visible()
     open_nav(page, "Départements")
     audit_page("Départements (console de l'opérateur)")
+
+    # on a small screen the navigation opens under « Menu »
+    page.set_viewport_size(MOBILE)
+    open_nav(page, "Journal")
+    assert page.get_by_role("heading", level=1).is_visible()
+    audit_page("Journal (console de l'opérateur)")
