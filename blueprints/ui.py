@@ -31,6 +31,8 @@ class NavItem:
     label: str
     url: str
     active: bool
+    #: the menu that holds the link ("" for the main row): the console's pages stay out of the row.
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def int_arg(value) -> int | None:
 def _nav_items() -> list[NavItem]:
     membership = getattr(g, "membership", None)
     items: list[tuple[str, str]] = []
+    grouped: dict[str, str] = {}
     if membership is not None:
         role = TenantRole(membership.role)
         if role in WORKSPACE_ROLES:
@@ -91,7 +94,7 @@ def _nav_items() -> list[NavItem]:
                 ("Traitements", "guichet.runs"),
             ]
         if role in ADMIN_ROLES:
-            items += [
+            console = [
                 ("Utilisateurs", "admin.users"),
                 ("Organisations", "admin.organisations"),
                 ("Conventions", "admin.conventions"),
@@ -104,6 +107,8 @@ def _nav_items() -> list[NavItem]:
                 ("Journal", "admin.audit"),
                 ("Boîte d'envoi", "admin.mailbox"),
             ]
+            items += console
+            grouped.update(dict.fromkeys((endpoint for _, endpoint in console), "Administration"))
         items.append(("Mes notifications", "compte.notifications"))
         items.append(("Sécurité du compte", "securite.index"))
     elif request.blueprint == "plateforme":
@@ -116,7 +121,7 @@ def _nav_items() -> list[NavItem]:
     elif request.blueprint == "departement" and getattr(g, "federation", None):
         return [NavItem("Accueil", url_for("departement.home", code=g.federation.code), True)]
     return [
-        NavItem(label, url_for(endpoint), request.endpoint == endpoint)
+        NavItem(label, url_for(endpoint), request.endpoint == endpoint, grouped.get(endpoint, ""))
         for label, endpoint in items
         if endpoint in current_app.view_functions  # pages of a domain not installed are left out
     ]
