@@ -5,17 +5,33 @@ from __future__ import annotations
 
 import re
 
+import pyotp
+
 from tests.browser.checks import open_menus
-from tests.fixtures import PASSWORD
+from tests.fixtures import PASSWORD, totp_code
 
 
-def login(page, audit_page, email: str, password: str = PASSWORD) -> None:
-    """Signs in through the login page, as a person would, and checks that page."""
+def login(page, audit_page, app, email: str, password: str = PASSWORD) -> None:
+    """Signs in through the login page, as a person would, and checks that page; then the second
+    factor: enrolment (the key typed by hand into an authenticator, the recovery codes noted) at the
+    first login of a role that requires it, the current code otherwise."""
     page.goto("/connexion")
     audit_page("Connexion")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     follow(page, page.get_by_role("button", name="Se connecter"))
+    if "/connexion/activation" in page.url:
+        audit_page("Activation de la double authentification")
+        secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
+        page.get_by_label("Code affiché par l'application").fill(pyotp.TOTP(secret).now())
+        follow(page, page.get_by_role("button", name="Confirmer l'activation"))
+        assert page.locator(".codes-secours li").count() == 10, text(page.locator("main"))[:800]
+        audit_page("Codes de secours")
+        follow(page, page.get_by_role("button", name="J'ai noté mes codes, continuer"))
+    elif "/connexion/verification" in page.url:
+        audit_page("Vérification en deux étapes")
+        page.get_by_label("Code de vérification").fill(totp_code(app, email))
+        follow(page, page.get_by_role("button", name="Vérifier"))
     assert "/connexion" not in page.url, f"connexion refusée pour {email} : {page.url}"
 
 

@@ -16,8 +16,8 @@ def territory(app):
         return build_tenant("a", "79")
 
 
-def test_the_admin_invites_a_facilitateur(page, audit_page, territory):
-    login(page, audit_page, territory.admin_email)
+def test_the_admin_invites_a_facilitateur(app, page, audit_page, territory):
+    login(page, audit_page, app, territory.admin_email)
     audit_page("Tableau de bord (administrateur)")
 
     open_nav(page, "Utilisateurs")

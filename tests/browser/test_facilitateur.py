@@ -22,8 +22,8 @@ def heading(page) -> str:
     return text(page.get_by_role("heading", level=1))
 
 
-def test_the_facilitateur_journey(page, audit_page, territory):
-    login(page, audit_page, territory.facilitateur_email)
+def test_the_facilitateur_journey(app, page, audit_page, territory):
+    login(page, audit_page, app, territory.facilitateur_email)
     assert heading(page) == "Tableau de bord"
     audit_page("Tableau de bord")
 

@@ -20,8 +20,8 @@ def operator(app):
     return "operatrice@exemple.fr"
 
 
-def test_the_operator_creates_a_territory(page, audit_page, operator):
-    login(page, audit_page, operator)
+def test_the_operator_creates_a_territory(app, page, audit_page, operator):
+    login(page, audit_page, app, operator)
     assert page.get_by_role("heading", level=1).inner_text() == "Territoires"
     audit_page("Territoires (console de l'opérateur)")
 
