@@ -145,20 +145,23 @@ class HourStatementSchema(s.Schema):
         dump_only=True,
         metadata={"description": "À renvoyer comme expected_version pour valider, rejeter ou corriger"},
     )
-    counting = fields.Method(
-        "_counting",
+    counting = s.Nested(
+        CountingSchema,
         dump_only=True,
+        allow_none=True,
         metadata={
             "description": "Le comptage en vigueur ; pour un relevé remplacé, son dernier comptage "
             "(current false, sans affectation : ses heures ne comptent plus) ; null avant validation"
         },
     )
 
-    def _counting(self, statement) -> dict | None:
+    @pre_dump
+    def _with_counting(self, statement, **kwargs):
         from saas.heures import api as heures
 
-        counting = heures.latest_counting(statement.id)
-        return CountingSchema().dump(counting) if counting is not None else None
+        data = {key: getattr(statement, key, None) for key in self.dump_fields if key != "counting"}
+        data["counting"] = heures.latest_counting(statement.id)
+        return data
 
 
 class StatementFilterSchema(s.Schema):

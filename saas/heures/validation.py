@@ -122,7 +122,7 @@ class MonthBounds:
     weekly_hours: Decimal
     #: weekly hours of the contract times the weeks of the month.
     contract_hours: Decimal
-    #: 48 h times the weeks of the month.
+    #: 48 h times the weeks of the month (never below 10 h a day within one week of 48 h).
     legal_hours: Decimal
 
     def explain(self, weekly: Decimal) -> str:
@@ -150,6 +150,13 @@ def _days_within_one_week(period: MissionMonth) -> Decimal:
     return min(LEGAL_DAILY_MAX_HOURS * period.days, LEGAL_WEEKLY_MAX_HOURS).quantize(CENT)
 
 
+def _legal_explanation(bounds: MonthBounds) -> str:
+    if bounds.legal_hours == _bound(LEGAL_WEEKLY_MAX_HOURS, bounds.period):
+        return bounds.explain(LEGAL_WEEKLY_MAX_HOURS)
+    days = bounds.period.days
+    return f"10 h par jour (art. L3121-18) pour {days} jour{'s' if days > 1 else ''} de mission dans le mois"
+
+
 def check_hours(
     mission, month: date, worked: Decimal, training: Decimal, confirm_over_contract: bool = False
 ) -> MonthBounds | None:
@@ -165,8 +172,8 @@ def check_hours(
             "worked_hours",
             f"{fr_decimal(hours)} h déclarées (travaillées et formation) : c'est plus que la durée "
             f"maximale du travail, 48 h par semaine (Code du travail, art. L3121-20), soit "
-            f"{fr_decimal(bounds.legal_hours)} h au plus pour ce mois "
-            f"({bounds.explain(LEGAL_WEEKLY_MAX_HOURS)}). Vérifiez le relevé.",
+            f"{fr_decimal(bounds.legal_hours)} h au plus pour ce mois ({_legal_explanation(bounds)}). "
+            "Vérifiez le relevé.",
         )
     if hours <= bounds.contract_hours:
         return None

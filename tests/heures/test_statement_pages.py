@@ -15,6 +15,7 @@ from saas.audit.models import AuditEntry
 from saas.db import db
 from saas.heures import api as heures
 from saas.heures.models import HourStatement
+from tests.builders import eligible_participant
 from tests.clause_pages import (
     clause_site,
     counted,
@@ -258,3 +259,18 @@ def test_hours_above_the_contract_are_confirmed_on_the_form_and_audited(app, cli
         assert [entry.target_id for entry in entries] == [str(statement_id)]
     shown = html.unescape(client.get(site.url(f"/heures/{statement_id}")).get_data(as_text=True))
     assert "Ce relevé dépasse les 161,00 h prévues au contrat pour ce mois" in shown
+
+
+def test_the_statement_page_says_what_a_partial_eligibility_counted(app, client, site):
+    """Finding 9.3: eligibility validated on the 14th made the whole month count 0, with no word."""
+    with in_scope(app, site):
+        participant_id = eligible_participant("Tardive", validated_on=date(2025, 3, 14))
+        db.session.commit()
+    mission_id = place_through_page(
+        client, site, participant_id, start_date="2025-03-03", override_reason="Chantier urgent"
+    )
+    statement_id = declare_through_page(client, site, mission_id, "2025-03", "100")
+    assert validate_through_page(client, site, statement_id).status_code == 302
+    page = html.unescape(client.get(site.url(f"/heures/{statement_id}")).get_data(as_text=True))
+    assert "Éligibilité sur le mois" in page
+    assert "Éligibilité validée le 14/03/2025 : 18 jours sur 29 comptés, 62,07 h sur 100 h" in page

@@ -114,3 +114,11 @@ def test_corrections_and_partner_statements_go_through_the_same_rule(scope):
     assert refused.value.field == "worked_hours"
     heures.correct(ACTOR, first, D("82.29"), confirm_over_contract=True)
     assert len(_confirmations()) == 1
+
+
+def test_the_only_day_of_a_mission_in_the_month_may_hold_a_legal_day(scope):
+    mission_id = _place(scope, start_date=date(2025, 5, 31))  # a Saturday
+    with pytest.raises(ValidationError) as refused:
+        heures.declare(ACTOR, mission_id, date(2025, 5, 1), D("10.01"), confirm_over_contract=True)
+    assert "10 h par jour (art. L3121-18) pour 1 jour de mission" in refused.value.message
+    heures.declare(ACTOR, mission_id, date(2025, 5, 1), D(7), confirm_over_contract=True)
