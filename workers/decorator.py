@@ -101,18 +101,19 @@ def job_id(tenant_id: int, run_id: int) -> str:
     return f"run-{tenant_id}-{run_id}"
 
 
-def dispatch(kind: str, tenant_id: int, run_id: int, abandoned: bool = False) -> bool:
+def dispatch(kind: str, tenant_id: int, run_id: int) -> bool:
     """Enqueue a run under its deterministic id; False when it is already in the queue.
 
     A job left over from an earlier delivery that ended (finished, failed, stopped) while the run
-    is still pending is removed first, so that the sweep can send the run again; so is the job of
-    an ``abandoned`` run, which the queue still believes started because its worker was killed.
+    is still pending is removed first, so that the sweep can send the run again; so is a job the
+    queue believes started when no worker holds the run's lease (its worker was killed).
     """
     definition = REGISTRY[kind]
     target = queue(definition.queue)
     existing = Job.fetch_many([job_id(tenant_id, run_id)], connection=target.connection)[0]
     if existing is not None:
-        if not abandoned and existing.get_status(refresh=True) in LIVE_STATUSES:
+        status = existing.get_status(refresh=True)
+        if status in LIVE_STATUSES and (status != "started" or runs.lease_held(run_id)):
             return False
         existing.delete()
     retry = Retry(max=definition.retries, interval=list(definition.intervals)) if definition.retries else None

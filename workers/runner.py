@@ -15,7 +15,7 @@ from workers.queues import QUEUES, connection
 from workers.schedule import build_cron
 
 log = get_logger("workers.runner")
-#: seconds the cron scheduler waits before it tries Redis again.
+#: seconds the worker and the cron scheduler wait before they try Redis again.
 REDIS_RETRY_SECONDS = 1
 
 
@@ -43,10 +43,21 @@ def run_worker(app: Flask, with_cron: bool = True, burst: bool = False) -> None:
         )
         cron_process.start()
     try:
-        conn = connection(redis_url)
-        worker = Worker(list(QUEUES), connection=conn, name=None)
-        worker.work(with_scheduler=True, burst=burst, logging_level=app.config["LOG_LEVEL"])
+        _work(redis_url, burst, app.config["LOG_LEVEL"])
     finally:
         if cron_process is not None and cron_process.is_alive():
             cron_process.terminate()
             cron_process.join(timeout=5)
+
+
+def _work(redis_url: str, burst: bool, logging_level: str) -> None:
+    """RQ's worker, started again when Redis goes away under it (RQ gives up if Redis is lost while
+    a job runs); the runs it had in hand are found again by the sweep."""
+    while True:
+        try:
+            worker = Worker(list(QUEUES), connection=connection(redis_url), name=None)
+            worker.work(with_scheduler=True, burst=burst, logging_level=logging_level)
+            return
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+            log.warning("worker.redis_unavailable", retry_in=REDIS_RETRY_SECONDS)
+            time.sleep(REDIS_RETRY_SECONDS)

@@ -32,8 +32,8 @@ def resend_pending(older_than_seconds: int) -> int:
     sent = 0
     for tenant_id in tenant_ids:
         with context.scoped(tenant_id):
-            for kind, run_tenant_id, run_id, abandoned in runs.runs_to_resend(older_than_seconds):
-                if kind in REGISTRY and dispatch(kind, run_tenant_id, run_id, abandoned):
+            for kind, run_tenant_id, run_id in runs.runs_to_resend(older_than_seconds):
+                if kind in REGISTRY and dispatch(kind, run_tenant_id, run_id):
                     sent += 1
             db.session.remove()
     if sent:

@@ -22,7 +22,7 @@ from saas.jobs.models import JobArtifact, JobRun
 from saas.logging import get_logger
 from tenants.context import require_tenant_id
 
-Dispatcher = Callable[..., None]
+Dispatcher = Callable[[str, int, int], None]
 log = get_logger(__name__)
 #: advisory lock key space of the runs being worked on (plus the run id); see ``lease``.
 LEASE_KEYS = 8_000_000_000_000
@@ -53,23 +53,30 @@ def request_run(kind: str, params: dict | None = None, requested_by: int | None 
     return run
 
 
-def runs_to_resend(older_than_seconds: int) -> list[tuple[str, int, int, bool]]:
-    """(kind, tenant_id, run_id, abandoned) of the runs to send again.
+def runs_to_resend(older_than_seconds: int) -> list[tuple[str, int, int]]:
+    """(kind, tenant_id, run_id) of the runs still pending after ``older_than_seconds``.
 
-    Pending runs older than ``older_than_seconds`` (the queue never heard of them, or lost them),
-    and started runs whose worker is gone (nobody holds their lease: it was killed): those are
-    ``abandoned``, and must be sent again even though the queue still believes them running.
+    Runs left started by a worker that is gone (killed, machine lost: nobody holds their lease)
+    are put back to pending first, and so are sent again too.
     """
-    now = datetime.now(UTC)
-    pending = repository.stale_pending_runs(now, timedelta(seconds=older_than_seconds))
-    found = [(run.kind, run.tenant_id, run.id, False) for run in pending]
     for run in repository.started_runs():
-        if not _lease_held(run.id):
-            found.append((run.kind, run.tenant_id, run.id, True))
-    return found
+        _recover_if_abandoned(run.id)
+    now = datetime.now(UTC)
+    runs = repository.stale_pending_runs(now, timedelta(seconds=older_than_seconds))
+    return [(run.kind, run.tenant_id, run.id) for run in runs]
 
 
-def _lease_held(run_id: int) -> bool:
+def _recover_if_abandoned(run_id: int) -> None:
+    run = repository.get_run_for_update(run_id)  # a delivery starting now waits for this lock
+    if run is not None and run.status == RunStatus.started and not lease_held(run_id):
+        run.status = RunStatus.pending
+        run.message = "Le traitement a été interrompu ; il va reprendre."
+        log.warning("job.abandoned", kind=run.kind, run_id=run_id)
+    db.session.commit()
+
+
+def lease_held(run_id: int) -> bool:
+    """Whether a live worker is working on the run (see ``lease``)."""
     key = {"key": LEASE_KEYS + run_id}
     if db.session.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar_one():
         db.session.execute(text("SELECT pg_advisory_unlock(:key)"), key)

@@ -21,6 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 import redis as redis_lib
+from rq import Worker
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -147,10 +148,14 @@ def start_worker(database_urls, own_redis, tmp_path):
         }
     )
     started: list[WorkerProcess] = []
+    connection = redis_lib.Redis.from_url(own_redis.url)
 
     def _start() -> WorkerProcess:
+        before = Worker.count(connection=connection)
         worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log").start()
         started.append(worker)
+        # ready once registered in Redis (starting the app takes seconds on a busy machine)
+        wait_for(lambda: Worker.count(connection=connection) > before, 90, what="the worker to listen")
         return worker
 
     yield _start
