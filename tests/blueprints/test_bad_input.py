@@ -3,7 +3,7 @@
 The crawl walks every URL rule with a world of two tenants (as in the cross-tenant test): each
 path id beyond bigint (404), a NUL byte, a year 10000 and a number beyond bigint in the query
 string (``q``, ``page`` and each field of the page's GET forms), then every POST form of every
-page with a NUL byte in each of its text fields, a year 10000 in each date and a number beyond
+page with a NUL byte and a text of the default length bound in each of its text fields, a year 10000 in each date and a number beyond
 bigint in each select. Any 5xx fails the test, with the list of what failed.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urlsplit
 
+from saas.bounds import SHORT_TEXT
 from tests.fixtures import login
 from tests.tenants.test_isolation_routes import TENANT_OBJECTS, _api_rules, _rules
 
@@ -94,6 +95,8 @@ def _bad_variants(form: dict):
             continue
         if _is_text(field):
             yield field["name"], "a\x00b"
+            # the longest a form allows by default: a shorter column would refuse it with a 500.
+            yield field["name"], "é" * SHORT_TEXT
         elif field["type"] == "date" or "date" in field["name"]:
             yield field["name"], "10000-01-01"
             yield field["name"], "9999-12-31"
