@@ -30,6 +30,13 @@ class Schema(marshmallow.Schema):
         "type": "Un objet JSON est attendu.",
     }
 
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        """A field that is only answered (``dump_only``) may be null: a date not reached yet, an
+        optional column, a reason given only on refusal. The OpenAPI document says so
+        (``type: [..., "null"]``). An ``id`` is never null."""
+        if field_obj.dump_only and field_name != "id":
+            field_obj.allow_none = True
+
 
 class String(fields.String):
     default_error_messages = {

@@ -172,7 +172,10 @@ def register(api: Api, blp: Blueprint) -> None:
 class PageArgs(s.Schema):
     page = s.Integer(
         load_default=1,
-        validate=Range(min=1, max=MAX_PAGE, error=f"Un numéro de page entre 1 et {MAX_PAGE}."),
+        # beyond, the OFFSET would not fit a bigint (a 500 before this bound)
+        validate=Range(
+            min=1, max=MAX_PAGE, error=f"Un numéro de page entre 1 et {MAX_PAGE:_}.".replace("_", " ")
+        ),
         metadata={"description": "Numéro de page (à partir de 1)"},
     )
     page_size = s.Integer(

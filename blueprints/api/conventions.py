@@ -307,8 +307,19 @@ class ConventionDocumentFile(MethodView):
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
-        content_type="application/octet-stream",
+        content_type="application/pdf",
         description="Le fichier (PDF, PNG ou JPEG), en pièce jointe",
+    )
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "Le fichier (PDF, PNG ou JPEG), en pièce jointe",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in ("application/pdf", "image/png", "image/jpeg")
+                },
+            }
+        }
     )
     def get(self, convention_id: int, document_id: int):
         """Télécharger un document de la convention (chaque lecture est journalisée)."""

@@ -18,12 +18,18 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 #: deeper than any body of the API (a convention's terms nest five levels).
 MAX_JSON_DEPTH = 32
 SURROGATE_MESSAGE = "Caractère non valide (moitié de paire de substitution UTF-16 isolée)."
+NUL_MESSAGE = "Caractère nul (\\u0000) non autorisé."
 DEPTH_MESSAGE = f"Données trop imbriquées ({MAX_JSON_DEPTH} niveaux au plus)."
 BODY = "_schema"
 
 
-def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= char <= "\udfff" for char in text)
+def _text_fault(text: str) -> str | None:
+    """Why no text column can hold ``text`` (PostgreSQL refuses NUL, UTF-8 lone surrogates)."""
+    if "\x00" in text:
+        return NUL_MESSAGE
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return SURROGATE_MESSAGE
+    return None
 
 
 def _children(value, path: str) -> Iterator[tuple[str, object, str]]:
@@ -37,19 +43,19 @@ def _children(value, path: str) -> Iterator[tuple[str, object, str]]:
 
 
 def first_fault(data) -> tuple[str, str] | None:
-    """The (field path, message) of the first string with a lone surrogate or the first value
+    """The (field path, message) of the first string with a NUL or a lone surrogate or the first value
     nested deeper than :data:`MAX_JSON_DEPTH`, walking without recursion."""
     stack = [(data, "", 0)]
     while stack:
         value, path, depth = stack.pop()
-        if isinstance(value, str) and _has_surrogate(value):
-            return path or BODY, SURROGATE_MESSAGE
+        if isinstance(value, str) and _text_fault(value):
+            return path or BODY, _text_fault(value)
         if isinstance(value, dict | list):
             if depth >= MAX_JSON_DEPTH:
                 return path or BODY, DEPTH_MESSAGE
             for child_path, child, key in _children(value, path):
-                if _has_surrogate(key):
-                    return child_path, SURROGATE_MESSAGE
+                if _text_fault(key):
+                    return child_path, _text_fault(key)
                 stack.append((child, child_path, depth + 1))
     return None
 
@@ -67,6 +73,13 @@ class ApiParser(FlaskParser):
             field, message = fault
             abort(422, messages={"json": {field: [message]}})
         return data
+
+    def load_querystring(self, req, schema):
+        for name, value in req.args.items(multi=True):
+            message = _text_fault(value) or _text_fault(name)
+            if message:
+                abort(422, messages={"query": {name: [message]}})
+        return super().load_querystring(req, schema)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(400, exc=error, messages={"json": {BODY: ["Le corps de la requête n'est pas du JSON valide."]}})

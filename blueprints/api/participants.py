@@ -54,7 +54,7 @@ class Participants(MethodView):
         return paginate(query.order_by(Participant.id), args, rows=True)
 
     @blp.arguments(ParticipantSchema)
-    @blp.response(201, ParticipantSchema)
+    @blp.response(201, ParticipantUpdateSchema)
     def post(self, data):
         """Créer un participant avec son identité ; la réponse ne la renvoie pas (lisez le dossier)."""
         participant = participants.create(api_actor(), **data)
@@ -74,7 +74,7 @@ class ParticipantItem(MethodView):
         return (participant, identity), 200
 
     @blp.arguments(ParticipantUpdateSchema)
-    @blp.response(200, ParticipantSchema)
+    @blp.response(200, ParticipantUpdateSchema)
     def patch(self, data, participant_id: int):
         """Modifier les champs envoyés ; la réponse ne renvoie pas l'identité."""
         participant = load_scoped(Participant, participant_id)

@@ -8,7 +8,7 @@ which names the field of a refused value.
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields, pre_load
 
 from saas import schemas as s
 from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS, STEP_LABELS, FollowUpKind, Modality
@@ -95,15 +95,30 @@ class FollowUpSchema(s.Schema):
     mission_id = s.Integer(dump_only=True)
     step = s.String(dump_only=True, metadata={"description": "Étape : " + _described(STEP_LABELS)})
     due_on = s.Date(dump_only=True, metadata={"description": "Date prévue"})
-    done_on = s.Date(required=True, metadata={"description": "Date du suivi réalisé (pas dans le futur)"})
+    #: done_on and kind are null in the answer while the follow-up is only planned; they are
+    #: required, and not null, to record it (``_recorded_fields``).
+    done_on = s.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Date du suivi réalisé (pas dans le futur) ; null s'il est prévu"},
+    )
     kind = s.String(
         required=True,
+        allow_none=True,
         validate=s.one_of(FOLLOW_UP_KINDS),
-        metadata={"description": "Type de suivi : " + _described(KIND_LABELS)},
+        metadata={"description": "Type de suivi : " + _described(KIND_LABELS) + " ; null s'il est prévu"},
     )
     notes = s.String(allow_none=True)
     state = fields.Method("_state", dump_only=True, metadata={"description": "done, overdue ou planned"})
     recorded_at = s.DateTime(dump_only=True)
+
+    @pre_load
+    def _recorded_fields(self, data, **kwargs):
+        if isinstance(data, dict):
+            for name in ("done_on", "kind"):
+                if name in data and data[name] is None:
+                    raise ValidationError(s.COMMON_MESSAGES["null"], name)
+        return data
 
     def _state(self, follow_up) -> str:
         from saas.parcours import api as parcours
