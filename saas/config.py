@@ -59,12 +59,27 @@ def load(overrides: dict | None = None) -> dict:
         #: a request body (uploads included) beyond this answers 413.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)),
         "WTF_I18N_ENABLED": False,
-        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         #: wrong second-factor codes (login step and account pages), per account.
         "MFA_LIMIT_PER_ACCOUNT": env.get("MFA_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         #: requests per token (per address without a token) over the whole JSON API (flask-limiter).
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "300 per minute"),
+        # Login throttling (Redis): after the free failures, each attempt waits a delay that
+        # doubles with every further failure, up to the cap; per account and per client address.
+        "LOGIN_FREE_FAILURES_PER_ACCOUNT": int(env.get("LOGIN_FREE_FAILURES_PER_ACCOUNT", "5")),
+        "LOGIN_FREE_FAILURES_PER_ADDRESS": int(env.get("LOGIN_FREE_FAILURES_PER_ADDRESS", "30")),
+        "LOGIN_DELAY_SECONDS": int(env.get("LOGIN_DELAY_SECONDS", "30")),
+        "LOGIN_DELAY_MAX_SECONDS": int(env.get("LOGIN_DELAY_MAX_SECONDS", "900")),
+        #: failures are forgotten this long after the last one.
+        "LOGIN_FAILURE_MEMORY_SECONDS": int(env.get("LOGIN_FAILURE_MEMORY_SECONDS", "86400")),
+        # "Mot de passe oublié" requests per hour, per address asked for and per client address.
+        "PASSWORD_RESET_PER_HOUR_PER_ACCOUNT": int(env.get("PASSWORD_RESET_PER_HOUR_PER_ACCOUNT", "3")),
+        "PASSWORD_RESET_PER_HOUR_PER_ADDRESS": int(env.get("PASSWORD_RESET_PER_HOUR_PER_ADDRESS", "20")),
+        # Validity of the links sent by e-mail (each is single-use).
+        "INVITATION_VALIDITY_DAYS": int(env.get("INVITATION_VALIDITY_DAYS", "7")),
+        "PASSWORD_RESET_VALIDITY_MINUTES": int(env.get("PASSWORD_RESET_VALIDITY_MINUTES", "30")),
+        "LOGIN_UNLOCK_VALIDITY_MINUTES": int(env.get("LOGIN_UNLOCK_VALIDITY_MINUTES", "60")),
+        # A limit whose storage (Redis) is down lets the request through (and logs) instead of a 500.
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": _bool("LOG_JSON", False),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from saas.accounts import api as accounts
+from saas.accounts import links
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import DomainError, ValidationError
@@ -28,10 +29,10 @@ from tenants.orm import apply_scope
 
 @dataclass(frozen=True)
 class Invitation:
+    """What an invitation gives the inviter: ids, never a link (it went to the person by mail)."""
+
     membership_id: int | None
     user_id: int
-    #: the one-time link token, when the person has no password yet.
-    token: str | None
 
 
 # --- tenants --------------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ def invite_coordinator(
                 federation_id=federation.id, user_id=user.id, role=FederationRole.coordinateur
             )
         )
-    token = None if user.password_hash else accounts.issue_password_link(user, actor.user_id)
+    links.announce_access(user, f"{federation.name} ({federation.code})", "Coordinateur")
     audit.record(
         "federation.coordinator_invited",
         actor,
@@ -167,7 +168,7 @@ def invite_coordinator(
         tenant_id=None,
     )
     db.session.flush()
-    return Invitation(None, user.id, token)
+    return Invitation(None, user.id)
 
 
 # --- memberships (in the tenant in scope) --------------------------------------------------------
@@ -176,7 +177,12 @@ def invite_coordinator(
 def invite_member(
     actor: audit.Actor, email: str, display_name: str, role: str, organisation_id: int | None = None
 ) -> Invitation:
-    """Give a person a role in the tenant in scope, creating their account if needed."""
+    """Give a person a role in the tenant in scope, creating their account if needed.
+
+    The person hears of it by mail: a link to choose a password if they have none yet (even if
+    another tenant invited them first: that earlier link stays theirs too), a notice otherwise.
+    The inviter never receives a link, so inviting an address grants no access to its account.
+    """
     tenant_id = context.require_tenant_id()
     role = TenantRole(role)
     organisation_id = _organisation_for(role, organisation_id)
@@ -193,11 +199,11 @@ def invite_member(
     except IntegrityError as exc:
         db.session.rollback()
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.") from exc
-    token = None if user.password_hash else accounts.issue_password_link(user, actor.user_id)
+    links.announce_access(user, repository.tenant_by_id(tenant_id).display_name, role.label)
     audit.record(
         "user.invited", actor, "membership", membership.id, {"email": user.email, "role": role.value}
     )
-    return Invitation(membership.id, user.id, token)
+    return Invitation(membership.id, user.id)
 
 
 def _organisation_for(role: TenantRole, organisation_id: int | None) -> int | None:

@@ -33,17 +33,18 @@ def list_command() -> None:
 @click.option("--admin-email", required=True)
 @click.option("--admin-name", required=True)
 def create_command(slug: str, name: str, kind: str, admin_email: str, admin_name: str) -> None:
-    """Créer un territoire et inviter son premier administrateur (affiche le lien d'invitation)."""
+    """Créer un territoire et inviter son premier administrateur (le lien lui est envoyé par courriel)."""
     try:
         with context.scoped(platform=True):
             tenant = tenants_api.create_tenant(CLI_ACTOR, slug, name, kind)
             db.session.commit()
         with context.scoped(tenant.id):
             tenants_api.enter_tenant(tenant.id, None)
-            invitation = tenants_api.invite_member(CLI_ACTOR, admin_email, admin_name, "tenant_admin")
+            tenants_api.invite_member(CLI_ACTOR, admin_email, admin_name, "tenant_admin")
             db.session.commit()
     except ValidationError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Territoire {tenant.slug} créé.")
-    if invitation.token:
-        click.echo(f"Lien d'invitation : /invitation/{invitation.token}")
+    click.echo(
+        f"Invitation envoyée par courriel à {admin_email} (en mode intégré : dans le journal du serveur)."
+    )

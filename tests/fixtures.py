@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ import pyotp
 import pytest
 from dateutil.relativedelta import relativedelta
 from flask.testing import FlaskClient
+from structlog.testing import capture_logs
 
 from saas import clock
 from saas.accounts import api as accounts
@@ -425,3 +427,21 @@ def client(app):
 def client_factory(app):
     app.test_client_class = HttpsClient
     return app.test_client
+
+
+#: the links the service mails to a person (a token of at least 20 characters in a known path).
+ACCOUNT_LINK = re.compile(
+    r"https?://[^/\s]+(/(?:invitation|mot-de-passe/nouveau|connexion/deblocage)/([\w-]{20,}))"
+)
+
+
+@contextmanager
+def issued_links():
+    """The paths of every account link written to the server log while the block runs (the
+    embedded default delivers account messages there), in order."""
+    paths: list[str] = []
+    with capture_logs() as logs:
+        yield paths
+    for entry in logs:
+        if entry.get("event") == "mail.account_message":
+            paths.extend(path for path, _ in ACCOUNT_LINK.findall(str(entry.get("body", ""))))

@@ -40,7 +40,8 @@ def test_tenant_commands_create_and_list(app):
         ]
     )
     assert created.exit_code == 0, created.output
-    assert "/invitation/" in created.output
+    assert "Invitation envoyée par courriel à admin@plie-nord.fr" in created.output
+    assert "/invitation/" not in created.output  # the link goes to the person, not to the console
     listed = runner.invoke(args=["tenants", "list"])
     assert "plie-nord\tPLIE Nord" in listed.output
     again = runner.invoke(

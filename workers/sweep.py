@@ -12,10 +12,12 @@ from flask import current_app
 from saas.db import db
 from saas.jobs import api as runs
 from saas.logging import get_logger
+from saas.mail import api as mail
 from tenants import context
 from tenants import repository as tenants_repository
 from workers.app import get_app
 from workers.decorator import REGISTRY, dispatch
+from workers.jobs.account_mail import dispatch as dispatch_account_mail
 
 log = get_logger("workers.sweep")
 
@@ -29,7 +31,7 @@ def sweep_pending_runs() -> int:
 def resend_pending(older_than_seconds: int) -> int:
     tenant_ids = tenants_repository.active_tenant_ids()
     db.session.remove()
-    sent = 0
+    sent = resend_account_mails(older_than_seconds)
     for tenant_id in tenant_ids:
         with context.scoped(tenant_id):
             for kind, run_tenant_id, run_id in runs.runs_to_resend(older_than_seconds):
@@ -39,3 +41,11 @@ def resend_pending(older_than_seconds: int) -> int:
     if sent:
         log.info("sweep.resent", count=sent)
     return sent
+
+
+def resend_account_mails(older_than_seconds: int) -> int:
+    """Account messages (no tenant) left pending: their row is their outbox."""
+    with context.scoped(platform=True):
+        mail_ids = mail.account_mails_to_resend(older_than_seconds)
+        db.session.remove()
+    return sum(1 for mail_id in mail_ids if dispatch_account_mail(mail_id))

@@ -17,6 +17,14 @@ from tenants.web import load_scoped, request_actor, tenant_blueprint
 bp = tenant_blueprint("admin", __name__, ADMIN_ROLES, url_prefix="/admin")
 
 
+def invitation_sent(email: str) -> str:
+    """The same words whether the person already had an account or not (that is theirs to know)."""
+    return (
+        f"Accès ajouté. Un courriel a été envoyé à {email} : il contient, s'il le faut, le lien "
+        "personnel pour choisir un mot de passe, que vous ne recevez pas."
+    )
+
+
 def organisation_choices() -> list[tuple[str, str]]:
     return [("", "— aucune —")] + [(str(o.id), o.name) for o in partenaires.list_all()]
 
@@ -29,10 +37,9 @@ def _organisation_id(form) -> int | None:
 def users():
     form = InviteForm()
     form.organisation_id.choices = organisation_choices()
-    invitation_url = None
     if form.validate_on_submit():
         try:
-            invitation = tenants_api.invite_member(
+            tenants_api.invite_member(
                 request_actor(),
                 form.email.data,
                 form.display_name.data,
@@ -44,18 +51,13 @@ def users():
             form.add_domain_error(error)
         else:
             db.session.commit()
-            if invitation.token:
-                invitation_url = url_for("auth.invitation", token=invitation.token, _external=True)
-                flash("Invitation créée. Transmettez le lien ci-dessous à la personne invitée.", "success")
-            else:
-                flash("Accès ajouté : cette personne a déjà un compte et peut se connecter.", "success")
+            flash(invitation_sent(form.email.data), "success")
             form = InviteForm(formdata=None)
             form.organisation_id.choices = organisation_choices()
     return render_template(
         "admin/users.html",
         form=form,
         memberships=tenants_api.memberships_in_scope(),
-        invitation_url=invitation_url,
     ), (400 if form.errors and request.method == "POST" else 200)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_login import AnonymousUserMixin
 
 from saas.accounts import api as accounts
@@ -22,12 +22,14 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # Flask-Login's "strong" protection does nothing for permanent sessions (ours): the server-side
+    # session is bound to the browser instead (``accounts.resume_session``).
+    login_manager.session_protection = None
     login_manager.anonymous_user = Anonymous
 
     @login_manager.user_loader
     def load_user(token: str):
-        user = accounts.resume_session(token)
+        user = accounts.resume_session(token, request.headers.get("User-Agent"))
         if user is not None:
             context.update(user_id=user.id)
             apply_scope(db.session)

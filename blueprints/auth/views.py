@@ -1,4 +1,5 @@
-"""Login, logout, invitation links and the choice of space (tenant switcher)."""
+"""Login (throttled), logout and the choice of space (tenant switcher). The pages of the links
+sent by mail (invitation, password reset, unlock) are in ``blueprints.auth.link_views``."""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email
 
 from blueprints.auth import second_step
 from blueprints.forms import Form
 from saas import health
 from saas.accounts import api as accounts
+from saas.accounts import links, throttle
 from saas.audit import api as audit
 from saas.db import db
-from saas.errors import ValidationError
-from saas.extensions import limiter
 from tenants import api as tenants_api
 from tenants.web import request_actor
 
@@ -34,23 +34,8 @@ class LoginForm(Form):
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
 
 
-class PasswordForm(Form):
-    password = PasswordField(
-        "Nouveau mot de passe",
-        validators=[DataRequired("Choisissez un mot de passe."), Length(max=200)],
-        description="Au moins 12 caractères, avec majuscules, minuscules et un chiffre ou un caractère spécial.",
-    )
-    confirmation = PasswordField(
-        "Confirmation", validators=[DataRequired("Saisissez à nouveau le mot de passe.")]
-    )
-
-
 def _login_email() -> str:
     return (request.form.get("email") or "").strip().lower()
-
-
-def _account_key() -> str:
-    return "compte:" + _login_email()
 
 
 def login_actor() -> audit.Actor:
@@ -59,11 +44,6 @@ def login_actor() -> audit.Actor:
         ip_address=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
-
-
-def _failed(response) -> bool:
-    """Only failed attempts count toward the limits: a success redirects."""
-    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -76,32 +56,34 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="login-ip",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="login-account",
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.login_wait(form.email.data, request.remote_addr)
+        if wait is not None:
+            return too_many_attempts(wait)
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
-            audit.record_now("login.failure", login_actor())
-            form.form_errors.append("Adresse électronique ou mot de passe incorrect.")
+            _login_failed(form)
         else:
+            throttle.clear(user.email)
             next_url = _safe_next(request.args.get("next"))
             return second_step.begin(user, next_url) or start_session(user, next_url)
     return render_template("auth/login.html", form=form), 200
+
+
+def _login_failed(form: LoginForm) -> None:
+    """Audit and count the failure; the first time the account is delayed, its holder gets an
+    unlock link by mail (sent to the account's address only, whoever typed it)."""
+    audit.record_now("login.failure", login_actor())
+    if throttle.record_failure(form.email.data, request.remote_addr):
+        user = accounts.user_by_email(form.email.data)
+        if user is not None and user.active:
+            links.send_unlock(user)
+            db.session.commit()
+    form.form_errors.append("Adresse électronique ou mot de passe incorrect.")
 
 
 def start_session(user, next_url: str | None):
@@ -122,6 +104,20 @@ def start_session(user, next_url: str | None):
     session.permanent = True
     login_user(user)
     return redirect(next_url or url_for("auth.home"))
+
+
+def too_many_attempts(wait: throttle.Wait, action: str = "login.rate_limited"):
+    """429 with ``Retry-After`` and a French page saying when to try again."""
+    audit.record_now(action, login_actor(), details={"attente_secondes": wait.seconds, "motif": wait.reason})
+    page = render_template("auth/throttled.html", wait=french_duration(wait.seconds))
+    return page, 429, {"Retry-After": str(wait.seconds)}
+
+
+def french_duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -160,28 +156,6 @@ def _space_url(space) -> str:
 def spaces():
     items = [(space, _space_url(space)) for space in tenants_api.spaces_for(current_user)]
     return render_template("auth/spaces.html", items=items)
-
-
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-def invitation(token: str):
-    link = accounts.usable_password_token(token)
-    if link is None:
-        return render_template("auth/invitation_invalid.html"), 404
-    form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.set_password_with_token(token, form.password.data, form.confirmation.data)
-        except ValidationError as error:
-            form.add_domain_error(error)
-        else:
-            audit.record(
-                "password.set",
-                audit.Actor(user.id, user.email, request.remote_addr, request.headers.get("User-Agent")),
-            )
-            db.session.commit()
-            flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/invitation.html", form=form, user=link.user)
 
 
 @bp.route("/healthz")

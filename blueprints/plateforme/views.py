@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from blueprints.admin.audit_views import audit_filters, page_number
 from blueprints.admin.forms import AuditFilterForm
+from blueprints.admin.views import invitation_sent
 from blueprints.plateforme.forms import (
     CoordinatorForm,
     FederationEditForm,
@@ -34,12 +35,6 @@ def _operator_only():
     return None
 
 
-def _invitation_flash(token: str | None, who: str) -> None:
-    if token:
-        link = url_for("auth.invitation", token=token, _external=True)
-        flash(f"Lien d'invitation pour {who} (valable 7 jours) : {link}", "info")
-
-
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/territoires", methods=["GET", "POST"], endpoint="tenants")
 def tenants():
@@ -55,7 +50,7 @@ def tenants():
                 form.communes.data or "",
             )
             tenants_api.enter_tenant(tenant.id, current_user.id)
-            invitation = tenants_api.invite_member(
+            tenants_api.invite_member(
                 request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
             )
         except ValidationError as error:
@@ -64,7 +59,7 @@ def tenants():
         else:
             db.session.commit()
             flash(f"Le territoire « {tenant.name} » est créé.", "success")
-            _invitation_flash(invitation.token, form.admin_email.data)
+            flash(invitation_sent(form.admin_email.data), "info")
             return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
     status = 400 if request.method == "POST" and form.errors else 200
     return render_template("plateforme/tenants.html", form=form, items=tenants_api.all_tenants()), status
@@ -131,12 +126,12 @@ def federation(federation_id: int):
     coordinator_form = CoordinatorForm(prefix="coord")
     if request.method == "POST" and "coord-email" in request.form:
         if coordinator_form.validate_on_submit():
-            invitation = tenants_api.invite_coordinator(
+            tenants_api.invite_coordinator(
                 request_actor(), item, coordinator_form.email.data, coordinator_form.display_name.data
             )
             db.session.commit()
             flash("Le coordinateur a accès à l'espace du Département.", "success")
-            _invitation_flash(invitation.token, coordinator_form.email.data)
+            flash(invitation_sent(coordinator_form.email.data), "info")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     elif form.validate_on_submit():
         try:

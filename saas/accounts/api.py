@@ -6,6 +6,7 @@ is and whether their session is alive.
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime, timedelta
 
 from saas.accounts import repository
@@ -22,7 +23,6 @@ from saas.security import (
 )
 
 SESSION_IDLE = timedelta(hours=2)
-INVITATION_VALIDITY = timedelta(days=7)
 
 
 def _now() -> datetime:
@@ -54,6 +54,7 @@ def open_session(
         last_seen_at=now,
         ip_address=ip_address,
         user_agent=(user_agent or "")[:300] or None,
+        user_agent_digest=token_digest(user_agent or ""),
     )
     db.session.add(session)
     user.last_login_at = now
@@ -62,13 +63,15 @@ def open_session(
     return session
 
 
-def resume_session(token: str) -> User | None:
-    """The user behind a session cookie, if the session is neither revoked, expired nor idle."""
+def resume_session(token: str, user_agent: str | None) -> User | None:
+    """The user behind a session cookie, if the session is neither revoked, expired nor idle,
+    and the request comes from the browser that logged in (same User-Agent); a cookie replayed
+    from another browser revokes the session."""
     now = _now()
     session = repository.live_session(token_digest(token), now)
     if session is None or not session.user.active:
         return None
-    if session.last_seen_at < now - SESSION_IDLE:
+    if session.last_seen_at < now - SESSION_IDLE or not _same_browser(session, user_agent):
         session.revoked_at = now
         db.session.commit()
         return None
@@ -79,6 +82,10 @@ def resume_session(token: str) -> User | None:
     user = session.user
     user.auth_session = session
     return user
+
+
+def _same_browser(session: AuthSession, user_agent: str | None) -> bool:
+    return hmac.compare_digest(session.user_agent_digest or "", token_digest(user_agent or ""))
 
 
 def close_session(user: User) -> None:
@@ -103,36 +110,50 @@ def find_or_create_user(email: str, display_name: str) -> tuple[User, bool]:
     return user, True
 
 
-def issue_password_link(user: User, created_by: int | None) -> str:
-    """A one-time token the person uses to choose a password; only its digest is stored."""
-    token, digest = new_token()
-    db.session.add(
-        PasswordToken(
-            id=digest, user_id=user.id, created_by_user_id=created_by, expires_at=_now() + INVITATION_VALIDITY
-        )
-    )
-    return token
+#: the links that let a person choose a password: using one retires the others.
+PASSWORD_PURPOSES = ["invitation", "password_reset"]
 
 
-def usable_password_token(token: str) -> PasswordToken | None:
+def usable_password_token(token: str, purposes: list[str] | None = None) -> PasswordToken | None:
+    """The link behind ``token`` if it is unused, unexpired, of one of ``purposes`` (by default
+    the password links) and its account active."""
     link = repository.password_token(token_digest(token))
-    if link is None or link.used_at is not None or link.expires_at <= _now() or not link.user.active:
+    if (
+        link is None
+        or link.purpose not in (purposes or PASSWORD_PURPOSES)
+        or link.used_at is not None
+        or link.expires_at <= _now()
+        or not link.user.active
+    ):
         return None
     return link
 
 
 def set_password_with_token(token: str, password: str, confirmation: str) -> User:
+    """Choose a password with an invitation or reset link: single use, every other such link of
+    the person stops working, and every session of theirs is closed."""
     link = usable_password_token(token)
     if link is None:
-        raise ValidationError("token", "Ce lien n'est plus valable. Demandez une nouvelle invitation.")
+        raise ValidationError("token", "Ce lien n'est plus valable. Demandez un nouveau lien.")
     if password != confirmation:
         raise ValidationError("confirmation", "Les deux mots de passe ne sont pas identiques.")
     problem = password_problem(password)
     if problem:
         raise ValidationError("password", problem)
-    link.used_at = _now()
+    now = _now()
+    link.used_at = now
+    repository.retire_tokens(link.user_id, PASSWORD_PURPOSES, now)
     link.user.password_hash = hash_password(password)
     revoke_all_sessions(link.user_id)
+    return link.user
+
+
+def use_unlock_token(token: str) -> User | None:
+    """The account an unlock link names, the link now used; None if it is not usable."""
+    link = usable_password_token(token, ["login_unlock"])
+    if link is None:
+        return None
+    link.used_at = _now()
     return link.user
 
 

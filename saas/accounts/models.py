@@ -62,6 +62,9 @@ class AuthSession(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    #: SHA-256 of the full User-Agent at login: a cookie replayed from another browser is refused
+    #: and the session revoked. The address is not bound: mobile users change it all the time.
+    user_agent_digest: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship(lazy="joined")
     #: the clear token, only on the object that was just created or loaded from the cookie.
@@ -69,12 +72,13 @@ class AuthSession(db.Model):
 
 
 class PasswordToken(db.Model):
-    """A one-time link to choose a password (invitation) — stored hashed, valid a few days."""
+    """A one-time link sent by e-mail (invitation, password reset, login unlock), stored hashed."""
 
     __tablename__ = "password_tokens"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: "invitation", "password_reset" or "login_unlock" (``saas.accounts.links``).
     purpose: Mapped[str] = mapped_column(String(20), server_default="invitation")
     created_by_user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="SET NULL")

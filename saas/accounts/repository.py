@@ -39,3 +39,16 @@ def revoke_sessions(user_id: int, now: datetime) -> int:
 
 def password_token(digest: str) -> PasswordToken | None:
     return db.session.get(PasswordToken, digest)
+
+
+def retire_tokens(user_id: int, purposes: list[str], now: datetime) -> None:
+    """Mark the user's unused links of these purposes as used: they stop working."""
+    db.session.execute(
+        update(PasswordToken)
+        .where(
+            PasswordToken.user_id == user_id,
+            PasswordToken.purpose.in_(purposes),
+            PasswordToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )

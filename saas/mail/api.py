@@ -9,6 +9,12 @@ chosen by the configuration ``MAIL_BACKEND``:
   ``mail_delivery`` job delivers it with Flask-Mail (``deliver``); a failure is recorded on the row
   and the job retries; after the last attempt the job marks the message ``failed``.
 
+Messages about a person's own account (invitation, password reset, unlock link) are not tenant
+mails: ``send_account_mail`` records them in the platform table ``account_mails``, without body,
+and the text, link included, is composed only when it leaves: written to the server log with the
+``mailbox`` backend, delivered by the ``account_mail_delivery`` job with ``smtp``. No admin,
+operator or coordinator page reads them.
+
 Each user chooses, per tenant, whether reminders reach them by e-mail (no row: yes). A reminder
 carries a signed link (``unsubscribe_token``) with which the recipient stops them without logging
 in; the token names the tenant and the user, and its signature is salted with the tenant id.
@@ -16,8 +22,9 @@ in; the token names the tenant and the user, and its signature is salted with th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -29,14 +36,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from saas import extensions
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, on_commit
 from saas.errors import ValidationError
 from saas.jobs import api as runs
+from saas.logging import get_logger
 from saas.mail import enums, repository
 from saas.mail.enums import MailBackend, MailStatus
-from saas.mail.models import NotificationPreference, OutgoingMail
+from saas.mail.models import AccountMail, NotificationPreference, OutgoingMail
 from tenants.context import require_tenant_id
 
+log = get_logger("mail")
 audit.ACTION_LABELS["mail.preference_updated"] = "Modification des notifications par courriel"
 
 get = repository.get
@@ -123,10 +132,14 @@ def send(
 
 
 def _message(mail: OutgoingMail) -> Message:
+    return _smtp_message(mail.to_address, mail.subject, mail.body)
+
+
+def _smtp_message(to_address: str, subject: str, body: str) -> Message:
     return Message(
-        subject=mail.subject,
-        recipients=[mail.to_address],
-        body=mail.body,
+        subject=subject,
+        recipients=[to_address],
+        body=body,
         sender=current_app.config.get("MAIL_DEFAULT_SENDER"),
         charset="utf-8",
     )
@@ -164,6 +177,113 @@ def mark_failed(mail_id: int) -> None:
     if mail is not None and mail.status == MailStatus.pending:
         mail.status = MailStatus.failed.value
     db.session.commit()
+
+
+# --- messages about a person's own account (platform, never in a tenant mailbox) ----------------
+
+#: composes (subject, body) of an account message when it leaves; may mint a one-time link.
+Composer = Callable[[AccountMail], tuple[str, str]]
+
+
+def send_account_mail(
+    to_user_id: int, to_address: str, purpose: str, params: dict, compose: Composer
+) -> AccountMail:
+    """Record an account message in the caller's transaction and send it.
+
+    ``mailbox`` backend: composed at once and written to the server log (the embedded default has
+    no outbox a person could read it in). ``smtp``: delivered after commit by the
+    ``account_mail_delivery`` job, which composes it then; the sweep re-sends it if the queue was
+    down.
+    """
+    chosen = backend()
+    row = AccountMail(
+        to_user_id=to_user_id,
+        to_address=_address(to_address),
+        purpose=_category(purpose),
+        params=params,
+        status=MailStatus.pending.value,
+        attempts=0,
+    )
+    db.session.add(row)
+    db.session.flush()
+    if chosen is MailBackend.mailbox:
+        subject, body = compose(row)
+        _log_account_mail(row, subject, body)
+    else:
+        on_commit(_dispatch_account_mail, row.id)
+    return row
+
+
+def _log_account_mail(row: AccountMail, subject: str, body: str) -> None:
+    log.info("mail.account_message", to=row.to_address, purpose=row.purpose, subject=subject, body=body)
+    row.status = MailStatus.logged.value
+    row.attempts += 1
+    row.sent_at = datetime.now(UTC)
+
+
+def set_account_mail_dispatcher(app, dispatcher: Callable[[int], object]) -> None:
+    app.extensions["guichet_account_mail_dispatcher"] = dispatcher
+
+
+def _dispatch_account_mail(mail_id: int) -> None:
+    dispatcher = current_app.extensions.get("guichet_account_mail_dispatcher")
+    if dispatcher is None:
+        log.warning("mail.account_no_dispatcher", mail_id=mail_id)
+        return
+    try:
+        dispatcher(mail_id)
+    except Exception:  # the queue is down: the row stays pending and the sweep re-sends it
+        log.exception("mail.account_enqueue_failed", mail_id=mail_id)
+
+
+def deliver_account_mail(mail_id: int, compose: Composer) -> AccountMail | None:
+    """Compose and deliver one pending account message by SMTP, then commit (the job's work).
+
+    On failure the link minted by ``compose`` is rolled back with the rest, the error and the
+    attempt are committed, and the exception goes on for the job's retries.
+    """
+    row = repository.account_mail_for_update(mail_id)
+    if row is None or row.status != MailStatus.pending:
+        db.session.commit()
+        return row
+    subject, body = compose(row)
+    if backend() is MailBackend.mailbox:
+        _log_account_mail(row, subject, body)
+        db.session.commit()
+        return row
+    try:
+        extensions.mail.send(_smtp_message(row.to_address, subject, body))
+    except Exception as exc:
+        db.session.rollback()
+        row = repository.account_mail_for_update(mail_id)
+        row.attempts += 1
+        row.error = f"{type(exc).__name__}: {exc}"[:1000]
+        db.session.commit()
+        raise
+    row.status, row.attempts, row.error = MailStatus.sent.value, row.attempts + 1, None
+    row.sent_at = datetime.now(UTC)
+    db.session.commit()
+    return row
+
+
+def mark_account_mail_failed(mail_id: int) -> None:
+    row = repository.account_mail_for_update(mail_id)
+    if row is not None and row.status == MailStatus.pending:
+        row.status = MailStatus.failed.value
+    db.session.commit()
+
+
+def account_mails_to_resend(older_than_seconds: int) -> list[int]:
+    return repository.stale_pending_account_mails(datetime.now(UTC) - timedelta(seconds=older_than_seconds))
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link built on ``PUBLIC_URL``: the same in a job as in a page."""
+    base = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 # --- the mailbox page -----------------------------------------------------------------------------
@@ -252,12 +372,4 @@ def unsubscribe_url(user_id: int, tenant_slug: str) -> str:
     Built on ``PUBLIC_URL`` (the address people reach the service at), so that a job, outside any
     request, writes the same link as a page would. ``tenant_slug`` is the slug of the tenant in scope.
     """
-    base = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(
-        UNSUBSCRIBE_ENDPOINT,
-        {"tenant_slug": tenant_slug, "token": unsubscribe_token(user_id)},
-        force_external=True,
-    )
+    return public_url(UNSUBSCRIBE_ENDPOINT, tenant_slug=tenant_slug, token=unsubscribe_token(user_id))

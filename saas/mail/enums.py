@@ -10,6 +10,8 @@ class MailStatus(enum.StrEnum):
     pending = "pending"
     sent = "sent"
     failed = "failed"
+    #: account messages in the embedded default: written to the server log, never kept.
+    logged = "logged"
 
     @property
     def label(self) -> str:
@@ -21,6 +23,7 @@ STATUS_LABELS = {
     MailStatus.pending: "En attente d'envoi",
     MailStatus.sent: "Envoyé",
     MailStatus.failed: "Échec",
+    MailStatus.logged: "Écrit dans le journal du serveur (mode intégré)",
 }
 
 

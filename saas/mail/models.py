@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import TenantScoped, db, tenant_index, utcnow_column
@@ -47,3 +60,35 @@ class NotificationPreference(TenantScoped, db.Model):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     updated_at: Mapped[datetime] = utcnow_column()
+
+
+class AccountMail(db.Model):
+    """A message about a person's own account (invitation, password reset, unlock, new access).
+
+    A platform table, never a tenant mailbox row: such a message may carry a link that sets a
+    password, and a tenant's mailbox is readable by its admins. The row keeps no body and no
+    link: the link is minted at delivery time (``saas.accounts.links``) and exists only in the
+    message itself (the SMTP delivery, or the server log in the embedded default).
+    """
+
+    __tablename__ = "account_mails"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent', 'logged', 'failed')", name="status"),
+        Index("ix_account_mails_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    to_user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    #: what it is: "invitation", "access_granted", "password_reset", "login_unlock".
+    purpose: Mapped[str] = mapped_column(String(40))
+    #: what the text needs besides the link (the space's name, the role): never a secret.
+    params: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    #: pending (waiting for SMTP delivery), sent, logged (embedded default: server log), failed.
+    status: Mapped[str] = mapped_column(String(10), server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = utcnow_column()
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

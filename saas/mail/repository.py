@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 
 from saas.db import db
-from saas.mail.models import NotificationPreference, OutgoingMail
+from saas.mail.models import AccountMail, NotificationPreference, OutgoingMail
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,19 @@ def preference(user_id: int) -> NotificationPreference | None:
     return db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == user_id)
     ).one_or_none()
+
+
+def account_mail_for_update(mail_id: int) -> AccountMail | None:
+    return db.session.scalars(
+        select(AccountMail).where(AccountMail.id == mail_id).with_for_update()
+    ).one_or_none()
+
+
+def stale_pending_account_mails(before: datetime) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(AccountMail.id)
+            .where(AccountMail.status == "pending", AccountMail.created_at < before)
+            .order_by(AccountMail.id)
+        )
+    )

@@ -21,6 +21,11 @@ PUBLIC = {
     "auth.home",
     "auth.spaces",
     "auth.invitation",
+    # the pages of the links mailed to a person (their single-use token is their access): tests of
+    # finding 1 in tests/blueprints/test_account_links.py and tests/mail/test_account_mail.py.
+    "auth.reset_password",
+    "auth.forgot_password",
+    "auth.unlock",
     "auth.healthz",
     "api-docs.openapi_json",
     "api_meta.Version",

@@ -1,0 +1,55 @@
+"""Account messages outside any tenant mailbox; sessions bound to the browser
+
+Revision ID: 5b0c2a9e7d41
+Revises: 4e32e5547b1b
+Create Date: 2026-12-01 11:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "5b0c2a9e7d41"
+down_revision = "4e32e5547b1b"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "account_mails",
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.Column("to_user_id", sa.BigInteger(), nullable=False),
+        sa.Column("to_address", sa.String(length=254), nullable=False),
+        sa.Column("purpose", sa.String(length=40), nullable=False),
+        sa.Column(
+            "params",
+            postgresql.JSONB(astext_type=sa.Text()),
+            server_default=sa.text("'{}'::jsonb"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=10), server_default="pending", nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("error", sa.String(length=1000), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'logged', 'failed')", name=op.f("ck_account_mails_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_user_id"], ["users.id"], name=op.f("fk_account_mails_to_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_mails")),
+    )
+    op.create_index(op.f("ix_account_mails_to_user_id"), "account_mails", ["to_user_id"], unique=False)
+    op.create_index(
+        "ix_account_mails_status_created_at", "account_mails", ["status", "created_at"], unique=False
+    )
+    op.add_column("auth_sessions", sa.Column("user_agent_digest", sa.String(length=64), nullable=True))
+
+
+def downgrade():
+    op.drop_column("auth_sessions", "user_agent_digest")
+    op.drop_index("ix_account_mails_status_created_at", table_name="account_mails")
+    op.drop_index(op.f("ix_account_mails_to_user_id"), table_name="account_mails")
+    op.drop_table("account_mails")
