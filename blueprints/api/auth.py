@@ -26,8 +26,8 @@ from flask_smorest import abort
 
 from blueprints.api.parsing import ApiBlueprint
 from saas.audit import api as audit
+from saas.bounds import MAX_ID
 from saas.db import db
-from saas.schemas import BIGINT_MAX
 from tenants import tokens
 from tenants.web import load_scoped
 
@@ -98,7 +98,7 @@ def _check_ids(ids: dict[str, type], blueprint: str) -> None:
             raise LookupError(
                 f"{blueprint}: déclarez le modèle de <{variable}> dans token_blueprint(ids=...)"
             )
-        if isinstance(value, int) and value > BIGINT_MAX:
+        if isinstance(value, int) and value > MAX_ID:
             abort(404)  # no row has that id, and PostgreSQL would refuse the comparison
         load_scoped(ids[variable], value)
 
