@@ -1,7 +1,7 @@
 """Account messages outside any tenant mailbox; sessions bound to the browser
 
 Revision ID: 5b0c2a9e7d41
-Revises: 4e32e5547b1b
+Revises: b7d2c4e9a1f3
 Create Date: 2026-12-01 11:00:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "5b0c2a9e7d41"
-down_revision = "4e32e5547b1b"
+down_revision = "b7d2c4e9a1f3"
 branch_labels = None
 depends_on = None
 
