@@ -68,7 +68,6 @@ def login():
         if user is None:
             _login_failed(form)
         else:
-            throttle.clear(user.email)
             next_url = _safe_next(request.args.get("next"))
             return second_step.begin(user, next_url) or start_session(user, next_url)
     return render_template("auth/login.html", form=form), 200
@@ -87,7 +86,9 @@ def _login_failed(form: LoginForm) -> None:
 
 
 def start_session(user, next_url: str | None):
-    """Open the server-side session of a user who passed every step of the login."""
+    """Open the server-side session of a user who passed every step of the login; their
+    failures are forgotten only then."""
+    throttle.clear(user.email)
     session.clear()  # a new session id at login: no fixation
     auth_session = accounts.open_session(
         user,
