@@ -83,8 +83,9 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         email = form.email.data.strip()
-        if not throttle.allow_reset_request(email, request.remote_addr):
-            return too_many_attempts(throttle.Wait(3600, "reset"), "password.reset_requested")
+        wait = throttle.reset_wait(email, request.remote_addr)
+        if wait:
+            return too_many_attempts(throttle.Wait(wait, "reset"), "password.reset_limited")
         user = accounts.user_by_email(email)
         if user is not None and user.active:
             links.send_password_reset(user)

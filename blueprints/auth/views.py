@@ -110,7 +110,7 @@ def start_session(user, next_url: str | None):
 def too_many_attempts(wait: throttle.Wait, action: str = "login.rate_limited"):
     """429 with ``Retry-After`` and a French page saying when to try again."""
     audit.record_now(action, login_actor(), details={"attente_secondes": wait.seconds, "motif": wait.reason})
-    page = render_template("auth/throttled.html", wait=french_duration(wait.seconds))
+    page = render_template("auth/throttled.html", wait=french_duration(wait.seconds), reason=wait.reason)
     return page, 429, {"Retry-After": str(wait.seconds)}
 
 

@@ -111,23 +111,27 @@ def clear(email: str, address: str | None = None) -> None:
         _unavailable("clear")
 
 
-def allow_reset_request(email: str, address: str | None) -> bool:
-    """At most ``PASSWORD_RESET_PER_HOUR_PER_*`` reset requests an hour, per address asked for and
-    per client address (fixed one-hour windows). Without Redis, requests go through."""
+def reset_wait(email: str, address: str | None) -> int:
+    """Seconds before another reset request is accepted (0: now). At most
+    ``PASSWORD_RESET_PER_HOUR_PER_*`` requests an hour, per address asked for and per client
+    address (fixed one-hour windows). Without Redis, requests go through."""
     config = current_app.config
     limits = (
         (_key("reset-account", email), config["PASSWORD_RESET_PER_HOUR_PER_ACCOUNT"]),
         (_key("reset-address", address or ""), config["PASSWORD_RESET_PER_HOUR_PER_ADDRESS"]),
     )
+    wait = 0
     try:
         client = get_redis()
-        allowed = True
         for key, limit in limits:
             pipe = client.pipeline()
             pipe.incr(key)
             pipe.expire(key, 3600, nx=True)
-            allowed = int(pipe.execute()[0]) <= limit and allowed
+            pipe.ttl(key)
+            count, _, ttl = pipe.execute()
+            if int(count) > limit:
+                wait = max(wait, int(ttl), 1)
     except redis.RedisError:
         _unavailable("reset")
-        return True
-    return allowed
+        return 0
+    return wait

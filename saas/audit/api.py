@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "access.refused": "Accès refusé",
     "password.set": "Mot de passe choisi",
     "password.reset_requested": "Demande de nouveau mot de passe",
+    "password.reset_limited": "Demande de nouveau mot de passe refusée (trop de demandes)",
     "password.reset": "Nouveau mot de passe choisi par le lien reçu",
     "login.unlocked": "Connexion débloquée par le lien reçu",
     "user.invited": "Invitation d'un utilisateur",

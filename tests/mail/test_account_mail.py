@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from tests.fixtures import ACCOUNT_LINK, PASSWORD, csrf_token, issued_links, login
 from tests.mail.test_mail import Recorder, free_port, smtp_backend, work
+from workers.sweep import resend_pending
 
 NEWCOMER = "nouvelle.recrue@exemple.fr"
 
@@ -155,3 +156,26 @@ def test_reset_requests_are_rate_limited_per_address_asked_for(app, two_tenants,
             post(asker, "/mot-de-passe-oublie", {"email": a.admin_email}).status_code for _ in range(4)
         ]
     assert answers == [200, 200, 200, 429] and len(sent) == 3
+
+
+def test_an_account_mail_left_pending_is_sent_again_by_the_sweep(
+    app, two_tenants, client_factory, redis, smtp_inbox, superuser_engine, monkeypatch
+):
+    a, _ = two_tenants
+    port, server = smtp_inbox
+    asker = client_factory()
+    with smtp_backend(app, port):
+        # the queue cannot be told at commit (as when Redis is down): the row stays pending
+        monkeypatch.delitem(app.extensions, "guichet_account_mail_dispatcher")
+        post(asker, "/mot-de-passe-oublie", {"email": a.facilitateur_email})
+        assert Queue("default", connection=redis).job_ids == []
+        monkeypatch.undo()
+        with app.app_context():
+            assert resend_pending(0) == 1
+            assert resend_pending(0) == 0  # already in the queue: not twice
+        work(redis)
+    [link] = received_links(server)
+    assert link.startswith("/mot-de-passe/nouveau/")
+    assert rows(superuser_engine, "SELECT status FROM account_mails WHERE purpose = 'password_reset'") == [
+        ("sent",)
+    ]
