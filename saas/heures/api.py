@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from saas import clock
 from saas.audit import api as audit
 from saas.db import db
-from saas.errors import ConflictError, DomainError, ValidationError
+from saas.errors import Checks, ConflictError, DomainError, ValidationError
 from saas.heures import counting as arithmetic
 from saas.heures import repository
 from saas.heures.enums import AllocationKey, Source, StatementStatus
@@ -66,16 +66,34 @@ PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
 PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _hours(value, field: str, label: str) -> Decimal:
+def _hours(value, field: str) -> Decimal:
+    """The message names no field: the form shows it under the field's label, the API names it."""
     try:
         hours = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError):
-        raise ValidationError(field, f"{label} : indiquez un nombre d'heures.") from None
+        raise ValidationError(field, "Indiquez un nombre d'heures.") from None
     if hours < 0:
-        raise ValidationError(field, f"{label} : le nombre d'heures ne peut pas être négatif.")
+        raise ValidationError(field, "Le nombre d'heures ne peut pas être négatif.")
     if hours > 744:
-        raise ValidationError(field, f"{label} : un mois compte au plus 744 heures.")
+        raise ValidationError(field, "Un mois compte au plus 744 heures.")
     return hours
+
+
+def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
+    """The three figures of a statement, every error of each reported at once."""
+    checks = Checks()
+    figures = tuple(
+        checks.run(_hours, value, field)
+        for value, field in (
+            (worked, "worked_hours"),
+            (training, "training_hours"),
+            (absence, "absence_hours"),
+        )
+    )
+    checks.raise_errors()
+    if figures[0] + figures[1] > 744:
+        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    return figures
 
 
 def _mission(mission_id: int) -> Mission:
@@ -85,12 +103,26 @@ def _mission(mission_id: int) -> Mission:
     return mission
 
 
+def _mission_end(mission: Mission) -> date:
+    return min(d for d in (mission.end_date, mission.exit_date, date(9999, 12, 31)) if d is not None)
+
+
+def declarable_months(mission: Mission) -> list[date]:
+    """The months whose hours may be declared: those of the mission, up to this month."""
+    month, last = mission.start_date.replace(day=1), min(_mission_end(mission), clock.today())
+    months = []
+    while month <= last:
+        months.append(month)
+        month += relativedelta(months=1)
+    return months
+
+
 def _check_month(mission: Mission, month: date) -> date:
     if month is None:
         raise ValidationError("month", "Indiquez le mois.")
     month = month.replace(day=1)
     next_month = month + relativedelta(months=1)
-    end = min(d for d in (mission.end_date, mission.exit_date, date(9999, 12, 31)) if d is not None)
+    end = _mission_end(mission)
     if next_month <= mission.start_date or month > end:
         raise ValidationError("month", "Ce mois est en dehors des dates de la mission.")
     if month > clock.today():
@@ -157,16 +189,9 @@ def new_rule_version(
         if factor != 1:
             clean[code] = str(factor)
     caps = {}
-    for field, value, label in (
-        ("training_cap_hours", training_cap_hours, "Plafond des heures de formation"),
-        ("cdi_cap_hours", cdi_cap_hours, "Plafond de valorisation CDI"),
-    ):
+    for field, value in (("training_cap_hours", training_cap_hours), ("cdi_cap_hours", cdi_cap_hours)):
         caps[field] = (
-            None
-            if value in (None, "")
-            else _hours(value, field, label)
-            if field != "cdi_cap_hours"
-            else _cap(value)
+            None if value in (None, "") else _hours(value, field) if field != "cdi_cap_hours" else _cap(value)
         )
     try:
         step = Decimal(str(rounding_step))
@@ -228,7 +253,10 @@ def declare(
     comment: str | None = None,
 ) -> HourStatement:
     mission = _mission(mission_id)
-    month = _check_month(mission, month)
+    checks = Checks()
+    month = checks.run(_check_month, mission, month)
+    checks.run(_figures, worked_hours, training_hours, absence_hours)
+    checks.raise_errors()
     if repository.open_statements(mission.id, month):
         raise ValidationError("month", "Un relevé existe déjà pour ce mois : corrigez-le plutôt.")
     statement = _new_statement(
@@ -249,11 +277,7 @@ def _new_statement(mission, month, worked, training, absence, source, comment, a
         source = Source(source)
     except ValueError:
         raise ValidationError("source", "Source inconnue.") from None
-    worked = _hours(worked, "worked_hours", "Heures travaillées")
-    training = _hours(training, "training_hours", "Heures de formation")
-    absence = _hours(absence, "absence_hours", "Absences")
-    if worked + training > 744:
-        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    worked, training, absence = _figures(worked, training, absence)
     statement = HourStatement(
         tenant_id=require_tenant_id(),
         mission_id=mission.id,
