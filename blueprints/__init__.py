@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     from blueprints.departement import bp as departement_bp
     from blueprints.guichet import bp as guichet_bp
     from blueprints.plateforme import bp as plateforme_bp
+    from blueprints.portail import bp as portail_bp
 
     init_login(app)
     headers.init_app(app)
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         auth_bp,
         guichet_bp,
         admin_bp,
+        portail_bp,
         plateforme_bp,
         departement_bp,
         compte_bp,

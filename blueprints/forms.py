@@ -4,6 +4,9 @@ Every form also gets the bounds of ``saas.bounds`` on every field, whatever its 
 no NUL character (PostgreSQL refuses it in text), no text longer than its kind allows (one line:
 ``SHORT_TEXT``, a text area: ``LONG_TEXT``, unless the field has its own ``Length``), no number
 beyond bigint (a select of ids included) and no date outside ``MIN_DATE``..``MAX_DATE``.
+
+A value that could not be read ("abc" as a number, "31/02" as a date) gets only its reading error:
+the checks of the value ("cannot be negative") would be about a value that does not exist.
 """
 
 from __future__ import annotations
@@ -69,12 +72,32 @@ def bound_error(field: Field) -> str | None:
     return None
 
 
+def _keep_reading_errors(form) -> None:
+    """A field whose value could not be read keeps its reading error only (WTForms also runs the
+    validators on the missing value, which then says "cannot be negative" of "abc")."""
+    for field in form:
+        if isinstance(field, FormField):
+            _keep_reading_errors(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    _keep_reading_errors(entry.form)
+                elif entry.process_errors:
+                    entry.errors = list(entry.process_errors)
+            field.errors = (
+                [entry.errors for entry in field.entries] if any(e.errors for e in field.entries) else []
+            )
+        elif field.process_errors:
+            field.errors = list(field.process_errors)
+
+
 class Form(FlaskForm):
     class Meta:
         locales = ("fr_FR", "fr")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        _keep_reading_errors(self)
         for field in _leaves(self):
             message = bound_error(field)
             if message is not None:
@@ -83,12 +106,13 @@ class Form(FlaskForm):
         return valid
 
     def add_domain_error(self, error: ValidationError) -> None:
-        """Attach a domain validation error to the field it names, or to the form."""
-        field = getattr(self, error.field, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors), error.message]
-        else:
-            self.form_errors.append(error.message)
+        """Attach every message of a domain validation error to the field it names, or to the form."""
+        for name, messages in error.errors.items():
+            field = getattr(self, name, None)
+            if field is not None and isinstance(getattr(field, "errors", None), list):
+                field.errors = [*field.errors, *messages]
+            else:
+                self.form_errors.extend(messages)
 
     def attempt(self, action: Callable):
         """Run ``action`` (one saas call) and commit; return its result, or :data:`FAILED`.
@@ -108,3 +132,16 @@ class Form(FlaskForm):
             return FAILED
         db.session.commit()
         return result
+
+
+class FilterForm(Form):
+    """The filters of a list (a GET form, no CSRF). Its fields' ids start with ``filtre-``: a page
+    showing a list and a creation form with a field of the same name (``kind``) keeps its ids unique."""
+
+    class Meta:
+        csrf = False
+
+        def bind_field(self, form, unbound_field, options):
+            if "id" not in unbound_field.kwargs:
+                options = {**options, "id": f"filtre-{options.get('prefix', '')}{options['name']}"}
+            return unbound_field.bind(form=form, **options)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -11,8 +13,10 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
+from blueprints import audit_codes
 from saas import bounds
-from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantRole
+from saas.audit import api as audit_api
+from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantKind, TenantRole
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -61,6 +65,65 @@ def fr_number(value, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale="fr_FR")
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
+
+
+def fr_value(value) -> str:
+    """A value of unknown kind (audit details, JSON) the French way: dates dd/mm/yyyy, decimal
+    comma, lists joined; ISO text and decimal points never reach people."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime | date):
+        return fr_datetime(value) if isinstance(value, datetime) else fr_date(value)
+    if isinstance(value, int | float | Decimal):
+        digits = max(0, -Decimal(str(value)).as_tuple().exponent)
+        return fr_number(value, digits)
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
+            return ", ".join(f"{key} : {fr_value(item)}" for key, item in value)
+        return ", ".join(fr_value(item) for item in value) or "—"
+    text = str(value)
+    try:
+        if ISO_DATE.match(text):
+            return fr_date(date.fromisoformat(text))
+        if ISO_DATETIME.match(text):
+            return fr_datetime(datetime.fromisoformat(text))
+    except ValueError:  # looks like a date but is none (2025-13-45): shown as written
+        return text
+    if match := DECIMAL.match(text):
+        return fr_number(Decimal(text), len(match.group(1)))
+    return text
+
+
+def audit_details(details: dict) -> str:
+    if "audit_code_labels" not in g:  # read once per page (some codes are reference data)
+        g.audit_code_labels = audit_api.code_labels()
+    items = audit_api.detail_items(details, g.audit_code_labels)
+    return " ; ".join(f"{key} : {fr_value(value)}" for key, value in items) or "—"
+
+
+def audit_target(entry) -> str:
+    return audit_api.target_label(entry.target_type, entry.target_id) or "—"
+
+
+def role_label(role: str) -> str:
+    try:
+        return TenantRole(role).label
+    except ValueError:
+        return {"coordinateur": "Coordinateur"}.get(role, role)
+
+
+def tenant_kind_label(kind: str) -> str:
+    try:
+        return TenantKind(kind).label
+    except ValueError:
+        return kind
+
+
 def has_endpoint(endpoint: str) -> bool:
     """Pages of other domains are linked only once they exist."""
     return endpoint in current_app.view_functions
@@ -93,6 +156,8 @@ def _nav_items() -> list[NavItem]:
                 ("Décisions", "guichet.decisions"),
                 ("Traitements", "guichet.runs"),
             ]
+        if role not in WORKSPACE_ROLES:
+            items.append(("Accueil", "portail.home"))
         if role in ADMIN_ROLES:
             console = [
                 ("Utilisateurs", "admin.users"),
@@ -136,8 +201,18 @@ def _context() -> dict:
     theme = None
     space = None
     if tenant is not None:
-        logo_url = url_for("guichet.logo", v=tenant.logo_mimetype) if tenant.logo_mimetype else None
-        stylesheet_url = url_for("guichet.theme_css", v=tenant.theme_colour) if tenant.theme_colour else None
+        membership = getattr(g, "membership", None)
+        in_workspace = membership is not None and TenantRole(membership.role) in WORKSPACE_ROLES
+        # the logo and the theme are served by the workspace: partners' pages go without them
+        # rather than ask for a 404
+        logo_url = (
+            url_for("guichet.logo", v=tenant.logo_mimetype) if tenant.logo_mimetype and in_workspace else None
+        )
+        stylesheet_url = (
+            url_for("guichet.theme_css", v=tenant.theme_colour)
+            if tenant.theme_colour and in_workspace
+            else None
+        )
         theme = Theme(tenant.display_name, tenant.theme_colour, logo_url, stylesheet_url)
         space = CurrentSpace(f"Territoire · {tenant.display_name}")
     elif federation is not None:
@@ -155,7 +230,13 @@ def _context() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    audit_codes.name_codes()
     app.context_processor(_context)
     app.add_template_filter(fr_date, "date_fr")
     app.add_template_filter(fr_datetime, "datetime_fr")
     app.add_template_filter(fr_number, "nombre")
+    app.add_template_filter(fr_value, "valeur_fr")
+    app.add_template_filter(audit_details, "details_journal")
+    app.add_template_filter(audit_target, "objet_journal")
+    app.add_template_filter(role_label, "libelle_role")
+    app.add_template_filter(tenant_kind_label, "libelle_type_territoire")

@@ -12,7 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import BigInteger, DateTime, ForeignKey, ForeignKeyConstraint, Identity, Index, MetaData, func
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    MetaData,
+    func,
+    or_,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -102,3 +113,13 @@ def install_commit_hooks(session_class) -> None:
     if not event.contains(session_class, "after_commit", _run_on_commit):
         event.listen(session_class, "after_commit", _run_on_commit)
         event.listen(session_class, "after_rollback", _drop_on_commit)
+
+
+def text_matches(text: str, *columns) -> ColumnElement[bool]:
+    """The one text search of the lists: ``text`` found anywhere in one of ``columns``, whatever
+    the case and the accents ("andre" finds "ANDRÉ"). ``f_unaccent`` is the IMMUTABLE wrapper of
+    PostgreSQL's ``unaccent`` created by the migrations (so that an index may use it); ``%`` and
+    ``_`` typed by people are taken literally."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = func.f_unaccent(f"%{escaped}%")
+    return or_(*(func.f_unaccent(column).ilike(pattern, escape="\\") for column in columns))

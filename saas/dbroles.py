@@ -74,6 +74,8 @@ def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False
         ).format(owner, app),
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}").format(app),
         sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(app),
+        # accent-insensitive search; trusted, so the migrations may create it too (as the owner)
+        sql.SQL("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public"),
     ]
     with psycopg.connect(target, autocommit=True) as conn, conn.cursor() as cur:
         for statement in statements:

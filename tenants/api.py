@@ -22,7 +22,7 @@ from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.partenaires import api as partenaires
 from tenants import context, repository, validation
-from tenants.enums import FederationRole, TenantKind, TenantRole
+from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, FederationRole, TenantKind, TenantRole
 from tenants.models import Federation, FederationMembership, Tenant, TenantMembership
 from tenants.orm import apply_scope
 
@@ -286,11 +286,13 @@ class Space:
     label: str
     slug: str
     role_label: str
+    #: the role in a territoire: it decides which space of the territory the person lands on.
+    role: str = ""
 
 
 def spaces_for(user) -> list[Space]:
     spaces = [
-        Space("territoire", m.tenant.display_name, m.tenant.slug, TenantRole(m.role).label)
+        Space("territoire", m.tenant.display_name, m.tenant.slug, TenantRole(m.role).label, m.role)
         for m in repository.memberships_of_user_everywhere(user.id)
     ]
     spaces += [
@@ -302,6 +304,18 @@ def spaces_for(user) -> list[Space]:
     if user.is_operator:
         spaces.append(Space("plateforme", "Console de la plateforme", "", "Opérateur"))
     return spaces
+
+
+def guichet_contacts() -> list[TenantMembership]:
+    """Whom the partners and donneurs d'ordre of the tenant in scope may ask: its administrators
+    and facilitateurs (active)."""
+    return repository.active_members_with_roles(WORKSPACE_ROLES)
+
+
+def tenant_admins() -> list[TenantMembership]:
+    """The active administrators of the tenant in scope: whom a facilitateur asks for what only
+    the admin console does (organisations, users, settings)."""
+    return repository.active_members_with_roles(ADMIN_ROLES)
 
 
 def enter_tenant(tenant_id: int, user_id: int) -> None:

@@ -54,6 +54,19 @@ def memberships_in_scope() -> list[TenantMembership]:
     )
 
 
+def active_members_with_roles(roles) -> list[TenantMembership]:
+    """The active memberships of the tenant in scope holding one of ``roles``, active users only,
+    by name."""
+    return list(
+        db.session.scalars(
+            select(TenantMembership)
+            .join(User, User.id == TenantMembership.user_id)
+            .where(TenantMembership.active, User.active, TenantMembership.role.in_([str(r) for r in roles]))
+            .order_by(func.lower(User.display_name), func.lower(User.email))
+        )
+    )
+
+
 def memberships_of_organisation(organisation_id: int) -> list[TenantMembership]:
     """The memberships of the tenant in scope bound to one organisation (partner or buyer users)."""
     return list(

@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.conventions import enums
 from saas.errors import ValidationError
@@ -595,23 +595,17 @@ class PaymentForm(DomainForm):
 # --- filters ---------------------------------------------------------------------------------------
 
 
-class _GetForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
-
-class TermsDateForm(_GetForm):
+class TermsDateForm(FilterForm):
     date = DateField("Termes en vigueur au", validators=[Optional()])
 
 
-class ConventionFilterForm(_GetForm):
+class ConventionFilterForm(FilterForm):
     type = SelectField("Type", choices=[("", "Tous"), *enums.KINDS.items()])
     statut = SelectField("Statut", choices=[("", "Tous"), *enums.CONVENTION_STATUSES.items()])
     partenaire = SelectField("Partie", choices=[], validate_choice=False)
 
 
-class InstalmentFilterForm(_GetForm):
+class InstalmentFilterForm(FilterForm):
     statut = SelectField("Statut", choices=[("", "Tous"), *enums.INSTALMENT_STATUSES.items()])
     convention = SelectField("Convention", choices=[], validate_choice=False)
     payeur = SelectField("Payeur", choices=[], validate_choice=False)

@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from saas.partenaires.enums import KIND_LABELS, PRESCRIBER_LABELS
 from tenants.enums import ROLE_LABELS
 
@@ -90,11 +90,7 @@ class OrganisationForm(Form):
     )
 
 
-class AuditFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class AuditFilterForm(FilterForm):
     action = SelectField("Action", choices=[], validate_choice=False)
     actor = StringField("Utilisateur (adresse contient)", validators=[Optional()])
     date_from = DateField("Du", validators=[Optional()])

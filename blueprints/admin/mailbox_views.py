@@ -9,7 +9,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import Form
+from blueprints.forms import FilterForm
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import PARIS
 from saas.db import db
@@ -27,11 +27,7 @@ STATUS_BADGES = {
 EXPORT_HEADER = ("Date", "Destinataire", "Objet", "Catégorie", "Statut", "Tentatives", "Envoyé le")
 
 
-class MailboxFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class MailboxFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
         choices=[("", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],

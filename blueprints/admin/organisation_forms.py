@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from blueprints.admin.forms import OrganisationForm
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from saas.partenaires.enums import KIND_LABELS
 from tenants.tokens import ROLE_LABELS
 
@@ -39,11 +39,7 @@ class ContactForm(Form):
     )
 
 
-class OrganisationFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class OrganisationFilterForm(FilterForm):
     q = StringField("Nom ou SIRET", validators=[Optional()])
     kind = SelectField(
         "Type",

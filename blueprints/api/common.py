@@ -118,7 +118,7 @@ def http_error(error: HTTPException):
 
 def validation_error(error: ValidationError):
     db.session.rollback()
-    return _body(422, error.message, {"json": {error.field: [error.message]}}), 422
+    return _body(422, error.message, {"json": error.errors}), 422
 
 
 def not_found(error: NotFound):

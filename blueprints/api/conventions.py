@@ -77,9 +77,7 @@ def _unprefixed(prefix: str) -> Iterator[None]:
     try:
         yield
     except ValidationError as error:
-        if not error.field.startswith(prefix + "."):
-            raise
-        raise ValidationError(error.field.removeprefix(prefix + "."), error.message) from None
+        raise error.renamed(lambda field: field.removeprefix(prefix + ".")) from None
 
 
 # --- conventions ----------------------------------------------------------------------------------

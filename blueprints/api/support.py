@@ -18,6 +18,4 @@ def body_fields(names: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except ValidationError as error:
-        if error.field not in names:
-            raise
-        raise ValidationError(names[error.field], error.message) from None
+        raise error.renamed(lambda field: names.get(field, field)) from None

@@ -18,6 +18,7 @@ from saas.accounts import links, throttle
 from saas.audit import api as audit
 from saas.db import db
 from tenants import api as tenants_api
+from tenants.enums import WORKSPACE_ROLES, TenantRole
 from tenants.web import request_actor
 
 bp = Blueprint("auth", __name__)
@@ -145,8 +146,11 @@ def home():
 
 
 def _space_url(space) -> str:
+    """Facilitateurs and admins land on the workspace; partners and donneurs d'ordre on their portal."""
     if space.kind == "territoire":
-        return url_for("guichet.dashboard", tenant_slug=space.slug)
+        if TenantRole(space.role) in WORKSPACE_ROLES:
+            return url_for("guichet.dashboard", tenant_slug=space.slug)
+        return url_for("portail.home", tenant_slug=space.slug)
     if space.kind == "departement":
         return url_for("departement.home", code=space.slug)
     return url_for("plateforme.tenants")

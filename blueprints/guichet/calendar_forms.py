@@ -11,16 +11,12 @@ from __future__ import annotations
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from saas import clock
 from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
 
 
-class CalendarFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class CalendarFilterForm(FilterForm):
     du = DateField("Échéances du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
     statut = SelectField("Statut", choices=[("", "Tous"), *OCCURRENCE_STATUSES.items()])
@@ -50,9 +46,5 @@ class CancelReceiptForm(Form):
     """Only the CSRF token: the button of ``components/forms.html`` post_button."""
 
 
-class ComplianceForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class ComplianceForm(FilterForm):
     date = DateField("Situation au", validators=[Optional()])

@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
 
 KIND_CHOICES = [(kind, label) for kind, label in KIND_LABELS.items()]
@@ -102,11 +102,7 @@ class CloseDecisionForm(Form):
     )
 
 
-class MeetingFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class MeetingFilterForm(FilterForm):
     type = SelectField("Type", choices=[("", "Tous"), *KIND_CHOICES])
     statut = SelectField("Statut", choices=[("", "Tous"), *STATUS_LABELS.items()])
     convention = SelectField("Convention", choices=[], validate_choice=False)
@@ -114,11 +110,7 @@ class MeetingFilterForm(Form):
     au = DateField("Au", validators=[Optional()])
 
 
-class DecisionFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class DecisionFilterForm(FilterForm):
     statut = SelectField("Statut", choices=[("", "Tous"), *DECISION_STATUS_LABELS.items()])
     porteur = SelectField("Porteur", choices=[], validate_choice=False)
     type = SelectField("Type de réunion", choices=[("", "Tous"), *KIND_CHOICES])

@@ -6,6 +6,8 @@ page left open while someone else decided gets the conflict message instead of o
 
 from __future__ import annotations
 
+from datetime import date
+
 import wtforms
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
@@ -23,7 +25,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
+from saas.conventions.enums import MONTHS
 from saas.heures.enums import KEY_LABELS, STATUS_LABELS
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -49,8 +52,9 @@ class FrenchDecimalField(DecimalField):
 
 
 def _hours(label: str, required: bool = False, description: str | None = None) -> DecimalField:
-    validators = [InputRequired(f"{label} : indiquez un nombre d'heures.")] if required else [Optional()]
-    validators.append(NumberRange(min=0, message=f"{label} : le nombre d'heures ne peut pas être négatif."))
+    # the messages name no field: the error summary and the field already show the label.
+    validators = [InputRequired("Indiquez un nombre d'heures.")] if required else [Optional()]
+    validators.append(NumberRange(min=0, message="Le nombre d'heures ne peut pas être négatif."))
     return FrenchDecimalField(label, places=2, validators=validators, description=description)
 
 
@@ -68,14 +72,26 @@ class _Figures:
 
 
 class StatementForm(_Figures, Form):
-    month = StringField(
+    #: the months of the mission (``set_months``); outside them the domain refuses in French.
+    month = SelectField(
         "Mois",
+        choices=[],
+        validate_choice=False,
         validators=[
-            InputRequired("Indiquez le mois."),
-            Regexp(MONTH_PATTERN, message="Indiquez le mois au format AAAA-MM, par exemple 2025-03."),
+            InputRequired("Choisissez le mois."),
+            Regexp(MONTH_PATTERN, message="Choisissez le mois dans la liste : un mois de la mission."),
         ],
-        description="Au format AAAA-MM, par exemple 2025-03.",
+        description="Les mois de la mission jusqu'au mois en cours ; le premier mois sans relevé est proposé.",
     )
+
+    def set_months(self, months: list[date], declared: set[date]) -> None:
+        """Offer ``months`` (the mission's); on a new page, choose the first without a statement."""
+        self.month.choices = [(m.strftime("%Y-%m"), f"{MONTHS[m.month - 1]} {m.year}") for m in months]
+        if not self.is_submitted():
+            free = [m for m in months if m not in declared]
+            chosen = free[0] if free else (months[-1] if months else None)
+            self.month.data = chosen.strftime("%Y-%m") if chosen else None
+
     proof = FileField(
         "Justificatif (facultatif)",
         validators=[
@@ -107,11 +123,7 @@ class CorrectForm(_Versioned, _Figures, Form):
     pass
 
 
-class StatementFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class StatementFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
         choices=[("tous", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],

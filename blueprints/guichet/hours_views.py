@@ -9,7 +9,6 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
-from dateutil.relativedelta import relativedelta
 from flask import flash, redirect, render_template, request, send_file, url_for
 
 from blueprints.guichet.hours_forms import (
@@ -24,7 +23,6 @@ from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
-from saas import clock
 from saas.db import db
 from saas.errors import ConflictError, DomainError, ValidationError
 from saas.heures import api as heures
@@ -120,8 +118,9 @@ def statements():
 def statement_new(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = StatementForm()
-    if request.method == "GET":
-        form.month.data = (clock.today().replace(day=1) - relativedelta(months=1)).strftime("%Y-%m")
+    form.set_months(
+        heures.declarable_months(mission), {s.month for s in heures.statements_of_mission(mission.id)}
+    )
     if form.validate_on_submit():
         try:
             statement = heures.declare(

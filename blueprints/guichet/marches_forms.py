@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from saas.marches import validation
 from saas.marches.enums import CONSIDERATION_LABELS, OBLIGATION_LABELS, ROUNDING_LABELS, LotFigureKind
 
@@ -153,11 +153,7 @@ class SubcontractorForm(Form):
     remove_id = HiddenField()
 
 
-class MarcheFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class MarcheFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Référence, objet, donneur d'ordre.")
     donneur_ordre_id = SelectField("Donneur d'ordre", choices=[], validate_choice=False)
     sector = SelectField("Secteur", choices=[], validate_choice=False)

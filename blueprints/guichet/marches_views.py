@@ -29,7 +29,8 @@ from saas.marches import api as marches
 from saas.marches import clause
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import MarcheFilters
-from tenants.web import load_scoped, request_actor
+from tenants import api as tenants_api
+from tenants.web import is_admin, load_scoped, request_actor
 
 EXPORT_HEADER = (
     "Référence",
@@ -133,7 +134,21 @@ def marche_new():
     if marche is not None:
         flash(f"Le marché {marche.reference} est enregistré. Ajoutez maintenant ses lots.", "success")
         return redirect(url_for("guichet.marche", marche_id=marche.id))
-    return render_template("guichet/marches/marche_form.html", form=form, marche=None), _status(form)
+    return render_template(
+        "guichet/marches/marche_form.html", form=form, marche=None, buyer_hint=_buyer_hint()
+    ), _status(form)
+
+
+def _buyer_hint() -> str:
+    """Organisations are created in the admin console: a facilitateur, who has no access there,
+    is told whom to ask."""
+    if is_admin():
+        return "Organisation de type donneur d'ordre ; si elle manque, créez-la dans Administration › Organisations."
+    admins = ", ".join(f"{m.user.display_name} ({m.user.email})" for m in tenants_api.tenant_admins())
+    return (
+        "Organisation de type donneur d'ordre. Si elle manque, demandez à un administrateur du "
+        "territoire de la créer" + (f" : {admins}." if admins else ".")
+    )
 
 
 @bp.route("/marches/<int:marche_id>/modifier", methods=["GET", "POST"], endpoint="marche_edit")
@@ -143,7 +158,9 @@ def marche_edit(marche_id: int):
     if _save_marche(form, marche) is not None:
         flash("Le marché est modifié ; les heures dues de ses lots ont été recalculées.", "success")
         return redirect(url_for("guichet.marche", marche_id=marche.id))
-    return render_template("guichet/marches/marche_form.html", form=form, marche=marche), _status(form)
+    return render_template(
+        "guichet/marches/marche_form.html", form=form, marche=marche, buyer_hint=_buyer_hint()
+    ), _status(form)
 
 
 @bp.route("/marches/<int:marche_id>", endpoint="marche")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS
 
@@ -101,11 +101,7 @@ class SituationForm(Form):
     )
 
 
-class MissionFilterForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
+class MissionFilterForm(FilterForm):
     actives = BooleanField("En cours aujourd'hui seulement")
     lot = SelectField("Lot", choices=[], validate_choice=False)
     employeur = SelectField("Employeur", choices=[], validate_choice=False)

@@ -115,10 +115,10 @@ def missions():
 # --- placement -----------------------------------------------------------------------------------
 
 
-def _mission_form() -> MissionForm:
+def _mission_form(participant_search: str | None = None) -> MissionForm:
     form = MissionForm()
     form.participant_id.choices = [("", "— choisir —")] + [
-        (str(i), label) for i, label in parcours.participant_options()
+        (str(i), label) for i, label in parcours.participant_options(participant_search)
     ]
     form.lot_id.choices = [("", "— choisir —")] + [
         (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
@@ -134,9 +134,14 @@ def _mission_form() -> MissionForm:
 
 @bp.route("/missions/nouvelle", methods=["GET", "POST"])
 def mission_new():
-    form = _mission_form()
+    """The participant list may be narrowed by a search (``?participant=``, a GET form that works
+    without JavaScript; ``participant_search.js`` filters the list as one types)."""
+    search = (request.args.get("participant") or "").strip()[:100] if request.method == "GET" else ""
+    form = _mission_form(search or None)
     if request.method == "GET" and request.args.get("participant_id"):
         form.participant_id.data = request.args["participant_id"]
+    elif search and len(form.participant_id.choices) == 2:  # the one participant found
+        form.participant_id.data = form.participant_id.choices[1][0]
     show_override = bool(form.override_reason.data)
     if form.validate_on_submit():
         try:
@@ -170,7 +175,13 @@ def mission_new():
                 flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
             return redirect(url_for("guichet.mission", mission_id=mission.id))
     status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("guichet/mission_new.html", form=form, show_override=show_override), status
+    return render_template(
+        "guichet/mission_new.html",
+        form=form,
+        show_override=show_override,
+        search=search,
+        found=len(form.participant_id.choices) - 1,
+    ), status
 
 
 # --- the mission page ----------------------------------------------------------------------------

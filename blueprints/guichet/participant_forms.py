@@ -13,7 +13,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import FilterForm, Form
 from blueprints.ui import int_arg
 from saas.participants.enums import SEX_LABELS
 
@@ -25,13 +25,7 @@ def codes_of(text: str | None) -> list[str]:
     return [code.upper() for code in CODE_SEPARATORS.split(text or "") if code]
 
 
-class _GetForm(Form):
-    class Meta:
-        csrf = False
-        locales = ("fr_FR", "fr")
-
-
-class ParticipantFilterForm(_GetForm):
+class ParticipantFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Nom, prénom ou référence.")
     eligible = SelectField(
         "Éligible aujourd'hui",
@@ -148,13 +142,13 @@ class CvForm(Form):
     )
 
 
-class RomeSearchForm(_GetForm):
+class RomeSearchForm(FilterForm):
     metier = StringField(
         "Chercher un métier", validators=[Optional()], description="Un mot du métier ou un code ROME."
     )
 
 
-class CvLibraryFilterForm(_GetForm):
+class CvLibraryFilterForm(FilterForm):
     rome = StringField("Métier (code ROME)", validators=[Optional()], description="Par exemple F1703.")
     commune = StringField("Commune (code INSEE)", validators=[Optional()], description="Par exemple 79191.")
     available_by = DateField("Disponible au plus tard le", validators=[Optional()])

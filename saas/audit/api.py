@@ -7,7 +7,7 @@ platform entry when there is none). Security events that must survive a rollback
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -102,6 +102,114 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
+#: what the ``target_type`` of an entry (a table) is called by people.
+TARGET_LABELS = {
+    "api_token": "Jeton d'API",
+    "contact": "Contact",
+    "convention": "Convention",
+    "convention_document": "Document de convention",
+    "counting_rule": "Règles de comptage",
+    "federation": "Département",
+    "hour_statement": "Relevé d'heures",
+    "hourly_cost": "Coût horaire",
+    "lot": "Lot",
+    "marche": "Marché",
+    "meeting": "Réunion",
+    "meeting_decision": "Décision",
+    "membership": "Accès",
+    "mission": "Mission",
+    "mutualisation": "Mutualisation",
+    "obligation_occurrence": "Échéance",
+    "organisation": "Organisation",
+    "participant": "Participant",
+    "tenant": "Territoire",
+    "user": "Utilisateur",
+}
+
+#: keys of ``details`` whose plain spelling (accents, spaces) differs from the code's.
+DETAIL_LABELS = {
+    "apres": "après",
+    "cle": "clé",
+    "comptees": "comptées",
+    "criteres": "critères",
+    "ecart": "écart",
+    "echeances": "échéances",
+    "echeances_liberees": "échéances libérées",
+    "etape": "étape",
+    "marche": "marché",
+    "organisation_id": "organisation",
+    "piece": "pièce",
+    "presents": "présents",
+    "regle": "règle",
+    "releves": "relevés",
+    "reunion": "réunion",
+    "role": "rôle",
+    "slug": "adresse",
+    "valide_jusqu_au": "valide jusqu'au",
+}
+
+#: codes that a detail may hold, as people call them (roles, kinds, statuses...): named with
+#: :func:`name_codes` by the layer that knows every domain (``blueprints.ui``).
+CODE_LABELS: dict[str, str] = {}
+#: names of the fields a detail lists (``champs``: what an update changed), as forms call them.
+FIELD_LABELS: dict[str, str] = {}
+FIELD_LIST_KEYS = ("champs",)
+#: functions returning more labels, read at display time (codes of reference data, in the database).
+CODE_LABEL_SOURCES: list[Callable[[], Mapping]] = []
+
+
+def name_codes(*labels: Mapping | Callable[[], Mapping]) -> None:
+    """A domain names the codes its audit details hold (``{code: label}``, or a function giving
+    them), so that the journal shows "Clé au prorata", not ``pro_rata``."""
+    for item in labels:
+        if callable(item):
+            if item not in CODE_LABEL_SOURCES:  # each app built (tests, workers) names them again
+                CODE_LABEL_SOURCES.append(item)
+        else:
+            CODE_LABELS.update({str(code): label for code, label in item.items()})
+
+
+def name_fields(labels: Mapping[str, str]) -> None:
+    """Name the fields that ``champs`` lists ("federation_ids" -> "Départements")."""
+    FIELD_LABELS.update(labels)
+
+
+def code_labels() -> dict[str, str]:
+    labels = dict(CODE_LABELS)
+    for source in CODE_LABEL_SOURCES:
+        labels.update({str(code): label for code, label in source().items()})
+    return labels
+
+
+def target_label(target_type: str | None, target_id: str | None) -> str:
+    """``hour_statement``, ``1815`` -> "Relevé d'heures n° 1815"."""
+    if not target_type:
+        return target_id or ""
+    label = TARGET_LABELS.get(target_type, target_type.replace("_", " ").capitalize())
+    return f"{label} n° {target_id}" if target_id else label
+
+
+def _code_label(value, labels: Mapping):
+    if isinstance(value, list):
+        return [_code_label(item, labels) for item in value]
+    if isinstance(value, dict):
+        return detail_items(value, labels)
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
+def detail_items(details: dict, labels: Mapping | None = None) -> list[tuple[str, object]]:
+    """The details of an entry as (label, value) with codes named; the page formats the values.
+    ``labels``: :func:`code_labels`, read once for a whole page."""
+    labels = code_labels() if labels is None else labels
+    return [
+        (
+            DETAIL_LABELS.get(key, str(key).replace("_", " ")),
+            _code_label(value, FIELD_LABELS if key in FIELD_LIST_KEYS else labels),
+        )
+        for key, value in sorted((details or {}).items())
+    ]
+
+
 def record(
     action: str,
     actor: Actor | None = None,
@@ -177,16 +285,17 @@ EXPORT_BATCH = 500
 EXPORT_COLUMNS = ("Date", "Action", "Utilisateur", "Objet", "Identifiant", "Adresse IP", "Détails")
 
 
-def _export_rows(entries: Iterable):
+def _export_rows(entries: Iterable[AuditEntry]):
+    labels = code_labels()
     for entry in entries:
         yield (
             entry.occurred_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S"),
             action_label(entry.action),
             entry.actor_email or "",
-            entry.target_type or "",
+            TARGET_LABELS.get(entry.target_type, entry.target_type or ""),
             entry.target_id or "",
             entry.ip_address or "",
-            ", ".join(f"{key} : {value}" for key, value in sorted(entry.details.items())),
+            ", ".join(f"{key} : {value}" for key, value in detail_items(entry.details, labels)),
         )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from saas import clock, uploads
 from saas.audit import api as audit
 from saas.db import db
-from saas.errors import ConflictError, DomainError, ValidationError
+from saas.errors import Checks, ConflictError, DomainError, ValidationError
 from saas.heures import counting as arithmetic
 from saas.heures import repository, validation
 from saas.heures.enums import AllocationKey, Source, StatementStatus
@@ -72,6 +72,23 @@ PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
 PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 
+def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
+    """The three figures of a statement, every error of each reported at once."""
+    checks = Checks()
+    figures = tuple(
+        checks.run(_hours, value, field)
+        for value, field in (
+            (worked, "worked_hours"),
+            (training, "training_hours"),
+            (absence, "absence_hours"),
+        )
+    )
+    checks.raise_errors()
+    if figures[0] + figures[1] > 744:
+        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    return figures
+
+
 def _mission(mission_id: int) -> Mission:
     mission = parcours.get(mission_id) if mission_id else None
     if mission is None:
@@ -79,12 +96,26 @@ def _mission(mission_id: int) -> Mission:
     return mission
 
 
+def _mission_end(mission: Mission) -> date:
+    return min(d for d in (mission.end_date, mission.exit_date, date(9999, 12, 31)) if d is not None)
+
+
+def declarable_months(mission: Mission) -> list[date]:
+    """The months whose hours may be declared: those of the mission, up to this month."""
+    month, last = mission.start_date.replace(day=1), min(_mission_end(mission), clock.today())
+    months = []
+    while month <= last:
+        months.append(month)
+        month += relativedelta(months=1)
+    return months
+
+
 def _check_month(mission: Mission, month: date) -> date:
     if month is None:
         raise ValidationError("month", "Indiquez le mois.")
     month = month.replace(day=1)
     next_month = month + relativedelta(months=1)
-    end = min(d for d in (mission.end_date, mission.exit_date, date(9999, 12, 31)) if d is not None)
+    end = _mission_end(mission)
     if next_month <= mission.start_date or month > end:
         raise ValidationError("month", "Ce mois est en dehors des dates de la mission.")
     if month > clock.today():
@@ -109,7 +140,10 @@ def declare(
     """A first statement for the month. Hours above the contract need ``confirm_over_contract``
     (audited), hours above the legal maximum are refused (``saas.heures.validation``)."""
     mission = _mission(mission_id)
-    month = _check_month(mission, month)
+    checks = Checks()
+    month = checks.run(_check_month, mission, month)
+    checks.run(_figures, worked_hours, training_hours, absence_hours)
+    checks.raise_errors()
     if repository.open_statements(mission.id, month):
         raise ValidationError("month", "Un relevé existe déjà pour ce mois : corrigez-le plutôt.")
     statement = _new_statement(
@@ -149,9 +183,7 @@ def _new_statement(
         source = Source(source)
     except ValueError:
         raise ValidationError("source", "Source inconnue.") from None
-    worked = _hours(worked, "worked_hours", "Heures travaillées")
-    training = _hours(training, "training_hours", "Heures de formation")
-    absence = _hours(absence, "absence_hours", "Absences")
+    worked, training, absence = _figures(worked, training, absence)
     over = validation.check_hours(mission, month, worked, training, bool(confirm_over_contract))
     statement = HourStatement(
         tenant_id=require_tenant_id(),

@@ -77,14 +77,11 @@ def new_rule_version(
         if factor != 1:
             clean[code] = str(factor)
     caps = {}
-    for field, value, label in (
-        ("training_cap_hours", training_cap_hours, "Plafond des heures de formation"),
-        ("cdi_cap_hours", cdi_cap_hours, "Plafond de valorisation CDI"),
-    ):
+    for field, value in (("training_cap_hours", training_cap_hours), ("cdi_cap_hours", cdi_cap_hours)):
         caps[field] = (
             None
             if value in (None, "")
-            else parse_hours(value, field, label)
+            else parse_hours(value, field)
             if field != "cdi_cap_hours"
             else _cap(value)
         )

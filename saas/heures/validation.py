@@ -54,16 +54,17 @@ CENT = Decimal("0.01")
 CONFIRM_FIELD = "confirm_over_contract"
 
 
-def parse_hours(value, field: str, label: str) -> Decimal:
-    """A figure of hours typed or sent: a number of hours of one month, to the cent."""
+def parse_hours(value, field: str) -> Decimal:
+    """A figure of hours typed or sent: a number of hours of one month, to the cent. The message
+    names no field: the form shows it under the field's label, the API names the field."""
     try:
         hours = Decimal(str(value if value not in (None, "") else 0)).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError):
-        raise ValidationError(field, f"{label} : indiquez un nombre d'heures.") from None
+        raise ValidationError(field, "Indiquez un nombre d'heures.") from None
     if hours < 0:
-        raise ValidationError(field, f"{label} : le nombre d'heures ne peut pas être négatif.")
+        raise ValidationError(field, "Le nombre d'heures ne peut pas être négatif.")
     if hours > 744:
-        raise ValidationError(field, f"{label} : un mois compte au plus 744 heures.")
+        raise ValidationError(field, "Un mois compte au plus 744 heures.")
     return hours
 
 

@@ -14,7 +14,11 @@ class RunStatus(enum.StrEnum):
         return STATUS_LABELS[self]
 
 
-KIND_LABELS = {"audit_export": "Export du journal d'audit"}
+KIND_LABELS = {
+    "audit_export": "Export du journal d'audit",
+    "conventions_daily": "Travail quotidien des conventions (reconductions, calendrier, rappels)",
+    "mail_delivery": "Envoi d'un courriel",
+}
 
 STATUS_LABELS = {
     RunStatus.pending: "En attente",

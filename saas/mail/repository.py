@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
-from saas.db import db
+from saas.db import db, text_matches
 from saas.mail.models import AccountMail, NotificationPreference, OutgoingMail
 
 
@@ -28,11 +28,6 @@ def get_for_update(mail_id: int) -> OutgoingMail | None:
     return db.session.scalars(
         select(OutgoingMail).where(OutgoingMail.id == mail_id).with_for_update()
     ).one_or_none()
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def mailbox(filters: MailboxFilters) -> Select:
@@ -56,13 +51,7 @@ def mailbox(filters: MailboxFilters) -> Select:
         query = query.where(OutgoingMail.category == filters.category)
     text = (filters.text or "").strip()
     if text:
-        pattern = _like_pattern(text)
-        query = query.where(
-            or_(
-                OutgoingMail.to_address.ilike(pattern, escape="\\"),
-                OutgoingMail.subject.ilike(pattern, escape="\\"),
-            )
-        )
+        query = query.where(text_matches(text, OutgoingMail.to_address, OutgoingMail.subject))
     return query
 
 

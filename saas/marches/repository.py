@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, extract, func, or_, select
+from sqlalchemy import Select, and_, extract, func, select
 
-from saas.db import db
+from saas.db import db, text_matches
 from saas.marches.models import HourlyCost, Lot, LotFigure, LotSubcontractor, Marche
 from saas.partenaires.models import Organisation
 
@@ -75,13 +75,9 @@ def marches_query(filters: MarcheFilters) -> Select:
             extract("year", func.coalesce(Marche.notification_date, Marche.start_date)) == filters.year
         )
     if filters.text:
-        pattern = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
-            or_(
-                Marche.reference.ilike(pattern),
-                Marche.object.ilike(pattern),
-                Organisation.name.ilike(pattern),
-                Marche.anru_project_id.ilike(pattern),
+            text_matches(
+                filters.text, Marche.reference, Marche.object, Organisation.name, Marche.anru_project_id
             )
         )
     return query

@@ -228,21 +228,23 @@ class LotFigureSchema(s.Schema):
     created_at = s.DateTime(dump_only=True)
 
 
-def _first_error(messages, prefix: str = "") -> tuple[str, str]:
-    """The first (field path, message) of marshmallow's nested error messages."""
+def _all_errors(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Every (field path, messages) of marshmallow's nested error messages."""
     if isinstance(messages, Mapping):
-        key, value = next(iter(messages.items()))
-        path = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (prefix or str(key))
-        return _first_error(value, path)
-    if isinstance(messages, list | tuple) and messages:
-        return _first_error(messages[0], prefix)
-    return prefix or "_schema", str(messages)
+        errors: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (prefix or str(key))
+            for field, found in _all_errors(value, path).items():
+                errors.setdefault(field, []).extend(found)
+        return errors
+    if isinstance(messages, list | tuple):
+        return {prefix or "_schema": [str(message) for message in messages]}
+    return {prefix or "_schema": [str(messages)]}
 
 
 def load(schema: marshmallow.Schema, data: Mapping, partial: bool = False) -> dict:
-    """``schema.load(data)``, the first error raised as ``ValidationError(field, message)``."""
+    """``schema.load(data)``; its errors, every one of every field, raised as one ``ValidationError``."""
     try:
         return schema.load(data, partial=partial)
     except marshmallow.ValidationError as error:
-        field, message = _first_error(error.messages)
-        raise ValidationError(field, message) from None
+        raise ValidationError.of(_all_errors(error.messages)) from None

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
-from saas.db import db
+from saas.db import db, text_matches
 from saas.marches.models import Lot, Marche
 from saas.parcours.enums import MissionState
 from saas.parcours.models import FollowUp, Mission
@@ -230,8 +230,9 @@ def lot_labels(lot_ids) -> dict[int, str]:
     return dict(db.session.execute(query).all())
 
 
-def participant_options() -> list[tuple[int, str]]:
-    """``(id, "P-2026-00042 — DUPONT Camille")`` of every participant, by name, to place one."""
+def participant_options(text: str | None = None) -> list[tuple[int, str]]:
+    """``(id, "P-2026-00042 — DUPONT Camille")`` of every participant (or of those whose name or
+    reference holds ``text``), by name, to place one."""
     query = (
         select(Participant.id, Participant.reference, Identity.last_name, Identity.first_name)
         .join(
@@ -240,6 +241,10 @@ def participant_options() -> list[tuple[int, str]]:
         )
         .order_by(Identity.last_name, Identity.first_name, Participant.reference)
     )
+    if text and text.strip():
+        query = query.where(
+            text_matches(text, Identity.last_name, Identity.first_name, Participant.reference)
+        )
     return [(row[0], f"{row[1]} — {row[2].upper()} {row[3]}") for row in db.session.execute(query).all()]
 
 

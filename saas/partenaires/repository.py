@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from saas.db import db
+from saas.db import db, text_matches
 from saas.partenaires.models import Contact, Organisation
 
 
@@ -34,11 +34,6 @@ def by_siret(siret: str) -> Organisation | None:
     return db.session.scalars(select(Organisation).where(Organisation.siret == siret)).one_or_none()
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search(filters: OrganisationFilters) -> Select:
     """A ``select(Organisation)`` with the filters applied and no order (the caller sorts)."""
     query = select(Organisation)
@@ -48,7 +43,7 @@ def search(filters: OrganisationFilters) -> Select:
         query = query.where(Organisation.active.is_(filters.active))
     text = (filters.text or "").strip()
     if text:
-        conditions = [Organisation.name.ilike(_like_pattern(text), escape="\\")]
+        conditions = [text_matches(text, Organisation.name)]
         digits = text.replace(" ", "")
         if digits.isdigit():
             conditions.append(Organisation.siret.like(f"{digits}%"))

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
-from saas.db import db
+from saas.db import db, text_matches
 from saas.participants.models import (
     CvProfile,
     Eligibility,
@@ -109,13 +109,8 @@ def list_query(text_filter: str | None = None, eligible_on: date | None = None) 
         Identity, and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id)
     )
     if text_filter:
-        like = f"%{text_filter.strip()}%"
         query = query.where(
-            or_(
-                Identity.last_name.ilike(like),
-                Identity.first_name.ilike(like),
-                Participant.reference.ilike(like),
-            )
+            text_matches(text_filter, Identity.last_name, Identity.first_name, Participant.reference)
         )
     if eligible_on is not None:
         query = query.where(

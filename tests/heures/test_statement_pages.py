@@ -86,7 +86,7 @@ def test_a_month_is_declared_once_and_a_month_outside_the_mission_is_refused(cli
         url, data={"month": "03/2025", "worked_hours": "10", "csrf_token": csrf_token(client, url)}
     )
     assert badly.status_code == 400
-    assert "AAAA-MM" in badly.get_data(as_text=True)
+    assert "Choisissez le mois dans la liste" in badly.get_data(as_text=True)
 
 
 def test_a_correction_keeps_the_old_figure_counted_until_it_is_validated(app, client, site, mission_id):

@@ -184,3 +184,17 @@ def test_admin_adds_a_dated_hourly_cost(two_tenants, client):
     assert "01/01/2025" in page and "31,75 €" in page
     twice = post(client, url, {"valid_from": "2025-01-01", "amount": "32"})
     assert twice.status_code == 400 and "Un coût horaire est déjà défini à cette date." in text_of(twice)
+
+
+def test_the_marche_form_tells_a_facilitateur_whom_to_ask_for_a_missing_buyer(two_tenants, client_factory):
+    """A facilitateur has no access to the admin console: the hint names the tenant's admins
+    instead of sending them there; the admin is sent to the console."""
+    a, _ = two_tenants
+    facilitateur, admin = client_factory(), client_factory()
+    login(facilitateur, a.facilitateur_email)
+    login(admin, a.admin_email)
+    url = f"/t/{a.slug}/marches/nouveau"
+    hint = html.unescape(facilitateur.get(url).get_data(as_text=True))
+    assert "console d'administration" not in hint and "Administration ›" not in hint
+    assert "demandez à un administrateur du territoire" in hint and a.admin_email in hint
+    assert "Administration › Organisations" in html.unescape(admin.get(url).get_data(as_text=True))

@@ -1,0 +1,121 @@
+"""The codes audit details hold, named for the journal pages and exports (``saas.audit.api``
+cannot know the domains: this layer, which knows them all, names their enums' codes)."""
+
+from __future__ import annotations
+
+from saas.audit import api as audit_api
+from saas.comites import api as comites
+from saas.conventions import enums as conventions
+from saas.heures import enums as heures
+from saas.jobs.enums import KIND_LABELS as JOB_KINDS
+from saas.mail import enums as mail
+from saas.marches import api as marches_api
+from saas.marches import enums as marches
+from saas.parcours import enums as parcours
+from saas.partenaires import enums as partenaires
+from saas.referentiels import api as referentiels
+from tenants.enums import ROLE_LABELS, TENANT_KIND_LABELS
+
+#: the fields an update lists (tenants, organisations, contacts, marchés, lots, participants,
+#: meetings), by the labels of their forms.
+FIELDS = {
+    "active": "actif",
+    "address": "adresse",
+    "agenda": "ordre du jour",
+    "amount_ht": "montant HT",
+    "anru": "ANRU",
+    "anru_project_id": "projet ANRU",
+    "attributaire_id": "attributaire",
+    "birth_date": "date de naissance",
+    "commune_insee": "commune",
+    "communes": "communes",
+    "considerations": "considérations",
+    "convention_ids": "conventions",
+    "donneur_ordre_id": "donneur d'ordre",
+    "email": "adresse électronique",
+    "end_date": "fin",
+    "execution_communes": "communes d'exécution",
+    "federation_ids": "Départements",
+    "first_name": "prénom",
+    "fixed_hours": "nombre d'heures",
+    "function": "fonction",
+    "hourly_cost_override": "coût horaire particulier",
+    "hours_share": "part des heures",
+    "insertion_rate": "taux d'insertion",
+    "invited_ids": "invités",
+    "is_primary": "contact principal",
+    "kind": "type",
+    "labour_share": "part main-d'œuvre",
+    "last_name": "nom",
+    "meeting_on": "date",
+    "minutes": "compte rendu",
+    "name": "nom",
+    "notes": "notes",
+    "notification_date": "date de notification",
+    "number": "numéro",
+    "object": "objet",
+    "obligation_mode": "mode de calcul",
+    "penalty_per_hour": "pénalité par heure",
+    "per_amount_base": "montant de référence",
+    "per_amount_hours": "heures par montant",
+    "phone": "téléphone",
+    "place": "lieu",
+    "prescriber_kind": "type de prescripteur",
+    "procedure": "procédure",
+    "qpv_code": "QPV",
+    "reference": "référence",
+    "rounding": "arrondi",
+    "sector": "secteur",
+    "sex": "sexe",
+    "siren": "SIREN",
+    "siret": "SIRET",
+    "start_date": "début",
+    "starts_at": "heure",
+    "status": "statut",
+    "title": "intitulé",
+}
+
+FIGURE_KINDS = {"invoiced_amount": "Montant facturé HT", "hours_worked": "Heures travaillées"}
+
+
+def _criteria() -> dict[str, str]:
+    return {criterion.code: criterion.label for criterion in referentiels.criteria()}
+
+
+def name_codes() -> None:
+    audit_api.name_fields(FIELDS)
+    audit_api.name_codes(
+        ROLE_LABELS,
+        TENANT_KIND_LABELS,
+        {"coordinateur": "Coordinateur"},
+        JOB_KINDS,
+        heures.KEY_LABELS,
+        heures.STATUS_LABELS,
+        heures.SOURCE_LABELS,
+        marches.CONSIDERATION_LABELS,
+        marches.OBLIGATION_LABELS,
+        marches_api.SUBCONTRACTOR_ROLES,
+        FIGURE_KINDS,
+        parcours.MODALITY_LABELS,
+        parcours.STEP_LABELS,
+        parcours.KIND_LABELS,
+        parcours.STATE_LABELS,
+        partenaires.KIND_LABELS,
+        partenaires.PRESCRIBER_LABELS,
+        comites.STATUS_LABELS,
+        comites.DECISION_STATUS_LABELS,
+        mail.CATEGORY_LABELS,
+        conventions.KINDS,
+        conventions.PARTY_ROLES,
+        conventions.DURATION_KINDS,
+        conventions.DOCUMENT_KINDS,
+        conventions.COMMITMENT_BASES,
+        conventions.RECURRENCES,
+        conventions.TRIGGERS,
+        conventions.CATEGORIES,
+        conventions.CADENCES,
+        conventions.OCCURRENCE_STATUSES,
+        conventions.INSTALMENT_STATUSES,
+        conventions.CONVENTION_STATUSES,
+        _criteria,
+    )

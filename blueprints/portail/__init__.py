@@ -1,0 +1,3 @@
+from blueprints.portail.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,43 @@
+"""The portal of partners and donneurs d'ordre, under ``/t/<tenant>/portail/``.
+
+Their own spaces are still to come; until then they land here after login, in their tenant and
+with their membership only: the page says what they will be able to do and whom to ask meanwhile.
+"""
+
+from __future__ import annotations
+
+from flask import g, render_template
+
+from saas.partenaires import api as partenaires
+from tenants import api as tenants_api
+from tenants.enums import TenantRole
+from tenants.web import tenant_blueprint
+
+bp = tenant_blueprint(
+    "portail", __name__, (TenantRole.partenaire, TenantRole.donneur_ordre), url_prefix="/portail"
+)
+
+#: what each audience will do in its space, in the words of the people concerned.
+COMING = {
+    TenantRole.partenaire: [
+        "déclarer chaque mois les heures de vos salariés en insertion ;",
+        "importer vos relevés depuis un tableur ;",
+        "suivre les personnes que vous accompagnez et leurs missions.",
+    ],
+    TenantRole.donneur_ordre: [
+        "suivre l'avancement des clauses de vos marchés : heures dues, heures réalisées et restant "
+        "dues, par marché et par lot, en chiffres agrégés.",
+    ],
+}
+
+
+@bp.route("/")
+def home():
+    role = TenantRole(g.membership.role)
+    return render_template(
+        "portail/home.html",
+        role=role,
+        organisation=partenaires.get(g.membership.organisation_id),
+        coming=COMING[role],
+        contacts=[m.user for m in tenants_api.guichet_contacts()],
+    )
