@@ -100,3 +100,18 @@ def test_a_body_that_is_not_json_is_a_400_in_french(api, raw):
     response = send(api, "POST", f"{API}/organisations", raw)
     assert response.status_code == 400
     assert "JSON" in json.dumps(field_errors(response), ensure_ascii=False)
+
+
+def test_a_nul_in_a_query_or_a_json_string_is_a_422_naming_the_field(api):
+    searched = api("GET", f"{API}/organisations?q=a%00b")
+    assert searched.status_code == 422
+    assert "q" in searched.json["errors"]["query"]
+    raw = '{"name": "A\\u0000B", "kind": "entreprise"}'
+    assert "name" in field_errors(send(api, "POST", f"{API}/organisations", raw))
+
+
+def test_a_page_or_a_path_id_beyond_bigint_is_not_a_500(api):
+    page = api("GET", f"{API}/organisations?page={2**62}")
+    assert page.status_code == 422 and "page" in page.json["errors"]["query"]
+    assert api("GET", f"{API}/marches/{2**70}").status_code == 404
+    assert api("PATCH", f"{API}/marches/{2**70}", json={"object": "X"}).status_code == 404
