@@ -73,8 +73,9 @@ def bound_error(field: Field) -> str | None:
 
 
 def _keep_reading_errors(form) -> None:
-    """A field whose value could not be read keeps its reading error only (WTForms also runs the
-    validators on the missing value, which then says "cannot be negative" of "abc")."""
+    """A field in error whose value could not be read keeps its reading error only (WTForms also
+    runs the validators on the missing value, which then says "cannot be negative" of "abc"). A
+    field left empty whose errors ``Optional()`` cleared stays without error."""
     for field in form:
         if isinstance(field, FormField):
             _keep_reading_errors(field.form)
@@ -82,12 +83,12 @@ def _keep_reading_errors(form) -> None:
             for entry in field.entries:
                 if isinstance(entry, FormField):
                     _keep_reading_errors(entry.form)
-                elif entry.process_errors:
+                elif entry.process_errors and entry.errors:
                     entry.errors = list(entry.process_errors)
             field.errors = (
                 [entry.errors for entry in field.entries] if any(e.errors for e in field.entries) else []
             )
-        elif field.process_errors:
+        elif field.process_errors and field.errors:
             field.errors = list(field.process_errors)
 
 

@@ -104,3 +104,23 @@ def test_the_month_is_chosen_among_the_missions_months_first_free_one_proposed(
     assert selected == ["2025-02"]
     outside = _post(client, new_statement_url, month="2024-12", worked_hours="10")
     assert "Ce mois est en dehors des dates de la mission." in _field_error(outside, "month")
+
+
+def test_an_empty_optional_date_is_no_error(app):
+    """Optional() clears the reading error of an empty date: it stays cleared."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import DateField
+    from wtforms.validators import Optional
+
+    from blueprints.forms import Form
+
+    class Dated(Form):
+        class Meta:
+            csrf = False
+
+        on = DateField("Le", validators=[Optional()])
+
+    with app.test_request_context():
+        empty, bad = Dated(MultiDict({"on": ""})), Dated(MultiDict({"on": "31/02"}))
+        assert empty.validate() and empty.on.errors == []
+        assert (not bad.validate() and bad.on.errors == ["Not a valid date value."]) or bad.on.errors
