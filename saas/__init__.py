@@ -80,6 +80,13 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "blueprints" / "static"),
     )
     app.config.update(config)
+    from saas.security import configure_hasher
+
+    configure_hasher(
+        config["PASSWORD_HASH_TIME_COST"],
+        config["PASSWORD_HASH_MEMORY_KIB"],
+        config["PASSWORD_HASH_PARALLELISM"],
+    )
     if config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
 

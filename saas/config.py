@@ -59,6 +59,10 @@ def load(overrides: dict | None = None) -> dict:
         #: a request body (uploads included) beyond this answers 413.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)),
         "WTF_I18N_ENABLED": False,
+        # argon2id cost of the password hashes (empty: the library's recommended parameters).
+        "PASSWORD_HASH_TIME_COST": int(env.get("PASSWORD_HASH_TIME_COST", "0")) or None,
+        "PASSWORD_HASH_MEMORY_KIB": int(env.get("PASSWORD_HASH_MEMORY_KIB", "0")) or None,
+        "PASSWORD_HASH_PARALLELISM": int(env.get("PASSWORD_HASH_PARALLELISM", "0")) or None,
         #: wrong second-factor codes (login step and account pages), per account.
         "MFA_LIMIT_PER_ACCOUNT": env.get("MFA_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         #: requests per token (per address without a token) over the whole JSON API (flask-limiter).

@@ -11,7 +11,22 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+#: argon2id with the library's recommended parameters, unless the configuration says otherwise
+#: (``PASSWORD_HASH_*`` in ``saas/config.py``: the test suite asks for a light cost, production keeps
+#: these).
+_hasher = PasswordHasher()
+
+
+def configure_hasher(time_cost: int | None, memory_kib: int | None, parallelism: int | None) -> None:
+    """Set the argon2id cost; a hash made with other parameters is redone at the next login."""
+    global _hasher
+    defaults = PasswordHasher()
+    _hasher = PasswordHasher(
+        time_cost=time_cost or defaults.time_cost,
+        memory_cost=memory_kib or defaults.memory_cost,
+        parallelism=parallelism or defaults.parallelism,
+    )
+
 
 MIN_PASSWORD_LENGTH = 12
 

@@ -78,6 +78,11 @@ def app(database_urls):
             "TESTING": True,
             "SERVER_NAME": "localhost",
             "PREFERRED_URL_SCHEME": "https",
+            # a light argon2id cost: the suite hashes hundreds of passwords; the hashing itself is
+            # the library's, tested by it
+            "PASSWORD_HASH_TIME_COST": 1,
+            "PASSWORD_HASH_MEMORY_KIB": 1024,
+            "PASSWORD_HASH_PARALLELISM": 1,
         }
     )
     with application.app_context():
