@@ -9,6 +9,10 @@ database, may create it. ``guichet db create-roles`` and ``infra/roles.sql`` als
 superuser, for servers where the owner could not. ``unaccent(text)`` is only STABLE (it reads its
 dictionary from the search path); the wrapper names the dictionary, so that it is IMMUTABLE and an
 index may use it. The application role executes it through the default grant to PUBLIC.
+
+A server without the contrib modules (the embedded ``pgserver`` of the quick start has none) cannot
+create the extension: there the wrapper folds the accents of French and the Latin letters with
+``translate()``, so that the search behaves the same for the names people type.
 """
 
 from alembic import op
@@ -19,12 +23,25 @@ branch_labels = None
 depends_on = None
 
 
+ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"
+PLAIN = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUYY"
+
+
 def upgrade():
-    op.execute("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public")
+    available = (
+        op.get_bind().exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'").first()
+    )
+    if available:
+        op.execute("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public")
+        body = "SELECT public.unaccent('public.unaccent'::regdictionary, $1)"
+    else:
+        body = (
+            "SELECT replace(replace(replace(replace(translate($1, "
+            f"'{ACCENTED}', '{PLAIN}'), 'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE')"
+        )
     op.execute(
         "CREATE OR REPLACE FUNCTION public.f_unaccent(text) RETURNS text "
-        "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-        "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$"
+        f"LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ {body} $$"
     )
 
 
