@@ -75,7 +75,8 @@ def bound_error(field: Field) -> str | None:
 def _keep_reading_errors(form) -> None:
     """A field in error whose value could not be read keeps its reading error only (WTForms also
     runs the validators on the missing value, which then says "cannot be negative" of "abc"). A
-    field left empty whose errors ``Optional()`` cleared stays without error."""
+    field left empty whose errors ``Optional()`` cleared stays without error, and one left empty
+    keeps the message of its ``InputRequired`` ("Indiquez la date"), not "not a valid date"."""
     for field in form:
         if isinstance(field, FormField):
             _keep_reading_errors(field.form)
@@ -83,13 +84,19 @@ def _keep_reading_errors(form) -> None:
             for entry in field.entries:
                 if isinstance(entry, FormField):
                     _keep_reading_errors(entry.form)
-                elif entry.process_errors and entry.errors:
+                elif _unreadable(entry):
                     entry.errors = list(entry.process_errors)
             field.errors = (
                 [entry.errors for entry in field.entries] if any(e.errors for e in field.entries) else []
             )
-        elif field.process_errors and field.errors:
+        elif _unreadable(field):
             field.errors = list(field.process_errors)
+
+
+def _unreadable(field) -> bool:
+    """Something was typed, it could not be read, and the field is in error."""
+    typed = any(isinstance(v, str) and v.strip() for v in (field.raw_data or []))
+    return bool(typed and field.process_errors and field.errors)
 
 
 class Form(FlaskForm):

@@ -99,7 +99,7 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     # a statement of 100 h in March, declared then validated
     follow(page, page.get_by_role("link", name="Déclarer des heures"))
     audit_page("Déclarer les heures d'un mois")
-    page.get_by_label(re.compile(r"^Mois\b")).fill("2025-03")
+    page.get_by_label(re.compile(r"^Mois\b")).select_option(label="mars 2025")
     page.get_by_label(re.compile(r"^Heures travaillées\b")).fill("100")
     submit(page, "Enregistrer le relevé")
     assert "Le relevé est enregistré ; il attend la validation." in flash_text(page)
