@@ -71,14 +71,14 @@ from functools import cache
 
 from flask import current_app
 from flask_smorest import Api, Blueprint
-from marshmallow.validate import Range
+from marshmallow.validate import Length, Range
 from sqlalchemy import Select, func, select
 from werkzeug.exceptions import HTTPException
 
 from blueprints.api.auth import rate_limit_key
 from blueprints.errors import MESSAGES
 from saas import schemas as s
-from saas.bounds import MAX_PAGE
+from saas.bounds import MAX_PAGE, SHORT_TEXT
 from saas.db import db
 from saas.errors import ConflictError, DomainError, NotFound, ValidationError
 from saas.extensions import csrf, limiter
@@ -170,6 +170,24 @@ def register(api: Api, blp: Blueprint) -> None:
 
 
 class PageArgs(s.Schema):
+    """The query string of a list: its page, and filters whose texts are one line each
+    (``saas.bounds.SHORT_TEXT``): a URL of free texts would pass what servers accept in a request
+    line (werkzeug and gunicorn answer 414 in HTML before the application sees it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field = getattr(field, "inner", field)
+            if isinstance(field, s.String):
+                kept = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, Length) or (v.max is not None and v.max <= SHORT_TEXT)
+                ]
+                if not any(isinstance(v, Length) for v in kept):
+                    kept.append(s.max_length(SHORT_TEXT))
+                field.validators = kept
+
     page = s.Integer(
         load_default=1,
         # beyond, the OFFSET would not fit a bigint (a 500 before this bound)
