@@ -10,9 +10,9 @@ the end of the run.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
-import shutil
 import subprocess
 import sys
 import time
