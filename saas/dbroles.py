@@ -40,8 +40,22 @@ def _ensure_role(cur: psycopg.Cursor, name: str, password: str | None) -> None:
         cur.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
 
 
+#: the advisory lock that serialises ``create_roles``: two runs at once (two test processes, two
+#: deployments) would otherwise fail on "tuple concurrently updated" when both alter a role.
+_ROLES_LOCK = 7_461_726_502
+
+
 def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False) -> None:
     """Create or update both roles and the database, then grant what the application role needs."""
+    with psycopg.connect(_libpq(superuser_url), autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (_ROLES_LOCK,))
+        try:
+            _create_roles(superuser_url, spec, drop_database)
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", (_ROLES_LOCK,))
+
+
+def _create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool) -> None:
     with psycopg.connect(_libpq(superuser_url), autocommit=True) as conn, conn.cursor() as cur:
         _ensure_role(cur, spec.owner, spec.owner_password)
         _ensure_role(cur, spec.app, spec.app_password)
