@@ -65,8 +65,9 @@ def _refuse_nul_in_query():
     for name, value in request.args.items(multi=True):
         if "\x00" in name or "\x00" in value:
             label = name.replace("\x00", "")
+            # the API answers as for any field it cannot take (422 naming it); a page, 400
             return _render(
-                400,
+                422 if _wants_json() else 400,
                 message=f"Paramètre « {label} » : {NUL_MESSAGE}",
                 errors={"query": {label: [NUL_MESSAGE]}},
             )
