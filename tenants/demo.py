@@ -19,6 +19,7 @@ from saas.db import db
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
 from tenants import context
+from tenants.enums import TenantRole
 
 DEMO_PASSWORD = "Clauses-Demo-2026"  # noqa: S105 - printed to the user on purpose
 ACTOR = audit.Actor(email="demo")
@@ -203,6 +204,12 @@ def _load_all(size) -> list[tuple[str, str, str]]:
 MFA_ROLES = {"tenant_admin", "coordinateur", "operateur"}
 
 
+def _role_label(role: str) -> str:
+    """What people call the role (never its code)."""
+    others = {"coordinateur": "Coordinateur", "operateur": "Opérateur"}
+    return others[role] if role in others else TenantRole(role).label
+
+
 def print_logins(logins: list[tuple[str, str, str]]) -> None:
     click.echo("\nComptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ")")
     current = None
@@ -211,7 +218,7 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
             click.echo(f"\n  {space}")
             current = space
         mark = " *" if role in MFA_ROLES else ""
-        click.echo(f"    {role:<14} {email}{mark}")
+        click.echo(f"    {_role_label(role):<30} {email}{mark}")
     click.echo(
         "\n  * double authentification : à la première connexion, le service affiche un code QR et la clé"
         "\n    à saisir dans une application d'authentification (FreeOTP, Aegis…), puis dix codes de"
