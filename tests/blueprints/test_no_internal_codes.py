@@ -22,6 +22,9 @@ SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 DECIMAL_POINT = re.compile(r"\b\d+\.\d+\b")
 IP_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
+#: the start of an API token ("gc_x7Kp…"), shown so that its owner recognises it: random, it is
+#: sometimes all lower case and would read as a code.
+TOKEN_PREFIX = re.compile(r"\bgc_[A-Za-z0-9_-]+")
 #: codes without an underscore, that no French sentence of these pages writes so.
 BARE_CODES = re.compile(r"\bagglomeration\b")
 
@@ -52,7 +55,7 @@ def visible_text(html: str) -> str:
 
 
 def internal_codes(html: str) -> list[str]:
-    text = IP_ADDRESS.sub("", visible_text(html))
+    text = TOKEN_PREFIX.sub("", IP_ADDRESS.sub("", visible_text(html)))
     found = []
     for pattern in (SNAKE_CASE, ISO_DATE, DECIMAL_POINT, BARE_CODES):
         found += pattern.findall(text)
