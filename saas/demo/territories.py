@@ -1,8 +1,8 @@
 """Demo data: four territories modelled on the four seed conventions (shared/seeds).
 
 Every person is fictitious. Loading is idempotent: a territory whose slug exists is left alone.
-Each territory gets a year of clause execution (saas.demo) and its seed convention
-(saas.conventions.demo).
+Each territory gets a year of clause execution (``saas.demo.year``) and its seed
+convention (``saas.demo.conventions``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import click
 
-from saas import demo as demo_year
 from saas.accounts import api as accounts
 from saas.audit import api as audit
-from saas.conventions import demo as demo_conventions
 from saas.db import db
+from saas.demo import conventions as demo_conventions
+from saas.demo import year as demo_year
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
 from tenants import context
@@ -173,7 +173,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
 def load_demo(size: demo_year.YearSize | None = None) -> list[tuple[str, str, str]]:
     """Load what is missing; return (space, role, e-mail) of every demo login.
 
-    Each new territory gets a year of clause execution (``saas.demo``) of ``size``.
+    Each new territory gets a year of clause execution (``saas.demo.year``) of ``size``.
     """
     with context.scoped(platform=True):
         return _load_all(size)
