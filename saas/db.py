@@ -21,6 +21,7 @@ from sqlalchemy import (
     Identity,
     Index,
     MetaData,
+    event,
     func,
     or_,
 )
@@ -108,8 +109,6 @@ def _drop_on_commit(session) -> None:
 
 
 def install_commit_hooks(session_class) -> None:
-    from sqlalchemy import event
-
     if not event.contains(session_class, "after_commit", _run_on_commit):
         event.listen(session_class, "after_commit", _run_on_commit)
         event.listen(session_class, "after_rollback", _drop_on_commit)

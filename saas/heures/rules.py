@@ -15,6 +15,7 @@ from saas.heures.enums import PartialEligibility
 from saas.heures.models import CountingRule
 from saas.heures.validation import parse_hours
 from saas.marches.models import Marche
+from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
 DEFAULT_RULE = {
@@ -70,8 +71,6 @@ def new_rule_version(
             raise ValidationError("multipliers", f"Coefficient invalide pour {code}.") from None
         if not Decimal(0) <= factor <= Decimal(10):
             raise ValidationError("multipliers", f"Le coefficient de {code} doit être compris entre 0 et 10.")
-        from saas.referentiels import api as referentiels
-
         if referentiels.contract_type(code) is None:
             raise ValidationError("multipliers", f"Type de contrat inconnu : {code}.")
         if factor != 1:

@@ -25,6 +25,7 @@ from saas.parcours.plan import follow_up_plan
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import OrganisationKind
 from saas.participants import api as participants
+from saas.referentiels import api as referentiels
 from saas.referentiels.enums import ExitCategory
 from tenants.context import require_tenant_id
 
@@ -59,12 +60,6 @@ PLACING_KINDS = frozenset(
 )
 #: contract types valorised as CDI (for the CDI cap of the counting rules).
 CDI_TYPES = frozenset({"cdi", "cdi_inclusion", "cdi_interimaire"})
-
-
-def _ref():
-    from saas.referentiels import api as referentiels
-
-    return referentiels
 
 
 def employer_options() -> list:
@@ -129,7 +124,7 @@ def place(
         Modality(modality)
     except ValueError:
         raise ValidationError("modality", "Choisissez une modalité.") from None
-    contract = _ref().contract_type(contract_type) if contract_type else None
+    contract = referentiels.contract_type(contract_type) if contract_type else None
     if contract is None:
         raise ValidationError("contract_type", "Choisissez un type de contrat.")
     if start_date is None:
@@ -150,7 +145,7 @@ def place(
         raise ValidationError(
             "weekly_hours", "La durée hebdomadaire doit être comprise entre 0 et 48 heures."
         )
-    if rome_code and _ref().rome(rome_code) is None:
+    if rome_code and referentiels.rome(rome_code) is None:
         raise ValidationError("rome_code", "Code ROME inconnu.")
     override_reason = (override_reason or "").strip() or None
     eligible = participants.is_eligible_on(participant.id, start_date)
@@ -247,7 +242,7 @@ def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: st
         raise DomainError("La sortie de cette mission est déjà enregistrée.")
     if exit_date is None or exit_date < mission.start_date:
         raise ValidationError("exit_date", "La date de sortie ne peut pas précéder le début de la mission.")
-    exit_motif = _ref().exit_motif(motif) if motif else None
+    exit_motif = referentiels.exit_motif(motif) if motif else None
     if exit_motif is None:
         raise ValidationError("exit_motif", "Choisissez le motif de sortie.")
     mission.exit_date, mission.exit_motif = exit_date, exit_motif.code
@@ -266,7 +261,7 @@ def record_situation_6m(actor: audit.Actor, mission: Mission, motif: str, observ
         )
     if observed_on > clock.today():
         raise ValidationError("situation_6m_on", "La date d'observation ne peut pas être dans le futur.")
-    situation = _ref().exit_motif(motif) if motif else None
+    situation = referentiels.exit_motif(motif) if motif else None
     if situation is None:
         raise ValidationError("situation_6m_motif", "Choisissez la situation observée.")
     mission.situation_6m_motif, mission.situation_6m_on = situation.code, observed_on
