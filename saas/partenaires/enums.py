@@ -1,4 +1,4 @@
-"""Kinds of partner organisation (domain.md, "organisation")."""
+"""Kinds of partner organisation (docs/domain.md, "organisation")."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ KIND_LABELS = {
     OrganisationKind.cofinanceur: "Cofinanceur",
 }
 
-#: entreprises and SIAE carry a SIRET (domain.md).
+#: entreprises and SIAE carry a SIRET (docs/domain.md).
 SIRET_REQUIRED = frozenset(
     {
         OrganisationKind.entreprise,
