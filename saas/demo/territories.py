@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import click
 
 from saas.accounts import api as accounts
+from saas.accounts import memberships
 from saas.audit import api as audit
 from saas.db import db
 from saas.demo import conventions as demo_conventions
@@ -145,8 +146,8 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         for role, _name, _ in spec.people:
             logins.append((spec.name, role, _email(role, spec.slug)))
         return
-    tenant = tenants_api.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
-    tenants_api.update_tenant(
+    tenant = memberships.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
+    memberships.update_tenant(
         ACTOR, tenant, federation_ids=[tenants_api.federation_by_code(code).id for code in spec.federations]
     )
     db.session.commit()  # platform writes done before entering the tenant's scope
@@ -160,7 +161,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         for role, name, organisation in spec.people:
             email = _email(role, spec.slug)
             _person(email, name)
-            tenants_api.invite_member(ACTOR, email, name, role, organisations.get(organisation))
+            memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation))
             logins.append((spec.name, role, email))
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
@@ -183,7 +184,7 @@ def _load_all(size) -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
     for code, name, _coordinator in FEDERATIONS:
         if tenants_api.federation_by_code(code) is None:
-            tenants_api.create_federation(ACTOR, code, name)
+            memberships.create_federation(ACTOR, code, name)
             db.session.commit()
     for spec in TERRITORIES:
         _load_territory(spec, logins, size)
@@ -191,7 +192,7 @@ def _load_all(size) -> list[tuple[str, str, str]]:
         federation = tenants_api.federation_by_code(code)
         email = f"coordinateur.{code}@{DOMAIN}"
         _person(email, coordinator)
-        tenants_api.invite_coordinator(ACTOR, federation, email, coordinator)
+        memberships.invite_coordinator(ACTOR, federation, email, coordinator)
         logins.append((name, "coordinateur", email))
     operator = _person(*OPERATOR)
     operator.is_operator = True
