@@ -152,8 +152,6 @@ LAZY_IMPORTS_ALLOWED = {
 
 #: imports inside functions that dodge a cycle between two modules of one package and are known.
 KNOWN_LAZY_IMPORTS = {
-    ("blueprints/errors.py", "blueprints.auth.sessions"),
-    ("blueprints/errors.py", "blueprints.auth.views"),
     ("blueprints/guichet/views.py", "blueprints.guichet.calendar_views"),  # it imports views' bp
 }
 
