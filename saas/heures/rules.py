@@ -16,6 +16,7 @@ from saas.heures.enums import PartialEligibility
 from saas.heures.models import CountingRule
 from saas.heures.validation import parse_hours
 from saas.marches.models import Marche
+from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
 DEFAULT_RULE = {
@@ -51,8 +52,6 @@ def rule_in_force(marche_id: int | None) -> CountingRule:
 
 def _multipliers(multipliers: dict | None) -> dict[str, str]:
     """The coefficient of each contract type that differs from 1, between 0 and 10."""
-    from saas.referentiels import api as referentiels
-
     clean = {}
     for code, value in (multipliers or {}).items():
         message = f"Coefficient invalide pour {code}."

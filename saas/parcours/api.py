@@ -25,6 +25,7 @@ from saas.parcours.plan import follow_up_plan
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import COMPANY_KINDS, PLACING_KINDS
 from saas.participants import api as participants
+from saas.referentiels import api as referentiels
 from saas.referentiels.enums import ExitCategory
 from tenants.context import require_tenant_id
 
@@ -46,12 +47,6 @@ missions_query = repository.missions_query
 
 #: contract types valorised as CDI (for the CDI cap of the counting rules).
 CDI_TYPES = frozenset({"cdi", "cdi_inclusion", "cdi_interimaire"})
-
-
-def _ref():
-    from saas.referentiels import api as referentiels
-
-    return referentiels
 
 
 def employer_options() -> list:
@@ -104,7 +99,7 @@ def _parties(participant_id: int, lot_id: int, employer_id: int):
 def _contract(modality: str, contract_type: str):
     """The contract type of the reference table (the modality checked on the way)."""
     cleaning.member(Modality, modality, "modality", "Choisissez une modalité.")
-    contract = _ref().contract_type(contract_type) if contract_type else None
+    contract = referentiels.contract_type(contract_type) if contract_type else None
     if contract is None:
         raise ValidationError("contract_type", "Choisissez un type de contrat.")
     return contract
@@ -197,7 +192,7 @@ def place(
     contract = _contract(modality, contract_type)
     _check_dates(contract.fixed_term, start_date, end_date, trial_end_date)
     hours = _weekly_hours(weekly_hours)
-    if rome_code and _ref().rome(rome_code) is None:
+    if rome_code and referentiels.rome(rome_code) is None:
         raise ValidationError("rome_code", "Code ROME inconnu.")
     override_reason = cleaning.optional(override_reason)
     eligible = _eligible_at_start(participant.id, start_date, override_reason)
@@ -265,7 +260,7 @@ def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: st
         raise DomainError("La sortie de cette mission est déjà enregistrée.")
     if exit_date is None or exit_date < mission.start_date:
         raise ValidationError("exit_date", "La date de sortie ne peut pas précéder le début de la mission.")
-    exit_motif = _ref().exit_motif(motif) if motif else None
+    exit_motif = referentiels.exit_motif(motif) if motif else None
     if exit_motif is None:
         raise ValidationError("exit_motif", "Choisissez le motif de sortie.")
     mission.exit_date, mission.exit_motif = exit_date, exit_motif.code
@@ -284,7 +279,7 @@ def record_situation_6m(actor: audit.Actor, mission: Mission, motif: str, observ
         )
     if observed_on > clock.today():
         raise ValidationError("situation_6m_on", "La date d'observation ne peut pas être dans le futur.")
-    situation = _ref().exit_motif(motif) if motif else None
+    situation = referentiels.exit_motif(motif) if motif else None
     if situation is None:
         raise ValidationError("situation_6m_motif", "Choisissez la situation observée.")
     mission.situation_6m_motif, mission.situation_6m_on = situation.code, observed_on

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import text
 
 from saas import cleaning, clock, settings, uploads
 from saas.audit import api as audit
@@ -28,6 +29,7 @@ from saas.participants.models import (
     Participant,
     Prescription,
 )
+from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
 get = repository.get
@@ -62,12 +64,6 @@ def overview_query(text_filter: str | None = None, eligible: bool | None = None,
     return repository.overview_query(today or clock.today(), text_filter, eligible)
 
 
-def _ref():
-    from saas.referentiels import api as referentiels
-
-    return referentiels
-
-
 def _check_identity(last_name, first_name, birth_date, sex, commune_insee, qpv_code) -> None:
     cleaning.required_text(last_name, "last_name", "Indiquez le nom.")
     cleaning.required_text(first_name, "first_name", "Indiquez le prénom.")
@@ -77,14 +73,14 @@ def _check_identity(last_name, first_name, birth_date, sex, commune_insee, qpv_c
         raise ValidationError("birth_date", "La date de naissance n'est pas plausible (14 ans au moins).")
     if sex not in (None, "", "F", "M", "X"):
         raise ValidationError("sex", "Le sexe doit être F, M ou X.")
-    if commune_insee and _ref().commune(commune_insee) is None:
+    if commune_insee and referentiels.commune(commune_insee) is None:
         raise ValidationError("commune_insee", "Ce code INSEE ne correspond à aucune commune.")
-    if qpv_code and _ref().qpv(qpv_code) is None:
+    if qpv_code and referentiels.qpv(qpv_code) is None:
         raise ValidationError("qpv_code", "Ce code ne correspond à aucun quartier prioritaire (QPV).")
 
 
 def _check_profile_fields(qualification_level, freins, referent_organisation_id) -> None:
-    ref = _ref()
+    ref = referentiels
     if qualification_level and ref.item_label("niveau_qualification", qualification_level) is None:
         raise ValidationError("qualification_level", "Niveau de qualification inconnu.")
     for frein in freins or []:
@@ -269,7 +265,7 @@ def _check_criteria(criteria: Sequence[tuple[str, str]]) -> None:
         raise ValidationError("criteria", "Choisissez au moins un critère d'éligibilité.")
     seen = set()
     for code, proof in criteria:
-        criterion = _ref().criterion(code)
+        criterion = referentiels.criterion(code)
         if criterion is None:
             raise ValidationError("criteria", f"Critère inconnu : {code}.")
         if code in seen:
@@ -347,8 +343,6 @@ def validate_eligibility(
 
 
 def _first_mission_start(participant_id: int, on_or_after: date) -> date | None:
-    from sqlalchemy import text
-
     return db.session.execute(
         text(
             "SELECT min(start_date) FROM missions "
@@ -413,10 +407,10 @@ def save_profile(
     """Create or change the CV profile; any change takes it out of the library until revalidated."""
     rome_codes = cleaning.codes(rome_codes)
     for code in rome_codes:
-        if _ref().rome(code) is None:
+        if referentiels.rome(code) is None:
             raise ValidationError("rome_codes", f"Code ROME inconnu : {code}.")
     for code in mobility:
-        if _ref().item_label("mobilite", code) is None:
+        if referentiels.item_label("mobilite", code) is None:
             raise ValidationError("mobility", f"Mobilité inconnue : {code}.")
     if mobility_radius_km is not None and not 0 <= mobility_radius_km <= 500:
         raise ValidationError(
