@@ -61,9 +61,9 @@ def worker_command(cron: bool, burst: bool) -> None:
 
 
 def _load_demo(participants: int) -> None:
-    from saas.demo import YearSize
+    from saas.demo.territories import load_demo, print_logins
+    from saas.demo.year import YearSize
     from saas.referentiels.api import load_all
-    from tenants.demo import load_demo, print_logins
 
     load_all()  # reference data first: the demo refers to communes, criteria, contract types
     print_logins(load_demo(YearSize(participants=participants)))

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     and_,
+    event,
     func,
     or_,
 )
@@ -125,8 +126,6 @@ def _drop_on_commit(session) -> None:
 
 
 def install_commit_hooks(session_class) -> None:
-    from sqlalchemy import event
-
     if not event.contains(session_class, "after_commit", _run_on_commit):
         event.listen(session_class, "after_commit", _run_on_commit)
         event.listen(session_class, "after_rollback", _drop_on_commit)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from saas.accounts import memberships
 from saas.db import db
 from saas.marches.models import Lot, Marche
 from saas.parcours import api as parcours
@@ -36,7 +37,7 @@ class ClauseWorld:
 
 def new_tenant(slug: str = "clauses") -> int:
     with context.scoped(platform=True):
-        tenant = tenants_api.create_tenant(ACTOR, slug, f"Territoire {slug}", "agglomeration")
+        tenant = memberships.create_tenant(ACTOR, slug, f"Territoire {slug}", "agglomeration")
         db.session.commit()
         return tenant.id
 

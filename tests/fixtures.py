@@ -17,6 +17,7 @@ from structlog.testing import capture_logs
 
 from saas import clock
 from saas.accounts import api as accounts
+from saas.accounts import memberships, tokens
 from saas.accounts.mfa_models import TotpDevice
 from saas.audit import api as audit
 from saas.comites import api as comites
@@ -33,7 +34,7 @@ from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from tenants import api as tenants_api
-from tenants import context, tokens
+from tenants import context
 
 PASSWORD = "Mot-de-passe-Test-1"
 ACTOR = audit.Actor(email="tests")
@@ -69,12 +70,12 @@ def build_tenant(letter: str, code: str) -> World:
     """Tenant ``letter`` with an organisation, four members, a finished run with a file, an audit row."""
     slug = f"territoire-{letter}"
     with context.scoped(platform=True):
-        federation = tenants_api.create_federation(ACTOR, code, f"Département {code}")
-        tenant = tenants_api.create_tenant(ACTOR, slug, f"Territoire {letter.upper()}", "agglomeration")
-        tenants_api.update_tenant(ACTOR, tenant, federation_ids=[federation.id])
+        federation = memberships.create_federation(ACTOR, code, f"Département {code}")
+        tenant = memberships.create_tenant(ACTOR, slug, f"Territoire {letter.upper()}", "agglomeration")
+        memberships.update_tenant(ACTOR, tenant, federation_ids=[federation.id])
         tenant.logo, tenant.logo_mimetype = PNG, "image/png"
         coordinator = make_user(f"coord-{letter}@exemple.fr", f"Coordinatrice {letter}")
-        tenants_api.invite_coordinator(ACTOR, federation, coordinator.email, coordinator.display_name)
+        memberships.invite_coordinator(ACTOR, federation, coordinator.email, coordinator.display_name)
         db.session.commit()
         world = World(
             tenant.id,
@@ -132,7 +133,7 @@ def build_tenant(letter: str, code: str) -> World:
             (f"buyer-{letter}@exemple.fr", "donneur_ordre", buyer.id),
         ):
             user = make_user(email, email.split("@")[0])
-            invitation = tenants_api.invite_member(ACTOR, email, user.display_name, role, org)
+            invitation = memberships.invite_member(ACTOR, email, user.display_name, role, org)
             world.ids[f"membership_{role}"] = invitation.membership_id
         admin = accounts.user_by_email(world.admin_email)
         run = runs.request_run("audit_export", {"fmt": "csv", "filters": {}}, admin.id)

@@ -8,12 +8,12 @@ from blueprints.admin.forms import OrganisationForm
 from blueprints.admin.organisation_forms import ContactForm, OrganisationEditForm, OrganisationFilterForm
 from blueprints.admin.views import bp
 from blueprints.listing import Listing, wants_export
+from saas.accounts import memberships
 from saas.db import db
 from saas.errors import ValidationError
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import OrganisationKind, prescriber_label
 from saas.partenaires.models import Contact, Organisation
-from tenants import api as tenants_api
 from tenants.enums import ROLE_LABELS
 from tenants.web import load_scoped, request_actor
 
@@ -112,7 +112,7 @@ def _organisation_page(organisation: Organisation, contact_form: ContactForm, st
         kind_label=kind_label(organisation.kind),
         prescriber_label=prescriber_label(organisation.prescriber_kind),
         contacts=partenaires.contacts_of(organisation.id),
-        memberships=tenants_api.users_bound(organisation.id),
+        memberships=memberships.users_bound(organisation.id),
         contact_form=contact_form,
         role_label=lambda role: ROLE_LABELS.get(role, role),
     ), status

@@ -6,9 +6,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import SettingsForm
 from blueprints.admin.views import bp
+from saas.accounts import memberships
 from saas.db import db
 from saas.errors import ValidationError
-from tenants import api as tenants_api
 from tenants.web import request_actor
 
 
@@ -26,7 +26,7 @@ def settings():
         upload = form.logo.data
         logo = (upload.read(), upload.mimetype) if upload and upload.filename else None
         try:
-            tenants_api.update_settings(
+            memberships.update_settings(
                 request_actor(),
                 tenant,
                 name=form.name.data,

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.organisation_forms import ApiTokenForm
 from blueprints.admin.views import bp
+from saas.accounts import tokens as token_admin
 from saas.clock import PARIS
 from saas.db import db
 from saas.errors import ValidationError
@@ -27,7 +28,7 @@ def api_tokens():
     clear_token = None
     if form.validate_on_submit():
         try:
-            _token, clear_token = tokens.create_token(
+            _token, clear_token = token_admin.create_token(
                 request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
             )
         except ValidationError as error:
@@ -58,7 +59,7 @@ def api_tokens():
 @bp.route("/jetons-api/<int:token_id>/revoquer", methods=["POST"])
 def api_token_revoke(token_id: int):
     token = load_scoped(ApiToken, token_id)
-    tokens.revoke_token(request_actor(), token)
+    token_admin.revoke_token(request_actor(), token)
     db.session.commit()
     flash(f"Le jeton « {token.name} » est révoqué : il ne donne plus accès à l'API.", "success")
     return redirect(url_for("admin.api_tokens"))

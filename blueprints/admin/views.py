@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
 from blueprints.ui import int_arg
+from saas.accounts import memberships
 from saas.db import db
 from saas.errors import ValidationError
 from saas.partenaires import api as partenaires
-from tenants import api as tenants_api
 from tenants.enums import ADMIN_ROLES
 from tenants.models import TenantMembership
 from tenants.web import load_scoped, request_actor, tenant_blueprint
@@ -39,7 +39,7 @@ def users():
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
         try:
-            tenants_api.invite_member(
+            memberships.invite_member(
                 request_actor(),
                 form.email.data,
                 form.display_name.data,
@@ -57,7 +57,7 @@ def users():
     return render_template(
         "admin/users.html",
         form=form,
-        memberships=tenants_api.memberships_in_scope(),
+        memberships=memberships.memberships_in_scope(),
     ), (400 if form.errors and request.method == "POST" else 200)
 
 
@@ -68,7 +68,7 @@ def membership(membership_id: int):
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
         try:
-            tenants_api.change_role(request_actor(), item, form.role.data, _organisation_id(form))
+            memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))
         except ValidationError as error:
             db.session.rollback()
             form.add_domain_error(error)
@@ -83,7 +83,7 @@ def membership(membership_id: int):
 def deactivate(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
     try:
-        tenants_api.deactivate(request_actor(), item)
+        memberships.deactivate(request_actor(), item)
     except ValidationError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -99,7 +99,7 @@ def deactivate(membership_id: int):
 @bp.route("/utilisateurs/<int:membership_id>/reactiver", methods=["POST"])
 def reactivate(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
-    tenants_api.reactivate(request_actor(), item)
+    memberships.reactivate(request_actor(), item)
     db.session.commit()
     flash("L'accès a été réactivé.", "success")
     return redirect(url_for("admin.membership", membership_id=membership_id))

@@ -22,6 +22,7 @@ from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
 from saas import bounds
+from saas.accounts import memberships
 from saas.db import db
 from saas.errors import ValidationError
 from saas.heures.progress import progress
@@ -29,7 +30,6 @@ from saas.marches import api as marches
 from saas.marches import clause
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import MarcheFilters
-from tenants import api as tenants_api
 from tenants.web import is_admin, load_scoped, request_actor
 
 EXPORT_HEADER = (
@@ -144,7 +144,7 @@ def _buyer_hint() -> str:
     is told whom to ask."""
     if is_admin():
         return "Organisation de type donneur d'ordre ; si elle manque, créez-la dans Administration › Organisations."
-    admins = ", ".join(f"{m.user.display_name} ({m.user.email})" for m in tenants_api.tenant_admins())
+    admins = ", ".join(f"{m.user.display_name} ({m.user.email})" for m in memberships.tenant_admins())
     return (
         "Organisation de type donneur d'ordre. Si elle manque, demandez à un administrateur du "
         "territoire de la créer" + (f" : {admins}." if admins else ".")

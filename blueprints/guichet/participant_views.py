@@ -1,7 +1,7 @@
 """Facilitateur workspace: participants, their file, prescriptions and bilan d'entrée.
 
 Reading the file (identity) goes through ``participants.read_file``, which audits the read; the
-list shows names without an audit entry per row (domain.md: every read of a participant *file* is
+list shows names without an audit entry per row (docs/domain.md: every read of a participant *file* is
 logged). Eligibility pages are in ``eligibility_views``, the CV library in ``cv_views``.
 """
 

@@ -15,6 +15,7 @@ from blueprints.plateforme.forms import (
     TenantCreateForm,
     TenantEditForm,
 )
+from saas.accounts import memberships
 from saas.audit import api as audit_api
 from saas.db import db
 from saas.errors import ValidationError
@@ -41,7 +42,7 @@ def tenants():
     form = TenantCreateForm()
     if form.validate_on_submit():
         try:
-            tenant = tenants_api.create_tenant(
+            tenant = memberships.create_tenant(
                 request_actor(),
                 form.slug.data,
                 form.name.data,
@@ -50,7 +51,7 @@ def tenants():
                 form.communes.data or "",
             )
             tenants_api.enter_tenant(tenant.id, current_user.id)
-            tenants_api.invite_member(
+            memberships.invite_member(
                 request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
             )
         except ValidationError as error:
@@ -79,7 +80,7 @@ def tenant(tenant_id: int):
     form.federation_ids.choices = [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
     if form.validate_on_submit():
         try:
-            tenants_api.update_tenant(
+            memberships.update_tenant(
                 request_actor(),
                 item,
                 name=form.name.data,
@@ -104,7 +105,7 @@ def federations():
     form = FederationForm()
     if form.validate_on_submit():
         try:
-            federation = tenants_api.create_federation(request_actor(), form.code.data, form.name.data)
+            federation = memberships.create_federation(request_actor(), form.code.data, form.name.data)
         except ValidationError as error:
             db.session.rollback()
             form.add_domain_error(error)
@@ -126,7 +127,7 @@ def federation(federation_id: int):
     coordinator_form = CoordinatorForm(prefix="coord")
     if request.method == "POST" and "coord-email" in request.form:
         if coordinator_form.validate_on_submit():
-            tenants_api.invite_coordinator(
+            memberships.invite_coordinator(
                 request_actor(), item, coordinator_form.email.data, coordinator_form.display_name.data
             )
             db.session.commit()
@@ -135,7 +136,7 @@ def federation(federation_id: int):
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     elif form.validate_on_submit():
         try:
-            tenants_api.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
+            memberships.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
         except ValidationError as error:
             db.session.rollback()
             form.add_domain_error(error)

@@ -1,7 +1,7 @@
 """Accounts: authentication, server-side sessions, invitations and password links.
 
-Permission rules live with the memberships (``tenants.api``); this module only knows who a person
-is and whether their session is alive.
+Permission rules live with the memberships (``saas.accounts.memberships``); this module only knows
+who a person is and whether their session is alive.
 """
 
 from __future__ import annotations

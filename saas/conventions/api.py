@@ -37,6 +37,7 @@ from saas.conventions.models import (
 )
 from saas.db import db
 from saas.errors import DomainError, ValidationError
+from saas.parcours.models import Mission
 from saas.partenaires.models import Organisation
 from tenants.context import require_tenant_id
 
@@ -66,6 +67,7 @@ objection_of = repository.objection_of
 versions_of = repository.versions_of
 occurrence = repository.occurrence
 schedule_lines_of = repository.schedule_lines_of
+organisation_name = repository.organisation_name
 CalendarFilters = repository.CalendarFilters
 calendar_rows = repository.calendar_rows
 calendar_count = repository.calendar_count
@@ -952,8 +954,6 @@ def read_document(actor, document: ConventionDocument) -> bytes:
 
 
 def _mission_ends(obligation: Obligation, period: cal.Period) -> list[cal.Due]:
-    from saas.parcours.models import Mission
-
     rows = db.session.execute(
         select(Mission.id, Mission.end_date, Mission.exit_date).where(
             Mission.tenant_id == obligation.tenant_id, Mission.employer_id == obligation.responsible_id

@@ -22,6 +22,8 @@ from saas.conventions import api as conventions
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence, Reminder
 from saas.db import db
 from saas.errors import ValidationError
+from saas.jobs import api as runs
+from saas.jobs.models import JobRun
 from saas.logging import get_logger
 from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
@@ -297,9 +299,6 @@ DAILY_KIND = "conventions_daily"
 
 def request_daily(day: date | None = None) -> bool:
     """Ask for today's run in the tenant in scope, unless it was already asked for today."""
-    from saas.jobs import api as runs
-    from saas.jobs.models import JobRun
-
     day = day or clock.today()
     exists = db.session.scalar(
         select(JobRun.id)

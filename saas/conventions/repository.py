@@ -341,3 +341,11 @@ def compliance(by: str, day: date | None = None, convention_id: int | None = Non
             }
         )
     return rows
+
+
+def organisation_name(tenant_id: int, organisation_id: int | None) -> str | None:
+    """The name of a party of a convention (None when there is none, or it is not in the tenant)."""
+    if organisation_id is None:
+        return None
+    organisation = db.session.get(Organisation, (tenant_id, organisation_id))
+    return organisation.name if organisation is not None else None

@@ -20,6 +20,7 @@ import marshmallow
 from marshmallow import fields, pre_dump, validate
 
 from saas import schemas as s
+from saas.conventions import api as conventions
 from saas.conventions import enums
 
 
@@ -67,13 +68,7 @@ class Body(s.Schema):
 
 
 def _organisation_name(tenant_id: int, organisation_id: int | None) -> str | None:
-    from saas.db import db
-    from saas.partenaires.models import Organisation
-
-    if organisation_id is None:
-        return None
-    organisation = db.session.get(Organisation, (tenant_id, organisation_id))
-    return organisation.name if organisation is not None else None
+    return conventions.organisation_name(tenant_id, organisation_id)
 
 
 def _attributes(obj, schema: marshmallow.Schema) -> dict:
@@ -192,8 +187,6 @@ class FinancialCommitmentSchema(Body):
 
     @pre_dump
     def _lines(self, commitment, **kwargs):
-        from saas.conventions import api as conventions
-
         data = _attributes(commitment, self)
         data["payer"] = _organisation_name(commitment.tenant_id, commitment.payer_id)
         data["payee"] = _organisation_name(commitment.tenant_id, commitment.payee_id)
@@ -392,8 +385,6 @@ class ConventionObjectionSchema(Body):
 
     @pre_dump
     def _names(self, objection, **kwargs):
-        from saas.conventions import api as conventions
-
         data = _attributes(objection, self)
         data["party"] = _organisation_name(objection.tenant_id, objection.party_id)
         convention = conventions.get(objection.convention_id)

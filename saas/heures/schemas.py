@@ -12,6 +12,7 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
+from saas.heures import api as heures
 from saas.heures.enums import (
     KEY_LABELS,
     PARTIAL_ELIGIBILITY_LABELS,
@@ -106,8 +107,6 @@ class CountingSchema(s.Schema):
     allocations = fields.Method("_allocations", dump_only=True)
 
     def _allocations(self, counting) -> list:
-        from saas.heures import api as heures
-
         return AllocationSchema(many=True).dump(heures.allocations_of(counting.id))
 
 
@@ -157,8 +156,6 @@ class HourStatementSchema(s.Schema):
 
     @pre_dump
     def _with_counting(self, statement, **kwargs):
-        from saas.heures import api as heures
-
         data = {key: getattr(statement, key, None) for key in self.dump_fields if key != "counting"}
         data["counting"] = heures.latest_counting(statement.id)
         return data
@@ -274,8 +271,6 @@ class MutualisationAgreementSchema(s.Schema):
 
     @pre_dump
     def _with_members(self, agreement, **kwargs):
-        from saas.heures import api as heures
-
         data = {key: getattr(agreement, key, None) for key in self.fields if key != "member_lots"}
         data["member_lots"] = [{"lot_id": m.lot_id, "share": m.share} for m in heures.members(agreement.id)]
         return data

@@ -1,6 +1,6 @@
 """The clause-drafting aid: the article of the CCAP for a lot's insertion clause, in plain French.
 
-The facilitateur advises the buyer from the drafting of the contract documents (domain.md, seed
+The facilitateur advises the buyer from the drafting of the contract documents (docs/domain.md, seed
 004). :func:`draft` turns the parameters of a lot (its considerations, its obligation and how it was
 computed, its penalties) into numbered paragraphs ready to paste. No database access: the caller
 passes the marché, the lot and the contact of the guichet.

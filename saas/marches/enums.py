@@ -1,4 +1,4 @@
-"""Closed lists of the marchés domain (domain.md: clause, modalite; national practice: obligation)."""
+"""Closed lists of the marchés domain (docs/domain.md: clause, modalite; national practice: obligation)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The hour obligation of a lot: pure computation, no database.
 
-Four modes (domain.md, national practice): a fixed number of hours; the formula
+Four modes (docs/domain.md, national practice): a fixed number of hours; the formula
 ``montant_HT x part_main_d_oeuvre x taux_insertion / cout_horaire``; a share of the hours worked on
 the lot; hours per amount invoiced. The result is always rounded to a whole hour by an explicit
 :class:`Rounding`, and returned with the inputs actually used (JSON-ready: decimals as strings), so

@@ -255,7 +255,7 @@ def plan_state(follow_up: FollowUp, mission: Mission, today: date | None = None)
 
 
 def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: str) -> Mission:
-    """The exit: detailed motif, category derived from it (domain.md, exit categories)."""
+    """The exit: detailed motif, category derived from it (docs/domain.md, exit categories)."""
     if mission.exit_date is not None:
         raise DomainError("La sortie de cette mission est déjà enregistrée.")
     if exit_date is None or exit_date < mission.start_date:

@@ -1,4 +1,4 @@
-"""Closed lists of missions and follow-ups (domain.md: modalite, suivi)."""
+"""Closed lists of missions and follow-ups (docs/domain.md: modalite, suivi)."""
 
 from __future__ import annotations
 

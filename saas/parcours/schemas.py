@@ -11,6 +11,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, pre_load
 
 from saas import schemas as s
+from saas.parcours import api as parcours
 from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS, STEP_LABELS, FollowUpKind, Modality
 
 MODALITIES = [m.value for m in Modality]
@@ -121,8 +122,6 @@ class FollowUpSchema(s.Schema):
         return data
 
     def _state(self, follow_up) -> str:
-        from saas.parcours import api as parcours
-
         return parcours.follow_up_state(follow_up)
 
 

@@ -1,4 +1,4 @@
-"""Kinds of partner organisation (domain.md, "organisation")."""
+"""Kinds of partner organisation (docs/domain.md, "organisation")."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ SIAE_KINDS = frozenset(
         OrganisationKind.siae_eiti,
     }
 )
-#: entreprises and SIAE carry a SIRET (domain.md).
+#: entreprises and SIAE carry a SIRET (docs/domain.md).
 SIRET_REQUIRED = frozenset({OrganisationKind.entreprise, *SIAE_KINDS})
 #: organisations that may employ or place a participant besides the lot's attributaire.
 PLACING_KINDS = frozenset(

@@ -1,7 +1,7 @@
 """Participants: identity, prescriptions, eligibility validation, CV library.
 
 Every read of a participant's identity goes through :func:`read_file`, which writes an audit
-entry (domain.md: every read of a participant file is logged). Lists show the pseudonymous
+entry (docs/domain.md: every read of a participant file is logged). Lists show the pseudonymous
 reference and the name, and are not audited per row.
 """
 

@@ -167,7 +167,7 @@ LEVEL_2_NEEDED = {"siae_ai": 2, "siae_etti": 2, "siae_aci": 3, "siae_ei": 3, "si
 
 
 def eligibility_satisfied(criteria_codes: Iterable[str], structure_kind: str | None) -> bool:
-    """The IAE reference rule (domain.md).
+    """The IAE reference rule (docs/domain.md).
 
     For an SIAE: one level-1 criterion, or 2 level-2 criteria (AI, ETTI), or 3 (ACI, EI, EITI).
     For any other employer (clause hiring without an SIAE): any one known criterion. Unknown codes

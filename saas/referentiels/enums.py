@@ -1,4 +1,4 @@
-"""Small closed lists of the reference data (domain.md)."""
+"""Small closed lists of the reference data (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ from saas.comites.models import Meeting
 from saas.conventions import api as conventions
 from saas.conventions.models import Obligation, Occurrence
 from saas.db import db
-from saas.demo import YearSize
+from saas.demo.territories import load_demo
+from saas.demo.year import YearSize
 from saas.mail.models import OutgoingMail
 from tenants import api as tenants_api
-from tenants.demo import load_demo
 from tests.conventions.world import in_tenant
 
 
