@@ -93,6 +93,7 @@ KERNEL, TENANTS, DOMAIN, COMPOSITION, EDGE = 1, 2, 3, 4, 5
 #: modules of ``saas`` that know no domain and no tenant.
 KERNEL_MODULES = {
     "bounds",
+    "cleaning",
     "clock",
     "config",
     "db",

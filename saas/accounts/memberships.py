@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from saas import cleaning
 from saas.accounts import api as accounts
 from saas.accounts import links
 from saas.accounts import repository as accounts_repository
@@ -46,7 +47,7 @@ def create_tenant(
         raise ValidationError("slug", "Cet identifiant d'adresse est déjà utilisé par un autre territoire.")
     tenant = Tenant(
         slug=slug,
-        name=_required(name, "name", "Indiquez le nom du territoire."),
+        name=cleaning.required_text(name, "name", "Indiquez le nom du territoire."),
         kind=TenantKind(kind),
         siren=validation.siren(siren),
         communes_insee=validation.communes(communes),
@@ -62,7 +63,7 @@ def create_tenant(
 def update_tenant(actor: audit.Actor, tenant: Tenant, **fields) -> Tenant:
     """Operator edit: identity, kind, activity and federations."""
     if "name" in fields:
-        tenant.name = _required(fields["name"], "name", "Indiquez le nom du territoire.")
+        tenant.name = cleaning.required_text(fields["name"], "name", "Indiquez le nom du territoire.")
     if "kind" in fields:
         tenant.kind = TenantKind(fields["kind"])
     if "siren" in fields:
@@ -92,8 +93,8 @@ def update_settings(
     """Tenant admin edit of their own tenant: name, theme, communes covered, and whether every
     member must use a second factor (``tenants.mfa_policy``)."""
     _check_in_scope(tenant)
-    tenant.name = _required(name, "name", "Indiquez le nom du territoire.")
-    tenant.theme_display_name = (display_name or "").strip() or None
+    tenant.name = cleaning.required_text(name, "name", "Indiquez le nom du territoire.")
+    tenant.theme_display_name = cleaning.optional(display_name)
     tenant.theme_colour = validation.theme_colour(colour)
     tenant.communes_insee = validation.communes(communes)
     if logo is not None:
@@ -118,13 +119,6 @@ def _check_in_scope(tenant: Tenant) -> None:
         raise DomainError("Ce territoire n'est pas celui de la session.")
 
 
-def _required(value: str | None, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError(field, message)
-    return value
-
-
 # --- federations ----------------------------------------------------------------------------------
 
 
@@ -132,7 +126,9 @@ def create_federation(actor: audit.Actor, code: str, name: str) -> Federation:
     code = validation.departement_code(code)
     if repository.federation_by_code(code) is not None:
         raise ValidationError("code", "Ce Département existe déjà.")
-    federation = Federation(code=code, name=_required(name, "name", "Indiquez le nom du Département."))
+    federation = Federation(
+        code=code, name=cleaning.required_text(name, "name", "Indiquez le nom du Département.")
+    )
     db.session.add(federation)
     db.session.flush()
     audit.record("federation.created", actor, "federation", federation.id, {"code": code}, tenant_id=None)
@@ -142,7 +138,7 @@ def create_federation(actor: audit.Actor, code: str, name: str) -> Federation:
 def update_federation(
     actor: audit.Actor, federation: Federation, name: str, tenant_ids: list[int]
 ) -> Federation:
-    federation.name = _required(name, "name", "Indiquez le nom du Département.")
+    federation.name = cleaning.required_text(name, "name", "Indiquez le nom du Département.")
     federation.tenants = [t for t in (repository.tenant_by_id(int(i)) for i in tenant_ids) if t is not None]
     audit.record("federation.updated", actor, "federation", federation.id, tenant_id=None)
     return federation
@@ -186,8 +182,10 @@ def invite_member(
     tenant_id = context.require_tenant_id()
     role = TenantRole(role)
     organisation_id = _organisation_for(role, organisation_id)
-    email = _required(email, "email", "Indiquez l'adresse électronique.")
-    user, _ = accounts.find_or_create_user(email, _required(display_name, "display_name", "Indiquez le nom."))
+    email = cleaning.required_text(email, "email", "Indiquez l'adresse électronique.")
+    user, _ = accounts.find_or_create_user(
+        email, cleaning.required_text(display_name, "display_name", "Indiquez le nom.")
+    )
     if repository.membership_of(user.id) is not None:
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.")
     membership = TenantMembership(
