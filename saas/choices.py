@@ -44,6 +44,11 @@ class Choices(enum.StrEnum):
         return {member: member.label for member in cls}
 
     @classmethod
+    def described(cls) -> str:
+        """``value (label), …``: the list for an API field's description."""
+        return ", ".join(f"{member.value} ({member.label})" for member in cls)
+
+    @classmethod
     def label_of(cls, value: str | None, default: str | None = None) -> str:
         """The label of a stored value; for None or a value the list does not have, ``default``
         (the value itself, or "", without one)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from saas.choices import Choices
@@ -41,3 +42,11 @@ def test_label_of_a_stored_value():
     assert Colour.label_of("gone") == "gone"
     assert Colour.label_of(None) == ""
     assert Colour.label_of("gone", default="?") == "?"
+
+
+def test_described_lists_values_and_labels_for_an_api():
+    assert Colour.described() == "red (Rouge), dark_blue (Bleu foncé), plain (plain)"
+
+
+def test_a_member_survives_copying():
+    assert copy.deepcopy(Colour.dark_blue) is Colour.dark_blue

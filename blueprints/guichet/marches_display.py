@@ -43,13 +43,6 @@ def organisation_name(organisation_id: int | None) -> str | None:
     return organisation.name if organisation else None
 
 
-def plain(value: Decimal | None) -> str:
-    """A decimal as typed in a form: no grouping, decimal comma, no trailing zeros."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
-
-
 def hours(value: Decimal | None) -> str:
     value = Decimal(value or 0)
     return formats.amount(value, unit="h")
@@ -233,7 +226,7 @@ def figure_rows(figures) -> list[dict]:
     return [
         {
             "date": formats.date(f.recorded_on),
-            "kind": "Montant facturé HT" if f.kind == LotFigureKind.invoiced_amount else "Heures travaillées",
+            "kind": LotFigureKind.label_of(f.kind),
             "value": formats.amount(f.value) if f.kind == LotFigureKind.invoiced_amount else hours(f.value),
             "note": f.note,
         }
