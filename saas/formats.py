@@ -48,6 +48,14 @@ def _decimal(value) -> Decimal:
     return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
+def typed(value) -> str:
+    """A number as a person types it in a form field: no grouping, decimal comma, no trailing
+    zeros (``1500,5``); None -> ""."""
+    if value is None:
+        return ""
+    return format(_decimal(value).normalize(), "f").replace(".", ",")
+
+
 def hours(value) -> str:
     """``29,5 h``."""
     return decimal(value) + " h"

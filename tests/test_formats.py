@@ -84,3 +84,10 @@ def test_value_of_unknown_kind():
     assert formats.value([1, "a"]) == "1, a"
     assert formats.value([("clé", 2)]) == "clé : 2"
     assert formats.value([]) == "—"
+
+
+def test_typed_is_what_a_person_types_in_a_field():
+    assert formats.typed(D("1500.50")) == "1500,5"
+    assert formats.typed(D("1500")) == "1500"
+    assert formats.typed(D("0.05") * 100) == "5"
+    assert formats.typed(None) == ""

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
+from saas import formats
 from saas.db import db, text_matches
 from saas.marches.models import Lot, Marche
 from saas.parcours.enums import MissionState
@@ -263,6 +264,6 @@ def mission_options() -> list[tuple[int, str]]:
         .order_by(Mission.start_date.desc(), Mission.id.desc())
     )
     return [
-        (row[0], f"{row[1]} — {row[2]} — depuis le {row[3]:%d/%m/%Y}")
+        (row[0], f"{row[1]} — {row[2]} — depuis le {formats.date(row[3])}")
         for row in db.session.execute(query).all()
     ]
