@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import bp
-from saas import bounds
+from blueprints.listing import page_asked
 from saas.audit import api as audit_api
 from saas.db import db
 from saas.jobs import api as runs
@@ -27,15 +27,11 @@ def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.Au
     )
 
 
-def page_number() -> int:
-    return bounds.page_number(request.args.get("page"))
-
-
 @bp.route("/journal")
 def audit():
     form = AuditFilterForm(request.args)
     filters = audit_filters(form)
-    pagination = audit_api.search(filters, page_number())
+    pagination = audit_api.search(filters, page_asked())
     return render_template(
         "admin/audit.html",
         form=form,

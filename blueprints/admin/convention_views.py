@@ -46,7 +46,7 @@ from blueprints.admin.views import bp
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
 from blueprints.ui import fr_date, int_arg
-from saas import clock
+from saas import clock, formats
 from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.models import Convention, ConventionDocument
@@ -617,7 +617,7 @@ def convention_amend(convention_id: int):
         lambda c, f: conventions.amend(request_actor(), c, amend_data(f)),
         lambda terms: (
             f"L'avenant n° {terms.number} est enregistré ; il prend effet le "
-            f"{terms.effective_from.strftime('%d/%m/%Y')}."
+            f"{formats.date(terms.effective_from)}."
         ),
         "versions",
     )
@@ -628,7 +628,7 @@ def convention_object(convention_id: int):
     def message(objection) -> str:
         return (
             f"La dénonciation est enregistrée : la convention prend fin le "
-            f"{objection.effective_term.strftime('%d/%m/%Y')}."
+            f"{formats.date(objection.effective_term)}."
         )
 
     return _act(

@@ -10,13 +10,12 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import Form
+from blueprints.forms import FAILED, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from blueprints.ui import int_arg
 from saas.db import db
-from saas.errors import ValidationError
 from saas.heures import api as heures
-from saas.heures.enums import PARTIAL_ELIGIBILITY_LABELS
+from saas.heures.enums import PartialEligibility
 from saas.marches.models import Marche
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
@@ -54,7 +53,7 @@ class CountingRuleForm(Form):
     require_eligibility = BooleanField("Ne compter les heures que si l'éligibilité est valide à leur date")
     partial_eligibility = SelectField(
         "Mois où l'éligibilité ne couvre qu'une partie des jours",
-        choices=[(mode.value, label) for mode, label in PARTIAL_ELIGIBILITY_LABELS.items()],
+        choices=PartialEligibility.choices(),
         validators=[InputRequired("Choisissez ce que compte un tel mois.")],
         description="Éligibilité validée en cours de mois (ou qui prend fin) : au prorata, le mois compte les "
         "heures des jours couverts (18 jours sur 31 : 18/31 des heures). La convention type (art. 3) demande "
@@ -129,7 +128,7 @@ def _describe(rule, labels: dict) -> dict:
         "training": training,
         "cdi": f"{rule.cdi_cap_hours} h".replace(".", ",") if rule.cdi_cap_hours is not None else "aucun",
         "eligibility": (
-            f"exigée ; mois partiel : {PARTIAL_ELIGIBILITY_LABELS[rule.partial_eligibility].lower()}"
+            f"exigée ; mois partiel : {PartialEligibility(rule.partial_eligibility).label.lower()}"
             if rule.require_eligibility
             else "non exigée"
         ),
@@ -150,8 +149,8 @@ def counting_rules():
         marche_id = int_arg(form.marche_id.data)
         if marche_id is not None:
             load_scoped(Marche, marche_id)
-        try:
-            rule = heures.new_rule_version(
+        rule = form.attempt(
+            lambda: heures.new_rule_version(
                 request_actor(),
                 marche_id=marche_id,
                 multipliers={
@@ -168,11 +167,8 @@ def counting_rules():
                 rounding=form.rounding.data,
                 note=form.note.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if rule is not FAILED:
             flash(
                 f"Version {rule.version} enregistrée. Rien n'est recompté tant que vous n'appliquez pas le recalcul.",
                 "success",

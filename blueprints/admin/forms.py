@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from blueprints.forms import FilterForm, Form
-from saas.partenaires.enums import KIND_LABELS, PRESCRIBER_LABELS
+from saas import uploads
+from saas.partenaires.enums import OrganisationKind, PrescriberKind
 from tenants.enums import ROLE_LABELS
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
@@ -57,7 +58,7 @@ class SettingsForm(Form):
     )
     logo = FileField(
         "Logo",
-        validators=[FileAllowed(["png", "jpg", "jpeg"], "Le logo doit être une image PNG ou JPEG.")],
+        render_kw=uploads.LOGO.render_kw(),  # the type is read from the content (saas.uploads)
         description="PNG ou JPEG, 200 Ko au plus.",
     )
     remove_logo = BooleanField("Retirer le logo actuel")
@@ -76,10 +77,10 @@ class OrganisationForm(Form):
     name = StringField(
         "Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)]
     )
-    kind = SelectField("Type", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField("Type", choices=OrganisationKind.choices())
     prescriber_kind = SelectField(
         "Type de prescripteur",
-        choices=[("", "—")] + [(k.value, label) for k, label in PRESCRIBER_LABELS.items()],
+        choices=PrescriberKind.choices(blank="—"),
         validate_choice=False,  # checked by saas.partenaires.api, which names the field
         description="Seulement pour un prescripteur.",
     )

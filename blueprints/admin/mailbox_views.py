@@ -14,7 +14,7 @@ from blueprints.listing import Listing, wants_export
 from blueprints.ui import PARIS
 from saas.db import db
 from saas.mail import api as mail
-from saas.mail.enums import STATUS_LABELS, MailStatus
+from saas.mail.enums import MailStatus
 from saas.mail.models import OutgoingMail
 from tenants.web import load_scoped
 
@@ -30,7 +30,7 @@ EXPORT_HEADER = ("Date", "Destinataire", "Objet", "Catégorie", "Statut", "Tenta
 class MailboxFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
-        choices=[("", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices=MailStatus.choices(blank="Tous"),
         validators=[Optional()],
     )
     categorie = SelectField("Catégorie", choices=[], validate_choice=False, validators=[Optional()])

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from blueprints.admin.forms import OrganisationForm
 from blueprints.forms import FilterForm, Form
-from saas.partenaires.enums import KIND_LABELS
+from saas.partenaires.enums import OrganisationKind
 from tenants.tokens import ROLE_LABELS
 
 
@@ -43,7 +43,7 @@ class OrganisationFilterForm(FilterForm):
     q = StringField("Nom ou SIRET", validators=[Optional()])
     kind = SelectField(
         "Type",
-        choices=[("", "Tous")] + [(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=OrganisationKind.choices(blank="Tous"),
         validators=[Optional()],
     )
     active = SelectField(

@@ -8,10 +8,8 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import Form
+from blueprints.forms import FAILED, Form
 from saas import settings as rule_settings
-from saas.db import db
-from saas.errors import ValidationError
 from tenants.web import request_actor
 
 FIELDS = ("prescription_validity_months", "eligibility_validity_months", "eligibility_anchor")
@@ -74,13 +72,8 @@ def participant_settings():
         values |= {
             key: getattr(form, key).data for key in CONVENTION_FIELDS if getattr(form, key).data is not None
         }
-        try:
-            rule_settings.set_values(request_actor(), **values)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(lambda: rule_settings.set_values(request_actor(), **values))
+        if saved is not FAILED:
             flash(
                 "Les règles sont enregistrées ; les durées de validité s'appliquent aux prescriptions et "
                 "validations enregistrées à partir de maintenant, les délais des conventions dès maintenant.",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
+from blueprints.forms import FAILED, attempt
 from blueprints.ui import int_arg
 from saas.accounts import memberships
 from saas.db import db
-from saas.errors import ValidationError
 from saas.partenaires import api as partenaires
+from tenants import api as tenants_api
 from tenants.enums import ADMIN_ROLES
 from tenants.models import TenantMembership
 from tenants.web import load_scoped, request_actor, tenant_blueprint
@@ -38,19 +39,16 @@ def users():
     form = InviteForm()
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
-        try:
-            memberships.invite_member(
+        saved = form.attempt(
+            lambda: memberships.invite_member(
                 request_actor(),
                 form.email.data,
                 form.display_name.data,
                 form.role.data,
                 _organisation_id(form),
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash(invitation_sent(form.email.data), "success")
             form = InviteForm(formdata=None)
             form.organisation_id.choices = organisation_choices()
@@ -67,13 +65,10 @@ def membership(membership_id: int):
     form = RoleForm(obj=None, role=item.role, organisation_id=str(item.organisation_id or ""))
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
-        try:
-            memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(
+            lambda: memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))
+        )
+        if saved is not FAILED:
             flash("Le rôle a été modifié.", "success")
             return redirect(url_for("admin.membership", membership_id=item.id))
     return render_template("admin/membership.html", item=item, form=form)
@@ -82,13 +77,7 @@ def membership(membership_id: int):
 @bp.route("/utilisateurs/<int:membership_id>/desactiver", methods=["POST"])
 def deactivate(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
-    try:
-        memberships.deactivate(request_actor(), item)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: memberships.deactivate(request_actor(), item)) is not FAILED:
         flash(
             "L'accès a été désactivé ; les sessions ouvertes de cette personne ne donnent plus accès au territoire.",
             "success",

@@ -18,8 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.forms import FilterForm, Form
-from saas import cleaning
-from saas.marches.enums import CONSIDERATION_LABELS, OBLIGATION_LABELS, ROUNDING_LABELS, LotFigureKind
+from saas import cleaning, formats
+from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
 
 DECIMAL_HINT = "En euros HT, par exemple 1 250 000 ou 29,50."
 
@@ -53,9 +53,7 @@ class MarcheForm(Form):
         description="Séparés par des espaces ou des virgules, par exemple 79191, 79081.",
     )
     #: rendered as a group of check boxes by the template.
-    considerations = SelectMultipleField(
-        "Considérations sociales", choices=[(c.value, label) for c, label in CONSIDERATION_LABELS.items()]
-    )
+    considerations = SelectMultipleField("Considérations sociales", choices=Consideration.choices())
     hourly_cost_override = _number(
         "Coût horaire propre au marché",
         "Facultatif : remplace le barème du territoire pour tous les lots de ce marché (en euros).",
@@ -79,7 +77,7 @@ class LotForm(Form):
     )
     obligation_mode = RadioField(
         "Calcul des heures d'insertion",
-        choices=[(mode.value, label) for mode, label in OBLIGATION_LABELS.items()],
+        choices=ObligationMode.choices(),
         validators=[DataRequired("Choisissez le mode de calcul des heures.")],
         validate_choice=False,
     )
@@ -99,7 +97,7 @@ class LotForm(Form):
     )
     rounding = SelectField(
         "Arrondi",
-        choices=[(rounding.value, label) for rounding, label in ROUNDING_LABELS.items()],
+        choices=Rounding.choices(),
         default="nearest",
     )
     penalty_per_hour = _number(
@@ -123,9 +121,7 @@ def lot_data(form: LotForm) -> dict:
 
 def percent_of(fraction: Decimal | None) -> str:
     """A stored fraction as the percent typed in the form (``0.05`` -> ``5``)."""
-    if fraction is None:
-        return ""
-    return format((Decimal(fraction) * 100).normalize(), "f").replace(".", ",")
+    return "" if fraction is None else formats.typed(Decimal(fraction) * 100)
 
 
 class FigureForm(Form):

@@ -8,6 +8,7 @@ import unicodedata
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints.forms import FAILED
 from blueprints.guichet import marches_display as display
 from blueprints.guichet.marches_forms import (
     FigureForm,
@@ -21,15 +22,14 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from saas import bounds
 from saas.accounts import memberships
-from saas.db import db
-from saas.errors import ValidationError
+from saas import bounds, formats
 from saas.heures.progress import progress
 from saas.marches import api as marches
 from saas.marches import clause
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import MarcheFilters
+from tenants import api as tenants_api
 from tenants.web import is_admin, load_scoped, request_actor
 
 EXPORT_HEADER = (
@@ -97,8 +97,8 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
         form = MarcheForm(obj=marche)
         form.donneur_ordre_id.data = str(marche.donneur_ordre_id)
         form.execution_communes.data = ", ".join(marche.execution_communes or [])
-        form.amount_ht.data = display.plain(marche.amount_ht)
-        form.hourly_cost_override.data = display.plain(marche.hourly_cost_override)
+        form.amount_ht.data = formats.typed(marche.amount_ht)
+        form.hourly_cost_override.data = formats.typed(marche.hourly_cost_override)
     else:
         form = MarcheForm()
     form.donneur_ordre_id.choices = [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
@@ -114,17 +114,14 @@ def _marche_data(form: MarcheForm) -> dict:
 def _save_marche(form: MarcheForm, marche: Marche | None):
     if not form.validate_on_submit():
         return None
-    try:
-        if marche is None:
-            marche = marches.create_marche(request_actor(), _marche_data(form))
-        else:
-            marches.update_marche(request_actor(), marche, _marche_data(form))
-    except ValidationError as error:
-        db.session.rollback()
-        form.add_domain_error(error)
-        return None
-    db.session.commit()
-    return marche
+    saved = form.attempt(
+        lambda: (
+            marches.create_marche(request_actor(), _marche_data(form))
+            if marche is None
+            else marches.update_marche(request_actor(), marche, _marche_data(form))
+        )
+    )
+    return None if saved is FAILED else saved
 
 
 @bp.route("/marches/nouveau", methods=["GET", "POST"], endpoint="marche_new")
@@ -191,8 +188,8 @@ def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
             "per_amount_hours",
             "per_amount_base",
         ):
-            getattr(form, name).data = display.plain(getattr(lot, name))
-        form.penalty_per_hour.data = display.plain(lot.penalty_per_hour)
+            getattr(form, name).data = formats.typed(getattr(lot, name))
+        form.penalty_per_hour.data = formats.typed(lot.penalty_per_hour)
         for name in ("labour_share", "insertion_rate", "hours_share"):
             getattr(form, name).data = percent_of(getattr(lot, name))
     else:
@@ -204,18 +201,14 @@ def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
 def _save_lot(form: LotForm, marche: Marche, lot: Lot | None):
     if not form.validate_on_submit():
         return None
-    try:
-        data = lot_data(form)
-        if lot is None:
-            lot = marches.create_lot(request_actor(), marche, data)
-        else:
-            marches.update_lot(request_actor(), lot, data)
-    except ValidationError as error:
-        db.session.rollback()
-        form.add_domain_error(error)
-        return None
-    db.session.commit()
-    return lot
+    saved = form.attempt(
+        lambda: (
+            marches.create_lot(request_actor(), marche, lot_data(form))
+            if lot is None
+            else marches.update_lot(request_actor(), lot, lot_data(form))
+        )
+    )
+    return None if saved is FAILED else saved
 
 
 @bp.route("/marches/<int:marche_id>/lots/nouveau", methods=["GET", "POST"], endpoint="lot_new")
@@ -272,15 +265,17 @@ def lot_figure(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = FigureForm()
     if form.validate_on_submit():
-        try:
-            marches.record_figure(
-                request_actor(), lot, form.kind.data, form.recorded_on.data, form.value.data, form.note.data
+        saved = form.attempt(
+            lambda: marches.record_figure(
+                request_actor(),
+                lot,
+                form.kind.data,
+                form.recorded_on.data,
+                form.value.data,
+                form.note.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash(f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.", "success")
             return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, figure_form=form, status=400)
@@ -292,19 +287,21 @@ def lot_subcontractor(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = SubcontractorForm()
     if form.validate_on_submit():
-        try:
-            if form.remove_id.data:
+        removing = bool(form.remove_id.data)
+        saved = form.attempt(
+            lambda: (
                 marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
-                message = "Le sous-traitant est retiré du lot."
-            else:
-                marches.add_subcontractor(request_actor(), lot, form.organisation_id.data, form.role.data)
-                message = "Le sous-traitant est ajouté au lot."
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
-            flash(message, "success")
+                if removing
+                else marches.add_subcontractor(
+                    request_actor(), lot, form.organisation_id.data, form.role.data
+                )
+            )
+        )
+        if saved is not FAILED:
+            flash(
+                "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
+                "success",
+            )
             return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, subcontractor_form=form, status=400)
 

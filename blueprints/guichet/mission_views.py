@@ -18,7 +18,6 @@ from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.accounts import api as accounts
-from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
 from saas.heures.enums import StatementStatus
@@ -144,8 +143,8 @@ def mission_new():
         form.participant_id.data = form.participant_id.choices[1][0]
     show_override = bool(form.override_reason.data)
     if form.validate_on_submit():
-        try:
-            mission = parcours.place(
+        mission = form.attempt(
+            lambda: parcours.place(
                 request_actor(),
                 participant_id=int_arg(form.participant_id.data),
                 employer_id=int_arg(form.employer_id.data),
@@ -160,12 +159,12 @@ def mission_new():
                 rome_code=(form.rome_code.data or "").strip().upper() or None,
                 override_reason=form.override_reason.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-            show_override = show_override or error.field == "override_reason"
-        else:
-            db.session.commit()
+        )
+        refusal = form.refusal
+        show_override = show_override or (
+            isinstance(refusal, ValidationError) and refusal.field == "override_reason"
+        )
+        if mission is not FAILED:
             if mission.eligibility_override:
                 flash(
                     "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.admin.audit_views import audit_filters, page_number
+from blueprints.admin.audit_views import audit_filters
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import invitation_sent
+from blueprints.forms import FAILED
+from blueprints.listing import page_asked
 from blueprints.plateforme.forms import (
     CoordinatorForm,
     FederationEditForm,
@@ -18,7 +20,6 @@ from blueprints.plateforme.forms import (
 from saas.accounts import memberships
 from saas.audit import api as audit_api
 from saas.db import db
-from saas.errors import ValidationError
 from tenants import api as tenants_api
 from tenants.enums import TenantRole
 from tenants.web import refuse, request_actor
@@ -36,29 +37,30 @@ def _operator_only():
     return None
 
 
+def _create_tenant(form: TenantCreateForm):
+    """The tenant of the form, entered, with its first administrator invited."""
+    tenant = memberships.create_tenant(
+        request_actor(),
+        form.slug.data,
+        form.name.data,
+        form.kind.data,
+        form.siren.data,
+        form.communes.data or "",
+    )
+    tenants_api.enter_tenant(tenant.id, current_user.id)
+    memberships.invite_member(
+        request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
+    )
+    return tenant
+
+
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/territoires", methods=["GET", "POST"], endpoint="tenants")
 def tenants():
     form = TenantCreateForm()
     if form.validate_on_submit():
-        try:
-            tenant = memberships.create_tenant(
-                request_actor(),
-                form.slug.data,
-                form.name.data,
-                form.kind.data,
-                form.siren.data,
-                form.communes.data or "",
-            )
-            tenants_api.enter_tenant(tenant.id, current_user.id)
-            memberships.invite_member(
-                request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        tenant = form.attempt(lambda: _create_tenant(form))
+        if tenant is not FAILED:
             flash(f"Le territoire « {tenant.name} » est créé.", "success")
             flash(invitation_sent(form.admin_email.data), "info")
             return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
@@ -79,8 +81,8 @@ def tenant(tenant_id: int):
     )
     form.federation_ids.choices = [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
     if form.validate_on_submit():
-        try:
-            memberships.update_tenant(
+        saved = form.attempt(
+            lambda: memberships.update_tenant(
                 request_actor(),
                 item,
                 name=form.name.data,
@@ -90,11 +92,8 @@ def tenant(tenant_id: int):
                 active=form.active.data,
                 federation_ids=form.federation_ids.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash("Le territoire est enregistré.", "success")
             return redirect(url_for("plateforme.tenant", tenant_id=item.id))
     return render_template("plateforme/tenant.html", item=item, form=form)
@@ -104,13 +103,10 @@ def tenant(tenant_id: int):
 def federations():
     form = FederationForm()
     if form.validate_on_submit():
-        try:
-            federation = memberships.create_federation(request_actor(), form.code.data, form.name.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        federation = form.attempt(
+            lambda: memberships.create_federation(request_actor(), form.code.data, form.name.data)
+        )
+        if federation is not FAILED:
             flash(f"Le Département « {federation.name} » est créé.", "success")
             return redirect(url_for("plateforme.federation", federation_id=federation.id))
     status = 400 if request.method == "POST" and form.errors else 200
@@ -135,13 +131,10 @@ def federation(federation_id: int):
             flash(invitation_sent(coordinator_form.email.data), "info")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     elif form.validate_on_submit():
-        try:
-            memberships.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(
+            lambda: memberships.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
+        )
+        if saved is not FAILED:
             flash("Le Département est enregistré.", "success")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     return render_template(
@@ -157,7 +150,7 @@ def federation(federation_id: int):
 def audit_log():
     form = AuditFilterForm(request.args)
     filters = audit_filters(form, platform=True)
-    pagination = audit_api.search(filters, page_number(), platform=True)
+    pagination = audit_api.search(filters, page_asked(), platform=True)
     return render_template(
         "admin/audit.html",
         title="Journal de la plateforme",

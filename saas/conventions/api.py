@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from saas import clock, uploads
+from saas import clock, formats, uploads
 from saas import settings as tenant_settings
 from saas.audit import api as audit
 from saas.conventions import calendar as cal
@@ -433,7 +433,8 @@ def _add_commitment(convention, data: Mapping, number: int, key: str) -> Financi
                 )
         if total != 100:
             raise ValidationError(
-                f"{key}.schedule", f"Les échéances doivent totaliser 100 % (elles totalisent {_fr(total)} %)."
+                f"{key}.schedule",
+                f"Les échéances doivent totaliser 100 % (elles totalisent {formats.amount(total, unit=None)} %).",
             )
         return commitment
 
@@ -595,7 +596,7 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
     if effective_from <= latest.effective_from:
         raise ValidationError(
             "effective_from",
-            f"Un avenant prend effet après les termes précédents (en vigueur depuis le {_fr_date(latest.effective_from)}).",
+            f"Un avenant prend effet après les termes précédents (en vigueur depuis le {formats.date(latest.effective_from)}).",
         )
     all_periods = periods_of(convention, until=effective_from)
     if cal.terms_at([_view(v) for v in versions], effective_from).amendments_at_renewal_only:
@@ -603,7 +604,7 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
         if effective_from not in starts:
             following = next((p.end for p in all_periods if p.start <= effective_from <= p.end), None)
             hint = (
-                f" ; prochain renouvellement le {_fr_date(following + timedelta(days=1))}"
+                f" ; prochain renouvellement le {formats.date(following + timedelta(days=1))}"
                 if following
                 else ""
             )
@@ -1261,7 +1262,7 @@ def record_payment(
     if paid.quantize(CENT, ROUND_HALF_UP) != instalment.amount:
         raise ValidationError(
             "amount",
-            f"Le montant payé ({_fr(paid)} €) diffère du montant de l'échéance ({_fr(instalment.amount)} €).",
+            f"Le montant payé ({formats.amount(paid)}) diffère du montant de l'échéance ({formats.amount(instalment.amount)}).",
         )
     payment = Payment(
         tenant_id=line.tenant_id,
@@ -1287,15 +1288,3 @@ def record_payment(
         },
     )
     return payment
-
-
-# --------------------------------------------------------------------------- formatting
-
-
-def _fr(number: Decimal) -> str:
-    text = f"{number:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return text[:-3] if text.endswith(",00") else text
-
-
-def _fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from saas import formats
+
 KINDS = {
     "accompagnement": "Accompagnement des bénéficiaires",
     "cooperation_donneur_ordre": "Coopération avec un donneur d'ordre",
@@ -97,22 +99,9 @@ CADENCES = {
     "ad_hoc": "Sans échéance fixe",
 }
 
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MONTHS = formats.MONTH_NAMES
 
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+WEEKDAYS = formats.WEEKDAY_NAMES
 
 #: the status of an occurrence in the calendar.
 OCCURRENCE_STATUSES = {

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from saas import cleaning, clock, uploads
+from saas import cleaning, clock, formats, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import Checks, ConflictError, DomainError, ValidationError
@@ -31,7 +31,6 @@ from saas.heures.models import (
 from saas.heures.mutualisation import create_agreement
 from saas.heures.rules import DEFAULT_RULE, new_rule_version, rule_in_force
 from saas.marches.models import Lot
-from saas.marches.obligation import fr_decimal
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.participants import api as participants
@@ -67,9 +66,6 @@ month_bounds = validation.month_bounds
 
 _hours = validation.parse_hours
 __all__ = ["DEFAULT_RULE", "create_agreement", "new_rule_version", "rule_in_force"]
-
-PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
-PROOF_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
@@ -206,8 +202,8 @@ def _new_statement(
             {
                 "mission": mission.id,
                 "mois": validation.month_label(month),
-                "heures déclarées": f"{fr_decimal(worked + training)} h",
-                "heures du contrat": f"{fr_decimal(over.contract_hours)} h",
+                "heures déclarées": f"{formats.decimal(worked + training)} h",
+                "heures du contrat": f"{formats.decimal(over.contract_hours)} h",
             },
         )
     return statement
@@ -346,11 +342,7 @@ def reject(
 
 
 def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mimetype: str, content: bytes):
-    if not content or len(content) > PROOF_MAX_BYTES:
-        raise ValidationError("proof", "Le justificatif est vide ou dépasse 10 Mo.")
-    mimetype = uploads.checked_type(
-        "proof", content, PROOF_MIMETYPES, "Le justificatif doit être un PDF, un PNG ou un JPEG."
-    )
+    mimetype = uploads.PROOF.check(content)
     proof = StatementProof(
         tenant_id=require_tenant_id(),
         statement_id=statement.id,

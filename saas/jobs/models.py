@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
-from saas.jobs.enums import KIND_LABELS, RunStatus
+from saas.jobs.enums import JobKind, RunStatus
 
 
 class JobRun(TenantScoped, db.Model):
@@ -46,7 +46,7 @@ class JobRun(TenantScoped, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return JobKind.label_of(self.kind)
 
     @property
     def status_label(self) -> str:

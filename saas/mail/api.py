@@ -52,7 +52,6 @@ categories = repository.categories
 mailbox_sorts = repository.mailbox_sorts
 MailboxFilters = repository.MailboxFilters
 category_label = enums.category_label
-CATEGORY_LABELS = enums.CATEGORY_LABELS
 
 
 def status_label(status: str) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Select
 
-from saas import cleaning, clock
+from saas import cleaning, clock, formats
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ValidationError
@@ -88,7 +88,7 @@ def hourly_cost_at(on: date) -> HourlyCost:
     if cost is None:
         raise ValidationError(
             "hourly_cost",
-            f"Aucun coût horaire n'est en vigueur le {on.strftime('%d/%m/%Y')} : ajoutez-en un au barème "
+            f"Aucun coût horaire n'est en vigueur le {formats.date(on)} : ajoutez-en un au barème "
             "du territoire (console d'administration, « Coûts horaires »).",
         )
     return cost

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
+from saas import formats
 from saas.db import db, same_tenant, text_matches
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import lot_label
@@ -239,6 +240,6 @@ def mission_options() -> list[tuple[int, str]]:
         select(Mission.id, Participant.reference, Organisation.name, Mission.start_date)
     ).order_by(Mission.start_date.desc(), Mission.id.desc())
     return [
-        (row[0], f"{row[1]} — {row[2]} — depuis le {row[3]:%d/%m/%Y}")
+        (row[0], f"{row[1]} — {row[2]} — depuis le {formats.date(row[3])}")
         for row in db.session.execute(query).all()
     ]
