@@ -33,7 +33,10 @@ from saas.conventions.drafting import (
     sign,
 )
 from saas.conventions.lifecycle import (
+    ACTIONS,
+    OBJECTION_WINDOW_DAYS,
     Standing,
+    allowed_actions,
     object_to_renewal,
     objection_deadlines,
     objection_was_late,
@@ -41,7 +44,18 @@ from saas.conventions.lifecycle import (
     standing,
     terminate,
 )
-from saas.conventions.money import Instalment, commitment_amount, instalments, record_payment, split
+from saas.conventions.money import (
+    PAYABLE,
+    Instalment,
+    MoneyTable,
+    StatusTotal,
+    commitment_amount,
+    instalment_of,
+    instalments,
+    money_table,
+    record_payment,
+    split,
+)
 from saas.conventions.occurrences import (
     cancel_receipt,
     expected_occurrences,
@@ -89,18 +103,24 @@ compliance = repository.compliance
 LATE_REMINDER_WINDOW_DAYS = 60
 
 __all__ = [
+    "ACTIONS",
     "DOCUMENT_MAX_BYTES",
     "DOCUMENT_MIMETYPES",
     "LATE_REMINDER_WINDOW_DAYS",
+    "OBJECTION_WINDOW_DAYS",
+    "PAYABLE",
     "CalendarFilters",
     "Instalment",
+    "MoneyTable",
     "Standing",
+    "StatusTotal",
     "TermsInForce",
     "add_commitment",
     "add_document",
     "add_obligation",
     "add_party",
     "add_resource",
+    "allowed_actions",
     "amend",
     "calendar_count",
     "calendar_row",
@@ -114,7 +134,9 @@ __all__ = [
     "documents_of",
     "expected_occurrences",
     "get",
+    "instalment_of",
     "instalments",
+    "money_table",
     "object_to_renewal",
     "objection_deadlines",
     "objection_of",

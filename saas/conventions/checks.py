@@ -10,6 +10,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from saas.conventions import repository
+from saas.conventions.bounds import Bound
 from saas.conventions.models import Convention, ConventionParty
 from saas.db import db
 from saas.errors import ValidationError
@@ -64,18 +65,17 @@ def date_of(data: Mapping, key: str, message: str, required: bool = True) -> dat
         raise ValidationError(key, message) from None
 
 
-def integer(
-    data: Mapping, key: str, low: int, high: int, message: str, default: int | None = None
-) -> int | None:
+def integer(data: Mapping, key: str, bound: Bound, default: int | None = None) -> int | None:
+    """An integer within ``bound`` (its message when it is not); ``default`` when absent."""
     value = data.get(key)
     if value in (None, ""):
         return default
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(key, message) from None
-    if not low <= number <= high:
-        raise ValidationError(key, message)
+        raise ValidationError(key, bound.message) from None
+    if not bound.low <= number <= bound.high:
+        raise ValidationError(key, bound.message)
     return number
 
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from saas.audit import api as audit
-from saas.conventions import checks, enums, occurrences, repository
+from saas.conventions import bounds, checks, enums, occurrences, repository
 from saas.conventions.checks import CENT
 from saas.conventions.models import (
     Convention,
@@ -32,13 +32,11 @@ def duration_terms(data: Mapping, effective_on: date) -> dict:
     terms = {
         "duration_kind": kind,
         "period_months": checks.integer(
-            data, "period_months", 1, 60, "La durée d'une période est comprise entre 1 et 60 mois.", 12
+            data, "period_months", bounds.PERIOD_MONTHS, bounds.DEFAULT_PERIOD_MONTHS
         ),
         "end_on": None,
         "max_renewals": None,
-        "notice_months": checks.integer(
-            data, "notice_months", 0, 12, "Le préavis est compris entre 0 et 12 mois.", 0
-        ),
+        "notice_months": checks.integer(data, "notice_months", bounds.NOTICE_MONTHS, 0),
         "amendments_at_renewal_only": bool(data.get("amendments_at_renewal_only")),
     }
     if kind == "fixed":
@@ -48,9 +46,7 @@ def duration_terms(data: Mapping, effective_on: date) -> dict:
         terms["end_on"] = end_on
         terms["notice_months"] = 0
     else:
-        terms["max_renewals"] = checks.integer(
-            data, "max_renewals", 0, 50, "Le nombre de reconductions est compris entre 0 et 50."
-        )
+        terms["max_renewals"] = checks.integer(data, "max_renewals", bounds.MAX_RENEWALS)
     return terms
 
 
@@ -62,6 +58,32 @@ def create(actor: audit.Actor, data: Mapping) -> Convention:
     amendments_at_renewal_only, parties [{organisation_id, role, signatory, represented_by,
     is_guichet}], and optionally resources, commitments, obligations (see the ``add_*`` functions).
     """
+    convention = _new_convention(actor, data)
+    parties = data.get("parties") or []
+    if len(parties) < 2:
+        raise ValidationError("parties", "Une convention lie au moins deux parties.")
+    for index, party in enumerate(parties):
+        insert_party(convention, party, f"parties.{index}")
+    _signed_terms(actor, convention, data)
+    insert_terms(convention, data, 0)
+    audit.record(
+        "convention.created",
+        actor,
+        "convention",
+        convention.id,
+        {
+            "référence": convention.reference,
+            "type": convention.kind,
+            "signée le": str(convention.signed_on) if convention.signed_on else None,
+        },
+    )
+    if convention.signed_on:
+        occurrences.sync_occurrences(convention)
+    return convention
+
+
+def _new_convention(actor, data: Mapping) -> Convention:
+    """The convention row, its reference unique in the territory."""
     tenant_id = require_tenant_id()
     reference = checks.text(data, "reference", "Indiquez la référence de la convention.", 40)
     if db.session.scalar(
@@ -82,44 +104,40 @@ def create(actor: audit.Actor, data: Mapping) -> Convention:
     )
     db.session.add(convention)
     db.session.flush()
-    parties = data.get("parties") or []
-    if len(parties) < 2:
-        raise ValidationError("parties", "Une convention lie au moins deux parties.")
-    for index, party in enumerate(parties):
-        insert_party(convention, party, f"parties.{index}")
+    return convention
+
+
+def _signed_terms(actor, convention: Convention, data: Mapping) -> ConventionTerms:
+    """Version 0 of the terms: as signed (or as drafted, until the signature)."""
     objecting = data.get("objecting_party_id")
     terms = ConventionTerms(
-        tenant_id=tenant_id,
+        tenant_id=convention.tenant_id,
         convention_id=convention.id,
         number=0,
-        signed_on=signed_on,
-        effective_from=effective_on,
+        signed_on=convention.signed_on,
+        effective_from=convention.effective_on,
         object=checks.text(data, "object", "Indiquez l'objet de la convention.", 5000),
         articles=clean_articles(data.get("articles")),
         objecting_party_id=checks.party_of(convention, objecting, "objecting_party_id").organisation_id
         if objecting
         else None,
         created_by=actor.user_id,
-        **duration_terms(data, effective_on),
+        **duration_terms(data, convention.effective_on),
     )
     db.session.add(terms)
     db.session.flush()
+    return terms
+
+
+def insert_terms(convention: Convention, data: Mapping, number: int, prefix: str = "") -> None:
+    """The resources, commitments and obligations of ``data`` added by terms ``number`` (errors
+    named ``{prefix}resources.0.label``...)."""
     for index, item in enumerate(data.get("resources") or []):
-        insert_resource(convention, item, 0, f"resources.{index}")
+        insert_resource(convention, item, number, f"{prefix}resources.{index}")
     for index, item in enumerate(data.get("commitments") or []):
-        insert_commitment(convention, item, 0, f"commitments.{index}")
+        insert_commitment(convention, item, number, f"{prefix}commitments.{index}")
     for index, item in enumerate(data.get("obligations") or []):
-        insert_obligation(convention, item, 0, f"obligations.{index}")
-    audit.record(
-        "convention.created",
-        actor,
-        "convention",
-        convention.id,
-        {"référence": reference, "type": convention.kind, "signée le": str(signed_on) if signed_on else None},
-    )
-    if signed_on:
-        occurrences.sync_occurrences(convention)
-    return convention
+        insert_obligation(convention, item, number, f"{prefix}obligations.{index}")
 
 
 def clean_articles(value) -> list[dict]:
@@ -163,15 +181,14 @@ def insert_resource(convention, data: Mapping, number: int, key: str) -> Convent
     with checks.within(key):
         provider = checks.party_of(convention, data.get("provider_id"), f"{key}.provider_id")
         fte = checks.decimal(data, "fte", "Indiquez le temps mis à disposition en ETP (par exemple 0,5).")
-        if fte > 50:
-            raise ValidationError(f"{key}.fte", "50 ETP au plus.")
-        fte = fte.quantize(CENT, ROUND_HALF_UP)
+        if fte > bounds.MAX_FTE:
+            raise ValidationError(f"{key}.fte", f"{bounds.MAX_FTE} ETP au plus.")
         resource = ConventionResource(
             tenant_id=convention.tenant_id,
             convention_id=convention.id,
             provider_id=provider.organisation_id,
             label=checks.text(data, "label", "Indiquez la fonction mise à disposition.", 200),
-            fte=fte,
+            fte=_cents(fte),
             person_name=checks.optional_text(data, "person_name", 200),
             from_terms=number,
         )
@@ -179,45 +196,14 @@ def insert_resource(convention, data: Mapping, number: int, key: str) -> Convent
         return resource
 
 
+def _cents(number: Decimal) -> Decimal:
+    return number.quantize(CENT, ROUND_HALF_UP)
+
+
 def insert_commitment(convention, data: Mapping, number: int, key: str) -> FinancialCommitment:
     with checks.within(key):
-        payer = checks.party_of(convention, data.get("payer_id"), f"{key}.payer_id")
-        payee = checks.party_of(convention, data.get("payee_id"), f"{key}.payee_id")
-        if payer.organisation_id == payee.organisation_id:
-            raise ValidationError(
-                f"{key}.payee_id", "Le bénéficiaire doit être une autre partie que le payeur."
-            )
-        basis = checks.choice(
-            data, "basis", enums.COMMITMENT_BASES, "Choisissez la base de l'engagement financier."
-        )
-        commitment = FinancialCommitment(
-            tenant_id=convention.tenant_id,
-            convention_id=convention.id,
-            payer_id=payer.organisation_id,
-            payee_id=payee.organisation_id,
-            label=checks.text(data, "label", "Indiquez l'objet de l'engagement financier.", 200),
-            basis=basis,
-            recurrence=checks.choice(
-                data, "recurrence", enums.RECURRENCES, "Choisissez la récurrence.", "each_period"
-            ),
-            article=checks.optional_text(data, "article", 40),
-            from_terms=number,
-        )
-        if basis == "fixed":
-            commitment.amount = checks.decimal(data, "amount", "Indiquez un montant en euros.").quantize(
-                CENT, ROUND_HALF_UP
-            )
-        else:
-            commitment.rate_per_post = checks.decimal(
-                data, "rate_per_post", "Indiquez le montant par poste à temps plein."
-            ).quantize(CENT, ROUND_HALF_UP)
-            commitment.posts_fte = checks.decimal(
-                data,
-                "posts_fte",
-                "Indiquez le temps travaillé sur la fonction, en postes à temps plein (ex. 0,8).",
-            ).quantize(CENT, ROUND_HALF_UP)
-            if commitment.posts_fte > 100:
-                raise ValidationError("posts_fte", "100 postes au plus.")
+        commitment = _commitment(convention, data, number, key)
+        _commitment_amounts(commitment, data)
         db.session.add(commitment)
         db.session.flush()
         schedule = data.get("schedule") or [
@@ -227,40 +213,79 @@ def insert_commitment(convention, data: Mapping, number: int, key: str) -> Finan
         for seq, line in enumerate(schedule, start=1):
             line_key = f"{key}.schedule.{seq - 1}"
             with checks.within(line_key):
-                percent = checks.decimal(line, "percent", "Indiquez le pourcentage de l'échéance.").quantize(
-                    CENT, ROUND_HALF_UP
-                )
-                if percent > 100:
-                    raise ValidationError(f"{line_key}.percent", "Une échéance ne dépasse pas 100 %.")
-                required = list(line.get("required_deliverables") or [])
-                unknown = [c for c in required if c not in enums.DELIVERABLE_CATEGORIES]
-                if unknown:
-                    raise ValidationError(
-                        f"{line_key}.required_deliverables", f"Pièce inconnue : {', '.join(unknown)}."
-                    )
-                total += percent
-                db.session.add(
-                    ScheduleLine(
-                        tenant_id=convention.tenant_id,
-                        commitment_id=commitment.id,
-                        seq=seq,
-                        label=checks.text(line, "label", "Indiquez le libellé de l'échéance.", 200),
-                        percent=percent,
-                        trigger=checks.choice(
-                            line, "trigger", enums.TRIGGERS, "Choisissez quand l'échéance est due."
-                        ),
-                        offset_days=checks.integer(
-                            line, "offset_days", 0, 365, "Le délai est compris entre 0 et 365 jours.", 0
-                        ),
-                        required_deliverables=required,
-                    )
-                )
-        if total != 100:
+                total += _insert_schedule_line(commitment, line, seq, line_key).percent
+        if total != bounds.MAX_PERCENT:
             raise ValidationError(
                 f"{key}.schedule",
                 f"Les échéances doivent totaliser 100 % (elles totalisent {checks.fr_amount(total)} %).",
             )
         return commitment
+
+
+def _commitment(convention, data: Mapping, number: int, key: str) -> FinancialCommitment:
+    """Who pays whom, what for and how often (the amounts follow)."""
+    payer = checks.party_of(convention, data.get("payer_id"), f"{key}.payer_id")
+    payee = checks.party_of(convention, data.get("payee_id"), f"{key}.payee_id")
+    if payer.organisation_id == payee.organisation_id:
+        raise ValidationError(f"{key}.payee_id", "Le bénéficiaire doit être une autre partie que le payeur.")
+    basis = checks.choice(
+        data, "basis", enums.COMMITMENT_BASES, "Choisissez la base de l'engagement financier."
+    )
+    return FinancialCommitment(
+        tenant_id=convention.tenant_id,
+        convention_id=convention.id,
+        payer_id=payer.organisation_id,
+        payee_id=payee.organisation_id,
+        label=checks.text(data, "label", "Indiquez l'objet de l'engagement financier.", 200),
+        basis=basis,
+        recurrence=checks.choice(
+            data, "recurrence", enums.RECURRENCES, "Choisissez la récurrence.", "each_period"
+        ),
+        article=checks.optional_text(data, "article", 40),
+        from_terms=number,
+    )
+
+
+def _commitment_amounts(commitment: FinancialCommitment, data: Mapping) -> None:
+    """A fixed amount, or a rate per full-time post and the posts worked on the function."""
+    if commitment.basis == "fixed":
+        commitment.amount = _cents(checks.decimal(data, "amount", "Indiquez un montant en euros."))
+        return
+    commitment.rate_per_post = _cents(
+        checks.decimal(data, "rate_per_post", "Indiquez le montant par poste à temps plein.")
+    )
+    commitment.posts_fte = _cents(
+        checks.decimal(
+            data,
+            "posts_fte",
+            "Indiquez le temps travaillé sur la fonction, en postes à temps plein (ex. 0,8).",
+        )
+    )
+    if commitment.posts_fte > bounds.MAX_POSTS:
+        raise ValidationError("posts_fte", f"{bounds.MAX_POSTS} postes au plus.")
+
+
+def _insert_schedule_line(commitment: FinancialCommitment, line: Mapping, seq: int, key: str) -> ScheduleLine:
+    """One instalment of a commitment: its share, when it falls due, the deliverables it waits for."""
+    percent = _cents(checks.decimal(line, "percent", "Indiquez le pourcentage de l'échéance."))
+    if percent > bounds.MAX_PERCENT:
+        raise ValidationError(f"{key}.percent", "Une échéance ne dépasse pas 100 %.")
+    required = list(line.get("required_deliverables") or [])
+    unknown = [c for c in required if c not in enums.DELIVERABLE_CATEGORIES]
+    if unknown:
+        raise ValidationError(f"{key}.required_deliverables", f"Pièce inconnue : {', '.join(unknown)}.")
+    row = ScheduleLine(
+        tenant_id=commitment.tenant_id,
+        commitment_id=commitment.id,
+        seq=seq,
+        label=checks.text(line, "label", "Indiquez le libellé de l'échéance.", 200),
+        percent=percent,
+        trigger=checks.choice(line, "trigger", enums.TRIGGERS, "Choisissez quand l'échéance est due."),
+        offset_days=checks.integer(line, "offset_days", bounds.OFFSET_DAYS, 0),
+        required_deliverables=required,
+    )
+    db.session.add(row)
+    return row
 
 
 def insert_obligation(convention, data: Mapping, number: int, key: str) -> Obligation:
@@ -286,31 +311,7 @@ def insert_obligation(convention, data: Mapping, number: int, key: str) -> Oblig
             category=category,
             label=(checks.optional_text(data, "label", 300) or categories[category]),
             cadence=cadence,
-            day_of_month=checks.integer(
-                data, "day_of_month", 1, 28, "Le jour du mois est compris entre 1 et 28."
-            )
-            if cadence == "monthly"
-            else None,
-            weekday=checks.integer(data, "weekday", 0, 6, "Choisissez le jour de la semaine.", 4)
-            if cadence == "weekly"
-            else None,
-            offset_days=checks.integer(
-                data, "offset_days", 0, 365, "Le délai est compris entre 0 et 365 jours.", 0
-            ),
-            offset_months=checks.integer(
-                data,
-                "offset_months",
-                0,
-                12,
-                "Le délai est compris entre 0 et 12 mois.",
-                1 if cadence == "monthly" else 0,
-            ),
-            event_label=checks.optional_text(data, "event_label", 100) if cadence == "after_event" else None,
-            event_default_month=checks.integer(
-                data, "event_default_month", 1, 12, "Choisissez le mois habituel de l'événement.", 6
-            )
-            if cadence == "after_event"
-            else None,
+            **_cadence_terms(data, cadence),
             article=checks.optional_text(data, "article", 40),
             from_terms=number,
         )
@@ -322,6 +323,25 @@ def insert_obligation(convention, data: Mapping, number: int, key: str) -> Oblig
             )
         db.session.add(obligation)
         return obligation
+
+
+def _cadence_terms(data: Mapping, cadence: str) -> dict:
+    """When an obligation falls due: the day of the month or of the week, the delay, the event."""
+    after_event = cadence == "after_event"
+    return {
+        "day_of_month": checks.integer(data, "day_of_month", bounds.DAY_OF_MONTH)
+        if cadence == "monthly"
+        else None,
+        "weekday": checks.integer(data, "weekday", bounds.WEEKDAY, 4) if cadence == "weekly" else None,
+        "offset_days": checks.integer(data, "offset_days", bounds.OFFSET_DAYS, 0),
+        "offset_months": checks.integer(
+            data, "offset_months", bounds.OFFSET_MONTHS, 1 if cadence == "monthly" else 0
+        ),
+        "event_label": checks.optional_text(data, "event_label", 100) if after_event else None,
+        "event_default_month": checks.integer(data, "event_default_month", bounds.EVENT_MONTH, 6)
+        if after_event
+        else None,
+    }
 
 
 def require_draft(convention: Convention) -> None:

@@ -82,7 +82,14 @@ def standing(convention: Convention, day: date | None = None) -> Standing:
     )
 
 
-def objection_deadlines(day: date | None = None, within_days: int = 30) -> list[tuple[Convention, Standing]]:
+#: the last day to object to a tacit renewal is announced this many days ahead: on the dashboard of
+#: the facilitators and in the reminders to the tenant admins alike.
+OBJECTION_WINDOW_DAYS = 30
+
+
+def objection_deadlines(
+    day: date | None = None, within_days: int = OBJECTION_WINDOW_DAYS
+) -> list[tuple[Convention, Standing]]:
     """Signed conventions whose last day to object falls within ``within_days``, nearest first."""
     day = day or clock.today()
     found = []
@@ -118,30 +125,7 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
         raise ValidationError(
             "party_id", f"Seul(e) {name} peut mettre fin à cette convention à son échéance."
         )
-    all_periods = cal.periods(
-        convention.effective_on, versions, terminated_on=convention.terminated_on, until=received_on
-    )
-    candidates = [
-        p for p in all_periods if p.renewable and p.last_day_to_object and p.last_day_to_object >= received_on
-    ]
-    while not candidates:
-        last = all_periods[-1]
-        if not last.renewable:
-            raise DomainError(
-                "La convention prend fin à son terme sans reconduction : aucune dénonciation n'est nécessaire."
-            )
-        all_periods = cal.periods(
-            convention.effective_on,
-            versions,
-            terminated_on=convention.terminated_on,
-            until=last.end + timedelta(days=1),
-        )
-        candidates = [
-            p
-            for p in all_periods
-            if p.renewable and p.last_day_to_object and p.last_day_to_object >= received_on
-        ]
-    term = candidates[0]
+    term = _term_ended_by(convention, versions, received_on)
     objection = ConventionObjection(
         tenant_id=convention.tenant_id,
         convention_id=convention.id,
@@ -162,6 +146,33 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
     )
     occurrences.sync_occurrences(convention)
     return objection
+
+
+def _term_ended_by(convention: Convention, versions: list[cal.TermsView], received_on: date) -> cal.Period:
+    """The first renewable period whose notice is still open on ``received_on`` (looking further
+    ahead, period by period, until one is)."""
+
+    def open_on(all_periods: list[cal.Period]) -> list[cal.Period]:
+        return [
+            p
+            for p in all_periods
+            if p.renewable and p.last_day_to_object and p.last_day_to_object >= received_on
+        ]
+
+    until = received_on
+    while True:
+        all_periods = cal.periods(
+            convention.effective_on, versions, terminated_on=convention.terminated_on, until=until
+        )
+        candidates = open_on(all_periods)
+        if candidates:
+            return candidates[0]
+        last = all_periods[-1]
+        if not last.renewable:
+            raise DomainError(
+                "La convention prend fin à son terme sans reconduction : aucune dénonciation n'est nécessaire."
+            )
+        until = last.end + timedelta(days=1)
 
 
 def objection_was_late(objection: ConventionObjection, convention: Convention) -> bool:
@@ -218,3 +229,36 @@ def renew_due(actor, day: date | None = None) -> list[ConventionRenewal]:
             )
             done.append(renewal)
     return done
+
+
+# --------------------------------------------------------------------------- what may be done
+
+#: the actions on a convention, as :func:`allowed_actions` names them.
+ACTIONS = (
+    "sign",
+    "add_party",
+    "add_resource",
+    "add_commitment",
+    "add_obligation",
+    "amend",
+    "object",
+    "terminate",
+    "add_document",
+)
+
+
+def allowed_actions(convention: Convention, day: date | None = None) -> frozenset[str]:
+    """What may be done to the convention on ``day``: a draft is completed then signed; a signed
+    convention not terminated is amended, objected to while it still renews, or terminated; a
+    document may always be added. The console offers these actions and no other."""
+    has_terms = bool(repository.versions_of(convention.id))
+    allowed = {"add_document"}
+    if convention.signed_on is None:
+        allowed.add("add_party")
+        if has_terms:
+            allowed |= {"sign", "add_resource", "add_commitment", "add_obligation"}
+    elif has_terms and convention.terminated_on is None:
+        allowed |= {"amend", "terminate"}
+        if repository.objection_of(convention.id) is None and standing(convention, day).renews:
+            allowed.add("object")
+    return frozenset(allowed)

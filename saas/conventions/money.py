@@ -31,6 +31,10 @@ def split(amount: Decimal, percents: list[Decimal]) -> list[Decimal]:
     return [*parts, amount - sum(parts, Decimal(0))]
 
 
+#: the statuses of an instalment that can be paid now (its pieces received, its date passed).
+PAYABLE = ("payable", "late")
+
+
 @dataclass
 class Instalment:
     convention: Convention
@@ -48,77 +52,147 @@ class Instalment:
     def status_label(self) -> str:
         return enums.INSTALMENT_STATUSES[self.status]
 
+    @property
+    def payable(self) -> bool:
+        """A payment may be recorded for it now."""
+        return self.status in PAYABLE
+
 
 def instalments(day: date | None = None, convention_id: int | None = None) -> list[Instalment]:
     """What is due, payable, paid and late across the conventions of the tenant (or one)."""
     day = day or clock.today()
     delay = tenant_settings.get("payment_delay_days")
-    result: list[Instalment] = []
     payments = repository.payments_by_instalment()
+    result: list[Instalment] = []
     for convention in repository.conventions():
         if convention.signed_on is None or (convention_id is not None and convention.id != convention_id):
             continue
-        windows = timeline.windows(convention.id)
-        received = repository.received_categories(convention.id)
-        all_periods = [
-            p for p in timeline.periods_of(convention, until=day) if p.number == 1 or p.start <= day
-        ]
-        for commitment in repository.all_commitments(convention.id):
-            start = windows[commitment.from_terms][0]
-            until = windows[commitment.until_terms][0] if commitment.until_terms in windows else None
-            lines = repository.schedule_lines_of(commitment.id)
-            # a commitment applies to the periods that start under the terms that carry it
-            applicable = [p for p in all_periods if start <= p.start and (until is None or p.start < until)]
-            if commitment.recurrence == "once":
-                applicable = applicable[:1]
-            amount = commitment_amount(commitment)
-            for period in applicable:
-                amounts = split(amount, [line.percent for line in lines])
-                for line, part in zip(lines, amounts, strict=True):
-                    if line.trigger == "end":
-                        due_on = period.end
-                    elif line.trigger == "signature" and period.number == 1:
-                        due_on = convention.signed_on
-                    else:  # at start, and "at signature" of a period renewed tacitly
-                        due_on = period.start
-                    due_on = due_on + timedelta(days=line.offset_days)
-                    missing, last_received = [], None
-                    for category in line.required_deliverables or []:
-                        got = received.get((category, period.number))
-                        if got is None:
-                            missing.append(enums.DELIVERABLE_CATEGORIES[category])
-                        else:
-                            last_received = max(last_received or got, got)
-                    payment = payments.get((line.id, period.number))
-                    if payment is None and convention.terminated_on and due_on >= convention.terminated_on:
-                        continue  # terminated before it fell due: nothing more is owed
-                    payable_since = max(due_on, last_received) if last_received else due_on
-                    if payment is not None:
-                        status = "paid"
-                    elif missing:
-                        status = "waiting"
-                    elif due_on > day:
-                        status = "not_due"
-                    elif (day - payable_since).days > delay:
-                        status = "late"
-                    else:
-                        status = "payable"
-                    result.append(
-                        Instalment(
-                            convention,
-                            commitment,
-                            line,
-                            period,
-                            part,
-                            due_on,
-                            status,
-                            missing,
-                            None if missing else payable_since,
-                            payment,
-                        )
-                    )
+        result += _instalments_of(convention, day, delay, payments)
     result.sort(key=lambda i: (i.due_on, i.convention.reference, i.line.seq))
     return result
+
+
+def _instalments_of(convention: Convention, day: date, delay: int, payments: dict) -> list[Instalment]:
+    windows = timeline.windows(convention.id)
+    received = repository.received_categories(convention.id)
+    all_periods = [p for p in timeline.periods_of(convention, until=day) if p.number == 1 or p.start <= day]
+    found = []
+    for commitment in repository.all_commitments(convention.id):
+        lines = repository.schedule_lines_of(commitment.id)
+        amount = commitment_amount(commitment)
+        for period in _applicable_periods(commitment, windows, all_periods):
+            amounts = split(amount, [line.percent for line in lines])
+            for line, part in zip(lines, amounts, strict=True):
+                instalment = Instalment(
+                    convention, commitment, line, period, part, _due_on(convention, line, period), ""
+                )
+                instalment.payment = payments.get((line.id, period.number))
+                if (
+                    instalment.payment is None
+                    and convention.terminated_on
+                    and instalment.due_on >= convention.terminated_on
+                ):
+                    continue  # terminated before it fell due: nothing more is owed
+                _read_status(instalment, received, day, delay)
+                found.append(instalment)
+    return found
+
+
+def _applicable_periods(
+    commitment: FinancialCommitment, windows: dict, all_periods: list[cal.Period]
+) -> list[cal.Period]:
+    """A commitment applies to the periods that start under the terms that carry it (the first
+    of them only, for a commitment paid once)."""
+    start = windows[commitment.from_terms][0]
+    until = windows[commitment.until_terms][0] if commitment.until_terms in windows else None
+    applicable = [p for p in all_periods if start <= p.start and (until is None or p.start < until)]
+    return applicable[:1] if commitment.recurrence == "once" else applicable
+
+
+def _due_on(convention: Convention, line: ScheduleLine, period: cal.Period) -> date:
+    if line.trigger == "end":
+        due_on = period.end
+    elif line.trigger == "signature" and period.number == 1:
+        due_on = convention.signed_on
+    else:  # at start, and "at signature" of a period renewed tacitly
+        due_on = period.start
+    return due_on + timedelta(days=line.offset_days)
+
+
+def _read_status(instalment: Instalment, received: dict, day: date, delay: int) -> None:
+    """Its status on ``day``: paid, waiting for its deliverables, not yet due, payable, or late
+    when payable for longer than the payment delay."""
+    last_received = None
+    for category in instalment.line.required_deliverables or []:
+        got = received.get((category, instalment.period.number))
+        if got is None:
+            instalment.missing.append(enums.DELIVERABLE_CATEGORIES[category])
+        else:
+            last_received = max(last_received or got, got)
+    due_on = instalment.due_on
+    payable_since = max(due_on, last_received) if last_received else due_on
+    if instalment.payment is not None:
+        instalment.status = "paid"
+    elif instalment.missing:
+        instalment.status = "waiting"
+    elif due_on > day:
+        instalment.status = "not_due"
+    elif (day - payable_since).days > delay:
+        instalment.status = "late"
+    else:
+        instalment.status = "payable"
+    instalment.payable_since = None if instalment.missing else payable_since
+
+
+@dataclass
+class StatusTotal:
+    status: str
+    label: str
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class MoneyTable:
+    """The instalments read, and the totals by status of the selection before the status filter."""
+
+    instalments: list[Instalment]
+    totals: list[StatusTotal]
+
+
+def money_table(
+    day: date | None = None,
+    convention_id: int | None = None,
+    payer_id: int | None = None,
+    status: str | None = None,
+) -> MoneyTable:
+    """The instalments of a convention (or all), of a payer (or all), of a status (or all)."""
+    selected = [
+        i for i in instalments(day, convention_id) if payer_id is None or i.commitment.payer_id == payer_id
+    ]
+    totals = [
+        StatusTotal(
+            key,
+            label,
+            sum(1 for i in selected if i.status == key),
+            sum((i.amount for i in selected if i.status == key), Decimal(0)),
+        )
+        for key, label in enums.INSTALMENT_STATUSES.items()
+    ]
+    return MoneyTable([i for i in selected if not status or i.status == status], totals)
+
+
+def instalment_of(line: ScheduleLine, period_no: int) -> Instalment | None:
+    """The instalment of one schedule line in one period, as the money table reads it today."""
+    commitment = db.session.get(FinancialCommitment, (line.tenant_id, line.commitment_id))
+    return next(
+        (
+            i
+            for i in instalments(convention_id=commitment.convention_id)
+            if i.line.id == line.id and i.period.number == period_no
+        ),
+        None,
+    )
 
 
 def record_payment(
@@ -131,14 +205,7 @@ def record_payment(
         raise ValidationError("paid_on", "Indiquez la date du paiement.")
     if paid_on > clock.today():
         raise ValidationError("paid_on", "La date de paiement ne peut pas être dans le futur.")
-    instalment = next(
-        (
-            i
-            for i in instalments(convention_id=convention.id)
-            if i.line.id == line.id and i.period.number == period_no
-        ),
-        None,
-    )
+    instalment = instalment_of(line, period_no)
     if instalment is None:
         raise ValidationError("period_no", "Cette échéance n'existe pas (encore) pour cette période.")
     if instalment.payment is not None:
@@ -152,7 +219,8 @@ def record_payment(
     if paid.quantize(CENT, ROUND_HALF_UP) != instalment.amount:
         raise ValidationError(
             "amount",
-            f"Le montant payé ({checks.fr_amount(paid)} €) diffère du montant de l'échéance ({checks.fr_amount(instalment.amount)} €).",
+            f"Le montant payé ({checks.fr_amount(paid)} €) diffère du montant de l'échéance "
+            f"({checks.fr_amount(instalment.amount)} €).",
         )
     payment = Payment(
         tenant_id=line.tenant_id,

@@ -224,18 +224,14 @@ def notify_renewals(renewals) -> int:
     return count
 
 
-#: tenant admins hear of the last day to object this many days ahead.
-OBJECTION_NOTICE_DAYS = 30
-
-
 def remind_objection_deadlines(day: date | None = None) -> int:
     """Tell the tenant admins, once per convention and term, that the last day to object to a
-    tacit renewal comes within ``OBJECTION_NOTICE_DAYS``. The mail itself is the record: the same
+    tacit renewal comes within ``OBJECTION_WINDOW_DAYS``. The mail itself is the record: the same
     subject is never sent twice to the same person."""
     day = day or clock.today()
     admins = _members("m.role = 'tenant_admin'")
     sent = 0
-    for convention, standing in conventions.objection_deadlines(day, OBJECTION_NOTICE_DAYS):
+    for convention, standing in conventions.objection_deadlines(day, conventions.OBJECTION_WINDOW_DAYS):
         deadline = standing.last_day_to_object
         subject = f"Convention {convention.reference} : dernier jour pour la dénoncer le {deadline:%d/%m/%Y}"
         for admin in admins:
