@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, request
+from flask import Response, flash, request
 
 from blueprints.listing import PER_PAGE, Listing, Page
 from blueprints.ui import fr_date, fr_number
@@ -31,8 +31,6 @@ INSTALMENT_BADGES = {
     "late": "erreur",
     "paid": "succes",
 }
-#: the statuses of the money table, in the order of its totals.
-INSTALMENT_ORDER = ("not_due", "waiting", "payable", "late", "paid")
 
 NUMBERS = {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf"}
 ROLE_ARTICLES = {
@@ -42,6 +40,16 @@ ROLE_ARTICLES = {
     "etat": "l'État",
     "departement": "le Département",
 }
+
+
+def flash_form_errors(form) -> None:
+    """The errors of a form the page cannot show in place, said at its top."""
+    for item in form:
+        for message in item.errors:
+            hidden = item.type in ("CSRFTokenField", "HiddenField")
+            flash(message if hidden else f"{item.label.text} : {message}", "error")
+    for message in form.form_errors:
+        flash(message, "error")
 
 
 def euros(value) -> str:

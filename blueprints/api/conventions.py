@@ -25,7 +25,6 @@ from saas.conventions import enums
 from saas.conventions.models import (
     Convention,
     ConventionDocument,
-    FinancialCommitment,
     Occurrence,
     ScheduleLine,
 )
@@ -433,10 +432,10 @@ class Instalments(MethodView):
         Chacune avec son montant, son statut, les pièces qu'elle attend et son paiement ;
         filtres : statut, convention, date de lecture.
         """
-        rows = conventions.instalments(args.get("date") or clock.today(), args.get("convention"))
-        if args.get("statut"):
-            rows = [i for i in rows if i.status == args["statut"]]
-        return paginate_list(rows, args)
+        table = conventions.money_table(
+            args.get("date") or clock.today(), args.get("convention"), status=args.get("statut")
+        )
+        return paginate_list(table.instalments, args)
 
 
 @blp.route("/versements/<int:line_id>/paiement")
@@ -458,9 +457,4 @@ class InstalmentPayment(MethodView):
             data.get("reference"),
         )
         db.session.commit()
-        commitment = db.session.get(FinancialCommitment, (line.tenant_id, line.commitment_id))
-        return next(
-            i
-            for i in conventions.instalments(convention_id=commitment.convention_id)
-            if i.line.id == line.id and i.period.number == payment.period_no
-        )
+        return conventions.instalment_of(line, payment.period_no)
