@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from flask import Response, flash, redirect, url_for
 
+from blueprints.admin.convention_fields import SCHEDULE_ROWS
 from blueprints.admin.convention_forms import (
-    SCHEDULE_ROWS,
     AmendForm,
     CommitmentForm,
     DocumentForm,

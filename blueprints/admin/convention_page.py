@@ -22,8 +22,8 @@ from blueprints.admin.convention_display import (
     period_words,
     trigger_words,
 )
+from blueprints.admin.convention_fields import SCHEDULE_ROWS
 from blueprints.admin.convention_forms import (
-    SCHEDULE_ROWS,
     AmendForm,
     CommitmentForm,
     DocumentForm,

@@ -13,8 +13,8 @@ from blueprints.admin.convention_display import (
     CONVENTION_BADGES,
     RowListing,
 )
+from blueprints.admin.convention_fields import PARTY_ROWS
 from blueprints.admin.convention_forms import (
-    PARTY_ROWS,
     ConventionFilterForm,
     ConventionForm,
 )

@@ -22,15 +22,26 @@ from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions import enums
+from saas.conventions.calendar_schemas import (
+    CalendarFilterSchema,
+    ComplianceFilterSchema,
+    ObligationComplianceSchema,
+    OccurrenceEventSchema,
+    OccurrenceReceptionSchema,
+    OccurrenceSchema,
+)
 from saas.conventions.models import (
     Convention,
     ConventionDocument,
     Occurrence,
     ScheduleLine,
 )
+from saas.conventions.money_schemas import (
+    InstalmentFilterSchema,
+    InstalmentPaymentSchema,
+    InstalmentSchema,
+)
 from saas.conventions.schemas import (
-    CalendarFilterSchema,
-    ComplianceFilterSchema,
     ConventionAmendmentSchema,
     ConventionCreateSchema,
     ConventionDetailSchema,
@@ -43,13 +54,6 @@ from saas.conventions.schemas import (
     ConventionSummarySchema,
     ConventionTerminationSchema,
     FinancialCommitmentSchema,
-    InstalmentFilterSchema,
-    InstalmentPaymentSchema,
-    InstalmentSchema,
-    ObligationComplianceSchema,
-    OccurrenceEventSchema,
-    OccurrenceReceptionSchema,
-    OccurrenceSchema,
     ReadDateSchema,
     TermsInForceSchema,
 )

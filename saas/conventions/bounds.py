@@ -4,7 +4,6 @@ checks them (``checks.integer``), the JSON schemas and the console forms take th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,6 @@ EVENT_MONTH = Bound(1, 12, "Choisissez le mois habituel de l'événement.")
 #: the default length of a period: a year.
 DEFAULT_PERIOD_MONTHS = 12
 #: full-time equivalents one resource may commit, posts one commitment may pay, share of one instalment.
-MAX_FTE = Decimal(50)
-MAX_POSTS = Decimal(100)
-MAX_PERCENT = Decimal(100)
+MAX_FTE = 50
+MAX_POSTS = 100
+MAX_PERCENT = 100
