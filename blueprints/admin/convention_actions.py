@@ -25,7 +25,7 @@ from blueprints.admin.convention_page import posted, render_convention
 from blueprints.admin.convention_views import organisation_names, party_data
 from blueprints.admin.views import bp
 from blueprints.forms import FAILED
-from blueprints.ui import int_arg
+from blueprints.ui import fr_date, int_arg
 from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.models import Convention, ConventionDocument
@@ -213,8 +213,7 @@ def convention_amend(convention_id: int):
         "amend_form",
         lambda c, f: conventions.amend(request_actor(), c, amend_data(f)),
         lambda terms: (
-            f"L'avenant n° {terms.number} est enregistré ; il prend effet le "
-            f"{terms.effective_from.strftime('%d/%m/%Y')}."
+            f"L'avenant n° {terms.number} est enregistré ; il prend effet le {fr_date(terms.effective_from)}."
         ),
         "versions",
     )
@@ -225,7 +224,7 @@ def convention_object(convention_id: int):
     def message(objection) -> str:
         return (
             f"La dénonciation est enregistrée : la convention prend fin le "
-            f"{objection.effective_term.strftime('%d/%m/%Y')}."
+            f"{fr_date(objection.effective_term)}."
         )
 
     return _act(

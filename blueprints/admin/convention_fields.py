@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.forms import Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
+from saas import formats
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
 from saas.conventions.bounds import Bound
@@ -96,8 +97,8 @@ def number_field(label: str, bound: Bound, description: str | None = None, defau
 def category_choices() -> list[SelectChoice]:
     return [
         SelectChoice(*CHOOSE),
-        *(SelectChoice(k, v, optgroup="Livrables") for k, v in enums.DELIVERABLE_CATEGORIES.items()),
-        *(SelectChoice(k, v, optgroup="Réunions") for k, v in enums.MEETING_CATEGORIES.items()),
+        *(SelectChoice(k, v, optgroup="Livrables") for k, v in enums.DeliverableCategory.choices()),
+        *(SelectChoice(k, v, optgroup="Réunions") for k, v in enums.MeetingCategory.choices()),
     ]
 
 
@@ -118,7 +119,7 @@ def party_fields(prefix: str = "", context: str = "", required: bool = True) -> 
             validators=_required(required, "Choisissez une organisation partenaire du territoire."),
         ),
         f"{prefix}role": SelectField(
-            label("rôle"), choices=[CHOOSE, *enums.PARTY_ROLES.items()], validate_choice=False
+            label("rôle"), choices=[CHOOSE, *enums.PartyRole.choices()], validate_choice=False
         ),
         f"{prefix}signatory": BooleanField(
             label("signataire de la convention"),
@@ -186,7 +187,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}cadence": SelectField(
             "Périodicité",
-            choices=[CHOOSE, *enums.CADENCES.items()],
+            choices=[CHOOSE, *enums.Cadence.choices()],
             validate_choice=False,
             validators=_required(required, "Choisissez la périodicité."),
         ),
@@ -208,7 +209,7 @@ def cadence_fields(prefix: str = "") -> dict:
         ),
         f"{prefix}weekday": SelectField(
             "Jour de la semaine",
-            choices=[("", "—"), *((str(i), day) for i, day in enumerate(enums.WEEKDAYS))],
+            choices=[("", "—"), *((str(i), day) for i, day in enumerate(formats.WEEKDAY_NAMES))],
             validate_choice=False,
             description="Pour une périodicité hebdomadaire (vendredi par défaut).",
         ),
@@ -225,7 +226,7 @@ def cadence_fields(prefix: str = "") -> dict:
         ),
         f"{prefix}event_default_month": SelectField(
             "Mois habituel de l'événement",
-            choices=[("", "—"), *((str(i), name) for i, name in enumerate(enums.MONTHS, start=1))],
+            choices=[("", "—"), *((str(i), name) for i, name in enumerate(formats.MONTH_NAMES, start=1))],
             validate_choice=False,
         ),
     }
@@ -241,12 +242,12 @@ def schedule_fields(prefix: str, row: int) -> dict:
             f"{context}pourcentage", places=2, validators=[Optional()], description="Par exemple 40."
         ),
         f"{prefix}{row}_trigger": SelectField(
-            f"{context}exigible", choices=list(enums.TRIGGERS.items()), validate_choice=False
+            f"{context}exigible", choices=enums.Trigger.choices(), validate_choice=False
         ),
         f"{prefix}{row}_offset_days": number_field(f"{context}délai (jours)", term_bounds.OFFSET_DAYS),
         f"{prefix}{row}_required_deliverables": SelectMultipleField(
             f"{context}pièces requises",
-            choices=list(enums.DELIVERABLE_CATEGORIES.items()),
+            choices=enums.DeliverableCategory.choices(),
             validate_choice=False,
             description="L'échéance n'est exigible qu'une fois ces livrables de la période reçus.",
         ),
@@ -274,9 +275,7 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
                 Length(max=200, message="200 caractères au plus."),
             ],
         ),
-        f"{prefix}basis": SelectField(
-            "Base", choices=list(enums.COMMITMENT_BASES.items()), validate_choice=False
-        ),
+        f"{prefix}basis": SelectField("Base", choices=enums.CommitmentBasis.choices(), validate_choice=False),
         f"{prefix}amount": FrenchDecimalField(
             "Montant forfaitaire (€)",
             places=2,
@@ -294,7 +293,7 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}recurrence": SelectField(
             "Récurrence",
-            choices=list(enums.RECURRENCES.items()),
+            choices=enums.Recurrence.choices(),
             default="each_period",
             validate_choice=False,
         ),

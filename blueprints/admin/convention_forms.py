@@ -63,7 +63,7 @@ class ConventionForm(DomainForm):
     )
     kind = SelectField(
         "Type de convention",
-        choices=[CHOOSE, *enums.KINDS.items()],
+        choices=[CHOOSE, *enums.Kind.choices()],
         validators=[InputRequired("Choisissez le type de convention.")],
     )
     effective_on = DateField(
@@ -263,7 +263,7 @@ class TerminationForm(DomainForm):
 
 
 class DocumentForm(DomainForm):
-    kind = SelectField("Type de document", choices=list(enums.DOCUMENT_KINDS.items()))
+    kind = SelectField("Type de document", choices=enums.DocumentKind.choices())
     title = StringField(
         "Titre",
         validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
@@ -299,12 +299,12 @@ class TermsDateForm(FilterForm):
 
 
 class ConventionFilterForm(FilterForm):
-    type = SelectField("Type", choices=[("", "Tous"), *enums.KINDS.items()])
-    statut = SelectField("Statut", choices=[("", "Tous"), *enums.CONVENTION_STATUSES.items()])
+    type = SelectField("Type", choices=enums.Kind.choices("Tous"))
+    statut = SelectField("Statut", choices=enums.ConventionStatus.choices("Tous"))
     partenaire = SelectField("Partie", choices=[], validate_choice=False)
 
 
 class InstalmentFilterForm(FilterForm):
-    statut = SelectField("Statut", choices=[("", "Tous"), *enums.INSTALMENT_STATUSES.items()])
+    statut = SelectField("Statut", choices=enums.InstalmentStatus.choices("Tous"))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     payeur = SelectField("Payeur", choices=[], validate_choice=False)

@@ -193,12 +193,12 @@ WORDS = {
     "cadence_words": cadence_words,
     "trigger_words": trigger_words,
     "deliverables_words": deliverables_words,
-    "natures": enums.NATURES,
+    "natures": enums.Nature.labels(),
     "categories": enums.CATEGORIES,
-    "bases": enums.COMMITMENT_BASES,
-    "recurrences": enums.RECURRENCES,
-    "role_labels": enums.PARTY_ROLES,
-    "document_kinds": enums.DOCUMENT_KINDS,
+    "bases": enums.CommitmentBasis.labels(),
+    "recurrences": enums.Recurrence.labels(),
+    "role_labels": enums.PartyRole.labels(),
+    "document_kinds": enums.DocumentKind.labels(),
 }
 
 
@@ -214,7 +214,7 @@ def render_convention(convention: Convention, status: int = 200, **forms):
     return render_template(
         "admin/conventions/convention.html",
         convention=convention,
-        kind_label=enums.KINDS.get(convention.kind, convention.kind),
+        kind_label=enums.Kind.label_of(convention.kind),
         parties=parties,
         names=names,
         **reading,

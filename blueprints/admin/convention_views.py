@@ -64,7 +64,7 @@ class ConventionRow:
 
     @property
     def kind_label(self) -> str:
-        return enums.KINDS.get(self.kind, self.kind)
+        return enums.Kind.label_of(self.kind)
 
     @property
     def badge(self) -> str:

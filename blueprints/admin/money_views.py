@@ -52,7 +52,7 @@ SORTS = {
     "date": lambda i: i.due_on,
     "convention": lambda i: i.convention.reference.lower(),
     "montant": lambda i: i.amount,
-    "statut": lambda i: list(enums.INSTALMENT_STATUSES).index(i.status),
+    "statut": lambda i: list(enums.InstalmentStatus).index(i.status),
     "paye": lambda i: i.payment.paid_on if i.payment else None,
 }
 EXPORT_HEADER = [

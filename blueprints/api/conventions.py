@@ -102,7 +102,7 @@ CONVENTION_FIELDS = (
 def _summary(convention: Convention, standing: conventions.Standing) -> dict:
     return {
         **{key: getattr(convention, key) for key in CONVENTION_FIELDS},
-        "kind_label": enums.KINDS.get(convention.kind),
+        "kind_label": enums.Kind.label_of(convention.kind),
         "statut": standing.status,
         "statut_libelle": standing.status_label,
         "prochaine_echeance": standing.next_term,

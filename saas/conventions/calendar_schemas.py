@@ -37,19 +37,19 @@ class OccurrenceSchema(s.Schema):
     responsible_name = s.String(dump_only=True)
     recipient_name = s.String(dump_only=True)
     status = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.OCCURRENCE_STATUSES)}
+        dump_only=True, metadata={"description": "Statut : " + described(enums.OccurrenceStatus)}
     )
-    status_label = fields.Function(lambda row: enums.OCCURRENCE_STATUSES.get(row.status), dump_only=True)
+    status_label = fields.Function(lambda row: enums.OccurrenceStatus.label_of(row.status), dump_only=True)
 
 
 class CalendarFilterSchema(s.Schema):
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     responsable = s.Integer(metadata={"description": "Organisation qui doit l'obligation"})
     statut = s.String(
-        validate=s.one_of(enums.OCCURRENCE_STATUSES),
-        metadata={"description": described(enums.OCCURRENCE_STATUSES)},
+        validate=s.one_of(enums.OccurrenceStatus),
+        metadata={"description": described(enums.OccurrenceStatus)},
     )
-    nature = s.String(validate=s.one_of(enums.NATURES))
+    nature = s.String(validate=s.one_of(enums.Nature))
     du = s.Date(metadata={"description": "Échéances à partir de ce jour"})
     au = s.Date(metadata={"description": "Échéances jusqu'à ce jour"})
 

@@ -1,14 +1,18 @@
-"""Input checks of the conventions domain: each reads one key of a ``data`` mapping and raises a
-:class:`~saas.errors.ValidationError` naming that key; :func:`within` prefixes the keys of a row of
-a nested list. Money figures in messages are written the French way."""
+"""How the conventions domain reads its ``data`` mappings: each function reads one key and cleans
+it with ``saas.cleaning`` (whose refusal names that key); :func:`within` prefixes the keys of a row
+of a nested list; :func:`organisation` and :func:`party_of` read an organisation of the territory
+and a party of the convention."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from collections.abc import Container, Mapping
 from contextlib import contextmanager
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
+from saas import cleaning, formats
+from saas.cleaning import CENT
 from saas.conventions import repository
 from saas.conventions.bounds import Bound
 from saas.conventions.models import Convention, ConventionParty
@@ -17,83 +21,37 @@ from saas.errors import ValidationError
 from saas.partenaires.models import Organisation
 from tenants.context import require_tenant_id
 
-CENT = Decimal("0.01")
-#: money columns hold up to 10 digits before the point; FTE and percentages far less.
-MAX_NUMBER = Decimal("10000000000")
-
-
-# --------------------------------------------------------------------------- input checks
+__all__ = ["CENT"]
 
 
 def text(data: Mapping, key: str, message: str, maximum: int = 300) -> str:
-    value = (data.get(key) or "").strip() if isinstance(data.get(key) or "", str) else data.get(key)
-    if not value:
-        raise ValidationError(key, message)
-    if len(value) > maximum:
-        raise ValidationError(key, f"{maximum} caractères au plus.")
-    return value
+    return cleaning.required_text(data.get(key), key, message, maximum)
 
 
 def optional_text(data: Mapping, key: str, maximum: int = 300) -> str | None:
-    value = data.get(key)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    value = str(value).strip()
-    if len(value) > maximum:
-        raise ValidationError(key, f"{maximum} caractères au plus.")
-    return value
+    return cleaning.text(data.get(key), key, maximum)
 
 
-def choice(data: Mapping, key: str, choices: Mapping, message: str, default=None) -> str:
+def choice(data: Mapping, key: str, choices: type[enum.Enum] | Container, message: str, default=None):
+    """One of ``choices`` (a :class:`saas.choices.Choices`: its member), ``default`` when absent."""
     value = data.get(key) or default
-    if value not in choices:
-        raise ValidationError(key, message)
-    return value
+    if isinstance(choices, type) and issubclass(choices, enum.Enum):
+        return cleaning.member(choices, value, key, message)
+    return cleaning.choice(value, key, choices, message)
 
 
 def date_of(data: Mapping, key: str, message: str, required: bool = True) -> date | None:
-    value = data.get(key)
-    if value in (None, ""):
-        if required:
-            raise ValidationError(key, message)
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(key, message) from None
+    return cleaning.a_date(data.get(key), key, message, required=message if required else None)
 
 
 def integer(data: Mapping, key: str, bound: Bound, default: int | None = None) -> int | None:
     """An integer within ``bound`` (its message when it is not); ``default`` when absent."""
-    value = data.get(key)
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(key, bound.message) from None
-    if not bound.low <= number <= bound.high:
-        raise ValidationError(key, bound.message)
-    return number
+    return cleaning.integer(data.get(key), key, bound.message, bound.low, bound.high, default)
 
 
 def decimal(data: Mapping, key: str, message: str, required: bool = True) -> Decimal | None:
-    value = data.get(key)
-    if value in (None, ""):
-        if required:
-            raise ValidationError(key, message)
-        return None
-    try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", "").replace("\u202f", ""))
-    except InvalidOperation:
-        raise ValidationError(key, message) from None
-    if not number.is_finite() or number <= 0:
-        raise ValidationError(key, message)
-    if number >= MAX_NUMBER:
-        raise ValidationError(key, "Valeur trop grande.")
-    return number.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    """A quantity more than 0 (money, FTE, a percentage), to 0.0001."""
+    return cleaning.amount(data.get(key), key, message, required)
 
 
 @contextmanager
@@ -126,9 +84,8 @@ def party_of(convention: Convention, organisation_id, key: str) -> ConventionPar
 
 
 def fr_amount(number: Decimal) -> str:
-    text = f"{number:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return text[:-3] if text.endswith(",00") else text
+    """``1 234,50``, ``100`` (cents only when there are any)."""
+    return formats.amount(number, unit=None)
 
 
-def fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+fr_date = formats.date

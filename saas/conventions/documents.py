@@ -30,7 +30,7 @@ def add_document(
         tenant_id=convention.tenant_id,
         convention_id=convention.id,
         kind=kind,
-        title=(title or "").strip()[:200] or enums.DOCUMENT_KINDS[kind],
+        title=(title or "").strip()[:200] or enums.DocumentKind(kind).label,
         filename=filename[:200],
         mimetype=mimetype,
         size=len(content),

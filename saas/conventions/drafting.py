@@ -28,7 +28,7 @@ from tenants.context import require_tenant_id
 
 
 def duration_terms(data: Mapping, effective_on: date) -> dict:
-    kind = checks.choice(data, "duration_kind", enums.DURATION_KINDS, "Choisissez la durée de la convention.")
+    kind = checks.choice(data, "duration_kind", enums.DurationKind, "Choisissez la durée de la convention.")
     terms = {
         "duration_kind": kind,
         "period_months": checks.integer(
@@ -96,7 +96,7 @@ def _new_convention(actor, data: Mapping) -> Convention:
         tenant_id=tenant_id,
         reference=reference,
         title=checks.text(data, "title", "Indiquez l'intitulé de la convention."),
-        kind=checks.choice(data, "kind", enums.KINDS, "Choisissez le type de convention."),
+        kind=checks.choice(data, "kind", enums.Kind, "Choisissez le type de convention."),
         signed_on=signed_on,
         signed_at_place=checks.optional_text(data, "signed_at_place", 120),
         effective_on=effective_on,
@@ -167,7 +167,7 @@ def insert_party(convention: Convention, data: Mapping, key: str) -> ConventionP
             tenant_id=convention.tenant_id,
             convention_id=convention.id,
             organisation_id=organisation.id,
-            role=checks.choice(data, "role", enums.PARTY_ROLES, "Choisissez le rôle de la partie."),
+            role=checks.choice(data, "role", enums.PartyRole, "Choisissez le rôle de la partie."),
             signatory=data.get("signatory", True) is not False,
             represented_by=checks.optional_text(data, "represented_by", 200),
             is_guichet=bool(data.get("is_guichet")),
@@ -229,7 +229,7 @@ def _commitment(convention, data: Mapping, number: int, key: str) -> FinancialCo
     if payer.organisation_id == payee.organisation_id:
         raise ValidationError(f"{key}.payee_id", "Le bénéficiaire doit être une autre partie que le payeur.")
     basis = checks.choice(
-        data, "basis", enums.COMMITMENT_BASES, "Choisissez la base de l'engagement financier."
+        data, "basis", enums.CommitmentBasis, "Choisissez la base de l'engagement financier."
     )
     return FinancialCommitment(
         tenant_id=convention.tenant_id,
@@ -239,7 +239,7 @@ def _commitment(convention, data: Mapping, number: int, key: str) -> FinancialCo
         label=checks.text(data, "label", "Indiquez l'objet de l'engagement financier.", 200),
         basis=basis,
         recurrence=checks.choice(
-            data, "recurrence", enums.RECURRENCES, "Choisissez la récurrence.", "each_period"
+            data, "recurrence", enums.Recurrence, "Choisissez la récurrence.", "each_period"
         ),
         article=checks.optional_text(data, "article", 40),
         from_terms=number,
@@ -280,7 +280,7 @@ def _insert_schedule_line(commitment: FinancialCommitment, line: Mapping, seq: i
         seq=seq,
         label=checks.text(line, "label", "Indiquez le libellé de l'échéance.", 200),
         percent=percent,
-        trigger=checks.choice(line, "trigger", enums.TRIGGERS, "Choisissez quand l'échéance est due."),
+        trigger=checks.choice(line, "trigger", enums.Trigger, "Choisissez quand l'échéance est due."),
         offset_days=checks.integer(line, "offset_days", bounds.OFFSET_DAYS, 0),
         required_deliverables=required,
     )
@@ -296,10 +296,10 @@ def insert_obligation(convention, data: Mapping, number: int, key: str) -> Oblig
             if data.get("recipient_id")
             else None
         )
-        nature = checks.choice(data, "nature", enums.NATURES, "Choisissez livrable ou réunion.")
-        categories = enums.DELIVERABLE_CATEGORIES if nature == "deliverable" else enums.MEETING_CATEGORIES
+        nature = checks.choice(data, "nature", enums.Nature, "Choisissez livrable ou réunion.")
+        categories = enums.DeliverableCategory if nature == "deliverable" else enums.MeetingCategory
         category = checks.choice(data, "category", categories, "Choisissez la catégorie de l'obligation.")
-        cadence = checks.choice(data, "cadence", enums.CADENCES, "Choisissez la périodicité.")
+        cadence = checks.choice(data, "cadence", enums.Cadence, "Choisissez la périodicité.")
         if cadence == "mission_end" and nature != "deliverable":
             raise ValidationError(f"{key}.cadence", "Seul un livrable peut suivre chaque fin de mission.")
         obligation = Obligation(
@@ -309,7 +309,7 @@ def insert_obligation(convention, data: Mapping, number: int, key: str) -> Oblig
             recipient_id=recipient,
             nature=nature,
             category=category,
-            label=(checks.optional_text(data, "label", 300) or categories[category]),
+            label=(checks.optional_text(data, "label", 300) or category.label),
             cadence=cadence,
             **_cadence_terms(data, cadence),
             article=checks.optional_text(data, "article", 40),

@@ -33,7 +33,7 @@ class Standing:
 
     @property
     def status_label(self) -> str:
-        return enums.CONVENTION_STATUSES[self.status]
+        return enums.ConventionStatus(self.status).label
 
 
 def standing(convention: Convention, day: date | None = None) -> Standing:

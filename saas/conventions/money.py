@@ -50,7 +50,7 @@ class Instalment:
 
     @property
     def status_label(self) -> str:
-        return enums.INSTALMENT_STATUSES[self.status]
+        return enums.InstalmentStatus(self.status).label
 
     @property
     def payable(self) -> bool:
@@ -126,7 +126,7 @@ def _read_status(instalment: Instalment, received: dict, day: date, delay: int) 
     for category in instalment.line.required_deliverables or []:
         got = received.get((category, instalment.period.number))
         if got is None:
-            instalment.missing.append(enums.DELIVERABLE_CATEGORIES[category])
+            instalment.missing.append(enums.DeliverableCategory(category).label)
         else:
             last_received = max(last_received or got, got)
     due_on = instalment.due_on
@@ -177,7 +177,7 @@ def money_table(
             sum(1 for i in selected if i.status == key),
             sum((i.amount for i in selected if i.status == key), Decimal(0)),
         )
-        for key, label in enums.INSTALMENT_STATUSES.items()
+        for key, label in enums.InstalmentStatus.choices()
     ]
     return MoneyTable([i for i in selected if not status or i.status == status], totals)
 

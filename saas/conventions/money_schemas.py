@@ -43,7 +43,7 @@ class InstalmentSchema(s.Schema):
     montant = s.Decimal(as_string=True, places=2, dump_only=True)
     date_echeance = s.Date(dump_only=True)
     statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.INSTALMENT_STATUSES)}
+        dump_only=True, metadata={"description": "Statut : " + described(enums.InstalmentStatus)}
     )
     statut_libelle = s.String(dump_only=True)
     pieces_manquantes = s.List(s.String(), dump_only=True)
@@ -77,8 +77,8 @@ class InstalmentSchema(s.Schema):
 
 class InstalmentFilterSchema(s.Schema):
     statut = s.String(
-        validate=s.one_of(enums.INSTALMENT_STATUSES),
-        metadata={"description": described(enums.INSTALMENT_STATUSES)},
+        validate=s.one_of(enums.InstalmentStatus),
+        metadata={"description": described(enums.InstalmentStatus)},
     )
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     date = s.Date(metadata={"description": "Date de lecture (par défaut : aujourd'hui)"})

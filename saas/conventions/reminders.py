@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from saas import clock
+from saas import clock, formats
 from saas import settings as tenant_settings
 from saas.audit import api as audit
 from saas.conventions import api as conventions
@@ -93,7 +93,7 @@ def _guichet_ids(convention_id: int) -> set[int]:
 def _body(
     recipient: Recipient, kind: str, obligation: Obligation, row: Occurrence, convention: Convention, tenant
 ) -> str:
-    due = row.due_on.strftime("%d/%m/%Y")
+    due = formats.date(row.due_on)
     what = "réunion" if obligation.nature == "meeting" else "livrable"
     if kind == "before":
         opening = f"L'échéance suivante arrive le {due} :"
@@ -159,7 +159,7 @@ def send_reminders(day: date | None = None) -> dict[str, int]:
                 continue
             subject = (
                 "Rappel : " if kind == "before" else "Retard : "
-            ) + f"{obligation.label} — échéance du {row.due_on:%d/%m/%Y}"
+            ) + f"{obligation.label} — échéance du {formats.date(row.due_on)}"
             try:
                 with db.session.begin_nested():  # one bad address spoils nothing else of the day
                     inserted = db.session.execute(
@@ -213,7 +213,7 @@ def notify_renewals(renewals) -> int:
                         "",
                         f"Faute de dénonciation dans le délai de préavis, la convention {convention.reference} "
                         f"— {convention.title} — est reconduite tacitement pour la période "
-                        f"{renewal.period_no} (du {renewal.starts_on:%d/%m/%Y} au {renewal.ends_on:%d/%m/%Y}).",
+                        f"{renewal.period_no} (du {formats.date(renewal.starts_on)} au {formats.date(renewal.ends_on)}).",
                         "Son calendrier d'obligations et ses échéances financières ont été prolongés.",
                     ]
                 ),
@@ -233,7 +233,9 @@ def remind_objection_deadlines(day: date | None = None) -> int:
     sent = 0
     for convention, standing in conventions.objection_deadlines(day, conventions.OBJECTION_WINDOW_DAYS):
         deadline = standing.last_day_to_object
-        subject = f"Convention {convention.reference} : dernier jour pour la dénoncer le {deadline:%d/%m/%Y}"
+        subject = (
+            f"Convention {convention.reference} : dernier jour pour la dénoncer le {formats.date(deadline)}"
+        )
         for admin in admins:
             if not mail.reminders_enabled(admin.user_id):
                 continue
@@ -254,8 +256,8 @@ def remind_objection_deadlines(day: date | None = None) -> int:
                         f"Bonjour {admin.name},",
                         "",
                         f"La convention {convention.reference} — {convention.title} — arrive à son échéance le "
-                        f"{standing.next_term:%d/%m/%Y}. Faute de dénonciation reçue au plus tard le "
-                        f"{deadline:%d/%m/%Y}, elle sera reconduite tacitement.",
+                        f"{formats.date(standing.next_term)}. Faute de dénonciation reçue au plus tard le "
+                        f"{formats.date(deadline)}, elle sera reconduite tacitement.",
                         "Pour la dénoncer, enregistrez la dénonciation sur la page de la convention.",
                     ]
                 ),

@@ -10,10 +10,13 @@ import marshmallow
 from marshmallow import validate
 
 from saas import schemas as s
+from saas.choices import Choices
 from saas.conventions import bounds
 
 
-def described(labels: Mapping) -> str:
+def described(choices: type[Choices] | Mapping) -> str:
+    """« fixed (Durée déterminée), tacit (Reconduction tacite) »: a vocabulary in a description."""
+    labels = choices if isinstance(choices, Mapping) else choices.labels()
     return ", ".join(f"{key} ({label})" for key, label in labels.items())
 
 

@@ -45,8 +45,8 @@ class ConventionPartySchema(Body):
     organisation = s.String(dump_only=True, metadata={"description": "Nom de l'organisation"})
     role = s.String(
         required=True,
-        validate=s.one_of(enums.PARTY_ROLES),
-        metadata={"description": "Rôle : " + described(enums.PARTY_ROLES)},
+        validate=s.one_of(enums.PartyRole),
+        metadata={"description": "Rôle : " + described(enums.PartyRole)},
     )
     role_label = s.String(dump_only=True)
     signatory = s.Boolean(metadata={"description": "Signataire (par défaut : oui)"})
@@ -59,7 +59,7 @@ class ConventionPartySchema(Body):
     def _names(self, party, **kwargs):
         data = attributes(party, self)
         data["organisation"] = organisation_name(party.tenant_id, party.organisation_id)
-        data["role_label"] = enums.PARTY_ROLES.get(party.role)
+        data["role_label"] = enums.PartyRole.label_of(party.role)
         return data
 
 
@@ -93,15 +93,15 @@ class ScheduleLineSchema(s.Schema):
     percent = positive("Part de l'engagement (en %)", bounds.MAX_PERCENT, required=True)
     trigger = s.String(
         required=True,
-        validate=s.one_of(enums.TRIGGERS),
-        metadata={"description": "Exigible : " + described(enums.TRIGGERS)},
+        validate=s.one_of(enums.Trigger),
+        metadata={"description": "Exigible : " + described(enums.Trigger)},
     )
     offset_days = s.Integer(
         validate=bounded(bounds.OFFSET_DAYS),
         metadata={"description": "Jours après le déclencheur"},
     )
     required_deliverables = s.List(
-        s.String(validate=s.one_of(enums.DELIVERABLE_CATEGORIES)),
+        s.String(validate=s.one_of(enums.DeliverableCategory)),
         metadata={"description": "Livrables de la même période à recevoir avant de payer (catégories)"},
     )
 
@@ -117,15 +117,15 @@ class FinancialCommitmentSchema(Body):
     label = s.String(required=True, validate=s.max_length(200))
     basis = s.String(
         required=True,
-        validate=s.one_of(enums.COMMITMENT_BASES),
-        metadata={"description": "Base : " + described(enums.COMMITMENT_BASES)},
+        validate=s.one_of(enums.CommitmentBasis),
+        metadata={"description": "Base : " + described(enums.CommitmentBasis)},
     )
     amount = positive("Montant forfaitaire par période (basis fixed)", allow_none=True)
     rate_per_post = positive("Montant par poste à temps plein (basis per_post)", allow_none=True)
     posts_fte = positive("Postes à temps plein travaillés sur la fonction (basis per_post)", allow_none=True)
     recurrence = s.String(
-        validate=s.one_of(enums.RECURRENCES),
-        metadata={"description": "Récurrence : " + described(enums.RECURRENCES)},
+        validate=s.one_of(enums.Recurrence),
+        metadata={"description": "Récurrence : " + described(enums.Recurrence)},
     )
     article = s.String(allow_none=True, validate=s.max_length(40))
     schedule = s.List(
@@ -160,8 +160,8 @@ class ConventionObligationSchema(Body):
     recipient = s.String(dump_only=True)
     nature = s.String(
         required=True,
-        validate=s.one_of(enums.NATURES),
-        metadata={"description": "Nature : " + described(enums.NATURES)},
+        validate=s.one_of(enums.Nature),
+        metadata={"description": "Nature : " + described(enums.Nature)},
     )
     category = s.String(
         required=True,
@@ -172,8 +172,8 @@ class ConventionObligationSchema(Body):
     label = s.String(allow_none=True, validate=s.max_length(300))
     cadence = s.String(
         required=True,
-        validate=s.one_of(enums.CADENCES),
-        metadata={"description": "Périodicité : " + described(enums.CADENCES)},
+        validate=s.one_of(enums.Cadence),
+        metadata={"description": "Périodicité : " + described(enums.Cadence)},
     )
     cadence_label = s.String(dump_only=True)
     day_of_month = s.Integer(
@@ -210,14 +210,14 @@ class ConventionObligationSchema(Body):
         data["responsible"] = organisation_name(obligation.tenant_id, obligation.responsible_id)
         data["recipient"] = organisation_name(obligation.tenant_id, obligation.recipient_id)
         data["category_label"] = enums.CATEGORIES.get(obligation.category)
-        data["cadence_label"] = enums.CADENCES.get(obligation.cadence)
+        data["cadence_label"] = enums.Cadence.label_of(obligation.cadence)
         return data
 
 
 class _DurationFields(s.Schema):
     duration_kind = s.String(
-        validate=s.one_of(enums.DURATION_KINDS),
-        metadata={"description": "Durée : " + described(enums.DURATION_KINDS)},
+        validate=s.one_of(enums.DurationKind),
+        metadata={"description": "Durée : " + described(enums.DurationKind)},
     )
     period_months = s.Integer(
         validate=bounded(bounds.PERIOD_MONTHS),
@@ -254,7 +254,7 @@ class ConventionTermsSchema(_DurationFields):
     @pre_dump
     def _label(self, terms, **kwargs):
         data = attributes(terms, self)
-        data["duration_kind_label"] = enums.DURATION_KINDS.get(terms.duration_kind)
+        data["duration_kind_label"] = enums.DurationKind.label_of(terms.duration_kind)
         return data
 
 
@@ -268,7 +268,7 @@ class TermsInForceSchema(ConventionTermsSchema):
     @pre_dump
     def _label(self, in_force, **kwargs):
         data = attributes(in_force.terms, self)
-        data["duration_kind_label"] = enums.DURATION_KINDS.get(in_force.terms.duration_kind)
+        data["duration_kind_label"] = enums.DurationKind.label_of(in_force.terms.duration_kind)
         data["resources"] = in_force.resources
         data["commitments"] = in_force.commitments
         data["obligations"] = in_force.obligations
@@ -286,8 +286,8 @@ class ConventionCreateSchema(Body, _DurationFields):
     title = s.String(required=True, validate=s.max_length(300))
     kind = s.String(
         required=True,
-        validate=s.one_of(enums.KINDS),
-        metadata={"description": "Type : " + described(enums.KINDS)},
+        validate=s.one_of(enums.Kind),
+        metadata={"description": "Type : " + described(enums.Kind)},
     )
     effective_on = s.Date(required=True, metadata={"description": "Premier jour de la première période"})
     signed_on = s.Date(allow_none=True, metadata={"description": "Date de signature (absente : brouillon)"})
@@ -296,8 +296,8 @@ class ConventionCreateSchema(Body, _DurationFields):
     articles = s.List(s.Nested(ConventionArticleSchema))
     duration_kind = s.String(
         required=True,
-        validate=s.one_of(enums.DURATION_KINDS),
-        metadata={"description": "Durée : " + described(enums.DURATION_KINDS)},
+        validate=s.one_of(enums.DurationKind),
+        metadata={"description": "Durée : " + described(enums.DurationKind)},
     )
     objecting_party_id = s.Integer(
         allow_none=True, metadata={"description": "Seule partie qui peut dénoncer à l'échéance"}
@@ -361,7 +361,7 @@ class ConventionSummarySchema(s.Schema):
     terminated_on = s.Date(dump_only=True)
     termination_reason = s.String(dump_only=True)
     statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.CONVENTION_STATUSES)}
+        dump_only=True, metadata={"description": "Statut : " + described(enums.ConventionStatus)}
     )
     statut_libelle = s.String(dump_only=True)
     prochaine_echeance = s.Date(dump_only=True, metadata={"description": "Fin de la période en cours"})
@@ -381,7 +381,7 @@ class ConventionDocumentSchema(s.Schema):
     """A document's metadata; its file is at ``/conventions/{id}/documents/{document_id}``."""
 
     id = s.Integer(dump_only=True)
-    kind = s.String(dump_only=True, metadata={"description": described(enums.DOCUMENT_KINDS)})
+    kind = s.String(dump_only=True, metadata={"description": described(enums.DocumentKind)})
     title = s.String(dump_only=True)
     filename = s.String(dump_only=True)
     mimetype = s.String(dump_only=True)
@@ -416,10 +416,10 @@ class ConventionDetailSchema(ConventionSummarySchema):
 
 
 class ConventionFilterSchema(s.Schema):
-    kind = s.String(validate=s.one_of(enums.KINDS))
+    kind = s.String(validate=s.one_of(enums.Kind))
     status = s.String(
-        validate=s.one_of(enums.CONVENTION_STATUSES),
-        metadata={"description": "Statut aujourd'hui : " + described(enums.CONVENTION_STATUSES)},
+        validate=s.one_of(enums.ConventionStatus),
+        metadata={"description": "Statut aujourd'hui : " + described(enums.ConventionStatus)},
     )
 
 
