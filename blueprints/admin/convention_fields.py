@@ -68,11 +68,13 @@ class DomainForm(Form):
         return None
 
     def add_domain_error(self, error: ValidationError) -> None:
-        field = self.field_for(error.field)
-        if field is None:
-            self.form_errors.append(error.message)
-        else:
-            field.errors = [*list(field.errors), error.message]
+        """:meth:`Form.add_domain_error`, each domain name read as the field :meth:`field_for` finds."""
+
+        def form_name(name: str) -> str:
+            field = self.field_for(name)
+            return field.short_name if field is not None else name
+
+        super().add_domain_error(error.renamed(form_name))
 
 
 def attach(cls, fields: dict) -> None:

@@ -99,14 +99,10 @@ calendar_row = repository.calendar_row
 calendar_sorts = repository.calendar_sorts
 compliance = repository.compliance
 
-#: a late reminder is sent for occurrences due at most this long ago (not for years of backlog).
-LATE_REMINDER_WINDOW_DAYS = 60
-
 __all__ = [
     "ACTIONS",
     "DOCUMENT_MAX_BYTES",
     "DOCUMENT_MIMETYPES",
-    "LATE_REMINDER_WINDOW_DAYS",
     "OBJECTION_WINDOW_DAYS",
     "PAYABLE",
     "CalendarFilters",

@@ -7,7 +7,7 @@ from marshmallow import fields
 
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described
+from saas.conventions.schema_base import Body, described, vocabulary
 
 # --------------------------------------------------------------------------- calendar
 
@@ -45,10 +45,7 @@ class OccurrenceSchema(s.Schema):
 class CalendarFilterSchema(s.Schema):
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     responsable = s.Integer(metadata={"description": "Organisation qui doit l'obligation"})
-    statut = s.String(
-        validate=s.one_of(enums.OccurrenceStatus),
-        metadata={"description": described(enums.OccurrenceStatus)},
-    )
+    statut = vocabulary(enums.OccurrenceStatus)
     nature = s.String(validate=s.one_of(enums.Nature))
     du = s.Date(metadata={"description": "Échéances à partir de ce jour"})
     au = s.Date(metadata={"description": "Échéances jusqu'à ce jour"})

@@ -350,33 +350,33 @@ def require_draft(convention: Convention) -> None:
 
 
 def add_party(actor, convention: Convention, data: Mapping) -> ConventionParty:
-    require_draft(convention)
-    party = insert_party(convention, data, "party")
-    audit.record(
-        "convention.completed", actor, "convention", convention.id, {"partie": party.organisation_id}
+    return _complete(
+        actor, convention, lambda: insert_party(convention, data, "party"), "partie", "organisation_id"
     )
-    return party
 
 
 def add_resource(actor, convention: Convention, data: Mapping) -> ConventionResource:
-    require_draft(convention)
-    resource = insert_resource(convention, data, 0, "resource")
-    audit.record("convention.completed", actor, "convention", convention.id, {"moyen": resource.label})
-    return resource
+    return _complete(actor, convention, lambda: insert_resource(convention, data, 0, "resource"), "moyen")
 
 
 def add_commitment(actor, convention: Convention, data: Mapping) -> FinancialCommitment:
-    require_draft(convention)
-    commitment = insert_commitment(convention, data, 0, "commitment")
-    audit.record("convention.completed", actor, "convention", convention.id, {"engagement": commitment.label})
-    return commitment
+    return _complete(
+        actor, convention, lambda: insert_commitment(convention, data, 0, "commitment"), "engagement"
+    )
 
 
 def add_obligation(actor, convention: Convention, data: Mapping) -> Obligation:
+    return _complete(
+        actor, convention, lambda: insert_obligation(convention, data, 0, "obligation"), "obligation"
+    )
+
+
+def _complete(actor, convention: Convention, insert, what: str, attribute: str = "label"):
+    """Complete a draft with the row ``insert()`` adds; the audit names it by its ``attribute``."""
     require_draft(convention)
-    obligation = insert_obligation(convention, data, 0, "obligation")
-    audit.record("convention.completed", actor, "convention", convention.id, {"obligation": obligation.label})
-    return obligation
+    row = insert()
+    audit.record("convention.completed", actor, "convention", convention.id, {what: getattr(row, attribute)})
+    return row
 
 
 def sign(actor, convention: Convention, signed_on: date | None, place: str | None = None) -> None:

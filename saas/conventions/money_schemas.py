@@ -7,7 +7,7 @@ from marshmallow import pre_dump
 
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described, organisation_name, positive, range_of
+from saas.conventions.schema_base import Body, described, organisation_name, positive, range_of, vocabulary
 
 # --------------------------------------------------------------------------- money
 
@@ -76,9 +76,6 @@ class InstalmentSchema(s.Schema):
 
 
 class InstalmentFilterSchema(s.Schema):
-    statut = s.String(
-        validate=s.one_of(enums.InstalmentStatus),
-        metadata={"description": described(enums.InstalmentStatus)},
-    )
+    statut = vocabulary(enums.InstalmentStatus)
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     date = s.Date(metadata={"description": "Date de lecture (par défaut : aujourd'hui)"})

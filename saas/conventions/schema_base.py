@@ -76,3 +76,23 @@ def organisation_name(tenant_id: int, organisation_id: int | None) -> str | None
 
 def attributes(obj, schema: marshmallow.Schema) -> dict:
     return {key: getattr(obj, key, None) for key in schema.fields}
+
+
+def named(obj, schema: marshmallow.Schema, **organisation_ids) -> dict:
+    """The attributes of ``obj`` the schema shows, and the names of the organisations given by id
+    (``payer=commitment.payer_id``)."""
+    data = attributes(obj, schema)
+    for key, organisation_id in organisation_ids.items():
+        data[key] = organisation_name(obj.tenant_id, organisation_id)
+    return data
+
+
+def vocabulary(choices, title: str | None = None, **kwargs) -> s.String:
+    """A value of a closed vocabulary, its values and labels in the description (« Rôle : porteur
+    (Porteur), … »)."""
+    text = described(choices)
+    return s.String(
+        validate=s.one_of(choices),
+        metadata={"description": f"{title} : {text}" if title else text},
+        **kwargs,
+    )

@@ -24,8 +24,9 @@ from saas.conventions.schema_base import (
     attributes,
     bounded,
     described,
-    organisation_name,
+    named,
     positive,
+    vocabulary,
 )
 
 # --------------------------------------------------------------------------- terms
@@ -43,11 +44,7 @@ class ConventionPartySchema(Body):
     id = s.Integer(dump_only=True)
     organisation_id = s.Integer(required=True)
     organisation = s.String(dump_only=True, metadata={"description": "Nom de l'organisation"})
-    role = s.String(
-        required=True,
-        validate=s.one_of(enums.PartyRole),
-        metadata={"description": "Rôle : " + described(enums.PartyRole)},
-    )
+    role = vocabulary(enums.PartyRole, "Rôle", required=True)
     role_label = s.String(dump_only=True)
     signatory = s.Boolean(metadata={"description": "Signataire (par défaut : oui)"})
     represented_by = s.String(allow_none=True, validate=s.max_length(200))
@@ -57,8 +54,7 @@ class ConventionPartySchema(Body):
 
     @pre_dump
     def _names(self, party, **kwargs):
-        data = attributes(party, self)
-        data["organisation"] = organisation_name(party.tenant_id, party.organisation_id)
+        data = named(party, self, organisation=party.organisation_id)
         data["role_label"] = enums.PartyRole.label_of(party.role)
         return data
 
@@ -79,8 +75,7 @@ class ConventionResourceSchema(Body):
 
     @pre_dump
     def _names(self, resource, **kwargs):
-        data = attributes(resource, self)
-        data["provider"] = organisation_name(resource.tenant_id, resource.provider_id)
+        data = named(resource, self, provider=resource.provider_id)
         return data
 
 
@@ -91,11 +86,7 @@ class ScheduleLineSchema(s.Schema):
     seq = s.Integer(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200))
     percent = positive("Part de l'engagement (en %)", bounds.MAX_PERCENT, required=True)
-    trigger = s.String(
-        required=True,
-        validate=s.one_of(enums.Trigger),
-        metadata={"description": "Exigible : " + described(enums.Trigger)},
-    )
+    trigger = vocabulary(enums.Trigger, "Exigible", required=True)
     offset_days = s.Integer(
         validate=bounded(bounds.OFFSET_DAYS),
         metadata={"description": "Jours après le déclencheur"},
@@ -115,18 +106,11 @@ class FinancialCommitmentSchema(Body):
     payee_id = s.Integer(required=True)
     payee = s.String(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200))
-    basis = s.String(
-        required=True,
-        validate=s.one_of(enums.CommitmentBasis),
-        metadata={"description": "Base : " + described(enums.CommitmentBasis)},
-    )
+    basis = vocabulary(enums.CommitmentBasis, "Base", required=True)
     amount = positive("Montant forfaitaire par période (basis fixed)", allow_none=True)
     rate_per_post = positive("Montant par poste à temps plein (basis per_post)", allow_none=True)
     posts_fte = positive("Postes à temps plein travaillés sur la fonction (basis per_post)", allow_none=True)
-    recurrence = s.String(
-        validate=s.one_of(enums.Recurrence),
-        metadata={"description": "Récurrence : " + described(enums.Recurrence)},
-    )
+    recurrence = vocabulary(enums.Recurrence, "Récurrence")
     article = s.String(allow_none=True, validate=s.max_length(40))
     schedule = s.List(
         s.Nested(ScheduleLineSchema),
@@ -142,9 +126,7 @@ class FinancialCommitmentSchema(Body):
     def _lines(self, commitment, **kwargs):
         from saas.conventions import api as conventions
 
-        data = attributes(commitment, self)
-        data["payer"] = organisation_name(commitment.tenant_id, commitment.payer_id)
-        data["payee"] = organisation_name(commitment.tenant_id, commitment.payee_id)
+        data = named(commitment, self, payer=commitment.payer_id, payee=commitment.payee_id)
         data["schedule"] = conventions.schedule_lines_of(commitment.id)
         data["period_amount"] = conventions.commitment_amount(commitment)
         return data
@@ -158,23 +140,11 @@ class ConventionObligationSchema(Body):
     responsible = s.String(dump_only=True)
     recipient_id = s.Integer(allow_none=True, metadata={"description": "Partie destinataire"})
     recipient = s.String(dump_only=True)
-    nature = s.String(
-        required=True,
-        validate=s.one_of(enums.Nature),
-        metadata={"description": "Nature : " + described(enums.Nature)},
-    )
-    category = s.String(
-        required=True,
-        validate=s.one_of(enums.CATEGORIES),
-        metadata={"description": "Catégorie : " + described(enums.CATEGORIES)},
-    )
+    nature = vocabulary(enums.Nature, "Nature", required=True)
+    category = vocabulary(enums.CATEGORIES, "Catégorie", required=True)
     category_label = s.String(dump_only=True)
     label = s.String(allow_none=True, validate=s.max_length(300))
-    cadence = s.String(
-        required=True,
-        validate=s.one_of(enums.Cadence),
-        metadata={"description": "Périodicité : " + described(enums.Cadence)},
-    )
+    cadence = vocabulary(enums.Cadence, "Périodicité", required=True)
     cadence_label = s.String(dump_only=True)
     day_of_month = s.Integer(
         allow_none=True,
@@ -206,19 +176,16 @@ class ConventionObligationSchema(Body):
 
     @pre_dump
     def _names(self, obligation, **kwargs):
-        data = attributes(obligation, self)
-        data["responsible"] = organisation_name(obligation.tenant_id, obligation.responsible_id)
-        data["recipient"] = organisation_name(obligation.tenant_id, obligation.recipient_id)
+        data = named(
+            obligation, self, responsible=obligation.responsible_id, recipient=obligation.recipient_id
+        )
         data["category_label"] = enums.CATEGORIES.get(obligation.category)
         data["cadence_label"] = enums.Cadence.label_of(obligation.cadence)
         return data
 
 
 class _DurationFields(s.Schema):
-    duration_kind = s.String(
-        validate=s.one_of(enums.DurationKind),
-        metadata={"description": "Durée : " + described(enums.DurationKind)},
-    )
+    duration_kind = vocabulary(enums.DurationKind, "Durée")
     period_months = s.Integer(
         validate=bounded(bounds.PERIOD_MONTHS),
         metadata={"description": "Durée d'une période en mois (reconduction tacite ; 12 par défaut)"},
@@ -284,21 +251,13 @@ class ConventionCreateSchema(Body, _DurationFields):
 
     reference = s.String(required=True, validate=s.max_length(40))
     title = s.String(required=True, validate=s.max_length(300))
-    kind = s.String(
-        required=True,
-        validate=s.one_of(enums.Kind),
-        metadata={"description": "Type : " + described(enums.Kind)},
-    )
+    kind = vocabulary(enums.Kind, "Type", required=True)
     effective_on = s.Date(required=True, metadata={"description": "Premier jour de la première période"})
     signed_on = s.Date(allow_none=True, metadata={"description": "Date de signature (absente : brouillon)"})
     signed_at_place = s.String(allow_none=True, validate=s.max_length(120))
     object = s.String(required=True, validate=s.max_length(5000))
     articles = s.List(s.Nested(ConventionArticleSchema))
-    duration_kind = s.String(
-        required=True,
-        validate=s.one_of(enums.DurationKind),
-        metadata={"description": "Durée : " + described(enums.DurationKind)},
-    )
+    duration_kind = vocabulary(enums.DurationKind, "Durée", required=True)
     objecting_party_id = s.Integer(
         allow_none=True, metadata={"description": "Seule partie qui peut dénoncer à l'échéance"}
     )
@@ -340,8 +299,7 @@ class ConventionObjectionSchema(Body):
     def _names(self, objection, **kwargs):
         from saas.conventions import api as conventions
 
-        data = attributes(objection, self)
-        data["party"] = organisation_name(objection.tenant_id, objection.party_id)
+        data = named(objection, self, party=objection.party_id)
         convention = conventions.get(objection.convention_id)
         data["late"] = conventions.objection_was_late(objection, convention)
         return data
@@ -417,10 +375,7 @@ class ConventionDetailSchema(ConventionSummarySchema):
 
 class ConventionFilterSchema(s.Schema):
     kind = s.String(validate=s.one_of(enums.Kind))
-    status = s.String(
-        validate=s.one_of(enums.ConventionStatus),
-        metadata={"description": "Statut aujourd'hui : " + described(enums.ConventionStatus)},
-    )
+    status = vocabulary(enums.ConventionStatus, "Statut aujourd'hui")
 
 
 class ReadDateSchema(s.Schema):
