@@ -176,6 +176,28 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
     page = text_of(client.get(page_url))
     assert "Non signée" in page and "Brouillon" in page and "Ajouter une obligation" in page
 
+    _add_commitment_through_the_page(client, page_url, ville, siae)
+    statements = _add_obligations_through_the_page(client, page_url, ville, siae)
+    resource = post_prefixed(
+        client,
+        page_url + "/moyens",
+        "moyen",
+        {"provider_id": siae, "label": "Chargée d'insertion", "fte": "0,5"},
+        page_url,
+    )
+    assert resource.status_code == 302, text_of(resource)
+
+    signed = post_prefixed(client, page_url + "/signature", "signature", {"signed_on": start}, page_url)
+    assert signed.status_code == 302, text_of(signed)
+    page = text_of(client.get(page_url))
+    assert "En cours" in page and "Brouillon" not in page and "Ajouter une obligation" not in page
+    assert "Chaque mois, le 10 du mois suivant" in page and "Chaque semestre" in page
+    assert "0,50 ETP" in page and "10 000,00 €" in page
+    _signed_draft_changes_only_by_avenant(app, a, client, page_url, convention_id, statements)
+
+
+def _add_commitment_through_the_page(client, page_url: str, ville: str, siae: str) -> None:
+    """Instalments that do not add up to 100 %, one over 100 % (its error on its row), then right."""
     commitment = {
         "payer_id": ville,
         "payee_id": siae,
@@ -205,6 +227,9 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
     )
     assert added.status_code == 302, text_of(added)
 
+
+def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: str) -> dict:
+    """A monthly obligation refused without its day, then with it, and a meeting; the monthly one."""
     statements = {
         "responsible_id": siae,
         "recipient_id": ville,
@@ -221,22 +246,10 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
     ):
         done = post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
         assert done.status_code == 302, text_of(done)
-    resource = post_prefixed(
-        client,
-        page_url + "/moyens",
-        "moyen",
-        {"provider_id": siae, "label": "Chargée d'insertion", "fte": "0,5"},
-        page_url,
-    )
-    assert resource.status_code == 302, text_of(resource)
+    return statements
 
-    signed = post_prefixed(client, page_url + "/signature", "signature", {"signed_on": start}, page_url)
-    assert signed.status_code == 302, text_of(signed)
-    page = text_of(client.get(page_url))
-    assert "En cours" in page and "Brouillon" not in page and "Ajouter une obligation" not in page
-    assert "Chaque mois, le 10 du mois suivant" in page and "Chaque semestre" in page
-    assert "0,50 ETP" in page and "10 000,00 €" in page
 
+def _signed_draft_changes_only_by_avenant(app, a, client, page_url, convention_id, statements) -> None:
     def stored():
         obligations = db.session.scalars(
             select(Obligation).where(Obligation.convention_id == convention_id).order_by(Obligation.id)

@@ -64,6 +64,21 @@ def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenan
     )
     assert versions == [(0, start), (1, effective)]
 
+    _terms_on_each_side_of_the_avenant(client, page_url, effective)
+
+    refused = post_prefixed(
+        client,
+        page_url + "/avenants",
+        "avenant",
+        {"signed_on": clock.today().isoformat(), "effective_from": start.isoformat(), "summary": "Trop tôt"},
+        page_url,
+    )
+    assert refused.status_code == 400
+    assert "Prend effet le : Un avenant prend effet après les termes précédents" in text_of(refused)
+    assert in_scope(app, a, lambda: len(conventions.versions_of(convention_id))) == 2
+
+
+def _terms_on_each_side_of_the_avenant(client, page_url: str, effective: date) -> None:
     def terms_shown(day: date) -> str:
         """The page at ``day``, up to the history of versions (the terms in force, not the forms)."""
         return text_of(client.get(page_url + f"?date={day.isoformat()}")).split("Historique des versions")[0]
@@ -84,17 +99,6 @@ def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenan
     assert "Relevés d'heures le 10 du mois suivant" not in after
     assert "Comité de suivi semestriel" in after  # not closed: still in force
     assert "préavis de 2 mois avant l'échéance" in after
-
-    refused = post_prefixed(
-        client,
-        page_url + "/avenants",
-        "avenant",
-        {"signed_on": clock.today().isoformat(), "effective_from": start.isoformat(), "summary": "Trop tôt"},
-        page_url,
-    )
-    assert refused.status_code == 400
-    assert "Prend effet le : Un avenant prend effet après les termes précédents" in text_of(refused)
-    assert in_scope(app, a, lambda: len(conventions.versions_of(convention_id))) == 2
 
 
 def test_the_money_table_shows_the_instalments_and_records_a_payment(
@@ -126,6 +130,13 @@ def test_the_money_table_shows_the_instalments_and_records_a_payment(
     late = text_of(client.get(url + "?statut=late"))
     assert "Enregistrer le paiement" in late and "4 800,00 €" in late
 
+    _pay_through_the_table(app, a, client, url, table)
+    assert len(audit_rows(superuser_engine, "payment.recorded")) == 3  # a's and b's fixture, and this one
+
+
+def _pay_through_the_table(app, a, client, url: str, table) -> None:
+    """A payment refused on an instalment waiting for its pieces, then one recorded."""
+    convention_id, line_40 = a.ids["convention_id"], a.ids["line_id"]
     # an instalment waiting for its pieces cannot be paid: refused, nothing written
     line_60 = in_scope(
         app,
@@ -163,7 +174,6 @@ def test_the_money_table_shows_the_instalments_and_records_a_payment(
         ],
     )
     assert payments == [(line_40, 1, "4800.00", None), (line_40, 2, "4800.00", "Mandat 2025-118")]
-    assert len(audit_rows(superuser_engine, "payment.recorded")) == 3  # a's and b's fixture, and this one
 
 
 def test_downloading_a_document_is_audited(app, two_tenants, client, superuser_engine):
