@@ -70,14 +70,6 @@ def theme_colour(value: str) -> str:
     return value.lower()
 
 
-LOGO_TYPES = {"image/png", "image/jpeg"}
-LOGO_MAX_BYTES = 200 * 1024
-
-
 def logo(content: bytes, declared_type: str) -> tuple[bytes, str]:
     """The logo and its real type, read from its content (``declared_type`` is not trusted)."""
-    if len(content) > LOGO_MAX_BYTES:
-        raise ValidationError("logo", "Le logo ne doit pas dépasser 200 Ko.")
-    return content, uploads.checked_type(
-        "logo", content, LOGO_TYPES, "Le logo doit être une image PNG ou JPEG."
-    )
+    return content, uploads.LOGO.check(content)

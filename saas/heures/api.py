@@ -67,9 +67,6 @@ month_bounds = validation.month_bounds
 _hours = validation.parse_hours
 __all__ = ["DEFAULT_RULE", "create_agreement", "new_rule_version", "rule_in_force"]
 
-PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
-PROOF_MAX_BYTES = 10 * 1024 * 1024
-
 
 def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
     """The three figures of a statement, every error of each reported at once."""
@@ -345,11 +342,7 @@ def reject(
 
 
 def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mimetype: str, content: bytes):
-    if not content or len(content) > PROOF_MAX_BYTES:
-        raise ValidationError("proof", "Le justificatif est vide ou dépasse 10 Mo.")
-    mimetype = uploads.checked_type(
-        "proof", content, PROOF_MIMETYPES, "Le justificatif doit être un PDF, un PNG ou un JPEG."
-    )
+    mimetype = uploads.PROOF.check(content)
     proof = StatementProof(
         tenant_id=require_tenant_id(),
         statement_id=statement.id,

@@ -389,9 +389,6 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
 
 # --- CV library ----------------------------------------------------------------------------------
 
-CV_MIMETYPES = {"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-CV_MAX_BYTES = 5 * 1024 * 1024
-
 
 def save_profile(
     actor: audit.Actor,
@@ -418,11 +415,7 @@ def save_profile(
         )
     if cv is not None:
         filename, _declared, content = cv
-        if len(content) > CV_MAX_BYTES:
-            raise ValidationError("cv", "Le CV dépasse 5 Mo.")
-        mimetype = uploads.checked_type(
-            "cv", content, CV_MIMETYPES, "Le CV doit être un PDF ou un document Word (.docx)."
-        )
+        mimetype = uploads.CV.check(content)
     profile = repository.profile_of(participant.id)
     if profile is None:
         profile = CvProfile(tenant_id=require_tenant_id(), participant_id=participant.id)
