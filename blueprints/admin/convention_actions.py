@@ -4,7 +4,6 @@ shows the page again with the form and its errors. Every rule is the domain's.""
 
 from __future__ import annotations
 
-import mimetypes
 from urllib.parse import quote
 
 from flask import Response, flash, redirect, url_for
@@ -260,14 +259,6 @@ def convention_terminate(convention_id: int):
 # --- documents ------------------------------------------------------------------------------------
 
 
-def _mimetype(upload) -> str:
-    """The type the browser gave, or the one of the file's extension (the domain keeps PDF/PNG/JPEG)."""
-    given = (upload.mimetype or "").lower()
-    if given in conventions.DOCUMENT_MIMETYPES:
-        return given
-    return mimetypes.guess_type(upload.filename or "")[0] or given or "application/octet-stream"
-
-
 @bp.route("/conventions/<int:convention_id>/documents", methods=["POST"])
 def convention_document_add(convention_id: int):
     def add(convention, form):
@@ -278,7 +269,7 @@ def convention_document_add(convention_id: int):
             form.kind.data,
             form.title.data,
             upload.filename or "document",
-            _mimetype(upload),
+            upload.mimetype or "",
             upload.read(),
         )
 

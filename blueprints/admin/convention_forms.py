@@ -37,6 +37,7 @@ from blueprints.admin.convention_fields import (
 )
 from blueprints.forms import FilterForm
 from blueprints.guichet.hours_forms import FrenchDecimalField
+from saas import uploads
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
 
@@ -273,6 +274,7 @@ class DocumentForm(DomainForm):
         "Fichier",
         validators=[FileRequired("Choisissez le fichier à déposer.")],
         description="PDF, PNG ou JPEG, 15 Mo au plus.",
+        render_kw=uploads.CONVENTION_DOCUMENT.render_kw(),
     )
 
 

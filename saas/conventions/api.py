@@ -23,7 +23,7 @@ from __future__ import annotations
 from saas.audit import api as audit
 from saas.conventions import repository
 from saas.conventions.avenants import TermsInForce, amend, terms_in_force
-from saas.conventions.documents import DOCUMENT_MAX_BYTES, DOCUMENT_MIMETYPES, add_document, read_document
+from saas.conventions.documents import add_document, read_document
 from saas.conventions.drafting import (
     add_commitment,
     add_obligation,
@@ -101,8 +101,6 @@ compliance = repository.compliance
 
 __all__ = [
     "ACTIONS",
-    "DOCUMENT_MAX_BYTES",
-    "DOCUMENT_MIMETYPES",
     "OBJECTION_WINDOW_DAYS",
     "PAYABLE",
     "CalendarFilters",

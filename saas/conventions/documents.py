@@ -10,22 +10,15 @@ from saas.conventions.models import Convention, ConventionDocument
 from saas.db import db
 from saas.errors import ValidationError
 
-DOCUMENT_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
-DOCUMENT_MAX_BYTES = 15 * 1024 * 1024
-
 
 def add_document(
     actor, convention: Convention, kind: str, title: str, filename: str, mimetype: str, content: bytes
 ):
+    """Add a document; ``mimetype`` (what the sender said) is not trusted: the type stored is the
+    one of the content (``saas.uploads.CONVENTION_DOCUMENT``)."""
     if kind not in enums.DOCUMENT_KINDS:
         raise ValidationError("kind", "Choisissez le type de document.")
-    if not content:
-        raise ValidationError("file", "Le fichier est vide.")
-    if len(content) > DOCUMENT_MAX_BYTES:
-        raise ValidationError("file", "Le fichier dépasse 15 Mo.")
-    mimetype = uploads.checked_type(
-        "file", content, DOCUMENT_MIMETYPES, "Seuls les fichiers PDF, PNG et JPEG sont acceptés."
-    )
+    mimetype = uploads.CONVENTION_DOCUMENT.check(content)  # its type read from its content
     document = ConventionDocument(
         tenant_id=convention.tenant_id,
         convention_id=convention.id,
