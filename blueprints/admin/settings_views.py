@@ -8,7 +8,6 @@ from blueprints.admin.forms import SettingsForm
 from blueprints.admin.views import bp
 from blueprints.forms import FAILED
 from saas.accounts import memberships
-from tenants import api as tenants_api
 from tenants.web import request_actor
 
 

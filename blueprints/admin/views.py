@@ -10,7 +10,6 @@ from blueprints.ui import int_arg
 from saas.accounts import memberships
 from saas.db import db
 from saas.partenaires import api as partenaires
-from tenants import api as tenants_api
 from tenants.enums import ADMIN_ROLES
 from tenants.models import TenantMembership
 from tenants.web import load_scoped, request_actor, tenant_blueprint

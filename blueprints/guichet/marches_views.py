@@ -22,14 +22,13 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from saas.accounts import memberships
 from saas import bounds, formats
+from saas.accounts import memberships
 from saas.heures.progress import progress
 from saas.marches import api as marches
 from saas.marches import clause
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import MarcheFilters
-from tenants import api as tenants_api
 from tenants.web import is_admin, load_scoped, request_actor
 
 EXPORT_HEADER = (
