@@ -22,17 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from saas.comites.enums import MEETING_KINDS
 from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
-
-MEETING_KINDS = (
-    "revue_trimestrielle",
-    "comite_suivi",
-    "comite_pilotage",
-    "reunion_reseau",
-    "dialogue_gestion",
-    "reunion_bilan",
-    "autre_reunion",
-)
 
 
 class Meeting(TenantScoped, db.Model):
