@@ -23,7 +23,7 @@ from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.comites import api as comites
-from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
+from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS, MeetingAction
 from saas.comites.models import Decision, Meeting
 from saas.db import db
 from saas.errors import DomainError
@@ -180,8 +180,9 @@ def meeting_new():
 @bp.route("/comites/<int:meeting_id>/modifier", methods=["GET", "POST"])
 def meeting_edit(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if meeting.status == "cancelled":
-        flash("Une réunion annulée ne peut plus être modifiée.", "error")
+    refused = comites.refusal(meeting, MeetingAction.edit)
+    if refused:
+        flash(refused, "error")
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     if request.method == "POST":
         form = _with_choices(MeetingEditForm())
@@ -198,14 +199,16 @@ def meeting_edit(meeting_id: int):
         )
     if form.validate_on_submit():
         values = _meeting_values(form)
-        if meeting.status == "held":  # the minutes are shown (and sent) once the meeting is held
+        if MeetingAction.edit_minutes in comites.allowed_actions(meeting):  # shown, hence sent
             values["minutes"] = form.minutes.data
         done = form.attempt(lambda: comites.update_meeting(request_actor(), meeting, **values))
         if done is not FAILED:
             flash("La réunion est modifiée.", "success")
             return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("guichet/comites/form.html", form=form, meeting=meeting), status
+    return render_template(
+        "guichet/comites/form.html", form=form, meeting=meeting, actions=comites.allowed_actions(meeting)
+    ), status
 
 
 # --- the meeting page ----------------------------------------------------------------------------
@@ -236,7 +239,7 @@ def render_meeting(meeting: Meeting, status: int = 200, **forms):
                 "item": item,
                 "owner": organisations.get(item.owner_id),
                 "overdue": comites.is_overdue(item, today),
-                "form": form or (_close_form(item) if item.status == "open" else None),
+                "form": form or (_close_form(item) if comites.decision_actions(item) else None),
             }
         )
     return render_template(
@@ -245,6 +248,8 @@ def render_meeting(meeting: Meeting, status: int = 200, **forms):
         kind_label=comites.kind_label(meeting.kind),
         status_label=STATUS_LABELS[meeting.status],
         status_badge=STATUS_BADGES[meeting.status],
+        actions=comites.allowed_actions(meeting),
+        held=meeting.status == "held",
         conventions=comites.conventions_of(meeting.id),
         attendees=comites.attendee_rows(meeting.id),
         occurrences=comites.held_occurrence_rows(meeting.id),
@@ -323,11 +328,9 @@ def _hold_form(meeting: Meeting, formdata: bool = False) -> HoldForm:
 @bp.route("/comites/<int:meeting_id>/tenue", methods=["GET", "POST"])
 def meeting_hold(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if meeting.status != "planned":
-        flash(
-            "Cette réunion est déjà tenue." if meeting.status == "held" else "Cette réunion est annulée.",
-            "error",
-        )
+    refused = comites.refusal(meeting, MeetingAction.hold)
+    if refused:
+        flash(refused, "error")
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     form = _hold_form(meeting, formdata=request.method == "POST")
     if form.validate_on_submit():
