@@ -16,7 +16,7 @@ from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, Ro
 from blueprints.guichet.participant_views import status_of
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
-from blueprints.ui import fr_date
+from saas import formats
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.participants import api as participants
@@ -150,7 +150,7 @@ def _library_rows(items, mobility: dict, romes: dict) -> list[dict]:
         availability = " — ".join(
             part
             for part in (
-                f"à partir du {fr_date(row.available_from)}" if row.available_from else "",
+                f"à partir du {formats.date(row.available_from)}" if row.available_from else "",
                 row.availability,
             )
             if part
@@ -206,7 +206,7 @@ def cvtheque():
             "text": row["reference"],
             "url": url_for("guichet.participant_cv", participant_id=row["participant_id"]),
         }
-        row["disponibilite"] = fr_date(row["disponibilite"]) if row["disponibilite"] else None
+        row["disponibilite"] = formats.date(row["disponibilite"]) if row["disponibilite"] else None
     known = referentiels.rome(rome) if rome else None
     return render_template(
         "guichet/participants/cvtheque.html",

@@ -20,7 +20,7 @@ from blueprints.guichet.participant_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from saas import clock
+from saas import clock, formats
 from saas import settings as rule_settings
 from saas.accounts import api as accounts
 from saas.db import db
@@ -333,7 +333,7 @@ def participant_prescription(participant_id: int):
             valid_until = prescription.valid_until
             db.session.commit()
             flash(
-                f"La prescription est enregistrée ; elle est valable jusqu'au {display.fr_date(valid_until)}.",
+                f"La prescription est enregistrée ; elle est valable jusqu'au {formats.date(valid_until)}.",
                 "success",
             )
             return redirect(

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from saas import clock, uploads
+from saas import clock, formats, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import Checks, ConflictError, DomainError, ValidationError
@@ -31,7 +31,6 @@ from saas.heures.models import (
 from saas.heures.mutualisation import create_agreement
 from saas.heures.rules import DEFAULT_RULE, new_rule_version, rule_in_force
 from saas.marches.models import Lot
-from saas.marches.obligation import fr_decimal
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.participants import api as participants
@@ -209,8 +208,8 @@ def _new_statement(
             {
                 "mission": mission.id,
                 "mois": validation.month_label(month),
-                "heures déclarées": f"{fr_decimal(worked + training)} h",
-                "heures du contrat": f"{fr_decimal(over.contract_hours)} h",
+                "heures déclarées": f"{formats.decimal(worked + training)} h",
+                "heures du contrat": f"{formats.decimal(over.contract_hours)} h",
             },
         )
     return statement

@@ -33,11 +33,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 
+from saas import formats
 from saas.errors import ValidationError
-from saas.marches.obligation import fr_decimal
 
 #: Code du travail, art. L3121-20: no more than 48 hours of work in one week.
 LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
@@ -70,7 +69,7 @@ def parse_hours(value, field: str) -> Decimal:
 
 def month_label(month: date) -> str:
     """« mars 2026 »."""
-    return format_date(month, "LLLL yyyy", locale="fr_FR")
+    return formats.month(month)
 
 
 @dataclass(frozen=True)
@@ -129,9 +128,9 @@ class MonthBounds:
     def explain(self, weekly: Decimal) -> str:
         """« 35 h par semaine × 4,6 semaines de mission dans le mois » (French, for messages)."""
         weeks = self.period.weeks.quantize(CENT, rounding=ROUND_HALF_UP)
-        text = f"{fr_decimal(weekly)} h par semaine × {fr_decimal(weeks)} semaines de mission dans le mois"
+        text = f"{formats.decimal(weekly)} h par semaine × {formats.decimal(weeks)} semaines de mission dans le mois"
         if self.period.whole_month:
-            text += f", au moins {fr_decimal(weekly)} × 52 ÷ 12 pour un mois complet"
+            text += f", au moins {formats.decimal(weekly)} × 52 ÷ 12 pour un mois complet"
         return text
 
 
@@ -171,9 +170,9 @@ def check_hours(
     if hours > bounds.legal_hours:
         raise ValidationError(
             "worked_hours",
-            f"{fr_decimal(hours)} h déclarées (travaillées et formation) : c'est plus que la durée "
+            f"{formats.decimal(hours)} h déclarées (travaillées et formation) : c'est plus que la durée "
             f"maximale du travail, 48 h par semaine (Code du travail, art. L3121-20), soit "
-            f"{fr_decimal(bounds.legal_hours)} h au plus pour ce mois ({_legal_explanation(bounds)}). "
+            f"{formats.decimal(bounds.legal_hours)} h au plus pour ce mois ({_legal_explanation(bounds)}). "
             "Vérifiez le relevé.",
         )
     if hours <= bounds.contract_hours:
@@ -181,8 +180,8 @@ def check_hours(
     if not confirm_over_contract:
         raise ValidationError(
             CONFIRM_FIELD,
-            f"{fr_decimal(hours)} h déclarées (travaillées et formation) : c'est plus que les "
-            f"{fr_decimal(bounds.contract_hours)} h prévues au contrat pour ce mois "
+            f"{formats.decimal(hours)} h déclarées (travaillées et formation) : c'est plus que les "
+            f"{formats.decimal(bounds.contract_hours)} h prévues au contrat pour ce mois "
             f"({bounds.explain(bounds.weekly_hours)}). Vérifiez le relevé ; si ces heures sont "
             "justes, confirmez-les.",
         )

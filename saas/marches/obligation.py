@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_decimal
-
+from saas import formats
 from saas.errors import ValidationError
 from saas.marches.enums import ObligationMode, Rounding
 
@@ -71,7 +70,7 @@ class HourlyCostChoice:
             return "coût horaire propre au lot"
         if self.source == CostSource.marche:
             return "coût horaire propre au marché"
-        return f"barème du territoire en vigueur le {fr_date(self.looked_up_on)} (depuis le {fr_date(self.valid_from)})"
+        return f"barème du territoire en vigueur le {formats.date(self.looked_up_on)} (depuis le {formats.date(self.valid_from)})"
 
     def as_dict(self) -> dict:
         return {
@@ -111,37 +110,12 @@ class Obligation:
         return self.inputs["explanation"]
 
 
-# --- rounding and French formats -------------------------------------------------------------------
+# --- rounding -------------------------------------------------------------------
 
 
 def round_hours(value: Decimal, rounding: Rounding | str) -> Decimal:
     """``value`` rounded to a whole hour: nearest (half up), up or down."""
     return Decimal(value).quantize(ONE, rounding=_ROUNDING_MODES[Rounding(rounding)])
-
-
-def fr_decimal(value: Decimal, max_digits: int = 2) -> str:
-    """French number: ``1 000 000``, ``29,5``; no trailing zeros."""
-    pattern = "#,##0" + ("." + "#" * max_digits if max_digits else "")
-    return format_decimal(Decimal(value), format=pattern, locale="fr_FR")
-
-
-def fr_money(value: Decimal) -> str:
-    value = Decimal(value)
-    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
-    return format_decimal(value, format=pattern, locale="fr_FR") + " €"
-
-
-def fr_percent(fraction: Decimal) -> str:
-    """``Decimal("0.05")`` -> ``5 %``; ``Decimal("0.075")`` -> ``7,5 %``."""
-    return fr_decimal(Decimal(fraction) * HUNDRED) + " %"
-
-
-def fr_hours(value: Decimal) -> str:
-    return fr_decimal(value) + " h"
-
-
-def fr_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 # --- the hourly cost ---------------------------------------------------------------------------------
@@ -190,9 +164,9 @@ def _inputs(mode: ObligationMode, rounding: Rounding, exact: Decimal, hours: Dec
 def fixed(hours: Decimal, rounding: Rounding = Rounding.nearest) -> Obligation:
     exact = Decimal(hours)
     rounded = round_hours(exact, rounding)
-    sentence = f"{fr_hours(rounded)} : nombre d'heures fixé au marché"
+    sentence = f"{formats.hours(rounded)} : nombre d'heures fixé au marché"
     if rounded != exact:
-        sentence += f" ({fr_hours(exact)}, {ROUNDING_PHRASES[rounding]})"
+        sentence += f" ({formats.hours(exact)}, {ROUNDING_PHRASES[rounding]})"
     inputs = _inputs(ObligationMode.fixed, rounding, exact, rounded, fixed_hours=exact, explanation=sentence)
     return Obligation(rounded, exact, inputs)
 
@@ -208,8 +182,8 @@ def formula(
     exact = Decimal(amount_ht) * Decimal(labour_share) * Decimal(insertion_rate) / cost.amount
     rounded = round_hours(exact, rounding)
     sentence = (
-        f"{fr_hours(rounded)} = {fr_money(amount_ht)} × {fr_percent(labour_share)} × "
-        f"{fr_percent(insertion_rate)} ÷ {fr_money(cost.amount)}, {ROUNDING_PHRASES[rounding]}"
+        f"{formats.hours(rounded)} = {formats.amount(amount_ht)} × {formats.percent(labour_share)} × "
+        f"{formats.percent(insertion_rate)} ÷ {formats.amount(cost.amount)}, {ROUNDING_PHRASES[rounding]}"
     )
     inputs = _inputs(
         ObligationMode.formula,
@@ -234,7 +208,7 @@ def percentage(
     exact = total * Decimal(hours_share)
     rounded = round_hours(exact, rounding)
     sentence = (
-        f"{fr_hours(rounded)} = {fr_percent(hours_share)} × {fr_hours(total)} travaillées "
+        f"{formats.hours(rounded)} = {formats.percent(hours_share)} × {formats.hours(total)} travaillées "
         f"({_count_label(len(figures))}), {ROUNDING_PHRASES[rounding]}"
     )
     inputs = _inputs(
@@ -262,8 +236,8 @@ def per_amount(
     exact = total / Decimal(per_amount_base) * Decimal(per_amount_hours)
     rounded = round_hours(exact, rounding)
     sentence = (
-        f"{fr_hours(rounded)} = {fr_money(total)} facturés ({_count_label(len(figures))}) "
-        f"÷ {fr_money(per_amount_base)} × {fr_hours(per_amount_hours)}, {ROUNDING_PHRASES[rounding]}"
+        f"{formats.hours(rounded)} = {formats.amount(total)} facturés ({_count_label(len(figures))}) "
+        f"÷ {formats.amount(per_amount_base)} × {formats.hours(per_amount_hours)}, {ROUNDING_PHRASES[rounding]}"
     )
     inputs = _inputs(
         ObligationMode.per_amount,
