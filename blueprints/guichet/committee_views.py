@@ -23,7 +23,7 @@ from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.comites import api as comites
-from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS, MeetingAction
+from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
 from saas.comites.models import Decision, Meeting
 from saas.db import db
 from saas.errors import DomainError
@@ -80,7 +80,7 @@ def _meeting_export_row(row) -> list:
         row.title,
         row.place,
         row.conventions,
-        STATUS_LABELS[row.status],
+        MeetingStatus(row.status).label,
         row.decisions,
         row.open_decisions,
     ]
@@ -115,7 +115,7 @@ def meetings():
         page=listing.page(),
         page_url=lambda number: listing.url(page=number),
         kind_label=comites.kind_label,
-        status_labels=STATUS_LABELS,
+        status_labels=MeetingStatus.labels(),
         status_badges=STATUS_BADGES,
         proposals=proposals,
         proposal_url=lambda proposal: _proposal_url(proposal, today),
@@ -134,7 +134,7 @@ def _with_choices(form: MeetingForm) -> MeetingForm:
 def _prefilled_meeting_form() -> MeetingForm:
     """The form of a new meeting, pre-filled from a proposal (kind, convention, date)."""
     kind = request.args.get("kind")
-    kind = kind if kind in KIND_LABELS else None
+    kind = kind if kind in frozenset(MeetingKind) else None
     convention_id = int_arg(request.args.get("convention_id"))
     conventions = {i: reference for i, reference, _ in comites.convention_options()}
     if convention_id not in conventions:
@@ -148,7 +148,7 @@ def _prefilled_meeting_form() -> MeetingForm:
         data["convention_ids"] = [str(convention_id)]
         data["invited_ids"] = [str(i) for i in comites.convention_party_ids(convention_id)]
         if kind:
-            data["title"] = f"{KIND_LABELS[kind]} — {conventions[convention_id]}"
+            data["title"] = f"{MeetingKind(kind).label} — {conventions[convention_id]}"
     return _with_choices(MeetingForm(formdata=None, data=data))
 
 
@@ -246,15 +246,15 @@ def render_meeting(meeting: Meeting, status: int = 200, **forms):
         "guichet/comites/meeting.html",
         meeting=meeting,
         kind_label=comites.kind_label(meeting.kind),
-        status_label=STATUS_LABELS[meeting.status],
+        status_label=MeetingStatus(meeting.status).label,
         status_badge=STATUS_BADGES[meeting.status],
         actions=comites.allowed_actions(meeting),
-        held=meeting.status == "held",
+        held=meeting.status == MeetingStatus.held,
         conventions=comites.conventions_of(meeting.id),
         attendees=comites.attendee_rows(meeting.id),
         occurrences=comites.held_occurrence_rows(meeting.id),
         decisions=decisions,
-        decision_labels=DECISION_STATUS_LABELS,
+        decision_labels=DecisionStatus.labels(),
         decision_badges=DECISION_BADGES,
         decision_form=forms.get("decision_form") or _decision_form(),
         text_lines=_text_lines,
@@ -296,7 +296,7 @@ def decision_close(decision_id: int):
         )
         if done is not FAILED:
             flash(
-                f"La décision n° {decision.number} est close ({DECISION_STATUS_LABELS[decision.status].lower()}).",
+                f"La décision n° {decision.number} est close ({DecisionStatus(decision.status).label.lower()}).",
                 "success",
             )
             if request.form.get("retour") == "registre":
@@ -426,7 +426,7 @@ def _decision_export_row(row) -> list:
         row.text,
         row.owner,
         row.due_on,
-        DECISION_STATUS_LABELS[row.status],
+        DecisionStatus(row.status).label,
         row.overdue,
         row.done_on,
         row.note,
@@ -453,6 +453,6 @@ def decisions():
         page=listing.page(),
         page_url=lambda number: listing.url(page=number),
         kind_label=comites.kind_label,
-        decision_labels=DECISION_STATUS_LABELS,
+        decision_labels=DecisionStatus.labels(),
         decision_badges=DECISION_BADGES,
     )

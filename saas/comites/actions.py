@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 
+from saas.comites.enums import DecisionStatus, MeetingStatus
 from saas.comites.models import Decision, Meeting
 from saas.errors import DomainError
 
@@ -29,8 +30,8 @@ class DecisionAction(enum.StrEnum):
 
 
 _MEETING_ACTIONS = {
-    "planned": frozenset({MeetingAction.edit, MeetingAction.hold, MeetingAction.cancel}),
-    "held": frozenset(
+    MeetingStatus.planned: frozenset({MeetingAction.edit, MeetingAction.hold, MeetingAction.cancel}),
+    MeetingStatus.held: frozenset(
         {
             MeetingAction.edit,
             MeetingAction.edit_minutes,
@@ -39,7 +40,7 @@ _MEETING_ACTIONS = {
             MeetingAction.add_decision,
         }
     ),
-    "cancelled": frozenset(),
+    MeetingStatus.cancelled: frozenset(),
 }
 
 #: why an action is refused: by action, then by status (``None``: any other status).
@@ -47,7 +48,7 @@ _MEETING_REFUSALS = {
     MeetingAction.edit: {None: "Une réunion annulée ne peut plus être modifiée."},
     MeetingAction.edit_minutes: {None: "Le compte rendu s'enregistre avec la tenue de la réunion."},
     MeetingAction.hold: {
-        "cancelled": "Une réunion annulée ne peut pas être tenue.",
+        MeetingStatus.cancelled: "Une réunion annulée ne peut pas être tenue.",
         None: "Cette réunion est déjà tenue.",
     },
     MeetingAction.unhold: {None: "Cette réunion n'est pas tenue."},
@@ -80,7 +81,7 @@ def require(meeting: Meeting, action: MeetingAction) -> None:
 
 def decision_actions(decision: Decision) -> frozenset[DecisionAction]:
     """An open decision may be closed (done or dropped); a closed one, nothing."""
-    return frozenset({DecisionAction.close}) if decision.status == "open" else frozenset()
+    return frozenset({DecisionAction.close}) if decision.status == DecisionStatus.open else frozenset()
 
 
 def require_decision(decision: Decision, action: DecisionAction) -> None:

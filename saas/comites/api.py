@@ -33,7 +33,7 @@ from saas.comites.actions import (
     refusal,
 )
 from saas.comites.decisions import add_decision, close_decision, decisions_query, is_overdue, registry
-from saas.comites.enums import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS, kind_label
+from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus, kind_label
 from saas.comites.meetings import (
     MEETING_FIELDS,
     cancel_meeting,
@@ -46,14 +46,14 @@ from saas.comites.meetings import (
 from saas.comites.proposals import NextMeeting, Proposal, next_proposed, proposals
 
 __all__ = [
-    "DECISION_STATUS_LABELS",
-    "KIND_LABELS",
     "MEETING_FIELDS",
-    "STATUS_LABELS",
     "DecisionAction",
     "DecisionFilters",
+    "DecisionStatus",
     "MeetingAction",
     "MeetingFilters",
+    "MeetingKind",
+    "MeetingStatus",
     "NextMeeting",
     "Proposal",
     "add_decision",

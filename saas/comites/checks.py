@@ -1,41 +1,29 @@
-"""Checks of one input field of a meeting or a decision; each refusal names its field."""
+"""Checks of one input field of a meeting or a decision, on ``saas.cleaning``; each refusal names
+its field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, time
 
-from saas import clock
+from saas import cleaning, clock
 from saas.comites import repository
-from saas.comites.enums import MEETING_KINDS
+from saas.comites.enums import MeetingKind
 from saas.errors import ValidationError
+
+MEETING_DAY_MESSAGE = "Indiquez la date de la réunion."
 
 
 def kind(value: str | None) -> str:
-    if value not in MEETING_KINDS:
-        raise ValidationError("kind", "Choisissez le type de réunion.")
-    return value
-
-
-def text(value: str | None, field: str, limit: int | None = None, required: str | None = None) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise ValidationError(field, required)
-        return None
-    if limit is not None and len(value) > limit:
-        raise ValidationError(field, f"{limit} caractères au plus.")
-    return value
-
-
-def day(value, field: str, message: str) -> date:
-    if not isinstance(value, date):
-        raise ValidationError(field, message)
-    return value
+    return cleaning.choice(value, "kind", frozenset(MeetingKind), "Choisissez le type de réunion.")
 
 
 def meeting_day(value) -> date:
-    return day(value, "meeting_on", "Indiquez la date de la réunion.")
+    if value is None:
+        raise cleaning.Missing("meeting_on", MEETING_DAY_MESSAGE)
+    if not isinstance(value, date):
+        raise cleaning.NotADate("meeting_on", MEETING_DAY_MESSAGE)
+    return value
 
 
 def start_time(value) -> time | None:
@@ -46,30 +34,17 @@ def start_time(value) -> time | None:
     return value
 
 
-def _ids(values: Iterable | None, field: str) -> list[int]:
-    """Distinct ids, in the order given."""
-    ids: list[int] = []
-    for value in values or ():
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(field, "Identifiant non valide.") from None
-        if number not in ids:
-            ids.append(number)
-    return ids
-
-
 def convention_ids(values) -> list[int]:
-    ids = _ids(values, "convention_ids")
+    ids = cleaning.identifiers(values, "convention_ids")
     if set(ids) - repository.existing_convention_ids(ids):
-        raise ValidationError("convention_ids", "Convention inconnue.")
+        raise cleaning.NotAChoice("convention_ids", "Convention inconnue.")
     return ids
 
 
 def organisation_ids(values, field: str) -> list[int]:
-    ids = _ids(values, field)
+    ids = cleaning.identifiers(values, field)
     if set(ids) - repository.existing_organisation_ids(ids):
-        raise ValidationError(field, "Organisation inconnue : choisissez une organisation du territoire.")
+        raise cleaning.NotAChoice(field, "Organisation inconnue : choisissez une organisation du territoire.")
     return ids
 
 
@@ -90,9 +65,8 @@ def present_entries(present) -> dict[int, str | None]:
             organisation_id, represented_by = [*entry, None][:2]
         else:
             organisation_id, represented_by = entry, None
-        try:
-            organisation_id = int(organisation_id)
-        except (TypeError, ValueError):
-            raise ValidationError("present", "Identifiant d'organisation non valide.") from None
-        entries[organisation_id] = text(represented_by, "present", 200)
+        (organisation_id,) = cleaning.identifiers(
+            [organisation_id], "present", "Identifiant d'organisation non valide."
+        )
+        entries[organisation_id] = cleaning.text(represented_by, "present", 200)
     return entries

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from saas import clock
+from saas import cleaning, clock
 from saas.audit import api as audit
 from saas.comites import checks, repository
 from saas.comites.actions import DecisionAction, MeetingAction, require, require_decision
+from saas.comites.enums import CLOSING_STATUSES, DecisionStatus
 from saas.comites.models import Decision, Meeting
 from saas.comites.repository import DecisionFilters
 from saas.db import db
@@ -31,7 +32,7 @@ def add_decision(
 ) -> Decision:
     """A decision taken at a held meeting, numbered after the meeting's last one."""
     require(meeting, MeetingAction.add_decision)
-    text = checks.text(text, "text", required="Indiquez la décision prise.")
+    text = cleaning.text(text, "text", required="Indiquez la décision prise.")
     owner_id = _owner_id(owner_id)
     if due_on is not None and due_on < meeting.meeting_on:
         raise ValidationError("due_on", "L'échéance ne peut pas précéder la réunion.")
@@ -44,7 +45,7 @@ def add_decision(
         text=text,
         owner_id=owner_id,
         due_on=due_on,
-        status="open",
+        status=DecisionStatus.open,
     )
     db.session.add(item)
     db.session.flush()
@@ -61,10 +62,10 @@ def add_decision(
 def _closure(status: str, done_on: date | None, note: str | None) -> tuple[date | None, str | None]:
     """``(done_on, note)`` of a closure ``done`` (on a day not in the future) or ``dropped`` (with
     the reason in the note)."""
-    if status not in ("done", "dropped"):
+    if status not in CLOSING_STATUSES:
         raise ValidationError("status", "Choisissez : réalisée ou abandonnée.")
-    note = checks.text(note, "note", 500)
-    if status == "done":
+    note = cleaning.text(note, "note", 500)
+    if status == DecisionStatus.done:
         if done_on is None:
             raise ValidationError("done_on", "Indiquez la date de réalisation.")
         if done_on > clock.today():
@@ -101,7 +102,7 @@ def close_decision(
 def is_overdue(decision: Decision, today: date | None = None) -> bool:
     """Open and past its due date."""
     return (
-        decision.status == "open"
+        decision.status == DecisionStatus.open
         and decision.due_on is not None
         and decision.due_on < (today or clock.today())
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 
+from saas import cleaning
 from saas.audit import api as audit
 from saas.comites import checks, repository
 from saas.comites.actions import MeetingAction, require
 from saas.comites.calendar import free_occurrences, link_occurrences
 from saas.comites.decisions import add_decision
-from saas.comites.enums import KIND_LABELS
+from saas.comites.enums import MeetingKind, MeetingStatus
 from saas.comites.models import Meeting, MeetingAttendee, MeetingConvention
 from saas.db import db
 from saas.errors import DomainError, ValidationError
@@ -111,12 +112,12 @@ def plan_meeting(
     meeting = Meeting(
         tenant_id=require_tenant_id(),
         kind=kind,
-        title=checks.text(title, "title", 300) or KIND_LABELS[kind],
+        title=cleaning.text(title, "title", 300) or MeetingKind(kind).label,
         meeting_on=checks.meeting_day(meeting_on),
         starts_at=checks.start_time(starts_at),
-        place=checks.text(place, "place", 300),
-        status="planned",
-        agenda=checks.text(agenda, "agenda"),
+        place=cleaning.text(place, "place", 300),
+        status=MeetingStatus.planned,
+        agenda=cleaning.text(agenda, "agenda"),
         created_by=actor.user_id,
     )
     conventions = checks.convention_ids(convention_ids)
@@ -160,8 +161,8 @@ def hold_meeting(
     entries = checks.present_entries(present)
     _mark_present(meeting, entries)
     meeting.meeting_on = held_on
-    meeting.minutes = checks.text(minutes, "minutes")
-    meeting.status = "held"
+    meeting.minutes = cleaning.text(minutes, "minutes")
+    meeting.status = MeetingStatus.held
     db.session.flush()
     marked = link_occurrences(actor, meeting)
     audit.record(
@@ -198,18 +199,18 @@ def _field_changes(meeting: Meeting, fields: Mapping) -> dict:
     if "kind" in fields:
         changes["kind"] = checks.kind(fields["kind"])
     if "title" in fields:
-        changes["title"] = checks.text(fields["title"], "title", 300, "Indiquez l'intitulé de la réunion.")
+        changes["title"] = cleaning.text(fields["title"], "title", 300, "Indiquez l'intitulé de la réunion.")
     if "meeting_on" in fields:
         changes["meeting_on"] = checks.meeting_day(fields["meeting_on"])
-        if meeting.status == "held":
+        if meeting.status == MeetingStatus.held:
             checks.held_on(changes["meeting_on"])
     if "starts_at" in fields:
         changes["starts_at"] = checks.start_time(fields["starts_at"])
     if "place" in fields:
-        changes["place"] = checks.text(fields["place"], "place", 300)
+        changes["place"] = cleaning.text(fields["place"], "place", 300)
     for name in ("agenda", "minutes"):
         if name in fields:
-            changes[name] = checks.text(fields[name], name)
+            changes[name] = cleaning.text(fields[name], name)
     return changes
 
 
@@ -246,7 +247,7 @@ def update_meeting(actor: audit.Actor, meeting: Meeting, **fields) -> Meeting:
             setattr(meeting, key, changes[key])
     db.session.flush()
     details: dict = {"champs": sorted(changed)}
-    if meeting.status == "held" and _CALENDAR_FIELDS & set(changed):
+    if meeting.status == MeetingStatus.held and _CALENDAR_FIELDS & set(changed):
         free_occurrences(meeting)
         details["echeances"] = link_occurrences(actor, meeting)
     if changed:
@@ -270,7 +271,7 @@ def unhold_meeting(actor: audit.Actor, meeting: Meeting) -> Meeting:
         meeting, "Cette réunion a des décisions enregistrées : sa tenue ne peut pas être annulée."
     )
     _forget_presence(meeting)
-    meeting.status = "planned"
+    meeting.status = MeetingStatus.planned
     freed = free_occurrences(meeting)
     audit.record(
         "comite.updated", actor, "meeting", meeting.id, {"champs": ["status"], "echeances_liberees": freed}
@@ -284,9 +285,9 @@ def cancel_meeting(actor: audit.Actor, meeting: Meeting, reason: str | None = No
     _refuse_with_decisions(
         meeting, "Cette réunion a des décisions enregistrées : elle ne peut pas être annulée."
     )
-    reason = checks.text(reason, "reason", 500)
+    reason = cleaning.text(reason, "reason", 500)
     _forget_presence(meeting)
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.cancelled
     freed = free_occurrences(meeting)
     audit.record(
         "comite.cancelled", actor, "meeting", meeting.id, {"motif": reason, "echeances_liberees": freed}

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
 from saas.db import db
@@ -310,7 +311,7 @@ def _decision_count(open_only: bool = False):
         Decision.tenant_id == Meeting.tenant_id, Decision.meeting_id == Meeting.id
     )
     if open_only:
-        query = query.where(Decision.status == "open")
+        query = query.where(Decision.status == DecisionStatus.open)
     return query.correlate(Meeting).scalar_subquery()
 
 
@@ -356,7 +357,7 @@ class DecisionFilters:
 
 
 def overdue_condition(today: date):
-    return and_(Decision.status == "open", Decision.due_on.is_not(None), Decision.due_on < today)
+    return and_(Decision.status == DecisionStatus.open, Decision.due_on.is_not(None), Decision.due_on < today)
 
 
 def _meeting_join():
