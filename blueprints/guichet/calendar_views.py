@@ -244,49 +244,52 @@ def _describe(row: Occurrence) -> str:
     return f"« {obligation.label} » (échéance du {fr_date(row.due_on)})"
 
 
+def _act(row: Occurrence, form, action, done_message) -> Response:
+    """Run one action on a due date from its row's form, and go back to the calendar: the
+    ``done_message()`` (read once done) flashed, or the form's errors and the domain's refusal."""
+    if form.validate_on_submit() and form.attempt(action) is not FAILED:
+        flash(done_message(), "success")
+    else:
+        _flash_errors(form)
+    return _back(row.id)
+
+
 @bp.route("/calendrier/<int:occurrence_id>/reception", methods=["POST"])
 def occurrence_receive(occurrence_id: int):
     row = load_scoped(Occurrence, occurrence_id)
     form = ReceiptForm(prefix=f"recu-{row.id}")
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data)
-        )
-        if done is not FAILED:
-            flash(f"{_describe(row)} : reçu le {fr_date(row.received_on)}.", "success")
-            return _back(row.id)
-    _flash_errors(form)
-    return _back(row.id)
+    return _act(
+        row,
+        form,
+        lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data),
+        lambda: f"{_describe(row)} : reçu le {fr_date(row.received_on)}.",
+    )
 
 
 @bp.route("/calendrier/<int:occurrence_id>/reception/annulation", methods=["POST"])
 def occurrence_cancel_receipt(occurrence_id: int):
     row = load_scoped(Occurrence, occurrence_id)
-    form = CancelReceiptForm()
-    if form.validate_on_submit():
-        done = form.attempt(lambda: conventions.cancel_receipt(request_actor(), row))
-        if done is not FAILED:
-            flash(f"{_describe(row)} : la réception est annulée.", "success")
-            return _back(row.id)
-    _flash_errors(form)
-    return _back(row.id)
+    return _act(
+        row,
+        CancelReceiptForm(),
+        lambda: conventions.cancel_receipt(request_actor(), row),
+        lambda: f"{_describe(row)} : la réception est annulée.",
+    )
 
 
 @bp.route("/calendrier/<int:occurrence_id>/evenement", methods=["POST"])
 def occurrence_event(occurrence_id: int):
     row = load_scoped(Occurrence, occurrence_id)
     form = EventForm(prefix=f"evenement-{row.id}")
-    if form.validate_on_submit():
-        done = form.attempt(lambda: conventions.record_event(request_actor(), row, form.event_on.data))
-        if done is not FAILED:
-            flash(
-                f"{_describe(row)} : l'événement est daté du {fr_date(row.event_on)}, "
-                f"l'échéance est le {fr_date(row.due_on)}.",
-                "success",
-            )
-            return _back(row.id)
-    _flash_errors(form)
-    return _back(row.id)
+    return _act(
+        row,
+        form,
+        lambda: conventions.record_event(request_actor(), row, form.event_on.data),
+        lambda: (
+            f"{_describe(row)} : l'événement est daté du {fr_date(row.event_on)}, "
+            f"l'échéance est le {fr_date(row.due_on)}."
+        ),
+    )
 
 
 # --- compliance ----------------------------------------------------------------------------------

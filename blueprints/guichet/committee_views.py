@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, attempt
 from blueprints.guichet.committee_forms import (
     CloseDecisionForm,
     DecisionFilterForm,
@@ -21,12 +21,10 @@ from blueprints.guichet.committee_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
-from saas import clock
+from saas import clock, formats
 from saas.comites import api as comites
 from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
 from saas.comites.models import Decision, Meeting
-from saas.db import db
-from saas.errors import DomainError
 from saas.partenaires import api as partenaires
 from tenants.web import load_scoped, request_actor
 
@@ -75,7 +73,7 @@ MEETING_EXPORT_HEADER = [
 def _meeting_export_row(row) -> list:
     return [
         row.meeting_on,
-        row.starts_at.strftime("%H:%M") if row.starts_at else None,
+        formats.time(row.starts_at) or None,
         comites.kind_label(row.kind),
         row.title,
         row.place,
@@ -365,22 +363,10 @@ def meeting_hold(meeting_id: int):
     ), status
 
 
-def _refusable(action) -> bool:
-    """Run one saas call and commit; a refusal is flashed. True when it was done."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    return True
-
-
 @bp.route("/comites/<int:meeting_id>/tenue/annulation", methods=["POST"])
 def meeting_unhold(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if _refusable(lambda: comites.unhold_meeting(request_actor(), meeting)):
+    if attempt(lambda: comites.unhold_meeting(request_actor(), meeting)) is not FAILED:
         flash("La tenue est annulée : la réunion est de nouveau prévue.", "success")
     return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
 
@@ -388,7 +374,10 @@ def meeting_unhold(meeting_id: int):
 @bp.route("/comites/<int:meeting_id>/annulation", methods=["POST"])
 def meeting_cancel(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if _refusable(lambda: comites.cancel_meeting(request_actor(), meeting, request.form.get("reason"))):
+    if (
+        attempt(lambda: comites.cancel_meeting(request_actor(), meeting, request.form.get("reason")))
+        is not FAILED
+    ):
         flash("La réunion est annulée.", "success")
     return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
 
