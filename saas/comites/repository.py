@@ -15,6 +15,19 @@ from saas.conventions.models import Convention, ConventionParty, Obligation, Occ
 from saas.db import db
 from saas.partenaires.models import Organisation
 
+
+def _joined(parent, parent_id, child):
+    """The join condition of ``parent``'s row of the same tenant whose id is ``child``'s
+    ``parent_id`` (every foreign key carries the tenant)."""
+    return and_(parent.tenant_id == child.tenant_id, parent.id == parent_id)
+
+
+def _of_meeting(model, meeting_id: int, *order) -> list:
+    """The rows of ``model`` that belong to the meeting, in ``order`` (by id without one)."""
+    query = select(model).where(model.meeting_id == meeting_id).order_by(*(order or (model.id,)))
+    return list(db.session.scalars(query))
+
+
 # --- one meeting ---------------------------------------------------------------------------------
 
 
@@ -27,26 +40,14 @@ def decision(decision_id: int) -> Decision | None:
 
 
 def convention_links(meeting_id: int) -> list[MeetingConvention]:
-    return list(
-        db.session.scalars(
-            select(MeetingConvention)
-            .where(MeetingConvention.meeting_id == meeting_id)
-            .order_by(MeetingConvention.id)
-        )
-    )
+    return _of_meeting(MeetingConvention, meeting_id)
 
 
 def conventions_of(meeting_id: int) -> list[Convention]:
     """The conventions the meeting is about, by reference."""
     query = (
         select(Convention)
-        .join(
-            MeetingConvention,
-            and_(
-                MeetingConvention.tenant_id == Convention.tenant_id,
-                MeetingConvention.convention_id == Convention.id,
-            ),
-        )
+        .join(MeetingConvention, _joined(Convention, MeetingConvention.convention_id, MeetingConvention))
         .where(MeetingConvention.meeting_id == meeting_id)
         .order_by(Convention.reference)
     )
@@ -54,26 +55,14 @@ def conventions_of(meeting_id: int) -> list[Convention]:
 
 
 def attendees_of(meeting_id: int) -> list[MeetingAttendee]:
-    return list(
-        db.session.scalars(
-            select(MeetingAttendee)
-            .where(MeetingAttendee.meeting_id == meeting_id)
-            .order_by(MeetingAttendee.id)
-        )
-    )
+    return _of_meeting(MeetingAttendee, meeting_id)
 
 
 def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
     """``(attendee, organisation name)`` of the parties of a meeting, by name."""
     query = (
         select(MeetingAttendee, Organisation.name)
-        .join(
-            Organisation,
-            and_(
-                Organisation.tenant_id == MeetingAttendee.tenant_id,
-                Organisation.id == MeetingAttendee.organisation_id,
-            ),
-        )
+        .join(Organisation, _joined(Organisation, MeetingAttendee.organisation_id, MeetingAttendee))
         .where(MeetingAttendee.meeting_id == meeting_id)
         .order_by(Organisation.name, MeetingAttendee.id)
     )
@@ -81,11 +70,7 @@ def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
 
 
 def decisions_of(meeting_id: int) -> list[Decision]:
-    return list(
-        db.session.scalars(
-            select(Decision).where(Decision.meeting_id == meeting_id).order_by(Decision.number)
-        )
-    )
+    return _of_meeting(Decision, meeting_id, Decision.number)
 
 
 def last_decision_number(meeting_id: int) -> int:
@@ -178,25 +163,15 @@ def occurrence_to_hold(obligation_id: int, held_on: date) -> Occurrence | None:
 
 
 def occurrences_of_meeting(meeting_id: int) -> list[Occurrence]:
-    return list(
-        db.session.scalars(
-            select(Occurrence).where(Occurrence.meeting_id == meeting_id).order_by(Occurrence.due_on)
-        )
-    )
+    return _of_meeting(Occurrence, meeting_id, Occurrence.due_on)
 
 
 def held_occurrence_rows(meeting_id: int) -> list[tuple[Occurrence, str, str]]:
     """``(occurrence, obligation label, convention reference)`` of what the meeting fulfilled."""
     query = (
         select(Occurrence, Obligation.label, Convention.reference)
-        .join(
-            Obligation,
-            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
-        )
-        .join(
-            Convention,
-            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
-        )
+        .join(Obligation, _joined(Obligation, Occurrence.obligation_id, Occurrence))
+        .join(Convention, _joined(Convention, Occurrence.convention_id, Occurrence))
         .where(Occurrence.meeting_id == meeting_id)
         .order_by(Convention.reference, Occurrence.due_on)
     )
@@ -210,11 +185,7 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
 
     Conventions terminated on or before ``today`` are left out.
     """
-    pending = and_(
-        Occurrence.tenant_id == Obligation.tenant_id,
-        Occurrence.obligation_id == Obligation.id,
-        _not_held(),
-    )
+    pending = and_(_joined(Obligation, Occurrence.obligation_id, Occurrence), _not_held())
     query = (
         select(
             Convention.id.label("convention_id"),
@@ -226,10 +197,7 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
             Obligation.cadence,
             func.min(Occurrence.due_on).label("due_on"),
         )
-        .join(
-            Convention,
-            and_(Convention.tenant_id == Obligation.tenant_id, Convention.id == Obligation.convention_id),
-        )
+        .join(Convention, _joined(Convention, Obligation.convention_id, Obligation))
         .outerjoin(Occurrence, pending)
         .where(Obligation.nature == "meeting", Obligation.until_terms.is_(None))
         .group_by(
@@ -273,8 +241,7 @@ def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
     if filters.convention_id is not None:
         query = query.where(
             exists().where(
-                MeetingConvention.tenant_id == Meeting.tenant_id,
-                MeetingConvention.meeting_id == Meeting.id,
+                _joined(Meeting, MeetingConvention.meeting_id, MeetingConvention),
                 MeetingConvention.convention_id == filters.convention_id,
             )
         )
@@ -293,23 +260,15 @@ def meetings_query(filters: MeetingFilters) -> Select:
 def _conventions_label():
     return (
         select(func.string_agg(Convention.reference, aggregate_order_by(literal(", "), Convention.reference)))
-        .join(
-            MeetingConvention,
-            and_(
-                MeetingConvention.tenant_id == Convention.tenant_id,
-                MeetingConvention.convention_id == Convention.id,
-            ),
-        )
-        .where(MeetingConvention.tenant_id == Meeting.tenant_id, MeetingConvention.meeting_id == Meeting.id)
+        .join(MeetingConvention, _joined(Convention, MeetingConvention.convention_id, MeetingConvention))
+        .where(_joined(Meeting, MeetingConvention.meeting_id, MeetingConvention))
         .correlate(Meeting)
         .scalar_subquery()
     )
 
 
 def _decision_count(open_only: bool = False):
-    query = select(func.count(Decision.id)).where(
-        Decision.tenant_id == Meeting.tenant_id, Decision.meeting_id == Meeting.id
-    )
+    query = select(func.count(Decision.id)).where(_meeting_join())
     if open_only:
         query = query.where(Decision.status == DecisionStatus.open)
     return query.correlate(Meeting).scalar_subquery()
@@ -361,7 +320,7 @@ def overdue_condition(today: date):
 
 
 def _meeting_join():
-    return and_(Meeting.tenant_id == Decision.tenant_id, Meeting.id == Decision.meeting_id)
+    return _joined(Meeting, Decision.meeting_id, Decision)
 
 
 def _decision_filtered(query: Select, filters: DecisionFilters, today: date) -> Select:
@@ -407,10 +366,7 @@ def decision_rows_query(filters: DecisionFilters, today: date) -> Select:
             case((overdue_condition(today), True), else_=False).label("overdue"),
         )
         .join(Meeting, _meeting_join())
-        .outerjoin(
-            Organisation,
-            and_(Organisation.tenant_id == Decision.tenant_id, Organisation.id == Decision.owner_id),
-        )
+        .outerjoin(Organisation, _joined(Organisation, Decision.owner_id, Decision))
     )
     return _decision_filtered(query, filters, today)
 
