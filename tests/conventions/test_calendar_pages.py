@@ -93,21 +93,27 @@ def occurrence_state(app, world, occurrence_id: int) -> tuple[date, date | None,
         return row.due_on, row.received_on, row.provisional, conventions.occurrence_status(row, nature)
 
 
-def open_deliverable(app, world, convention_id: int) -> tuple[int, date]:
-    """An occurrence of a deliverable not received yet: (id, due date)."""
+def open_occurrence(app, world, convention_id: int, nature: str):
+    """The first occurrence of the convention of that nature not received (or held) yet:
+    ``(id, due_on, category)``, or None."""
     with scope(app, world):
-        row = db.session.execute(
-            select(Occurrence.id, Occurrence.due_on)
+        return db.session.execute(
+            select(Occurrence.id, Occurrence.due_on, Obligation.category)
             .join(Obligation, OF_OBLIGATION)
             .where(
                 Occurrence.convention_id == convention_id,
                 Occurrence.received_on.is_(None),
-                Obligation.nature == "deliverable",
+                Obligation.nature == nature,
             )
             .order_by(Occurrence.due_on, Occurrence.id)
         ).first()
-        assert row is not None, "the fixture's convention has an open deliverable"
-        return row.id, row.due_on
+
+
+def open_deliverable(app, world, convention_id: int) -> tuple[int, date]:
+    """An occurrence of a deliverable not received yet: (id, due date)."""
+    row = open_occurrence(app, world, convention_id, "deliverable")
+    assert row is not None, "the fixture's convention has an open deliverable"
+    return row.id, row.due_on
 
 
 def audited(app, world, action: str, occurrence_id: int) -> int:
@@ -271,16 +277,7 @@ def test_meeting_rows_link_to_planning_a_meeting_instead_of_a_receipt(app, clien
     if "guichet.meeting_new" not in app.view_functions:
         pytest.skip("the committees pages are not installed")
     convention_id = a.ids["convention_id"]
-    with scope(app, a):
-        meeting = db.session.execute(
-            select(Occurrence.id, Obligation.category)
-            .join(Obligation, OF_OBLIGATION)
-            .where(
-                Occurrence.convention_id == convention_id,
-                Obligation.nature == "meeting",
-                Occurrence.received_on.is_(None),
-            )
-        ).first()
+    meeting = open_occurrence(app, a, convention_id, "meeting")
     assert meeting is not None
     page = client.get(url(a, f"/calendrier/?du=&au=&convention={convention_id}")).get_data(as_text=True)
     row = next(r for r in ROW.findall(page) if f'id="echeance-{meeting.id}"' in r)
