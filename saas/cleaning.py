@@ -171,6 +171,11 @@ def code(value) -> str | None:
     return value.upper() if value else None
 
 
+def codes(values: Iterable | None) -> list[str]:
+    """Reference codes as :func:`code` stores them, blank ones left out, each once, in the order given."""
+    return list(dict.fromkeys(filter(None, (code(value) for value in values or ()))))
+
+
 # --- numbers ------------------------------------------------------------------------------------------
 
 
@@ -192,17 +197,22 @@ def decimal(value, field: str, message: str = NUMBER_MESSAGE, required: str | No
     return result
 
 
-def number(value, field: str, places: Decimal = CENT, message: str = NUMBER_MESSAGE) -> Decimal | None:
-    """A decimal with at most the precision of ``places`` (:class:`TooPrecise`); None when blank."""
-    result = decimal(value, field, message)
+def number(
+    value, field: str, places: Decimal = CENT, message: str = NUMBER_MESSAGE, required: str | None = None
+) -> Decimal | None:
+    """A decimal with at most the precision of ``places`` (:class:`TooPrecise`); None when blank
+    unless ``required``."""
+    result = decimal(value, field, message, required)
     if result is not None and result != result.quantize(places):
         raise TooPrecise(field, places)
     return result
 
 
-def positive(value, field: str, places: Decimal = CENT, allow_zero: bool = False) -> Decimal | None:
+def positive(
+    value, field: str, places: Decimal = CENT, allow_zero: bool = False, required: str | None = None
+) -> Decimal | None:
     """:func:`number`, more than 0 (or 0 and more with ``allow_zero``)."""
-    result = number(value, field, places)
+    result = number(value, field, places, required=required)
     if result is not None and (result < 0 or (result == 0 and not allow_zero)):
         raise NotPositive(
             field, "La valeur doit être positive ou nulle." if allow_zero else "La valeur doit être positive."
@@ -367,13 +377,12 @@ def insee_code(value, field: str = "commune_insee", message: str = INSEE_MESSAGE
 def insee_codes(value, field: str = "execution_communes") -> list[str]:
     """INSEE codes from a list or a text (separated by spaces, commas or semicolons), well formed,
     each once."""
-    codes = value if isinstance(value, list | tuple) else re.split(r"[\s,;]+", str(value or ""))
-    codes = [str(code).strip().upper() for code in codes if str(code).strip()]
-    wrong = [code for code in codes if not INSEE.match(code)]
+    given = codes(value if isinstance(value, list | tuple) else re.split(r"[\s,;]+", str(value or "")))
+    wrong = [code for code in given if not INSEE.match(code)]
     if wrong:
         raise InvalidInsee(
             field,
             "Codes INSEE non valides : " + ", ".join(wrong) + ". Un code commune compte 5 caractères "
             "(ex. 79191, 2A004).",
         )
-    return list(dict.fromkeys(codes))
+    return given

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Identity,
     Index,
     MetaData,
+    and_,
     func,
     or_,
 )
@@ -79,7 +80,23 @@ def tenant_index(table: str, *columns: str, **kwargs) -> Index:
     return Index(name, "tenant_id", *columns, **kwargs)
 
 
-__all__ = ["Base", "BigInteger", "TenantScoped", "db", "tenant_fk", "tenant_index", "utcnow_column"]
+def same_tenant(key, other) -> ColumnElement[bool]:
+    """The ON clause of a join within one tenant: ``key == other`` and their rows' ``tenant_id``
+    equal, as the composite foreign keys of :func:`tenant_fk` hold them
+    (``same_tenant(Organisation.id, Mission.employer_id)``)."""
+    return and_(key.parent.entity.tenant_id == other.parent.entity.tenant_id, key == other)
+
+
+__all__ = [
+    "Base",
+    "BigInteger",
+    "TenantScoped",
+    "db",
+    "same_tenant",
+    "tenant_fk",
+    "tenant_index",
+    "utcnow_column",
+]
 
 
 # --- after-commit hooks --------------------------------------------------------------------------

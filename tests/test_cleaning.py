@@ -63,6 +63,13 @@ def test_a_number_more_precise_than_its_field_is_refused_by_name():
     assert cleaning.number("0,0525", "share", cleaning.TEN_THOUSANDTH) == D("0.0525")
 
 
+def test_a_required_number_says_what_to_fill_in():
+    missing = refusal(cleaning.number, " ", "amount", required="Indiquez le coût horaire.")
+    assert (type(missing), missing.message) == (cleaning.Missing, "Indiquez le coût horaire.")
+    assert type(refusal(cleaning.positive, None, "amount", required="Indiquez-le.")) is cleaning.Missing
+    assert cleaning.codes([" c1201 ", "", "C1201", "a1101"]) == ["C1201", "A1101"]
+
+
 def test_positive_numbers():
     assert cleaning.positive("0", "amount", allow_zero=True) == 0
     assert refusal(cleaning.positive, "0", "amount").message == "La valeur doit être positive."

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.forms import FilterForm, Form
-from saas.marches import validation
+from saas import cleaning
 from saas.marches.enums import CONSIDERATION_LABELS, OBLIGATION_LABELS, ROUNDING_LABELS, LotFigureKind
 
 DECIMAL_HINT = "En euros HT, par exemple 1 250 000 ou 29,50."
@@ -116,7 +116,7 @@ def lot_data(form: LotForm) -> dict:
     """The input of ``saas.marches.api`` from the lot form: percents become fractions."""
     data = {name: getattr(form, name).data for name in form._fields if name != "csrf_token"}
     for name in PERCENT_FIELDS:
-        value = validation.number(data[name], name)
+        value = cleaning.number(data[name], name)
         data[name] = None if value is None else value / Decimal(100)
     return data
 

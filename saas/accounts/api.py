@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from datetime import UTC, datetime, timedelta
 
+from saas import cleaning
 from saas.accounts import repository
 from saas.accounts.models import AuthSession, PasswordToken, User
 from saas.db import db
@@ -100,11 +101,11 @@ def revoke_all_sessions(user_id: int) -> int:
 
 
 def find_or_create_user(email: str, display_name: str) -> tuple[User, bool]:
-    email = email.strip()
+    email = cleaning.stripped(email)
     user = repository.user_by_email(email)
     if user is not None:
         return user, False
-    user = User(email=email, display_name=display_name.strip())
+    user = User(email=email, display_name=cleaning.stripped(display_name))
     db.session.add(user)
     db.session.flush()
     return user, True

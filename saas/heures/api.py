@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from saas import clock, formats, uploads
+from saas import cleaning, clock, formats, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import Checks, ConflictError, DomainError, ValidationError
@@ -83,8 +83,8 @@ def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
         )
     )
     checks.raise_errors()
-    if figures[0] + figures[1] > 744:
-        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    if figures[0] + figures[1] > validation.MONTH_MAX_HOURS:
+        raise ValidationError("worked_hours", validation.MONTH_MAX_MESSAGE)
     return figures
 
 
@@ -178,10 +178,7 @@ def _new_statement(
     supersedes_id=None,
     confirm_over_contract=False,
 ):
-    try:
-        source = Source(source)
-    except ValueError:
-        raise ValidationError("source", "Source inconnue.") from None
+    source = cleaning.member(Source, source, "source", "Source inconnue.")
     worked, training, absence = _figures(worked, training, absence)
     over = validation.check_hours(mission, month, worked, training, bool(confirm_over_contract))
     statement = HourStatement(
@@ -192,7 +189,7 @@ def _new_statement(
         training_hours=training,
         absence_hours=absence,
         source=source.value,
-        comment=(comment or "").strip() or None,
+        comment=cleaning.optional(comment),
         status=StatementStatus.declared.value,
         supersedes_id=supersedes_id,
         declared_by=actor.user_id,
@@ -336,9 +333,7 @@ def _supersede(statement: HourStatement) -> None:
 def reject(
     actor: audit.Actor, statement: HourStatement, reason: str, expected_version: int | None = None
 ) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("rejection_reason", "Indiquez le motif du rejet.")
+    reason = cleaning.required_text(reason, "rejection_reason", "Indiquez le motif du rejet.")
     _check_version(statement, expected_version)
     if statement.superseded_at is not None or statement.status != StatementStatus.declared:
         raise DomainError("Seul un relevé déclaré et en vigueur peut être rejeté.")

@@ -39,6 +39,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.heures.validation import MONTH_MAX_HOURS
 
 HOURS = Numeric(9, 2)
 
@@ -75,7 +76,7 @@ class HourStatement(TenantScoped, db.Model):
         CheckConstraint(
             "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0", name="hours_positive"
         ),
-        CheckConstraint("worked_hours + training_hours <= 744", name="hours_in_month"),
+        CheckConstraint(f"worked_hours + training_hours <= {MONTH_MAX_HOURS}", name="hours_in_month"),
         CheckConstraint("status IN ('declared', 'validated', 'rejected')", name="status"),
         CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name="rejection_reasoned"),
     )

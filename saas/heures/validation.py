@@ -37,9 +37,8 @@ from dateutil.relativedelta import relativedelta
 
 from saas import formats
 from saas.errors import ValidationError
+from saas.parcours.models import LEGAL_WEEKLY_MAX_HOURS
 
-#: Code du travail, art. L3121-20: no more than 48 hours of work in one week.
-LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
 #: Code du travail, art. L3121-18: no more than 10 hours of work in one day.
 LEGAL_DAILY_MAX_HOURS = Decimal(10)
 WORKING_DAYS_PER_WEEK = 5
@@ -48,6 +47,11 @@ DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = Decimal(52)
 MONTHS_PER_YEAR = Decimal(12)
 CENT = Decimal("0.01")
+
+#: a month has at most 31 days of 24 hours: no statement holds more worked + training hours (the
+#: database refuses them too, ``hour_statements`` constraint ``hours_in_month``).
+MONTH_MAX_HOURS = 744
+MONTH_MAX_MESSAGE = f"Un mois compte au plus {MONTH_MAX_HOURS} heures."
 
 #: the field that confirms hours above the contract, in forms and in the API.
 CONFIRM_FIELD = "confirm_over_contract"
@@ -62,8 +66,8 @@ def parse_hours(value, field: str) -> Decimal:
         raise ValidationError(field, "Indiquez un nombre d'heures.") from None
     if hours < 0:
         raise ValidationError(field, "Le nombre d'heures ne peut pas être négatif.")
-    if hours > 744:
-        raise ValidationError(field, "Un mois compte au plus 744 heures.")
+    if hours > MONTH_MAX_HOURS:
+        raise ValidationError(field, MONTH_MAX_MESSAGE)
     return hours
 
 

@@ -47,10 +47,9 @@ KIND_LABELS = {
     OrganisationKind.cofinanceur: "Cofinanceur",
 }
 
-#: entreprises and SIAE carry a SIRET (domain.md).
-SIRET_REQUIRED = frozenset(
+#: the structures of insertion by economic activity (SIAE).
+SIAE_KINDS = frozenset(
     {
-        OrganisationKind.entreprise,
         OrganisationKind.siae_ai,
         OrganisationKind.siae_etti,
         OrganisationKind.siae_ei,
@@ -58,6 +57,14 @@ SIRET_REQUIRED = frozenset(
         OrganisationKind.siae_eiti,
     }
 )
+#: entreprises and SIAE carry a SIRET (domain.md).
+SIRET_REQUIRED = frozenset({OrganisationKind.entreprise, *SIAE_KINDS})
+#: organisations that may employ or place a participant besides the lot's attributaire.
+PLACING_KINDS = frozenset(
+    {*SIAE_KINDS, OrganisationKind.geiq, OrganisationKind.ett, OrganisationKind.ea_esat}
+)
+#: organisations that may hold a lot, work on it as subcontractor / cotraitant, or employ.
+COMPANY_KINDS = frozenset({OrganisationKind.entreprise, *PLACING_KINDS})
 
 
 class PrescriberKind(enum.StrEnum):
