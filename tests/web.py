@@ -6,6 +6,17 @@ import html
 
 from tests.fixtures import csrf_token
 
+#: the operator's form for a new tenant with its first admin (``/plateforme/territoires``).
+NEW_TENANT = {
+    "name": "PLIE du Val",
+    "slug": "plie-du-val",
+    "kind": "plie",
+    "siren": "",
+    "communes": "93064",
+    "admin_email": "chef@plie.fr",
+    "admin_name": "Cheffe PLIE",
+}
+
 
 def text_of(response) -> str:
     """The page as a reader sees it: entities decoded, French narrow and no-break spaces as plain ones."""
