@@ -12,14 +12,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
-from saas.db import db
+from saas.db import db, same_tenant
 from saas.partenaires.models import Organisation
-
-
-def _joined(parent, parent_id, child):
-    """The join condition of ``parent``'s row of the same tenant whose id is ``child``'s
-    ``parent_id`` (every foreign key carries the tenant)."""
-    return and_(parent.tenant_id == child.tenant_id, parent.id == parent_id)
 
 
 def _of_meeting(model, meeting_id: int, *order) -> list:
@@ -47,7 +41,7 @@ def conventions_of(meeting_id: int) -> list[Convention]:
     """The conventions the meeting is about, by reference."""
     query = (
         select(Convention)
-        .join(MeetingConvention, _joined(Convention, MeetingConvention.convention_id, MeetingConvention))
+        .join(MeetingConvention, same_tenant(Convention.id, MeetingConvention.convention_id))
         .where(MeetingConvention.meeting_id == meeting_id)
         .order_by(Convention.reference)
     )
@@ -62,7 +56,7 @@ def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
     """``(attendee, organisation name)`` of the parties of a meeting, by name."""
     query = (
         select(MeetingAttendee, Organisation.name)
-        .join(Organisation, _joined(Organisation, MeetingAttendee.organisation_id, MeetingAttendee))
+        .join(Organisation, same_tenant(Organisation.id, MeetingAttendee.organisation_id))
         .where(MeetingAttendee.meeting_id == meeting_id)
         .order_by(Organisation.name, MeetingAttendee.id)
     )
@@ -170,8 +164,8 @@ def held_occurrence_rows(meeting_id: int) -> list[tuple[Occurrence, str, str]]:
     """``(occurrence, obligation label, convention reference)`` of what the meeting fulfilled."""
     query = (
         select(Occurrence, Obligation.label, Convention.reference)
-        .join(Obligation, _joined(Obligation, Occurrence.obligation_id, Occurrence))
-        .join(Convention, _joined(Convention, Occurrence.convention_id, Occurrence))
+        .join(Obligation, same_tenant(Obligation.id, Occurrence.obligation_id))
+        .join(Convention, same_tenant(Convention.id, Occurrence.convention_id))
         .where(Occurrence.meeting_id == meeting_id)
         .order_by(Convention.reference, Occurrence.due_on)
     )
@@ -185,7 +179,7 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
 
     Conventions terminated on or before ``today`` are left out.
     """
-    pending = and_(_joined(Obligation, Occurrence.obligation_id, Occurrence), _not_held())
+    pending = and_(same_tenant(Obligation.id, Occurrence.obligation_id), _not_held())
     query = (
         select(
             Convention.id.label("convention_id"),
@@ -197,7 +191,7 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
             Obligation.cadence,
             func.min(Occurrence.due_on).label("due_on"),
         )
-        .join(Convention, _joined(Convention, Obligation.convention_id, Obligation))
+        .join(Convention, same_tenant(Convention.id, Obligation.convention_id))
         .outerjoin(Occurrence, pending)
         .where(Obligation.nature == "meeting", Obligation.until_terms.is_(None))
         .group_by(
@@ -241,7 +235,7 @@ def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
     if filters.convention_id is not None:
         query = query.where(
             exists().where(
-                _joined(Meeting, MeetingConvention.meeting_id, MeetingConvention),
+                same_tenant(Meeting.id, MeetingConvention.meeting_id),
                 MeetingConvention.convention_id == filters.convention_id,
             )
         )
@@ -260,8 +254,8 @@ def meetings_query(filters: MeetingFilters) -> Select:
 def _conventions_label():
     return (
         select(func.string_agg(Convention.reference, aggregate_order_by(literal(", "), Convention.reference)))
-        .join(MeetingConvention, _joined(Convention, MeetingConvention.convention_id, MeetingConvention))
-        .where(_joined(Meeting, MeetingConvention.meeting_id, MeetingConvention))
+        .join(MeetingConvention, same_tenant(Convention.id, MeetingConvention.convention_id))
+        .where(same_tenant(Meeting.id, MeetingConvention.meeting_id))
         .correlate(Meeting)
         .scalar_subquery()
     )
@@ -320,7 +314,7 @@ def overdue_condition(today: date):
 
 
 def _meeting_join():
-    return _joined(Meeting, Decision.meeting_id, Decision)
+    return same_tenant(Meeting.id, Decision.meeting_id)
 
 
 def _decision_filtered(query: Select, filters: DecisionFilters, today: date) -> Select:
@@ -366,7 +360,7 @@ def decision_rows_query(filters: DecisionFilters, today: date) -> Select:
             case((overdue_condition(today), True), else_=False).label("overdue"),
         )
         .join(Meeting, _meeting_join())
-        .outerjoin(Organisation, _joined(Organisation, Decision.owner_id, Decision))
+        .outerjoin(Organisation, same_tenant(Organisation.id, Decision.owner_id))
     )
     return _decision_filtered(query, filters, today)
 
