@@ -19,9 +19,9 @@ from blueprints.guichet.calendar_forms import (
     ReceiptForm,
 )
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
+from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
-from saas import clock, tabular
+from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
 from saas.conventions.models import Obligation, Occurrence
@@ -327,14 +327,8 @@ def _compliance_export(table: str, rows: list[dict], day: date) -> Response:
         ]
         for r in rows
     )
-    fmt = request.args.get("export")
-    filename, mimetype, content = tabular.write(
-        fmt, f"conformite-{table}-{day.isoformat()}", header, lines, sheet=f"Conformité par {label.lower()}"
-    )
-    return Response(
-        content,
-        content_type=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return send_table(
+        f"conformite-{table}-{day.isoformat()}", header, lines, sheet=f"Conformité par {label.lower()}"
     )
 
 
