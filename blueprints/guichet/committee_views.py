@@ -28,8 +28,16 @@ from saas.comites.models import Decision, Meeting
 from saas.partenaires import api as partenaires
 from tenants.web import load_scoped, request_actor
 
-STATUS_BADGES = {"planned": "info", "held": "succes", "cancelled": "neutre"}
-DECISION_BADGES = {"open": "info", "done": "succes", "dropped": "neutre"}
+STATUS_BADGES = {
+    MeetingStatus.planned: "info",
+    MeetingStatus.held: "succes",
+    MeetingStatus.cancelled: "neutre",
+}
+DECISION_BADGES = {
+    DecisionStatus.open: "info",
+    DecisionStatus.done: "succes",
+    DecisionStatus.dropped: "neutre",
+}
 
 
 def _ints(values) -> list[int]:

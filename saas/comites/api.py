@@ -17,7 +17,7 @@ Rules:
 Every write records an audit entry.
 
 This module is the door of the package: the rules live in ``actions`` (what each status allows),
-``checks`` (one input field), ``meetings``, ``decisions``, ``calendar`` (the occurrences a meeting
+``checks`` (one input field), ``meetings``, ``decisions``, ``occurrences`` (the occurrences a meeting
 holds) and ``proposals`` (the cadence); the queries in ``repository``.
 """
 

@@ -12,10 +12,10 @@ from saas import cleaning
 from saas.audit import api as audit
 from saas.comites import checks, repository
 from saas.comites.actions import MeetingAction, require
-from saas.comites.calendar import free_occurrences, link_occurrences
 from saas.comites.decisions import add_decision
 from saas.comites.enums import MeetingKind, MeetingStatus
 from saas.comites.models import Meeting, MeetingAttendee, MeetingConvention
+from saas.comites.occurrences import free_occurrences, link_occurrences
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 from tenants.context import require_tenant_id

@@ -12,6 +12,7 @@ from marshmallow import fields, pre_dump
 
 from saas import schemas as s
 from saas.choices import Choices
+from saas.comites import api as comites
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
 
 
@@ -75,8 +76,6 @@ class _MeetingFields(s.Schema):
 
     @pre_dump
     def _with_links(self, meeting, **kwargs):
-        from saas.comites import api as comites
-
         data = {key: getattr(meeting, key, None) for key in self.fields}
         data["convention_ids"] = [c.id for c in comites.conventions_of(meeting.id)]
         rows = comites.attendee_rows(meeting.id)
@@ -162,8 +161,6 @@ class DecisionSchema(s.Schema):
     created_at = s.DateTime(dump_only=True)
 
     def _overdue(self, decision) -> bool:
-        from saas.comites import api as comites
-
         return comites.is_overdue(decision)
 
 
