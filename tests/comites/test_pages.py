@@ -176,3 +176,23 @@ def test_cancelling_through_the_page_frees_the_occurrence(app, client, site):
         client.get(site.url(f"/comites/?statut=cancelled&convention={calendar.convention_id}"))
     )
     assert "Réunions (1)" in filtered
+
+
+def test_the_pages_offer_what_the_meeting_allows(app, client, site):
+    site, calendar = site
+    with in_scope(app, site):
+        planned = suivi(calendar, days(-80))
+        held_meeting = suivi(calendar, days(-70))
+        comites.hold_meeting(ACTOR, held_meeting, "Compte rendu")
+        db.session.commit()
+        planned_id, held_id = planned.id, held_meeting.id
+    page = text_of(client.get(site.url(f"/comites/{planned_id}")))
+    assert "Enregistrer la tenue" in page and "Annuler la réunion" in page
+    assert "Annuler la tenue" not in page and "Ajouter la décision" not in page
+    assert 'name="minutes"' not in text_of(client.get(site.url(f"/comites/{planned_id}/modifier")))
+    page = text_of(client.get(site.url(f"/comites/{held_id}")))
+    assert "Annuler la tenue" in page and "Ajouter la décision" in page
+    assert "Enregistrer la tenue" not in page
+    assert 'name="minutes"' in text_of(client.get(site.url(f"/comites/{held_id}/modifier")))
+    refused = client.get(site.url(f"/comites/{held_id}/tenue"), follow_redirects=True)
+    assert "Cette réunion est déjà tenue." in text_of(refused)
