@@ -43,7 +43,7 @@ CALENDAR_ARGS = ("du", "au", "statut", "nature", "convention", "partenaire", "tr
 #: the page that plans a meeting, in the committees pages (linked only once it exists).
 MEETING_NEW_ENDPOINTS = ("guichet.meeting_new", "guichet.new_meeting")
 UPCOMING_DAYS = 14
-OBJECTION_WINDOW_DAYS = 60
+OBJECTION_WINDOW_DAYS = conventions.OBJECTION_WINDOW_DAYS
 
 
 def convention_url(convention_id: int) -> str | None:

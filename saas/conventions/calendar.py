@@ -102,26 +102,7 @@ def periods(
     while number <= HORIZON_PERIODS:
         if until is not None and number > 1 and start > until:
             break
-        terms = terms_at(versions, start)
-        if terms.duration_kind == "fixed":
-            fixed_end = max(_fixed_end(versions, terms), start)
-            step = 12
-            end = min(effective_on + relativedelta(months=months + step) - timedelta(days=1), fixed_end)
-            renewable, last = False, end >= fixed_end
-        else:
-            step = terms.period_months
-            end = effective_on + relativedelta(months=months + step) - timedelta(days=1)
-            end_terms = terms_at(versions, end)
-            if end_terms.duration_kind == "fixed":  # an avenant set a fixed end
-                fixed_end = _fixed_end(versions, end_terms)
-                if fixed_end <= end:  # within this period: it ends there
-                    end, renewable, last = max(fixed_end, start), False, True
-                else:  # later: the convention goes on to that end, with nothing to object to
-                    renewable, last = True, False
-            else:
-                renewals_done = number - 1
-                renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
-                last = not renewable
+        end, step, renewable, last = _period_end(effective_on, versions, start, months, number)
         notice_terms = terms_at(versions, end)
         deadline = (
             last_day_to_object(end, notice_terms.notice_months)
@@ -139,6 +120,29 @@ def periods(
         months += step
         number += 1
     return result
+
+
+def _period_end(
+    effective_on: date, versions: list[TermsView], start: date, months: int, number: int
+) -> tuple[date, int, bool, bool]:
+    """The end of period ``number`` starting on ``start`` (``months`` after ``effective_on``), its
+    length in months, whether the terms renew it and whether it is the last."""
+    terms = terms_at(versions, start)
+    if terms.duration_kind == "fixed":
+        fixed_end = max(_fixed_end(versions, terms), start)
+        end = min(effective_on + relativedelta(months=months + 12) - timedelta(days=1), fixed_end)
+        return end, 12, False, end >= fixed_end
+    step = terms.period_months
+    end = effective_on + relativedelta(months=months + step) - timedelta(days=1)
+    end_terms = terms_at(versions, end)
+    if end_terms.duration_kind == "fixed":  # an avenant set a fixed end
+        fixed_end = _fixed_end(versions, end_terms)
+        if fixed_end <= end:  # within this period: it ends there
+            return max(fixed_end, start), step, False, True
+        return end, step, True, False  # later: the convention goes on to that end, nothing to object to
+    renewals_done = number - 1
+    renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
+    return end, step, renewable, not renewable
 
 
 def period_at(all_periods: list[Period], day: date) -> Period | None:
