@@ -23,7 +23,7 @@ from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
 from saas import clock
 from saas.conventions import api as conventions
-from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
+from saas.conventions.enums import Nature, OccurrenceStatus
 from saas.conventions.models import Obligation, Occurrence
 from saas.db import db
 from saas.partenaires import api as partenaires
@@ -91,8 +91,8 @@ def _filters(form: CalendarFilterForm) -> conventions.CalendarFilters:
     return conventions.CalendarFilters(
         convention_id=int_arg(form.convention.data),
         responsible_id=int_arg(form.partenaire.data),
-        status=form.statut.data if form.statut.data in OCCURRENCE_STATUSES else None,
-        nature=form.nature.data if form.nature.data in NATURES else None,
+        status=form.statut.data if form.statut.data in frozenset(OccurrenceStatus) else None,
+        nature=form.nature.data if form.nature.data in frozenset(Nature) else None,
         date_from=form.du.data if isinstance(form.du.data, date) else None,
         date_to=form.au.data if isinstance(form.au.data, date) else None,
     )
@@ -131,12 +131,12 @@ def _export_row(row) -> list:
         row.event_on,
         row.label,
         row.article,
-        NATURES.get(row.nature, row.nature),
+        Nature.label_of(row.nature),
         row.convention_reference,
         row.convention_title,
         row.responsible_name,
         row.recipient_name,
-        OCCURRENCE_STATUSES.get(row.status, row.status),
+        OccurrenceStatus.label_of(row.status),
         row.received_on,
         row.note,
     ]
@@ -212,9 +212,9 @@ def calendar():
         meeting_url=_meeting_url,
         convention_url=convention_url,
         event_title=_event_title,
-        statuses=OCCURRENCE_STATUSES,
+        statuses=OccurrenceStatus.labels(),
         status_badges=STATUS_BADGES,
-        natures=NATURES,
+        natures=Nature.labels(),
         today=today,
     )
 

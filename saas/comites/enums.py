@@ -4,19 +4,11 @@ meeting and of a decision."""
 from __future__ import annotations
 
 from saas.choices import Choices
-from saas.conventions.enums import MEETING_CATEGORIES as _CATEGORIES
+from saas.conventions.enums import MeetingCategory
 
-
-class MeetingKind(Choices):
-    """The kinds of meeting: the meeting categories of the conventions' obligations (their labels)."""
-
-    revue_trimestrielle = "revue_trimestrielle", _CATEGORIES["revue_trimestrielle"]
-    comite_suivi = "comite_suivi", _CATEGORIES["comite_suivi"]
-    comite_pilotage = "comite_pilotage", _CATEGORIES["comite_pilotage"]
-    reunion_reseau = "reunion_reseau", _CATEGORIES["reunion_reseau"]
-    dialogue_gestion = "dialogue_gestion", _CATEGORIES["dialogue_gestion"]
-    reunion_bilan = "reunion_bilan", _CATEGORIES["reunion_bilan"]
-    autre_reunion = "autre_reunion", _CATEGORIES["autre_reunion"]
+#: the kinds of meeting are the meeting categories of the conventions' obligations: one list, with
+#: its labels (a meeting of a kind holds the occurrences of the obligations of that category).
+MeetingKind = MeetingCategory
 
 
 class MeetingStatus(Choices):

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
+from saas.conventions.enums import Nature
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
 from saas.db import db, same_tenant
 from saas.partenaires.models import Organisation
@@ -124,7 +125,7 @@ def meeting_obligations(convention_ids, kind: str) -> list[Obligation]:
         select(Obligation)
         .where(
             Obligation.convention_id.in_(ids),
-            Obligation.nature == "meeting",
+            Obligation.nature == Nature.meeting,
             Obligation.category == kind,
             Obligation.until_terms.is_(None),
         )
@@ -193,7 +194,7 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
         )
         .join(Convention, same_tenant(Convention.id, Obligation.convention_id))
         .outerjoin(Occurrence, pending)
-        .where(Obligation.nature == "meeting", Obligation.until_terms.is_(None))
+        .where(Obligation.nature == Nature.meeting, Obligation.until_terms.is_(None))
         .group_by(
             Convention.id,
             Convention.reference,
