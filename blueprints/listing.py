@@ -7,7 +7,7 @@ either renders ``listing.page()`` or, when ``?export=xlsx|csv`` is asked, return
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import Response, request, url_for
 
@@ -15,7 +15,7 @@ from saas import bounds, paging, tabular
 from saas.db import db
 from saas.paging import PER_PAGE, Page
 
-__all__ = ["PER_PAGE", "Listing", "Page", "page_asked", "wants_export"]
+__all__ = ["PER_PAGE", "Listing", "Page", "page_asked", "send_table", "wants_export"]
 
 EXPORT_BATCH = 500
 
@@ -68,18 +68,24 @@ class Listing:
         return {fmt: self.url(export=fmt, page=None) for fmt in ("xlsx", "csv")}
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        fmt = request.args.get("export", "xlsx")
         # streamed from a server-side cursor: every row of the list, never all of them in memory
         result = db.session.execute(self.ordered.execution_options(yield_per=EXPORT_BATCH))
-        rows = (to_row(row) for row in result)
-        filename, mimetype, content = tabular.write(
-            fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows
-        )
-        return Response(
-            content,
-            content_type=mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return send_table(basename, header, (to_row(row) for row in result))
+
+
+def send_table(
+    basename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Export"
+) -> Response:
+    """``rows`` under ``header`` as the file that ``?export=`` asks for (XLSX unless CSV), to download."""
+    fmt = request.args.get("export", "xlsx")
+    filename, mimetype, content = tabular.write(
+        fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows, sheet=sheet
+    )
+    return Response(
+        content,
+        content_type=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def wants_export() -> bool:

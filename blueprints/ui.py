@@ -181,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(fr_date, "date_fr")
     app.add_template_filter(fr_datetime, "datetime_fr")
+    app.add_template_filter(formats.time, "heure_fr")
     app.add_template_filter(fr_number, "nombre")
     app.add_template_filter(fr_value, "valeur_fr")
     app.add_template_filter(audit_details, "details_journal")

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, get_day_names, get_month_names
+from babel.dates import format_date, format_datetime, format_time, get_day_names, get_month_names
 from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
@@ -100,6 +100,11 @@ def datetime(value: dt.datetime | None, seconds: bool = False) -> str:
         return ""
     pattern = "dd/MM/yyyy HH:mm:ss" if seconds else "dd/MM/yyyy HH:mm"
     return format_datetime(value.astimezone(PARIS), pattern, locale=LOCALE, tzinfo=PARIS)
+
+
+def time(value: dt.time | None) -> str:
+    """``14:30`` (a meeting's start); None -> ""."""
+    return format_time(value, "HH:mm", locale=LOCALE) if value is not None else ""
 
 
 def month(value: dt.date | None) -> str:

@@ -6,6 +6,8 @@ own numbers. They run inside ``context.scoped(tenant_id)`` and flush; the caller
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -112,3 +114,22 @@ def place(world: ClauseWorld, participant_id: int, lot_id: int, contract: str = 
         ACTOR, participant_id, world.employer_id, lot_id, contract_type=contract, **values
     )
     return mission.id
+
+
+def built_world(app, slug: str = "clauses", **kwargs) -> ClauseWorld:
+    """:func:`clause_world` in an application context of its own, committed."""
+    with app.app_context():
+        world = clause_world(slug, **kwargs)
+        db.session.remove()
+    return world
+
+
+@contextmanager
+def in_world(app, world: ClauseWorld) -> Iterator[ClauseWorld]:
+    """The block runs in the tenant of ``world``, as its facilitateur; what it leaves uncommitted is
+    rolled back."""
+    with app.app_context(), context.scoped(world.tenant_id):
+        tenants_api.enter_tenant(world.tenant_id, world.actor_user_id)
+        yield world
+        db.session.rollback()
+        db.session.remove()

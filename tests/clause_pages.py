@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from saas.accounts import memberships
 from saas.db import db
 from saas.heures.models import HourStatement
@@ -17,7 +19,7 @@ from saas.participants import api as participants
 from tenants import api as tenants_api
 from tenants import context
 from tests.builders import ClauseWorld, clause_world, eligible_participant
-from tests.fixtures import ACTOR, csrf_token, make_user
+from tests.fixtures import ACTOR, csrf_token, login, make_user
 
 VERSION = re.compile(r'<input[^>]*name="expected_version"[^>]*>')
 VALUE = re.compile(r'value="(\d+)"')
@@ -47,6 +49,14 @@ def clause_site(app, slug: str = "clauses", obligations=(Decimal(1000), Decimal(
             db.session.commit()
         db.session.remove()
     return site
+
+
+@pytest.fixture
+def site(app, client) -> Site:
+    """A clause world whose facilitateur is logged in on ``client``."""
+    built = clause_site(app)
+    login(client, built.facilitateur)
+    return built
 
 
 @contextmanager

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from saas.dbroles import RoleSpec, create_roles
 from tests.conftest import APP_PASSWORD, APP_ROLE, OWNER, OWNER_PASSWORD, _superuser_url
+
+# committed data: the commands run in processes of their own
+pytestmark = pytest.mark.committed
 
 
 def test_create_roles_is_idempotent(database_urls, superuser_engine):

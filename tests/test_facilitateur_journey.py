@@ -5,7 +5,6 @@ validate twelve monthly statements, and read each lot's progress."""
 
 from __future__ import annotations
 
-import html
 import re
 from decimal import Decimal
 
@@ -14,14 +13,7 @@ from tenants import api as tenants_api
 from tenants import context
 from tests.clause_pages import expected_version
 from tests.fixtures import csrf_token, login
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
-
-
-def post(client, url, data):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+from tests.web import post, text_of
 
 
 def option(client, url: str, label: str) -> str:

@@ -33,6 +33,9 @@ from tenants import context
 from tests.fixtures import ACTOR
 from tests.tenants.test_isolation_routes import TENANT_OBJECTS
 
+# committed data: the fuzzer talks to the app served by another thread
+pytestmark = pytest.mark.committed
+
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "10"))
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 SEED = 20261201

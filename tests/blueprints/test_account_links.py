@@ -6,24 +6,16 @@ the SMTP message otherwise); no page an admin, an operator or a coordinator sees
 
 from __future__ import annotations
 
-import html
 import re
 
 from flask import url_for
 from sqlalchemy import text
 
-from tests.fixtures import PASSWORD, csrf_token, issued_links, login
+from tests.fixtures import PASSWORD, issued_links, login
+from tests.web import NEW_TENANT, post, text_of
 
 LINK = re.compile(r"/(?:invitation|mot-de-passe/nouveau|connexion/deblocage)/([\w-]{20,})")
 VICTIM = "x.victime@exemple.fr"
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def post(client, url, data, page=None):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)})
 
 
 class Seen:
@@ -146,15 +138,7 @@ def test_no_console_page_ever_shows_a_password_token(app, two_tenants, client_fa
     with issued_links() as paths:
         operator.post(
             "/plateforme/territoires",
-            {
-                "name": "PLIE du Val",
-                "slug": "plie-du-val",
-                "kind": "plie",
-                "siren": "",
-                "communes": "93064",
-                "admin_email": "chef@plie.fr",
-                "admin_name": "Cheffe PLIE",
-            },
+            NEW_TENANT,
         )
         operator.post(
             f"/plateforme/departements/{a.federation_id}",

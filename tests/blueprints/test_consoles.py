@@ -7,15 +7,8 @@ import re
 
 from sqlalchemy import text
 
-from tests.fixtures import PASSWORD, csrf_token, issued_links, login
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def post(client, url, data, page=None):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)})
+from tests.fixtures import PASSWORD, issued_links, login
+from tests.web import NEW_TENANT, post, text_of
 
 
 def test_invitation_link_lets_the_person_choose_a_password_once(two_tenants, client, client_factory):
@@ -141,15 +134,7 @@ def test_operator_creates_a_tenant_with_its_first_admin(two_tenants, client, cli
         response = post(
             client,
             "/plateforme/territoires",
-            {
-                "name": "PLIE du Val",
-                "slug": "plie-du-val",
-                "kind": "plie",
-                "siren": "",
-                "communes": "93064",
-                "admin_email": "chef@plie.fr",
-                "admin_name": "Cheffe PLIE",
-            },
+            NEW_TENANT,
         )
     assert response.status_code == 302
     flashed = client.get(response.headers["Location"]).get_data(as_text=True)

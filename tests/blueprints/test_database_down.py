@@ -10,6 +10,9 @@ from sqlalchemy.engine import make_url
 from saas.db import db
 from tests.fixtures import login
 
+# committed: the test swaps the service's engine for a dead one
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def database_down(app, monkeypatch):

@@ -9,6 +9,9 @@ from tests.browser.checks import MOBILE
 from tests.browser.steps import login, open_nav, submit, text
 from tests.fixtures import build_tenant
 
+# committed data: the browser talks to the app served by another thread
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def territory(app):

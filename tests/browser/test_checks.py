@@ -8,6 +8,9 @@ import pytest
 from tests.browser.checks import Figures
 from tests.browser.conftest import require_chromium
 
+# committed data: the browser talks to the app served by another thread
+pytestmark = pytest.mark.committed
+
 BROKEN = """<!DOCTYPE html><html lang="fr"><head><title>Page cassée</title></head><body>
 <nav aria-label="Navigation principale"><ul>{links}</ul></nav>
 <main><h1>Titre</h1>

@@ -11,6 +11,9 @@ import pytest
 from tests.browser.steps import choose, flash_text, follow, login, open_nav, submit, text
 from tests.fixtures import build_tenant
 
+# committed data: the browser talks to the app served by another thread
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def territory(app):

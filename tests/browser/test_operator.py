@@ -10,6 +10,9 @@ from tests.browser.checks import MOBILE
 from tests.browser.steps import flash_text, login, open_nav, submit
 from tests.fixtures import make_user
 
+# committed data: the browser talks to the app served by another thread
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def operator(app):

@@ -10,6 +10,7 @@ import csv
 import io
 import time
 
+import pytest
 from sqlalchemy import text
 
 from saas.db import db
@@ -17,6 +18,9 @@ from saas.jobs import api as runs
 from tenants import context
 from tests.faults.conftest import FIGURES, wait_for
 from tests.fixtures import csrf_token, login
+
+# committed data: workers in other processes, connections cut and locks taken from connections of their own
+pytestmark = pytest.mark.committed
 
 #: the test's sweep settings (3 s, 1 s) plus the worker's reconnection to Redis.
 RESENT_WITHIN_SECONDS = 30

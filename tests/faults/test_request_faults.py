@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import text
 
 from tests.api.clause_world import API, clause_setup, created
 from tests.faults.conftest import FIGURES, wait_for
+
+# committed data: workers in other processes, connections cut and locks taken from connections of their own
+pytestmark = pytest.mark.committed
 
 
 class ApiCaller:

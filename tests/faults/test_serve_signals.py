@@ -16,6 +16,9 @@ import pytest
 from tests.conftest import ROOT
 from tests.faults.conftest import FIGURES, free_port, wait_for
 
+# committed data: workers in other processes, connections cut and locks taken from connections of their own
+pytestmark = pytest.mark.committed
+
 EMBEDDED_START_SECONDS = 240  # initdb and the migrations on a slow machine, the first time
 
 

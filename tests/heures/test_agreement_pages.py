@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from saas.heures import api as heures
 from tests.clause_pages import (
-    clause_site,
     counted,
     declare_through_page,
     in_scope,
@@ -17,14 +14,7 @@ from tests.clause_pages import (
     place_through_page,
     validate_through_page,
 )
-from tests.fixtures import csrf_token, login
-
-
-@pytest.fixture
-def site(app, client):
-    built = clause_site(app)
-    login(client, built.facilitateur)
-    return built
+from tests.fixtures import csrf_token
 
 
 def _agreement(client, site, key: str, shares=("", ""), lots=None) -> object:

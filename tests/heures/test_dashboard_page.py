@@ -5,23 +5,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.clause_pages import (
-    clause_site,
     declare_through_page,
     new_participant,
     place_through_page,
     validate_through_page,
 )
-from tests.fixtures import login
-
-
-@pytest.fixture
-def site(app, client):
-    built = clause_site(app)
-    login(client, built.facilitateur)
-    return built
 
 
 def test_dashboard_shows_what_awaits_and_what_is_late(app, client, site):

@@ -16,27 +16,19 @@ from saas.errors import DomainError, ValidationError
 from saas.heures import api as heures
 from saas.heures.models import Allocation, Counting
 from saas.heures.progress import progress
-from tenants import api as tenants_api
-from tenants import context
-from tests.builders import add_lot, clause_world, eligible_participant, place
+from tests.builders import add_lot, built_world, eligible_participant, in_world, place
 from tests.fixtures import ACTOR
 
 
 @pytest.fixture
 def world(app):
-    with app.app_context():
-        built = clause_world()
-        db.session.remove()
-    return built
+    return built_world(app)
 
 
 @pytest.fixture
 def scope(app, world):
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, world.actor_user_id)
+    with in_world(app, world):
         yield world
-        db.session.rollback()
-        db.session.remove()
 
 
 def _mission(world, contract="cdd", lot_index=0, **kwargs) -> int:
@@ -138,6 +130,7 @@ def test_statement_figures_and_countings_cannot_be_edited_or_deleted_in_the_data
             db.session.execute(text(sql))
 
 
+@pytest.mark.committed  # another transaction commits in the middle of the test's
 def test_a_stale_validation_cannot_overwrite_a_concurrent_decision(scope, app_role_engine):
     mission_id = _mission(scope)
     statement = heures.declare(ACTOR, mission_id, date(2025, 6, 1), D(100))

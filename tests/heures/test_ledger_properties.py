@@ -23,7 +23,7 @@ from saas.heures import api as heures
 from saas.heures.progress import progress
 from tenants import api as tenants_api
 from tenants import context
-from tests.builders import clause_world, eligible_participant, place
+from tests.builders import clause_world, eligible_participant, in_world, place
 from tests.fixtures import ACTOR
 
 MONTHS = [date(2025, m, 1) for m in range(1, 4)]
@@ -51,11 +51,8 @@ def ledger(app):
                 world.missions.append(place(world, participant_id, lot_id, "cdd"))
             db.session.commit()
         db.session.remove()
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, world.actor_user_id)
+    with in_world(app, world):
         yield world
-        db.session.rollback()
-        db.session.remove()
 
 
 def _pick(index: int, status: str | None = None):

@@ -9,26 +9,17 @@ from decimal import Decimal as D
 
 import pytest
 
-from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
 from saas.heures.schemas import HourStatementSchema
-from tenants import api as tenants_api
-from tenants import context
-from tests.builders import clause_world, eligible_participant, place
+from tests.builders import built_world, eligible_participant, in_world, place
 from tests.fixtures import ACTOR
 
 
 @pytest.fixture
 def scope(app):
-    with app.app_context():
-        world = clause_world()
-        db.session.remove()
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, world.actor_user_id)
+    with in_world(app, built_world(app)) as world:
         yield world
-        db.session.rollback()
-        db.session.remove()
 
 
 def _validated_mid_march(world, lot_index: int = 0):

@@ -9,18 +9,11 @@ import re
 
 import pytest
 
-from tests.clause_pages import clause_site, new_participant, place_through_page
-from tests.fixtures import csrf_token, login
+from tests.clause_pages import new_participant, place_through_page
+from tests.fixtures import csrf_token
 
 SUMMARY_ITEM = re.compile(r'<ul class="resume-erreurs__liste">(.*?)</ul>', re.S)
 LINK = re.compile(r'<a href="#([\w-]+)">(.*?)</a>', re.S)
-
-
-@pytest.fixture
-def site(app, client):
-    built = clause_site(app)
-    login(client, built.facilitateur)
-    return built
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from saas.heures import api as heures
 from saas.heures.models import HourStatement
 from tests.builders import eligible_participant
 from tests.clause_pages import (
-    clause_site,
     counted,
     declare_through_page,
     expected_version,
@@ -27,16 +26,9 @@ from tests.clause_pages import (
     statement,
     validate_through_page,
 )
-from tests.fixtures import csrf_token, login
+from tests.fixtures import csrf_token
 
 CONFLICT = "Ce relevé a été modifié entre-temps : rechargez la page."
-
-
-@pytest.fixture
-def site(app, client):
-    built = clause_site(app)
-    login(client, built.facilitateur)
-    return built
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
 from saas.heures.validation import LEGAL_WEEKLY_MAX_HOURS, month_bounds
-from tenants import api as tenants_api
-from tenants import context
-from tests.builders import clause_world, eligible_participant, place
+from tests.builders import built_world, eligible_participant, in_world, place
 from tests.fixtures import ACTOR
 
 
@@ -52,14 +50,8 @@ def test_a_mission_starting_on_the_20th_gets_the_weeks_left_in_the_month():
 
 @pytest.fixture
 def scope(app):
-    with app.app_context():
-        world = clause_world()
-        db.session.remove()
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, world.actor_user_id)
+    with in_world(app, built_world(app)) as world:
         yield world
-        db.session.rollback()
-        db.session.remove()
 
 
 def _place(world, **kwargs) -> int:

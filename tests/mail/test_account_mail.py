@@ -7,31 +7,15 @@ import email
 import email.policy
 import html
 
-import pytest
-from aiosmtpd.controller import Controller
 from rq import Queue
 from sqlalchemy import text
 
-from tests.fixtures import ACCOUNT_LINK, PASSWORD, csrf_token, issued_links, login
-from tests.mail.test_mail import Recorder, free_port, smtp_backend, work
+from tests.fixtures import ACCOUNT_LINK, PASSWORD, issued_links, login
+from tests.mail.smtp import smtp_backend, work
+from tests.web import post
 from workers.sweep import resend_pending
 
 NEWCOMER = "nouvelle.recrue@exemple.fr"
-
-
-@pytest.fixture
-def smtp_inbox():
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port, recorder
-    finally:
-        controller.stop()
-
-
-def post(client, url, data, page=None):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)})
 
 
 def received_links(server) -> list[str]:
@@ -49,10 +33,10 @@ def rows(superuser_engine, sql: str) -> list:
 
 
 def test_an_invitation_is_delivered_by_smtp_through_the_job_and_never_kept(
-    app, two_tenants, client, client_factory, redis, smtp_inbox, superuser_engine
+    app, two_tenants, client, client_factory, redis, smtp_server, superuser_engine
 ):
     a, _ = two_tenants
-    port, server = smtp_inbox
+    port, server = smtp_server
     login(client, a.admin_email)
     with smtp_backend(app, port):
         page = post(
@@ -159,10 +143,10 @@ def test_reset_requests_are_rate_limited_per_address_asked_for(app, two_tenants,
 
 
 def test_an_account_mail_left_pending_is_sent_again_by_the_sweep(
-    app, two_tenants, client_factory, redis, smtp_inbox, superuser_engine, monkeypatch
+    app, two_tenants, client_factory, redis, smtp_server, superuser_engine, monkeypatch
 ):
     a, _ = two_tenants
-    port, server = smtp_inbox
+    port, server = smtp_server
     asker = client_factory()
     with smtp_backend(app, port):
         # the queue cannot be told at commit (as when Redis is down): the row stays pending

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-import html
-import socket
-from contextlib import contextmanager
 
 import pytest
-from aiosmtpd.controller import Controller
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import text
 
-from saas import extensions
 from saas.accounts import api as accounts
 from saas.db import db
 from saas.errors import ValidationError
@@ -23,6 +18,8 @@ from saas.mail import api as mail
 from saas.mail.models import NotificationPreference, OutgoingMail
 from tenants import context
 from tests.fixtures import ACTOR, csrf_token, login
+from tests.mail.smtp import free_port, smtp_backend, work
+from tests.web import text_of
 from workers.decorator import job_id
 from workers.jobs.mail_delivery import deliver_mail
 
@@ -34,14 +31,9 @@ BODY = (
     "Merci de le déposer dès que possible.\n\n"
     "L'équipe du guichet — Territoire A"
 )
-SMTP_KEYS = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def send_in(app, world, **overrides) -> int:
@@ -73,53 +65,6 @@ def user_id(app, email_address: str) -> int:
         return accounts.user_by_email(email_address).id
 
 
-def work(redis) -> None:
-    SimpleWorker([Queue("default", connection=redis)], connection=redis).work(burst=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Recorder:
-    """aiosmtpd handler: keeps every envelope it accepts."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller.port, recorder
-    finally:
-        controller.stop()
-
-
-@contextmanager
-def smtp_backend(app, port: int):
-    """The app configured for the SMTP backend on ``port`` (Flask-Mail reads its settings at init)."""
-    saved = {key: app.config.get(key) for key in SMTP_KEYS}
-    app.config.update(
-        MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False, MAIL_USE_SSL=False
-    )
-    extensions.mail.init_app(app)
-    try:
-        yield
-    finally:
-        app.config.update(saved)
-        extensions.mail.init_app(app)
-
-
 # --- mailbox backend -------------------------------------------------------------------------------
 
 
@@ -148,17 +93,17 @@ def test_admin_reads_the_mailbox_with_filters_export_and_detail(app, two_tenants
     login(client, a.admin_email)
     base = f"/t/{a.slug}/admin/boite-d-envoi/"
 
-    listing = page_text(client.get(base))
+    listing = text_of(client.get(base))
     assert "Boîte d'envoi" in listing
     assert SUBJECT in listing and TO in listing and "Invitation au comité" in listing
     assert "Conservé dans la boîte (mode intégré)" in listing and "Rappel d'échéance" in listing
 
-    searched = page_text(client.get(base, query_string={"q": "elodie"}))
+    searched = text_of(client.get(base, query_string={"q": "elodie"}))
     assert SUBJECT in searched and "Invitation au comité" not in searched
-    by_category = page_text(client.get(base, query_string={"categorie": "invitation"}))
+    by_category = text_of(client.get(base, query_string={"categorie": "invitation"}))
     assert "Invitation au comité" in by_category and SUBJECT not in by_category
-    assert SUBJECT not in page_text(client.get(base, query_string={"statut": "sent"}))
-    assert SUBJECT in page_text(client.get(base, query_string={"statut": "mailbox"}))
+    assert SUBJECT not in text_of(client.get(base, query_string={"statut": "sent"}))
+    assert SUBJECT in text_of(client.get(base, query_string={"statut": "mailbox"}))
 
     export = client.get(base, query_string={"export": "csv", "q": "elodie"})
     assert export.status_code == 200
@@ -169,7 +114,7 @@ def test_admin_reads_the_mailbox_with_filters_export_and_detail(app, two_tenants
     assert load_mail(app, a, mail_id).read_at is None
     detail = client.get(f"{base}{mail_id}")
     assert detail.status_code == 200
-    body = page_text(detail)
+    body = text_of(detail)
     assert "<pre" in body and BODY in body  # the whole message, line breaks kept
     assert load_mail(app, a, mail_id).read_at is not None
 
@@ -188,7 +133,7 @@ def test_another_tenants_admin_does_not_see_the_message(app, two_tenants, client
     login(client, b.admin_email)
     listing = client.get(f"/t/{b.slug}/admin/boite-d-envoi/")
     assert listing.status_code == 200
-    assert SUBJECT not in page_text(listing) and "Relance B" in page_text(listing)
+    assert SUBJECT not in text_of(listing) and "Relance B" in text_of(listing)
     assert client.get(f"/t/{b.slug}/admin/boite-d-envoi/{mail_id}").status_code == 404
     assert client.get(f"/t/{a.slug}/admin/boite-d-envoi/{mail_id}").status_code == 404
 
@@ -289,7 +234,7 @@ def test_every_member_turns_reminders_off_for_themselves(app, two_tenants, clien
     url = f"/t/{a.slug}/compte/notifications"
     page = client.get(url)
     assert page.status_code == 200
-    assert "Mes notifications" in page_text(page) and "checked" in page.get_data(as_text=True)
+    assert "Mes notifications" in text_of(page) and "checked" in page.get_data(as_text=True)
 
     response = client.post(url, data={"csrf_token": csrf_token(client, url)})  # box unticked
     assert response.status_code == 302
@@ -339,13 +284,13 @@ def test_unsubscribe_link_stops_reminders_without_login(app, two_tenants, client
 
     confirm = client.get(path)  # anonymous
     assert confirm.status_code == 200
-    assert "Arrêter les relances par courriel" in page_text(confirm)
+    assert "Arrêter les relances par courriel" in text_of(confirm)
     with app.app_context(), context.scoped(a.tenant_id):
         assert mail.reminders_enabled(partner) is True  # a GET changes nothing
 
     done = client.post(path, data={"csrf_token": csrf_token(client, path)})
     assert done.status_code == 200
-    assert "Vous ne recevrez plus les relances par courriel" in page_text(done)
+    assert "Vous ne recevrez plus les relances par courriel" in text_of(done)
     with app.app_context(), context.scoped(a.tenant_id):
         assert mail.reminders_enabled(partner) is False
     with superuser_engine.connect() as conn:
@@ -357,7 +302,7 @@ def test_unsubscribe_link_stops_reminders_without_login(app, two_tenants, client
             {"u": str(partner)},
         ).one()
     assert (entry.tenant_id, entry.actor_user_id) == (a.tenant_id, partner)
-    assert "déjà arrêtées" in page_text(client.get(path))
+    assert "déjà arrêtées" in text_of(client.get(path))
 
 
 def test_unsubscribe_link_refuses_tampered_foreign_and_expired_tokens(app, two_tenants, client):

@@ -7,15 +7,8 @@ from __future__ import annotations
 import html
 import re
 
-from tests.fixtures import csrf_token, login
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
-
-
-def post(client, url, data, page=None):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)})
+from tests.fixtures import login
+from tests.web import post, text_of
 
 
 def _buyer_option(client, url) -> str:

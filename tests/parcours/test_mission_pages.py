@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from saas import clock
@@ -15,15 +14,8 @@ from saas.db import db
 from saas.parcours import api as parcours
 from saas.parcours.models import FollowUp, Mission
 from saas.participants import api as participants
-from tests.clause_pages import clause_site, in_scope, mission_data, new_participant, place_through_page
-from tests.fixtures import csrf_token, login
-
-
-@pytest.fixture
-def site(app, client):
-    built = clause_site(app)
-    login(client, built.facilitateur)
-    return built
+from tests.clause_pages import in_scope, mission_data, new_participant, place_through_page
+from tests.fixtures import csrf_token
 
 
 def _missions(app, site) -> list[Mission]:

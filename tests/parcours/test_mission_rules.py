@@ -16,9 +16,7 @@ from saas.parcours import api as parcours
 from saas.parcours.plan import follow_up_plan
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
-from tenants import api as tenants_api
-from tenants import context
-from tests.builders import clause_world, eligible_participant, place
+from tests.builders import built_world, eligible_participant, in_world, place
 from tests.fixtures import ACTOR
 
 
@@ -50,14 +48,8 @@ def test_plan_of_a_one_week_mission_has_no_quarterly_visit():
 
 @pytest.fixture
 def scope(app):
-    with app.app_context():
-        world = clause_world("missions")
-        db.session.remove()
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, world.actor_user_id)
+    with in_world(app, built_world(app, "missions")) as world:
         yield world
-        db.session.rollback()
-        db.session.remove()
 
 
 def test_placement_without_valid_eligibility_needs_an_explicit_reason_and_is_audited(scope):

@@ -3,7 +3,6 @@ one primary, the users bound to the organisation, deactivation, the filtered lis
 
 from __future__ import annotations
 
-import html
 import re
 
 from sqlalchemy import text
@@ -12,18 +11,11 @@ from blueprints.listing import PER_PAGE
 from saas.db import db
 from saas.partenaires import api as partenaires
 from tenants import context
-from tests.fixtures import ACTOR, csrf_token, login
+from tests.fixtures import ACTOR, login
+from tests.web import post, text_of
 
 VALID_SIRET = "78912345200011"
 BAD_LUHN_SIRET = "78912345200012"
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def post(client, url, data, page=None):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)})
 
 
 def field_error(page_text: str, field_id: str) -> str:

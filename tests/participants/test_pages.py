@@ -3,8 +3,6 @@ eligibility validation with proof types, the CV library, the validity settings, 
 
 from __future__ import annotations
 
-import html
-
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import text
 
@@ -16,14 +14,7 @@ from saas.participants.models import Participant
 from tenants import api as tenants_api
 from tenants import context
 from tests.fixtures import ACTOR, csrf_token, login
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def post(client, url, data, page=None, **kwargs):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
+from tests.web import post, text_of
 
 
 def file_reads(superuser_engine) -> list:

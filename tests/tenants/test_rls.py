@@ -156,7 +156,7 @@ def test_app_role_in_scope_a_sees_no_row_of_b_and_cannot_write_for_b(
         tables = tenant_tables(conn)
     for table in tables:
         row_b = a_row_of(superuser_engine, table, b.tenant_id)
-        with app_role_engine.connect() as conn, conn.begin():
+        with app_role_engine.begin() as conn:
             set_scope(conn, a.tenant_id)
             tenants_seen = set(conn.execute(text(f"SELECT DISTINCT tenant_id FROM {table}")).scalars())
             assert tenants_seen == {a.tenant_id}, f"{table}: scope A sees {tenants_seen}"
@@ -177,6 +177,7 @@ def test_app_role_owns_nothing_and_cannot_bypass_rls(superuser_engine, app):
     assert owned == 0
 
 
+@pytest.mark.committed  # a session of its own on the superuser engine
 def test_orm_hook_alone_filters_every_query_to_the_scope(two_tenants, superuser_engine, app):
     """Layer 2 without layer 3: a superuser session (RLS bypassed) still sees only the scope."""
     a, _ = two_tenants
@@ -190,6 +191,7 @@ def test_orm_hook_alone_filters_every_query_to_the_scope(two_tenants, superuser_
             assert len({o.tenant_id for o in everything}) == 2  # the escape hatch is explicit
 
 
+@pytest.mark.committed  # a session of its own on the superuser engine
 def test_orm_hook_can_be_removed_and_put_back(two_tenants, superuser_engine, app):
     """The layer-2 test above is not vacuous: without the hook the superuser sees both tenants."""
     from sqlalchemy.orm import Session as SessionClass

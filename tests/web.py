@@ -1,0 +1,28 @@
+"""What the page tests do with the test client: read a page as a person does, post a form."""
+
+from __future__ import annotations
+
+import html
+
+from tests.fixtures import csrf_token
+
+#: the operator's form for a new tenant with its first admin (``/plateforme/territoires``).
+NEW_TENANT = {
+    "name": "PLIE du Val",
+    "slug": "plie-du-val",
+    "kind": "plie",
+    "siren": "",
+    "communes": "93064",
+    "admin_email": "chef@plie.fr",
+    "admin_name": "Cheffe PLIE",
+}
+
+
+def text_of(response) -> str:
+    """The page as a reader sees it: entities decoded, French narrow and no-break spaces as plain ones."""
+    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def post(client, url: str, data: dict, page: str | None = None, **kwargs):
+    """Post a form with the CSRF token of ``page`` (the form's own URL by default)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)

@@ -1,0 +1,28 @@
+"""What the tests' data is made of: the tenant's ids, the tests' password and actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from saas.audit import api as audit
+
+PASSWORD = "Mot-de-passe-Test-1"
+ACTOR = audit.Actor(email="tests")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@dataclass
+class World:
+    """Ids of what each tenant holds; the cross-tenant tests use them."""
+
+    tenant_id: int
+    slug: str
+    federation_code: str
+    federation_id: int
+    admin_email: str
+    facilitateur_email: str
+    partner_email: str
+    coordinator_email: str
+    ids: dict[str, int] = field(default_factory=dict)
+    #: the clear API token (facilitateur) of the tenant, for the API tests.
+    api_token: str = ""
