@@ -34,12 +34,12 @@ from dateutil.relativedelta import relativedelta
 
 from saas import clock
 from saas.accounts import api as accounts
+from saas.accounts import memberships, tokens
 from saas.audit import api as audit
 from saas.comites import api as comites
 from saas.conventions import api as conventions
 from saas.conventions import seeds as convention_seeds
 from saas.conventions.models import Occurrence, Reminder
-from saas.accounts import memberships, tokens
 from saas.db import db
 from saas.heures import api as heures
 from saas.jobs import api as runs
