@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.conventions import enums
@@ -125,7 +126,7 @@ def party_fields(prefix: str = "", context: str = "", required: bool = True) -> 
             validators=_required(required, "Choisissez une organisation partenaire du territoire."),
         ),
         f"{prefix}role": SelectField(
-            label("rôle"), choices=[CHOOSE, *enums.PARTY_ROLES.items()], validate_choice=False
+            label("rôle"), choices=select_choices([CHOOSE, *enums.PARTY_ROLES.items()]), validate_choice=False
         ),
         f"{prefix}signatory": BooleanField(
             label("signataire de la convention"),
@@ -192,7 +193,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}cadence": SelectField(
             "Périodicité",
-            choices=[CHOOSE, *enums.CADENCES.items()],
+            choices=select_choices([CHOOSE, *enums.CADENCES.items()]),
             validate_choice=False,
             validators=_required(required, "Choisissez la périodicité."),
         ),
@@ -205,7 +206,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}weekday": SelectField(
             "Jour de la semaine",
-            choices=[("", "—"), *((str(i), day) for i, day in enumerate(enums.WEEKDAYS))],
+            choices=select_choices([("", "—"), *((str(i), day) for i, day in enumerate(enums.WEEKDAYS))]),
             validate_choice=False,
             description="Pour une périodicité hebdomadaire (vendredi par défaut).",
         ),
@@ -226,7 +227,9 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}event_default_month": SelectField(
             "Mois habituel de l'événement",
-            choices=[("", "—"), *((str(i), name) for i, name in enumerate(enums.MONTHS, start=1))],
+            choices=select_choices(
+                [("", "—"), *((str(i), name) for i, name in enumerate(enums.MONTHS, start=1))]
+            ),
             validate_choice=False,
         ),
         f"{prefix}article": StringField(
@@ -246,14 +249,14 @@ def schedule_fields(prefix: str, row: int) -> dict:
             f"{context}pourcentage", places=2, validators=[Optional()], description="Par exemple 40."
         ),
         f"{prefix}{row}_trigger": SelectField(
-            f"{context}exigible", choices=list(enums.TRIGGERS.items()), validate_choice=False
+            f"{context}exigible", choices=select_choices(list(enums.TRIGGERS.items())), validate_choice=False
         ),
         f"{prefix}{row}_offset_days": _number(
             f"{context}délai (jours)", 0, 365, "Le délai est compris entre 0 et 365 jours."
         ),
         f"{prefix}{row}_required_deliverables": SelectMultipleField(
             f"{context}pièces requises",
-            choices=list(enums.DELIVERABLE_CATEGORIES.items()),
+            choices=select_choices(list(enums.DELIVERABLE_CATEGORIES.items())),
             validate_choice=False,
             description="L'échéance n'est exigible qu'une fois ces livrables de la période reçus.",
         ),
@@ -282,7 +285,7 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
             ],
         ),
         f"{prefix}basis": SelectField(
-            "Base", choices=list(enums.COMMITMENT_BASES.items()), validate_choice=False
+            "Base", choices=select_choices(list(enums.COMMITMENT_BASES.items())), validate_choice=False
         ),
         f"{prefix}amount": FrenchDecimalField(
             "Montant forfaitaire (€)",
@@ -301,7 +304,7 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}recurrence": SelectField(
             "Récurrence",
-            choices=list(enums.RECURRENCES.items()),
+            choices=select_choices(list(enums.RECURRENCES.items())),
             default="each_period",
             validate_choice=False,
         ),
@@ -354,7 +357,7 @@ class ConventionForm(DomainForm):
     )
     kind = SelectField(
         "Type de convention",
-        choices=[CHOOSE, *enums.KINDS.items()],
+        choices=select_choices([CHOOSE, *enums.KINDS.items()]),
         validators=[InputRequired("Choisissez le type de convention.")],
     )
     effective_on = DateField(
@@ -372,10 +375,12 @@ class ConventionForm(DomainForm):
     object = TextAreaField("Objet", validators=[InputRequired("Indiquez l'objet de la convention.")])
     duration_kind = RadioField(
         "Durée",
-        choices=[
-            ("fixed", "Durée déterminée (jusqu'à une date de fin)"),
-            ("tacit", "Par périodes reconduites tacitement"),
-        ],
+        choices=select_choices(
+            [
+                ("fixed", "Durée déterminée (jusqu'à une date de fin)"),
+                ("tacit", "Par périodes reconduites tacitement"),
+            ]
+        ),
         validators=[InputRequired("Choisissez la durée de la convention.")],
     )
     end_on = DateField(
@@ -564,7 +569,7 @@ class TerminationForm(DomainForm):
 
 
 class DocumentForm(DomainForm):
-    kind = SelectField("Type de document", choices=list(enums.DOCUMENT_KINDS.items()))
+    kind = SelectField("Type de document", choices=select_choices(list(enums.DOCUMENT_KINDS.items())))
     title = StringField(
         "Titre",
         validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
@@ -600,12 +605,12 @@ class TermsDateForm(FilterForm):
 
 
 class ConventionFilterForm(FilterForm):
-    type = SelectField("Type", choices=[("", "Tous"), *enums.KINDS.items()])
-    statut = SelectField("Statut", choices=[("", "Tous"), *enums.CONVENTION_STATUSES.items()])
+    type = SelectField("Type", choices=select_choices([("", "Tous"), *enums.KINDS.items()]))
+    statut = SelectField("Statut", choices=select_choices([("", "Tous"), *enums.CONVENTION_STATUSES.items()]))
     partenaire = SelectField("Partie", choices=[], validate_choice=False)
 
 
 class InstalmentFilterForm(FilterForm):
-    statut = SelectField("Statut", choices=[("", "Tous"), *enums.INSTALMENT_STATUSES.items()])
+    statut = SelectField("Statut", choices=select_choices([("", "Tous"), *enums.INSTALMENT_STATUSES.items()]))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     payeur = SelectField("Payeur", choices=[], validate_choice=False)

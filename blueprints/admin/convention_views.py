@@ -43,6 +43,7 @@ from blueprints.admin.convention_forms import (
     TermsDateForm,
 )
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
 from blueprints.ui import fr_date, int_arg
@@ -156,7 +157,7 @@ def _convention_export_row(row: ConventionRow) -> list:
 @bp.route("/conventions/", endpoint="conventions")
 def conventions_list():
     form = ConventionFilterForm(request.args)
-    form.partenaire.choices = organisation_choices("Toutes")
+    form.partenaire.choices = select_choices(organisation_choices("Toutes"))
     partner = int_arg(form.partenaire.data)
     rows = [
         row
@@ -183,9 +184,9 @@ def conventions_list():
 def _new_form() -> ConventionForm:
     form = ConventionForm()
     choices = organisation_choices()
-    form.objecting_party_id.choices = [("", "Toute partie"), *choices[1:]]
+    form.objecting_party_id.choices = select_choices([("", "Toute partie"), *choices[1:]])
     for row in range(PARTY_ROWS):
-        form[f"party_{row}_organisation_id"].choices = choices
+        form[f"party_{row}_organisation_id"].choices = select_choices(choices)
     if request.method == "GET" and form.duration_kind.data is None:
         form.duration_kind.data = "tacit"
     return form
@@ -263,13 +264,13 @@ def with_choices(form, convention: Convention, names: dict[int, str]):
     for item in form:
         name = item.short_name
         if name.endswith(PARTY_SELECTS):
-            item.choices = parties
+            item.choices = select_choices(parties)
         elif name.endswith("recipient_id"):
-            item.choices = _party_choices(convention, names, "— aucun —")
+            item.choices = select_choices(_party_choices(convention, names, "— aucun —"))
         elif name == "party_id":
-            item.choices = parties
+            item.choices = select_choices(parties)
         elif name == "organisation_id":
-            item.choices = organisation_choices()
+            item.choices = select_choices(organisation_choices())
     return form
 
 
@@ -385,13 +386,15 @@ def render_convention(convention: Convention, status: int = 200, **forms):
         # what the latest version carries is what an avenant may close
         current = conventions.terms_in_force(convention, versions[-1].effective_from)
         amend_form = shown["amend_form"]
-        amend_form.close_obligations.choices = [
-            (o.id, f"{o.label} ({cadence_words(o)})") for o in current.obligations
-        ]
-        amend_form.close_commitments.choices = [
-            (c.id, f"{c.label} — {euros(conventions.commitment_amount(c))}") for c in current.commitments
-        ]
-        amend_form.close_resources.choices = [(r.id, f"{r.label} ({fte(r.fte)})") for r in current.resources]
+        amend_form.close_obligations.choices = select_choices(
+            [(o.id, f"{o.label} ({cadence_words(o)})") for o in current.obligations]
+        )
+        amend_form.close_commitments.choices = select_choices(
+            [(c.id, f"{c.label} — {euros(conventions.commitment_amount(c))}") for c in current.commitments]
+        )
+        amend_form.close_resources.choices = select_choices(
+            [(r.id, f"{r.label} ({fte(r.fte)})") for r in current.resources]
+        )
     return render_template(
         "admin/conventions/convention.html",
         convention=convention,

@@ -6,6 +6,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas.partenaires.enums import KIND_LABELS, PRESCRIBER_LABELS
 from tenants.enums import ROLE_LABELS
@@ -24,7 +25,9 @@ class InviteForm(Form):
     display_name = StringField(
         "Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)]
     )
-    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    role = SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
+    )
     organisation_id = SelectField(
         "Organisation de rattachement",
         choices=[],
@@ -34,7 +37,9 @@ class InviteForm(Form):
 
 
 class RoleForm(Form):
-    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    role = SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
+    )
     organisation_id = SelectField(
         "Organisation de rattachement",
         choices=[],
@@ -76,10 +81,10 @@ class OrganisationForm(Form):
     name = StringField(
         "Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)]
     )
-    kind = SelectField("Type", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField("Type", choices=select_choices([(k.value, label) for k, label in KIND_LABELS.items()]))
     prescriber_kind = SelectField(
         "Type de prescripteur",
-        choices=[("", "—")] + [(k.value, label) for k, label in PRESCRIBER_LABELS.items()],
+        choices=select_choices([("", "—")] + [(k.value, label) for k, label in PRESCRIBER_LABELS.items()]),
         validate_choice=False,  # checked by saas.partenaires.api, which names the field
         description="Seulement pour un prescripteur.",
     )

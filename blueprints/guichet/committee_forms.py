@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
 
@@ -32,7 +33,7 @@ KIND_CHOICES = [(kind, label) for kind, label in KIND_LABELS.items()]
 class MeetingForm(Form):
     kind = SelectField(
         "Type de réunion",
-        choices=[("", "— choisir —"), *KIND_CHOICES],
+        choices=select_choices([("", "— choisir —"), *KIND_CHOICES]),
         validators=[InputRequired("Choisissez le type de réunion.")],
     )
     title = StringField(
@@ -91,7 +92,7 @@ class DecisionForm(Form):
 class CloseDecisionForm(Form):
     status = RadioField(
         "Clôture",
-        choices=[("done", "Réalisée"), ("dropped", "Abandonnée")],
+        choices=select_choices([("done", "Réalisée"), ("dropped", "Abandonnée")]),
         validators=[InputRequired("Choisissez : réalisée ou abandonnée.")],
     )
     done_on = DateField("Réalisée le", validators=[Optional()])
@@ -103,15 +104,15 @@ class CloseDecisionForm(Form):
 
 
 class MeetingFilterForm(FilterForm):
-    type = SelectField("Type", choices=[("", "Tous"), *KIND_CHOICES])
-    statut = SelectField("Statut", choices=[("", "Tous"), *STATUS_LABELS.items()])
+    type = SelectField("Type", choices=select_choices([("", "Tous"), *KIND_CHOICES]))
+    statut = SelectField("Statut", choices=select_choices([("", "Tous"), *STATUS_LABELS.items()]))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     du = DateField("Du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
 
 
 class DecisionFilterForm(FilterForm):
-    statut = SelectField("Statut", choices=[("", "Tous"), *DECISION_STATUS_LABELS.items()])
+    statut = SelectField("Statut", choices=select_choices([("", "Tous"), *DECISION_STATUS_LABELS.items()]))
     porteur = SelectField("Porteur", choices=[], validate_choice=False)
-    type = SelectField("Type de réunion", choices=[("", "Tous"), *KIND_CHOICES])
+    type = SelectField("Type de réunion", choices=select_choices([("", "Tous"), *KIND_CHOICES]))
     en_retard = BooleanField("En retard seulement (ouvertes, échéance dépassée)")

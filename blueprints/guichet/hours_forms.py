@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas.conventions.enums import MONTHS
 from saas.heures.enums import KEY_LABELS, STATUS_LABELS
@@ -86,7 +87,9 @@ class StatementForm(_Figures, Form):
 
     def set_months(self, months: list[date], declared: set[date]) -> None:
         """Offer ``months`` (the mission's); on a new page, choose the first without a statement."""
-        self.month.choices = [(m.strftime("%Y-%m"), f"{MONTHS[m.month - 1]} {m.year}") for m in months]
+        self.month.choices = select_choices(
+            [(m.strftime("%Y-%m"), f"{MONTHS[m.month - 1]} {m.year}") for m in months]
+        )
         if not self.is_submitted():
             free = [m for m in months if m not in declared]
             chosen = free[0] if free else (months[-1] if months else None)
@@ -126,7 +129,7 @@ class CorrectForm(_Versioned, _Figures, Form):
 class StatementFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
-        choices=[("tous", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices=select_choices([("tous", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()]),
         default="declared",
     )
     mois = StringField(
@@ -166,7 +169,7 @@ class AgreementForm(Form):
     )
     allocation_key = RadioField(
         "Clé de répartition",
-        choices=[(k.value, label) for k, label in KEY_LABELS.items()],
+        choices=select_choices([(k.value, label) for k, label in KEY_LABELS.items()]),
         validators=[InputRequired("Choisissez la clé de répartition.")],
     )
     members = FieldList(FormField(MemberForm), min_entries=MEMBER_ROWS, max_entries=20)

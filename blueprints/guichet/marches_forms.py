@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas.marches import validation
 from saas.marches.enums import CONSIDERATION_LABELS, OBLIGATION_LABELS, ROUNDING_LABELS, LotFigureKind
@@ -54,7 +55,8 @@ class MarcheForm(Form):
     )
     #: rendered as a group of check boxes by the template.
     considerations = SelectMultipleField(
-        "Considérations sociales", choices=[(c.value, label) for c, label in CONSIDERATION_LABELS.items()]
+        "Considérations sociales",
+        choices=select_choices([(c.value, label) for c, label in CONSIDERATION_LABELS.items()]),
     )
     hourly_cost_override = _number(
         "Coût horaire propre au marché",
@@ -79,7 +81,7 @@ class LotForm(Form):
     )
     obligation_mode = RadioField(
         "Calcul des heures d'insertion",
-        choices=[(mode.value, label) for mode, label in OBLIGATION_LABELS.items()],
+        choices=select_choices([(mode.value, label) for mode, label in OBLIGATION_LABELS.items()]),
         validators=[DataRequired("Choisissez le mode de calcul des heures.")],
         validate_choice=False,
     )
@@ -99,7 +101,7 @@ class LotForm(Form):
     )
     rounding = SelectField(
         "Arrondi",
-        choices=[(rounding.value, label) for rounding, label in ROUNDING_LABELS.items()],
+        choices=select_choices([(rounding.value, label) for rounding, label in ROUNDING_LABELS.items()]),
         default="nearest",
     )
     penalty_per_hour = _number(
@@ -131,10 +133,12 @@ def percent_of(fraction: Decimal | None) -> str:
 class FigureForm(Form):
     kind = RadioField(
         "Relevé",
-        choices=[
-            (LotFigureKind.invoiced_amount.value, "Montant facturé HT (€)"),
-            (LotFigureKind.hours_worked.value, "Heures travaillées sur le lot"),
-        ],
+        choices=select_choices(
+            [
+                (LotFigureKind.invoiced_amount.value, "Montant facturé HT (€)"),
+                (LotFigureKind.hours_worked.value, "Heures travaillées sur le lot"),
+            ]
+        ),
         validators=[DataRequired("Choisissez ce qui est relevé.")],
         validate_choice=False,
     )
@@ -149,7 +153,9 @@ class FigureForm(Form):
 
 class SubcontractorForm(Form):
     organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
-    role = SelectField("Rôle", choices=[("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
+    role = SelectField(
+        "Rôle", choices=select_choices([("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
+    )
     remove_id = HiddenField()
 
 
@@ -157,5 +163,7 @@ class MarcheFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Référence, objet, donneur d'ordre.")
     donneur_ordre_id = SelectField("Donneur d'ordre", choices=[], validate_choice=False)
     sector = SelectField("Secteur", choices=[], validate_choice=False)
-    anru = SelectField("ANRU", choices=[("", "Tous"), ("oui", "Oui"), ("non", "Non")], validate_choice=False)
+    anru = SelectField(
+        "ANRU", choices=select_choices([("", "Tous"), ("oui", "Oui"), ("non", "Non")]), validate_choice=False
+    )
     year = SelectField("Année", choices=[], validate_choice=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS
@@ -34,7 +35,9 @@ class MissionForm(Form):
     )
     modality = SelectField(
         "Modalité",
-        choices=[("", "— choisir —")] + [(m.value, label) for m, label in MODALITY_LABELS.items()],
+        choices=select_choices(
+            [("", "— choisir —")] + [(m.value, label) for m, label in MODALITY_LABELS.items()]
+        ),
         validators=[InputRequired("Choisissez une modalité.")],
     )
     contract_type = SelectField(
@@ -72,7 +75,9 @@ class FollowUpForm(Form):
     done_on = DateField("Date du suivi", validators=[InputRequired("Indiquez la date du suivi.")])
     kind = SelectField(
         "Type de suivi",
-        choices=[("", "— choisir —")] + [(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=select_choices(
+            [("", "— choisir —")] + [(k.value, label) for k, label in KIND_LABELS.items()]
+        ),
     )
     notes = TextAreaField("Observations", validators=[Optional()])
 
