@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 MEETING_KINDS = (
     "revue_trimestrielle",
@@ -35,7 +35,7 @@ MEETING_KINDS = (
 )
 
 
-class Meeting(TenantScoped, db.Model):
+class Meeting(TenantScoped, Model):
     __tablename__ = "meetings"
     __table_args__ = (
         tenant_index("meetings", "meeting_on"),
@@ -55,7 +55,7 @@ class Meeting(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class MeetingConvention(TenantScoped, db.Model):
+class MeetingConvention(TenantScoped, Model):
     __tablename__ = "meeting_conventions"
     __table_args__ = (
         tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
@@ -67,7 +67,7 @@ class MeetingConvention(TenantScoped, db.Model):
     convention_id: Mapped[int] = mapped_column(BigInteger)
 
 
-class MeetingAttendee(TenantScoped, db.Model):
+class MeetingAttendee(TenantScoped, Model):
     """An invited party; ``present`` once the meeting is held."""
 
     __tablename__ = "meeting_attendees"
@@ -84,7 +84,7 @@ class MeetingAttendee(TenantScoped, db.Model):
     represented_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class Decision(TenantScoped, db.Model):
+class Decision(TenantScoped, Model):
     """A collective decision recorded in the minutes (seed 002 art. 3), with its owner and due date."""
 
     __tablename__ = "meeting_decisions"
