@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Literal, overload
 
 from sqlalchemy import select
 
@@ -111,6 +112,10 @@ def _choice(data: Mapping, key: str, choices: Mapping, message: str, default=Non
     return value
 
 
+@overload
+def _date(data: Mapping, key: str, message: str, required: Literal[True] = True) -> date: ...
+@overload
+def _date(data: Mapping, key: str, message: str, required: bool) -> date | None: ...
 def _date(data: Mapping, key: str, message: str, required: bool = True) -> date | None:
     value = data.get(key)
     if value in (None, ""):
@@ -129,7 +134,7 @@ def _int(
     data: Mapping, key: str, low: int, high: int, message: str, default: int | None = None
 ) -> int | None:
     value = data.get(key)
-    if value in (None, ""):
+    if value is None or value == "":
         return default
     try:
         number = int(value)
@@ -140,6 +145,10 @@ def _int(
     return number
 
 
+@overload
+def _decimal(data: Mapping, key: str, message: str, required: Literal[True] = True) -> Decimal: ...
+@overload
+def _decimal(data: Mapping, key: str, message: str, required: bool) -> Decimal | None: ...
 def _decimal(data: Mapping, key: str, message: str, required: bool = True) -> Decimal | None:
     value = data.get(key)
     if value in (None, ""):
@@ -205,7 +214,7 @@ def _view(terms: ConventionTerms) -> cal.TermsView:
 
 def _duration_terms(data: Mapping, effective_on: date) -> dict:
     kind = _choice(data, "duration_kind", enums.DURATION_KINDS, "Choisissez la durée de la convention.")
-    terms = {
+    terms: dict[str, Any] = {
         "duration_kind": kind,
         "period_months": _int(
             data, "period_months", 1, 60, "La durée d'une période est comprise entre 1 et 60 mois.", 12
@@ -616,7 +625,7 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
         raise ValidationError("effective_from", "La convention n'est plus en vigueur à cette date.")
     summary = _text(data, "summary", "Décrivez ce que change l'avenant.", 5000)
     number = latest.number + 1
-    scalar = {
+    scalar: dict[str, Any] = {
         "duration_kind": latest.duration_kind,
         "period_months": latest.period_months,
         "end_on": latest.end_on,
@@ -658,7 +667,7 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
     )
     db.session.add(terms)
     db.session.flush()
-    closed = {}
+    closed: dict[str, list[int]] = {}
     for kind, model in (
         ("resources", ConventionResource),
         ("commitments", FinancialCommitment),
@@ -669,7 +678,11 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
                 row = db.session.get(model, (convention.tenant_id, int(raw_id)))
             except (TypeError, ValueError):
                 row = None
-            if row is None or row.convention_id != convention.id or row.until_terms is not None:
+            if (
+                not isinstance(row, ConventionResource | FinancialCommitment | Obligation)  # None: not found
+                or row.convention_id != convention.id
+                or row.until_terms is not None
+            ):
                 raise ValidationError(f"close.{kind}", "Ce terme n'est pas en vigueur dans cette convention.")
             row.until_terms = number
             closed.setdefault(kind, []).append(row.id)
@@ -782,7 +795,7 @@ def objection_deadlines(day: date | None = None, within_days: int = 30) -> list[
         deadline = current.last_day_to_object
         if deadline is not None and day <= deadline <= day + timedelta(days=within_days):
             found.append((convention, current))
-    return sorted(found, key=lambda pair: pair[1].last_day_to_object)
+    return sorted(found, key=lambda pair: pair[1].last_day_to_object or day)  # set on every one found
 
 
 def object_to_renewal(actor, convention: Convention, data: Mapping) -> ConventionObjection:
@@ -803,7 +816,7 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
     versions = [_view(v) for v in versions_of(convention.id)]
     allowed = cal.terms_at(versions, received_on).objecting_party_id
     if allowed is not None and allowed != party.organisation_id:
-        name = db.session.get(Organisation, (convention.tenant_id, allowed)).name
+        name = db.session.get_one(Organisation, (convention.tenant_id, allowed)).name
         raise ValidationError(
             "party_id", f"Seul(e) {name} peut mettre fin à cette convention à son échéance."
         )
@@ -1109,7 +1122,7 @@ def cancel_receipt(actor, row: Occurrence) -> Occurrence:
 
 def record_event(actor, row: Occurrence, event_on: date) -> Occurrence:
     """Date the event an ``after_event`` obligation waits for (the partner's general assembly)."""
-    obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
+    obligation = db.session.get_one(Obligation, (row.tenant_id, row.obligation_id))
     if obligation.cadence != "after_event":
         raise DomainError("Cette échéance ne dépend pas d'un événement.")
     if row.received_on is not None:
@@ -1132,7 +1145,9 @@ def record_event(actor, row: Occurrence, event_on: date) -> Occurrence:
 def commitment_amount(commitment: FinancialCommitment) -> Decimal:
     """The amount of one period: fixed, or rate x full-time posts worked on the function."""
     if commitment.basis == "fixed":
+        assert commitment.amount is not None, "a fixed commitment has an amount"
         return commitment.amount
+    assert commitment.rate_per_post is not None and commitment.posts_fte is not None, "per post: both set"
     return (commitment.rate_per_post * commitment.posts_fte).quantize(CENT, ROUND_HALF_UP)
 
 
@@ -1234,8 +1249,8 @@ def record_payment(
     actor, line: ScheduleLine, period_no: int, paid_on: date, amount=None, reference=None
 ) -> Payment:
     """Record an instalment as paid; it must be payable (its deliverables received) and paid in full."""
-    commitment = db.session.get(FinancialCommitment, (line.tenant_id, line.commitment_id))
-    convention = db.session.get(Convention, (line.tenant_id, commitment.convention_id))
+    commitment = db.session.get_one(FinancialCommitment, (line.tenant_id, line.commitment_id))
+    convention = db.session.get_one(Convention, (line.tenant_id, commitment.convention_id))
     if paid_on is None:
         raise ValidationError("paid_on", "Indiquez la date du paiement.")
     if paid_on > clock.today():
