@@ -199,7 +199,9 @@ def invite_member(
     except IntegrityError as exc:
         db.session.rollback()
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.") from exc
-    links.announce_access(user, repository.tenant_by_id(tenant_id).display_name, role.label)
+    tenant = repository.tenant_by_id(tenant_id)
+    assert tenant is not None, "the tenant in scope exists"
+    links.announce_access(user, tenant.display_name, role.label)
     audit.record(
         "user.invited", actor, "membership", membership.id, {"email": user.email, "role": role.value}
     )
@@ -318,7 +320,7 @@ def tenant_admins() -> list[TenantMembership]:
     return repository.active_members_with_roles(ADMIN_ROLES)
 
 
-def enter_tenant(tenant_id: int, user_id: int) -> None:
+def enter_tenant(tenant_id: int, user_id: int | None) -> None:
     """Set the scope of the unit of work to one tenant, in the transaction already begun too."""
     context.update(tenant_id=tenant_id, user_id=user_id)
     apply_scope(db.session)

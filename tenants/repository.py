@@ -80,11 +80,11 @@ def memberships_of_organisation(organisation_id: int) -> list[TenantMembership]:
 
 
 def active_admin_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(TenantMembership)
         .where(TenantMembership.role == "tenant_admin", TenantMembership.active)
-    )
+    ).scalar_one()
 
 
 def memberships_of_user_everywhere(user_id: int) -> list[TenantMembership]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from saas import clock
 from saas.audit import api as audit
@@ -269,6 +269,7 @@ def _present_entries(present) -> dict[int, str | None]:
     pairs ``(organisation_id, represented_by)`` or bare ids."""
     entries: dict[int, str | None] = {}
     for entry in present or ():
+        organisation_id: Any  # as the request gave it, made an int below
         if isinstance(entry, Mapping):
             organisation_id, represented_by = entry.get("organisation_id"), entry.get("represented_by")
         elif isinstance(entry, list | tuple):
@@ -552,6 +553,9 @@ class _NextMeeting(NamedTuple):
 class NextMeeting(_NextMeeting):
     """``(due_on, obligation label)``; ``overdue`` when that occurrence is already past due,
     ``obligation_id`` the obligation it belongs to."""
+
+    overdue: bool  # attributes of the subclass, not fields of the tuple
+    obligation_id: int | None
 
     def __new__(cls, due_on: date, label: str, overdue: bool = False, obligation_id: int | None = None):
         self = super().__new__(cls, due_on, label)

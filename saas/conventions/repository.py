@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from saas import clock
 from saas import settings as tenant_settings
@@ -284,7 +285,7 @@ def compliance(by: str, day: date | None = None, convention_id: int | None = Non
     grace = int(tenant_settings.get("obligation_missing_after_days"))
     status = status_expression(day, grace)
     if by == "partner":
-        groups = (Organisation.id, Organisation.name)
+        groups: tuple[InstrumentedAttribute[Any], ...] = (Organisation.id, Organisation.name)
         base = select(Organisation.id.label("key_id"), Organisation.name.label("key_label")).join(
             Obligation,
             and_(

@@ -397,6 +397,7 @@ class ConventionObjectionSchema(Body):
         data = _attributes(objection, self)
         data["party"] = _organisation_name(objection.tenant_id, objection.party_id)
         convention = conventions.get(objection.convention_id)
+        assert convention is not None, "the convention of an objection exists (foreign key)"
         data["late"] = conventions.objection_was_late(objection, convention)
         return data
 

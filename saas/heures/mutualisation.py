@@ -16,7 +16,7 @@ from saas.marches.models import Lot, Marche
 from tenants.context import require_tenant_id
 
 
-def _lot(lot_id: int) -> Lot:
+def _lot(lot_id: int) -> Lot | None:
     return db.session.get(Lot, (require_tenant_id(), lot_id))
 
 
@@ -44,10 +44,11 @@ def create_agreement(
     lot_ids = [int(lot_id) for lot_id, _ in member_lots]
     if len(set(lot_ids)) < 2 or len(set(lot_ids)) != len(lot_ids):
         raise ValidationError("lots", "Choisissez au moins deux lots, chacun une fois.")
-    lots = [_lot(lot_id) for lot_id in lot_ids]
-    if any(lot is None for lot in lots):
+    found = [_lot(lot_id) for lot_id in lot_ids]
+    lots = [lot for lot in found if lot is not None]
+    if len(lots) != len(found):
         raise ValidationError("lots", "Lot inconnu.")
-    buyers = {db.session.get(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id for lot in lots}
+    buyers = {db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id for lot in lots}
     if len(buyers) < 2:
         raise ValidationError("lots", "Une mutualisation réunit des lots d'au moins deux donneurs d'ordre.")
     shares: list[Decimal | None] = []
@@ -62,7 +63,7 @@ def create_agreement(
             shares.append(value)
         else:
             shares.append(None)
-    if key is AllocationKey.explicit and sum(shares) != 1:
+    if key is AllocationKey.explicit and sum(share for share in shares if share is not None) != 1:
         raise ValidationError("shares", "Les parts doivent totaliser 100 %.")
     if key is AllocationKey.pro_rata and not any(lot.obligation_hours for lot in lots):
         raise ValidationError(

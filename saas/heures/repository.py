@@ -112,7 +112,7 @@ def proofs_of(statement_id: int) -> list[StatementProof]:
 
 def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
     """Counted hours of the mission's validated statements in force (but one), for the CDI cap."""
-    value = db.session.scalar(
+    value = db.session.execute(
         select(func.coalesce(func.sum(Counting.counted_hours), 0))
         .join(
             HourStatement,
@@ -125,7 +125,7 @@ def counted_for_mission(mission_id: int, except_statement_id: int | None = None)
             HourStatement.superseded_at.is_(None),
             Counting.current.is_(True),
         )
-    )
+    ).scalar_one()
     return Decimal(value)
 
 
@@ -243,7 +243,7 @@ def list_query(status: str | None = None, month: date | None = None, mission_id:
 
 
 def counted_between(start: date, end: date) -> Decimal:
-    value = db.session.scalar(
+    value = db.session.execute(
         select(func.coalesce(func.sum(Allocation.hours), 0))
         .join(
             Counting, and_(Counting.tenant_id == Allocation.tenant_id, Counting.id == Allocation.counting_id)
@@ -253,16 +253,16 @@ def counted_between(start: date, end: date) -> Decimal:
             and_(HourStatement.tenant_id == Counting.tenant_id, HourStatement.id == Counting.statement_id),
         )
         .where(HourStatement.month >= start, HourStatement.month <= end)
-    )
+    ).scalar_one()
     return Decimal(value)
 
 
 def awaiting_validation_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(HourStatement)
         .where(HourStatement.status == "declared", HourStatement.superseded_at.is_(None))
-    )
+    ).scalar_one()
 
 
 # --- pages ---------------------------------------------------------------------------------------

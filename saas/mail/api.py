@@ -256,6 +256,7 @@ def deliver_account_mail(mail_id: int, compose: Composer) -> AccountMail | None:
     except Exception as exc:
         db.session.rollback()
         row = repository.account_mail_for_update(mail_id)
+        assert row is not None, "the row read above, read again after the rollback"
         row.attempts += 1
         row.error = f"{type(exc).__name__}: {exc}"[:1000]
         db.session.commit()

@@ -8,8 +8,11 @@ override, dates that choose the dated hourly cost) and every figure recorded on 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Select
 
@@ -28,6 +31,8 @@ from saas.partenaires.enums import OrganisationKind
 from saas.referentiels import api as referentiels
 from saas.referentiels.enums import ItemList
 from tenants.context import require_tenant_id
+
+E = TypeVar("E", bound=enum.Enum)
 
 #: organisations that may hold a lot or work on it as subcontractor / cotraitant.
 COMPANY_KINDS = frozenset(
@@ -297,7 +302,7 @@ def _company(organisation_id: int | None, field: str):
     return organisation
 
 
-def _enum(enum_class, value, field: str, message: str):
+def _enum(enum_class: type[E], value, field: str, message: str) -> E:
     try:
         return enum_class(value)
     except ValueError:
@@ -359,7 +364,7 @@ def create_lot(actor: audit.Actor, marche: Marche, data: Mapping) -> Lot:
 
 def update_lot(actor: audit.Actor, lot: Lot, data: Mapping) -> Lot:
     """Change the fields given in ``data`` (the others are kept) and recompute the obligation."""
-    marche = db.session.get(Marche, (lot.tenant_id, lot.marche_id))
+    marche = db.session.get_one(Marche, (lot.tenant_id, lot.marche_id))
     clean = _clean_lot(data, marche, lot)
     changed = sorted(name for name, value in clean.items() if getattr(lot, name) != value)
     before = lot.obligation_hours
@@ -409,7 +414,7 @@ def compute_obligation(lot: Lot, marche: Marche) -> obligations.Obligation:
             (dated.valid_from, dated.amount) if dated else None,
             on,
         )
-    figures = {"hours_worked": (), "invoiced": ()}
+    figures: dict[str, Iterable[Decimal]] = {"hours_worked": (), "invoiced": ()}
     if lot.id is not None:
         figures["hours_worked"] = repository.figure_values(lot.id, LotFigureKind.hours_worked)
         figures["invoiced"] = repository.figure_values(lot.id, LotFigureKind.invoiced_amount)
@@ -426,7 +431,7 @@ def _recompute(lot: Lot, marche: Marche) -> obligations.Obligation:
 def recompute_obligation(actor: audit.Actor, lot: Lot) -> Lot:
     """Recompute and store the obligation (e.g. after the tenant's hourly costs changed)."""
     before = lot.obligation_hours
-    _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
+    _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
     if before != lot.obligation_hours:
         audit.record(
@@ -508,7 +513,7 @@ def record_figure(
     db.session.add(figure)
     db.session.flush()
     before = lot.obligation_hours
-    _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
+    _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
     audit.record(
         "lot.figure_recorded",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 from saas.errors import ValidationError
 
@@ -14,6 +15,10 @@ CENT = Decimal("0.01")
 TEN_THOUSANDTH = Decimal("0.0001")
 
 
+@overload
+def text(value, field: str, max_length: int, required_message: str) -> str: ...
+@overload
+def text(value, field: str, max_length: int, required_message: None = None) -> str | None: ...
 def text(value, field: str, max_length: int, required_message: str | None = None) -> str | None:
     value = "" if value is None else str(value).strip()
     if not value:
@@ -38,7 +43,7 @@ def number(value, field: str, places: Decimal = CENT) -> Decimal | None:
     if not result.is_finite():
         raise ValidationError(field, "Saisissez un nombre (ex. 1500 ou 29,50).")
     if result != result.quantize(places):
-        digits = -places.as_tuple().exponent
+        digits = -int(places.as_tuple().exponent)  # places is finite: its exponent is a number
         raise ValidationError(field, f"Indiquez au plus {digits} décimales.")
     return result
 

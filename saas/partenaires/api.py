@@ -13,6 +13,7 @@ Every write records an audit entry.
 from __future__ import annotations
 
 import re
+from typing import overload
 
 from email_validator import EmailNotValidError, validate_email
 from stdnum.fr import siret as siret_number
@@ -61,7 +62,7 @@ def normalise_siret(value: str | None, kind: OrganisationKind) -> str | None:
 
 def _kind(value: str | None) -> OrganisationKind:
     try:
-        return OrganisationKind(value)
+        return OrganisationKind(value or "")  # none is no kind either
     except ValueError:
         raise ValidationError("kind", "Choisissez un type d'organisation de la liste.") from None
 
@@ -77,6 +78,10 @@ def _prescriber_kind(value: str | None, kind: OrganisationKind) -> str | None:
         raise ValidationError("prescriber_kind", "Choisissez un type de prescripteur de la liste.") from None
 
 
+@overload
+def _text(value: str | None, field: str, limit: int, required_message: str) -> str: ...
+@overload
+def _text(value: str | None, field: str, limit: int, required_message: None = None) -> str | None: ...
 def _text(value: str | None, field: str, limit: int, required_message: str | None = None) -> str | None:
     value = (value or "").strip()
     if not value:
@@ -233,7 +238,7 @@ def search(filters: OrganisationFilters):
 
 
 def _clean_contact(values: dict) -> dict:
-    cleaned = {}
+    cleaned: dict[str, str | bool | None] = {}
     if "name" in values:
         cleaned["name"] = _text(values["name"], "name", 200, "Indiquez le nom du contact.")
     if "function" in values:
