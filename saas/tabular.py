@@ -89,7 +89,7 @@ def _xlsx_cell(worksheet, value):
         cell.number_format = DATETIME_FORMAT
         return cell
     if isinstance(value, date):
-        cell = WriteOnlyCell(worksheet, value=value)
+        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]  # openpyxl writes a date; its stubs name datetime only
         cell.number_format = DATE_FORMAT
         return cell
     if value is None or isinstance(value, int | float):

@@ -30,7 +30,7 @@ def checked_type(field: str, content: bytes, allowed: Collection[str], message: 
     """The real type of ``content`` when it is one of ``allowed``; otherwise a ``ValidationError``
     on ``field`` with ``message`` (French, naming what is accepted)."""
     mimetype = content_type(content)
-    if mimetype not in allowed:
+    if mimetype is None or mimetype not in allowed:
         raise ValidationError(field, message)
     return mimetype
 

@@ -44,11 +44,11 @@ def membership_of(user_id: int) -> TenantMembership | None:
 
 
 def active_admin_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(TenantMembership)
         .where(TenantMembership.role == "tenant_admin", TenantMembership.active)
-    )
+    ).scalar_one()
 
 
 def memberships_of_user_everywhere(user_id: int) -> list[TenantMembership]:

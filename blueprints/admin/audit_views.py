@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.listing import page_asked
 from saas.audit import api as audit_api
 from saas.db import db
@@ -14,9 +15,9 @@ from saas.jobs import api as runs
 
 
 def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.AuditFilters:
-    form.action.choices = [("", "Toutes")] + [
-        (a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)
-    ]
+    form.action.choices = select_choices(
+        [("", "Toutes")] + [(a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)]
+    )
     if not form.validate():
         return audit_api.AuditFilters()
     return audit_api.AuditFilters(

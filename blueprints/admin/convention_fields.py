@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import formats
@@ -121,7 +122,7 @@ def party_fields(prefix: str = "", context: str = "", required: bool = True) -> 
             validators=_required(required, "Choisissez une organisation partenaire du territoire."),
         ),
         f"{prefix}role": SelectField(
-            label("rôle"), choices=[CHOOSE, *enums.PartyRole.choices()], validate_choice=False
+            label("rôle"), choices=select_choices([CHOOSE, *enums.PartyRole.choices()]), validate_choice=False
         ),
         f"{prefix}signatory": BooleanField(
             label("signataire de la convention"),
@@ -189,7 +190,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}cadence": SelectField(
             "Périodicité",
-            choices=[CHOOSE, *enums.Cadence.choices()],
+            choices=select_choices([CHOOSE, *enums.Cadence.choices()]),
             validate_choice=False,
             validators=_required(required, "Choisissez la périodicité."),
         ),
@@ -211,7 +212,9 @@ def cadence_fields(prefix: str = "") -> dict:
         ),
         f"{prefix}weekday": SelectField(
             "Jour de la semaine",
-            choices=[("", "—"), *((str(i), day) for i, day in enumerate(formats.WEEKDAY_NAMES))],
+            choices=select_choices(
+                [("", "—"), *((str(i), day) for i, day in enumerate(formats.WEEKDAY_NAMES))]
+            ),
             validate_choice=False,
             description="Pour une périodicité hebdomadaire (vendredi par défaut).",
         ),
@@ -228,7 +231,9 @@ def cadence_fields(prefix: str = "") -> dict:
         ),
         f"{prefix}event_default_month": SelectField(
             "Mois habituel de l'événement",
-            choices=[("", "—"), *((str(i), name) for i, name in enumerate(formats.MONTH_NAMES, start=1))],
+            choices=select_choices(
+                [("", "—"), *((str(i), name) for i, name in enumerate(formats.MONTH_NAMES, start=1))]
+            ),
             validate_choice=False,
         ),
     }
@@ -244,12 +249,12 @@ def schedule_fields(prefix: str, row: int) -> dict:
             f"{context}pourcentage", places=2, validators=[Optional()], description="Par exemple 40."
         ),
         f"{prefix}{row}_trigger": SelectField(
-            f"{context}exigible", choices=enums.Trigger.choices(), validate_choice=False
+            f"{context}exigible", choices=select_choices(enums.Trigger.choices()), validate_choice=False
         ),
         f"{prefix}{row}_offset_days": number_field(f"{context}délai (jours)", term_bounds.OFFSET_DAYS),
         f"{prefix}{row}_required_deliverables": SelectMultipleField(
             f"{context}pièces requises",
-            choices=enums.DeliverableCategory.choices(),
+            choices=select_choices(enums.DeliverableCategory.choices()),
             validate_choice=False,
             description="L'échéance n'est exigible qu'une fois ces livrables de la période reçus.",
         ),
@@ -277,7 +282,9 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
                 Length(max=200, message="200 caractères au plus."),
             ],
         ),
-        f"{prefix}basis": SelectField("Base", choices=enums.CommitmentBasis.choices(), validate_choice=False),
+        f"{prefix}basis": SelectField(
+            "Base", choices=select_choices(enums.CommitmentBasis.choices()), validate_choice=False
+        ),
         f"{prefix}amount": FrenchDecimalField(
             "Montant forfaitaire (€)",
             places=2,
@@ -295,7 +302,7 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
         ),
         f"{prefix}recurrence": SelectField(
             "Récurrence",
-            choices=enums.Recurrence.choices(),
+            choices=select_choices(enums.Recurrence.choices()),
             default="each_period",
             validate_choice=False,
         ),

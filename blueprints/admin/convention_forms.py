@@ -35,6 +35,7 @@ from blueprints.admin.convention_fields import (
     party_fields,
     resource_fields,
 )
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import uploads
@@ -64,7 +65,7 @@ class ConventionForm(DomainForm):
     )
     kind = SelectField(
         "Type de convention",
-        choices=[CHOOSE, *enums.Kind.choices()],
+        choices=select_choices([CHOOSE, *enums.Kind.choices()]),
         validators=[InputRequired("Choisissez le type de convention.")],
     )
     effective_on = DateField(
@@ -82,10 +83,12 @@ class ConventionForm(DomainForm):
     object = TextAreaField("Objet", validators=[InputRequired("Indiquez l'objet de la convention.")])
     duration_kind = RadioField(
         "Durée",
-        choices=[
-            ("fixed", "Durée déterminée (jusqu'à une date de fin)"),
-            ("tacit", "Par périodes reconduites tacitement"),
-        ],
+        choices=select_choices(
+            [
+                ("fixed", "Durée déterminée (jusqu'à une date de fin)"),
+                ("tacit", "Par périodes reconduites tacitement"),
+            ]
+        ),
         validators=[InputRequired("Choisissez la durée de la convention.")],
     )
     end_on = DateField(
@@ -264,7 +267,7 @@ class TerminationForm(DomainForm):
 
 
 class DocumentForm(DomainForm):
-    kind = SelectField("Type de document", choices=enums.DocumentKind.choices())
+    kind = SelectField("Type de document", choices=select_choices(enums.DocumentKind.choices()))
     title = StringField(
         "Titre",
         validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
@@ -301,12 +304,12 @@ class TermsDateForm(FilterForm):
 
 
 class ConventionFilterForm(FilterForm):
-    type = SelectField("Type", choices=enums.Kind.choices("Tous"))
-    statut = SelectField("Statut", choices=enums.ConventionStatus.choices("Tous"))
+    type = SelectField("Type", choices=select_choices(enums.Kind.choices("Tous")))
+    statut = SelectField("Statut", choices=select_choices(enums.ConventionStatus.choices("Tous")))
     partenaire = SelectField("Partie", choices=[], validate_choice=False)
 
 
 class InstalmentFilterForm(FilterForm):
-    statut = SelectField("Statut", choices=enums.InstalmentStatus.choices("Tous"))
+    statut = SelectField("Statut", choices=select_choices(enums.InstalmentStatus.choices("Tous")))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     payeur = SelectField("Payeur", choices=[], validate_choice=False)

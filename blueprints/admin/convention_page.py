@@ -37,6 +37,7 @@ from blueprints.admin.convention_forms import (
 )
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.ui import fr_date
 from saas import clock
 from saas.conventions import api as conventions
@@ -61,13 +62,13 @@ def with_choices(form, convention: Convention, names: dict[int, str]):
     for item in form:
         name = item.short_name
         if name.endswith(PARTY_SELECTS):
-            item.choices = parties
+            item.choices = select_choices(parties)
         elif name.endswith("recipient_id"):
-            item.choices = _party_choices(convention, names, "— aucun —")
+            item.choices = select_choices(_party_choices(convention, names, "— aucun —"))
         elif name == "party_id":
-            item.choices = parties
+            item.choices = select_choices(parties)
         elif name == "organisation_id":
-            item.choices = organisation_choices()
+            item.choices = select_choices(organisation_choices())
     return form
 
 
@@ -163,11 +164,15 @@ def _closable_choices(form: AmendForm, convention: Convention) -> None:
     """What the latest version carries is what an avenant may close."""
     latest = conventions.versions_of(convention.id)[-1]
     current = conventions.terms_in_force(convention, latest.effective_from)
-    form.close_obligations.choices = [(o.id, f"{o.label} ({cadence_words(o)})") for o in current.obligations]
-    form.close_commitments.choices = [
-        (c.id, f"{c.label} — {euros(conventions.commitment_amount(c))}") for c in current.commitments
-    ]
-    form.close_resources.choices = [(r.id, f"{r.label} ({fte(r.fte)})") for r in current.resources]
+    form.close_obligations.choices = select_choices(
+        [(o.id, f"{o.label} ({cadence_words(o)})") for o in current.obligations]
+    )
+    form.close_commitments.choices = select_choices(
+        [(c.id, f"{c.label} — {euros(conventions.commitment_amount(c))}") for c in current.commitments]
+    )
+    form.close_resources.choices = select_choices(
+        [(r.id, f"{r.label} ({fte(r.fte)})") for r in current.resources]
+    )
 
 
 def _reading(convention: Convention, day: date, today: date) -> dict:

@@ -19,6 +19,7 @@ from blueprints.admin.convention_forms import (
     ConventionForm,
 )
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
 from blueprints.ui import int_arg
@@ -131,7 +132,7 @@ def _convention_export_row(row: ConventionRow) -> list:
 @bp.route("/conventions/", endpoint="conventions")
 def conventions_list():
     form = ConventionFilterForm(request.args)
-    form.partenaire.choices = organisation_choices("Toutes")
+    form.partenaire.choices = select_choices(organisation_choices("Toutes"))
     partner = int_arg(form.partenaire.data)
     rows = [
         row
@@ -158,9 +159,9 @@ def conventions_list():
 def _new_form() -> ConventionForm:
     form = ConventionForm()
     choices = organisation_choices()
-    form.objecting_party_id.choices = [("", "Toute partie"), *choices[1:]]
+    form.objecting_party_id.choices = select_choices([("", "Toute partie"), *choices[1:]])
     for row in range(PARTY_ROWS):
-        form[f"party_{row}_organisation_id"].choices = choices
+        form[f"party_{row}_organisation_id"].choices = select_choices(choices)
     if request.method == "GET" and form.duration_kind.data is None:
         form.duration_kind.data = "tacit"
     return form

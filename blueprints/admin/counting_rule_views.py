@@ -10,6 +10,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from blueprints.ui import int_arg
@@ -53,17 +54,21 @@ class CountingRuleForm(Form):
     require_eligibility = BooleanField("Ne compter les heures que si l'éligibilité est valide à leur date")
     partial_eligibility = SelectField(
         "Mois où l'éligibilité ne couvre qu'une partie des jours",
-        choices=PartialEligibility.choices(),
+        choices=select_choices(PartialEligibility.choices()),
         validators=[InputRequired("Choisissez ce que compte un tel mois.")],
         description="Éligibilité validée en cours de mois (ou qui prend fin) : au prorata, le mois compte les "
         "heures des jours couverts (18 jours sur 31 : 18/31 des heures). La convention type (art. 3) demande "
         "une éligibilité validée avant toute mission, faute de quoi l'acheteur peut refuser ces heures.",
     )
     rounding_step = SelectField(
-        "Pas d'arrondi", choices=ROUNDING_STEPS, validators=[InputRequired("Choisissez le pas d'arrondi.")]
+        "Pas d'arrondi",
+        choices=select_choices(ROUNDING_STEPS),
+        validators=[InputRequired("Choisissez le pas d'arrondi.")],
     )
     rounding = SelectField(
-        "Sens de l'arrondi", choices=ROUNDINGS, validators=[InputRequired("Choisissez le sens.")]
+        "Sens de l'arrondi",
+        choices=select_choices(ROUNDINGS),
+        validators=[InputRequired("Choisissez le sens.")],
     )
     note = StringField(
         "Note", validators=[Optional(), Length(max=500)], description="Pourquoi cette version."
@@ -144,7 +149,9 @@ def counting_rules():
     labels = {c.code: c.label for c in contract_types}
     marches = heures.marche_options()
     form = rule_form(contract_types, None if request.method == "POST" else _defaults(contract_types))
-    form.marche_id.choices = [("", "Tout le territoire")] + [(str(i), label) for i, label in marches]
+    form.marche_id.choices = select_choices(
+        [("", "Tout le territoire")] + [(str(i), label) for i, label in marches]
+    )
     if form.validate_on_submit():
         marche_id = int_arg(form.marche_id.data)
         if marche_id is not None:

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas import uploads
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
@@ -25,7 +26,9 @@ class InviteForm(Form):
     display_name = StringField(
         "Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)]
     )
-    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    role = SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
+    )
     organisation_id = SelectField(
         "Organisation de rattachement",
         choices=[],
@@ -35,7 +38,9 @@ class InviteForm(Form):
 
 
 class RoleForm(Form):
-    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    role = SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
+    )
     organisation_id = SelectField(
         "Organisation de rattachement",
         choices=[],
@@ -77,10 +82,10 @@ class OrganisationForm(Form):
     name = StringField(
         "Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)]
     )
-    kind = SelectField("Type", choices=OrganisationKind.choices())
+    kind = SelectField("Type", choices=select_choices(OrganisationKind.choices()))
     prescriber_kind = SelectField(
         "Type de prescripteur",
-        choices=PrescriberKind.choices(blank="—"),
+        choices=select_choices(PrescriberKind.choices(blank="—")),
         validate_choice=False,  # checked by saas.partenaires.api, which names the field
         description="Seulement pour un prescripteur.",
     )

@@ -16,6 +16,7 @@ from blueprints.admin.convention_display import (
 from blueprints.admin.convention_forms import InstalmentFilterForm, PaymentForm
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
 from blueprints.ui import fr_date, int_arg
@@ -41,10 +42,10 @@ def _payment_form(instalment, submitted: bool = False) -> PaymentForm:
 
 def _filters() -> InstalmentFilterForm:
     form = InstalmentFilterForm(request.args)
-    form.convention.choices = [("", "Toutes")] + [
-        (str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()
-    ]
-    form.payeur.choices = organisation_choices("Tous")
+    form.convention.choices = select_choices(
+        [("", "Toutes")] + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()]
+    )
+    form.payeur.choices = select_choices(organisation_choices("Tous"))
     return form
 
 

@@ -8,6 +8,7 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED, Form
 from saas import settings as rule_settings
 from tenants.web import request_actor
@@ -36,10 +37,12 @@ class ParticipantSettingsForm(Form):
     )
     eligibility_anchor = SelectField(
         "Point de départ de la validité de l'éligibilité",
-        choices=[
-            ("validation", "La date de validation par le guichet"),
-            ("first_mission", "Le début de la première mission"),
-        ],
+        choices=select_choices(
+            [
+                ("validation", "La date de validation par le guichet"),
+                ("first_mission", "Le début de la première mission"),
+            ]
+        ),
         description="Avec « le début de la première mission », une validation reste ouverte jusqu'au début "
         "de la première mission du participant, puis court pour la durée ci-dessus.",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED, attempt
 from blueprints.ui import int_arg
 from saas.accounts import memberships
@@ -36,7 +37,7 @@ def _organisation_id(form) -> int | None:
 @bp.route("/utilisateurs", methods=["GET", "POST"])
 def users():
     form = InviteForm()
-    form.organisation_id.choices = organisation_choices()
+    form.organisation_id.choices = select_choices(organisation_choices())
     if form.validate_on_submit():
         saved = form.attempt(
             lambda: memberships.invite_member(
@@ -50,7 +51,7 @@ def users():
         if saved is not FAILED:
             flash(invitation_sent(form.email.data), "success")
             form = InviteForm(formdata=None)
-            form.organisation_id.choices = organisation_choices()
+            form.organisation_id.choices = select_choices(organisation_choices())
     return render_template(
         "admin/users.html",
         form=form,
@@ -62,7 +63,7 @@ def users():
 def membership(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
     form = RoleForm(obj=None, role=item.role, organisation_id=str(item.organisation_id or ""))
-    form.organisation_id.choices = organisation_choices()
+    form.organisation_id.choices = select_choices(organisation_choices())
     if form.validate_on_submit():
         saved = form.attempt(
             lambda: memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))

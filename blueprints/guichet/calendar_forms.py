@@ -11,6 +11,7 @@ from __future__ import annotations
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas import clock
 from saas.conventions.enums import Nature, OccurrenceStatus
@@ -19,8 +20,8 @@ from saas.conventions.enums import Nature, OccurrenceStatus
 class CalendarFilterForm(FilterForm):
     du = DateField("Échéances du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
-    statut = SelectField("Statut", choices=OccurrenceStatus.choices(blank="Tous"))
-    nature = SelectField("Nature", choices=Nature.choices(blank="Toutes"))
+    statut = SelectField("Statut", choices=select_choices(OccurrenceStatus.choices(blank="Tous")))
+    nature = SelectField("Nature", choices=select_choices(Nature.choices(blank="Toutes")))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     partenaire = SelectField("Partenaire responsable", choices=[], validate_choice=False)
 

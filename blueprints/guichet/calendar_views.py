@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet.calendar_forms import (
     CalendarFilterForm,
@@ -76,10 +77,12 @@ def _filter_form(today: date) -> CalendarFilterForm:
     """The filters of the query string; without ``du``/``au`` the period runs from a month ago to
     three months ahead (an empty ``du=`` or ``au=`` removes that bound)."""
     form = CalendarFilterForm(request.args)
-    form.convention.choices = [("", "Toutes")] + [
-        (str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()
-    ]
-    form.partenaire.choices = [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    form.convention.choices = select_choices(
+        [("", "Toutes")] + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()]
+    )
+    form.partenaire.choices = select_choices(
+        [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    )
     if "du" not in request.args:
         form.du.data = today - relativedelta(months=1)
     if "au" not in request.args:

@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
 
@@ -30,7 +31,7 @@ from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, Me
 class MeetingForm(Form):
     kind = SelectField(
         "Type de réunion",
-        choices=MeetingKind.choices(blank="— choisir —"),
+        choices=select_choices(MeetingKind.choices(blank="— choisir —")),
         validators=[InputRequired("Choisissez le type de réunion.")],
     )
     title = StringField(
@@ -89,7 +90,7 @@ class DecisionForm(Form):
 class CloseDecisionForm(Form):
     status = RadioField(
         "Clôture",
-        choices=[(status.value, status.label) for status in CLOSING_STATUSES],
+        choices=select_choices([(status.value, status.label) for status in CLOSING_STATUSES]),
         validators=[InputRequired("Choisissez : réalisée ou abandonnée.")],
     )
     done_on = DateField("Réalisée le", validators=[Optional()])
@@ -101,15 +102,15 @@ class CloseDecisionForm(Form):
 
 
 class MeetingFilterForm(FilterForm):
-    type = SelectField("Type", choices=MeetingKind.choices(blank="Tous"))
-    statut = SelectField("Statut", choices=MeetingStatus.choices(blank="Tous"))
+    type = SelectField("Type", choices=select_choices(MeetingKind.choices(blank="Tous")))
+    statut = SelectField("Statut", choices=select_choices(MeetingStatus.choices(blank="Tous")))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     du = DateField("Du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
 
 
 class DecisionFilterForm(FilterForm):
-    statut = SelectField("Statut", choices=DecisionStatus.choices(blank="Tous"))
+    statut = SelectField("Statut", choices=select_choices(DecisionStatus.choices(blank="Tous")))
     porteur = SelectField("Porteur", choices=[], validate_choice=False)
-    type = SelectField("Type de réunion", choices=MeetingKind.choices(blank="Tous"))
+    type = SelectField("Type de réunion", choices=select_choices(MeetingKind.choices(blank="Tous")))
     en_retard = BooleanField("En retard seulement (ouvertes, échéance dépassée)")

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED, attempt
 from blueprints.guichet.committee_forms import (
     CloseDecisionForm,
@@ -61,7 +62,7 @@ def _text_lines(value: str | None) -> list[str]:
 
 def _meeting_filter_form() -> MeetingFilterForm:
     form = MeetingFilterForm(request.args)
-    form.convention.choices = [("", "Toutes"), *_convention_choices()]
+    form.convention.choices = select_choices([("", "Toutes"), *_convention_choices()])
     return form
 
 
@@ -132,8 +133,8 @@ def meetings():
 
 
 def _with_choices(form: MeetingForm) -> MeetingForm:
-    form.convention_ids.choices = _convention_choices()
-    form.invited_ids.choices = _organisation_choices()
+    form.convention_ids.choices = select_choices(_convention_choices())
+    form.invited_ids.choices = select_choices(_organisation_choices())
     return form
 
 
@@ -222,7 +223,7 @@ def meeting_edit(meeting_id: int):
 
 def _decision_form(formdata: bool = False) -> DecisionForm:
     form = DecisionForm() if formdata else DecisionForm(formdata=None)
-    form.owner_id.choices = [("", "— aucun —"), *_organisation_choices()]
+    form.owner_id.choices = select_choices([("", "— aucun —"), *_organisation_choices()])
     return form
 
 
@@ -395,7 +396,7 @@ def meeting_cancel(meeting_id: int):
 
 def _decision_filter_form() -> DecisionFilterForm:
     form = DecisionFilterForm(request.args)
-    form.porteur.choices = [("", "Tous"), *_organisation_choices()]
+    form.porteur.choices = select_choices([("", "Tous"), *_organisation_choices()])
     return form
 
 

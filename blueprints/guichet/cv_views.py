@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED, attempt
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, RomeSearchForm, codes_of
@@ -48,7 +49,7 @@ def _cv_form(profile) -> CvForm:
         form.rome_codes.data = ", ".join(profile.rome_codes or [])
     else:
         form = CvForm()
-    form.mobility.choices = display.item_choices("mobilite")
+    form.mobility.choices = select_choices(display.item_choices("mobilite"))
     return form
 
 

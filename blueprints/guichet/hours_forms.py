@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas import formats, uploads
 from saas.heures.enums import AllocationKey, StatementStatus
@@ -86,7 +87,7 @@ class StatementForm(_Figures, Form):
 
     def set_months(self, months: list[date], declared: set[date]) -> None:
         """Offer ``months`` (the mission's); on a new page, choose the first without a statement."""
-        self.month.choices = [(m.strftime("%Y-%m"), formats.month(m)) for m in months]
+        self.month.choices = select_choices([(m.strftime("%Y-%m"), formats.month(m)) for m in months])
         if not self.is_submitted():
             free = [m for m in months if m not in declared]
             chosen = free[0] if free else (months[-1] if months else None)
@@ -124,7 +125,7 @@ class CorrectForm(_Versioned, _Figures, Form):
 class StatementFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
-        choices=[("tous", "Tous"), *StatementStatus.choices()],
+        choices=select_choices([("tous", "Tous"), *StatementStatus.choices()]),
         default="declared",
     )
     mois = StringField(
@@ -164,7 +165,7 @@ class AgreementForm(Form):
     )
     allocation_key = RadioField(
         "Clé de répartition",
-        choices=AllocationKey.choices(),
+        choices=select_choices(AllocationKey.choices()),
         validators=[InputRequired("Choisissez la clé de répartition.")],
     )
     members = FieldList(FormField(MemberForm), min_entries=MEMBER_ROWS, max_entries=20)

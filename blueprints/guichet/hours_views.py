@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet.hours_forms import (
     AgreementForm,
@@ -89,7 +90,9 @@ def _export_row(row) -> list:
 @bp.route("/heures/")
 def statements():
     form = StatementFilterForm(request.args)
-    form.mission.choices = [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    form.mission.choices = select_choices(
+        [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    )
     form.validate()
     status = form.statut.data if form.statut.data in set(StatementStatus) else None
     filters = heures.StatementFilters(
@@ -325,7 +328,7 @@ def _agreement_form() -> AgreementForm:
         (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
     ]
     for entry in form.members:
-        entry.form.lot_id.choices = choices
+        entry.form.lot_id.choices = select_choices(choices)
     return form
 
 

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas import cleaning, formats
 from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
@@ -53,7 +54,9 @@ class MarcheForm(Form):
         description="Séparés par des espaces ou des virgules, par exemple 79191, 79081.",
     )
     #: rendered as a group of check boxes by the template.
-    considerations = SelectMultipleField("Considérations sociales", choices=Consideration.choices())
+    considerations = SelectMultipleField(
+        "Considérations sociales", choices=select_choices(Consideration.choices())
+    )
     hourly_cost_override = _number(
         "Coût horaire propre au marché",
         "Facultatif : remplace le barème du territoire pour tous les lots de ce marché (en euros).",
@@ -77,7 +80,7 @@ class LotForm(Form):
     )
     obligation_mode = RadioField(
         "Calcul des heures d'insertion",
-        choices=ObligationMode.choices(),
+        choices=select_choices(ObligationMode.choices()),
         validators=[DataRequired("Choisissez le mode de calcul des heures.")],
         validate_choice=False,
     )
@@ -97,7 +100,7 @@ class LotForm(Form):
     )
     rounding = SelectField(
         "Arrondi",
-        choices=Rounding.choices(),
+        choices=select_choices(Rounding.choices()),
         default="nearest",
     )
     penalty_per_hour = _number(
@@ -127,10 +130,12 @@ def percent_of(fraction: Decimal | None) -> str:
 class FigureForm(Form):
     kind = RadioField(
         "Relevé",
-        choices=[
-            (LotFigureKind.invoiced_amount.value, "Montant facturé HT (€)"),
-            (LotFigureKind.hours_worked.value, "Heures travaillées sur le lot"),
-        ],
+        choices=select_choices(
+            [
+                (LotFigureKind.invoiced_amount.value, "Montant facturé HT (€)"),
+                (LotFigureKind.hours_worked.value, "Heures travaillées sur le lot"),
+            ]
+        ),
         validators=[DataRequired("Choisissez ce qui est relevé.")],
         validate_choice=False,
     )
@@ -145,7 +150,9 @@ class FigureForm(Form):
 
 class SubcontractorForm(Form):
     organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
-    role = SelectField("Rôle", choices=[("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
+    role = SelectField(
+        "Rôle", choices=select_choices([("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
+    )
     remove_id = HiddenField()
 
 
@@ -153,5 +160,7 @@ class MarcheFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Référence, objet, donneur d'ordre.")
     donneur_ordre_id = SelectField("Donneur d'ordre", choices=[], validate_choice=False)
     sector = SelectField("Secteur", choices=[], validate_choice=False)
-    anru = SelectField("ANRU", choices=[("", "Tous"), ("oui", "Oui"), ("non", "Non")], validate_choice=False)
+    anru = SelectField(
+        "ANRU", choices=select_choices([("", "Tous"), ("oui", "Oui"), ("non", "Non")]), validate_choice=False
+    )
     year = SelectField("Année", choices=[], validate_choice=False)

@@ -8,6 +8,7 @@ import unicodedata
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet import marches_display as display
 from blueprints.guichet.marches_forms import (
@@ -68,9 +69,11 @@ def _filters(form: MarcheFilterForm) -> MarcheFilters:
 @bp.route("/marches/", endpoint="marches")
 def marches_list():
     form = MarcheFilterForm(request.args)
-    form.donneur_ordre_id.choices = [("", "Tous"), *display.organisation_choices("donneur_ordre")]
-    form.sector.choices = [("", "Tous"), *marches.sector_choices()]
-    form.year.choices = [("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()]
+    form.donneur_ordre_id.choices = select_choices(
+        [("", "Tous"), *display.organisation_choices("donneur_ordre")]
+    )
+    form.sector.choices = select_choices([("", "Tous"), *marches.sector_choices()])
+    form.year.choices = select_choices([("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()])
     listing = Listing(marches.search_marches(_filters(form)), marches.MARCHE_SORTS, "reference")
     sectors = dict(marches.sector_choices())
     if wants_export():
@@ -100,9 +103,11 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
         form.hourly_cost_override.data = formats.typed(marche.hourly_cost_override)
     else:
         form = MarcheForm()
-    form.donneur_ordre_id.choices = [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
-    form.sector.choices = [("", "— non précisé —"), *marches.sector_choices()]
-    form.procedure.choices = [("", "— non précisée —"), *marches.procedure_choices()]
+    form.donneur_ordre_id.choices = select_choices(
+        [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
+    )
+    form.sector.choices = select_choices([("", "— non précisé —"), *marches.sector_choices()])
+    form.procedure.choices = select_choices([("", "— non précisée —"), *marches.procedure_choices()])
     return form
 
 
@@ -193,7 +198,7 @@ def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
             getattr(form, name).data = percent_of(getattr(lot, name))
     else:
         form = LotForm()
-    form.attributaire_id.choices = [("", "— non attribué —"), *display.company_choices()]
+    form.attributaire_id.choices = select_choices([("", "— non attribué —"), *display.company_choices()])
     return form
 
 
@@ -235,10 +240,16 @@ def lot_edit(lot_id: int):
 def _render_lot(lot: Lot, figure_form=None, subcontractor_form=None, status: int = 200):
     marche = load_scoped(Marche, lot.marche_id)
     subcontractor_form = subcontractor_form or SubcontractorForm(formdata=None)
-    subcontractor_form.organisation_id.choices = [
-        ("", "— choisir —"),
-        *[(value, label) for value, label in display.company_choices() if value != str(lot.attributaire_id)],
-    ]
+    subcontractor_form.organisation_id.choices = select_choices(
+        [
+            ("", "— choisir —"),
+            *[
+                (value, label)
+                for value, label in display.company_choices()
+                if value != str(lot.attributaire_id)
+            ],
+        ]
+    )
     return render_template(
         "guichet/marches/lot.html",
         lot=lot,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import (
@@ -136,15 +137,19 @@ def _participant_form(participant: Participant | None = None, identity=None) -> 
     else:
         form = ParticipantForm()
     current = participant.referent_organisation_id if participant is not None else None
-    form.qualification_level.choices = [
-        ("", "— non renseigné —"),
-        *display.item_choices("niveau_qualification"),
-    ]
-    form.freins.choices = display.item_choices("frein")
-    form.referent_organisation_id.choices = [
-        ("", "— aucune —"),
-        *display.organisation_choices(current=current),
-    ]
+    form.qualification_level.choices = select_choices(
+        [
+            ("", "— non renseigné —"),
+            *display.item_choices("niveau_qualification"),
+        ]
+    )
+    form.freins.choices = select_choices(display.item_choices("frein"))
+    form.referent_organisation_id.choices = select_choices(
+        [
+            ("", "— aucune —"),
+            *display.organisation_choices(current=current),
+        ]
+    )
     return form
 
 
@@ -183,7 +188,9 @@ def _prescription_form() -> PrescriptionForm:
     form = PrescriptionForm()
     if request.method == "GET":
         form.prescribed_on.data = clock.today()
-    form.prescripteur_id.choices = [("", "— choisir —"), *display.organisation_choices("prescripteur")]
+    form.prescripteur_id.choices = select_choices(
+        [("", "— choisir —"), *display.organisation_choices("prescripteur")]
+    )
     return form
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from blueprints.admin.audit_views import audit_filters
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import invitation_sent
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.listing import page_asked
 from blueprints.plateforme.forms import (
@@ -79,7 +80,9 @@ def tenant(tenant_id: int):
         active=item.active,
         federation_ids=[f.id for f in item.federations],
     )
-    form.federation_ids.choices = [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
+    form.federation_ids.choices = select_choices(
+        [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
+    )
     if form.validate_on_submit():
         saved = form.attempt(
             lambda: memberships.update_tenant(
@@ -119,7 +122,7 @@ def federations():
 def federation(federation_id: int):
     item = tenants_api.federation_by_id(federation_id) or abort(404)
     form = FederationEditForm(name=item.name, tenant_ids=[t.id for t in item.tenants])
-    form.tenant_ids.choices = [(t.id, t.name) for t in tenants_api.all_tenants()]
+    form.tenant_ids.choices = select_choices([(t.id, t.name) for t in tenants_api.all_tenants()])
     coordinator_form = CoordinatorForm(prefix="coord")
     if request.method == "POST" and "coord-email" in request.form:
         if coordinator_form.validate_on_submit():

@@ -38,7 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not verify_password(user.password_hash, password):
         return None
-    if needs_rehash(user.password_hash):
+    if user.password_hash and needs_rehash(user.password_hash):  # it verified: there is a hash
         user.password_hash = hash_password(password)
     return user
 

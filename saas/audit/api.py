@@ -292,7 +292,7 @@ def _export_rows(entries: Iterable[AuditEntry]):
             formats.datetime(entry.occurred_at, seconds=True),
             action_label(entry.action),
             entry.actor_email or "",
-            TARGET_LABELS.get(entry.target_type, entry.target_type or ""),
+            TARGET_LABELS.get(entry.target_type or "", entry.target_type or ""),
             entry.target_id or "",
             entry.ip_address or "",
             ", ".join(f"{key} : {value}" for key, value in detail_items(entry.details, labels)),

@@ -23,10 +23,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus, sql_list
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
-class Meeting(TenantScoped, db.Model):
+class Meeting(TenantScoped, Model):
     __tablename__ = "meetings"
     __table_args__ = (
         tenant_index("meetings", "meeting_on"),
@@ -46,7 +46,7 @@ class Meeting(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class MeetingConvention(TenantScoped, db.Model):
+class MeetingConvention(TenantScoped, Model):
     __tablename__ = "meeting_conventions"
     __table_args__ = (
         tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
@@ -58,7 +58,7 @@ class MeetingConvention(TenantScoped, db.Model):
     convention_id: Mapped[int] = mapped_column(BigInteger)
 
 
-class MeetingAttendee(TenantScoped, db.Model):
+class MeetingAttendee(TenantScoped, Model):
     """An invited party; ``present`` once the meeting is held."""
 
     __tablename__ = "meeting_attendees"
@@ -75,7 +75,7 @@ class MeetingAttendee(TenantScoped, db.Model):
     represented_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class Decision(TenantScoped, db.Model):
+class Decision(TenantScoped, Model):
     """A collective decision recorded in the minutes (seed 002 art. 3), with its owner and due date."""
 
     __tablename__ = "meeting_decisions"

@@ -69,9 +69,9 @@ def decisions_of(meeting_id: int) -> list[Decision]:
 
 
 def last_decision_number(meeting_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.max(Decision.number), 0)).where(Decision.meeting_id == meeting_id)
-    )
+    ).scalar_one()
 
 
 def lock_meeting(meeting: Meeting) -> None:

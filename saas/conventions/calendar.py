@@ -68,10 +68,12 @@ def last_day_to_object(end: date, notice_months: int) -> date:
 def _fixed_end(versions: list[TermsView], terms: TermsView) -> date:
     """The end of a fixed term, as the avenants effective before it last set it."""
     end = terms.end_on
+    assert end is not None, "a fixed term ends on a date"
     for _ in range(len(versions)):
         later = terms_at(versions, end)
         if later.duration_kind != "fixed" or later.end_on == end:
             break
+        assert later.end_on is not None, "a fixed term ends on a date"
         end = later.end_on
     return end
 
@@ -218,10 +220,10 @@ def due_dates(
     elif cadence == "at_start":
         dues.append(Due(1, start + shift, start))
     elif cadence == "after_event":
-        month = event_default_month or 6
-        event = date(start.year, month, 15)
+        event_month = event_default_month or 6
+        event = date(start.year, event_month, 15)
         if event < start:
-            event = date(start.year + 1, month, 15)
+            event = date(start.year + 1, event_month, 15)
         if event <= end:
             dues.append(Due(1, event + shift, event, provisional=True))
     return dues

@@ -204,7 +204,7 @@ def notify_renewals(renewals) -> int:
     admins = [(r.user_id, r.email, r.name) for r in _members("m.role = 'tenant_admin'")]
     count = 0
     for renewal in renewals:
-        convention = db.session.get(Convention, (renewal.tenant_id, renewal.convention_id))
+        convention = db.session.get_one(Convention, (renewal.tenant_id, renewal.convention_id))
         for user_id, email, name in admins:
             mail.send(
                 email,

@@ -298,6 +298,7 @@ class ConventionObjectionSchema(Body):
     def _names(self, objection, **kwargs):
         data = named(objection, self, party=objection.party_id)
         convention = conventions.get(objection.convention_id)
+        assert convention is not None, "the convention of an objection exists (foreign key)"
         data["late"] = conventions.objection_was_late(objection, convention)
         return data
 

@@ -367,7 +367,7 @@ def read_proof(actor: audit.Actor, proof: StatementProof) -> StatementProof:
 
 
 def _lot(lot_id: int) -> Lot:
-    return db.session.get(Lot, (require_tenant_id(), lot_id))
+    return db.session.get_one(Lot, (require_tenant_id(), lot_id))
 
 
 def eligible_days(mission: Mission, month: date) -> arithmetic.EligibleDays:
@@ -469,7 +469,7 @@ class RecountLine:
 def _recount(actor: audit.Actor | None, marche_id: int | None, apply: bool) -> list[RecountLine]:
     lines = []
     running: dict[int, Decimal] = defaultdict(Decimal)
-    overridden: set[int] = set()
+    overridden: set[int | None] = set()
     if marche_id is None:
         overridden = {
             r.marche_id
@@ -498,6 +498,7 @@ def _recount(actor: audit.Actor | None, marche_id: int | None, apply: bool) -> l
             )
         )
         if apply:
+            assert actor is not None, "a recount applied has an actor (the preview has none)"
             _retire_allocations(statement.id)
             if current is not None:
                 current.current = False

@@ -74,11 +74,12 @@ class Dashboard:
 
 
 def obligation_total() -> Decimal:
-    return Decimal(db.session.scalar(select(func.coalesce(func.sum(Lot.obligation_hours), 0))))
+    total = db.session.execute(select(func.coalesce(func.sum(Lot.obligation_hours), 0))).scalar_one()
+    return Decimal(total or 0)  # never NULL (coalesce), typed as the column: Decimal | None
 
 
 def counted_total() -> Decimal:
-    return Decimal(db.session.scalar(select(func.coalesce(func.sum(Allocation.hours), 0))))
+    return Decimal(db.session.execute(select(func.coalesce(func.sum(Allocation.hours), 0))).scalar_one())
 
 
 def late_lots(today: date) -> list[LateLot]:
@@ -133,9 +134,13 @@ def late_lots(today: date) -> list[LateLot]:
 def _references(participant_ids: set[int]) -> dict[int, str]:
     if not participant_ids:
         return {}
-    rows = db.session.execute(
-        select(Participant.id, Participant.reference).where(Participant.id.in_(participant_ids))
-    ).all()
+    rows = (
+        db.session.execute(
+            select(Participant.id, Participant.reference).where(Participant.id.in_(participant_ids))
+        )
+        .tuples()
+        .all()
+    )
     return dict(rows)
 
 

@@ -114,7 +114,7 @@ def proofs_of(statement_id: int) -> list[StatementProof]:
 
 def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
     """Counted hours of the mission's validated statements in force (but one), for the CDI cap."""
-    value = db.session.scalar(
+    value = db.session.execute(
         select(func.coalesce(func.sum(Counting.counted_hours), 0))
         .join(HourStatement, same_tenant(HourStatement.id, Counting.statement_id))
         .where(
@@ -124,7 +124,7 @@ def counted_for_mission(mission_id: int, except_statement_id: int | None = None)
             HourStatement.superseded_at.is_(None),
             Counting.current.is_(True),
         )
-    )
+    ).scalar_one()
     return Decimal(value)
 
 
@@ -227,21 +227,21 @@ def list_query(status: str | None = None, month: date | None = None, mission_id:
 
 
 def counted_between(start: date, end: date) -> Decimal:
-    value = db.session.scalar(
+    value = db.session.execute(
         select(func.coalesce(func.sum(Allocation.hours), 0))
         .join(Counting, same_tenant(Counting.id, Allocation.counting_id))
         .join(HourStatement, same_tenant(HourStatement.id, Counting.statement_id))
         .where(HourStatement.month >= start, HourStatement.month <= end)
-    )
+    ).scalar_one()
     return Decimal(value)
 
 
 def awaiting_validation_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(HourStatement)
         .where(HourStatement.status == "declared", HourStatement.superseded_at.is_(None))
-    )
+    ).scalar_one()
 
 
 # --- pages ---------------------------------------------------------------------------------------

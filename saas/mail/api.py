@@ -259,6 +259,7 @@ def deliver_account_mail(mail_id: int, compose: Composer) -> AccountMail | None:
     except Exception as exc:
         db.session.rollback()
         row = repository.account_mail_for_update(mail_id)
+        assert row is not None, "the row read above, read again after the rollback"
         row.attempts += 1
         row.error = _error_text(exc)
         db.session.commit()

@@ -82,9 +82,12 @@ REPORTING = (
 )
 
 
-def _decimal(inputs: dict, key: str) -> Decimal | None:
+def _decimal(inputs: dict, key: str) -> Decimal:
+    """An input the obligation was computed from (``obligation.compute`` records those of its mode)."""
     value = inputs.get(key)
-    return Decimal(value) if value not in (None, "") else None
+    if value is None or value == "":
+        raise ValueError(f"obligation computed without {key}")
+    return Decimal(value)
 
 
 def _hours(value: Decimal | None) -> str:

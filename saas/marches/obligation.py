@@ -269,6 +269,12 @@ def check_inputs(params: LotParameters) -> None:
             raise ValidationError(name, message)
 
 
+def _checked(value: Decimal | None) -> Decimal:
+    """An input of the lot's mode, which ``check_inputs`` has made sure is there."""
+    assert value is not None, "check_inputs refuses a lot whose mode lacks an input"
+    return value
+
+
 def compute(
     params: LotParameters,
     cost: HourlyCostChoice | None = None,
@@ -278,7 +284,7 @@ def compute(
     """The obligation of a lot in its mode; ``cost`` is needed by the formula only."""
     check_inputs(params)
     if params.mode is ObligationMode.fixed:
-        return fixed(params.fixed_hours, params.rounding)
+        return fixed(_checked(params.fixed_hours), params.rounding)
     if params.mode is ObligationMode.formula:
         if cost is None:
             raise ValidationError(
@@ -286,7 +292,15 @@ def compute(
                 "Aucun coût horaire n'est défini pour cette date : ajoutez un coût au barème du "
                 "territoire ou saisissez un coût horaire propre au lot.",
             )
-        return formula(params.amount_ht, params.labour_share, params.insertion_rate, cost, params.rounding)
+        return formula(
+            _checked(params.amount_ht),
+            _checked(params.labour_share),
+            _checked(params.insertion_rate),
+            cost,
+            params.rounding,
+        )
     if params.mode is ObligationMode.percentage:
-        return percentage(hours_worked, params.hours_share, params.rounding)
-    return per_amount(invoiced, params.per_amount_base, params.per_amount_hours, params.rounding)
+        return percentage(hours_worked, _checked(params.hours_share), params.rounding)
+    return per_amount(
+        invoiced, _checked(params.per_amount_base), _checked(params.per_amount_hours), params.rounding
+    )

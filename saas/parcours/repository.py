@@ -79,12 +79,12 @@ def _mission_join():
 
 
 def overdue_count(today: date) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(FollowUp)
         .join(Mission, _mission_join())
         .where(_overdue_condition(today))
-    )
+    ).scalar_one()
 
 
 def overdue_first(today: date, limit: int = 10) -> list[tuple[FollowUp, str]]:
@@ -216,7 +216,7 @@ def lot_labels(lot_ids) -> dict[int, str]:
     query = (
         select(Lot.id, lot_label()).join(Marche, same_tenant(Marche.id, Lot.marche_id)).where(Lot.id.in_(ids))
     )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(query).tuples().all())
 
 
 def participant_options(text: str | None = None) -> list[tuple[int, str]]:

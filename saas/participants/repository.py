@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
 from saas.db import db, same_tenant, text_matches
@@ -23,8 +23,9 @@ def get(participant_id: int) -> Participant | None:
     return db.session.scalars(select(Participant).where(Participant.id == participant_id)).one_or_none()
 
 
-def identity_of(participant_id: int) -> Identity | None:
-    return db.session.scalars(select(Identity).where(Identity.participant_id == participant_id)).one_or_none()
+def identity_of(participant_id: int) -> Identity:
+    """Created with the participant, never deleted."""
+    return db.session.scalars(select(Identity).where(Identity.participant_id == participant_id)).one()
 
 
 def next_number() -> int:
@@ -32,7 +33,7 @@ def next_number() -> int:
 
 
 def reference_taken(reference: str) -> bool:
-    return db.session.scalar(select(exists().where(Participant.reference == reference)))
+    return db.session.execute(select(exists().where(Participant.reference == reference))).scalar_one()
 
 
 def prescriptions_of(participant_id: int) -> list[Prescription]:
@@ -123,9 +124,12 @@ def list_query(text_filter: str | None = None, eligible_on: date | None = None) 
 
 def _in_library(rome: str | None, commune: str | None, available_by: date | None) -> list:
     """Conditions of the CV library: validated and published profiles (seed 000 art. 2), filtered."""
-    conditions = [CvProfile.validated_at.is_not(None), CvProfile.published.is_(True)]
+    conditions: list[ColumnElement[bool]] = [
+        CvProfile.validated_at.is_not(None),
+        CvProfile.published.is_(True),
+    ]
     if rome:
-        conditions.append(CvProfile.rome_codes.any(rome))
+        conditions.append(any_(CvProfile.rome_codes) == rome)
     if commune:
         conditions.append(Identity.commune_insee == commune)
     if available_by:

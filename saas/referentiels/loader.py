@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from flask import current_app
 from sqlalchemy import Table, create_engine, pool
 from sqlalchemy.engine import Connection
@@ -62,7 +63,9 @@ def upsert(conn: Connection, table: Table, rows: list[dict]) -> tuple[int, int]:
     updates = ", ".join(f'"{name}" = excluded."{name}"' for name in columns if name not in keys)
     staging = f"staging_{table.name}"
     conn.exec_driver_sql(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}") ON COMMIT DROP')
-    with conn.connection.dbapi_connection.cursor() as cursor:
+    raw = conn.connection.dbapi_connection
+    assert isinstance(raw, psycopg.Connection), "COPY needs the psycopg driver"
+    with raw.cursor() as cursor:
         with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row([row[name] for name in columns])
