@@ -25,7 +25,7 @@ from collections.abc import Container, Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from email_validator import EmailNotValidError, validate_email
 from stdnum.fr import siret as siret_number
@@ -179,6 +179,12 @@ def codes(values: Iterable | None) -> list[str]:
 # --- numbers ------------------------------------------------------------------------------------------
 
 
+@overload
+def decimal(value, field: str, message: str = NUMBER_MESSAGE, *, required: str) -> Decimal: ...
+@overload
+def decimal(
+    value, field: str, message: str = NUMBER_MESSAGE, required: str | None = None
+) -> Decimal | None: ...
 def decimal(value, field: str, message: str = NUMBER_MESSAGE, required: str | None = None) -> Decimal | None:
     """A finite decimal as people type it ("1 500", "29,50"); None when blank unless ``required``."""
     if is_blank(value):
