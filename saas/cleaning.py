@@ -86,7 +86,9 @@ class TooPrecise(Refusal):
     """More decimals than the field keeps."""
 
     def __init__(self, field: str, places: Decimal, message: str | None = None):
-        self.digits = -places.as_tuple().exponent
+        exponent = places.as_tuple().exponent
+        assert isinstance(exponent, int), "places is a finite quantum (0.01)"
+        self.digits = -exponent
         super().__init__(field, message or f"Indiquez au plus {self.digits} décimales.")
 
 
