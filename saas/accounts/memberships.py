@@ -197,7 +197,9 @@ def invite_member(
     except IntegrityError as exc:
         db.session.rollback()
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.") from exc
-    links.announce_access(user, repository.tenant_by_id(tenant_id).display_name, role.label)
+    tenant = repository.tenant_by_id(tenant_id)
+    assert tenant is not None, "the tenant in scope exists"
+    links.announce_access(user, tenant.display_name, role.label)
     audit.record(
         "user.invited", actor, "membership", membership.id, {"email": user.email, "role": role.value}
     )

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from saas.accounts.models import AuthSession, PasswordToken, User
-from saas.db import db
+from saas.db import db, rows_written
 from tenants.models import TenantMembership
 
 
@@ -31,12 +31,11 @@ def live_session(digest: str, now: datetime) -> AuthSession | None:
 
 
 def revoke_sessions(user_id: int, now: datetime) -> int:
-    result = db.session.execute(
+    return rows_written(
         update(AuthSession)
         .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return result.rowcount
 
 
 def password_token(digest: str) -> PasswordToken | None:

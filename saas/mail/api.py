@@ -78,7 +78,9 @@ def backend() -> MailBackend:
 
 def _address(value: str | None) -> str:
     value = cleaning.required_text(value, "to_address", "Indiquez l'adresse électronique du destinataire.")
-    return cleaning.email(value, "to_address", f"L'adresse électronique « {value} » n'est pas valide.")
+    address = cleaning.email(value, "to_address", f"L'adresse électronique « {value} » n'est pas valide.")
+    assert address is not None, "a blank address is refused above"
+    return address
 
 
 def _subject(value: str | None) -> str:

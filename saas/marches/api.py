@@ -8,8 +8,9 @@ override, dates that choose the dated hourly cost) and every figure recorded on 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Select
 
@@ -176,7 +177,9 @@ def _check_dates(values: dict) -> None:
 
 def _clean_marche(data: Mapping, current: Marche | None) -> dict:
     values = {name: data.get(name, getattr(current, name, None)) for name in MARCHE_FIELDS}
-    reference = cleaning.text(values["reference"], "reference", 60, "Indiquez la référence du marché.")
+    reference = cleaning.required_text(
+        values["reference"], "reference", "Indiquez la référence du marché.", 60
+    )
     same = repository.marche_by_reference(reference)
     if same is not None and (current is None or same.id != current.id):
         raise ValidationError("reference", "Un marché de ce territoire porte déjà cette référence.")
@@ -280,7 +283,7 @@ def _company(organisation_id: int | None, field: str):
 
 def _clean_lot(data: Mapping, marche: Marche, current: Lot | None) -> dict:
     values = {name: data.get(name, getattr(current, name, None)) for name in LOT_FIELDS}
-    number = cleaning.text(values["number"], "number", 20, "Indiquez le numéro du lot (ex. 1, 2A).")
+    number = cleaning.required_text(values["number"], "number", "Indiquez le numéro du lot (ex. 1, 2A).", 20)
     same = repository.lot_by_number(marche.id, number)
     if same is not None and (current is None or same.id != current.id):
         raise ValidationError("number", "Ce marché a déjà un lot portant ce numéro.")
@@ -335,7 +338,7 @@ def create_lot(actor: audit.Actor, marche: Marche, data: Mapping) -> Lot:
 
 def update_lot(actor: audit.Actor, lot: Lot, data: Mapping) -> Lot:
     """Change the fields given in ``data`` (the others are kept) and recompute the obligation."""
-    marche = db.session.get(Marche, (lot.tenant_id, lot.marche_id))
+    marche = db.session.get_one(Marche, (lot.tenant_id, lot.marche_id))
     clean = _clean_lot(data, marche, lot)
     changed = sorted(name for name, value in clean.items() if getattr(lot, name) != value)
     before = lot.obligation_hours
@@ -385,7 +388,7 @@ def compute_obligation(lot: Lot, marche: Marche) -> obligations.Obligation:
             (dated.valid_from, dated.amount) if dated else None,
             on,
         )
-    figures = {"hours_worked": (), "invoiced": ()}
+    figures: dict[str, Iterable[Decimal]] = {"hours_worked": (), "invoiced": ()}
     if lot.id is not None:
         figures["hours_worked"] = repository.figure_values(lot.id, LotFigureKind.hours_worked)
         figures["invoiced"] = repository.figure_values(lot.id, LotFigureKind.invoiced_amount)
@@ -402,7 +405,7 @@ def _recompute(lot: Lot, marche: Marche) -> obligations.Obligation:
 def recompute_obligation(actor: audit.Actor, lot: Lot) -> Lot:
     """Recompute and store the obligation (e.g. after the tenant's hourly costs changed)."""
     before = lot.obligation_hours
-    _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
+    _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
     if before != lot.obligation_hours:
         audit.record(
@@ -485,7 +488,7 @@ def record_figure(
     db.session.add(figure)
     db.session.flush()
     before = lot.obligation_hours
-    _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
+    _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
     audit.record(
         "lot.figure_recorded",

@@ -106,7 +106,7 @@ def create(
     phone: str | None = None,
     notes: str | None = None,
 ) -> Organisation:
-    name = cleaning.text(name, "name", 200, "Indiquez le nom de l'organisation.")
+    name = cleaning.required_text(name, "name", "Indiquez le nom de l'organisation.", 200)
     kind = _kind(kind)
     siret = normalise_siret(siret, kind)
     _check_siret_free(siret)
@@ -183,7 +183,7 @@ def search(filters: OrganisationFilters):
 
 
 def _clean_contact(values: dict) -> dict:
-    cleaned = {}
+    cleaned: dict[str, str | bool | None] = {}
     if "name" in values:
         cleaned["name"] = cleaning.text(values["name"], "name", 200, "Indiquez le nom du contact.")
     if "function" in values:
