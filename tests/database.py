@@ -20,7 +20,6 @@ import redis as redis_lib
 from flask_sqlalchemy.session import Session
 from psycopg import sql
 from psycopg.pq import TransactionStatus
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from saas.db import db
@@ -118,15 +117,18 @@ def _migrate_and_load(superuser: str, template: str, redis_url: str) -> None:
         load_all()
 
 
+#: every table but the reference ones (never truncated) and alembic's.
+TRUNCATED_TABLES = (
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+    "AND tablename <> 'alembic_version' AND left(tablename, 4) <> 'ref_'"
+)
+
+
 def truncate(engine) -> None:
+    """After a committed test: the tables emptied, their identities restarted."""
     with engine.begin() as conn:
-        tables = conn.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version' AND left(tablename, 4) <> 'ref_'"
-            )
-        ).scalars()
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        names = ", ".join(f'"{table}"' for table in conn.exec_driver_sql(TRUNCATED_TABLES).scalars())
+        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 class _JoinedSession(Session):
