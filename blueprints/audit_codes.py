@@ -7,7 +7,7 @@ from saas.audit import api as audit_api
 from saas.comites import api as comites
 from saas.conventions import enums as conventions
 from saas.heures import enums as heures
-from saas.jobs.enums import KIND_LABELS as JOB_KINDS
+from saas.jobs.enums import JobKind
 from saas.mail import enums as mail
 from saas.marches import api as marches_api
 from saas.marches import enums as marches
@@ -75,8 +75,6 @@ FIELDS = {
     "title": "intitulé",
 }
 
-FIGURE_KINDS = {"invoiced_amount": "Montant facturé HT", "hours_worked": "Heures travaillées"}
-
 
 def _criteria() -> dict[str, str]:
     return {criterion.code: criterion.label for criterion in referentiels.criteria()}
@@ -88,23 +86,23 @@ def name_codes() -> None:
         ROLE_LABELS,
         TENANT_KIND_LABELS,
         {"coordinateur": "Coordinateur"},
-        JOB_KINDS,
-        heures.KEY_LABELS,
-        heures.STATUS_LABELS,
-        heures.SOURCE_LABELS,
-        marches.CONSIDERATION_LABELS,
-        marches.OBLIGATION_LABELS,
+        JobKind.labels(),
+        heures.AllocationKey.labels(),
+        heures.StatementStatus.labels(),
+        heures.Source.labels(),
+        marches.Consideration.labels(),
+        marches.ObligationMode.labels(),
         marches_api.SUBCONTRACTOR_ROLES,
-        FIGURE_KINDS,
-        parcours.MODALITY_LABELS,
-        parcours.STEP_LABELS,
-        parcours.KIND_LABELS,
-        parcours.STATE_LABELS,
-        partenaires.KIND_LABELS,
-        partenaires.PRESCRIBER_LABELS,
-        comites.STATUS_LABELS,
-        comites.DECISION_STATUS_LABELS,
-        mail.CATEGORY_LABELS,
+        marches.LotFigureKind.labels(),
+        parcours.Modality.labels(),
+        parcours.FollowUpStep.labels(),
+        parcours.FollowUpKind.labels(),
+        parcours.MissionState.labels(),
+        partenaires.OrganisationKind.labels(),
+        partenaires.PrescriberKind.labels(),
+        comites.MeetingStatus.labels(),
+        comites.DecisionStatus.labels(),
+        mail.MailCategory.labels(),
         conventions.KINDS,
         conventions.PARTY_ROLES,
         conventions.DURATION_KINDS,

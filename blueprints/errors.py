@@ -9,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from blueprints.auth.sessions import Anonymous
+from blueprints.auth.views import login_actor
 from saas.audit import api as audit
 from saas.bounds import NUL_MESSAGE
 from saas.db import db
@@ -84,8 +86,6 @@ def _rollback() -> None:
 def _database_unavailable(exc: Exception):
     """PostgreSQL unreachable: a French 503 rendered without the database (no user loaded, no
     tenant theme, no navigation: see ``blueprints.ui``)."""
-    from blueprints.auth.sessions import Anonymous
-
     error_id = uuid.uuid4().hex[:12]
     log.error("http.database_unavailable", error_id=error_id, path=request.path, error=str(exc)[:200])
     g.database_unavailable = True
@@ -106,8 +106,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def _too_many(exc):
         if request.endpoint == "auth.login":
-            from blueprints.auth.views import login_actor
-
             audit.record_now("login.rate_limited", login_actor(), details={"limite": str(exc.description)})
         if getattr(exc, "response", None) is not None:  # a limit that wrote its own page (second factor)
             return exc.response

@@ -11,9 +11,10 @@ the checks of the value ("cannot be negative") would be about a value that does 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -122,24 +123,47 @@ class Form(FlaskForm):
             else:
                 self.form_errors.extend(messages)
 
-    def attempt(self, action: Callable):
+    def attempt(self, action: Callable, rename: Mapping[str, str] | None = None):
         """Run ``action`` (one saas call) and commit; return its result, or :data:`FAILED`.
 
         On a domain refusal the transaction is rolled back and the message goes to the field it
-        names (``ValidationError``) or to the top of the form (any other ``DomainError``).
+        names (``ValidationError``; ``rename`` maps a domain field to the form's, ``expires_at`` to
+        ``expires_on``) or to the top of the form (any other ``DomainError``). The refusal stays in
+        ``self.refusal`` (a view answering 409 to a ``ConflictError`` reads it).
         """
-        try:
-            result = action()
-        except ValidationError as error:
-            db.session.rollback()
-            self.add_domain_error(error)
-            return FAILED
-        except DomainError as error:
-            db.session.rollback()
-            self.form_errors.append(error.message)
-            return FAILED
-        db.session.commit()
-        return result
+        self.refusal = None
+
+        def refused(error: DomainError) -> None:
+            self.refusal = error
+            if isinstance(error, ValidationError):
+                self.add_domain_error(
+                    error.renamed(lambda field: rename.get(field, field)) if rename else error
+                )
+            else:
+                self.form_errors.append(error.message)
+
+        return attempt(action, refused)
+
+
+def attempt(action: Callable, refused: Callable[[DomainError], None] | None = None):
+    """Run ``action`` (one saas call) and commit; return its result, or :data:`FAILED`.
+
+    On a domain refusal (``DomainError``, ``ValidationError`` included) the transaction is rolled
+    back and ``refused(error)`` called; without ``refused``, the message is flashed as an error
+    (a button with no form to show it in: « valider », « désactiver »).
+    """
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        (refused or _flash_refusal)(error)
+        return FAILED
+    db.session.commit()
+    return result
+
+
+def _flash_refusal(error: DomainError) -> None:
+    flash(error.message, "error")
 
 
 class FilterForm(Form):

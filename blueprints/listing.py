@@ -7,26 +7,22 @@ either renders ``listing.page()`` or, when ``?export=xlsx|csv`` is asked, return
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import Response, request, url_for
-from sqlalchemy import func, select
 
-from saas import bounds, tabular
+from saas import bounds, paging, tabular
 from saas.db import db
+from saas.paging import PER_PAGE, Page
 
-PER_PAGE = 50
+__all__ = ["PER_PAGE", "Listing", "Page", "page_asked", "send_table", "wants_export"]
+
 EXPORT_BATCH = 500
 
 
-@dataclass
-class Page:
-    items: list
-    page: int
-    pages: int
-    total: int
+def page_asked() -> int:
+    """The page number of the query string (``?page=``), bounded; 1 when absent or unreadable."""
+    return bounds.page_number(request.args.get("page"))
 
 
 class Listing:
@@ -45,14 +41,7 @@ class Listing:
         self.ordered = query.order_by(column.desc() if self.descending else column.asc())
 
     def page(self) -> Page:
-        number = bounds.page_number(request.args.get("page"))
-        total = db.session.scalar(select(func.count()).select_from(self.query.order_by(None).subquery()))
-        pages = max(1, math.ceil(total / self.per_page))
-        number = min(number, pages)
-        items = list(
-            db.session.execute(self.ordered.limit(self.per_page).offset((number - 1) * self.per_page)).all()
-        )
-        return Page(items, number, pages, total)
+        return paging.of_select(self.ordered, page_asked(), self.per_page, clamp=True, rows=True)
 
     def sort_column(self, key: str, label: str, numeric: bool = False) -> dict:
         """A column of ``components/table.html`` whose header link sorts by ``key``."""
@@ -79,18 +68,24 @@ class Listing:
         return {fmt: self.url(export=fmt, page=None) for fmt in ("xlsx", "csv")}
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        fmt = request.args.get("export", "xlsx")
         # streamed from a server-side cursor: every row of the list, never all of them in memory
         result = db.session.execute(self.ordered.execution_options(yield_per=EXPORT_BATCH))
-        rows = (to_row(row) for row in result)
-        filename, mimetype, content = tabular.write(
-            fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows
-        )
-        return Response(
-            content,
-            content_type=mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return send_table(basename, header, (to_row(row) for row in result))
+
+
+def send_table(
+    basename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Export"
+) -> Response:
+    """``rows`` under ``header`` as the file that ``?export=`` asks for (XLSX unless CSV), to download."""
+    fmt = request.args.get("export", "xlsx")
+    filename, mimetype, content = tabular.write(
+        fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows, sheet=sheet
+    )
+    return Response(
+        content,
+        content_type=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def wants_export() -> bool:

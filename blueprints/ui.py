@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from blueprints import audit_codes
-from saas import bounds
+from saas import bounds, formats
 from saas.audit import api as audit_api
 from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantKind, TenantRole
 
@@ -44,59 +39,11 @@ class CurrentSpace:
     label: str
 
 
-def fr_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(PARIS).date()
-    return format_date(value, "dd/MM/yyyy", locale="fr_FR")
-
-
-def fr_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return format_datetime(value.astimezone(PARIS), "dd/MM/yyyy HH:mm", locale="fr_FR", tzinfo=PARIS)
-
-
-def fr_number(value, digits: int = 0) -> str:
-    if value is None:
-        return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale="fr_FR")
-
-
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
-
-
-def fr_value(value) -> str:
-    """A value of unknown kind (audit details, JSON) the French way: dates dd/mm/yyyy, decimal
-    comma, lists joined; ISO text and decimal points never reach people."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime | date):
-        return fr_datetime(value) if isinstance(value, datetime) else fr_date(value)
-    if isinstance(value, int | float | Decimal):
-        digits = max(0, -Decimal(str(value)).as_tuple().exponent)
-        return fr_number(value, digits)
-    if isinstance(value, list | tuple):
-        if value and all(isinstance(item, tuple) and len(item) == 2 for item in value):
-            return ", ".join(f"{key} : {fr_value(item)}" for key, item in value)
-        return ", ".join(fr_value(item) for item in value) or "—"
-    text = str(value)
-    try:
-        if ISO_DATE.match(text):
-            return fr_date(date.fromisoformat(text))
-        if ISO_DATETIME.match(text):
-            return fr_datetime(datetime.fromisoformat(text))
-    except ValueError:  # looks like a date but is none (2025-13-45): shown as written
-        return text
-    if match := DECIMAL.match(text):
-        return fr_number(Decimal(text), len(match.group(1)))
-    return text
+#: the template filters (date_fr, datetime_fr, nombre, valeur_fr) and their Python names.
+fr_date = formats.date
+fr_datetime = formats.datetime
+fr_number = formats.number
+fr_value = formats.value
 
 
 def audit_details(details: dict) -> str:
@@ -234,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(fr_date, "date_fr")
     app.add_template_filter(fr_datetime, "datetime_fr")
+    app.add_template_filter(formats.time, "heure_fr")
     app.add_template_filter(fr_number, "nombre")
     app.add_template_filter(fr_value, "valeur_fr")
     app.add_template_filter(audit_details, "details_journal")

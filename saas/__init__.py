@@ -88,7 +88,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         config["PASSWORD_HASH_PARALLELISM"],
     )
     if config["PROXY_FIX_X_FOR"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the middleware wrapping Flask documents
+            app.wsgi_app, x_for=config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
+        )
 
     _import_models()
     from sqlalchemy.orm import Session

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from saas import formats
+
 #: PostgreSQL's bigint: every id of the service is one; beyond it, nothing can exist.
 MAX_ID = 2**63 - 1
 #: a list past this page is searched, not paged; it also keeps OFFSET within bigint.
@@ -24,7 +26,7 @@ MAX_REQUEST_BYTES = 20 * 1024 * 1024
 
 NUL_MESSAGE = "Ce texte contient un caractère non autorisé (caractère nul)."
 TOO_BIG_MESSAGE = "Ce nombre est trop grand : aucun élément ne porte ce numéro."
-DATE_MESSAGE = f"Indiquez une date entre {MIN_DATE:%d/%m/%Y} et {MAX_DATE:%d/%m/%Y}."
+DATE_MESSAGE = f"Indiquez une date entre {formats.date(MIN_DATE)} et {formats.date(MAX_DATE)}."
 
 
 def too_long_message(limit: int) -> str:

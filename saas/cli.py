@@ -57,13 +57,13 @@ def worker_command(cron: bool, burst: bool) -> None:
     """Lancer un worker RQ avec son planificateur (production)."""
     from workers.runner import run_worker
 
-    run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)
+    run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)  # type: ignore[attr-defined]  # a LocalProxy
 
 
 def _load_demo(participants: int) -> None:
-    from saas.demo import YearSize
+    from saas.demo.territories import load_demo, print_logins
+    from saas.demo.year import YearSize
     from saas.referentiels.api import load_all
-    from tenants.demo import load_demo, print_logins
 
     load_all()  # reference data first: the demo refers to communes, criteria, contract types
     print_logins(load_demo(YearSize(participants=participants)))
@@ -97,7 +97,7 @@ def demo_command(participants: int) -> None:
 @with_appcontext
 def serve_command(host: str, port: int, demo: bool, worker: bool | None, participants: int) -> None:
     """Lancer le service (serveur de développement) et, en mode embarqué, un worker."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # current_app is a LocalProxy
     if "SESSION_COOKIE_SECURE" not in os.environ and host in ("127.0.0.1", "localhost", "::1"):
         # the development server speaks plain HTTP on the loopback; production keeps Secure cookies
         app.config["SESSION_COOKIE_SECURE"] = False

@@ -37,10 +37,9 @@ class DatabaseUrls:
     embedded: bool = False
 
 
-def load(overrides: dict | None = None) -> dict:
-    """Build the Flask config mapping from the environment (and explicit overrides, for tests)."""
-    env = os.environ
-    config = {
+def _connections(env) -> dict:
+    """The secret, the database and Redis."""
+    return {
         "SECRET_KEY": env.get("SECRET_KEY"),
         "DATABASE_URL": env.get("DATABASE_URL"),
         "MIGRATION_DATABASE_URL": env.get("MIGRATION_DATABASE_URL"),
@@ -48,6 +47,12 @@ def load(overrides: dict | None = None) -> dict:
         "INSTANCE_PATH": str(INSTANCE),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    }
+
+
+def _sessions_and_requests(env) -> dict:
+    """Cookies, sessions, CSRF and the size of a request."""
+    return {
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -59,6 +64,12 @@ def load(overrides: dict | None = None) -> dict:
         #: a request body (uploads included) beyond this answers 413.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", MAX_REQUEST_BYTES)),
         "WTF_I18N_ENABLED": False,
+    }
+
+
+def _passwords_and_throttling(env) -> dict:
+    """Password hashing, second factor, rate limits and the validity of the links sent by e-mail."""
+    return {
         # argon2id cost of the password hashes (empty: the library's recommended parameters).
         "PASSWORD_HASH_TIME_COST": int(env.get("PASSWORD_HASH_TIME_COST", "0")) or None,
         "PASSWORD_HASH_MEMORY_KIB": int(env.get("PASSWORD_HASH_MEMORY_KIB", "0")) or None,
@@ -84,6 +95,12 @@ def load(overrides: dict | None = None) -> dict:
         "LOGIN_UNLOCK_VALIDITY_MINUTES": int(env.get("LOGIN_UNLOCK_VALIDITY_MINUTES", "60")),
         # A limit whose storage (Redis) is down lets the request through (and logs) instead of a 500.
         "RATELIMIT_SWALLOW_ERRORS": True,
+    }
+
+
+def _operations(env) -> dict:
+    """Proxy, logs, background jobs, database roles and the JSON API."""
+    return {
         "PROXY_FIX_X_FOR": int(env.get("PROXY_FIX_X_FOR", "0")),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "LOG_JSON": _bool("LOG_JSON", False),
@@ -98,6 +115,12 @@ def load(overrides: dict | None = None) -> dict:
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def _mail(env) -> dict:
+    """The mail backend and the SMTP server; testing off."""
+    return {
         # Mail: "mailbox" keeps every message in the tenant's mailbox page (embedded default);
         # "smtp" delivers it through the server below (Flask-Mail), from a background job.
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "mailbox"),
@@ -115,6 +138,18 @@ def load(overrides: dict | None = None) -> dict:
         # Flask-Mail would silently drop every message when TESTING is on; the backend decides.
         "MAIL_SUPPRESS_SEND": False,
         "TESTING": False,
+    }
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment (and explicit overrides, for tests)."""
+    env = os.environ
+    config = {
+        **_connections(env),
+        **_sessions_and_requests(env),
+        **_passwords_and_throttling(env),
+        **_operations(env),
+        **_mail(env),
     }
     config.update(overrides or {})
     return config

@@ -10,21 +10,27 @@ pointing at a parent in another. Row-level security policies are created by the 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CursorResult,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
     Index,
     MetaData,
+    Table,
+    and_,
+    event,
     func,
     or_,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import Executable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -40,6 +46,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        """What ``db.Model`` is at run time, for the type checker: mypy takes no attribute of an object
+        (``db.Model``) as a base class."""
+
+        __abstract__ = True
+        __table__: ClassVar[Table]  # every model maps one table (typed FromClause by SQLAlchemy)
+
+else:
+    Model = db.Model
 
 
 def utcnow_column(**kwargs) -> Mapped[datetime]:
@@ -79,7 +98,24 @@ def tenant_index(table: str, *columns: str, **kwargs) -> Index:
     return Index(name, "tenant_id", *columns, **kwargs)
 
 
-__all__ = ["Base", "BigInteger", "TenantScoped", "db", "tenant_fk", "tenant_index", "utcnow_column"]
+def same_tenant(key, other) -> ColumnElement[bool]:
+    """The ON clause of a join within one tenant: ``key == other`` and their rows' ``tenant_id``
+    equal, as the composite foreign keys of :func:`tenant_fk` hold them
+    (``same_tenant(Organisation.id, Mission.employer_id)``)."""
+    return and_(key.parent.entity.tenant_id == other.parent.entity.tenant_id, key == other)
+
+
+__all__ = [
+    "Base",
+    "BigInteger",
+    "Model",
+    "TenantScoped",
+    "db",
+    "same_tenant",
+    "tenant_fk",
+    "tenant_index",
+    "utcnow_column",
+]
 
 
 # --- after-commit hooks --------------------------------------------------------------------------
@@ -108,11 +144,16 @@ def _drop_on_commit(session) -> None:
 
 
 def install_commit_hooks(session_class) -> None:
-    from sqlalchemy import event
-
     if not event.contains(session_class, "after_commit", _run_on_commit):
         event.listen(session_class, "after_commit", _run_on_commit)
         event.listen(session_class, "after_rollback", _drop_on_commit)
+
+
+def rows_written(statement: Executable) -> int:
+    """How many rows the UPDATE or DELETE ``statement``, executed in the session, changed."""
+    result = db.session.execute(statement)
+    assert isinstance(result, CursorResult)  # what a DML statement returns, typed as a plain Result
+    return result.rowcount
 
 
 def text_matches(text: str, *columns) -> ColumnElement[bool]:

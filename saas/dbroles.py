@@ -72,7 +72,7 @@ def _create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool) -> No
             )
     target = make_url(_libpq(superuser_url)).set(database=spec.database).render_as_string(hide_password=False)
     owner, app = sql.Identifier(spec.owner), sql.Identifier(spec.app)
-    statements = [
+    statements: list[sql.Composed | sql.SQL] = [
         sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(spec.database)),
         sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(sql.Identifier(spec.database), app),
         sql.SQL("GRANT ALL ON DATABASE {} TO {}").format(sql.Identifier(spec.database), owner),

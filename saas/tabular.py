@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from saas import formats
 from saas.clock import PARIS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,9 +68,9 @@ def _csv_value(value) -> str:
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, datetime):
-        return _local(value).strftime("%d/%m/%Y %H:%M")
+        return formats.datetime(_local(value).replace(tzinfo=PARIS))  # naive values are Paris time here
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return formats.date(value)
     if isinstance(value, Decimal | float):
         return f"{value}".replace(".", ",")
     if isinstance(value, int):
@@ -88,7 +89,7 @@ def _xlsx_cell(worksheet, value):
         cell.number_format = DATETIME_FORMAT
         return cell
     if isinstance(value, date):
-        cell = WriteOnlyCell(worksheet, value=value)
+        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]  # openpyxl writes a date; its stubs name datetime only
         cell.number_format = DATE_FORMAT
         return cell
     if value is None or isinstance(value, int | float):

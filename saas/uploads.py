@@ -1,11 +1,16 @@
-"""The type of an uploaded file, read from its content (``filetype``), never from its name or the
-type the browser or the client declared: a PNG renamed ``.pdf`` is a PNG, an HTML page declared
-``image/png`` is nothing we accept. Every upload of the service goes through :func:`checked_type`.
+"""The upload policy, one for every upload of the service (CV, hour proof, convention document,
+logo): an :class:`UploadPolicy` says the types accepted, the size at most and the French messages.
+
+The type is read from the content (``filetype``), never from the file's name or the type the
+browser or the client declared: a PNG renamed ``.pdf`` is a PNG, an HTML page declared
+``image/png`` is nothing we accept. The domain checks (``policy.check``); a form's file field only
+offers the policy's types to the browser (``policy.accept``, its ``render_kw``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import filetype
 
@@ -25,6 +30,74 @@ def checked_type(field: str, content: bytes, allowed: Collection[str], message: 
     """The real type of ``content`` when it is one of ``allowed``; otherwise a ``ValidationError``
     on ``field`` with ``message`` (French, naming what is accepted)."""
     mimetype = content_type(content)
-    if mimetype not in allowed:
+    if mimetype is None or mimetype not in allowed:
         raise ValidationError(field, message)
     return mimetype
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """What one kind of upload accepts. ``types`` maps each MIME type to the file extensions the
+    browser offers for it; ``empty_message`` refuses an empty file (without it, an empty file has
+    no type and gets ``type_message``)."""
+
+    field: str
+    types: Mapping[str, tuple[str, ...]]
+    max_bytes: int
+    type_message: str
+    size_message: str
+    empty_message: str | None = None
+
+    def check(self, content: bytes) -> str:
+        """The real type of ``content``, or a ``ValidationError`` on the policy's field."""
+        if not content and self.empty_message:
+            raise ValidationError(self.field, self.empty_message)
+        if len(content) > self.max_bytes:
+            raise ValidationError(self.field, self.size_message)
+        return checked_type(self.field, content, self.types, self.type_message)
+
+    @property
+    def accept(self) -> str:
+        """The ``accept`` attribute of the file input: extensions, then MIME types."""
+        extensions = [extension for names in self.types.values() for extension in names]
+        return ",".join([*extensions, *self.types])
+
+    def render_kw(self) -> dict[str, str]:
+        return {"accept": self.accept}
+
+
+PDF = {"application/pdf": (".pdf",)}
+IMAGES = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg")}
+DOCX = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",)}
+MB = 1024 * 1024
+
+CV = UploadPolicy(
+    "cv",
+    {**PDF, **DOCX},
+    5 * MB,
+    "Le CV doit être un PDF ou un document Word (.docx).",
+    "Le CV dépasse 5 Mo.",
+)
+PROOF = UploadPolicy(
+    "proof",
+    {**PDF, **IMAGES},
+    10 * MB,
+    "Le justificatif doit être un PDF, un PNG ou un JPEG.",
+    "Le justificatif est vide ou dépasse 10 Mo.",
+    empty_message="Le justificatif est vide ou dépasse 10 Mo.",
+)
+CONVENTION_DOCUMENT = UploadPolicy(
+    "file",
+    {**PDF, **IMAGES},
+    15 * MB,
+    "Seuls les fichiers PDF, PNG et JPEG sont acceptés.",
+    "Le fichier dépasse 15 Mo.",
+    empty_message="Le fichier est vide.",
+)
+LOGO = UploadPolicy(
+    "logo",
+    IMAGES,
+    200 * 1024,
+    "Le logo doit être une image PNG ou JPEG.",
+    "Le logo ne doit pas dépasser 200 Ko.",
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from saas.accounts import memberships
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ValidationError
@@ -36,11 +37,11 @@ def create_command(slug: str, name: str, kind: str, admin_email: str, admin_name
     """Créer un territoire et inviter son premier administrateur (le lien lui est envoyé par courriel)."""
     try:
         with context.scoped(platform=True):
-            tenant = tenants_api.create_tenant(CLI_ACTOR, slug, name, kind)
+            tenant = memberships.create_tenant(CLI_ACTOR, slug, name, kind)
             db.session.commit()
         with context.scoped(tenant.id):
             tenants_api.enter_tenant(tenant.id, None)
-            tenants_api.invite_member(CLI_ACTOR, admin_email, admin_name, "tenant_admin")
+            memberships.invite_member(CLI_ACTOR, admin_email, admin_name, "tenant_admin")
             db.session.commit()
     except ValidationError as error:
         raise click.ClickException(error.message) from error

@@ -7,14 +7,25 @@ require it for all roles. Everyone else may turn it on for themselves.
 
 from __future__ import annotations
 
-from saas.accounts.models import User
+from typing import Protocol
+
 from saas.db import db
 from tenants import context, repository
 from tenants.enums import TenantRole
 from tenants.orm import apply_scope
 
 
-def mfa_required(user: User) -> bool:
+class Person(Protocol):
+    """A user as this rule sees them (``saas.accounts.models.User``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def is_operator(self) -> bool: ...
+
+
+def mfa_required(user: Person) -> bool:
     if user.is_operator:
         return True
     with context.scoped(user_id=user.id):

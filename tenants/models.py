@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, db, tenant_fk, tenant_index, utcnow_column
 from tenants.enums import FederationRole, TenantKind, TenantRole
 
 #: many-to-many: a territory may report to several Départements.
@@ -33,7 +33,7 @@ tenant_federations = Table(
 )
 
 
-class Tenant(db.Model):
+class Tenant(Model):
     """A territory running one guichet unique. Platform table: no row-level security."""
 
     __tablename__ = "tenants"
@@ -69,7 +69,7 @@ class Tenant(db.Model):
         return self.theme_display_name or self.name
 
 
-class Federation(db.Model):
+class Federation(Model):
     """A Département coordinating territories. Platform table."""
 
     __tablename__ = "federations"
@@ -87,7 +87,7 @@ class Federation(db.Model):
     )
 
 
-class TenantMembership(TenantScoped, db.Model):
+class TenantMembership(TenantScoped, Model):
     """A user's role in one tenant. Partner and buyer roles are bound to one organisation.
 
     Row-level security lets a user read their own memberships in every tenant (for the tenant
@@ -122,7 +122,7 @@ class TenantMembership(TenantScoped, db.Model):
     )
 
 
-class FederationMembership(db.Model):
+class FederationMembership(Model):
     """A coordinator of a Département. Platform table: federations hold no territory data."""
 
     __tablename__ = "federation_memberships"
@@ -139,7 +139,7 @@ class FederationMembership(db.Model):
     user = relationship("User", lazy="joined", viewonly=True)
 
 
-class ApiToken(TenantScoped, db.Model):
+class ApiToken(TenantScoped, Model):
     """A token for the JSON API, bound to one tenant, managed by its admins.
 
     Only the SHA-256 of the token is stored. Row-level security lets the API read a token row

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from saas.accounts.models import User
 from saas.db import db
 from tenants.models import ApiToken, Federation, FederationMembership, Tenant, TenantMembership
 
@@ -44,47 +43,12 @@ def membership_of(user_id: int) -> TenantMembership | None:
     ).one_or_none()
 
 
-def memberships_in_scope() -> list[TenantMembership]:
-    return list(
-        db.session.scalars(
-            select(TenantMembership)
-            .join(User, User.id == TenantMembership.user_id)
-            .order_by(func.lower(User.email))
-        )
-    )
-
-
-def active_members_with_roles(roles) -> list[TenantMembership]:
-    """The active memberships of the tenant in scope holding one of ``roles``, active users only,
-    by name."""
-    return list(
-        db.session.scalars(
-            select(TenantMembership)
-            .join(User, User.id == TenantMembership.user_id)
-            .where(TenantMembership.active, User.active, TenantMembership.role.in_([str(r) for r in roles]))
-            .order_by(func.lower(User.display_name), func.lower(User.email))
-        )
-    )
-
-
-def memberships_of_organisation(organisation_id: int) -> list[TenantMembership]:
-    """The memberships of the tenant in scope bound to one organisation (partner or buyer users)."""
-    return list(
-        db.session.scalars(
-            select(TenantMembership)
-            .join(User, User.id == TenantMembership.user_id)
-            .where(TenantMembership.organisation_id == organisation_id)
-            .order_by(func.lower(User.email))
-        )
-    )
-
-
 def active_admin_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(TenantMembership)
         .where(TenantMembership.role == "tenant_admin", TenantMembership.active)
-    )
+    ).scalar_one()
 
 
 def memberships_of_user_everywhere(user_id: int) -> list[TenantMembership]:

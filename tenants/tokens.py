@@ -1,7 +1,9 @@
-"""API tokens: one tenant each, created and revoked by its admins, shown in clear only once.
+"""API tokens: one tenant each, shown in clear only once; created and revoked by its admins
+(``saas.accounts.tokens``, audited), authenticated here.
 
 Rules:
-- the clear token (``gc_`` + 43 random URL-safe characters) is returned once by ``create_token``;
+- the clear token (``gc_`` + 43 random URL-safe characters) is returned once by
+  ``saas.accounts.tokens.create_token``;
   only its SHA-256 is stored, with its first characters (``prefix``) to tell tokens apart;
 - a token is ``facilitateur`` (read and write) or ``lecture`` (read only);
 - a revoked or expired token authenticates nothing;
@@ -13,16 +15,13 @@ Rules:
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from saas.audit import api as audit
 from saas.db import db
-from saas.errors import ValidationError
 from saas.security import token_digest
-from tenants import context, repository
+from tenants import repository
 from tenants.api import enter_tenant
 from tenants.models import ApiToken, Tenant
 
@@ -66,50 +65,6 @@ def state(token: ApiToken, now: datetime | None = None) -> str:
 
 
 STATE_LABELS = {"active": "Actif", "revoked": "Révoqué", "expired": "Expiré"}
-
-
-def create_token(
-    actor: audit.Actor, name: str, role: str, expires_at: datetime | None = None
-) -> tuple[ApiToken, str]:
-    """A new token of the tenant in scope and its clear value, which is never available again."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("name", "Donnez un nom au jeton (à quoi ou à qui il sert).")
-    if len(name) > 120:
-        raise ValidationError("name", "120 caractères au plus.")
-    try:
-        role = ApiTokenRole(role)
-    except ValueError:
-        raise ValidationError("role", "Choisissez les droits du jeton dans la liste.") from None
-    if expires_at is not None and expires_at <= _now():
-        raise ValidationError("expires_at", "La date d'expiration doit être dans le futur.")
-    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        tenant_id=context.require_tenant_id(),
-        name=name,
-        token_hash=token_digest(clear),
-        prefix=clear[:PREFIX_LENGTH],
-        role=role.value,
-        created_by=actor.user_id,
-        expires_at=expires_at,
-    )
-    db.session.add(token)
-    db.session.flush()
-    audit.record(
-        "api_token.created",
-        actor,
-        "api_token",
-        token.id,
-        {"nom": name, "préfixe": token.prefix, "droits": role.value},
-    )
-    return token, clear
-
-
-def revoke_token(actor: audit.Actor, token: ApiToken) -> None:
-    if token.revoked_at is not None:
-        return
-    token.revoked_at = _now()
-    audit.record("api_token.revoked", actor, "api_token", token.id, {"préfixe": token.prefix})
 
 
 def _set_token_hash(value: str) -> None:

@@ -6,11 +6,10 @@ import re
 
 from stdnum.fr import siren as siren_number
 
-from saas import uploads
+from saas import cleaning, uploads
 from saas.errors import ValidationError
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
 MIN_CONTRAST = 4.5
@@ -35,17 +34,7 @@ def siren(value: str | None) -> str | None:
 
 
 def communes(text: str | list[str]) -> list[str]:
-    codes = text if isinstance(text, list) else re.split(r"[\s,;]+", text.upper())
-    codes = [code.strip().upper() for code in codes if code.strip()]
-    wrong = [code for code in codes if not INSEE.match(code)]
-    if wrong:
-        raise ValidationError(
-            "communes",
-            "Codes INSEE non valides : "
-            + ", ".join(wrong)
-            + ". Un code commune compte 5 caractères (ex. 79191, 2A004).",
-        )
-    return sorted(set(codes))
+    return sorted(set(cleaning.insee_codes(text, "communes")))
 
 
 def departement_code(value: str) -> str:
@@ -81,14 +70,6 @@ def theme_colour(value: str) -> str:
     return value.lower()
 
 
-LOGO_TYPES = {"image/png", "image/jpeg"}
-LOGO_MAX_BYTES = 200 * 1024
-
-
 def logo(content: bytes, declared_type: str) -> tuple[bytes, str]:
     """The logo and its real type, read from its content (``declared_type`` is not trusted)."""
-    if len(content) > LOGO_MAX_BYTES:
-        raise ValidationError("logo", "Le logo ne doit pas dépasser 200 Ko.")
-    return content, uploads.checked_type(
-        "logo", content, LOGO_TYPES, "Le logo doit être une image PNG ou JPEG."
-    )
+    return content, uploads.LOGO.check(content)

@@ -10,6 +10,7 @@ that nobody learns what exists in another tenant.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NoReturn
 
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
@@ -31,7 +32,7 @@ def request_actor() -> audit.Actor:
     )
 
 
-def refuse(reason: str, **details) -> None:
+def refuse(reason: str, **details) -> NoReturn:
     """Audit the refusal as a platform event (the tenant is not in scope) and answer 404."""
     audit.record_now(
         "access.refused", request_actor(), details={"motif": reason, "url": request.path, **details}

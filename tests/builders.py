@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
+from saas.accounts import memberships
 from saas.db import db
 from saas.marches.models import Lot, Marche
 from saas.parcours import api as parcours
@@ -40,7 +41,7 @@ class ClauseWorld:
 
 def new_tenant(slug: str = "clauses") -> int:
     with context.scoped(platform=True):
-        tenant = tenants_api.create_tenant(ACTOR, slug, f"Territoire {slug}", "agglomeration")
+        tenant = memberships.create_tenant(ACTOR, slug, f"Territoire {slug}", "agglomeration")
         db.session.commit()
         return tenant.id
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from saas.accounts import memberships
 from saas.db import db
 from saas.heures.models import HourStatement
 from saas.heures.progress import progress
@@ -42,9 +43,9 @@ def clause_site(app, slug: str = "clauses", obligations=(Decimal(1000), Decimal(
         site = Site(world, slug, f"facil-{slug}@exemple.fr", f"admin-{slug}@exemple.fr")
         with context.scoped(world.tenant_id):
             tenants_api.enter_tenant(world.tenant_id, None)
-            tenants_api.invite_member(ACTOR, site.facilitateur, "Facilitatrice", "facilitateur")
+            memberships.invite_member(ACTOR, site.facilitateur, "Facilitatrice", "facilitateur")
             make_user(site.admin, "Administratrice")
-            tenants_api.invite_member(ACTOR, site.admin, "Administratrice", "tenant_admin")
+            memberships.invite_member(ACTOR, site.admin, "Administratrice", "tenant_admin")
             db.session.commit()
         db.session.remove()
     return site

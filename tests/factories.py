@@ -34,6 +34,7 @@ from dateutil.relativedelta import relativedelta
 
 from saas import clock
 from saas.accounts import api as accounts
+from saas.accounts import memberships, tokens
 from saas.audit import api as audit
 from saas.comites import api as comites
 from saas.conventions import api as conventions
@@ -49,7 +50,7 @@ from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from tenants import api as tenants_api
-from tenants import context, tokens
+from tenants import context
 from tests.world import ACTOR, PASSWORD, PNG, World
 
 
@@ -123,7 +124,7 @@ def _members(world: World, made: dict, letter: str) -> None:
         (f"buyer-{letter}@exemple.fr", "donneur_ordre", made["buyer"].id),
     ):
         user = UserFactory(email=email)
-        invitation = tenants_api.invite_member(ACTOR, email, user.display_name, role, org)
+        invitation = memberships.invite_member(ACTOR, email, user.display_name, role, org)
         world.ids[f"membership_{role}"] = invitation.membership_id
     db.session.info.pop("on_commit", None)  # the invitations are not sent
 
@@ -380,12 +381,12 @@ def _tenant(letter: str, code: str) -> World:
     """The tenant, its federation, its logo and a coordinator of the federation."""
     slug = f"territoire-{letter}"
     with context.scoped(platform=True):
-        federation = tenants_api.create_federation(ACTOR, code, f"Département {code}")
-        tenant = tenants_api.create_tenant(ACTOR, slug, f"Territoire {letter.upper()}", "agglomeration")
-        tenants_api.update_tenant(ACTOR, tenant, federation_ids=[federation.id])
+        federation = memberships.create_federation(ACTOR, code, f"Département {code}")
+        tenant = memberships.create_tenant(ACTOR, slug, f"Territoire {letter.upper()}", "agglomeration")
+        memberships.update_tenant(ACTOR, tenant, federation_ids=[federation.id])
         tenant.logo, tenant.logo_mimetype = PNG, "image/png"
         coordinator = UserFactory(email=f"coord-{letter}@exemple.fr", name=f"Coordinatrice {letter}")
-        tenants_api.invite_coordinator(ACTOR, federation, coordinator.email, coordinator.display_name)
+        memberships.invite_coordinator(ACTOR, federation, coordinator.email, coordinator.display_name)
         db.session.commit()
         return World(
             tenant.id,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from saas.demo import YearSize
+from saas.demo.territories import DEMO_PASSWORD, TERRITORIES, load_demo
+from saas.demo.year import YearSize
 from saas.parcours.enums import Modality
-from tenants.demo import DEMO_PASSWORD, TERRITORIES, load_demo
 from tests.fixtures import login
 
 #: smaller than the command's default (a few hundred people per territory), same shape.

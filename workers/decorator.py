@@ -52,7 +52,7 @@ def job(kind: str, queue: str = "default", retries: int = 2, intervals=(30, 300)
         if kind in REGISTRY:
             raise ValueError(f"job kind {kind} defined twice")
         REGISTRY[kind] = JobDefinition(kind, queue, retries, tuple(intervals), timeout, entrypoint)
-        entrypoint.kind = kind
+        entrypoint.kind = kind  # type: ignore[attr-defined]  # a tag on the function functools.wraps made
         return entrypoint
 
     return register

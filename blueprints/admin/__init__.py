@@ -1,5 +1,7 @@
 from blueprints.admin import (  # noqa: F401 - routes
     audit_views,
+    convention_actions,
+    convention_page,
     convention_views,
     counting_rule_views,
     hourly_cost_views,

@@ -7,16 +7,17 @@ from flask_login import current_user
 
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import bp
-from saas import bounds
+from blueprints.choices import select_choices
+from blueprints.listing import page_asked
 from saas.audit import api as audit_api
 from saas.db import db
 from saas.jobs import api as runs
 
 
 def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.AuditFilters:
-    form.action.choices = [("", "Toutes")] + [
-        (a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)
-    ]
+    form.action.choices = select_choices(
+        [("", "Toutes")] + [(a, audit_api.action_label(a)) for a in audit_api.known_actions(platform)]
+    )
     if not form.validate():
         return audit_api.AuditFilters()
     return audit_api.AuditFilters(
@@ -27,15 +28,11 @@ def audit_filters(form: AuditFilterForm, platform: bool = False) -> audit_api.Au
     )
 
 
-def page_number() -> int:
-    return bounds.page_number(request.args.get("page"))
-
-
 @bp.route("/journal")
 def audit():
     form = AuditFilterForm(request.args)
     filters = audit_filters(form)
-    pagination = audit_api.search(filters, page_number())
+    pagination = audit_api.search(filters, page_asked())
     return render_template(
         "admin/audit.html",
         form=form,

@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, request
+from flask import Response, flash, request
 
 from blueprints.listing import PER_PAGE, Listing, Page
 from blueprints.ui import fr_date, fr_number
-from saas import bounds, tabular
+from saas import bounds, formats, tabular
 from saas.conventions import enums
 
 CONVENTION_BADGES = {
@@ -31,8 +31,6 @@ INSTALMENT_BADGES = {
     "late": "erreur",
     "paid": "succes",
 }
-#: the statuses of the money table, in the order of its totals.
-INSTALMENT_ORDER = ("not_due", "waiting", "payable", "late", "paid")
 
 NUMBERS = {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf"}
 ROLE_ARTICLES = {
@@ -42,6 +40,16 @@ ROLE_ARTICLES = {
     "etat": "l'État",
     "departement": "le Département",
 }
+
+
+def flash_form_errors(form) -> None:
+    """The errors of a form the page cannot show in place, said at its top."""
+    for item in form:
+        for message in item.errors:
+            hidden = item.type in ("CSRFTokenField", "HiddenField")
+            flash(message if hidden else f"{item.label.text} : {message}", "error")
+    for message in form.form_errors:
+        flash(message, "error")
 
 
 def euros(value) -> str:
@@ -145,28 +153,28 @@ def cadence_words(obligation) -> str:
             when += f", plus {_days(obligation.offset_days)}"
         return when
     if cadence == "weekly":
-        day = enums.WEEKDAYS[obligation.weekday if obligation.weekday is not None else 4]
+        day = formats.WEEKDAY_NAMES[obligation.weekday if obligation.weekday is not None else 4]
         return f"Chaque semaine, le {day}" + (f", {delay} après" if delay else "")
     if cadence == "after_event":
-        month = enums.MONTHS[(obligation.event_default_month or 6) - 1]
+        month = formats.MONTH_NAMES[(obligation.event_default_month or 6) - 1]
         event = f"l'événement « {obligation.event_label} »" if obligation.event_label else "l'événement"
         head = f"{delay[0].upper()}{delay[1:]} après" if delay else "À la date de"
         return f"{head} {event} (attendu en {month})"
     if cadence == "mission_end":
         return "À chaque fin de mission du partenaire" + (f", dans les {delay}" if delay else "")
-    label = enums.CADENCES.get(cadence, cadence)
+    label = enums.Cadence.label_of(cadence)
     return label + (f", {delay} après" if delay else "")
 
 
 def trigger_words(line) -> str:
-    label = enums.TRIGGERS.get(line.trigger, line.trigger)
+    label = enums.Trigger.label_of(line.trigger)
     if line.offset_days:
         label += f", plus {_days(line.offset_days)}"
     return label
 
 
 def deliverables_words(categories: Sequence[str] | None) -> str:
-    return ", ".join(enums.DELIVERABLE_CATEGORIES.get(c, c) for c in categories or [])
+    return ", ".join(enums.DeliverableCategory.label_of(c) for c in categories or [])
 
 
 def period_words(period) -> str:

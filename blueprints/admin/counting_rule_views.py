@@ -10,13 +10,13 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import Form
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from blueprints.ui import int_arg
 from saas.db import db
-from saas.errors import ValidationError
 from saas.heures import api as heures
-from saas.heures.enums import PARTIAL_ELIGIBILITY_LABELS
+from saas.heures.enums import PartialEligibility
 from saas.marches.models import Marche
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
@@ -54,17 +54,21 @@ class CountingRuleForm(Form):
     require_eligibility = BooleanField("Ne compter les heures que si l'éligibilité est valide à leur date")
     partial_eligibility = SelectField(
         "Mois où l'éligibilité ne couvre qu'une partie des jours",
-        choices=[(mode.value, label) for mode, label in PARTIAL_ELIGIBILITY_LABELS.items()],
+        choices=select_choices(PartialEligibility.choices()),
         validators=[InputRequired("Choisissez ce que compte un tel mois.")],
         description="Éligibilité validée en cours de mois (ou qui prend fin) : au prorata, le mois compte les "
         "heures des jours couverts (18 jours sur 31 : 18/31 des heures). La convention type (art. 3) demande "
         "une éligibilité validée avant toute mission, faute de quoi l'acheteur peut refuser ces heures.",
     )
     rounding_step = SelectField(
-        "Pas d'arrondi", choices=ROUNDING_STEPS, validators=[InputRequired("Choisissez le pas d'arrondi.")]
+        "Pas d'arrondi",
+        choices=select_choices(ROUNDING_STEPS),
+        validators=[InputRequired("Choisissez le pas d'arrondi.")],
     )
     rounding = SelectField(
-        "Sens de l'arrondi", choices=ROUNDINGS, validators=[InputRequired("Choisissez le sens.")]
+        "Sens de l'arrondi",
+        choices=select_choices(ROUNDINGS),
+        validators=[InputRequired("Choisissez le sens.")],
     )
     note = StringField(
         "Note", validators=[Optional(), Length(max=500)], description="Pourquoi cette version."
@@ -129,7 +133,7 @@ def _describe(rule, labels: dict) -> dict:
         "training": training,
         "cdi": f"{rule.cdi_cap_hours} h".replace(".", ",") if rule.cdi_cap_hours is not None else "aucun",
         "eligibility": (
-            f"exigée ; mois partiel : {PARTIAL_ELIGIBILITY_LABELS[rule.partial_eligibility].lower()}"
+            f"exigée ; mois partiel : {PartialEligibility(rule.partial_eligibility).label.lower()}"
             if rule.require_eligibility
             else "non exigée"
         ),
@@ -145,13 +149,15 @@ def counting_rules():
     labels = {c.code: c.label for c in contract_types}
     marches = heures.marche_options()
     form = rule_form(contract_types, None if request.method == "POST" else _defaults(contract_types))
-    form.marche_id.choices = [("", "Tout le territoire")] + [(str(i), label) for i, label in marches]
+    form.marche_id.choices = select_choices(
+        [("", "Tout le territoire")] + [(str(i), label) for i, label in marches]
+    )
     if form.validate_on_submit():
         marche_id = int_arg(form.marche_id.data)
         if marche_id is not None:
             load_scoped(Marche, marche_id)
-        try:
-            rule = heures.new_rule_version(
+        rule = form.attempt(
+            lambda: heures.new_rule_version(
                 request_actor(),
                 marche_id=marche_id,
                 multipliers={
@@ -168,11 +174,8 @@ def counting_rules():
                 rounding=form.rounding.data,
                 note=form.note.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if rule is not FAILED:
             flash(
                 f"Version {rule.version} enregistrée. Rien n'est recompté tant que vous n'appliquez pas le recalcul.",
                 "success",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
-from saas.partenaires.enums import KIND_LABELS, PRESCRIBER_LABELS
+from saas import uploads
+from saas.partenaires.enums import OrganisationKind, PrescriberKind
 from tenants.enums import ROLE_LABELS
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
@@ -24,7 +26,9 @@ class InviteForm(Form):
     display_name = StringField(
         "Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)]
     )
-    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    role = SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
+    )
     organisation_id = SelectField(
         "Organisation de rattachement",
         choices=[],
@@ -34,7 +38,9 @@ class InviteForm(Form):
 
 
 class RoleForm(Form):
-    role = SelectField("Rôle", choices=ROLE_CHOICES, validators=[DataRequired("Choisissez un rôle.")])
+    role = SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
+    )
     organisation_id = SelectField(
         "Organisation de rattachement",
         choices=[],
@@ -57,7 +63,7 @@ class SettingsForm(Form):
     )
     logo = FileField(
         "Logo",
-        validators=[FileAllowed(["png", "jpg", "jpeg"], "Le logo doit être une image PNG ou JPEG.")],
+        render_kw=uploads.LOGO.render_kw(),  # the type is read from the content (saas.uploads)
         description="PNG ou JPEG, 200 Ko au plus.",
     )
     remove_logo = BooleanField("Retirer le logo actuel")
@@ -76,10 +82,10 @@ class OrganisationForm(Form):
     name = StringField(
         "Nom", validators=[DataRequired("Indiquez le nom de l'organisation."), Length(max=200)]
     )
-    kind = SelectField("Type", choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    kind = SelectField("Type", choices=select_choices(OrganisationKind.choices()))
     prescriber_kind = SelectField(
         "Type de prescripteur",
-        choices=[("", "—")] + [(k.value, label) for k, label in PRESCRIBER_LABELS.items()],
+        choices=select_choices(PrescriberKind.choices(blank="—")),
         validate_choice=False,  # checked by saas.partenaires.api, which names the field
         description="Seulement pour un prescripteur.",
     )

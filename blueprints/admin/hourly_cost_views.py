@@ -7,9 +7,8 @@ from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import Form
-from saas.db import db
-from saas.errors import ValidationError
+from blueprints.forms import FAILED, Form
+from saas import formats
 from saas.marches import api as marches
 from tenants.web import request_actor
 
@@ -31,17 +30,14 @@ class HourlyCostForm(Form):
 def hourly_costs():
     form = HourlyCostForm()
     if form.validate_on_submit():
-        try:
-            cost = marches.add_hourly_cost(
+        cost = form.attempt(
+            lambda: marches.add_hourly_cost(
                 request_actor(), form.valid_from.data, form.amount.data, form.note.data
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if cost is not FAILED:
             flash(
-                f"Le coût horaire applicable à partir du {cost.valid_from:%d/%m/%Y} est enregistré.",
+                f"Le coût horaire applicable à partir du {formats.date(cost.valid_from)} est enregistré.",
                 "success",
             )
             return redirect(url_for("admin.hourly_costs"))

@@ -9,12 +9,13 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import PARIS
 from saas.db import db
 from saas.mail import api as mail
-from saas.mail.enums import STATUS_LABELS, MailStatus
+from saas.mail.enums import MailStatus
 from saas.mail.models import OutgoingMail
 from tenants.web import load_scoped
 
@@ -30,7 +31,7 @@ EXPORT_HEADER = ("Date", "Destinataire", "Objet", "Catégorie", "Statut", "Tenta
 class MailboxFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
-        choices=[("", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices=select_choices(MailStatus.choices(blank="Tous")),
         validators=[Optional()],
     )
     categorie = SelectField("Catégorie", choices=[], validate_choice=False, validators=[Optional()])
@@ -38,7 +39,9 @@ class MailboxFilterForm(FilterForm):
 
 
 def _filters(form: MailboxFilterForm) -> mail.MailboxFilters:
-    form.categorie.choices = [("", "Toutes")] + [(c, mail.category_label(c)) for c in mail.categories()]
+    form.categorie.choices = select_choices(
+        [("", "Toutes")] + [(c, mail.category_label(c)) for c in mail.categories()]
+    )
     if not form.validate():
         return mail.MailboxFilters()
     return mail.MailboxFilters(

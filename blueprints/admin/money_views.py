@@ -4,20 +4,19 @@ paid; the totals by status; recording a payment."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.convention_display import (
     INSTALMENT_BADGES,
-    INSTALMENT_ORDER,
     RowListing,
     euros,
+    flash_form_errors,
     percent,
 )
 from blueprints.admin.convention_forms import InstalmentFilterForm, PaymentForm
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.listing import wants_export
 from blueprints.ui import fr_date, int_arg
@@ -26,9 +25,6 @@ from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.models import ScheduleLine
 from tenants.web import load_scoped, request_actor
-
-#: an instalment that can be paid now (its pieces received, its date passed).
-PAYABLE = ("payable", "late")
 
 
 def instalment_key(instalment) -> str:
@@ -46,10 +42,10 @@ def _payment_form(instalment, submitted: bool = False) -> PaymentForm:
 
 def _filters() -> InstalmentFilterForm:
     form = InstalmentFilterForm(request.args)
-    form.convention.choices = [("", "Toutes")] + [
-        (str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()
-    ]
-    form.payeur.choices = organisation_choices("Tous")
+    form.convention.choices = select_choices(
+        [("", "Toutes")] + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()]
+    )
+    form.payeur.choices = select_choices(organisation_choices("Tous"))
     return form
 
 
@@ -57,7 +53,7 @@ SORTS = {
     "date": lambda i: i.due_on,
     "convention": lambda i: i.convention.reference.lower(),
     "montant": lambda i: i.amount,
-    "statut": lambda i: INSTALMENT_ORDER.index(i.status),
+    "statut": lambda i: list(enums.InstalmentStatus).index(i.status),
     "paye": lambda i: i.payment.paid_on if i.payment else None,
 }
 EXPORT_HEADER = [
@@ -83,18 +79,10 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
     form = _filters()
     convention_id, payer_id = int_arg(form.convention.data), int_arg(form.payeur.data)
     names = organisation_names()
-    selected = [
-        i
-        for i in conventions.instalments(convention_id=convention_id)
-        if payer_id is None or i.commitment.payer_id == payer_id
-    ]
-    totals = {key: Decimal(0) for key in INSTALMENT_ORDER}
-    counts = dict.fromkeys(INSTALMENT_ORDER, 0)
-    for instalment in selected:
-        totals[instalment.status] += instalment.amount
-        counts[instalment.status] += 1
-    rows = [i for i in selected if not form.statut.data or i.status == form.statut.data]
-    listing = RowListing(rows, SORTS, "date")
+    table = conventions.money_table(
+        convention_id=convention_id, payer_id=payer_id, status=form.statut.data or None
+    )
+    listing = RowListing(table.instalments, SORTS, "date")
     if wants_export():
         return listing.export(
             "echeancier",
@@ -120,23 +108,19 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
     page = listing.page()
     forms = {}
     for instalment in page.items:
-        if instalment.status in PAYABLE:
+        if instalment.payable:
             key = instalment_key(instalment)
             forms[key] = failed if failed is not None and key == failed_key else _payment_form(instalment)
     if failed is not None and failed_key not in forms:
         # not on this page (paid meanwhile, not payable, another page): its errors go on top
-        for item in failed:
-            for message in item.errors:
-                flash(f"{item.label.text} : {message}", "error")
-        for message in failed.form_errors:
-            flash(message, "error")
+        flash_form_errors(failed)
     return render_template(
         "admin/conventions/money.html",
         form=form,
         listing=listing,
         page=page,
         page_url=lambda number: listing.url(page=number),
-        totals=[(key, enums.INSTALMENT_STATUSES[key], counts[key], totals[key]) for key in INSTALMENT_ORDER],
+        totals=[(t.status, t.label, t.count, t.amount) for t in table.totals],
         names=names,
         forms=forms,
         instalment_key=instalment_key,

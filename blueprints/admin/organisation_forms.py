@@ -6,8 +6,9 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from blueprints.admin.forms import OrganisationForm
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
-from saas.partenaires.enums import KIND_LABELS
+from saas.partenaires.enums import OrganisationKind
 from tenants.tokens import ROLE_LABELS
 
 
@@ -43,12 +44,12 @@ class OrganisationFilterForm(FilterForm):
     q = StringField("Nom ou SIRET", validators=[Optional()])
     kind = SelectField(
         "Type",
-        choices=[("", "Tous")] + [(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=select_choices(OrganisationKind.choices(blank="Tous")),
         validators=[Optional()],
     )
     active = SelectField(
         "État",
-        choices=[("", "Toutes"), ("1", "Actives"), ("0", "Désactivées")],
+        choices=select_choices([("", "Toutes"), ("1", "Actives"), ("0", "Désactivées")]),
         validators=[Optional()],
     )
 
@@ -59,7 +60,9 @@ class ApiTokenForm(Form):
         validators=[DataRequired("Donnez un nom au jeton."), Length(max=120)],
         description="À quoi ou à qui il sert, par exemple « Tableau de bord du Département ».",
     )
-    role = SelectField("Droits", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(
+        "Droits", choices=select_choices([(role.value, label) for role, label in ROLE_LABELS.items()])
+    )
     expires_on = DateField(
         "Expire le",
         validators=[Optional()],

@@ -7,13 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from blueprints.admin.forms import OrganisationForm
 from blueprints.admin.organisation_forms import ContactForm, OrganisationEditForm, OrganisationFilterForm
 from blueprints.admin.views import bp
+from blueprints.forms import FAILED
 from blueprints.listing import Listing, wants_export
+from saas.accounts import memberships
 from saas.db import db
-from saas.errors import ValidationError
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import OrganisationKind, prescriber_label
 from saas.partenaires.models import Contact, Organisation
-from tenants import api as tenants_api
 from tenants.enums import ROLE_LABELS
 from tenants.web import load_scoped, request_actor
 
@@ -78,19 +78,16 @@ def organisations():
         return listing.export("organisations", EXPORT_HEADER, _export_row)
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            organisation = partenaires.create(
+        organisation = form.attempt(
+            lambda: partenaires.create(
                 request_actor(),
                 form.name.data,
                 form.kind.data,
                 form.siret.data,
                 form.prescriber_kind.data or None,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if organisation is not FAILED:
             flash("L'organisation est enregistrée ; complétez sa fiche si besoin.", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     status = 400 if request.method == "POST" and form.errors else 200
@@ -112,7 +109,7 @@ def _organisation_page(organisation: Organisation, contact_form: ContactForm, st
         kind_label=kind_label(organisation.kind),
         prescriber_label=prescriber_label(organisation.prescriber_kind),
         contacts=partenaires.contacts_of(organisation.id),
-        memberships=tenants_api.users_bound(organisation.id),
+        memberships=memberships.users_bound(organisation.id),
         contact_form=contact_form,
         role_label=lambda role: ROLE_LABELS.get(role, role),
     ), status
@@ -134,13 +131,8 @@ def organisation_edit(organisation_id: int):
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in EDITABLE}
         values["prescriber_kind"] = values["prescriber_kind"] or None
-        try:
-            partenaires.update(request_actor(), item, **values)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(lambda: partenaires.update(request_actor(), item, **values))
+        if saved is not FAILED:
             flash("La fiche de l'organisation est enregistrée.", "success")
             return redirect(url_for("admin.organisation", organisation_id=item.id))
     status = 400 if request.method == "POST" and form.errors else 200
@@ -152,8 +144,8 @@ def organisation_contacts(organisation_id: int):
     item = load_scoped(Organisation, organisation_id)
     form = ContactForm()
     if form.validate_on_submit():
-        try:
-            partenaires.add_contact(
+        saved = form.attempt(
+            lambda: partenaires.add_contact(
                 request_actor(),
                 item,
                 form.name.data,
@@ -162,11 +154,8 @@ def organisation_contacts(organisation_id: int):
                 form.phone.data,
                 form.is_primary.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash("Le contact est ajouté.", "success")
             return redirect(url_for("admin.organisation", organisation_id=item.id, _anchor="contacts"))
     return _organisation_page(item, form, 400)

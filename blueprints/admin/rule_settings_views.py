@@ -8,10 +8,9 @@ from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import Form
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED, Form
 from saas import settings as rule_settings
-from saas.db import db
-from saas.errors import ValidationError
 from tenants.web import request_actor
 
 FIELDS = ("prescription_validity_months", "eligibility_validity_months", "eligibility_anchor")
@@ -38,10 +37,12 @@ class ParticipantSettingsForm(Form):
     )
     eligibility_anchor = SelectField(
         "Point de départ de la validité de l'éligibilité",
-        choices=[
-            ("validation", "La date de validation par le guichet"),
-            ("first_mission", "Le début de la première mission"),
-        ],
+        choices=select_choices(
+            [
+                ("validation", "La date de validation par le guichet"),
+                ("first_mission", "Le début de la première mission"),
+            ]
+        ),
         description="Avec « le début de la première mission », une validation reste ouverte jusqu'au début "
         "de la première mission du participant, puis court pour la durée ci-dessus.",
     )
@@ -74,13 +75,8 @@ def participant_settings():
         values |= {
             key: getattr(form, key).data for key in CONVENTION_FIELDS if getattr(form, key).data is not None
         }
-        try:
-            rule_settings.set_values(request_actor(), **values)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(lambda: rule_settings.set_values(request_actor(), **values))
+        if saved is not FAILED:
             flash(
                 "Les règles sont enregistrées ; les durées de validité s'appliquent aux prescriptions et "
                 "validations enregistrées à partir de maintenant, les délais des conventions dès maintenant.",

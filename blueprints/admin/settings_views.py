@@ -6,9 +6,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import SettingsForm
 from blueprints.admin.views import bp
-from saas.db import db
-from saas.errors import ValidationError
-from tenants import api as tenants_api
+from blueprints.forms import FAILED
+from saas.accounts import memberships
 from tenants.web import request_actor
 
 
@@ -25,8 +24,8 @@ def settings():
     if form.validate_on_submit():
         upload = form.logo.data
         logo = (upload.read(), upload.mimetype) if upload and upload.filename else None
-        try:
-            tenants_api.update_settings(
+        saved = form.attempt(
+            lambda: memberships.update_settings(
                 request_actor(),
                 tenant,
                 name=form.name.data,
@@ -37,11 +36,8 @@ def settings():
                 remove_logo=form.remove_logo.data,
                 mfa_required=bool(form.mfa_required.data),
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash("Les paramètres du territoire sont enregistrés.", "success")
             return redirect(url_for("admin.settings"))
     status = 400 if request.method == "POST" and form.errors else 200

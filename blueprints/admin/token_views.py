@@ -8,9 +8,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.organisation_forms import ApiTokenForm
 from blueprints.admin.views import bp
+from blueprints.forms import FAILED
+from saas.accounts import tokens as token_admin
 from saas.clock import PARIS
 from saas.db import db
-from saas.errors import ValidationError
 from tenants import tokens
 from tenants.models import ApiToken
 from tenants.web import load_scoped, request_actor
@@ -26,17 +27,14 @@ def api_tokens():
     form = ApiTokenForm()
     clear_token = None
     if form.validate_on_submit():
-        try:
-            _token, clear_token = tokens.create_token(
+        created = form.attempt(
+            lambda: token_admin.create_token(
                 request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            if error.field == "expires_at":
-                error.field = "expires_on"
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+            ),
+            rename={"expires_at": "expires_on"},
+        )
+        if created is not FAILED:
+            _token, clear_token = created
             form = ApiTokenForm(formdata=None)
     status = 400 if request.method == "POST" and form.errors else 200
     return (
@@ -58,7 +56,7 @@ def api_tokens():
 @bp.route("/jetons-api/<int:token_id>/revoquer", methods=["POST"])
 def api_token_revoke(token_id: int):
     token = load_scoped(ApiToken, token_id)
-    tokens.revoke_token(request_actor(), token)
+    token_admin.revoke_token(request_actor(), token)
     db.session.commit()
     flash(f"Le jeton « {token.name} » est révoqué : il ne donne plus accès à l'API.", "success")
     return redirect(url_for("admin.api_tokens"))

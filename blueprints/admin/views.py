@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED, attempt
 from blueprints.ui import int_arg
+from saas.accounts import memberships
 from saas.db import db
-from saas.errors import ValidationError
 from saas.partenaires import api as partenaires
-from tenants import api as tenants_api
 from tenants.enums import ADMIN_ROLES
 from tenants.models import TenantMembership
 from tenants.web import load_scoped, request_actor, tenant_blueprint
@@ -36,28 +37,25 @@ def _organisation_id(form) -> int | None:
 @bp.route("/utilisateurs", methods=["GET", "POST"])
 def users():
     form = InviteForm()
-    form.organisation_id.choices = organisation_choices()
+    form.organisation_id.choices = select_choices(organisation_choices())
     if form.validate_on_submit():
-        try:
-            tenants_api.invite_member(
+        saved = form.attempt(
+            lambda: memberships.invite_member(
                 request_actor(),
                 form.email.data,
                 form.display_name.data,
                 form.role.data,
                 _organisation_id(form),
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash(invitation_sent(form.email.data), "success")
             form = InviteForm(formdata=None)
-            form.organisation_id.choices = organisation_choices()
+            form.organisation_id.choices = select_choices(organisation_choices())
     return render_template(
         "admin/users.html",
         form=form,
-        memberships=tenants_api.memberships_in_scope(),
+        memberships=memberships.memberships_in_scope(),
     ), (400 if form.errors and request.method == "POST" else 200)
 
 
@@ -65,15 +63,12 @@ def users():
 def membership(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
     form = RoleForm(obj=None, role=item.role, organisation_id=str(item.organisation_id or ""))
-    form.organisation_id.choices = organisation_choices()
+    form.organisation_id.choices = select_choices(organisation_choices())
     if form.validate_on_submit():
-        try:
-            tenants_api.change_role(request_actor(), item, form.role.data, _organisation_id(form))
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(
+            lambda: memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))
+        )
+        if saved is not FAILED:
             flash("Le rôle a été modifié.", "success")
             return redirect(url_for("admin.membership", membership_id=item.id))
     return render_template("admin/membership.html", item=item, form=form)
@@ -82,13 +77,7 @@ def membership(membership_id: int):
 @bp.route("/utilisateurs/<int:membership_id>/desactiver", methods=["POST"])
 def deactivate(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
-    try:
-        tenants_api.deactivate(request_actor(), item)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: memberships.deactivate(request_actor(), item)) is not FAILED:
         flash(
             "L'accès a été désactivé ; les sessions ouvertes de cette personne ne donnent plus accès au territoire.",
             "success",
@@ -99,7 +88,7 @@ def deactivate(membership_id: int):
 @bp.route("/utilisateurs/<int:membership_id>/reactiver", methods=["POST"])
 def reactivate(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
-    tenants_api.reactivate(request_actor(), item)
+    memberships.reactivate(request_actor(), item)
     db.session.commit()
     flash("L'accès a été réactivé.", "success")
     return redirect(url_for("admin.membership", membership_id=membership_id))

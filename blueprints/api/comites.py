@@ -13,6 +13,7 @@ from blueprints.api.auth import api_actor, token_blueprint
 from blueprints.api.common import PageArgs, page_schema, paginate
 from saas import clock
 from saas.comites import api as comites
+from saas.comites.enums import MeetingStatus
 from saas.comites.models import Decision, Meeting
 from saas.comites.schemas import (
     DecisionClosureSchema,
@@ -88,9 +89,9 @@ class MeetingItem(MethodView):
         status, reason = data.pop("status", None), data.pop("reason", None)
         if data:
             comites.update_meeting(api_actor(), meeting, **data)
-        if status == "cancelled":
+        if status == MeetingStatus.cancelled:
             comites.cancel_meeting(api_actor(), meeting, reason)
-        elif status == "planned" and meeting.status != "planned":
+        elif status == MeetingStatus.planned and meeting.status != MeetingStatus.planned:
             comites.unhold_meeting(api_actor(), meeting)  # refused for a cancelled meeting
         db.session.commit()
         return meeting

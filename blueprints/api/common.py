@@ -72,11 +72,12 @@ from functools import cache
 from flask import current_app
 from flask_smorest import Api, Blueprint
 from marshmallow.validate import Length, Range
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from werkzeug.exceptions import HTTPException
 
 from blueprints.api.auth import rate_limit_key
 from blueprints.errors import MESSAGES
+from saas import paging
 from saas import schemas as s
 from saas.bounds import MAX_PAGE, SHORT_TEXT
 from saas.db import db
@@ -219,13 +220,13 @@ def page_schema(item_schema: type[s.Schema]) -> type[s.Schema]:
     )
 
 
-def _envelope(items: list, total: int, page: int, size: int) -> dict:
+def _envelope(page: paging.Page) -> dict:
     return {
-        "items": items,
-        "page": page,
-        "page_size": size,
-        "pages": max(1, math.ceil(total / size)),
-        "total": total,
+        "items": page.items,
+        "page": page.page,
+        "page_size": page.per_page,
+        "pages": page.pages,
+        "total": page.total,
     }
 
 
@@ -236,13 +237,10 @@ def paginate(query: Select, args: dict, rows: bool = False) -> dict:
     columns gives rows (dumped by attribute name).
     """
     page, size = args.get("page", 1), args.get("page_size", DEFAULT_PAGE_SIZE)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    window = query.limit(size).offset((page - 1) * size)
-    items = db.session.execute(window).all() if rows else list(db.session.scalars(window))
-    return _envelope(items, total, page, size)
+    return _envelope(paging.of_select(query, page, size, rows=rows))
 
 
 def paginate_list(items: Sequence, args: dict) -> dict:
     """One page of a list the domain already returns whole (a few dozen elements at most)."""
     page, size = args.get("page", 1), args.get("page_size", DEFAULT_PAGE_SIZE)
-    return _envelope(list(items[(page - 1) * size : page * size]), len(items), page, size)
+    return _envelope(paging.of_list(items, page, size))

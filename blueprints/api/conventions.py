@@ -22,16 +22,26 @@ from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions import enums
+from saas.conventions.calendar_schemas import (
+    CalendarFilterSchema,
+    ComplianceFilterSchema,
+    ObligationComplianceSchema,
+    OccurrenceEventSchema,
+    OccurrenceReceptionSchema,
+    OccurrenceSchema,
+)
 from saas.conventions.models import (
     Convention,
     ConventionDocument,
-    FinancialCommitment,
     Occurrence,
     ScheduleLine,
 )
+from saas.conventions.money_schemas import (
+    InstalmentFilterSchema,
+    InstalmentPaymentSchema,
+    InstalmentSchema,
+)
 from saas.conventions.schemas import (
-    CalendarFilterSchema,
-    ComplianceFilterSchema,
     ConventionAmendmentSchema,
     ConventionCreateSchema,
     ConventionDetailSchema,
@@ -44,13 +54,6 @@ from saas.conventions.schemas import (
     ConventionSummarySchema,
     ConventionTerminationSchema,
     FinancialCommitmentSchema,
-    InstalmentFilterSchema,
-    InstalmentPaymentSchema,
-    InstalmentSchema,
-    ObligationComplianceSchema,
-    OccurrenceEventSchema,
-    OccurrenceReceptionSchema,
-    OccurrenceSchema,
     ReadDateSchema,
     TermsInForceSchema,
 )
@@ -99,7 +102,7 @@ CONVENTION_FIELDS = (
 def _summary(convention: Convention, standing: conventions.Standing) -> dict:
     return {
         **{key: getattr(convention, key) for key in CONVENTION_FIELDS},
-        "kind_label": enums.KINDS.get(convention.kind),
+        "kind_label": enums.Kind.label_of(convention.kind),
         "statut": standing.status,
         "statut_libelle": standing.status_label,
         "prochaine_echeance": standing.next_term,
@@ -433,10 +436,10 @@ class Instalments(MethodView):
         Chacune avec son montant, son statut, les pièces qu'elle attend et son paiement ;
         filtres : statut, convention, date de lecture.
         """
-        rows = conventions.instalments(args.get("date") or clock.today(), args.get("convention"))
-        if args.get("statut"):
-            rows = [i for i in rows if i.status == args["statut"]]
-        return paginate_list(rows, args)
+        table = conventions.money_table(
+            args.get("date") or clock.today(), args.get("convention"), status=args.get("statut")
+        )
+        return paginate_list(table.instalments, args)
 
 
 @blp.route("/versements/<int:line_id>/paiement")
@@ -458,9 +461,4 @@ class InstalmentPayment(MethodView):
             data.get("reference"),
         )
         db.session.commit()
-        commitment = db.session.get(FinancialCommitment, (line.tenant_id, line.commitment_id))
-        return next(
-            i
-            for i in conventions.instalments(convention_id=commitment.convention_id)
-            if i.line.id == line.id and i.period.number == payment.period_no
-        )
+        return conventions.instalment_of(line, payment.period_no)

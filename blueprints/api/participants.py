@@ -1,6 +1,6 @@
 """API resources: participants, their prescriptions, eligibility validations and CV profile.
 
-Personal data (domain.md, RGPD): the list and the answers to writes carry the pseudonymous
+Personal data (docs/domain.md, RGPD): the list and the answers to writes carry the pseudonymous
 reference and the parcours data, never the identity. The identity is read only on the detail of
 one participant, through ``participants.read_file``, which writes a ``participant.file_read``
 audit entry naming the token.

@@ -9,12 +9,11 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from blueprints.auth.views import bp, login_actor, too_many_attempts
-from blueprints.forms import Form
+from blueprints.forms import FAILED, Form
 from saas.accounts import api as accounts
 from saas.accounts import links, throttle
 from saas.audit import api as audit
 from saas.db import db
-from saas.errors import ValidationError
 
 
 class PasswordForm(Form):
@@ -48,19 +47,20 @@ def _actor(user) -> audit.Actor:
     return audit.Actor(user.id, user.email, request.remote_addr, request.headers.get("User-Agent"))
 
 
+def _set_password(token: str, form: PasswordForm, action: str):
+    user = accounts.set_password_with_token(token, form.password.data, form.confirmation.data)
+    audit.record(action, _actor(user))
+    return user
+
+
 def _choose_password(token: str, purpose: str, action: str, template: str):
     link = accounts.usable_password_token(token, [purpose])
     if link is None:
         return render_template("auth/invitation_invalid.html", purpose=purpose), 404
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.set_password_with_token(token, form.password.data, form.confirmation.data)
-        except ValidationError as error:
-            form.add_domain_error(error)
-        else:
-            audit.record(action, _actor(user))
-            db.session.commit()
+        user = form.attempt(lambda: _set_password(token, form, action))
+        if user is not FAILED:
             throttle.clear(user.email, request.remote_addr)  # the holder may log in at once
             flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
             return redirect(url_for("auth.login"))

@@ -11,16 +11,17 @@ from __future__ import annotations
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas import clock
-from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
+from saas.conventions.enums import Nature, OccurrenceStatus
 
 
 class CalendarFilterForm(FilterForm):
     du = DateField("Échéances du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
-    statut = SelectField("Statut", choices=[("", "Tous"), *OCCURRENCE_STATUSES.items()])
-    nature = SelectField("Nature", choices=[("", "Toutes"), *NATURES.items()])
+    statut = SelectField("Statut", choices=select_choices(OccurrenceStatus.choices(blank="Tous")))
+    nature = SelectField("Nature", choices=select_choices(Nature.choices(blank="Toutes")))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     partenaire = SelectField("Partenaire responsable", choices=[], validate_choice=False)
 

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.routing import BuildError
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet.calendar_forms import (
     CalendarFilterForm,
@@ -19,11 +20,11 @@ from blueprints.guichet.calendar_forms import (
     ReceiptForm,
 )
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
+from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
-from saas import clock, tabular
+from saas import clock
 from saas.conventions import api as conventions
-from saas.conventions.enums import NATURES, OCCURRENCE_STATUSES
+from saas.conventions.enums import Nature, OccurrenceStatus
 from saas.conventions.models import Obligation, Occurrence
 from saas.db import db
 from saas.partenaires import api as partenaires
@@ -43,7 +44,7 @@ CALENDAR_ARGS = ("du", "au", "statut", "nature", "convention", "partenaire", "tr
 #: the page that plans a meeting, in the committees pages (linked only once it exists).
 MEETING_NEW_ENDPOINTS = ("guichet.meeting_new", "guichet.new_meeting")
 UPCOMING_DAYS = 14
-OBJECTION_WINDOW_DAYS = 60
+OBJECTION_WINDOW_DAYS = conventions.OBJECTION_WINDOW_DAYS
 
 
 def convention_url(convention_id: int) -> str | None:
@@ -76,10 +77,12 @@ def _filter_form(today: date) -> CalendarFilterForm:
     """The filters of the query string; without ``du``/``au`` the period runs from a month ago to
     three months ahead (an empty ``du=`` or ``au=`` removes that bound)."""
     form = CalendarFilterForm(request.args)
-    form.convention.choices = [("", "Toutes")] + [
-        (str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()
-    ]
-    form.partenaire.choices = [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    form.convention.choices = select_choices(
+        [("", "Toutes")] + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()]
+    )
+    form.partenaire.choices = select_choices(
+        [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    )
     if "du" not in request.args:
         form.du.data = today - relativedelta(months=1)
     if "au" not in request.args:
@@ -91,8 +94,8 @@ def _filters(form: CalendarFilterForm) -> conventions.CalendarFilters:
     return conventions.CalendarFilters(
         convention_id=int_arg(form.convention.data),
         responsible_id=int_arg(form.partenaire.data),
-        status=form.statut.data if form.statut.data in OCCURRENCE_STATUSES else None,
-        nature=form.nature.data if form.nature.data in NATURES else None,
+        status=form.statut.data if form.statut.data in frozenset(OccurrenceStatus) else None,
+        nature=form.nature.data if form.nature.data in frozenset(Nature) else None,
         date_from=form.du.data if isinstance(form.du.data, date) else None,
         date_to=form.au.data if isinstance(form.au.data, date) else None,
     )
@@ -131,12 +134,12 @@ def _export_row(row) -> list:
         row.event_on,
         row.label,
         row.article,
-        NATURES.get(row.nature, row.nature),
+        Nature.label_of(row.nature),
         row.convention_reference,
         row.convention_title,
         row.responsible_name,
         row.recipient_name,
-        OCCURRENCE_STATUSES.get(row.status, row.status),
+        OccurrenceStatus.label_of(row.status),
         row.received_on,
         row.note,
     ]
@@ -212,9 +215,9 @@ def calendar():
         meeting_url=_meeting_url,
         convention_url=convention_url,
         event_title=_event_title,
-        statuses=OCCURRENCE_STATUSES,
+        statuses=OccurrenceStatus.labels(),
         status_badges=STATUS_BADGES,
-        natures=NATURES,
+        natures=Nature.labels(),
         today=today,
     )
 
@@ -244,49 +247,52 @@ def _describe(row: Occurrence) -> str:
     return f"« {obligation.label} » (échéance du {fr_date(row.due_on)})"
 
 
+def _act(row: Occurrence, form, action, done_message) -> Response:
+    """Run one action on a due date from its row's form, and go back to the calendar: the
+    ``done_message()`` (read once done) flashed, or the form's errors and the domain's refusal."""
+    if form.validate_on_submit() and form.attempt(action) is not FAILED:
+        flash(done_message(), "success")
+    else:
+        _flash_errors(form)
+    return _back(row.id)
+
+
 @bp.route("/calendrier/<int:occurrence_id>/reception", methods=["POST"])
 def occurrence_receive(occurrence_id: int):
     row = load_scoped(Occurrence, occurrence_id)
     form = ReceiptForm(prefix=f"recu-{row.id}")
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data)
-        )
-        if done is not FAILED:
-            flash(f"{_describe(row)} : reçu le {fr_date(row.received_on)}.", "success")
-            return _back(row.id)
-    _flash_errors(form)
-    return _back(row.id)
+    return _act(
+        row,
+        form,
+        lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data),
+        lambda: f"{_describe(row)} : reçu le {fr_date(row.received_on)}.",
+    )
 
 
 @bp.route("/calendrier/<int:occurrence_id>/reception/annulation", methods=["POST"])
 def occurrence_cancel_receipt(occurrence_id: int):
     row = load_scoped(Occurrence, occurrence_id)
-    form = CancelReceiptForm()
-    if form.validate_on_submit():
-        done = form.attempt(lambda: conventions.cancel_receipt(request_actor(), row))
-        if done is not FAILED:
-            flash(f"{_describe(row)} : la réception est annulée.", "success")
-            return _back(row.id)
-    _flash_errors(form)
-    return _back(row.id)
+    return _act(
+        row,
+        CancelReceiptForm(),
+        lambda: conventions.cancel_receipt(request_actor(), row),
+        lambda: f"{_describe(row)} : la réception est annulée.",
+    )
 
 
 @bp.route("/calendrier/<int:occurrence_id>/evenement", methods=["POST"])
 def occurrence_event(occurrence_id: int):
     row = load_scoped(Occurrence, occurrence_id)
     form = EventForm(prefix=f"evenement-{row.id}")
-    if form.validate_on_submit():
-        done = form.attempt(lambda: conventions.record_event(request_actor(), row, form.event_on.data))
-        if done is not FAILED:
-            flash(
-                f"{_describe(row)} : l'événement est daté du {fr_date(row.event_on)}, "
-                f"l'échéance est le {fr_date(row.due_on)}.",
-                "success",
-            )
-            return _back(row.id)
-    _flash_errors(form)
-    return _back(row.id)
+    return _act(
+        row,
+        form,
+        lambda: conventions.record_event(request_actor(), row, form.event_on.data),
+        lambda: (
+            f"{_describe(row)} : l'événement est daté du {fr_date(row.event_on)}, "
+            f"l'échéance est le {fr_date(row.due_on)}."
+        ),
+    )
 
 
 # --- compliance ----------------------------------------------------------------------------------
@@ -324,14 +330,8 @@ def _compliance_export(table: str, rows: list[dict], day: date) -> Response:
         ]
         for r in rows
     )
-    fmt = request.args.get("export")
-    filename, mimetype, content = tabular.write(
-        fmt, f"conformite-{table}-{day.isoformat()}", header, lines, sheet=f"Conformité par {label.lower()}"
-    )
-    return Response(
-        content,
-        content_type=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return send_table(
+        f"conformite-{table}-{day.isoformat()}", header, lines, sheet=f"Conformité par {label.lower()}"
     )
 
 

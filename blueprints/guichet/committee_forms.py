@@ -23,16 +23,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
-from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
-
-KIND_CHOICES = [(kind, label) for kind, label in KIND_LABELS.items()]
+from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
 
 
 class MeetingForm(Form):
     kind = SelectField(
         "Type de réunion",
-        choices=[("", "— choisir —"), *KIND_CHOICES],
+        choices=select_choices(MeetingKind.choices(blank="— choisir —")),
         validators=[InputRequired("Choisissez le type de réunion.")],
     )
     title = StringField(
@@ -91,7 +90,7 @@ class DecisionForm(Form):
 class CloseDecisionForm(Form):
     status = RadioField(
         "Clôture",
-        choices=[("done", "Réalisée"), ("dropped", "Abandonnée")],
+        choices=select_choices([(status.value, status.label) for status in CLOSING_STATUSES]),
         validators=[InputRequired("Choisissez : réalisée ou abandonnée.")],
     )
     done_on = DateField("Réalisée le", validators=[Optional()])
@@ -103,15 +102,15 @@ class CloseDecisionForm(Form):
 
 
 class MeetingFilterForm(FilterForm):
-    type = SelectField("Type", choices=[("", "Tous"), *KIND_CHOICES])
-    statut = SelectField("Statut", choices=[("", "Tous"), *STATUS_LABELS.items()])
+    type = SelectField("Type", choices=select_choices(MeetingKind.choices(blank="Tous")))
+    statut = SelectField("Statut", choices=select_choices(MeetingStatus.choices(blank="Tous")))
     convention = SelectField("Convention", choices=[], validate_choice=False)
     du = DateField("Du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
 
 
 class DecisionFilterForm(FilterForm):
-    statut = SelectField("Statut", choices=[("", "Tous"), *DECISION_STATUS_LABELS.items()])
+    statut = SelectField("Statut", choices=select_choices(DecisionStatus.choices(blank="Tous")))
     porteur = SelectField("Porteur", choices=[], validate_choice=False)
-    type = SelectField("Type de réunion", choices=[("", "Tous"), *KIND_CHOICES])
+    type = SelectField("Type de réunion", choices=select_choices(MeetingKind.choices(blank="Tous")))
     en_retard = BooleanField("En retard seulement (ouvertes, échéance dépassée)")

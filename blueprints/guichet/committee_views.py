@@ -8,7 +8,8 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED, attempt
 from blueprints.guichet.committee_forms import (
     CloseDecisionForm,
     DecisionFilterForm,
@@ -21,17 +22,23 @@ from blueprints.guichet.committee_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
-from saas import clock
+from saas import clock, formats
 from saas.comites import api as comites
-from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
+from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
 from saas.comites.models import Decision, Meeting
-from saas.db import db
-from saas.errors import DomainError
 from saas.partenaires import api as partenaires
 from tenants.web import load_scoped, request_actor
 
-STATUS_BADGES = {"planned": "info", "held": "succes", "cancelled": "neutre"}
-DECISION_BADGES = {"open": "info", "done": "succes", "dropped": "neutre"}
+STATUS_BADGES = {
+    MeetingStatus.planned: "info",
+    MeetingStatus.held: "succes",
+    MeetingStatus.cancelled: "neutre",
+}
+DECISION_BADGES = {
+    DecisionStatus.open: "info",
+    DecisionStatus.done: "succes",
+    DecisionStatus.dropped: "neutre",
+}
 
 
 def _ints(values) -> list[int]:
@@ -55,7 +62,7 @@ def _text_lines(value: str | None) -> list[str]:
 
 def _meeting_filter_form() -> MeetingFilterForm:
     form = MeetingFilterForm(request.args)
-    form.convention.choices = [("", "Toutes"), *_convention_choices()]
+    form.convention.choices = select_choices([("", "Toutes"), *_convention_choices()])
     return form
 
 
@@ -75,12 +82,12 @@ MEETING_EXPORT_HEADER = [
 def _meeting_export_row(row) -> list:
     return [
         row.meeting_on,
-        row.starts_at.strftime("%H:%M") if row.starts_at else None,
+        formats.time(row.starts_at) or None,
         comites.kind_label(row.kind),
         row.title,
         row.place,
         row.conventions,
-        STATUS_LABELS[row.status],
+        MeetingStatus(row.status).label,
         row.decisions,
         row.open_decisions,
     ]
@@ -115,7 +122,7 @@ def meetings():
         page=listing.page(),
         page_url=lambda number: listing.url(page=number),
         kind_label=comites.kind_label,
-        status_labels=STATUS_LABELS,
+        status_labels=MeetingStatus.labels(),
         status_badges=STATUS_BADGES,
         proposals=proposals,
         proposal_url=lambda proposal: _proposal_url(proposal, today),
@@ -126,15 +133,15 @@ def meetings():
 
 
 def _with_choices(form: MeetingForm) -> MeetingForm:
-    form.convention_ids.choices = _convention_choices()
-    form.invited_ids.choices = _organisation_choices()
+    form.convention_ids.choices = select_choices(_convention_choices())
+    form.invited_ids.choices = select_choices(_organisation_choices())
     return form
 
 
 def _prefilled_meeting_form() -> MeetingForm:
     """The form of a new meeting, pre-filled from a proposal (kind, convention, date)."""
     kind = request.args.get("kind")
-    kind = kind if kind in KIND_LABELS else None
+    kind = kind if kind in frozenset(MeetingKind) else None
     convention_id = int_arg(request.args.get("convention_id"))
     conventions = {i: reference for i, reference, _ in comites.convention_options()}
     if convention_id not in conventions:
@@ -148,7 +155,7 @@ def _prefilled_meeting_form() -> MeetingForm:
         data["convention_ids"] = [str(convention_id)]
         data["invited_ids"] = [str(i) for i in comites.convention_party_ids(convention_id)]
         if kind:
-            data["title"] = f"{KIND_LABELS[kind]} — {conventions[convention_id]}"
+            data["title"] = f"{MeetingKind(kind).label} — {conventions[convention_id]}"
     return _with_choices(MeetingForm(formdata=None, data=data))
 
 
@@ -180,8 +187,9 @@ def meeting_new():
 @bp.route("/comites/<int:meeting_id>/modifier", methods=["GET", "POST"])
 def meeting_edit(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if meeting.status == "cancelled":
-        flash("Une réunion annulée ne peut plus être modifiée.", "error")
+    refused = comites.refusal(meeting, MeetingAction.edit)
+    if refused:
+        flash(refused, "error")
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     if request.method == "POST":
         form = _with_choices(MeetingEditForm())
@@ -198,14 +206,16 @@ def meeting_edit(meeting_id: int):
         )
     if form.validate_on_submit():
         values = _meeting_values(form)
-        if meeting.status == "held":  # the minutes are shown (and sent) once the meeting is held
+        if MeetingAction.edit_minutes in comites.allowed_actions(meeting):  # shown, hence sent
             values["minutes"] = form.minutes.data
         done = form.attempt(lambda: comites.update_meeting(request_actor(), meeting, **values))
         if done is not FAILED:
             flash("La réunion est modifiée.", "success")
             return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("guichet/comites/form.html", form=form, meeting=meeting), status
+    return render_template(
+        "guichet/comites/form.html", form=form, meeting=meeting, actions=comites.allowed_actions(meeting)
+    ), status
 
 
 # --- the meeting page ----------------------------------------------------------------------------
@@ -213,7 +223,7 @@ def meeting_edit(meeting_id: int):
 
 def _decision_form(formdata: bool = False) -> DecisionForm:
     form = DecisionForm() if formdata else DecisionForm(formdata=None)
-    form.owner_id.choices = [("", "— aucun —"), *_organisation_choices()]
+    form.owner_id.choices = select_choices([("", "— aucun —"), *_organisation_choices()])
     return form
 
 
@@ -236,20 +246,22 @@ def render_meeting(meeting: Meeting, status: int = 200, **forms):
                 "item": item,
                 "owner": organisations.get(item.owner_id),
                 "overdue": comites.is_overdue(item, today),
-                "form": form or (_close_form(item) if item.status == "open" else None),
+                "form": form or (_close_form(item) if comites.decision_actions(item) else None),
             }
         )
     return render_template(
         "guichet/comites/meeting.html",
         meeting=meeting,
         kind_label=comites.kind_label(meeting.kind),
-        status_label=STATUS_LABELS[meeting.status],
+        status_label=MeetingStatus(meeting.status).label,
         status_badge=STATUS_BADGES[meeting.status],
+        actions=comites.allowed_actions(meeting),
+        held=meeting.status == MeetingStatus.held,
         conventions=comites.conventions_of(meeting.id),
         attendees=comites.attendee_rows(meeting.id),
         occurrences=comites.held_occurrence_rows(meeting.id),
         decisions=decisions,
-        decision_labels=DECISION_STATUS_LABELS,
+        decision_labels=DecisionStatus.labels(),
         decision_badges=DECISION_BADGES,
         decision_form=forms.get("decision_form") or _decision_form(),
         text_lines=_text_lines,
@@ -291,7 +303,7 @@ def decision_close(decision_id: int):
         )
         if done is not FAILED:
             flash(
-                f"La décision n° {decision.number} est close ({DECISION_STATUS_LABELS[decision.status].lower()}).",
+                f"La décision n° {decision.number} est close ({DecisionStatus(decision.status).label.lower()}).",
                 "success",
             )
             if request.form.get("retour") == "registre":
@@ -323,11 +335,9 @@ def _hold_form(meeting: Meeting, formdata: bool = False) -> HoldForm:
 @bp.route("/comites/<int:meeting_id>/tenue", methods=["GET", "POST"])
 def meeting_hold(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if meeting.status != "planned":
-        flash(
-            "Cette réunion est déjà tenue." if meeting.status == "held" else "Cette réunion est annulée.",
-            "error",
-        )
+    refused = comites.refusal(meeting, MeetingAction.hold)
+    if refused:
+        flash(refused, "error")
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     form = _hold_form(meeting, formdata=request.method == "POST")
     if form.validate_on_submit():
@@ -362,22 +372,10 @@ def meeting_hold(meeting_id: int):
     ), status
 
 
-def _refusable(action) -> bool:
-    """Run one saas call and commit; a refusal is flashed. True when it was done."""
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    return True
-
-
 @bp.route("/comites/<int:meeting_id>/tenue/annulation", methods=["POST"])
 def meeting_unhold(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if _refusable(lambda: comites.unhold_meeting(request_actor(), meeting)):
+    if attempt(lambda: comites.unhold_meeting(request_actor(), meeting)) is not FAILED:
         flash("La tenue est annulée : la réunion est de nouveau prévue.", "success")
     return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
 
@@ -385,7 +383,10 @@ def meeting_unhold(meeting_id: int):
 @bp.route("/comites/<int:meeting_id>/annulation", methods=["POST"])
 def meeting_cancel(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
-    if _refusable(lambda: comites.cancel_meeting(request_actor(), meeting, request.form.get("reason"))):
+    if (
+        attempt(lambda: comites.cancel_meeting(request_actor(), meeting, request.form.get("reason")))
+        is not FAILED
+    ):
         flash("La réunion est annulée.", "success")
     return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
 
@@ -395,7 +396,7 @@ def meeting_cancel(meeting_id: int):
 
 def _decision_filter_form() -> DecisionFilterForm:
     form = DecisionFilterForm(request.args)
-    form.porteur.choices = [("", "Tous"), *_organisation_choices()]
+    form.porteur.choices = select_choices([("", "Tous"), *_organisation_choices()])
     return form
 
 
@@ -423,7 +424,7 @@ def _decision_export_row(row) -> list:
         row.text,
         row.owner,
         row.due_on,
-        DECISION_STATUS_LABELS[row.status],
+        DecisionStatus(row.status).label,
         row.overdue,
         row.done_on,
         row.note,
@@ -450,6 +451,6 @@ def decisions():
         page=listing.page(),
         page_url=lambda number: listing.url(page=number),
         kind_label=comites.kind_label,
-        decision_labels=DECISION_STATUS_LABELS,
+        decision_labels=DecisionStatus.labels(),
         decision_badges=DECISION_BADGES,
     )

@@ -11,14 +11,15 @@ from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED, attempt
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, RomeSearchForm, codes_of
 from blueprints.guichet.participant_views import status_of
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
-from blueprints.ui import fr_date
+from saas import formats
 from saas.db import db
-from saas.errors import DomainError, ValidationError
 from saas.participants import api as participants
 from saas.participants.models import Participant
 from saas.referentiels import api as referentiels
@@ -48,7 +49,7 @@ def _cv_form(profile) -> CvForm:
         form.rome_codes.data = ", ".join(profile.rome_codes or [])
     else:
         form = CvForm()
-    form.mobility.choices = display.item_choices("mobilite")
+    form.mobility.choices = select_choices(display.item_choices("mobilite"))
     return form
 
 
@@ -67,8 +68,8 @@ def participant_cv(participant_id: int):
     profile = participants.profile_of(participant.id)
     form = _cv_form(profile)
     if form.validate_on_submit():
-        try:
-            participants.save_profile(
+        saved = form.attempt(
+            lambda: participants.save_profile(
                 request_actor(),
                 participant,
                 rome_codes=codes_of(form.rome_codes.data),
@@ -79,11 +80,8 @@ def participant_cv(participant_id: int):
                 mobility_radius_km=form.mobility_radius_km.data,
                 cv=_upload(form),
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash(
                 "Le profil est enregistré. Il n'apparaît pas dans la CVthèque tant qu'il n'est pas validé.",
                 "success",
@@ -109,13 +107,7 @@ def participant_cv(participant_id: int):
 )
 def participant_cv_validate(participant_id: int):
     participant = load_scoped(Participant, participant_id)
-    try:
-        participants.validate_profile(request_actor(), participant)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: participants.validate_profile(request_actor(), participant)) is not FAILED:
         flash("Le profil est validé : il figure dans la CVthèque.", "success")
     return redirect(url_for("guichet.participant_cv", participant_id=participant.id))
 
@@ -150,7 +142,7 @@ def _library_rows(items, mobility: dict, romes: dict) -> list[dict]:
         availability = " — ".join(
             part
             for part in (
-                f"à partir du {fr_date(row.available_from)}" if row.available_from else "",
+                f"à partir du {formats.date(row.available_from)}" if row.available_from else "",
                 row.availability,
             )
             if part
@@ -206,7 +198,7 @@ def cvtheque():
             "text": row["reference"],
             "url": url_for("guichet.participant_cv", participant_id=row["participant_id"]),
         }
-        row["disponibilite"] = fr_date(row["disponibilite"]) if row["disponibilite"] else None
+        row["disponibilite"] = formats.date(row["disponibilite"]) if row["disponibilite"] else None
     known = referentiels.rome(rome) if rome else None
     return render_template(
         "guichet/participants/cvtheque.html",

@@ -16,8 +16,6 @@ from blueprints.guichet.participant_views import render_file, status_of
 from blueprints.guichet.views import bp
 from saas import clock
 from saas import settings as rule_settings
-from saas.db import db
-from saas.errors import ValidationError
 from saas.participants import api as participants
 from saas.participants.models import Eligibility, Participant
 from saas.referentiels import api as referentiels
@@ -81,15 +79,16 @@ def participant_eligibility(participant_id: int):
     chosen = _chosen(form)
     checking = request.form.get("action") == "verifier"
     if not checking and form.validate_on_submit():
-        try:
-            participants.validate_eligibility(
-                request_actor(), participant, list(chosen.items()), form.validated_on.data, form.notes.data
+        saved = form.attempt(
+            lambda: participants.validate_eligibility(
+                request_actor(),
+                participant,
+                list(chosen.items()),
+                form.validated_on.data,
+                form.notes.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash("L'éligibilité est validée.", "success")
             return redirect(
                 url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite")
@@ -114,10 +113,10 @@ def eligibility_revoke(eligibility_id: int):
     form = RevokeForm(prefix=f"retrait-{eligibility.id}")
     form.eligibility_id = eligibility.id
     if form.validate_on_submit():
-        done = form.attempt(
+        saved = form.attempt(
             lambda: participants.revoke_eligibility(request_actor(), eligibility, form.reason.data)
         )
-        if done is not FAILED:
+        if saved is not FAILED:
             flash("La validation d'éligibilité est retirée.", "success")
             return redirect(
                 url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite")

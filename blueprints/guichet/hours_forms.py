@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import wtforms
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,9 +25,10 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import TextInput
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
-from saas.conventions.enums import MONTHS
-from saas.heures.enums import KEY_LABELS, STATUS_LABELS
+from saas import formats, uploads
+from saas.heures.enums import AllocationKey, StatementStatus
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -86,7 +87,7 @@ class StatementForm(_Figures, Form):
 
     def set_months(self, months: list[date], declared: set[date]) -> None:
         """Offer ``months`` (the mission's); on a new page, choose the first without a statement."""
-        self.month.choices = [(m.strftime("%Y-%m"), f"{MONTHS[m.month - 1]} {m.year}") for m in months]
+        self.month.choices = select_choices([(m.strftime("%Y-%m"), formats.month(m)) for m in months])
         if not self.is_submitted():
             free = [m for m in months if m not in declared]
             chosen = free[0] if free else (months[-1] if months else None)
@@ -94,9 +95,7 @@ class StatementForm(_Figures, Form):
 
     proof = FileField(
         "Justificatif (facultatif)",
-        validators=[
-            FileAllowed(["pdf", "png", "jpg", "jpeg"], "Le justificatif doit être un PDF, un PNG ou un JPEG.")
-        ],
+        render_kw=uploads.PROOF.render_kw(),  # the type is read from the content (saas.uploads)
         description="PDF, PNG ou JPEG, 10 Mo au plus : bulletin de paie, relevé de mission…",
     )
 
@@ -126,7 +125,7 @@ class CorrectForm(_Versioned, _Figures, Form):
 class StatementFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
-        choices=[("tous", "Tous")] + [(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices=select_choices([("tous", "Tous"), *StatementStatus.choices()]),
         default="declared",
     )
     mois = StringField(
@@ -166,7 +165,7 @@ class AgreementForm(Form):
     )
     allocation_key = RadioField(
         "Clé de répartition",
-        choices=[(k.value, label) for k, label in KEY_LABELS.items()],
+        choices=select_choices(AllocationKey.choices()),
         validators=[InputRequired("Choisissez la clé de répartition.")],
     )
     members = FieldList(FormField(MemberForm), min_entries=MEMBER_ROWS, max_entries=20)

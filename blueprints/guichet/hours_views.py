@@ -8,9 +8,10 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
 from flask import flash, redirect, render_template, request, send_file, url_for
 
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED
 from blueprints.guichet.hours_forms import (
     AgreementForm,
     CorrectForm,
@@ -23,8 +24,9 @@ from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
+from saas import formats
 from saas.db import db
-from saas.errors import ConflictError, DomainError, ValidationError
+from saas.errors import ConflictError
 from saas.heures import api as heures
 from saas.heures.enums import AllocationKey, Source, StatementStatus
 from saas.heures.models import HourStatement, MutualisationAgreement, StatementProof
@@ -38,7 +40,7 @@ from tenants.web import load_scoped, request_actor
 @bp.app_template_filter("mois_fr")
 def month_fr(value: date | None) -> str:
     """« mars 2025 »."""
-    return format_date(value, "LLLL yyyy", locale="fr_FR") if value else ""
+    return formats.month(value)
 
 
 def _month(text: str | None) -> date | None:
@@ -88,7 +90,9 @@ def _export_row(row) -> list:
 @bp.route("/heures/")
 def statements():
     form = StatementFilterForm(request.args)
-    form.mission.choices = [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    form.mission.choices = select_choices(
+        [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    )
     form.validate()
     status = form.statut.data if form.statut.data in set(StatementStatus) else None
     filters = heures.StatementFilters(
@@ -114,6 +118,25 @@ def statements():
 # --- declaration ---------------------------------------------------------------------------------
 
 
+def _declare(mission: Mission, form: StatementForm) -> HourStatement:
+    """The statement of the form, with its proof when one is sent."""
+    statement = heures.declare(
+        request_actor(),
+        mission.id,
+        _month(form.month.data),
+        form.worked_hours.data,
+        form.training_hours.data or Decimal(0),
+        form.absence_hours.data or Decimal(0),
+        source=Source.facilitateur,
+        comment=form.comment.data,
+        confirm_over_contract=form.confirm_over_contract.data,
+    )
+    upload = form.proof.data
+    if upload and upload.filename:
+        heures.attach_proof(request_actor(), statement, upload.filename, upload.mimetype, upload.read())
+    return statement
+
+
 @bp.route("/missions/<int:mission_id>/heures/nouveau", methods=["GET", "POST"])
 def statement_new(mission_id: int):
     mission = load_scoped(Mission, mission_id)
@@ -122,28 +145,8 @@ def statement_new(mission_id: int):
         heures.declarable_months(mission), {s.month for s in heures.statements_of_mission(mission.id)}
     )
     if form.validate_on_submit():
-        try:
-            statement = heures.declare(
-                request_actor(),
-                mission.id,
-                _month(form.month.data),
-                form.worked_hours.data,
-                form.training_hours.data or Decimal(0),
-                form.absence_hours.data or Decimal(0),
-                source=Source.facilitateur,
-                comment=form.comment.data,
-                confirm_over_contract=form.confirm_over_contract.data,
-            )
-            upload = form.proof.data
-            if upload and upload.filename:
-                heures.attach_proof(
-                    request_actor(), statement, upload.filename, upload.mimetype, upload.read()
-                )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        statement = form.attempt(lambda: _declare(mission, form))
+        if statement is not FAILED:
             flash("Le relevé est enregistré ; il attend la validation.", "success")
             return redirect(url_for("guichet.statement", statement_id=statement.id))
     status = 400 if request.method == "POST" and form.errors else 200
@@ -244,23 +247,16 @@ def statement(statement_id: int):
 
 def _decide(statement: HourStatement, form, form_key: str, action, success: str):
     """Run ``action`` when ``form`` is valid; on a refusal, show the page with the message in the form."""
+    status = 400
     if form.validate_on_submit():
-        try:
-            result = action()
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = 409 if isinstance(error, ConflictError) else 400  # changed meanwhile, or refused
-            return render_statement(load_scoped(HourStatement, statement.id), status, **{form_key: form})
-        else:
-            db.session.commit()
+        result = form.attempt(action)
+        if result is not FAILED:
             flash(success, "success")
             target = result.id if isinstance(result, HourStatement) else statement.id
             return redirect(url_for("guichet.statement", statement_id=target))
-    return render_statement(load_scoped(HourStatement, statement.id), 400, **{form_key: form})
+        if isinstance(form.refusal, ConflictError):
+            status = 409  # changed meanwhile
+    return render_statement(load_scoped(HourStatement, statement.id), status, **{form_key: form})
 
 
 @bp.route("/heures/<int:statement_id>/valider", methods=["POST"])
@@ -332,7 +328,7 @@ def _agreement_form() -> AgreementForm:
         (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
     ]
     for entry in form.members:
-        entry.form.lot_id.choices = choices
+        entry.form.lot_id.choices = select_choices(choices)
     return form
 
 
@@ -352,8 +348,8 @@ def _member_lots(form: AgreementForm) -> list[tuple[int, Decimal | None]]:
 def agreements():
     form = _agreement_form()
     if form.validate_on_submit():
-        try:
-            agreement = heures.create_agreement(
+        agreement = form.attempt(
+            lambda: heures.create_agreement(
                 request_actor(),
                 form.name.data,
                 form.valid_from.data,
@@ -362,11 +358,8 @@ def agreements():
                 _member_lots(form),
                 form.notes.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if agreement is not FAILED:
             flash("La mutualisation est enregistrée.", "success")
             return redirect(url_for("guichet.agreement", agreement_id=agreement.id))
     status = 400 if request.method == "POST" and form.errors else 200

@@ -8,13 +8,12 @@ from decimal import Decimal
 from flask import url_for
 from markupsafe import Markup
 
-from blueprints.ui import fr_date, fr_number
+from saas import formats
 from saas.heures.progress import Progress
 from saas.marches import api as marches
 from saas.marches.api import COMPANY_KINDS, SUBCONTRACTOR_ROLES
 from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
 from saas.marches.models import Lot, Marche
-from saas.marches.obligation import fr_money, fr_percent
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import OrganisationKind
 from saas.referentiels import api as referentiels
@@ -44,26 +43,19 @@ def organisation_name(organisation_id: int | None) -> str | None:
     return organisation.name if organisation else None
 
 
-def plain(value: Decimal | None) -> str:
-    """A decimal as typed in a form: no grouping, decimal comma, no trailing zeros."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f").replace(".", ",")
-
-
 def hours(value: Decimal | None) -> str:
     value = Decimal(value or 0)
-    return f"{fr_number(value, 0 if value == value.to_integral_value() else 2)} h"
+    return formats.amount(value, unit="h")
 
 
 def money(value: Decimal | None) -> str | None:
-    return None if value is None else fr_money(value)
+    return None if value is None else formats.amount(value)
 
 
 def rate(figures: Progress | None) -> str | None:
     if figures is None or figures.rate is None:
         return None
-    return fr_number(figures.rate * 100, 1) + " %"
+    return formats.percent(figures.rate, digits=1)
 
 
 def _progress_cells(figures: Progress | None) -> dict:
@@ -84,7 +76,7 @@ def list_row(row, figures: Progress | None, sectors: dict) -> dict:
         "objet": row.object,
         "donneur": row.donneur_name,
         "sector": sectors.get(row.sector) if row.sector else None,
-        "notification": fr_date(row.notification_date) or None,
+        "notification": formats.date(row.notification_date) or None,
         "montant": money(row.amount_ht),
         **_progress_cells(figures),
     }
@@ -133,14 +125,14 @@ def marche_details(marche: Marche) -> list[tuple[str, object]]:
             "Procédure",
             referentiels.item_label(ItemList.procedure, marche.procedure) if marche.procedure else None,
         ),
-        ("Notification", fr_date(marche.notification_date)),
+        ("Notification", formats.date(marche.notification_date)),
         ("Exécution", _period(marche)),
         ("Montant HT", money(marche.amount_ht)),
         ("Renouvellement urbain (ANRU)", anru),
         ("Communes d'exécution", _communes(marche.execution_communes)),
         ("Considérations sociales", Markup("<br>").join(considerations) if considerations else None),
         ("Coût horaire propre au marché", money(marche.hourly_cost_override)),
-        ("Date du barème horaire", fr_date(marches.cost_date(marche))),
+        ("Date du barème horaire", formats.date(marches.cost_date(marche))),
         ("Notes", marche.notes),
     ]
 
@@ -148,7 +140,7 @@ def marche_details(marche: Marche) -> list[tuple[str, object]]:
 def _period(marche: Marche) -> str | None:
     if not marche.start_date and not marche.end_date:
         return None
-    return f"du {fr_date(marche.start_date) or '—'} au {fr_date(marche.end_date) or '—'}"
+    return f"du {formats.date(marche.start_date) or '—'} au {formats.date(marche.end_date) or '—'}"
 
 
 def lot_row(lot: Lot, figures: Progress | None) -> dict:
@@ -159,7 +151,7 @@ def lot_row(lot: Lot, figures: Progress | None) -> dict:
         "mode": ObligationMode(lot.obligation_mode).label,
         **_progress_cells(figures),
         "obligation": hours(lot.obligation_hours),
-        "people": fr_number(figures.people) if figures else "0",
+        "people": formats.number(figures.people) if figures else "0",
     }
 
 
@@ -179,10 +171,10 @@ def lot_details(lot: Lot, marche: Marche) -> list[tuple[str, object]]:
 
 def _cost(inputs: dict) -> str:
     cost = inputs.get("hourly_cost") or {}
-    text = fr_money(Decimal(cost["amount"]))
+    text = formats.amount(Decimal(cost["amount"]))
     source = COST_SOURCES.get(cost.get("source"), "")
     if cost.get("source") == "table":
-        source += f" en vigueur le {fr_date(_iso(cost.get('looked_up_on')))} (depuis le {fr_date(_iso(cost.get('valid_from')))})"
+        source += f" en vigueur le {formats.date(_iso(cost.get('looked_up_on')))} (depuis le {formats.date(_iso(cost.get('valid_from')))})"
     return f"{text} — {source}"
 
 
@@ -201,14 +193,14 @@ def obligation_inputs(lot: Lot) -> list[tuple[str, object]]:
         items.append(("Nombre d'heures fixé", hours(Decimal(inputs["fixed_hours"]))))
     elif mode is ObligationMode.formula:
         items += [
-            ("Montant HT du lot", fr_money(Decimal(inputs["amount_ht"]))),
-            ("Part de main-d'œuvre", fr_percent(Decimal(inputs["labour_share"]))),
-            ("Taux d'insertion", fr_percent(Decimal(inputs["insertion_rate"]))),
+            ("Montant HT du lot", formats.amount(Decimal(inputs["amount_ht"]))),
+            ("Part de main-d'œuvre", formats.percent(Decimal(inputs["labour_share"]))),
+            ("Taux d'insertion", formats.percent(Decimal(inputs["insertion_rate"]))),
             ("Coût horaire", _cost(inputs)),
         ]
     elif mode is ObligationMode.percentage:
         items += [
-            ("Part des heures travaillées", fr_percent(Decimal(inputs["hours_share"]))),
+            ("Part des heures travaillées", formats.percent(Decimal(inputs["hours_share"]))),
             (
                 "Heures travaillées relevées",
                 f"{hours(Decimal(inputs['hours_worked_total']))} ({inputs['figures_count']} relevé(s))",
@@ -217,14 +209,14 @@ def obligation_inputs(lot: Lot) -> list[tuple[str, object]]:
     else:
         items += [
             ("Heures par tranche", hours(Decimal(inputs["per_amount_hours"]))),
-            ("Tranche facturée", fr_money(Decimal(inputs["per_amount_base"]))),
+            ("Tranche facturée", formats.amount(Decimal(inputs["per_amount_base"]))),
             (
                 "Montant facturé relevé",
-                f"{fr_money(Decimal(inputs['invoiced_total']))} ({inputs['figures_count']} relevé(s))",
+                f"{formats.amount(Decimal(inputs['invoiced_total']))} ({inputs['figures_count']} relevé(s))",
             ),
         ]
     items += [
-        ("Valeur avant arrondi", fr_number(Decimal(inputs["exact"]), 2) + " h"),
+        ("Valeur avant arrondi", formats.number(Decimal(inputs["exact"]), 2) + " h"),
         ("Arrondi", Rounding(inputs["rounding"]).label),
     ]
     return items
@@ -233,9 +225,9 @@ def obligation_inputs(lot: Lot) -> list[tuple[str, object]]:
 def figure_rows(figures) -> list[dict]:
     return [
         {
-            "date": fr_date(f.recorded_on),
-            "kind": "Montant facturé HT" if f.kind == LotFigureKind.invoiced_amount else "Heures travaillées",
-            "value": fr_money(f.value) if f.kind == LotFigureKind.invoiced_amount else hours(f.value),
+            "date": formats.date(f.recorded_on),
+            "kind": LotFigureKind.label_of(f.kind),
+            "value": formats.amount(f.value) if f.kind == LotFigureKind.invoiced_amount else hours(f.value),
             "note": f.note,
         }
         for f in figures

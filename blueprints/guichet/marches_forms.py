@@ -17,9 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
-from saas.marches import validation
-from saas.marches.enums import CONSIDERATION_LABELS, OBLIGATION_LABELS, ROUNDING_LABELS, LotFigureKind
+from saas import cleaning, formats
+from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
 
 DECIMAL_HINT = "En euros HT, par exemple 1 250 000 ou 29,50."
 
@@ -54,7 +55,7 @@ class MarcheForm(Form):
     )
     #: rendered as a group of check boxes by the template.
     considerations = SelectMultipleField(
-        "Considérations sociales", choices=[(c.value, label) for c, label in CONSIDERATION_LABELS.items()]
+        "Considérations sociales", choices=select_choices(Consideration.choices())
     )
     hourly_cost_override = _number(
         "Coût horaire propre au marché",
@@ -79,7 +80,7 @@ class LotForm(Form):
     )
     obligation_mode = RadioField(
         "Calcul des heures d'insertion",
-        choices=[(mode.value, label) for mode, label in OBLIGATION_LABELS.items()],
+        choices=select_choices(ObligationMode.choices()),
         validators=[DataRequired("Choisissez le mode de calcul des heures.")],
         validate_choice=False,
     )
@@ -99,7 +100,7 @@ class LotForm(Form):
     )
     rounding = SelectField(
         "Arrondi",
-        choices=[(rounding.value, label) for rounding, label in ROUNDING_LABELS.items()],
+        choices=select_choices(Rounding.choices()),
         default="nearest",
     )
     penalty_per_hour = _number(
@@ -116,25 +117,25 @@ def lot_data(form: LotForm) -> dict:
     """The input of ``saas.marches.api`` from the lot form: percents become fractions."""
     data = {name: getattr(form, name).data for name in form._fields if name != "csrf_token"}
     for name in PERCENT_FIELDS:
-        value = validation.number(data[name], name)
+        value = cleaning.number(data[name], name)
         data[name] = None if value is None else value / Decimal(100)
     return data
 
 
 def percent_of(fraction: Decimal | None) -> str:
     """A stored fraction as the percent typed in the form (``0.05`` -> ``5``)."""
-    if fraction is None:
-        return ""
-    return format((Decimal(fraction) * 100).normalize(), "f").replace(".", ",")
+    return "" if fraction is None else formats.typed(Decimal(fraction) * 100)
 
 
 class FigureForm(Form):
     kind = RadioField(
         "Relevé",
-        choices=[
-            (LotFigureKind.invoiced_amount.value, "Montant facturé HT (€)"),
-            (LotFigureKind.hours_worked.value, "Heures travaillées sur le lot"),
-        ],
+        choices=select_choices(
+            [
+                (LotFigureKind.invoiced_amount.value, "Montant facturé HT (€)"),
+                (LotFigureKind.hours_worked.value, "Heures travaillées sur le lot"),
+            ]
+        ),
         validators=[DataRequired("Choisissez ce qui est relevé.")],
         validate_choice=False,
     )
@@ -149,7 +150,9 @@ class FigureForm(Form):
 
 class SubcontractorForm(Form):
     organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
-    role = SelectField("Rôle", choices=[("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
+    role = SelectField(
+        "Rôle", choices=select_choices([("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
+    )
     remove_id = HiddenField()
 
 
@@ -157,5 +160,7 @@ class MarcheFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Référence, objet, donneur d'ordre.")
     donneur_ordre_id = SelectField("Donneur d'ordre", choices=[], validate_choice=False)
     sector = SelectField("Secteur", choices=[], validate_choice=False)
-    anru = SelectField("ANRU", choices=[("", "Tous"), ("oui", "Oui"), ("non", "Non")], validate_choice=False)
+    anru = SelectField(
+        "ANRU", choices=select_choices([("", "Tous"), ("oui", "Oui"), ("non", "Non")]), validate_choice=False
+    )
     year = SelectField("Année", choices=[], validate_choice=False)

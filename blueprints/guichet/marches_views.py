@@ -8,6 +8,8 @@ import unicodedata
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED
 from blueprints.guichet import marches_display as display
 from blueprints.guichet.marches_forms import (
     FigureForm,
@@ -21,15 +23,13 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from saas import bounds
-from saas.db import db
-from saas.errors import ValidationError
+from saas import bounds, formats
+from saas.accounts import memberships
 from saas.heures.progress import progress
 from saas.marches import api as marches
 from saas.marches import clause
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import MarcheFilters
-from tenants import api as tenants_api
 from tenants.web import is_admin, load_scoped, request_actor
 
 EXPORT_HEADER = (
@@ -69,9 +69,11 @@ def _filters(form: MarcheFilterForm) -> MarcheFilters:
 @bp.route("/marches/", endpoint="marches")
 def marches_list():
     form = MarcheFilterForm(request.args)
-    form.donneur_ordre_id.choices = [("", "Tous"), *display.organisation_choices("donneur_ordre")]
-    form.sector.choices = [("", "Tous"), *marches.sector_choices()]
-    form.year.choices = [("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()]
+    form.donneur_ordre_id.choices = select_choices(
+        [("", "Tous"), *display.organisation_choices("donneur_ordre")]
+    )
+    form.sector.choices = select_choices([("", "Tous"), *marches.sector_choices()])
+    form.year.choices = select_choices([("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()])
     listing = Listing(marches.search_marches(_filters(form)), marches.MARCHE_SORTS, "reference")
     sectors = dict(marches.sector_choices())
     if wants_export():
@@ -97,13 +99,15 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
         form = MarcheForm(obj=marche)
         form.donneur_ordre_id.data = str(marche.donneur_ordre_id)
         form.execution_communes.data = ", ".join(marche.execution_communes or [])
-        form.amount_ht.data = display.plain(marche.amount_ht)
-        form.hourly_cost_override.data = display.plain(marche.hourly_cost_override)
+        form.amount_ht.data = formats.typed(marche.amount_ht)
+        form.hourly_cost_override.data = formats.typed(marche.hourly_cost_override)
     else:
         form = MarcheForm()
-    form.donneur_ordre_id.choices = [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
-    form.sector.choices = [("", "— non précisé —"), *marches.sector_choices()]
-    form.procedure.choices = [("", "— non précisée —"), *marches.procedure_choices()]
+    form.donneur_ordre_id.choices = select_choices(
+        [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
+    )
+    form.sector.choices = select_choices([("", "— non précisé —"), *marches.sector_choices()])
+    form.procedure.choices = select_choices([("", "— non précisée —"), *marches.procedure_choices()])
     return form
 
 
@@ -114,17 +118,14 @@ def _marche_data(form: MarcheForm) -> dict:
 def _save_marche(form: MarcheForm, marche: Marche | None):
     if not form.validate_on_submit():
         return None
-    try:
-        if marche is None:
-            marche = marches.create_marche(request_actor(), _marche_data(form))
-        else:
-            marches.update_marche(request_actor(), marche, _marche_data(form))
-    except ValidationError as error:
-        db.session.rollback()
-        form.add_domain_error(error)
-        return None
-    db.session.commit()
-    return marche
+    saved = form.attempt(
+        lambda: (
+            marches.create_marche(request_actor(), _marche_data(form))
+            if marche is None
+            else marches.update_marche(request_actor(), marche, _marche_data(form))
+        )
+    )
+    return None if saved is FAILED else saved
 
 
 @bp.route("/marches/nouveau", methods=["GET", "POST"], endpoint="marche_new")
@@ -144,7 +145,7 @@ def _buyer_hint() -> str:
     is told whom to ask."""
     if is_admin():
         return "Organisation de type donneur d'ordre ; si elle manque, créez-la dans Administration › Organisations."
-    admins = ", ".join(f"{m.user.display_name} ({m.user.email})" for m in tenants_api.tenant_admins())
+    admins = ", ".join(f"{m.user.display_name} ({m.user.email})" for m in memberships.tenant_admins())
     return (
         "Organisation de type donneur d'ordre. Si elle manque, demandez à un administrateur du "
         "territoire de la créer" + (f" : {admins}." if admins else ".")
@@ -191,31 +192,27 @@ def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
             "per_amount_hours",
             "per_amount_base",
         ):
-            getattr(form, name).data = display.plain(getattr(lot, name))
-        form.penalty_per_hour.data = display.plain(lot.penalty_per_hour)
+            getattr(form, name).data = formats.typed(getattr(lot, name))
+        form.penalty_per_hour.data = formats.typed(lot.penalty_per_hour)
         for name in ("labour_share", "insertion_rate", "hours_share"):
             getattr(form, name).data = percent_of(getattr(lot, name))
     else:
         form = LotForm()
-    form.attributaire_id.choices = [("", "— non attribué —"), *display.company_choices()]
+    form.attributaire_id.choices = select_choices([("", "— non attribué —"), *display.company_choices()])
     return form
 
 
 def _save_lot(form: LotForm, marche: Marche, lot: Lot | None):
     if not form.validate_on_submit():
         return None
-    try:
-        data = lot_data(form)
-        if lot is None:
-            lot = marches.create_lot(request_actor(), marche, data)
-        else:
-            marches.update_lot(request_actor(), lot, data)
-    except ValidationError as error:
-        db.session.rollback()
-        form.add_domain_error(error)
-        return None
-    db.session.commit()
-    return lot
+    saved = form.attempt(
+        lambda: (
+            marches.create_lot(request_actor(), marche, lot_data(form))
+            if lot is None
+            else marches.update_lot(request_actor(), lot, lot_data(form))
+        )
+    )
+    return None if saved is FAILED else saved
 
 
 @bp.route("/marches/<int:marche_id>/lots/nouveau", methods=["GET", "POST"], endpoint="lot_new")
@@ -243,10 +240,16 @@ def lot_edit(lot_id: int):
 def _render_lot(lot: Lot, figure_form=None, subcontractor_form=None, status: int = 200):
     marche = load_scoped(Marche, lot.marche_id)
     subcontractor_form = subcontractor_form or SubcontractorForm(formdata=None)
-    subcontractor_form.organisation_id.choices = [
-        ("", "— choisir —"),
-        *[(value, label) for value, label in display.company_choices() if value != str(lot.attributaire_id)],
-    ]
+    subcontractor_form.organisation_id.choices = select_choices(
+        [
+            ("", "— choisir —"),
+            *[
+                (value, label)
+                for value, label in display.company_choices()
+                if value != str(lot.attributaire_id)
+            ],
+        ]
+    )
     return render_template(
         "guichet/marches/lot.html",
         lot=lot,
@@ -272,15 +275,17 @@ def lot_figure(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = FigureForm()
     if form.validate_on_submit():
-        try:
-            marches.record_figure(
-                request_actor(), lot, form.kind.data, form.recorded_on.data, form.value.data, form.note.data
+        saved = form.attempt(
+            lambda: marches.record_figure(
+                request_actor(),
+                lot,
+                form.kind.data,
+                form.recorded_on.data,
+                form.value.data,
+                form.note.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash(f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.", "success")
             return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, figure_form=form, status=400)
@@ -292,19 +297,21 @@ def lot_subcontractor(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = SubcontractorForm()
     if form.validate_on_submit():
-        try:
-            if form.remove_id.data:
+        removing = bool(form.remove_id.data)
+        saved = form.attempt(
+            lambda: (
                 marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
-                message = "Le sous-traitant est retiré du lot."
-            else:
-                marches.add_subcontractor(request_actor(), lot, form.organisation_id.data, form.role.data)
-                message = "Le sous-traitant est ajouté au lot."
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
-            flash(message, "success")
+                if removing
+                else marches.add_subcontractor(
+                    request_actor(), lot, form.organisation_id.data, form.role.data
+                )
+            )
+        )
+        if saved is not FAILED:
+            flash(
+                "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
+                "success",
+            )
             return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, subcontractor_form=form, status=400)
 

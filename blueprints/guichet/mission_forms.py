@@ -10,9 +10,10 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from blueprints.guichet.hours_forms import FrenchDecimalField
-from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS
+from saas.parcours.enums import FollowUpKind, Modality
 
 
 class MissionForm(Form):
@@ -34,7 +35,7 @@ class MissionForm(Form):
     )
     modality = SelectField(
         "Modalité",
-        choices=[("", "— choisir —")] + [(m.value, label) for m, label in MODALITY_LABELS.items()],
+        choices=select_choices(Modality.choices(blank="— choisir —")),
         validators=[InputRequired("Choisissez une modalité.")],
     )
     contract_type = SelectField(
@@ -72,7 +73,7 @@ class FollowUpForm(Form):
     done_on = DateField("Date du suivi", validators=[InputRequired("Indiquez la date du suivi.")])
     kind = SelectField(
         "Type de suivi",
-        choices=[("", "— choisir —")] + [(k.value, label) for k, label in KIND_LABELS.items()],
+        choices=select_choices(FollowUpKind.choices(blank="— choisir —")),
     )
     notes = TextAreaField("Observations", validators=[Optional()])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet.mission_forms import (
     ExitForm,
@@ -18,7 +19,6 @@ from blueprints.listing import Listing, wants_export
 from blueprints.ui import has_endpoint, int_arg
 from saas import clock
 from saas.accounts import api as accounts
-from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
 from saas.heures.enums import StatementStatus
@@ -52,9 +52,15 @@ STATUS_BADGES = {
 
 def _filter_form() -> MissionFilterForm:
     form = MissionFilterForm(request.args)
-    form.lot.choices = [("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()]
-    form.employeur.choices = [("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()]
-    form.contrat.choices = [("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()]
+    form.lot.choices = select_choices(
+        [("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()]
+    )
+    form.employeur.choices = select_choices(
+        [("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()]
+    )
+    form.contrat.choices = select_choices(
+        [("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()]
+    )
     return form
 
 
@@ -117,18 +123,19 @@ def missions():
 
 def _mission_form(participant_search: str | None = None) -> MissionForm:
     form = MissionForm()
-    form.participant_id.choices = [("", "— choisir —")] + [
-        (str(i), label) for i, label in parcours.participant_options(participant_search)
-    ]
-    form.lot_id.choices = [("", "— choisir —")] + [
-        (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
-    ]
-    form.employer_id.choices = [("", "— choisir —")] + [
-        (str(o.id), o.name) for o in parcours.employer_options()
-    ]
-    form.contract_type.choices = [("", "— choisir —")] + [
-        (c.code, c.label) for c in referentiels.contract_types()
-    ]
+    form.participant_id.choices = select_choices(
+        [("", "— choisir —")]
+        + [(str(i), label) for i, label in parcours.participant_options(participant_search)]
+    )
+    form.lot_id.choices = select_choices(
+        [("", "— choisir —")] + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()]
+    )
+    form.employer_id.choices = select_choices(
+        [("", "— choisir —")] + [(str(o.id), o.name) for o in parcours.employer_options()]
+    )
+    form.contract_type.choices = select_choices(
+        [("", "— choisir —")] + [(c.code, c.label) for c in referentiels.contract_types()]
+    )
     return form
 
 
@@ -141,11 +148,11 @@ def mission_new():
     if request.method == "GET" and request.args.get("participant_id"):
         form.participant_id.data = request.args["participant_id"]
     elif search and len(form.participant_id.choices) == 2:  # the one participant found
-        form.participant_id.data = form.participant_id.choices[1][0]
+        form.participant_id.data = form.participant_id.choices[1].value
     show_override = bool(form.override_reason.data)
     if form.validate_on_submit():
-        try:
-            mission = parcours.place(
+        mission = form.attempt(
+            lambda: parcours.place(
                 request_actor(),
                 participant_id=int_arg(form.participant_id.data),
                 employer_id=int_arg(form.employer_id.data),
@@ -160,12 +167,12 @@ def mission_new():
                 rome_code=(form.rome_code.data or "").strip().upper() or None,
                 override_reason=form.override_reason.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-            show_override = show_override or error.field == "override_reason"
-        else:
-            db.session.commit()
+        )
+        refusal = form.refusal
+        show_override = show_override or (
+            isinstance(refusal, ValidationError) and refusal.field == "override_reason"
+        )
+        if mission is not FAILED:
             if mission.eligibility_override:
                 flash(
                     "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",
@@ -200,13 +207,13 @@ def _follow_up_form(follow_up: FollowUp, submitted: bool = False) -> FollowUpFor
 
 def _exit_form(formdata: bool = False) -> ExitForm:
     form = ExitForm() if formdata else ExitForm(formdata=None)
-    form.exit_motif.choices = _exit_choices()
+    form.exit_motif.choices = select_choices(_exit_choices())
     return form
 
 
 def _situation_form(formdata: bool = False) -> SituationForm:
     form = SituationForm() if formdata else SituationForm(formdata=None)
-    form.situation_6m_motif.choices = _exit_choices()
+    form.situation_6m_motif.choices = select_choices(_exit_choices())
     return form
 
 

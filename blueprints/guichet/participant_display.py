@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import current_app, url_for
 
-from blueprints.ui import fr_date
+from saas import formats
 from saas.partenaires import api as partenaires
 from saas.participants.enums import PrescriptionState
 from saas.participants.models import Eligibility
@@ -47,24 +47,24 @@ def list_eligibility(row) -> str:
     if row.eligible:
         if row.eligible_open:
             return "Valide (jusqu'à la première mission, puis selon la durée fixée)"
-        return f"Valide jusqu'au {fr_date(row.eligible_until)}"
+        return f"Valide jusqu'au {formats.date(row.eligible_until)}"
     return "Expirée" if row.had_eligibility else "Aucune"
 
 
 def list_prescription(state: PrescriptionState | None, valid_until: date | None) -> str:
     if state is None:
         return "Aucune"
-    return f"{state.label} ({fr_date(valid_until)})"
+    return f"{state.label} ({formats.date(valid_until)})"
 
 
 def window(eligibility: Eligibility) -> str:
     """« valide du … au … », or open until the first mission when the tenant counts from it."""
     if eligibility.valid_until is None:
         return (
-            f"Valide à partir du {fr_date(eligibility.valid_from)} ; les {eligibility.validity_months} mois "
+            f"Valide à partir du {formats.date(eligibility.valid_from)} ; les {eligibility.validity_months} mois "
             "de validité courront à partir de la première mission"
         )
-    return f"Valide du {fr_date(eligibility.valid_from)} au {fr_date(eligibility.valid_until)}"
+    return f"Valide du {formats.date(eligibility.valid_from)} au {formats.date(eligibility.valid_until)}"
 
 
 def eligibility_state(eligibility: Eligibility, today: date) -> tuple[str, str]:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from blueprints.ui import int_arg
-from saas.participants.enums import SEX_LABELS
+from saas import uploads
+from saas.participants.enums import Sex
 
 CODE_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -29,7 +31,7 @@ class ParticipantFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Nom, prénom ou référence.")
     eligible = SelectField(
         "Éligible aujourd'hui",
-        choices=[("", "Tous"), ("oui", "Oui"), ("non", "Non")],
+        choices=select_choices([("", "Tous"), ("oui", "Oui"), ("non", "Non")]),
         validate_choice=False,
     )
 
@@ -38,7 +40,9 @@ class ParticipantForm(Form):
     last_name = StringField("Nom", validators=[DataRequired("Indiquez le nom."), Length(max=100)])
     first_name = StringField("Prénom", validators=[DataRequired("Indiquez le prénom."), Length(max=100)])
     birth_date = DateField("Date de naissance", validators=[Optional()])
-    sex = SelectField("Sexe", choices=[("", "— non renseigné —"), *SEX_LABELS.items()], validate_choice=False)
+    sex = SelectField(
+        "Sexe", choices=select_choices([("", "— non renseigné —"), *Sex.choices()]), validate_choice=False
+    )
     email = StringField(
         "Adresse électronique",
         validators=[Optional(), Email("Adresse électronique non valide."), Length(max=254)],
@@ -137,7 +141,7 @@ class CvForm(Form):
     )
     cv = FileField(
         "CV",
-        validators=[FileAllowed(["pdf", "docx"], "Le CV doit être un PDF ou un document Word (.docx).")],
+        render_kw=uploads.CV.render_kw(),  # the type is read from the content (saas.uploads)
         description="PDF ou Word (.docx), 5 Mo au plus. Laissez vide pour garder le CV actuel.",
     )
 

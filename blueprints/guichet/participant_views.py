@@ -1,7 +1,7 @@
 """Facilitateur workspace: participants, their file, prescriptions and bilan d'entrée.
 
 Reading the file (identity) goes through ``participants.read_file``, which audits the read; the
-list shows names without an audit entry per row (domain.md: every read of a participant *file* is
+list shows names without an audit entry per row (docs/domain.md: every read of a participant *file* is
 logged). Eligibility pages are in ``eligibility_views``, the CV library in ``cv_views``.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import (
     BilanForm,
@@ -20,11 +22,10 @@ from blueprints.guichet.participant_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from saas import clock
+from saas import clock, formats
 from saas import settings as rule_settings
 from saas.accounts import api as accounts
 from saas.db import db
-from saas.errors import ValidationError
 from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
@@ -136,15 +137,19 @@ def _participant_form(participant: Participant | None = None, identity=None) -> 
     else:
         form = ParticipantForm()
     current = participant.referent_organisation_id if participant is not None else None
-    form.qualification_level.choices = [
-        ("", "— non renseigné —"),
-        *display.item_choices("niveau_qualification"),
-    ]
-    form.freins.choices = display.item_choices("frein")
-    form.referent_organisation_id.choices = [
-        ("", "— aucune —"),
-        *display.organisation_choices(current=current),
-    ]
+    form.qualification_level.choices = select_choices(
+        [
+            ("", "— non renseigné —"),
+            *display.item_choices("niveau_qualification"),
+        ]
+    )
+    form.freins.choices = select_choices(display.item_choices("frein"))
+    form.referent_organisation_id.choices = select_choices(
+        [
+            ("", "— aucune —"),
+            *display.organisation_choices(current=current),
+        ]
+    )
     return form
 
 
@@ -152,13 +157,8 @@ def _participant_form(participant: Participant | None = None, identity=None) -> 
 def participant_new():
     form = _participant_form()
     if form.validate_on_submit():
-        try:
-            participant = participants.create(request_actor(), **form.values())
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        participant = form.attempt(lambda: participants.create(request_actor(), **form.values()))
+        if participant is not FAILED:
             flash(f"Le participant {participant.reference} est enregistré.", "success")
             return redirect(url_for("guichet.participant", participant_id=participant.id))
     return render_template("guichet/participants/form.html", form=form, participant=None), status_of(form)
@@ -170,13 +170,8 @@ def participant_edit(participant_id: int):
     identity = participants.read_file(request_actor(), participant) if request.method == "GET" else None
     form = _participant_form(participant, identity)
     if form.validate_on_submit():
-        try:
-            participants.update(request_actor(), participant, **form.values())
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(lambda: participants.update(request_actor(), participant, **form.values()))
+        if saved is not FAILED:
             flash("Le dossier du participant est modifié.", "success")
             return redirect(url_for("guichet.participant", participant_id=participant.id))
     db.session.commit()  # the audited read of the identity
@@ -193,7 +188,9 @@ def _prescription_form() -> PrescriptionForm:
     form = PrescriptionForm()
     if request.method == "GET":
         form.prescribed_on.data = clock.today()
-    form.prescripteur_id.choices = [("", "— choisir —"), *display.organisation_choices("prescripteur")]
+    form.prescripteur_id.choices = select_choices(
+        [("", "— choisir —"), *display.organisation_choices("prescripteur")]
+    )
     return form
 
 
@@ -318,22 +315,20 @@ def participant_prescription(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     form = _prescription_form()
     if form.validate_on_submit():
-        try:
-            prescription = participants.add_prescription(
-                request_actor(),
-                participant,
-                int_arg(form.prescripteur_id.data),
-                form.prescribed_on.data,
-                form.content.data,
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            valid_until = prescription.valid_until
-            db.session.commit()
+        valid_until = form.attempt(
+            lambda: (
+                participants.add_prescription(
+                    request_actor(),
+                    participant,
+                    int_arg(form.prescripteur_id.data),
+                    form.prescribed_on.data,
+                    form.content.data,
+                ).valid_until
+            )  # read before the commit
+        )
+        if valid_until is not FAILED:
             flash(
-                f"La prescription est enregistrée ; elle est valable jusqu'au {display.fr_date(valid_until)}.",
+                f"La prescription est enregistrée ; elle est valable jusqu'au {formats.date(valid_until)}.",
                 "success",
             )
             return redirect(
@@ -347,13 +342,10 @@ def participant_bilan(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     form = BilanForm()
     if form.validate_on_submit():
-        try:
-            participants.record_bilan(request_actor(), participant, form.bilan.data, form.on.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(
+            lambda: participants.record_bilan(request_actor(), participant, form.bilan.data, form.on.data)
+        )
+        if saved is not FAILED:
             flash("Le bilan d'entrée est enregistré.", "success")
             return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="bilan"))
     return render_file(participant, bilan_form=form)

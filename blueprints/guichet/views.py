@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, abort, current_app, g, render_template, url_for
 from flask_login import current_user
 
+from saas.accounts import memberships
 from saas.heures import dashboard as hours_dashboard
 from saas.jobs import api as runs
 from saas.jobs.models import JobRun
 from saas.partenaires import api as partenaires
-from tenants import api as tenants_api
 from tenants.enums import WORKSPACE_ROLES
 from tenants.validation import COLOUR as THEME_COLOUR
 from tenants.web import is_admin, load_scoped, tenant_blueprint
@@ -25,7 +25,7 @@ def dashboard():
     return render_template(
         "guichet/dashboard.html",
         tenant=tenant,
-        member_count=len(tenants_api.memberships_in_scope()),
+        member_count=len(memberships.memberships_in_scope()),
         organisation_count=len(partenaires.list_all()),
         recent_runs=runs.visible_runs(current_user.id, is_admin())[:5],
         figures=hours_dashboard.figures(),

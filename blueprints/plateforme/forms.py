@@ -3,6 +3,7 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from blueprints.choices import select_choices
 from blueprints.forms import Form
 from tenants.enums import TENANT_KIND_LABELS
 
@@ -11,7 +12,7 @@ KIND_CHOICES = [(kind.value, label) for kind, label in TENANT_KIND_LABELS.items(
 
 class TenantForm(Form):
     name = StringField("Nom du territoire", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
-    kind = SelectField("Type de structure", choices=KIND_CHOICES)
+    kind = SelectField("Type de structure", choices=select_choices(KIND_CHOICES))
     siren = StringField("SIREN", validators=[Optional()], description="9 chiffres.")
     communes = TextAreaField(
         "Communes couvertes (codes INSEE)", description="Séparés par des espaces ou des virgules."

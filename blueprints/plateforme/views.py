@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.admin.audit_views import audit_filters, page_number
+from blueprints.admin.audit_views import audit_filters
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import invitation_sent
+from blueprints.choices import select_choices
+from blueprints.forms import FAILED
+from blueprints.listing import page_asked
 from blueprints.plateforme.forms import (
     CoordinatorForm,
     FederationEditForm,
@@ -15,9 +18,9 @@ from blueprints.plateforme.forms import (
     TenantCreateForm,
     TenantEditForm,
 )
+from saas.accounts import memberships
 from saas.audit import api as audit_api
 from saas.db import db
-from saas.errors import ValidationError
 from tenants import api as tenants_api
 from tenants.enums import TenantRole
 from tenants.web import refuse, request_actor
@@ -35,29 +38,30 @@ def _operator_only():
     return None
 
 
+def _create_tenant(form: TenantCreateForm):
+    """The tenant of the form, entered, with its first administrator invited."""
+    tenant = memberships.create_tenant(
+        request_actor(),
+        form.slug.data,
+        form.name.data,
+        form.kind.data,
+        form.siren.data,
+        form.communes.data or "",
+    )
+    tenants_api.enter_tenant(tenant.id, current_user.id)
+    memberships.invite_member(
+        request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
+    )
+    return tenant
+
+
 @bp.route("/", methods=["GET", "POST"])
 @bp.route("/territoires", methods=["GET", "POST"], endpoint="tenants")
 def tenants():
     form = TenantCreateForm()
     if form.validate_on_submit():
-        try:
-            tenant = tenants_api.create_tenant(
-                request_actor(),
-                form.slug.data,
-                form.name.data,
-                form.kind.data,
-                form.siren.data,
-                form.communes.data or "",
-            )
-            tenants_api.enter_tenant(tenant.id, current_user.id)
-            tenants_api.invite_member(
-                request_actor(), form.admin_email.data, form.admin_name.data, TenantRole.tenant_admin.value
-            )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        tenant = form.attempt(lambda: _create_tenant(form))
+        if tenant is not FAILED:
             flash(f"Le territoire « {tenant.name} » est créé.", "success")
             flash(invitation_sent(form.admin_email.data), "info")
             return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
@@ -76,10 +80,12 @@ def tenant(tenant_id: int):
         active=item.active,
         federation_ids=[f.id for f in item.federations],
     )
-    form.federation_ids.choices = [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
+    form.federation_ids.choices = select_choices(
+        [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
+    )
     if form.validate_on_submit():
-        try:
-            tenants_api.update_tenant(
+        saved = form.attempt(
+            lambda: memberships.update_tenant(
                 request_actor(),
                 item,
                 name=form.name.data,
@@ -89,11 +95,8 @@ def tenant(tenant_id: int):
                 active=form.active.data,
                 federation_ids=form.federation_ids.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        )
+        if saved is not FAILED:
             flash("Le territoire est enregistré.", "success")
             return redirect(url_for("plateforme.tenant", tenant_id=item.id))
     return render_template("plateforme/tenant.html", item=item, form=form)
@@ -103,13 +106,10 @@ def tenant(tenant_id: int):
 def federations():
     form = FederationForm()
     if form.validate_on_submit():
-        try:
-            federation = tenants_api.create_federation(request_actor(), form.code.data, form.name.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        federation = form.attempt(
+            lambda: memberships.create_federation(request_actor(), form.code.data, form.name.data)
+        )
+        if federation is not FAILED:
             flash(f"Le Département « {federation.name} » est créé.", "success")
             return redirect(url_for("plateforme.federation", federation_id=federation.id))
     status = 400 if request.method == "POST" and form.errors else 200
@@ -122,11 +122,11 @@ def federations():
 def federation(federation_id: int):
     item = tenants_api.federation_by_id(federation_id) or abort(404)
     form = FederationEditForm(name=item.name, tenant_ids=[t.id for t in item.tenants])
-    form.tenant_ids.choices = [(t.id, t.name) for t in tenants_api.all_tenants()]
+    form.tenant_ids.choices = select_choices([(t.id, t.name) for t in tenants_api.all_tenants()])
     coordinator_form = CoordinatorForm(prefix="coord")
     if request.method == "POST" and "coord-email" in request.form:
         if coordinator_form.validate_on_submit():
-            tenants_api.invite_coordinator(
+            memberships.invite_coordinator(
                 request_actor(), item, coordinator_form.email.data, coordinator_form.display_name.data
             )
             db.session.commit()
@@ -134,13 +134,10 @@ def federation(federation_id: int):
             flash(invitation_sent(coordinator_form.email.data), "info")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     elif form.validate_on_submit():
-        try:
-            tenants_api.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
-        except ValidationError as error:
-            db.session.rollback()
-            form.add_domain_error(error)
-        else:
-            db.session.commit()
+        saved = form.attempt(
+            lambda: memberships.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
+        )
+        if saved is not FAILED:
             flash("Le Département est enregistré.", "success")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     return render_template(
@@ -156,7 +153,7 @@ def federation(federation_id: int):
 def audit_log():
     form = AuditFilterForm(request.args)
     filters = audit_filters(form, platform=True)
-    pagination = audit_api.search(filters, page_number(), platform=True)
+    pagination = audit_api.search(filters, page_asked(), platform=True)
     return render_template(
         "admin/audit.html",
         title="Journal de la plateforme",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import g, render_template
 
+from saas.accounts import memberships
 from saas.partenaires import api as partenaires
-from tenants import api as tenants_api
 from tenants.enums import TenantRole
 from tenants.web import tenant_blueprint
 
@@ -39,5 +39,5 @@ def home():
         role=role,
         organisation=partenaires.get(g.membership.organisation_id),
         coming=COMING[role],
-        contacts=[m.user for m in tenants_api.guichet_contacts()],
+        contacts=[m.user for m in memberships.guichet_contacts()],
     )

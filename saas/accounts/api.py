@@ -1,7 +1,7 @@
 """Accounts: authentication, server-side sessions, invitations and password links.
 
-Permission rules live with the memberships (``tenants.api``); this module only knows who a person
-is and whether their session is alive.
+Permission rules live with the memberships (``saas.accounts.memberships``); this module only knows
+who a person is and whether their session is alive.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from datetime import UTC, datetime, timedelta
 
+from saas import cleaning
 from saas.accounts import repository
 from saas.accounts.models import AuthSession, PasswordToken, User
 from saas.db import db
@@ -37,7 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not verify_password(user.password_hash, password):
         return None
-    if needs_rehash(user.password_hash):
+    if user.password_hash and needs_rehash(user.password_hash):  # it verified: there is a hash
         user.password_hash = hash_password(password)
     return user
 
@@ -100,11 +101,11 @@ def revoke_all_sessions(user_id: int) -> int:
 
 
 def find_or_create_user(email: str, display_name: str) -> tuple[User, bool]:
-    email = email.strip()
+    email = cleaning.stripped(email)
     user = repository.user_by_email(email)
     if user is not None:
         return user, False
-    user = User(email=email, display_name=display_name.strip())
+    user = User(email=email, display_name=cleaning.stripped(display_name))
     db.session.add(user)
     db.session.flush()
     return user, True

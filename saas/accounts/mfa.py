@@ -26,7 +26,7 @@ from saas.accounts import api as accounts
 from saas.accounts.mfa_models import RecoveryCode, TotpDevice
 from saas.accounts.models import User
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, rows_written
 from saas.errors import DomainError, ValidationError
 from saas.security import token_digest, verify_password
 
@@ -163,7 +163,7 @@ def _accept_totp(device: TotpDevice, code: str) -> bool:
 
 def _claim_step(device: TotpDevice, step: int) -> bool:
     """Record ``step`` as used, only if no later or equal step was: False means a replay."""
-    claimed = db.session.execute(
+    claimed = rows_written(
         update(TotpDevice)
         .where(
             TotpDevice.user_id == device.user_id,
@@ -171,7 +171,7 @@ def _claim_step(device: TotpDevice, step: int) -> bool:
         )
         .values(last_step=step)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if claimed:
         device.last_step = step
     return bool(claimed)
@@ -195,7 +195,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 def _use_recovery_code(user: User, code: str) -> bool:
     if len(_normalise(code)) != RECOVERY_LENGTH:
         return False
-    used = db.session.execute(
+    used = rows_written(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -204,7 +204,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
         )
         .values(used_at=clock.now())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return bool(used)
 
 

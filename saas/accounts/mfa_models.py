@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import db, utcnow_column
+from saas.db import Model, utcnow_column
 
 
-class TotpDevice(db.Model):
+class TotpDevice(Model):
     """The authenticator application of a user. Unconfirmed until a first valid code is given."""
 
     __tablename__ = "mfa_totp_devices"
@@ -31,7 +31,7 @@ class TotpDevice(db.Model):
     last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code for a lost device; only its digest is stored."""
 
     __tablename__ = "mfa_recovery_codes"

@@ -7,14 +7,15 @@ Platform tables: a user may belong to several tenants; what they may see in each
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Identity, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import db, utcnow_column
+from saas.db import Model, utcnow_column
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
     __table_args__ = (Index("uq_users_email_lower", func.lower(text("email")), unique=True),)
 
@@ -31,6 +32,8 @@ class User(db.Model):
 
     # Flask-Login protocol. The session id, not the user id, is what the cookie carries, so that
     # logging out or deactivating revokes the session on the server side.
+    if TYPE_CHECKING:  # an annotation in the class body would be read as a column
+        auth_session: AuthSession | None
     auth_session = None  # the AuthSession of this request (not mapped)
 
     @property
@@ -49,7 +52,7 @@ class User(db.Model):
         return self.auth_session.token if self.auth_session else None
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """One login. The cookie holds a random token; the table keeps only its SHA-256."""
 
     __tablename__ = "auth_sessions"
@@ -68,10 +71,12 @@ class AuthSession(db.Model):
 
     user: Mapped[User] = relationship(lazy="joined")
     #: the clear token, only on the object that was just created or loaded from the cookie.
+    if TYPE_CHECKING:
+        token: str | None
     token = None  # not mapped
 
 
-class PasswordToken(db.Model):
+class PasswordToken(Model):
     """A one-time link sent by e-mail (invitation, password reset, login unlock), stored hashed."""
 
     __tablename__ = "password_tokens"

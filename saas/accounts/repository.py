@@ -1,4 +1,5 @@
-"""Queries on users, sessions and password links."""
+"""Queries on users, sessions and password links, and on the memberships of the tenant in scope
+with their users."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from saas.accounts.models import AuthSession, PasswordToken, User
 from saas.db import db
+from tenants.models import TenantMembership
 
 
 def user_by_email(email: str) -> User | None:
@@ -51,4 +53,39 @@ def retire_tokens(user_id: int, purposes: list[str], now: datetime) -> None:
             PasswordToken.used_at.is_(None),
         )
         .values(used_at=now)
+    )
+
+
+def memberships_in_scope() -> list[TenantMembership]:
+    return list(
+        db.session.scalars(
+            select(TenantMembership)
+            .join(User, User.id == TenantMembership.user_id)
+            .order_by(func.lower(User.email))
+        )
+    )
+
+
+def active_members_with_roles(roles) -> list[TenantMembership]:
+    """The active memberships of the tenant in scope holding one of ``roles``, active users only,
+    by name."""
+    return list(
+        db.session.scalars(
+            select(TenantMembership)
+            .join(User, User.id == TenantMembership.user_id)
+            .where(TenantMembership.active, User.active, TenantMembership.role.in_([str(r) for r in roles]))
+            .order_by(func.lower(User.display_name), func.lower(User.email))
+        )
+    )
+
+
+def memberships_of_organisation(organisation_id: int) -> list[TenantMembership]:
+    """The memberships of the tenant in scope bound to one organisation (partner or buyer users)."""
+    return list(
+        db.session.scalars(
+            select(TenantMembership)
+            .join(User, User.id == TenantMembership.user_id)
+            .where(TenantMembership.organisation_id == organisation_id)
+            .order_by(func.lower(User.email))
+        )
     )

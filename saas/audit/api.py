@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from saas import tabular
+from saas import formats, tabular
 from saas.audit import repository
 from saas.audit.models import AuditEntry
 from saas.db import db
@@ -289,10 +289,10 @@ def _export_rows(entries: Iterable[AuditEntry]):
     labels = code_labels()
     for entry in entries:
         yield (
-            entry.occurred_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S"),
+            formats.datetime(entry.occurred_at, seconds=True),
             action_label(entry.action),
             entry.actor_email or "",
-            TARGET_LABELS.get(entry.target_type, entry.target_type or ""),
+            TARGET_LABELS.get(entry.target_type or "", entry.target_type or ""),
             entry.target_id or "",
             entry.ip_address or "",
             ", ".join(f"{key} : {value}" for key, value in detail_items(entry.details, labels)),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, tuple_
 
+from saas import paging
 from saas.audit.models import AuditEntry
 from saas.db import db
 
@@ -32,7 +33,7 @@ def _filtered(filters, platform: bool = False):
 
 def search(filters, page: int, per_page: int, platform: bool = False):
     query = _filtered(filters, platform).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paging.of_select(query, page, per_page)
 
 
 def count(filters, platform: bool = False) -> int:

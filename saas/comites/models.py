@@ -22,25 +22,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
-
-MEETING_KINDS = (
-    "revue_trimestrielle",
-    "comite_suivi",
-    "comite_pilotage",
-    "reunion_reseau",
-    "dialogue_gestion",
-    "reunion_bilan",
-    "autre_reunion",
-)
+from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus, sql_list
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
-class Meeting(TenantScoped, db.Model):
+class Meeting(TenantScoped, Model):
     __tablename__ = "meetings"
     __table_args__ = (
         tenant_index("meetings", "meeting_on"),
-        CheckConstraint(f"kind IN ({', '.join(repr(k) for k in MEETING_KINDS)})", name="kind"),
-        CheckConstraint("status IN ('planned', 'held', 'cancelled')", name="status"),
+        CheckConstraint(f"kind IN ({sql_list(MeetingKind)})", name="kind"),
+        CheckConstraint(f"status IN ({sql_list(MeetingStatus)})", name="status"),
     )
 
     kind: Mapped[str] = mapped_column(String(30))
@@ -48,14 +39,14 @@ class Meeting(TenantScoped, db.Model):
     meeting_on: Mapped[date] = mapped_column(Date)
     starts_at: Mapped[time | None] = mapped_column(Time)
     place: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10), default="planned")
+    status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.planned)
     agenda: Mapped[str | None] = mapped_column(Text)
     minutes: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class MeetingConvention(TenantScoped, db.Model):
+class MeetingConvention(TenantScoped, Model):
     __tablename__ = "meeting_conventions"
     __table_args__ = (
         tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
@@ -67,7 +58,7 @@ class MeetingConvention(TenantScoped, db.Model):
     convention_id: Mapped[int] = mapped_column(BigInteger)
 
 
-class MeetingAttendee(TenantScoped, db.Model):
+class MeetingAttendee(TenantScoped, Model):
     """An invited party; ``present`` once the meeting is held."""
 
     __tablename__ = "meeting_attendees"
@@ -84,7 +75,7 @@ class MeetingAttendee(TenantScoped, db.Model):
     represented_by: Mapped[str | None] = mapped_column(String(200))
 
 
-class Decision(TenantScoped, db.Model):
+class Decision(TenantScoped, Model):
     """A collective decision recorded in the minutes (seed 002 art. 3), with its owner and due date."""
 
     __tablename__ = "meeting_decisions"
@@ -92,7 +83,7 @@ class Decision(TenantScoped, db.Model):
         tenant_fk(["meeting_id"], "meetings"),
         tenant_fk(["owner_id"], "organisations"),
         UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
-        CheckConstraint("status IN ('open', 'done', 'dropped')", name="status"),
+        CheckConstraint(f"status IN ({sql_list(DecisionStatus)})", name="status"),
         tenant_index("meeting_decisions", "status", "due_on"),
     )
 
@@ -101,7 +92,7 @@ class Decision(TenantScoped, db.Model):
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(BigInteger)
     due_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default=DecisionStatus.open)
     done_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = utcnow_column()

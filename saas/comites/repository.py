@@ -9,10 +9,19 @@ from datetime import date
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
+from saas.conventions.enums import Nature
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
-from saas.db import db
+from saas.db import db, same_tenant
 from saas.partenaires.models import Organisation
+
+
+def _of_meeting(model, meeting_id: int, *order) -> list:
+    """The rows of ``model`` that belong to the meeting, in ``order`` (by id without one)."""
+    query = select(model).where(model.meeting_id == meeting_id).order_by(*(order or (model.id,)))
+    return list(db.session.scalars(query))
+
 
 # --- one meeting ---------------------------------------------------------------------------------
 
@@ -26,26 +35,14 @@ def decision(decision_id: int) -> Decision | None:
 
 
 def convention_links(meeting_id: int) -> list[MeetingConvention]:
-    return list(
-        db.session.scalars(
-            select(MeetingConvention)
-            .where(MeetingConvention.meeting_id == meeting_id)
-            .order_by(MeetingConvention.id)
-        )
-    )
+    return _of_meeting(MeetingConvention, meeting_id)
 
 
 def conventions_of(meeting_id: int) -> list[Convention]:
     """The conventions the meeting is about, by reference."""
     query = (
         select(Convention)
-        .join(
-            MeetingConvention,
-            and_(
-                MeetingConvention.tenant_id == Convention.tenant_id,
-                MeetingConvention.convention_id == Convention.id,
-            ),
-        )
+        .join(MeetingConvention, same_tenant(Convention.id, MeetingConvention.convention_id))
         .where(MeetingConvention.meeting_id == meeting_id)
         .order_by(Convention.reference)
     )
@@ -53,26 +50,14 @@ def conventions_of(meeting_id: int) -> list[Convention]:
 
 
 def attendees_of(meeting_id: int) -> list[MeetingAttendee]:
-    return list(
-        db.session.scalars(
-            select(MeetingAttendee)
-            .where(MeetingAttendee.meeting_id == meeting_id)
-            .order_by(MeetingAttendee.id)
-        )
-    )
+    return _of_meeting(MeetingAttendee, meeting_id)
 
 
 def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
     """``(attendee, organisation name)`` of the parties of a meeting, by name."""
     query = (
         select(MeetingAttendee, Organisation.name)
-        .join(
-            Organisation,
-            and_(
-                Organisation.tenant_id == MeetingAttendee.tenant_id,
-                Organisation.id == MeetingAttendee.organisation_id,
-            ),
-        )
+        .join(Organisation, same_tenant(Organisation.id, MeetingAttendee.organisation_id))
         .where(MeetingAttendee.meeting_id == meeting_id)
         .order_by(Organisation.name, MeetingAttendee.id)
     )
@@ -80,17 +65,13 @@ def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
 
 
 def decisions_of(meeting_id: int) -> list[Decision]:
-    return list(
-        db.session.scalars(
-            select(Decision).where(Decision.meeting_id == meeting_id).order_by(Decision.number)
-        )
-    )
+    return _of_meeting(Decision, meeting_id, Decision.number)
 
 
 def last_decision_number(meeting_id: int) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.coalesce(func.max(Decision.number), 0)).where(Decision.meeting_id == meeting_id)
-    )
+    ).scalar_one()
 
 
 def lock_meeting(meeting: Meeting) -> None:
@@ -144,7 +125,7 @@ def meeting_obligations(convention_ids, kind: str) -> list[Obligation]:
         select(Obligation)
         .where(
             Obligation.convention_id.in_(ids),
-            Obligation.nature == "meeting",
+            Obligation.nature == Nature.meeting,
             Obligation.category == kind,
             Obligation.until_terms.is_(None),
         )
@@ -177,25 +158,15 @@ def occurrence_to_hold(obligation_id: int, held_on: date) -> Occurrence | None:
 
 
 def occurrences_of_meeting(meeting_id: int) -> list[Occurrence]:
-    return list(
-        db.session.scalars(
-            select(Occurrence).where(Occurrence.meeting_id == meeting_id).order_by(Occurrence.due_on)
-        )
-    )
+    return _of_meeting(Occurrence, meeting_id, Occurrence.due_on)
 
 
 def held_occurrence_rows(meeting_id: int) -> list[tuple[Occurrence, str, str]]:
     """``(occurrence, obligation label, convention reference)`` of what the meeting fulfilled."""
     query = (
         select(Occurrence, Obligation.label, Convention.reference)
-        .join(
-            Obligation,
-            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
-        )
-        .join(
-            Convention,
-            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
-        )
+        .join(Obligation, same_tenant(Obligation.id, Occurrence.obligation_id))
+        .join(Convention, same_tenant(Convention.id, Occurrence.convention_id))
         .where(Occurrence.meeting_id == meeting_id)
         .order_by(Convention.reference, Occurrence.due_on)
     )
@@ -209,11 +180,7 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
 
     Conventions terminated on or before ``today`` are left out.
     """
-    pending = and_(
-        Occurrence.tenant_id == Obligation.tenant_id,
-        Occurrence.obligation_id == Obligation.id,
-        _not_held(),
-    )
+    pending = and_(same_tenant(Obligation.id, Occurrence.obligation_id), _not_held())
     query = (
         select(
             Convention.id.label("convention_id"),
@@ -225,12 +192,9 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
             Obligation.cadence,
             func.min(Occurrence.due_on).label("due_on"),
         )
-        .join(
-            Convention,
-            and_(Convention.tenant_id == Obligation.tenant_id, Convention.id == Obligation.convention_id),
-        )
+        .join(Convention, same_tenant(Convention.id, Obligation.convention_id))
         .outerjoin(Occurrence, pending)
-        .where(Obligation.nature == "meeting", Obligation.until_terms.is_(None))
+        .where(Obligation.nature == Nature.meeting, Obligation.until_terms.is_(None))
         .group_by(
             Convention.id,
             Convention.reference,
@@ -272,8 +236,7 @@ def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
     if filters.convention_id is not None:
         query = query.where(
             exists().where(
-                MeetingConvention.tenant_id == Meeting.tenant_id,
-                MeetingConvention.meeting_id == Meeting.id,
+                same_tenant(Meeting.id, MeetingConvention.meeting_id),
                 MeetingConvention.convention_id == filters.convention_id,
             )
         )
@@ -292,25 +255,17 @@ def meetings_query(filters: MeetingFilters) -> Select:
 def _conventions_label():
     return (
         select(func.string_agg(Convention.reference, aggregate_order_by(literal(", "), Convention.reference)))
-        .join(
-            MeetingConvention,
-            and_(
-                MeetingConvention.tenant_id == Convention.tenant_id,
-                MeetingConvention.convention_id == Convention.id,
-            ),
-        )
-        .where(MeetingConvention.tenant_id == Meeting.tenant_id, MeetingConvention.meeting_id == Meeting.id)
+        .join(MeetingConvention, same_tenant(Convention.id, MeetingConvention.convention_id))
+        .where(same_tenant(Meeting.id, MeetingConvention.meeting_id))
         .correlate(Meeting)
         .scalar_subquery()
     )
 
 
 def _decision_count(open_only: bool = False):
-    query = select(func.count(Decision.id)).where(
-        Decision.tenant_id == Meeting.tenant_id, Decision.meeting_id == Meeting.id
-    )
+    query = select(func.count(Decision.id)).where(_meeting_join())
     if open_only:
-        query = query.where(Decision.status == "open")
+        query = query.where(Decision.status == DecisionStatus.open)
     return query.correlate(Meeting).scalar_subquery()
 
 
@@ -356,11 +311,11 @@ class DecisionFilters:
 
 
 def overdue_condition(today: date):
-    return and_(Decision.status == "open", Decision.due_on.is_not(None), Decision.due_on < today)
+    return and_(Decision.status == DecisionStatus.open, Decision.due_on.is_not(None), Decision.due_on < today)
 
 
 def _meeting_join():
-    return and_(Meeting.tenant_id == Decision.tenant_id, Meeting.id == Decision.meeting_id)
+    return same_tenant(Meeting.id, Decision.meeting_id)
 
 
 def _decision_filtered(query: Select, filters: DecisionFilters, today: date) -> Select:
@@ -406,10 +361,7 @@ def decision_rows_query(filters: DecisionFilters, today: date) -> Select:
             case((overdue_condition(today), True), else_=False).label("overdue"),
         )
         .join(Meeting, _meeting_join())
-        .outerjoin(
-            Organisation,
-            and_(Organisation.tenant_id == Decision.tenant_id, Organisation.id == Decision.owner_id),
-        )
+        .outerjoin(Organisation, same_tenant(Organisation.id, Decision.owner_id))
     )
     return _decision_filtered(query, filters, today)
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from marshmallow import fields, pre_dump
 
 from saas import schemas as s
-from saas.comites.api import DECISION_STATUS_LABELS, KIND_LABELS, STATUS_LABELS
+from saas.choices import Choices
+from saas.comites import api as comites
+from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
 
 
-def _described(labels: dict) -> str:
-    return ", ".join(f"{key} ({label})" for key, label in labels.items())
+def _described(choices: type[Choices]) -> str:
+    return ", ".join(f"{member.value} ({member.label})" for member in choices)
 
 
 class Time(fields.Time):
@@ -45,8 +47,8 @@ class HeldOccurrenceSchema(s.Schema):
 class _MeetingFields(s.Schema):
     id = s.Integer(dump_only=True)
     kind = s.String(
-        validate=s.one_of(KIND_LABELS),
-        metadata={"description": "Type de réunion : " + _described(KIND_LABELS)},
+        validate=s.one_of(MeetingKind),
+        metadata={"description": "Type de réunion : " + _described(MeetingKind)},
     )
     title = s.String(
         allow_none=True,
@@ -63,7 +65,7 @@ class _MeetingFields(s.Schema):
     invited_ids = s.List(
         s.Integer(), metadata={"description": "Parties invitées : organisations du territoire (identifiants)"}
     )
-    status = s.String(dump_only=True, metadata={"description": "Statut : " + _described(STATUS_LABELS)})
+    status = s.String(dump_only=True, metadata={"description": "Statut : " + _described(MeetingStatus)})
     attendees = s.List(s.Nested(AttendeeSchema), dump_only=True, metadata={"description": "Parties invitées"})
     held_occurrences = s.List(
         s.Nested(HeldOccurrenceSchema),
@@ -74,8 +76,6 @@ class _MeetingFields(s.Schema):
 
     @pre_dump
     def _with_links(self, meeting, **kwargs):
-        from saas.comites import api as comites
-
         data = {key: getattr(meeting, key, None) for key in self.fields}
         data["convention_ids"] = [c.id for c in comites.conventions_of(meeting.id)]
         rows = comites.attendee_rows(meeting.id)
@@ -99,8 +99,8 @@ class MeetingSchema(_MeetingFields):
 
     kind = s.String(
         required=True,
-        validate=s.one_of(KIND_LABELS),
-        metadata={"description": "Type de réunion : " + _described(KIND_LABELS)},
+        validate=s.one_of(MeetingKind),
+        metadata={"description": "Type de réunion : " + _described(MeetingKind)},
     )
     meeting_on = s.Date(required=True, metadata={"description": "Date de la réunion"})
     convention_ids = s.List(
@@ -118,7 +118,7 @@ class MeetingUpdateSchema(_MeetingFields):
 
     minutes = s.String(allow_none=True, metadata={"description": "Compte rendu"})
     status = s.String(
-        validate=s.one_of(["planned", "cancelled"]),
+        validate=s.one_of([MeetingStatus.planned, MeetingStatus.cancelled]),
         metadata={"description": "cancelled : annuler ; planned : annuler la tenue"},
     )
     reason = s.String(
@@ -127,8 +127,8 @@ class MeetingUpdateSchema(_MeetingFields):
 
 
 class MeetingFilterSchema(s.Schema):
-    kind = s.String(validate=s.one_of(KIND_LABELS))
-    status = s.String(validate=s.one_of(STATUS_LABELS))
+    kind = s.String(validate=s.one_of(MeetingKind))
+    status = s.String(validate=s.one_of(MeetingStatus))
     convention_id = s.Integer()
     date_from = s.Date(metadata={"description": "Réunions à partir de ce jour"})
     date_to = s.Date(metadata={"description": "Réunions jusqu'à ce jour"})
@@ -152,9 +152,7 @@ class DecisionSchema(s.Schema):
         allow_none=True, metadata={"description": "Organisation du territoire qui porte la décision"}
     )
     due_on = s.Date(allow_none=True, metadata={"description": "Échéance"})
-    status = s.String(
-        dump_only=True, metadata={"description": "Statut : " + _described(DECISION_STATUS_LABELS)}
-    )
+    status = s.String(dump_only=True, metadata={"description": "Statut : " + _described(DecisionStatus)})
     done_on = s.Date(dump_only=True, metadata={"description": "Date de réalisation"})
     note = s.String(dump_only=True, metadata={"description": "Observation (motif de l'abandon)"})
     overdue = fields.Method(
@@ -163,8 +161,6 @@ class DecisionSchema(s.Schema):
     created_at = s.DateTime(dump_only=True)
 
     def _overdue(self, decision) -> bool:
-        from saas.comites import api as comites
-
         return comites.is_overdue(decision)
 
 
@@ -184,7 +180,7 @@ class HoldSchema(s.Schema):
 
 
 class DecisionFilterSchema(s.Schema):
-    status = s.String(validate=s.one_of(DECISION_STATUS_LABELS))
+    status = s.String(validate=s.one_of(DecisionStatus))
     owner_id = s.Integer(metadata={"description": "Organisation qui porte la décision"})
     overdue = s.Boolean(metadata={"description": "true : décisions ouvertes dont l'échéance est dépassée"})
     meeting_id = s.Integer()
@@ -195,7 +191,7 @@ class DecisionClosureSchema(s.Schema):
 
     status = s.String(
         required=True,
-        validate=s.one_of(["done", "dropped"]),
+        validate=s.one_of(CLOSING_STATUSES),
         metadata={"description": "done (réalisée) ou dropped (abandonnée)"},
     )
     done_on = s.Date(allow_none=True, metadata={"description": "Date de réalisation (pour done)"})

@@ -68,10 +68,12 @@ def last_day_to_object(end: date, notice_months: int) -> date:
 def _fixed_end(versions: list[TermsView], terms: TermsView) -> date:
     """The end of a fixed term, as the avenants effective before it last set it."""
     end = terms.end_on
+    assert end is not None, "a fixed term ends on a date"
     for _ in range(len(versions)):
         later = terms_at(versions, end)
         if later.duration_kind != "fixed" or later.end_on == end:
             break
+        assert later.end_on is not None, "a fixed term ends on a date"
         end = later.end_on
     return end
 
@@ -102,26 +104,7 @@ def periods(
     while number <= HORIZON_PERIODS:
         if until is not None and number > 1 and start > until:
             break
-        terms = terms_at(versions, start)
-        if terms.duration_kind == "fixed":
-            fixed_end = max(_fixed_end(versions, terms), start)
-            step = 12
-            end = min(effective_on + relativedelta(months=months + step) - timedelta(days=1), fixed_end)
-            renewable, last = False, end >= fixed_end
-        else:
-            step = terms.period_months
-            end = effective_on + relativedelta(months=months + step) - timedelta(days=1)
-            end_terms = terms_at(versions, end)
-            if end_terms.duration_kind == "fixed":  # an avenant set a fixed end
-                fixed_end = _fixed_end(versions, end_terms)
-                if fixed_end <= end:  # within this period: it ends there
-                    end, renewable, last = max(fixed_end, start), False, True
-                else:  # later: the convention goes on to that end, with nothing to object to
-                    renewable, last = True, False
-            else:
-                renewals_done = number - 1
-                renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
-                last = not renewable
+        end, step, renewable, last = _period_end(effective_on, versions, start, months, number)
         notice_terms = terms_at(versions, end)
         deadline = (
             last_day_to_object(end, notice_terms.notice_months)
@@ -139,6 +122,29 @@ def periods(
         months += step
         number += 1
     return result
+
+
+def _period_end(
+    effective_on: date, versions: list[TermsView], start: date, months: int, number: int
+) -> tuple[date, int, bool, bool]:
+    """The end of period ``number`` starting on ``start`` (``months`` after ``effective_on``), its
+    length in months, whether the terms renew it and whether it is the last."""
+    terms = terms_at(versions, start)
+    if terms.duration_kind == "fixed":
+        fixed_end = max(_fixed_end(versions, terms), start)
+        end = min(effective_on + relativedelta(months=months + 12) - timedelta(days=1), fixed_end)
+        return end, 12, False, end >= fixed_end
+    step = terms.period_months
+    end = effective_on + relativedelta(months=months + step) - timedelta(days=1)
+    end_terms = terms_at(versions, end)
+    if end_terms.duration_kind == "fixed":  # an avenant set a fixed end
+        fixed_end = _fixed_end(versions, end_terms)
+        if fixed_end <= end:  # within this period: it ends there
+            return max(fixed_end, start), step, False, True
+        return end, step, True, False  # later: the convention goes on to that end, nothing to object to
+    renewals_done = number - 1
+    renewable = end_terms.max_renewals is None or renewals_done < end_terms.max_renewals
+    return end, step, renewable, not renewable
 
 
 def period_at(all_periods: list[Period], day: date) -> Period | None:
@@ -214,10 +220,10 @@ def due_dates(
     elif cadence == "at_start":
         dues.append(Due(1, start + shift, start))
     elif cadence == "after_event":
-        month = event_default_month or 6
-        event = date(start.year, month, 15)
+        event_month = event_default_month or 6
+        event = date(start.year, event_month, 15)
         if event < start:
-            event = date(start.year + 1, month, 15)
+            event = date(start.year + 1, event_month, 15)
         if event <= end:
             dues.append(Due(1, event + shift, event, provisional=True))
     return dues

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 MONEY = Numeric(12, 2)
 
@@ -43,7 +43,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Convention(TenantScoped, db.Model):
+class Convention(TenantScoped, Model):
     __tablename__ = "conventions"
     __table_args__ = (
         UniqueConstraint("tenant_id", "reference", name="uq_conventions_tenant_id_reference"),
@@ -77,7 +77,7 @@ class Convention(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class ConventionTerms(TenantScoped, db.Model):
+class ConventionTerms(TenantScoped, Model):
     """The terms as signed (number 0) or as changed by the n-th avenant, from ``effective_from``."""
 
     __tablename__ = "convention_terms"
@@ -119,7 +119,7 @@ class ConventionTerms(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class ConventionParty(TenantScoped, db.Model):
+class ConventionParty(TenantScoped, Model):
     __tablename__ = "convention_parties"
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
@@ -147,7 +147,7 @@ class _Versioned:
     until_terms: Mapped[int | None] = mapped_column(Integer)
 
 
-class ConventionResource(_Versioned, TenantScoped, db.Model):
+class ConventionResource(_Versioned, TenantScoped, Model):
     """Staff committed: "un conseiller en insertion professionnelle à mi-temps (0.5 ETP)"."""
 
     __tablename__ = "convention_resources"
@@ -165,7 +165,7 @@ class ConventionResource(_Versioned, TenantScoped, db.Model):
     person_name: Mapped[str | None] = mapped_column(String(200))
 
 
-class ConventionDocument(TenantScoped, db.Model):
+class ConventionDocument(TenantScoped, Model):
     __tablename__ = "convention_documents"
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
@@ -184,7 +184,7 @@ class ConventionDocument(TenantScoped, db.Model):
     uploaded_at: Mapped[datetime] = utcnow_column()
 
 
-class ConventionRenewal(TenantScoped, db.Model):
+class ConventionRenewal(TenantScoped, Model):
     __tablename__ = "convention_renewals"
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
@@ -199,7 +199,7 @@ class ConventionRenewal(TenantScoped, db.Model):
     recorded_at: Mapped[datetime] = utcnow_column()
 
 
-class ConventionObjection(TenantScoped, db.Model):
+class ConventionObjection(TenantScoped, Model):
     """A party objected to the tacit renewal: the convention ends at ``effective_term``."""
 
     __tablename__ = "convention_objections"
@@ -218,7 +218,7 @@ class ConventionObjection(TenantScoped, db.Model):
     recorded_at: Mapped[datetime] = utcnow_column()
 
 
-class FinancialCommitment(_Versioned, TenantScoped, db.Model):
+class FinancialCommitment(_Versioned, TenantScoped, Model):
     __tablename__ = "financial_commitments"
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
@@ -247,7 +247,7 @@ class FinancialCommitment(_Versioned, TenantScoped, db.Model):
     article: Mapped[str | None] = mapped_column(String(40))
 
 
-class ScheduleLine(TenantScoped, db.Model):
+class ScheduleLine(TenantScoped, Model):
     """One instalment of a commitment: a percentage, when it falls due, the deliverables it waits for."""
 
     __tablename__ = "schedule_lines"
@@ -268,7 +268,7 @@ class ScheduleLine(TenantScoped, db.Model):
     required_deliverables: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
 
 
-class Payment(TenantScoped, db.Model):
+class Payment(TenantScoped, Model):
     __tablename__ = "convention_payments"
     __table_args__ = (
         tenant_fk(["line_id"], "schedule_lines"),
@@ -285,7 +285,7 @@ class Payment(TenantScoped, db.Model):
     recorded_at: Mapped[datetime] = utcnow_column()
 
 
-class Obligation(_Versioned, TenantScoped, db.Model):
+class Obligation(_Versioned, TenantScoped, Model):
     __tablename__ = "convention_obligations"
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
@@ -323,7 +323,7 @@ class Obligation(_Versioned, TenantScoped, db.Model):
     article: Mapped[str | None] = mapped_column(String(40))
 
 
-class Occurrence(TenantScoped, db.Model):
+class Occurrence(TenantScoped, Model):
     """One due date of an obligation: ``(obligation, period, seq)`` is its stable key."""
 
     __tablename__ = "obligation_occurrences"
@@ -353,7 +353,7 @@ class Occurrence(TenantScoped, db.Model):
     meeting_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class Reminder(TenantScoped, db.Model):
+class Reminder(TenantScoped, Model):
     """A reminder sent: never twice for the same occurrence, person and kind."""
 
     __tablename__ = "obligation_reminders"

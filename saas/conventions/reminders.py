@@ -12,16 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from saas import clock
+from saas import clock, formats
 from saas import settings as tenant_settings
 from saas.audit import api as audit
 from saas.conventions import api as conventions
+from saas.conventions import repository
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence, Reminder
 from saas.db import db
 from saas.errors import ValidationError
+from saas.jobs import api as runs
+from saas.jobs.models import JobRun
 from saas.logging import get_logger
 from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
@@ -93,7 +96,7 @@ def _guichet_ids(convention_id: int) -> set[int]:
 def _body(
     recipient: Recipient, kind: str, obligation: Obligation, row: Occurrence, convention: Convention, tenant
 ) -> str:
-    due = row.due_on.strftime("%d/%m/%Y")
+    due = formats.date(row.due_on)
     what = "réunion" if obligation.nature == "meeting" else "livrable"
     if kind == "before":
         opening = f"L'échéance suivante arrive le {due} :"
@@ -125,76 +128,75 @@ def _body(
     return "\n".join(lines)
 
 
+#: a late reminder is sent for occurrences due at most this long ago (not for years of backlog).
+LATE_REMINDER_WINDOW_DAYS = 60
+
+
 def send_reminders(day: date | None = None) -> dict[str, int]:
     """Send today's reminders in the tenant in scope; returns how many of each kind went out."""
     day = day or clock.today()
-    before = int(tenant_settings.get("reminder_days_before"))
     tenant = _tenant()
-    rows = db.session.execute(
-        select(Occurrence, Obligation, Convention)
-        .join(
-            Obligation,
-            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
-        )
-        .join(
-            Convention,
-            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
-        )
-        .where(
-            Occurrence.received_on.is_(None),
-            Occurrence.due_on <= day + timedelta(days=before),
-            Occurrence.due_on >= day - timedelta(days=conventions.LATE_REMINDER_WINDOW_DAYS),
-            Convention.terminated_on.is_(None) | (Convention.terminated_on >= day),
-        )
-        .order_by(Occurrence.due_on, Occurrence.id)
-    ).all()
     sent = {"before": 0, "late": 0}
     guichets: dict[int, set[int]] = {}
-    for row, obligation, convention in rows:
+    for row, obligation, convention in _to_remind(day, int(tenant_settings.get("reminder_days_before"))):
         kind = "before" if row.due_on >= day else "late"
         if convention.id not in guichets:
             guichets[convention.id] = _guichet_ids(convention.id)
         for recipient in recipients_for(obligation, guichets[convention.id]):
-            if not mail.reminders_enabled(recipient.user_id):
-                continue
-            subject = (
-                "Rappel : " if kind == "before" else "Retard : "
-            ) + f"{obligation.label} — échéance du {row.due_on:%d/%m/%Y}"
-            try:
-                with db.session.begin_nested():  # one bad address spoils nothing else of the day
-                    inserted = db.session.execute(
-                        insert(Reminder)
-                        .values(
-                            tenant_id=row.tenant_id,
-                            occurrence_id=row.id,
-                            user_id=recipient.user_id,
-                            kind=kind,
-                        )
-                        .on_conflict_do_nothing(constraint="uq_obligation_reminders_once")
-                        .returning(Reminder.id)
-                    ).scalar()
-                    if inserted is None:
-                        continue  # already reminded (this run or an earlier one, or another worker)
-                    message = mail.send(
-                        recipient.email,
-                        subject[:300],
-                        _body(recipient, kind, obligation, row, convention, tenant),
-                        "reminder",
-                        to_user_id=recipient.user_id,
-                    )
-                    db.session.execute(
-                        Reminder.__table__.update()
-                        .where(
-                            Reminder.__table__.c.tenant_id == row.tenant_id,
-                            Reminder.__table__.c.id == inserted,
-                        )
-                        .values(mail_id=message.id)
-                    )
-            except ValidationError as error:
-                log.warning("reminder.skipped", user_id=recipient.user_id, reason=error.message)
-                continue
-            sent[kind] += 1
+            if mail.reminders_enabled(recipient.user_id) and _remind(
+                recipient, kind, obligation, row, convention, tenant
+            ):
+                sent[kind] += 1
     return sent
+
+
+def _to_remind(day: date, before: int) -> list:
+    """(occurrence, obligation, convention) not received, due within ``before`` days or late
+    since at most :data:`LATE_REMINDER_WINDOW_DAYS`, of conventions not terminated by ``day``."""
+    return db.session.execute(
+        repository.occurrences_with_terms(Occurrence, Obligation, Convention)
+        .where(
+            Occurrence.received_on.is_(None),
+            Occurrence.due_on <= day + timedelta(days=before),
+            Occurrence.due_on >= day - timedelta(days=LATE_REMINDER_WINDOW_DAYS),
+            Convention.terminated_on.is_(None) | (Convention.terminated_on >= day),
+        )
+        .order_by(Occurrence.due_on, Occurrence.id)
+    ).all()
+
+
+def _remind(recipient, kind: str, obligation, row, convention, tenant) -> bool:
+    """Send one reminder unless it was already sent (this run, an earlier one or another worker);
+    True when it went out."""
+    subject = (
+        "Rappel : " if kind == "before" else "Retard : "
+    ) + f"{obligation.label} — échéance du {formats.date(row.due_on)}"
+    try:
+        with db.session.begin_nested():  # one bad address spoils nothing else of the day
+            inserted = db.session.execute(
+                insert(Reminder)
+                .values(tenant_id=row.tenant_id, occurrence_id=row.id, user_id=recipient.user_id, kind=kind)
+                .on_conflict_do_nothing(constraint="uq_obligation_reminders_once")
+                .returning(Reminder.id)
+            ).scalar()
+            if inserted is None:
+                return False
+            message = mail.send(
+                recipient.email,
+                subject[:300],
+                _body(recipient, kind, obligation, row, convention, tenant),
+                "reminder",
+                to_user_id=recipient.user_id,
+            )
+            db.session.execute(
+                Reminder.__table__.update()
+                .where(Reminder.__table__.c.tenant_id == row.tenant_id, Reminder.__table__.c.id == inserted)
+                .values(mail_id=message.id)
+            )
+    except ValidationError as error:
+        log.warning("reminder.skipped", user_id=recipient.user_id, reason=error.message)
+        return False
+    return True
 
 
 def notify_renewals(renewals) -> int:
@@ -202,7 +204,7 @@ def notify_renewals(renewals) -> int:
     admins = [(r.user_id, r.email, r.name) for r in _members("m.role = 'tenant_admin'")]
     count = 0
     for renewal in renewals:
-        convention = db.session.get(Convention, (renewal.tenant_id, renewal.convention_id))
+        convention = db.session.get_one(Convention, (renewal.tenant_id, renewal.convention_id))
         for user_id, email, name in admins:
             mail.send(
                 email,
@@ -213,7 +215,7 @@ def notify_renewals(renewals) -> int:
                         "",
                         f"Faute de dénonciation dans le délai de préavis, la convention {convention.reference} "
                         f"— {convention.title} — est reconduite tacitement pour la période "
-                        f"{renewal.period_no} (du {renewal.starts_on:%d/%m/%Y} au {renewal.ends_on:%d/%m/%Y}).",
+                        f"{renewal.period_no} (du {formats.date(renewal.starts_on)} au {formats.date(renewal.ends_on)}).",
                         "Son calendrier d'obligations et ses échéances financières ont été prolongés.",
                     ]
                 ),
@@ -224,20 +226,18 @@ def notify_renewals(renewals) -> int:
     return count
 
 
-#: tenant admins hear of the last day to object this many days ahead.
-OBJECTION_NOTICE_DAYS = 30
-
-
 def remind_objection_deadlines(day: date | None = None) -> int:
     """Tell the tenant admins, once per convention and term, that the last day to object to a
-    tacit renewal comes within ``OBJECTION_NOTICE_DAYS``. The mail itself is the record: the same
+    tacit renewal comes within ``OBJECTION_WINDOW_DAYS``. The mail itself is the record: the same
     subject is never sent twice to the same person."""
     day = day or clock.today()
     admins = _members("m.role = 'tenant_admin'")
     sent = 0
-    for convention, standing in conventions.objection_deadlines(day, OBJECTION_NOTICE_DAYS):
+    for convention, standing in conventions.objection_deadlines(day, conventions.OBJECTION_WINDOW_DAYS):
         deadline = standing.last_day_to_object
-        subject = f"Convention {convention.reference} : dernier jour pour la dénoncer le {deadline:%d/%m/%Y}"
+        subject = (
+            f"Convention {convention.reference} : dernier jour pour la dénoncer le {formats.date(deadline)}"
+        )
         for admin in admins:
             if not mail.reminders_enabled(admin.user_id):
                 continue
@@ -258,8 +258,8 @@ def remind_objection_deadlines(day: date | None = None) -> int:
                         f"Bonjour {admin.name},",
                         "",
                         f"La convention {convention.reference} — {convention.title} — arrive à son échéance le "
-                        f"{standing.next_term:%d/%m/%Y}. Faute de dénonciation reçue au plus tard le "
-                        f"{deadline:%d/%m/%Y}, elle sera reconduite tacitement.",
+                        f"{formats.date(standing.next_term)}. Faute de dénonciation reçue au plus tard le "
+                        f"{formats.date(deadline)}, elle sera reconduite tacitement.",
                         "Pour la dénoncer, enregistrez la dénonciation sur la page de la convention.",
                     ]
                 ),
@@ -297,9 +297,6 @@ DAILY_KIND = "conventions_daily"
 
 def request_daily(day: date | None = None) -> bool:
     """Ask for today's run in the tenant in scope, unless it was already asked for today."""
-    from saas.jobs import api as runs
-    from saas.jobs.models import JobRun
-
     day = day or clock.today()
     exists = db.session.scalar(
         select(JobRun.id)

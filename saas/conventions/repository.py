@@ -192,11 +192,30 @@ def calendar_rows(filters: CalendarFilters, day: date | None = None):
     """A select of the calendar: one row per occurrence with its status, convention and parties."""
     day = day or clock.today()
     grace = int(tenant_settings.get("obligation_missing_after_days"))
-    status = status_expression(day, grace).label("status")
+    return _filtered(_calendar_select(status_expression(day, grace).label("status")), filters, day, grace)
+
+
+def occurrences_with_terms(*columns):
+    """A select of ``columns`` over the occurrences joined to their obligation and convention."""
+    return (
+        select(*columns)
+        .join(
+            Obligation,
+            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
+        )
+        .join(
+            Convention,
+            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
+        )
+    )
+
+
+def _calendar_select(status):
+    """Every occurrence with its obligation, convention, responsible and recipient (if any)."""
     responsible = aliased(Organisation)
     recipient = aliased(Organisation)
-    query = (
-        select(
+    return (
+        occurrences_with_terms(
             Occurrence.id.label("id"),
             Occurrence.due_on.label("due_on"),
             Occurrence.received_on.label("received_on"),
@@ -221,14 +240,6 @@ def calendar_rows(filters: CalendarFilters, day: date | None = None):
             status,
         )
         .join(
-            Obligation,
-            and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
-        )
-        .join(
-            Convention,
-            and_(Convention.tenant_id == Occurrence.tenant_id, Convention.id == Occurrence.convention_id),
-        )
-        .join(
             responsible,
             and_(responsible.tenant_id == Obligation.tenant_id, responsible.id == Obligation.responsible_id),
         )
@@ -237,6 +248,9 @@ def calendar_rows(filters: CalendarFilters, day: date | None = None):
             and_(recipient.tenant_id == Obligation.tenant_id, recipient.id == Obligation.recipient_id),
         )
     )
+
+
+def _filtered(query, filters: CalendarFilters, day: date, grace: int):
     if filters.convention_id:
         query = query.where(Occurrence.convention_id == filters.convention_id)
     if filters.responsible_id:
@@ -277,31 +291,34 @@ calendar_sorts = {
 }
 
 
-def compliance(by: str, day: date | None = None, convention_id: int | None = None) -> list[dict]:
-    """Per partner (``by="partner"``) or per convention: occurrences due so far by status, and the
-    share received on time. Only occurrences already due count (not those to come)."""
-    day = day or clock.today()
-    grace = int(tenant_settings.get("obligation_missing_after_days"))
-    status = status_expression(day, grace)
+def _compliance_groups(by: str):
+    """The select of the groups (partner: who owes the obligation; or convention), its grouping
+    columns and its order."""
     if by == "partner":
-        groups = (Organisation.id, Organisation.name)
         base = select(Organisation.id.label("key_id"), Organisation.name.label("key_label")).join(
             Obligation,
             and_(
                 Obligation.tenant_id == Organisation.tenant_id, Obligation.responsible_id == Organisation.id
             ),
         )
-        order = Organisation.name
-    else:
-        groups = (Convention.id, Convention.reference, Convention.title)
-        base = select(
-            Convention.id.label("key_id"),
-            (Convention.reference + " — " + Convention.title).label("key_label"),
-        ).join(
-            Obligation,
-            and_(Obligation.tenant_id == Convention.tenant_id, Obligation.convention_id == Convention.id),
-        )
-        order = Convention.reference
+        return base, (Organisation.id, Organisation.name), Organisation.name
+    base = select(
+        Convention.id.label("key_id"),
+        (Convention.reference + " — " + Convention.title).label("key_label"),
+    ).join(
+        Obligation,
+        and_(Obligation.tenant_id == Convention.tenant_id, Obligation.convention_id == Convention.id),
+    )
+    return base, (Convention.id, Convention.reference, Convention.title), Convention.reference
+
+
+def compliance(by: str, day: date | None = None, convention_id: int | None = None) -> list[dict]:
+    """Per partner (``by="partner"``) or per convention: occurrences due so far by status, and the
+    share received on time. Only occurrences already due count (not those to come)."""
+    day = day or clock.today()
+    grace = int(tenant_settings.get("obligation_missing_after_days"))
+    status = status_expression(day, grace)
+    base, groups, order = _compliance_groups(by)
 
     def count(*statuses):
         return func.sum(cast(status.in_(statuses), Integer)).label("_".join(statuses))
@@ -341,3 +358,11 @@ def compliance(by: str, day: date | None = None, convention_id: int | None = Non
             }
         )
     return rows
+
+
+def organisation_name(tenant_id: int, organisation_id: int | None) -> str | None:
+    """The name of a party of a convention (None when there is none, or it is not in the tenant)."""
+    if organisation_id is None:
+        return None
+    organisation = db.session.get(Organisation, (tenant_id, organisation_id))
+    return organisation.name if organisation is not None else None

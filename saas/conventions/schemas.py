@@ -1,6 +1,7 @@
 """JSON shapes of conventions: creation (with parties, resources, commitments and obligations),
 signature, avenants, objection and termination; the convention read at a date (standing and terms
-in force); the calendar of obligations; compliance; the money table and payments.
+in force). The calendar and compliance are in ``calendar_schemas``, the money table and payments
+in ``money_schemas``.
 
 Bodies use the keys of ``saas.conventions.api`` (``create``, ``amend``, ``add_*``,
 ``object_to_renewal``, ``terminate``, ``record_receipt``, ``record_payment``), so a loaded dict is
@@ -14,71 +15,20 @@ raises itself. Amounts and full-time equivalents travel as strings ("4800.00").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import marshmallow
-from marshmallow import fields, pre_dump, validate
+from marshmallow import pre_dump
 
 from saas import schemas as s
-from saas.conventions import enums
-
-
-def _described(labels: Mapping) -> str:
-    return ", ".join(f"{key} ({label})" for key, label in labels.items())
-
-
-def _range(low, high, message: str) -> validate.Range:
-    return validate.Range(low, high, error=message)
-
-
-def _positive(description: str, high=None, **kwargs) -> s.Decimal:
-    return s.Decimal(
-        as_string=True,
-        validate=validate.Range(
-            0,
-            high,
-            min_inclusive=False,
-            error="La valeur doit être positive."
-            if high is None
-            else f"La valeur doit être positive, {high} au plus.",
-        ),
-        metadata={"description": description},
-        **kwargs,
-    )
-
-
-def flat_messages(messages, prefix: str = "") -> dict[str, list]:
-    """``{"parties": {0: {"role": [...]}}}`` -> ``{"parties.0.role": [...]}`` (``_schema``: the
-    object itself)."""
-    if not isinstance(messages, Mapping):
-        return {prefix or "_schema": messages if isinstance(messages, list) else [messages]}
-    flat: dict[str, list] = {}
-    for key, value in messages.items():
-        path = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
-        flat.update(flat_messages(value, path))
-    return flat
-
-
-class Body(s.Schema):
-    """A request body whose errors name nested fields by their dotted path."""
-
-    def handle_error(self, error: marshmallow.ValidationError, data, *, many: bool, **kwargs):
-        raise marshmallow.ValidationError(flat_messages(error.messages), data=data)
-
-
-def _organisation_name(tenant_id: int, organisation_id: int | None) -> str | None:
-    from saas.db import db
-    from saas.partenaires.models import Organisation
-
-    if organisation_id is None:
-        return None
-    organisation = db.session.get(Organisation, (tenant_id, organisation_id))
-    return organisation.name if organisation is not None else None
-
-
-def _attributes(obj, schema: marshmallow.Schema) -> dict:
-    return {key: getattr(obj, key, None) for key in schema.fields}
-
+from saas.conventions import api as conventions
+from saas.conventions import bounds, enums
+from saas.conventions.schema_base import (
+    Body,
+    attributes,
+    bounded,
+    described,
+    named,
+    positive,
+    vocabulary,
+)
 
 # --------------------------------------------------------------------------- terms
 
@@ -95,11 +45,7 @@ class ConventionPartySchema(Body):
     id = s.Integer(dump_only=True)
     organisation_id = s.Integer(required=True)
     organisation = s.String(dump_only=True, metadata={"description": "Nom de l'organisation"})
-    role = s.String(
-        required=True,
-        validate=s.one_of(enums.PARTY_ROLES),
-        metadata={"description": "Rôle : " + _described(enums.PARTY_ROLES)},
-    )
+    role = vocabulary(enums.PartyRole, "Rôle", required=True)
     role_label = s.String(dump_only=True)
     signatory = s.Boolean(metadata={"description": "Signataire (par défaut : oui)"})
     represented_by = s.String(allow_none=True, validate=s.max_length(200))
@@ -109,9 +55,8 @@ class ConventionPartySchema(Body):
 
     @pre_dump
     def _names(self, party, **kwargs):
-        data = _attributes(party, self)
-        data["organisation"] = _organisation_name(party.tenant_id, party.organisation_id)
-        data["role_label"] = enums.PARTY_ROLES.get(party.role)
+        data = named(party, self, organisation=party.organisation_id)
+        data["role_label"] = enums.PartyRole.label_of(party.role)
         return data
 
 
@@ -122,7 +67,7 @@ class ConventionResourceSchema(Body):
     provider_id = s.Integer(required=True, metadata={"description": "Partie qui met à disposition"})
     provider = s.String(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200), metadata={"description": "Fonction"})
-    fte = _positive("Temps mis à disposition en ETP (0.5 = mi-temps)", 50, required=True)
+    fte = positive("Temps mis à disposition en ETP (0.5 = mi-temps)", bounds.MAX_FTE, required=True)
     person_name = s.String(allow_none=True, validate=s.max_length(200))
     from_terms = s.Integer(
         dump_only=True, metadata={"description": "Termes (0 : signés, n : avenant n) qui l'ont ajouté"}
@@ -131,8 +76,7 @@ class ConventionResourceSchema(Body):
 
     @pre_dump
     def _names(self, resource, **kwargs):
-        data = _attributes(resource, self)
-        data["provider"] = _organisation_name(resource.tenant_id, resource.provider_id)
+        data = named(resource, self, provider=resource.provider_id)
         return data
 
 
@@ -142,18 +86,14 @@ class ScheduleLineSchema(s.Schema):
     id = s.Integer(dump_only=True)
     seq = s.Integer(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200))
-    percent = _positive("Part de l'engagement (en %)", 100, required=True)
-    trigger = s.String(
-        required=True,
-        validate=s.one_of(enums.TRIGGERS),
-        metadata={"description": "Exigible : " + _described(enums.TRIGGERS)},
-    )
+    percent = positive("Part de l'engagement (en %)", bounds.MAX_PERCENT, required=True)
+    trigger = vocabulary(enums.Trigger, "Exigible", required=True)
     offset_days = s.Integer(
-        validate=_range(0, 365, "Le délai est compris entre 0 et 365 jours."),
+        validate=bounded(bounds.OFFSET_DAYS),
         metadata={"description": "Jours après le déclencheur"},
     )
     required_deliverables = s.List(
-        s.String(validate=s.one_of(enums.DELIVERABLE_CATEGORIES)),
+        s.String(validate=s.one_of(enums.DeliverableCategory)),
         metadata={"description": "Livrables de la même période à recevoir avant de payer (catégories)"},
     )
 
@@ -167,18 +107,11 @@ class FinancialCommitmentSchema(Body):
     payee_id = s.Integer(required=True)
     payee = s.String(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200))
-    basis = s.String(
-        required=True,
-        validate=s.one_of(enums.COMMITMENT_BASES),
-        metadata={"description": "Base : " + _described(enums.COMMITMENT_BASES)},
-    )
-    amount = _positive("Montant forfaitaire par période (basis fixed)", allow_none=True)
-    rate_per_post = _positive("Montant par poste à temps plein (basis per_post)", allow_none=True)
-    posts_fte = _positive("Postes à temps plein travaillés sur la fonction (basis per_post)", allow_none=True)
-    recurrence = s.String(
-        validate=s.one_of(enums.RECURRENCES),
-        metadata={"description": "Récurrence : " + _described(enums.RECURRENCES)},
-    )
+    basis = vocabulary(enums.CommitmentBasis, "Base", required=True)
+    amount = positive("Montant forfaitaire par période (basis fixed)", allow_none=True)
+    rate_per_post = positive("Montant par poste à temps plein (basis per_post)", allow_none=True)
+    posts_fte = positive("Postes à temps plein travaillés sur la fonction (basis per_post)", allow_none=True)
+    recurrence = vocabulary(enums.Recurrence, "Récurrence")
     article = s.String(allow_none=True, validate=s.max_length(40))
     schedule = s.List(
         s.Nested(ScheduleLineSchema),
@@ -192,11 +125,7 @@ class FinancialCommitmentSchema(Body):
 
     @pre_dump
     def _lines(self, commitment, **kwargs):
-        from saas.conventions import api as conventions
-
-        data = _attributes(commitment, self)
-        data["payer"] = _organisation_name(commitment.tenant_id, commitment.payer_id)
-        data["payee"] = _organisation_name(commitment.tenant_id, commitment.payee_id)
+        data = named(commitment, self, payer=commitment.payer_id, payee=commitment.payee_id)
         data["schedule"] = conventions.schedule_lines_of(commitment.id)
         data["period_amount"] = conventions.commitment_amount(commitment)
         return data
@@ -210,40 +139,26 @@ class ConventionObligationSchema(Body):
     responsible = s.String(dump_only=True)
     recipient_id = s.Integer(allow_none=True, metadata={"description": "Partie destinataire"})
     recipient = s.String(dump_only=True)
-    nature = s.String(
-        required=True,
-        validate=s.one_of(enums.NATURES),
-        metadata={"description": "Nature : " + _described(enums.NATURES)},
-    )
-    category = s.String(
-        required=True,
-        validate=s.one_of(enums.CATEGORIES),
-        metadata={"description": "Catégorie : " + _described(enums.CATEGORIES)},
-    )
+    nature = vocabulary(enums.Nature, "Nature", required=True)
+    category = vocabulary(enums.CATEGORIES, "Catégorie", required=True)
     category_label = s.String(dump_only=True)
     label = s.String(allow_none=True, validate=s.max_length(300))
-    cadence = s.String(
-        required=True,
-        validate=s.one_of(enums.CADENCES),
-        metadata={"description": "Périodicité : " + _described(enums.CADENCES)},
-    )
+    cadence = vocabulary(enums.Cadence, "Périodicité", required=True)
     cadence_label = s.String(dump_only=True)
     day_of_month = s.Integer(
         allow_none=True,
-        validate=_range(1, 28, "Le jour du mois est compris entre 1 et 28."),
+        validate=bounded(bounds.DAY_OF_MONTH),
         metadata={"description": "monthly : jour du mois de l'échéance"},
     )
     weekday = s.Integer(
         allow_none=True,
-        validate=_range(0, 6, "Le jour de la semaine est compris entre 0 (lundi) et 6 (dimanche)."),
+        validate=bounded(
+            bounds.WEEKDAY, "Le jour de la semaine est compris entre 0 (lundi) et 6 (dimanche)."
+        ),
         metadata={"description": "weekly : 0 lundi … 6 dimanche (par défaut : vendredi)"},
     )
-    offset_days = s.Integer(
-        allow_none=True, validate=_range(0, 365, "Le délai est compris entre 0 et 365 jours.")
-    )
-    offset_months = s.Integer(
-        allow_none=True, validate=_range(0, 12, "Le délai est compris entre 0 et 12 mois.")
-    )
+    offset_days = s.Integer(allow_none=True, validate=bounded(bounds.OFFSET_DAYS))
+    offset_months = s.Integer(allow_none=True, validate=bounded(bounds.OFFSET_MONTHS))
     event_label = s.String(
         allow_none=True,
         validate=s.max_length(100),
@@ -251,7 +166,7 @@ class ConventionObligationSchema(Body):
     )
     event_default_month = s.Integer(
         allow_none=True,
-        validate=_range(1, 12, "Choisissez le mois habituel de l'événement (1 à 12)."),
+        validate=bounded(bounds.EVENT_MONTH, "Choisissez le mois habituel de l'événement (1 à 12)."),
         metadata={"description": "after_event : mois habituel de l'événement"},
     )
     article = s.String(allow_none=True, validate=s.max_length(40))
@@ -260,31 +175,28 @@ class ConventionObligationSchema(Body):
 
     @pre_dump
     def _names(self, obligation, **kwargs):
-        data = _attributes(obligation, self)
-        data["responsible"] = _organisation_name(obligation.tenant_id, obligation.responsible_id)
-        data["recipient"] = _organisation_name(obligation.tenant_id, obligation.recipient_id)
+        data = named(
+            obligation, self, responsible=obligation.responsible_id, recipient=obligation.recipient_id
+        )
         data["category_label"] = enums.CATEGORIES.get(obligation.category)
-        data["cadence_label"] = enums.CADENCES.get(obligation.cadence)
+        data["cadence_label"] = enums.Cadence.label_of(obligation.cadence)
         return data
 
 
 class _DurationFields(s.Schema):
-    duration_kind = s.String(
-        validate=s.one_of(enums.DURATION_KINDS),
-        metadata={"description": "Durée : " + _described(enums.DURATION_KINDS)},
-    )
+    duration_kind = vocabulary(enums.DurationKind, "Durée")
     period_months = s.Integer(
-        validate=_range(1, 60, "La durée d'une période est comprise entre 1 et 60 mois."),
+        validate=bounded(bounds.PERIOD_MONTHS),
         metadata={"description": "Durée d'une période en mois (reconduction tacite ; 12 par défaut)"},
     )
     end_on = s.Date(allow_none=True, metadata={"description": "Date de fin (durée déterminée)"})
     max_renewals = s.Integer(
         allow_none=True,
-        validate=_range(0, 50, "Le nombre de reconductions est compris entre 0 et 50."),
+        validate=bounded(bounds.MAX_RENEWALS),
         metadata={"description": "Reconductions tacites permises (null : sans limite)"},
     )
     notice_months = s.Integer(
-        validate=_range(0, 12, "Le préavis est compris entre 0 et 12 mois."),
+        validate=bounded(bounds.NOTICE_MONTHS),
         metadata={"description": "Préavis de dénonciation avant l'échéance, en mois"},
     )
 
@@ -307,8 +219,8 @@ class ConventionTermsSchema(_DurationFields):
 
     @pre_dump
     def _label(self, terms, **kwargs):
-        data = _attributes(terms, self)
-        data["duration_kind_label"] = enums.DURATION_KINDS.get(terms.duration_kind)
+        data = attributes(terms, self)
+        data["duration_kind_label"] = enums.DurationKind.label_of(terms.duration_kind)
         return data
 
 
@@ -321,8 +233,8 @@ class TermsInForceSchema(ConventionTermsSchema):
 
     @pre_dump
     def _label(self, in_force, **kwargs):
-        data = _attributes(in_force.terms, self)
-        data["duration_kind_label"] = enums.DURATION_KINDS.get(in_force.terms.duration_kind)
+        data = attributes(in_force.terms, self)
+        data["duration_kind_label"] = enums.DurationKind.label_of(in_force.terms.duration_kind)
         data["resources"] = in_force.resources
         data["commitments"] = in_force.commitments
         data["obligations"] = in_force.obligations
@@ -338,21 +250,13 @@ class ConventionCreateSchema(Body, _DurationFields):
 
     reference = s.String(required=True, validate=s.max_length(40))
     title = s.String(required=True, validate=s.max_length(300))
-    kind = s.String(
-        required=True,
-        validate=s.one_of(enums.KINDS),
-        metadata={"description": "Type : " + _described(enums.KINDS)},
-    )
+    kind = vocabulary(enums.Kind, "Type", required=True)
     effective_on = s.Date(required=True, metadata={"description": "Premier jour de la première période"})
     signed_on = s.Date(allow_none=True, metadata={"description": "Date de signature (absente : brouillon)"})
     signed_at_place = s.String(allow_none=True, validate=s.max_length(120))
     object = s.String(required=True, validate=s.max_length(5000))
     articles = s.List(s.Nested(ConventionArticleSchema))
-    duration_kind = s.String(
-        required=True,
-        validate=s.one_of(enums.DURATION_KINDS),
-        metadata={"description": "Durée : " + _described(enums.DURATION_KINDS)},
-    )
+    duration_kind = vocabulary(enums.DurationKind, "Durée", required=True)
     objecting_party_id = s.Integer(
         allow_none=True, metadata={"description": "Seule partie qui peut dénoncer à l'échéance"}
     )
@@ -392,11 +296,9 @@ class ConventionObjectionSchema(Body):
 
     @pre_dump
     def _names(self, objection, **kwargs):
-        from saas.conventions import api as conventions
-
-        data = _attributes(objection, self)
-        data["party"] = _organisation_name(objection.tenant_id, objection.party_id)
+        data = named(objection, self, party=objection.party_id)
         convention = conventions.get(objection.convention_id)
+        assert convention is not None, "the convention of an objection exists (foreign key)"
         data["late"] = conventions.objection_was_late(objection, convention)
         return data
 
@@ -415,7 +317,7 @@ class ConventionSummarySchema(s.Schema):
     terminated_on = s.Date(dump_only=True)
     termination_reason = s.String(dump_only=True)
     statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + _described(enums.CONVENTION_STATUSES)}
+        dump_only=True, metadata={"description": "Statut : " + described(enums.ConventionStatus)}
     )
     statut_libelle = s.String(dump_only=True)
     prochaine_echeance = s.Date(dump_only=True, metadata={"description": "Fin de la période en cours"})
@@ -435,7 +337,7 @@ class ConventionDocumentSchema(s.Schema):
     """A document's metadata; its file is at ``/conventions/{id}/documents/{document_id}``."""
 
     id = s.Integer(dump_only=True)
-    kind = s.String(dump_only=True, metadata={"description": _described(enums.DOCUMENT_KINDS)})
+    kind = s.String(dump_only=True, metadata={"description": described(enums.DocumentKind)})
     title = s.String(dump_only=True)
     filename = s.String(dump_only=True)
     mimetype = s.String(dump_only=True)
@@ -470,11 +372,8 @@ class ConventionDetailSchema(ConventionSummarySchema):
 
 
 class ConventionFilterSchema(s.Schema):
-    kind = s.String(validate=s.one_of(enums.KINDS))
-    status = s.String(
-        validate=s.one_of(enums.CONVENTION_STATUSES),
-        metadata={"description": "Statut aujourd'hui : " + _described(enums.CONVENTION_STATUSES)},
-    )
+    kind = s.String(validate=s.one_of(enums.Kind))
+    status = vocabulary(enums.ConventionStatus, "Statut aujourd'hui")
 
 
 class ReadDateSchema(s.Schema):
@@ -516,157 +415,3 @@ class ConventionAmendmentSchema(Body, _DurationFields):
         ConventionClosuresSchema,
         metadata={"description": "Identifiants des termes qui cessent (pour changer : clore et ajouter)"},
     )
-
-
-# --------------------------------------------------------------------------- calendar
-
-
-class OccurrenceSchema(s.Schema):
-    """One due date of an obligation, with its status on the day read."""
-
-    id = s.Integer(dump_only=True)
-    due_on = s.Date(dump_only=True)
-    received_on = s.Date(dump_only=True)
-    provisional = s.Boolean(dump_only=True, metadata={"description": "Date attendue d'un événement non daté"})
-    event_on = s.Date(dump_only=True)
-    period_no = s.Integer(dump_only=True)
-    meeting_id = s.Integer(dump_only=True)
-    note = s.String(dump_only=True)
-    obligation_id = s.Integer(dump_only=True)
-    label = s.String(dump_only=True)
-    nature = s.String(dump_only=True)
-    category = s.String(dump_only=True)
-    cadence = s.String(dump_only=True)
-    event_label = s.String(dump_only=True)
-    article = s.String(dump_only=True)
-    convention_id = s.Integer(dump_only=True)
-    convention_reference = s.String(dump_only=True)
-    convention_title = s.String(dump_only=True)
-    responsible_id = s.Integer(dump_only=True)
-    responsible_name = s.String(dump_only=True)
-    recipient_name = s.String(dump_only=True)
-    status = s.String(
-        dump_only=True, metadata={"description": "Statut : " + _described(enums.OCCURRENCE_STATUSES)}
-    )
-    status_label = fields.Function(lambda row: enums.OCCURRENCE_STATUSES.get(row.status), dump_only=True)
-
-
-class CalendarFilterSchema(s.Schema):
-    convention = s.Integer(metadata={"description": "Identifiant de convention"})
-    responsable = s.Integer(metadata={"description": "Organisation qui doit l'obligation"})
-    statut = s.String(
-        validate=s.one_of(enums.OCCURRENCE_STATUSES),
-        metadata={"description": _described(enums.OCCURRENCE_STATUSES)},
-    )
-    nature = s.String(validate=s.one_of(enums.NATURES))
-    du = s.Date(metadata={"description": "Échéances à partir de ce jour"})
-    au = s.Date(metadata={"description": "Échéances jusqu'à ce jour"})
-
-
-class OccurrenceReceptionSchema(Body):
-    received_on = s.Date(
-        allow_none=True, metadata={"description": "Date de réception (par défaut : aujourd'hui)"}
-    )
-    note = s.String(allow_none=True, validate=s.max_length(500))
-
-
-class OccurrenceEventSchema(Body):
-    event_on = s.Date(required=True, metadata={"description": "Date de l'événement (assemblée générale…)"})
-
-
-class ComplianceFilterSchema(s.Schema):
-    par = s.String(
-        load_default="partenaire",
-        validate=s.one_of(["partenaire", "convention"]),
-        metadata={"description": "Regrouper par partenaire (qui doit l'obligation) ou par convention"},
-    )
-    date = s.Date(metadata={"description": "Date de lecture (par défaut : aujourd'hui)"})
-    convention = s.Integer(metadata={"description": "Une seule convention"})
-
-
-class ObligationComplianceSchema(s.Schema):
-    """Occurrences already due by status, and the share received or held on time."""
-
-    id = s.Integer(dump_only=True)
-    label = s.String(dump_only=True)
-    due = s.Integer(dump_only=True, metadata={"description": "Échéances passées (ou déjà reçues)"})
-    on_time = s.Integer(dump_only=True)
-    received_late = s.Integer(dump_only=True)
-    late = s.Integer(dump_only=True)
-    missing = s.Integer(dump_only=True)
-    rate = fields.Float(dump_only=True, allow_none=True, metadata={"description": "Part à temps (0 à 1)"})
-
-
-# --------------------------------------------------------------------------- money
-
-
-class InstalmentPaymentSchema(Body):
-    """A payment (``record_payment``) of one instalment of one period, in full."""
-
-    period_no = s.Integer(
-        required=True,
-        validate=_range(1, None, "Une période à partir de 1."),
-        metadata={"description": "Numéro de la période de la convention"},
-    )
-    paid_on = s.Date(required=True)
-    amount = _positive("Montant payé (par défaut : celui de l'échéance)", allow_none=True)
-    reference = s.String(allow_none=True, validate=s.max_length(100))
-    recorded_at = s.DateTime(dump_only=True)
-
-
-class InstalmentSchema(s.Schema):
-    """One instalment of one period: amount, due date, status, documents awaited, payment."""
-
-    convention_id = s.Integer(dump_only=True)
-    convention_reference = s.String(dump_only=True)
-    engagement_id = s.Integer(dump_only=True)
-    engagement = s.String(dump_only=True, metadata={"description": "Libellé de l'engagement"})
-    payeur = s.String(dump_only=True)
-    beneficiaire = s.String(dump_only=True)
-    ligne_id = s.Integer(dump_only=True, metadata={"description": "Ligne de l'échéancier"})
-    ligne = s.String(dump_only=True)
-    periode = s.Integer(dump_only=True, metadata={"description": "Numéro de période (period_no)"})
-    periode_debut = s.Date(dump_only=True)
-    periode_fin = s.Date(dump_only=True)
-    montant = s.Decimal(as_string=True, places=2, dump_only=True)
-    date_echeance = s.Date(dump_only=True)
-    statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + _described(enums.INSTALMENT_STATUSES)}
-    )
-    statut_libelle = s.String(dump_only=True)
-    pieces_manquantes = s.List(s.String(), dump_only=True)
-    exigible_depuis = s.Date(dump_only=True)
-    paiement = s.Nested(InstalmentPaymentSchema, dump_only=True, allow_none=True)
-
-    @pre_dump
-    def _flatten(self, instalment, **kwargs):
-        commitment, tenant_id = instalment.commitment, instalment.convention.tenant_id
-        return {
-            "convention_id": instalment.convention.id,
-            "convention_reference": instalment.convention.reference,
-            "engagement_id": commitment.id,
-            "engagement": commitment.label,
-            "payeur": _organisation_name(tenant_id, commitment.payer_id),
-            "beneficiaire": _organisation_name(tenant_id, commitment.payee_id),
-            "ligne_id": instalment.line.id,
-            "ligne": instalment.line.label,
-            "periode": instalment.period.number,
-            "periode_debut": instalment.period.start,
-            "periode_fin": instalment.period.end,
-            "montant": instalment.amount,
-            "date_echeance": instalment.due_on,
-            "statut": instalment.status,
-            "statut_libelle": instalment.status_label,
-            "pieces_manquantes": instalment.missing,
-            "exigible_depuis": instalment.payable_since,
-            "paiement": instalment.payment,
-        }
-
-
-class InstalmentFilterSchema(s.Schema):
-    statut = s.String(
-        validate=s.one_of(enums.INSTALMENT_STATUSES),
-        metadata={"description": _described(enums.INSTALMENT_STATUSES)},
-    )
-    convention = s.Integer(metadata={"description": "Identifiant de convention"})
-    date = s.Date(metadata={"description": "Date de lecture (par défaut : aujourd'hui)"})

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from saas import clock, uploads
+from saas import cleaning, clock, formats, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import Checks, ConflictError, DomainError, ValidationError
@@ -31,7 +31,6 @@ from saas.heures.models import (
 from saas.heures.mutualisation import create_agreement
 from saas.heures.rules import DEFAULT_RULE, new_rule_version, rule_in_force
 from saas.marches.models import Lot
-from saas.marches.obligation import fr_decimal
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.participants import api as participants
@@ -68,9 +67,6 @@ month_bounds = validation.month_bounds
 _hours = validation.parse_hours
 __all__ = ["DEFAULT_RULE", "create_agreement", "new_rule_version", "rule_in_force"]
 
-PROOF_MIMETYPES = {"application/pdf", "image/png", "image/jpeg"}
-PROOF_MAX_BYTES = 10 * 1024 * 1024
-
 
 def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
     """The three figures of a statement, every error of each reported at once."""
@@ -84,8 +80,8 @@ def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
         )
     )
     checks.raise_errors()
-    if figures[0] + figures[1] > 744:
-        raise ValidationError("worked_hours", "Un mois compte au plus 744 heures.")
+    if figures[0] + figures[1] > validation.MONTH_MAX_HOURS:
+        raise ValidationError("worked_hours", validation.MONTH_MAX_MESSAGE)
     return figures
 
 
@@ -179,10 +175,7 @@ def _new_statement(
     supersedes_id=None,
     confirm_over_contract=False,
 ):
-    try:
-        source = Source(source)
-    except ValueError:
-        raise ValidationError("source", "Source inconnue.") from None
+    source = cleaning.member(Source, source, "source", "Source inconnue.")
     worked, training, absence = _figures(worked, training, absence)
     over = validation.check_hours(mission, month, worked, training, bool(confirm_over_contract))
     statement = HourStatement(
@@ -193,7 +186,7 @@ def _new_statement(
         training_hours=training,
         absence_hours=absence,
         source=source.value,
-        comment=(comment or "").strip() or None,
+        comment=cleaning.optional(comment),
         status=StatementStatus.declared.value,
         supersedes_id=supersedes_id,
         declared_by=actor.user_id,
@@ -209,8 +202,8 @@ def _new_statement(
             {
                 "mission": mission.id,
                 "mois": validation.month_label(month),
-                "heures déclarées": f"{fr_decimal(worked + training)} h",
-                "heures du contrat": f"{fr_decimal(over.contract_hours)} h",
+                "heures déclarées": f"{formats.decimal(worked + training)} h",
+                "heures du contrat": f"{formats.decimal(over.contract_hours)} h",
             },
         )
     return statement
@@ -337,9 +330,7 @@ def _supersede(statement: HourStatement) -> None:
 def reject(
     actor: audit.Actor, statement: HourStatement, reason: str, expected_version: int | None = None
 ) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("rejection_reason", "Indiquez le motif du rejet.")
+    reason = cleaning.required_text(reason, "rejection_reason", "Indiquez le motif du rejet.")
     _check_version(statement, expected_version)
     if statement.superseded_at is not None or statement.status != StatementStatus.declared:
         raise DomainError("Seul un relevé déclaré et en vigueur peut être rejeté.")
@@ -351,11 +342,7 @@ def reject(
 
 
 def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mimetype: str, content: bytes):
-    if not content or len(content) > PROOF_MAX_BYTES:
-        raise ValidationError("proof", "Le justificatif est vide ou dépasse 10 Mo.")
-    mimetype = uploads.checked_type(
-        "proof", content, PROOF_MIMETYPES, "Le justificatif doit être un PDF, un PNG ou un JPEG."
-    )
+    mimetype = uploads.PROOF.check(content)
     proof = StatementProof(
         tenant_id=require_tenant_id(),
         statement_id=statement.id,
@@ -380,7 +367,7 @@ def read_proof(actor: audit.Actor, proof: StatementProof) -> StatementProof:
 
 
 def _lot(lot_id: int) -> Lot:
-    return db.session.get(Lot, (require_tenant_id(), lot_id))
+    return db.session.get_one(Lot, (require_tenant_id(), lot_id))
 
 
 def eligible_days(mission: Mission, month: date) -> arithmetic.EligibleDays:
@@ -482,7 +469,7 @@ class RecountLine:
 def _recount(actor: audit.Actor | None, marche_id: int | None, apply: bool) -> list[RecountLine]:
     lines = []
     running: dict[int, Decimal] = defaultdict(Decimal)
-    overridden: set[int] = set()
+    overridden: set[int | None] = set()
     if marche_id is None:
         overridden = {
             r.marche_id
@@ -511,6 +498,7 @@ def _recount(actor: audit.Actor | None, marche_id: int | None, apply: bool) -> l
             )
         )
         if apply:
+            assert actor is not None, "a recount applied has an actor (the preview has none)"
             _retire_allocations(statement.id)
             if current is not None:
                 current.current = False

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from saas import formats
 from saas.heures.enums import PartialEligibility
-from saas.marches.obligation import fr_date, fr_decimal
 
 _MODES = {"nearest": ROUND_HALF_UP, "up": ROUND_CEILING, "down": ROUND_FLOOR}
 CENT = Decimal("0.01")
@@ -96,13 +96,13 @@ def _share(hours: Decimal, part: int, whole: int) -> Decimal:
 def _eligibility_lead(days: EligibleDays) -> str:
     if days.first != days.period_first:
         if days.validated_on == days.first:
-            lead = f"Éligibilité validée le {fr_date(days.first)}"
+            lead = f"Éligibilité validée le {formats.date(days.first)}"
         else:
-            lead = f"Éligibilité valable à partir du {fr_date(days.first)}"
+            lead = f"Éligibilité valable à partir du {formats.date(days.first)}"
         if days.last != days.period_last:
-            lead += f" et jusqu'au {fr_date(days.last)}"
+            lead += f" et jusqu'au {formats.date(days.last)}"
         return lead
-    return f"Éligibilité valable jusqu'au {fr_date(days.last)}"
+    return f"Éligibilité valable jusqu'au {formats.date(days.last)}"
 
 
 def eligible_share(
@@ -131,7 +131,7 @@ def eligible_share(
         else:
             what = f"mois compté en entier ({days.eligible_days} jours sur {days.days} couverts)"
         message = (
-            f"{_eligibility_lead(days)} : {what}, {fr_decimal(worked + training)} h sur {fr_decimal(raw)} h"
+            f"{_eligibility_lead(days)} : {what}, {formats.decimal(worked + training)} h sur {formats.decimal(raw)} h"
             f" (règle : {mode.label.lower()})."
         )
     return (

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Numeric, and_, cast, func, literal, select
+from sqlalchemy import Numeric, cast, func, literal, select
 
 from saas import clock
-from saas.db import db
+from saas.db import db, same_tenant
 from saas.heures import repository
 from saas.heures.models import Allocation
 from saas.marches.models import Lot, Marche
+from saas.marches.repository import lot_label
 from saas.parcours import api as parcours
 from saas.parcours.enums import FollowUpStep
 from saas.partenaires.models import Organisation
@@ -73,11 +74,12 @@ class Dashboard:
 
 
 def obligation_total() -> Decimal:
-    return Decimal(db.session.scalar(select(func.coalesce(func.sum(Lot.obligation_hours), 0))))
+    total = db.session.execute(select(func.coalesce(func.sum(Lot.obligation_hours), 0))).scalar_one()
+    return Decimal(total or 0)  # never NULL (coalesce), typed as the column: Decimal | None
 
 
 def counted_total() -> Decimal:
-    return Decimal(db.session.scalar(select(func.coalesce(func.sum(Allocation.hours), 0))))
+    return Decimal(db.session.execute(select(func.coalesce(func.sum(Allocation.hours), 0))).scalar_one())
 
 
 def late_lots(today: date) -> list[LateLot]:
@@ -96,18 +98,15 @@ def late_lots(today: date) -> list[LateLot]:
     query = (
         select(
             Lot.id,
-            literal("Lot ") + Lot.number + literal(" — ") + Marche.reference,
+            lot_label(),
             Organisation.name,
             Lot.obligation_hours,
             counted,
             rate,
             elapsed,
         )
-        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
-        .join(
-            Organisation,
-            and_(Organisation.tenant_id == Marche.tenant_id, Organisation.id == Marche.donneur_ordre_id),
-        )
+        .join(Marche, same_tenant(Marche.id, Lot.marche_id))
+        .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
         .outerjoin(allocated, allocated.c.lot_id == Lot.id)
         .where(
             Lot.obligation_hours > 0,
@@ -135,9 +134,13 @@ def late_lots(today: date) -> list[LateLot]:
 def _references(participant_ids: set[int]) -> dict[int, str]:
     if not participant_ids:
         return {}
-    rows = db.session.execute(
-        select(Participant.id, Participant.reference).where(Participant.id.in_(participant_ids))
-    ).all()
+    rows = (
+        db.session.execute(
+            select(Participant.id, Participant.reference).where(Participant.id.in_(participant_ids))
+        )
+        .tuples()
+        .all()
+    )
     return dict(rows)
 
 

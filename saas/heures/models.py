@@ -38,12 +38,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.heures.validation import MONTH_MAX_HOURS
 
 HOURS = Numeric(9, 2)
 
 
-class HourStatement(TenantScoped, db.Model):
+class HourStatement(TenantScoped, Model):
     __tablename__ = "hour_statements"
     __table_args__ = (
         tenant_fk(["mission_id"], "missions"),
@@ -75,7 +76,7 @@ class HourStatement(TenantScoped, db.Model):
         CheckConstraint(
             "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0", name="hours_positive"
         ),
-        CheckConstraint("worked_hours + training_hours <= 744", name="hours_in_month"),
+        CheckConstraint(f"worked_hours + training_hours <= {MONTH_MAX_HOURS}", name="hours_in_month"),
         CheckConstraint("status IN ('declared', 'validated', 'rejected')", name="status"),
         CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name="rejection_reasoned"),
     )
@@ -101,7 +102,7 @@ class HourStatement(TenantScoped, db.Model):
     __mapper_args__ = {"version_id_col": row_version}
 
 
-class StatementProof(TenantScoped, db.Model):
+class StatementProof(TenantScoped, Model):
     __tablename__ = "statement_proofs"
     __table_args__ = (
         tenant_fk(["statement_id"], "hour_statements"),
@@ -116,7 +117,7 @@ class StatementProof(TenantScoped, db.Model):
     uploaded_at: Mapped[datetime] = utcnow_column()
 
 
-class CountingRule(TenantScoped, db.Model):
+class CountingRule(TenantScoped, Model):
     """A version of the counting rules of the tenant (``marche_id`` NULL) or of one marché."""
 
     __tablename__ = "counting_rules"
@@ -154,7 +155,7 @@ class CountingRule(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class Counting(TenantScoped, db.Model):
+class Counting(TenantScoped, Model):
     """Counted hours of one statement under one rule version."""
 
     __tablename__ = "hour_countings"
@@ -196,7 +197,7 @@ class Counting(TenantScoped, db.Model):
         }
 
 
-class MutualisationAgreement(TenantScoped, db.Model):
+class MutualisationAgreement(TenantScoped, Model):
     __tablename__ = "mutualisation_agreements"
     __table_args__ = (
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity"),
@@ -211,7 +212,7 @@ class MutualisationAgreement(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class MutualisationMember(TenantScoped, db.Model):
+class MutualisationMember(TenantScoped, Model):
     __tablename__ = "mutualisation_members"
     __table_args__ = (
         tenant_fk(["agreement_id"], "mutualisation_agreements", ondelete="CASCADE"),
@@ -227,7 +228,7 @@ class MutualisationMember(TenantScoped, db.Model):
     share: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
 
 
-class Allocation(TenantScoped, db.Model):
+class Allocation(TenantScoped, Model):
     """Counted hours of one counting assigned to one lot."""
 
     __tablename__ = "hour_allocations"

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from saas.db import db
+from tenants.context import require_tenant_id
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,6 @@ _GROUPS = {
 
 def progress(level: str, keys: list[int] | None = None) -> dict[int, Progress]:
     """Progress per ``level`` (lot, marche or donneur_ordre) of the tenant in scope, by id."""
-    from tenants.context import require_tenant_id
-
     key_column, label_column, placed_key = _GROUPS[level]
     where = "WHERE g.key = ANY(:keys)" if keys is not None else ""
     sql = f"""

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, func, or_, select
 
-from saas.db import db
+from saas.db import db, same_tenant
 from saas.heures.models import (
     Allocation,
     Counting,
@@ -19,7 +19,9 @@ from saas.heures.models import (
     StatementProof,
 )
 from saas.marches.models import Lot, Marche
+from saas.marches.repository import lot_label
 from saas.parcours.models import Mission
+from saas.parcours.repository import with_participant_and_employer
 from saas.partenaires.models import Organisation
 from saas.participants.models import Participant
 
@@ -112,12 +114,9 @@ def proofs_of(statement_id: int) -> list[StatementProof]:
 
 def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
     """Counted hours of the mission's validated statements in force (but one), for the CDI cap."""
-    value = db.session.scalar(
+    value = db.session.execute(
         select(func.coalesce(func.sum(Counting.counted_hours), 0))
-        .join(
-            HourStatement,
-            and_(HourStatement.tenant_id == Counting.tenant_id, HourStatement.id == Counting.statement_id),
-        )
+        .join(HourStatement, same_tenant(HourStatement.id, Counting.statement_id))
         .where(
             HourStatement.mission_id == mission_id,
             HourStatement.id != (except_statement_id or 0),
@@ -125,7 +124,7 @@ def counted_for_mission(mission_id: int, except_statement_id: int | None = None)
             HourStatement.superseded_at.is_(None),
             Counting.current.is_(True),
         )
-    )
+    ).scalar_one()
     return Decimal(value)
 
 
@@ -145,16 +144,15 @@ def rules(marche_id: int | None = None) -> list[CountingRule]:
     return list(db.session.scalars(query))
 
 
+def _membership():
+    """The join of a member lot and its agreement (same tenant)."""
+    return same_tenant(MutualisationMember.agreement_id, MutualisationAgreement.id)
+
+
 def agreement_for(lot_id: int, month: date) -> MutualisationAgreement | None:
     return db.session.scalars(
         select(MutualisationAgreement)
-        .join(
-            MutualisationMember,
-            and_(
-                MutualisationMember.tenant_id == MutualisationAgreement.tenant_id,
-                MutualisationMember.agreement_id == MutualisationAgreement.id,
-            ),
-        )
+        .join(MutualisationMember, _membership())
         .where(
             MutualisationMember.lot_id == lot_id,
             MutualisationAgreement.valid_from <= month,
@@ -190,13 +188,7 @@ def overlapping_membership(lot_ids: list[int], valid_from: date, valid_to: date 
     far = date(9999, 12, 31)
     query = (
         select(MutualisationMember.lot_id)
-        .join(
-            MutualisationAgreement,
-            and_(
-                MutualisationAgreement.tenant_id == MutualisationMember.tenant_id,
-                MutualisationAgreement.id == MutualisationMember.agreement_id,
-            ),
-        )
+        .join(MutualisationAgreement, _membership())
         .where(
             MutualisationMember.lot_id.in_(lot_ids),
             MutualisationAgreement.valid_from <= (valid_to or far),
@@ -210,27 +202,19 @@ def validated_in_force(marche_id: int | None = None) -> list[tuple[HourStatement
     """Validated statements in force (optionally of one marché's lots), with their mission."""
     query = (
         select(HourStatement, Mission)
-        .join(
-            Mission,
-            and_(Mission.tenant_id == HourStatement.tenant_id, Mission.id == HourStatement.mission_id),
-        )
+        .join(Mission, same_tenant(Mission.id, HourStatement.mission_id))
         .where(HourStatement.status == "validated", HourStatement.superseded_at.is_(None))
         .order_by(Mission.id, HourStatement.month)
     )
     if marche_id is not None:
-        query = query.join(Lot, and_(Lot.tenant_id == Mission.tenant_id, Lot.id == Mission.lot_id)).where(
-            Lot.marche_id == marche_id
-        )
+        query = query.join(Lot, same_tenant(Lot.id, Mission.lot_id)).where(Lot.marche_id == marche_id)
     return list(db.session.execute(query).tuples())
 
 
 def list_query(status: str | None = None, month: date | None = None, mission_id: int | None = None):
     query = (
         select(HourStatement, Mission)
-        .join(
-            Mission,
-            and_(Mission.tenant_id == HourStatement.tenant_id, Mission.id == HourStatement.mission_id),
-        )
+        .join(Mission, same_tenant(Mission.id, HourStatement.mission_id))
         .where(HourStatement.superseded_at.is_(None))
     )
     if status:
@@ -243,26 +227,21 @@ def list_query(status: str | None = None, month: date | None = None, mission_id:
 
 
 def counted_between(start: date, end: date) -> Decimal:
-    value = db.session.scalar(
+    value = db.session.execute(
         select(func.coalesce(func.sum(Allocation.hours), 0))
-        .join(
-            Counting, and_(Counting.tenant_id == Allocation.tenant_id, Counting.id == Allocation.counting_id)
-        )
-        .join(
-            HourStatement,
-            and_(HourStatement.tenant_id == Counting.tenant_id, HourStatement.id == Counting.statement_id),
-        )
+        .join(Counting, same_tenant(Counting.id, Allocation.counting_id))
+        .join(HourStatement, same_tenant(HourStatement.id, Counting.statement_id))
         .where(HourStatement.month >= start, HourStatement.month <= end)
-    )
+    ).scalar_one()
     return Decimal(value)
 
 
 def awaiting_validation_count() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(HourStatement)
         .where(HourStatement.status == "declared", HourStatement.superseded_at.is_(None))
-    )
+    ).scalar_one()
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -291,34 +270,20 @@ def _counted_now():
 def statement_rows(filters: StatementFilters) -> Select:
     """Rows ``(id, month, reference, mission_id, employer, worked_hours, training_hours, raw, counted,
     status, declared_at)`` of the statements in force (not superseded) matching ``filters``."""
-    query = (
-        select(
-            HourStatement.id,
-            HourStatement.month,
-            Participant.reference.label("reference"),
-            HourStatement.mission_id,
-            Organisation.name.label("employer"),
-            HourStatement.worked_hours,
-            HourStatement.training_hours,
-            (HourStatement.worked_hours + HourStatement.training_hours).label("raw"),
-            _counted_now().label("counted"),
-            HourStatement.status,
-            HourStatement.declared_at,
-        )
-        .join(
-            Mission,
-            and_(Mission.tenant_id == HourStatement.tenant_id, Mission.id == HourStatement.mission_id),
-        )
-        .join(
-            Participant,
-            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
-        )
-        .join(
-            Organisation,
-            and_(Organisation.tenant_id == Mission.tenant_id, Organisation.id == Mission.employer_id),
-        )
-        .where(HourStatement.superseded_at.is_(None))
-    )
+    query = select(
+        HourStatement.id,
+        HourStatement.month,
+        Participant.reference.label("reference"),
+        HourStatement.mission_id,
+        Organisation.name.label("employer"),
+        HourStatement.worked_hours,
+        HourStatement.training_hours,
+        (HourStatement.worked_hours + HourStatement.training_hours).label("raw"),
+        _counted_now().label("counted"),
+        HourStatement.status,
+        HourStatement.declared_at,
+    ).join(Mission, same_tenant(Mission.id, HourStatement.mission_id))
+    query = with_participant_and_employer(query).where(HourStatement.superseded_at.is_(None))
     if filters.status:
         query = query.where(HourStatement.status == filters.status)
     if filters.month:
@@ -378,18 +343,15 @@ def member_rows(agreement_id: int) -> list[MemberRow]:
     query = (
         select(
             MutualisationMember.lot_id,
-            literal("Lot ") + Lot.number + literal(" — ") + Marche.reference,
+            lot_label(),
             Organisation.name,
             Lot.obligation_hours,
             MutualisationMember.share,
             func.coalesce(allocated.c.hours, 0),
         )
-        .join(Lot, and_(Lot.tenant_id == MutualisationMember.tenant_id, Lot.id == MutualisationMember.lot_id))
-        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
-        .join(
-            Organisation,
-            and_(Organisation.tenant_id == Marche.tenant_id, Organisation.id == Marche.donneur_ordre_id),
-        )
+        .join(Lot, same_tenant(Lot.id, MutualisationMember.lot_id))
+        .join(Marche, same_tenant(Marche.id, Lot.marche_id))
+        .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
         .outerjoin(allocated, allocated.c.lot_id == MutualisationMember.lot_id)
         .where(MutualisationMember.agreement_id == agreement_id)
         .order_by(MutualisationMember.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from saas import cleaning
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ValidationError
@@ -15,6 +16,7 @@ from saas.heures.enums import PartialEligibility
 from saas.heures.models import CountingRule
 from saas.heures.validation import parse_hours
 from saas.marches.models import Marche
+from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
 DEFAULT_RULE = {
@@ -28,6 +30,8 @@ DEFAULT_RULE = {
     # seed 002 art. 3: hours before the validation may be refused; count the days after it.
     "partial_eligibility": PartialEligibility.pro_rata.value,
 }
+#: the steps the counted hours may be rounded to (the ``rounding_step`` constraint of the table).
+ROUNDING_STEPS = (Decimal("0.01"), Decimal("0.25"), Decimal("0.5"), Decimal("1"))
 
 
 def rule_in_force(marche_id: int | None) -> CountingRule:
@@ -46,6 +50,54 @@ def rule_in_force(marche_id: int | None) -> CountingRule:
     return rule
 
 
+def _multipliers(multipliers: dict | None) -> dict[str, str]:
+    """The coefficient of each contract type that differs from 1, between 0 and 10."""
+    clean = {}
+    for code, value in (multipliers or {}).items():
+        message = f"Coefficient invalide pour {code}."
+        factor = cleaning.in_range(
+            cleaning.decimal(value, "multipliers", message, required=message),
+            "multipliers",
+            Decimal(0),
+            Decimal(10),
+            f"Le coefficient de {code} doit être compris entre 0 et 10.",
+        )
+        if referentiels.contract_type(code) is None:
+            raise ValidationError("multipliers", f"Type de contrat inconnu : {code}.")
+        if factor != 1:
+            clean[code] = str(factor)
+    return clean
+
+
+def _caps(training_cap_hours, cdi_cap_hours) -> dict[str, Decimal | None]:
+    return {
+        "training_cap_hours": None
+        if training_cap_hours in (None, "")
+        else parse_hours(training_cap_hours, "training_cap_hours"),
+        "cdi_cap_hours": None if cdi_cap_hours in (None, "") else _cap(cdi_cap_hours),
+    }
+
+
+def _rounding_step(value) -> Decimal:
+    try:
+        step = Decimal(str(value))
+    except InvalidOperation:
+        step = Decimal(-1)
+    if step not in ROUNDING_STEPS:
+        raise ValidationError("rounding_step", "Le pas d'arrondi est 0,01, 0,25, 0,5 ou 1 heure.")
+    return step
+
+
+def _check_choices(rounding: str, partial_eligibility: str) -> None:
+    if rounding not in ("nearest", "up", "down"):
+        raise ValidationError("rounding", "Choisissez le sens de l'arrondi.")
+    if partial_eligibility not in set(PartialEligibility):
+        raise ValidationError(
+            "partial_eligibility",
+            "Choisissez ce que compte un mois où l'éligibilité ne couvre qu'une partie des jours.",
+        )
+
+
 def new_rule_version(
     actor: audit.Actor,
     marche_id: int | None = None,
@@ -62,42 +114,10 @@ def new_rule_version(
     """A new version of the tenant's rules, or of one marché's override. Nothing is recounted."""
     if marche_id is not None and db.session.get(Marche, (require_tenant_id(), marche_id)) is None:
         raise ValidationError("marche_id", "Marché inconnu.")
-    clean = {}
-    for code, value in (multipliers or {}).items():
-        try:
-            factor = Decimal(str(value))
-        except (InvalidOperation, TypeError):
-            raise ValidationError("multipliers", f"Coefficient invalide pour {code}.") from None
-        if not Decimal(0) <= factor <= Decimal(10):
-            raise ValidationError("multipliers", f"Le coefficient de {code} doit être compris entre 0 et 10.")
-        from saas.referentiels import api as referentiels
-
-        if referentiels.contract_type(code) is None:
-            raise ValidationError("multipliers", f"Type de contrat inconnu : {code}.")
-        if factor != 1:
-            clean[code] = str(factor)
-    caps = {}
-    for field, value in (("training_cap_hours", training_cap_hours), ("cdi_cap_hours", cdi_cap_hours)):
-        caps[field] = (
-            None
-            if value in (None, "")
-            else parse_hours(value, field)
-            if field != "cdi_cap_hours"
-            else _cap(value)
-        )
-    try:
-        step = Decimal(str(rounding_step))
-    except InvalidOperation:
-        step = Decimal(-1)
-    if step not in (Decimal("0.01"), Decimal("0.25"), Decimal("0.5"), Decimal("1")):
-        raise ValidationError("rounding_step", "Le pas d'arrondi est 0,01, 0,25, 0,5 ou 1 heure.")
-    if rounding not in ("nearest", "up", "down"):
-        raise ValidationError("rounding", "Choisissez le sens de l'arrondi.")
-    if partial_eligibility not in set(PartialEligibility):
-        raise ValidationError(
-            "partial_eligibility",
-            "Choisissez ce que compte un mois où l'éligibilité ne couvre qu'une partie des jours.",
-        )
+    clean = _multipliers(multipliers)
+    caps = _caps(training_cap_hours, cdi_cap_hours)
+    step = _rounding_step(rounding_step)
+    _check_choices(rounding, partial_eligibility)
     previous = repository.latest_rule(marche_id)
     rule = CountingRule(
         tenant_id=require_tenant_id(),
@@ -109,7 +129,7 @@ def new_rule_version(
         rounding_step=step,
         rounding=rounding,
         partial_eligibility=partial_eligibility,
-        note=(note or "").strip() or None,
+        note=cleaning.optional(note),
         created_by=actor.user_id,
         **caps,
     )

@@ -12,11 +12,8 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
+from saas.heures import api as heures
 from saas.heures.enums import (
-    KEY_LABELS,
-    PARTIAL_ELIGIBILITY_LABELS,
-    SOURCE_LABELS,
-    STATUS_LABELS,
     AllocationKey,
     PartialEligibility,
     Source,
@@ -30,8 +27,7 @@ ROUNDING_STEPS = ["0.01", "0.25", "0.5", "1"]
 ROUNDINGS = ["nearest", "up", "down"]
 PARTIAL_ELIGIBILITY = [mode.value for mode in PartialEligibility]
 PARTIAL_ELIGIBILITY_HELP = (
-    "Mois où l'éligibilité ne couvre qu'une partie des jours de mission : "
-    + ", ".join(f"{k.value} ({v})" for k, v in PARTIAL_ELIGIBILITY_LABELS.items())
+    "Mois où l'éligibilité ne couvre qu'une partie des jours de mission : " + PartialEligibility.described()
 )
 
 
@@ -106,8 +102,6 @@ class CountingSchema(s.Schema):
     allocations = fields.Method("_allocations", dump_only=True)
 
     def _allocations(self, counting) -> list:
-        from saas.heures import api as heures
-
         return AllocationSchema(many=True).dump(heures.allocations_of(counting.id))
 
 
@@ -123,16 +117,12 @@ class HourStatementSchema(s.Schema):
     confirm_over_contract = _confirm()
     source = s.String(
         dump_only=True,
-        metadata={
-            "description": "Provenance : " + ", ".join(f"{k.value} ({v})" for k, v in SOURCE_LABELS.items())
-        },
+        metadata={"description": "Provenance : " + Source.described()},
     )
     comment = s.String(allow_none=True)
     status = s.String(
         dump_only=True,
-        metadata={
-            "description": "Statut : " + ", ".join(f"{k.value} ({v})" for k, v in STATUS_LABELS.items())
-        },
+        metadata={"description": "Statut : " + StatementStatus.described()},
     )
     rejection_reason = s.String(dump_only=True)
     supersedes_id = s.Integer(
@@ -157,8 +147,6 @@ class HourStatementSchema(s.Schema):
 
     @pre_dump
     def _with_counting(self, statement, **kwargs):
-        from saas.heures import api as heures
-
         data = {key: getattr(statement, key, None) for key in self.dump_fields if key != "counting"}
         data["counting"] = heures.latest_counting(statement.id)
         return data
@@ -264,7 +252,7 @@ class MutualisationAgreementSchema(s.Schema):
     allocation_key = s.String(
         required=True,
         validate=s.one_of(KEYS),
-        metadata={"description": "Clé : " + ", ".join(f"{k.value} ({v})" for k, v in KEY_LABELS.items())},
+        metadata={"description": "Clé : " + AllocationKey.described()},
     )
     member_lots = s.List(
         s.Nested(MemberSchema), required=True, metadata={"description": "Deux lots au moins"}
@@ -274,8 +262,6 @@ class MutualisationAgreementSchema(s.Schema):
 
     @pre_dump
     def _with_members(self, agreement, **kwargs):
-        from saas.heures import api as heures
-
         data = {key: getattr(agreement, key, None) for key in self.fields if key != "member_lots"}
         data["member_lots"] = [{"lot_id": m.lot_id, "share": m.share} for m in heures.members(agreement.id)]
         return data

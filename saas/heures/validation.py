@@ -33,14 +33,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 
+from saas import formats
 from saas.errors import ValidationError
-from saas.marches.obligation import fr_decimal
+from saas.parcours.models import LEGAL_WEEKLY_MAX_HOURS
 
-#: Code du travail, art. L3121-20: no more than 48 hours of work in one week.
-LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
 #: Code du travail, art. L3121-18: no more than 10 hours of work in one day.
 LEGAL_DAILY_MAX_HOURS = Decimal(10)
 WORKING_DAYS_PER_WEEK = 5
@@ -49,6 +47,11 @@ DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = Decimal(52)
 MONTHS_PER_YEAR = Decimal(12)
 CENT = Decimal("0.01")
+
+#: a month has at most 31 days of 24 hours: no statement holds more worked + training hours (the
+#: database refuses them too, ``hour_statements`` constraint ``hours_in_month``).
+MONTH_MAX_HOURS = 744
+MONTH_MAX_MESSAGE = f"Un mois compte au plus {MONTH_MAX_HOURS} heures."
 
 #: the field that confirms hours above the contract, in forms and in the API.
 CONFIRM_FIELD = "confirm_over_contract"
@@ -63,14 +66,14 @@ def parse_hours(value, field: str) -> Decimal:
         raise ValidationError(field, "Indiquez un nombre d'heures.") from None
     if hours < 0:
         raise ValidationError(field, "Le nombre d'heures ne peut pas être négatif.")
-    if hours > 744:
-        raise ValidationError(field, "Un mois compte au plus 744 heures.")
+    if hours > MONTH_MAX_HOURS:
+        raise ValidationError(field, MONTH_MAX_MESSAGE)
     return hours
 
 
 def month_label(month: date) -> str:
     """« mars 2026 »."""
-    return format_date(month, "LLLL yyyy", locale="fr_FR")
+    return formats.month(month)
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,9 @@ class MonthBounds:
     def explain(self, weekly: Decimal) -> str:
         """« 35 h par semaine × 4,6 semaines de mission dans le mois » (French, for messages)."""
         weeks = self.period.weeks.quantize(CENT, rounding=ROUND_HALF_UP)
-        text = f"{fr_decimal(weekly)} h par semaine × {fr_decimal(weeks)} semaines de mission dans le mois"
+        text = f"{formats.decimal(weekly)} h par semaine × {formats.decimal(weeks)} semaines de mission dans le mois"
         if self.period.whole_month:
-            text += f", au moins {fr_decimal(weekly)} × 52 ÷ 12 pour un mois complet"
+            text += f", au moins {formats.decimal(weekly)} × 52 ÷ 12 pour un mois complet"
         return text
 
 
@@ -171,9 +174,9 @@ def check_hours(
     if hours > bounds.legal_hours:
         raise ValidationError(
             "worked_hours",
-            f"{fr_decimal(hours)} h déclarées (travaillées et formation) : c'est plus que la durée "
+            f"{formats.decimal(hours)} h déclarées (travaillées et formation) : c'est plus que la durée "
             f"maximale du travail, 48 h par semaine (Code du travail, art. L3121-20), soit "
-            f"{fr_decimal(bounds.legal_hours)} h au plus pour ce mois ({_legal_explanation(bounds)}). "
+            f"{formats.decimal(bounds.legal_hours)} h au plus pour ce mois ({_legal_explanation(bounds)}). "
             "Vérifiez le relevé.",
         )
     if hours <= bounds.contract_hours:
@@ -181,8 +184,8 @@ def check_hours(
     if not confirm_over_contract:
         raise ValidationError(
             CONFIRM_FIELD,
-            f"{fr_decimal(hours)} h déclarées (travaillées et formation) : c'est plus que les "
-            f"{fr_decimal(bounds.contract_hours)} h prévues au contrat pour ce mois "
+            f"{formats.decimal(hours)} h déclarées (travaillées et formation) : c'est plus que les "
+            f"{formats.decimal(bounds.contract_hours)} h prévues au contrat pour ce mois "
             f"({bounds.explain(bounds.weekly_hours)}). Vérifiez le relevé ; si ces heures sont "
             "justes, confirmez-les.",
         )

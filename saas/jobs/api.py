@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TypeGuard
 
 from flask import current_app
 from sqlalchemy import text
@@ -22,7 +23,7 @@ from saas.jobs.models import JobArtifact, JobRun
 from saas.logging import get_logger
 from tenants.context import require_tenant_id
 
-Dispatcher = Callable[[str, int, int], None]
+Dispatcher = Callable[[str, int, int], object]
 log = get_logger(__name__)
 #: advisory lock key space of the runs being worked on (plus the run id); see ``lease``.
 LEASE_KEYS = 8_000_000_000_000
@@ -134,7 +135,7 @@ def report_progress(run_id: int, progress: int, message: str | None = None) -> N
     db.session.commit()
 
 
-def _owned(run: JobRun | None, attempt: int | None) -> bool:
+def _owned(run: JobRun | None, attempt: int | None) -> TypeGuard[JobRun]:
     """Whether the delivery of ``attempt`` still owns the run (a later delivery took it over when
     this one was thought dead: its outcome must then be dropped, or the work would count twice)."""
     return run is not None and (

@@ -1,28 +1,21 @@
 from __future__ import annotations
 
-import enum
+from saas.choices import Choices
 
 
-class RunStatus(enum.StrEnum):
-    pending = "pending"
-    started = "started"
-    finished = "finished"
-    failed = "failed"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
+class RunStatus(Choices):
+    pending = "pending", "En attente"
+    started = "started", "En cours"
+    finished = "finished", "Terminé"
+    failed = "failed", "Échec"
 
 
-KIND_LABELS = {
-    "audit_export": "Export du journal d'audit",
-    "conventions_daily": "Travail quotidien des conventions (reconductions, calendrier, rappels)",
-    "mail_delivery": "Envoi d'un courriel",
-}
+class JobKind(Choices):
+    """The jobs whose runs are recorded (an unknown kind shows as is)."""
 
-STATUS_LABELS = {
-    RunStatus.pending: "En attente",
-    RunStatus.started: "En cours",
-    RunStatus.finished: "Terminé",
-    RunStatus.failed: "Échec",
-}
+    audit_export = "audit_export", "Export du journal d'audit"
+    conventions_daily = (
+        "conventions_daily",
+        "Travail quotidien des conventions (reconductions, calendrier, rappels)",
+    )
+    mail_delivery = "mail_delivery", "Envoi d'un courriel"

@@ -13,11 +13,11 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, S
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
-from saas.jobs.enums import KIND_LABELS, RunStatus
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.jobs.enums import JobKind, RunStatus
 
 
-class JobRun(TenantScoped, db.Model):
+class JobRun(TenantScoped, Model):
     __tablename__ = "job_runs"
     __table_args__ = (
         tenant_index("job_runs", "status", "created_at"),
@@ -46,7 +46,7 @@ class JobRun(TenantScoped, db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return JobKind.label_of(self.kind)
 
     @property
     def status_label(self) -> str:
@@ -57,7 +57,7 @@ class JobRun(TenantScoped, db.Model):
         return self.status in (RunStatus.finished, RunStatus.failed)
 
 
-class JobArtifact(TenantScoped, db.Model):
+class JobArtifact(TenantScoped, Model):
     """A file a run produced (an export), kept in the database with the tenant's other data."""
 
     __tablename__ = "job_artifacts"

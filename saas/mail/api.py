@@ -27,14 +27,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_mail import Message
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Select, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from saas import extensions
+from saas import cleaning, extensions
 from saas.audit import api as audit
 from saas.db import db, on_commit
 from saas.errors import ValidationError
@@ -53,7 +52,6 @@ categories = repository.categories
 mailbox_sorts = repository.mailbox_sorts
 MailboxFilters = repository.MailboxFilters
 category_label = enums.category_label
-CATEGORY_LABELS = enums.CATEGORY_LABELS
 
 
 def status_label(status: str) -> str:
@@ -79,13 +77,8 @@ def backend() -> MailBackend:
 
 
 def _address(value: str | None) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError("to_address", "Indiquez l'adresse électronique du destinataire.")
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError("to_address", f"L'adresse électronique « {value} » n'est pas valide.") from None
+    value = cleaning.required_text(value, "to_address", "Indiquez l'adresse électronique du destinataire.")
+    return cleaning.email(value, "to_address", f"L'adresse électronique « {value} » n'est pas valide.")
 
 
 def _subject(value: str | None) -> str:
@@ -161,22 +154,32 @@ def deliver(mail_id: int) -> OutgoingMail | None:
     try:
         extensions.mail.send(_message(mail))
     except Exception as exc:
-        mail.error = f"{type(exc).__name__}: {exc}"[:1000]
+        mail.error = _error_text(exc)
         db.session.commit()
         raise
-    mail.status = MailStatus.sent.value
-    mail.sent_at = datetime.now(UTC)
-    mail.error = None
-    db.session.commit()
+    _record_sent(mail)
     return mail
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:1000]
+
+
+def _record_sent(row: OutgoingMail | AccountMail) -> None:
+    row.status, row.sent_at, row.error = MailStatus.sent.value, datetime.now(UTC), None
+    db.session.commit()
+
+
+def _give_up(row: OutgoingMail | AccountMail | None) -> None:
+    """After the last attempt: a pending message will not be sent (its last error stays on the row)."""
+    if row is not None and row.status == MailStatus.pending:
+        row.status = MailStatus.failed.value
+    db.session.commit()
 
 
 def mark_failed(mail_id: int) -> None:
     """After the last attempt: the message will not be sent (its last error stays on the row)."""
-    mail = repository.get_for_update(mail_id)
-    if mail is not None and mail.status == MailStatus.pending:
-        mail.status = MailStatus.failed.value
-    db.session.commit()
+    _give_up(repository.get_for_update(mail_id))
 
 
 # --- messages about a person's own account (platform, never in a tenant mailbox) ----------------
@@ -256,21 +259,18 @@ def deliver_account_mail(mail_id: int, compose: Composer) -> AccountMail | None:
     except Exception as exc:
         db.session.rollback()
         row = repository.account_mail_for_update(mail_id)
+        assert row is not None, "the row read above, read again after the rollback"
         row.attempts += 1
-        row.error = f"{type(exc).__name__}: {exc}"[:1000]
+        row.error = _error_text(exc)
         db.session.commit()
         raise
-    row.status, row.attempts, row.error = MailStatus.sent.value, row.attempts + 1, None
-    row.sent_at = datetime.now(UTC)
-    db.session.commit()
+    row.attempts += 1
+    _record_sent(row)
     return row
 
 
 def mark_account_mail_failed(mail_id: int) -> None:
-    row = repository.account_mail_for_update(mail_id)
-    if row is not None and row.status == MailStatus.pending:
-        row.status = MailStatus.failed.value
-    db.session.commit()
+    _give_up(repository.account_mail_for_update(mail_id))
 
 
 def account_mails_to_resend(older_than_seconds: int) -> list[int]:

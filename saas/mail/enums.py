@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import enum
 
+from saas.choices import Choices
 
-class MailStatus(enum.StrEnum):
-    mailbox = "mailbox"
-    pending = "pending"
-    sent = "sent"
-    failed = "failed"
+
+class MailStatus(Choices):
+    mailbox = "mailbox", "Conservé dans la boîte (mode intégré)"
+    pending = "pending", "En attente d'envoi"
+    sent = "sent", "Envoyé"
+    failed = "failed", "Échec"
     #: account messages in the embedded default: written to the server log, never kept.
-    logged = "logged"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    MailStatus.mailbox: "Conservé dans la boîte (mode intégré)",
-    MailStatus.pending: "En attente d'envoi",
-    MailStatus.sent: "Envoyé",
-    MailStatus.failed: "Échec",
-    MailStatus.logged: "Écrit dans le journal du serveur (mode intégré)",
-}
+    logged = "logged", "Écrit dans le journal du serveur (mode intégré)"
 
 
 class MailBackend(enum.StrEnum):
@@ -34,15 +23,15 @@ class MailBackend(enum.StrEnum):
     smtp = "smtp"
 
 
-#: the categories the code sends, with their French name (an unknown one shows as is).
-CATEGORY_LABELS = {
-    "reminder": "Rappel d'échéance",
-    "renewal": "Reconduction tacite",
-    "objection_deadline": "Date limite de dénonciation",
-    "invitation": "Invitation",
-    "notification": "Notification",
-}
+class MailCategory(Choices):
+    """The categories the code sends, with their French name (an unknown one shows as is)."""
+
+    reminder = "reminder", "Rappel d'échéance"
+    renewal = "renewal", "Reconduction tacite"
+    objection_deadline = "objection_deadline", "Date limite de dénonciation"
+    invitation = "invitation", "Invitation"
+    notification = "notification", "Notification"
 
 
 def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category)
+    return MailCategory.label_of(category)

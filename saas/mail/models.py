@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_index, utcnow_column
 
 
-class OutgoingMail(TenantScoped, db.Model):
+class OutgoingMail(TenantScoped, Model):
     __tablename__ = "outgoing_mails"
     __table_args__ = (
         tenant_index("outgoing_mails", "created_at"),
@@ -51,7 +51,7 @@ class OutgoingMail(TenantScoped, db.Model):
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class NotificationPreference(TenantScoped, db.Model):
+class NotificationPreference(TenantScoped, Model):
     """A user's choice, per tenant; absent means reminders on."""
 
     __tablename__ = "notification_preferences"
@@ -62,7 +62,7 @@ class NotificationPreference(TenantScoped, db.Model):
     updated_at: Mapped[datetime] = utcnow_column()
 
 
-class AccountMail(db.Model):
+class AccountMail(Model):
     """A message about a person's own account (invitation, password reset, unlock, new access).
 
     A platform table, never a tenant mailbox row: such a message may carry a link that sets a

@@ -13,37 +13,20 @@ from datetime import date
 
 from sqlalchemy import Select
 
-from saas import clock
+from saas import cleaning, clock, formats
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ValidationError
 from saas.marches import obligation as obligations
 from saas.marches import repository
-from saas.marches import validation as check
 from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
 from saas.marches.models import HourlyCost, Lot, LotFigure, LotSubcontractor, Marche
 from saas.marches.repository import MarcheFilters
 from saas.partenaires import api as partenaires
-from saas.partenaires.enums import OrganisationKind
+from saas.partenaires.enums import COMPANY_KINDS, OrganisationKind
 from saas.referentiels import api as referentiels
 from saas.referentiels.enums import ItemList
 from tenants.context import require_tenant_id
-
-#: organisations that may hold a lot or work on it as subcontractor / cotraitant.
-COMPANY_KINDS = frozenset(
-    kind.value
-    for kind in (
-        OrganisationKind.entreprise,
-        OrganisationKind.siae_ai,
-        OrganisationKind.siae_etti,
-        OrganisationKind.siae_ei,
-        OrganisationKind.siae_aci,
-        OrganisationKind.siae_eiti,
-        OrganisationKind.geiq,
-        OrganisationKind.ea_esat,
-        OrganisationKind.ett,
-    )
-)
 
 SUBCONTRACTOR_ROLES = {"sous_traitant": "Sous-traitant", "cotraitant": "Cotraitant"}
 
@@ -105,26 +88,24 @@ def hourly_cost_at(on: date) -> HourlyCost:
     if cost is None:
         raise ValidationError(
             "hourly_cost",
-            f"Aucun coût horaire n'est en vigueur le {on.strftime('%d/%m/%Y')} : ajoutez-en un au barème "
+            f"Aucun coût horaire n'est en vigueur le {formats.date(on)} : ajoutez-en un au barème "
             "du territoire (console d'administration, « Coûts horaires »).",
         )
     return cost
 
 
 def add_hourly_cost(actor: audit.Actor, valid_from, amount, note: str | None = None) -> HourlyCost:
-    valid_from = check.a_date(valid_from, "valid_from")
-    if valid_from is None:
-        raise ValidationError("valid_from", "Indiquez la date à partir de laquelle ce coût s'applique.")
-    amount = check.positive(amount, "amount")
-    if amount is None:
-        raise ValidationError("amount", "Indiquez le coût horaire en euros (ex. 29,50).")
+    valid_from = cleaning.a_date(
+        valid_from, "valid_from", required="Indiquez la date à partir de laquelle ce coût s'applique."
+    )
+    amount = cleaning.positive(amount, "amount", required="Indiquez le coût horaire en euros (ex. 29,50).")
     if repository.hourly_cost_on(valid_from) is not None:
         raise ValidationError("valid_from", "Un coût horaire est déjà défini à cette date.")
     cost = HourlyCost(
         tenant_id=require_tenant_id(),
         valid_from=valid_from,
         amount=amount,
-        note=check.text(note, "note", 200),
+        note=cleaning.text(note, "note", 200),
     )
     db.session.add(cost)
     db.session.flush()
@@ -142,7 +123,7 @@ def add_hourly_cost(actor: audit.Actor, valid_from, amount, note: str | None = N
 
 
 def _donneur_ordre(value) -> int:
-    organisation_id = check.identifier(value, "donneur_ordre_id")
+    organisation_id = cleaning.identifier(value, "donneur_ordre_id")
     organisation = partenaires.get(organisation_id) if organisation_id else None
     if organisation is None:
         raise ValidationError("donneur_ordre_id", "Choisissez le donneur d'ordre du marché.")
@@ -156,14 +137,14 @@ def _donneur_ordre(value) -> int:
 
 
 def _reference_item(list_name: ItemList, value, field: str, message: str) -> str | None:
-    code = check.text(value, field, 40)
+    code = cleaning.text(value, field, 40)
     if code is not None and referentiels.item_label(list_name, code) is None:
         raise ValidationError(field, message)
     return code
 
 
 def _communes(value) -> list[str]:
-    codes = check.insee_codes(value)
+    codes = cleaning.insee_codes(value)
     unknown = [code for code in codes if referentiels.commune(code) is None]
     if unknown:
         raise ValidationError(
@@ -195,7 +176,7 @@ def _check_dates(values: dict) -> None:
 
 def _clean_marche(data: Mapping, current: Marche | None) -> dict:
     values = {name: data.get(name, getattr(current, name, None)) for name in MARCHE_FIELDS}
-    reference = check.text(values["reference"], "reference", 60, "Indiquez la référence du marché.")
+    reference = cleaning.text(values["reference"], "reference", 60, "Indiquez la référence du marché.")
     same = repository.marche_by_reference(reference)
     if same is not None and (current is None or same.id != current.id):
         raise ValidationError("reference", "Un marché de ce territoire porte déjà cette référence.")
@@ -203,23 +184,23 @@ def _clean_marche(data: Mapping, current: Marche | None) -> dict:
     clean = {
         "donneur_ordre_id": _donneur_ordre(values["donneur_ordre_id"]),
         "reference": reference,
-        "object": check.text(values["object"], "object", 500, "Indiquez l'objet du marché."),
+        "object": cleaning.text(values["object"], "object", 500, "Indiquez l'objet du marché."),
         "sector": _reference_item(
             ItemList.secteur, values["sector"], "sector", "Choisissez un secteur de la liste."
         ),
         "procedure": _reference_item(
             ItemList.procedure, values["procedure"], "procedure", "Choisissez une procédure de la liste."
         ),
-        "notification_date": check.a_date(values["notification_date"], "notification_date"),
-        "start_date": check.a_date(values["start_date"], "start_date"),
-        "end_date": check.a_date(values["end_date"], "end_date"),
-        "amount_ht": check.positive(values["amount_ht"], "amount_ht", allow_zero=True),
+        "notification_date": cleaning.a_date(values["notification_date"], "notification_date"),
+        "start_date": cleaning.a_date(values["start_date"], "start_date"),
+        "end_date": cleaning.a_date(values["end_date"], "end_date"),
+        "amount_ht": cleaning.positive(values["amount_ht"], "amount_ht", allow_zero=True),
         "anru": anru,
-        "anru_project_id": check.text(values["anru_project_id"], "anru_project_id", 40) if anru else None,
+        "anru_project_id": cleaning.text(values["anru_project_id"], "anru_project_id", 40) if anru else None,
         "execution_communes": _communes(values["execution_communes"]),
         "considerations": _considerations(values["considerations"]),
-        "hourly_cost_override": check.positive(values["hourly_cost_override"], "hourly_cost_override"),
-        "notes": check.text(values["notes"], "notes", 10000),
+        "hourly_cost_override": cleaning.positive(values["hourly_cost_override"], "hourly_cost_override"),
+        "notes": cleaning.text(values["notes"], "notes", 10000),
     }
     _check_dates(clean)
     return clean
@@ -278,7 +259,7 @@ def lots_of_marche(marche_id: int) -> list[Lot]:
 
 
 def _attributaire(value) -> int | None:
-    organisation_id = check.identifier(value, "attributaire_id")
+    organisation_id = cleaning.identifier(value, "attributaire_id")
     if organisation_id is None:
         return None
     return _company(organisation_id, "attributaire_id").id
@@ -297,20 +278,13 @@ def _company(organisation_id: int | None, field: str):
     return organisation
 
 
-def _enum(enum_class, value, field: str, message: str):
-    try:
-        return enum_class(value)
-    except ValueError:
-        raise ValidationError(field, message) from None
-
-
 def _clean_lot(data: Mapping, marche: Marche, current: Lot | None) -> dict:
     values = {name: data.get(name, getattr(current, name, None)) for name in LOT_FIELDS}
-    number = check.text(values["number"], "number", 20, "Indiquez le numéro du lot (ex. 1, 2A).")
+    number = cleaning.text(values["number"], "number", 20, "Indiquez le numéro du lot (ex. 1, 2A).")
     same = repository.lot_by_number(marche.id, number)
     if same is not None and (current is None or same.id != current.id):
         raise ValidationError("number", "Ce marché a déjà un lot portant ce numéro.")
-    mode = _enum(
+    mode = cleaning.member(
         ObligationMode,
         values["obligation_mode"],
         "obligation_mode",
@@ -318,22 +292,24 @@ def _clean_lot(data: Mapping, marche: Marche, current: Lot | None) -> dict:
     )
     clean = {
         "number": number,
-        "object": check.text(values["object"], "object", 500, "Indiquez l'objet du lot."),
-        "amount_ht": check.positive(values["amount_ht"], "amount_ht", allow_zero=True),
+        "object": cleaning.text(values["object"], "object", 500, "Indiquez l'objet du lot."),
+        "amount_ht": cleaning.positive(values["amount_ht"], "amount_ht", allow_zero=True),
         "attributaire_id": _attributaire(values["attributaire_id"]),
         "obligation_mode": mode.value,
-        "rounding": _enum(
+        "rounding": cleaning.member(
             Rounding, values["rounding"] or Rounding.nearest, "rounding", "Choisissez un arrondi."
         ).value,
-        "fixed_hours": check.positive(values["fixed_hours"], "fixed_hours", allow_zero=True),
-        "labour_share": check.fraction(values["labour_share"], "labour_share", "Part de main-d'œuvre"),
-        "insertion_rate": check.fraction(values["insertion_rate"], "insertion_rate", "Taux d'insertion"),
-        "hourly_cost_override": check.positive(values["hourly_cost_override"], "hourly_cost_override"),
-        "hours_share": check.fraction(values["hours_share"], "hours_share", "Part des heures travaillées"),
-        "per_amount_hours": check.positive(values["per_amount_hours"], "per_amount_hours"),
-        "per_amount_base": check.positive(values["per_amount_base"], "per_amount_base"),
-        "penalty_per_hour": check.positive(values["penalty_per_hour"], "penalty_per_hour", allow_zero=True),
-        "notes": check.text(values["notes"], "notes", 10000),
+        "fixed_hours": cleaning.positive(values["fixed_hours"], "fixed_hours", allow_zero=True),
+        "labour_share": cleaning.fraction(values["labour_share"], "labour_share", "Part de main-d'œuvre"),
+        "insertion_rate": cleaning.fraction(values["insertion_rate"], "insertion_rate", "Taux d'insertion"),
+        "hourly_cost_override": cleaning.positive(values["hourly_cost_override"], "hourly_cost_override"),
+        "hours_share": cleaning.fraction(values["hours_share"], "hours_share", "Part des heures travaillées"),
+        "per_amount_hours": cleaning.positive(values["per_amount_hours"], "per_amount_hours"),
+        "per_amount_base": cleaning.positive(values["per_amount_base"], "per_amount_base"),
+        "penalty_per_hour": cleaning.positive(
+            values["penalty_per_hour"], "penalty_per_hour", allow_zero=True
+        ),
+        "notes": cleaning.text(values["notes"], "notes", 10000),
     }
     for other_mode, names in MODE_INPUTS.items():
         if other_mode is not mode:
@@ -450,7 +426,7 @@ def subcontractors(lot_id: int):
 def add_subcontractor(
     actor: audit.Actor, lot: Lot, organisation_id, role: str = "sous_traitant"
 ) -> LotSubcontractor:
-    organisation = _company(check.identifier(organisation_id, "organisation_id"), "organisation_id")
+    organisation = _company(cleaning.identifier(organisation_id, "organisation_id"), "organisation_id")
     if role not in SUBCONTRACTOR_ROLES:
         raise ValidationError("role", "Choisissez sous-traitant ou cotraitant.")
     if organisation.id == lot.attributaire_id:
@@ -471,7 +447,7 @@ def add_subcontractor(
 
 
 def remove_subcontractor(actor: audit.Actor, lot: Lot, subcontractor_id) -> None:
-    link = repository.subcontractor(lot.id, check.identifier(subcontractor_id, "subcontractor_id") or 0)
+    link = repository.subcontractor(lot.id, cleaning.identifier(subcontractor_id, "subcontractor_id") or 0)
     if link is None:
         raise ValidationError("subcontractor_id", "Ce sous-traitant ne figure pas sur ce lot.")
     db.session.delete(link)
@@ -487,22 +463,23 @@ def record_figure(
     actor: audit.Actor, lot: Lot, kind: str, recorded_on, value, note: str | None = None
 ) -> LotFigure:
     """Record an amount invoiced or hours worked on ``lot`` (for a period) and recompute its obligation."""
-    kind = _enum(
+    kind = cleaning.member(
         LotFigureKind, kind, "kind", "Choisissez ce qui est relevé : montant facturé ou heures travaillées."
     )
-    recorded_on = check.a_date(recorded_on, "recorded_on")
-    if recorded_on is None:
-        raise ValidationError("recorded_on", "Indiquez la date du relevé.")
-    value = check.positive(value, "value", allow_zero=True)
-    if value is None:
-        raise ValidationError("value", "Indiquez le montant facturé ou le nombre d'heures de la période.")
+    recorded_on = cleaning.a_date(recorded_on, "recorded_on", required="Indiquez la date du relevé.")
+    value = cleaning.positive(
+        value,
+        "value",
+        allow_zero=True,
+        required="Indiquez le montant facturé ou le nombre d'heures de la période.",
+    )
     figure = LotFigure(
         tenant_id=lot.tenant_id,
         lot_id=lot.id,
         kind=kind.value,
         recorded_on=recorded_on,
         value=value,
-        note=check.text(note, "note", 200),
+        note=cleaning.text(note, "note", 200),
         created_by=actor.user_id,
     )
     db.session.add(figure)

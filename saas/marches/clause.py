@@ -1,6 +1,6 @@
 """The clause-drafting aid: the article of the CCAP for a lot's insertion clause, in plain French.
 
-The facilitateur advises the buyer from the drafting of the contract documents (domain.md, seed
+The facilitateur advises the buyer from the drafting of the contract documents (docs/domain.md, seed
 004). :func:`draft` turns the parameters of a lot (its considerations, its obligation and how it was
 computed, its penalties) into numbered paragraphs ready to paste. No database access: the caller
 passes the marché, the lot and the contact of the guichet.
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from saas import formats
 from saas.marches.enums import Consideration, ObligationMode, Rounding
-from saas.marches.obligation import ROUNDING_PHRASES, fr_decimal, fr_money, fr_percent
+from saas.marches.obligation import ROUNDING_PHRASES
 
 LEGAL_BASIS = {
     Consideration.clause_execution: (
@@ -81,14 +82,17 @@ REPORTING = (
 )
 
 
-def _decimal(inputs: dict, key: str) -> Decimal | None:
+def _decimal(inputs: dict, key: str) -> Decimal:
+    """An input the obligation was computed from (``obligation.compute`` records those of its mode)."""
     value = inputs.get(key)
-    return Decimal(value) if value not in (None, "") else None
+    if value is None or value == "":
+        raise ValueError(f"obligation computed without {key}")
+    return Decimal(value)
 
 
 def _hours(value: Decimal | None) -> str:
     value = value or Decimal(0)
-    return f"{fr_decimal(value)} heure" + ("s" if value >= 2 else "")
+    return f"{formats.decimal(value)} heure" + ("s" if value >= 2 else "")
 
 
 def _rounding(inputs: dict) -> str:
@@ -107,27 +111,27 @@ def _volume(marche, lot) -> str:
         return (
             f"Le titulaire s'engage à réaliser au minimum {hours} d'insertion pendant la durée d'exécution "
             f"du lot. Ce volume est calculé comme suit : montant HT du lot "
-            f"({fr_money(_decimal(inputs, 'amount_ht'))}) × part de la main-d'œuvre "
-            f"({fr_percent(_decimal(inputs, 'labour_share'))}) × taux d'insertion "
-            f"({fr_percent(_decimal(inputs, 'insertion_rate'))}) ÷ coût horaire de référence "
-            f"({fr_money(Decimal(cost.get('amount', '0')))}), {_rounding(inputs)}."
+            f"({formats.amount(_decimal(inputs, 'amount_ht'))}) × part de la main-d'œuvre "
+            f"({formats.percent(_decimal(inputs, 'labour_share'))}) × taux d'insertion "
+            f"({formats.percent(_decimal(inputs, 'insertion_rate'))}) ÷ coût horaire de référence "
+            f"({formats.amount(Decimal(cost.get('amount', '0')))}), {_rounding(inputs)}."
         )
     if mode is ObligationMode.percentage:
         return (
             f"Le titulaire s'engage à confier à des personnes en insertion au moins "
-            f"{fr_percent(_decimal(inputs, 'hours_share'))} des heures travaillées pour l'exécution du lot. "
+            f"{formats.percent(_decimal(inputs, 'hours_share'))} des heures travaillées pour l'exécution du lot. "
             f"Le volume dû est calculé sur les heures travaillées déclarées par le titulaire, "
             f"{_rounding(inputs)} ; il s'établit à {hours} au vu des déclarations reçues à ce jour."
         )
     base, per = _decimal(inputs, "per_amount_base"), _decimal(inputs, "per_amount_hours")
     text = (
-        f"Le titulaire s'engage à réaliser {_hours(per)} d'insertion par tranche de {fr_money(base)} HT "
+        f"Le titulaire s'engage à réaliser {_hours(per)} d'insertion par tranche de {formats.amount(base)} HT "
         f"facturés au titre du lot ; le volume dû évolue avec la facturation ({_rounding(inputs)})."
     )
     if lot.amount_ht:
         estimate = Decimal(lot.amount_ht) / base * per
         text += (
-            f" Pour le montant prévisionnel du lot ({fr_money(lot.amount_ht)} HT), il représente environ "
+            f" Pour le montant prévisionnel du lot ({formats.amount(lot.amount_ht)} HT), il représente environ "
             f"{_hours(estimate.quantize(Decimal(1)))}."
         )
     return text
@@ -163,7 +167,7 @@ def _penalties(lot) -> str | None:
     return (
         "En cas de non-respect de son engagement d'insertion constaté en fin d'exécution, et sauf "
         "circonstances indépendantes de sa volonté appréciées sur avis du facilitateur, le titulaire "
-        f"encourt une pénalité de {fr_money(lot.penalty_per_hour)} HT par heure d'insertion non "
+        f"encourt une pénalité de {formats.amount(lot.penalty_per_hour)} HT par heure d'insertion non "
         "réalisée. Le défaut de transmission des justificatifs mensuels peut donner lieu à la même "
         "pénalité sur les heures non justifiées."
     )

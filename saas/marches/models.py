@@ -9,10 +9,10 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Numeric, S
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
-class HourlyCost(TenantScoped, db.Model):
+class HourlyCost(TenantScoped, Model):
     """The hourly cost used by the formula, valid from a date (SMIC revaluations)."""
 
     __tablename__ = "hourly_costs"
@@ -27,7 +27,7 @@ class HourlyCost(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class Marche(TenantScoped, db.Model):
+class Marche(TenantScoped, Model):
     __tablename__ = "marches"
     __table_args__ = (
         tenant_fk(["donneur_ordre_id"], "organisations"),
@@ -60,7 +60,7 @@ class Marche(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class Lot(TenantScoped, db.Model):
+class Lot(TenantScoped, Model):
     """A lot of a marché; the clause's hour obligation lives here.
 
     ``obligation_hours`` is computed by ``saas.marches.obligation`` from the mode and its inputs and
@@ -106,7 +106,7 @@ class Lot(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class LotSubcontractor(TenantScoped, db.Model):
+class LotSubcontractor(TenantScoped, Model):
     __tablename__ = "lot_subcontractors"
     __table_args__ = (
         tenant_fk(["lot_id"], "lots", ondelete="CASCADE"),
@@ -121,7 +121,7 @@ class LotSubcontractor(TenantScoped, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="sous_traitant")
 
 
-class LotFigure(TenantScoped, db.Model):
+class LotFigure(TenantScoped, Model):
     """Amount invoiced or hours worked on a lot, recorded over time (per-amount and percentage modes)."""
 
     __tablename__ = "lot_figures"

@@ -1,6 +1,6 @@
 """The hour obligation of a lot: pure computation, no database.
 
-Four modes (domain.md, national practice): a fixed number of hours; the formula
+Four modes (docs/domain.md, national practice): a fixed number of hours; the formula
 ``montant_HT x part_main_d_oeuvre x taux_insertion / cout_horaire``; a share of the hours worked on
 the lot; hours per amount invoiced. The result is always rounded to a whole hour by an explicit
 :class:`Rounding`, and returned with the inputs actually used (JSON-ready: decimals as strings), so
@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_decimal
-
+from saas import formats
 from saas.errors import ValidationError
 from saas.marches.enums import ObligationMode, Rounding
 
@@ -71,7 +70,7 @@ class HourlyCostChoice:
             return "coût horaire propre au lot"
         if self.source == CostSource.marche:
             return "coût horaire propre au marché"
-        return f"barème du territoire en vigueur le {fr_date(self.looked_up_on)} (depuis le {fr_date(self.valid_from)})"
+        return f"barème du territoire en vigueur le {formats.date(self.looked_up_on)} (depuis le {formats.date(self.valid_from)})"
 
     def as_dict(self) -> dict:
         return {
@@ -111,37 +110,12 @@ class Obligation:
         return self.inputs["explanation"]
 
 
-# --- rounding and French formats -------------------------------------------------------------------
+# --- rounding -------------------------------------------------------------------
 
 
 def round_hours(value: Decimal, rounding: Rounding | str) -> Decimal:
     """``value`` rounded to a whole hour: nearest (half up), up or down."""
     return Decimal(value).quantize(ONE, rounding=_ROUNDING_MODES[Rounding(rounding)])
-
-
-def fr_decimal(value: Decimal, max_digits: int = 2) -> str:
-    """French number: ``1 000 000``, ``29,5``; no trailing zeros."""
-    pattern = "#,##0" + ("." + "#" * max_digits if max_digits else "")
-    return format_decimal(Decimal(value), format=pattern, locale="fr_FR")
-
-
-def fr_money(value: Decimal) -> str:
-    value = Decimal(value)
-    pattern = "#,##0" if value == value.to_integral_value() else "#,##0.00"
-    return format_decimal(value, format=pattern, locale="fr_FR") + " €"
-
-
-def fr_percent(fraction: Decimal) -> str:
-    """``Decimal("0.05")`` -> ``5 %``; ``Decimal("0.075")`` -> ``7,5 %``."""
-    return fr_decimal(Decimal(fraction) * HUNDRED) + " %"
-
-
-def fr_hours(value: Decimal) -> str:
-    return fr_decimal(value) + " h"
-
-
-def fr_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 # --- the hourly cost ---------------------------------------------------------------------------------
@@ -190,9 +164,9 @@ def _inputs(mode: ObligationMode, rounding: Rounding, exact: Decimal, hours: Dec
 def fixed(hours: Decimal, rounding: Rounding = Rounding.nearest) -> Obligation:
     exact = Decimal(hours)
     rounded = round_hours(exact, rounding)
-    sentence = f"{fr_hours(rounded)} : nombre d'heures fixé au marché"
+    sentence = f"{formats.hours(rounded)} : nombre d'heures fixé au marché"
     if rounded != exact:
-        sentence += f" ({fr_hours(exact)}, {ROUNDING_PHRASES[rounding]})"
+        sentence += f" ({formats.hours(exact)}, {ROUNDING_PHRASES[rounding]})"
     inputs = _inputs(ObligationMode.fixed, rounding, exact, rounded, fixed_hours=exact, explanation=sentence)
     return Obligation(rounded, exact, inputs)
 
@@ -208,8 +182,8 @@ def formula(
     exact = Decimal(amount_ht) * Decimal(labour_share) * Decimal(insertion_rate) / cost.amount
     rounded = round_hours(exact, rounding)
     sentence = (
-        f"{fr_hours(rounded)} = {fr_money(amount_ht)} × {fr_percent(labour_share)} × "
-        f"{fr_percent(insertion_rate)} ÷ {fr_money(cost.amount)}, {ROUNDING_PHRASES[rounding]}"
+        f"{formats.hours(rounded)} = {formats.amount(amount_ht)} × {formats.percent(labour_share)} × "
+        f"{formats.percent(insertion_rate)} ÷ {formats.amount(cost.amount)}, {ROUNDING_PHRASES[rounding]}"
     )
     inputs = _inputs(
         ObligationMode.formula,
@@ -234,7 +208,7 @@ def percentage(
     exact = total * Decimal(hours_share)
     rounded = round_hours(exact, rounding)
     sentence = (
-        f"{fr_hours(rounded)} = {fr_percent(hours_share)} × {fr_hours(total)} travaillées "
+        f"{formats.hours(rounded)} = {formats.percent(hours_share)} × {formats.hours(total)} travaillées "
         f"({_count_label(len(figures))}), {ROUNDING_PHRASES[rounding]}"
     )
     inputs = _inputs(
@@ -262,8 +236,8 @@ def per_amount(
     exact = total / Decimal(per_amount_base) * Decimal(per_amount_hours)
     rounded = round_hours(exact, rounding)
     sentence = (
-        f"{fr_hours(rounded)} = {fr_money(total)} facturés ({_count_label(len(figures))}) "
-        f"÷ {fr_money(per_amount_base)} × {fr_hours(per_amount_hours)}, {ROUNDING_PHRASES[rounding]}"
+        f"{formats.hours(rounded)} = {formats.amount(total)} facturés ({_count_label(len(figures))}) "
+        f"÷ {formats.amount(per_amount_base)} × {formats.hours(per_amount_hours)}, {ROUNDING_PHRASES[rounding]}"
     )
     inputs = _inputs(
         ObligationMode.per_amount,
@@ -295,6 +269,12 @@ def check_inputs(params: LotParameters) -> None:
             raise ValidationError(name, message)
 
 
+def _checked(value: Decimal | None) -> Decimal:
+    """An input of the lot's mode, which ``check_inputs`` has made sure is there."""
+    assert value is not None, "check_inputs refuses a lot whose mode lacks an input"
+    return value
+
+
 def compute(
     params: LotParameters,
     cost: HourlyCostChoice | None = None,
@@ -304,7 +284,7 @@ def compute(
     """The obligation of a lot in its mode; ``cost`` is needed by the formula only."""
     check_inputs(params)
     if params.mode is ObligationMode.fixed:
-        return fixed(params.fixed_hours, params.rounding)
+        return fixed(_checked(params.fixed_hours), params.rounding)
     if params.mode is ObligationMode.formula:
         if cost is None:
             raise ValidationError(
@@ -312,7 +292,15 @@ def compute(
                 "Aucun coût horaire n'est défini pour cette date : ajoutez un coût au barème du "
                 "territoire ou saisissez un coût horaire propre au lot.",
             )
-        return formula(params.amount_ht, params.labour_share, params.insertion_rate, cost, params.rounding)
+        return formula(
+            _checked(params.amount_ht),
+            _checked(params.labour_share),
+            _checked(params.insertion_rate),
+            cost,
+            params.rounding,
+        )
     if params.mode is ObligationMode.percentage:
-        return percentage(hours_worked, params.hours_share, params.rounding)
-    return per_amount(invoiced, params.per_amount_base, params.per_amount_hours, params.rounding)
+        return percentage(hours_worked, _checked(params.hours_share), params.rounding)
+    return per_amount(
+        invoiced, _checked(params.per_amount_base), _checked(params.per_amount_hours), params.rounding
+    )

@@ -6,11 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, extract, func, select
+from sqlalchemy import Select, extract, func, literal, select
 
-from saas.db import db, text_matches
+from saas.db import db, same_tenant, text_matches
 from saas.marches.models import HourlyCost, Lot, LotFigure, LotSubcontractor, Marche
 from saas.partenaires.models import Organisation
+
+
+def lot_label():
+    """``Lot 2 — M-2025-01``: how a lot is named in lists (a SQL expression over Lot and Marche)."""
+    return literal("Lot ") + Lot.number + literal(" — ") + Marche.reference
+
 
 # --- hourly costs --------------------------------------------------------------------------------------
 
@@ -47,7 +53,7 @@ class MarcheFilters:
 
 
 def _donneur_join():
-    return and_(Organisation.tenant_id == Marche.tenant_id, Organisation.id == Marche.donneur_ordre_id)
+    return same_tenant(Organisation.id, Marche.donneur_ordre_id)
 
 
 def marches_query(filters: MarcheFilters) -> Select:
@@ -130,13 +136,7 @@ def figure_values(lot_id: int, kind: str) -> list[Decimal]:
 def subcontractors_of_lot(lot_id: int) -> list[tuple[LotSubcontractor, Organisation]]:
     query = (
         select(LotSubcontractor, Organisation)
-        .join(
-            Organisation,
-            and_(
-                Organisation.tenant_id == LotSubcontractor.tenant_id,
-                Organisation.id == LotSubcontractor.organisation_id,
-            ),
-        )
+        .join(Organisation, same_tenant(Organisation.id, LotSubcontractor.organisation_id))
         .where(LotSubcontractor.lot_id == lot_id)
         .order_by(Organisation.name)
     )

@@ -1,6 +1,6 @@
 """Marshmallow schemas of marchés, lots, their figures and the dated hourly costs (JSON API).
 
-Field names are English (the domain terms of domain.md excepted). Shares are fractions
+Field names are English (the domain terms of docs/domain.md excepted). Shares are fractions
 (``0.05`` = 5 %), amounts are euros HT, decimals are written as strings. Every message is French
 and attached to the field it is about; :func:`load` turns the first one into the domain's
 ``ValidationError(field, message)`` for callers that speak that language.

@@ -8,23 +8,24 @@ facilitateur gives an explicit reason: the override is stored on the mission and
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from saas import clock
+from saas import cleaning, clock
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.marches.models import Lot, LotSubcontractor
 from saas.parcours import repository
 from saas.parcours.enums import FollowUpKind, FollowUpState, MissionState, Modality
-from saas.parcours.models import FollowUp, Mission
+from saas.parcours.models import LEGAL_WEEKLY_MAX_HOURS, FollowUp, Mission
 from saas.parcours.plan import follow_up_plan
 from saas.partenaires import api as partenaires
-from saas.partenaires.enums import OrganisationKind
+from saas.partenaires.enums import COMPANY_KINDS, PLACING_KINDS
 from saas.participants import api as participants
+from saas.referentiels import api as referentiels
 from saas.referentiels.enums import ExitCategory
 from tenants.context import require_tenant_id
 
@@ -44,33 +45,13 @@ overdue_first = repository.overdue_first
 MissionFilters = repository.MissionFilters
 missions_query = repository.missions_query
 
-#: organisations that may employ or place a participant besides the lot's attributaire.
-PLACING_KINDS = frozenset(
-    {
-        OrganisationKind.siae_ai,
-        OrganisationKind.siae_etti,
-        OrganisationKind.siae_ei,
-        OrganisationKind.siae_aci,
-        OrganisationKind.siae_eiti,
-        OrganisationKind.geiq,
-        OrganisationKind.ett,
-        OrganisationKind.ea_esat,
-    }
-)
 #: contract types valorised as CDI (for the CDI cap of the counting rules).
 CDI_TYPES = frozenset({"cdi", "cdi_inclusion", "cdi_interimaire"})
 
 
-def _ref():
-    from saas.referentiels import api as referentiels
-
-    return referentiels
-
-
 def employer_options() -> list:
     """Organisations that may employ or place a participant: companies and placing structures."""
-    kinds = {OrganisationKind.entreprise, *PLACING_KINDS}
-    return [o for o in partenaires.list_all() if o.kind in kinds and o.active]
+    return [o for o in partenaires.list_all() if o.kind in COMPANY_KINDS and o.active]
 
 
 def mission_state(mission: Mission, today: date | None = None) -> MissionState:
@@ -96,6 +77,101 @@ def _employer_allowed(lot: Lot, employer_id: int) -> bool:
     return employer is not None and employer.kind in PLACING_KINDS
 
 
+def _parties(participant_id: int, lot_id: int, employer_id: int):
+    """The participant and the lot of a placement, the employer being one the lot allows."""
+    participant = participants.get(participant_id) if participant_id else None
+    if participant is None:
+        raise ValidationError("participant_id", "Participant inconnu.")
+    lot = db.session.scalars(select(Lot).where(Lot.id == lot_id)).one_or_none() if lot_id else None
+    if lot is None:
+        raise ValidationError("lot_id", "Choisissez un lot.")
+    if not employer_id or partenaires.get(employer_id) is None:
+        raise ValidationError("employer_id", "Choisissez l'employeur.")
+    if not _employer_allowed(lot, employer_id):
+        raise ValidationError(
+            "employer_id",
+            "L'employeur doit être l'attributaire du lot, un de ses sous-traitants, "
+            "ou une structure qui met à disposition (SIAE, ETT, GEIQ, EA / ESAT).",
+        )
+    return participant, lot
+
+
+def _contract(modality: str, contract_type: str):
+    """The contract type of the reference table (the modality checked on the way)."""
+    cleaning.member(Modality, modality, "modality", "Choisissez une modalité.")
+    contract = referentiels.contract_type(contract_type) if contract_type else None
+    if contract is None:
+        raise ValidationError("contract_type", "Choisissez un type de contrat.")
+    return contract
+
+
+def _check_dates(
+    fixed_term: bool, start_date: date, end_date: date | None, trial_end_date: date | None
+) -> None:
+    if start_date is None:
+        raise ValidationError("start_date", "Indiquez la date de début.")
+    if fixed_term and end_date is None:
+        raise ValidationError("end_date", "Un contrat à durée déterminée a une date de fin.")
+    if end_date is not None and end_date < start_date:
+        raise ValidationError("end_date", "La date de fin précède la date de début.")
+    if trial_end_date is not None and (
+        trial_end_date < start_date or (end_date and trial_end_date > end_date)
+    ):
+        raise ValidationError("trial_end_date", "La fin de période d'essai doit tomber pendant le contrat.")
+
+
+def _weekly_hours(value) -> Decimal:
+    """More than 0 and at most the legal weekly maximum (the ``weekly_hours`` constraint)."""
+    message = "Indiquez la durée hebdomadaire en heures."
+    hours = cleaning.decimal(value, "weekly_hours", message, required=message)
+    if not Decimal(0) < hours <= LEGAL_WEEKLY_MAX_HOURS:
+        raise cleaning.OutOfRange(
+            "weekly_hours",
+            f"La durée hebdomadaire doit être comprise entre 0 et {LEGAL_WEEKLY_MAX_HOURS} heures.",
+        )
+    return hours
+
+
+def _eligible_at_start(participant_id: int, start_date: date, override_reason: str | None) -> bool:
+    """Whether the participant is eligible on the start date (the window may open with the first
+    mission, a tenant setting); refused when not and no reason is given for the override."""
+    eligible = participants.is_eligible_on(participant_id, start_date)
+    if not eligible:
+        participants.open_window_at_first_mission(participant_id, start_date)
+        db.session.flush()
+        eligible = participants.is_eligible_on(participant_id, start_date)
+    if not eligible and override_reason is None:
+        raise ValidationError(
+            "override_reason",
+            "Ce participant n'a pas d'éligibilité validée à la date de début : validez-la, "
+            "ou indiquez le motif de la dérogation.",
+        )
+    return eligible
+
+
+def _plan_follow_ups(mission: Mission) -> None:
+    for step, due in follow_up_plan(mission.start_date, mission.end_date, mission.trial_end_date):
+        db.session.add(FollowUp(tenant_id=mission.tenant_id, mission_id=mission.id, step=step, due_on=due))
+
+
+def _audit_placement(actor: audit.Actor, mission: Mission, participant, override_reason: str | None) -> None:
+    audit.record(
+        "mission.created",
+        actor,
+        "mission",
+        mission.id,
+        {"participant": participant.reference, "lot": mission.lot_id, "contrat": mission.contract_type},
+    )
+    if mission.eligibility_override:
+        audit.record(
+            "mission.eligibility_override",
+            actor,
+            "mission",
+            mission.id,
+            {"participant": participant.reference, "motif": override_reason},
+        )
+
+
 def place(
     actor: audit.Actor,
     participant_id: int,
@@ -111,60 +187,15 @@ def place(
     rome_code: str | None = None,
     override_reason: str | None = None,
 ) -> Mission:
-    participant = participants.get(participant_id) if participant_id else None
-    if participant is None:
-        raise ValidationError("participant_id", "Participant inconnu.")
-    lot = db.session.scalars(select(Lot).where(Lot.id == lot_id)).one_or_none() if lot_id else None
-    if lot is None:
-        raise ValidationError("lot_id", "Choisissez un lot.")
-    if not employer_id or partenaires.get(employer_id) is None:
-        raise ValidationError("employer_id", "Choisissez l'employeur.")
-    if not _employer_allowed(lot, employer_id):
-        raise ValidationError(
-            "employer_id",
-            "L'employeur doit être l'attributaire du lot, un de ses sous-traitants, "
-            "ou une structure qui met à disposition (SIAE, ETT, GEIQ, EA / ESAT).",
-        )
-    try:
-        Modality(modality)
-    except ValueError:
-        raise ValidationError("modality", "Choisissez une modalité.") from None
-    contract = _ref().contract_type(contract_type) if contract_type else None
-    if contract is None:
-        raise ValidationError("contract_type", "Choisissez un type de contrat.")
-    if start_date is None:
-        raise ValidationError("start_date", "Indiquez la date de début.")
-    if contract.fixed_term and end_date is None:
-        raise ValidationError("end_date", "Un contrat à durée déterminée a une date de fin.")
-    if end_date is not None and end_date < start_date:
-        raise ValidationError("end_date", "La date de fin précède la date de début.")
-    if trial_end_date is not None and (
-        trial_end_date < start_date or (end_date and trial_end_date > end_date)
-    ):
-        raise ValidationError("trial_end_date", "La fin de période d'essai doit tomber pendant le contrat.")
-    try:
-        hours = Decimal(str(weekly_hours))
-    except (InvalidOperation, TypeError):
-        raise ValidationError("weekly_hours", "Indiquez la durée hebdomadaire en heures.") from None
-    if not Decimal(0) < hours <= Decimal(48):
-        raise ValidationError(
-            "weekly_hours", "La durée hebdomadaire doit être comprise entre 0 et 48 heures."
-        )
-    if rome_code and _ref().rome(rome_code) is None:
+    """A mission of the participant with the employer on the lot, its follow-ups planned."""
+    participant, lot = _parties(participant_id, lot_id, employer_id)
+    contract = _contract(modality, contract_type)
+    _check_dates(contract.fixed_term, start_date, end_date, trial_end_date)
+    hours = _weekly_hours(weekly_hours)
+    if rome_code and referentiels.rome(rome_code) is None:
         raise ValidationError("rome_code", "Code ROME inconnu.")
-    override_reason = (override_reason or "").strip() or None
-    eligible = participants.is_eligible_on(participant.id, start_date)
-    if not eligible:
-        # the window may open with the first mission (tenant setting): try it before refusing.
-        participants.open_window_at_first_mission(participant.id, start_date)
-        db.session.flush()
-        eligible = participants.is_eligible_on(participant.id, start_date)
-    if not eligible and override_reason is None:
-        raise ValidationError(
-            "override_reason",
-            "Ce participant n'a pas d'éligibilité validée à la date de début : validez-la, "
-            "ou indiquez le motif de la dérogation.",
-        )
+    override_reason = cleaning.optional(override_reason)
+    eligible = _eligible_at_start(participant.id, start_date, override_reason)
     mission = Mission(
         tenant_id=require_tenant_id(),
         participant_id=participant.id,
@@ -176,7 +207,7 @@ def place(
         end_date=end_date,
         trial_end_date=trial_end_date,
         weekly_hours=hours,
-        job_title=(job_title or "").strip() or None,
+        job_title=cleaning.optional(job_title),
         rome_code=rome_code or None,
         eligibility_override=not eligible,
         override_reason=override_reason if not eligible else None,
@@ -185,25 +216,10 @@ def place(
     )
     db.session.add(mission)
     db.session.flush()
-    for step, due in follow_up_plan(start_date, end_date, trial_end_date):
-        db.session.add(FollowUp(tenant_id=mission.tenant_id, mission_id=mission.id, step=step, due_on=due))
+    _plan_follow_ups(mission)
     participants.open_window_at_first_mission(participant.id, start_date)
     db.session.flush()
-    audit.record(
-        "mission.created",
-        actor,
-        "mission",
-        mission.id,
-        {"participant": participant.reference, "lot": lot.id, "contrat": contract.code},
-    )
-    if not eligible:
-        audit.record(
-            "mission.eligibility_override",
-            actor,
-            "mission",
-            mission.id,
-            {"participant": participant.reference, "motif": override_reason},
-        )
+    _audit_placement(actor, mission, participant, override_reason)
     return mission
 
 
@@ -212,12 +228,9 @@ def record_follow_up(
 ) -> FollowUp:
     if done_on is None or done_on > clock.today():
         raise ValidationError("done_on", "Indiquez la date du suivi (pas dans le futur).")
-    try:
-        FollowUpKind(kind)
-    except ValueError:
-        raise ValidationError("kind", "Choisissez le type de suivi.") from None
+    cleaning.member(FollowUpKind, kind, "kind", "Choisissez le type de suivi.")
     follow_up.done_on, follow_up.kind = done_on, kind
-    follow_up.notes = (notes or "").strip() or None
+    follow_up.notes = cleaning.optional(notes)
     follow_up.done_by, follow_up.recorded_at = actor.user_id, clock.now()
     audit.record("follow_up.recorded", actor, "mission", follow_up.mission_id, {"etape": follow_up.step})
     return follow_up
@@ -242,12 +255,12 @@ def plan_state(follow_up: FollowUp, mission: Mission, today: date | None = None)
 
 
 def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: str) -> Mission:
-    """The exit: detailed motif, category derived from it (domain.md, exit categories)."""
+    """The exit: detailed motif, category derived from it (docs/domain.md, exit categories)."""
     if mission.exit_date is not None:
         raise DomainError("La sortie de cette mission est déjà enregistrée.")
     if exit_date is None or exit_date < mission.start_date:
         raise ValidationError("exit_date", "La date de sortie ne peut pas précéder le début de la mission.")
-    exit_motif = _ref().exit_motif(motif) if motif else None
+    exit_motif = referentiels.exit_motif(motif) if motif else None
     if exit_motif is None:
         raise ValidationError("exit_motif", "Choisissez le motif de sortie.")
     mission.exit_date, mission.exit_motif = exit_date, exit_motif.code
@@ -266,7 +279,7 @@ def record_situation_6m(actor: audit.Actor, mission: Mission, motif: str, observ
         )
     if observed_on > clock.today():
         raise ValidationError("situation_6m_on", "La date d'observation ne peut pas être dans le futur.")
-    situation = _ref().exit_motif(motif) if motif else None
+    situation = referentiels.exit_motif(motif) if motif else None
     if situation is None:
         raise ValidationError("situation_6m_motif", "Choisissez la situation observée.")
     mission.situation_6m_motif, mission.situation_6m_on = situation.code, observed_on

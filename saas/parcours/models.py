@@ -8,10 +8,13 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+
+#: Code du travail, art. L3121-20: no more than 48 hours of work in one week; no contract says more.
+LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
 
 
-class Mission(TenantScoped, db.Model):
+class Mission(TenantScoped, Model):
     """A participant working for an employer on a lot (a mise à l'emploi)."""
 
     __tablename__ = "missions"
@@ -23,7 +26,9 @@ class Mission(TenantScoped, db.Model):
         tenant_index("missions", "employer_id"),
         tenant_index("missions", "lot_id"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_order"),
-        CheckConstraint("weekly_hours > 0 AND weekly_hours <= 48", name="weekly_hours"),
+        CheckConstraint(
+            f"weekly_hours > 0 AND weekly_hours <= {LEGAL_WEEKLY_MAX_HOURS}", name="weekly_hours"
+        ),
         CheckConstraint(
             "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)",
             name="override_reasoned",
@@ -59,7 +64,7 @@ class Mission(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class FollowUp(TenantScoped, db.Model):
+class FollowUp(TenantScoped, Model):
     """A planned follow-up of a mission, and whether and how it was done."""
 
     __tablename__ = "follow_ups"

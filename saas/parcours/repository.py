@@ -7,8 +7,10 @@ from datetime import date
 
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
-from saas.db import db, text_matches
+from saas import formats
+from saas.db import db, same_tenant, text_matches
 from saas.marches.models import Lot, Marche
+from saas.marches.repository import lot_label
 from saas.parcours.enums import MissionState
 from saas.parcours.models import FollowUp, Mission
 from saas.partenaires.models import Organisation
@@ -46,7 +48,7 @@ def overdue_follow_ups(today: date) -> list[FollowUp]:
     return list(
         db.session.scalars(
             select(FollowUp)
-            .join(Mission, and_(Mission.tenant_id == FollowUp.tenant_id, Mission.id == FollowUp.mission_id))
+            .join(Mission, same_tenant(Mission.id, FollowUp.mission_id))
             .where(
                 FollowUp.done_on.is_(None),
                 FollowUp.due_on < today,
@@ -73,16 +75,16 @@ def _overdue_condition(today: date):
 
 
 def _mission_join():
-    return and_(Mission.tenant_id == FollowUp.tenant_id, Mission.id == FollowUp.mission_id)
+    return same_tenant(Mission.id, FollowUp.mission_id)
 
 
 def overdue_count(today: date) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count())
         .select_from(FollowUp)
         .join(Mission, _mission_join())
         .where(_overdue_condition(today))
-    )
+    ).scalar_one()
 
 
 def overdue_first(today: date, limit: int = 10) -> list[tuple[FollowUp, str]]:
@@ -90,10 +92,7 @@ def overdue_first(today: date, limit: int = 10) -> list[tuple[FollowUp, str]]:
     query = (
         select(FollowUp, Participant.reference)
         .join(Mission, _mission_join())
-        .join(
-            Participant,
-            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
-        )
+        .join(Participant, same_tenant(Participant.id, Mission.participant_id))
         .where(_overdue_condition(today))
         .order_by(FollowUp.due_on, FollowUp.id)
         .limit(limit)
@@ -141,9 +140,11 @@ def missions_query(filters: MissionFilters) -> Select:
     return _filtered(select(Mission), filters).order_by(Mission.start_date.desc(), Mission.id.desc())
 
 
-def lot_label():
-    """``Lot 2 — M-2025-01``: how a lot is named in lists."""
-    return literal("Lot ") + Lot.number + literal(" — ") + Marche.reference
+def with_participant_and_employer(query: Select) -> Select:
+    """``query`` over missions joined to their participant and their employer (same tenant)."""
+    return query.join(Participant, same_tenant(Participant.id, Mission.participant_id)).join(
+        Organisation, same_tenant(Organisation.id, Mission.employer_id)
+    )
 
 
 def state_expression(today: date):
@@ -157,33 +158,26 @@ def state_expression(today: date):
 def rows_query(filters: MissionFilters, today: date) -> Select:
     """Rows ``(id, reference, participant_id, employer, lot, lot_id, modality, contract, start_date,
     end_date, trial_end_date, weekly_hours, exit_date, state)`` of the missions matching ``filters``."""
+    query = select(
+        Mission.id,
+        Participant.reference.label("reference"),
+        Mission.participant_id,
+        Organisation.name.label("employer"),
+        lot_label().label("lot"),
+        Mission.lot_id,
+        Mission.modality,
+        ContractType.label.label("contract"),
+        Mission.start_date,
+        Mission.end_date,
+        Mission.trial_end_date,
+        Mission.weekly_hours,
+        Mission.exit_date,
+        state_expression(today).label("state"),
+    )
     query = (
-        select(
-            Mission.id,
-            Participant.reference.label("reference"),
-            Mission.participant_id,
-            Organisation.name.label("employer"),
-            lot_label().label("lot"),
-            Mission.lot_id,
-            Mission.modality,
-            ContractType.label.label("contract"),
-            Mission.start_date,
-            Mission.end_date,
-            Mission.trial_end_date,
-            Mission.weekly_hours,
-            Mission.exit_date,
-            state_expression(today).label("state"),
-        )
-        .join(
-            Participant,
-            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
-        )
-        .join(
-            Organisation,
-            and_(Organisation.tenant_id == Mission.tenant_id, Organisation.id == Mission.employer_id),
-        )
-        .join(Lot, and_(Lot.tenant_id == Mission.tenant_id, Lot.id == Mission.lot_id))
-        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
+        with_participant_and_employer(query)
+        .join(Lot, same_tenant(Lot.id, Mission.lot_id))
+        .join(Marche, same_tenant(Marche.id, Lot.marche_id))
         .join(ContractType, ContractType.code == Mission.contract_type)
     )
     query = _filtered(query, filters)
@@ -207,11 +201,8 @@ def lot_options() -> list[tuple[int, str, str]]:
     """Every lot of the tenant: ``(id, label, donneur d'ordre)``, by marché reference then number."""
     query = (
         select(Lot.id, lot_label(), Organisation.name)
-        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
-        .join(
-            Organisation,
-            and_(Organisation.tenant_id == Marche.tenant_id, Organisation.id == Marche.donneur_ordre_id),
-        )
+        .join(Marche, same_tenant(Marche.id, Lot.marche_id))
+        .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
         .order_by(Marche.reference, func.lpad(Lot.number, 20, "0"), Lot.id)
     )
     return [tuple(row) for row in db.session.execute(query).all()]
@@ -223,11 +214,9 @@ def lot_labels(lot_ids) -> dict[int, str]:
     if not ids:
         return {}
     query = (
-        select(Lot.id, lot_label())
-        .join(Marche, and_(Marche.tenant_id == Lot.tenant_id, Marche.id == Lot.marche_id))
-        .where(Lot.id.in_(ids))
+        select(Lot.id, lot_label()).join(Marche, same_tenant(Marche.id, Lot.marche_id)).where(Lot.id.in_(ids))
     )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(query).tuples().all())
 
 
 def participant_options(text: str | None = None) -> list[tuple[int, str]]:
@@ -235,10 +224,7 @@ def participant_options(text: str | None = None) -> list[tuple[int, str]]:
     reference holds ``text``), by name, to place one."""
     query = (
         select(Participant.id, Participant.reference, Identity.last_name, Identity.first_name)
-        .join(
-            Identity,
-            and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id),
-        )
+        .join(Identity, same_tenant(Identity.participant_id, Participant.id))
         .order_by(Identity.last_name, Identity.first_name, Participant.reference)
     )
     if text and text.strip():
@@ -250,19 +236,10 @@ def participant_options(text: str | None = None) -> list[tuple[int, str]]:
 
 def mission_options() -> list[tuple[int, str]]:
     """``(id, "P-2026-00042 — employer — from 06/01/2025")`` of every mission, newest first."""
-    query = (
+    query = with_participant_and_employer(
         select(Mission.id, Participant.reference, Organisation.name, Mission.start_date)
-        .join(
-            Participant,
-            and_(Participant.tenant_id == Mission.tenant_id, Participant.id == Mission.participant_id),
-        )
-        .join(
-            Organisation,
-            and_(Organisation.tenant_id == Mission.tenant_id, Organisation.id == Mission.employer_id),
-        )
-        .order_by(Mission.start_date.desc(), Mission.id.desc())
-    )
+    ).order_by(Mission.start_date.desc(), Mission.id.desc())
     return [
-        (row[0], f"{row[1]} — {row[2]} — depuis le {row[3]:%d/%m/%Y}")
+        (row[0], f"{row[1]} — {row[2]} — depuis le {formats.date(row[3])}")
         for row in db.session.execute(query).all()
     ]

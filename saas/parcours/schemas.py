@@ -11,14 +11,11 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, pre_load
 
 from saas import schemas as s
-from saas.parcours.enums import KIND_LABELS, MODALITY_LABELS, STEP_LABELS, FollowUpKind, Modality
+from saas.parcours import api as parcours
+from saas.parcours.enums import FollowUpKind, FollowUpStep, Modality
 
 MODALITIES = [m.value for m in Modality]
 FOLLOW_UP_KINDS = [k.value for k in FollowUpKind]
-
-
-def _described(labels: dict) -> str:
-    return ", ".join(f"{key.value} ({label})" for key, label in labels.items())
 
 
 class MissionSchema(s.Schema):
@@ -36,7 +33,7 @@ class MissionSchema(s.Schema):
     modality = s.String(
         required=True,
         validate=s.one_of(MODALITIES),
-        metadata={"description": "Modalité : " + _described(MODALITY_LABELS)},
+        metadata={"description": "Modalité : " + Modality.described()},
     )
     contract_type = s.String(
         required=True,
@@ -93,7 +90,7 @@ class FollowUpSchema(s.Schema):
 
     id = s.Integer(dump_only=True)
     mission_id = s.Integer(dump_only=True)
-    step = s.String(dump_only=True, metadata={"description": "Étape : " + _described(STEP_LABELS)})
+    step = s.String(dump_only=True, metadata={"description": "Étape : " + FollowUpStep.described()})
     due_on = s.Date(dump_only=True, metadata={"description": "Date prévue"})
     #: done_on and kind are null in the answer while the follow-up is only planned; they are
     #: required, and not null, to record it (``_recorded_fields``).
@@ -106,7 +103,7 @@ class FollowUpSchema(s.Schema):
         required=True,
         allow_none=True,
         validate=s.one_of(FOLLOW_UP_KINDS),
-        metadata={"description": "Type de suivi : " + _described(KIND_LABELS) + " ; null s'il est prévu"},
+        metadata={"description": "Type de suivi : " + FollowUpKind.described() + " ; null s'il est prévu"},
     )
     notes = s.String(allow_none=True)
     state = fields.Method("_state", dump_only=True, metadata={"description": "done, overdue ou planned"})
@@ -121,8 +118,6 @@ class FollowUpSchema(s.Schema):
         return data
 
     def _state(self, follow_up) -> str:
-        from saas.parcours import api as parcours
-
         return parcours.follow_up_state(follow_up)
 
 

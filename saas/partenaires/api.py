@@ -12,11 +12,7 @@ Every write records an audit entry.
 
 from __future__ import annotations
 
-import re
-
-from email_validator import EmailNotValidError, validate_email
-from stdnum.fr import siret as siret_number
-
+from saas import cleaning
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import ValidationError
@@ -41,29 +37,16 @@ ORGANISATION_FIELDS = (
 )
 CONTACT_FIELDS = ("name", "function", "email", "phone", "is_primary")
 
-PHONE = re.compile(r"^\+?[0-9][0-9 .()-]{5,28}$")
-INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-
-
 # --- checks of one field --------------------------------------------------------------------------
 
 
 def normalise_siret(value: str | None, kind: OrganisationKind) -> str | None:
-    value = (value or "").replace(" ", "")
-    if not value:
-        if kind.carries_siret:
-            raise ValidationError("siret", "Le SIRET est obligatoire pour une entreprise ou une SIAE.")
-        return None
-    if not siret_number.is_valid(value):
-        raise ValidationError("siret", "Le SIRET n'est pas valide (14 chiffres, clé de Luhn).")
-    return value
+    required = "Le SIRET est obligatoire pour une entreprise ou une SIAE." if kind.carries_siret else None
+    return cleaning.siret(value, "siret", required=required)
 
 
 def _kind(value: str | None) -> OrganisationKind:
-    try:
-        return OrganisationKind(value)
-    except ValueError:
-        raise ValidationError("kind", "Choisissez un type d'organisation de la liste.") from None
+    return cleaning.member(OrganisationKind, value, "kind", "Choisissez un type d'organisation de la liste.")
 
 
 def _prescriber_kind(value: str | None, kind: OrganisationKind) -> str | None:
@@ -71,49 +54,16 @@ def _prescriber_kind(value: str | None, kind: OrganisationKind) -> str | None:
         return None
     if not value:
         raise ValidationError("prescriber_kind", "Précisez le type de prescripteur.")
-    try:
-        return PrescriberKind(value).value
-    except ValueError:
-        raise ValidationError("prescriber_kind", "Choisissez un type de prescripteur de la liste.") from None
-
-
-def _text(value: str | None, field: str, limit: int, required_message: str | None = None) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        if required_message:
-            raise ValidationError(field, required_message)
-        return None
-    if len(value) > limit:
-        raise ValidationError(field, f"{limit} caractères au plus.")
-    return value
-
-
-def _email(value: str | None, field: str = "email") -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError(field, "Adresse électronique non valide (exemple : nom@exemple.fr).") from None
-
-
-def _phone(value: str | None, field: str = "phone") -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not PHONE.match(value) or sum(ch.isdigit() for ch in value) < 6:
-        raise ValidationError(field, "Numéro de téléphone non valide (exemple : 05 49 00 00 00).")
-    return value
+    return cleaning.member(
+        PrescriberKind, value, "prescriber_kind", "Choisissez un type de prescripteur de la liste."
+    ).value
 
 
 def _commune(value: str | None) -> str | None:
-    value = (value or "").strip().upper()
-    if not value:
-        return None
-    if not INSEE.match(value) or referentiels.commune(value) is None:
-        raise ValidationError("commune_insee", "Code INSEE de commune inconnu (5 caractères, ex. 79191).")
-    return value
+    code = cleaning.insee_code(value)
+    if code is not None and referentiels.commune(code) is None:
+        raise cleaning.InvalidInsee("commune_insee")
+    return code
 
 
 def _check_siret_free(siret: str | None, organisation_id: int | None = None) -> None:
@@ -128,15 +78,15 @@ def _clean_details(values: dict) -> dict:
     """address, commune, email, phone and notes, checked and normalised."""
     cleaned = {}
     if "address" in values:
-        cleaned["address"] = _text(values["address"], "address", 300)
+        cleaned["address"] = cleaning.text(values["address"], "address", 300)
     if "commune_insee" in values:
         cleaned["commune_insee"] = _commune(values["commune_insee"])
     if "email" in values:
-        cleaned["email"] = _email(values["email"])
+        cleaned["email"] = cleaning.email(values["email"])
     if "phone" in values:
-        cleaned["phone"] = _phone(values["phone"])
+        cleaned["phone"] = cleaning.phone(values["phone"])
     if "notes" in values:
-        cleaned["notes"] = (values["notes"] or "").strip() or None
+        cleaned["notes"] = cleaning.optional(values["notes"])
     return cleaned
 
 
@@ -156,7 +106,7 @@ def create(
     phone: str | None = None,
     notes: str | None = None,
 ) -> Organisation:
-    name = _text(name, "name", 200, "Indiquez le nom de l'organisation.")
+    name = cleaning.text(name, "name", 200, "Indiquez le nom de l'organisation.")
     kind = _kind(kind)
     siret = normalise_siret(siret, kind)
     _check_siret_free(siret)
@@ -188,7 +138,7 @@ def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisa
         raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
     changes: dict = {}
     if "name" in fields:
-        changes["name"] = _text(fields["name"], "name", 200, "Indiquez le nom de l'organisation.")
+        changes["name"] = cleaning.text(fields["name"], "name", 200, "Indiquez le nom de l'organisation.")
     kind = _kind(fields["kind"]) if "kind" in fields else OrganisationKind(organisation.kind)
     if "kind" in fields:
         changes["kind"] = kind
@@ -235,13 +185,13 @@ def search(filters: OrganisationFilters):
 def _clean_contact(values: dict) -> dict:
     cleaned = {}
     if "name" in values:
-        cleaned["name"] = _text(values["name"], "name", 200, "Indiquez le nom du contact.")
+        cleaned["name"] = cleaning.text(values["name"], "name", 200, "Indiquez le nom du contact.")
     if "function" in values:
-        cleaned["function"] = _text(values["function"], "function", 200)
+        cleaned["function"] = cleaning.text(values["function"], "function", 200)
     if "email" in values:
-        cleaned["email"] = _email(values["email"])
+        cleaned["email"] = cleaning.email(values["email"])
     if "phone" in values:
-        cleaned["phone"] = _phone(values["phone"])
+        cleaned["phone"] = cleaning.phone(values["phone"])
     if "is_primary" in values:
         cleaned["is_primary"] = bool(values["is_primary"])
     return cleaned

@@ -1,56 +1,34 @@
-"""Kinds of partner organisation (domain.md, "organisation")."""
+"""Kinds of partner organisation (docs/domain.md, "organisation")."""
 
 from __future__ import annotations
 
-import enum
+from saas.choices import Choices
 
 
-class OrganisationKind(enum.StrEnum):
-    donneur_ordre = "donneur_ordre"
-    entreprise = "entreprise"
-    siae_ai = "siae_ai"
-    siae_etti = "siae_etti"
-    siae_ei = "siae_ei"
-    siae_aci = "siae_aci"
-    siae_eiti = "siae_eiti"
-    geiq = "geiq"
-    ett = "ett"
-    ea_esat = "ea_esat"
-    prescripteur = "prescripteur"
-    organisme_formation = "organisme_formation"
-    etat = "etat"
-    cofinanceur = "cofinanceur"
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
+class OrganisationKind(Choices):
+    donneur_ordre = "donneur_ordre", "Donneur d'ordre"
+    entreprise = "entreprise", "Entreprise"
+    siae_ai = "siae_ai", "SIAE — Association intermédiaire (AI)"
+    siae_etti = "siae_etti", "SIAE — Entreprise de travail temporaire d'insertion (ETTI)"
+    siae_ei = "siae_ei", "SIAE — Entreprise d'insertion (EI)"
+    siae_aci = "siae_aci", "SIAE — Atelier et chantier d'insertion (ACI)"
+    siae_eiti = "siae_eiti", "SIAE — Entreprise d'insertion par le travail indépendant (EITI)"
+    geiq = "geiq", "GEIQ"
+    ett = "ett", "Entreprise de travail temporaire (ETT)"
+    ea_esat = "ea_esat", "Entreprise adaptée / ESAT"
+    prescripteur = "prescripteur", "Prescripteur"
+    organisme_formation = "organisme_formation", "Organisme de formation"
+    etat = "etat", "État (DDETS)"
+    cofinanceur = "cofinanceur", "Cofinanceur"
 
     @property
     def carries_siret(self) -> bool:
         return self in SIRET_REQUIRED
 
 
-KIND_LABELS = {
-    OrganisationKind.donneur_ordre: "Donneur d'ordre",
-    OrganisationKind.entreprise: "Entreprise",
-    OrganisationKind.siae_ai: "SIAE — Association intermédiaire (AI)",
-    OrganisationKind.siae_etti: "SIAE — Entreprise de travail temporaire d'insertion (ETTI)",
-    OrganisationKind.siae_ei: "SIAE — Entreprise d'insertion (EI)",
-    OrganisationKind.siae_aci: "SIAE — Atelier et chantier d'insertion (ACI)",
-    OrganisationKind.siae_eiti: "SIAE — Entreprise d'insertion par le travail indépendant (EITI)",
-    OrganisationKind.geiq: "GEIQ",
-    OrganisationKind.ett: "Entreprise de travail temporaire (ETT)",
-    OrganisationKind.ea_esat: "Entreprise adaptée / ESAT",
-    OrganisationKind.prescripteur: "Prescripteur",
-    OrganisationKind.organisme_formation: "Organisme de formation",
-    OrganisationKind.etat: "État (DDETS)",
-    OrganisationKind.cofinanceur: "Cofinanceur",
-}
-
-#: entreprises and SIAE carry a SIRET (domain.md).
-SIRET_REQUIRED = frozenset(
+#: the structures of insertion by economic activity (SIAE).
+SIAE_KINDS = frozenset(
     {
-        OrganisationKind.entreprise,
         OrganisationKind.siae_ai,
         OrganisationKind.siae_etti,
         OrganisationKind.siae_ei,
@@ -58,34 +36,26 @@ SIRET_REQUIRED = frozenset(
         OrganisationKind.siae_eiti,
     }
 )
+#: entreprises and SIAE carry a SIRET (docs/domain.md).
+SIRET_REQUIRED = frozenset({OrganisationKind.entreprise, *SIAE_KINDS})
+#: organisations that may employ or place a participant besides the lot's attributaire.
+PLACING_KINDS = frozenset(
+    {*SIAE_KINDS, OrganisationKind.geiq, OrganisationKind.ett, OrganisationKind.ea_esat}
+)
+#: organisations that may hold a lot, work on it as subcontractor / cotraitant, or employ.
+COMPANY_KINDS = frozenset({OrganisationKind.entreprise, *PLACING_KINDS})
 
 
-class PrescriberKind(enum.StrEnum):
-    france_travail = "france_travail"
-    mission_locale = "mission_locale"
-    cap_emploi = "cap_emploi"
-    plie = "plie"
-    departement = "departement"
-    ccas = "ccas"
-    autre = "autre"
-
-
-PRESCRIBER_LABELS = {
-    PrescriberKind.france_travail: "France Travail",
-    PrescriberKind.mission_locale: "Mission Locale",
-    PrescriberKind.cap_emploi: "Cap emploi",
-    PrescriberKind.plie: "PLIE",
-    PrescriberKind.departement: "Service insertion du Département",
-    PrescriberKind.ccas: "CCAS / CIAS",
-    PrescriberKind.autre: "Autre prescripteur",
-}
+class PrescriberKind(Choices):
+    france_travail = "france_travail", "France Travail"
+    mission_locale = "mission_locale", "Mission Locale"
+    cap_emploi = "cap_emploi", "Cap emploi"
+    plie = "plie", "PLIE"
+    departement = "departement", "Service insertion du Département"
+    ccas = "ccas", "CCAS / CIAS"
+    autre = "autre", "Autre prescripteur"
 
 
 def prescriber_label(value: str | None) -> str | None:
     """The French label of a prescriber kind (None stays None)."""
-    if not value:
-        return None
-    try:
-        return PRESCRIBER_LABELS[PrescriberKind(value)]
-    except ValueError:
-        return value
+    return PrescriberKind.label_of(value) if value else None

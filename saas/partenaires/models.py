@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 from saas.partenaires.enums import OrganisationKind
 
 
-class Organisation(TenantScoped, db.Model):
+class Organisation(TenantScoped, Model):
     __tablename__ = "organisations"
     __table_args__ = (
         tenant_index("organisations", "name"),
@@ -39,7 +39,7 @@ class Organisation(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class Contact(TenantScoped, db.Model):
+class Contact(TenantScoped, Model):
     """A person to reach at a partner organisation (not necessarily a user of the service)."""
 
     __tablename__ = "organisation_contacts"

@@ -7,7 +7,7 @@ stay in ``saas.partenaires.api``, which names the field of a refused value.
 from __future__ import annotations
 
 from saas import schemas as s
-from saas.partenaires.enums import KIND_LABELS, PRESCRIBER_LABELS, OrganisationKind, PrescriberKind
+from saas.partenaires.enums import OrganisationKind, PrescriberKind
 
 KINDS = [kind.value for kind in OrganisationKind]
 PRESCRIBER_KINDS = [kind.value for kind in PrescriberKind]
@@ -37,14 +37,14 @@ class OrganisationSchema(s.Schema):
     kind = s.String(
         required=True,
         validate=s.one_of(KINDS),
-        metadata={"description": "Type : " + ", ".join(f"{k.value} ({v})" for k, v in KIND_LABELS.items())},
+        metadata={"description": "Type : " + OrganisationKind.described()},
     )
     prescriber_kind = s.String(
         allow_none=True,
         validate=s.one_of(PRESCRIBER_KINDS),
         metadata={
             "description": "Type de prescripteur (obligatoire pour un prescripteur) : "
-            + ", ".join(f"{k.value} ({v})" for k, v in PRESCRIBER_LABELS.items())
+            + PrescriberKind.described()
         },
     )
     siret = s.String(

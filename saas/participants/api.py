@@ -1,7 +1,7 @@
 """Participants: identity, prescriptions, eligibility validation, CV library.
 
 Every read of a participant's identity goes through :func:`read_file`, which writes an audit
-entry (domain.md: every read of a participant file is logged). Lists show the pseudonymous
+entry (docs/domain.md: every read of a participant file is logged). Lists show the pseudonymous
 reference and the name, and are not audited per row.
 """
 
@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import text
 
-from saas import clock, settings, uploads
+from saas import cleaning, clock, settings, uploads
 from saas.audit import api as audit
 from saas.db import db
 from saas.errors import DomainError, ValidationError
@@ -28,6 +29,7 @@ from saas.participants.models import (
     Participant,
     Prescription,
 )
+from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
 get = repository.get
@@ -62,42 +64,23 @@ def overview_query(text_filter: str | None = None, eligible: bool | None = None,
     return repository.overview_query(today or clock.today(), text_filter, eligible)
 
 
-def _ref():
-    from saas.referentiels import api as referentiels
-
-    return referentiels
-
-
-def _text(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
-def _code(value: str | None) -> str | None:
-    """A reference code as stored (INSEE, QPV): trimmed, upper case (2A / 2B), or None."""
-    value = _text(value)
-    return value.upper() if value else None
-
-
 def _check_identity(last_name, first_name, birth_date, sex, commune_insee, qpv_code) -> None:
-    if not _text(last_name):
-        raise ValidationError("last_name", "Indiquez le nom.")
-    if not _text(first_name):
-        raise ValidationError("first_name", "Indiquez le prénom.")
+    cleaning.required_text(last_name, "last_name", "Indiquez le nom.")
+    cleaning.required_text(first_name, "first_name", "Indiquez le prénom.")
     if birth_date is not None and not (
         date(1900, 1, 1) <= birth_date <= clock.today() - relativedelta(years=14)
     ):
         raise ValidationError("birth_date", "La date de naissance n'est pas plausible (14 ans au moins).")
     if sex not in (None, "", "F", "M", "X"):
         raise ValidationError("sex", "Le sexe doit être F, M ou X.")
-    if commune_insee and _ref().commune(commune_insee) is None:
+    if commune_insee and referentiels.commune(commune_insee) is None:
         raise ValidationError("commune_insee", "Ce code INSEE ne correspond à aucune commune.")
-    if qpv_code and _ref().qpv(qpv_code) is None:
+    if qpv_code and referentiels.qpv(qpv_code) is None:
         raise ValidationError("qpv_code", "Ce code ne correspond à aucun quartier prioritaire (QPV).")
 
 
 def _check_profile_fields(qualification_level, freins, referent_organisation_id) -> None:
-    ref = _ref()
+    ref = referentiels
     if qualification_level and ref.item_label("niveau_qualification", qualification_level) is None:
         raise ValidationError("qualification_level", "Niveau de qualification inconnu.")
     for frein in freins or []:
@@ -122,7 +105,7 @@ def create(
     projet_professionnel: str | None = None,
     referent_organisation_id: int | None = None,
 ) -> Participant:
-    commune_insee, qpv_code = _code(commune_insee), _code(qpv_code)
+    commune_insee, qpv_code = cleaning.code(commune_insee), cleaning.code(qpv_code)
     _check_identity(last_name, first_name, birth_date, sex, commune_insee, qpv_code)
     _check_profile_fields(qualification_level, freins, referent_organisation_id)
     number = repository.next_number()
@@ -135,7 +118,7 @@ def create(
         reference=reference,
         qualification_level=qualification_level or None,
         freins=list(freins or []),
-        projet_professionnel=_text(projet_professionnel),
+        projet_professionnel=cleaning.optional(projet_professionnel),
         referent_organisation_id=referent_organisation_id,
         last_contact_on=clock.today(),
     )
@@ -149,8 +132,8 @@ def create(
             first_name=first_name.strip(),
             birth_date=birth_date,
             sex=sex or None,
-            email=_text(email),
-            phone=_text(phone),
+            email=cleaning.optional(email),
+            phone=cleaning.optional(phone),
             commune_insee=commune_insee,
             qpv_code=qpv_code,
         )
@@ -176,7 +159,7 @@ def update(actor: audit.Actor, participant: Participant, **fields) -> Participan
         merged["sex"] = fields["sex"] or None
     for key in ("commune_insee", "qpv_code"):
         if key in fields:
-            merged[key] = _code(fields[key])
+            merged[key] = cleaning.code(fields[key])
     _check_identity(**merged)
     _check_profile_fields(
         fields.get("qualification_level", participant.qualification_level),
@@ -187,13 +170,13 @@ def update(actor: audit.Actor, participant: Participant, **fields) -> Participan
         setattr(identity, key, value.strip() if isinstance(value, str) else value)
     for key in ("email", "phone"):
         if key in fields:
-            setattr(identity, key, _text(fields[key]))
+            setattr(identity, key, cleaning.optional(fields[key]))
     if "qualification_level" in fields:
         participant.qualification_level = fields["qualification_level"] or None
     if "freins" in fields:
         participant.freins = list(fields["freins"] or [])
     if "projet_professionnel" in fields:
-        participant.projet_professionnel = _text(fields["projet_professionnel"])
+        participant.projet_professionnel = cleaning.optional(fields["projet_professionnel"])
     if "referent_organisation_id" in fields:
         participant.referent_organisation_id = fields["referent_organisation_id"] or None
     participant.last_contact_on = clock.today()
@@ -210,9 +193,7 @@ def read_file(actor: audit.Actor, participant: Participant) -> Identity:
 
 
 def record_bilan(actor: audit.Actor, participant: Participant, bilan: str, on: date | None = None) -> None:
-    if not _text(bilan):
-        raise ValidationError("bilan_entree", "Rédigez le bilan d'entrée.")
-    participant.bilan_entree = bilan.strip()
+    participant.bilan_entree = cleaning.required_text(bilan, "bilan_entree", "Rédigez le bilan d'entrée.")
     participant.bilan_entree_on = on or clock.today()
     audit.record("participant.bilan_recorded", actor, "participant", participant.id)
 
@@ -239,7 +220,7 @@ def add_prescription(
         prescripteur_id=organisation.id,
         prescribed_on=prescribed_on,
         valid_until=prescribed_on + relativedelta(months=months) - timedelta(days=1),
-        content=_text(content),
+        content=cleaning.optional(content),
         created_by=actor.user_id,
     )
     db.session.add(prescription)
@@ -278,6 +259,38 @@ def prescriptions_expiring(today: date | None = None) -> list[Prescription]:
 # --- eligibility ---------------------------------------------------------------------------------
 
 
+def _check_criteria(criteria: Sequence[tuple[str, str]]) -> None:
+    """Each criterion known, chosen once, with a proof of a type it accepts."""
+    if not criteria:
+        raise ValidationError("criteria", "Choisissez au moins un critère d'éligibilité.")
+    seen = set()
+    for code, proof in criteria:
+        criterion = referentiels.criterion(code)
+        if criterion is None:
+            raise ValidationError("criteria", f"Critère inconnu : {code}.")
+        if code in seen:
+            raise ValidationError("criteria", f"Le critère « {criterion.label} » est choisi deux fois.")
+        seen.add(code)
+        if not proof or (criterion.proof_types and proof not in criterion.proof_types):
+            raise ValidationError(
+                "criteria", f"Indiquez un justificatif accepté pour le critère « {criterion.label} »."
+            )
+
+
+def _validity_end(start: date, months: int) -> date:
+    """The last day of a validity of ``months`` months from ``start``."""
+    return start + relativedelta(months=months) - timedelta(days=1)
+
+
+def _valid_until(participant_id: int, validated_on: date, anchor: str, months: int) -> date | None:
+    """Counted from the validation, or from the first mission starting on or after it: until that
+    mission starts, the validation holds with no end; hours before the validation never count."""
+    if anchor != "first_mission":
+        return _validity_end(validated_on, months)
+    first_start = _first_mission_start(participant_id, on_or_after=validated_on)
+    return None if first_start is None else _validity_end(first_start, months)
+
+
 def validate_eligibility(
     actor: audit.Actor,
     participant: Participant,
@@ -289,32 +302,10 @@ def validate_eligibility(
     validated_on = validated_on or clock.today()
     if validated_on > clock.today():
         raise ValidationError("validated_on", "La date de validation ne peut pas être dans le futur.")
-    if not criteria:
-        raise ValidationError("criteria", "Choisissez au moins un critère d'éligibilité.")
-    seen = set()
-    for code, proof in criteria:
-        criterion = _ref().criterion(code)
-        if criterion is None:
-            raise ValidationError("criteria", f"Critère inconnu : {code}.")
-        if code in seen:
-            raise ValidationError("criteria", f"Le critère « {criterion.label} » est choisi deux fois.")
-        seen.add(code)
-        if not proof or (criterion.proof_types and proof not in criterion.proof_types):
-            raise ValidationError(
-                "criteria", f"Indiquez un justificatif accepté pour le critère « {criterion.label} »."
-            )
+    _check_criteria(criteria)
     anchor = settings.get("eligibility_anchor")
     months = int(settings.get("eligibility_validity_months"))
-    # Counted from the validation, or from the first mission starting on or after it: until that
-    # mission starts, the validation holds with no end; hours before the validation never count.
-    valid_from = validated_on
-    if anchor == "first_mission":
-        first_start = _first_mission_start(participant.id, on_or_after=validated_on)
-        valid_until = (
-            None if first_start is None else first_start + relativedelta(months=months) - timedelta(days=1)
-        )
-    else:
-        valid_until = validated_on + relativedelta(months=months) - timedelta(days=1)
+    valid_until = _valid_until(participant.id, validated_on, anchor, months)
     eligibility = Eligibility(
         tenant_id=require_tenant_id(),
         participant_id=participant.id,
@@ -322,9 +313,9 @@ def validate_eligibility(
         validated_by=actor.user_id,
         anchor=anchor,
         validity_months=months,
-        valid_from=valid_from,
+        valid_from=validated_on,
         valid_until=valid_until,
-        notes=_text(notes),
+        notes=cleaning.optional(notes),
     )
     db.session.add(eligibility)
     db.session.flush()
@@ -352,8 +343,6 @@ def validate_eligibility(
 
 
 def _first_mission_start(participant_id: int, on_or_after: date) -> date | None:
-    from sqlalchemy import text
-
     return db.session.execute(
         text(
             "SELECT min(start_date) FROM missions "
@@ -376,21 +365,16 @@ def open_window_at_first_mission(participant_id: int, start: date) -> None:
             and eligibility.revoked_at is None
             and eligibility.valid_from <= start
         ):
-            eligibility.valid_until = (
-                start + relativedelta(months=eligibility.validity_months) - timedelta(days=1)
-            )
+            eligibility.valid_until = _validity_end(start, eligibility.validity_months)
 
 
 def revoke_eligibility(actor: audit.Actor, eligibility: Eligibility, reason: str) -> None:
-    if not _text(reason):
-        raise ValidationError("reason", "Indiquez le motif du retrait.")
+    reason = cleaning.required_text(reason, "reason", "Indiquez le motif du retrait.")
     if eligibility.revoked_at is not None:
         raise DomainError("Cette validation est déjà retirée.")
     eligibility.revoked_at = datetime.now(UTC)
-    eligibility.revoked_reason = reason.strip()
-    audit.record(
-        "eligibility.revoked", actor, "participant", eligibility.participant_id, {"motif": reason.strip()}
-    )
+    eligibility.revoked_reason = reason
+    audit.record("eligibility.revoked", actor, "participant", eligibility.participant_id, {"motif": reason})
 
 
 def is_eligible_on(participant_id: int, on: date) -> bool:
@@ -405,9 +389,6 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
 
 # --- CV library ----------------------------------------------------------------------------------
 
-CV_MIMETYPES = {"application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-CV_MAX_BYTES = 5 * 1024 * 1024
-
 
 def save_profile(
     actor: audit.Actor,
@@ -421,12 +402,12 @@ def save_profile(
     cv: tuple[str, str, bytes] | None = None,
 ) -> CvProfile:
     """Create or change the CV profile; any change takes it out of the library until revalidated."""
-    rome_codes = list(dict.fromkeys(code.strip().upper() for code in rome_codes if code.strip()))
+    rome_codes = cleaning.codes(rome_codes)
     for code in rome_codes:
-        if _ref().rome(code) is None:
+        if referentiels.rome(code) is None:
             raise ValidationError("rome_codes", f"Code ROME inconnu : {code}.")
     for code in mobility:
-        if _ref().item_label("mobilite", code) is None:
+        if referentiels.item_label("mobilite", code) is None:
             raise ValidationError("mobility", f"Mobilité inconnue : {code}.")
     if mobility_radius_km is not None and not 0 <= mobility_radius_km <= 500:
         raise ValidationError(
@@ -434,19 +415,15 @@ def save_profile(
         )
     if cv is not None:
         filename, _declared, content = cv
-        if len(content) > CV_MAX_BYTES:
-            raise ValidationError("cv", "Le CV dépasse 5 Mo.")
-        mimetype = uploads.checked_type(
-            "cv", content, CV_MIMETYPES, "Le CV doit être un PDF ou un document Word (.docx)."
-        )
+        mimetype = uploads.CV.check(content)
     profile = repository.profile_of(participant.id)
     if profile is None:
         profile = CvProfile(tenant_id=require_tenant_id(), participant_id=participant.id)
         db.session.add(profile)
     profile.rome_codes = list(rome_codes)
-    profile.skills = _text(skills)
+    profile.skills = cleaning.optional(skills)
     profile.available_from = available_from
-    profile.availability = _text(availability)
+    profile.availability = cleaning.optional(availability)
     profile.mobility = list(mobility)
     profile.mobility_radius_km = mobility_radius_km
     if cv is not None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import enum
+from saas.choices import Choices
 
 
-class PrescriptionState(enum.StrEnum):
-    valid = "valid"
-    expiring = "expiring"
-    expired = "expired"
-
-    @property
-    def label(self) -> str:
-        return {"valid": "Valide", "expiring": "Expire bientôt", "expired": "Expirée"}[self.value]
+class PrescriptionState(Choices):
+    valid = "valid", "Valide"
+    expiring = "expiring", "Expire bientôt"
+    expired = "expired", "Expirée"
 
 
-SEX_LABELS = {"F": "Femme", "M": "Homme", "X": "Non précisé"}
+class Sex(Choices):
+    F = "F", "Femme"
+    M = "M", "Homme"
+    X = "X", "Non précisé"

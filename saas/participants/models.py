@@ -24,10 +24,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import TenantScoped, db, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
-class Participant(TenantScoped, db.Model):
+class Participant(TenantScoped, Model):
     __tablename__ = "participants"
     __table_args__ = (
         UniqueConstraint("tenant_id", "reference"),
@@ -50,7 +50,7 @@ class Participant(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class Identity(TenantScoped, db.Model):
+class Identity(TenantScoped, Model):
     """Who the participant is. Read only through saas.participants.api, which audits each read."""
 
     __tablename__ = "participant_identities"
@@ -72,7 +72,7 @@ class Identity(TenantScoped, db.Model):
     qpv_code: Mapped[str | None] = mapped_column(String(12), ForeignKey("ref_qpv.code"))
 
 
-class Prescription(TenantScoped, db.Model):
+class Prescription(TenantScoped, Model):
     """A referral by a prescripteur; valid ``tenant.settings['prescription_validity_months']`` months."""
 
     __tablename__ = "prescriptions"
@@ -93,7 +93,7 @@ class Prescription(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class Eligibility(TenantScoped, db.Model):
+class Eligibility(TenantScoped, Model):
     """The guichet's validation that the person belongs to an eligible public.
 
     ``valid_from``/``valid_until`` are set at validation when the window counts from the
@@ -122,7 +122,7 @@ class Eligibility(TenantScoped, db.Model):
     created_at: Mapped[datetime] = utcnow_column()
 
 
-class EligibilityCriterion(TenantScoped, db.Model):
+class EligibilityCriterion(TenantScoped, Model):
     """One criterion of a validation, with the proof type seen (the document itself is not kept)."""
 
     __tablename__ = "eligibility_criteria"
@@ -136,7 +136,7 @@ class EligibilityCriterion(TenantScoped, db.Model):
     proof_type: Mapped[str] = mapped_column(String(40))
 
 
-class CvProfile(TenantScoped, db.Model):
+class CvProfile(TenantScoped, Model):
     """The participant's profile in the CV library; listed only once validated by the facilitateur."""
 
     __tablename__ = "cv_profiles"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
-from saas.db import db, text_matches
+from saas.db import db, same_tenant, text_matches
 from saas.participants.models import (
     CvProfile,
     Eligibility,
@@ -23,8 +23,9 @@ def get(participant_id: int) -> Participant | None:
     return db.session.scalars(select(Participant).where(Participant.id == participant_id)).one_or_none()
 
 
-def identity_of(participant_id: int) -> Identity | None:
-    return db.session.scalars(select(Identity).where(Identity.participant_id == participant_id)).one_or_none()
+def identity_of(participant_id: int) -> Identity:
+    """Created with the participant, never deleted."""
+    return db.session.scalars(select(Identity).where(Identity.participant_id == participant_id)).one()
 
 
 def next_number() -> int:
@@ -32,7 +33,7 @@ def next_number() -> int:
 
 
 def reference_taken(reference: str) -> bool:
-    return db.session.scalar(select(exists().where(Participant.reference == reference)))
+    return db.session.execute(select(exists().where(Participant.reference == reference))).scalar_one()
 
 
 def prescriptions_of(participant_id: int) -> list[Prescription]:
@@ -105,9 +106,7 @@ def profile_of(participant_id: int) -> CvProfile | None:
 
 def list_query(text_filter: str | None = None, eligible_on: date | None = None) -> Select:
     """Participants with their identity (for the workspace list)."""
-    query = select(Participant, Identity).join(
-        Identity, and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id)
-    )
+    query = select(Participant, Identity).join(Identity, same_tenant(Identity.participant_id, Participant.id))
     if text_filter:
         query = query.where(
             text_matches(text_filter, Identity.last_name, Identity.first_name, Participant.reference)
@@ -125,9 +124,12 @@ def list_query(text_filter: str | None = None, eligible_on: date | None = None) 
 
 def _in_library(rome: str | None, commune: str | None, available_by: date | None) -> list:
     """Conditions of the CV library: validated and published profiles (seed 000 art. 2), filtered."""
-    conditions = [CvProfile.validated_at.is_not(None), CvProfile.published.is_(True)]
+    conditions: list[ColumnElement[bool]] = [
+        CvProfile.validated_at.is_not(None),
+        CvProfile.published.is_(True),
+    ]
     if rome:
-        conditions.append(CvProfile.rome_codes.any(rome))
+        conditions.append(any_(CvProfile.rome_codes) == rome)
     if commune:
         conditions.append(Identity.commune_insee == commune)
     if available_by:
@@ -136,12 +138,8 @@ def _in_library(rome: str | None, commune: str | None, available_by: date | None
 
 
 def _profile_joins(query: Select) -> Select:
-    return query.join(
-        Participant,
-        and_(Participant.tenant_id == CvProfile.tenant_id, Participant.id == CvProfile.participant_id),
-    ).join(
-        Identity,
-        and_(Identity.tenant_id == Participant.tenant_id, Identity.participant_id == Participant.id),
+    return query.join(Participant, same_tenant(Participant.id, CvProfile.participant_id)).join(
+        Identity, same_tenant(Identity.participant_id, Participant.id)
     )
 
 
@@ -185,9 +183,7 @@ def profile_with_cv(participant_id: int) -> CvProfile | None:
 def overview_query(on: date, text_filter: str | None = None, eligible: bool | None = None) -> Select:
     """One row per participant for the workspace list: reference, name, commune, eligibility on
     ``on`` (valid until / open-ended / none), validity of the last prescription, CV validated."""
-    own_eligibility = and_(
-        Eligibility.tenant_id == Participant.tenant_id, Eligibility.participant_id == Participant.id
-    )
+    own_eligibility = same_tenant(Eligibility.participant_id, Participant.id)
     valid_on = and_(own_eligibility, valid_eligibility_condition(on))
     eligible_now = exists().where(valid_on)
     query = (

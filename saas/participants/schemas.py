@@ -15,6 +15,7 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
+from saas.participants import api as participants
 from saas.participants.models import Eligibility, Participant
 
 SEXES = ["F", "M", "X"]
@@ -145,8 +146,6 @@ class PrescriptionSchema(s.Schema):
     created_at = s.DateTime(dump_only=True)
 
     def _state(self, prescription) -> str:
-        from saas.participants import api as participants
-
         return participants.prescription_state(prescription).value
 
 
@@ -189,11 +188,9 @@ class EligibilitySchema(s.Schema):
     def _with_criteria(self, data, **kwargs):
         if not isinstance(data, Eligibility):
             return data
-        from saas.participants import repository
-
         dumped = {column: getattr(data, column) for column in self.dump_fields if column != "criteria"}
         dumped["criteria"] = [
-            {"code": c.criterion_code, "proof_type": c.proof_type} for c in repository.criteria_of(data.id)
+            {"code": c.criterion_code, "proof_type": c.proof_type} for c in participants.criteria_of(data.id)
         ]
         return dumped
 

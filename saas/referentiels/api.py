@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from saas import cleaning
 from saas.referentiels import loader, repository
 from saas.referentiels.enums import ExitCategory, ItemList
 from saas.referentiels.imports import ImportResult, import_qpv, import_rome
@@ -119,8 +120,13 @@ def item_label(list_name: ItemList | str, code: str) -> str | None:
     return item.label if item else None
 
 
+def _by_code(model, code: str):
+    """The row of a reference table whose key is ``code`` as people type it (spaces, lower case)."""
+    return repository.get(model, cleaning.stripped(code).upper())
+
+
 def commune(insee: str) -> Commune | None:
-    return repository.get(Commune, insee.strip().upper())
+    return _by_code(Commune, insee)
 
 
 def search_communes(text: str, limit: int = 20) -> list[Commune]:
@@ -134,11 +140,11 @@ def communes_of_epci(siren: str) -> list[Commune]:
 
 
 def departement(code: str) -> Departement | None:
-    return repository.get(Departement, code.strip().upper())
+    return _by_code(Departement, code)
 
 
 def qpv(code: str) -> Qpv | None:
-    return repository.get(Qpv, code.strip().upper())
+    return _by_code(Qpv, code)
 
 
 def qpv_of_commune(insee: str) -> list[Qpv]:
@@ -146,7 +152,7 @@ def qpv_of_commune(insee: str) -> list[Qpv]:
 
 
 def rome(code: str) -> Rome | None:
-    return repository.get(Rome, code.strip().upper())
+    return _by_code(Rome, code)
 
 
 def search_rome(text: str, limit: int = 20) -> list[Rome]:
@@ -161,7 +167,7 @@ LEVEL_2_NEEDED = {"siae_ai": 2, "siae_etti": 2, "siae_aci": 3, "siae_ei": 3, "si
 
 
 def eligibility_satisfied(criteria_codes: Iterable[str], structure_kind: str | None) -> bool:
-    """The IAE reference rule (domain.md).
+    """The IAE reference rule (docs/domain.md).
 
     For an SIAE: one level-1 criterion, or 2 level-2 criteria (AI, ETTI), or 3 (ACI, EI, EITI).
     For any other employer (clause hiring without an SIAE): any one known criterion. Unknown codes

@@ -1,29 +1,18 @@
-"""Small closed lists of the reference data (domain.md)."""
+"""Small closed lists of the reference data (docs/domain.md)."""
 
 from __future__ import annotations
 
 import enum
 
-
-class ExitCategory(enum.StrEnum):
-    emploi_durable = "emploi_durable"
-    emploi_transition = "emploi_transition"
-    sortie_positive = "sortie_positive"
-    autre_sortie = "autre_sortie"
-    retrait = "retrait"
-
-    @property
-    def label(self) -> str:
-        return EXIT_CATEGORY_LABELS[self]
+from saas.choices import Choices
 
 
-EXIT_CATEGORY_LABELS = {
-    ExitCategory.emploi_durable: "Emploi durable",
-    ExitCategory.emploi_transition: "Emploi de transition",
-    ExitCategory.sortie_positive: "Sortie positive",
-    ExitCategory.autre_sortie: "Autre sortie",
-    ExitCategory.retrait: "Retrait (hors taux)",
-}
+class ExitCategory(Choices):
+    emploi_durable = "emploi_durable", "Emploi durable"
+    emploi_transition = "emploi_transition", "Emploi de transition"
+    sortie_positive = "sortie_positive", "Sortie positive"
+    autre_sortie = "autre_sortie", "Autre sortie"
+    retrait = "retrait", "Retrait (hors taux)"
 
 
 class ItemList(enum.StrEnum):

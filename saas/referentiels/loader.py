@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from flask import current_app
 from sqlalchemy import Table, create_engine, pool
 from sqlalchemy.engine import Connection
@@ -62,7 +63,9 @@ def upsert(conn: Connection, table: Table, rows: list[dict]) -> tuple[int, int]:
     updates = ", ".join(f'"{name}" = excluded."{name}"' for name in columns if name not in keys)
     staging = f"staging_{table.name}"
     conn.exec_driver_sql(f'CREATE TEMPORARY TABLE "{staging}" (LIKE "{table.name}") ON COMMIT DROP')
-    with conn.connection.dbapi_connection.cursor() as cursor:
+    raw = conn.connection.dbapi_connection
+    assert isinstance(raw, psycopg.Connection), "COPY needs the psycopg driver"
+    with raw.cursor() as cursor:
         with cursor.copy(f'COPY "{staging}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row([row[name] for name in columns])
@@ -106,39 +109,35 @@ def _rank(value: str, path: Path, line: int) -> int:
     return int(value)
 
 
+def _check_code(row: dict[str, str], path: Path, line: int) -> None:
+    _check(bool(CODE.match(row["code"])), path, line, f"code invalide « {row['code']} »")
+
+
+def _entry(row: dict[str, str], path: Path, line: int, **fields) -> dict:
+    """A row of a coded list: its code, its label, ``fields`` and its rank."""
+    return {"code": row["code"], "label": row["libelle"], **fields, "rank": _rank(row["rang"], path, line)}
+
+
 def criteria_rows(path: Path) -> list[dict]:
     rows = []
     for line, row in rows_of(path):
-        _check(bool(CODE.match(row["code"])), path, line, f"code invalide « {row['code']} »")
+        _check_code(row, path, line)
         _check(row["famille"] in {"iae", "clause"}, path, line, "famille iae ou clause attendue")
         _check(row["niveau"] in ({"1", "2"} if row["famille"] == "iae" else {""}), path, line, "niveau")
-        rows.append(
-            {
-                "code": row["code"],
-                "label": row["libelle"],
-                "level": int(row["niveau"]) if row["niveau"] else None,
-                "family": row["famille"],
-                "proof_types": [code for code in row["justificatifs"].split("|") if code],
-                "rank": _rank(row["rang"], path, line),
-            }
-        )
+        level = int(row["niveau"]) if row["niveau"] else None
+        proof_types = [code for code in row["justificatifs"].split("|") if code]
+        rows.append(_entry(row, path, line, level=level, family=row["famille"], proof_types=proof_types))
     return rows
 
 
 def contract_type_rows(path: Path) -> list[dict]:
     rows = []
     for line, row in rows_of(path):
-        _check(bool(CODE.match(row["code"])), path, line, f"code invalide « {row['code']} »")
+        _check_code(row, path, line)
         _check(row["famille"] in CONTRACT_FAMILIES, path, line, f"famille inconnue « {row['famille']} »")
         _check(row["duree_determinee"] in BOOLEANS, path, line, "duree_determinee : true ou false")
         rows.append(
-            {
-                "code": row["code"],
-                "label": row["libelle"],
-                "family": row["famille"],
-                "fixed_term": BOOLEANS[row["duree_determinee"]],
-                "rank": _rank(row["rang"], path, line),
-            }
+            _entry(row, path, line, family=row["famille"], fixed_term=BOOLEANS[row["duree_determinee"]])
         )
     return rows
 
@@ -147,16 +146,9 @@ def exit_motif_rows(path: Path) -> list[dict]:
     rows = []
     categories = {category.value for category in ExitCategory}
     for line, row in rows_of(path):
-        _check(bool(CODE.match(row["code"])), path, line, f"code invalide « {row['code']} »")
+        _check_code(row, path, line)
         _check(row["categorie"] in categories, path, line, f"catégorie inconnue « {row['categorie']} »")
-        rows.append(
-            {
-                "code": row["code"],
-                "label": row["libelle"],
-                "category": row["categorie"],
-                "rank": _rank(row["rang"], path, line),
-            }
-        )
+        rows.append(_entry(row, path, line, category=row["categorie"]))
     return rows
 
 
@@ -165,15 +157,8 @@ def item_rows(path: Path) -> list[dict]:
     lists = {item_list.value for item_list in ItemList}
     for line, row in rows_of(path):
         _check(row["liste"] in lists, path, line, f"liste inconnue « {row['liste']} »")
-        _check(bool(CODE.match(row["code"])), path, line, f"code invalide « {row['code']} »")
-        rows.append(
-            {
-                "list": row["liste"],
-                "code": row["code"],
-                "label": row["libelle"],
-                "rank": _rank(row["rang"], path, line),
-            }
-        )
+        _check_code(row, path, line)
+        rows.append({"list": row["liste"], **_entry(row, path, line)})
     return rows
 
 

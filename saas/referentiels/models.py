@@ -10,10 +10,10 @@ from sqlalchemy import Boolean, Integer, SmallInteger, String
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import db
+from saas.db import Model
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     """An eligibility criterion: national IAE criteria (level 1 or 2) or clause-specific ones."""
 
     __tablename__ = "ref_criteria"
@@ -29,7 +29,7 @@ class Criterion(db.Model):
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ContractType(db.Model):
+class ContractType(Model):
     __tablename__ = "ref_contract_types"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -40,7 +40,7 @@ class ContractType(db.Model):
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ExitMotif(db.Model):
+class ExitMotif(Model):
     """A detailed exit motif; its category (``ExitCategory``) is derived from it."""
 
     __tablename__ = "ref_exit_motifs"
@@ -51,7 +51,7 @@ class ExitMotif(db.Model):
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Item(db.Model):
+class Item(Model):
     """Short lists: proof types, qualification levels, freins, sectors, procedures, mobility."""
 
     __tablename__ = "ref_items"
@@ -62,7 +62,7 @@ class Item(db.Model):
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Commune(db.Model):
+class Commune(Model):
     __tablename__ = "ref_communes"
 
     insee: Mapped[str] = mapped_column(String(5), primary_key=True)
@@ -74,7 +74,7 @@ class Commune(db.Model):
     postcodes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), default=list)
 
 
-class Departement(db.Model):
+class Departement(Model):
     __tablename__ = "ref_departements"
 
     code: Mapped[str] = mapped_column(String(3), primary_key=True)
@@ -82,7 +82,7 @@ class Departement(db.Model):
     region: Mapped[str | None] = mapped_column(String(3))
 
 
-class Qpv(db.Model):
+class Qpv(Model):
     """A quartier prioritaire de la politique de la ville."""
 
     __tablename__ = "ref_qpv"
@@ -93,7 +93,7 @@ class Qpv(db.Model):
     communes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), default=list)
 
 
-class Rome(db.Model):
+class Rome(Model):
     """A ROME job sheet (Répertoire opérationnel des métiers et des emplois)."""
 
     __tablename__ = "ref_rome"

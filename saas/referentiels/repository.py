@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, any_, func, or_, select
 
 from saas.db import db
 from saas.referentiels.models import (
@@ -94,7 +94,7 @@ def communes_of_epci(siren: str) -> list[Commune]:
 
 
 def qpv_of_commune(insee: str) -> list[Qpv]:
-    return list(db.session.scalars(select(Qpv).where(Qpv.communes.any(insee)).order_by(Qpv.code)))
+    return list(db.session.scalars(select(Qpv).where(any_(Qpv.communes) == insee).order_by(Qpv.code)))
 
 
 def search_rome(text: str, limit: int) -> list[Rome]:

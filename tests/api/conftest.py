@@ -6,8 +6,9 @@ from datetime import datetime
 
 import pytest
 
+from saas.accounts import tokens
 from saas.db import db
-from tenants import context, tokens
+from tenants import context
 from tests.fixtures import ACTOR
 
 

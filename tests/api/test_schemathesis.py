@@ -27,8 +27,9 @@ from schemathesis.engine import events
 from schemathesis.engine import from_schema as engine_for
 from werkzeug.serving import make_server
 
+from saas.accounts import tokens
 from saas.db import db
-from tenants import context, tokens
+from tenants import context
 from tests.fixtures import ACTOR
 from tests.tenants.test_isolation_routes import TENANT_OBJECTS
 

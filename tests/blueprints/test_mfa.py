@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from blueprints.auth import second_step
+from saas.accounts import memberships
 from saas.db import db
 from tenants import api as tenants_api
 from tenants import context
@@ -39,17 +40,17 @@ def site(app):
     result = Site("niort")
     with app.app_context():
         with context.scoped(platform=True):
-            federation = tenants_api.create_federation(ACTOR, "79", "Deux-Sèvres")
-            tenant = tenants_api.create_tenant(ACTOR, result.slug, "Niort Agglo", "agglomeration")
+            federation = memberships.create_federation(ACTOR, "79", "Deux-Sèvres")
+            tenant = memberships.create_tenant(ACTOR, result.slug, "Niort Agglo", "agglomeration")
             make_user(result.operator, "Opératrice", operator=True)
             make_user(result.coordinator, "Coordinatrice")
-            tenants_api.invite_coordinator(ACTOR, federation, result.coordinator, "Coordinatrice")
+            memberships.invite_coordinator(ACTOR, federation, result.coordinator, "Coordinatrice")
             db.session.commit()
         with context.scoped(tenant.id):
             tenants_api.enter_tenant(tenant.id, None)
             for email, role in ((result.admin, "tenant_admin"), (result.facilitateur, "facilitateur")):
                 make_user(email, role)
-                tenants_api.invite_member(ACTOR, email, role, role)
+                memberships.invite_member(ACTOR, email, role, role)
             db.session.commit()
         db.session.remove()
     return result

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 from saas.accounts import api as accounts
+from saas.accounts import memberships
 from saas.db import db
 from saas.jobs import api as runs
 from tenants import api as tenants_api
@@ -69,12 +70,12 @@ def _activity(world) -> list[int]:
         admin = accounts.user_by_email(world.admin_email)
         run_ids = [runs.request_run(kind, {"day": "2025-03-01"}, admin.id).id for kind in sorted(REGISTRY)]
         membership = db.session.get(TenantMembership, (world.tenant_id, world.ids["membership_facilitateur"]))
-        tenants_api.change_role(ACTOR, membership, "tenant_admin", None)
+        memberships.change_role(ACTOR, membership, "tenant_admin", None)
         db.session.info.pop("on_commit", None)  # the runs are shown, not sent to the queue
         db.session.commit()
     with context.scoped(platform=True):
         tenant = tenants_api.tenant_by_id(world.tenant_id)
-        tenants_api.update_tenant(ACTOR, tenant, kind="maison_emploi", name="Territoire A renommé")
+        memberships.update_tenant(ACTOR, tenant, kind="maison_emploi", name="Territoire A renommé")
         db.session.commit()
     db.session.remove()
     return run_ids

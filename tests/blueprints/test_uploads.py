@@ -95,3 +95,23 @@ def test_a_cv_through_the_api_domain_call_is_sniffed(app, two_tenants):
             participants.save_profile(ACTOR, participant, ["F1703"], cv=("cv.pdf", "application/pdf", HTML))
         assert refused.value.field == "cv"
         db.session.rollback()
+
+
+def test_one_policy_per_upload_checks_emptiness_size_and_content():
+    with pytest.raises(ValidationError) as empty:
+        uploads.PROOF.check(b"")
+    assert (empty.value.field, empty.value.message) == ("proof", "Le justificatif est vide ou dépasse 10 Mo.")
+    with pytest.raises(ValidationError) as too_big:
+        uploads.LOGO.check(PNG + b"\0" * uploads.LOGO.max_bytes)
+    assert too_big.value.message == "Le logo ne doit pas dépasser 200 Ko."
+    with pytest.raises(ValidationError) as not_a_cv:
+        uploads.CV.check(PNG)
+    assert not_a_cv.value.field == "cv"
+    assert uploads.CONVENTION_DOCUMENT.check(PNG) == "image/png"
+
+
+def test_the_file_input_offers_the_policys_types():
+    assert uploads.PROOF.accept == ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+    assert uploads.CV.accept == (
+        ".pdf,.docx,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )

@@ -1,19 +1,15 @@
 """The conventions pages of the tenant admin console: creating a convention through the form and
 finding it in the list with its next term and last day to object; form errors in French that write
-nothing; an avenant and the terms in force on each side of its date; the money table of the
-fixture's convention and recording a payment; the audited download of a document; the rule
-settings of the conventions; and the facilitateur kept out."""
+nothing; a draft completed and signed through the page forms; the fixture's convention page; the
+rule settings of the conventions; and the facilitateur kept out. The pages of a signed convention
+(avenant, money, documents) are in ``test_admin_signed``."""
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from saas import clock
 from saas import settings as rule_settings
@@ -23,53 +19,17 @@ from saas.conventions.models import (
     ConventionParty,
     ConventionTerms,
     Obligation,
-    Payment,
 )
 from saas.db import db
-from tenants import api as tenants_api
-from tenants import context
-from tests.fixtures import ACTOR, csrf_token, login
-
-
-def text_of(response) -> str:
-    """The page as a reader sees it: entities decoded, any run of spaces (French narrow ones too)
-    as one plain space."""
-    return re.sub(r"[\s\u202f\u00a0]+", " ", html.unescape(response.get_data(as_text=True)))
-
-
-def post(client, url, data, page=None, **kwargs):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
-
-
-def post_prefixed(client, url, prefix, data, page, **kwargs):
-    """Post one of the prefixed forms of a page (``avenant-summary``…)."""
-    token = csrf_token(client, page)
-    values = {f"{prefix}-{key}": value for key, value in data.items()}
-    return client.post(url, data={**values, f"{prefix}-csrf_token": token}, **kwargs)
-
-
-def in_scope(app, world, action):
-    """Run ``action()`` in ``world``'s tenant and commit; ``action`` returns plain values."""
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, None)
-        result = action()
-        db.session.commit()
-        db.session.remove()
-    return result
-
-
-def csv_rows(response) -> list[dict]:
-    assert response.status_code == 200
-    content = response.get_data(as_text=True).lstrip("\ufeff")
-    return list(csv.DictReader(io.StringIO(content), delimiter=";"))
-
-
-def audit_rows(superuser_engine, action: str) -> list:
-    with superuser_engine.connect() as conn:
-        return conn.execute(
-            text("SELECT tenant_id, actor_email, target_id FROM audit_log WHERE action = :action"),
-            {"action": action},
-        ).all()
+from tests.conventions.admin_pages import (
+    audit_rows,
+    csv_rows,
+    in_scope,
+    post,
+    post_prefixed,
+    text_of,
+)
+from tests.fixtures import csrf_token, login
 
 
 @pytest.fixture
@@ -216,6 +176,28 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
     page = text_of(client.get(page_url))
     assert "Non signée" in page and "Brouillon" in page and "Ajouter une obligation" in page
 
+    _add_commitment_through_the_page(client, page_url, ville, siae)
+    statements = _add_obligations_through_the_page(client, page_url, ville, siae)
+    resource = post_prefixed(
+        client,
+        page_url + "/moyens",
+        "moyen",
+        {"provider_id": siae, "label": "Chargée d'insertion", "fte": "0,5"},
+        page_url,
+    )
+    assert resource.status_code == 302, text_of(resource)
+
+    signed = post_prefixed(client, page_url + "/signature", "signature", {"signed_on": start}, page_url)
+    assert signed.status_code == 302, text_of(signed)
+    page = text_of(client.get(page_url))
+    assert "En cours" in page and "Brouillon" not in page and "Ajouter une obligation" not in page
+    assert "Chaque mois, le 10 du mois suivant" in page and "Chaque semestre" in page
+    assert "0,50 ETP" in page and "10 000,00 €" in page
+    _signed_draft_changes_only_by_avenant(app, a, client, page_url, convention_id, statements)
+
+
+def _add_commitment_through_the_page(client, page_url: str, ville: str, siae: str) -> None:
+    """Instalments that do not add up to 100 %, one over 100 % (its error on its row), then right."""
     commitment = {
         "payer_id": ville,
         "payee_id": siae,
@@ -245,6 +227,9 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
     )
     assert added.status_code == 302, text_of(added)
 
+
+def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: str) -> dict:
+    """A monthly obligation refused without its day, then with it, and a meeting; the monthly one."""
     statements = {
         "responsible_id": siae,
         "recipient_id": ville,
@@ -261,22 +246,10 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
     ):
         done = post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
         assert done.status_code == 302, text_of(done)
-    resource = post_prefixed(
-        client,
-        page_url + "/moyens",
-        "moyen",
-        {"provider_id": siae, "label": "Chargée d'insertion", "fte": "0,5"},
-        page_url,
-    )
-    assert resource.status_code == 302, text_of(resource)
+    return statements
 
-    signed = post_prefixed(client, page_url + "/signature", "signature", {"signed_on": start}, page_url)
-    assert signed.status_code == 302, text_of(signed)
-    page = text_of(client.get(page_url))
-    assert "En cours" in page and "Brouillon" not in page and "Ajouter une obligation" not in page
-    assert "Chaque mois, le 10 du mois suivant" in page and "Chaque semestre" in page
-    assert "0,50 ETP" in page and "10 000,00 €" in page
 
+def _signed_draft_changes_only_by_avenant(app, a, client, page_url, convention_id, statements) -> None:
     def stored():
         obligations = db.session.scalars(
             select(Obligation).where(Obligation.convention_id == convention_id).order_by(Obligation.id)
@@ -298,234 +271,6 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
         late
     )
     assert len(in_scope(app, a, stored)[0]) == 2
-
-
-def _signed_convention(app, world, signed_on: date) -> tuple[int, int, int]:
-    """A signed tacit convention between the Ville (guichet) and the SIAE with two obligations;
-    the ids of the convention and of its obligations."""
-
-    def create():
-        convention = conventions.create(
-            ACTOR,
-            {
-                "reference": "MAD-TEST",
-                "title": "Convention de mise à disposition",
-                "kind": "mise_a_disposition",
-                "effective_on": signed_on,
-                "signed_on": signed_on,
-                "object": "Objet d'origine de la convention",
-                "duration_kind": "tacit",
-                "period_months": 12,
-                "notice_months": 0,
-                "parties": [
-                    {"organisation_id": world.ids["donneur_ordre_id"], "role": "porteur", "is_guichet": True},
-                    {"organisation_id": world.ids["organisation_id"], "role": "partenaire"},
-                ],
-                "obligations": [
-                    {
-                        "responsible_id": world.ids["organisation_id"],
-                        "recipient_id": world.ids["donneur_ordre_id"],
-                        "nature": "deliverable",
-                        "category": "releve_heures",
-                        "cadence": "monthly",
-                        "day_of_month": 10,
-                        "label": "Relevés d'heures le 10 du mois suivant",
-                    },
-                    {
-                        "responsible_id": world.ids["organisation_id"],
-                        "nature": "meeting",
-                        "category": "comite_suivi",
-                        "cadence": "semiannual",
-                        "label": "Comité de suivi semestriel",
-                    },
-                ],
-            },
-        )
-        monthly, meeting = conventions.terms_in_force(convention).obligations
-        return convention.id, monthly.id, meeting.id
-
-    return in_scope(app, world, create)
-
-
-def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenants, client):
-    a, _ = two_tenants
-    start = clock.today() - timedelta(days=100)
-    effective = clock.today() + timedelta(days=10)
-    convention_id, monthly_id, _ = _signed_convention(app, a, start)
-    login(client, a.admin_email)
-    page_url = f"/t/{a.slug}/admin/conventions/{convention_id}"
-    assert "Relevés d'heures le 10 du mois suivant" in text_of(client.get(page_url))
-    sent = post_prefixed(
-        client,
-        page_url + "/avenants",
-        "avenant",
-        {
-            "signed_on": clock.today().isoformat(),
-            "effective_from": effective.isoformat(),
-            "summary": "Relevés trimestriels au lieu de mensuels",
-            "object": "Objet modifié par l'avenant",
-            "notice_months": "2",
-            "close_obligations": str(monthly_id),
-            "obligation_responsible_id": str(a.ids["organisation_id"]),
-            "obligation_recipient_id": str(a.ids["donneur_ordre_id"]),
-            "obligation_category": "releve_heures",
-            "obligation_cadence": "quarterly",
-            "obligation_label": "Relevés d'heures chaque trimestre",
-            "obligation_offset_days": "10",
-        },
-        page_url,
-    )
-    assert sent.status_code == 302, text_of(sent)
-    done = text_of(client.get(sent.headers["Location"]))
-    assert "L'avenant n° 1 est enregistré" in done
-    assert "Relevés trimestriels au lieu de mensuels" in done  # the history of versions
-
-    versions = in_scope(
-        app, a, lambda: [(v.number, v.effective_from) for v in conventions.versions_of(convention_id)]
-    )
-    assert versions == [(0, start), (1, effective)]
-
-    def terms_shown(day: date) -> str:
-        """The page at ``day``, up to the history of versions (the terms in force, not the forms)."""
-        return text_of(client.get(page_url + f"?date={day.isoformat()}")).split("Historique des versions")[0]
-
-    before = terms_shown(clock.today())
-    assert "Termes signés, en vigueur depuis le" in before
-    assert "Objet d'origine de la convention" in before and "Objet modifié" not in before
-    assert "Relevés d'heures le 10 du mois suivant" in before
-    assert "Chaque mois, le 10 du mois suivant" in before
-    assert "Relevés d'heures chaque trimestre" not in before
-    assert "dénonciation possible jusqu'au jour de l'échéance" in before
-
-    after = terms_shown(effective)
-    assert "Termes de l'avenant n° 1" in after
-    assert "Objet modifié par l'avenant" in after and "Objet d'origine" not in after
-    assert "Relevés d'heures chaque trimestre" in after
-    assert "Chaque trimestre, 10 jours après" in after
-    assert "Relevés d'heures le 10 du mois suivant" not in after
-    assert "Comité de suivi semestriel" in after  # not closed: still in force
-    assert "préavis de 2 mois avant l'échéance" in after
-
-    refused = post_prefixed(
-        client,
-        page_url + "/avenants",
-        "avenant",
-        {"signed_on": clock.today().isoformat(), "effective_from": start.isoformat(), "summary": "Trop tôt"},
-        page_url,
-    )
-    assert refused.status_code == 400
-    assert "Prend effet le : Un avenant prend effet après les termes précédents" in text_of(refused)
-    assert in_scope(app, a, lambda: len(conventions.versions_of(convention_id))) == 2
-
-
-def test_the_money_table_shows_the_instalments_and_records_a_payment(
-    app, two_tenants, client, superuser_engine
-):
-    """The fixture's seed-003 convention, notified 18 months ago: 15 000 € × 0,8 post a year, 40 %
-    at the start of each year and 60 % at its end on the four pieces."""
-    a, _ = two_tenants
-    convention_id, line_40 = a.ids["convention_id"], a.ids["line_id"]
-    login(client, a.admin_email)
-    url = f"/t/{a.slug}/admin/echeancier"
-    page = text_of(client.get(url + f"?convention={convention_id}"))
-    assert "4 800,00 €" in page and "7 200,00 €" in page
-    assert "Bilan d'activité, Bilan financier, Bulletins de salaire, Fiche de poste" in page
-
-    def table() -> list[tuple]:
-        rows = csv_rows(client.get(url + f"?convention={convention_id}&export=csv"))
-        return sorted((r["Période"], r["Pourcentage"], r["Montant"], r["Statut"], r["Payé le"]) for r in rows)
-
-    first_paid = in_scope(
-        app, a, lambda: db.session.scalar(select(Payment.paid_on).where(Payment.line_id == line_40))
-    )
-    assert table() == [
-        ("1", "40,00", "4800,00", "Payé", first_paid.strftime("%d/%m/%Y")),
-        ("1", "60,00", "7200,00", "En attente des pièces", ""),
-        ("2", "40,00", "4800,00", "En retard de paiement", ""),
-        ("2", "60,00", "7200,00", "En attente des pièces", ""),
-    ]
-    late = text_of(client.get(url + "?statut=late"))
-    assert "Enregistrer le paiement" in late and "4 800,00 €" in late
-
-    # an instalment waiting for its pieces cannot be paid: refused, nothing written
-    line_60 = in_scope(
-        app,
-        a,
-        lambda: next(
-            i.line.id for i in conventions.instalments(convention_id=convention_id) if i.line.percent == 60
-        ),
-    )
-    refused = post_prefixed(
-        client,
-        f"{url}/{line_60}/1/paiement",
-        f"paiement-{line_60}-1",
-        {"paid_on": clock.today().isoformat()},
-        url,
-    )
-    assert refused.status_code == 400
-    assert "Échéance non exigible : pièces attendues — Bilan d'activité" in text_of(refused)
-
-    paid = post_prefixed(
-        client,
-        f"{url}/{line_40}/2/paiement",
-        f"paiement-{line_40}-2",
-        {"paid_on": clock.today().isoformat(), "reference": "Mandat 2025-118", "amount": "4 800,00"},
-        url,
-    )
-    assert paid.status_code == 302, text_of(paid)
-    assert "Le paiement de 4 800,00 €" in text_of(client.get(paid.headers["Location"]))
-    assert ("2", "40,00", "4800,00", "Payé", clock.today().strftime("%d/%m/%Y")) in table()
-    payments = in_scope(
-        app,
-        a,
-        lambda: [
-            (p.line_id, p.period_no, str(p.amount), p.reference)
-            for p in db.session.scalars(select(Payment).order_by(Payment.period_no))
-        ],
-    )
-    assert payments == [(line_40, 1, "4800.00", None), (line_40, 2, "4800.00", "Mandat 2025-118")]
-    assert len(audit_rows(superuser_engine, "payment.recorded")) == 3  # a's and b's fixture, and this one
-
-
-def test_downloading_a_document_is_audited(app, two_tenants, client, superuser_engine):
-    a, _ = two_tenants
-    login(client, a.admin_email)
-    page_url = f"/t/{a.slug}/admin/conventions/{a.ids['convention_id']}"
-    assert "Convention signée" in text_of(client.get(page_url))
-    download = client.get(f"{page_url}/documents/{a.ids['document_id']}")
-    assert download.status_code == 200
-    assert download.data == b"%PDF-1.4\n%%EOF\n"
-    assert download.headers["Content-Disposition"].startswith('attachment; filename="convention.pdf"')
-    assert [
-        (r.tenant_id, r.actor_email, r.target_id)
-        for r in audit_rows(superuser_engine, "convention.document_read")
-    ] == [(a.tenant_id, a.admin_email, str(a.ids["document_id"]))]
-
-    token = csrf_token(client, page_url)
-    refused = client.post(
-        page_url + "/documents",
-        data={
-            "document-csrf_token": token,
-            "document-kind": "annex",
-            "document-file": (io.BytesIO(b"texte"), "notes.txt", "text/plain"),
-        },
-        content_type="multipart/form-data",
-    )
-    assert refused.status_code == 400
-    assert "Seuls les fichiers PDF, PNG et JPEG sont acceptés." in text_of(refused)
-    added = client.post(
-        page_url + "/documents",
-        data={
-            "document-csrf_token": token,
-            "document-kind": "avenant",
-            "document-title": "Avenant n° 1 signé",
-            "document-file": (io.BytesIO(b"%PDF-1.4\n1\n%%EOF\n"), "avenant-1.pdf", "application/pdf"),
-        },
-        content_type="multipart/form-data",
-    )
-    assert added.status_code == 302
-    assert "Avenant n° 1 signé" in text_of(client.get(page_url))
-    assert len(in_scope(app, a, lambda: conventions.documents_of(a.ids["convention_id"]))) == 2
 
 
 def test_the_fixture_convention_page_shows_its_standing_objection_and_history(app, two_tenants, client):

@@ -25,11 +25,14 @@ from saas.db import db
 from saas.partenaires import api as partenaires
 from tests.conventions.world import in_tenant
 from tests.fixtures import ACTOR, csrf_token, login
+from tests.web import text_of
 
 ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 ROW_ID = re.compile(r'id="echeance-(\d+)"')
 BADGE = re.compile(r'<span class="badge badge--\w+">([^<]+)</span>')
 STATUS_LABELS = set(OCCURRENCE_STATUSES.values())
+#: an occurrence joined to its obligation.
+OF_OBLIGATION = (Obligation.tenant_id == Occurrence.tenant_id) & (Obligation.id == Occurrence.obligation_id)
 
 
 @contextmanager
@@ -57,10 +60,7 @@ def worlds(two_tenants, client):
 def expected_statuses(app, world, convention_id: int | None = None) -> dict[int, str]:
     """Occurrence id -> status label, as the domain computes it one row at a time."""
     with scope(app, world):
-        query = select(Occurrence, Obligation.nature).join(
-            Obligation,
-            (Obligation.tenant_id == Occurrence.tenant_id) & (Obligation.id == Occurrence.obligation_id),
-        )
+        query = select(Occurrence, Obligation.nature).join(Obligation, OF_OBLIGATION)
         if convention_id is not None:
             query = query.where(Occurrence.convention_id == convention_id)
         return {
@@ -93,24 +93,27 @@ def occurrence_state(app, world, occurrence_id: int) -> tuple[date, date | None,
         return row.due_on, row.received_on, row.provisional, conventions.occurrence_status(row, nature)
 
 
-def open_deliverable(app, world, convention_id: int) -> tuple[int, date]:
-    """An occurrence of a deliverable not received yet: (id, due date)."""
+def open_occurrence(app, world, convention_id: int, nature: str):
+    """The first occurrence of the convention of that nature not received (or held) yet:
+    ``(id, due_on, category)``, or None."""
     with scope(app, world):
-        row = db.session.execute(
-            select(Occurrence.id, Occurrence.due_on)
-            .join(
-                Obligation,
-                (Obligation.tenant_id == Occurrence.tenant_id) & (Obligation.id == Occurrence.obligation_id),
-            )
+        return db.session.execute(
+            select(Occurrence.id, Occurrence.due_on, Obligation.category)
+            .join(Obligation, OF_OBLIGATION)
             .where(
                 Occurrence.convention_id == convention_id,
                 Occurrence.received_on.is_(None),
-                Obligation.nature == "deliverable",
+                Obligation.nature == nature,
             )
             .order_by(Occurrence.due_on, Occurrence.id)
         ).first()
-        assert row is not None, "the fixture's convention has an open deliverable"
-        return row.id, row.due_on
+
+
+def open_deliverable(app, world, convention_id: int) -> tuple[int, date]:
+    """An occurrence of a deliverable not received yet: (id, due date)."""
+    row = open_occurrence(app, world, convention_id, "deliverable")
+    assert row is not None, "the fixture's convention has an open deliverable"
+    return row.id, row.due_on
 
 
 def audited(app, world, action: str, occurrence_id: int) -> int:
@@ -184,9 +187,7 @@ def test_marking_an_occurrence_received_changes_its_status_and_is_audited(app, c
         data={f"{prefix}csrf_token": token, f"{prefix}received_on": "2099-01-01"},
         follow_redirects=True,
     )
-    assert "La date de réception ne peut pas être dans le futur." in html.unescape(
-        future.get_data(as_text=True)
-    )
+    assert "La date de réception ne peut pas être dans le futur." in text_of(future)
     assert occurrence_state(app, a, occurrence_id)[1] is None
 
     today = clock.today()
@@ -228,7 +229,7 @@ def test_cancelling_a_receipt_reopens_the_occurrence(app, client, worlds):
         follow_redirects=True,
     )
     assert response.status_code == 200
-    assert "la réception est annulée" in html.unescape(response.get_data(as_text=True))
+    assert "la réception est annulée" in text_of(response)
     _, received, _, status = occurrence_state(app, a, occurrence_id)
     assert received is None and status in ("late", "missing", "upcoming")
     assert audited(app, a, "obligation.receipt_cancelled", occurrence_id) == 1
@@ -244,10 +245,7 @@ def test_the_general_assembly_date_moves_the_due_date_of_an_after_event_report(a
         convention = conventions.create(ACTOR, seeds.seed_000(*orgs, year, date(year - 1, 12, 18)))
         report = db.session.execute(
             select(Occurrence.id)
-            .join(
-                Obligation,
-                (Obligation.tenant_id == Occurrence.tenant_id) & (Obligation.id == Occurrence.obligation_id),
-            )
+            .join(Obligation, OF_OBLIGATION)
             .where(Occurrence.convention_id == convention.id, Obligation.category == "rapport_activite")
         ).scalar_one()
         convention_id = convention.id
@@ -279,19 +277,7 @@ def test_meeting_rows_link_to_planning_a_meeting_instead_of_a_receipt(app, clien
     if "guichet.meeting_new" not in app.view_functions:
         pytest.skip("the committees pages are not installed")
     convention_id = a.ids["convention_id"]
-    with scope(app, a):
-        meeting = db.session.execute(
-            select(Occurrence.id, Obligation.category)
-            .join(
-                Obligation,
-                (Obligation.tenant_id == Occurrence.tenant_id) & (Obligation.id == Occurrence.obligation_id),
-            )
-            .where(
-                Occurrence.convention_id == convention_id,
-                Obligation.nature == "meeting",
-                Occurrence.received_on.is_(None),
-            )
-        ).first()
+    meeting = open_occurrence(app, a, convention_id, "meeting")
     assert meeting is not None
     page = client.get(url(a, f"/calendrier/?du=&au=&convention={convention_id}")).get_data(as_text=True)
     row = next(r for r in ROW.findall(page) if f'id="echeance-{meeting.id}"' in r)
@@ -414,7 +400,7 @@ def test_the_dashboard_counts_late_and_missing_and_names_the_next_last_day_to_ob
                 Occurrence.due_on.between(today, today + timedelta(days=14)),
             )
         )
-    page = html.unescape(client.get(url(a, "/")).get_data(as_text=True))
+    page = text_of(client.get(url(a, "/")))
     assert '<h2 id="conventions-bloc-titre">Conventions</h2>' in page
     assert f"<strong>{soon}</strong> échéance(s) dans les 14 prochains jours" in page
     assert f"<strong>{statuses.count('En retard')}</strong> échéance(s) en retard" in page

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from saas import clock
 from saas.accounts import api as accounts
+from saas.accounts import memberships
 from saas.conventions import api as conventions
 from saas.conventions import reminders, seeds
 from saas.conventions.models import Reminder
@@ -18,7 +19,6 @@ from saas.db import db
 from saas.jobs.models import JobRun
 from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
-from tenants import api as tenants_api
 from tests.conventions.world import in_tenant, seed_world
 from tests.fixtures import ACTOR, make_user
 from workers.daily import plan_daily_runs
@@ -37,7 +37,7 @@ def world(app):
                 ("claire@siae.fr", "partenaire", o["siae"]),
             ):
                 make_user(email, email.split("@")[0].capitalize())
-                tenants_api.invite_member(ACTOR, email, email.split("@")[0].capitalize(), role, org)
+                memberships.invite_member(ACTOR, email, email.split("@")[0].capitalize(), role, org)
             db.session.commit()
         db.session.remove()
     with app.app_context():
@@ -187,7 +187,7 @@ def test_admins_hear_of_the_last_day_to_object_once(world, pin):
     pin(date(2026, 9, 10))
     with in_tenant(world.tenant_id):
         make_user("admin@accm.fr", "Admin")
-        tenants_api.invite_member(ACTOR, "admin@accm.fr", "Admin", "tenant_admin")
+        memberships.invite_member(ACTOR, "admin@accm.fr", "Admin", "tenant_admin")
         conventions.create(ACTOR, seeds.seed_004(o["accm"], o["ccvba"], date(2026, 1, 1), "A"))
         assert reminders.run_daily(date(2026, 8, 20))["alertes de dénonciation"] == 0  # 41 days ahead
         assert reminders.run_daily(date(2026, 9, 10))["alertes de dénonciation"] == 1

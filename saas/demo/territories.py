@@ -1,8 +1,8 @@
 """Demo data: four territories modelled on the four seed conventions (shared/seeds).
 
 Every person is fictitious. Loading is idempotent: a territory whose slug exists is left alone.
-Each territory gets a year of clause execution (saas.demo) and its seed convention
-(saas.conventions.demo).
+Each territory gets a year of clause execution (``saas.demo.year``) and its seed
+convention (``saas.demo.conventions``).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 
 import click
 
-from saas import demo as demo_year
 from saas.accounts import api as accounts
+from saas.accounts import memberships
 from saas.audit import api as audit
-from saas.conventions import demo as demo_conventions
 from saas.db import db
+from saas.demo import conventions as demo_conventions
+from saas.demo import year as demo_year
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
 from tenants import context
@@ -145,8 +146,8 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         for role, _name, _ in spec.people:
             logins.append((spec.name, role, _email(role, spec.slug)))
         return
-    tenant = tenants_api.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
-    tenants_api.update_tenant(
+    tenant = memberships.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
+    memberships.update_tenant(
         ACTOR, tenant, federation_ids=[tenants_api.federation_by_code(code).id for code in spec.federations]
     )
     db.session.commit()  # platform writes done before entering the tenant's scope
@@ -160,7 +161,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         for role, name, organisation in spec.people:
             email = _email(role, spec.slug)
             _person(email, name)
-            tenants_api.invite_member(ACTOR, email, name, role, organisations.get(organisation))
+            memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation))
             logins.append((spec.name, role, email))
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
@@ -173,7 +174,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
 def load_demo(size: demo_year.YearSize | None = None) -> list[tuple[str, str, str]]:
     """Load what is missing; return (space, role, e-mail) of every demo login.
 
-    Each new territory gets a year of clause execution (``saas.demo``) of ``size``.
+    Each new territory gets a year of clause execution (``saas.demo.year``) of ``size``.
     """
     with context.scoped(platform=True):
         return _load_all(size)
@@ -183,7 +184,7 @@ def _load_all(size) -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
     for code, name, _coordinator in FEDERATIONS:
         if tenants_api.federation_by_code(code) is None:
-            tenants_api.create_federation(ACTOR, code, name)
+            memberships.create_federation(ACTOR, code, name)
             db.session.commit()
     for spec in TERRITORIES:
         _load_territory(spec, logins, size)
@@ -191,7 +192,7 @@ def _load_all(size) -> list[tuple[str, str, str]]:
         federation = tenants_api.federation_by_code(code)
         email = f"coordinateur.{code}@{DOMAIN}"
         _person(email, coordinator)
-        tenants_api.invite_coordinator(ACTOR, federation, email, coordinator)
+        memberships.invite_coordinator(ACTOR, federation, email, coordinator)
         logins.append((name, "coordinateur", email))
     operator = _person(*OPERATOR)
     operator.is_operator = True

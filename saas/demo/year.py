@@ -388,7 +388,7 @@ def fill_year(
     lots = _marches(actor, rng, orgs, size, year_start, communes)
     buyers_lots: dict[int, list] = {}
     for lot in lots:
-        buyer = db.session.get(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id
+        buyer = db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id
         buyers_lots.setdefault(buyer, []).append(lot)
     pair = [group[0] for group in list(buyers_lots.values())[:2]]
     if len(pair) == 2:

@@ -1,0 +1,36 @@
+"""Closed lists of the committees, value and label together: kinds of meeting, statuses of a
+meeting and of a decision."""
+
+from __future__ import annotations
+
+from saas.choices import Choices
+from saas.conventions.enums import MeetingCategory
+
+#: the kinds of meeting are the meeting categories of the conventions' obligations: one list, with
+#: its labels (a meeting of a kind holds the occurrences of the obligations of that category).
+MeetingKind = MeetingCategory
+
+
+class MeetingStatus(Choices):
+    planned = "planned", "Prévue"
+    held = "held", "Tenue"
+    cancelled = "cancelled", "Annulée"
+
+
+class DecisionStatus(Choices):
+    open = "open", "À réaliser"
+    done = "done", "Réalisée"
+    dropped = "dropped", "Abandonnée"
+
+
+#: how a decision is closed.
+CLOSING_STATUSES = (DecisionStatus.done, DecisionStatus.dropped)
+
+
+def kind_label(kind: str) -> str:
+    return MeetingKind.label_of(kind)
+
+
+def sql_list(choices: type[Choices]) -> str:
+    """``'a', 'b'``: the values of a closed list, for a CHECK constraint."""
+    return ", ".join(repr(member.value) for member in choices)

@@ -1,0 +1,93 @@
+"""What the JSON shapes of conventions share: descriptions of closed vocabularies, the domain's
+bounds as validators, request bodies whose errors name nested fields by their dotted path, and the
+names of the organisations a shape shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import marshmallow
+from marshmallow import validate
+
+from saas import schemas as s
+from saas.choices import Choices
+from saas.conventions import api as conventions
+from saas.conventions import bounds
+
+
+def described(choices: type[Choices] | Mapping) -> str:
+    """« fixed (Durée déterminée), tacit (Reconduction tacite) »: a vocabulary in a description."""
+    labels = choices if isinstance(choices, Mapping) else choices.labels()
+    return ", ".join(f"{key} ({label})" for key, label in labels.items())
+
+
+def range_of(low, high, message: str) -> validate.Range:
+    return validate.Range(low, high, error=message)
+
+
+def bounded(bound: bounds.Bound, message: str | None = None) -> validate.Range:
+    """The domain's bound (its message, unless the API says it its own way)."""
+    return validate.Range(bound.low, bound.high, error=message or bound.message)
+
+
+def positive(description: str, high=None, **kwargs) -> s.Decimal:
+    return s.Decimal(
+        as_string=True,
+        validate=validate.Range(
+            0,
+            high,
+            min_inclusive=False,
+            error="La valeur doit être positive."
+            if high is None
+            else f"La valeur doit être positive, {high} au plus.",
+        ),
+        metadata={"description": description},
+        **kwargs,
+    )
+
+
+def flat_messages(messages, prefix: str = "") -> dict[str, list]:
+    """``{"parties": {0: {"role": [...]}}}`` -> ``{"parties.0.role": [...]}`` (``_schema``: the
+    object itself)."""
+    if not isinstance(messages, Mapping):
+        return {prefix or "_schema": messages if isinstance(messages, list) else [messages]}
+    flat: dict[str, list] = {}
+    for key, value in messages.items():
+        path = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else str(key))
+        flat.update(flat_messages(value, path))
+    return flat
+
+
+class Body(s.Schema):
+    """A request body whose errors name nested fields by their dotted path."""
+
+    def handle_error(self, error: marshmallow.ValidationError, data, *, many: bool, **kwargs):
+        raise marshmallow.ValidationError(flat_messages(error.messages), data=data)
+
+
+def organisation_name(tenant_id: int, organisation_id: int | None) -> str | None:
+    return conventions.organisation_name(tenant_id, organisation_id)
+
+
+def attributes(obj, schema: marshmallow.Schema) -> dict:
+    return {key: getattr(obj, key, None) for key in schema.fields}
+
+
+def named(obj, schema: marshmallow.Schema, **organisation_ids) -> dict:
+    """The attributes of ``obj`` the schema shows, and the names of the organisations given by id
+    (``payer=commitment.payer_id``)."""
+    data = attributes(obj, schema)
+    for key, organisation_id in organisation_ids.items():
+        data[key] = organisation_name(obj.tenant_id, organisation_id)
+    return data
+
+
+def vocabulary(choices, title: str | None = None, **kwargs) -> s.String:
+    """A value of a closed vocabulary, its values and labels in the description (« Rôle : porteur
+    (Porteur), … »)."""
+    text = described(choices)
+    return s.String(
+        validate=s.one_of(choices),
+        metadata={"description": f"{title} : {text}" if title else text},
+        **kwargs,
+    )

@@ -1,0 +1,54 @@
+"""One way to cut a list into pages: the lists of the workspace, the audit journal, the JSON API.
+
+``of_select`` pages an ordered SQLAlchemy ``select`` (one COUNT, one LIMIT/OFFSET), ``of_list`` a
+list already computed. Both give a :class:`Page`. ``clamp=True`` (the pages people read) shows the
+last page for a page number beyond it; without it (the API, the journal) such a page is empty.
+The page number itself is bounded by ``saas.bounds.page_number``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from saas.db import db
+
+PER_PAGE = 50
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    pages: int
+    total: int
+    per_page: int = PER_PAGE
+
+
+def page_count(total: int, per_page: int) -> int:
+    """Pages of ``total`` items, at least one (an empty list is one empty page)."""
+    return max(1, math.ceil(total / per_page))
+
+
+def of_select(
+    query: Select, number: int, per_page: int = PER_PAGE, *, clamp: bool = False, rows: bool = False
+) -> Page:
+    """Page ``number`` of an ordered ``select``: its objects, or its rows with ``rows=True``."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = page_count(total, per_page)
+    number = min(number, pages) if clamp else number
+    window = query.limit(per_page).offset((number - 1) * per_page)
+    items = list(db.session.execute(window).all()) if rows else list(db.session.scalars(window))
+    return Page(items, number, pages, total, per_page)
+
+
+def of_list(items: Sequence, number: int, per_page: int = PER_PAGE, *, clamp: bool = False) -> Page:
+    """Page ``number`` of a list already computed (statuses only Python knows, a domain's list)."""
+    total = len(items)
+    pages = page_count(total, per_page)
+    number = min(number, pages) if clamp else number
+    start = (number - 1) * per_page
+    return Page(list(items[start : start + per_page]), number, pages, total, per_page)

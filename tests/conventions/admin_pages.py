@@ -1,0 +1,106 @@
+"""What the tests of the conventions admin pages share: posting a form, reading a page as text or
+an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from datetime import date
+
+from sqlalchemy import text
+
+from saas.conventions import api as conventions
+from saas.db import db
+from tenants import api as tenants_api
+from tenants import context
+from tests.fixtures import ACTOR, csrf_token
+
+
+def text_of(response) -> str:
+    """The page as a reader sees it: entities decoded, any run of spaces (French narrow ones too)
+    as one plain space."""
+    return re.sub(r"[\s\u202f\u00a0]+", " ", html.unescape(response.get_data(as_text=True)))
+
+
+def post(client, url, data, page=None, **kwargs):
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
+
+
+def post_prefixed(client, url, prefix, data, page, **kwargs):
+    """Post one of the prefixed forms of a page (``avenant-summary``…)."""
+    token = csrf_token(client, page)
+    values = {f"{prefix}-{key}": value for key, value in data.items()}
+    return client.post(url, data={**values, f"{prefix}-csrf_token": token}, **kwargs)
+
+
+def in_scope(app, world, action):
+    """Run ``action()`` in ``world``'s tenant and commit; ``action`` returns plain values."""
+    with app.app_context(), context.scoped(world.tenant_id):
+        tenants_api.enter_tenant(world.tenant_id, None)
+        result = action()
+        db.session.commit()
+        db.session.remove()
+    return result
+
+
+def csv_rows(response) -> list[dict]:
+    assert response.status_code == 200
+    content = response.get_data(as_text=True).lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(content), delimiter=";"))
+
+
+def audit_rows(superuser_engine, action: str) -> list:
+    with superuser_engine.connect() as conn:
+        return conn.execute(
+            text("SELECT tenant_id, actor_email, target_id FROM audit_log WHERE action = :action"),
+            {"action": action},
+        ).all()
+
+
+def signed_convention(app, world, signed_on: date) -> tuple[int, int, int]:
+    """A signed tacit convention between the Ville (guichet) and the SIAE with two obligations;
+    the ids of the convention and of its obligations."""
+
+    def create():
+        convention = conventions.create(
+            ACTOR,
+            {
+                "reference": "MAD-TEST",
+                "title": "Convention de mise à disposition",
+                "kind": "mise_a_disposition",
+                "effective_on": signed_on,
+                "signed_on": signed_on,
+                "object": "Objet d'origine de la convention",
+                "duration_kind": "tacit",
+                "period_months": 12,
+                "notice_months": 0,
+                "parties": [
+                    {"organisation_id": world.ids["donneur_ordre_id"], "role": "porteur", "is_guichet": True},
+                    {"organisation_id": world.ids["organisation_id"], "role": "partenaire"},
+                ],
+                "obligations": [
+                    {
+                        "responsible_id": world.ids["organisation_id"],
+                        "recipient_id": world.ids["donneur_ordre_id"],
+                        "nature": "deliverable",
+                        "category": "releve_heures",
+                        "cadence": "monthly",
+                        "day_of_month": 10,
+                        "label": "Relevés d'heures le 10 du mois suivant",
+                    },
+                    {
+                        "responsible_id": world.ids["organisation_id"],
+                        "nature": "meeting",
+                        "category": "comite_suivi",
+                        "cadence": "semiannual",
+                        "label": "Comité de suivi semestriel",
+                    },
+                ],
+            },
+        )
+        monthly, meeting = conventions.terms_in_force(convention).obligations
+        return convention.id, monthly.id, meeting.id
+
+    return in_scope(app, world, create)
