@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from migrations.helpers import create_table, now_column, tenant_index, tenant_ref, tenant_table, user_ref
 from tenants import rls
 
 revision = "79effbe7f6eb"
@@ -24,7 +25,7 @@ def upgrade():
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("code", sa.String(length=3), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint(
             "code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'", name=op.f("ck_federations_code_format")
         ),
@@ -55,7 +56,7 @@ def upgrade():
             nullable=False,
         ),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'", name=op.f("ck_tenants_slug_format")),
         sa.CheckConstraint("theme_colour ~ '^#[0-9a-fA-F]{6}$'", name=op.f("ck_tenants_theme_colour_format")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tenants")),
@@ -69,16 +70,16 @@ def upgrade():
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("is_operator", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_index("uq_users_email_lower", "users", [sa.literal_column("lower(email)")], unique=True)
-    op.create_table(
+    create_table(
         "audit_log",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("tenant_id", sa.BigInteger(), nullable=True),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column("occurred_at"),
         sa.Column("actor_user_id", sa.BigInteger(), nullable=True),
         sa.Column("actor_email", sa.String(length=254), nullable=True),
         sa.Column("action", sa.String(length=64), nullable=False),
@@ -92,62 +93,48 @@ def upgrade():
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["actor_user_id"],
-            ["users.id"],
-            name=op.f("fk_audit_log_actor_user_id_users"),
-            ondelete="SET NULL",
-        ),
+        user_ref("actor_user_id", ondelete="SET NULL"),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_audit_log_tenant_id_tenants"), ondelete="RESTRICT"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
-    op.create_index("ix_audit_log_tenant_id_action", "audit_log", ["tenant_id", "action"], unique=False)
+    tenant_index("audit_log", "action")
     op.create_index(
         "ix_audit_log_tenant_id_occurred_at",
         "audit_log",
         ["tenant_id", sa.literal_column("occurred_at DESC")],
         unique=False,
     )
-    op.create_table(
+    create_table(
         "auth_sessions",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.Column(
-            "last_seen_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        now_column(),
+        now_column("last_seen_at"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_auth_sessions_user_id_users"), ondelete="CASCADE"
-        ),
+        user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_sessions")),
     )
     op.create_index(op.f("ix_auth_sessions_user_id"), "auth_sessions", ["user_id"], unique=False)
-    op.create_table(
+    create_table(
         "federation_memberships",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("federation_id", sa.BigInteger(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("role", sa.String(length=32), server_default="coordinateur", nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.ForeignKeyConstraint(
             ["federation_id"],
             ["federations.id"],
             name=op.f("fk_federation_memberships_federation_id_federations"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_federation_memberships_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_federation_memberships")),
         sa.UniqueConstraint(
             "federation_id", "user_id", name=op.f("uq_federation_memberships_federation_id_user_id")
@@ -156,10 +143,8 @@ def upgrade():
     op.create_index(
         op.f("ix_federation_memberships_user_id"), "federation_memberships", ["user_id"], unique=False
     )
-    op.create_table(
+    tenant_table(
         "job_runs",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column(
             "params",
@@ -172,7 +157,7 @@ def upgrade():
         sa.Column("message", sa.String(length=300), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("requested_by_user_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
@@ -182,45 +167,20 @@ def upgrade():
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
-        sa.ForeignKeyConstraint(
-            ["requested_by_user_id"],
-            ["users.id"],
-            name=op.f("fk_job_runs_requested_by_user_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_job_runs_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_job_runs")),
+        user_ref("requested_by_user_id", ondelete="SET NULL"),
     )
-    op.create_index(
-        "ix_job_runs_tenant_id_kind_created_at", "job_runs", ["tenant_id", "kind", "created_at"], unique=False
-    )
-    op.create_index(
-        "ix_job_runs_tenant_id_status_created_at",
-        "job_runs",
-        ["tenant_id", "status", "created_at"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("job_runs", "kind", "created_at")
+    tenant_index("job_runs", "status", "created_at")
+    tenant_table(
         "organisations",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("prescriber_kind", sa.String(length=32), nullable=True),
         sa.Column("siret", sa.String(length=14), nullable=True),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_organisations_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_organisations")),
+        now_column(),
     )
-    op.create_index("ix_organisations_tenant_id_name", "organisations", ["tenant_id", "name"], unique=False)
+    tenant_index("organisations", "name")
     op.create_index(
         "uq_organisations_tenant_id_siret",
         "organisations",
@@ -228,24 +188,17 @@ def upgrade():
         unique=True,
         postgresql_where=sa.text("siret IS NOT NULL"),
     )
-    op.create_table(
+    create_table(
         "password_tokens",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("purpose", sa.String(length=20), server_default="invitation", nullable=False),
         sa.Column("created_by_user_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by_user_id"],
-            ["users.id"],
-            name=op.f("fk_password_tokens_created_by_user_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_password_tokens_user_id_users"), ondelete="CASCADE"
-        ),
+        user_ref("created_by_user_id", ondelete="SET NULL"),
+        user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_password_tokens")),
     )
     op.create_index(op.f("ix_password_tokens_user_id"), "password_tokens", ["user_id"], unique=False)
@@ -267,68 +220,32 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("tenant_id", "federation_id", name=op.f("pk_tenant_federations")),
     )
-    op.create_table(
+    tenant_table(
         "job_artifacts",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("run_id", sa.BigInteger(), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("mimetype", sa.String(length=100), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "run_id"],
-            ["job_runs.tenant_id", "job_runs.id"],
-            name=op.f("fk_job_artifacts_tenant_id_run_id_job_runs"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_job_artifacts_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_job_artifacts")),
+        now_column(),
+        tenant_ref("run_id", "job_runs", ondelete="CASCADE"),
     )
-    op.create_index(
-        "ix_job_artifacts_tenant_id_run_id", "job_artifacts", ["tenant_id", "run_id"], unique=False
-    )
-    op.create_table(
+    tenant_index("job_artifacts", "run_id")
+    tenant_table(
         "tenant_memberships",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("organisation_id", sa.BigInteger(), nullable=True),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint(
             "(role IN ('partenaire', 'donneur_ordre')) = (organisation_id IS NOT NULL)",
             name=op.f("ck_tenant_memberships_organisation_matches_role"),
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "organisation_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_tenant_memberships_tenant_id_organisation_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_tenant_memberships_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_tenant_memberships_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_tenant_memberships")),
+        tenant_ref("organisation_id", "organisations"),
+        user_ref("user_id", ondelete="CASCADE"),
         sa.UniqueConstraint("tenant_id", "user_id", name=op.f("uq_tenant_memberships_tenant_id_user_id")),
     )
-    op.create_index(
-        "ix_tenant_memberships_tenant_id_organisation_id",
-        "tenant_memberships",
-        ["tenant_id", "organisation_id"],
-        unique=False,
-    )
+    tenant_index("tenant_memberships", "organisation_id")
     op.create_index(op.f("ix_tenant_memberships_user_id"), "tenant_memberships", ["user_id"], unique=False)
     # ### end Alembic commands ###
 

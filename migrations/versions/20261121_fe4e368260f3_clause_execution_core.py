@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from migrations.helpers import now_column, tenant_index, tenant_ref, tenant_table, user_ref
 from tenants import rls
 
 TENANT_TABLES = [
@@ -239,54 +240,38 @@ def upgrade():
         sa.Column("domain", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_rome")),
     )
-    op.create_table(
+    tenant_table(
         "api_tokens",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=12), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("role IN ('facilitateur', 'lecture')", name=op.f("ck_api_tokens_role")),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name=op.f("fk_api_tokens_created_by_users"), ondelete="SET NULL"
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_api_tokens_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_api_tokens")),
+        user_ref("created_by", ondelete="SET NULL"),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
-    op.create_table(
+    tenant_table(
         "hourly_costs",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("amount", sa.Numeric(precision=10, scale=2), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("amount > 0", name=op.f("ck_hourly_costs_amount_positive")),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_hourly_costs_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_hourly_costs")),
         sa.UniqueConstraint("tenant_id", "valid_from", name=op.f("uq_hourly_costs_tenant_id_valid_from")),
     )
-    op.create_table(
+    tenant_table(
         "mutualisation_agreements",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("allocation_key", sa.String(length=16), nullable=False),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint(
             "allocation_key IN ('pro_rata', 'explicit')",
             name=op.f("ck_mutualisation_agreements_allocation_key"),
@@ -294,18 +279,9 @@ def upgrade():
         sa.CheckConstraint(
             "valid_to IS NULL OR valid_to >= valid_from", name=op.f("ck_mutualisation_agreements_validity")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_mutualisation_agreements_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_mutualisation_agreements")),
     )
-    op.create_table(
+    tenant_table(
         "marches",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("donneur_ordre_id", sa.BigInteger(), nullable=False),
         sa.Column("reference", sa.String(length=60), nullable=False),
         sa.Column("object", sa.String(length=500), nullable=False),
@@ -321,7 +297,7 @@ def upgrade():
         sa.Column("considerations", postgresql.ARRAY(sa.String(length=32)), nullable=False),
         sa.Column("hourly_cost_override", sa.Numeric(precision=10, scale=2), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
             name=op.f("ck_marches_dates_order"),
@@ -329,55 +305,24 @@ def upgrade():
         sa.CheckConstraint(
             "hourly_cost_override IS NULL OR hourly_cost_override > 0", name=op.f("ck_marches_cost_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "donneur_ordre_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_marches_tenant_id_donneur_ordre_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_marches_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_marches")),
+        tenant_ref("donneur_ordre_id", "organisations"),
         sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_marches_tenant_id_reference")),
     )
-    op.create_index(
-        "ix_marches_tenant_id_donneur_ordre_id", "marches", ["tenant_id", "donneur_ordre_id"], unique=False
-    )
-    op.create_table(
+    tenant_index("marches", "donneur_ordre_id")
+    tenant_table(
         "organisation_contacts",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("organisation_id", sa.BigInteger(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("function", sa.String(length=200), nullable=True),
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("phone", sa.String(length=30), nullable=True),
         sa.Column("is_primary", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "organisation_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_organisation_contacts_tenant_id_organisation_id_organisations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_organisation_contacts_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_organisation_contacts")),
+        now_column(),
+        tenant_ref("organisation_id", "organisations", ondelete="CASCADE"),
     )
-    op.create_index(
-        "ix_organisation_contacts_tenant_id_organisation_id",
-        "organisation_contacts",
-        ["tenant_id", "organisation_id"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("organisation_contacts", "organisation_id")
+    tenant_table(
         "participants",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("reference", sa.String(length=20), nullable=False),
         sa.Column("qualification_level", sa.String(length=40), nullable=True),
         sa.Column("freins", postgresql.ARRAY(sa.String(length=40)), nullable=False),
@@ -386,28 +331,13 @@ def upgrade():
         sa.Column("bilan_entree_on", sa.Date(), nullable=True),
         sa.Column("referent_organisation_id", sa.BigInteger(), nullable=True),
         sa.Column("last_contact_on", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "referent_organisation_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_participants_tenant_id_referent_organisation_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_participants_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_participants")),
+        now_column(),
+        tenant_ref("referent_organisation_id", "organisations"),
         sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_participants_tenant_id_reference")),
     )
-    op.create_index(
-        "ix_participants_tenant_id_referent_organisation_id",
-        "participants",
-        ["tenant_id", "referent_organisation_id"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("participants", "referent_organisation_id")
+    tenant_table(
         "counting_rules",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("marche_id", sa.BigInteger(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("multipliers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
@@ -419,7 +349,7 @@ def upgrade():
         sa.Column("rounding", sa.String(length=8), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("rounding IN ('nearest', 'up', 'down')", name=op.f("ck_counting_rules_rounding")),
         sa.CheckConstraint(
             "cdi_cap_hours IS NULL OR cdi_cap_hours >= 0", name=op.f("ck_counting_rules_cdi_cap")
@@ -432,21 +362,8 @@ def upgrade():
             name=op.f("ck_counting_rules_training_cap"),
         ),
         sa.CheckConstraint("version >= 1", name=op.f("ck_counting_rules_version_positive")),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name=op.f("fk_counting_rules_created_by_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "marche_id"],
-            ["marches.tenant_id", "marches.id"],
-            name=op.f("fk_counting_rules_tenant_id_marche_id_marches"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_counting_rules_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_counting_rules")),
+        user_ref("created_by"),
+        tenant_ref("marche_id", "marches"),
         sa.UniqueConstraint(
             "tenant_id",
             "marche_id",
@@ -455,10 +372,8 @@ def upgrade():
             postgresql_nulls_not_distinct=True,
         ),
     )
-    op.create_table(
+    tenant_table(
         "cv_profiles",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("participant_id", sa.BigInteger(), nullable=False),
         sa.Column("rome_codes", postgresql.ARRAY(sa.String(length=5)), nullable=False),
         sa.Column("skills", sa.Text(), nullable=True),
@@ -472,31 +387,16 @@ def upgrade():
         sa.Column("validated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("validated_by", sa.BigInteger(), nullable=True),
         sa.Column("published", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "participant_id"],
-            ["participants.tenant_id", "participants.id"],
-            name=op.f("fk_cv_profiles_tenant_id_participant_id_participants"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_cv_profiles_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.ForeignKeyConstraint(
-            ["validated_by"], ["users.id"], name=op.f("fk_cv_profiles_validated_by_users")
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_cv_profiles")),
+        now_column("updated_at"),
+        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
+        user_ref("validated_by"),
         sa.UniqueConstraint(
             "tenant_id", "participant_id", name=op.f("uq_cv_profiles_tenant_id_participant_id")
         ),
     )
-    op.create_index(
-        "ix_cv_profiles_tenant_id_validated_at", "cv_profiles", ["tenant_id", "validated_at"], unique=False
-    )
-    op.create_table(
+    tenant_index("cv_profiles", "validated_at")
+    tenant_table(
         "eligibilities",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("participant_id", sa.BigInteger(), nullable=False),
         sa.Column("validated_on", sa.Date(), nullable=False),
         sa.Column("validated_by", sa.BigInteger(), nullable=True),
@@ -507,38 +407,17 @@ def upgrade():
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.String(length=300), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("anchor IN ('validation', 'first_mission')", name=op.f("ck_eligibilities_anchor")),
         sa.CheckConstraint(
             "valid_until IS NULL OR valid_until >= valid_from", name=op.f("ck_eligibilities_validity")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "participant_id"],
-            ["participants.tenant_id", "participants.id"],
-            name=op.f("fk_eligibilities_tenant_id_participant_id_participants"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_eligibilities_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["validated_by"], ["users.id"], name=op.f("fk_eligibilities_validated_by_users")
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_eligibilities")),
+        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
+        user_ref("validated_by"),
     )
-    op.create_index(
-        "ix_eligibilities_tenant_id_participant_id",
-        "eligibilities",
-        ["tenant_id", "participant_id"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("eligibilities", "participant_id")
+    tenant_table(
         "lots",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("marche_id", sa.BigInteger(), nullable=False),
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("object", sa.String(length=500), nullable=False),
@@ -557,7 +436,7 @@ def upgrade():
         sa.Column("obligation_inputs", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("penalty_per_hour", sa.Numeric(precision=10, scale=2), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint(
             "obligation_mode IN ('fixed', 'formula', 'percentage', 'per_amount')", name=op.f("ck_lots_mode")
         ),
@@ -565,33 +444,16 @@ def upgrade():
         sa.CheckConstraint(
             "obligation_hours IS NULL OR obligation_hours >= 0", name=op.f("ck_lots_obligation_positive")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "attributaire_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_lots_tenant_id_attributaire_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "marche_id"],
-            ["marches.tenant_id", "marches.id"],
-            name=op.f("fk_lots_tenant_id_marche_id_marches"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_lots_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_lots")),
+        tenant_ref("attributaire_id", "organisations"),
+        tenant_ref("marche_id", "marches", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "tenant_id", "marche_id", "number", name=op.f("uq_lots_tenant_id_marche_id_number")
         ),
     )
-    op.create_index(
-        "ix_lots_tenant_id_attributaire_id", "lots", ["tenant_id", "attributaire_id"], unique=False
-    )
-    op.create_index("ix_lots_tenant_id_marche_id", "lots", ["tenant_id", "marche_id"], unique=False)
-    op.create_table(
+    tenant_index("lots", "attributaire_id")
+    tenant_index("lots", "marche_id")
+    tenant_table(
         "participant_identities",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("participant_id", sa.BigInteger(), nullable=False),
         sa.Column("last_name", sa.String(length=100), nullable=False),
         sa.Column("first_name", sa.String(length=100), nullable=False),
@@ -610,74 +472,30 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["qpv_code"], ["ref_qpv.code"], name=op.f("fk_participant_identities_qpv_code_ref_qpv")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "participant_id"],
-            ["participants.tenant_id", "participants.id"],
-            name=op.f("fk_participant_identities_tenant_id_participant_id_participants"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_participant_identities_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_participant_identities")),
+        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "tenant_id", "participant_id", name=op.f("uq_participant_identities_tenant_id_participant_id")
         ),
     )
-    op.create_index(
-        "ix_participant_identities_tenant_id_last_name_first_name",
-        "participant_identities",
-        ["tenant_id", "last_name", "first_name"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("participant_identities", "last_name", "first_name")
+    tenant_table(
         "prescriptions",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("participant_id", sa.BigInteger(), nullable=False),
         sa.Column("prescripteur_id", sa.BigInteger(), nullable=False),
         sa.Column("prescribed_on", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("content", sa.Text(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("valid_until >= prescribed_on", name=op.f("ck_prescriptions_validity")),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_prescriptions_created_by_users")),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "participant_id"],
-            ["participants.tenant_id", "participants.id"],
-            name=op.f("fk_prescriptions_tenant_id_participant_id_participants"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "prescripteur_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_prescriptions_tenant_id_prescripteur_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_prescriptions_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_prescriptions")),
+        user_ref("created_by"),
+        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
+        tenant_ref("prescripteur_id", "organisations"),
     )
-    op.create_index(
-        "ix_prescriptions_tenant_id_participant_id",
-        "prescriptions",
-        ["tenant_id", "participant_id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_prescriptions_tenant_id_valid_until", "prescriptions", ["tenant_id", "valid_until"], unique=False
-    )
-    op.create_table(
+    tenant_index("prescriptions", "participant_id")
+    tenant_index("prescriptions", "valid_until")
+    tenant_table(
         "eligibility_criteria",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("eligibility_id", sa.BigInteger(), nullable=False),
         sa.Column("criterion_code", sa.String(length=40), nullable=False),
         sa.Column("proof_type", sa.String(length=40), nullable=False),
@@ -686,19 +504,7 @@ def upgrade():
             ["ref_criteria.code"],
             name=op.f("fk_eligibility_criteria_criterion_code_ref_criteria"),
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "eligibility_id"],
-            ["eligibilities.tenant_id", "eligibilities.id"],
-            name=op.f("fk_eligibility_criteria_tenant_id_eligibility_id_eligibilities"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_eligibility_criteria_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_eligibility_criteria")),
+        tenant_ref("eligibility_id", "eligibilities", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "tenant_id",
             "eligibility_id",
@@ -706,62 +512,28 @@ def upgrade():
             name=op.f("uq_eligibility_criteria_tenant_id_eligibility_id_criterion_code"),
         ),
     )
-    op.create_table(
+    tenant_table(
         "lot_figures",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("lot_id", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("recorded_on", sa.Date(), nullable=False),
         sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("kind IN ('invoiced_amount', 'hours_worked')", name=op.f("ck_lot_figures_kind")),
         sa.CheckConstraint("value >= 0", name=op.f("ck_lot_figures_value_positive")),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_lot_figures_created_by_users")),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "lot_id"],
-            ["lots.tenant_id", "lots.id"],
-            name=op.f("fk_lot_figures_tenant_id_lot_id_lots"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_lot_figures_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_lot_figures")),
+        user_ref("created_by"),
+        tenant_ref("lot_id", "lots", ondelete="CASCADE"),
     )
-    op.create_index(
-        "ix_lot_figures_tenant_id_lot_id_recorded_on",
-        "lot_figures",
-        ["tenant_id", "lot_id", "recorded_on"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("lot_figures", "lot_id", "recorded_on")
+    tenant_table(
         "lot_subcontractors",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("lot_id", sa.BigInteger(), nullable=False),
         sa.Column("organisation_id", sa.BigInteger(), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "lot_id"],
-            ["lots.tenant_id", "lots.id"],
-            name=op.f("fk_lot_subcontractors_tenant_id_lot_id_lots"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "organisation_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_lot_subcontractors_tenant_id_organisation_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_lot_subcontractors_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_lot_subcontractors")),
+        tenant_ref("lot_id", "lots", ondelete="CASCADE"),
+        tenant_ref("organisation_id", "organisations"),
         sa.UniqueConstraint(
             "tenant_id",
             "lot_id",
@@ -769,16 +541,9 @@ def upgrade():
             name=op.f("uq_lot_subcontractors_tenant_id_lot_id_organisation_id"),
         ),
     )
-    op.create_index(
-        "ix_lot_subcontractors_tenant_id_organisation_id",
-        "lot_subcontractors",
-        ["tenant_id", "organisation_id"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("lot_subcontractors", "organisation_id")
+    tenant_table(
         "missions",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("participant_id", sa.BigInteger(), nullable=False),
         sa.Column("employer_id", sa.BigInteger(), nullable=False),
         sa.Column("lot_id", sa.BigInteger(), nullable=False),
@@ -800,7 +565,7 @@ def upgrade():
         sa.Column("situation_6m_on", sa.Date(), nullable=True),
         sa.Column("durable_confirmed", sa.Boolean(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint(
             "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)",
             name=op.f("ck_missions_override_reasoned"),
@@ -817,11 +582,11 @@ def upgrade():
             ["ref_contract_types.code"],
             name=op.f("fk_missions_contract_type_ref_contract_types"),
         ),
-        sa.ForeignKeyConstraint(["created_by"], ["users.id"], name=op.f("fk_missions_created_by_users")),
+        user_ref("created_by"),
         sa.ForeignKeyConstraint(
             ["exit_motif"], ["ref_exit_motifs.code"], name=op.f("fk_missions_exit_motif_ref_exit_motifs")
         ),
-        sa.ForeignKeyConstraint(["override_by"], ["users.id"], name=op.f("fk_missions_override_by_users")),
+        user_ref("override_by"),
         sa.ForeignKeyConstraint(
             ["rome_code"], ["ref_rome.code"], name=op.f("fk_missions_rome_code_ref_rome")
         ),
@@ -830,61 +595,23 @@ def upgrade():
             ["ref_exit_motifs.code"],
             name=op.f("fk_missions_situation_6m_motif_ref_exit_motifs"),
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "employer_id"],
-            ["organisations.tenant_id", "organisations.id"],
-            name=op.f("fk_missions_tenant_id_employer_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "lot_id"],
-            ["lots.tenant_id", "lots.id"],
-            name=op.f("fk_missions_tenant_id_lot_id_lots"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "participant_id"],
-            ["participants.tenant_id", "participants.id"],
-            name=op.f("fk_missions_tenant_id_participant_id_participants"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_missions_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_missions")),
+        tenant_ref("employer_id", "organisations"),
+        tenant_ref("lot_id", "lots"),
+        tenant_ref("participant_id", "participants"),
     )
-    op.create_index(
-        "ix_missions_tenant_id_employer_id", "missions", ["tenant_id", "employer_id"], unique=False
-    )
-    op.create_index("ix_missions_tenant_id_lot_id", "missions", ["tenant_id", "lot_id"], unique=False)
-    op.create_index(
-        "ix_missions_tenant_id_participant_id", "missions", ["tenant_id", "participant_id"], unique=False
-    )
-    op.create_table(
+    tenant_index("missions", "employer_id")
+    tenant_index("missions", "lot_id")
+    tenant_index("missions", "participant_id")
+    tenant_table(
         "mutualisation_members",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("agreement_id", sa.BigInteger(), nullable=False),
         sa.Column("lot_id", sa.BigInteger(), nullable=False),
         sa.Column("share", sa.Numeric(precision=6, scale=4), nullable=True),
         sa.CheckConstraint(
             "share IS NULL OR (share > 0 AND share <= 1)", name=op.f("ck_mutualisation_members_share")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "agreement_id"],
-            ["mutualisation_agreements.tenant_id", "mutualisation_agreements.id"],
-            name=op.f("fk_mutualisation_members_tenant_id_agreement_id_mutualisation_agreements"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "lot_id"],
-            ["lots.tenant_id", "lots.id"],
-            name=op.f("fk_mutualisation_members_tenant_id_lot_id_lots"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_mutualisation_members_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_mutualisation_members")),
+        tenant_ref("agreement_id", "mutualisation_agreements", ondelete="CASCADE"),
+        tenant_ref("lot_id", "lots"),
         sa.UniqueConstraint(
             "tenant_id",
             "agreement_id",
@@ -892,16 +619,9 @@ def upgrade():
             name=op.f("uq_mutualisation_members_tenant_id_agreement_id_lot_id"),
         ),
     )
-    op.create_index(
-        "ix_mutualisation_members_tenant_id_lot_id",
-        "mutualisation_members",
-        ["tenant_id", "lot_id"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("mutualisation_members", "lot_id")
+    tenant_table(
         "follow_ups",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("mission_id", sa.BigInteger(), nullable=False),
         sa.Column("step", sa.String(length=24), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
@@ -911,26 +631,13 @@ def upgrade():
         sa.Column("done_by", sa.BigInteger(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("(done_on IS NULL) = (kind IS NULL)", name=op.f("ck_follow_ups_done_complete")),
-        sa.ForeignKeyConstraint(["done_by"], ["users.id"], name=op.f("fk_follow_ups_done_by_users")),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "mission_id"],
-            ["missions.tenant_id", "missions.id"],
-            name=op.f("fk_follow_ups_tenant_id_mission_id_missions"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_follow_ups_tenant_id_tenants"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_follow_ups")),
+        user_ref("done_by"),
+        tenant_ref("mission_id", "missions", ondelete="CASCADE"),
     )
-    op.create_index("ix_follow_ups_tenant_id_due_on", "follow_ups", ["tenant_id", "due_on"], unique=False)
-    op.create_index(
-        "ix_follow_ups_tenant_id_mission_id", "follow_ups", ["tenant_id", "mission_id"], unique=False
-    )
-    op.create_table(
+    tenant_index("follow_ups", "due_on")
+    tenant_index("follow_ups", "mission_id")
+    tenant_table(
         "hour_statements",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("mission_id", sa.BigInteger(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("worked_hours", sa.Numeric(precision=9, scale=2), nullable=False),
@@ -943,7 +650,7 @@ def upgrade():
         sa.Column("supersedes_id", sa.BigInteger(), nullable=True),
         sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("declared_by", sa.BigInteger(), nullable=True),
-        sa.Column("declared_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column("declared_at"),
         sa.Column("decided_by", sa.BigInteger(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("row_version", sa.Integer(), nullable=False),
@@ -962,39 +669,13 @@ def upgrade():
             "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0",
             name=op.f("ck_hour_statements_hours_positive"),
         ),
-        sa.ForeignKeyConstraint(
-            ["decided_by"], ["users.id"], name=op.f("fk_hour_statements_decided_by_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["declared_by"], ["users.id"], name=op.f("fk_hour_statements_declared_by_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "mission_id"],
-            ["missions.tenant_id", "missions.id"],
-            name=op.f("fk_hour_statements_tenant_id_mission_id_missions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "supersedes_id"],
-            ["hour_statements.tenant_id", "hour_statements.id"],
-            name=op.f("fk_hour_statements_tenant_id_supersedes_id_hour_statements"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_hour_statements_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_hour_statements")),
+        user_ref("decided_by"),
+        user_ref("declared_by"),
+        tenant_ref("mission_id", "missions"),
+        tenant_ref("supersedes_id", "hour_statements"),
     )
-    op.create_index(
-        "ix_hour_statements_tenant_id_mission_id_month",
-        "hour_statements",
-        ["tenant_id", "mission_id", "month"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_hour_statements_tenant_id_status", "hour_statements", ["tenant_id", "status"], unique=False
-    )
+    tenant_index("hour_statements", "mission_id", "month")
+    tenant_index("hour_statements", "status")
     op.create_index(
         "uq_hour_statements_one_correction",
         "hour_statements",
@@ -1011,10 +692,8 @@ def upgrade():
             "superseded_at IS NULL AND status <> 'rejected' AND NOT (status = 'declared' AND supersedes_id IS NOT NULL)"
         ),
     )
-    op.create_table(
+    tenant_table(
         "hour_countings",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("statement_id", sa.BigInteger(), nullable=False),
         sa.Column("rule_id", sa.BigInteger(), nullable=False),
         sa.Column("raw_hours", sa.Numeric(precision=9, scale=2), nullable=False),
@@ -1022,28 +701,11 @@ def upgrade():
         sa.Column("detail", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("current", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("counted_hours >= 0", name=op.f("ck_hour_countings_counted_positive")),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name=op.f("fk_hour_countings_created_by_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "rule_id"],
-            ["counting_rules.tenant_id", "counting_rules.id"],
-            name=op.f("fk_hour_countings_tenant_id_rule_id_counting_rules"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "statement_id"],
-            ["hour_statements.tenant_id", "hour_statements.id"],
-            name=op.f("fk_hour_countings_tenant_id_statement_id_hour_statements"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_hour_countings_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_hour_countings")),
+        user_ref("created_by"),
+        tenant_ref("rule_id", "counting_rules"),
+        tenant_ref("statement_id", "hour_statements"),
     )
     op.create_index(
         "uq_hour_countings_current",
@@ -1052,70 +714,29 @@ def upgrade():
         unique=True,
         postgresql_where=sa.text("current"),
     )
-    op.create_table(
+    tenant_table(
         "statement_proofs",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("statement_id", sa.BigInteger(), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("mimetype", sa.String(length=100), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("uploaded_by", sa.BigInteger(), nullable=True),
-        sa.Column("uploaded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "statement_id"],
-            ["hour_statements.tenant_id", "hour_statements.id"],
-            name=op.f("fk_statement_proofs_tenant_id_statement_id_hour_statements"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_statement_proofs_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by"], ["users.id"], name=op.f("fk_statement_proofs_uploaded_by_users")
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_statement_proofs")),
+        now_column("uploaded_at"),
+        tenant_ref("statement_id", "hour_statements"),
+        user_ref("uploaded_by"),
     )
-    op.create_index(
-        "ix_statement_proofs_tenant_id_statement_id",
-        "statement_proofs",
-        ["tenant_id", "statement_id"],
-        unique=False,
-    )
-    op.create_table(
+    tenant_index("statement_proofs", "statement_id")
+    tenant_table(
         "hour_allocations",
-        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("counting_id", sa.BigInteger(), nullable=False),
         sa.Column("lot_id", sa.BigInteger(), nullable=False),
         sa.Column("hours", sa.Numeric(precision=9, scale=2), nullable=False),
         sa.Column("agreement_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.CheckConstraint("hours > 0", name=op.f("ck_hour_allocations_hours_positive")),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "agreement_id"],
-            ["mutualisation_agreements.tenant_id", "mutualisation_agreements.id"],
-            name=op.f("fk_hour_allocations_tenant_id_agreement_id_mutualisation_agreements"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "counting_id"],
-            ["hour_countings.tenant_id", "hour_countings.id"],
-            name=op.f("fk_hour_allocations_tenant_id_counting_id_hour_countings"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id", "lot_id"],
-            ["lots.tenant_id", "lots.id"],
-            name=op.f("fk_hour_allocations_tenant_id_lot_id_lots"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_hour_allocations_tenant_id_tenants"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_hour_allocations")),
+        tenant_ref("agreement_id", "mutualisation_agreements"),
+        tenant_ref("counting_id", "hour_countings"),
+        tenant_ref("lot_id", "lots"),
         sa.UniqueConstraint(
             "tenant_id",
             "counting_id",
@@ -1123,9 +744,7 @@ def upgrade():
             name=op.f("uq_hour_allocations_tenant_id_counting_id_lot_id"),
         ),
     )
-    op.create_index(
-        "ix_hour_allocations_tenant_id_lot_id", "hour_allocations", ["tenant_id", "lot_id"], unique=False
-    )
+    tenant_index("hour_allocations", "lot_id")
     op.add_column("organisations", sa.Column("address", sa.String(length=300), nullable=True))
     op.add_column("organisations", sa.Column("commune_insee", sa.String(length=5), nullable=True))
     op.add_column("organisations", sa.Column("email", sa.String(length=254), nullable=True))
