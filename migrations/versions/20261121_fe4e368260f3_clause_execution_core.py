@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from migrations.helpers import now_column, tenant_index, tenant_ref, tenant_table, user_ref
+from migrations.helpers import drop_tables, now_column, tenant_index, tenant_ref, tenant_table, user_ref
 from tenants import rls
 
 TENANT_TABLES = [
@@ -796,76 +796,5 @@ def downgrade():
     op.drop_column("organisations", "email")
     op.drop_column("organisations", "commune_insee")
     op.drop_column("organisations", "address")
-    op.drop_index("ix_hour_allocations_tenant_id_lot_id", table_name="hour_allocations")
-    op.drop_table("hour_allocations")
-    op.drop_index("ix_statement_proofs_tenant_id_statement_id", table_name="statement_proofs")
-    op.drop_table("statement_proofs")
-    op.drop_index(
-        "uq_hour_countings_current", table_name="hour_countings", postgresql_where=sa.text("current")
-    )
-    op.drop_table("hour_countings")
-    op.drop_index(
-        "uq_hour_statements_one_correction",
-        table_name="hour_statements",
-        postgresql_where=sa.text("status <> 'rejected' AND superseded_at IS NULL"),
-    )
-    op.drop_index(
-        "uq_hour_statements_in_force",
-        table_name="hour_statements",
-        postgresql_where=sa.text(
-            "superseded_at IS NULL AND status <> 'rejected' AND NOT (status = 'declared' AND supersedes_id IS NOT NULL)"
-        ),
-    )
-    op.drop_index("ix_hour_statements_tenant_id_status", table_name="hour_statements")
-    op.drop_index("ix_hour_statements_tenant_id_mission_id_month", table_name="hour_statements")
-    op.drop_table("hour_statements")
-    op.drop_index("ix_follow_ups_tenant_id_mission_id", table_name="follow_ups")
-    op.drop_index("ix_follow_ups_tenant_id_due_on", table_name="follow_ups")
-    op.drop_table("follow_ups")
-    op.drop_index("ix_mutualisation_members_tenant_id_lot_id", table_name="mutualisation_members")
-    op.drop_table("mutualisation_members")
-    op.drop_index("ix_missions_tenant_id_participant_id", table_name="missions")
-    op.drop_index("ix_missions_tenant_id_lot_id", table_name="missions")
-    op.drop_index("ix_missions_tenant_id_employer_id", table_name="missions")
-    op.drop_table("missions")
-    op.drop_index("ix_lot_subcontractors_tenant_id_organisation_id", table_name="lot_subcontractors")
-    op.drop_table("lot_subcontractors")
-    op.drop_index("ix_lot_figures_tenant_id_lot_id_recorded_on", table_name="lot_figures")
-    op.drop_table("lot_figures")
-    op.drop_table("eligibility_criteria")
-    op.drop_index("ix_prescriptions_tenant_id_valid_until", table_name="prescriptions")
-    op.drop_index("ix_prescriptions_tenant_id_participant_id", table_name="prescriptions")
-    op.drop_table("prescriptions")
-    op.drop_index(
-        "ix_participant_identities_tenant_id_last_name_first_name", table_name="participant_identities"
-    )
-    op.drop_table("participant_identities")
-    op.drop_index("ix_lots_tenant_id_marche_id", table_name="lots")
-    op.drop_index("ix_lots_tenant_id_attributaire_id", table_name="lots")
-    op.drop_table("lots")
-    op.drop_index("ix_eligibilities_tenant_id_participant_id", table_name="eligibilities")
-    op.drop_table("eligibilities")
-    op.drop_index("ix_cv_profiles_tenant_id_validated_at", table_name="cv_profiles")
-    op.drop_table("cv_profiles")
-    op.drop_table("counting_rules")
-    op.drop_index("ix_participants_tenant_id_referent_organisation_id", table_name="participants")
-    op.drop_table("participants")
-    op.drop_index("ix_organisation_contacts_tenant_id_organisation_id", table_name="organisation_contacts")
-    op.drop_table("organisation_contacts")
-    op.drop_index("ix_marches_tenant_id_donneur_ordre_id", table_name="marches")
-    op.drop_table("marches")
-    op.drop_table("mutualisation_agreements")
-    op.drop_table("hourly_costs")
-    op.drop_table("api_tokens")
-    op.drop_table("ref_rome")
-    op.drop_table("ref_qpv")
-    op.drop_table("ref_items")
-    op.drop_table("ref_exit_motifs")
-    op.drop_table("ref_departements")
-    op.drop_table("ref_criteria")
-    op.drop_table("ref_contract_types")
-    op.drop_index(op.f("ix_ref_communes_name"), table_name="ref_communes")
-    op.drop_index(op.f("ix_ref_communes_epci_siren"), table_name="ref_communes")
-    op.drop_index(op.f("ix_ref_communes_departement"), table_name="ref_communes")
-    op.drop_table("ref_communes")
+    drop_tables(*REFERENCE_TABLES, *TENANT_TABLES)
     # ### end Alembic commands ###

@@ -8,7 +8,7 @@ Create Date: 2026-12-01 11:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.helpers import create_table, now_column, user_ref
+from migrations.helpers import create_table, drop_tables, now_column, user_ref
 
 revision = "b7d2c4e9a1f3"
 down_revision = "239d6c1e0f08"
@@ -46,6 +46,4 @@ def upgrade():
 
 def downgrade():
     op.drop_column("tenants", "mfa_required")
-    op.drop_index(op.f("ix_mfa_recovery_codes_user_id"), table_name="mfa_recovery_codes")
-    op.drop_table("mfa_recovery_codes")
-    op.drop_table("mfa_totp_devices")
+    drop_tables("mfa_totp_devices", "mfa_recovery_codes")
