@@ -64,7 +64,10 @@ def now_column(name: str = "created_at") -> sa.Column:
 
 
 def _resolved(table: str, items: tuple) -> list:
-    return [item.constraint(table) if isinstance(item, TenantRef | UserRef) else item for item in items]
+    return [
+        item.constraint(table) if isinstance(item, TenantRef | UserRef | Ref | Check) else item
+        for item in items
+    ]
 
 
 def tenant_table(name: str, *items) -> None:
@@ -102,3 +105,36 @@ def drop_tables(*names: str) -> None:
     """Drop the tables (their indexes go with them), last created first."""
     for name in reversed(names):
         op.drop_table(name)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """``column`` references ``target`` (``"table.column"``), a row outside the tenant's."""
+
+    column: str
+    target: str
+    ondelete: str | None = None
+
+    def constraint(self, table: str) -> sa.ForeignKeyConstraint:
+        options = {"ondelete": self.ondelete} if self.ondelete else {}
+        name = f"fk_{table}_{self.column}_{self.target.split('.')[0]}"
+        return sa.ForeignKeyConstraint([self.column], [self.target], name=op.f(name), **options)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check constraint named ``ck_<table>_<name>``."""
+
+    name: str
+    condition: str
+
+    def constraint(self, table: str) -> sa.CheckConstraint:
+        return sa.CheckConstraint(self.condition, name=op.f(f"ck_{table}_{self.name}"))
+
+
+def ref(column: str, target: str, ondelete: str | None = None) -> Ref:
+    return Ref(column, target, ondelete)
+
+
+def check(name: str, condition: str) -> Check:
+    return Check(name, condition)

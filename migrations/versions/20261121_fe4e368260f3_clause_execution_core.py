@@ -15,7 +15,16 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from migrations.helpers import drop_tables, now_column, tenant_index, tenant_ref, tenant_table, user_ref
+from migrations.helpers import (
+    check,
+    drop_tables,
+    now_column,
+    ref,
+    tenant_index,
+    tenant_ref,
+    tenant_table,
+    user_ref,
+)
 from tenants import rls
 
 TENANT_TABLES = [
@@ -251,7 +260,7 @@ def upgrade():
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("role IN ('facilitateur', 'lecture')", name=op.f("ck_api_tokens_role")),
+        check("role", "role IN ('facilitateur', 'lecture')"),
         user_ref("created_by", ondelete="SET NULL"),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
@@ -261,7 +270,7 @@ def upgrade():
         sa.Column("amount", sa.Numeric(precision=10, scale=2), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
         now_column(),
-        sa.CheckConstraint("amount > 0", name=op.f("ck_hourly_costs_amount_positive")),
+        check("amount_positive", "amount > 0"),
         sa.UniqueConstraint("tenant_id", "valid_from", name=op.f("uq_hourly_costs_tenant_id_valid_from")),
     )
     tenant_table(
@@ -272,13 +281,8 @@ def upgrade():
         sa.Column("allocation_key", sa.String(length=16), nullable=False),
         sa.Column("notes", sa.Text(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
-            "allocation_key IN ('pro_rata', 'explicit')",
-            name=op.f("ck_mutualisation_agreements_allocation_key"),
-        ),
-        sa.CheckConstraint(
-            "valid_to IS NULL OR valid_to >= valid_from", name=op.f("ck_mutualisation_agreements_validity")
-        ),
+        check("allocation_key", "allocation_key IN ('pro_rata', 'explicit')"),
+        check("validity", "valid_to IS NULL OR valid_to >= valid_from"),
     )
     tenant_table(
         "marches",
@@ -298,13 +302,8 @@ def upgrade():
         sa.Column("hourly_cost_override", sa.Numeric(precision=10, scale=2), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
-            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
-            name=op.f("ck_marches_dates_order"),
-        ),
-        sa.CheckConstraint(
-            "hourly_cost_override IS NULL OR hourly_cost_override > 0", name=op.f("ck_marches_cost_positive")
-        ),
+        check("dates_order", "end_date IS NULL OR start_date IS NULL OR end_date >= start_date"),
+        check("cost_positive", "hourly_cost_override IS NULL OR hourly_cost_override > 0"),
         tenant_ref("donneur_ordre_id", "organisations"),
         sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_marches_tenant_id_reference")),
     )
@@ -350,18 +349,11 @@ def upgrade():
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint("rounding IN ('nearest', 'up', 'down')", name=op.f("ck_counting_rules_rounding")),
-        sa.CheckConstraint(
-            "cdi_cap_hours IS NULL OR cdi_cap_hours >= 0", name=op.f("ck_counting_rules_cdi_cap")
-        ),
-        sa.CheckConstraint(
-            "rounding_step IN (0.01, 0.25, 0.5, 1)", name=op.f("ck_counting_rules_rounding_step")
-        ),
-        sa.CheckConstraint(
-            "training_cap_hours IS NULL OR training_cap_hours >= 0",
-            name=op.f("ck_counting_rules_training_cap"),
-        ),
-        sa.CheckConstraint("version >= 1", name=op.f("ck_counting_rules_version_positive")),
+        check("rounding", "rounding IN ('nearest', 'up', 'down')"),
+        check("cdi_cap", "cdi_cap_hours IS NULL OR cdi_cap_hours >= 0"),
+        check("rounding_step", "rounding_step IN (0.01, 0.25, 0.5, 1)"),
+        check("training_cap", "training_cap_hours IS NULL OR training_cap_hours >= 0"),
+        check("version_positive", "version >= 1"),
         user_ref("created_by"),
         tenant_ref("marche_id", "marches"),
         sa.UniqueConstraint(
@@ -408,10 +400,8 @@ def upgrade():
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.String(length=300), nullable=True),
         now_column(),
-        sa.CheckConstraint("anchor IN ('validation', 'first_mission')", name=op.f("ck_eligibilities_anchor")),
-        sa.CheckConstraint(
-            "valid_until IS NULL OR valid_until >= valid_from", name=op.f("ck_eligibilities_validity")
-        ),
+        check("anchor", "anchor IN ('validation', 'first_mission')"),
+        check("validity", "valid_until IS NULL OR valid_until >= valid_from"),
         tenant_ref("participant_id", "participants", ondelete="CASCADE"),
         user_ref("validated_by"),
     )
@@ -437,13 +427,9 @@ def upgrade():
         sa.Column("penalty_per_hour", sa.Numeric(precision=10, scale=2), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
-            "obligation_mode IN ('fixed', 'formula', 'percentage', 'per_amount')", name=op.f("ck_lots_mode")
-        ),
-        sa.CheckConstraint("rounding IN ('nearest', 'up', 'down')", name=op.f("ck_lots_rounding")),
-        sa.CheckConstraint(
-            "obligation_hours IS NULL OR obligation_hours >= 0", name=op.f("ck_lots_obligation_positive")
-        ),
+        check("mode", "obligation_mode IN ('fixed', 'formula', 'percentage', 'per_amount')"),
+        check("rounding", "rounding IN ('nearest', 'up', 'down')"),
+        check("obligation_positive", "obligation_hours IS NULL OR obligation_hours >= 0"),
         tenant_ref("attributaire_id", "organisations"),
         tenant_ref("marche_id", "marches", ondelete="CASCADE"),
         sa.UniqueConstraint(
@@ -463,15 +449,9 @@ def upgrade():
         sa.Column("phone", sa.String(length=30), nullable=True),
         sa.Column("commune_insee", sa.String(length=5), nullable=True),
         sa.Column("qpv_code", sa.String(length=12), nullable=True),
-        sa.CheckConstraint("sex IN ('F', 'M', 'X')", name=op.f("ck_participant_identities_sex")),
-        sa.ForeignKeyConstraint(
-            ["commune_insee"],
-            ["ref_communes.insee"],
-            name=op.f("fk_participant_identities_commune_insee_ref_communes"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["qpv_code"], ["ref_qpv.code"], name=op.f("fk_participant_identities_qpv_code_ref_qpv")
-        ),
+        check("sex", "sex IN ('F', 'M', 'X')"),
+        ref("commune_insee", "ref_communes.insee"),
+        ref("qpv_code", "ref_qpv.code"),
         tenant_ref("participant_id", "participants", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "tenant_id", "participant_id", name=op.f("uq_participant_identities_tenant_id_participant_id")
@@ -487,7 +467,7 @@ def upgrade():
         sa.Column("content", sa.Text(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint("valid_until >= prescribed_on", name=op.f("ck_prescriptions_validity")),
+        check("validity", "valid_until >= prescribed_on"),
         user_ref("created_by"),
         tenant_ref("participant_id", "participants", ondelete="CASCADE"),
         tenant_ref("prescripteur_id", "organisations"),
@@ -499,11 +479,7 @@ def upgrade():
         sa.Column("eligibility_id", sa.BigInteger(), nullable=False),
         sa.Column("criterion_code", sa.String(length=40), nullable=False),
         sa.Column("proof_type", sa.String(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["criterion_code"],
-            ["ref_criteria.code"],
-            name=op.f("fk_eligibility_criteria_criterion_code_ref_criteria"),
-        ),
+        ref("criterion_code", "ref_criteria.code"),
         tenant_ref("eligibility_id", "eligibilities", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "tenant_id",
@@ -521,8 +497,8 @@ def upgrade():
         sa.Column("note", sa.String(length=200), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint("kind IN ('invoiced_amount', 'hours_worked')", name=op.f("ck_lot_figures_kind")),
-        sa.CheckConstraint("value >= 0", name=op.f("ck_lot_figures_value_positive")),
+        check("kind", "kind IN ('invoiced_amount', 'hours_worked')"),
+        check("value_positive", "value >= 0"),
         user_ref("created_by"),
         tenant_ref("lot_id", "lots", ondelete="CASCADE"),
     )
@@ -566,35 +542,16 @@ def upgrade():
         sa.Column("durable_confirmed", sa.Boolean(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
-            "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)",
-            name=op.f("ck_missions_override_reasoned"),
-        ),
-        sa.CheckConstraint(
-            "(exit_date IS NULL) = (exit_motif IS NULL)", name=op.f("ck_missions_exit_complete")
-        ),
-        sa.CheckConstraint(
-            "end_date IS NULL OR end_date >= start_date", name=op.f("ck_missions_dates_order")
-        ),
-        sa.CheckConstraint("weekly_hours > 0 AND weekly_hours <= 48", name=op.f("ck_missions_weekly_hours")),
-        sa.ForeignKeyConstraint(
-            ["contract_type"],
-            ["ref_contract_types.code"],
-            name=op.f("fk_missions_contract_type_ref_contract_types"),
-        ),
+        check("override_reasoned", "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)"),
+        check("exit_complete", "(exit_date IS NULL) = (exit_motif IS NULL)"),
+        check("dates_order", "end_date IS NULL OR end_date >= start_date"),
+        check("weekly_hours", "weekly_hours > 0 AND weekly_hours <= 48"),
+        ref("contract_type", "ref_contract_types.code"),
         user_ref("created_by"),
-        sa.ForeignKeyConstraint(
-            ["exit_motif"], ["ref_exit_motifs.code"], name=op.f("fk_missions_exit_motif_ref_exit_motifs")
-        ),
+        ref("exit_motif", "ref_exit_motifs.code"),
         user_ref("override_by"),
-        sa.ForeignKeyConstraint(
-            ["rome_code"], ["ref_rome.code"], name=op.f("fk_missions_rome_code_ref_rome")
-        ),
-        sa.ForeignKeyConstraint(
-            ["situation_6m_motif"],
-            ["ref_exit_motifs.code"],
-            name=op.f("fk_missions_situation_6m_motif_ref_exit_motifs"),
-        ),
+        ref("rome_code", "ref_rome.code"),
+        ref("situation_6m_motif", "ref_exit_motifs.code"),
         tenant_ref("employer_id", "organisations"),
         tenant_ref("lot_id", "lots"),
         tenant_ref("participant_id", "participants"),
@@ -607,9 +564,7 @@ def upgrade():
         sa.Column("agreement_id", sa.BigInteger(), nullable=False),
         sa.Column("lot_id", sa.BigInteger(), nullable=False),
         sa.Column("share", sa.Numeric(precision=6, scale=4), nullable=True),
-        sa.CheckConstraint(
-            "share IS NULL OR (share > 0 AND share <= 1)", name=op.f("ck_mutualisation_members_share")
-        ),
+        check("share", "share IS NULL OR (share > 0 AND share <= 1)"),
         tenant_ref("agreement_id", "mutualisation_agreements", ondelete="CASCADE"),
         tenant_ref("lot_id", "lots"),
         sa.UniqueConstraint(
@@ -630,7 +585,7 @@ def upgrade():
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("done_by", sa.BigInteger(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("(done_on IS NULL) = (kind IS NULL)", name=op.f("ck_follow_ups_done_complete")),
+        check("done_complete", "(done_on IS NULL) = (kind IS NULL)"),
         user_ref("done_by"),
         tenant_ref("mission_id", "missions", ondelete="CASCADE"),
     )
@@ -654,21 +609,11 @@ def upgrade():
         sa.Column("decided_by", sa.BigInteger(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("row_version", sa.Integer(), nullable=False),
-        sa.CheckConstraint(
-            "status <> 'rejected' OR rejection_reason IS NOT NULL",
-            name=op.f("ck_hour_statements_rejection_reasoned"),
-        ),
-        sa.CheckConstraint(
-            "status IN ('declared', 'validated', 'rejected')", name=op.f("ck_hour_statements_status")
-        ),
-        sa.CheckConstraint("extract(day from month) = 1", name=op.f("ck_hour_statements_month_first_day")),
-        sa.CheckConstraint(
-            "worked_hours + training_hours <= 744", name=op.f("ck_hour_statements_hours_in_month")
-        ),
-        sa.CheckConstraint(
-            "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0",
-            name=op.f("ck_hour_statements_hours_positive"),
-        ),
+        check("rejection_reasoned", "status <> 'rejected' OR rejection_reason IS NOT NULL"),
+        check("status", "status IN ('declared', 'validated', 'rejected')"),
+        check("month_first_day", "extract(day from month) = 1"),
+        check("hours_in_month", "worked_hours + training_hours <= 744"),
+        check("hours_positive", "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0"),
         user_ref("decided_by"),
         user_ref("declared_by"),
         tenant_ref("mission_id", "missions"),
@@ -702,7 +647,7 @@ def upgrade():
         sa.Column("current", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint("counted_hours >= 0", name=op.f("ck_hour_countings_counted_positive")),
+        check("counted_positive", "counted_hours >= 0"),
         user_ref("created_by"),
         tenant_ref("rule_id", "counting_rules"),
         tenant_ref("statement_id", "hour_statements"),
@@ -733,7 +678,7 @@ def upgrade():
         sa.Column("hours", sa.Numeric(precision=9, scale=2), nullable=False),
         sa.Column("agreement_id", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint("hours > 0", name=op.f("ck_hour_allocations_hours_positive")),
+        check("hours_positive", "hours > 0"),
         tenant_ref("agreement_id", "mutualisation_agreements"),
         tenant_ref("counting_id", "hour_countings"),
         tenant_ref("lot_id", "lots"),

@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from migrations.helpers import drop_tables, now_column, tenant_index, tenant_ref, tenant_table, user_ref
+from migrations.helpers import (
+    check,
+    drop_tables,
+    now_column,
+    tenant_index,
+    tenant_ref,
+    tenant_table,
+    user_ref,
+)
 from tenants import rls
 
 revision = "4e32e5547b1b"
@@ -92,9 +100,9 @@ def upgrade():
         sa.Column("termination_reason", sa.String(length=500), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
+        check(
+            "kind",
             "kind IN ('accompagnement', 'cooperation_donneur_ordre', 'mise_a_disposition', 'soutien_departement', 'globalisation')",
-            name=op.f("ck_conventions_kind"),
         ),
         user_ref("created_by"),
         sa.UniqueConstraint("tenant_id", "reference", name="uq_conventions_tenant_id_reference"),
@@ -111,11 +119,11 @@ def upgrade():
         sa.Column("minutes", sa.Text(), nullable=True),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
+        check(
+            "kind",
             "kind IN ('revue_trimestrielle', 'comite_suivi', 'comite_pilotage', 'reunion_reseau', 'dialogue_gestion', 'reunion_bilan', 'autre_reunion')",
-            name=op.f("ck_meetings_kind"),
         ),
-        sa.CheckConstraint("status IN ('planned', 'held', 'cancelled')", name=op.f("ck_meetings_status")),
+        check("status", "status IN ('planned', 'held', 'cancelled')"),
         user_ref("created_by"),
     )
     tenant_index("meetings", "meeting_on")
@@ -141,9 +149,7 @@ def upgrade():
         now_column(),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('pending', 'sent', 'mailbox', 'failed')", name=op.f("ck_outgoing_mails_status")
-        ),
+        check("status", "status IN ('pending', 'sent', 'mailbox', 'failed')"),
         user_ref("to_user_id"),
     )
     tenant_index("outgoing_mails", "created_at")
@@ -158,9 +164,7 @@ def upgrade():
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("uploaded_by", sa.BigInteger(), nullable=True),
         now_column("uploaded_at"),
-        sa.CheckConstraint(
-            "kind IN ('signed', 'avenant', 'annex', 'other')", name=op.f("ck_convention_documents_kind")
-        ),
+        check("kind", "kind IN ('signed', 'avenant', 'annex', 'other')"),
         tenant_ref("convention_id", "conventions"),
         user_ref("uploaded_by"),
     )
@@ -198,23 +202,14 @@ def upgrade():
         sa.Column("article", sa.String(length=40), nullable=True),
         sa.Column("from_terms", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("until_terms", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
+        check(
+            "cadence",
             "cadence IN ('monthly', 'weekly', 'quarterly', 'semiannual', 'annual', 'at_start', 'at_end', 'after_event', 'mission_end', 'ad_hoc')",
-            name=op.f("ck_convention_obligations_cadence"),
         ),
-        sa.CheckConstraint(
-            "nature IN ('deliverable', 'meeting')", name=op.f("ck_convention_obligations_nature")
-        ),
-        sa.CheckConstraint(
-            "day_of_month IS NULL OR day_of_month BETWEEN 1 AND 28",
-            name=op.f("ck_convention_obligations_day_of_month"),
-        ),
-        sa.CheckConstraint(
-            "times_per_period BETWEEN 1 AND 12", name=op.f("ck_convention_obligations_times_per_period")
-        ),
-        sa.CheckConstraint(
-            "weekday IS NULL OR weekday BETWEEN 0 AND 6", name=op.f("ck_convention_obligations_weekday")
-        ),
+        check("nature", "nature IN ('deliverable', 'meeting')"),
+        check("day_of_month", "day_of_month IS NULL OR day_of_month BETWEEN 1 AND 28"),
+        check("times_per_period", "times_per_period BETWEEN 1 AND 12"),
+        check("weekday", "weekday IS NULL OR weekday BETWEEN 0 AND 6"),
         tenant_ref("convention_id", "conventions"),
         tenant_ref("recipient_id", "organisations"),
         tenant_ref("responsible_id", "organisations"),
@@ -228,10 +223,7 @@ def upgrade():
         sa.Column("signatory", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("represented_by", sa.String(length=200), nullable=True),
         sa.Column("is_guichet", sa.Boolean(), server_default=sa.text("false"), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('porteur', 'partenaire', 'cofinanceur', 'etat', 'departement')",
-            name=op.f("ck_convention_parties_role"),
-        ),
+        check("role", "role IN ('porteur', 'partenaire', 'cofinanceur', 'etat', 'departement')"),
         tenant_ref("convention_id", "conventions"),
         tenant_ref("organisation_id", "organisations"),
         sa.UniqueConstraint(
@@ -245,7 +237,7 @@ def upgrade():
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         now_column("recorded_at"),
-        sa.CheckConstraint("period_no >= 2", name=op.f("ck_convention_renewals_period_no")),
+        check("period_no", "period_no >= 2"),
         tenant_ref("convention_id", "conventions"),
         sa.UniqueConstraint("tenant_id", "convention_id", "period_no", name="uq_convention_renewals_period"),
     )
@@ -258,7 +250,7 @@ def upgrade():
         sa.Column("person_name", sa.String(length=200), nullable=True),
         sa.Column("from_terms", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("until_terms", sa.Integer(), nullable=True),
-        sa.CheckConstraint("fte > 0 AND fte <= 50", name=op.f("ck_convention_resources_fte")),
+        check("fte", "fte > 0 AND fte <= 50"),
         tenant_ref("convention_id", "conventions"),
         tenant_ref("provider_id", "organisations"),
     )
@@ -288,18 +280,12 @@ def upgrade():
         ),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
         now_column(),
-        sa.CheckConstraint(
-            "duration_kind <> 'fixed' OR end_on IS NOT NULL", name=op.f("ck_convention_terms_fixed_has_end")
-        ),
-        sa.CheckConstraint(
-            "duration_kind IN ('fixed', 'tacit')", name=op.f("ck_convention_terms_duration_kind")
-        ),
-        sa.CheckConstraint(
-            "max_renewals IS NULL OR max_renewals >= 0", name=op.f("ck_convention_terms_max_renewals")
-        ),
-        sa.CheckConstraint("notice_months BETWEEN 0 AND 12", name=op.f("ck_convention_terms_notice_months")),
-        sa.CheckConstraint("number >= 0", name=op.f("ck_convention_terms_number")),
-        sa.CheckConstraint("period_months BETWEEN 1 AND 60", name=op.f("ck_convention_terms_period_months")),
+        check("fixed_has_end", "duration_kind <> 'fixed' OR end_on IS NOT NULL"),
+        check("duration_kind", "duration_kind IN ('fixed', 'tacit')"),
+        check("max_renewals", "max_renewals IS NULL OR max_renewals >= 0"),
+        check("notice_months", "notice_months BETWEEN 0 AND 12"),
+        check("number", "number >= 0"),
+        check("period_months", "period_months BETWEEN 1 AND 60"),
         user_ref("created_by"),
         tenant_ref("convention_id", "conventions"),
         sa.UniqueConstraint(
@@ -321,17 +307,10 @@ def upgrade():
         sa.Column("article", sa.String(length=40), nullable=True),
         sa.Column("from_terms", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("until_terms", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "basis <> 'fixed' OR amount > 0", name=op.f("ck_financial_commitments_fixed_amount")
-        ),
-        sa.CheckConstraint(
-            "basis <> 'per_post' OR (rate_per_post > 0 AND posts_fte > 0)",
-            name=op.f("ck_financial_commitments_per_post_inputs"),
-        ),
-        sa.CheckConstraint("basis IN ('fixed', 'per_post')", name=op.f("ck_financial_commitments_basis")),
-        sa.CheckConstraint(
-            "recurrence IN ('once', 'each_period')", name=op.f("ck_financial_commitments_recurrence")
-        ),
+        check("fixed_amount", "basis <> 'fixed' OR amount > 0"),
+        check("per_post_inputs", "basis <> 'per_post' OR (rate_per_post > 0 AND posts_fte > 0)"),
+        check("basis", "basis IN ('fixed', 'per_post')"),
+        check("recurrence", "recurrence IN ('once', 'each_period')"),
         tenant_ref("convention_id", "conventions"),
         tenant_ref("payee_id", "organisations"),
         tenant_ref("payer_id", "organisations"),
@@ -367,7 +346,7 @@ def upgrade():
         sa.Column("done_on", sa.Date(), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         now_column(),
-        sa.CheckConstraint("status IN ('open', 'done', 'dropped')", name=op.f("ck_meeting_decisions_status")),
+        check("status", "status IN ('open', 'done', 'dropped')"),
         tenant_ref("meeting_id", "meetings"),
         tenant_ref("owner_id", "organisations"),
         sa.UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
@@ -410,10 +389,8 @@ def upgrade():
             server_default=sa.text("'[]'::jsonb"),
             nullable=False,
         ),
-        sa.CheckConstraint(
-            "trigger IN ('signature', 'start', 'end')", name=op.f("ck_schedule_lines_trigger")
-        ),
-        sa.CheckConstraint("percent > 0 AND percent <= 100", name=op.f("ck_schedule_lines_percent")),
+        check("trigger", "trigger IN ('signature', 'start', 'end')"),
+        check("percent", "percent > 0 AND percent <= 100"),
         tenant_ref("commitment_id", "financial_commitments"),
         sa.UniqueConstraint("tenant_id", "commitment_id", "seq", name="uq_schedule_lines_seq"),
     )
@@ -426,7 +403,7 @@ def upgrade():
         sa.Column("reference", sa.String(length=100), nullable=True),
         sa.Column("recorded_by", sa.BigInteger(), nullable=True),
         now_column("recorded_at"),
-        sa.CheckConstraint("amount > 0", name=op.f("ck_convention_payments_amount")),
+        check("amount", "amount > 0"),
         user_ref("recorded_by"),
         tenant_ref("line_id", "schedule_lines"),
         sa.UniqueConstraint("tenant_id", "line_id", "period_no", name="uq_convention_payments_instalment"),
@@ -438,7 +415,7 @@ def upgrade():
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("mail_id", sa.BigInteger(), nullable=True),
         now_column("sent_at"),
-        sa.CheckConstraint("kind IN ('before', 'late')", name=op.f("ck_obligation_reminders_kind")),
+        check("kind", "kind IN ('before', 'late')"),
         tenant_ref("mail_id", "outgoing_mails"),
         tenant_ref("occurrence_id", "obligation_occurrences", ondelete="CASCADE"),
         user_ref("user_id"),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from migrations.helpers import create_table, now_column, user_ref
+from migrations.helpers import check, create_table, now_column, user_ref
 
 revision = "5b0c2a9e7d41"
 down_revision = "b7d2c4e9a1f3"
@@ -35,9 +35,7 @@ def upgrade():
         sa.Column("error", sa.String(length=1000), nullable=True),
         now_column(),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('pending', 'sent', 'logged', 'failed')", name=op.f("ck_account_mails_status")
-        ),
+        check("status", "status IN ('pending', 'sent', 'logged', 'failed')"),
         user_ref("to_user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_mails")),
     )
