@@ -65,7 +65,7 @@ def now_column(name: str = "created_at") -> sa.Column:
 
 def _resolved(table: str, items: tuple) -> list:
     return [
-        item.constraint(table) if isinstance(item, TenantRef | UserRef | Ref | Check) else item
+        item.constraint(table) if isinstance(item, TenantRef | UserRef | Ref | Check | Unique) else item
         for item in items
     ]
 
@@ -138,3 +138,17 @@ def ref(column: str, target: str, ondelete: str | None = None) -> Ref:
 
 def check(name: str, condition: str) -> Check:
     return Check(name, condition)
+
+
+@dataclass(frozen=True)
+class Unique:
+    """A unique constraint named ``uq_<table>_<columns>``."""
+
+    columns: tuple[str, ...]
+
+    def constraint(self, table: str) -> sa.UniqueConstraint:
+        return sa.UniqueConstraint(*self.columns, name=op.f(f"uq_{table}_{'_'.join(self.columns)}"))
+
+
+def unique(*columns: str) -> Unique:
+    return Unique(columns)

@@ -18,6 +18,7 @@ from migrations.helpers import (
     tenant_index,
     tenant_ref,
     tenant_table,
+    unique,
     user_ref,
 )
 from tenants import rls
@@ -84,7 +85,7 @@ def _federations_and_tenants():
         now_column(),
         check("code_format", "code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_federations")),
-        sa.UniqueConstraint("code", name=op.f("uq_federations_code")),
+        unique("code"),
     )
     create_table(
         "tenants",
@@ -114,7 +115,7 @@ def _federations_and_tenants():
         check("slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'"),
         check("theme_colour_format", "theme_colour ~ '^#[0-9a-fA-F]{6}$'"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tenants")),
-        sa.UniqueConstraint("slug", name=op.f("uq_tenants_slug")),
+        unique("slug"),
     )
     create_table(
         "tenant_federations",
@@ -203,7 +204,7 @@ def _organisations_and_memberships():
         ),
         tenant_ref("organisation_id", "organisations"),
         user_ref("user_id", ondelete="CASCADE"),
-        sa.UniqueConstraint("tenant_id", "user_id", name=op.f("uq_tenant_memberships_tenant_id_user_id")),
+        unique("tenant_id", "user_id"),
     )
     tenant_index("tenant_memberships", "organisation_id")
     op.create_index(op.f("ix_tenant_memberships_user_id"), "tenant_memberships", ["user_id"], unique=False)
@@ -218,9 +219,7 @@ def _organisations_and_memberships():
         ref("federation_id", "federations.id", ondelete="CASCADE"),
         user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_federation_memberships")),
-        sa.UniqueConstraint(
-            "federation_id", "user_id", name=op.f("uq_federation_memberships_federation_id_user_id")
-        ),
+        unique("federation_id", "user_id"),
     )
     op.create_index(
         op.f("ix_federation_memberships_user_id"), "federation_memberships", ["user_id"], unique=False

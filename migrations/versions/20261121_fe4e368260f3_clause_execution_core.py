@@ -23,6 +23,7 @@ from migrations.helpers import (
     tenant_index,
     tenant_ref,
     tenant_table,
+    unique,
     user_ref,
 )
 from tenants import rls
@@ -298,7 +299,7 @@ def _tokens_and_costs():
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         check("role", "role IN ('facilitateur', 'lecture')"),
         user_ref("created_by", ondelete="SET NULL"),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
+        unique("token_hash"),
     )
     tenant_table(
         "hourly_costs",
@@ -307,7 +308,7 @@ def _tokens_and_costs():
         sa.Column("note", sa.String(length=200), nullable=True),
         now_column(),
         check("amount_positive", "amount > 0"),
-        sa.UniqueConstraint("tenant_id", "valid_from", name=op.f("uq_hourly_costs_tenant_id_valid_from")),
+        unique("tenant_id", "valid_from"),
     )
 
 
@@ -362,7 +363,7 @@ def _marches():
         check("dates_order", "end_date IS NULL OR start_date IS NULL OR end_date >= start_date"),
         check("cost_positive", "hourly_cost_override IS NULL OR hourly_cost_override > 0"),
         tenant_ref("donneur_ordre_id", "organisations"),
-        sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_marches_tenant_id_reference")),
+        unique("tenant_id", "reference"),
     )
     tenant_index("marches", "donneur_ordre_id")
     tenant_table(
@@ -424,9 +425,7 @@ def _lots():
         check("obligation_positive", "obligation_hours IS NULL OR obligation_hours >= 0"),
         tenant_ref("attributaire_id", "organisations"),
         tenant_ref("marche_id", "marches", ondelete="CASCADE"),
-        sa.UniqueConstraint(
-            "tenant_id", "marche_id", "number", name=op.f("uq_lots_tenant_id_marche_id_number")
-        ),
+        unique("tenant_id", "marche_id", "number"),
     )
     tenant_index("lots", "attributaire_id")
     tenant_index("lots", "marche_id")
@@ -456,12 +455,7 @@ def _lot_sharing():
         sa.Column("role", sa.String(length=16), nullable=False),
         tenant_ref("lot_id", "lots", ondelete="CASCADE"),
         tenant_ref("organisation_id", "organisations"),
-        sa.UniqueConstraint(
-            "tenant_id",
-            "lot_id",
-            "organisation_id",
-            name=op.f("uq_lot_subcontractors_tenant_id_lot_id_organisation_id"),
-        ),
+        unique("tenant_id", "lot_id", "organisation_id"),
     )
     tenant_index("lot_subcontractors", "organisation_id")
     tenant_table(
@@ -483,12 +477,7 @@ def _lot_sharing():
         check("share", "share IS NULL OR (share > 0 AND share <= 1)"),
         tenant_ref("agreement_id", "mutualisation_agreements", ondelete="CASCADE"),
         tenant_ref("lot_id", "lots"),
-        sa.UniqueConstraint(
-            "tenant_id",
-            "agreement_id",
-            "lot_id",
-            name=op.f("uq_mutualisation_members_tenant_id_agreement_id_lot_id"),
-        ),
+        unique("tenant_id", "agreement_id", "lot_id"),
     )
     tenant_index("mutualisation_members", "lot_id")
 
@@ -507,7 +496,7 @@ def _participants():
         sa.Column("last_contact_on", sa.Date(), nullable=True),
         now_column(),
         tenant_ref("referent_organisation_id", "organisations"),
-        sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_participants_tenant_id_reference")),
+        unique("tenant_id", "reference"),
     )
     tenant_index("participants", "referent_organisation_id")
     tenant_table(
@@ -525,9 +514,7 @@ def _participants():
         ref("commune_insee", "ref_communes.insee"),
         ref("qpv_code", "ref_qpv.code"),
         tenant_ref("participant_id", "participants", ondelete="CASCADE"),
-        sa.UniqueConstraint(
-            "tenant_id", "participant_id", name=op.f("uq_participant_identities_tenant_id_participant_id")
-        ),
+        unique("tenant_id", "participant_id"),
     )
     tenant_index("participant_identities", "last_name", "first_name")
 
@@ -560,12 +547,7 @@ def _eligibility():
         sa.Column("proof_type", sa.String(length=40), nullable=False),
         ref("criterion_code", "ref_criteria.code"),
         tenant_ref("eligibility_id", "eligibilities", ondelete="CASCADE"),
-        sa.UniqueConstraint(
-            "tenant_id",
-            "eligibility_id",
-            "criterion_code",
-            name=op.f("uq_eligibility_criteria_tenant_id_eligibility_id_criterion_code"),
-        ),
+        unique("tenant_id", "eligibility_id", "criterion_code"),
     )
     tenant_table(
         "prescriptions",
@@ -666,9 +648,7 @@ def _follow_ups_and_cvs():
         now_column("updated_at"),
         tenant_ref("participant_id", "participants", ondelete="CASCADE"),
         user_ref("validated_by"),
-        sa.UniqueConstraint(
-            "tenant_id", "participant_id", name=op.f("uq_cv_profiles_tenant_id_participant_id")
-        ),
+        unique("tenant_id", "participant_id"),
     )
     tenant_index("cv_profiles", "validated_at")
 
@@ -770,12 +750,7 @@ def _hour_ledger():
         tenant_ref("agreement_id", "mutualisation_agreements"),
         tenant_ref("counting_id", "hour_countings"),
         tenant_ref("lot_id", "lots"),
-        sa.UniqueConstraint(
-            "tenant_id",
-            "counting_id",
-            "lot_id",
-            name=op.f("uq_hour_allocations_tenant_id_counting_id_lot_id"),
-        ),
+        unique("tenant_id", "counting_id", "lot_id"),
     )
     tenant_index("hour_allocations", "lot_id")
 

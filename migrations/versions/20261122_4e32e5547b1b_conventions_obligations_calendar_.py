@@ -16,6 +16,7 @@ from migrations.helpers import (
     tenant_index,
     tenant_ref,
     tenant_table,
+    unique,
     user_ref,
 )
 from tenants import rls
@@ -118,7 +119,7 @@ def _conventions():
             "kind IN ('accompagnement', 'cooperation_donneur_ordre', 'mise_a_disposition', 'soutien_departement', 'globalisation')",
         ),
         user_ref("created_by"),
-        sa.UniqueConstraint("tenant_id", "reference", name="uq_conventions_tenant_id_reference"),
+        unique("tenant_id", "reference"),
     )
     tenant_table(
         "convention_parties",

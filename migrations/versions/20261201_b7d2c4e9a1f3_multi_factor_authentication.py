@@ -8,7 +8,7 @@ Create Date: 2026-12-01 11:30:00
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.helpers import create_table, drop_tables, now_column, user_ref
+from migrations.helpers import create_table, drop_tables, now_column, unique, user_ref
 
 revision = "b7d2c4e9a1f3"
 down_revision = "239d6c1e0f08"
@@ -36,7 +36,7 @@ def upgrade():
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mfa_recovery_codes")),
-        sa.UniqueConstraint("digest", name=op.f("uq_mfa_recovery_codes_digest")),
+        unique("digest"),
     )
     op.create_index(op.f("ix_mfa_recovery_codes_user_id"), "mfa_recovery_codes", ["user_id"], unique=False)
     op.add_column(
