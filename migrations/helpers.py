@@ -13,6 +13,7 @@ must keep producing the same schema (compare ``pg_dump --schema-only`` before an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
@@ -152,3 +153,11 @@ class Unique:
 
 def unique(*columns: str) -> Unique:
     return Unique(columns)
+
+
+SQL = Path(__file__).resolve().parent / "sql"
+
+
+def sql_file(name: str) -> str:
+    """The text of ``migrations/sql/<name>``: functions and triggers in plpgsql, kept as SQL."""
+    return (SQL / name).read_text(encoding="utf-8")
