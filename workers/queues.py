@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import redis
 from flask import current_app
-from rq import Queue, Retry
+from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.job import Job
 
@@ -33,28 +33,18 @@ def queued_job(target: Queue, job_id: str) -> Job | None:
     return Job.fetch_many([job_id], connection=target.connection)[0]
 
 
-def enqueue_once(
-    target: Queue,
-    function: Callable,
-    args: tuple,
-    job_id: str,
-    *,
-    retry: Retry | None,
-    timeout: int,
-    description: str,
-) -> bool:
-    """Enqueue under a deterministic id (``unique``); False when that id is already queued."""
+def enqueue_once(target: Queue, function: Callable, args: tuple, job_id: str, **options) -> bool:
+    """Enqueue under a deterministic id (``unique``); False when that id is already queued.
+    ``options`` are the job's own: ``retry``, ``timeout``, ``description``."""
     try:
         target.enqueue_call(
             function,
             args=args,
             job_id=job_id,
             unique=True,
-            retry=retry,
-            timeout=timeout,
             result_ttl=RESULT_TTL,
             failure_ttl=FAILURE_TTL,
-            description=description,
+            **options,
         )
     except DuplicateJobError:
         return False
