@@ -15,12 +15,9 @@ must keep producing the same schema (compare ``pg_dump --schema-only`` before an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
-
-SQL = Path(__file__).resolve().parent / "sql"
 
 
 @dataclass(frozen=True)
@@ -131,8 +128,3 @@ def drop_tables(*names: str) -> None:
     """Drop the tables (their indexes go with them), last created first."""
     for name in reversed(names):
         op.drop_table(name)
-
-
-def sql_file(name: str) -> str:
-    """The text of ``migrations/sql/<name>``: functions and triggers in plpgsql, kept as SQL."""
-    return (SQL / name).read_text(encoding="utf-8")
