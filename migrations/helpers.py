@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,15 @@ def drop_tables(*names: str) -> None:
     """Drop the tables (their indexes go with them), last created first."""
     for name in reversed(names):
         op.drop_table(name)
+
+
+def jsonb_column(name: str) -> sa.Column:
+    """A JSONB column, never NULL, ``{}`` by default."""
+    return sa.Column(
+        name, postgresql.JSONB(astext_type=sa.Text()), server_default=sa.text("'{}'::jsonb"), nullable=False
+    )
+
+
+def unique_where(name: str, table_name: str, columns: list, where: str) -> None:
+    """A partial unique index: ``columns`` are unique among the rows where ``where`` holds."""
+    op.create_index(name, table_name, columns, unique=True, postgresql_where=sa.text(where))

@@ -13,12 +13,14 @@ from migrations.helpers import (
     check,
     create_table,
     drop_tables,
+    jsonb_column,
     now_column,
     ref,
     tenant_index,
     tenant_ref,
     tenant_table,
     unique,
+    unique_where,
     user_ref,
 )
 from tenants import rls
@@ -104,12 +106,7 @@ def _federations_and_tenants():
         sa.Column("theme_colour", sa.String(length=7), server_default="#1f4e79", nullable=False),
         sa.Column("logo", sa.LargeBinary(), nullable=True),
         sa.Column("logo_mimetype", sa.String(length=32), nullable=True),
-        sa.Column(
-            "settings",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-        ),
+        jsonb_column("settings"),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         check("slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'"),
@@ -184,12 +181,8 @@ def _organisations_and_memberships():
         now_column(),
     )
     tenant_index("organisations", "name")
-    op.create_index(
-        "uq_organisations_tenant_id_siret",
-        "organisations",
-        ["tenant_id", "siret"],
-        unique=True,
-        postgresql_where=sa.text("siret IS NOT NULL"),
+    unique_where(
+        "uq_organisations_tenant_id_siret", "organisations", ["tenant_id", "siret"], "siret IS NOT NULL"
     )
     tenant_table(
         "tenant_memberships",
@@ -240,12 +233,7 @@ def _audit_log():
         sa.Column("target_id", sa.String(length=64), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
-        sa.Column(
-            "details",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-        ),
+        jsonb_column("details"),
         user_ref("actor_user_id", ondelete="SET NULL"),
         ref("tenant_id", "tenants.id", ondelete="RESTRICT"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
@@ -264,12 +252,7 @@ def _jobs():
     tenant_table(
         "job_runs",
         sa.Column("kind", sa.String(length=64), nullable=False),
-        sa.Column(
-            "params",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-        ),
+        jsonb_column("params"),
         sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
         sa.Column("progress", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("message", sa.String(length=300), nullable=True),
@@ -279,12 +262,7 @@ def _jobs():
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
-        sa.Column(
-            "result",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-        ),
+        jsonb_column("result"),
         user_ref("requested_by_user_id", ondelete="SET NULL"),
     )
     tenant_index("job_runs", "kind", "created_at")

@@ -24,6 +24,7 @@ from migrations.helpers import (
     tenant_ref,
     tenant_table,
     unique,
+    unique_where,
     user_ref,
 )
 from tenants import rls
@@ -685,21 +686,17 @@ def _hour_statements():
     )
     tenant_index("hour_statements", "mission_id", "month")
     tenant_index("hour_statements", "status")
-    op.create_index(
+    unique_where(
         "uq_hour_statements_one_correction",
         "hour_statements",
         ["tenant_id", "supersedes_id"],
-        unique=True,
-        postgresql_where=sa.text("status <> 'rejected' AND superseded_at IS NULL"),
+        "status <> 'rejected' AND superseded_at IS NULL",
     )
-    op.create_index(
+    unique_where(
         "uq_hour_statements_in_force",
         "hour_statements",
         ["tenant_id", "mission_id", "month"],
-        unique=True,
-        postgresql_where=sa.text(
-            "superseded_at IS NULL AND status <> 'rejected' AND NOT (status = 'declared' AND supersedes_id IS NOT NULL)"
-        ),
+        "superseded_at IS NULL AND status <> 'rejected' AND NOT (status = 'declared' AND supersedes_id IS NOT NULL)",
     )
 
 
@@ -732,13 +729,7 @@ def _hour_ledger():
         tenant_ref("rule_id", "counting_rules"),
         tenant_ref("statement_id", "hour_statements"),
     )
-    op.create_index(
-        "uq_hour_countings_current",
-        "hour_countings",
-        ["tenant_id", "statement_id"],
-        unique=True,
-        postgresql_where=sa.text("current"),
-    )
+    unique_where("uq_hour_countings_current", "hour_countings", ["tenant_id", "statement_id"], "current")
     tenant_table(
         "hour_allocations",
         sa.Column("counting_id", sa.BigInteger(), nullable=False),

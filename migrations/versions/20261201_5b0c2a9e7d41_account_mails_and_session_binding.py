@@ -7,9 +7,8 @@ Create Date: 2026-12-01 11:00:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from migrations.helpers import check, create_table, now_column, user_ref
+from migrations.helpers import check, create_table, jsonb_column, now_column, user_ref
 
 revision = "5b0c2a9e7d41"
 down_revision = "b7d2c4e9a1f3"
@@ -24,12 +23,7 @@ def upgrade():
         sa.Column("to_user_id", sa.BigInteger(), nullable=False),
         sa.Column("to_address", sa.String(length=254), nullable=False),
         sa.Column("purpose", sa.String(length=40), nullable=False),
-        sa.Column(
-            "params",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-        ),
+        jsonb_column("params"),
         sa.Column("status", sa.String(length=10), server_default="pending", nullable=False),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("error", sa.String(length=1000), nullable=True),
