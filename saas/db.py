@@ -10,7 +10,7 @@ pointing at a parent in another. Row-level security policies are created by the 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
@@ -28,6 +28,7 @@ from sqlalchemy import (
     event,
     func,
     or_,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import Executable
@@ -105,12 +106,40 @@ def same_tenant(key, other) -> ColumnElement[bool]:
     return and_(key.parent.entity.tenant_id == other.parent.entity.tenant_id, key == other)
 
 
+# --- the row helpers of every repository ---------------------------------------------------------
+
+Row = TypeVar("Row")
+Scoped = TypeVar("Scoped", bound=TenantScoped)
+
+
+def insert(row: Row) -> Row:
+    """``row`` added to the session and flushed: its id and server defaults are known on return."""
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
+    """The row of ``model`` whose ``id`` is ``row_id`` (in the tenant of the current scope), or None."""
+    return db.session.scalars(select(model).where(model.id == row_id)).one_or_none()
+
+
+def rows_of(model: type[Row], *criteria: ColumnElement[bool], order_by: object = ()) -> list[Row]:
+    """The rows of ``model`` that meet every criterion, sorted by ``order_by`` (one clause or a
+    tuple of them)."""
+    ordering = order_by if isinstance(order_by, tuple) else (order_by,)
+    return list(db.session.scalars(select(model).where(*criteria).order_by(*ordering)))
+
+
 __all__ = [
     "Base",
     "BigInteger",
     "Model",
     "TenantScoped",
+    "by_id",
     "db",
+    "insert",
+    "rows_of",
     "same_tenant",
     "tenant_fk",
     "tenant_index",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Select, func, or_, select
 
-from saas.db import db, same_tenant
+from saas.db import by_id, db, rows_of, same_tenant
 from saas.heures.models import (
     Allocation,
     Counting,
@@ -27,7 +27,7 @@ from saas.participants.models import Participant
 
 
 def statement(statement_id: int) -> HourStatement | None:
-    return db.session.scalars(select(HourStatement).where(HourStatement.id == statement_id)).one_or_none()
+    return by_id(HourStatement, statement_id)
 
 
 def in_force(mission_id: int, month: date) -> HourStatement | None:
@@ -45,25 +45,20 @@ def in_force(mission_id: int, month: date) -> HourStatement | None:
 
 def open_statements(mission_id: int, month: date) -> list[HourStatement]:
     """Statements of the month neither superseded nor rejected (in force or awaiting a decision)."""
-    return list(
-        db.session.scalars(
-            select(HourStatement).where(
-                HourStatement.mission_id == mission_id,
-                HourStatement.month == month,
-                HourStatement.superseded_at.is_(None),
-                HourStatement.status != "rejected",
-            )
-        )
+    return rows_of(
+        HourStatement,
+        HourStatement.mission_id == mission_id,
+        HourStatement.month == month,
+        HourStatement.superseded_at.is_(None),
+        HourStatement.status != "rejected",
     )
 
 
 def statements_of_mission(mission_id: int) -> list[HourStatement]:
-    return list(
-        db.session.scalars(
-            select(HourStatement)
-            .where(HourStatement.mission_id == mission_id)
-            .order_by(HourStatement.month, HourStatement.id)
-        )
+    return rows_of(
+        HourStatement,
+        HourStatement.mission_id == mission_id,
+        order_by=(HourStatement.month, HourStatement.id),
     )
 
 
@@ -97,19 +92,15 @@ def latest_counting(statement_id: int) -> Counting | None:
 
 
 def countings_of(statement_id: int) -> list[Counting]:
-    return list(
-        db.session.scalars(
-            select(Counting).where(Counting.statement_id == statement_id).order_by(Counting.id)
-        )
-    )
+    return rows_of(Counting, Counting.statement_id == statement_id, order_by=Counting.id)
 
 
 def allocations_of(counting_id: int) -> list[Allocation]:
-    return list(db.session.scalars(select(Allocation).where(Allocation.counting_id == counting_id)))
+    return rows_of(Allocation, Allocation.counting_id == counting_id)
 
 
 def proofs_of(statement_id: int) -> list[StatementProof]:
-    return list(db.session.scalars(select(StatementProof).where(StatementProof.statement_id == statement_id)))
+    return rows_of(StatementProof, StatementProof.statement_id == statement_id)
 
 
 def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
@@ -162,19 +153,13 @@ def agreement_for(lot_id: int, month: date) -> MutualisationAgreement | None:
 
 
 def members(agreement_id: int) -> list[MutualisationMember]:
-    return list(
-        db.session.scalars(
-            select(MutualisationMember)
-            .where(MutualisationMember.agreement_id == agreement_id)
-            .order_by(MutualisationMember.id)
-        )
+    return rows_of(
+        MutualisationMember, MutualisationMember.agreement_id == agreement_id, order_by=MutualisationMember.id
     )
 
 
 def agreement(agreement_id: int) -> MutualisationAgreement | None:
-    return db.session.scalars(
-        select(MutualisationAgreement).where(MutualisationAgreement.id == agreement_id)
-    ).one_or_none()
+    return by_id(MutualisationAgreement, agreement_id)
 
 
 def agreements() -> list[MutualisationAgreement]:

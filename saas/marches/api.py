@@ -15,7 +15,7 @@ from sqlalchemy import Select
 
 from saas import cleaning, clock, formats
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.marches import obligation as obligations
 from saas.marches import repository
@@ -107,8 +107,7 @@ def add_hourly_cost(actor: audit.Actor, valid_from, amount, note: str | None = N
         amount=amount,
         note=cleaning.text(note, "note", 200),
     )
-    db.session.add(cost)
-    db.session.flush()
+    insert(cost)
     audit.record(
         "hourly_cost.created",
         actor,
@@ -209,8 +208,7 @@ def _clean_marche(data: Mapping, current: Marche | None) -> dict:
 def create_marche(actor: audit.Actor, data: Mapping) -> Marche:
     """A new marché; ``data`` holds the fields of :data:`MARCHE_FIELDS` (absent ones are empty)."""
     marche = Marche(tenant_id=require_tenant_id(), **_clean_marche(data, None))
-    db.session.add(marche)
-    db.session.flush()
+    insert(marche)
     audit.record("marche.created", actor, "marche", marche.id, {"référence": marche.reference})
     return marche
 
@@ -438,8 +436,7 @@ def add_subcontractor(
     link = LotSubcontractor(
         tenant_id=lot.tenant_id, lot_id=lot.id, organisation_id=organisation.id, role=role
     )
-    db.session.add(link)
-    db.session.flush()
+    insert(link)
     audit.record(
         "lot.subcontractor_added", actor, "lot", lot.id, {"organisation": organisation.name, "rôle": role}
     )
@@ -482,8 +479,7 @@ def record_figure(
         note=cleaning.text(note, "note", 200),
         created_by=actor.user_id,
     )
-    db.session.add(figure)
-    db.session.flush()
+    insert(figure)
     before = lot.obligation_hours
     _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()

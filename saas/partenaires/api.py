@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from saas import cleaning
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.partenaires import repository
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
@@ -121,8 +121,7 @@ def create(
         prescriber_kind=_prescriber_kind(prescriber_kind, kind),
         **details,
     )
-    db.session.add(organisation)
-    db.session.flush()
+    insert(organisation)
     audit.record("organisation.created", actor, "organisation", organisation.id, {"nom": name})
     return organisation
 
@@ -217,8 +216,7 @@ def add_contact(
         {"name": name, "function": function, "email": email, "phone": phone, "is_primary": is_primary}
     )
     contact = Contact(tenant_id=require_tenant_id(), organisation_id=organisation.id, **values)
-    db.session.add(contact)
-    db.session.flush()
+    insert(contact)
     if contact.is_primary:
         _demote_other_primaries(contact)
         db.session.flush()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from saas.db import db, text_matches
+from saas.db import by_id, db, rows_of, text_matches
 from saas.partenaires.models import Contact, Organisation
 
 
@@ -20,7 +20,7 @@ class OrganisationFilters:
 
 
 def get(organisation_id: int) -> Organisation | None:
-    return db.session.scalars(select(Organisation).where(Organisation.id == organisation_id)).one_or_none()
+    return by_id(Organisation, organisation_id)
 
 
 def list_all(kind: str | None = None) -> list[Organisation]:
@@ -71,8 +71,4 @@ def contact(organisation_id: int, contact_id: int) -> Contact | None:
 
 
 def primary_contacts(organisation_id: int) -> list[Contact]:
-    return list(
-        db.session.scalars(
-            select(Contact).where(Contact.organisation_id == organisation_id, Contact.is_primary.is_(True))
-        )
-    )
+    return rows_of(Contact, Contact.organisation_id == organisation_id, Contact.is_primary.is_(True))
