@@ -119,9 +119,14 @@ def insert(row: Row) -> Row:
     return row
 
 
+def one_where(model: type[Row], *criteria: ColumnElement[bool]) -> Row | None:
+    """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``)."""
+    return db.session.scalars(select(model).where(*criteria)).one_or_none()
+
+
 def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
     """The row of ``model`` whose ``id`` is ``row_id`` (in the tenant of the current scope), or None."""
-    return db.session.scalars(select(model).where(model.id == row_id)).one_or_none()
+    return one_where(model, model.id == row_id)
 
 
 def rows_of(model: type[Row], *criteria: ColumnElement[bool], order_by: object = ()) -> list[Row]:
@@ -139,6 +144,7 @@ __all__ = [
     "by_id",
     "db",
     "insert",
+    "one_where",
     "rows_of",
     "same_tenant",
     "tenant_fk",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import Select, func, or_, select
 
-from saas.db import by_id, db, rows_of, same_tenant
+from saas.db import by_id, db, one_where, rows_of, same_tenant
 from saas.heures.models import (
     Allocation,
     Counting,
@@ -32,15 +32,14 @@ def statement(statement_id: int) -> HourStatement | None:
 
 def in_force(mission_id: int, month: date) -> HourStatement | None:
     """The statement in force for the month: not superseded, not rejected, not a pending correction."""
-    return db.session.scalars(
-        select(HourStatement).where(
-            HourStatement.mission_id == mission_id,
-            HourStatement.month == month,
-            HourStatement.superseded_at.is_(None),
-            HourStatement.status != "rejected",
-            ~((HourStatement.status == "declared") & HourStatement.supersedes_id.is_not(None)),
-        )
-    ).one_or_none()
+    return one_where(
+        HourStatement,
+        HourStatement.mission_id == mission_id,
+        HourStatement.month == month,
+        HourStatement.superseded_at.is_(None),
+        HourStatement.status != "rejected",
+        ~((HourStatement.status == "declared") & HourStatement.supersedes_id.is_not(None)),
+    )
 
 
 def open_statements(mission_id: int, month: date) -> list[HourStatement]:
@@ -73,15 +72,11 @@ def history(statement_id: int) -> list[HourStatement]:
 
 
 def superseding(statement_id: int) -> HourStatement | None:
-    return db.session.scalars(
-        select(HourStatement).where(HourStatement.supersedes_id == statement_id)
-    ).one_or_none()
+    return one_where(HourStatement, HourStatement.supersedes_id == statement_id)
 
 
 def current_counting(statement_id: int) -> Counting | None:
-    return db.session.scalars(
-        select(Counting).where(Counting.statement_id == statement_id, Counting.current.is_(True))
-    ).one_or_none()
+    return one_where(Counting, Counting.statement_id == statement_id, Counting.current.is_(True))
 
 
 def latest_counting(statement_id: int) -> Counting | None:

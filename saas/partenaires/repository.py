@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from saas.db import by_id, db, rows_of, text_matches
+from saas.db import by_id, db, one_where, rows_of, text_matches
 from saas.partenaires.models import Contact, Organisation
 
 
@@ -31,7 +31,7 @@ def list_all(kind: str | None = None) -> list[Organisation]:
 
 
 def by_siret(siret: str) -> Organisation | None:
-    return db.session.scalars(select(Organisation).where(Organisation.siret == siret)).one_or_none()
+    return one_where(Organisation, Organisation.siret == siret)
 
 
 def search(filters: OrganisationFilters) -> Select:
@@ -65,9 +65,7 @@ def contacts_of(organisation_id: int) -> list[Contact]:
 
 
 def contact(organisation_id: int, contact_id: int) -> Contact | None:
-    return db.session.scalars(
-        select(Contact).where(Contact.organisation_id == organisation_id, Contact.id == contact_id)
-    ).one_or_none()
+    return one_where(Contact, Contact.organisation_id == organisation_id, Contact.id == contact_id)
 
 
 def primary_contacts(organisation_id: int) -> list[Contact]:

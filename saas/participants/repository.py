@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
-from saas.db import by_id, db, rows_of, same_tenant, text_matches
+from saas.db import by_id, db, one_where, rows_of, same_tenant, text_matches
 from saas.participants.models import (
     CvProfile,
     Eligibility,
@@ -93,9 +93,7 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
 
 
 def profile_of(participant_id: int) -> CvProfile | None:
-    return db.session.scalars(
-        select(CvProfile).where(CvProfile.participant_id == participant_id)
-    ).one_or_none()
+    return one_where(CvProfile, CvProfile.participant_id == participant_id)
 
 
 def list_query(text_filter: str | None = None, eligible_on: date | None = None) -> Select:
