@@ -119,9 +119,10 @@ def insert(row: Row) -> Row:
     return row
 
 
-def one_where(model: type[Row], *criteria: ColumnElement[bool]) -> Row | None:
-    """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``)."""
-    return db.session.scalars(select(model).where(*criteria)).one_or_none()
+def one_where(model: type[Row], *criteria: ColumnElement[bool], **equal: object) -> Row | None:
+    """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``).
+    ``equal`` names columns of ``model`` and the values they hold (``participant_id=3``)."""
+    return db.session.scalars(select(model).where(*criteria).filter_by(**equal)).one_or_none()
 
 
 def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
@@ -129,11 +130,14 @@ def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
     return one_where(model, model.id == row_id)
 
 
-def rows_of(model: type[Row], *criteria: ColumnElement[bool], order_by: object = ()) -> list[Row]:
-    """The rows of ``model`` that meet every criterion, sorted by ``order_by`` (one clause or a
-    tuple of them)."""
+def rows_of(
+    model: type[Row], *criteria: ColumnElement[bool], order_by: object = (), **equal: object
+) -> list[Row]:
+    """The rows of ``model`` that meet every criterion and hold the values of ``equal`` (as in
+    :func:`one_where`), sorted by ``order_by`` (one clause or a tuple of them)."""
     ordering = order_by if isinstance(order_by, tuple) else (order_by,)
-    return list(db.session.scalars(select(model).where(*criteria).order_by(*ordering)))
+    query = select(model).where(*criteria).filter_by(**equal).order_by(*ordering)
+    return list(db.session.scalars(query))
 
 
 __all__ = [

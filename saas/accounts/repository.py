@@ -21,9 +21,7 @@ def user_by_id(user_id: int) -> User | None:
 
 
 def live_session(digest: str, now: datetime) -> AuthSession | None:
-    return one_where(
-        AuthSession, AuthSession.id == digest, AuthSession.revoked_at.is_(None), AuthSession.expires_at > now
-    )
+    return one_where(AuthSession, AuthSession.revoked_at.is_(None), AuthSession.expires_at > now, id=digest)
 
 
 def revoke_sessions(user_id: int, now: datetime) -> int:

@@ -24,15 +24,12 @@ def list_runs(user_id: int | None = None, limit: int = 50) -> list[JobRun]:
 
 def stale_pending_runs(now: datetime, older_than: timedelta) -> list[JobRun]:
     return rows_of(
-        JobRun,
-        JobRun.status == RunStatus.pending,
-        JobRun.created_at < now - older_than,
-        order_by=JobRun.created_at,
+        JobRun, JobRun.created_at < now - older_than, status=RunStatus.pending, order_by=JobRun.created_at
     )
 
 
 def started_runs() -> list[JobRun]:
-    return rows_of(JobRun, JobRun.status == RunStatus.started, order_by=JobRun.id)
+    return rows_of(JobRun, status=RunStatus.started, order_by=JobRun.id)
 
 
 def get_artifact(run_id: int) -> JobArtifact | None:

@@ -70,7 +70,7 @@ def categories() -> list[str]:
 
 
 def preference(user_id: int) -> NotificationPreference | None:
-    return one_where(NotificationPreference, NotificationPreference.user_id == user_id)
+    return one_where(NotificationPreference, user_id=user_id)
 
 
 def account_mail_for_update(mail_id: int) -> AccountMail | None:

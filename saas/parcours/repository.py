@@ -23,11 +23,11 @@ def get(mission_id: int) -> Mission | None:
 
 
 def of_participant(participant_id: int) -> list[Mission]:
-    return rows_of(Mission, Mission.participant_id == participant_id, order_by=Mission.start_date.desc())
+    return rows_of(Mission, participant_id=participant_id, order_by=Mission.start_date.desc())
 
 
 def follow_ups_of(mission_id: int) -> list[FollowUp]:
-    return rows_of(FollowUp, FollowUp.mission_id == mission_id, order_by=FollowUp.due_on)
+    return rows_of(FollowUp, mission_id=mission_id, order_by=FollowUp.due_on)
 
 
 def follow_up(follow_up_id: int) -> FollowUp | None:

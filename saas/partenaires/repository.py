@@ -31,7 +31,7 @@ def list_all(kind: str | None = None) -> list[Organisation]:
 
 
 def by_siret(siret: str) -> Organisation | None:
-    return one_where(Organisation, Organisation.siret == siret)
+    return one_where(Organisation, siret=siret)
 
 
 def search(filters: OrganisationFilters) -> Select:
@@ -65,8 +65,8 @@ def contacts_of(organisation_id: int) -> list[Contact]:
 
 
 def contact(organisation_id: int, contact_id: int) -> Contact | None:
-    return one_where(Contact, Contact.organisation_id == organisation_id, Contact.id == contact_id)
+    return one_where(Contact, organisation_id=organisation_id, id=contact_id)
 
 
 def primary_contacts(organisation_id: int) -> list[Contact]:
-    return rows_of(Contact, Contact.organisation_id == organisation_id, Contact.is_primary.is_(True))
+    return rows_of(Contact, Contact.is_primary.is_(True), organisation_id=organisation_id)

@@ -37,26 +37,20 @@ def reference_taken(reference: str) -> bool:
 
 
 def prescriptions_of(participant_id: int) -> list[Prescription]:
-    return rows_of(
-        Prescription,
-        Prescription.participant_id == participant_id,
-        order_by=Prescription.prescribed_on.desc(),
-    )
+    return rows_of(Prescription, participant_id=participant_id, order_by=Prescription.prescribed_on.desc())
 
 
 def eligibilities_of(participant_id: int) -> list[Eligibility]:
     return rows_of(
         Eligibility,
-        Eligibility.participant_id == participant_id,
+        participant_id=participant_id,
         order_by=(Eligibility.validated_on.desc(), Eligibility.id.desc()),
     )
 
 
 def criteria_of(eligibility_id: int) -> list[EligibilityCriterion]:
     return rows_of(
-        EligibilityCriterion,
-        EligibilityCriterion.eligibility_id == eligibility_id,
-        order_by=EligibilityCriterion.criterion_code,
+        EligibilityCriterion, eligibility_id=eligibility_id, order_by=EligibilityCriterion.criterion_code
     )
 
 
@@ -93,7 +87,7 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
 
 
 def profile_of(participant_id: int) -> CvProfile | None:
-    return one_where(CvProfile, CvProfile.participant_id == participant_id)
+    return one_where(CvProfile, participant_id=participant_id)
 
 
 def list_query(text_filter: str | None = None, eligible_on: date | None = None) -> Select:

@@ -64,7 +64,7 @@ def exit_motifs() -> list[ExitMotif]:
 
 
 def items(list_name: str) -> list[Item]:
-    return rows_of(Item, Item.list == list_name, order_by=(Item.rank, Item.code))
+    return rows_of(Item, list=list_name, order_by=(Item.rank, Item.code))
 
 
 def get(model, *key):
@@ -90,7 +90,7 @@ def search_communes(text: str, limit: int) -> list[Commune]:
 
 
 def communes_of_epci(siren: str) -> list[Commune]:
-    return rows_of(Commune, Commune.epci_siren == siren, order_by=Commune.name)
+    return rows_of(Commune, epci_siren=siren, order_by=Commune.name)
 
 
 def qpv_of_commune(insee: str) -> list[Qpv]:
