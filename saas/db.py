@@ -9,6 +9,7 @@ pointing at a parent in another. Row-level security policies are created by the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -119,6 +120,15 @@ def insert(row: Row) -> Row:
     return row
 
 
+def assign_changes(row: object, values: Mapping[str, object]) -> list[str]:
+    """The names, sorted, of the attributes of ``row`` whose value in ``values`` differs; ``row``
+    takes those new values (the others are left as they are). What an update audits as changed."""
+    changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+    for name in changed:
+        setattr(row, name, values[name])
+    return changed
+
+
 def one_where(model: type[Row], *criteria: ColumnElement[bool], **equal: object) -> Row | None:
     """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``).
     ``equal`` names columns of ``model`` and the values they hold (``participant_id=3``)."""
@@ -145,6 +155,7 @@ __all__ = [
     "BigInteger",
     "Model",
     "TenantScoped",
+    "assign_changes",
     "by_id",
     "db",
     "insert",

@@ -15,7 +15,7 @@ from sqlalchemy import Select
 
 from saas import cleaning, clock, formats
 from saas.audit import api as audit
-from saas.db import db, insert
+from saas.db import assign_changes, db, insert
 from saas.errors import ValidationError
 from saas.marches import obligation as obligations
 from saas.marches import repository
@@ -215,10 +215,7 @@ def create_marche(actor: audit.Actor, data: Mapping) -> Marche:
 
 def update_marche(actor: audit.Actor, marche: Marche, data: Mapping) -> Marche:
     """Change the fields given in ``data`` (the others are kept); the lots' obligations follow."""
-    clean = _clean_marche(data, marche)
-    changed = sorted(name for name, value in clean.items() if getattr(marche, name) != value)
-    for name, value in clean.items():
-        setattr(marche, name, value)
+    changed = assign_changes(marche, _clean_marche(data, marche))
     db.session.flush()
     for lot in repository.lots_of_marche(marche.id):
         try:
@@ -335,10 +332,8 @@ def update_lot(actor: audit.Actor, lot: Lot, data: Mapping) -> Lot:
     """Change the fields given in ``data`` (the others are kept) and recompute the obligation."""
     marche = db.session.get(Marche, (lot.tenant_id, lot.marche_id))
     clean = _clean_lot(data, marche, lot)
-    changed = sorted(name for name, value in clean.items() if getattr(lot, name) != value)
     before = lot.obligation_hours
-    for name, value in clean.items():
-        setattr(lot, name, value)
+    changed = assign_changes(lot, clean)
     _recompute(lot, marche)
     db.session.flush()
     audit.record(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from saas import cleaning
 from saas.audit import api as audit
-from saas.db import db, insert
+from saas.db import assign_changes, db, insert
 from saas.errors import ValidationError
 from saas.partenaires import repository
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
@@ -132,9 +132,7 @@ def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisa
     The kind, the prescriber kind and the SIRET are checked together: changing the kind to an
     entreprise requires a SIRET, changing it away from prescripteur drops the prescriber kind.
     """
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
+    cleaning.only_known(fields, ORGANISATION_FIELDS)
     changes: dict = {}
     if "name" in fields:
         changes["name"] = cleaning.text(fields["name"], "name", 200, "Indiquez le nom de l'organisation.")
@@ -149,9 +147,7 @@ def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisa
         changes["siret"] = normalise_siret(fields.get("siret", organisation.siret), kind)
         _check_siret_free(changes["siret"], organisation.id)
     changes.update(_clean_details(fields))
-    changed = sorted(key for key, value in changes.items() if getattr(organisation, key) != value)
-    for key in changed:
-        setattr(organisation, key, changes[key])
+    changed = assign_changes(organisation, changes)
     db.session.flush()
     if changed:
         audit.record("organisation.updated", actor, "organisation", organisation.id, {"champs": changed})
@@ -231,13 +227,8 @@ def add_contact(
 
 
 def update_contact(actor: audit.Actor, contact: Contact, **fields) -> Contact:
-    unknown = set(fields) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
-    changes = _clean_contact(fields)
-    changed = sorted(key for key, value in changes.items() if getattr(contact, key) != value)
-    for key in changed:
-        setattr(contact, key, changes[key])
+    cleaning.only_known(fields, CONTACT_FIELDS)
+    changed = assign_changes(contact, _clean_contact(fields))
     if contact.is_primary:
         _demote_other_primaries(contact)
     db.session.flush()
