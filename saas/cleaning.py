@@ -130,6 +130,19 @@ class InvalidInsee(Refusal):
     default_message = INSEE_MESSAGE
 
 
+class UnknownField(Refusal):
+    """A change names a field the domain does not let change."""
+
+    default_message = "Champ inconnu."
+
+
+def only_known(fields: Iterable[str], known: Iterable[str]) -> None:
+    """:class:`UnknownField` for the first (in alphabetical order) of ``fields`` not in ``known``."""
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise UnknownField(sorted(unknown)[0])
+
+
 # --- texts --------------------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from saas.conventions.models import (
     FinancialCommitment,
     Obligation,
 )
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 
 
@@ -82,8 +82,7 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
         created_by=actor.user_id,
         **duration,
     )
-    db.session.add(terms)
-    db.session.flush()
+    insert(terms)
     closed = _close(convention, data.get("close") or {}, number)
     drafting.insert_terms(convention, data.get("add") or {}, number, "add.")
     db.session.flush()

@@ -12,7 +12,7 @@ from saas.audit import api as audit
 from saas.conventions import calendar as cal
 from saas.conventions import checks, enums, occurrences, repository, timeline
 from saas.conventions.models import Convention, ConventionObjection, ConventionRenewal
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 from saas.partenaires.models import Organisation
 
@@ -135,8 +135,7 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
         reason=checks.optional_text(data, "reason", 500),
         recorded_by=actor.user_id,
     )
-    db.session.add(objection)
-    db.session.flush()
+    insert(objection)
     audit.record(
         "convention.objected",
         actor,
@@ -218,8 +217,7 @@ def renew_due(actor, day: date | None = None) -> list[ConventionRenewal]:
                 starts_on=period.start,
                 ends_on=period.end,
             )
-            db.session.add(renewal)
-            db.session.flush()
+            insert(renewal)
             audit.record(
                 "convention.renewed",
                 actor,

@@ -14,7 +14,7 @@ from saas.conventions import calendar as cal
 from saas.conventions import checks, enums, repository, timeline
 from saas.conventions.checks import CENT
 from saas.conventions.models import Convention, FinancialCommitment, Payment, ScheduleLine
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 
 
@@ -234,8 +234,7 @@ def record_payment(
         reference=(reference or "").strip()[:100] or None,
         recorded_by=actor.user_id,
     )
-    db.session.add(payment)
-    db.session.flush()
+    insert(payment)
     audit.record(
         "payment.recorded",
         actor,

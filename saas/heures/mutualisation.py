@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from saas import cleaning
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.heures import repository
 from saas.heures.enums import AllocationKey
@@ -104,8 +104,7 @@ def create_agreement(
         allocation_key=key.value,
         notes=cleaning.optional(notes),
     )
-    db.session.add(agreement)
-    db.session.flush()
+    insert(agreement)
     for lot_id, share in zip(lot_ids, shares, strict=True):
         db.session.add(
             MutualisationMember(

@@ -16,7 +16,7 @@ from sqlalchemy import Select
 
 from saas import cleaning, clock, formats
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import assign_changes, db, insert
 from saas.errors import ValidationError
 from saas.marches import obligation as obligations
 from saas.marches import repository
@@ -108,8 +108,7 @@ def add_hourly_cost(actor: audit.Actor, valid_from, amount, note: str | None = N
         amount=amount,
         note=cleaning.text(note, "note", 200),
     )
-    db.session.add(cost)
-    db.session.flush()
+    insert(cost)
     audit.record(
         "hourly_cost.created",
         actor,
@@ -212,18 +211,14 @@ def _clean_marche(data: Mapping, current: Marche | None) -> dict:
 def create_marche(actor: audit.Actor, data: Mapping) -> Marche:
     """A new marché; ``data`` holds the fields of :data:`MARCHE_FIELDS` (absent ones are empty)."""
     marche = Marche(tenant_id=require_tenant_id(), **_clean_marche(data, None))
-    db.session.add(marche)
-    db.session.flush()
+    insert(marche)
     audit.record("marche.created", actor, "marche", marche.id, {"référence": marche.reference})
     return marche
 
 
 def update_marche(actor: audit.Actor, marche: Marche, data: Mapping) -> Marche:
     """Change the fields given in ``data`` (the others are kept); the lots' obligations follow."""
-    clean = _clean_marche(data, marche)
-    changed = sorted(name for name, value in clean.items() if getattr(marche, name) != value)
-    for name, value in clean.items():
-        setattr(marche, name, value)
+    changed = assign_changes(marche, _clean_marche(data, marche))
     db.session.flush()
     for lot in repository.lots_of_marche(marche.id):
         try:
@@ -340,10 +335,8 @@ def update_lot(actor: audit.Actor, lot: Lot, data: Mapping) -> Lot:
     """Change the fields given in ``data`` (the others are kept) and recompute the obligation."""
     marche = db.session.get_one(Marche, (lot.tenant_id, lot.marche_id))
     clean = _clean_lot(data, marche, lot)
-    changed = sorted(name for name, value in clean.items() if getattr(lot, name) != value)
     before = lot.obligation_hours
-    for name, value in clean.items():
-        setattr(lot, name, value)
+    changed = assign_changes(lot, clean)
     _recompute(lot, marche)
     db.session.flush()
     audit.record(
@@ -441,8 +434,7 @@ def add_subcontractor(
     link = LotSubcontractor(
         tenant_id=lot.tenant_id, lot_id=lot.id, organisation_id=organisation.id, role=role
     )
-    db.session.add(link)
-    db.session.flush()
+    insert(link)
     audit.record(
         "lot.subcontractor_added", actor, "lot", lot.id, {"organisation": organisation.name, "rôle": role}
     )
@@ -485,8 +477,7 @@ def record_figure(
         note=cleaning.text(note, "note", 200),
         created_by=actor.user_id,
     )
-    db.session.add(figure)
-    db.session.flush()
+    insert(figure)
     before = lot.obligation_hours
     _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
