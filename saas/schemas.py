@@ -143,3 +143,21 @@ def max_length(limit: int) -> marshmallow.validate.Length:
 def one_of(choices) -> marshmallow.validate.OneOf:
     choices = list(choices)
     return marshmallow.validate.OneOf(choices, error="Valeur inconnue ; valeurs possibles : {choices}.")
+
+
+class Prepared:
+    """An object to dump with the values its schema answers besides its columns.
+
+    A schema runs no query: what it answers that the object does not hold (its lines, a state
+    read from a setting, the names of linked objects) is prepared by the caller, the API view::
+
+        MeetingSchema().dump(Prepared(meeting, attendees=[...]))
+    """
+
+    def __init__(self, obj, **values):
+        self._obj = obj
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str):
+        """The object's attribute; ``None`` for a field the object does not have."""
+        return getattr(self._obj, name, None)

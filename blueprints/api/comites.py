@@ -23,6 +23,7 @@ from saas.comites.schemas import (
     MeetingSchema,
     MeetingUpdateSchema,
 )
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_comites",
@@ -30,6 +31,34 @@ blp = token_blueprint(
     "Comités et réunions des conventions, registre des décisions",
     ids={"meeting_id": Meeting, "decision_id": Decision},
 )
+
+
+def present_meeting(meeting: Meeting) -> Prepared:
+    """What ``MeetingSchema`` dumps: the meeting, its conventions, its parties (invited, present)
+    and the occurrences of the calendar it held."""
+    rows = comites.attendee_rows(meeting.id)
+    attendees = [
+        {
+            "organisation_id": a.organisation_id,
+            "organisation": name,
+            "invited": a.invited,
+            "present": a.present,
+            "represented_by": a.represented_by,
+        }
+        for a, name in rows
+    ]
+    return Prepared(
+        meeting,
+        convention_ids=[c.id for c in comites.conventions_of(meeting.id)],
+        invited_ids=[a.organisation_id for a, _ in rows],
+        attendees=attendees,
+        held_occurrences=comites.held_occurrences(meeting.id),
+    )
+
+
+def present_decision(decision: Decision) -> Prepared:
+    """What ``DecisionSchema`` dumps: the decision and whether it is overdue today."""
+    return Prepared(decision, overdue=comites.is_overdue(decision))
 
 
 def _update_meeting(actor: audit.Actor, meeting: Meeting, **data) -> None:
@@ -55,12 +84,14 @@ route(
         """,
         lambda args: comites.meetings_query(filters_of(comites.MeetingFilters, args)),
         MeetingFilterSchema,
+        present=present_meeting,
     ),
     post=creation(
         MeetingSchema,
         "Planifier une réunion : type, date, conventions concernées, parties invitées, ordre du jour.",
         comites.plan_meeting,
         spread=True,
+        present=present_meeting,
     ),
 )
 route(
@@ -69,7 +100,9 @@ route(
     "MeetingItem",
     Meeting,
     get=reading(
-        MeetingSchema, "Une réunion, ses parties invitées et présentes, les échéances qu'elle a tenues."
+        MeetingSchema,
+        "Une réunion, ses parties invitées et présentes, les échéances qu'elle a tenues.",
+        present_meeting,
     ),
     patch=change(
         MeetingUpdateSchema,
@@ -81,6 +114,7 @@ route(
         """,
         _update_meeting,
         spread=True,
+        present=present_meeting,
     ),
 )
 route(
@@ -98,6 +132,7 @@ route(
         """,
         comites.hold_meeting,
         spread=True,
+        present=present_meeting,
     ),
 )
 route(
@@ -110,6 +145,7 @@ route(
         "Ajouter une décision à une réunion tenue ; elle est numérotée à la suite.",
         comites.add_decision,
         spread=True,
+        present=present_decision,
     ),
 )
 route(
@@ -124,6 +160,7 @@ route(
         """,
         lambda args: comites.decisions_query(filters_of(comites.DecisionFilters, args), clock.today()),
         DecisionFilterSchema,
+        present=present_decision,
     ),
 )
 route(
@@ -138,5 +175,6 @@ route(
         motif dans `note`).""",
         comites.close_decision,
         spread=True,
+        present=present_decision,
     ),
 )

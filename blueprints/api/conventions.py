@@ -18,6 +18,15 @@ from flask import send_file
 from flask.views import MethodView
 
 from blueprints.api.auth import api_actor, token_blueprint
+from blueprints.api.convention_presenters import (
+    present_commitment,
+    present_instalment,
+    present_objection,
+    present_obligation,
+    present_party,
+    present_resource,
+    present_terms,
+)
 from blueprints.api.resource import Operation, change, creation, filters_of, listing, route
 from saas import clock
 from saas.audit import api as audit
@@ -133,9 +142,9 @@ def _detail(convention: Convention, day: date | None = None) -> dict:
         dernier_jour_pour_denoncer=standing.last_day_to_object,
         reconductible=standing.renews,
         reconductions_restantes=standing.renewals_left,
-        denonciation=standing.objection,
-        terms=conventions.terms_in_force(convention, day),
-        parties=conventions.parties_of(convention.id),
+        denonciation=present_objection(standing.objection) if standing.objection else None,
+        terms=present_terms(conventions.terms_in_force(convention, day)),
+        parties=[present_party(party) for party in conventions.parties_of(convention.id)],
         versions=conventions.versions_of(convention.id),
         renewals=conventions.renewals_of(convention.id),
         documents=conventions.documents_of(convention.id),
@@ -240,7 +249,7 @@ class ConventionAmendments(MethodView):
         convention = load_scoped(Convention, convention_id)
         terms = conventions.amend(api_actor(), convention, data)
         db.session.commit()
-        return conventions.terms_in_force(convention, terms.effective_from)
+        return present_terms(conventions.terms_in_force(convention, terms.effective_from))
 
 
 route(
@@ -256,6 +265,7 @@ route(
         réception (`late` : reçue trop tard pour l'échéance en cours, elle vaut pour la suivante).
         """,
         conventions.object_to_renewal,
+        present=present_objection,
     ),
 )
 route(
@@ -271,7 +281,8 @@ route(
         present=_detail,
     ),
 )
-#: what a convention not signed yet may be completed with: rule, view, schema, prefix, function.
+#: what a convention not signed yet may be completed with: rule, view, schema, prefix, function,
+#: what is dumped of it.
 ADDITIONS = (
     (
         "parties",
@@ -280,6 +291,7 @@ ADDITIONS = (
         "party",
         conventions.add_party,
         "Ajouter une partie à une convention non signée (signée : par avenant seulement).",
+        present_party,
     ),
     (
         "moyens",
@@ -288,6 +300,7 @@ ADDITIONS = (
         "resource",
         conventions.add_resource,
         "Ajouter un moyen (personnel mis à disposition) à une convention non signée.",
+        present_resource,
     ),
     (
         "engagements",
@@ -296,6 +309,7 @@ ADDITIONS = (
         "commitment",
         conventions.add_commitment,
         "Ajouter un engagement financier et son échéancier à une convention non signée.",
+        present_commitment,
     ),
     (
         "obligations",
@@ -304,15 +318,16 @@ ADDITIONS = (
         "obligation",
         conventions.add_obligation,
         "Ajouter une obligation (livrable ou réunion, et sa périodicité) à une convention non signée.",
+        present_obligation,
     ),
 )
-for path, name, schema, prefix, add, doc in ADDITIONS:
+for path, name, schema, prefix, add, doc, present in ADDITIONS:
     route(
         blp,
         f"/conventions/<int:convention_id>/{path}",
         name,
         Convention,
-        post=creation(schema, doc, _added(prefix, add)),
+        post=creation(schema, doc, _added(prefix, add), present=present),
     )
 
 
@@ -467,6 +482,7 @@ route(
             ).instalments
         ),
         InstalmentFilterSchema,
+        present=present_instalment,
     ),
 )
 
@@ -490,4 +506,4 @@ class InstalmentPayment(MethodView):
             data.get("reference"),
         )
         db.session.commit()
-        return conventions.instalment_of(line, payment.period_no)
+        return present_instalment(conventions.instalment_of(line, payment.period_no))

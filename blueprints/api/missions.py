@@ -14,6 +14,7 @@ from saas.audit import api as audit
 from saas.parcours import api as parcours
 from saas.parcours.models import FollowUp, Mission
 from saas.parcours.schemas import ExitSchema, FollowUpSchema, MissionFilterSchema, MissionSchema
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_missions",
@@ -37,6 +38,11 @@ def _missions(args: dict):
             participant_id=args.get("participant_id"),
         )
     )
+
+
+def present_follow_up(follow_up: FollowUp) -> Prepared:
+    """What ``FollowUpSchema`` dumps: the follow-up and its state today."""
+    return Prepared(follow_up, state=parcours.follow_up_state(follow_up))
 
 
 def _record_exit(actor: audit.Actor, mission: Mission, **data) -> None:
@@ -80,6 +86,7 @@ route(
         FollowUpSchema,
         "Les suivis prévus et réalisés de la mission, par date prévue.",
         lambda mission, _: parcours.follow_ups_of(mission.id),
+        present=present_follow_up,
     ),
 )
 route(
@@ -93,6 +100,7 @@ route(
         "Enregistrer un suivi prévu comme réalisé : date, type, notes.",
         parcours.record_follow_up,
         spread=True,
+        present=present_follow_up,
     ),
 )
 route(

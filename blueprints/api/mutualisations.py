@@ -10,6 +10,7 @@ from saas.audit import api as audit
 from saas.heures import api as heures
 from saas.heures.models import MutualisationAgreement
 from saas.heures.schemas import CountingRuleFilterSchema, CountingRuleSchema, MutualisationAgreementSchema
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_mutualisations",
@@ -20,6 +21,12 @@ blp = token_blueprint(
 
 #: the api names the member lots ``lots`` and their shares ``shares``; the body says ``member_lots``.
 MEMBER_FIELDS = {"lots": "member_lots", "shares": "member_lots"}
+
+
+def present_agreement(agreement: MutualisationAgreement) -> Prepared:
+    """What ``MutualisationAgreementSchema`` dumps: the agreement and its member lots."""
+    members = [{"lot_id": m.lot_id, "share": m.share} for m in heures.members(agreement.id)]
+    return Prepared(agreement, member_lots=members)
 
 
 def _create_agreement(actor: audit.Actor, **data) -> MutualisationAgreement:
@@ -35,6 +42,7 @@ route(
         MutualisationAgreementSchema,
         "Conventions de mutualisation, la plus récente en premier, avec leurs lots.",
         lambda _: heures.agreements(),
+        present=present_agreement,
     ),
     post=creation(
         MutualisationAgreementSchema,
@@ -46,6 +54,7 @@ route(
         """,
         _create_agreement,
         spread=True,
+        present=present_agreement,
     ),
 )
 route(
@@ -53,7 +62,9 @@ route(
     "/mutualisations/<int:agreement_id>",
     "AgreementItem",
     MutualisationAgreement,
-    get=reading(MutualisationAgreementSchema, "Une convention de mutualisation et ses lots."),
+    get=reading(
+        MutualisationAgreementSchema, "Une convention de mutualisation et ses lots.", present_agreement
+    ),
 )
 route(
     blp,

@@ -13,7 +13,7 @@ from flask_smorest import abort
 from blueprints.api.auth import api_actor, token_blueprint
 from blueprints.api.resource import Operation, change, creation, listing, route
 from saas.participants import api as participants
-from saas.participants.models import Participant
+from saas.participants.models import Eligibility, Participant, Prescription
 from saas.participants.schemas import (
     CvProfileSchema,
     EligibilitySchema,
@@ -23,6 +23,7 @@ from saas.participants.schemas import (
     ParticipantUpdateSchema,
     PrescriptionSchema,
 )
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_participants",
@@ -31,6 +32,20 @@ blp = token_blueprint(
     "éligibilité et CVthèque",
     ids={"participant_id": Participant},
 )
+
+
+def present_prescription(prescription: Prescription) -> Prepared:
+    """What ``PrescriptionSchema`` dumps: the prescription and its state today."""
+    return Prepared(prescription, state=participants.prescription_state(prescription).value)
+
+
+def present_eligibility(eligibility: Eligibility) -> Prepared:
+    """What ``EligibilitySchema`` dumps: the validation and its criteria."""
+    criteria = [
+        {"code": c.criterion_code, "proof_type": c.proof_type}
+        for c in participants.criteria_of(eligibility.id)
+    ]
+    return Prepared(eligibility, criteria=criteria)
 
 
 def _with_identity(participant: Participant, _):
@@ -100,12 +115,14 @@ route(
         PrescriptionSchema,
         "Les prescriptions du participant, la plus récente en premier.",
         lambda participant, _: participants.prescriptions_of(participant.id),
+        present=present_prescription,
     ),
     post=creation(
         PrescriptionSchema,
         "Enregistrer une prescription ; sa fin de validité suit le réglage du territoire.",
         participants.add_prescription,
         spread=True,
+        present=present_prescription,
     ),
 )
 route(
@@ -117,6 +134,7 @@ route(
         EligibilitySchema,
         "Les validations d'éligibilité, critères et types de justificatif compris.",
         lambda participant, _: participants.eligibilities_of(participant.id),
+        present=present_eligibility,
     ),
     post=creation(
         EligibilitySchema,
@@ -127,6 +145,7 @@ route(
         """,
         participants.validate_eligibility,
         spread=True,
+        present=present_eligibility,
     ),
 )
 route(

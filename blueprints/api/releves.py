@@ -27,12 +27,21 @@ from saas.heures.schemas import (
     StatementRejectionSchema,
     StatementValidationSchema,
 )
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_releves", __name__, "Relevés mensuels d'heures (registre)", ids={"statement_id": HourStatement}
 )
 
 CONFLICT = "Conflit de version : le relevé a changé depuis sa lecture (expected_version dépassée)."
+
+
+def present_statement(statement: HourStatement) -> Prepared:
+    """What ``HourStatementSchema`` dumps: the statement, its latest counting and its allocations."""
+    counting = heures.latest_counting(statement.id)
+    if counting is not None:
+        counting = Prepared(counting, allocations=heures.allocations_of(counting.id))
+    return Prepared(statement, counting=counting)
 
 
 def _versioned(operation: Operation) -> Operation:
@@ -74,6 +83,7 @@ route(
         """,
         _statements,
         StatementFilterSchema,
+        present=present_statement,
     ),
     post=creation(
         HourStatementSchema,
@@ -83,6 +93,7 @@ route(
         """,
         _declare,
         spread=True,
+        present=present_statement,
     ),
 )
 route(
@@ -96,6 +107,7 @@ route(
 
         Heures réalisées et comptées, étapes du calcul, affectations aux lots.
         """,
+        present_statement,
     ),
 )
 route(
@@ -114,6 +126,7 @@ route(
             relevé n'est pas déclaré et en vigueur.
             """,
             _validate,
+            present=present_statement,
         )
     ),
 )
@@ -131,6 +144,7 @@ route(
             Motif obligatoire ; 409 si `expected_version` n'est plus la version du relevé.
             """,
             _reject,
+            present=present_statement,
         )
     ),
 )
@@ -150,6 +164,7 @@ route(
             _correct,
             spread=True,
             body=StatementCorrectionSchema,
+            present=present_statement,
         )
     ),
 )

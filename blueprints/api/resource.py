@@ -64,15 +64,18 @@ def listing(
     items: Callable[..., Select | Sequence],
     filters: type[s.Schema] | None = None,
     rows: bool = False,
+    present: Callable[[Any], Any] | None = None,
 ) -> Operation:
     """A page of ``items(args)`` (``items(target, args)`` under an object): an ordered ``select``
-    (of rows with ``rows=True``) or a list the domain returns whole."""
+    (of rows with ``rows=True``) or a list the domain returns whole; ``present`` makes what is
+    dumped of each item of the page."""
 
     def run(target, args):
         found = items(args) if target is None else items(target, args)
-        if isinstance(found, Select):
-            return paginate(found, args, rows=rows)
-        return paginate_list(found, args)
+        page = paginate(found, args, rows=rows) if isinstance(found, Select) else paginate_list(found, args)
+        if present is not None:
+            page["items"] = [present(item) for item in page["items"]]
+        return page
 
     return Operation(doc, page_schema(schema), run, query=_query_args(filters))
 

@@ -18,14 +18,12 @@ from __future__ import annotations
 from marshmallow import pre_dump
 
 from saas import schemas as s
-from saas.conventions import api as conventions
 from saas.conventions import bounds, enums
 from saas.conventions.schema_base import (
     Body,
     attributes,
     bounded,
     described,
-    named,
     positive,
     vocabulary,
 )
@@ -55,7 +53,7 @@ class ConventionPartySchema(Body):
 
     @pre_dump
     def _names(self, party, **kwargs):
-        data = named(party, self, organisation=party.organisation_id)
+        data = attributes(party, self)
         data["role_label"] = enums.PartyRole.label_of(party.role)
         return data
 
@@ -73,11 +71,6 @@ class ConventionResourceSchema(Body):
         dump_only=True, metadata={"description": "Termes (0 : signés, n : avenant n) qui l'ont ajouté"}
     )
     until_terms = s.Integer(dump_only=True, metadata={"description": "Avenant qui l'a remplacé"})
-
-    @pre_dump
-    def _names(self, resource, **kwargs):
-        data = named(resource, self, provider=resource.provider_id)
-        return data
 
 
 class ScheduleLineSchema(s.Schema):
@@ -122,13 +115,6 @@ class FinancialCommitmentSchema(Body):
     )
     from_terms = s.Integer(dump_only=True)
     until_terms = s.Integer(dump_only=True)
-
-    @pre_dump
-    def _lines(self, commitment, **kwargs):
-        data = named(commitment, self, payer=commitment.payer_id, payee=commitment.payee_id)
-        data["schedule"] = conventions.schedule_lines_of(commitment.id)
-        data["period_amount"] = conventions.commitment_amount(commitment)
-        return data
 
 
 class ConventionObligationSchema(Body):
@@ -175,9 +161,7 @@ class ConventionObligationSchema(Body):
 
     @pre_dump
     def _names(self, obligation, **kwargs):
-        data = named(
-            obligation, self, responsible=obligation.responsible_id, recipient=obligation.recipient_id
-        )
+        data = attributes(obligation, self)
         data["category_label"] = enums.CATEGORIES.get(obligation.category)
         data["cadence_label"] = enums.Cadence.label_of(obligation.cadence)
         return data
@@ -293,14 +277,6 @@ class ConventionObjectionSchema(Body):
         metadata={"description": "Reçue après le préavis de l'échéance en cours : vaut pour la suivante"},
     )
     recorded_at = s.DateTime(dump_only=True)
-
-    @pre_dump
-    def _names(self, objection, **kwargs):
-        data = named(objection, self, party=objection.party_id)
-        convention = conventions.get(objection.convention_id)
-        assert convention is not None, "the convention of an objection exists (foreign key)"
-        data["late"] = conventions.objection_was_late(objection, convention)
-        return data
 
 
 class ConventionSummarySchema(s.Schema):
