@@ -57,6 +57,20 @@ class String(fields.String):
         return text
 
 
+class Label(String):
+    """The label of the value of another field, answered only: ``role_label = Label(PartyRole,
+    "role")``. ``labels``: a ``Choices`` (its ``label_of``) or a mapping of values to labels."""
+
+    def __init__(self, labels, source: str, **kwargs):
+        super().__init__(dump_only=True, **kwargs)
+        self.label_of = getattr(labels, "label_of", None) or labels.get
+        self.source = source
+
+    def get_value(self, obj, attr, accessor=None, default=marshmallow.missing):
+        value = super().get_value(obj, self.source, accessor, default)
+        return value if value is marshmallow.missing else self.label_of(value)
+
+
 class Integer(fields.Integer):
     """An integer that fits a ``bigint`` (``saas.bounds.MAX_ID``), whatever else it validates."""
 

@@ -4,8 +4,6 @@ late, the terms in force with all of these."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from saas.conventions import api as conventions
 from saas.conventions.models import (
     ConventionObjection,
@@ -57,10 +55,11 @@ def present_objection(objection: ConventionObjection) -> Prepared:
     )
 
 
-def present_terms(in_force: conventions.TermsInForce) -> conventions.TermsInForce:
-    """The terms in force, their resources, commitments and obligations prepared."""
-    return replace(
-        in_force,
+def present_terms(in_force: conventions.TermsInForce) -> Prepared:
+    """What ``TermsInForceSchema`` dumps: the terms and their resources, commitments and
+    obligations, prepared."""
+    return Prepared(
+        in_force.terms,
         resources=[present_resource(r) for r in in_force.resources],
         commitments=[present_commitment(c) for c in in_force.commitments],
         obligations=[present_obligation(o) for o in in_force.obligations],

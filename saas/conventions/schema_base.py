@@ -64,12 +64,6 @@ class Body(s.Schema):
         raise marshmallow.ValidationError(flat_messages(error.messages), data=data)
 
 
-def attributes(obj, schema: marshmallow.Schema) -> dict:
-    """The attributes of ``obj`` the schema shows; the names of the organisations it links
-    (``payer``...) are prepared by the caller (``saas.schemas.Prepared``)."""
-    return {key: getattr(obj, key, None) for key in schema.fields}
-
-
 def vocabulary(choices, title: str | None = None, **kwargs) -> s.String:
     """A value of a closed vocabulary, its values and labels in the description (« Rôle : porteur
     (Porteur), … »)."""
