@@ -4,13 +4,18 @@ Most resources are a list (filters and paging), a creation, a read and a change 
 shape: ``route`` builds their ``MethodView`` from one ``Operation`` per HTTP method::
 
     route(blp, "/marches/<int:marche_id>/lots", "MarcheLots", Marche,
-          get=listing(LotSchema, "Les lots d'un marché, par numéro.", marches.lots_of_marche_of),
+          get=listing(LotSchema, "Les lots d'un marché, par numéro.",
+                      lambda marche, args: marches.lots_of_marche(marche.id)),
           post=creation(LotSchema, "Créer un lot du marché.", marches.create_lot))
 
 The object the URL names (``Marche`` here) is loaded in the token's tenant (``load_scoped``: 404
-for another tenant's) and given to the domain function after the actor; a write is committed
-before the answer. The OpenAPI document says what the decorators say: the summary and description
-come from ``doc`` as from a docstring. An operation of another shape stays a ``MethodView``.
+for another tenant's) and given to the domain function after the actor (``create_lot(actor,
+marche, data)``; with ``spread=True``, the body's fields as keywords); a write is committed before
+the answer. ``present`` makes what the schema dumps (a schema runs no query: the names, lines and
+states it answers besides the object's columns are prepared here, ``saas.schemas.Prepared``).
+The OpenAPI document says what the decorators say: the summary and description come from ``doc``
+as from a docstring; the view's name is the endpoint. An operation of another shape stays a
+``MethodView``.
 """
 
 from __future__ import annotations
