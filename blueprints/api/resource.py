@@ -140,7 +140,11 @@ def change(
 
 def _view(operation: Operation, model: type | None) -> Callable:
     def view(self, *loaded, **ids):
-        target = load_scoped(model, *ids.values()) if model is not None else None
+        # the rule names one object at most (``/lots/<int:lot_id>``), of ``model``
+        target = None
+        if model is not None:
+            (identifier,) = ids.values()
+            target = load_scoped(model, identifier)
         result = operation.run(target, loaded[0] if loaded else {})
         if operation.write:
             db.session.commit()
