@@ -235,21 +235,33 @@ route(
 )
 
 
-@blp.route("/conventions/<int:convention_id>/avenants")
-class ConventionAmendments(MethodView):
-    @blp.arguments(ConventionAmendmentSchema)
-    @blp.response(201, TermsInForceSchema)
-    def post(self, data, convention_id: int):
+def _amend(actor: audit.Actor, convention: Convention, data: dict) -> tuple[Convention, date]:
+    """The avenant, and the day its terms are read on in the answer (``_terms_on``)."""
+    return convention, conventions.amend(actor, convention, data).effective_from
+
+
+def _terms_on(read: tuple[Convention, date]):
+    return present_terms(conventions.terms_in_force(*read))
+
+
+route(
+    blp,
+    "/conventions/<int:convention_id>/avenants",
+    "ConventionAmendments",
+    Convention,
+    post=creation(
+        TermsInForceSchema,
         """Enregistrer un avenant : de nouveaux termes à partir de `effective_from`.
 
         Les termes remplacés sont clos (`close`), jamais effacés : la convention reste lisible à
         toute date. Pour changer une obligation, la clore et ajouter sa nouvelle version (`add`).
         Renvoie les termes en vigueur à la date d'effet.
-        """
-        convention = load_scoped(Convention, convention_id)
-        terms = conventions.amend(api_actor(), convention, data)
-        db.session.commit()
-        return present_terms(conventions.terms_in_force(convention, terms.effective_from))
+        """,
+        _amend,
+        body=ConventionAmendmentSchema,
+        present=_terms_on,
+    ),
+)
 
 
 route(
@@ -487,23 +499,31 @@ route(
 )
 
 
-@blp.route("/versements/<int:line_id>/paiement")
-class InstalmentPayment(MethodView):
-    @blp.arguments(InstalmentPaymentSchema)
-    @blp.response(201, InstalmentSchema)
-    def post(self, data, line_id: int):
+def _pay(actor: audit.Actor, line: ScheduleLine, data: dict) -> tuple[ScheduleLine, int]:
+    """The payment, and the instalment it pays (line and period) for the answer (``_paid``)."""
+    payment = conventions.record_payment(
+        actor, line, data["period_no"], data["paid_on"], data.get("amount"), data.get("reference")
+    )
+    return line, payment.period_no
+
+
+def _paid(paid: tuple[ScheduleLine, int]):
+    return present_instalment(conventions.instalment_of(*paid))
+
+
+route(
+    blp,
+    "/versements/<int:line_id>/paiement",
+    "InstalmentPayment",
+    ScheduleLine,
+    post=creation(
+        InstalmentSchema,
         """Enregistrer le paiement d'une échéance (ligne de l'échéancier, période `period_no`).
 
         Elle doit être exigible (ses pièces reçues) et payée en entier.
-        """
-        line = load_scoped(ScheduleLine, line_id)
-        payment = conventions.record_payment(
-            api_actor(),
-            line,
-            data["period_no"],
-            data["paid_on"],
-            data.get("amount"),
-            data.get("reference"),
-        )
-        db.session.commit()
-        return present_instalment(conventions.instalment_of(line, payment.period_no))
+        """,
+        _pay,
+        body=InstalmentPaymentSchema,
+        present=_paid,
+    ),
+)
