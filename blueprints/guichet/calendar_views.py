@@ -4,14 +4,14 @@ compliance of each partner and convention, and the figures of the dashboard."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from flask import Response, flash, redirect, render_template, request, url_for
-from werkzeug.routing import BuildError
 
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED
+from blueprints.guichet.calendar_figures import convention_url
 from blueprints.guichet.calendar_forms import (
     CalendarFilterForm,
     CancelReceiptForm,
@@ -28,7 +28,7 @@ from saas.conventions.enums import Nature, OccurrenceStatus
 from saas.conventions.models import Obligation, Occurrence
 from saas.db import db
 from saas.partenaires import api as partenaires
-from tenants.web import is_admin, load_scoped, request_actor
+from tenants.web import load_scoped, request_actor
 
 STATUS_BADGES = {
     "upcoming": "info",
@@ -43,21 +43,6 @@ STATUS_BADGES = {
 CALENDAR_ARGS = ("du", "au", "statut", "nature", "convention", "partenaire", "tri", "page")
 #: the page that plans a meeting, in the committees pages (linked only once it exists).
 MEETING_NEW_ENDPOINTS = ("guichet.meeting_new", "guichet.new_meeting")
-UPCOMING_DAYS = 14
-OBJECTION_WINDOW_DAYS = conventions.OBJECTION_WINDOW_DAYS
-
-
-def convention_url(convention_id: int) -> str | None:
-    """The page of a convention: the workspace's if there is one, else the admin console's (for
-    a tenant admin only: it answers 404 to a facilitateur)."""
-    candidates = ["guichet.convention"] + (["admin.convention"] if is_admin() else [])
-    for endpoint in candidates:
-        if has_endpoint(endpoint):
-            try:
-                return url_for(endpoint, convention_id=convention_id)
-            except BuildError:
-                continue
-    return None
 
 
 def _meeting_new_endpoint() -> str | None:
@@ -363,40 +348,3 @@ def compliance():
         export_url=export_url,
         percent=lambda rate: None if rate is None else f"{fr_number(rate * 100, 1)} %",
     )
-
-
-# --- the dashboard's block -----------------------------------------------------------------------
-
-
-def dashboard_figures(today: date | None = None) -> dict:
-    """The « Conventions » block of the dashboard: due dates of the next 14 days, those late or
-    missing, and the nearest last day to object to a tacit renewal if it falls within 60 days."""
-    today = today or clock.today()
-    soon = today + timedelta(days=UPCOMING_DAYS)
-    figures = {
-        "days": UPCOMING_DAYS,
-        "upcoming": conventions.calendar_count(
-            conventions.CalendarFilters(status="upcoming", date_from=today, date_to=soon), today
-        ),
-        "upcoming_url": url_for(
-            "guichet.calendar", statut="upcoming", du=today.isoformat(), au=soon.isoformat()
-        ),
-        "late": conventions.calendar_count(conventions.CalendarFilters(status="late"), today),
-        "late_url": url_for("guichet.calendar", statut="late", du="", au=""),
-        "missing": conventions.calendar_count(conventions.CalendarFilters(status="missing"), today),
-        "missing_url": url_for("guichet.calendar", statut="missing", du="", au=""),
-        "objection": None,
-        "objection_days": OBJECTION_WINDOW_DAYS,
-    }
-    deadlines = conventions.objection_deadlines(today, OBJECTION_WINDOW_DAYS)
-    nearest = (deadlines[0][0], deadlines[0][1].last_day_to_object) if deadlines else None
-    if nearest is not None:
-        convention, last_day = nearest
-        figures["objection"] = {
-            "reference": convention.reference,
-            "title": convention.title,
-            "date": last_day,
-            "days": (last_day - today).days,
-            "url": convention_url(convention.id),
-        }
-    return figures

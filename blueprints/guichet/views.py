@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, g, render_template, url_for
 from flask_login import current_user
 
+from blueprints.guichet.calendar_figures import dashboard_figures
 from saas.accounts import memberships
 from saas.heures import dashboard as hours_dashboard
 from saas.jobs import api as runs
@@ -19,8 +20,6 @@ bp = tenant_blueprint("guichet", __name__, WORKSPACE_ROLES)
 
 @bp.route("/")
 def dashboard():
-    from blueprints.guichet.calendar_views import dashboard_figures  # imports this module's bp
-
     tenant = g.tenant
     return render_template(
         "guichet/dashboard.html",
