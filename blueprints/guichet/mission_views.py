@@ -15,8 +15,9 @@ from blueprints.guichet.mission_forms import (
     SituationForm,
 )
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
+from blueprints.listing import Listing
 from blueprints.ui import has_endpoint, int_arg
+from blueprints.views_common import Export, field_data, form_status, list_page, submitted
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -64,33 +65,18 @@ def _filter_form() -> MissionFilterForm:
     return form
 
 
-EXPORT_HEADER = [
-    "Participant",
-    "Employeur",
-    "Lot",
-    "Modalité",
-    "Type de contrat",
-    "Début",
-    "Fin",
-    "Fin de période d'essai",
-    "Heures hebdomadaires",
-    "État",
-]
-
-
-def _export_row(row) -> list:
-    return [
-        row.reference,
-        row.employer,
-        row.lot,
-        Modality(row.modality).label,
-        row.contract,
-        row.start_date,
-        row.end_date,
-        row.trial_end_date,
-        row.weekly_hours,
-        MissionState(row.state).label,
-    ]
+EXPORT = Export(
+    ("Participant", "reference"),
+    ("Employeur", "employer"),
+    ("Lot", "lot"),
+    ("Modalité", lambda row: Modality(row.modality).label),
+    ("Type de contrat", "contract"),
+    ("Début", "start_date"),
+    ("Fin", "end_date"),
+    ("Fin de période d'essai", "trial_end_date"),
+    ("Heures hebdomadaires", "weekly_hours"),
+    ("État", lambda row: MissionState(row.state).label),
+)
 
 
 @bp.route("/missions/")
@@ -104,14 +90,12 @@ def missions():
         contract_type=form.contrat.data or None,
     )
     listing = Listing(parcours.rows_query(filters, today), parcours.row_sorts(today), "-debut")
-    if wants_export():
-        return listing.export("missions", EXPORT_HEADER, _export_row)
-    return render_template(
+    return list_page(
         "guichet/missions.html",
+        listing,
+        "missions",
+        EXPORT,
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
         modality_label=lambda code: Modality(code).label,
         state_label=lambda code: MissionState(code).label,
         state_badge=lambda code: STATE_BADGES[MissionState(code)],
@@ -139,6 +123,19 @@ def _mission_form(participant_search: str | None = None) -> MissionForm:
     return form
 
 
+#: the fields of the placement form passed as they are to ``parcours.place``.
+PLACEMENT_FIELDS = (
+    "modality",
+    "contract_type",
+    "start_date",
+    "weekly_hours",
+    "end_date",
+    "trial_end_date",
+    "job_title",
+    "override_reason",
+)
+
+
 @bp.route("/missions/nouvelle", methods=["GET", "POST"])
 def mission_new():
     """The participant list may be narrowed by a search (``?participant=``, a GET form that works
@@ -157,15 +154,8 @@ def mission_new():
                 participant_id=int_arg(form.participant_id.data),
                 employer_id=int_arg(form.employer_id.data),
                 lot_id=int_arg(form.lot_id.data),
-                modality=form.modality.data,
-                contract_type=form.contract_type.data,
-                start_date=form.start_date.data,
-                weekly_hours=form.weekly_hours.data,
-                end_date=form.end_date.data,
-                trial_end_date=form.trial_end_date.data,
-                job_title=form.job_title.data,
                 rome_code=(form.rome_code.data or "").strip().upper() or None,
-                override_reason=form.override_reason.data,
+                **field_data(form, *PLACEMENT_FIELDS),
             )
         )
         refusal = form.refusal
@@ -181,14 +171,13 @@ def mission_new():
             else:
                 flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
             return redirect(url_for("guichet.mission", mission_id=mission.id))
-    status = 400 if request.method == "POST" and form.errors else 200
     return render_template(
         "guichet/mission_new.html",
         form=form,
         show_override=show_override,
         search=search,
         found=len(form.participant_id.choices) - 1,
-    ), status
+    ), form_status(form)
 
 
 # --- the mission page ----------------------------------------------------------------------------
@@ -286,15 +275,15 @@ def follow_up_record(follow_up_id: int):
     follow_up = load_scoped(FollowUp, follow_up_id)
     mission = load_scoped(Mission, follow_up.mission_id)
     form = _follow_up_form(follow_up, submitted=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: parcours.record_follow_up(
-                request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
-            )
-        )
-        if done is not FAILED:
-            flash(f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
+    done = submitted(
+        form,
+        lambda: parcours.record_follow_up(
+            request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
+        ),
+        f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.",
+    )
+    if done is not FAILED:
+        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
     return render_mission(mission, 400, follow_up=form, follow_up_id=follow_up.id)
 
 
@@ -302,13 +291,13 @@ def follow_up_record(follow_up_id: int):
 def mission_exit(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _exit_form(formdata=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data)
-        )
-        if done is not FAILED:
-            flash("La sortie est enregistrée.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
+    done = submitted(
+        form,
+        lambda: parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data),
+        "La sortie est enregistrée.",
+    )
+    if done is not FAILED:
+        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
     return render_mission(mission, 400, exit_form=form)
 
 
@@ -316,13 +305,13 @@ def mission_exit(mission_id: int):
 def mission_situation(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _situation_form(formdata=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: parcours.record_situation_6m(
-                request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
-            )
-        )
-        if done is not FAILED:
-            flash("La situation à 6 mois est enregistrée.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
+    done = submitted(
+        form,
+        lambda: parcours.record_situation_6m(
+            request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
+        ),
+        "La situation à 6 mois est enregistrée.",
+    )
+    if done is not FAILED:
+        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
     return render_mission(mission, 400, situation_form=form)

@@ -1,0 +1,70 @@
+"""What the pages of the workspace and of the admin console do the same way: a list page with its
+export, the columns of an export declared once (label and value side by side), a posted form run
+through the domain, the status of a page that shows a form again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, render_template, request
+
+from blueprints.forms import FAILED
+from blueprints.listing import Listing, wants_export
+
+#: one column of an export: its header and the row's attribute (a key for a dict row), or a
+#: function of the row.
+Column = tuple[str, str | Callable[[Any], Any]]
+
+
+class Export:
+    """The columns of an exported table, declared once: ``Export(("Mois", "month"), ...)``."""
+
+    def __init__(self, *columns: Column) -> None:
+        self.header: list[str] = [label for label, _ in columns]
+        self._values = [value for _, value in columns]
+
+    def row(self, row: Any) -> list:
+        return [_value(row, value) for value in self._values]
+
+
+def _value(row: Any, value: str | Callable[[Any], Any]) -> Any:
+    if callable(value):
+        return value(row)
+    return row[value] if isinstance(row, dict) else getattr(row, value)
+
+
+def list_page(template: str, listing: Listing, basename: str, export: Export, **context):
+    """A list page: the file ``basename`` of every row when an export is asked, else the page with
+    ``listing``, its ``page``, ``page_url`` and the ``context``."""
+    if wants_export():
+        return listing.export(basename, export.header, export.row)
+    return render_template(
+        template,
+        listing=listing,
+        page=listing.page(),
+        page_url=lambda number: listing.url(page=number),
+        **context,
+    )
+
+
+def submitted(form, action: Callable, done: str | Callable[[Any], str]):
+    """Run the posted, valid ``form``'s ``action`` (one saas call) through ``form.attempt`` and
+    flash ``done`` (a message, or a function of the result) once it is saved. Return the result,
+    or :data:`FAILED` when the form is not valid or the domain refuses (the errors are on the form)."""
+    if not form.validate_on_submit():
+        return FAILED
+    result = form.attempt(action)
+    if result is not FAILED:
+        flash(done(result) if callable(done) else done, "success")
+    return result
+
+
+def field_data(form, *names: str) -> dict[str, Any]:
+    """The data of the form's fields ``names``, by name: the keyword arguments of a saas call."""
+    return {name: form[name].data for name in names}
+
+
+def form_status(form) -> int:
+    """400 for a page showing a posted form again with its errors, else 200."""
+    return 400 if request.method == "POST" and form.errors else 200
