@@ -20,12 +20,18 @@ Column = tuple[str, str | Callable[[Any], Any]]
 class Export:
     """The columns of an exported table, declared once: ``Export(("Mois", "month"), ...)``."""
 
-    def __init__(self, *columns: Column) -> None:
+    def __init__(self, *columns: Column, prepare: Callable[[Any], Any] | None = None) -> None:
+        self.columns = columns
         self.header: list[str] = [label for label, _ in columns]
-        self._values = [value for _, value in columns]
+        self.prepare = prepare
+
+    def prepared(self, prepare: Callable[[Any], Any]) -> Export:
+        """The same columns, read on ``prepare(row)`` (a row of the page built from the query's)."""
+        return Export(*self.columns, prepare=prepare)
 
     def row(self, row: Any) -> list:
-        return [_value(row, value) for value in self._values]
+        row = self.prepare(row) if self.prepare else row
+        return [_value(row, value) for _, value in self.columns]
 
 
 def _value(row: Any, value: str | Callable[[Any], Any]) -> Any:
@@ -34,15 +40,26 @@ def _value(row: Any, value: str | Callable[[Any], Any]) -> Any:
     return row[value] if isinstance(row, dict) else getattr(row, value)
 
 
-def list_page(template: str, listing: Listing, basename: str, export: Export, **context):
+def list_page(
+    template: str,
+    listing: Listing,
+    basename: str,
+    export: Export,
+    page_context: Callable[[list], dict] | None = None,
+    **context,
+):
     """A list page: the file ``basename`` of every row when an export is asked, else the page with
-    ``listing``, its ``page``, ``page_url`` and the ``context``."""
+    ``listing``, its ``page``, ``page_url``, the ``context`` and ``page_context(page.items)`` (what
+    is built from the rows shown)."""
     if wants_export():
         return listing.export(basename, export.header, export.row)
+    page = listing.page()
+    if page_context is not None:
+        context.update(page_context(page.items))
     return render_template(
         template,
         listing=listing,
-        page=listing.page(),
+        page=page,
         page_url=lambda number: listing.url(page=number),
         **context,
     )
@@ -65,6 +82,8 @@ def field_data(form, *names: str) -> dict[str, Any]:
     return {name: form[name].data for name in names}
 
 
-def form_status(form) -> int:
-    """400 for a page showing a posted form again with its errors, else 200."""
-    return 400 if request.method == "POST" and form.errors else 200
+def form_status(*forms) -> int:
+    """400 for a page showing a posted form again with its errors (on any of ``forms``; a
+    ``None`` is a form the page did not build), else 200. ``errors`` has the form's own too."""
+    failed = any(form is not None and form.errors for form in forms)
+    return 400 if request.method == "POST" and failed else 200

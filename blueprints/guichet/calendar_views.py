@@ -22,6 +22,7 @@ from blueprints.guichet.calendar_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
+from blueprints.views_common import Export, list_page
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions.enums import Nature, OccurrenceStatus
@@ -93,41 +94,22 @@ def _listing(query) -> Listing:
     return listing
 
 
-EXPORT_HEADER = [
-    "Échéance",
-    "Prévisionnelle",
-    "Événement",
-    "Date de l'événement",
-    "Obligation",
-    "Article",
-    "Nature",
-    "Convention",
-    "Intitulé de la convention",
-    "Responsable",
-    "Destinataire",
-    "Statut",
-    "Reçu le",
-    "Note",
-]
-
-
-def _export_row(row) -> list:
-    return [
-        row.due_on,
-        bool(row.provisional),
-        row.event_label,
-        row.event_on,
-        row.label,
-        row.article,
-        Nature.label_of(row.nature),
-        row.convention_reference,
-        row.convention_title,
-        row.responsible_name,
-        row.recipient_name,
-        OccurrenceStatus.label_of(row.status),
-        row.received_on,
-        row.note,
-    ]
+EXPORT = Export(
+    ("Échéance", "due_on"),
+    ("Prévisionnelle", lambda row: bool(row.provisional)),
+    ("Événement", "event_label"),
+    ("Date de l'événement", "event_on"),
+    ("Obligation", "label"),
+    ("Article", "article"),
+    ("Nature", lambda row: Nature.label_of(row.nature)),
+    ("Convention", "convention_reference"),
+    ("Intitulé de la convention", "convention_title"),
+    ("Responsable", "responsible_name"),
+    ("Destinataire", "recipient_name"),
+    ("Statut", lambda row: OccurrenceStatus.label_of(row.status)),
+    ("Reçu le", "received_on"),
+    ("Note", "note"),
+)
 
 
 def _by_month(items: list) -> list[tuple[date, list]]:
@@ -181,20 +163,19 @@ def calendar():
     today = clock.today()
     form = _filter_form(today)
     listing = _listing(conventions.calendar_rows(_filters(form), today))
-    if wants_export():
-        return listing.export("calendrier-obligations", EXPORT_HEADER, _export_row)
-    page = listing.page()
     by_due_date = listing.sort.lstrip("-") == "echeance"
     meeting_new = _meeting_new_endpoint()
     kept = _calendar_args()
-    return render_template(
+    return list_page(
         "guichet/calendrier/calendar.html",
+        listing,
+        "calendrier-obligations",
+        EXPORT,
+        page_context=lambda items: {
+            "groups": _by_month(items) if by_due_date else [(None, items)],
+            "row_forms": {row.id: _row_forms(row, meeting_new) for row in items},
+        },
         form=form,
-        listing=listing,
-        page=page,
-        page_url=lambda number: listing.url(page=number),
-        groups=_by_month(page.items) if by_due_date else [(None, page.items)],
-        row_forms={row.id: _row_forms(row, meeting_new) for row in page.items},
         action_url=lambda endpoint, row: url_for(endpoint, occurrence_id=row.id, **kept),
         meeting_new_url=(lambda row: _meeting_new_url(meeting_new, row, today)) if meeting_new else None,
         meeting_url=_meeting_url,

@@ -22,8 +22,9 @@ from blueprints.guichet.hours_forms import (
 )
 from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
+from blueprints.listing import Listing
 from blueprints.ui import has_endpoint, int_arg
+from blueprints.views_common import Export, field_data, form_status, list_page, submitted
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -60,31 +61,17 @@ def _version(form) -> int | None:
 
 # --- the list ------------------------------------------------------------------------------------
 
-EXPORT_HEADER = [
-    "Mois",
-    "Participant",
-    "Employeur",
-    "Heures travaillées",
-    "Heures de formation",
-    "Heures réalisées",
-    "Heures comptées",
-    "Statut",
-    "Déclaré le",
-]
-
-
-def _export_row(row) -> list:
-    return [
-        row.month,
-        row.reference,
-        row.employer,
-        row.worked_hours,
-        row.training_hours,
-        row.raw,
-        row.counted,
-        StatementStatus(row.status).label,
-        row.declared_at,
-    ]
+EXPORT = Export(
+    ("Mois", "month"),
+    ("Participant", "reference"),
+    ("Employeur", "employer"),
+    ("Heures travaillées", "worked_hours"),
+    ("Heures de formation", "training_hours"),
+    ("Heures réalisées", "raw"),
+    ("Heures comptées", "counted"),
+    ("Statut", lambda row: StatementStatus(row.status).label),
+    ("Déclaré le", "declared_at"),
+)
 
 
 @bp.route("/heures/")
@@ -101,14 +88,12 @@ def statements():
         mission_id=int_arg(form.mission.data),
     )
     listing = Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois")
-    if wants_export():
-        return listing.export("releves-heures", EXPORT_HEADER, _export_row)
-    return render_template(
+    return list_page(
         "guichet/statements.html",
+        listing,
+        "releves-heures",
+        EXPORT,
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
         status_label=lambda code: StatementStatus(code).label,
         status_badge=lambda code: STATUS_BADGES[StatementStatus(code)],
         awaiting=heures.awaiting_validation_count(),
@@ -144,19 +129,18 @@ def statement_new(mission_id: int):
     form.set_months(
         heures.declarable_months(mission), {s.month for s in heures.statements_of_mission(mission.id)}
     )
-    if form.validate_on_submit():
-        statement = form.attempt(lambda: _declare(mission, form))
-        if statement is not FAILED:
-            flash("Le relevé est enregistré ; il attend la validation.", "success")
-            return redirect(url_for("guichet.statement", statement_id=statement.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    statement = submitted(
+        form, lambda: _declare(mission, form), "Le relevé est enregistré ; il attend la validation."
+    )
+    if statement is not FAILED:
+        return redirect(url_for("guichet.statement", statement_id=statement.id))
     return render_template(
         "guichet/statement_new.html",
         form=form,
         mission=mission,
         participant=participants.get(mission.participant_id),
         employer=partenaires.get(mission.employer_id),
-    ), status
+    ), form_status(form)
 
 
 # --- the statement page --------------------------------------------------------------------------
@@ -347,28 +331,23 @@ def _member_lots(form: AgreementForm) -> list[tuple[int, Decimal | None]]:
 @bp.route("/mutualisations/", methods=["GET", "POST"])
 def agreements():
     form = _agreement_form()
-    if form.validate_on_submit():
-        agreement = form.attempt(
-            lambda: heures.create_agreement(
-                request_actor(),
-                form.name.data,
-                form.valid_from.data,
-                form.valid_to.data,
-                form.allocation_key.data,
-                _member_lots(form),
-                form.notes.data,
-            )
-        )
-        if agreement is not FAILED:
-            flash("La mutualisation est enregistrée.", "success")
-            return redirect(url_for("guichet.agreement", agreement_id=agreement.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    agreement = submitted(
+        form,
+        lambda: heures.create_agreement(
+            request_actor(),
+            member_lots=_member_lots(form),
+            **field_data(form, "name", "valid_from", "valid_to", "allocation_key", "notes"),
+        ),
+        "La mutualisation est enregistrée.",
+    )
+    if agreement is not FAILED:
+        return redirect(url_for("guichet.agreement", agreement_id=agreement.id))
     return render_template(
         "guichet/agreements.html",
         form=form,
         rows=heures.agreement_rows(),
         key_label=lambda code: AllocationKey(code).label,
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/mutualisations/<int:agreement_id>")

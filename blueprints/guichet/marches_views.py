@@ -23,6 +23,7 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
+from blueprints.views_common import field_data, form_status, submitted
 from saas import bounds, formats
 from saas.accounts import memberships
 from saas.heures.progress import progress
@@ -45,10 +46,6 @@ EXPORT_HEADER = (
     "Heures réalisées",
     "Taux de réalisation (%)",
 )
-
-
-def _status(form) -> int:
-    return 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
 
 
 # --- list ------------------------------------------------------------------------------------------------
@@ -112,7 +109,7 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
 
 
 def _marche_data(form: MarcheForm) -> dict:
-    return {name: getattr(form, name).data for name in marches.MARCHE_FIELDS}
+    return field_data(form, *marches.MARCHE_FIELDS)
 
 
 def _save_marche(form: MarcheForm, marche: Marche | None):
@@ -137,7 +134,7 @@ def marche_new():
         return redirect(url_for("guichet.marche", marche_id=marche.id))
     return render_template(
         "guichet/marches/marche_form.html", form=form, marche=None, buyer_hint=_buyer_hint()
-    ), _status(form)
+    ), form_status(form)
 
 
 def _buyer_hint() -> str:
@@ -161,7 +158,7 @@ def marche_edit(marche_id: int):
         return redirect(url_for("guichet.marche", marche_id=marche.id))
     return render_template(
         "guichet/marches/marche_form.html", form=form, marche=marche, buyer_hint=_buyer_hint()
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/marches/<int:marche_id>", endpoint="marche")
@@ -223,7 +220,8 @@ def lot_new(marche_id: int):
     if lot is not None:
         flash(f"Le lot {lot.number} est enregistré : {display.hours(lot.obligation_hours)} dues.", "success")
         return redirect(url_for("guichet.lot", lot_id=lot.id))
-    return render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=None), _status(form)
+    html = render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=None)
+    return html, form_status(form)
 
 
 @bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"], endpoint="lot_edit")
@@ -234,7 +232,8 @@ def lot_edit(lot_id: int):
     if _save_lot(form, marche, lot) is not None:
         flash(f"Le lot est modifié : {display.hours(lot.obligation_hours)} dues.", "success")
         return redirect(url_for("guichet.lot", lot_id=lot.id))
-    return render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=lot), _status(form)
+    html = render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=lot)
+    return html, form_status(form)
 
 
 def _render_lot(lot: Lot, figure_form=None, subcontractor_form=None, status: int = 200):
@@ -274,20 +273,15 @@ def lot_detail(lot_id: int):
 def lot_figure(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = FigureForm()
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: marches.record_figure(
-                request_actor(),
-                lot,
-                form.kind.data,
-                form.recorded_on.data,
-                form.value.data,
-                form.note.data,
-            )
-        )
-        if saved is not FAILED:
-            flash(f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.", "success")
-            return redirect(url_for("guichet.lot", lot_id=lot.id))
+    saved = submitted(
+        form,
+        lambda: marches.record_figure(
+            request_actor(), lot, form.kind.data, form.recorded_on.data, form.value.data, form.note.data
+        ),
+        lambda _: f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, figure_form=form, status=400)
 
 
@@ -296,23 +290,18 @@ def lot_subcontractor(lot_id: int):
     """Add a subcontractor, or remove the one named by ``remove_id``."""
     lot = load_scoped(Lot, lot_id)
     form = SubcontractorForm()
-    if form.validate_on_submit():
-        removing = bool(form.remove_id.data)
-        saved = form.attempt(
-            lambda: (
-                marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
-                if removing
-                else marches.add_subcontractor(
-                    request_actor(), lot, form.organisation_id.data, form.role.data
-                )
-            )
-        )
-        if saved is not FAILED:
-            flash(
-                "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
-                "success",
-            )
-            return redirect(url_for("guichet.lot", lot_id=lot.id))
+    removing = bool(form.remove_id.data)
+    saved = submitted(
+        form,
+        lambda: (
+            marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
+            if removing
+            else marches.add_subcontractor(request_actor(), lot, form.organisation_id.data, form.role.data)
+        ),
+        "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, subcontractor_form=form, status=400)
 
 
