@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import flash, render_template, request
 
+from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.listing import Listing, wants_export
 
@@ -75,6 +76,13 @@ def submitted(form, action: Callable, done: str | Callable[[Any], str]):
     if result is not FAILED:
         flash(done(result) if callable(done) else done, "success")
     return result
+
+
+def with_choices(form, **choices: list[tuple[str, str]]):
+    """The form, its select fields named in ``choices`` given their (value, label) pairs."""
+    for name, pairs in choices.items():
+        form[name].choices = select_choices(pairs)
+    return form
 
 
 def field_data(form, *names: str) -> dict[str, Any]:

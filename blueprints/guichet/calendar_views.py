@@ -9,7 +9,6 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet.calendar_figures import convention_url
 from blueprints.guichet.calendar_forms import (
@@ -22,7 +21,7 @@ from blueprints.guichet.calendar_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
-from blueprints.views_common import Export, list_page
+from blueprints.views_common import Export, list_page, with_choices
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions.enums import Nature, OccurrenceStatus
@@ -62,12 +61,11 @@ def _meeting_url(meeting_id: int | None) -> str | None:
 def _filter_form(today: date) -> CalendarFilterForm:
     """The filters of the query string; without ``du``/``au`` the period runs from a month ago to
     three months ahead (an empty ``du=`` or ``au=`` removes that bound)."""
-    form = CalendarFilterForm(request.args)
-    form.convention.choices = select_choices(
-        [("", "Toutes")] + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()]
-    )
-    form.partenaire.choices = select_choices(
-        [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    form = with_choices(
+        CalendarFilterForm(request.args),
+        convention=[("", "Toutes")]
+        + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()],
+        partenaire=[("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()],
     )
     if "du" not in request.args:
         form.du.data = today - relativedelta(months=1)

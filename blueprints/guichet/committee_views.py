@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.choices import select_choices
 from blueprints.forms import FAILED, attempt
 from blueprints.guichet.committee_forms import (
     CloseDecisionForm,
@@ -21,8 +20,8 @@ from blueprints.guichet.committee_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
-from blueprints.ui import has_endpoint, int_arg
-from blueprints.views_common import Export, form_status, list_page, submitted
+from blueprints.ui import int_arg
+from blueprints.views_common import Export, form_status, list_page, submitted, with_choices
 from saas import clock, formats
 from saas.comites import api as comites
 from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
@@ -62,9 +61,7 @@ def _text_lines(value: str | None) -> list[str]:
 
 
 def _meeting_filter_form() -> MeetingFilterForm:
-    form = MeetingFilterForm(request.args)
-    form.convention.choices = select_choices([("", "Toutes"), *_convention_choices()])
-    return form
+    return with_choices(MeetingFilterForm(request.args), convention=[("", "Toutes"), *_convention_choices()])
 
 
 MEETING_EXPORT = Export(
@@ -117,9 +114,7 @@ def meetings():
 
 
 def _with_choices(form: MeetingForm) -> MeetingForm:
-    form.convention_ids.choices = select_choices(_convention_choices())
-    form.invited_ids.choices = select_choices(_organisation_choices())
-    return form
+    return with_choices(form, convention_ids=_convention_choices(), invited_ids=_organisation_choices())
 
 
 def _prefilled_meeting_form() -> MeetingForm:
@@ -208,8 +203,7 @@ def meeting_edit(meeting_id: int):
 
 def _decision_form(formdata: bool = False) -> DecisionForm:
     form = DecisionForm() if formdata else DecisionForm(formdata=None)
-    form.owner_id.choices = select_choices([("", "— aucun —"), *_organisation_choices()])
-    return form
+    return with_choices(form, owner_id=[("", "— aucun —"), *_organisation_choices()])
 
 
 def _close_form(decision: Decision, submitted: bool = False) -> CloseDecisionForm:
@@ -250,7 +244,6 @@ def render_meeting(meeting: Meeting, status: int = 200, **forms):
         decision_badges=DECISION_BADGES,
         decision_form=forms.get("decision_form") or _decision_form(),
         text_lines=_text_lines,
-        has_endpoint=has_endpoint,
     ), status
 
 
@@ -381,9 +374,7 @@ def meeting_cancel(meeting_id: int):
 
 
 def _decision_filter_form() -> DecisionFilterForm:
-    form = DecisionFilterForm(request.args)
-    form.porteur.choices = select_choices([("", "Tous"), *_organisation_choices()])
-    return form
+    return with_choices(DecisionFilterForm(request.args), porteur=[("", "Tous"), *_organisation_choices()])
 
 
 DECISION_EXPORT = Export(

@@ -23,8 +23,8 @@ from blueprints.guichet.hours_forms import (
 from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
-from blueprints.ui import has_endpoint, int_arg
-from blueprints.views_common import Export, field_data, form_status, list_page, submitted
+from blueprints.ui import int_arg
+from blueprints.views_common import Export, field_data, form_status, list_page, submitted, with_choices
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -76,9 +76,9 @@ EXPORT = Export(
 
 @bp.route("/heures/")
 def statements():
-    form = StatementFilterForm(request.args)
-    form.mission.choices = select_choices(
-        [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    form = with_choices(
+        StatementFilterForm(request.args),
+        mission=[("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()],
     )
     form.validate()
     status = form.statut.data if form.statut.data in set(StatementStatus) else None
@@ -220,7 +220,6 @@ def render_statement(statement: HourStatement, status: int = 200, **forms):
         validate_form=forms.get("validate_form") or ValidateForm(formdata=None, **version),
         reject_form=forms.get("reject_form") or RejectForm(formdata=None, **version),
         correct_form=correct,
-        has_endpoint=has_endpoint,
     ), status
 
 
@@ -360,5 +359,4 @@ def agreement(agreement_id: int):
         key_label=AllocationKey(item.allocation_key).label,
         members=members,
         total=sum((m.allocated for m in members), Decimal(0)),
-        has_endpoint=has_endpoint,
     )

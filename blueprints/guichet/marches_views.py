@@ -23,7 +23,7 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from blueprints.views_common import field_data, form_status, submitted
+from blueprints.views_common import field_data, form_status, submitted, with_choices
 from saas import bounds, formats
 from saas.accounts import memberships
 from saas.heures.progress import progress
@@ -65,12 +65,12 @@ def _filters(form: MarcheFilterForm) -> MarcheFilters:
 
 @bp.route("/marches/", endpoint="marches")
 def marches_list():
-    form = MarcheFilterForm(request.args)
-    form.donneur_ordre_id.choices = select_choices(
-        [("", "Tous"), *display.organisation_choices("donneur_ordre")]
+    form = with_choices(
+        MarcheFilterForm(request.args),
+        donneur_ordre_id=[("", "Tous"), *display.organisation_choices("donneur_ordre")],
+        sector=[("", "Tous"), *marches.sector_choices()],
+        year=[("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()],
     )
-    form.sector.choices = select_choices([("", "Tous"), *marches.sector_choices()])
-    form.year.choices = select_choices([("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()])
     listing = Listing(marches.search_marches(_filters(form)), marches.MARCHE_SORTS, "reference")
     sectors = dict(marches.sector_choices())
     if wants_export():
@@ -100,12 +100,12 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
         form.hourly_cost_override.data = formats.typed(marche.hourly_cost_override)
     else:
         form = MarcheForm()
-    form.donneur_ordre_id.choices = select_choices(
-        [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
+    return with_choices(
+        form,
+        donneur_ordre_id=[("", "— choisir —"), *display.organisation_choices("donneur_ordre")],
+        sector=[("", "— non précisé —"), *marches.sector_choices()],
+        procedure=[("", "— non précisée —"), *marches.procedure_choices()],
     )
-    form.sector.choices = select_choices([("", "— non précisé —"), *marches.sector_choices()])
-    form.procedure.choices = select_choices([("", "— non précisée —"), *marches.procedure_choices()])
-    return form
 
 
 def _marche_data(form: MarcheForm) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.choices import select_choices
 from blueprints.forms import FAILED
 from blueprints.guichet.mission_forms import (
     ExitForm,
@@ -16,8 +15,8 @@ from blueprints.guichet.mission_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
-from blueprints.ui import has_endpoint, int_arg
-from blueprints.views_common import Export, field_data, form_status, list_page, submitted
+from blueprints.ui import int_arg
+from blueprints.views_common import Export, field_data, form_status, list_page, submitted, with_choices
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -52,17 +51,12 @@ STATUS_BADGES = {
 
 
 def _filter_form() -> MissionFilterForm:
-    form = MissionFilterForm(request.args)
-    form.lot.choices = select_choices(
-        [("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()]
+    return with_choices(
+        MissionFilterForm(request.args),
+        lot=[("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()],
+        employeur=[("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()],
+        contrat=[("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()],
     )
-    form.employeur.choices = select_choices(
-        [("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()]
-    )
-    form.contrat.choices = select_choices(
-        [("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()]
-    )
-    return form
 
 
 EXPORT = Export(
@@ -106,21 +100,15 @@ def missions():
 
 
 def _mission_form(participant_search: str | None = None) -> MissionForm:
-    form = MissionForm()
-    form.participant_id.choices = select_choices(
-        [("", "— choisir —")]
-        + [(str(i), label) for i, label in parcours.participant_options(participant_search)]
+    blank = [("", "— choisir —")]
+    return with_choices(
+        MissionForm(),
+        participant_id=blank
+        + [(str(i), label) for i, label in parcours.participant_options(participant_search)],
+        lot_id=blank + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()],
+        employer_id=blank + [(str(o.id), o.name) for o in parcours.employer_options()],
+        contract_type=blank + [(c.code, c.label) for c in referentiels.contract_types()],
     )
-    form.lot_id.choices = select_choices(
-        [("", "— choisir —")] + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()]
-    )
-    form.employer_id.choices = select_choices(
-        [("", "— choisir —")] + [(str(o.id), o.name) for o in parcours.employer_options()]
-    )
-    form.contract_type.choices = select_choices(
-        [("", "— choisir —")] + [(c.code, c.label) for c in referentiels.contract_types()]
-    )
-    return form
 
 
 #: the fields of the placement form passed as they are to ``parcours.place``.
@@ -195,15 +183,12 @@ def _follow_up_form(follow_up: FollowUp, submitted: bool = False) -> FollowUpFor
 
 
 def _exit_form(formdata: bool = False) -> ExitForm:
-    form = ExitForm() if formdata else ExitForm(formdata=None)
-    form.exit_motif.choices = select_choices(_exit_choices())
-    return form
+    return with_choices(ExitForm() if formdata else ExitForm(formdata=None), exit_motif=_exit_choices())
 
 
 def _situation_form(formdata: bool = False) -> SituationForm:
     form = SituationForm() if formdata else SituationForm(formdata=None)
-    form.situation_6m_motif.choices = select_choices(_exit_choices())
-    return form
+    return with_choices(form, situation_6m_motif=_exit_choices())
 
 
 def _statement_rows(mission: Mission) -> list[dict]:
@@ -261,7 +246,6 @@ def render_mission(mission: Mission, status: int = 200, **forms):
         situation=referentiels.exit_motif(mission.situation_6m_motif) if mission.situation_6m_motif else None,
         exit_form=forms.get("exit_form") or _exit_form(),
         situation_form=forms.get("situation_form") or _situation_form(),
-        has_endpoint=has_endpoint,
     ), status
 
 
