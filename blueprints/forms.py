@@ -166,6 +166,35 @@ def _flash_refusal(error: DomainError) -> None:
     flash(error.message, "error")
 
 
+EXPIRED_MESSAGE = "Le formulaire a expiré : rechargez la page et recommencez."
+NOT_SAVED_MESSAGE = "L'action n'a pas pu être enregistrée."
+
+
+def form_error_messages(form) -> list[str]:
+    """Every error of ``form`` as a sentence to read at the top of a page: a field's after its label
+    (a hidden field's alone, an expired CSRF token as :data:`EXPIRED_MESSAGE`), then the form's own."""
+    messages = []
+    for field in form:
+        if field.type == "CSRFTokenField":
+            messages.extend(EXPIRED_MESSAGE for _ in field.errors[:1])
+        elif field.type == "HiddenField":
+            messages.extend(field.errors)
+        else:
+            messages.extend(f"{field.label.text} : {error}" for error in field.errors)
+    return [*messages, *form.form_errors]
+
+
+def flash_form_errors(form, *, joined: bool = False) -> None:
+    """Flash the errors of a form that the page cannot show in place: one message each, or with
+    ``joined`` all in one (a row's button, answered by one line), :data:`NOT_SAVED_MESSAGE` if none."""
+    messages = form_error_messages(form)
+    if joined:
+        flash(" ".join(messages) or NOT_SAVED_MESSAGE, "error")
+    else:
+        for message in messages:
+            flash(message, "error")
+
+
 class FilterForm(Form):
     """The filters of a list (a GET form, no CSRF). Its fields' ids start with ``filtre-``: a page
     showing a list and a creation form with a field of the same name (``kind``) keeps its ids unique."""

@@ -16,7 +16,6 @@ from blueprints.admin.convention_display import (
     deliverables_words,
     duration_words,
     euros,
-    flash_form_errors,
     fte,
     percent,
     period_words,
@@ -38,6 +37,7 @@ from blueprints.admin.convention_forms import (
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
+from blueprints.forms import flash_form_errors
 from blueprints.ui import fr_date
 from saas import clock
 from saas.conventions import api as conventions
