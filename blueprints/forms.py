@@ -17,6 +17,7 @@ from datetime import date
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     Field,
     FieldList,
     FormField,
@@ -26,13 +27,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from saas import bounds
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 
 FAILED = object()
+EMAIL_INVALID = "Adresse électronique non valide."
 
 
 def _leaves(fields) -> Iterator[Field]:
@@ -193,6 +195,22 @@ def flash_form_errors(form, *, joined: bool = False) -> None:
     else:
         for message in messages:
             flash(message, "error")
+
+
+def email_field(
+    label: str = "Adresse électronique",
+    required: str | None = None,
+    *,
+    invalid: str = EMAIL_INVALID,
+    max_length: int | None = None,
+    **kwargs,
+) -> EmailField:
+    """An address field: ``required`` is the message when it is left empty (None: it may be),
+    ``invalid`` the one of an address that is not one; ``max_length`` a ``Length`` of its own."""
+    validators = [DataRequired(required) if required else Optional(), Email(invalid)]
+    if max_length is not None:
+        validators.append(Length(max=max_length))
+    return EmailField(label, validators=validators, **kwargs)
 
 
 class FilterForm(Form):
