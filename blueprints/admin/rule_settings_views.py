@@ -18,23 +18,23 @@ FIELDS = ("prescription_validity_months", "eligibility_validity_months", "eligib
 CONVENTION_FIELDS = ("reminder_days_before", "obligation_missing_after_days", "payment_delay_days")
 
 
+def _months_field(label: str, most: int, default: int) -> IntegerField:
+    """A validity in months, from 1 to ``most``."""
+    return IntegerField(
+        label,
+        validators=[
+            DataRequired("Indiquez une durée en mois."),
+            NumberRange(1, most, f"La durée doit être comprise entre 1 et {most} mois."),
+        ],
+        description=f"Entre 1 et {most} mois ; {default} mois par défaut.",
+    )
+
+
 class ParticipantSettingsForm(Form):
-    prescription_validity_months = IntegerField(
-        "Durée de validité d'une fiche de prescription (mois)",
-        validators=[
-            DataRequired("Indiquez une durée en mois."),
-            NumberRange(1, 12, "La durée doit être comprise entre 1 et 12 mois."),
-        ],
-        description="Entre 1 et 12 mois ; 2 mois par défaut.",
+    prescription_validity_months = _months_field(
+        "Durée de validité d'une fiche de prescription (mois)", 12, 2
     )
-    eligibility_validity_months = IntegerField(
-        "Durée de validité de l'éligibilité (mois)",
-        validators=[
-            DataRequired("Indiquez une durée en mois."),
-            NumberRange(1, 60, "La durée doit être comprise entre 1 et 60 mois."),
-        ],
-        description="Entre 1 et 60 mois ; 24 mois par défaut.",
-    )
+    eligibility_validity_months = _months_field("Durée de validité de l'éligibilité (mois)", 60, 24)
     eligibility_anchor = SelectField(
         "Point de départ de la validité de l'éligibilité",
         choices=select_choices(
