@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
-from flask import flash
+from flask import flash, request
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -166,6 +166,12 @@ def attempt(action: Callable, refused: Callable[[DomainError], None] | None = No
 
 def _flash_refusal(error: DomainError) -> None:
     flash(error.message, "error")
+
+
+def status_of(form) -> int:
+    """The status of a page showing ``form``: 400 once it was posted and refused (an error of one
+    of its fields or of the form itself: ``form.errors`` holds both), 200 otherwise."""
+    return 400 if request.method == "POST" and form.errors else 200
 
 
 EXPIRED_MESSAGE = "Le formulaire a expiré : rechargez la page et recommencez."

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, status_of
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from blueprints.ui import int_arg
 from saas.db import db
@@ -193,7 +193,7 @@ def counting_rules():
                 [_describe(r, labels) for r in heures.rules(marche_id)],
             )
         )
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template(
         "admin/counting_rules.html",
         form=form,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 
 from blueprints.admin.forms import SettingsForm
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from saas.accounts import memberships
 from tenants.web import request_actor
 
@@ -40,5 +40,5 @@ def settings():
         if saved is not FAILED:
             flash("Les paramètres du territoire sont enregistrés.", "success")
             return redirect(url_for("admin.settings"))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("admin/settings.html", form=form, tenant=tenant), status

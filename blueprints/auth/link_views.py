@@ -9,7 +9,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from blueprints.auth.views import bp, login_actor, too_many_attempts
-from blueprints.forms import FAILED, Form, email_field
+from blueprints.forms import FAILED, Form, email_field, status_of
 from saas.accounts import api as accounts
 from saas.accounts import links, throttle
 from saas.audit import api as audit
@@ -85,7 +85,7 @@ def forgot_password():
         audit.record("password.reset_requested", login_actor(), details={"adresse": email})
         db.session.commit()
         return render_template("auth/forgot_sent.html", email=email)
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("auth/forgot.html", form=form), status
 
 
