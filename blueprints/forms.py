@@ -116,6 +116,10 @@ class Form(FlaskForm):
                 valid = False
         return valid
 
+    def values(self, *names: str) -> dict:
+        """The data of the fields ``names``, by name: the keyword arguments of a saas call."""
+        return {name: self[name].data for name in names}
+
     def add_domain_error(self, error: ValidationError) -> None:
         """Attach every message of a domain validation error to the field it names, or to the form."""
         for name, messages in error.errors.items():

@@ -75,6 +75,19 @@ class CountingRuleForm(Form):
     )
 
 
+#: the fields of the form that the new version takes as they are
+RULE_FIELDS = (
+    "count_training",
+    "training_cap_hours",
+    "cdi_cap_hours",
+    "require_eligibility",
+    "partial_eligibility",
+    "rounding_step",
+    "rounding",
+    "note",
+)
+
+
 def _field_name(code: str) -> str:
     return f"multiplier_{code}"
 
@@ -165,14 +178,7 @@ def counting_rules():
                     for c in contract_types
                     if getattr(form, _field_name(c.code)).data is not None
                 },
-                count_training=form.count_training.data,
-                training_cap_hours=form.training_cap_hours.data,
-                cdi_cap_hours=form.cdi_cap_hours.data,
-                require_eligibility=form.require_eligibility.data,
-                partial_eligibility=form.partial_eligibility.data,
-                rounding_step=form.rounding_step.data,
-                rounding=form.rounding.data,
-                note=form.note.data,
+                **form.values(*RULE_FIELDS),
             )
         )
         if rule is not FAILED:

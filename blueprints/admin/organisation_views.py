@@ -146,13 +146,7 @@ def organisation_contacts(organisation_id: int):
     if form.validate_on_submit():
         saved = form.attempt(
             lambda: partenaires.add_contact(
-                request_actor(),
-                item,
-                form.name.data,
-                form.function.data,
-                form.email.data,
-                form.phone.data,
-                form.is_primary.data,
+                request_actor(), item, **form.values("name", "function", "email", "phone", "is_primary")
             )
         )
         if saved is not FAILED:

@@ -28,12 +28,9 @@ def settings():
             lambda: memberships.update_settings(
                 request_actor(),
                 tenant,
-                name=form.name.data,
-                display_name=form.display_name.data,
-                colour=form.colour.data,
+                **form.values("name", "display_name", "colour", "remove_logo"),
                 communes=form.communes.data or "",
                 logo=logo,
-                remove_logo=form.remove_logo.data,
                 mfa_required=bool(form.mfa_required.data),
             )
         )

@@ -88,12 +88,8 @@ def tenant(tenant_id: int):
             lambda: memberships.update_tenant(
                 request_actor(),
                 item,
-                name=form.name.data,
-                kind=form.kind.data,
-                siren=form.siren.data,
+                **form.values("name", "kind", "siren", "active", "federation_ids"),
                 communes=form.communes.data or "",
-                active=form.active.data,
-                federation_ids=form.federation_ids.data,
             )
         )
         if saved is not FAILED:
