@@ -29,6 +29,11 @@ class Listing:
     def __init__(self, query, sorts: dict, default_sort: str, per_page: int = PER_PAGE):
         """``sorts`` maps a sort key of the URL to a column expression; ``-key`` sorts descending."""
         self.query = query
+        column = self._read_sort(sorts, default_sort, per_page)
+        self.ordered = query.order_by(column.desc() if self.descending else column.asc())
+
+    def _read_sort(self, sorts: dict, default_sort: str, per_page: int):
+        """Keep the sort of the URL (``?tri=``, ``default_sort`` when unknown); return what sorts."""
         self.sorts = sorts
         self.per_page = per_page
         asked = request.args.get("tri", default_sort)
@@ -37,8 +42,7 @@ class Listing:
             asked, key = default_sort, default_sort.lstrip("-")
         self.sort = asked
         self.descending = asked.startswith("-")
-        column = sorts[key]
-        self.ordered = query.order_by(column.desc() if self.descending else column.asc())
+        return sorts[key]
 
     def page(self) -> Page:
         return paging.of_select(self.ordered, page_asked(), self.per_page, clamp=True, rows=True)

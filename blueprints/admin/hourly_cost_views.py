@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, status_of
 from saas import formats
 from saas.marches import api as marches
 from tenants.web import request_actor
@@ -41,5 +41,5 @@ def hourly_costs():
                 "success",
             )
             return redirect(url_for("admin.hourly_costs"))
-    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    status = status_of(form)
     return render_template("admin/hourly_costs.html", form=form, items=marches.hourly_costs()), status

@@ -10,14 +10,13 @@ from blueprints.admin.convention_display import (
     INSTALMENT_BADGES,
     RowListing,
     euros,
-    flash_form_errors,
     percent,
 )
 from blueprints.admin.convention_forms import InstalmentFilterForm, PaymentForm
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, flash_form_errors
 from blueprints.listing import wants_export
 from blueprints.ui import fr_date, int_arg
 from saas import clock

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from blueprints.admin.forms import OrganisationForm
 from blueprints.admin.organisation_forms import ContactForm, OrganisationEditForm, OrganisationFilterForm
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.listing import Listing, wants_export
 from saas.accounts import memberships
 from saas.db import db
@@ -90,7 +90,7 @@ def organisations():
         if organisation is not FAILED:
             flash("L'organisation est enregistrée ; complétez sa fiche si besoin.", "success")
             return redirect(url_for("admin.organisation", organisation_id=organisation.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template(
         "admin/organisations.html",
         form=form,
@@ -135,7 +135,7 @@ def organisation_edit(organisation_id: int):
         if saved is not FAILED:
             flash("La fiche de l'organisation est enregistrée.", "success")
             return redirect(url_for("admin.organisation", organisation_id=item.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("admin/organisation_edit.html", item=item, form=form), status
 
 
@@ -146,13 +146,7 @@ def organisation_contacts(organisation_id: int):
     if form.validate_on_submit():
         saved = form.attempt(
             lambda: partenaires.add_contact(
-                request_actor(),
-                item,
-                form.name.data,
-                form.function.data,
-                form.email.data,
-                form.phone.data,
-                form.is_primary.data,
+                request_actor(), item, **form.values("name", "function", "email", "phone", "is_primary")
             )
         )
         if saved is not FAILED:

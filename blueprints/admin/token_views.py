@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 
 from blueprints.admin.organisation_forms import ApiTokenForm
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from saas.accounts import tokens as token_admin
 from saas.clock import PARIS
 from saas.db import db
@@ -36,7 +36,7 @@ def api_tokens():
         if created is not FAILED:
             _token, clear_token = created
             form = ApiTokenForm(formdata=None)
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return (
         render_template(
             "admin/api_tokens.html",

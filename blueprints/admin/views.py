@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, attempt
+from blueprints.forms import FAILED, attempt, status_of
 from blueprints.ui import int_arg
 from saas.accounts import memberships
 from saas.db import db
@@ -56,7 +56,7 @@ def users():
         "admin/users.html",
         form=form,
         memberships=memberships.memberships_in_scope(),
-    ), (400 if form.errors and request.method == "POST" else 200)
+    ), status_of(form)
 
 
 @bp.route("/utilisateurs/<int:membership_id>", methods=["GET", "POST"])

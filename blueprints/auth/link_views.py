@@ -5,11 +5,11 @@ so that a mail scanner opening the link does not spend it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length
 
 from blueprints.auth.views import bp, login_actor, too_many_attempts
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, email_field, status_of
 from saas.accounts import api as accounts
 from saas.accounts import links, throttle
 from saas.audit import api as audit
@@ -29,14 +29,7 @@ class PasswordForm(Form):
 
 
 class ForgotForm(Form):
-    email = EmailField(
-        "Adresse électronique",
-        validators=[
-            DataRequired("Indiquez votre adresse électronique."),
-            Email("Adresse électronique non valide."),
-            Length(max=254),
-        ],
-    )
+    email = email_field(required="Indiquez votre adresse électronique.", max_length=254)
 
 
 class ConfirmForm(Form):
@@ -92,7 +85,7 @@ def forgot_password():
         audit.record("password.reset_requested", login_actor(), details={"adresse": email})
         db.session.commit()
         return render_template("auth/forgot_sent.html", email=email)
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("auth/forgot.html", form=form), status
 
 

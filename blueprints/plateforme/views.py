@@ -9,7 +9,7 @@ from blueprints.admin.audit_views import audit_filters
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import invitation_sent
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.listing import page_asked
 from blueprints.plateforme.forms import (
     CoordinatorForm,
@@ -65,7 +65,7 @@ def tenants():
             flash(f"Le territoire « {tenant.name} » est créé.", "success")
             flash(invitation_sent(form.admin_email.data), "info")
             return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("plateforme/tenants.html", form=form, items=tenants_api.all_tenants()), status
 
 
@@ -88,12 +88,8 @@ def tenant(tenant_id: int):
             lambda: memberships.update_tenant(
                 request_actor(),
                 item,
-                name=form.name.data,
-                kind=form.kind.data,
-                siren=form.siren.data,
+                **form.values("name", "kind", "siren", "active", "federation_ids"),
                 communes=form.communes.data or "",
-                active=form.active.data,
-                federation_ids=form.federation_ids.data,
             )
         )
         if saved is not FAILED:
@@ -112,7 +108,7 @@ def federations():
         if federation is not FAILED:
             flash(f"Le Département « {federation.name} » est créé.", "success")
             return redirect(url_for("plateforme.federation", federation_id=federation.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template(
         "plateforme/federations.html", form=form, items=tenants_api.all_federations()
     ), status
