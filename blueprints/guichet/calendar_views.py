@@ -9,7 +9,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, flash_form_errors
 from blueprints.guichet.calendar_figures import convention_url
 from blueprints.guichet.calendar_forms import (
     CalendarFilterForm,
@@ -194,18 +194,6 @@ def _back(occurrence_id: int | None = None):
     return redirect(url_for("guichet.calendar", **_calendar_args(), _anchor=anchor))
 
 
-def _flash_errors(form) -> None:
-    messages = list(form.form_errors)
-    for field in form:
-        if not field.errors:
-            continue
-        if field.name.endswith("csrf_token"):
-            messages.append("Le formulaire a expiré : rechargez la page et recommencez.")
-        else:
-            messages.extend(f"{field.label.text} : {error}" for error in field.errors)
-    flash(" ".join(messages) or "L'action n'a pas pu être enregistrée.", "error")
-
-
 def _describe(row: Occurrence) -> str:
     obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
     return f"« {obligation.label} » (échéance du {fr_date(row.due_on)})"
@@ -217,7 +205,7 @@ def _act(row: Occurrence, form, action, done_message) -> Response:
     if form.validate_on_submit() and form.attempt(action) is not FAILED:
         flash(done_message(), "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form, joined=True)
     return _back(row.id)
 
 
