@@ -85,11 +85,6 @@ def with_choices(form, **choices: list[tuple[str, str]]):
     return form
 
 
-def field_data(form, *names: str) -> dict[str, Any]:
-    """The data of the form's fields ``names``, by name: the keyword arguments of a saas call."""
-    return {name: form[name].data for name in names}
-
-
 def form_status(*forms) -> int:
     """400 for a page showing a posted form again with its errors (on any of ``forms``; a
     ``None`` is a form the page did not build), else 200. ``errors`` has the form's own too."""

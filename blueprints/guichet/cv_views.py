@@ -17,7 +17,7 @@ from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, RomeSearchForm, codes_of
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
-from blueprints.views_common import Export, field_data, form_status, list_page, submitted
+from blueprints.views_common import Export, form_status, list_page, submitted
 from saas import formats
 from saas.db import db
 from saas.participants import api as participants
@@ -76,7 +76,7 @@ def participant_cv(participant_id: int):
             rome_codes=codes_of(form.rome_codes.data),
             mobility=list(form.mobility.data or []),
             cv=_upload(form),
-            **field_data(form, "skills", "available_from", "availability", "mobility_radius_km"),
+            **form.values("skills", "available_from", "availability", "mobility_radius_km"),
         ),
         "Le profil est enregistré. Il n'apparaît pas dans la CVthèque tant qu'il n'est pas validé.",
     )

@@ -24,7 +24,7 @@ from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, field_data, form_status, list_page, submitted, with_choices
+from blueprints.views_common import Export, form_status, list_page, submitted, with_choices
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -335,7 +335,7 @@ def agreements():
         lambda: heures.create_agreement(
             request_actor(),
             member_lots=_member_lots(form),
-            **field_data(form, "name", "valid_from", "valid_to", "allocation_key", "notes"),
+            **form.values("name", "valid_from", "valid_to", "allocation_key", "notes"),
         ),
         "La mutualisation est enregistrée.",
     )

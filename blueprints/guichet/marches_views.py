@@ -23,7 +23,7 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from blueprints.views_common import field_data, form_status, submitted, with_choices
+from blueprints.views_common import form_status, submitted, with_choices
 from saas import bounds, formats
 from saas.accounts import memberships
 from saas.heures.progress import progress
@@ -109,7 +109,7 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
 
 
 def _marche_data(form: MarcheForm) -> dict:
-    return field_data(form, *marches.MARCHE_FIELDS)
+    return form.values(*marches.MARCHE_FIELDS)
 
 
 def _save_marche(form: MarcheForm, marche: Marche | None):

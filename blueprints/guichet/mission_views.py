@@ -16,7 +16,7 @@ from blueprints.guichet.mission_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, field_data, form_status, list_page, submitted, with_choices
+from blueprints.views_common import Export, form_status, list_page, submitted, with_choices
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -143,7 +143,7 @@ def mission_new():
                 employer_id=int_arg(form.employer_id.data),
                 lot_id=int_arg(form.lot_id.data),
                 rome_code=(form.rome_code.data or "").strip().upper() or None,
-                **field_data(form, *PLACEMENT_FIELDS),
+                **form.values(*PLACEMENT_FIELDS),
             )
         )
         refusal = form.refusal

@@ -147,7 +147,7 @@ def participant_new():
     form = _participant_form()
     participant = submitted(
         form,
-        lambda: participants.create(request_actor(), **form.values()),
+        lambda: participants.create(request_actor(), **form.participant_values()),
         lambda participant: f"Le participant {participant.reference} est enregistré.",
     )
     if participant is not FAILED:
@@ -162,7 +162,7 @@ def participant_edit(participant_id: int):
     form = _participant_form(participant, identity)
     saved = submitted(
         form,
-        lambda: participants.update(request_actor(), participant, **form.values()),
+        lambda: participants.update(request_actor(), participant, **form.participant_values()),
         "Le dossier du participant est modifié.",
     )
     if saved is not FAILED:
