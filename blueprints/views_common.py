@@ -1,13 +1,13 @@
 """What the pages of the workspace and of the admin console do the same way: a list page with its
 export, the columns of an export declared once (label and value side by side), a posted form run
-through the domain, the status of a page that shows a form again."""
+through the domain, the select fields a view fills."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash, render_template, request
+from flask import flash, render_template
 
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED
@@ -83,10 +83,3 @@ def with_choices(form, **choices: list[tuple[str, str]]):
     for name, pairs in choices.items():
         form[name].choices = select_choices(pairs)
     return form
-
-
-def form_status(*forms) -> int:
-    """400 for a page showing a posted form again with its errors (on any of ``forms``; a
-    ``None`` is a form the page did not build), else 200. ``errors`` has the form's own too."""
-    failed = any(form is not None and form.errors for form in forms)
-    return 400 if request.method == "POST" and failed else 200

@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED, attempt
+from blueprints.forms import FAILED, attempt, status_of
 from blueprints.guichet.committee_forms import (
     CloseDecisionForm,
     DecisionFilterForm,
@@ -21,7 +21,7 @@ from blueprints.guichet.committee_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, form_status, list_page, submitted, with_choices
+from blueprints.views_common import Export, list_page, submitted, with_choices
 from saas import clock, formats
 from saas.comites import api as comites
 from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
@@ -161,7 +161,7 @@ def meeting_new():
     )
     if meeting is not FAILED:
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
-    return render_template("guichet/comites/form.html", form=form, meeting=None), form_status(form)
+    return render_template("guichet/comites/form.html", form=form, meeting=None), status_of(form)
 
 
 @bp.route("/comites/<int:meeting_id>/modifier", methods=["GET", "POST"])
@@ -195,7 +195,7 @@ def meeting_edit(meeting_id: int):
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     return render_template(
         "guichet/comites/form.html", form=form, meeting=meeting, actions=comites.allowed_actions(meeting)
-    ), form_status(form)
+    ), status_of(form)
 
 
 # --- the meeting page ----------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def meeting_hold(meeting_id: int):
         meeting=meeting,
         kind_label=comites.kind_label(meeting.kind),
         organisation_name=lambda value: names.get(int_arg(value), ""),
-    ), form_status(form)
+    ), status_of(form)
 
 
 def _hold(meeting: Meeting, form: HoldForm):

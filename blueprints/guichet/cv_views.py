@@ -12,12 +12,12 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, attempt
+from blueprints.forms import FAILED, attempt, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, RomeSearchForm, codes_of
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
-from blueprints.views_common import Export, form_status, list_page, submitted
+from blueprints.views_common import Export, list_page, submitted
 from saas import formats
 from saas.db import db
 from saas.participants import api as participants
@@ -94,7 +94,7 @@ def participant_cv(participant_id: int):
         trades=display.rome_labels(profile.rome_codes if profile else []),
         search=search,
         found=found,
-    ), form_status(form)
+    ), status_of(form)
 
 
 @bp.route(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import EligibilityForm, RevokeForm
 from blueprints.guichet.participant_views import render_file
 from blueprints.guichet.views import bp
-from blueprints.views_common import form_status, submitted
+from blueprints.views_common import submitted
 from saas import clock
 from saas import settings as rule_settings
 from saas.participants import api as participants
@@ -100,7 +100,7 @@ def participant_eligibility(participant_id: int):
         checking=checking,
         validity_months=rule_settings.get("eligibility_validity_months"),
         anchor_label=display.ANCHOR_LABELS.get(anchor, anchor),
-    ), (200 if checking else form_status(form))
+    ), (200 if checking else status_of(form))
 
 
 @bp.route("/eligibilites/<int:eligibility_id>/retrait", methods=["POST"], endpoint="eligibility_revoke")

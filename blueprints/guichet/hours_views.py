@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, send_file, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet.hours_forms import (
     AgreementForm,
     CorrectForm,
@@ -24,7 +24,7 @@ from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, form_status, list_page, submitted, with_choices
+from blueprints.views_common import Export, list_page, submitted, with_choices
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -140,7 +140,7 @@ def statement_new(mission_id: int):
         mission=mission,
         participant=participants.get(mission.participant_id),
         employer=partenaires.get(mission.employer_id),
-    ), form_status(form)
+    ), status_of(form)
 
 
 # --- the statement page --------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def agreements():
         form=form,
         rows=heures.agreement_rows(),
         key_label=lambda code: AllocationKey(code).label,
-    ), form_status(form)
+    ), status_of(form)
 
 
 @bp.route("/mutualisations/<int:agreement_id>")

@@ -9,7 +9,7 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet import marches_display as display
 from blueprints.guichet.marches_forms import (
     FigureForm,
@@ -23,7 +23,7 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from blueprints.views_common import form_status, submitted, with_choices
+from blueprints.views_common import submitted, with_choices
 from saas import bounds, formats
 from saas.accounts import memberships
 from saas.heures.progress import progress
@@ -134,7 +134,7 @@ def marche_new():
         return redirect(url_for("guichet.marche", marche_id=marche.id))
     return render_template(
         "guichet/marches/marche_form.html", form=form, marche=None, buyer_hint=_buyer_hint()
-    ), form_status(form)
+    ), status_of(form)
 
 
 def _buyer_hint() -> str:
@@ -158,7 +158,7 @@ def marche_edit(marche_id: int):
         return redirect(url_for("guichet.marche", marche_id=marche.id))
     return render_template(
         "guichet/marches/marche_form.html", form=form, marche=marche, buyer_hint=_buyer_hint()
-    ), form_status(form)
+    ), status_of(form)
 
 
 @bp.route("/marches/<int:marche_id>", endpoint="marche")
@@ -221,7 +221,7 @@ def lot_new(marche_id: int):
         flash(f"Le lot {lot.number} est enregistré : {display.hours(lot.obligation_hours)} dues.", "success")
         return redirect(url_for("guichet.lot", lot_id=lot.id))
     html = render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=None)
-    return html, form_status(form)
+    return html, status_of(form)
 
 
 @bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"], endpoint="lot_edit")
@@ -233,7 +233,7 @@ def lot_edit(lot_id: int):
         flash(f"Le lot est modifié : {display.hours(lot.obligation_hours)} dues.", "success")
         return redirect(url_for("guichet.lot", lot_id=lot.id))
     html = render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=lot)
-    return html, form_status(form)
+    return html, status_of(form)
 
 
 def _render_lot(lot: Lot, figure_form=None, subcontractor_form=None, status: int = 200):

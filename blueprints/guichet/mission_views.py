@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet.mission_forms import (
     ExitForm,
     FollowUpForm,
@@ -16,7 +16,7 @@ from blueprints.guichet.mission_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, form_status, list_page, submitted, with_choices
+from blueprints.views_common import Export, list_page, submitted, with_choices
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -165,7 +165,7 @@ def mission_new():
         show_override=show_override,
         search=search,
         found=len(form.participant_id.choices) - 1,
-    ), form_status(form)
+    ), status_of(form)
 
 
 # --- the mission page ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import (
     BilanForm,
@@ -22,7 +22,7 @@ from blueprints.guichet.participant_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, form_status, list_page, submitted
+from blueprints.views_common import Export, list_page, submitted
 from saas import clock, formats
 from saas import settings as rule_settings
 from saas.accounts import api as accounts
@@ -152,7 +152,7 @@ def participant_new():
     )
     if participant is not FAILED:
         return redirect(url_for("guichet.participant", participant_id=participant.id))
-    return render_template("guichet/participants/form.html", form=form, participant=None), form_status(form)
+    return render_template("guichet/participants/form.html", form=form, participant=None), status_of(form)
 
 
 @bp.route("/participants/<int:participant_id>/modifier", methods=["GET", "POST"], endpoint="participant_edit")
@@ -170,7 +170,7 @@ def participant_edit(participant_id: int):
     db.session.commit()  # the audited read of the identity
     return (
         render_template("guichet/participants/form.html", form=form, participant=participant),
-        form_status(form),
+        status_of(form),
     )
 
 
@@ -293,7 +293,9 @@ def render_file(
         prescription_form=prescription_form,
         bilan_form=bilan_form,
     )
-    return html, form_status(prescription_form, bilan_form, revoke_form)
+    return html, max(
+        status_of(form) for form in (prescription_form, bilan_form, revoke_form) if form is not None
+    )
 
 
 @bp.route("/participants/<int:participant_id>", endpoint="participant")
