@@ -30,6 +30,7 @@ from blueprints.admin.convention_fields import (
     check_schedule,
     choice_field,
     commitment_fields,
+    decimal_field,
     number_field,
     obligation_fields,
     party_fields,
@@ -38,7 +39,6 @@ from blueprints.admin.convention_fields import (
 )
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm
-from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import uploads
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
@@ -262,12 +262,7 @@ class PaymentForm(DomainForm):
     reference = text_field(
         "Référence du paiement", 100, description="Facultatif : numéro de mandat, de virement…"
     )
-    amount = FrenchDecimalField(
-        "Montant payé (€)",
-        places=2,
-        validators=[Optional()],
-        description="Le montant de l'échéance : un paiement la solde entièrement.",
-    )
+    amount = decimal_field("Montant payé (€)", "Le montant de l'échéance : un paiement la solde entièrement.")
 
 
 # --- filters ---------------------------------------------------------------------------------------

@@ -104,7 +104,8 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
                 i.payment.reference if i.payment else None,
             ],
         )
-    page = listing.page()
+    shown = listing.shown()
+    page = shown["page"]
     forms = {}
     for instalment in page.items:
         if instalment.payable:
@@ -116,9 +117,7 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
     return render_template(
         "admin/conventions/money.html",
         form=form,
-        listing=listing,
-        page=page,
-        page_url=lambda number: listing.url(page=number),
+        **shown,
         totals=[(t.status, t.label, t.count, t.amount) for t in table.totals],
         names=names,
         forms=forms,

@@ -81,10 +81,8 @@ def organisations():
         organisation = form.attempt(
             lambda: partenaires.create(
                 request_actor(),
-                form.name.data,
-                form.kind.data,
-                form.siret.data,
-                form.prescriber_kind.data or None,
+                **form.values("name", "kind", "siret"),
+                prescriber_kind=form.prescriber_kind.data or None,
             )
         )
         if organisation is not FAILED:
@@ -95,9 +93,7 @@ def organisations():
         "admin/organisations.html",
         form=form,
         filters=filter_form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
+        **listing.shown(),
         kind_label=kind_label,
     ), status
 

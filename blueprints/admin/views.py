@@ -42,10 +42,8 @@ def users():
         saved = form.attempt(
             lambda: memberships.invite_member(
                 request_actor(),
-                form.email.data,
-                form.display_name.data,
-                form.role.data,
-                _organisation_id(form),
+                **form.values("email", "display_name", "role"),
+                organisation_id=_organisation_id(form),
             )
         )
         if saved is not FAILED:

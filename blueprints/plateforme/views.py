@@ -72,13 +72,8 @@ def tenants():
 @bp.route("/territoires/<int:tenant_id>", methods=["GET", "POST"])
 def tenant(tenant_id: int):
     item = tenants_api.tenant_by_id(tenant_id) or abort(404)
-    form = TenantEditForm(
-        name=item.name,
-        kind=item.kind,
-        siren=item.siren,
-        communes=" ".join(item.communes_insee),
-        active=item.active,
-        federation_ids=[f.id for f in item.federations],
+    form = TenantEditForm(  # name, kind, siren and active as they are
+        obj=item, communes=" ".join(item.communes_insee), federation_ids=[f.id for f in item.federations]
     )
     form.federation_ids.choices = select_choices(
         [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
