@@ -140,22 +140,21 @@ def instalment_pay(line_id: int, period_no: int):
     line = load_scoped(ScheduleLine, line_id)
     key = f"{line.id}-{period_no}"
     form = PaymentForm(prefix=f"paiement-{key}")
-    if form.validate_on_submit():
-        payment = form.attempt(
-            lambda: conventions.record_payment(
-                request_actor(),
-                line,
-                period_no,
-                form.paid_on.data,
-                amount=form.amount.data,
-                reference=form.reference.data,
-            )
+    payment = form.attempt_if_valid(
+        lambda: conventions.record_payment(
+            request_actor(),
+            line,
+            period_no,
+            form.paid_on.data,
+            amount=form.amount.data,
+            reference=form.reference.data,
         )
-        if payment is not FAILED:
-            flash(
-                f"Le paiement de {euros(payment.amount)} ({line.label}, période {period_no}) est "
-                f"enregistré au {fr_date(payment.paid_on)}.",
-                "success",
-            )
-            return redirect(url_for("admin.instalments", **request.args.to_dict()))
+    )
+    if payment is not FAILED:
+        flash(
+            f"Le paiement de {euros(payment.amount)} ({line.label}, période {period_no}) est "
+            f"enregistré au {fr_date(payment.paid_on)}.",
+            "success",
+        )
+        return redirect(url_for("admin.instalments", **request.args.to_dict()))
     return render_money(400, form, key)
