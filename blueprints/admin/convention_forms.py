@@ -43,6 +43,10 @@ from saas import uploads
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
 
+#: the help of a field of an avenant that changes a term only when filled in
+UNCHANGED = "Facultatif : laissez vide s'il ne change pas."
+
+
 # --- the convention --------------------------------------------------------------------------------
 
 
@@ -188,18 +192,12 @@ class AmendForm(DomainForm):
     summary = TextAreaField(
         "Ce que change l'avenant", validators=[InputRequired("Décrivez ce que change l'avenant.")]
     )
-    object = TextAreaField(
-        "Nouvel objet", validators=[Optional()], description="Facultatif : laissez vide s'il ne change pas."
-    )
+    object = TextAreaField("Nouvel objet", validators=[Optional()], description=UNCHANGED)
     notice_months = number_field(
-        "Nouveau préavis de dénonciation (mois)",
-        term_bounds.NOTICE_MONTHS,
-        "Facultatif : laissez vide s'il ne change pas.",
+        "Nouveau préavis de dénonciation (mois)", term_bounds.NOTICE_MONTHS, UNCHANGED
     )
     max_renewals = number_field(
-        "Nouveau nombre maximal de reconductions",
-        term_bounds.MAX_RENEWALS,
-        "Facultatif : laissez vide s'il ne change pas.",
+        "Nouveau nombre maximal de reconductions", term_bounds.MAX_RENEWALS, UNCHANGED
     )
     unlimited_renewals = BooleanField("Désormais reconduite sans limite")
     close_obligations = SelectMultipleField(
