@@ -150,6 +150,13 @@ class Form(FlaskForm):
 
         return attempt(action, refused)
 
+    def attempt_if_valid(self, action: Callable, rename: Mapping[str, str] | None = None):
+        """:meth:`attempt` ``action`` once the form is sent and valid; :data:`FAILED` otherwise."""
+        self.refusal = None
+        if not self.validate_on_submit():
+            return FAILED
+        return self.attempt(action, rename)
+
 
 def attempt(action: Callable, refused: Callable[[DomainError], None] | None = None):
     """Run ``action`` (one saas call) and commit; return its result, or :data:`FAILED`.

@@ -47,6 +47,10 @@ class Listing:
     def page(self) -> Page:
         return paging.of_select(self.ordered, page_asked(), self.per_page, clamp=True, rows=True)
 
+    def shown(self) -> dict:
+        """What the template of a list page reads: ``listing``, its ``page`` and ``page_url(number)``."""
+        return {"listing": self, "page": self.page(), "page_url": lambda number: self.url(page=number)}
+
     def sort_column(self, key: str, label: str, numeric: bool = False) -> dict:
         """A column of ``components/table.html`` whose header link sorts by ``key``."""
         current = self.sort.lstrip("-") == key
@@ -58,6 +62,16 @@ class Listing:
             "sort_url": self.url(tri=next_sort, page=None),
             "sorted": ("desc" if self.descending else "asc") if current else None,
         }
+
+    def columns(self, *specs: tuple) -> list[dict]:
+        """The columns of ``components/table.html`` from ``(key, label[, numeric])``: a column the
+        list sorts on (its key in ``sorts``) gets its sorting header link."""
+        return [
+            self.sort_column(*spec)
+            if spec[0] in self.sorts
+            else {"key": spec[0], "label": spec[1], "numeric": len(spec) > 2 and spec[2]}
+            for spec in specs
+        ]
 
     def url(self, **changes) -> str:
         """This list's URL with the current filters, and ``changes`` applied (None removes)."""

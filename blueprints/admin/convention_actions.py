@@ -36,10 +36,9 @@ def _posted(path: str, form_class, anchor: str | None = None, endpoint: str | No
         def view(convention_id: int):
             convention = load_scoped(Convention, convention_id)
             form = posted(form_class, convention, organisation_names())
-            if form.validate_on_submit():
-                message = form.attempt(lambda: run(convention, form))
-                if message is not FAILED:
-                    return _done(convention, message, anchor)
+            message = form.attempt_if_valid(lambda: run(convention, form))
+            if message is not FAILED:
+                return _done(convention, message, anchor)
             return render_convention(convention, 400, **{FORM_KEYS[form_class]: form})
 
         rule = f"/conventions/<int:convention_id>/{path}"

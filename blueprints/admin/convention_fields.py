@@ -100,6 +100,11 @@ def text_field(
     )
 
 
+def decimal_field(label: str, description: str = "", validators: list | None = None):
+    """A number with two decimals, written the French way (``0,5``); optional unless ``validators``."""
+    return FrenchDecimalField(label, places=2, validators=validators or [Optional()], description=description)
+
+
 def choice_field(label: str, validators: list | None = None, **kwargs) -> SelectField:
     """A select whose choices the view fills (the parties of the convention, its organisations)."""
     return SelectField(label, choices=[], validate_choice=False, validators=validators, **kwargs)
@@ -161,11 +166,10 @@ def resource_fields(prefix: str = "", required: bool = True) -> dict:
             200,
             "Indiquez la fonction mise à disposition." if required else None,
         ),
-        f"{prefix}fte": FrenchDecimalField(
+        f"{prefix}fte": decimal_field(
             "Temps mis à disposition (ETP)",
-            places=2,
-            validators=_required(required, "Indiquez le temps mis à disposition en ETP (par exemple 0,5)."),
-            description="En équivalent temps plein : 0,5 pour un mi-temps.",
+            "En équivalent temps plein : 0,5 pour un mi-temps.",
+            _required(required, "Indiquez le temps mis à disposition en ETP (par exemple 0,5)."),
         ),
         f"{prefix}person_name": text_field("Nom de la personne", 200),
     }
@@ -238,9 +242,7 @@ def schedule_fields(prefix: str, row: int) -> dict:
     context = f"Échéance {row + 1} : "
     return {
         f"{prefix}{row}_label": text_field(f"{context}libellé", 200),
-        f"{prefix}{row}_percent": FrenchDecimalField(
-            f"{context}pourcentage", places=2, validators=[Optional()], description="Par exemple 40."
-        ),
+        f"{prefix}{row}_percent": decimal_field(f"{context}pourcentage", "Par exemple 40."),
         f"{prefix}{row}_trigger": SelectField(
             f"{context}exigible", choices=select_choices(enums.Trigger.choices()), validate_choice=False
         ),
@@ -266,20 +268,13 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
         f"{prefix}basis": SelectField(
             "Base", choices=select_choices(enums.CommitmentBasis.choices()), validate_choice=False
         ),
-        f"{prefix}amount": FrenchDecimalField(
-            "Montant forfaitaire (€)",
-            places=2,
-            validators=[Optional()],
-            description="Pour un montant forfaitaire, par période.",
+        f"{prefix}amount": decimal_field(
+            "Montant forfaitaire (€)", "Pour un montant forfaitaire, par période."
         ),
-        f"{prefix}rate_per_post": FrenchDecimalField(
-            "Montant par poste à temps plein (€)", places=2, validators=[Optional()]
-        ),
-        f"{prefix}posts_fte": FrenchDecimalField(
+        f"{prefix}rate_per_post": decimal_field("Montant par poste à temps plein (€)"),
+        f"{prefix}posts_fte": decimal_field(
             "Postes à temps plein travaillés sur la fonction",
-            places=2,
-            validators=[Optional()],
-            description="Pour un montant par poste : 0,8 pour un poste à 80 %.",
+            "Pour un montant par poste : 0,8 pour un poste à 80 %.",
         ),
         f"{prefix}recurrence": SelectField(
             "Récurrence",

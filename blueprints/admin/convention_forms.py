@@ -30,6 +30,7 @@ from blueprints.admin.convention_fields import (
     check_schedule,
     choice_field,
     commitment_fields,
+    decimal_field,
     number_field,
     obligation_fields,
     party_fields,
@@ -38,10 +39,13 @@ from blueprints.admin.convention_fields import (
 )
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm
-from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import uploads
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
+
+#: the help of a field of an avenant that changes a term only when filled in
+UNCHANGED = "Facultatif : laissez vide s'il ne change pas."
+
 
 # --- the convention --------------------------------------------------------------------------------
 
@@ -188,18 +192,12 @@ class AmendForm(DomainForm):
     summary = TextAreaField(
         "Ce que change l'avenant", validators=[InputRequired("Décrivez ce que change l'avenant.")]
     )
-    object = TextAreaField(
-        "Nouvel objet", validators=[Optional()], description="Facultatif : laissez vide s'il ne change pas."
-    )
+    object = TextAreaField("Nouvel objet", validators=[Optional()], description=UNCHANGED)
     notice_months = number_field(
-        "Nouveau préavis de dénonciation (mois)",
-        term_bounds.NOTICE_MONTHS,
-        "Facultatif : laissez vide s'il ne change pas.",
+        "Nouveau préavis de dénonciation (mois)", term_bounds.NOTICE_MONTHS, UNCHANGED
     )
     max_renewals = number_field(
-        "Nouveau nombre maximal de reconductions",
-        term_bounds.MAX_RENEWALS,
-        "Facultatif : laissez vide s'il ne change pas.",
+        "Nouveau nombre maximal de reconductions", term_bounds.MAX_RENEWALS, UNCHANGED
     )
     unlimited_renewals = BooleanField("Désormais reconduite sans limite")
     close_obligations = SelectMultipleField(
@@ -262,12 +260,7 @@ class PaymentForm(DomainForm):
     reference = text_field(
         "Référence du paiement", 100, description="Facultatif : numéro de mandat, de virement…"
     )
-    amount = FrenchDecimalField(
-        "Montant payé (€)",
-        places=2,
-        validators=[Optional()],
-        description="Le montant de l'échéance : un paiement la solde entièrement.",
-    )
+    amount = decimal_field("Montant payé (€)", "Le montant de l'échéance : un paiement la solde entièrement.")
 
 
 # --- filters ---------------------------------------------------------------------------------------

@@ -147,9 +147,7 @@ def conventions_list():
     return render_template(
         "admin/conventions/list.html",
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
+        **listing.shown(),
     )
 
 

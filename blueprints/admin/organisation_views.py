@@ -77,27 +77,22 @@ def organisations():
     if request.method == "GET" and wants_export():
         return listing.export("organisations", EXPORT_HEADER, _export_row)
     form = OrganisationForm()
-    if form.validate_on_submit():
-        organisation = form.attempt(
-            lambda: partenaires.create(
-                request_actor(),
-                form.name.data,
-                form.kind.data,
-                form.siret.data,
-                form.prescriber_kind.data or None,
-            )
+    organisation = form.attempt_if_valid(
+        lambda: partenaires.create(
+            request_actor(),
+            **form.values("name", "kind", "siret"),
+            prescriber_kind=form.prescriber_kind.data or None,
         )
-        if organisation is not FAILED:
-            flash("L'organisation est enregistrée ; complétez sa fiche si besoin.", "success")
-            return redirect(url_for("admin.organisation", organisation_id=organisation.id))
+    )
+    if organisation is not FAILED:
+        flash("L'organisation est enregistrée ; complétez sa fiche si besoin.", "success")
+        return redirect(url_for("admin.organisation", organisation_id=organisation.id))
     status = status_of(form)
     return render_template(
         "admin/organisations.html",
         form=form,
         filters=filter_form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
+        **listing.shown(),
         kind_label=kind_label,
     ), status
 
@@ -143,15 +138,14 @@ def organisation_edit(organisation_id: int):
 def organisation_contacts(organisation_id: int):
     item = load_scoped(Organisation, organisation_id)
     form = ContactForm()
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: partenaires.add_contact(
-                request_actor(), item, **form.values("name", "function", "email", "phone", "is_primary")
-            )
+    saved = form.attempt_if_valid(
+        lambda: partenaires.add_contact(
+            request_actor(), item, **form.values("name", "function", "email", "phone", "is_primary")
         )
-        if saved is not FAILED:
-            flash("Le contact est ajouté.", "success")
-            return redirect(url_for("admin.organisation", organisation_id=item.id, _anchor="contacts"))
+    )
+    if saved is not FAILED:
+        flash("Le contact est ajouté.", "success")
+        return redirect(url_for("admin.organisation", organisation_id=item.id, _anchor="contacts"))
     return _organisation_page(item, form, 400)
 
 

@@ -26,16 +26,15 @@ def _end_of_day(day) -> datetime | None:
 def api_tokens():
     form = ApiTokenForm()
     clear_token = None
-    if form.validate_on_submit():
-        created = form.attempt(
-            lambda: token_admin.create_token(
-                request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
-            ),
-            rename={"expires_at": "expires_on"},
-        )
-        if created is not FAILED:
-            _token, clear_token = created
-            form = ApiTokenForm(formdata=None)
+    created = form.attempt_if_valid(
+        lambda: token_admin.create_token(
+            request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
+        ),
+        rename={"expires_at": "expires_on"},
+    )
+    if created is not FAILED:
+        _token, clear_token = created
+        form = ApiTokenForm(formdata=None)
     status = status_of(form)
     return (
         render_template(

@@ -51,12 +51,11 @@ def _choose_password(token: str, purpose: str, action: str, template: str):
     if link is None:
         return render_template("auth/invitation_invalid.html", purpose=purpose), 404
     form = PasswordForm()
-    if form.validate_on_submit():
-        user = form.attempt(lambda: _set_password(token, form, action))
-        if user is not FAILED:
-            throttle.clear(user.email, request.remote_addr)  # the holder may log in at once
-            flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
-            return redirect(url_for("auth.login"))
+    user = form.attempt_if_valid(lambda: _set_password(token, form, action))
+    if user is not FAILED:
+        throttle.clear(user.email, request.remote_addr)  # the holder may log in at once
+        flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
+        return redirect(url_for("auth.login"))
     return render_template(template, form=form, user=link.user)
 
 
