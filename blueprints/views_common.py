@@ -50,29 +50,21 @@ def list_page(
     **context,
 ):
     """A list page: the file ``basename`` of every row when an export is asked, else the page with
-    ``listing``, its ``page``, ``page_url``, the ``context`` and ``page_context(page.items)`` (what
-    is built from the rows shown)."""
+    ``listing.shown()``, the ``context`` and ``page_context(page.items)`` (what is built from the
+    rows shown)."""
     if wants_export():
         return listing.export(basename, export.header, export.row)
-    page = listing.page()
+    shown = listing.shown()
     if page_context is not None:
-        context.update(page_context(page.items))
-    return render_template(
-        template,
-        listing=listing,
-        page=page,
-        page_url=lambda number: listing.url(page=number),
-        **context,
-    )
+        context.update(page_context(shown["page"].items))
+    return render_template(template, **shown, **context)
 
 
 def submitted(form, action: Callable, done: str | Callable[[Any], str]):
-    """Run the posted, valid ``form``'s ``action`` (one saas call) through ``form.attempt`` and
-    flash ``done`` (a message, or a function of the result) once it is saved. Return the result,
-    or :data:`FAILED` when the form is not valid or the domain refuses (the errors are on the form)."""
-    if not form.validate_on_submit():
-        return FAILED
-    result = form.attempt(action)
+    """``form.attempt_if_valid(action)``, and ``done`` (a message, or a function of the result)
+    flashed once it is saved. Return the result, or :data:`FAILED` when the form is not valid or
+    the domain refuses (the errors are on the form)."""
+    result = form.attempt_if_valid(action)
     if result is not FAILED:
         flash(done(result) if callable(done) else done, "success")
     return result

@@ -202,7 +202,7 @@ def _describe(row: Occurrence) -> str:
 def _act(row: Occurrence, form, action, done_message) -> Response:
     """Run one action on a due date from its row's form, and go back to the calendar: the
     ``done_message()`` (read once done) flashed, or the form's errors and the domain's refusal."""
-    if form.validate_on_submit() and form.attempt(action) is not FAILED:
+    if form.attempt_if_valid(action) is not FAILED:
         flash(done_message(), "success")
     else:
         flash_form_errors(form, joined=True)

@@ -230,15 +230,12 @@ def statement(statement_id: int):
 
 def _decide(statement: HourStatement, form, form_key: str, action, success: str):
     """Run ``action`` when ``form`` is valid; on a refusal, show the page with the message in the form."""
-    status = 400
-    if form.validate_on_submit():
-        result = form.attempt(action)
-        if result is not FAILED:
-            flash(success, "success")
-            target = result.id if isinstance(result, HourStatement) else statement.id
-            return redirect(url_for("guichet.statement", statement_id=target))
-        if isinstance(form.refusal, ConflictError):
-            status = 409  # changed meanwhile
+    result = form.attempt_if_valid(action)
+    if result is not FAILED:
+        flash(success, "success")
+        target = result.id if isinstance(result, HourStatement) else statement.id
+        return redirect(url_for("guichet.statement", statement_id=target))
+    status = 409 if isinstance(form.refusal, ConflictError) else 400  # 409: changed meanwhile
     return render_statement(load_scoped(HourStatement, statement.id), status, **{form_key: form})
 
 

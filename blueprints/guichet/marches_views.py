@@ -113,9 +113,7 @@ def _marche_data(form: MarcheForm) -> dict:
 
 
 def _save_marche(form: MarcheForm, marche: Marche | None):
-    if not form.validate_on_submit():
-        return None
-    saved = form.attempt(
+    saved = form.attempt_if_valid(
         lambda: (
             marches.create_marche(request_actor(), _marche_data(form))
             if marche is None
@@ -200,9 +198,7 @@ def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
 
 
 def _save_lot(form: LotForm, marche: Marche, lot: Lot | None):
-    if not form.validate_on_submit():
-        return None
-    saved = form.attempt(
+    saved = form.attempt_if_valid(
         lambda: (
             marches.create_lot(request_actor(), marche, lot_data(form))
             if lot is None

@@ -135,30 +135,29 @@ def mission_new():
     elif search and len(form.participant_id.choices) == 2:  # the one participant found
         form.participant_id.data = form.participant_id.choices[1].value
     show_override = bool(form.override_reason.data)
-    if form.validate_on_submit():
-        mission = form.attempt(
-            lambda: parcours.place(
-                request_actor(),
-                participant_id=int_arg(form.participant_id.data),
-                employer_id=int_arg(form.employer_id.data),
-                lot_id=int_arg(form.lot_id.data),
-                rome_code=(form.rome_code.data or "").strip().upper() or None,
-                **form.values(*PLACEMENT_FIELDS),
+    mission = form.attempt_if_valid(
+        lambda: parcours.place(
+            request_actor(),
+            participant_id=int_arg(form.participant_id.data),
+            employer_id=int_arg(form.employer_id.data),
+            lot_id=int_arg(form.lot_id.data),
+            rome_code=(form.rome_code.data or "").strip().upper() or None,
+            **form.values(*PLACEMENT_FIELDS),
+        )
+    )
+    refusal = form.refusal
+    show_override = show_override or (
+        isinstance(refusal, ValidationError) and refusal.field == "override_reason"
+    )
+    if mission is not FAILED:
+        if mission.eligibility_override:
+            flash(
+                "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",
+                "warning",
             )
-        )
-        refusal = form.refusal
-        show_override = show_override or (
-            isinstance(refusal, ValidationError) and refusal.field == "override_reason"
-        )
-        if mission is not FAILED:
-            if mission.eligibility_override:
-                flash(
-                    "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",
-                    "warning",
-                )
-            else:
-                flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id))
+        else:
+            flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
+        return redirect(url_for("guichet.mission", mission_id=mission.id))
     return render_template(
         "guichet/mission_new.html",
         form=form,
