@@ -53,6 +53,6 @@ class Choices(enum.StrEnum):
         """The label of a stored value; for None or a value the list does not have, ``default``
         (the value itself, or "", without one)."""
         try:
-            return cls(value).label
+            return cls(value or "").label  # None is no value of the list either
         except ValueError:
             return (value or "") if default is None else default

@@ -25,7 +25,7 @@ from collections.abc import Container, Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from email_validator import EmailNotValidError, validate_email
 from stdnum.fr import siret as siret_number
@@ -86,7 +86,9 @@ class TooPrecise(Refusal):
     """More decimals than the field keeps."""
 
     def __init__(self, field: str, places: Decimal, message: str | None = None):
-        self.digits = -places.as_tuple().exponent
+        exponent = places.as_tuple().exponent
+        assert isinstance(exponent, int), "places is a finite quantum (0.01)"
+        self.digits = -exponent
         super().__init__(field, message or f"Indiquez au plus {self.digits} décimales.")
 
 
@@ -126,6 +128,19 @@ class InvalidPhone(Refusal):
 
 class InvalidInsee(Refusal):
     default_message = INSEE_MESSAGE
+
+
+class UnknownField(Refusal):
+    """A change names a field the domain does not let change."""
+
+    default_message = "Champ inconnu."
+
+
+def only_known(fields: Iterable[str], known: Iterable[str]) -> None:
+    """:class:`UnknownField` for the first (in alphabetical order) of ``fields`` not in ``known``."""
+    unknown = set(fields) - set(known)
+    if unknown:
+        raise UnknownField(sorted(unknown)[0])
 
 
 # --- texts --------------------------------------------------------------------------------------------
@@ -179,6 +194,12 @@ def codes(values: Iterable | None) -> list[str]:
 # --- numbers ------------------------------------------------------------------------------------------
 
 
+@overload
+def decimal(value, field: str, message: str = NUMBER_MESSAGE, *, required: str) -> Decimal: ...
+@overload
+def decimal(
+    value, field: str, message: str = NUMBER_MESSAGE, required: str | None = None
+) -> Decimal | None: ...
 def decimal(value, field: str, message: str = NUMBER_MESSAGE, required: str | None = None) -> Decimal | None:
     """A finite decimal as people type it ("1 500", "29,50"); None when blank unless ``required``."""
     if is_blank(value):

@@ -9,8 +9,9 @@ pointing at a parent in another. Row-level security policies are created by the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
@@ -28,6 +29,7 @@ from sqlalchemy import (
     event,
     func,
     or_,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.expression import Executable
@@ -105,12 +107,60 @@ def same_tenant(key, other) -> ColumnElement[bool]:
     return and_(key.parent.entity.tenant_id == other.parent.entity.tenant_id, key == other)
 
 
+# --- the row helpers of every repository ---------------------------------------------------------
+
+Row = TypeVar("Row")
+Scoped = TypeVar("Scoped", bound=TenantScoped)
+
+
+def insert(row: Row) -> Row:
+    """``row`` added to the session and flushed: its id and server defaults are known on return."""
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def assign_changes(row: object, values: Mapping[str, object]) -> list[str]:
+    """The names, sorted, of the attributes of ``row`` whose value in ``values`` differs; ``row``
+    takes those new values (the others are left as they are). What an update audits as changed."""
+    changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+    for name in changed:
+        setattr(row, name, values[name])
+    return changed
+
+
+def one_where(model: type[Row], *criteria: ColumnElement[bool], **equal: object) -> Row | None:
+    """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``).
+    ``equal`` names columns of ``model`` and the values they hold (``participant_id=3``)."""
+    return db.session.scalars(select(model).where(*criteria).filter_by(**equal)).one_or_none()
+
+
+def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
+    """The row of ``model`` whose ``id`` is ``row_id`` (in the tenant of the current scope), or None."""
+    return one_where(model, model.id == row_id)
+
+
+def rows_of(
+    model: type[Row], *criteria: ColumnElement[bool], order_by: object = (), **equal: object
+) -> list[Row]:
+    """The rows of ``model`` that meet every criterion and hold the values of ``equal`` (as in
+    :func:`one_where`), sorted by ``order_by`` (one clause or a tuple of them)."""
+    ordering = order_by if isinstance(order_by, tuple) else (order_by,)
+    query = select(model).where(*criteria).filter_by(**equal).order_by(*ordering)
+    return list(db.session.scalars(query))
+
+
 __all__ = [
     "Base",
     "BigInteger",
     "Model",
     "TenantScoped",
+    "assign_changes",
+    "by_id",
     "db",
+    "insert",
+    "one_where",
+    "rows_of",
     "same_tenant",
     "tenant_fk",
     "tenant_index",

@@ -61,7 +61,7 @@ def start_postgres(instance: Path) -> str:
         "DATABASE_URL",
         "export DATABASE_URL=postgresql://guichet_app:motdepasse@127.0.0.1:5432/guichet",
     )
-    return server.get_uri()  # type: ignore[attr-defined]
+    return server.get_uri()
 
 
 def start_redis(instance: Path) -> str:
@@ -77,7 +77,7 @@ def start_redis(instance: Path) -> str:
     server = _started(
         _redis_servers, path, start, "Redis", "REDIS_URL", "export REDIS_URL=redis://127.0.0.1:6379/0"
     )
-    return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+    return f"unix://{server.socket_file}"
 
 
 def database_urls(instance: Path, database: str = "guichet") -> tuple[str, str]:

@@ -131,7 +131,9 @@ def value(item) -> str:
     if isinstance(item, dt.date):
         return date(item)
     if isinstance(item, int | float | Decimal):
-        return number(item, max(0, -Decimal(str(item)).as_tuple().exponent))
+        exponent = Decimal(str(item)).as_tuple().exponent
+        assert isinstance(exponent, int), "details and JSON hold finite numbers"
+        return number(item, max(0, -exponent))
     if isinstance(item, list | tuple):
         if item and all(isinstance(pair, tuple) and len(pair) == 2 for pair in item):
             return ", ".join(f"{key} : {value(inner)}" for key, inner in item)

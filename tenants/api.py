@@ -40,7 +40,7 @@ def spaces_for(user) -> list[Space]:
     return spaces
 
 
-def enter_tenant(tenant_id: int, user_id: int) -> None:
+def enter_tenant(tenant_id: int, user_id: int | None) -> None:
     """Set the scope of the unit of work to one tenant, in the transaction already begun too."""
     context.update(tenant_id=tenant_id, user_id=user_id)
     apply_scope(db.session)

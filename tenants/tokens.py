@@ -14,11 +14,11 @@ Rules:
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from saas.choices import Choices
 from saas.db import db
 from saas.security import token_digest
 from tenants import repository
@@ -31,23 +31,16 @@ PREFIX_LENGTH = 11  # "gc_" and 8 random characters
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-class ApiTokenRole(enum.StrEnum):
-    facilitateur = "facilitateur"
-    lecture = "lecture"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+class ApiTokenRole(Choices):
+    facilitateur = "facilitateur", "Lecture et écriture (facilitateur)"
+    lecture = "lecture", "Lecture seule"
 
     @property
     def can_write(self) -> bool:
         return self is ApiTokenRole.facilitateur
 
 
-ROLE_LABELS = {
-    ApiTokenRole.facilitateur: "Lecture et écriture (facilitateur)",
-    ApiTokenRole.lecture: "Lecture seule",
-}
+ROLE_LABELS = ApiTokenRole.labels()
 
 
 def _now() -> datetime:

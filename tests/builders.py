@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import text
+
 from saas.accounts import memberships
 from saas.db import db
 from saas.marches.models import Lot, Marche
@@ -133,3 +135,17 @@ def in_world(app, world: ClauseWorld) -> Iterator[ClauseWorld]:
         yield world
         db.session.rollback()
         db.session.remove()
+
+
+def seed_audit_rows(engine, tenant_id: int, count: int, label: str) -> None:
+    """``count`` audit rows of the tenant, written as superuser (fast), their targets
+    ``<label>-1`` to ``<label>-<count>``: an export must give each back exactly once."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (tenant_id, action, actor_email, target_type, target_id, details) "
+                "SELECT :t, 'organisation.created', :email, 'organisation', :label || '-' || g, "
+                "jsonb_build_object('rang', g) FROM generate_series(1, :n) AS g"
+            ),
+            {"t": tenant_id, "n": count, "label": label, "email": f"{label}@exemple.fr"},
+        )

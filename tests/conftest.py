@@ -1,9 +1,17 @@
 """Test harness: a real PostgreSQL (roles, real migrations) and a real Redis.
 
 ``DATABASE_URL`` must point at a server where it may create roles and databases (a superuser);
-``REDIS_URL`` at a Redis server (the tests use database 15 of it and flush it). Without them,
-the embedded PostgreSQL and Redis under ``instance/test-*`` are started, as for the service.
+``REDIS_URL`` at a Redis server (each pytest-xdist worker uses a database of its own, 15 for
+``gw0``, 14 for ``gw1``..., and flushes it). Without them, the embedded PostgreSQL and Redis under
+``instance/test-*`` are started, as for the service. Each worker has its database
+``guichet_test_<namespace>_<worker>``; the roles are shared, created under an advisory lock.
 The application connects as the application role, exactly as in production.
+
+Isolation (see :class:`Base`): a test that reaches the database runs in a savepoint of the
+worker's open transaction, rolled back at its end; the two tenants of ``two_tenants`` are built once
+in that transaction, not once per test. A test marked ``committed`` (data read by other processes or
+threads, or connections of its own) runs on committed data and its tables are truncated after it.
+A test that asks for no database fixture (a pure function) never touches the database.
 """
 
 from __future__ import annotations
@@ -11,27 +19,28 @@ from __future__ import annotations
 import copy
 import os
 import re
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import redis as redis_lib
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import Session
-from psycopg.pq import TransactionStatus
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from saas import create_app
 from saas.config import normalise_pg_url
-from saas.db import db
-from saas.dbroles import RoleSpec, create_roles, role_url
-from tenants import context
-from tenants.orm import _set_config_statement
+from saas.dbroles import role_url
+from tests.database import (
+    APP_PASSWORD,
+    APP_ROLE,
+    OWNER,
+    OWNER_PASSWORD,
+    ROOT,
+    Base,
+    SharedConnection,
+    create_database,
+    truncate,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-OWNER, OWNER_PASSWORD = "guichet_test_owner", "test-owner-pw"
-APP_ROLE, APP_PASSWORD = "guichet_test_app", "test-app-pw"
 #: a light argon2id cost: the suite hashes hundreds of passwords; the hashing itself is the
 #: library's, tested by it. In the environment too, for the services the tests start as processes.
 LIGHT_PASSWORD_HASH = {
@@ -74,8 +83,12 @@ def database_urls():
     superuser = _superuser_url()
     # GUICHET_TEST_NAMESPACE lets several checkouts share one server without sharing databases.
     namespace = os.environ.get("GUICHET_TEST_NAMESPACE", "")
-    name = f"guichet_test_{namespace + '_' if namespace else ''}{_worker()}"
-    create_roles(superuser, RoleSpec(OWNER, OWNER_PASSWORD, APP_ROLE, APP_PASSWORD, name), drop_database=True)
+    prefix = f"guichet_test_{namespace + '_' if namespace else ''}"
+    create_database(superuser, prefix + _worker(), prefix, _redis_url())
+    return _urls(superuser, prefix + _worker())
+
+
+def _urls(superuser: str, name: str) -> dict[str, str]:
     return {
         "superuser": make_url(superuser).set(database=name).render_as_string(hide_password=False),
         "owner": role_url(superuser, OWNER, OWNER_PASSWORD, name),
@@ -83,12 +96,11 @@ def database_urls():
     }
 
 
-@pytest.fixture(scope="session")
-def app(database_urls):
-    application = create_app(
+def _make_app(urls: dict[str, str]):
+    return create_app(
         {
-            "DATABASE_URL": database_urls["app"],
-            "MIGRATION_DATABASE_URL": database_urls["owner"],
+            "DATABASE_URL": urls["app"],
+            "MIGRATION_DATABASE_URL": urls["owner"],
             "REDIS_URL": _redis_url(),
             "SECRET_KEY": "tests-secret-key",
             "TESTING": True,
@@ -97,11 +109,13 @@ def app(database_urls):
             **{name: int(value) for name, value in LIGHT_PASSWORD_HASH.items()},
         }
     )
-    with application.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-        from saas.referentiels.api import load_all
 
-        load_all()  # platform reference data, shared by every test and never truncated
+
+@pytest.fixture(scope="session")
+def app(database_urls):
+    application = _make_app(database_urls)
+    with application.app_context():
+        upgrade(directory=str(ROOT / "migrations"))  # already there (the template's): checks the head
     from workers.app import set_app
 
     set_app(application)
@@ -166,7 +180,7 @@ def _isolation(request):
     if _committed(request):
         base.close()
         yield
-        _truncate(request.getfixturevalue("_engines")["superuser"])
+        truncate(request.getfixturevalue("_engines")["superuser"])
         base.redis.flushdb()
     else:
         request.getfixturevalue("_test_connection")
@@ -175,110 +189,16 @@ def _isolation(request):
 
 def _base_kind(item) -> int:
     if item.get_closest_marker("committed"):
-        return 2
-    return 1 if "two_tenants" in getattr(item, "fixturenames", ()) else 0
+        return 0
+    return 2 if "two_tenants" in getattr(item, "fixturenames", ()) else 1
 
 
 def pytest_collection_modifyitems(items):
-    """Within each module, the tests on an empty base first, then those on the two tenants, then
-    the committed ones: the worker's base is rebuilt as seldom as can be (the order is otherwise kept)."""
-    modules = {}
-    for item in items:
-        modules.setdefault(item.module, len(modules))
-    items.sort(key=lambda item: (modules[item.module], _base_kind(item)))
-
-
-def _truncate(engine) -> None:
-    with engine.begin() as conn:
-        tables = conn.execute(
-            text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename <> 'alembic_version' AND left(tablename, 4) <> 'ref_'"
-            )
-        ).scalars()
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-
-
-class _JoinedSession(Session):
-    """Flask-SQLAlchemy's session, always on the test's connection (it would pick the app's engine)."""
-
-    def get_bind(self, *args, **kwargs):
-        return self.bind
-
-
-class Base:
-    """One connection per worker, whose open transaction holds what the tests start from: nothing
-    but the reference data, or the two tenants of :func:`tests.fixtures.build_two_tenants` (built
-    once, not once per test). Each test runs in a savepoint of it, rolled back at its end.
-
-    The connection logs in as superuser and takes the application role (``SET ROLE``): the
-    application's sessions run on it as the application role, row-level security applying, and their
-    ``commit`` only releases a savepoint (``join_transaction_mode="create_savepoint"``).
-    """
-
-    def __init__(self, app, engine):
-        self.app, self.engine = app, engine
-        self.redis = redis_lib.Redis.from_url(app.config["REDIS_URL"])
-        self.connection = self.transaction = self.kind = None
-        self.worlds: tuple = ()
-        self.redis_keys: dict[bytes, bytes] = {}
-
-    def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.transaction.rollback()
-                self.connection.close()
-            except Exception:  # a test broke it: never reuse it
-                self.connection.invalidate()
-        self.connection = self.transaction = self.kind = None
-
-    def ensure(self, kind: str) -> None:
-        if self.kind == kind:
-            return
-        self.close()
-        self.connection = self.engine.connect()
-        self.transaction = self.connection.begin()
-        self.connection.exec_driver_sql(f"SET ROLE {APP_ROLE}")
-        self.kind, self.worlds, self.redis_keys = kind, (), {}
-        self.redis.flushdb()
-        if kind == "two_tenants":
-            from tests.fixtures import build_two_tenants
-
-            with self.bound():
-                self.worlds = build_two_tenants(self.app)
-            self.redis_keys = {key: self.redis.dump(key) for key in self.redis.scan_iter()}
-
-    @contextmanager
-    def bound(self):
-        """Flask-SQLAlchemy's sessions on this connection while the block runs."""
-        factory = db.session.session_factory
-        saved = factory.class_, dict(factory.kw)
-        with self.app.app_context():
-            db.session.remove()
-        factory.class_ = _JoinedSession
-        factory.configure(bind=self.connection, join_transaction_mode="create_savepoint")
-        try:
-            yield
-        finally:
-            with self.app.app_context():
-                db.session.remove()
-            factory.class_, factory.kw = saved
-
-    @contextmanager
-    def test(self):
-        savepoint = self.connection.begin_nested()
-        try:
-            with self.bound():
-                yield self.connection
-        finally:
-            try:
-                savepoint.rollback()
-                self.connection.exec_driver_sql(f"SET ROLE {APP_ROLE}")
-            except Exception:  # the test ended or broke the transaction itself: start again from scratch
-                self.close()
-            self.redis.flushdb()
-            for key, value in self.redis_keys.items():
-                self.redis.restore(key, 0, value)
+    """The committed tests first (the longest among them, the fuzz and the browser, start early),
+    then those on an empty base, then those on the two tenants: each worker builds its base as
+    seldom as can be. The order is otherwise kept (a module's committed tests stay together, for
+    their module- and package-scoped fixtures)."""
+    items.sort(key=_base_kind)
 
 
 @pytest.fixture(scope="session")
@@ -304,55 +224,6 @@ def two_tenants(request, app):
 
         return build_two_tenants(app)
     return copy.deepcopy(request.getfixturevalue("_base").worlds)
-
-
-def _failed(connection) -> bool:
-    """Whether the transaction is aborted (an error, not yet rolled back)."""
-    return connection.connection.dbapi_connection.info.transaction_status == TransactionStatus.INERROR
-
-
-class SharedConnection:
-    """Stands in for an engine in a rolled-back test: ``connect()`` and ``begin()`` give the test's
-    connection inside a savepoint, as ``role`` (None: the superuser) and with no scope set;
-    ``connect()`` rolls the savepoint back at its end, ``begin()`` keeps its work."""
-
-    def __init__(self, connection, url, role: str | None):
-        self.connection, self.url, self.role = connection, url, role
-
-    @contextmanager
-    def connect(self):
-        savepoint = self.connection.begin_nested()
-        try:
-            yield self._enter()
-        finally:
-            if savepoint.is_active:
-                savepoint.rollback()
-            self.connection.exec_driver_sql(f"SET ROLE {APP_ROLE}")
-
-    @contextmanager
-    def begin(self):
-        savepoint = self.connection.begin_nested()
-        try:
-            yield self._enter()
-        except BaseException:
-            if savepoint.is_active:
-                savepoint.rollback()
-            raise
-        else:
-            if _failed(self.connection):  # as PostgreSQL does a COMMIT of a failed transaction
-                savepoint.rollback()
-            else:
-                savepoint.commit()
-        finally:
-            self.connection.exec_driver_sql(f"SET ROLE {APP_ROLE}")
-
-    def _enter(self):
-        self.connection.exec_driver_sql(f"SET ROLE {self.role}" if self.role else "RESET ROLE")
-        self.connection.execute(_set_config_statement(context.EMPTY))
-        return self.connection
-
-    def dispose(self) -> None:
-        pass
 
 
 @pytest.fixture

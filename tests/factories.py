@@ -360,16 +360,7 @@ class TenantFactory(factory.Factory):
     marches = members = run = mail = participant = missions = comite = convention = False
 
     class Params:
-        full = factory.Trait(
-            marches=True,
-            members=True,
-            run=True,
-            mail=True,
-            participant=True,
-            missions=True,
-            comite=True,
-            convention=True,
-        )
+        full = factory.Trait(**dict.fromkeys(STEPS, True))
 
     @classmethod
     def _create(cls, model_class, letter, code, **traits):

@@ -17,15 +17,13 @@ from dataclasses import dataclass
 
 import structlog
 from rq import Retry, get_current_job
-from rq.exceptions import DuplicateJobError
-from rq.job import Job
 
 from saas.db import db
 from saas.jobs import api as runs
 from saas.logging import get_logger
 from tenants import context
 from workers.app import get_app
-from workers.queues import queue
+from workers.queues import LIVE_STATUSES, enqueue_once, queue, queued_job
 
 log = get_logger("workers")
 
@@ -94,9 +92,6 @@ def _run_once(fn, run_id: int) -> None:
         log.warning("job.taken_over")  # a later delivery owns the run: this outcome is dropped
 
 
-LIVE_STATUSES = {"created", "queued", "scheduled", "started", "deferred", "rate_limited", "ready_to_enqueue"}
-
-
 def job_id(tenant_id: int, run_id: int) -> str:
     return f"run-{tenant_id}-{run_id}"
 
@@ -110,25 +105,19 @@ def dispatch(kind: str, tenant_id: int, run_id: int) -> bool:
     """
     definition = REGISTRY[kind]
     target = queue(definition.queue)
-    existing = Job.fetch_many([job_id(tenant_id, run_id)], connection=target.connection)[0]
+    existing = queued_job(target, job_id(tenant_id, run_id))
     if existing is not None:
         status = existing.get_status(refresh=True)
         if status in LIVE_STATUSES and (status != "started" or runs.lease_held(run_id)):
             return False
         existing.delete()
     retry = Retry(max=definition.retries, interval=list(definition.intervals)) if definition.retries else None
-    try:
-        target.enqueue_call(
-            definition.entrypoint,
-            args=(tenant_id, run_id),
-            job_id=job_id(tenant_id, run_id),
-            unique=True,
-            retry=retry,
-            timeout=definition.timeout,
-            result_ttl=300,
-            failure_ttl=7 * 24 * 3600,
-            description=f"{kind} (territoire {tenant_id}, exécution {run_id})",
-        )
-    except DuplicateJobError:
-        return False
-    return True
+    return enqueue_once(
+        target,
+        definition.entrypoint,
+        (tenant_id, run_id),
+        job_id(tenant_id, run_id),
+        retry=retry,
+        timeout=definition.timeout,
+        description=f"{kind} (territoire {tenant_id}, exécution {run_id})",
+    )

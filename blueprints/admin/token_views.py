@@ -55,7 +55,7 @@ def api_tokens():
 @bp.route("/jetons-api/<int:token_id>/revoquer", methods=["POST"])
 def api_token_revoke(token_id: int):
     token = load_scoped(ApiToken, token_id)
-    tokens.revoke_token(request_actor(), token)
+    token_admin.revoke_token(request_actor(), token)
     db.session.commit()
     flash(f"Le jeton « {token.name} » est révoqué : il ne donne plus accès à l'API.", "success")
     return redirect(url_for("admin.api_tokens"))

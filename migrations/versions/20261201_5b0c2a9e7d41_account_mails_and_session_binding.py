@@ -7,7 +7,8 @@ Create Date: 2026-12-01 11:00:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from migrations.helpers import check, create_table, jsonb_column, now_column, user_ref
 
 revision = "5b0c2a9e7d41"
 down_revision = "b7d2c4e9a1f3"
@@ -16,29 +17,20 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table(
+    create_table(
         "account_mails",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("to_user_id", sa.BigInteger(), nullable=False),
         sa.Column("to_address", sa.String(length=254), nullable=False),
         sa.Column("purpose", sa.String(length=40), nullable=False),
-        sa.Column(
-            "params",
-            postgresql.JSONB(astext_type=sa.Text()),
-            server_default=sa.text("'{}'::jsonb"),
-            nullable=False,
-        ),
+        jsonb_column("params"),
         sa.Column("status", sa.String(length=10), server_default="pending", nullable=False),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("error", sa.String(length=1000), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('pending', 'sent', 'logged', 'failed')", name=op.f("ck_account_mails_status")
-        ),
-        sa.ForeignKeyConstraint(
-            ["to_user_id"], ["users.id"], name=op.f("fk_account_mails_to_user_id_users"), ondelete="CASCADE"
-        ),
+        check("status", "status IN ('pending', 'sent', 'logged', 'failed')"),
+        user_ref("to_user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_account_mails")),
     )
     op.create_index(op.f("ix_account_mails_to_user_id"), "account_mails", ["to_user_id"], unique=False)

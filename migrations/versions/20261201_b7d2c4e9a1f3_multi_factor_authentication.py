@@ -8,6 +8,8 @@ Create Date: 2026-12-01 11:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.helpers import create_table, drop_tables, now_column, unique, user_ref
+
 revision = "b7d2c4e9a1f3"
 down_revision = "239d6c1e0f08"
 branch_labels = None
@@ -15,30 +17,26 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table(
+    create_table(
         "mfa_totp_devices",
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("secret", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_step", sa.BigInteger(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_mfa_totp_devices_user_id_users"), ondelete="CASCADE"
-        ),
+        user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_mfa_totp_devices")),
     )
-    op.create_table(
+    create_table(
         "mfa_recovery_codes",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        now_column(),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_mfa_recovery_codes_user_id_users"), ondelete="CASCADE"
-        ),
+        user_ref("user_id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mfa_recovery_codes")),
-        sa.UniqueConstraint("digest", name=op.f("uq_mfa_recovery_codes_digest")),
+        unique("digest"),
     )
     op.create_index(op.f("ix_mfa_recovery_codes_user_id"), "mfa_recovery_codes", ["user_id"], unique=False)
     op.add_column(
@@ -48,6 +46,4 @@ def upgrade():
 
 def downgrade():
     op.drop_column("tenants", "mfa_required")
-    op.drop_index(op.f("ix_mfa_recovery_codes_user_id"), table_name="mfa_recovery_codes")
-    op.drop_table("mfa_recovery_codes")
-    op.drop_table("mfa_totp_devices")
+    drop_tables("mfa_totp_devices", "mfa_recovery_codes")

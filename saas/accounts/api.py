@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from saas import cleaning
 from saas.accounts import repository
 from saas.accounts.models import AuthSession, PasswordToken, User
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.security import (
     hash_password,
@@ -106,8 +106,7 @@ def find_or_create_user(email: str, display_name: str) -> tuple[User, bool]:
     if user is not None:
         return user, False
     user = User(email=email, display_name=cleaning.stripped(display_name))
-    db.session.add(user)
-    db.session.flush()
+    insert(user)
     return user, True
 
 

@@ -20,7 +20,7 @@ from saas.accounts import api as accounts
 from saas.accounts import links
 from saas.accounts import repository as accounts_repository
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 from saas.partenaires import api as partenaires
 from tenants import context, repository, validation
@@ -52,8 +52,7 @@ def create_tenant(
         siren=validation.siren(siren),
         communes_insee=validation.communes(communes),
     )
-    db.session.add(tenant)
-    db.session.flush()
+    insert(tenant)
     audit.record(
         "tenant.created", actor, "tenant", tenant.id, {"slug": slug, "nom": tenant.name}, tenant_id=None
     )
@@ -129,8 +128,7 @@ def create_federation(actor: audit.Actor, code: str, name: str) -> Federation:
     federation = Federation(
         code=code, name=cleaning.required_text(name, "name", "Indiquez le nom du Département.")
     )
-    db.session.add(federation)
-    db.session.flush()
+    insert(federation)
     audit.record("federation.created", actor, "federation", federation.id, {"code": code}, tenant_id=None)
     return federation
 
@@ -197,7 +195,9 @@ def invite_member(
     except IntegrityError as exc:
         db.session.rollback()
         raise ValidationError("email", "Cette personne a déjà un accès à ce territoire.") from exc
-    links.announce_access(user, repository.tenant_by_id(tenant_id).display_name, role.label)
+    tenant = repository.tenant_by_id(tenant_id)
+    assert tenant is not None, "the tenant in scope exists"
+    links.announce_access(user, tenant.display_name, role.label)
     audit.record(
         "user.invited", actor, "membership", membership.id, {"email": user.email, "role": role.value}
     )

@@ -26,7 +26,7 @@ from saas.accounts import api as accounts
 from saas.accounts.mfa_models import RecoveryCode, TotpDevice
 from saas.accounts.models import User
 from saas.audit import api as audit
-from saas.db import db, rows_written
+from saas.db import db, insert, rows_written
 from saas.errors import DomainError, ValidationError
 from saas.security import token_digest, verify_password
 
@@ -57,8 +57,7 @@ def start_enrolment(user: User) -> str:
         raise DomainError("La double authentification est déjà activée sur ce compte.")
     if device is None:
         device = TotpDevice(user_id=user.id, secret=pyotp.random_base32())
-        db.session.add(device)
-        db.session.flush()
+        insert(device)
     return device.secret
 
 

@@ -8,14 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from saas.accounts.models import AuthSession, PasswordToken, User
-from saas.db import db
+from saas.db import db, one_where, rows_written
 from tenants.models import TenantMembership
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalars(
-        select(User).where(func.lower(User.email) == email.strip().lower())
-    ).one_or_none()
+    return one_where(User, func.lower(User.email) == email.strip().lower())
 
 
 def user_by_id(user_id: int) -> User | None:
@@ -23,20 +21,15 @@ def user_by_id(user_id: int) -> User | None:
 
 
 def live_session(digest: str, now: datetime) -> AuthSession | None:
-    return db.session.scalars(
-        select(AuthSession).where(
-            AuthSession.id == digest, AuthSession.revoked_at.is_(None), AuthSession.expires_at > now
-        )
-    ).one_or_none()
+    return one_where(AuthSession, AuthSession.revoked_at.is_(None), AuthSession.expires_at > now, id=digest)
 
 
 def revoke_sessions(user_id: int, now: datetime) -> int:
-    result = db.session.execute(
+    return rows_written(
         update(AuthSession)
         .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return result.rowcount
 
 
 def password_token(digest: str) -> PasswordToken | None:

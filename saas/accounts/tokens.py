@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime
 
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import insert
 from saas.errors import ValidationError
 from saas.security import token_digest
 from tenants import context
@@ -40,8 +40,7 @@ def create_token(
         created_by=actor.user_id,
         expires_at=expires_at,
     )
-    db.session.add(token)
-    db.session.flush()
+    insert(token)
     audit.record(
         "api_token.created",
         actor,

@@ -29,7 +29,8 @@ class DecisionAction(enum.StrEnum):
     close = "close"
 
 
-_MEETING_ACTIONS = {
+#: keyed by the stored status (a text: each MeetingStatus is one).
+_MEETING_ACTIONS: dict[str, frozenset[MeetingAction]] = {
     MeetingStatus.planned: frozenset({MeetingAction.edit, MeetingAction.hold, MeetingAction.cancel}),
     MeetingStatus.held: frozenset(
         {
@@ -44,7 +45,7 @@ _MEETING_ACTIONS = {
 }
 
 #: why an action is refused: by action, then by status (``None``: any other status).
-_MEETING_REFUSALS = {
+_MEETING_REFUSALS: dict[MeetingAction, dict[str | None, str]] = {
     MeetingAction.edit: {None: "Une réunion annulée ne peut plus être modifiée."},
     MeetingAction.edit_minutes: {None: "Le compte rendu s'enregistre avec la tenue de la réunion."},
     MeetingAction.hold: {

@@ -13,7 +13,7 @@ from saas.comites.actions import DecisionAction, MeetingAction, require, require
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus
 from saas.comites.models import Decision, Meeting
 from saas.comites.repository import DecisionFilters
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 
 
@@ -47,8 +47,7 @@ def add_decision(
         due_on=due_on,
         status=DecisionStatus.open,
     )
-    db.session.add(item)
-    db.session.flush()
+    insert(item)
     audit.record(
         "comite.decision_added",
         actor,

@@ -16,7 +16,7 @@ from saas.comites.decisions import add_decision
 from saas.comites.enums import MeetingKind, MeetingStatus
 from saas.comites.models import Meeting, MeetingAttendee, MeetingConvention
 from saas.comites.occurrences import free_occurrences, link_occurrences
-from saas.db import db
+from saas.db import assign_changes, db
 from saas.errors import DomainError, ValidationError
 from tenants.context import require_tenant_id
 
@@ -235,16 +235,11 @@ def _relink(meeting: Meeting, fields: Mapping) -> list[str]:
 def update_meeting(actor: audit.Actor, meeting: Meeting, **fields) -> Meeting:
     """Change the given fields (see ``MEETING_FIELDS``). On a held meeting, a new kind, day or set
     of conventions moves the occurrences it holds accordingly."""
-    unknown = set(fields) - set(MEETING_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
+    cleaning.only_known(fields, MEETING_FIELDS)
     require(meeting, MeetingAction.edit)
     changes = _field_changes(meeting, fields)
-    changed = sorted(key for key, value in changes.items() if getattr(meeting, key) != value)
-    changed += _relink(meeting, fields)
-    for key in changed:
-        if key in changes:
-            setattr(meeting, key, changes[key])
+    relinked = _relink(meeting, fields)
+    changed = assign_changes(meeting, changes) + relinked
     db.session.flush()
     details: dict = {"champs": sorted(changed)}
     if meeting.status == MeetingStatus.held and _CALENDAR_FIELDS & set(changed):

@@ -21,6 +21,9 @@ class NextMeeting(_NextMeeting):
     """``(due_on, obligation label)``; ``overdue`` when that occurrence is already past due,
     ``obligation_id`` the obligation it belongs to."""
 
+    overdue: bool  # attributes of the subclass, not fields of the tuple
+    obligation_id: int | None
+
     def __new__(cls, due_on: date, label: str, overdue: bool = False, obligation_id: int | None = None):
         self = super().__new__(cls, due_on, label)
         self.overdue = overdue

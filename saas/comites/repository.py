@@ -13,7 +13,7 @@ from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
 from saas.conventions.enums import Nature
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
-from saas.db import db, same_tenant
+from saas.db import by_id, db, same_tenant
 from saas.partenaires.models import Organisation
 
 
@@ -27,11 +27,11 @@ def _of_meeting(model, meeting_id: int, *order) -> list:
 
 
 def get(meeting_id: int) -> Meeting | None:
-    return db.session.scalars(select(Meeting).where(Meeting.id == meeting_id)).one_or_none()
+    return by_id(Meeting, meeting_id)
 
 
 def decision(decision_id: int) -> Decision | None:
-    return db.session.scalars(select(Decision).where(Decision.id == decision_id)).one_or_none()
+    return by_id(Decision, decision_id)
 
 
 def convention_links(meeting_id: int) -> list[MeetingConvention]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from saas import clock
 from saas.audit import api as audit
@@ -18,7 +19,7 @@ from saas.conventions.models import (
     FinancialCommitment,
     Obligation,
 )
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 
 
@@ -81,8 +82,7 @@ def amend(actor, convention: Convention, data: Mapping) -> ConventionTerms:
         created_by=actor.user_id,
         **duration,
     )
-    db.session.add(terms)
-    db.session.flush()
+    insert(terms)
     closed = _close(convention, data.get("close") or {}, number)
     drafting.insert_terms(convention, data.get("add") or {}, number, "add.")
     db.session.flush()
@@ -146,7 +146,7 @@ def _duration_after(
     convention: Convention, latest: ConventionTerms, data: Mapping, effective_from: date
 ) -> dict:
     """The duration terms of the avenant: the latest ones, with what ``data`` changes."""
-    scalar = {
+    scalar: dict[str, Any] = {
         "duration_kind": latest.duration_kind,
         "period_months": latest.period_months,
         "end_on": latest.end_on,
@@ -190,7 +190,11 @@ def _close(convention: Convention, close: Mapping, number: int) -> dict[str, lis
                 row = db.session.get(model, (convention.tenant_id, int(raw_id)))
             except (TypeError, ValueError):
                 row = None
-            if row is None or row.convention_id != convention.id or row.until_terms is not None:
+            if (
+                not isinstance(row, ConventionResource | FinancialCommitment | Obligation)  # None: not found
+                or row.convention_id != convention.id
+                or row.until_terms is not None
+            ):
                 raise ValidationError(f"close.{kind}", "Ce terme n'est pas en vigueur dans cette convention.")
             row.until_terms = number
             closed.setdefault(kind, []).append(row.id)

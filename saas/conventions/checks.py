@@ -10,6 +10,7 @@ from collections.abc import Container, Mapping
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from typing import Literal, overload
 
 from saas import cleaning, formats
 from saas.cleaning import CENT
@@ -40,6 +41,10 @@ def choice(data: Mapping, key: str, choices: type[enum.Enum] | Container, messag
     return cleaning.choice(value, key, choices, message)
 
 
+@overload
+def date_of(data: Mapping, key: str, message: str, required: Literal[True] = True) -> date: ...
+@overload
+def date_of(data: Mapping, key: str, message: str, required: bool) -> date | None: ...
 def date_of(data: Mapping, key: str, message: str, required: bool = True) -> date | None:
     return cleaning.a_date(data.get(key), key, message, required=message if required else None)
 
@@ -49,6 +54,10 @@ def integer(data: Mapping, key: str, bound: Bound, default: int | None = None) -
     return cleaning.integer(data.get(key), key, bound.message, bound.low, bound.high, default)
 
 
+@overload
+def decimal(data: Mapping, key: str, message: str, required: Literal[True] = True) -> Decimal: ...
+@overload
+def decimal(data: Mapping, key: str, message: str, required: bool) -> Decimal | None: ...
 def decimal(data: Mapping, key: str, message: str, required: bool = True) -> Decimal | None:
     """A quantity more than 0 (money, FTE, a percentage), to 0.0001."""
     return cleaning.amount(data.get(key), key, message, required)

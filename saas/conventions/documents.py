@@ -7,7 +7,7 @@ from saas import uploads
 from saas.audit import api as audit
 from saas.conventions import enums
 from saas.conventions.models import Convention, ConventionDocument
-from saas.db import db
+from saas.db import insert
 from saas.errors import ValidationError
 
 
@@ -30,8 +30,7 @@ def add_document(
         content=content,
         uploaded_by=actor.user_id,
     )
-    db.session.add(document)
-    db.session.flush()
+    insert(document)
     audit.record(
         "convention.document_added", actor, "convention", convention.id, {"document": document.title}
     )

@@ -22,7 +22,7 @@ from saas.conventions.models import (
     Obligation,
     ScheduleLine,
 )
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 from tenants.context import require_tenant_id
 
@@ -102,8 +102,7 @@ def _new_convention(actor, data: Mapping) -> Convention:
         effective_on=effective_on,
         created_by=actor.user_id,
     )
-    db.session.add(convention)
-    db.session.flush()
+    insert(convention)
     return convention
 
 
@@ -124,8 +123,7 @@ def _signed_terms(actor, convention: Convention, data: Mapping) -> ConventionTer
         created_by=actor.user_id,
         **duration_terms(data, convention.effective_on),
     )
-    db.session.add(terms)
-    db.session.flush()
+    insert(terms)
     return terms
 
 
@@ -172,8 +170,7 @@ def insert_party(convention: Convention, data: Mapping, key: str) -> ConventionP
             represented_by=checks.optional_text(data, "represented_by", 200),
             is_guichet=bool(data.get("is_guichet")),
         )
-        db.session.add(party)
-        db.session.flush()
+        insert(party)
         return party
 
 

@@ -12,7 +12,7 @@ from saas.audit import api as audit
 from saas.conventions import calendar as cal
 from saas.conventions import checks, enums, occurrences, repository, timeline
 from saas.conventions.models import Convention, ConventionObjection, ConventionRenewal
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 from saas.partenaires.models import Organisation
 
@@ -100,7 +100,7 @@ def objection_deadlines(
         deadline = current.last_day_to_object
         if deadline is not None and day <= deadline <= day + timedelta(days=within_days):
             found.append((convention, current))
-    return sorted(found, key=lambda pair: pair[1].last_day_to_object)
+    return sorted(found, key=lambda pair: pair[1].last_day_to_object or day)  # set on every one found
 
 
 def object_to_renewal(actor, convention: Convention, data: Mapping) -> ConventionObjection:
@@ -121,7 +121,7 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
     versions = [timeline.view(v) for v in repository.versions_of(convention.id)]
     allowed = cal.terms_at(versions, received_on).objecting_party_id
     if allowed is not None and allowed != party.organisation_id:
-        name = db.session.get(Organisation, (convention.tenant_id, allowed)).name
+        name = db.session.get_one(Organisation, (convention.tenant_id, allowed)).name
         raise ValidationError(
             "party_id", f"Seul(e) {name} peut mettre fin à cette convention à son échéance."
         )
@@ -135,8 +135,7 @@ def object_to_renewal(actor, convention: Convention, data: Mapping) -> Conventio
         reason=checks.optional_text(data, "reason", 500),
         recorded_by=actor.user_id,
     )
-    db.session.add(objection)
-    db.session.flush()
+    insert(objection)
     audit.record(
         "convention.objected",
         actor,
@@ -218,8 +217,7 @@ def renew_due(actor, day: date | None = None) -> list[ConventionRenewal]:
                 starts_on=period.start,
                 ends_on=period.end,
             )
-            db.session.add(renewal)
-            db.session.flush()
+            insert(renewal)
             audit.record(
                 "convention.renewed",
                 actor,

@@ -14,14 +14,16 @@ from saas.conventions import calendar as cal
 from saas.conventions import checks, enums, repository, timeline
 from saas.conventions.checks import CENT
 from saas.conventions.models import Convention, FinancialCommitment, Payment, ScheduleLine
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 
 
 def commitment_amount(commitment: FinancialCommitment) -> Decimal:
     """The amount of one period: fixed, or rate x full-time posts worked on the function."""
     if commitment.basis == "fixed":
+        assert commitment.amount is not None, "a fixed commitment has an amount"
         return commitment.amount
+    assert commitment.rate_per_post is not None and commitment.posts_fte is not None, "per post: both set"
     return (commitment.rate_per_post * commitment.posts_fte).quantize(CENT, ROUND_HALF_UP)
 
 
@@ -113,6 +115,7 @@ def _due_on(convention: Convention, line: ScheduleLine, period: cal.Period) -> d
     if line.trigger == "end":
         due_on = period.end
     elif line.trigger == "signature" and period.number == 1:
+        assert convention.signed_on is not None, "instalments are those of signed conventions"
         due_on = convention.signed_on
     else:  # at start, and "at signature" of a period renewed tacitly
         due_on = period.start
@@ -184,7 +187,7 @@ def money_table(
 
 def instalment_of(line: ScheduleLine, period_no: int) -> Instalment | None:
     """The instalment of one schedule line in one period, as the money table reads it today."""
-    commitment = db.session.get(FinancialCommitment, (line.tenant_id, line.commitment_id))
+    commitment = db.session.get_one(FinancialCommitment, (line.tenant_id, line.commitment_id))
     return next(
         (
             i
@@ -199,8 +202,8 @@ def record_payment(
     actor, line: ScheduleLine, period_no: int, paid_on: date, amount=None, reference=None
 ) -> Payment:
     """Record an instalment as paid; it must be payable (its deliverables received) and paid in full."""
-    commitment = db.session.get(FinancialCommitment, (line.tenant_id, line.commitment_id))
-    convention = db.session.get(Convention, (line.tenant_id, commitment.convention_id))
+    commitment = db.session.get_one(FinancialCommitment, (line.tenant_id, line.commitment_id))
+    convention = db.session.get_one(Convention, (line.tenant_id, commitment.convention_id))
     if paid_on is None:
         raise ValidationError("paid_on", "Indiquez la date du paiement.")
     if paid_on > clock.today():
@@ -231,8 +234,7 @@ def record_payment(
         reference=(reference or "").strip()[:100] or None,
         recorded_by=actor.user_id,
     )
-    db.session.add(payment)
-    db.session.flush()
+    insert(payment)
     audit.record(
         "payment.recorded",
         actor,

@@ -166,7 +166,7 @@ def cancel_receipt(actor, row: Occurrence) -> Occurrence:
 
 def record_event(actor, row: Occurrence, event_on: date) -> Occurrence:
     """Date the event an ``after_event`` obligation waits for (the partner's general assembly)."""
-    obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
+    obligation = db.session.get_one(Obligation, (row.tenant_id, row.obligation_id))
     if obligation.cadence != "after_event":
         raise DomainError("Cette échéance ne dépend pas d'un événement.")
     if row.received_on is not None:

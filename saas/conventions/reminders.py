@@ -9,10 +9,11 @@ two workers run the same day at once. A person who stopped reminders gets none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import Row, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from saas import clock, formats
@@ -150,7 +151,7 @@ def send_reminders(day: date | None = None) -> dict[str, int]:
     return sent
 
 
-def _to_remind(day: date, before: int) -> list:
+def _to_remind(day: date, before: int) -> Sequence[Row]:
     """(occurrence, obligation, convention) not received, due within ``before`` days or late
     since at most :data:`LATE_REMINDER_WINDOW_DAYS`, of conventions not terminated by ``day``."""
     return db.session.execute(

@@ -23,7 +23,7 @@ from saas.conventions.models import (
     Payment,
     ScheduleLine,
 )
-from saas.db import db
+from saas.db import db, rows_of
 from saas.partenaires.models import Organisation
 from tenants.context import require_tenant_id
 
@@ -37,33 +37,15 @@ def conventions() -> list[Convention]:
 
 
 def parties_of(convention_id: int) -> list[ConventionParty]:
-    return list(
-        db.session.scalars(
-            select(ConventionParty)
-            .where(ConventionParty.convention_id == convention_id)
-            .order_by(ConventionParty.id)
-        )
-    )
+    return rows_of(ConventionParty, convention_id=convention_id, order_by=ConventionParty.id)
 
 
 def documents_of(convention_id: int) -> list[ConventionDocument]:
-    return list(
-        db.session.scalars(
-            select(ConventionDocument)
-            .where(ConventionDocument.convention_id == convention_id)
-            .order_by(ConventionDocument.uploaded_at)
-        )
-    )
+    return rows_of(ConventionDocument, convention_id=convention_id, order_by=ConventionDocument.uploaded_at)
 
 
 def renewals_of(convention_id: int) -> list[ConventionRenewal]:
-    return list(
-        db.session.scalars(
-            select(ConventionRenewal)
-            .where(ConventionRenewal.convention_id == convention_id)
-            .order_by(ConventionRenewal.period_no)
-        )
-    )
+    return rows_of(ConventionRenewal, convention_id=convention_id, order_by=ConventionRenewal.period_no)
 
 
 def objection_of(convention_id: int) -> ConventionObjection | None:
@@ -73,58 +55,34 @@ def objection_of(convention_id: int) -> ConventionObjection | None:
 
 
 def versions_of(convention_id: int) -> list[ConventionTerms]:
-    return list(
-        db.session.scalars(
-            select(ConventionTerms)
-            .where(ConventionTerms.convention_id == convention_id)
-            .order_by(ConventionTerms.number)
-        )
-    )
+    return rows_of(ConventionTerms, convention_id=convention_id, order_by=ConventionTerms.number)
 
 
 def children(model, convention_id: int, number: int) -> list:
     """Rows of ``model`` in force under terms ``number``."""
-    return list(
-        db.session.scalars(
-            select(model)
-            .where(
-                model.convention_id == convention_id,
-                model.from_terms <= number,
-                or_(model.until_terms.is_(None), model.until_terms > number),
-            )
-            .order_by(model.id)
-        )
+    return rows_of(
+        model,
+        model.from_terms <= number,
+        or_(model.until_terms.is_(None), model.until_terms > number),
+        convention_id=convention_id,
+        order_by=model.id,
     )
 
 
 def all_obligations(convention_id: int) -> list[Obligation]:
-    return list(
-        db.session.scalars(
-            select(Obligation).where(Obligation.convention_id == convention_id).order_by(Obligation.id)
-        )
-    )
+    return rows_of(Obligation, convention_id=convention_id, order_by=Obligation.id)
 
 
 def all_commitments(convention_id: int) -> list[FinancialCommitment]:
-    return list(
-        db.session.scalars(
-            select(FinancialCommitment)
-            .where(FinancialCommitment.convention_id == convention_id)
-            .order_by(FinancialCommitment.id)
-        )
-    )
+    return rows_of(FinancialCommitment, convention_id=convention_id, order_by=FinancialCommitment.id)
 
 
 def schedule_lines_of(commitment_id: int) -> list[ScheduleLine]:
-    return list(
-        db.session.scalars(
-            select(ScheduleLine).where(ScheduleLine.commitment_id == commitment_id).order_by(ScheduleLine.seq)
-        )
-    )
+    return rows_of(ScheduleLine, commitment_id=commitment_id, order_by=ScheduleLine.seq)
 
 
 def occurrences_of(convention_id: int) -> list[Occurrence]:
-    return list(db.session.scalars(select(Occurrence).where(Occurrence.convention_id == convention_id)))
+    return rows_of(Occurrence, convention_id=convention_id)
 
 
 def occurrence(occurrence_id: int) -> Occurrence | None:

@@ -31,6 +31,14 @@ def _meeting(responsible, recipient, category, cadence, label, article, **extra)
     }
 
 
+#: seed 000 art. 6 and 7: the reports are due in the month after the GIP's general assembly (June).
+AFTER_GIP_GENERAL_ASSEMBLY = {
+    "event_label": "assemblée générale du G.I.P",
+    "event_default_month": 6,
+    "offset_months": 1,
+}
+
+
 def seed_000(agglo: int, gip: int, region: int, departement: int, year: int, signed_on: date) -> dict:
     """Saint-Dizier, Der & Blaise and the GIP Mission Locale: accompaniment of the beneficiaries,
     1 January to 31 December, 0.5 FTE adviser, 6 500 EUR paid in full at signature."""
@@ -133,38 +141,27 @@ def seed_000(agglo: int, gip: int, region: int, departement: int, year: int, sig
                 "Comité de pilotage (financeurs), une fois par an",
                 "5.1",
             ),
-            _deliverable(
-                gip,
-                agglo,
-                "rapport_activite",
-                "after_event",
-                "Rapport moral d'activités de l'année précédente, dans le mois suivant l'assemblée générale",
-                "6.1",
-                event_label="assemblée générale du G.I.P",
-                event_default_month=6,
-                offset_months=1,
-            ),
-            _deliverable(
-                gip,
-                agglo,
-                "rapport_accompagnement",
-                "after_event",
-                "Rapport relatif à l'accompagnement des bénéficiaires, dans le mois suivant l'assemblée générale",
-                "6.1",
-                event_label="assemblée générale du G.I.P",
-                event_default_month=6,
-                offset_months=1,
-            ),
-            _deliverable(
-                gip,
-                agglo,
-                "rapport_financier",
-                "after_event",
-                "Rapport financier (coût de l'accompagnement, affectation des subventions), avec le rapport d'activités",
-                "7.2",
-                event_label="assemblée générale du G.I.P",
-                event_default_month=6,
-                offset_months=1,
+            *(
+                _deliverable(
+                    gip, agglo, category, "after_event", label, article, **AFTER_GIP_GENERAL_ASSEMBLY
+                )
+                for category, label, article in (
+                    (
+                        "rapport_activite",
+                        "Rapport moral d'activités de l'année précédente, dans le mois suivant l'assemblée générale",
+                        "6.1",
+                    ),
+                    (
+                        "rapport_accompagnement",
+                        "Rapport relatif à l'accompagnement des bénéficiaires, dans le mois suivant l'assemblée générale",
+                        "6.1",
+                    ),
+                    (
+                        "rapport_financier",
+                        "Rapport financier (coût de l'accompagnement, affectation des subventions), avec le rapport d'activités",
+                        "7.2",
+                    ),
+                )
             ),
             _deliverable(
                 gip,

@@ -21,6 +21,7 @@ from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
 from tenants import context
 from tenants.enums import TenantRole
+from tenants.models import Federation
 
 DEMO_PASSWORD = "Clauses-Demo-2026"  # noqa: S105 - printed to the user on purpose
 ACTOR = audit.Actor(email="demo")
@@ -140,6 +141,12 @@ def _person(email: str, name: str):
     return user
 
 
+def _federation(code: str) -> Federation:
+    federation = tenants_api.federation_by_code(code)
+    assert federation is not None, f"the demo federations are created first ({code})"
+    return federation
+
+
 def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], size) -> None:
     existing = tenants_api.tenant_by_slug(spec.slug)
     if existing is not None:
@@ -148,7 +155,7 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         return
     tenant = memberships.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
     memberships.update_tenant(
-        ACTOR, tenant, federation_ids=[tenants_api.federation_by_code(code).id for code in spec.federations]
+        ACTOR, tenant, federation_ids=[_federation(code).id for code in spec.federations]
     )
     db.session.commit()  # platform writes done before entering the tenant's scope
     click.echo(f"Chargement d'une année d'activité : {spec.name}…")
@@ -161,9 +168,10 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         for role, name, organisation in spec.people:
             email = _email(role, spec.slug)
             _person(email, name)
-            memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation))
+            memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation or ""))
             logins.append((spec.name, role, email))
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
+        assert facilitateur is not None, "every demo territory has a facilitateur"
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
         counts.update(demo_conventions.fill(actor, spec.slug))
@@ -189,7 +197,7 @@ def _load_all(size) -> list[tuple[str, str, str]]:
     for spec in TERRITORIES:
         _load_territory(spec, logins, size)
     for code, name, coordinator in FEDERATIONS:
-        federation = tenants_api.federation_by_code(code)
+        federation = _federation(code)
         email = f"coordinateur.{code}@{DOMAIN}"
         _person(email, coordinator)
         memberships.invite_coordinator(ACTOR, federation, email, coordinator)

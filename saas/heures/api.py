@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from saas import cleaning, clock, formats, uploads
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import Checks, ConflictError, DomainError, ValidationError
 from saas.heures import counting as arithmetic
 from saas.heures import repository, validation
@@ -191,8 +191,7 @@ def _new_statement(
         supersedes_id=supersedes_id,
         declared_by=actor.user_id,
     )
-    db.session.add(statement)
-    db.session.flush()
+    insert(statement)
     if over is not None:
         audit.record(
             "hours.over_contract_confirmed",
@@ -351,8 +350,7 @@ def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mi
         content=content,
         uploaded_by=actor.user_id,
     )
-    db.session.add(proof)
-    db.session.flush()
+    insert(proof)
     audit.record("hours.proof_attached", actor, "hour_statement", statement.id, {"fichier": proof.filename})
     return proof
 
@@ -406,8 +404,7 @@ def _count_and_allocate(statement: HourStatement, actor: audit.Actor, rule=None,
         current=True,
         created_by=actor.user_id,
     )
-    db.session.add(counting)
-    db.session.flush()
+    insert(counting)
     for lot_id, hours, agreement_id in allocation_plan(mission, statement.month, counted):
         db.session.add(
             Allocation(

@@ -3,12 +3,13 @@ count toward all of them, pro rata of the lots' obligations or by explicit share
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
 from saas import cleaning
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.heures import repository
 from saas.heures.enums import AllocationKey
@@ -17,7 +18,7 @@ from saas.marches.models import Lot, Marche
 from tenants.context import require_tenant_id
 
 
-def _lot(lot_id: int) -> Lot:
+def _lot(lot_id: int) -> Lot | None:
     return db.session.get(Lot, (require_tenant_id(), lot_id))
 
 
@@ -32,10 +33,11 @@ def _member_lots(lot_ids: list[int]) -> list[Lot]:
     """The lots of the agreement: two at least, each once, known, of two donneurs d'ordre at least."""
     if len(set(lot_ids)) < 2 or len(set(lot_ids)) != len(lot_ids):
         raise ValidationError("lots", "Choisissez au moins deux lots, chacun une fois.")
-    lots = [_lot(lot_id) for lot_id in lot_ids]
-    if any(lot is None for lot in lots):
+    found = [_lot(lot_id) for lot_id in lot_ids]
+    lots = [lot for lot in found if lot is not None]
+    if len(lots) != len(found):
         raise ValidationError("lots", "Lot inconnu.")
-    buyers = {db.session.get(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id for lot in lots}
+    buyers = {db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id for lot in lots}
     if len(buyers) < 2:
         raise ValidationError("lots", "Une mutualisation réunit des lots d'au moins deux donneurs d'ordre.")
     return lots
@@ -49,7 +51,7 @@ def _share(value) -> Decimal:
     return share
 
 
-def _shares(key: AllocationKey, given: list) -> list[Decimal | None]:
+def _shares(key: AllocationKey, given: list) -> Sequence[Decimal | None]:
     """The share of each lot under an explicit key (more than 0, at most 1, 100 % in all); None each
     under another key."""
     if key is not AllocationKey.explicit:
@@ -102,8 +104,7 @@ def create_agreement(
         allocation_key=key.value,
         notes=cleaning.optional(notes),
     )
-    db.session.add(agreement)
-    db.session.flush()
+    insert(agreement)
     for lot_id, share in zip(lot_ids, shares, strict=True):
         db.session.add(
             MutualisationMember(

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
-from saas.db import db, same_tenant
+from saas.db import by_id, db, one_where, rows_of, same_tenant
 from saas.heures.models import (
     Allocation,
     Counting,
@@ -27,44 +27,32 @@ from saas.participants.models import Participant
 
 
 def statement(statement_id: int) -> HourStatement | None:
-    return db.session.scalars(select(HourStatement).where(HourStatement.id == statement_id)).one_or_none()
+    return by_id(HourStatement, statement_id)
+
+
+def _open(mission_id: int, month: date) -> tuple[ColumnElement[bool], ...]:
+    """The statements of the month neither superseded nor rejected."""
+    return (
+        HourStatement.mission_id == mission_id,
+        HourStatement.month == month,
+        HourStatement.superseded_at.is_(None),
+        HourStatement.status != "rejected",
+    )
 
 
 def in_force(mission_id: int, month: date) -> HourStatement | None:
     """The statement in force for the month: not superseded, not rejected, not a pending correction."""
-    return db.session.scalars(
-        select(HourStatement).where(
-            HourStatement.mission_id == mission_id,
-            HourStatement.month == month,
-            HourStatement.superseded_at.is_(None),
-            HourStatement.status != "rejected",
-            ~((HourStatement.status == "declared") & HourStatement.supersedes_id.is_not(None)),
-        )
-    ).one_or_none()
+    pending_correction = (HourStatement.status == "declared") & HourStatement.supersedes_id.is_not(None)
+    return one_where(HourStatement, *_open(mission_id, month), ~pending_correction)
 
 
 def open_statements(mission_id: int, month: date) -> list[HourStatement]:
     """Statements of the month neither superseded nor rejected (in force or awaiting a decision)."""
-    return list(
-        db.session.scalars(
-            select(HourStatement).where(
-                HourStatement.mission_id == mission_id,
-                HourStatement.month == month,
-                HourStatement.superseded_at.is_(None),
-                HourStatement.status != "rejected",
-            )
-        )
-    )
+    return rows_of(HourStatement, *_open(mission_id, month))
 
 
 def statements_of_mission(mission_id: int) -> list[HourStatement]:
-    return list(
-        db.session.scalars(
-            select(HourStatement)
-            .where(HourStatement.mission_id == mission_id)
-            .order_by(HourStatement.month, HourStatement.id)
-        )
-    )
+    return rows_of(HourStatement, mission_id=mission_id, order_by=(HourStatement.month, HourStatement.id))
 
 
 def history(statement_id: int) -> list[HourStatement]:
@@ -78,15 +66,11 @@ def history(statement_id: int) -> list[HourStatement]:
 
 
 def superseding(statement_id: int) -> HourStatement | None:
-    return db.session.scalars(
-        select(HourStatement).where(HourStatement.supersedes_id == statement_id)
-    ).one_or_none()
+    return one_where(HourStatement, supersedes_id=statement_id)
 
 
 def current_counting(statement_id: int) -> Counting | None:
-    return db.session.scalars(
-        select(Counting).where(Counting.statement_id == statement_id, Counting.current.is_(True))
-    ).one_or_none()
+    return one_where(Counting, Counting.current.is_(True), statement_id=statement_id)
 
 
 def latest_counting(statement_id: int) -> Counting | None:
@@ -97,19 +81,15 @@ def latest_counting(statement_id: int) -> Counting | None:
 
 
 def countings_of(statement_id: int) -> list[Counting]:
-    return list(
-        db.session.scalars(
-            select(Counting).where(Counting.statement_id == statement_id).order_by(Counting.id)
-        )
-    )
+    return rows_of(Counting, statement_id=statement_id, order_by=Counting.id)
 
 
 def allocations_of(counting_id: int) -> list[Allocation]:
-    return list(db.session.scalars(select(Allocation).where(Allocation.counting_id == counting_id)))
+    return rows_of(Allocation, counting_id=counting_id)
 
 
 def proofs_of(statement_id: int) -> list[StatementProof]:
-    return list(db.session.scalars(select(StatementProof).where(StatementProof.statement_id == statement_id)))
+    return rows_of(StatementProof, statement_id=statement_id)
 
 
 def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
@@ -162,19 +142,11 @@ def agreement_for(lot_id: int, month: date) -> MutualisationAgreement | None:
 
 
 def members(agreement_id: int) -> list[MutualisationMember]:
-    return list(
-        db.session.scalars(
-            select(MutualisationMember)
-            .where(MutualisationMember.agreement_id == agreement_id)
-            .order_by(MutualisationMember.id)
-        )
-    )
+    return rows_of(MutualisationMember, agreement_id=agreement_id, order_by=MutualisationMember.id)
 
 
 def agreement(agreement_id: int) -> MutualisationAgreement | None:
-    return db.session.scalars(
-        select(MutualisationAgreement).where(MutualisationAgreement.id == agreement_id)
-    ).one_or_none()
+    return by_id(MutualisationAgreement, agreement_id)
 
 
 def agreements() -> list[MutualisationAgreement]:

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from saas import cleaning
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.heures import repository
 from saas.heures.enums import PartialEligibility
@@ -45,8 +45,7 @@ def rule_in_force(marche_id: int | None) -> CountingRule:
         rule = CountingRule(
             tenant_id=require_tenant_id(), marche_id=None, version=1, note="Règles par défaut", **DEFAULT_RULE
         )
-        db.session.add(rule)
-        db.session.flush()
+        insert(rule)
     return rule
 
 
@@ -133,8 +132,7 @@ def new_rule_version(
         created_by=actor.user_id,
         **caps,
     )
-    db.session.add(rule)
-    db.session.flush()
+    insert(rule)
     audit.record(
         "counting_rule.created",
         actor,

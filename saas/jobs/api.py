@@ -16,7 +16,7 @@ from typing import TypeGuard
 from flask import current_app
 from sqlalchemy import text
 
-from saas.db import db, on_commit
+from saas.db import db, insert, on_commit
 from saas.jobs import repository
 from saas.jobs.enums import RunStatus
 from saas.jobs.models import JobArtifact, JobRun
@@ -48,8 +48,7 @@ def request_run(kind: str, params: dict | None = None, requested_by: int | None 
     """Record a run in the current transaction; it is enqueued once the transaction commits."""
     tenant_id = require_tenant_id()
     run = JobRun(tenant_id=tenant_id, kind=kind, params=params or {}, requested_by_user_id=requested_by)
-    db.session.add(run)
-    db.session.flush()
+    insert(run)
     on_commit(_dispatch_after_commit, kind, tenant_id, run.id)
     return run
 
@@ -183,8 +182,7 @@ def attach_file(run_id: int, filename: str, mimetype: str, content: bytes) -> Jo
     artifact = JobArtifact(
         tenant_id=require_tenant_id(), run_id=run_id, filename=filename, mimetype=mimetype, content=content
     )
-    db.session.add(artifact)
-    db.session.flush()
+    insert(artifact)
     return artifact
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from saas.db import db
+from saas.db import db, rows_of
 from saas.jobs.enums import RunStatus
 from saas.jobs.models import JobArtifact, JobRun
 
@@ -23,19 +23,13 @@ def list_runs(user_id: int | None = None, limit: int = 50) -> list[JobRun]:
 
 
 def stale_pending_runs(now: datetime, older_than: timedelta) -> list[JobRun]:
-    return list(
-        db.session.scalars(
-            select(JobRun)
-            .where(JobRun.status == RunStatus.pending, JobRun.created_at < now - older_than)
-            .order_by(JobRun.created_at)
-        )
+    return rows_of(
+        JobRun, JobRun.created_at < now - older_than, status=RunStatus.pending, order_by=JobRun.created_at
     )
 
 
 def started_runs() -> list[JobRun]:
-    return list(
-        db.session.scalars(select(JobRun).where(JobRun.status == RunStatus.started).order_by(JobRun.id))
-    )
+    return rows_of(JobRun, status=RunStatus.started, order_by=JobRun.id)
 
 
 def get_artifact(run_id: int) -> JobArtifact | None:

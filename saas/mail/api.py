@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from saas import cleaning, extensions
 from saas.audit import api as audit
-from saas.db import db, on_commit
+from saas.db import db, insert, on_commit
 from saas.errors import ValidationError
 from saas.jobs import api as runs
 from saas.logging import get_logger
@@ -78,7 +78,9 @@ def backend() -> MailBackend:
 
 def _address(value: str | None) -> str:
     value = cleaning.required_text(value, "to_address", "Indiquez l'adresse électronique du destinataire.")
-    return cleaning.email(value, "to_address", f"L'adresse électronique « {value} » n'est pas valide.")
+    address = cleaning.email(value, "to_address", f"L'adresse électronique « {value} » n'est pas valide.")
+    assert address is not None, "a blank address is refused above"
+    return address
 
 
 def _subject(value: str | None) -> str:
@@ -117,8 +119,7 @@ def send(
         status=(MailStatus.mailbox if chosen is MailBackend.mailbox else MailStatus.pending).value,
         attempts=0,
     )
-    db.session.add(mail)
-    db.session.flush()
+    insert(mail)
     if chosen is MailBackend.smtp:
         runs.request_run("mail_delivery", {"mail_id": mail.id})
     return mail
@@ -207,8 +208,7 @@ def send_account_mail(
         status=MailStatus.pending.value,
         attempts=0,
     )
-    db.session.add(row)
-    db.session.flush()
+    insert(row)
     if chosen is MailBackend.mailbox:
         subject, body = compose(row)
         _log_account_mail(row, subject, body)

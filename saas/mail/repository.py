@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
-from saas.db import db, text_matches
+from saas.db import by_id, db, one_where, text_matches
 from saas.mail.models import AccountMail, NotificationPreference, OutgoingMail
 
 
@@ -20,7 +20,7 @@ class MailboxFilters:
 
 
 def get(mail_id: int) -> OutgoingMail | None:
-    return db.session.scalars(select(OutgoingMail).where(OutgoingMail.id == mail_id)).one_or_none()
+    return by_id(OutgoingMail, mail_id)
 
 
 def get_for_update(mail_id: int) -> OutgoingMail | None:
@@ -70,9 +70,7 @@ def categories() -> list[str]:
 
 
 def preference(user_id: int) -> NotificationPreference | None:
-    return db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == user_id)
-    ).one_or_none()
+    return one_where(NotificationPreference, user_id=user_id)
 
 
 def account_mail_for_update(mail_id: int) -> AccountMail | None:

@@ -8,14 +8,15 @@ override, dates that choose the dated hourly cost) and every figure recorded on 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Select
 
 from saas import cleaning, clock, formats
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import assign_changes, db, insert
 from saas.errors import ValidationError
 from saas.marches import obligation as obligations
 from saas.marches import repository
@@ -107,8 +108,7 @@ def add_hourly_cost(actor: audit.Actor, valid_from, amount, note: str | None = N
         amount=amount,
         note=cleaning.text(note, "note", 200),
     )
-    db.session.add(cost)
-    db.session.flush()
+    insert(cost)
     audit.record(
         "hourly_cost.created",
         actor,
@@ -176,7 +176,9 @@ def _check_dates(values: dict) -> None:
 
 def _clean_marche(data: Mapping, current: Marche | None) -> dict:
     values = {name: data.get(name, getattr(current, name, None)) for name in MARCHE_FIELDS}
-    reference = cleaning.text(values["reference"], "reference", 60, "Indiquez la référence du marché.")
+    reference = cleaning.required_text(
+        values["reference"], "reference", "Indiquez la référence du marché.", 60
+    )
     same = repository.marche_by_reference(reference)
     if same is not None and (current is None or same.id != current.id):
         raise ValidationError("reference", "Un marché de ce territoire porte déjà cette référence.")
@@ -209,18 +211,14 @@ def _clean_marche(data: Mapping, current: Marche | None) -> dict:
 def create_marche(actor: audit.Actor, data: Mapping) -> Marche:
     """A new marché; ``data`` holds the fields of :data:`MARCHE_FIELDS` (absent ones are empty)."""
     marche = Marche(tenant_id=require_tenant_id(), **_clean_marche(data, None))
-    db.session.add(marche)
-    db.session.flush()
+    insert(marche)
     audit.record("marche.created", actor, "marche", marche.id, {"référence": marche.reference})
     return marche
 
 
 def update_marche(actor: audit.Actor, marche: Marche, data: Mapping) -> Marche:
     """Change the fields given in ``data`` (the others are kept); the lots' obligations follow."""
-    clean = _clean_marche(data, marche)
-    changed = sorted(name for name, value in clean.items() if getattr(marche, name) != value)
-    for name, value in clean.items():
-        setattr(marche, name, value)
+    changed = assign_changes(marche, _clean_marche(data, marche))
     db.session.flush()
     for lot in repository.lots_of_marche(marche.id):
         try:
@@ -280,7 +278,7 @@ def _company(organisation_id: int | None, field: str):
 
 def _clean_lot(data: Mapping, marche: Marche, current: Lot | None) -> dict:
     values = {name: data.get(name, getattr(current, name, None)) for name in LOT_FIELDS}
-    number = cleaning.text(values["number"], "number", 20, "Indiquez le numéro du lot (ex. 1, 2A).")
+    number = cleaning.required_text(values["number"], "number", "Indiquez le numéro du lot (ex. 1, 2A).", 20)
     same = repository.lot_by_number(marche.id, number)
     if same is not None and (current is None or same.id != current.id):
         raise ValidationError("number", "Ce marché a déjà un lot portant ce numéro.")
@@ -335,12 +333,10 @@ def create_lot(actor: audit.Actor, marche: Marche, data: Mapping) -> Lot:
 
 def update_lot(actor: audit.Actor, lot: Lot, data: Mapping) -> Lot:
     """Change the fields given in ``data`` (the others are kept) and recompute the obligation."""
-    marche = db.session.get(Marche, (lot.tenant_id, lot.marche_id))
+    marche = db.session.get_one(Marche, (lot.tenant_id, lot.marche_id))
     clean = _clean_lot(data, marche, lot)
-    changed = sorted(name for name, value in clean.items() if getattr(lot, name) != value)
     before = lot.obligation_hours
-    for name, value in clean.items():
-        setattr(lot, name, value)
+    changed = assign_changes(lot, clean)
     _recompute(lot, marche)
     db.session.flush()
     audit.record(
@@ -385,7 +381,7 @@ def compute_obligation(lot: Lot, marche: Marche) -> obligations.Obligation:
             (dated.valid_from, dated.amount) if dated else None,
             on,
         )
-    figures = {"hours_worked": (), "invoiced": ()}
+    figures: dict[str, Iterable[Decimal]] = {"hours_worked": (), "invoiced": ()}
     if lot.id is not None:
         figures["hours_worked"] = repository.figure_values(lot.id, LotFigureKind.hours_worked)
         figures["invoiced"] = repository.figure_values(lot.id, LotFigureKind.invoiced_amount)
@@ -402,7 +398,7 @@ def _recompute(lot: Lot, marche: Marche) -> obligations.Obligation:
 def recompute_obligation(actor: audit.Actor, lot: Lot) -> Lot:
     """Recompute and store the obligation (e.g. after the tenant's hourly costs changed)."""
     before = lot.obligation_hours
-    _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
+    _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
     if before != lot.obligation_hours:
         audit.record(
@@ -438,8 +434,7 @@ def add_subcontractor(
     link = LotSubcontractor(
         tenant_id=lot.tenant_id, lot_id=lot.id, organisation_id=organisation.id, role=role
     )
-    db.session.add(link)
-    db.session.flush()
+    insert(link)
     audit.record(
         "lot.subcontractor_added", actor, "lot", lot.id, {"organisation": organisation.name, "rôle": role}
     )
@@ -482,10 +477,9 @@ def record_figure(
         note=cleaning.text(note, "note", 200),
         created_by=actor.user_id,
     )
-    db.session.add(figure)
-    db.session.flush()
+    insert(figure)
     before = lot.obligation_hours
-    _recompute(lot, db.session.get(Marche, (lot.tenant_id, lot.marche_id)))
+    _recompute(lot, db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)))
     db.session.flush()
     audit.record(
         "lot.figure_recorded",

@@ -161,14 +161,21 @@ def _inputs(mode: ObligationMode, rounding: Rounding, exact: Decimal, hours: Dec
     }
 
 
+def _obligation(
+    mode: ObligationMode, rounding: Rounding, exact: Decimal, reckoning: str, **values
+) -> Obligation:
+    """``exact`` rounded by ``rounding``; the French sentence is the rounded hours, then ``reckoning``."""
+    rounded = round_hours(exact, rounding)
+    sentence = f"{formats.hours(rounded)}{reckoning}"
+    return Obligation(rounded, exact, _inputs(mode, rounding, exact, rounded, **values, explanation=sentence))
+
+
 def fixed(hours: Decimal, rounding: Rounding = Rounding.nearest) -> Obligation:
     exact = Decimal(hours)
-    rounded = round_hours(exact, rounding)
-    sentence = f"{formats.hours(rounded)} : nombre d'heures fixé au marché"
-    if rounded != exact:
-        sentence += f" ({formats.hours(exact)}, {ROUNDING_PHRASES[rounding]})"
-    inputs = _inputs(ObligationMode.fixed, rounding, exact, rounded, fixed_hours=exact, explanation=sentence)
-    return Obligation(rounded, exact, inputs)
+    reckoning = " : nombre d'heures fixé au marché"
+    if round_hours(exact, rounding) != exact:
+        reckoning += f" ({formats.hours(exact)}, {ROUNDING_PHRASES[rounding]})"
+    return _obligation(ObligationMode.fixed, rounding, exact, reckoning, fixed_hours=exact)
 
 
 def formula(
@@ -180,23 +187,20 @@ def formula(
 ) -> Obligation:
     """``amount_ht x labour_share x insertion_rate / cost`` (shares as fractions: 0.5 = 50 %)."""
     exact = Decimal(amount_ht) * Decimal(labour_share) * Decimal(insertion_rate) / cost.amount
-    rounded = round_hours(exact, rounding)
-    sentence = (
-        f"{formats.hours(rounded)} = {formats.amount(amount_ht)} × {formats.percent(labour_share)} × "
+    reckoning = (
+        f" = {formats.amount(amount_ht)} × {formats.percent(labour_share)} × "
         f"{formats.percent(insertion_rate)} ÷ {formats.amount(cost.amount)}, {ROUNDING_PHRASES[rounding]}"
     )
-    inputs = _inputs(
+    return _obligation(
         ObligationMode.formula,
         rounding,
         exact,
-        rounded,
+        reckoning,
         amount_ht=Decimal(amount_ht),
         labour_share=Decimal(labour_share),
         insertion_rate=Decimal(insertion_rate),
         hourly_cost=cost.as_dict(),
-        explanation=sentence,
     )
-    return Obligation(rounded, exact, inputs)
 
 
 def percentage(
@@ -206,22 +210,19 @@ def percentage(
     figures = [Decimal(value) for value in hours_worked]
     total = sum(figures, Decimal(0))
     exact = total * Decimal(hours_share)
-    rounded = round_hours(exact, rounding)
-    sentence = (
-        f"{formats.hours(rounded)} = {formats.percent(hours_share)} × {formats.hours(total)} travaillées "
+    reckoning = (
+        f" = {formats.percent(hours_share)} × {formats.hours(total)} travaillées "
         f"({_count_label(len(figures))}), {ROUNDING_PHRASES[rounding]}"
     )
-    inputs = _inputs(
+    return _obligation(
         ObligationMode.percentage,
         rounding,
         exact,
-        rounded,
+        reckoning,
         hours_share=Decimal(hours_share),
         hours_worked_total=total,
         figures_count=len(figures),
-        explanation=sentence,
     )
-    return Obligation(rounded, exact, inputs)
 
 
 def per_amount(
@@ -234,23 +235,20 @@ def per_amount(
     figures = [Decimal(value) for value in invoiced]
     total = sum(figures, Decimal(0))
     exact = total / Decimal(per_amount_base) * Decimal(per_amount_hours)
-    rounded = round_hours(exact, rounding)
-    sentence = (
-        f"{formats.hours(rounded)} = {formats.amount(total)} facturés ({_count_label(len(figures))}) "
+    reckoning = (
+        f" = {formats.amount(total)} facturés ({_count_label(len(figures))}) "
         f"÷ {formats.amount(per_amount_base)} × {formats.hours(per_amount_hours)}, {ROUNDING_PHRASES[rounding]}"
     )
-    inputs = _inputs(
+    return _obligation(
         ObligationMode.per_amount,
         rounding,
         exact,
-        rounded,
+        reckoning,
         per_amount_base=Decimal(per_amount_base),
         per_amount_hours=Decimal(per_amount_hours),
         invoiced_total=total,
         figures_count=len(figures),
-        explanation=sentence,
     )
-    return Obligation(rounded, exact, inputs)
 
 
 def _count_label(count: int) -> str:

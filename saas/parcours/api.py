@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from saas import cleaning, clock
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import by_id, db, insert
 from saas.errors import DomainError, ValidationError
 from saas.marches.models import Lot, LotSubcontractor
 from saas.parcours import repository
@@ -82,7 +82,7 @@ def _parties(participant_id: int, lot_id: int, employer_id: int):
     participant = participants.get(participant_id) if participant_id else None
     if participant is None:
         raise ValidationError("participant_id", "Participant inconnu.")
-    lot = db.session.scalars(select(Lot).where(Lot.id == lot_id)).one_or_none() if lot_id else None
+    lot = by_id(Lot, lot_id) if lot_id else None
     if lot is None:
         raise ValidationError("lot_id", "Choisissez un lot.")
     if not employer_id or partenaires.get(employer_id) is None:
@@ -214,8 +214,7 @@ def place(
         override_by=actor.user_id if not eligible else None,
         created_by=actor.user_id,
     )
-    db.session.add(mission)
-    db.session.flush()
+    insert(mission)
     _plan_follow_ups(mission)
     participants.open_window_at_first_mission(participant.id, start_date)
     db.session.flush()

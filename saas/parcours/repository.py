@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 
 from saas import formats
-from saas.db import db, same_tenant, text_matches
+from saas.db import by_id, db, rows_of, same_tenant, text_matches
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import lot_label
 from saas.parcours.enums import MissionState
@@ -19,29 +19,19 @@ from saas.referentiels.models import ContractType
 
 
 def get(mission_id: int) -> Mission | None:
-    return db.session.scalars(select(Mission).where(Mission.id == mission_id)).one_or_none()
+    return by_id(Mission, mission_id)
 
 
 def of_participant(participant_id: int) -> list[Mission]:
-    return list(
-        db.session.scalars(
-            select(Mission)
-            .where(Mission.participant_id == participant_id)
-            .order_by(Mission.start_date.desc())
-        )
-    )
+    return rows_of(Mission, participant_id=participant_id, order_by=Mission.start_date.desc())
 
 
 def follow_ups_of(mission_id: int) -> list[FollowUp]:
-    return list(
-        db.session.scalars(
-            select(FollowUp).where(FollowUp.mission_id == mission_id).order_by(FollowUp.due_on)
-        )
-    )
+    return rows_of(FollowUp, mission_id=mission_id, order_by=FollowUp.due_on)
 
 
 def follow_up(follow_up_id: int) -> FollowUp | None:
-    return db.session.scalars(select(FollowUp).where(FollowUp.id == follow_up_id)).one_or_none()
+    return by_id(FollowUp, follow_up_id)
 
 
 def overdue_follow_ups(today: date) -> list[FollowUp]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from saas import cleaning
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import assign_changes, db, insert
 from saas.errors import ValidationError
 from saas.partenaires import repository
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
@@ -106,7 +106,7 @@ def create(
     phone: str | None = None,
     notes: str | None = None,
 ) -> Organisation:
-    name = cleaning.text(name, "name", 200, "Indiquez le nom de l'organisation.")
+    name = cleaning.required_text(name, "name", "Indiquez le nom de l'organisation.", 200)
     kind = _kind(kind)
     siret = normalise_siret(siret, kind)
     _check_siret_free(siret)
@@ -121,8 +121,7 @@ def create(
         prescriber_kind=_prescriber_kind(prescriber_kind, kind),
         **details,
     )
-    db.session.add(organisation)
-    db.session.flush()
+    insert(organisation)
     audit.record("organisation.created", actor, "organisation", organisation.id, {"nom": name})
     return organisation
 
@@ -133,9 +132,7 @@ def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisa
     The kind, the prescriber kind and the SIRET are checked together: changing the kind to an
     entreprise requires a SIRET, changing it away from prescripteur drops the prescriber kind.
     """
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
+    cleaning.only_known(fields, ORGANISATION_FIELDS)
     changes: dict = {}
     if "name" in fields:
         changes["name"] = cleaning.text(fields["name"], "name", 200, "Indiquez le nom de l'organisation.")
@@ -150,9 +147,7 @@ def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisa
         changes["siret"] = normalise_siret(fields.get("siret", organisation.siret), kind)
         _check_siret_free(changes["siret"], organisation.id)
     changes.update(_clean_details(fields))
-    changed = sorted(key for key, value in changes.items() if getattr(organisation, key) != value)
-    for key in changed:
-        setattr(organisation, key, changes[key])
+    changed = assign_changes(organisation, changes)
     db.session.flush()
     if changed:
         audit.record("organisation.updated", actor, "organisation", organisation.id, {"champs": changed})
@@ -183,7 +178,7 @@ def search(filters: OrganisationFilters):
 
 
 def _clean_contact(values: dict) -> dict:
-    cleaned = {}
+    cleaned: dict[str, str | bool | None] = {}
     if "name" in values:
         cleaned["name"] = cleaning.text(values["name"], "name", 200, "Indiquez le nom du contact.")
     if "function" in values:
@@ -217,8 +212,7 @@ def add_contact(
         {"name": name, "function": function, "email": email, "phone": phone, "is_primary": is_primary}
     )
     contact = Contact(tenant_id=require_tenant_id(), organisation_id=organisation.id, **values)
-    db.session.add(contact)
-    db.session.flush()
+    insert(contact)
     if contact.is_primary:
         _demote_other_primaries(contact)
         db.session.flush()
@@ -233,13 +227,8 @@ def add_contact(
 
 
 def update_contact(actor: audit.Actor, contact: Contact, **fields) -> Contact:
-    unknown = set(fields) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ValidationError(sorted(unknown)[0], "Champ inconnu.")
-    changes = _clean_contact(fields)
-    changed = sorted(key for key, value in changes.items() if getattr(contact, key) != value)
-    for key in changed:
-        setattr(contact, key, changes[key])
+    cleaning.only_known(fields, CONTACT_FIELDS)
+    changed = assign_changes(contact, _clean_contact(fields))
     if contact.is_primary:
         _demote_other_primaries(contact)
     db.session.flush()

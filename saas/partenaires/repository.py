@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from saas.db import db, text_matches
+from saas.db import by_id, db, one_where, rows_of, text_matches
 from saas.partenaires.models import Contact, Organisation
 
 
@@ -20,7 +20,7 @@ class OrganisationFilters:
 
 
 def get(organisation_id: int) -> Organisation | None:
-    return db.session.scalars(select(Organisation).where(Organisation.id == organisation_id)).one_or_none()
+    return by_id(Organisation, organisation_id)
 
 
 def list_all(kind: str | None = None) -> list[Organisation]:
@@ -31,7 +31,7 @@ def list_all(kind: str | None = None) -> list[Organisation]:
 
 
 def by_siret(siret: str) -> Organisation | None:
-    return db.session.scalars(select(Organisation).where(Organisation.siret == siret)).one_or_none()
+    return one_where(Organisation, siret=siret)
 
 
 def search(filters: OrganisationFilters) -> Select:
@@ -65,14 +65,8 @@ def contacts_of(organisation_id: int) -> list[Contact]:
 
 
 def contact(organisation_id: int, contact_id: int) -> Contact | None:
-    return db.session.scalars(
-        select(Contact).where(Contact.organisation_id == organisation_id, Contact.id == contact_id)
-    ).one_or_none()
+    return one_where(Contact, organisation_id=organisation_id, id=contact_id)
 
 
 def primary_contacts(organisation_id: int) -> list[Contact]:
-    return list(
-        db.session.scalars(
-            select(Contact).where(Contact.organisation_id == organisation_id, Contact.is_primary.is_(True))
-        )
-    )
+    return rows_of(Contact, Contact.is_primary.is_(True), organisation_id=organisation_id)

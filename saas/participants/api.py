@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from saas import cleaning, clock, settings, uploads
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import OrganisationKind
@@ -122,8 +122,7 @@ def create(
         referent_organisation_id=referent_organisation_id,
         last_contact_on=clock.today(),
     )
-    db.session.add(participant)
-    db.session.flush()
+    insert(participant)
     db.session.add(
         Identity(
             tenant_id=participant.tenant_id,
@@ -223,8 +222,7 @@ def add_prescription(
         content=cleaning.optional(content),
         created_by=actor.user_id,
     )
-    db.session.add(prescription)
-    db.session.flush()
+    insert(prescription)
     audit.record(
         "prescription.created", actor, "participant", participant.id, {"prescription": prescription.id}
     )
@@ -317,8 +315,7 @@ def validate_eligibility(
         valid_until=valid_until,
         notes=cleaning.optional(notes),
     )
-    db.session.add(eligibility)
-    db.session.flush()
+    insert(eligibility)
     for code, proof in criteria:
         db.session.add(
             EligibilityCriterion(

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
-from saas.db import db, same_tenant, text_matches
+from saas.db import by_id, db, one_where, rows_of, same_tenant, text_matches
 from saas.participants.models import (
     CvProfile,
     Eligibility,
@@ -20,7 +20,7 @@ from saas.referentiels.models import Commune
 
 
 def get(participant_id: int) -> Participant | None:
-    return db.session.scalars(select(Participant).where(Participant.id == participant_id)).one_or_none()
+    return by_id(Participant, participant_id)
 
 
 def identity_of(participant_id: int) -> Identity:
@@ -37,32 +37,20 @@ def reference_taken(reference: str) -> bool:
 
 
 def prescriptions_of(participant_id: int) -> list[Prescription]:
-    return list(
-        db.session.scalars(
-            select(Prescription)
-            .where(Prescription.participant_id == participant_id)
-            .order_by(Prescription.prescribed_on.desc())
-        )
-    )
+    return rows_of(Prescription, participant_id=participant_id, order_by=Prescription.prescribed_on.desc())
 
 
 def eligibilities_of(participant_id: int) -> list[Eligibility]:
-    return list(
-        db.session.scalars(
-            select(Eligibility)
-            .where(Eligibility.participant_id == participant_id)
-            .order_by(Eligibility.validated_on.desc(), Eligibility.id.desc())
-        )
+    return rows_of(
+        Eligibility,
+        participant_id=participant_id,
+        order_by=(Eligibility.validated_on.desc(), Eligibility.id.desc()),
     )
 
 
 def criteria_of(eligibility_id: int) -> list[EligibilityCriterion]:
-    return list(
-        db.session.scalars(
-            select(EligibilityCriterion)
-            .where(EligibilityCriterion.eligibility_id == eligibility_id)
-            .order_by(EligibilityCriterion.criterion_code)
-        )
+    return rows_of(
+        EligibilityCriterion, eligibility_id=eligibility_id, order_by=EligibilityCriterion.criterion_code
     )
 
 
@@ -99,9 +87,7 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
 
 
 def profile_of(participant_id: int) -> CvProfile | None:
-    return db.session.scalars(
-        select(CvProfile).where(CvProfile.participant_id == participant_id)
-    ).one_or_none()
+    return one_where(CvProfile, participant_id=participant_id)
 
 
 def list_query(text_filter: str | None = None, eligible_on: date | None = None) -> Select:
@@ -232,10 +218,9 @@ def last_prescription_until():
 
 
 def prescriptions_expiring(until: date, today: date) -> list[Prescription]:
-    return list(
-        db.session.scalars(
-            select(Prescription)
-            .where(Prescription.valid_until >= today, Prescription.valid_until <= until)
-            .order_by(Prescription.valid_until)
-        )
+    return rows_of(
+        Prescription,
+        Prescription.valid_until >= today,
+        Prescription.valid_until <= until,
+        order_by=Prescription.valid_until,
     )

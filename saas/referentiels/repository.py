@@ -7,7 +7,7 @@ import unicodedata
 
 from sqlalchemy import ColumnElement, any_, func, or_, select
 
-from saas.db import db
+from saas.db import db, rows_of
 from saas.referentiels.models import (
     Commune,
     ContractType,
@@ -52,7 +52,7 @@ def criteria() -> list[Criterion]:
 
 
 def criteria_by_codes(codes: set[str]) -> list[Criterion]:
-    return list(db.session.scalars(select(Criterion).where(Criterion.code.in_(codes))))
+    return rows_of(Criterion, Criterion.code.in_(codes))
 
 
 def contract_types() -> list[ContractType]:
@@ -64,7 +64,7 @@ def exit_motifs() -> list[ExitMotif]:
 
 
 def items(list_name: str) -> list[Item]:
-    return list(db.session.scalars(select(Item).where(Item.list == list_name).order_by(Item.rank, Item.code)))
+    return rows_of(Item, list=list_name, order_by=(Item.rank, Item.code))
 
 
 def get(model, *key):
@@ -90,11 +90,11 @@ def search_communes(text: str, limit: int) -> list[Commune]:
 
 
 def communes_of_epci(siren: str) -> list[Commune]:
-    return list(db.session.scalars(select(Commune).where(Commune.epci_siren == siren).order_by(Commune.name)))
+    return rows_of(Commune, epci_siren=siren, order_by=Commune.name)
 
 
 def qpv_of_commune(insee: str) -> list[Qpv]:
-    return list(db.session.scalars(select(Qpv).where(any_(Qpv.communes) == insee).order_by(Qpv.code)))
+    return rows_of(Qpv, any_(Qpv.communes) == insee, order_by=Qpv.code)
 
 
 def search_rome(text: str, limit: int) -> list[Rome]:

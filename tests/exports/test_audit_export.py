@@ -13,20 +13,9 @@ from sqlalchemy import text
 from saas.db import db
 from saas.jobs import api as runs
 from tenants import context
+from tests.builders import seed_audit_rows
 
 ROWS = 5000
-
-
-def seed_audit_rows(superuser_engine, tenant_id: int) -> None:
-    with superuser_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO audit_log (tenant_id, action, actor_email, target_type, target_id, details) "
-                "SELECT :t, 'organisation.created', 'charge@exemple.fr', 'organisation', 'export-' || g, "
-                "jsonb_build_object('rang', g) FROM generate_series(1, :n) AS g"
-            ),
-            {"t": tenant_id, "n": ROWS},
-        )
 
 
 def file_rows(fmt: str, content: bytes) -> list[list]:
@@ -39,8 +28,8 @@ def file_rows(fmt: str, content: bytes) -> list[list]:
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_audit_export_of_5000_rows_holds_every_row_once(two_tenants, app, redis, superuser_engine, fmt):
     a, b = two_tenants
-    seed_audit_rows(superuser_engine, a.tenant_id)
-    seed_audit_rows(superuser_engine, b.tenant_id)  # another tenant's rows never come out
+    seed_audit_rows(superuser_engine, a.tenant_id, ROWS, "export")
+    seed_audit_rows(superuser_engine, b.tenant_id, ROWS, "export")  # another tenant's rows never come out
     with app.app_context(), context.scoped(a.tenant_id):
         run_id = runs.request_run("audit_export", {"fmt": fmt, "filters": {}}, None).id
         db.session.commit()

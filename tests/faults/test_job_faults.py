@@ -16,6 +16,7 @@ from sqlalchemy import text
 from saas.db import db
 from saas.jobs import api as runs
 from tenants import context
+from tests.builders import seed_audit_rows
 from tests.faults.conftest import FIGURES, wait_for
 from tests.fixtures import csrf_token, login
 
@@ -25,18 +26,6 @@ pytestmark = pytest.mark.committed
 #: the test's sweep settings (3 s, 1 s) plus the worker's reconnection to Redis.
 RESENT_WITHIN_SECONDS = 30
 SEEDED = 1200  # more than two batches of the export: progress is committed on the way
-
-
-def seed_audit_rows(superuser_engine, tenant_id: int) -> None:
-    with superuser_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO audit_log (tenant_id, action, actor_email, target_type, target_id) "
-                "SELECT :t, 'organisation.created', 'panne@exemple.fr', 'organisation', 'panne-' || g "
-                "FROM generate_series(1, :n) AS g"
-            ),
-            {"t": tenant_id, "n": SEEDED},
-        )
 
 
 def request_export(app, tenant_id: int) -> int:
@@ -86,7 +75,7 @@ def test_a_worker_killed_in_the_middle_of_a_job(
     two_tenants, app, use_own_redis, start_worker, lock_table, backends, superuser_engine
 ):
     a, _ = two_tenants
-    seed_audit_rows(superuser_engine, a.tenant_id)
+    seed_audit_rows(superuser_engine, a.tenant_id, SEEDED, "panne")
     with lock_table("audit_log") as lock:
         first = start_worker()
         run_id = request_export(app, a.tenant_id)
@@ -103,7 +92,7 @@ def test_postgres_connections_killed_during_a_job(
     two_tenants, app, use_own_redis, start_worker, lock_table, backends, superuser_engine
 ):
     a, _ = two_tenants
-    seed_audit_rows(superuser_engine, a.tenant_id)
+    seed_audit_rows(superuser_engine, a.tenant_id, SEEDED, "panne")
     start_worker()
     with lock_table("audit_log") as lock:
         run_id = request_export(app, a.tenant_id)
@@ -122,7 +111,7 @@ def test_redis_stopped_and_started_again(
     two_tenants, app, use_own_redis, start_worker, client, superuser_engine
 ):
     a, _ = two_tenants
-    seed_audit_rows(superuser_engine, a.tenant_id)
+    seed_audit_rows(superuser_engine, a.tenant_id, SEEDED, "panne")
     start_worker()
     login(client, a.admin_email)
     journal = f"/t/{a.slug}/admin/journal"

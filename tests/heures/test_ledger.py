@@ -31,6 +31,15 @@ def scope(app, world):
         yield world
 
 
+def _validated_then_corrected(world):
+    """A statement of 100 h validated, then corrected to 90 h and validated: the first and its counting."""
+    first = heures.declare(ACTOR, _mission(world), date(2025, 2, 1), D(100))
+    counting = heures.validate(ACTOR, first)
+    heures.validate(ACTOR, heures.correct(ACTOR, first, D(90)))
+    db.session.commit()
+    return first, counting
+
+
 def _mission(world, contract="cdd", lot_index=0, **kwargs) -> int:
     participant_id = eligible_participant(f"Martin{len(world.participants)}")
     world.participants.append(participant_id)
@@ -243,11 +252,7 @@ def test_the_database_refuses_to_allocate_more_than_the_counted_hours(scope):
 
 def test_the_database_refuses_allocations_off_a_statement_in_force(scope):
     world = scope
-    mission_id = _mission(world)
-    first = heures.declare(ACTOR, mission_id, date(2025, 2, 1), D(100))
-    counting = heures.validate(ACTOR, first)
-    heures.validate(ACTOR, heures.correct(ACTOR, first, D(90)))
-    db.session.commit()
+    _, counting = _validated_then_corrected(world)
     assert heures.allocations_of(counting.id) == []
     # put the superseded statement's hours back on the lot: refused
     _commit_fails(
@@ -266,11 +271,7 @@ def test_the_database_refuses_allocations_off_a_statement_in_force(scope):
 def test_a_superseded_statement_keeps_its_counting_but_no_longer_current(scope):
     """Finding 9.2: the counting of a statement replaced by a validated correction stays current."""
     world = scope
-    mission_id = _mission(world)
-    first = heures.declare(ACTOR, mission_id, date(2025, 2, 1), D(100))
-    counting = heures.validate(ACTOR, first)
-    heures.validate(ACTOR, heures.correct(ACTOR, first, D(90)))
-    db.session.commit()
+    first, counting = _validated_then_corrected(world)
     assert counting.current is False and counting.counted_hours == D(100)  # kept, not edited
     assert heures.current_counting(first.id) is None
     assert heures.latest_counting(first.id) == counting

@@ -34,10 +34,11 @@ def table_counts(engine) -> dict[str, int]:
 
 
 @pytest.fixture
-def cleanup_imports(superuser_engine):
-    """Imports write shared platform tables, which tests do not truncate: remove the test rows."""
+def cleanup_imports(_engines):
+    """Imports write shared platform tables on a connection of their own (committed), which tests
+    neither truncate nor roll back: remove the test rows, on a connection of its own too."""
     yield
-    with superuser_engine.begin() as conn:
+    with _engines["superuser"].begin() as conn:
         conn.execute(text("DELETE FROM ref_qpv WHERE code LIKE 'QTEST%'"))
         conn.execute(text("DELETE FROM ref_rome WHERE code LIKE 'A99%'"))
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import structlog
 from rq import Retry, get_current_job
-from rq.exceptions import DuplicateJobError
-from rq.job import Job
 
 from saas.accounts import links
 from saas.db import db
 from saas.mail import api as mail
 from tenants import context
 from workers.app import get_app
-from workers.decorator import LIVE_STATUSES
-from workers.queues import queue
+from workers.queues import LIVE_STATUSES, enqueue_once, queue, queued_job
 
 RETRY = Retry(max=3, interval=[60, 300, 1800])
 
@@ -47,23 +44,17 @@ def deliver_account_mail(mail_id: int) -> None:
 def dispatch(mail_id: int) -> bool:
     """Enqueue under a deterministic id; False when it is already in the queue."""
     target = queue("default")
-    existing = Job.fetch_many([job_id(mail_id)], connection=target.connection)[0]
+    existing = queued_job(target, job_id(mail_id))
     if existing is not None:
         if existing.get_status(refresh=True) in LIVE_STATUSES:
             return False
         existing.delete()
-    try:
-        target.enqueue_call(
-            deliver_account_mail,
-            args=(mail_id,),
-            job_id=job_id(mail_id),
-            unique=True,
-            retry=RETRY,
-            timeout=300,
-            result_ttl=300,
-            failure_ttl=7 * 24 * 3600,
-            description=f"courriel de compte {mail_id}",
-        )
-    except DuplicateJobError:
-        return False
-    return True
+    return enqueue_once(
+        target,
+        deliver_account_mail,
+        (mail_id,),
+        job_id(mail_id),
+        retry=RETRY,
+        timeout=300,
+        description=f"courriel de compte {mail_id}",
+    )

@@ -1,0 +1,143 @@
+"""Shapes that the migrations repeat, written once.
+
+A tenant-owned table starts with ``tenant_id`` and ``id`` (an identity), its primary key is
+``(tenant_id, id)`` and ``tenant_id`` references ``tenants`` (``ON DELETE RESTRICT``); a reference
+to another tenant row is the composite ``(tenant_id, <column>)``, so that a row never points into
+another tenant. Constraints are named as the naming convention of ``saas.db`` names them, the
+names written out here so that an applied migration never changes with that convention:
+``tenant_table`` and ``create_table`` name the ``tenant_ref``, ``user_ref``, ``ref``, ``check``
+and ``unique`` items after the table they are given in.
+
+Use them only where the schema they produce is the one written out before: the migrations that ran
+must keep producing the same schema (compare ``pg_dump --schema-only`` before and after).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``columns`` reference ``target_columns`` of ``target``."""
+
+    columns: tuple[str, ...]
+    target: str
+    target_columns: tuple[str, ...]
+    ondelete: str | None = None
+
+    def constraint(self, table: str) -> sa.ForeignKeyConstraint:
+        options = {"ondelete": self.ondelete} if self.ondelete else {}
+        return sa.ForeignKeyConstraint(
+            list(self.columns),
+            [f"{self.target}.{column}" for column in self.target_columns],
+            name=op.f(f"fk_{table}_{'_'.join(self.columns)}_{self.target}"),
+            **options,
+        )
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check constraint named ``ck_<table>_<name>``."""
+
+    name: str
+    condition: str
+
+    def constraint(self, table: str) -> sa.CheckConstraint:
+        return sa.CheckConstraint(self.condition, name=op.f(f"ck_{table}_{self.name}"))
+
+
+@dataclass(frozen=True)
+class Unique:
+    """A unique constraint named ``uq_<table>_<columns>``."""
+
+    columns: tuple[str, ...]
+
+    def constraint(self, table: str) -> sa.UniqueConstraint:
+        return sa.UniqueConstraint(*self.columns, name=op.f(f"uq_{table}_{'_'.join(self.columns)}"))
+
+
+def tenant_ref(column: str, target: str, ondelete: str | None = None) -> Reference:
+    """``(tenant_id, column)`` references ``(target.tenant_id, target.id)``."""
+    return Reference(("tenant_id", column), target, ("tenant_id", "id"), ondelete)
+
+
+def user_ref(column: str, ondelete: str | None = None) -> Reference:
+    """``column`` references ``users.id``."""
+    return Reference((column,), "users", ("id",), ondelete)
+
+
+def ref(column: str, target: str, ondelete: str | None = None) -> Reference:
+    """``column`` references ``target`` (``"table.column"``), a row outside the tenant's."""
+    table, target_column = target.split(".")
+    return Reference((column,), table, (target_column,), ondelete)
+
+
+def check(name: str, condition: str) -> Check:
+    return Check(name, condition)
+
+
+def unique(*columns: str) -> Unique:
+    return Unique(columns)
+
+
+def now_column(name: str = "created_at") -> sa.Column:
+    """A timestamp with time zone, set by the database when the row is written."""
+    return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False)
+
+
+def _resolved(table: str, items: tuple) -> list:
+    return [
+        item.constraint(table) if isinstance(item, Reference | Check | Unique) else item for item in items
+    ]
+
+
+def create_table(name: str, *items) -> None:
+    """``op.create_table``, naming the constraints given by the helpers above."""
+    op.create_table(name, *_resolved(name, items))
+
+
+def tenant_table(name: str, *items) -> None:
+    """``create_table`` for a tenant-owned table: ``items`` are the columns after ``tenant_id``
+    and ``id``, then the constraints; the primary key and the tenant's reference are added."""
+    create_table(
+        name,
+        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        *items,
+        Reference(("tenant_id",), "tenants", ("id",), "RESTRICT"),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f(f"pk_{name}")),
+    )
+
+
+def tenant_index(table_name: str, *columns: str, **options) -> None:
+    """The index on ``(tenant_id, *columns)``, named as the convention names it."""
+    op.create_index(
+        f"ix_{table_name}_tenant_id_{'_'.join(columns)}",
+        table_name,
+        ["tenant_id", *columns],
+        unique=options.pop("unique", False),
+        **options,
+    )
+
+
+def drop_tables(*names: str) -> None:
+    """Drop the tables (their indexes go with them), last created first."""
+    for name in reversed(names):
+        op.drop_table(name)
+
+
+def jsonb_column(name: str) -> sa.Column:
+    """A JSONB column, never NULL, ``{}`` by default."""
+    return sa.Column(
+        name, postgresql.JSONB(astext_type=sa.Text()), server_default=sa.text("'{}'::jsonb"), nullable=False
+    )
+
+
+def unique_where(name: str, table_name: str, columns: list, where: str) -> None:
+    """A partial unique index: ``columns`` are unique among the rows where ``where`` holds."""
+    op.create_index(name, table_name, columns, unique=True, postgresql_where=sa.text(where))
