@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
-from flask import flash
+from flask import flash, request
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     Field,
     FieldList,
     FormField,
@@ -26,13 +27,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from saas import bounds
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 
 FAILED = object()
+EMAIL_INVALID = "Adresse électronique non valide."
 
 
 def _leaves(fields) -> Iterator[Field]:
@@ -114,6 +116,10 @@ class Form(FlaskForm):
                 valid = False
         return valid
 
+    def values(self, *names: str) -> dict:
+        """The data of the fields ``names``, by name: the keyword arguments of a saas call."""
+        return {name: self[name].data for name in names}
+
     def add_domain_error(self, error: ValidationError) -> None:
         """Attach every message of a domain validation error to the field it names, or to the form."""
         for name, messages in error.errors.items():
@@ -144,6 +150,13 @@ class Form(FlaskForm):
 
         return attempt(action, refused)
 
+    def attempt_if_valid(self, action: Callable, rename: Mapping[str, str] | None = None):
+        """:meth:`attempt` ``action`` once the form is sent and valid; :data:`FAILED` otherwise."""
+        self.refusal = None
+        if not self.validate_on_submit():
+            return FAILED
+        return self.attempt(action, rename)
+
 
 def attempt(action: Callable, refused: Callable[[DomainError], None] | None = None):
     """Run ``action`` (one saas call) and commit; return its result, or :data:`FAILED`.
@@ -164,6 +177,57 @@ def attempt(action: Callable, refused: Callable[[DomainError], None] | None = No
 
 def _flash_refusal(error: DomainError) -> None:
     flash(error.message, "error")
+
+
+def status_of(form) -> int:
+    """The status of a page showing ``form``: 400 once it was posted and refused (an error of one
+    of its fields or of the form itself: ``form.errors`` holds both), 200 otherwise."""
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+EXPIRED_MESSAGE = "Le formulaire a expiré : rechargez la page et recommencez."
+NOT_SAVED_MESSAGE = "L'action n'a pas pu être enregistrée."
+
+
+def form_error_messages(form) -> list[str]:
+    """Every error of ``form`` as a sentence to read at the top of a page: a field's after its label
+    (a hidden field's alone, an expired CSRF token as :data:`EXPIRED_MESSAGE`), then the form's own."""
+    messages = []
+    for field in form:
+        if field.type == "CSRFTokenField":
+            messages.extend(EXPIRED_MESSAGE for _ in field.errors[:1])
+        elif field.type == "HiddenField":
+            messages.extend(field.errors)
+        else:
+            messages.extend(f"{field.label.text} : {error}" for error in field.errors)
+    return [*messages, *form.form_errors]
+
+
+def flash_form_errors(form, *, joined: bool = False) -> None:
+    """Flash the errors of a form that the page cannot show in place: one message each, or with
+    ``joined`` all in one (a row's button, answered by one line), :data:`NOT_SAVED_MESSAGE` if none."""
+    messages = form_error_messages(form)
+    if joined:
+        flash(" ".join(messages) or NOT_SAVED_MESSAGE, "error")
+    else:
+        for message in messages:
+            flash(message, "error")
+
+
+def email_field(
+    label: str = "Adresse électronique",
+    required: str | None = None,
+    *,
+    invalid: str = EMAIL_INVALID,
+    max_length: int | None = None,
+    **kwargs,
+) -> EmailField:
+    """An address field: ``required`` is the message when it is left empty (None: it may be),
+    ``invalid`` the one of an address that is not one; ``max_length`` a ``Length`` of its own."""
+    validators = [DataRequired(required) if required else Optional(), Email(invalid)]
+    if max_length is not None:
+        validators.append(Length(max=max_length))
+    return EmailField(label, validators=validators, **kwargs)
 
 
 class FilterForm(Form):

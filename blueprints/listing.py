@@ -29,6 +29,11 @@ class Listing:
     def __init__(self, query, sorts: dict, default_sort: str, per_page: int = PER_PAGE):
         """``sorts`` maps a sort key of the URL to a column expression; ``-key`` sorts descending."""
         self.query = query
+        column = self._read_sort(sorts, default_sort, per_page)
+        self.ordered = query.order_by(column.desc() if self.descending else column.asc())
+
+    def _read_sort(self, sorts: dict, default_sort: str, per_page: int):
+        """Keep the sort of the URL (``?tri=``, ``default_sort`` when unknown); return what sorts."""
         self.sorts = sorts
         self.per_page = per_page
         asked = request.args.get("tri", default_sort)
@@ -37,11 +42,14 @@ class Listing:
             asked, key = default_sort, default_sort.lstrip("-")
         self.sort = asked
         self.descending = asked.startswith("-")
-        column = sorts[key]
-        self.ordered = query.order_by(column.desc() if self.descending else column.asc())
+        return sorts[key]
 
     def page(self) -> Page:
         return paging.of_select(self.ordered, page_asked(), self.per_page, clamp=True, rows=True)
+
+    def shown(self) -> dict:
+        """What the template of a list page reads: ``listing``, its ``page`` and ``page_url(number)``."""
+        return {"listing": self, "page": self.page(), "page_url": lambda number: self.url(page=number)}
 
     def sort_column(self, key: str, label: str, numeric: bool = False) -> dict:
         """A column of ``components/table.html`` whose header link sorts by ``key``."""
@@ -54,6 +62,16 @@ class Listing:
             "sort_url": self.url(tri=next_sort, page=None),
             "sorted": ("desc" if self.descending else "asc") if current else None,
         }
+
+    def columns(self, *specs: tuple) -> list[dict]:
+        """The columns of ``components/table.html`` from ``(key, label[, numeric])``: a column the
+        list sorts on (its key in ``sorts``) gets its sorting header link."""
+        return [
+            self.sort_column(*spec)
+            if spec[0] in self.sorts
+            else {"key": spec[0], "label": spec[1], "numeric": len(spec) > 2 and spec[2]}
+            for spec in specs
+        ]
 
     def url(self, **changes) -> str:
         """This list's URL with the current filters, and ``changes`` applied (None removes)."""

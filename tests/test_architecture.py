@@ -157,9 +157,7 @@ LAZY_IMPORTS_ALLOWED = {
 }
 
 #: imports inside functions that dodge a cycle between two modules of one package and are known.
-KNOWN_LAZY_IMPORTS = {
-    ("blueprints/guichet/views.py", "blueprints.guichet.calendar_views"),  # it imports views' bp
-}
+KNOWN_LAZY_IMPORTS: set[tuple[str, str]] = set()
 
 PACKAGES = ("saas", "tenants", "blueprints", "workers")
 

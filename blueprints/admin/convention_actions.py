@@ -8,19 +8,9 @@ from urllib.parse import quote
 
 from flask import Response, flash, redirect, url_for
 
+from blueprints.admin import convention_forms as forms
 from blueprints.admin.convention_fields import SCHEDULE_ROWS
-from blueprints.admin.convention_forms import (
-    AmendForm,
-    CommitmentForm,
-    DocumentForm,
-    ObjectionForm,
-    ObligationForm,
-    PartyForm,
-    ResourceForm,
-    SignForm,
-    TerminationForm,
-)
-from blueprints.admin.convention_page import posted, render_convention
+from blueprints.admin.convention_page import FORM_KEYS, posted, render_convention
 from blueprints.admin.convention_views import organisation_names, party_data
 from blueprints.admin.views import bp
 from blueprints.forms import FAILED
@@ -37,79 +27,34 @@ def _done(convention: Convention, message: str, anchor: str | None = None):
     return redirect(url_for("admin.convention", convention_id=convention.id, _anchor=anchor))
 
 
-def _act(convention_id: int, form_class, form_key: str, action, message, anchor: str | None = None):
-    """Validate the posted form, run ``action(form)`` (one saas call), then come back to the page
-    with ``message`` (a string, or a function of the result); on error, the page with the form."""
-    convention = load_scoped(Convention, convention_id)
-    names = organisation_names()
-    form = posted(form_class, convention, names)
-    if form.validate_on_submit():
-        result = form.attempt(lambda: action(convention, form))
-        if result is not FAILED:
-            return _done(convention, message(result) if callable(message) else message, anchor)
-    return render_convention(convention, 400, **{form_key: form})
+def _posted(path: str, form_class, anchor: str | None = None, endpoint: str | None = None):
+    """Route ``run(convention, form) -> message`` as ``POST /conventions/<id>/<path>`` (endpoint: its
+    name unless given): the posted form validated, ``run`` (one saas call) attempted, then back to
+    the page with the message at ``anchor``; on error, the page again with the form in place."""
+
+    def register(run):
+        def view(convention_id: int):
+            convention = load_scoped(Convention, convention_id)
+            form = posted(form_class, convention, organisation_names())
+            message = form.attempt_if_valid(lambda: run(convention, form))
+            if message is not FAILED:
+                return _done(convention, message, anchor)
+            return render_convention(convention, 400, **{FORM_KEYS[form_class]: form})
+
+        rule = f"/conventions/<int:convention_id>/{path}"
+        bp.add_url_rule(rule, endpoint or run.__name__, view, methods=["POST"])
+        return run
+
+    return register
 
 
 # --- draft: completion and signature --------------------------------------------------------------
 
 
-@bp.route("/conventions/<int:convention_id>/signature", methods=["POST"])
-def convention_sign(convention_id: int):
-    return _act(
-        convention_id,
-        SignForm,
-        "sign_form",
-        lambda c, f: conventions.sign(request_actor(), c, f.signed_on.data, f.place.data),
-        "La signature est enregistrée ; le calendrier des obligations commence.",
-    )
-
-
-@bp.route("/conventions/<int:convention_id>/parties", methods=["POST"])
-def convention_party_add(convention_id: int):
-    return _act(
-        convention_id,
-        PartyForm,
-        "party_form",
-        lambda c, f: conventions.add_party(request_actor(), c, party_data(f, "")),
-        "La partie est ajoutée à la convention.",
-        "parties",
-    )
-
-
-@bp.route("/conventions/<int:convention_id>/moyens", methods=["POST"])
-def convention_resource_add(convention_id: int):
-    return _act(
-        convention_id,
-        ResourceForm,
-        "resource_form",
-        lambda c, f: conventions.add_resource(request_actor(), c, resource_data(f, "")),
-        "Le moyen mis à disposition est ajouté.",
-        "termes",
-    )
-
-
-@bp.route("/conventions/<int:convention_id>/engagements", methods=["POST"])
-def convention_commitment_add(convention_id: int):
-    return _act(
-        convention_id,
-        CommitmentForm,
-        "commitment_form",
-        lambda c, f: conventions.add_commitment(request_actor(), c, commitment_data(f, "")),
-        "L'engagement financier et son échéancier sont ajoutés.",
-        "termes",
-    )
-
-
-@bp.route("/conventions/<int:convention_id>/obligations", methods=["POST"])
-def convention_obligation_add(convention_id: int):
-    return _act(
-        convention_id,
-        ObligationForm,
-        "obligation_form",
-        lambda c, f: conventions.add_obligation(request_actor(), c, obligation_data(f, "")),
-        "L'obligation est ajoutée.",
-        "termes",
-    )
+@_posted("signature", forms.SignForm)
+def convention_sign(convention: Convention, form: forms.SignForm) -> str:
+    conventions.sign(request_actor(), convention, form.signed_on.data, form.place.data)
+    return "La signature est enregistrée ; le calendrier des obligations commence."
 
 
 def resource_data(form, prefix: str) -> dict:
@@ -172,10 +117,60 @@ def commitment_data(form, prefix: str) -> dict:
     }
 
 
+#: what completes a draft, by endpoint: its path, the form posted, the saas call and the reading of
+#: the form it is given, the message once done, the section of the page to come back to
+_ADDITIONS = {
+    "convention_party_add": (
+        "parties",
+        forms.PartyForm,
+        conventions.add_party,
+        party_data,
+        "La partie est ajoutée à la convention.",
+        "parties",
+    ),
+    "convention_resource_add": (
+        "moyens",
+        forms.ResourceForm,
+        conventions.add_resource,
+        resource_data,
+        "Le moyen mis à disposition est ajouté.",
+        "termes",
+    ),
+    "convention_commitment_add": (
+        "engagements",
+        forms.CommitmentForm,
+        conventions.add_commitment,
+        commitment_data,
+        "L'engagement financier et son échéancier sont ajoutés.",
+        "termes",
+    ),
+    "convention_obligation_add": (
+        "obligations",
+        forms.ObligationForm,
+        conventions.add_obligation,
+        obligation_data,
+        "L'obligation est ajoutée.",
+        "termes",
+    ),
+}
+
+
+def _addition(add, read, message: str):
+    def run(convention: Convention, form) -> str:
+        add(request_actor(), convention, read(form, ""))
+        return message
+
+    return run
+
+
+for _endpoint, (_path, _form_class, _add, _read, _message, _anchor) in _ADDITIONS.items():
+    _posted(_path, _form_class, _anchor, _endpoint)(_addition(_add, _read, _message))
+
+
 # --- signed: avenant, objection, termination ------------------------------------------------------
 
 
-def amend_data(form: AmendForm) -> dict:
+def amend_data(form: forms.AmendForm) -> dict:
     data = {
         "signed_on": form.signed_on.data,
         "effective_from": form.effective_from.data,
@@ -204,83 +199,46 @@ def amend_data(form: AmendForm) -> dict:
     return data
 
 
-@bp.route("/conventions/<int:convention_id>/avenants", methods=["POST"])
-def convention_amend(convention_id: int):
-    return _act(
-        convention_id,
-        AmendForm,
-        "amend_form",
-        lambda c, f: conventions.amend(request_actor(), c, amend_data(f)),
-        lambda terms: (
-            f"L'avenant n° {terms.number} est enregistré ; il prend effet le {fr_date(terms.effective_from)}."
-        ),
-        "versions",
+@_posted("avenants", forms.AmendForm, "versions")
+def convention_amend(convention: Convention, form: forms.AmendForm) -> str:
+    terms = conventions.amend(request_actor(), convention, amend_data(form))
+    return f"L'avenant n° {terms.number} est enregistré ; il prend effet le {fr_date(terms.effective_from)}."
+
+
+@_posted("denonciation", forms.ObjectionForm)
+def convention_object(convention: Convention, form: forms.ObjectionForm) -> str:
+    data = {"party_id": int_arg(form.party_id.data), "received_on": form.received_on.data}
+    objection = conventions.object_to_renewal(
+        request_actor(), convention, {**data, "reason": form.reason.data}
+    )
+    return (
+        f"La dénonciation est enregistrée : la convention prend fin le {fr_date(objection.effective_term)}."
     )
 
 
-@bp.route("/conventions/<int:convention_id>/denonciation", methods=["POST"])
-def convention_object(convention_id: int):
-    def message(objection) -> str:
-        return (
-            f"La dénonciation est enregistrée : la convention prend fin le "
-            f"{fr_date(objection.effective_term)}."
-        )
-
-    return _act(
-        convention_id,
-        ObjectionForm,
-        "objection_form",
-        lambda c, f: conventions.object_to_renewal(
-            request_actor(),
-            c,
-            {
-                "party_id": int_arg(f.party_id.data),
-                "received_on": f.received_on.data,
-                "reason": f.reason.data,
-            },
-        ),
-        message,
-    )
-
-
-@bp.route("/conventions/<int:convention_id>/resiliation", methods=["POST"])
-def convention_terminate(convention_id: int):
-    return _act(
-        convention_id,
-        TerminationForm,
-        "termination_form",
-        lambda c, f: conventions.terminate(
-            request_actor(), c, {"terminated_on": f.terminated_on.data, "reason": f.reason.data}
-        ),
-        "La résiliation est enregistrée.",
-    )
+@_posted("resiliation", forms.TerminationForm)
+def convention_terminate(convention: Convention, form: forms.TerminationForm) -> str:
+    data = {"terminated_on": form.terminated_on.data, "reason": form.reason.data}
+    conventions.terminate(request_actor(), convention, data)
+    return "La résiliation est enregistrée."
 
 
 # --- documents ------------------------------------------------------------------------------------
 
 
-@bp.route("/conventions/<int:convention_id>/documents", methods=["POST"])
-def convention_document_add(convention_id: int):
-    def add(convention, form):
-        upload = form.file.data
-        return conventions.add_document(
-            request_actor(),
-            convention,
-            form.kind.data,
-            form.title.data,
-            upload.filename or "document",
-            upload.mimetype or "",
-            upload.read(),
-        )
-
-    return _act(
-        convention_id,
-        DocumentForm,
-        "document_form",
-        add,
-        lambda document: f"Le document « {document.title} » est déposé.",
-        "documents",
+@_posted("documents", forms.DocumentForm, "documents")
+def convention_document_add(convention: Convention, form: forms.DocumentForm) -> str:
+    upload = form.file.data
+    document = conventions.add_document(
+        request_actor(),
+        convention,
+        form.kind.data,
+        form.title.data,
+        upload.filename or "document",
+        upload.mimetype or "",
+        upload.read(),
     )
+    return f"Le document « {document.title} » est déposé."
 
 
 @bp.route("/conventions/<int:convention_id>/documents/<int:document_id>")

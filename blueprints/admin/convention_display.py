@@ -4,16 +4,15 @@ statuses in words, and a list of Python rows sorted, paged and exported like a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, flash, request
+from flask import Response
 
-from blueprints.listing import PER_PAGE, Listing, Page
+from blueprints.listing import PER_PAGE, Listing, Page, page_asked, send_table
 from blueprints.ui import fr_date, fr_number
-from saas import bounds, formats, tabular
+from saas import formats, paging
 from saas.conventions import enums
 
 CONVENTION_BADGES = {
@@ -40,16 +39,6 @@ ROLE_ARTICLES = {
     "etat": "l'État",
     "departement": "le Département",
 }
-
-
-def flash_form_errors(form) -> None:
-    """The errors of a form the page cannot show in place, said at its top."""
-    for item in form:
-        for message in item.errors:
-            hidden = item.type in ("CSRFTokenField", "HiddenField")
-            flash(message if hidden else f"{item.label.text} : {message}", "error")
-    for message in form.form_errors:
-        flash(message, "error")
 
 
 def euros(value) -> str:
@@ -205,32 +194,11 @@ class RowListing(Listing):
 
     def __init__(self, rows: list, sorts: dict[str, Callable], default_sort: str, per_page: int = PER_PAGE):
         self.rows = rows
-        self.sorts = sorts
-        self.per_page = per_page
-        asked = request.args.get("tri", default_sort)
-        key = asked.lstrip("-")
-        if key not in sorts:
-            asked, key = default_sort, default_sort.lstrip("-")
-        self.sort = asked
-        self.descending = asked.startswith("-")
-        value = sorts[key]
+        value = self._read_sort(sorts, default_sort, per_page)
         self.ordered = sorted(rows, key=lambda row: _sortable(value(row)), reverse=self.descending)
 
     def page(self) -> Page:
-        number = bounds.page_number(request.args.get("page"))
-        total = len(self.ordered)
-        pages = max(1, math.ceil(total / self.per_page))
-        number = min(number, pages)
-        start = (number - 1) * self.per_page
-        return Page(self.ordered[start : start + self.per_page], number, pages, total)
+        return paging.of_list(self.ordered, page_asked(), self.per_page, clamp=True)
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        fmt = request.args.get("export", "xlsx")
-        filename, mimetype, content = tabular.write(
-            fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, (to_row(r) for r in self.ordered)
-        )
-        return Response(
-            content,
-            content_type=mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return send_table(basename, header, (to_row(row) for row in self.ordered))

@@ -87,6 +87,29 @@ def _required(required: bool, message: str) -> list:
     return [InputRequired(message)] if required else [Optional()]
 
 
+def text_field(
+    label: str, most: int, required: str | None = None, *, kind=StringField, description: str = ""
+):
+    """A text of ``most`` characters at the most; ``required`` is the message when it is left empty
+    (None: it may be). ``kind``: ``TextAreaField`` for a text on several lines."""
+    needed = [InputRequired(required)] if required else [Optional()]
+    return kind(
+        label,
+        validators=[*needed, Length(max=most, message=f"{most} caractères au plus.")],
+        description=description,
+    )
+
+
+def decimal_field(label: str, description: str = "", validators: list | None = None):
+    """A number with two decimals, written the French way (``0,5``); optional unless ``validators``."""
+    return FrenchDecimalField(label, places=2, validators=validators or [Optional()], description=description)
+
+
+def choice_field(label: str, validators: list | None = None, **kwargs) -> SelectField:
+    """A select whose choices the view fills (the parties of the convention, its organisations)."""
+    return SelectField(label, choices=[], validate_choice=False, validators=validators, **kwargs)
+
+
 def number_field(label: str, bound: Bound, description: str | None = None, default=None):
     """An optional integer within the domain's ``bound``, refused with its message."""
     return IntegerField(
@@ -115,11 +138,9 @@ def party_fields(prefix: str = "", context: str = "", required: bool = True) -> 
         return f"{context}{text}" if context else text[0].upper() + text[1:]
 
     return {
-        f"{prefix}organisation_id": SelectField(
+        f"{prefix}organisation_id": choice_field(
             label("organisation"),
-            choices=[],
-            validate_choice=False,
-            validators=_required(required, "Choisissez une organisation partenaire du territoire."),
+            _required(required, "Choisissez une organisation partenaire du territoire."),
         ),
         f"{prefix}role": SelectField(
             label("rôle"), choices=select_choices([CHOOSE, *enums.PartyRole.choices()]), validate_choice=False
@@ -129,53 +150,38 @@ def party_fields(prefix: str = "", context: str = "", required: bool = True) -> 
             default=True,
             description="Décochez pour un cofinanceur cité sans signer.",
         ),
-        f"{prefix}represented_by": StringField(
-            label("représentée par"),
-            validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
-        ),
+        f"{prefix}represented_by": text_field(label("représentée par"), 200),
         f"{prefix}is_guichet": BooleanField(label("cette partie est le guichet du territoire")),
     }
 
 
 def resource_fields(prefix: str = "", required: bool = True) -> dict:
     return {
-        f"{prefix}provider_id": SelectField(
+        f"{prefix}provider_id": choice_field(
             "Partie qui met à disposition",
-            choices=[],
-            validate_choice=False,
-            validators=_required(required, "Choisissez la partie qui met la personne à disposition."),
+            _required(required, "Choisissez la partie qui met la personne à disposition."),
         ),
-        f"{prefix}label": StringField(
+        f"{prefix}label": text_field(
             "Fonction mise à disposition",
-            validators=[
-                *_required(required, "Indiquez la fonction mise à disposition."),
-                Length(max=200, message="200 caractères au plus."),
-            ],
+            200,
+            "Indiquez la fonction mise à disposition." if required else None,
         ),
-        f"{prefix}fte": FrenchDecimalField(
+        f"{prefix}fte": decimal_field(
             "Temps mis à disposition (ETP)",
-            places=2,
-            validators=_required(required, "Indiquez le temps mis à disposition en ETP (par exemple 0,5)."),
-            description="En équivalent temps plein : 0,5 pour un mi-temps.",
+            "En équivalent temps plein : 0,5 pour un mi-temps.",
+            _required(required, "Indiquez le temps mis à disposition en ETP (par exemple 0,5)."),
         ),
-        f"{prefix}person_name": StringField(
-            "Nom de la personne", validators=[Optional(), Length(max=200, message="200 caractères au plus.")]
-        ),
+        f"{prefix}person_name": text_field("Nom de la personne", 200),
     }
 
 
 def obligation_fields(prefix: str = "", required: bool = True) -> dict:
     """Who owes what to whom; when it falls due is :func:`cadence_fields`."""
     return {
-        f"{prefix}responsible_id": SelectField(
-            "Partie responsable",
-            choices=[],
-            validate_choice=False,
-            validators=_required(required, "Choisissez la partie responsable de l'obligation."),
+        f"{prefix}responsible_id": choice_field(
+            "Partie responsable", _required(required, "Choisissez la partie responsable de l'obligation.")
         ),
-        f"{prefix}recipient_id": SelectField(
-            "Destinataire", choices=[], validate_choice=False, description="Facultatif."
-        ),
+        f"{prefix}recipient_id": choice_field("Destinataire", description="Facultatif."),
         f"{prefix}category": SelectField(
             "Nature et catégorie",
             choices=category_choices(),
@@ -183,11 +189,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
             validators=_required(required, "Choisissez la catégorie de l'obligation."),
             description="Un livrable à transmettre ou une réunion à tenir.",
         ),
-        f"{prefix}label": StringField(
-            "Libellé",
-            validators=[Optional(), Length(max=300, message="300 caractères au plus.")],
-            description="Par défaut, le libellé de la catégorie.",
-        ),
+        f"{prefix}label": text_field("Libellé", 300, description="Par défaut, le libellé de la catégorie."),
         f"{prefix}cadence": SelectField(
             "Périodicité",
             choices=select_choices([CHOOSE, *enums.Cadence.choices()]),
@@ -195,10 +197,7 @@ def obligation_fields(prefix: str = "", required: bool = True) -> dict:
             validators=_required(required, "Choisissez la périodicité."),
         ),
         **cadence_fields(prefix),
-        f"{prefix}article": StringField(
-            "Article de la convention",
-            validators=[Optional(), Length(max=40, message="40 caractères au plus.")],
-        ),
+        f"{prefix}article": text_field("Article de la convention", 40),
     }
 
 
@@ -224,9 +223,9 @@ def cadence_fields(prefix: str = "") -> dict:
             "Mensuelle : 1 pour « le 10 du mois suivant » (par défaut).",
         ),
         f"{prefix}offset_days": number_field("Délai après l'échéance (jours)", term_bounds.OFFSET_DAYS),
-        f"{prefix}event_label": StringField(
+        f"{prefix}event_label": text_field(
             "Événement déclencheur",
-            validators=[Optional(), Length(max=100, message="100 caractères au plus.")],
+            100,
             description="Pour une échéance après un événement annuel : « assemblée générale ».",
         ),
         f"{prefix}event_default_month": SelectField(
@@ -242,12 +241,8 @@ def cadence_fields(prefix: str = "") -> dict:
 def schedule_fields(prefix: str, row: int) -> dict:
     context = f"Échéance {row + 1} : "
     return {
-        f"{prefix}{row}_label": StringField(
-            f"{context}libellé", validators=[Optional(), Length(max=200, message="200 caractères au plus.")]
-        ),
-        f"{prefix}{row}_percent": FrenchDecimalField(
-            f"{context}pourcentage", places=2, validators=[Optional()], description="Par exemple 40."
-        ),
+        f"{prefix}{row}_label": text_field(f"{context}libellé", 200),
+        f"{prefix}{row}_percent": decimal_field(f"{context}pourcentage", "Par exemple 40."),
         f"{prefix}{row}_trigger": SelectField(
             f"{context}exigible", choices=select_choices(enums.Trigger.choices()), validate_choice=False
         ),
@@ -263,42 +258,23 @@ def schedule_fields(prefix: str, row: int) -> dict:
 
 def commitment_fields(prefix: str = "", required: bool = True) -> dict:
     fields = {
-        f"{prefix}payer_id": SelectField(
-            "Payeur",
-            choices=[],
-            validate_choice=False,
-            validators=_required(required, "Choisissez la partie qui paie."),
+        f"{prefix}payer_id": choice_field("Payeur", _required(required, "Choisissez la partie qui paie.")),
+        f"{prefix}payee_id": choice_field(
+            "Bénéficiaire", _required(required, "Choisissez la partie bénéficiaire.")
         ),
-        f"{prefix}payee_id": SelectField(
-            "Bénéficiaire",
-            choices=[],
-            validate_choice=False,
-            validators=_required(required, "Choisissez la partie bénéficiaire."),
-        ),
-        f"{prefix}label": StringField(
-            "Objet de l'engagement",
-            validators=[
-                *_required(required, "Indiquez l'objet de l'engagement financier."),
-                Length(max=200, message="200 caractères au plus."),
-            ],
+        f"{prefix}label": text_field(
+            "Objet de l'engagement", 200, "Indiquez l'objet de l'engagement financier." if required else None
         ),
         f"{prefix}basis": SelectField(
             "Base", choices=select_choices(enums.CommitmentBasis.choices()), validate_choice=False
         ),
-        f"{prefix}amount": FrenchDecimalField(
-            "Montant forfaitaire (€)",
-            places=2,
-            validators=[Optional()],
-            description="Pour un montant forfaitaire, par période.",
+        f"{prefix}amount": decimal_field(
+            "Montant forfaitaire (€)", "Pour un montant forfaitaire, par période."
         ),
-        f"{prefix}rate_per_post": FrenchDecimalField(
-            "Montant par poste à temps plein (€)", places=2, validators=[Optional()]
-        ),
-        f"{prefix}posts_fte": FrenchDecimalField(
+        f"{prefix}rate_per_post": decimal_field("Montant par poste à temps plein (€)"),
+        f"{prefix}posts_fte": decimal_field(
             "Postes à temps plein travaillés sur la fonction",
-            places=2,
-            validators=[Optional()],
-            description="Pour un montant par poste : 0,8 pour un poste à 80 %.",
+            "Pour un montant par poste : 0,8 pour un poste à 80 %.",
         ),
         f"{prefix}recurrence": SelectField(
             "Récurrence",
@@ -306,10 +282,7 @@ def commitment_fields(prefix: str = "", required: bool = True) -> dict:
             default="each_period",
             validate_choice=False,
         ),
-        f"{prefix}article": StringField(
-            "Article de la convention",
-            validators=[Optional(), Length(max=40, message="40 caractères au plus.")],
-        ),
+        f"{prefix}article": text_field("Article de la convention", 40),
     }
     for row in range(SCHEDULE_ROWS):
         fields.update(schedule_fields(f"{prefix}line_", row))

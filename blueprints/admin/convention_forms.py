@@ -18,10 +18,9 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from blueprints.admin.convention_fields import (
     CHOOSE,
@@ -29,18 +28,24 @@ from blueprints.admin.convention_fields import (
     DomainForm,
     attach,
     check_schedule,
+    choice_field,
     commitment_fields,
+    decimal_field,
     number_field,
     obligation_fields,
     party_fields,
     resource_fields,
+    text_field,
 )
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm
-from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import uploads
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
+
+#: the help of a field of an avenant that changes a term only when filled in
+UNCHANGED = "Facultatif : laissez vide s'il ne change pas."
+
 
 # --- the convention --------------------------------------------------------------------------------
 
@@ -48,21 +53,13 @@ from saas.conventions import enums
 class ConventionForm(DomainForm):
     routes = (("parties.", "party_", "party"),)
 
-    reference = StringField(
+    reference = text_field(
         "Référence",
-        validators=[
-            InputRequired("Indiquez la référence de la convention."),
-            Length(max=40, message="40 caractères au plus."),
-        ],
+        40,
+        "Indiquez la référence de la convention.",
         description="Unique dans le territoire, par exemple CD93-2025.",
     )
-    title = StringField(
-        "Intitulé",
-        validators=[
-            InputRequired("Indiquez l'intitulé de la convention."),
-            Length(max=300, message="300 caractères au plus."),
-        ],
-    )
+    title = text_field("Intitulé", 300, "Indiquez l'intitulé de la convention.")
     kind = SelectField(
         "Type de convention",
         choices=select_choices([CHOOSE, *enums.Kind.choices()]),
@@ -77,9 +74,7 @@ class ConventionForm(DomainForm):
         description="Laissez vide tant qu'elle n'est pas signée : la convention est alors un brouillon, "
         "que l'on peut encore compléter.",
     )
-    signed_at_place = StringField(
-        "Lieu de signature", validators=[Optional(), Length(max=120, message="120 caractères au plus.")]
-    )
+    signed_at_place = text_field("Lieu de signature", 120)
     object = TextAreaField("Objet", validators=[InputRequired("Indiquez l'objet de la convention.")])
     duration_kind = RadioField(
         "Durée",
@@ -136,9 +131,7 @@ for _row in range(PARTY_ROWS):
 
 class SignForm(DomainForm):
     signed_on = DateField("Date de signature", validators=[InputRequired("Indiquez la date de signature.")])
-    place = StringField(
-        "Lieu de signature", validators=[Optional(), Length(max=120, message="120 caractères au plus.")]
-    )
+    place = text_field("Lieu de signature", 120)
 
 
 class PartyForm(DomainForm):
@@ -199,18 +192,12 @@ class AmendForm(DomainForm):
     summary = TextAreaField(
         "Ce que change l'avenant", validators=[InputRequired("Décrivez ce que change l'avenant.")]
     )
-    object = TextAreaField(
-        "Nouvel objet", validators=[Optional()], description="Facultatif : laissez vide s'il ne change pas."
-    )
+    object = TextAreaField("Nouvel objet", validators=[Optional()], description=UNCHANGED)
     notice_months = number_field(
-        "Nouveau préavis de dénonciation (mois)",
-        term_bounds.NOTICE_MONTHS,
-        "Facultatif : laissez vide s'il ne change pas.",
+        "Nouveau préavis de dénonciation (mois)", term_bounds.NOTICE_MONTHS, UNCHANGED
     )
     max_renewals = number_field(
-        "Nouveau nombre maximal de reconductions",
-        term_bounds.MAX_RENEWALS,
-        "Facultatif : laissez vide s'il ne change pas.",
+        "Nouveau nombre maximal de reconductions", term_bounds.MAX_RENEWALS, UNCHANGED
     )
     unlimited_renewals = BooleanField("Désormais reconduite sans limite")
     close_obligations = SelectMultipleField(
@@ -239,40 +226,27 @@ attach(AmendForm, commitment_fields("commitment_", required=False))
 
 
 class ObjectionForm(DomainForm):
-    party_id = SelectField(
-        "Partie qui dénonce",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired("Choisissez la partie qui dénonce la convention.")],
+    party_id = choice_field(
+        "Partie qui dénonce", [InputRequired("Choisissez la partie qui dénonce la convention.")]
     )
     received_on = DateField(
         "Reçue le", validators=[InputRequired("Indiquez la date de réception de la dénonciation.")]
     )
-    reason = TextAreaField(
-        "Motif", validators=[Optional(), Length(max=500, message="500 caractères au plus.")]
-    )
+    reason = text_field("Motif", 500, kind=TextAreaField)
 
 
 class TerminationForm(DomainForm):
     terminated_on = DateField(
         "Date de résiliation", validators=[InputRequired("Indiquez la date de résiliation.")]
     )
-    reason = TextAreaField(
-        "Motif de la résiliation",
-        validators=[
-            InputRequired("Indiquez le motif de la résiliation."),
-            Length(max=500, message="500 caractères au plus."),
-        ],
+    reason = text_field(
+        "Motif de la résiliation", 500, "Indiquez le motif de la résiliation.", kind=TextAreaField
     )
 
 
 class DocumentForm(DomainForm):
     kind = SelectField("Type de document", choices=select_choices(enums.DocumentKind.choices()))
-    title = StringField(
-        "Titre",
-        validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
-        description="Par défaut, le type de document.",
-    )
+    title = text_field("Titre", 200, description="Par défaut, le type de document.")
     file = FileField(
         "Fichier",
         validators=[FileRequired("Choisissez le fichier à déposer.")],
@@ -283,17 +257,10 @@ class DocumentForm(DomainForm):
 
 class PaymentForm(DomainForm):
     paid_on = DateField("Payé le", validators=[InputRequired("Indiquez la date du paiement.")])
-    reference = StringField(
-        "Référence du paiement",
-        validators=[Optional(), Length(max=100, message="100 caractères au plus.")],
-        description="Facultatif : numéro de mandat, de virement…",
+    reference = text_field(
+        "Référence du paiement", 100, description="Facultatif : numéro de mandat, de virement…"
     )
-    amount = FrenchDecimalField(
-        "Montant payé (€)",
-        places=2,
-        validators=[Optional()],
-        description="Le montant de l'échéance : un paiement la solde entièrement.",
-    )
+    amount = decimal_field("Montant payé (€)", "Le montant de l'échéance : un paiement la solde entièrement.")
 
 
 # --- filters ---------------------------------------------------------------------------------------
@@ -306,10 +273,10 @@ class TermsDateForm(FilterForm):
 class ConventionFilterForm(FilterForm):
     type = SelectField("Type", choices=select_choices(enums.Kind.choices("Tous")))
     statut = SelectField("Statut", choices=select_choices(enums.ConventionStatus.choices("Tous")))
-    partenaire = SelectField("Partie", choices=[], validate_choice=False)
+    partenaire = choice_field("Partie")
 
 
 class InstalmentFilterForm(FilterForm):
     statut = SelectField("Statut", choices=select_choices(enums.InstalmentStatus.choices("Tous")))
-    convention = SelectField("Convention", choices=[], validate_choice=False)
-    payeur = SelectField("Payeur", choices=[], validate_choice=False)
+    convention = choice_field("Convention")
+    payeur = choice_field("Payeur")

@@ -16,7 +16,6 @@ from blueprints.admin.convention_display import (
     deliverables_words,
     duration_words,
     euros,
-    flash_form_errors,
     fte,
     percent,
     period_words,
@@ -38,6 +37,7 @@ from blueprints.admin.convention_forms import (
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
+from blueprints.forms import flash_form_errors
 from blueprints.ui import fr_date
 from saas import clock
 from saas.conventions import api as conventions
@@ -70,20 +70,6 @@ def with_choices(form, convention: Convention, names: dict[int, str]):
         elif name == "organisation_id":
             item.choices = select_choices(organisation_choices())
     return form
-
-
-#: each form of the page has its own prefix: its fields' ids are unique on the page.
-PREFIXES = {
-    SignForm: "signature",
-    PartyForm: "partie",
-    ResourceForm: "moyen",
-    CommitmentForm: "engagement",
-    ObligationForm: "obligation",
-    AmendForm: "avenant",
-    ObjectionForm: "denonciation",
-    TerminationForm: "resiliation",
-    DocumentForm: "document",
-}
 
 
 def _blank(form_class, convention, names, **data):
@@ -131,18 +117,21 @@ def _standing_items(standing) -> list[tuple[str, str | None]]:
     return items
 
 
-#: the forms of the page: its key in the template, the action it sends, its class.
+#: the forms of the page: its key in the template, the action it sends, its class, the prefix of its
+#: fields (their ids are unique on the page).
 ACTION_FORMS = (
-    ("sign_form", "sign", SignForm),
-    ("party_form", "add_party", PartyForm),
-    ("resource_form", "add_resource", ResourceForm),
-    ("commitment_form", "add_commitment", CommitmentForm),
-    ("obligation_form", "add_obligation", ObligationForm),
-    ("amend_form", "amend", AmendForm),
-    ("objection_form", "object", ObjectionForm),
-    ("termination_form", "terminate", TerminationForm),
-    ("document_form", "add_document", DocumentForm),
+    ("sign_form", "sign", SignForm, "signature"),
+    ("party_form", "add_party", PartyForm, "partie"),
+    ("resource_form", "add_resource", ResourceForm, "moyen"),
+    ("commitment_form", "add_commitment", CommitmentForm, "engagement"),
+    ("obligation_form", "add_obligation", ObligationForm, "obligation"),
+    ("amend_form", "amend", AmendForm, "avenant"),
+    ("objection_form", "object", ObjectionForm, "denonciation"),
+    ("termination_form", "terminate", TerminationForm, "resiliation"),
+    ("document_form", "add_document", DocumentForm, "document"),
 )
+PREFIXES = {form_class: prefix for _, _, form_class, prefix in ACTION_FORMS}
+FORM_KEYS = {form_class: key for key, _, form_class, _ in ACTION_FORMS}
 
 
 def _forms_shown(convention: Convention, names: dict[int, str], sent: dict) -> dict:
@@ -150,7 +139,7 @@ def _forms_shown(convention: Convention, names: dict[int, str], sent: dict) -> d
     form sent for an action no longer allowed (signed, terminated…) has its errors said on top."""
     allowed = conventions.allowed_actions(convention, clock.today())
     shown = {}
-    for key, action, form_class in ACTION_FORMS:
+    for key, action, form_class, _ in ACTION_FORMS:
         form = sent.get(key)
         if form is not None and action not in allowed:
             flash_form_errors(form)

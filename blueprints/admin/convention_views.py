@@ -20,7 +20,7 @@ from blueprints.admin.convention_forms import (
 )
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.listing import wants_export
 from blueprints.ui import int_arg
 from saas import clock
@@ -147,9 +147,7 @@ def conventions_list():
     return render_template(
         "admin/conventions/list.html",
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
+        **listing.shown(),
     )
 
 
@@ -216,5 +214,5 @@ def convention_new():
             else:
                 flash("La convention est enregistrée ; son calendrier d'obligations est prêt.", "success")
             return redirect(url_for("admin.convention", convention_id=convention.id))
-    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    status = status_of(form)
     return render_template("admin/conventions/new.html", form=form, party_rows=range(PARTY_ROWS)), status

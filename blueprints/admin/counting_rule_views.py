@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, status_of
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from blueprints.ui import int_arg
 from saas.db import db
@@ -73,6 +73,19 @@ class CountingRuleForm(Form):
     note = StringField(
         "Note", validators=[Optional(), Length(max=500)], description="Pourquoi cette version."
     )
+
+
+#: the fields of the form that the new version takes as they are
+RULE_FIELDS = (
+    "count_training",
+    "training_cap_hours",
+    "cdi_cap_hours",
+    "require_eligibility",
+    "partial_eligibility",
+    "rounding_step",
+    "rounding",
+    "note",
+)
 
 
 def _field_name(code: str) -> str:
@@ -165,14 +178,7 @@ def counting_rules():
                     for c in contract_types
                     if getattr(form, _field_name(c.code)).data is not None
                 },
-                count_training=form.count_training.data,
-                training_cap_hours=form.training_cap_hours.data,
-                cdi_cap_hours=form.cdi_cap_hours.data,
-                require_eligibility=form.require_eligibility.data,
-                partial_eligibility=form.partial_eligibility.data,
-                rounding_step=form.rounding_step.data,
-                rounding=form.rounding.data,
-                note=form.note.data,
+                **form.values(*RULE_FIELDS),
             )
         )
         if rule is not FAILED:
@@ -193,7 +199,7 @@ def counting_rules():
                 [_describe(r, labels) for r in heures.rules(marche_id)],
             )
         )
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template(
         "admin/counting_rules.html",
         form=form,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, email_field
 from saas import uploads
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
 from tenants.enums import ROLE_LABELS
@@ -15,38 +15,34 @@ from tenants.enums import ROLE_LABELS
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class InviteForm(Form):
-    email = EmailField(
-        "Adresse électronique",
-        validators=[
-            DataRequired("Indiquez l'adresse électronique."),
-            Email("Adresse électronique non valide."),
-        ],
+def _role_field() -> SelectField:
+    return SelectField(
+        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
     )
+
+
+def _organisation_field() -> SelectField:
+    """Filled by the view with the tenant's organisations."""
+    return SelectField(
+        "Organisation de rattachement",
+        choices=[],
+        validate_choice=False,
+        description="Obligatoire pour un partenaire ou un donneur d'ordre.",
+    )
+
+
+class InviteForm(Form):
+    email = email_field(required="Indiquez l'adresse électronique.")
     display_name = StringField(
         "Nom et prénom", validators=[DataRequired("Indiquez le nom."), Length(max=200)]
     )
-    role = SelectField(
-        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
-    )
-    organisation_id = SelectField(
-        "Organisation de rattachement",
-        choices=[],
-        validate_choice=False,
-        description="Obligatoire pour un partenaire ou un donneur d'ordre.",
-    )
+    role = _role_field()
+    organisation_id = _organisation_field()
 
 
 class RoleForm(Form):
-    role = SelectField(
-        "Rôle", choices=select_choices(ROLE_CHOICES), validators=[DataRequired("Choisissez un rôle.")]
-    )
-    organisation_id = SelectField(
-        "Organisation de rattachement",
-        choices=[],
-        validate_choice=False,
-        description="Obligatoire pour un partenaire ou un donneur d'ordre.",
-    )
+    role = _role_field()
+    organisation_id = _organisation_field()
 
 
 class SettingsForm(Form):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, status_of
 from saas import formats
 from saas.marches import api as marches
 from tenants.web import request_actor
@@ -29,17 +29,16 @@ class HourlyCostForm(Form):
 @bp.route("/couts-horaires", methods=["GET", "POST"], endpoint="hourly_costs")
 def hourly_costs():
     form = HourlyCostForm()
-    if form.validate_on_submit():
-        cost = form.attempt(
-            lambda: marches.add_hourly_cost(
-                request_actor(), form.valid_from.data, form.amount.data, form.note.data
-            )
+    cost = form.attempt_if_valid(
+        lambda: marches.add_hourly_cost(
+            request_actor(), form.valid_from.data, form.amount.data, form.note.data
         )
-        if cost is not FAILED:
-            flash(
-                f"Le coût horaire applicable à partir du {formats.date(cost.valid_from)} est enregistré.",
-                "success",
-            )
-            return redirect(url_for("admin.hourly_costs"))
-    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    )
+    if cost is not FAILED:
+        flash(
+            f"Le coût horaire applicable à partir du {formats.date(cost.valid_from)} est enregistré.",
+            "success",
+        )
+        return redirect(url_for("admin.hourly_costs"))
+    status = status_of(form)
     return render_template("admin/hourly_costs.html", form=form, items=marches.hourly_costs()), status

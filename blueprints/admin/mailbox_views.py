@@ -76,9 +76,7 @@ def mailbox():
     return render_template(
         "admin/mailbox.html",
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
+        **listing.shown(),
         status_label=mail.status_label,
         status_badge=lambda status: STATUS_BADGES[MailStatus(status)],
         category_label=mail.category_label,

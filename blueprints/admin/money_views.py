@@ -10,14 +10,13 @@ from blueprints.admin.convention_display import (
     INSTALMENT_BADGES,
     RowListing,
     euros,
-    flash_form_errors,
     percent,
 )
 from blueprints.admin.convention_forms import InstalmentFilterForm, PaymentForm
 from blueprints.admin.convention_views import organisation_choices, organisation_names
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, flash_form_errors
 from blueprints.listing import wants_export
 from blueprints.ui import fr_date, int_arg
 from saas import clock
@@ -105,7 +104,8 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
                 i.payment.reference if i.payment else None,
             ],
         )
-    page = listing.page()
+    shown = listing.shown()
+    page = shown["page"]
     forms = {}
     for instalment in page.items:
         if instalment.payable:
@@ -117,9 +117,7 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
     return render_template(
         "admin/conventions/money.html",
         form=form,
-        listing=listing,
-        page=page,
-        page_url=lambda number: listing.url(page=number),
+        **shown,
         totals=[(t.status, t.label, t.count, t.amount) for t in table.totals],
         names=names,
         forms=forms,
@@ -142,22 +140,21 @@ def instalment_pay(line_id: int, period_no: int):
     line = load_scoped(ScheduleLine, line_id)
     key = f"{line.id}-{period_no}"
     form = PaymentForm(prefix=f"paiement-{key}")
-    if form.validate_on_submit():
-        payment = form.attempt(
-            lambda: conventions.record_payment(
-                request_actor(),
-                line,
-                period_no,
-                form.paid_on.data,
-                amount=form.amount.data,
-                reference=form.reference.data,
-            )
+    payment = form.attempt_if_valid(
+        lambda: conventions.record_payment(
+            request_actor(),
+            line,
+            period_no,
+            form.paid_on.data,
+            amount=form.amount.data,
+            reference=form.reference.data,
         )
-        if payment is not FAILED:
-            flash(
-                f"Le paiement de {euros(payment.amount)} ({line.label}, période {period_no}) est "
-                f"enregistré au {fr_date(payment.paid_on)}.",
-                "success",
-            )
-            return redirect(url_for("admin.instalments", **request.args.to_dict()))
+    )
+    if payment is not FAILED:
+        flash(
+            f"Le paiement de {euros(payment.amount)} ({line.label}, période {period_no}) est "
+            f"enregistré au {fr_date(payment.paid_on)}.",
+            "success",
+        )
+        return redirect(url_for("admin.instalments", **request.args.to_dict()))
     return render_money(400, form, key)

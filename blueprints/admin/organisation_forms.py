@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.admin.forms import OrganisationForm
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, email_field
 from saas.partenaires.enums import OrganisationKind
 from tenants.tokens import ROLE_LABELS
 
@@ -19,9 +19,7 @@ class OrganisationEditForm(OrganisationForm):
         validators=[Optional(), Length(max=5)],
         description="5 caractères, par exemple 79191 pour Niort.",
     )
-    email = EmailField(
-        "Adresse électronique", validators=[Optional(), Email("Adresse électronique non valide.")]
-    )
+    email = email_field()
     phone = TelField("Téléphone", validators=[Optional(), Length(max=30)])
     notes = TextAreaField("Notes", validators=[Optional()])
 
@@ -31,9 +29,7 @@ class ContactForm(Form):
         "Nom et prénom", validators=[DataRequired("Indiquez le nom du contact."), Length(max=200)]
     )
     function = StringField("Fonction", validators=[Optional(), Length(max=200)])
-    email = EmailField(
-        "Adresse électronique", validators=[Optional(), Email("Adresse électronique non valide.")]
-    )
+    email = email_field()
     phone = TelField("Téléphone", validators=[Optional(), Length(max=30)])
     is_primary = BooleanField(
         "Contact principal", description="Un seul contact principal : il remplace le précédent."

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from blueprints.admin.forms import OrganisationForm
 from blueprints.admin.organisation_forms import ContactForm, OrganisationEditForm, OrganisationFilterForm
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.listing import Listing, wants_export
 from saas.accounts import memberships
 from saas.db import db
@@ -77,27 +77,22 @@ def organisations():
     if request.method == "GET" and wants_export():
         return listing.export("organisations", EXPORT_HEADER, _export_row)
     form = OrganisationForm()
-    if form.validate_on_submit():
-        organisation = form.attempt(
-            lambda: partenaires.create(
-                request_actor(),
-                form.name.data,
-                form.kind.data,
-                form.siret.data,
-                form.prescriber_kind.data or None,
-            )
+    organisation = form.attempt_if_valid(
+        lambda: partenaires.create(
+            request_actor(),
+            **form.values("name", "kind", "siret"),
+            prescriber_kind=form.prescriber_kind.data or None,
         )
-        if organisation is not FAILED:
-            flash("L'organisation est enregistrée ; complétez sa fiche si besoin.", "success")
-            return redirect(url_for("admin.organisation", organisation_id=organisation.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    )
+    if organisation is not FAILED:
+        flash("L'organisation est enregistrée ; complétez sa fiche si besoin.", "success")
+        return redirect(url_for("admin.organisation", organisation_id=organisation.id))
+    status = status_of(form)
     return render_template(
         "admin/organisations.html",
         form=form,
         filters=filter_form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
+        **listing.shown(),
         kind_label=kind_label,
     ), status
 
@@ -135,7 +130,7 @@ def organisation_edit(organisation_id: int):
         if saved is not FAILED:
             flash("La fiche de l'organisation est enregistrée.", "success")
             return redirect(url_for("admin.organisation", organisation_id=item.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("admin/organisation_edit.html", item=item, form=form), status
 
 
@@ -143,21 +138,14 @@ def organisation_edit(organisation_id: int):
 def organisation_contacts(organisation_id: int):
     item = load_scoped(Organisation, organisation_id)
     form = ContactForm()
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: partenaires.add_contact(
-                request_actor(),
-                item,
-                form.name.data,
-                form.function.data,
-                form.email.data,
-                form.phone.data,
-                form.is_primary.data,
-            )
+    saved = form.attempt_if_valid(
+        lambda: partenaires.add_contact(
+            request_actor(), item, **form.values("name", "function", "email", "phone", "is_primary")
         )
-        if saved is not FAILED:
-            flash("Le contact est ajouté.", "success")
-            return redirect(url_for("admin.organisation", organisation_id=item.id, _anchor="contacts"))
+    )
+    if saved is not FAILED:
+        flash("Le contact est ajouté.", "success")
+        return redirect(url_for("admin.organisation", organisation_id=item.id, _anchor="contacts"))
     return _organisation_page(item, form, 400)
 
 

@@ -3,13 +3,13 @@ conventions' reminders, calendar and payments (per-tenant settings)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, status_of
 from saas import settings as rule_settings
 from tenants.web import request_actor
 
@@ -18,23 +18,32 @@ FIELDS = ("prescription_validity_months", "eligibility_validity_months", "eligib
 CONVENTION_FIELDS = ("reminder_days_before", "obligation_missing_after_days", "payment_delay_days")
 
 
+def _months_field(label: str, most: int, default: int) -> IntegerField:
+    """A validity in months, from 1 to ``most``."""
+    return IntegerField(
+        label,
+        validators=[
+            DataRequired("Indiquez une durée en mois."),
+            NumberRange(1, most, f"La durée doit être comprise entre 1 et {most} mois."),
+        ],
+        description=f"Entre 1 et {most} mois ; {default} mois par défaut.",
+    )
+
+
+def _days_field(name: str, label: str, most: int, description: str) -> IntegerField:
+    """A delay in days, from 1 to ``most``, refused with the domain's message; empty: unchanged."""
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(1, most, rule_settings.MESSAGES[name])],
+        description=description,
+    )
+
+
 class ParticipantSettingsForm(Form):
-    prescription_validity_months = IntegerField(
-        "Durée de validité d'une fiche de prescription (mois)",
-        validators=[
-            DataRequired("Indiquez une durée en mois."),
-            NumberRange(1, 12, "La durée doit être comprise entre 1 et 12 mois."),
-        ],
-        description="Entre 1 et 12 mois ; 2 mois par défaut.",
+    prescription_validity_months = _months_field(
+        "Durée de validité d'une fiche de prescription (mois)", 12, 2
     )
-    eligibility_validity_months = IntegerField(
-        "Durée de validité de l'éligibilité (mois)",
-        validators=[
-            DataRequired("Indiquez une durée en mois."),
-            NumberRange(1, 60, "La durée doit être comprise entre 1 et 60 mois."),
-        ],
-        description="Entre 1 et 60 mois ; 24 mois par défaut.",
-    )
+    eligibility_validity_months = _months_field("Durée de validité de l'éligibilité (mois)", 60, 24)
     eligibility_anchor = SelectField(
         "Point de départ de la validité de l'éligibilité",
         choices=select_choices(
@@ -46,22 +55,25 @@ class ParticipantSettingsForm(Form):
         description="Avec « le début de la première mission », une validation reste ouverte jusqu'au début "
         "de la première mission du participant, puis court pour la durée ci-dessus.",
     )
-    reminder_days_before = IntegerField(
+    reminder_days_before = _days_field(
+        "reminder_days_before",
         "Rappel avant une échéance de convention (jours)",
-        validators=[Optional(), NumberRange(1, 60, rule_settings.MESSAGES["reminder_days_before"])],
-        description="Un courriel de rappel part ce nombre de jours avant qu'un livrable ou une réunion soit dû ; "
+        60,
+        "Un courriel de rappel part ce nombre de jours avant qu'un livrable ou une réunion soit dû ; "
         "entre 1 et 60 jours, 7 par défaut.",
     )
-    obligation_missing_after_days = IntegerField(
+    obligation_missing_after_days = _days_field(
+        "obligation_missing_after_days",
         "Délai avant qu'un livrable en retard soit « manquant » (jours)",
-        validators=[Optional(), NumberRange(1, 180, rule_settings.MESSAGES["obligation_missing_after_days"])],
-        description="Après son échéance, un livrable non reçu est « en retard », puis « manquant » passé ce "
+        180,
+        "Après son échéance, un livrable non reçu est « en retard », puis « manquant » passé ce "
         "délai ; entre 1 et 180 jours, 30 par défaut.",
     )
-    payment_delay_days = IntegerField(
+    payment_delay_days = _days_field(
+        "payment_delay_days",
         "Délai de paiement d'une échéance exigible (jours)",
-        validators=[Optional(), NumberRange(1, 180, rule_settings.MESSAGES["payment_delay_days"])],
-        description="Une échéance exigible et non payée passé ce délai est « en retard de paiement » ; "
+        180,
+        "Une échéance exigible et non payée passé ce délai est « en retard de paiement » ; "
         "entre 1 et 180 jours, 30 par défaut.",
     )
 
@@ -83,5 +95,5 @@ def participant_settings():
                 "success",
             )
             return redirect(url_for("admin.participant_settings"))
-    status = 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
+    status = status_of(form)
     return render_template("admin/participant_settings.html", form=form), status

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 
 from blueprints.admin.forms import SettingsForm
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from saas.accounts import memberships
 from tenants.web import request_actor
 
@@ -28,17 +28,14 @@ def settings():
             lambda: memberships.update_settings(
                 request_actor(),
                 tenant,
-                name=form.name.data,
-                display_name=form.display_name.data,
-                colour=form.colour.data,
+                **form.values("name", "display_name", "colour", "remove_logo"),
                 communes=form.communes.data or "",
                 logo=logo,
-                remove_logo=form.remove_logo.data,
                 mfa_required=bool(form.mfa_required.data),
             )
         )
         if saved is not FAILED:
             flash("Les paramètres du territoire sont enregistrés.", "success")
             return redirect(url_for("admin.settings"))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("admin/settings.html", form=form, tenant=tenant), status

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 
 from blueprints.admin.organisation_forms import ApiTokenForm
 from blueprints.admin.views import bp
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from saas.accounts import tokens as token_admin
 from saas.clock import PARIS
 from saas.db import db
@@ -26,17 +26,16 @@ def _end_of_day(day) -> datetime | None:
 def api_tokens():
     form = ApiTokenForm()
     clear_token = None
-    if form.validate_on_submit():
-        created = form.attempt(
-            lambda: token_admin.create_token(
-                request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
-            ),
-            rename={"expires_at": "expires_on"},
-        )
-        if created is not FAILED:
-            _token, clear_token = created
-            form = ApiTokenForm(formdata=None)
-    status = 400 if request.method == "POST" and form.errors else 200
+    created = form.attempt_if_valid(
+        lambda: token_admin.create_token(
+            request_actor(), form.name.data, form.role.data, _end_of_day(form.expires_on.data)
+        ),
+        rename={"expires_at": "expires_on"},
+    )
+    if created is not FAILED:
+        _token, clear_token = created
+        form = ApiTokenForm(formdata=None)
+    status = status_of(form)
     return (
         render_template(
             "admin/api_tokens.html",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, attempt
+from blueprints.forms import FAILED, attempt, status_of
 from blueprints.ui import int_arg
 from saas.accounts import memberships
 from saas.db import db
@@ -38,25 +38,22 @@ def _organisation_id(form) -> int | None:
 def users():
     form = InviteForm()
     form.organisation_id.choices = select_choices(organisation_choices())
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: memberships.invite_member(
-                request_actor(),
-                form.email.data,
-                form.display_name.data,
-                form.role.data,
-                _organisation_id(form),
-            )
+    saved = form.attempt_if_valid(
+        lambda: memberships.invite_member(
+            request_actor(),
+            **form.values("email", "display_name", "role"),
+            organisation_id=_organisation_id(form),
         )
-        if saved is not FAILED:
-            flash(invitation_sent(form.email.data), "success")
-            form = InviteForm(formdata=None)
-            form.organisation_id.choices = select_choices(organisation_choices())
+    )
+    if saved is not FAILED:
+        flash(invitation_sent(form.email.data), "success")
+        form = InviteForm(formdata=None)
+        form.organisation_id.choices = select_choices(organisation_choices())
     return render_template(
         "admin/users.html",
         form=form,
         memberships=memberships.memberships_in_scope(),
-    ), (400 if form.errors and request.method == "POST" else 200)
+    ), status_of(form)
 
 
 @bp.route("/utilisateurs/<int:membership_id>", methods=["GET", "POST"])
@@ -64,13 +61,12 @@ def membership(membership_id: int):
     item = load_scoped(TenantMembership, membership_id)
     form = RoleForm(obj=None, role=item.role, organisation_id=str(item.organisation_id or ""))
     form.organisation_id.choices = select_choices(organisation_choices())
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))
-        )
-        if saved is not FAILED:
-            flash("Le rôle a été modifié.", "success")
-            return redirect(url_for("admin.membership", membership_id=item.id))
+    saved = form.attempt_if_valid(
+        lambda: memberships.change_role(request_actor(), item, form.role.data, _organisation_id(form))
+    )
+    if saved is not FAILED:
+        flash("Le rôle a été modifié.", "success")
+        return redirect(url_for("admin.membership", membership_id=item.id))
     return render_template("admin/membership.html", item=item, form=form)
 
 

@@ -5,11 +5,11 @@ so that a mail scanner opening the link does not spend it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length
 
 from blueprints.auth.views import bp, login_actor, too_many_attempts
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, email_field, status_of
 from saas.accounts import api as accounts
 from saas.accounts import links, throttle
 from saas.audit import api as audit
@@ -29,14 +29,7 @@ class PasswordForm(Form):
 
 
 class ForgotForm(Form):
-    email = EmailField(
-        "Adresse électronique",
-        validators=[
-            DataRequired("Indiquez votre adresse électronique."),
-            Email("Adresse électronique non valide."),
-            Length(max=254),
-        ],
-    )
+    email = email_field(required="Indiquez votre adresse électronique.", max_length=254)
 
 
 class ConfirmForm(Form):
@@ -58,12 +51,11 @@ def _choose_password(token: str, purpose: str, action: str, template: str):
     if link is None:
         return render_template("auth/invitation_invalid.html", purpose=purpose), 404
     form = PasswordForm()
-    if form.validate_on_submit():
-        user = form.attempt(lambda: _set_password(token, form, action))
-        if user is not FAILED:
-            throttle.clear(user.email, request.remote_addr)  # the holder may log in at once
-            flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
-            return redirect(url_for("auth.login"))
+    user = form.attempt_if_valid(lambda: _set_password(token, form, action))
+    if user is not FAILED:
+        throttle.clear(user.email, request.remote_addr)  # the holder may log in at once
+        flash("Votre mot de passe est enregistré. Vous pouvez vous connecter.", "success")
+        return redirect(url_for("auth.login"))
     return render_template(template, form=form, user=link.user)
 
 
@@ -92,7 +84,7 @@ def forgot_password():
         audit.record("password.reset_requested", login_actor(), details={"adresse": email})
         db.session.commit()
         return render_template("auth/forgot_sent.html", email=email)
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("auth/forgot.html", form=form), status
 
 

@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
 
 from blueprints.auth import second_step
-from blueprints.forms import Form
+from blueprints.forms import Form, email_field
 from saas import health
 from saas.accounts import api as accounts
 from saas.accounts import links, throttle
@@ -25,13 +25,7 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(Form):
-    email = EmailField(
-        "Adresse électronique",
-        validators=[
-            DataRequired("Indiquez votre adresse électronique."),
-            Email("Adresse électronique non valide."),
-        ],
-    )
+    email = email_field(required="Indiquez votre adresse électronique.")
     password = PasswordField("Mot de passe", validators=[DataRequired("Indiquez votre mot de passe.")])
 
 

@@ -68,11 +68,12 @@ def enrol():
     secret = mfa.start_enrolment(current_user)
     db.session.commit()  # the pending secret stays until confirmed
     form = EnrolForm()
-    if form.validate_on_submit():
-        codes = form.attempt(lambda: mfa.confirm_enrolment(request_actor(), current_user, form.code.data))
-        if codes is not FAILED:
-            flash("La double authentification est activée.", "success")
-            return render_template("auth/mfa_codes.html", codes=codes, form=ContinueForm(), login_step=False)
+    codes = form.attempt_if_valid(
+        lambda: mfa.confirm_enrolment(request_actor(), current_user, form.code.data)
+    )
+    if codes is not FAILED:
+        flash("La double authentification est activée.", "success")
+        return render_template("auth/mfa_codes.html", codes=codes, form=ContinueForm(), login_step=False)
     page = render_template("auth/mfa_enrol.html", form=form, secret=secret, qr_url=url_for("securite.qr"))
     return page, 400 if form.errors else 200
 
@@ -89,12 +90,11 @@ def qr():
 @code_limit()
 def regenerate():
     form = RegenerateForm()
-    if form.validate_on_submit():
-        codes = form.attempt(
-            lambda: mfa.regenerate_recovery_codes(request_actor(), current_user, form.code.data)
-        )
-        if codes is not FAILED:
-            return render_template("auth/mfa_codes.html", codes=codes, form=ContinueForm(), login_step=False)
+    codes = form.attempt_if_valid(
+        lambda: mfa.regenerate_recovery_codes(request_actor(), current_user, form.code.data)
+    )
+    if codes is not FAILED:
+        return render_template("auth/mfa_codes.html", codes=codes, form=ContinueForm(), login_step=False)
     return _page(400, regenerate_form=form)
 
 
@@ -102,11 +102,10 @@ def regenerate():
 @code_limit()
 def disable():
     form = DisableForm()
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: mfa.disable(request_actor(), current_user, form.proof.data, mfa_required(current_user))
-        )
-        if done is not FAILED:
-            flash("La double authentification est désactivée.", "success")
-            return redirect(url_for("securite.index"))
+    done = form.attempt_if_valid(
+        lambda: mfa.disable(request_actor(), current_user, form.proof.data, mfa_required(current_user))
+    )
+    if done is not FAILED:
+        flash("La double authentification est désactivée.", "success")
+        return redirect(url_for("securite.index"))
     return _page(400, disable_form=form)

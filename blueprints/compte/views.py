@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField
 
-from blueprints.forms import FAILED, Form
+from blueprints.forms import FAILED, Form, status_of
 from saas.mail import api as mail
 from tenants.enums import TenantRole
 from tenants.web import request_actor, tenant_blueprint
@@ -41,5 +41,5 @@ def notifications():
                 "success",
             )
             return redirect(url_for("compte.notifications"))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = status_of(form)
     return render_template("compte/notifications.html", form=form, enabled=enabled), status

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import Form
+from blueprints.forms import Form, email_field
 from tenants.enums import TENANT_KIND_LABELS
 
 KIND_CHOICES = [(kind.value, label) for kind, label in TENANT_KIND_LABELS.items()]
@@ -25,9 +25,10 @@ class TenantCreateForm(TenantForm):
         validators=[DataRequired("Indiquez l'identifiant d'adresse."), Length(max=63)],
         description="Minuscules, chiffres et tirets ; il apparaît dans l'adresse : /t/identifiant/.",
     )
-    admin_email = EmailField(
+    admin_email = email_field(
         "Adresse du premier administrateur",
-        validators=[DataRequired("Indiquez l'adresse de l'administrateur."), Email("Adresse non valide.")],
+        "Indiquez l'adresse de l'administrateur.",
+        invalid="Adresse non valide.",
     )
     admin_name = StringField("Nom du premier administrateur", validators=[DataRequired("Indiquez son nom.")])
 
@@ -50,7 +51,5 @@ class FederationEditForm(Form):
 
 
 class CoordinatorForm(Form):
-    email = EmailField(
-        "Adresse électronique", validators=[DataRequired("Indiquez l'adresse."), Email("Adresse non valide.")]
-    )
+    email = email_field(required="Indiquez l'adresse.", invalid="Adresse non valide.")
     display_name = StringField("Nom et prénom", validators=[DataRequired("Indiquez le nom.")])

@@ -9,7 +9,7 @@ from blueprints.admin.audit_views import audit_filters
 from blueprints.admin.forms import AuditFilterForm
 from blueprints.admin.views import invitation_sent
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.listing import page_asked
 from blueprints.plateforme.forms import (
     CoordinatorForm,
@@ -59,60 +59,48 @@ def _create_tenant(form: TenantCreateForm):
 @bp.route("/territoires", methods=["GET", "POST"], endpoint="tenants")
 def tenants():
     form = TenantCreateForm()
-    if form.validate_on_submit():
-        tenant = form.attempt(lambda: _create_tenant(form))
-        if tenant is not FAILED:
-            flash(f"Le territoire « {tenant.name} » est créé.", "success")
-            flash(invitation_sent(form.admin_email.data), "info")
-            return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    tenant = form.attempt_if_valid(lambda: _create_tenant(form))
+    if tenant is not FAILED:
+        flash(f"Le territoire « {tenant.name} » est créé.", "success")
+        flash(invitation_sent(form.admin_email.data), "info")
+        return redirect(url_for("plateforme.tenant", tenant_id=tenant.id))
+    status = status_of(form)
     return render_template("plateforme/tenants.html", form=form, items=tenants_api.all_tenants()), status
 
 
 @bp.route("/territoires/<int:tenant_id>", methods=["GET", "POST"])
 def tenant(tenant_id: int):
     item = tenants_api.tenant_by_id(tenant_id) or abort(404)
-    form = TenantEditForm(
-        name=item.name,
-        kind=item.kind,
-        siren=item.siren,
-        communes=" ".join(item.communes_insee),
-        active=item.active,
-        federation_ids=[f.id for f in item.federations],
+    form = TenantEditForm(  # name, kind, siren and active as they are
+        obj=item, communes=" ".join(item.communes_insee), federation_ids=[f.id for f in item.federations]
     )
     form.federation_ids.choices = select_choices(
         [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
     )
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: memberships.update_tenant(
-                request_actor(),
-                item,
-                name=form.name.data,
-                kind=form.kind.data,
-                siren=form.siren.data,
-                communes=form.communes.data or "",
-                active=form.active.data,
-                federation_ids=form.federation_ids.data,
-            )
+    saved = form.attempt_if_valid(
+        lambda: memberships.update_tenant(
+            request_actor(),
+            item,
+            **form.values("name", "kind", "siren", "active", "federation_ids"),
+            communes=form.communes.data or "",
         )
-        if saved is not FAILED:
-            flash("Le territoire est enregistré.", "success")
-            return redirect(url_for("plateforme.tenant", tenant_id=item.id))
+    )
+    if saved is not FAILED:
+        flash("Le territoire est enregistré.", "success")
+        return redirect(url_for("plateforme.tenant", tenant_id=item.id))
     return render_template("plateforme/tenant.html", item=item, form=form)
 
 
 @bp.route("/departements", methods=["GET", "POST"])
 def federations():
     form = FederationForm()
-    if form.validate_on_submit():
-        federation = form.attempt(
-            lambda: memberships.create_federation(request_actor(), form.code.data, form.name.data)
-        )
-        if federation is not FAILED:
-            flash(f"Le Département « {federation.name} » est créé.", "success")
-            return redirect(url_for("plateforme.federation", federation_id=federation.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    federation = form.attempt_if_valid(
+        lambda: memberships.create_federation(request_actor(), form.code.data, form.name.data)
+    )
+    if federation is not FAILED:
+        flash(f"Le Département « {federation.name} » est créé.", "success")
+        return redirect(url_for("plateforme.federation", federation_id=federation.id))
+    status = status_of(form)
     return render_template(
         "plateforme/federations.html", form=form, items=tenants_api.all_federations()
     ), status
