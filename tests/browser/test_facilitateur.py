@@ -29,16 +29,15 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     login(page, audit_page, app, territory.facilitateur_email)
     assert heading(page) == "Tableau de bord"
     audit_page("Tableau de bord")
-    _marche_of_the_ville(page, audit_page)
-    lot_url = _formula_lot_of_833_hours(page, audit_page)
+    lot_url = _marche_and_its_formula_lot(page, audit_page)
     _participant_with_eligibility_validated(page, audit_page)
     _mission_on_the_lot(page, audit_page)
     _statement_declared_then_validated(page, audit_page)
     _lot_progress(page, audit_page, lot_url)
 
 
-def _marche_of_the_ville(page, audit_page) -> None:
-    """A marché of the Ville, with the clause sociale d'exécution."""
+def _marche_and_its_formula_lot(page, audit_page) -> str:
+    """A marché of the Ville, then its lot computed by the formula: 833 h. Returns the lot's URL."""
     open_nav(page, "Marchés")
     audit_page("Marchés")
     follow(page, page.get_by_role("link", name="Nouveau marché"))
@@ -52,9 +51,6 @@ def _marche_of_the_ville(page, audit_page) -> None:
     assert "Le marché 2025-ECOLE est enregistré" in flash_text(page)
     audit_page("Marché 2025-ECOLE")
 
-
-def _formula_lot_of_833_hours(page, audit_page) -> str:
-    """The marché's lot computed by the formula: 833 h. Returns the lot's URL."""
     follow(page, page.get_by_role("link", name="Ajouter un lot"))
     audit_page("Nouveau lot")
     page.get_by_label("Numéro du lot").fill("1")
