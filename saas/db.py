@@ -82,6 +82,13 @@ class TenantScoped:
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True, sort_order=-99)
 
 
+class Authored:
+    """Mixin for the rows that record who created them and when (the account, None for the system)."""
+
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"), sort_order=100)
+    created_at: Mapped[datetime] = utcnow_column(sort_order=101)
+
+
 def tenant_fk(columns: list[str], parent: str, ondelete: str | None = None) -> ForeignKeyConstraint:
     """A composite foreign key ``(tenant_id, *columns) -> parent (tenant_id, id)``.
 
@@ -151,6 +158,7 @@ def rows_of(
 
 
 __all__ = [
+    "Authored",
     "Base",
     "BigInteger",
     "Model",

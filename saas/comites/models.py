@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -23,10 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus, sql_list
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
-class Meeting(TenantScoped, Model):
+class Meeting(TenantScoped, Authored, Model):
     __tablename__ = "meetings"
     __table_args__ = (
         tenant_index("meetings", "meeting_on"),
@@ -42,8 +41,6 @@ class Meeting(TenantScoped, Model):
     status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.planned)
     agenda: Mapped[str | None] = mapped_column(Text)
     minutes: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
 
 class MeetingConvention(TenantScoped, Model):

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 MONEY = Numeric(12, 2)
 
@@ -43,7 +43,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Convention(TenantScoped, Model):
+class Convention(TenantScoped, Authored, Model):
     __tablename__ = "conventions"
     __table_args__ = (
         UniqueConstraint("tenant_id", "reference", name="uq_conventions_tenant_id_reference"),
@@ -73,11 +73,9 @@ class Convention(TenantScoped, Model):
     #: early termination (résiliation for breach), distinct from an objection at the term.
     terminated_on: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str | None] = mapped_column(String(500))
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
 
-class ConventionTerms(TenantScoped, Model):
+class ConventionTerms(TenantScoped, Authored, Model):
     """The terms as signed (number 0) or as changed by the n-th avenant, from ``effective_from``."""
 
     __tablename__ = "convention_terms"
@@ -115,8 +113,6 @@ class ConventionTerms(TenantScoped, Model):
     objecting_party_id: Mapped[int | None] = mapped_column(BigInteger)
     #: seed 004: "modifiée par voie d'avenant au moment du renouvellement annuel".
     amendments_at_renewal_only: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
 
 class ConventionParty(TenantScoped, Model):

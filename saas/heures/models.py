@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 from saas.heures.validation import MONTH_MAX_HOURS
 
 HOURS = Numeric(9, 2)
@@ -117,7 +117,7 @@ class ReleveJustificatif(TenantScoped, Model):
     uploaded_at: Mapped[datetime] = utcnow_column()
 
 
-class CountingRule(TenantScoped, Model):
+class CountingRule(TenantScoped, Authored, Model):
     """A version of the counting rules of the tenant (``marche_id`` NULL) or of one marché."""
 
     __tablename__ = "counting_rules"
@@ -151,11 +151,9 @@ class CountingRule(TenantScoped, Model):
     rounding_step: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("0.01"))
     rounding: Mapped[str] = mapped_column(String(8), default="nearest")
     note: Mapped[str | None] = mapped_column(String(500))
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
 
-class Counting(TenantScoped, Model):
+class Counting(TenantScoped, Authored, Model):
     """Counted hours of one statement under one rule version."""
 
     __tablename__ = "hour_countings"
@@ -179,8 +177,6 @@ class Counting(TenantScoped, Model):
     #: how the figure was reached (multiplier, caps, eligibility, rounding), shown on the page.
     detail: Mapped[dict] = mapped_column(JSONB, default=dict)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
     @property
     def eligibility(self) -> dict | None:

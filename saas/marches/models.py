@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Date, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
 class HourlyCost(TenantScoped, Model):
@@ -121,7 +121,7 @@ class LotSubcontractor(TenantScoped, Model):
     role: Mapped[str] = mapped_column(String(16), default="sous_traitant")
 
 
-class LotFigure(TenantScoped, Model):
+class LotFigure(TenantScoped, Authored, Model):
     """Amount invoiced or hours worked on a lot, recorded over time (per-amount and percentage modes)."""
 
     __tablename__ = "lot_figures"
@@ -138,5 +138,3 @@ class LotFigure(TenantScoped, Model):
     #: amount for this period (not a running total).
     value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     note: Mapped[str | None] = mapped_column(String(200))
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()

@@ -8,13 +8,13 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index
 
 #: Code du travail, art. L3121-20: no more than 48 hours of work in one week; no contract says more.
 LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
 
 
-class Mission(TenantScoped, Model):
+class Mission(TenantScoped, Authored, Model):
     """A participant working for an employer on a lot (a mise à l'emploi)."""
 
     __tablename__ = "missions"
@@ -60,8 +60,6 @@ class Mission(TenantScoped, Model):
     situation_6m_on: Mapped[date | None] = mapped_column(Date)
     #: "emploi durable" is confirmed only by the situation at 6 months.
     durable_confirmed: Mapped[bool | None] = mapped_column(Boolean)
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
 
 class FollowUp(TenantScoped, Model):

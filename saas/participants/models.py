@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
 
 
 class Participant(TenantScoped, Model):
@@ -72,7 +72,7 @@ class Identity(TenantScoped, Model):
     qpv_code: Mapped[str | None] = mapped_column(String(12), ForeignKey("ref_qpv.code"))
 
 
-class Prescription(TenantScoped, Model):
+class Prescription(TenantScoped, Authored, Model):
     """A referral by a prescripteur; valid ``tenant.settings['prescription_validity_months']`` months."""
 
     __tablename__ = "prescriptions"
@@ -89,8 +89,6 @@ class Prescription(TenantScoped, Model):
     prescribed_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     content: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
-    created_at: Mapped[datetime] = utcnow_column()
 
 
 class Eligibility(TenantScoped, Model):
