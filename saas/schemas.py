@@ -57,6 +57,20 @@ class String(fields.String):
         return text
 
 
+class Label(String):
+    """The label of the value of another field, answered only: ``role_label = Label(PartyRole,
+    "role")``. ``labels``: a ``Choices`` (its ``label_of``) or a mapping of values to labels."""
+
+    def __init__(self, labels, source: str, **kwargs):
+        super().__init__(dump_only=True, **kwargs)
+        self.label_of = getattr(labels, "label_of", None) or labels.get
+        self.source = source
+
+    def get_value(self, obj, attr, accessor=None, default=marshmallow.missing):
+        value = super().get_value(obj, self.source, accessor, default)
+        return value if value is marshmallow.missing else self.label_of(value)
+
+
 class Integer(fields.Integer):
     """An integer that fits a ``bigint`` (``saas.bounds.MAX_ID``), whatever else it validates."""
 
@@ -143,3 +157,21 @@ def max_length(limit: int) -> marshmallow.validate.Length:
 def one_of(choices) -> marshmallow.validate.OneOf:
     choices = list(choices)
     return marshmallow.validate.OneOf(choices, error="Valeur inconnue ; valeurs possibles : {choices}.")
+
+
+class Prepared:
+    """An object to dump with the values its schema answers besides its columns.
+
+    A schema runs no query: what it answers that the object does not hold (its lines, a state
+    read from a setting, the names of linked objects) is prepared by the caller, the API view::
+
+        MeetingSchema().dump(Prepared(meeting, attendees=[...]))
+    """
+
+    def __init__(self, obj, **values):
+        self._obj = obj
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str):
+        """The object's attribute; ``None`` for a field the object does not have."""
+        return getattr(self._obj, name, None)

@@ -7,11 +7,10 @@ obligation as held; cancelling it (PATCH ``status`` ``cancelled``) frees that oc
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema, paginate
+from blueprints.api.auth import token_blueprint
+from blueprints.api.resource import change, creation, filters_of, listing, reading, route
 from saas import clock
+from saas.audit import api as audit
 from saas.comites import api as comites
 from saas.comites.enums import MeetingStatus
 from saas.comites.models import Decision, Meeting
@@ -24,8 +23,7 @@ from saas.comites.schemas import (
     MeetingSchema,
     MeetingUpdateSchema,
 )
-from saas.db import db
-from tenants.web import load_scoped
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_comites",
@@ -35,122 +33,148 @@ blp = token_blueprint(
 )
 
 
-class MeetingQueryArgs(MeetingFilterSchema, PageArgs):
-    pass
+def present_meeting(meeting: Meeting) -> Prepared:
+    """What ``MeetingSchema`` dumps: the meeting, its conventions, its parties (invited, present)
+    and the occurrences of the calendar it held."""
+    rows = comites.attendee_rows(meeting.id)
+    attendees = [
+        {
+            "organisation_id": a.organisation_id,
+            "organisation": name,
+            "invited": a.invited,
+            "present": a.present,
+            "represented_by": a.represented_by,
+        }
+        for a, name in rows
+    ]
+    return Prepared(
+        meeting,
+        convention_ids=[c.id for c in comites.conventions_of(meeting.id)],
+        invited_ids=[a.organisation_id for a, _ in rows],
+        attendees=attendees,
+        held_occurrences=comites.held_occurrences(meeting.id),
+    )
 
 
-class DecisionQueryArgs(DecisionFilterSchema, PageArgs):
-    pass
+def present_decision(decision: Decision) -> Prepared:
+    """What ``DecisionSchema`` dumps: the decision and whether it is overdue today."""
+    return Prepared(decision, overdue=comites.is_overdue(decision))
 
 
-@blp.route("/comites")
-class Meetings(MethodView):
-    @blp.arguments(MeetingQueryArgs, location="query")
-    @blp.response(200, page_schema(MeetingSchema))
-    def get(self, args):
+def _update_meeting(actor: audit.Actor, meeting: Meeting, **data) -> None:
+    """The fields sent, then the cancellation or the holding taken back that ``status`` asks."""
+    status, reason = data.pop("status", None), data.pop("reason", None)
+    if data:
+        comites.update_meeting(actor, meeting, **data)
+    if status == MeetingStatus.cancelled:
+        comites.cancel_meeting(actor, meeting, reason)
+    elif status == MeetingStatus.planned and meeting.status != MeetingStatus.planned:
+        comites.unhold_meeting(actor, meeting)  # refused for a cancelled meeting
+
+
+route(
+    blp,
+    "/comites",
+    "Meetings",
+    get=listing(
+        MeetingSchema,
         """Réunions et comités, le plus récent en premier.
 
         Filtres : type, statut, convention, période (`date_from`, `date_to`).
-        """
-        filters = comites.MeetingFilters(
-            kind=args.get("kind"),
-            status=args.get("status"),
-            convention_id=args.get("convention_id"),
-            date_from=args.get("date_from"),
-            date_to=args.get("date_to"),
-        )
-        return paginate(comites.meetings_query(filters), args)
-
-    @blp.arguments(MeetingSchema)
-    @blp.response(201, MeetingSchema)
-    def post(self, data):
-        """Planifier une réunion : type, date, conventions concernées, parties invitées, ordre du jour."""
-        meeting = comites.plan_meeting(api_actor(), **data)
-        db.session.commit()
-        return meeting
-
-
-@blp.route("/comites/<int:meeting_id>")
-class MeetingItem(MethodView):
-    @blp.response(200, MeetingSchema)
-    def get(self, meeting_id: int):
-        """Une réunion, ses parties invitées et présentes, les échéances qu'elle a tenues."""
-        return load_scoped(Meeting, meeting_id)
-
-    @blp.arguments(MeetingUpdateSchema)
-    @blp.response(200, MeetingSchema)
-    def patch(self, data, meeting_id: int):
+        """,
+        lambda args: comites.meetings_query(filters_of(comites.MeetingFilters, args)),
+        MeetingFilterSchema,
+        present=present_meeting,
+    ),
+    post=creation(
+        MeetingSchema,
+        "Planifier une réunion : type, date, conventions concernées, parties invitées, ordre du jour.",
+        comites.plan_meeting,
+        spread=True,
+        present=present_meeting,
+    ),
+)
+route(
+    blp,
+    "/comites/<int:meeting_id>",
+    "MeetingItem",
+    Meeting,
+    get=reading(
+        MeetingSchema,
+        "Une réunion, ses parties invitées et présentes, les échéances qu'elle a tenues.",
+        present_meeting,
+    ),
+    patch=change(
+        MeetingUpdateSchema,
+        MeetingSchema,
         """Modifier les champs envoyés.
 
         `status` `cancelled` annule la réunion (avec un `reason` facultatif) ; `planned` annule la
         tenue d'une réunion enregistrée comme tenue par erreur. Les échéances tenues sont libérées.
-        """
-        meeting = load_scoped(Meeting, meeting_id)
-        status, reason = data.pop("status", None), data.pop("reason", None)
-        if data:
-            comites.update_meeting(api_actor(), meeting, **data)
-        if status == MeetingStatus.cancelled:
-            comites.cancel_meeting(api_actor(), meeting, reason)
-        elif status == MeetingStatus.planned and meeting.status != MeetingStatus.planned:
-            comites.unhold_meeting(api_actor(), meeting)  # refused for a cancelled meeting
-        db.session.commit()
-        return meeting
-
-
-@blp.route("/comites/<int:meeting_id>/tenue")
-class MeetingHolding(MethodView):
-    @blp.arguments(HoldSchema)
-    @blp.response(200, MeetingSchema)
-    def post(self, data, meeting_id: int):
+        """,
+        _update_meeting,
+        spread=True,
+        present=present_meeting,
+    ),
+)
+route(
+    blp,
+    "/comites/<int:meeting_id>/tenue",
+    "MeetingHolding",
+    Meeting,
+    post=change(
+        HoldSchema,
+        MeetingSchema,
         """Enregistrer la tenue : compte rendu, parties présentes (parmi les invitées), décisions.
 
         L'échéance correspondante de chaque convention liée (obligation de réunion du même type)
         est marquée tenue.
-        """
-        meeting = load_scoped(Meeting, meeting_id)
-        comites.hold_meeting(api_actor(), meeting, **data)
-        db.session.commit()
-        return meeting
-
-
-@blp.route("/comites/<int:meeting_id>/decisions")
-class MeetingDecisions(MethodView):
-    @blp.arguments(DecisionSchema)
-    @blp.response(201, DecisionSchema)
-    def post(self, data, meeting_id: int):
-        """Ajouter une décision à une réunion tenue ; elle est numérotée à la suite."""
-        meeting = load_scoped(Meeting, meeting_id)
-        decision = comites.add_decision(api_actor(), meeting, **data)
-        db.session.commit()
-        return decision
-
-
-@blp.route("/decisions")
-class Decisions(MethodView):
-    @blp.arguments(DecisionQueryArgs, location="query")
-    @blp.response(200, page_schema(DecisionSchema))
-    def get(self, args):
+        """,
+        comites.hold_meeting,
+        spread=True,
+        present=present_meeting,
+    ),
+)
+route(
+    blp,
+    "/comites/<int:meeting_id>/decisions",
+    "MeetingDecisions",
+    Meeting,
+    post=creation(
+        DecisionSchema,
+        "Ajouter une décision à une réunion tenue ; elle est numérotée à la suite.",
+        comites.add_decision,
+        spread=True,
+        present=present_decision,
+    ),
+)
+route(
+    blp,
+    "/decisions",
+    "Decisions",
+    get=listing(
+        DecisionSchema,
         """Registre des décisions du territoire, la réunion la plus récente en premier.
 
         Filtres : statut, porteur (`owner_id`), en retard (`overdue`), réunion.
-        """
-        filters = comites.DecisionFilters(
-            status=args.get("status"),
-            owner_id=args.get("owner_id"),
-            overdue=bool(args.get("overdue")),
-            meeting_id=args.get("meeting_id"),
-        )
-        return paginate(comites.decisions_query(filters, clock.today()), args)
-
-
-@blp.route("/decisions/<int:decision_id>/cloture")
-class DecisionClosure(MethodView):
-    @blp.arguments(DecisionClosureSchema)
-    @blp.response(200, DecisionSchema)
-    def post(self, data, decision_id: int):
+        """,
+        lambda args: comites.decisions_query(filters_of(comites.DecisionFilters, args), clock.today()),
+        DecisionFilterSchema,
+        present=present_decision,
+    ),
+)
+route(
+    blp,
+    "/decisions/<int:decision_id>/cloture",
+    "DecisionClosure",
+    Decision,
+    post=change(
+        DecisionClosureSchema,
+        DecisionSchema,
         """Clore une décision : réalisée (`done`, à la date `done_on`) ou abandonnée (`dropped`,
-        motif dans `note`)."""
-        decision = load_scoped(Decision, decision_id)
-        comites.close_decision(api_actor(), decision, **data)
-        db.session.commit()
-        return decision
+        motif dans `note`).""",
+        comites.close_decision,
+        spread=True,
+        present=present_decision,
+    ),
+)

@@ -5,48 +5,38 @@ How to add a resource (marchés, participants, missions, heures...)
 
 1. Schemas in ``saas/<domain>/schemas.py``, built from ``saas.schemas`` (French messages): one for
    output and creation, one with every field optional for PATCH, one for the query filters.
-2. A module ``blueprints/api/<resource>.py``::
+2. A module ``blueprints/api/<resource>.py``, its rules written as a table with
+   ``blueprints.api.resource`` (``route``, ``listing``, ``reading``, ``creation``, ``change``)::
 
-       from flask.views import MethodView
-
-       from blueprints.api.auth import api_actor, token_blueprint
-       from blueprints.api.common import PageArgs, page_schema, paginate
-       from saas.db import db
+       from blueprints.api.auth import token_blueprint
+       from blueprints.api.resource import change, creation, filters_of, listing, reading, route
        from saas.marches import api as marches
        from saas.marches.models import Marche
        from saas.marches.schemas import MarcheFilterSchema, MarcheSchema, MarcheUpdateSchema
-       from tenants.web import load_scoped
 
        blp = token_blueprint(
            "api_marches", __name__, "Marchés et lots du territoire", ids={"marche_id": Marche}
        )
 
+       route(
+           blp,
+           "/marches",
+           "Marches",
+           get=listing(
+               MarcheSchema,
+               "Marchés, par référence.",
+               lambda args: marches.search(filters_of(marches.MarcheFilters, args)).order_by(Marche.id),
+               MarcheFilterSchema,
+           ),
+           post=creation(MarcheSchema, "Créer un marché.", marches.create),
+       )
+       route(blp, "/marches/<int:marche_id>", "MarcheItem", Marche,
+             get=reading(MarcheSchema, "Un marché."),
+             patch=change(MarcheUpdateSchema, MarcheSchema, "Modifier un marché.", marches.update))
 
-       class MarcheQueryArgs(MarcheFilterSchema, PageArgs):
-           pass
-
-
-       @blp.route("/marches")
-       class Marches(MethodView):
-           @blp.arguments(MarcheQueryArgs, location="query")
-           @blp.response(200, page_schema(MarcheSchema))
-           def get(self, args):
-               return paginate(marches.search(...).order_by(Marche.id), args)
-
-           @blp.arguments(MarcheSchema)
-           @blp.response(201, MarcheSchema)
-           def post(self, data):
-               marche = marches.create(api_actor(), **data)
-               db.session.commit()
-               return marche
-
-
-       @blp.route("/marches/<int:marche_id>")
-       class MarcheItem(MethodView):
-           @blp.response(200, MarcheSchema)
-           def get(self, marche_id):
-               return load_scoped(Marche, marche_id)
-
+   What a schema dumps besides the object's columns (names of linked objects, lines, a state
+   read from a setting) is prepared by the module (``present=``, ``saas.schemas.Prepared``): a
+   schema runs no query.
 3. Add ``blp`` to the list returned by ``_resources()`` in ``blueprints/api/__init__.py``.
 4. URL variables use the names of ``TENANT_OBJECTS`` in ``tests/tenants/test_isolation_routes.py``
    (``marche_id``...), which walks every ``/api/v1/`` rule with both tenants' tokens.

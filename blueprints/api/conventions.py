@@ -10,7 +10,7 @@ not an object of the territory: it is given in the body of the payment (``period
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -18,8 +18,18 @@ from flask import send_file
 from flask.views import MethodView
 
 from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
+from blueprints.api.convention_presenters import (
+    present_commitment,
+    present_instalment,
+    present_objection,
+    present_obligation,
+    present_party,
+    present_resource,
+    present_terms,
+)
+from blueprints.api.resource import Operation, change, creation, filters_of, listing, route
 from saas import clock
+from saas.audit import api as audit
 from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.calendar_schemas import (
@@ -132,9 +142,9 @@ def _detail(convention: Convention, day: date | None = None) -> dict:
         dernier_jour_pour_denoncer=standing.last_day_to_object,
         reconductible=standing.renews,
         reconductions_restantes=standing.renewals_left,
-        denonciation=standing.objection,
-        terms=conventions.terms_in_force(convention, day),
-        parties=conventions.parties_of(convention.id),
+        denonciation=present_objection(standing.objection) if standing.objection else None,
+        terms=present_terms(conventions.terms_in_force(convention, day)),
+        parties=[present_party(party) for party in conventions.parties_of(convention.id)],
         versions=conventions.versions_of(convention.id),
         renewals=conventions.renewals_of(convention.id),
         documents=conventions.documents_of(convention.id),
@@ -142,165 +152,195 @@ def _detail(convention: Convention, day: date | None = None) -> dict:
     return data
 
 
-class ConventionQueryArgs(ConventionFilterSchema, PageArgs):
-    pass
+def _conventions(args: dict) -> list[dict]:
+    today = clock.today()
+    rows = [
+        _summary(c, conventions.standing(c, today))
+        for c in conventions.conventions()
+        if args.get("kind") in (None, c.kind)
+    ]
+    return [r for r in rows if args.get("status") in (None, r["statut"])]
 
 
-@blp.route("/conventions")
-class Conventions(MethodView):
-    @blp.arguments(ConventionQueryArgs, location="query")
-    @blp.response(200, page_schema(ConventionSummarySchema))
-    def get(self, args):
-        """Conventions, par référence, avec leur statut aujourd'hui ; filtres : type, statut."""
-        today = clock.today()
-        rows = [
-            _summary(c, conventions.standing(c, today))
-            for c in conventions.conventions()
-            if args.get("kind") in (None, c.kind)
-        ]
-        rows = [r for r in rows if args.get("status") in (None, r["statut"])]
-        return paginate_list(rows, args)
+def _sign(actor: audit.Actor, convention: Convention, data: dict) -> None:
+    conventions.sign(actor, convention, data["signed_on"], data.get("signed_at_place"))
 
-    @blp.arguments(ConventionCreateSchema)
-    @blp.response(201, ConventionDetailSchema)
-    def post(self, data):
+
+def _added(prefix: str, add: Callable) -> Callable:
+    """``add(actor, convention, data)`` with the errors named after the fields of the body."""
+
+    def run(actor: audit.Actor, convention: Convention, data: dict):
+        with _unprefixed(prefix):
+            added = add(actor, convention, data)
+            db.session.flush()
+        return added
+
+    return run
+
+
+route(
+    blp,
+    "/conventions",
+    "Conventions",
+    get=listing(
+        ConventionSummarySchema,
+        "Conventions, par référence, avec leur statut aujourd'hui ; filtres : type, statut.",
+        _conventions,
+        ConventionFilterSchema,
+    ),
+    post=creation(
+        ConventionDetailSchema,
         """Créer une convention : parties, termes signés, moyens, engagements financiers, obligations.
 
         Sans `signed_on`, elle reste un brouillon que l'on peut compléter ; signée, son calendrier
         d'obligations est calculé. Durée `fixed` (jusqu'à `end_on`) ou `tacit` (périodes de
         `period_months` reconduites tacitement, `max_renewals` fois au plus, dénonciation
         `notice_months` avant l'échéance).
-        """
-        convention = conventions.create(api_actor(), data)
-        db.session.commit()
-        return _detail(convention)
-
-
-@blp.route("/conventions/<int:convention_id>")
-class ConventionItem(MethodView):
-    @blp.arguments(ReadDateSchema, location="query")
-    @blp.response(200, ConventionDetailSchema)
-    def get(self, args, convention_id: int):
+        """,
+        conventions.create,
+        body=ConventionCreateSchema,
+        present=_detail,
+    ),
+)
+route(
+    blp,
+    "/conventions/<int:convention_id>",
+    "ConventionItem",
+    Convention,
+    get=Operation(
         """Une convention lue à une date (`date`, par défaut aujourd'hui).
 
         Sa situation (statut, période, prochaine échéance, dernier jour pour dénoncer,
         reconductions restantes, fin prévue, dénonciation), les termes en vigueur à cette date
         (objet, articles, durée, moyens, engagements et leur échéancier, obligations), ses
         parties, ses versions (avenants), ses reconductions et ses documents (sans le fichier).
-        """
-        return _detail(load_scoped(Convention, convention_id), args.get("date"))
+        """,
+        ConventionDetailSchema,
+        lambda convention, args: _detail(convention, args.get("date")),
+        query=ReadDateSchema,
+    ),
+)
+route(
+    blp,
+    "/conventions/<int:convention_id>/signature",
+    "ConventionSignature",
+    Convention,
+    post=change(
+        ConventionSignatureSchema,
+        ConventionDetailSchema,
+        "Enregistrer la signature d'une convention non signée ; son calendrier commence.",
+        _sign,
+        present=_detail,
+    ),
+)
 
 
-@blp.route("/conventions/<int:convention_id>/signature")
-class ConventionSignature(MethodView):
-    @blp.arguments(ConventionSignatureSchema)
-    @blp.response(200, ConventionDetailSchema)
-    def post(self, data, convention_id: int):
-        """Enregistrer la signature d'une convention non signée ; son calendrier commence."""
-        convention = load_scoped(Convention, convention_id)
-        conventions.sign(api_actor(), convention, data["signed_on"], data.get("signed_at_place"))
-        db.session.commit()
-        return _detail(convention)
+def _amend(actor: audit.Actor, convention: Convention, data: dict) -> tuple[Convention, date]:
+    """The avenant, and the day its terms are read on in the answer (``_terms_on``)."""
+    return convention, conventions.amend(actor, convention, data).effective_from
 
 
-@blp.route("/conventions/<int:convention_id>/avenants")
-class ConventionAmendments(MethodView):
-    @blp.arguments(ConventionAmendmentSchema)
-    @blp.response(201, TermsInForceSchema)
-    def post(self, data, convention_id: int):
+def _terms_on(read: tuple[Convention, date]):
+    return present_terms(conventions.terms_in_force(*read))
+
+
+route(
+    blp,
+    "/conventions/<int:convention_id>/avenants",
+    "ConventionAmendments",
+    Convention,
+    post=creation(
+        TermsInForceSchema,
         """Enregistrer un avenant : de nouveaux termes à partir de `effective_from`.
 
         Les termes remplacés sont clos (`close`), jamais effacés : la convention reste lisible à
         toute date. Pour changer une obligation, la clore et ajouter sa nouvelle version (`add`).
         Renvoie les termes en vigueur à la date d'effet.
-        """
-        convention = load_scoped(Convention, convention_id)
-        terms = conventions.amend(api_actor(), convention, data)
-        db.session.commit()
-        return conventions.terms_in_force(convention, terms.effective_from)
+        """,
+        _amend,
+        body=ConventionAmendmentSchema,
+        present=_terms_on,
+    ),
+)
 
 
-@blp.route("/conventions/<int:convention_id>/denonciation")
-class ConventionObjection(MethodView):
-    @blp.arguments(ConventionObjectionSchema)
-    @blp.response(201, ConventionObjectionSchema)
-    def post(self, data, convention_id: int):
+route(
+    blp,
+    "/conventions/<int:convention_id>/denonciation",
+    "ConventionObjection",
+    Convention,
+    post=creation(
+        ConventionObjectionSchema,
         """Enregistrer la dénonciation par une partie de la reconduction tacite.
 
         La convention prend fin à la première échéance dont le préavis court encore le jour de la
         réception (`late` : reçue trop tard pour l'échéance en cours, elle vaut pour la suivante).
-        """
-        convention = load_scoped(Convention, convention_id)
-        objection = conventions.object_to_renewal(api_actor(), convention, data)
-        db.session.commit()
-        return objection
-
-
-@blp.route("/conventions/<int:convention_id>/resiliation")
-class ConventionTermination(MethodView):
-    @blp.arguments(ConventionTerminationSchema)
-    @blp.response(200, ConventionDetailSchema)
-    def post(self, data, convention_id: int):
-        """Résilier la convention (manquement à ses termes) à une date, avec le motif."""
-        convention = load_scoped(Convention, convention_id)
-        conventions.terminate(api_actor(), convention, data)
-        db.session.commit()
-        return _detail(convention)
-
-
-@blp.route("/conventions/<int:convention_id>/parties")
-class ConventionParties(MethodView):
-    @blp.arguments(ConventionPartySchema)
-    @blp.response(201, ConventionPartySchema)
-    def post(self, data, convention_id: int):
-        """Ajouter une partie à une convention non signée (signée : par avenant seulement)."""
-        convention = load_scoped(Convention, convention_id)
-        with _unprefixed("party"):
-            party = conventions.add_party(api_actor(), convention, data)
-        db.session.commit()
-        return party
-
-
-@blp.route("/conventions/<int:convention_id>/moyens")
-class ConventionResources(MethodView):
-    @blp.arguments(ConventionResourceSchema)
-    @blp.response(201, ConventionResourceSchema)
-    def post(self, data, convention_id: int):
-        """Ajouter un moyen (personnel mis à disposition) à une convention non signée."""
-        convention = load_scoped(Convention, convention_id)
-        with _unprefixed("resource"):
-            resource = conventions.add_resource(api_actor(), convention, data)
-            db.session.flush()
-        db.session.commit()
-        return resource
-
-
-@blp.route("/conventions/<int:convention_id>/engagements")
-class ConventionCommitments(MethodView):
-    @blp.arguments(FinancialCommitmentSchema)
-    @blp.response(201, FinancialCommitmentSchema)
-    def post(self, data, convention_id: int):
-        """Ajouter un engagement financier et son échéancier à une convention non signée."""
-        convention = load_scoped(Convention, convention_id)
-        with _unprefixed("commitment"):
-            commitment = conventions.add_commitment(api_actor(), convention, data)
-            db.session.flush()
-        db.session.commit()
-        return commitment
-
-
-@blp.route("/conventions/<int:convention_id>/obligations")
-class ConventionObligations(MethodView):
-    @blp.arguments(ConventionObligationSchema)
-    @blp.response(201, ConventionObligationSchema)
-    def post(self, data, convention_id: int):
-        """Ajouter une obligation (livrable ou réunion, et sa périodicité) à une convention non signée."""
-        convention = load_scoped(Convention, convention_id)
-        with _unprefixed("obligation"):
-            obligation = conventions.add_obligation(api_actor(), convention, data)
-            db.session.flush()
-        db.session.commit()
-        return obligation
+        """,
+        conventions.object_to_renewal,
+        present=present_objection,
+    ),
+)
+route(
+    blp,
+    "/conventions/<int:convention_id>/resiliation",
+    "ConventionTermination",
+    Convention,
+    post=change(
+        ConventionTerminationSchema,
+        ConventionDetailSchema,
+        "Résilier la convention (manquement à ses termes) à une date, avec le motif.",
+        conventions.terminate,
+        present=_detail,
+    ),
+)
+#: what a convention not signed yet may be completed with: rule, view, schema, prefix, function,
+#: what is dumped of it.
+ADDITIONS = (
+    (
+        "parties",
+        "ConventionParties",
+        ConventionPartySchema,
+        "party",
+        conventions.add_party,
+        "Ajouter une partie à une convention non signée (signée : par avenant seulement).",
+        present_party,
+    ),
+    (
+        "moyens",
+        "ConventionResources",
+        ConventionResourceSchema,
+        "resource",
+        conventions.add_resource,
+        "Ajouter un moyen (personnel mis à disposition) à une convention non signée.",
+        present_resource,
+    ),
+    (
+        "engagements",
+        "ConventionCommitments",
+        FinancialCommitmentSchema,
+        "commitment",
+        conventions.add_commitment,
+        "Ajouter un engagement financier et son échéancier à une convention non signée.",
+        present_commitment,
+    ),
+    (
+        "obligations",
+        "ConventionObligations",
+        ConventionObligationSchema,
+        "obligation",
+        conventions.add_obligation,
+        "Ajouter une obligation (livrable ou réunion, et sa périodicité) à une convention non signée.",
+        present_obligation,
+    ),
+)
+for path, name, schema, prefix, add, doc, present in ADDITIONS:
+    route(
+        blp,
+        f"/conventions/<int:convention_id>/{path}",
+        name,
+        Convention,
+        post=creation(schema, doc, _added(prefix, add), present=present),
+    )
 
 
 @blp.route("/conventions/<int:convention_id>/documents/<int:document_id>")
@@ -339,126 +379,151 @@ class ConventionDocumentFile(MethodView):
 # --- calendar -------------------------------------------------------------------------------------
 
 
-class CalendarQueryArgs(CalendarFilterSchema, PageArgs):
-    pass
+def _calendar(args: dict):
+    filters = filters_of(
+        conventions.CalendarFilters,
+        args,
+        convention_id="convention",
+        responsible_id="responsable",
+        status="statut",
+        date_from="du",
+        date_to="au",
+    )
+    return conventions.calendar_rows(filters, clock.today()).order_by(Occurrence.due_on, Occurrence.id)
 
 
-@blp.route("/echeances")
-class Calendar(MethodView):
-    @blp.arguments(CalendarQueryArgs, location="query")
-    @blp.response(200, page_schema(OccurrenceSchema))
-    def get(self, args):
+def _compliance(args: dict):
+    return conventions.compliance(
+        "partner" if args["par"] == "partenaire" else "convention",
+        args.get("date") or clock.today(),
+        args.get("convention"),
+    )
+
+
+def _receive(actor: audit.Actor, occurrence: Occurrence, data: dict) -> None:
+    conventions.record_receipt(actor, occurrence, data.get("received_on"), data.get("note"))
+
+
+def _date_event(actor: audit.Actor, occurrence: Occurrence, data: dict) -> None:
+    conventions.record_event(actor, occurrence, data["event_on"])
+
+
+route(
+    blp,
+    "/echeances",
+    "Calendar",
+    get=listing(
+        OccurrenceSchema,
         """Le calendrier des obligations, par date d'échéance, avec le statut de chaque échéance.
 
         Filtres : convention, responsable (organisation qui doit l'obligation), statut, nature,
         période (`du`, `au`).
-        """
-        filters = conventions.CalendarFilters(
-            convention_id=args.get("convention"),
-            responsible_id=args.get("responsable"),
-            status=args.get("statut"),
-            nature=args.get("nature"),
-            date_from=args.get("du"),
-            date_to=args.get("au"),
-        )
-        query = conventions.calendar_rows(filters, clock.today()).order_by(Occurrence.due_on, Occurrence.id)
-        return paginate(query, args, rows=True)
-
-
-@blp.route("/echeances/<int:occurrence_id>/reception")
-class OccurrenceReception(MethodView):
-    @blp.arguments(OccurrenceReceptionSchema)
-    @blp.response(200, OccurrenceSchema)
-    def post(self, data, occurrence_id: int):
-        """Marquer reçu le livrable (ou tenue la réunion) de cette échéance."""
-        occurrence = load_scoped(Occurrence, occurrence_id)
-        conventions.record_receipt(api_actor(), occurrence, data.get("received_on"), data.get("note"))
-        db.session.commit()
-        return conventions.calendar_row(occurrence)
-
-    @blp.response(200, OccurrenceSchema)
-    def delete(self, occurrence_id: int):
-        """Annuler la réception enregistrée (une réunion liée à un comité s'annule depuis le comité)."""
-        occurrence = load_scoped(Occurrence, occurrence_id)
-        conventions.cancel_receipt(api_actor(), occurrence)
-        db.session.commit()
-        return conventions.calendar_row(occurrence)
-
-
-@blp.route("/echeances/<int:occurrence_id>/evenement")
-class OccurrenceEvent(MethodView):
-    @blp.arguments(OccurrenceEventSchema)
-    @blp.response(200, OccurrenceSchema)
-    def post(self, data, occurrence_id: int):
+        """,
+        _calendar,
+        CalendarFilterSchema,
+        rows=True,
+    ),
+)
+route(
+    blp,
+    "/echeances/<int:occurrence_id>/reception",
+    "OccurrenceReception",
+    Occurrence,
+    post=change(
+        OccurrenceReceptionSchema,
+        OccurrenceSchema,
+        "Marquer reçu le livrable (ou tenue la réunion) de cette échéance.",
+        _receive,
+        present=conventions.calendar_row,
+    ),
+    delete=Operation(
+        "Annuler la réception enregistrée (une réunion liée à un comité s'annule depuis le comité).",
+        OccurrenceSchema,
+        lambda occurrence, _: conventions.cancel_receipt(api_actor(), occurrence),
+        write=True,
+        present=conventions.calendar_row,
+    ),
+)
+route(
+    blp,
+    "/echeances/<int:occurrence_id>/evenement",
+    "OccurrenceEvent",
+    Occurrence,
+    post=change(
+        OccurrenceEventSchema,
+        OccurrenceSchema,
         """Dater l'événement qu'attend une obligation « après un événement » (assemblée générale) :
-        l'échéance se déplace à la date qui en découle."""
-        occurrence = load_scoped(Occurrence, occurrence_id)
-        conventions.record_event(api_actor(), occurrence, data["event_on"])
-        db.session.commit()
-        return conventions.calendar_row(occurrence)
-
-
-class ComplianceQueryArgs(ComplianceFilterSchema, PageArgs):
-    pass
-
-
-@blp.route("/conformite")
-class Compliance(MethodView):
-    @blp.arguments(ComplianceQueryArgs, location="query")
-    @blp.response(200, page_schema(ObligationComplianceSchema))
-    def get(self, args):
+        l'échéance se déplace à la date qui en découle.""",
+        _date_event,
+        present=conventions.calendar_row,
+    ),
+)
+route(
+    blp,
+    "/conformite",
+    "Compliance",
+    get=listing(
+        ObligationComplianceSchema,
         """Respect des obligations par partenaire (`par=partenaire`) ou par convention.
 
         Échéances déjà passées par statut et part reçue ou tenue à temps, à une date (`date`).
-        """
-        rows = conventions.compliance(
-            "partner" if args["par"] == "partenaire" else "convention",
-            args.get("date") or clock.today(),
-            args.get("convention"),
-        )
-        return paginate_list(rows, args)
+        """,
+        _compliance,
+        ComplianceFilterSchema,
+    ),
+)
 
 
 # --- money ----------------------------------------------------------------------------------------
 
 
-class InstalmentQueryArgs(InstalmentFilterSchema, PageArgs):
-    pass
-
-
-@blp.route("/versements")
-class Instalments(MethodView):
-    @blp.arguments(InstalmentQueryArgs, location="query")
-    @blp.response(200, page_schema(InstalmentSchema))
-    def get(self, args):
+route(
+    blp,
+    "/versements",
+    "Instalments",
+    get=listing(
+        InstalmentSchema,
         """Les échéances de versement des engagements financiers, par date d'échéance.
 
         Chacune avec son montant, son statut, les pièces qu'elle attend et son paiement ;
         filtres : statut, convention, date de lecture.
-        """
-        table = conventions.money_table(
-            args.get("date") or clock.today(), args.get("convention"), status=args.get("statut")
-        )
-        return paginate_list(table.instalments, args)
+        """,
+        lambda args: (
+            conventions.money_table(
+                args.get("date") or clock.today(), args.get("convention"), status=args.get("statut")
+            ).instalments
+        ),
+        InstalmentFilterSchema,
+        present=present_instalment,
+    ),
+)
 
 
-@blp.route("/versements/<int:line_id>/paiement")
-class InstalmentPayment(MethodView):
-    @blp.arguments(InstalmentPaymentSchema)
-    @blp.response(201, InstalmentSchema)
-    def post(self, data, line_id: int):
+def _pay(actor: audit.Actor, line: ScheduleLine, data: dict) -> tuple[ScheduleLine, int]:
+    """The payment, and the instalment it pays (line and period) for the answer (``_paid``)."""
+    payment = conventions.record_payment(
+        actor, line, data["period_no"], data["paid_on"], data.get("amount"), data.get("reference")
+    )
+    return line, payment.period_no
+
+
+def _paid(paid: tuple[ScheduleLine, int]):
+    return present_instalment(conventions.instalment_of(*paid))
+
+
+route(
+    blp,
+    "/versements/<int:line_id>/paiement",
+    "InstalmentPayment",
+    ScheduleLine,
+    post=creation(
+        InstalmentSchema,
         """Enregistrer le paiement d'une échéance (ligne de l'échéancier, période `period_no`).
 
         Elle doit être exigible (ses pièces reçues) et payée en entier.
-        """
-        line = load_scoped(ScheduleLine, line_id)
-        payment = conventions.record_payment(
-            api_actor(),
-            line,
-            data["period_no"],
-            data["paid_on"],
-            data.get("amount"),
-            data.get("reference"),
-        )
-        db.session.commit()
-        return conventions.instalment_of(line, payment.period_no)
+        """,
+        _pay,
+        body=InstalmentPaymentSchema,
+        present=_paid,
+    ),
+)

@@ -6,17 +6,15 @@ A participant without a valid eligibility on the start date is refused with a 42
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema, paginate, paginate_list
+from blueprints.api.auth import token_blueprint
+from blueprints.api.resource import change, creation, listing, reading, route
 from blueprints.api.support import body_fields
 from saas import clock
-from saas.db import db
+from saas.audit import api as audit
 from saas.parcours import api as parcours
 from saas.parcours.models import FollowUp, Mission
 from saas.parcours.schemas import ExitSchema, FollowUpSchema, MissionFilterSchema, MissionSchema
-from tenants.web import load_scoped
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_missions",
@@ -24,10 +22,6 @@ blp = token_blueprint(
     "Missions (mises à l'emploi), suivis et sorties",
     ids={"mission_id": Mission, "follow_up_id": FollowUp},
 )
-
-
-class MissionQueryArgs(MissionFilterSchema, PageArgs):
-    pass
 
 
 def _missions(args: dict):
@@ -46,70 +40,79 @@ def _missions(args: dict):
     )
 
 
-@blp.route("/missions")
-class Missions(MethodView):
-    @blp.arguments(MissionQueryArgs, location="query")
-    @blp.response(200, page_schema(MissionSchema))
-    def get(self, args):
+def present_follow_up(follow_up: FollowUp) -> Prepared:
+    """What ``FollowUpSchema`` dumps: the follow-up and its state today."""
+    return Prepared(follow_up, state=parcours.follow_up_state(follow_up))
+
+
+def _record_exit(actor: audit.Actor, mission: Mission, **data) -> None:
+    with body_fields({"exit_motif": "motif"}):
+        parcours.record_exit(actor, mission, **data)
+
+
+route(
+    blp,
+    "/missions",
+    "Missions",
+    get=listing(
+        MissionSchema,
         """Missions, la plus récente en premier.
 
         Filtres : participant, lot, employeur, type de contrat, en cours (aujourd'hui ou à une
         date).
-        """
-        return paginate(_missions(args), args)
-
-    @blp.arguments(MissionSchema)
-    @blp.response(201, MissionSchema)
-    def post(self, data):
+        """,
+        _missions,
+        MissionFilterSchema,
+    ),
+    post=creation(
+        MissionSchema,
         """Placer un participant sur un lot.
 
         Sans éligibilité validée à la date de début : 422 sur `override_reason`, sauf si ce
         motif de dérogation est donné (la dérogation est tracée). Les suivis prévus sont créés
         avec la mission.
-        """
-        mission = parcours.place(api_actor(), **data)
-        db.session.commit()
-        return mission
-
-
-@blp.route("/missions/<int:mission_id>")
-class MissionItem(MethodView):
-    @blp.response(200, MissionSchema)
-    def get(self, mission_id: int):
-        """Une mission."""
-        return load_scoped(Mission, mission_id)
-
-
-@blp.route("/missions/<int:mission_id>/suivis")
-class MissionFollowUps(MethodView):
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, page_schema(FollowUpSchema))
-    def get(self, args, mission_id: int):
-        """Les suivis prévus et réalisés de la mission, par date prévue."""
-        mission = load_scoped(Mission, mission_id)
-        return paginate_list(parcours.follow_ups_of(mission.id), args)
-
-
-@blp.route("/suivis/<int:follow_up_id>")
-class FollowUpItem(MethodView):
-    @blp.arguments(FollowUpSchema)
-    @blp.response(200, FollowUpSchema)
-    def post(self, data, follow_up_id: int):
-        """Enregistrer un suivi prévu comme réalisé : date, type, notes."""
-        follow_up = load_scoped(FollowUp, follow_up_id)
-        parcours.record_follow_up(api_actor(), follow_up, **data)
-        db.session.commit()
-        return follow_up
-
-
-@blp.route("/missions/<int:mission_id>/sortie")
-class MissionExit(MethodView):
-    @blp.arguments(ExitSchema)
-    @blp.response(200, MissionSchema)
-    def post(self, data, mission_id: int):
-        """Enregistrer la sortie : date et motif détaillé ; la catégorie en est déduite."""
-        mission = load_scoped(Mission, mission_id)
-        with body_fields({"exit_motif": "motif"}):
-            parcours.record_exit(api_actor(), mission, **data)
-        db.session.commit()
-        return mission
+        """,
+        parcours.place,
+        spread=True,
+    ),
+)
+route(blp, "/missions/<int:mission_id>", "MissionItem", Mission, get=reading(MissionSchema, "Une mission."))
+route(
+    blp,
+    "/missions/<int:mission_id>/suivis",
+    "MissionFollowUps",
+    Mission,
+    get=listing(
+        FollowUpSchema,
+        "Les suivis prévus et réalisés de la mission, par date prévue.",
+        lambda mission, _: parcours.follow_ups_of(mission.id),
+        present=present_follow_up,
+    ),
+)
+route(
+    blp,
+    "/suivis/<int:follow_up_id>",
+    "FollowUpItem",
+    FollowUp,
+    post=change(
+        FollowUpSchema,
+        FollowUpSchema,
+        "Enregistrer un suivi prévu comme réalisé : date, type, notes.",
+        parcours.record_follow_up,
+        spread=True,
+        present=present_follow_up,
+    ),
+)
+route(
+    blp,
+    "/missions/<int:mission_id>/sortie",
+    "MissionExit",
+    Mission,
+    post=change(
+        ExitSchema,
+        MissionSchema,
+        "Enregistrer la sortie : date et motif détaillé ; la catégorie en est déduite.",
+        _record_exit,
+        spread=True,
+    ),
+)

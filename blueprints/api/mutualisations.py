@@ -3,16 +3,14 @@ versions of the tenant's counting rules (read only here: they are set in the adm
 
 from __future__ import annotations
 
-from flask.views import MethodView
-
-from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema, paginate_list
+from blueprints.api.auth import token_blueprint
+from blueprints.api.resource import creation, listing, reading, route
 from blueprints.api.support import body_fields
-from saas.db import db
+from saas.audit import api as audit
 from saas.heures import api as heures
 from saas.heures.models import MutualisationAgreement
 from saas.heures.schemas import CountingRuleFilterSchema, CountingRuleSchema, MutualisationAgreementSchema
-from tenants.web import load_scoped
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_mutualisations",
@@ -25,48 +23,60 @@ blp = token_blueprint(
 MEMBER_FIELDS = {"lots": "member_lots", "shares": "member_lots"}
 
 
-@blp.route("/mutualisations")
-class Agreements(MethodView):
-    @blp.arguments(PageArgs, location="query")
-    @blp.response(200, page_schema(MutualisationAgreementSchema))
-    def get(self, args):
-        """Conventions de mutualisation, la plus récente en premier, avec leurs lots."""
-        return paginate_list(heures.agreements(), args)
+def present_agreement(agreement: MutualisationAgreement) -> Prepared:
+    """What ``MutualisationAgreementSchema`` dumps: the agreement and its member lots."""
+    members = [{"lot_id": m.lot_id, "share": m.share} for m in heures.members(agreement.id)]
+    return Prepared(agreement, member_lots=members)
 
-    @blp.arguments(MutualisationAgreementSchema)
-    @blp.response(201, MutualisationAgreementSchema)
-    def post(self, data):
+
+def _create_agreement(actor: audit.Actor, **data) -> MutualisationAgreement:
+    with body_fields(MEMBER_FIELDS):
+        return heures.create_agreement(actor, **data)
+
+
+route(
+    blp,
+    "/mutualisations",
+    "Agreements",
+    get=listing(
+        MutualisationAgreementSchema,
+        "Conventions de mutualisation, la plus récente en premier, avec leurs lots.",
+        lambda _: heures.agreements(),
+        present=present_agreement,
+    ),
+    post=creation(
+        MutualisationAgreementSchema,
         """Mutualiser des lots d'au moins deux donneurs d'ordre.
 
         Les heures comptées d'une mission sur un lot membre sont réparties entre les lots (au
         prorata des obligations, ou selon des parts explicites qui totalisent 1), sans jamais
         compter une heure deux fois. S'applique aux relevés validés ensuite.
-        """
-        with body_fields(MEMBER_FIELDS):
-            agreement = heures.create_agreement(api_actor(), **data)
-        db.session.commit()
-        return agreement
-
-
-@blp.route("/mutualisations/<int:agreement_id>")
-class AgreementItem(MethodView):
-    @blp.response(200, MutualisationAgreementSchema)
-    def get(self, agreement_id: int):
-        """Une convention de mutualisation et ses lots."""
-        return load_scoped(MutualisationAgreement, agreement_id)
-
-
-class RuleQueryArgs(CountingRuleFilterSchema, PageArgs):
-    pass
-
-
-@blp.route("/regles-comptage")
-class CountingRules(MethodView):
-    @blp.arguments(RuleQueryArgs, location="query")
-    @blp.response(200, page_schema(CountingRuleSchema))
-    def get(self, args):
+        """,
+        _create_agreement,
+        spread=True,
+        present=present_agreement,
+    ),
+)
+route(
+    blp,
+    "/mutualisations/<int:agreement_id>",
+    "AgreementItem",
+    MutualisationAgreement,
+    get=reading(
+        MutualisationAgreementSchema, "Une convention de mutualisation et ses lots.", present_agreement
+    ),
+)
+route(
+    blp,
+    "/regles-comptage",
+    "CountingRules",
+    get=listing(
+        CountingRuleSchema,
         """Versions des règles de comptage, celle en vigueur en premier.
 
         Celles du territoire, ou celles propres à un marché (`marche_id`).
-        """
-        return paginate_list(heures.rules(args.get("marche_id")), args)
+        """,
+        lambda args: heures.rules(args.get("marche_id")),
+        CountingRuleFilterSchema,
+    ),
+)

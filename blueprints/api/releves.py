@@ -9,13 +9,14 @@ domain's French message, and nothing is written.
 
 from __future__ import annotations
 
-from flask.views import MethodView
+from dataclasses import replace
+
 from flask_smorest.error_handler import ErrorSchema
 
-from blueprints.api.auth import api_actor, token_blueprint
-from blueprints.api.common import PageArgs, page_schema, paginate
+from blueprints.api.auth import token_blueprint
+from blueprints.api.resource import Operation, change, creation, listing, reading, route
 from blueprints.api.support import body_fields
-from saas.db import db
+from saas.audit import api as audit
 from saas.heures import api as heures
 from saas.heures.enums import Source
 from saas.heures.models import HourStatement
@@ -26,7 +27,7 @@ from saas.heures.schemas import (
     StatementRejectionSchema,
     StatementValidationSchema,
 )
-from tenants.web import load_scoped
+from saas.schemas import Prepared
 
 blp = token_blueprint(
     "api_releves", __name__, "Relevés mensuels d'heures (registre)", ids={"statement_id": HourStatement}
@@ -35,94 +36,135 @@ blp = token_blueprint(
 CONFLICT = "Conflit de version : le relevé a changé depuis sa lecture (expected_version dépassée)."
 
 
-class StatementQueryArgs(StatementFilterSchema, PageArgs):
-    pass
+def present_statement(statement: HourStatement) -> Prepared:
+    """What ``HourStatementSchema`` dumps: the statement, its latest counting and its allocations."""
+    counting = heures.latest_counting(statement.id)
+    if counting is not None:
+        counting = Prepared(counting, allocations=heures.allocations_of(counting.id))
+    return Prepared(statement, counting=counting)
 
 
-@blp.route("/releves")
-class Statements(MethodView):
-    @blp.arguments(StatementQueryArgs, location="query")
-    @blp.response(200, page_schema(HourStatementSchema))
-    def get(self, args):
+def _versioned(operation: Operation) -> Operation:
+    """An operation that answers 409 when ``expected_version`` is not the statement's any more."""
+    return replace(operation, decorators=(blp.alt_response(409, schema=ErrorSchema, description=CONFLICT),))
+
+
+def _statements(args: dict):
+    query = heures.list_query(args.get("status"), args.get("month"), args.get("mission_id"))
+    return query.order_by(HourStatement.month.desc(), HourStatement.id.desc())
+
+
+def _validate(actor: audit.Actor, statement: HourStatement, data: dict) -> None:
+    heures.validate(actor, statement, data.get("expected_version"))
+
+
+def _reject(actor: audit.Actor, statement: HourStatement, data: dict) -> None:
+    with body_fields({"rejection_reason": "reason"}):
+        heures.reject(actor, statement, data["reason"], data.get("expected_version"))
+
+
+def _declare(actor: audit.Actor, **data) -> HourStatement:
+    return heures.declare(actor, source=Source.api.value, **data)
+
+
+def _correct(actor: audit.Actor, statement: HourStatement, **data) -> HourStatement:
+    return heures.correct(actor, statement, source=Source.api.value, **data)
+
+
+route(
+    blp,
+    "/releves",
+    "Statements",
+    get=listing(
+        HourStatementSchema,
         """Relevés en vigueur (non remplacés).
 
         Le mois le plus récent en premier ; filtres : statut, mois, mission.
-        """
-        query = heures.list_query(args.get("status"), args.get("month"), args.get("mission_id"))
-        return paginate(query.order_by(HourStatement.month.desc(), HourStatement.id.desc()), args)
-
-    @blp.arguments(HourStatementSchema)
-    @blp.response(201, HourStatementSchema)
-    def post(self, data):
+        """,
+        _statements,
+        StatementFilterSchema,
+        present=present_statement,
+    ),
+    post=creation(
+        HourStatementSchema,
         """Déclarer les heures d'un mois d'une mission.
 
         Provenance : api. Un relevé au plus par mission et par mois : sinon, corrigez-le.
-        """
-        statement = heures.declare(api_actor(), source=Source.api.value, **data)
-        db.session.commit()
-        return statement
-
-
-@blp.route("/releves/<int:statement_id>")
-class StatementItem(MethodView):
-    @blp.response(200, HourStatementSchema)
-    def get(self, statement_id: int):
+        """,
+        _declare,
+        spread=True,
+        present=present_statement,
+    ),
+)
+route(
+    blp,
+    "/releves/<int:statement_id>",
+    "StatementItem",
+    HourStatement,
+    get=reading(
+        HourStatementSchema,
         """Un relevé, avec son comptage en vigueur.
 
         Heures réalisées et comptées, étapes du calcul, affectations aux lots.
-        """
-        return load_scoped(HourStatement, statement_id)
+        """,
+        present_statement,
+    ),
+)
+route(
+    blp,
+    "/releves/<int:statement_id>/validation",
+    "StatementValidation",
+    HourStatement,
+    post=_versioned(
+        change(
+            StatementValidationSchema,
+            HourStatementSchema,
+            """Valider un relevé déclaré.
 
+            Il est compté selon les règles en vigueur et ses heures sont affectées aux lots.
+            409 si `expected_version` n'est plus la version du relevé (`row_version`) ; 422 si le
+            relevé n'est pas déclaré et en vigueur.
+            """,
+            _validate,
+            present=present_statement,
+        )
+    ),
+)
+route(
+    blp,
+    "/releves/<int:statement_id>/rejet",
+    "StatementRejection",
+    HourStatement,
+    post=_versioned(
+        change(
+            StatementRejectionSchema,
+            HourStatementSchema,
+            """Rejeter un relevé déclaré.
 
-@blp.route("/releves/<int:statement_id>/validation")
-class StatementValidation(MethodView):
-    @blp.arguments(StatementValidationSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description=CONFLICT)
-    @blp.response(200, HourStatementSchema)
-    def post(self, data, statement_id: int):
-        """Valider un relevé déclaré.
+            Motif obligatoire ; 409 si `expected_version` n'est plus la version du relevé.
+            """,
+            _reject,
+            present=present_statement,
+        )
+    ),
+)
+route(
+    blp,
+    "/releves/<int:statement_id>/correction",
+    "StatementCorrection",
+    HourStatement,
+    post=_versioned(
+        creation(
+            HourStatementSchema,
+            """Corriger un relevé : un nouveau relevé le remplace.
 
-        Il est compté selon les règles en vigueur et ses heures sont affectées aux lots.
-        409 si `expected_version` n'est plus la version du relevé (`row_version`) ; 422 si le
-        relevé n'est pas déclaré et en vigueur.
-        """
-        statement = load_scoped(HourStatement, statement_id)
-        expected = data.get("expected_version")
-        heures.validate(api_actor(), statement, expected)
-        db.session.commit()
-        return statement
-
-
-@blp.route("/releves/<int:statement_id>/rejet")
-class StatementRejection(MethodView):
-    @blp.arguments(StatementRejectionSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description=CONFLICT)
-    @blp.response(200, HourStatementSchema)
-    def post(self, data, statement_id: int):
-        """Rejeter un relevé déclaré.
-
-        Motif obligatoire ; 409 si `expected_version` n'est plus la version du relevé.
-        """
-        statement = load_scoped(HourStatement, statement_id)
-        expected = data.get("expected_version")
-        with body_fields({"rejection_reason": "reason"}):
-            heures.reject(api_actor(), statement, data["reason"], expected)
-        db.session.commit()
-        return statement
-
-
-@blp.route("/releves/<int:statement_id>/correction")
-class StatementCorrection(MethodView):
-    @blp.arguments(StatementCorrectionSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description=CONFLICT)
-    @blp.response(201, HourStatementSchema)
-    def post(self, data, statement_id: int):
-        """Corriger un relevé : un nouveau relevé le remplace.
-
-        Le nouveau relevé, déclaré, porte `supersedes_id` ; l'ancien garde ses chiffres et ses
-        heures ne sont plus comptées. 409 si `expected_version` n'est plus la version du relevé.
-        """
-        statement = load_scoped(HourStatement, statement_id)
-        new = heures.correct(api_actor(), statement, source=Source.api.value, **data)
-        db.session.commit()
-        return new
+            Le nouveau relevé, déclaré, porte `supersedes_id` ; l'ancien garde ses chiffres et ses
+            heures ne sont plus comptées. 409 si `expected_version` n'est plus la version du relevé.
+            """,
+            _correct,
+            spread=True,
+            body=StatementCorrectionSchema,
+            present=present_statement,
+        )
+    ),
+)

@@ -4,14 +4,13 @@ compliance of each partner and convention, and the figures of the dashboard."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from flask import Response, flash, redirect, render_template, request, url_for
-from werkzeug.routing import BuildError
 
-from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, flash_form_errors
+from blueprints.guichet.calendar_figures import convention_url
 from blueprints.guichet.calendar_forms import (
     CalendarFilterForm,
     CancelReceiptForm,
@@ -22,13 +21,14 @@ from blueprints.guichet.calendar_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
+from blueprints.views_common import Export, list_page, with_choices
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions.enums import Nature, OccurrenceStatus
 from saas.conventions.models import Obligation, Occurrence
 from saas.db import db
 from saas.partenaires import api as partenaires
-from tenants.web import is_admin, load_scoped, request_actor
+from tenants.web import load_scoped, request_actor
 
 STATUS_BADGES = {
     "upcoming": "info",
@@ -43,21 +43,6 @@ STATUS_BADGES = {
 CALENDAR_ARGS = ("du", "au", "statut", "nature", "convention", "partenaire", "tri", "page")
 #: the page that plans a meeting, in the committees pages (linked only once it exists).
 MEETING_NEW_ENDPOINTS = ("guichet.meeting_new", "guichet.new_meeting")
-UPCOMING_DAYS = 14
-OBJECTION_WINDOW_DAYS = conventions.OBJECTION_WINDOW_DAYS
-
-
-def convention_url(convention_id: int) -> str | None:
-    """The page of a convention: the workspace's if there is one, else the admin console's (for
-    a tenant admin only: it answers 404 to a facilitateur)."""
-    candidates = ["guichet.convention"] + (["admin.convention"] if is_admin() else [])
-    for endpoint in candidates:
-        if has_endpoint(endpoint):
-            try:
-                return url_for(endpoint, convention_id=convention_id)
-            except BuildError:
-                continue
-    return None
 
 
 def _meeting_new_endpoint() -> str | None:
@@ -76,12 +61,11 @@ def _meeting_url(meeting_id: int | None) -> str | None:
 def _filter_form(today: date) -> CalendarFilterForm:
     """The filters of the query string; without ``du``/``au`` the period runs from a month ago to
     three months ahead (an empty ``du=`` or ``au=`` removes that bound)."""
-    form = CalendarFilterForm(request.args)
-    form.convention.choices = select_choices(
-        [("", "Toutes")] + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()]
-    )
-    form.partenaire.choices = select_choices(
-        [("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()]
+    form = with_choices(
+        CalendarFilterForm(request.args),
+        convention=[("", "Toutes")]
+        + [(str(c.id), f"{c.reference} — {c.title}") for c in conventions.conventions()],
+        partenaire=[("", "Tous")] + [(str(o.id), o.name) for o in partenaires.list_all()],
     )
     if "du" not in request.args:
         form.du.data = today - relativedelta(months=1)
@@ -108,41 +92,22 @@ def _listing(query) -> Listing:
     return listing
 
 
-EXPORT_HEADER = [
-    "Échéance",
-    "Prévisionnelle",
-    "Événement",
-    "Date de l'événement",
-    "Obligation",
-    "Article",
-    "Nature",
-    "Convention",
-    "Intitulé de la convention",
-    "Responsable",
-    "Destinataire",
-    "Statut",
-    "Reçu le",
-    "Note",
-]
-
-
-def _export_row(row) -> list:
-    return [
-        row.due_on,
-        bool(row.provisional),
-        row.event_label,
-        row.event_on,
-        row.label,
-        row.article,
-        Nature.label_of(row.nature),
-        row.convention_reference,
-        row.convention_title,
-        row.responsible_name,
-        row.recipient_name,
-        OccurrenceStatus.label_of(row.status),
-        row.received_on,
-        row.note,
-    ]
+EXPORT = Export(
+    ("Échéance", "due_on"),
+    ("Prévisionnelle", lambda row: bool(row.provisional)),
+    ("Événement", "event_label"),
+    ("Date de l'événement", "event_on"),
+    ("Obligation", "label"),
+    ("Article", "article"),
+    ("Nature", lambda row: Nature.label_of(row.nature)),
+    ("Convention", "convention_reference"),
+    ("Intitulé de la convention", "convention_title"),
+    ("Responsable", "responsible_name"),
+    ("Destinataire", "recipient_name"),
+    ("Statut", lambda row: OccurrenceStatus.label_of(row.status)),
+    ("Reçu le", "received_on"),
+    ("Note", "note"),
+)
 
 
 def _by_month(items: list) -> list[tuple[date, list]]:
@@ -196,20 +161,19 @@ def calendar():
     today = clock.today()
     form = _filter_form(today)
     listing = _listing(conventions.calendar_rows(_filters(form), today))
-    if wants_export():
-        return listing.export("calendrier-obligations", EXPORT_HEADER, _export_row)
-    page = listing.page()
     by_due_date = listing.sort.lstrip("-") == "echeance"
     meeting_new = _meeting_new_endpoint()
     kept = _calendar_args()
-    return render_template(
+    return list_page(
         "guichet/calendrier/calendar.html",
+        listing,
+        "calendrier-obligations",
+        EXPORT,
+        page_context=lambda items: {
+            "groups": _by_month(items) if by_due_date else [(None, items)],
+            "row_forms": {row.id: _row_forms(row, meeting_new) for row in items},
+        },
         form=form,
-        listing=listing,
-        page=page,
-        page_url=lambda number: listing.url(page=number),
-        groups=_by_month(page.items) if by_due_date else [(None, page.items)],
-        row_forms={row.id: _row_forms(row, meeting_new) for row in page.items},
         action_url=lambda endpoint, row: url_for(endpoint, occurrence_id=row.id, **kept),
         meeting_new_url=(lambda row: _meeting_new_url(meeting_new, row, today)) if meeting_new else None,
         meeting_url=_meeting_url,
@@ -230,18 +194,6 @@ def _back(occurrence_id: int | None = None):
     return redirect(url_for("guichet.calendar", **_calendar_args(), _anchor=anchor))
 
 
-def _flash_errors(form) -> None:
-    messages = list(form.form_errors)
-    for field in form:
-        if not field.errors:
-            continue
-        if field.name.endswith("csrf_token"):
-            messages.append("Le formulaire a expiré : rechargez la page et recommencez.")
-        else:
-            messages.extend(f"{field.label.text} : {error}" for error in field.errors)
-    flash(" ".join(messages) or "L'action n'a pas pu être enregistrée.", "error")
-
-
 def _describe(row: Occurrence) -> str:
     obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
     return f"« {obligation.label} » (échéance du {fr_date(row.due_on)})"
@@ -250,10 +202,10 @@ def _describe(row: Occurrence) -> str:
 def _act(row: Occurrence, form, action, done_message) -> Response:
     """Run one action on a due date from its row's form, and go back to the calendar: the
     ``done_message()`` (read once done) flashed, or the form's errors and the domain's refusal."""
-    if form.validate_on_submit() and form.attempt(action) is not FAILED:
+    if form.attempt_if_valid(action) is not FAILED:
         flash(done_message(), "success")
     else:
-        _flash_errors(form)
+        flash_form_errors(form, joined=True)
     return _back(row.id)
 
 
@@ -363,40 +315,3 @@ def compliance():
         export_url=export_url,
         percent=lambda rate: None if rate is None else f"{fr_number(rate * 100, 1)} %",
     )
-
-
-# --- the dashboard's block -----------------------------------------------------------------------
-
-
-def dashboard_figures(today: date | None = None) -> dict:
-    """The « Conventions » block of the dashboard: due dates of the next 14 days, those late or
-    missing, and the nearest last day to object to a tacit renewal if it falls within 60 days."""
-    today = today or clock.today()
-    soon = today + timedelta(days=UPCOMING_DAYS)
-    figures = {
-        "days": UPCOMING_DAYS,
-        "upcoming": conventions.calendar_count(
-            conventions.CalendarFilters(status="upcoming", date_from=today, date_to=soon), today
-        ),
-        "upcoming_url": url_for(
-            "guichet.calendar", statut="upcoming", du=today.isoformat(), au=soon.isoformat()
-        ),
-        "late": conventions.calendar_count(conventions.CalendarFilters(status="late"), today),
-        "late_url": url_for("guichet.calendar", statut="late", du="", au=""),
-        "missing": conventions.calendar_count(conventions.CalendarFilters(status="missing"), today),
-        "missing_url": url_for("guichet.calendar", statut="missing", du="", au=""),
-        "objection": None,
-        "objection_days": OBJECTION_WINDOW_DAYS,
-    }
-    deadlines = conventions.objection_deadlines(today, OBJECTION_WINDOW_DAYS)
-    nearest = (deadlines[0][0], deadlines[0][1].last_day_to_object) if deadlines else None
-    if nearest is not None:
-        convention, last_day = nearest
-        figures["objection"] = {
-            "reference": convention.reference,
-            "title": convention.title,
-            "date": last_day,
-            "days": (last_day - today).days,
-            "url": convention_url(convention.id),
-        }
-    return figures

@@ -8,8 +8,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.choices import select_choices
-from blueprints.forms import FAILED, attempt
+from blueprints.forms import FAILED, attempt, status_of
 from blueprints.guichet.committee_forms import (
     CloseDecisionForm,
     DecisionFilterForm,
@@ -20,8 +19,9 @@ from blueprints.guichet.committee_forms import (
     MeetingForm,
 )
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
-from blueprints.ui import has_endpoint, int_arg
+from blueprints.listing import Listing
+from blueprints.ui import int_arg
+from blueprints.views_common import Export, list_page, submitted, with_choices
 from saas import clock, formats
 from saas.comites import api as comites
 from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
@@ -61,36 +61,20 @@ def _text_lines(value: str | None) -> list[str]:
 
 
 def _meeting_filter_form() -> MeetingFilterForm:
-    form = MeetingFilterForm(request.args)
-    form.convention.choices = select_choices([("", "Toutes"), *_convention_choices()])
-    return form
+    return with_choices(MeetingFilterForm(request.args), convention=[("", "Toutes"), *_convention_choices()])
 
 
-MEETING_EXPORT_HEADER = [
-    "Date",
-    "Heure",
-    "Type",
-    "Intitulé",
-    "Lieu",
-    "Conventions",
-    "Statut",
-    "Décisions",
-    "Décisions ouvertes",
-]
-
-
-def _meeting_export_row(row) -> list:
-    return [
-        row.meeting_on,
-        formats.time(row.starts_at) or None,
-        comites.kind_label(row.kind),
-        row.title,
-        row.place,
-        row.conventions,
-        MeetingStatus(row.status).label,
-        row.decisions,
-        row.open_decisions,
-    ]
+MEETING_EXPORT = Export(
+    ("Date", "meeting_on"),
+    ("Heure", lambda row: formats.time(row.starts_at) or None),
+    ("Type", lambda row: comites.kind_label(row.kind)),
+    ("Intitulé", "title"),
+    ("Lieu", "place"),
+    ("Conventions", "conventions"),
+    ("Statut", lambda row: MeetingStatus(row.status).label),
+    ("Décisions", "decisions"),
+    ("Décisions ouvertes", "open_decisions"),
+)
 
 
 def _proposal_url(proposal: comites.Proposal, today: date) -> str:
@@ -112,19 +96,16 @@ def meetings():
         date_to=form.au.data if isinstance(form.au.data, date) else None,
     )
     listing = Listing(comites.meeting_rows_query(filters), comites.meeting_sorts(), "-date")
-    if wants_export():
-        return listing.export("comites", MEETING_EXPORT_HEADER, _meeting_export_row)
-    proposals = comites.proposals(today)
-    return render_template(
+    return list_page(
         "guichet/comites/list.html",
+        listing,
+        "comites",
+        MEETING_EXPORT,
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
         kind_label=comites.kind_label,
         status_labels=MeetingStatus.labels(),
         status_badges=STATUS_BADGES,
-        proposals=proposals,
+        proposals=comites.proposals(today),
         proposal_url=lambda proposal: _proposal_url(proposal, today),
     )
 
@@ -133,9 +114,7 @@ def meetings():
 
 
 def _with_choices(form: MeetingForm) -> MeetingForm:
-    form.convention_ids.choices = select_choices(_convention_choices())
-    form.invited_ids.choices = select_choices(_organisation_choices())
-    return form
+    return with_choices(form, convention_ids=_convention_choices(), invited_ids=_organisation_choices())
 
 
 def _prefilled_meeting_form() -> MeetingForm:
@@ -175,13 +154,14 @@ def _meeting_values(form: MeetingForm) -> dict:
 @bp.route("/comites/nouveau", methods=["GET", "POST"])
 def meeting_new():
     form = _with_choices(MeetingForm()) if request.method == "POST" else _prefilled_meeting_form()
-    if form.validate_on_submit():
-        meeting = form.attempt(lambda: comites.plan_meeting(request_actor(), **_meeting_values(form)))
-        if meeting is not FAILED:
-            flash("La réunion est enregistrée.", "success")
-            return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("guichet/comites/form.html", form=form, meeting=None), status
+    meeting = submitted(
+        form,
+        lambda: comites.plan_meeting(request_actor(), **_meeting_values(form)),
+        "La réunion est enregistrée.",
+    )
+    if meeting is not FAILED:
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    return render_template("guichet/comites/form.html", form=form, meeting=None), status_of(form)
 
 
 @bp.route("/comites/<int:meeting_id>/modifier", methods=["GET", "POST"])
@@ -204,18 +184,18 @@ def meeting_edit(meeting_id: int):
                 },
             )
         )
-    if form.validate_on_submit():
+
+    def update():
         values = _meeting_values(form)
         if MeetingAction.edit_minutes in comites.allowed_actions(meeting):  # shown, hence sent
             values["minutes"] = form.minutes.data
-        done = form.attempt(lambda: comites.update_meeting(request_actor(), meeting, **values))
-        if done is not FAILED:
-            flash("La réunion est modifiée.", "success")
-            return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+        return comites.update_meeting(request_actor(), meeting, **values)
+
+    if submitted(form, update, "La réunion est modifiée.") is not FAILED:
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     return render_template(
         "guichet/comites/form.html", form=form, meeting=meeting, actions=comites.allowed_actions(meeting)
-    ), status
+    ), status_of(form)
 
 
 # --- the meeting page ----------------------------------------------------------------------------
@@ -223,8 +203,7 @@ def meeting_edit(meeting_id: int):
 
 def _decision_form(formdata: bool = False) -> DecisionForm:
     form = DecisionForm() if formdata else DecisionForm(formdata=None)
-    form.owner_id.choices = select_choices([("", "— aucun —"), *_organisation_choices()])
-    return form
+    return with_choices(form, owner_id=[("", "— aucun —"), *_organisation_choices()])
 
 
 def _close_form(decision: Decision, submitted: bool = False) -> CloseDecisionForm:
@@ -265,7 +244,6 @@ def render_meeting(meeting: Meeting, status: int = 200, **forms):
         decision_badges=DECISION_BADGES,
         decision_form=forms.get("decision_form") or _decision_form(),
         text_lines=_text_lines,
-        has_endpoint=has_endpoint,
     ), status
 
 
@@ -278,15 +256,15 @@ def meeting(meeting_id: int):
 def decision_add(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
     form = _decision_form(formdata=True)
-    if form.validate_on_submit():
-        decision = form.attempt(
-            lambda: comites.add_decision(
-                request_actor(), meeting, form.text.data, int_arg(form.owner_id.data), form.due_on.data
-            )
-        )
-        if decision is not FAILED:
-            flash(f"La décision n° {decision.number} est enregistrée.", "success")
-            return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
+    decision = submitted(
+        form,
+        lambda: comites.add_decision(
+            request_actor(), meeting, form.text.data, int_arg(form.owner_id.data), form.due_on.data
+        ),
+        lambda decision: f"La décision n° {decision.number} est enregistrée.",
+    )
+    if decision is not FAILED:
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
     return render_meeting(meeting, 400, decision_form=form)
 
 
@@ -295,20 +273,19 @@ def decision_close(decision_id: int):
     decision = load_scoped(Decision, decision_id)
     meeting = load_scoped(Meeting, decision.meeting_id)
     form = _close_form(decision, submitted=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: comites.close_decision(
-                request_actor(), decision, form.status.data, form.done_on.data, form.note.data
-            )
-        )
-        if done is not FAILED:
-            flash(
-                f"La décision n° {decision.number} est close ({DecisionStatus(decision.status).label.lower()}).",
-                "success",
-            )
-            if request.form.get("retour") == "registre":
-                return redirect(url_for("guichet.decisions"))
-            return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
+    done = submitted(
+        form,
+        lambda: comites.close_decision(
+            request_actor(), decision, form.status.data, form.done_on.data, form.note.data
+        ),
+        lambda _: (
+            f"La décision n° {decision.number} est close ({DecisionStatus(decision.status).label.lower()})."
+        ),
+    )
+    if done is not FAILED:
+        if request.form.get("retour") == "registre":
+            return redirect(url_for("guichet.decisions"))
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
     return render_meeting(meeting, 400, close_form=form, decision_id=decision.id)
 
 
@@ -340,36 +317,38 @@ def meeting_hold(meeting_id: int):
         flash(refused, "error")
         return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     form = _hold_form(meeting, formdata=request.method == "POST")
-    if form.validate_on_submit():
-        present = [
-            {
-                "organisation_id": entry.form.organisation_id.data,
-                "represented_by": entry.form.represented_by.data,
-            }
-            for entry in form.present
-            if entry.form.present.data and int_arg(entry.form.organisation_id.data) is not None
-        ]
-        done = form.attempt(
-            lambda: comites.hold_meeting(
-                request_actor(), meeting, form.minutes.data, present, meeting_on=form.meeting_on.data
-            )
-        )
-        if done is not FAILED:
-            marked = len(comites.held_occurrences(meeting.id))
-            message = "La tenue de la réunion est enregistrée."
-            if marked:
-                message += f" Échéances des conventions marquées tenues : {marked}."
-            flash(message, "success")
-            return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
+    if submitted(form, lambda: _hold(meeting, form), lambda _: _held_message(meeting)) is not FAILED:
+        return redirect(url_for("guichet.meeting", meeting_id=meeting.id))
     names = {a.organisation_id: name for a, name in comites.attendee_rows(meeting.id)}
-    status = 400 if request.method == "POST" and form.errors else 200
     return render_template(
         "guichet/comites/hold.html",
         form=form,
         meeting=meeting,
         kind_label=comites.kind_label(meeting.kind),
         organisation_name=lambda value: names.get(int_arg(value), ""),
-    ), status
+    ), status_of(form)
+
+
+def _hold(meeting: Meeting, form: HoldForm):
+    present = [
+        {
+            "organisation_id": entry.form.organisation_id.data,
+            "represented_by": entry.form.represented_by.data,
+        }
+        for entry in form.present
+        if entry.form.present.data and int_arg(entry.form.organisation_id.data) is not None
+    ]
+    return comites.hold_meeting(
+        request_actor(), meeting, form.minutes.data, present, meeting_on=form.meeting_on.data
+    )
+
+
+def _held_message(meeting: Meeting) -> str:
+    marked = len(comites.held_occurrences(meeting.id))
+    message = "La tenue de la réunion est enregistrée."
+    if marked:
+        message += f" Échéances des conventions marquées tenues : {marked}."
+    return message
 
 
 @bp.route("/comites/<int:meeting_id>/tenue/annulation", methods=["POST"])
@@ -395,40 +374,22 @@ def meeting_cancel(meeting_id: int):
 
 
 def _decision_filter_form() -> DecisionFilterForm:
-    form = DecisionFilterForm(request.args)
-    form.porteur.choices = select_choices([("", "Tous"), *_organisation_choices()])
-    return form
+    return with_choices(DecisionFilterForm(request.args), porteur=[("", "Tous"), *_organisation_choices()])
 
 
-DECISION_EXPORT_HEADER = [
-    "Réunion",
-    "Date de la réunion",
-    "Type",
-    "N°",
-    "Décision",
-    "Porteur",
-    "Échéance",
-    "Statut",
-    "En retard",
-    "Réalisée le",
-    "Observation",
-]
-
-
-def _decision_export_row(row) -> list:
-    return [
-        row.meeting_title,
-        row.meeting_on,
-        comites.kind_label(row.kind),
-        row.number,
-        row.text,
-        row.owner,
-        row.due_on,
-        DecisionStatus(row.status).label,
-        row.overdue,
-        row.done_on,
-        row.note,
-    ]
+DECISION_EXPORT = Export(
+    ("Réunion", "meeting_title"),
+    ("Date de la réunion", "meeting_on"),
+    ("Type", lambda row: comites.kind_label(row.kind)),
+    ("N°", "number"),
+    ("Décision", "text"),
+    ("Porteur", "owner"),
+    ("Échéance", "due_on"),
+    ("Statut", lambda row: DecisionStatus(row.status).label),
+    ("En retard", "overdue"),
+    ("Réalisée le", "done_on"),
+    ("Observation", "note"),
+)
 
 
 @bp.route("/decisions/")
@@ -442,14 +403,12 @@ def decisions():
         kind=form.type.data or None,
     )
     listing = Listing(comites.decision_rows_query(filters, today), comites.decision_sorts(), "echeance")
-    if wants_export():
-        return listing.export("decisions", DECISION_EXPORT_HEADER, _decision_export_row)
-    return render_template(
+    return list_page(
         "guichet/comites/decisions.html",
+        listing,
+        "decisions",
+        DECISION_EXPORT,
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
         kind_label=comites.kind_label,
         decision_labels=DecisionStatus.labels(),
         decision_badges=DECISION_BADGES,

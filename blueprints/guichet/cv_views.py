@@ -12,12 +12,12 @@ from urllib.parse import quote
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, attempt
+from blueprints.forms import FAILED, attempt, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, RomeSearchForm, codes_of
-from blueprints.guichet.participant_views import status_of
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
+from blueprints.listing import Listing
+from blueprints.views_common import Export, list_page, submitted
 from saas import formats
 from saas.db import db
 from saas.participants import api as participants
@@ -29,14 +29,15 @@ MIMETYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-EXPORT_HEADER = (
-    "Référence",
-    "Nom",
-    "Métiers",
-    "Commune",
-    "Disponible à partir du",
-    "Disponibilités",
-    "Mobilité",
+#: the CV library's export, on the rows of :func:`_library_rows`.
+EXPORT = Export(
+    ("Référence", "reference"),
+    ("Nom", "name"),
+    ("Métiers", "trades"),
+    ("Commune", "commune"),
+    ("Disponible à partir du", "disponibilite"),
+    ("Disponibilités", "availability"),
+    ("Mobilité", "mobility"),
 )
 
 
@@ -67,26 +68,20 @@ def participant_cv(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     profile = participants.profile_of(participant.id)
     form = _cv_form(profile)
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: participants.save_profile(
-                request_actor(),
-                participant,
-                rome_codes=codes_of(form.rome_codes.data),
-                skills=form.skills.data,
-                available_from=form.available_from.data,
-                availability=form.availability.data,
-                mobility=list(form.mobility.data or []),
-                mobility_radius_km=form.mobility_radius_km.data,
-                cv=_upload(form),
-            )
-        )
-        if saved is not FAILED:
-            flash(
-                "Le profil est enregistré. Il n'apparaît pas dans la CVthèque tant qu'il n'est pas validé.",
-                "success",
-            )
-            return redirect(url_for("guichet.participant_cv", participant_id=participant.id))
+    saved = submitted(
+        form,
+        lambda: participants.save_profile(
+            request_actor(),
+            participant,
+            rome_codes=codes_of(form.rome_codes.data),
+            mobility=list(form.mobility.data or []),
+            cv=_upload(form),
+            **form.values("skills", "available_from", "availability", "mobility_radius_km"),
+        ),
+        "Le profil est enregistré. Il n'apparaît pas dans la CVthèque tant qu'il n'est pas validé.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.participant_cv", participant_id=participant.id))
     search = RomeSearchForm(request.args)
     found = (
         referentiels.search_rome(search.metier.data.strip()) if (search.metier.data or "").strip() else None
@@ -185,40 +180,25 @@ def cvtheque():
         "-validation",
     )
     mobility, romes = display.item_labels("mobilite"), {}
-    if wants_export():
-        return listing.export(
-            "cvtheque",
-            EXPORT_HEADER,
-            lambda row: _export_row(_library_rows([row], mobility, romes)[0]),
-        )
-    page = listing.page()
-    rows = _library_rows(page.items, mobility, romes)
-    for row in rows:
-        row["reference"] = {
-            "text": row["reference"],
-            "url": url_for("guichet.participant_cv", participant_id=row["participant_id"]),
-        }
-        row["disponibilite"] = formats.date(row["disponibilite"]) if row["disponibilite"] else None
+
+    def page_rows(items) -> list[dict]:
+        rows = _library_rows(items, mobility, romes)
+        for row in rows:
+            row["reference"] = {
+                "text": row["reference"],
+                "url": url_for("guichet.participant_cv", participant_id=row["participant_id"]),
+            }
+            row["disponibilite"] = formats.date(row["disponibilite"]) if row["disponibilite"] else None
+        return rows
+
     known = referentiels.rome(rome) if rome else None
-    return render_template(
+    return list_page(
         "guichet/participants/cvtheque.html",
+        listing,
+        "cvtheque",
+        EXPORT.prepared(lambda row: _library_rows([row], mobility, romes)[0]),
+        page_context=lambda items: {"rows": page_rows(items)},
         form=form,
-        listing=listing,
-        page=page,
-        rows=rows,
         rome=rome,
         rome_label=known.label if known else None,
-        page_url=lambda number: listing.url(page=number),
-    )
-
-
-def _export_row(row: dict) -> tuple:
-    return (
-        row["reference"],
-        row["name"],
-        row["trades"],
-        row["commune"],
-        row["disponibilite"],
-        row["availability"],
-        row["mobility"],
     )

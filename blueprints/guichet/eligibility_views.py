@@ -7,13 +7,14 @@ is shown for information only: the guichet validates clause eligibility, not a P
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import EligibilityForm, RevokeForm
-from blueprints.guichet.participant_views import render_file, status_of
+from blueprints.guichet.participant_views import render_file
 from blueprints.guichet.views import bp
+from blueprints.views_common import submitted
 from saas import clock
 from saas import settings as rule_settings
 from saas.participants import api as participants
@@ -78,21 +79,17 @@ def participant_eligibility(participant_id: int):
         form.validated_on.data = clock.today()
     chosen = _chosen(form)
     checking = request.form.get("action") == "verifier"
-    if not checking and form.validate_on_submit():
-        saved = form.attempt(
+    saved = FAILED
+    if not checking:
+        saved = submitted(
+            form,
             lambda: participants.validate_eligibility(
-                request_actor(),
-                participant,
-                list(chosen.items()),
-                form.validated_on.data,
-                form.notes.data,
-            )
+                request_actor(), participant, list(chosen.items()), form.validated_on.data, form.notes.data
+            ),
+            "L'éligibilité est validée.",
         )
-        if saved is not FAILED:
-            flash("L'éligibilité est validée.", "success")
-            return redirect(
-                url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite")
-            )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite"))
     anchor = rule_settings.get("eligibility_anchor")
     return render_template(
         "guichet/participants/eligibility.html",
@@ -112,13 +109,11 @@ def eligibility_revoke(eligibility_id: int):
     participant = load_scoped(Participant, eligibility.participant_id)
     form = RevokeForm(prefix=f"retrait-{eligibility.id}")
     form.eligibility_id = eligibility.id
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: participants.revoke_eligibility(request_actor(), eligibility, form.reason.data)
-        )
-        if saved is not FAILED:
-            flash("La validation d'éligibilité est retirée.", "success")
-            return redirect(
-                url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite")
-            )
+    saved = submitted(
+        form,
+        lambda: participants.revoke_eligibility(request_actor(), eligibility, form.reason.data),
+        "La validation d'éligibilité est retirée.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite"))
     return render_file(participant, revoke_form=form)

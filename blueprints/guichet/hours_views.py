@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, send_file, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet.hours_forms import (
     AgreementForm,
     CorrectForm,
@@ -22,8 +22,9 @@ from blueprints.guichet.hours_forms import (
 )
 from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
-from blueprints.ui import has_endpoint, int_arg
+from blueprints.listing import Listing
+from blueprints.ui import int_arg
+from blueprints.views_common import Export, list_page, submitted, with_choices
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -60,38 +61,24 @@ def _version(form) -> int | None:
 
 # --- the list ------------------------------------------------------------------------------------
 
-EXPORT_HEADER = [
-    "Mois",
-    "Participant",
-    "Employeur",
-    "Heures travaillées",
-    "Heures de formation",
-    "Heures réalisées",
-    "Heures comptées",
-    "Statut",
-    "Déclaré le",
-]
-
-
-def _export_row(row) -> list:
-    return [
-        row.month,
-        row.reference,
-        row.employer,
-        row.worked_hours,
-        row.training_hours,
-        row.raw,
-        row.counted,
-        StatementStatus(row.status).label,
-        row.declared_at,
-    ]
+EXPORT = Export(
+    ("Mois", "month"),
+    ("Participant", "reference"),
+    ("Employeur", "employer"),
+    ("Heures travaillées", "worked_hours"),
+    ("Heures de formation", "training_hours"),
+    ("Heures réalisées", "raw"),
+    ("Heures comptées", "counted"),
+    ("Statut", lambda row: StatementStatus(row.status).label),
+    ("Déclaré le", "declared_at"),
+)
 
 
 @bp.route("/heures/")
 def statements():
-    form = StatementFilterForm(request.args)
-    form.mission.choices = select_choices(
-        [("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()]
+    form = with_choices(
+        StatementFilterForm(request.args),
+        mission=[("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()],
     )
     form.validate()
     status = form.statut.data if form.statut.data in set(StatementStatus) else None
@@ -101,14 +88,12 @@ def statements():
         mission_id=int_arg(form.mission.data),
     )
     listing = Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois")
-    if wants_export():
-        return listing.export("releves-heures", EXPORT_HEADER, _export_row)
-    return render_template(
+    return list_page(
         "guichet/statements.html",
+        listing,
+        "releves-heures",
+        EXPORT,
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
         status_label=lambda code: StatementStatus(code).label,
         status_badge=lambda code: STATUS_BADGES[StatementStatus(code)],
         awaiting=heures.awaiting_validation_count(),
@@ -144,19 +129,18 @@ def statement_new(mission_id: int):
     form.set_months(
         heures.declarable_months(mission), {s.month for s in heures.statements_of_mission(mission.id)}
     )
-    if form.validate_on_submit():
-        statement = form.attempt(lambda: _declare(mission, form))
-        if statement is not FAILED:
-            flash("Le relevé est enregistré ; il attend la validation.", "success")
-            return redirect(url_for("guichet.statement", statement_id=statement.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    statement = submitted(
+        form, lambda: _declare(mission, form), "Le relevé est enregistré ; il attend la validation."
+    )
+    if statement is not FAILED:
+        return redirect(url_for("guichet.statement", statement_id=statement.id))
     return render_template(
         "guichet/statement_new.html",
         form=form,
         mission=mission,
         participant=participants.get(mission.participant_id),
         employer=partenaires.get(mission.employer_id),
-    ), status
+    ), status_of(form)
 
 
 # --- the statement page --------------------------------------------------------------------------
@@ -236,7 +220,6 @@ def render_statement(statement: HourStatement, status: int = 200, **forms):
         validate_form=forms.get("validate_form") or ValidateForm(formdata=None, **version),
         reject_form=forms.get("reject_form") or RejectForm(formdata=None, **version),
         correct_form=correct,
-        has_endpoint=has_endpoint,
     ), status
 
 
@@ -247,15 +230,12 @@ def statement(statement_id: int):
 
 def _decide(statement: HourStatement, form, form_key: str, action, success: str):
     """Run ``action`` when ``form`` is valid; on a refusal, show the page with the message in the form."""
-    status = 400
-    if form.validate_on_submit():
-        result = form.attempt(action)
-        if result is not FAILED:
-            flash(success, "success")
-            target = result.id if isinstance(result, HourStatement) else statement.id
-            return redirect(url_for("guichet.statement", statement_id=target))
-        if isinstance(form.refusal, ConflictError):
-            status = 409  # changed meanwhile
+    result = form.attempt_if_valid(action)
+    if result is not FAILED:
+        flash(success, "success")
+        target = result.id if isinstance(result, HourStatement) else statement.id
+        return redirect(url_for("guichet.statement", statement_id=target))
+    status = 409 if isinstance(form.refusal, ConflictError) else 400  # 409: changed meanwhile
     return render_statement(load_scoped(HourStatement, statement.id), status, **{form_key: form})
 
 
@@ -347,28 +327,23 @@ def _member_lots(form: AgreementForm) -> list[tuple[int, Decimal | None]]:
 @bp.route("/mutualisations/", methods=["GET", "POST"])
 def agreements():
     form = _agreement_form()
-    if form.validate_on_submit():
-        agreement = form.attempt(
-            lambda: heures.create_agreement(
-                request_actor(),
-                form.name.data,
-                form.valid_from.data,
-                form.valid_to.data,
-                form.allocation_key.data,
-                _member_lots(form),
-                form.notes.data,
-            )
-        )
-        if agreement is not FAILED:
-            flash("La mutualisation est enregistrée.", "success")
-            return redirect(url_for("guichet.agreement", agreement_id=agreement.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+    agreement = submitted(
+        form,
+        lambda: heures.create_agreement(
+            request_actor(),
+            member_lots=_member_lots(form),
+            **form.values("name", "valid_from", "valid_to", "allocation_key", "notes"),
+        ),
+        "La mutualisation est enregistrée.",
+    )
+    if agreement is not FAILED:
+        return redirect(url_for("guichet.agreement", agreement_id=agreement.id))
     return render_template(
         "guichet/agreements.html",
         form=form,
         rows=heures.agreement_rows(),
         key_label=lambda code: AllocationKey(code).label,
-    ), status
+    ), status_of(form)
 
 
 @bp.route("/mutualisations/<int:agreement_id>")
@@ -381,5 +356,4 @@ def agreement(agreement_id: int):
         key_label=AllocationKey(item.allocation_key).label,
         members=members,
         total=sum((m.allocated for m in members), Decimal(0)),
-        has_endpoint=has_endpoint,
     )

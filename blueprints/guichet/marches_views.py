@@ -9,7 +9,7 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet import marches_display as display
 from blueprints.guichet.marches_forms import (
     FigureForm,
@@ -23,6 +23,7 @@ from blueprints.guichet.marches_forms import (
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
+from blueprints.views_common import submitted, with_choices
 from saas import bounds, formats
 from saas.accounts import memberships
 from saas.heures.progress import progress
@@ -47,10 +48,6 @@ EXPORT_HEADER = (
 )
 
 
-def _status(form) -> int:
-    return 400 if request.method == "POST" and (form.errors or form.form_errors) else 200
-
-
 # --- list ------------------------------------------------------------------------------------------------
 
 
@@ -68,12 +65,12 @@ def _filters(form: MarcheFilterForm) -> MarcheFilters:
 
 @bp.route("/marches/", endpoint="marches")
 def marches_list():
-    form = MarcheFilterForm(request.args)
-    form.donneur_ordre_id.choices = select_choices(
-        [("", "Tous"), *display.organisation_choices("donneur_ordre")]
+    form = with_choices(
+        MarcheFilterForm(request.args),
+        donneur_ordre_id=[("", "Tous"), *display.organisation_choices("donneur_ordre")],
+        sector=[("", "Tous"), *marches.sector_choices()],
+        year=[("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()],
     )
-    form.sector.choices = select_choices([("", "Tous"), *marches.sector_choices()])
-    form.year.choices = select_choices([("", "Toutes")] + [(str(y), str(y)) for y in marches.marche_years()])
     listing = Listing(marches.search_marches(_filters(form)), marches.MARCHE_SORTS, "reference")
     sectors = dict(marches.sector_choices())
     if wants_export():
@@ -103,22 +100,20 @@ def _marche_form(marche: Marche | None = None) -> MarcheForm:
         form.hourly_cost_override.data = formats.typed(marche.hourly_cost_override)
     else:
         form = MarcheForm()
-    form.donneur_ordre_id.choices = select_choices(
-        [("", "— choisir —"), *display.organisation_choices("donneur_ordre")]
+    return with_choices(
+        form,
+        donneur_ordre_id=[("", "— choisir —"), *display.organisation_choices("donneur_ordre")],
+        sector=[("", "— non précisé —"), *marches.sector_choices()],
+        procedure=[("", "— non précisée —"), *marches.procedure_choices()],
     )
-    form.sector.choices = select_choices([("", "— non précisé —"), *marches.sector_choices()])
-    form.procedure.choices = select_choices([("", "— non précisée —"), *marches.procedure_choices()])
-    return form
 
 
 def _marche_data(form: MarcheForm) -> dict:
-    return {name: getattr(form, name).data for name in marches.MARCHE_FIELDS}
+    return form.values(*marches.MARCHE_FIELDS)
 
 
 def _save_marche(form: MarcheForm, marche: Marche | None):
-    if not form.validate_on_submit():
-        return None
-    saved = form.attempt(
+    saved = form.attempt_if_valid(
         lambda: (
             marches.create_marche(request_actor(), _marche_data(form))
             if marche is None
@@ -137,7 +132,7 @@ def marche_new():
         return redirect(url_for("guichet.marche", marche_id=marche.id))
     return render_template(
         "guichet/marches/marche_form.html", form=form, marche=None, buyer_hint=_buyer_hint()
-    ), _status(form)
+    ), status_of(form)
 
 
 def _buyer_hint() -> str:
@@ -161,7 +156,7 @@ def marche_edit(marche_id: int):
         return redirect(url_for("guichet.marche", marche_id=marche.id))
     return render_template(
         "guichet/marches/marche_form.html", form=form, marche=marche, buyer_hint=_buyer_hint()
-    ), _status(form)
+    ), status_of(form)
 
 
 @bp.route("/marches/<int:marche_id>", endpoint="marche")
@@ -203,9 +198,7 @@ def _lot_form(marche: Marche, lot: Lot | None = None) -> LotForm:
 
 
 def _save_lot(form: LotForm, marche: Marche, lot: Lot | None):
-    if not form.validate_on_submit():
-        return None
-    saved = form.attempt(
+    saved = form.attempt_if_valid(
         lambda: (
             marches.create_lot(request_actor(), marche, lot_data(form))
             if lot is None
@@ -223,7 +216,8 @@ def lot_new(marche_id: int):
     if lot is not None:
         flash(f"Le lot {lot.number} est enregistré : {display.hours(lot.obligation_hours)} dues.", "success")
         return redirect(url_for("guichet.lot", lot_id=lot.id))
-    return render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=None), _status(form)
+    html = render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=None)
+    return html, status_of(form)
 
 
 @bp.route("/lots/<int:lot_id>/modifier", methods=["GET", "POST"], endpoint="lot_edit")
@@ -234,7 +228,8 @@ def lot_edit(lot_id: int):
     if _save_lot(form, marche, lot) is not None:
         flash(f"Le lot est modifié : {display.hours(lot.obligation_hours)} dues.", "success")
         return redirect(url_for("guichet.lot", lot_id=lot.id))
-    return render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=lot), _status(form)
+    html = render_template("guichet/marches/lot_form.html", form=form, marche=marche, lot=lot)
+    return html, status_of(form)
 
 
 def _render_lot(lot: Lot, figure_form=None, subcontractor_form=None, status: int = 200):
@@ -274,20 +269,15 @@ def lot_detail(lot_id: int):
 def lot_figure(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = FigureForm()
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: marches.record_figure(
-                request_actor(),
-                lot,
-                form.kind.data,
-                form.recorded_on.data,
-                form.value.data,
-                form.note.data,
-            )
-        )
-        if saved is not FAILED:
-            flash(f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.", "success")
-            return redirect(url_for("guichet.lot", lot_id=lot.id))
+    saved = submitted(
+        form,
+        lambda: marches.record_figure(
+            request_actor(), lot, form.kind.data, form.recorded_on.data, form.value.data, form.note.data
+        ),
+        lambda _: f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, figure_form=form, status=400)
 
 
@@ -296,23 +286,18 @@ def lot_subcontractor(lot_id: int):
     """Add a subcontractor, or remove the one named by ``remove_id``."""
     lot = load_scoped(Lot, lot_id)
     form = SubcontractorForm()
-    if form.validate_on_submit():
-        removing = bool(form.remove_id.data)
-        saved = form.attempt(
-            lambda: (
-                marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
-                if removing
-                else marches.add_subcontractor(
-                    request_actor(), lot, form.organisation_id.data, form.role.data
-                )
-            )
-        )
-        if saved is not FAILED:
-            flash(
-                "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
-                "success",
-            )
-            return redirect(url_for("guichet.lot", lot_id=lot.id))
+    removing = bool(form.remove_id.data)
+    saved = submitted(
+        form,
+        lambda: (
+            marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
+            if removing
+            else marches.add_subcontractor(request_actor(), lot, form.organisation_id.data, form.role.data)
+        ),
+        "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.lot", lot_id=lot.id))
     return _render_lot(lot, subcontractor_form=form, status=400)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet.mission_forms import (
     ExitForm,
     FollowUpForm,
@@ -15,8 +14,9 @@ from blueprints.guichet.mission_forms import (
     SituationForm,
 )
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
-from blueprints.ui import has_endpoint, int_arg
+from blueprints.listing import Listing
+from blueprints.ui import int_arg
+from blueprints.views_common import Export, list_page, submitted, with_choices
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -51,46 +51,26 @@ STATUS_BADGES = {
 
 
 def _filter_form() -> MissionFilterForm:
-    form = MissionFilterForm(request.args)
-    form.lot.choices = select_choices(
-        [("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()]
+    return with_choices(
+        MissionFilterForm(request.args),
+        lot=[("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()],
+        employeur=[("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()],
+        contrat=[("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()],
     )
-    form.employeur.choices = select_choices(
-        [("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()]
-    )
-    form.contrat.choices = select_choices(
-        [("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()]
-    )
-    return form
 
 
-EXPORT_HEADER = [
-    "Participant",
-    "Employeur",
-    "Lot",
-    "Modalité",
-    "Type de contrat",
-    "Début",
-    "Fin",
-    "Fin de période d'essai",
-    "Heures hebdomadaires",
-    "État",
-]
-
-
-def _export_row(row) -> list:
-    return [
-        row.reference,
-        row.employer,
-        row.lot,
-        Modality(row.modality).label,
-        row.contract,
-        row.start_date,
-        row.end_date,
-        row.trial_end_date,
-        row.weekly_hours,
-        MissionState(row.state).label,
-    ]
+EXPORT = Export(
+    ("Participant", "reference"),
+    ("Employeur", "employer"),
+    ("Lot", "lot"),
+    ("Modalité", lambda row: Modality(row.modality).label),
+    ("Type de contrat", "contract"),
+    ("Début", "start_date"),
+    ("Fin", "end_date"),
+    ("Fin de période d'essai", "trial_end_date"),
+    ("Heures hebdomadaires", "weekly_hours"),
+    ("État", lambda row: MissionState(row.state).label),
+)
 
 
 @bp.route("/missions/")
@@ -104,14 +84,12 @@ def missions():
         contract_type=form.contrat.data or None,
     )
     listing = Listing(parcours.rows_query(filters, today), parcours.row_sorts(today), "-debut")
-    if wants_export():
-        return listing.export("missions", EXPORT_HEADER, _export_row)
-    return render_template(
+    return list_page(
         "guichet/missions.html",
+        listing,
+        "missions",
+        EXPORT,
         form=form,
-        listing=listing,
-        page=listing.page(),
-        page_url=lambda number: listing.url(page=number),
         modality_label=lambda code: Modality(code).label,
         state_label=lambda code: MissionState(code).label,
         state_badge=lambda code: STATE_BADGES[MissionState(code)],
@@ -122,21 +100,28 @@ def missions():
 
 
 def _mission_form(participant_search: str | None = None) -> MissionForm:
-    form = MissionForm()
-    form.participant_id.choices = select_choices(
-        [("", "— choisir —")]
-        + [(str(i), label) for i, label in parcours.participant_options(participant_search)]
+    blank = [("", "— choisir —")]
+    return with_choices(
+        MissionForm(),
+        participant_id=blank
+        + [(str(i), label) for i, label in parcours.participant_options(participant_search)],
+        lot_id=blank + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()],
+        employer_id=blank + [(str(o.id), o.name) for o in parcours.employer_options()],
+        contract_type=blank + [(c.code, c.label) for c in referentiels.contract_types()],
     )
-    form.lot_id.choices = select_choices(
-        [("", "— choisir —")] + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()]
-    )
-    form.employer_id.choices = select_choices(
-        [("", "— choisir —")] + [(str(o.id), o.name) for o in parcours.employer_options()]
-    )
-    form.contract_type.choices = select_choices(
-        [("", "— choisir —")] + [(c.code, c.label) for c in referentiels.contract_types()]
-    )
-    return form
+
+
+#: the fields of the placement form passed as they are to ``parcours.place``.
+PLACEMENT_FIELDS = (
+    "modality",
+    "contract_type",
+    "start_date",
+    "weekly_hours",
+    "end_date",
+    "trial_end_date",
+    "job_title",
+    "override_reason",
+)
 
 
 @bp.route("/missions/nouvelle", methods=["GET", "POST"])
@@ -150,45 +135,36 @@ def mission_new():
     elif search and len(form.participant_id.choices) == 2:  # the one participant found
         form.participant_id.data = form.participant_id.choices[1].value
     show_override = bool(form.override_reason.data)
-    if form.validate_on_submit():
-        mission = form.attempt(
-            lambda: parcours.place(
-                request_actor(),
-                participant_id=int_arg(form.participant_id.data),
-                employer_id=int_arg(form.employer_id.data),
-                lot_id=int_arg(form.lot_id.data),
-                modality=form.modality.data,
-                contract_type=form.contract_type.data,
-                start_date=form.start_date.data,
-                weekly_hours=form.weekly_hours.data,
-                end_date=form.end_date.data,
-                trial_end_date=form.trial_end_date.data,
-                job_title=form.job_title.data,
-                rome_code=(form.rome_code.data or "").strip().upper() or None,
-                override_reason=form.override_reason.data,
+    mission = form.attempt_if_valid(
+        lambda: parcours.place(
+            request_actor(),
+            participant_id=int_arg(form.participant_id.data),
+            employer_id=int_arg(form.employer_id.data),
+            lot_id=int_arg(form.lot_id.data),
+            rome_code=(form.rome_code.data or "").strip().upper() or None,
+            **form.values(*PLACEMENT_FIELDS),
+        )
+    )
+    refusal = form.refusal
+    show_override = show_override or (
+        isinstance(refusal, ValidationError) and refusal.field == "override_reason"
+    )
+    if mission is not FAILED:
+        if mission.eligibility_override:
+            flash(
+                "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",
+                "warning",
             )
-        )
-        refusal = form.refusal
-        show_override = show_override or (
-            isinstance(refusal, ValidationError) and refusal.field == "override_reason"
-        )
-        if mission is not FAILED:
-            if mission.eligibility_override:
-                flash(
-                    "La mission est enregistrée avec une dérogation à l'éligibilité, tracée dans le journal.",
-                    "warning",
-                )
-            else:
-                flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id))
-    status = 400 if request.method == "POST" and form.errors else 200
+        else:
+            flash("La mission est enregistrée ; son plan de suivi est prêt.", "success")
+        return redirect(url_for("guichet.mission", mission_id=mission.id))
     return render_template(
         "guichet/mission_new.html",
         form=form,
         show_override=show_override,
         search=search,
         found=len(form.participant_id.choices) - 1,
-    ), status
+    ), status_of(form)
 
 
 # --- the mission page ----------------------------------------------------------------------------
@@ -206,15 +182,12 @@ def _follow_up_form(follow_up: FollowUp, submitted: bool = False) -> FollowUpFor
 
 
 def _exit_form(formdata: bool = False) -> ExitForm:
-    form = ExitForm() if formdata else ExitForm(formdata=None)
-    form.exit_motif.choices = select_choices(_exit_choices())
-    return form
+    return with_choices(ExitForm() if formdata else ExitForm(formdata=None), exit_motif=_exit_choices())
 
 
 def _situation_form(formdata: bool = False) -> SituationForm:
     form = SituationForm() if formdata else SituationForm(formdata=None)
-    form.situation_6m_motif.choices = select_choices(_exit_choices())
-    return form
+    return with_choices(form, situation_6m_motif=_exit_choices())
 
 
 def _statement_rows(mission: Mission) -> list[dict]:
@@ -272,7 +245,6 @@ def render_mission(mission: Mission, status: int = 200, **forms):
         situation=referentiels.exit_motif(mission.situation_6m_motif) if mission.situation_6m_motif else None,
         exit_form=forms.get("exit_form") or _exit_form(),
         situation_form=forms.get("situation_form") or _situation_form(),
-        has_endpoint=has_endpoint,
     ), status
 
 
@@ -286,15 +258,15 @@ def follow_up_record(follow_up_id: int):
     follow_up = load_scoped(FollowUp, follow_up_id)
     mission = load_scoped(Mission, follow_up.mission_id)
     form = _follow_up_form(follow_up, submitted=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: parcours.record_follow_up(
-                request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
-            )
-        )
-        if done is not FAILED:
-            flash(f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
+    done = submitted(
+        form,
+        lambda: parcours.record_follow_up(
+            request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
+        ),
+        f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.",
+    )
+    if done is not FAILED:
+        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
     return render_mission(mission, 400, follow_up=form, follow_up_id=follow_up.id)
 
 
@@ -302,13 +274,13 @@ def follow_up_record(follow_up_id: int):
 def mission_exit(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _exit_form(formdata=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data)
-        )
-        if done is not FAILED:
-            flash("La sortie est enregistrée.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
+    done = submitted(
+        form,
+        lambda: parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data),
+        "La sortie est enregistrée.",
+    )
+    if done is not FAILED:
+        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
     return render_mission(mission, 400, exit_form=form)
 
 
@@ -316,13 +288,13 @@ def mission_exit(mission_id: int):
 def mission_situation(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _situation_form(formdata=True)
-    if form.validate_on_submit():
-        done = form.attempt(
-            lambda: parcours.record_situation_6m(
-                request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
-            )
-        )
-        if done is not FAILED:
-            flash("La situation à 6 mois est enregistrée.", "success")
-            return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
+    done = submitted(
+        form,
+        lambda: parcours.record_situation_6m(
+            request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
+        ),
+        "La situation à 6 mois est enregistrée.",
+    )
+    if done is not FAILED:
+        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
     return render_mission(mission, 400, situation_form=form)

@@ -69,22 +69,23 @@ class ParticipantForm(Form):
         description="La structure qui accompagne la personne (Mission Locale, PLIE…).",
     )
 
-    def values(self) -> dict:
+    def participant_values(self) -> dict:
         """The keyword arguments of ``participants.create`` / ``update``."""
-        referent = self.referent_organisation_id.data
         return {
-            "last_name": self.last_name.data,
-            "first_name": self.first_name.data,
-            "birth_date": self.birth_date.data,
+            **self.values(
+                "last_name",
+                "first_name",
+                "birth_date",
+                "email",
+                "phone",
+                "commune_insee",
+                "qpv_code",
+                "projet_professionnel",
+            ),
             "sex": self.sex.data or None,
-            "email": self.email.data,
-            "phone": self.phone.data,
-            "commune_insee": self.commune_insee.data,
-            "qpv_code": self.qpv_code.data,
             "qualification_level": self.qualification_level.data or None,
             "freins": list(self.freins.data or []),
-            "projet_professionnel": self.projet_professionnel.data,
-            "referent_organisation_id": int_arg(referent),
+            "referent_organisation_id": int_arg(self.referent_organisation_id.data),
         }
 
 

@@ -7,10 +7,10 @@ logged). Eligibility pages are in ``eligibility_views``, the CV library in ``cv_
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import (
     BilanForm,
@@ -20,8 +20,9 @@ from blueprints.guichet.participant_forms import (
     RevokeForm,
 )
 from blueprints.guichet.views import bp
-from blueprints.listing import Listing, wants_export
+from blueprints.listing import Listing
 from blueprints.ui import int_arg
+from blueprints.views_common import Export, list_page, submitted
 from saas import clock, formats
 from saas import settings as rule_settings
 from saas.accounts import api as accounts
@@ -33,13 +34,16 @@ from saas.participants.models import Participant
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
 
-EXPORT_HEADER = ("Référence", "Nom", "Prénom", "Commune", "Éligibilité", "Dernière prescription", "CV validé")
-
-
-def status_of(*forms) -> int:
-    """400 when a POST came back with errors on any of ``forms``."""
-    failed = any(f is not None and (f.errors or f.form_errors) for f in forms)
-    return 400 if request.method == "POST" and failed else 200
+#: the list's export, on the rows of :func:`_list_rows`.
+EXPORT = Export(
+    ("Référence", "reference"),
+    ("Nom", "last_name"),
+    ("Prénom", "first_name"),
+    ("Commune", "commune"),
+    ("Éligibilité", "eligibilite"),
+    ("Dernière prescription", "prescription"),
+    ("CV validé", lambda row: row["cv"] == "Validé"),
+)
 
 
 # --- list ------------------------------------------------------------------------------------------------
@@ -87,39 +91,24 @@ def participants_list():
         },
         "-reference",
     )
-    if wants_export():
-        return listing.export(
-            "participants",
-            EXPORT_HEADER,
-            lambda row: _export_row(_list_rows([row], today)[0]),
-        )
-    page = listing.page()
-    rows = _list_rows(page.items, today)
-    for row in rows:
-        row["reference"] = {
-            "text": row["reference"],
-            "url": url_for("guichet.participant", participant_id=row["id"]),
-        }
-        row["nom"] = f"{row['last_name'].upper()} {row['first_name']}"
-    return render_template(
+
+    def page_rows(items) -> list[dict]:
+        rows = _list_rows(items, today)
+        for row in rows:
+            row["reference"] = {
+                "text": row["reference"],
+                "url": url_for("guichet.participant", participant_id=row["id"]),
+            }
+            row["nom"] = f"{row['last_name'].upper()} {row['first_name']}"
+        return rows
+
+    return list_page(
         "guichet/participants/list.html",
+        listing,
+        "participants",
+        EXPORT.prepared(lambda row: _list_rows([row], today)[0]),
+        page_context=lambda items: {"rows": page_rows(items)},
         form=form,
-        listing=listing,
-        page=page,
-        rows=rows,
-        page_url=lambda number: listing.url(page=number),
-    )
-
-
-def _export_row(row: dict) -> tuple:
-    return (
-        row["reference"],
-        row["last_name"],
-        row["first_name"],
-        row["commune"],
-        row["eligibilite"],
-        row["prescription"],
-        row["cv"] == "Validé",
     )
 
 
@@ -156,11 +145,13 @@ def _participant_form(participant: Participant | None = None, identity=None) -> 
 @bp.route("/participants/nouveau", methods=["GET", "POST"], endpoint="participant_new")
 def participant_new():
     form = _participant_form()
-    if form.validate_on_submit():
-        participant = form.attempt(lambda: participants.create(request_actor(), **form.values()))
-        if participant is not FAILED:
-            flash(f"Le participant {participant.reference} est enregistré.", "success")
-            return redirect(url_for("guichet.participant", participant_id=participant.id))
+    participant = submitted(
+        form,
+        lambda: participants.create(request_actor(), **form.participant_values()),
+        lambda participant: f"Le participant {participant.reference} est enregistré.",
+    )
+    if participant is not FAILED:
+        return redirect(url_for("guichet.participant", participant_id=participant.id))
     return render_template("guichet/participants/form.html", form=form, participant=None), status_of(form)
 
 
@@ -169,11 +160,13 @@ def participant_edit(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     identity = participants.read_file(request_actor(), participant) if request.method == "GET" else None
     form = _participant_form(participant, identity)
-    if form.validate_on_submit():
-        saved = form.attempt(lambda: participants.update(request_actor(), participant, **form.values()))
-        if saved is not FAILED:
-            flash("Le dossier du participant est modifié.", "success")
-            return redirect(url_for("guichet.participant", participant_id=participant.id))
+    saved = submitted(
+        form,
+        lambda: participants.update(request_actor(), participant, **form.participant_values()),
+        "Le dossier du participant est modifié.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.participant", participant_id=participant.id))
     db.session.commit()  # the audited read of the identity
     return (
         render_template("guichet/participants/form.html", form=form, participant=participant),
@@ -300,7 +293,9 @@ def render_file(
         prescription_form=prescription_form,
         bilan_form=bilan_form,
     )
-    return html, status_of(prescription_form, bilan_form, revoke_form)
+    return html, max(
+        status_of(form) for form in (prescription_form, bilan_form, revoke_form) if form is not None
+    )
 
 
 @bp.route("/participants/<int:participant_id>", endpoint="participant")
@@ -314,26 +309,25 @@ def participant_file(participant_id: int):
 def participant_prescription(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     form = _prescription_form()
-    if form.validate_on_submit():
-        valid_until = form.attempt(
-            lambda: (
-                participants.add_prescription(
-                    request_actor(),
-                    participant,
-                    int_arg(form.prescripteur_id.data),
-                    form.prescribed_on.data,
-                    form.content.data,
-                ).valid_until
-            )  # read before the commit
+    valid_until = submitted(
+        form,
+        lambda: (
+            participants.add_prescription(
+                request_actor(),
+                participant,
+                int_arg(form.prescripteur_id.data),
+                form.prescribed_on.data,
+                form.content.data,
+            ).valid_until
+        ),  # read before the commit
+        lambda valid_until: (
+            f"La prescription est enregistrée ; elle est valable jusqu'au {formats.date(valid_until)}."
+        ),
+    )
+    if valid_until is not FAILED:
+        return redirect(
+            url_for("guichet.participant", participant_id=participant.id, _anchor="prescriptions")
         )
-        if valid_until is not FAILED:
-            flash(
-                f"La prescription est enregistrée ; elle est valable jusqu'au {formats.date(valid_until)}.",
-                "success",
-            )
-            return redirect(
-                url_for("guichet.participant", participant_id=participant.id, _anchor="prescriptions")
-            )
     return render_file(participant, prescription_form=form)
 
 
@@ -341,11 +335,11 @@ def participant_prescription(participant_id: int):
 def participant_bilan(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     form = BilanForm()
-    if form.validate_on_submit():
-        saved = form.attempt(
-            lambda: participants.record_bilan(request_actor(), participant, form.bilan.data, form.on.data)
-        )
-        if saved is not FAILED:
-            flash("Le bilan d'entrée est enregistré.", "success")
-            return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="bilan"))
+    saved = submitted(
+        form,
+        lambda: participants.record_bilan(request_actor(), participant, form.bilan.data, form.on.data),
+        "Le bilan d'entrée est enregistré.",
+    )
+    if saved is not FAILED:
+        return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="bilan"))
     return render_file(participant, bilan_form=form)

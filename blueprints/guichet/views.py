@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, g, render_template, url_for
+from flask import Response, abort, g, render_template, url_for
 from flask_login import current_user
 
+from blueprints.guichet.calendar_figures import dashboard_figures
+from blueprints.ui import has_endpoint
 from saas.accounts import memberships
 from saas.heures import dashboard as hours_dashboard
 from saas.jobs import api as runs
@@ -15,12 +17,12 @@ from tenants.validation import COLOUR as THEME_COLOUR
 from tenants.web import is_admin, load_scoped, tenant_blueprint
 
 bp = tenant_blueprint("guichet", __name__, WORKSPACE_ROLES)
+#: the pages link the pages of other domains only once they exist.
+bp.add_app_template_global(has_endpoint, "has_endpoint")
 
 
 @bp.route("/")
 def dashboard():
-    from blueprints.guichet.calendar_views import dashboard_figures  # imports this module's bp
-
     tenant = g.tenant
     return render_template(
         "guichet/dashboard.html",
@@ -30,7 +32,6 @@ def dashboard():
         recent_runs=runs.visible_runs(current_user.id, is_admin())[:5],
         figures=hours_dashboard.figures(),
         conventions=dashboard_figures(),
-        has_endpoint=lambda endpoint: endpoint in current_app.view_functions,
     )
 
 

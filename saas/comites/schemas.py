@@ -8,11 +8,10 @@ api, which names the field of a refused value.
 
 from __future__ import annotations
 
-from marshmallow import fields, pre_dump
+from marshmallow import fields
 
 from saas import schemas as s
 from saas.choices import Choices
-from saas.comites import api as comites
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
 
 
@@ -73,25 +72,6 @@ class _MeetingFields(s.Schema):
         metadata={"description": "Échéances du calendrier des conventions tenues par cette réunion"},
     )
     created_at = s.DateTime(dump_only=True)
-
-    @pre_dump
-    def _with_links(self, meeting, **kwargs):
-        data = {key: getattr(meeting, key, None) for key in self.fields}
-        data["convention_ids"] = [c.id for c in comites.conventions_of(meeting.id)]
-        rows = comites.attendee_rows(meeting.id)
-        data["invited_ids"] = [a.organisation_id for a, _ in rows]
-        data["attendees"] = [
-            {
-                "organisation_id": a.organisation_id,
-                "organisation": name,
-                "invited": a.invited,
-                "present": a.present,
-                "represented_by": a.represented_by,
-            }
-            for a, name in rows
-        ]
-        data["held_occurrences"] = comites.held_occurrences(meeting.id)
-        return data
 
 
 class MeetingSchema(_MeetingFields):
@@ -160,8 +140,9 @@ class DecisionSchema(s.Schema):
     )
     created_at = s.DateTime(dump_only=True)
 
-    def _overdue(self, decision) -> bool:
-        return comites.is_overdue(decision)
+    def _overdue(self, decision) -> bool | None:
+        """``decision.overdue``: prepared by the caller (``Prepared``)."""
+        return decision.overdue
 
 
 class HoldSchema(s.Schema):

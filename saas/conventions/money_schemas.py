@@ -7,7 +7,7 @@ from marshmallow import pre_dump
 
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described, organisation_name, positive, range_of, vocabulary
+from saas.conventions.schema_base import Body, described, positive, range_of, vocabulary
 
 # --------------------------------------------------------------------------- money
 
@@ -52,14 +52,15 @@ class InstalmentSchema(s.Schema):
 
     @pre_dump
     def _flatten(self, instalment, **kwargs):
-        commitment, tenant_id = instalment.commitment, instalment.convention.tenant_id
+        commitment = instalment.commitment
         return {
             "convention_id": instalment.convention.id,
             "convention_reference": instalment.convention.reference,
             "engagement_id": commitment.id,
             "engagement": commitment.label,
-            "payeur": organisation_name(tenant_id, commitment.payer_id),
-            "beneficiaire": organisation_name(tenant_id, commitment.payee_id),
+            # the names of the parties: prepared by the caller (``saas.schemas.Prepared``)
+            "payeur": instalment.payeur,
+            "beneficiaire": instalment.beneficiaire,
             "ligne_id": instalment.line.id,
             "ligne": instalment.line.label,
             "periode": instalment.period.number,

@@ -11,7 +11,6 @@ from marshmallow import validate
 
 from saas import schemas as s
 from saas.choices import Choices
-from saas.conventions import api as conventions
 from saas.conventions import bounds
 
 
@@ -63,23 +62,6 @@ class Body(s.Schema):
 
     def handle_error(self, error: marshmallow.ValidationError, data, *, many: bool, **kwargs):
         raise marshmallow.ValidationError(flat_messages(error.messages), data=data)
-
-
-def organisation_name(tenant_id: int, organisation_id: int | None) -> str | None:
-    return conventions.organisation_name(tenant_id, organisation_id)
-
-
-def attributes(obj, schema: marshmallow.Schema) -> dict:
-    return {key: getattr(obj, key, None) for key in schema.fields}
-
-
-def named(obj, schema: marshmallow.Schema, **organisation_ids) -> dict:
-    """The attributes of ``obj`` the schema shows, and the names of the organisations given by id
-    (``payer=commitment.payer_id``)."""
-    data = attributes(obj, schema)
-    for key, organisation_id in organisation_ids.items():
-        data[key] = organisation_name(obj.tenant_id, organisation_id)
-    return data
 
 
 def vocabulary(choices, title: str | None = None, **kwargs) -> s.String:

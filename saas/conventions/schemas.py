@@ -15,17 +15,12 @@ raises itself. Amounts and full-time equivalents travel as strings ("4800.00").
 
 from __future__ import annotations
 
-from marshmallow import pre_dump
-
 from saas import schemas as s
-from saas.conventions import api as conventions
 from saas.conventions import bounds, enums
 from saas.conventions.schema_base import (
     Body,
-    attributes,
     bounded,
     described,
-    named,
     positive,
     vocabulary,
 )
@@ -46,18 +41,12 @@ class ConventionPartySchema(Body):
     organisation_id = s.Integer(required=True)
     organisation = s.String(dump_only=True, metadata={"description": "Nom de l'organisation"})
     role = vocabulary(enums.PartyRole, "Rôle", required=True)
-    role_label = s.String(dump_only=True)
+    role_label = s.Label(enums.PartyRole, "role")
     signatory = s.Boolean(metadata={"description": "Signataire (par défaut : oui)"})
     represented_by = s.String(allow_none=True, validate=s.max_length(200))
     is_guichet = s.Boolean(
         metadata={"description": "Cette partie est le guichet : ses obligations vont aux facilitateurs"}
     )
-
-    @pre_dump
-    def _names(self, party, **kwargs):
-        data = named(party, self, organisation=party.organisation_id)
-        data["role_label"] = enums.PartyRole.label_of(party.role)
-        return data
 
 
 class ConventionResourceSchema(Body):
@@ -73,11 +62,6 @@ class ConventionResourceSchema(Body):
         dump_only=True, metadata={"description": "Termes (0 : signés, n : avenant n) qui l'ont ajouté"}
     )
     until_terms = s.Integer(dump_only=True, metadata={"description": "Avenant qui l'a remplacé"})
-
-    @pre_dump
-    def _names(self, resource, **kwargs):
-        data = named(resource, self, provider=resource.provider_id)
-        return data
 
 
 class ScheduleLineSchema(s.Schema):
@@ -123,13 +107,6 @@ class FinancialCommitmentSchema(Body):
     from_terms = s.Integer(dump_only=True)
     until_terms = s.Integer(dump_only=True)
 
-    @pre_dump
-    def _lines(self, commitment, **kwargs):
-        data = named(commitment, self, payer=commitment.payer_id, payee=commitment.payee_id)
-        data["schedule"] = conventions.schedule_lines_of(commitment.id)
-        data["period_amount"] = conventions.commitment_amount(commitment)
-        return data
-
 
 class ConventionObligationSchema(Body):
     """An obligation of a party (``add_obligation``): a deliverable or a meeting, and its cadence."""
@@ -141,10 +118,10 @@ class ConventionObligationSchema(Body):
     recipient = s.String(dump_only=True)
     nature = vocabulary(enums.Nature, "Nature", required=True)
     category = vocabulary(enums.CATEGORIES, "Catégorie", required=True)
-    category_label = s.String(dump_only=True)
+    category_label = s.Label(enums.CATEGORIES, "category")
     label = s.String(allow_none=True, validate=s.max_length(300))
     cadence = vocabulary(enums.Cadence, "Périodicité", required=True)
-    cadence_label = s.String(dump_only=True)
+    cadence_label = s.Label(enums.Cadence, "cadence")
     day_of_month = s.Integer(
         allow_none=True,
         validate=bounded(bounds.DAY_OF_MONTH),
@@ -172,15 +149,6 @@ class ConventionObligationSchema(Body):
     article = s.String(allow_none=True, validate=s.max_length(40))
     from_terms = s.Integer(dump_only=True)
     until_terms = s.Integer(dump_only=True)
-
-    @pre_dump
-    def _names(self, obligation, **kwargs):
-        data = named(
-            obligation, self, responsible=obligation.responsible_id, recipient=obligation.recipient_id
-        )
-        data["category_label"] = enums.CATEGORIES.get(obligation.category)
-        data["cadence_label"] = enums.Cadence.label_of(obligation.cadence)
-        return data
 
 
 class _DurationFields(s.Schema):
@@ -210,35 +178,21 @@ class ConventionTermsSchema(_DurationFields):
     summary = s.String(dump_only=True, metadata={"description": "Ce que change l'avenant"})
     object = s.String(dump_only=True)
     articles = s.List(s.Nested(ConventionArticleSchema), dump_only=True)
-    duration_kind_label = s.String(dump_only=True)
+    duration_kind_label = s.Label(enums.DurationKind, "duration_kind")
     objecting_party_id = s.Integer(
         dump_only=True, metadata={"description": "Seule partie qui peut dénoncer (null : toutes)"}
     )
     amendments_at_renewal_only = s.Boolean(dump_only=True)
     created_at = s.DateTime(dump_only=True)
 
-    @pre_dump
-    def _label(self, terms, **kwargs):
-        data = attributes(terms, self)
-        data["duration_kind_label"] = enums.DurationKind.label_of(terms.duration_kind)
-        return data
-
 
 class TermsInForceSchema(ConventionTermsSchema):
-    """The terms in force at a date, with the resources, commitments and obligations they carry."""
+    """The terms in force at a date, with the resources, commitments and obligations they carry
+    (``Prepared`` by the caller from a ``TermsInForce``)."""
 
     resources = s.List(s.Nested(ConventionResourceSchema), dump_only=True)
     commitments = s.List(s.Nested(FinancialCommitmentSchema), dump_only=True)
     obligations = s.List(s.Nested(ConventionObligationSchema), dump_only=True)
-
-    @pre_dump
-    def _label(self, in_force, **kwargs):
-        data = attributes(in_force.terms, self)
-        data["duration_kind_label"] = enums.DurationKind.label_of(in_force.terms.duration_kind)
-        data["resources"] = in_force.resources
-        data["commitments"] = in_force.commitments
-        data["obligations"] = in_force.obligations
-        return data
 
 
 # --------------------------------------------------------------------------- the convention
@@ -293,14 +247,6 @@ class ConventionObjectionSchema(Body):
         metadata={"description": "Reçue après le préavis de l'échéance en cours : vaut pour la suivante"},
     )
     recorded_at = s.DateTime(dump_only=True)
-
-    @pre_dump
-    def _names(self, objection, **kwargs):
-        data = named(objection, self, party=objection.party_id)
-        convention = conventions.get(objection.convention_id)
-        assert convention is not None, "the convention of an objection exists (foreign key)"
-        data["late"] = conventions.objection_was_late(objection, convention)
-        return data
 
 
 class ConventionSummarySchema(s.Schema):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
-from saas.heures import api as heures
 from saas.heures.enums import (
     AllocationKey,
     PartialEligibility,
@@ -102,7 +101,8 @@ class CountingSchema(s.Schema):
     allocations = fields.Method("_allocations", dump_only=True)
 
     def _allocations(self, counting) -> list:
-        return AllocationSchema(many=True).dump(heures.allocations_of(counting.id))
+        """``counting.allocations``: prepared by the caller (``Prepared``)."""
+        return AllocationSchema(many=True).dump(counting.allocations)
 
 
 class HourStatementSchema(s.Schema):
@@ -144,12 +144,6 @@ class HourStatementSchema(s.Schema):
             "(current false, sans affectation : ses heures ne comptent plus) ; null avant validation"
         },
     )
-
-    @pre_dump
-    def _with_counting(self, statement, **kwargs):
-        data = {key: getattr(statement, key, None) for key in self.dump_fields if key != "counting"}
-        data["counting"] = heures.latest_counting(statement.id)
-        return data
 
 
 class StatementFilterSchema(s.Schema):
@@ -259,12 +253,6 @@ class MutualisationAgreementSchema(s.Schema):
     )
     notes = s.String(allow_none=True)
     created_at = s.DateTime(dump_only=True)
-
-    @pre_dump
-    def _with_members(self, agreement, **kwargs):
-        data = {key: getattr(agreement, key, None) for key in self.fields if key != "member_lots"}
-        data["member_lots"] = [{"lot_id": m.lot_id, "share": m.share} for m in heures.members(agreement.id)]
-        return data
 
     @post_load
     def _members_as_pairs(self, data, **kwargs):

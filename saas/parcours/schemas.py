@@ -11,7 +11,6 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, pre_load
 
 from saas import schemas as s
-from saas.parcours import api as parcours
 from saas.parcours.enums import FollowUpKind, FollowUpStep, Modality
 
 MODALITIES = [m.value for m in Modality]
@@ -117,8 +116,9 @@ class FollowUpSchema(s.Schema):
                     raise ValidationError(s.COMMON_MESSAGES["null"], name)
         return data
 
-    def _state(self, follow_up) -> str:
-        return parcours.follow_up_state(follow_up)
+    def _state(self, follow_up) -> str | None:
+        """``follow_up.state``: prepared by the caller (``Prepared``)."""
+        return follow_up.state
 
 
 class ExitSchema(s.Schema):

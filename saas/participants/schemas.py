@@ -15,8 +15,7 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
-from saas.participants import api as participants
-from saas.participants.models import Eligibility, Participant
+from saas.participants.models import Participant
 
 SEXES = ["F", "M", "X"]
 PARTICIPANT_COLUMNS = (
@@ -145,8 +144,9 @@ class PrescriptionSchema(s.Schema):
     state = fields.Method("_state", dump_only=True, metadata={"description": "valid, expiring ou expired"})
     created_at = s.DateTime(dump_only=True)
 
-    def _state(self, prescription) -> str:
-        return participants.prescription_state(prescription).value
+    def _state(self, prescription) -> str | None:
+        """``prescription.state``: prepared by the caller (``Prepared``), it reads a setting."""
+        return prescription.state
 
 
 class EligibilityCriterionSchema(s.Schema):
@@ -183,16 +183,6 @@ class EligibilitySchema(s.Schema):
     revoked_at = s.DateTime(dump_only=True)
     revoked_reason = s.String(dump_only=True)
     created_at = s.DateTime(dump_only=True)
-
-    @pre_dump
-    def _with_criteria(self, data, **kwargs):
-        if not isinstance(data, Eligibility):
-            return data
-        dumped = {column: getattr(data, column) for column in self.dump_fields if column != "criteria"}
-        dumped["criteria"] = [
-            {"code": c.criterion_code, "proof_type": c.proof_type} for c in participants.criteria_of(data.id)
-        ]
-        return dumped
 
     @post_load
     def _pairs(self, data, **kwargs):

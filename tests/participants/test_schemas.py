@@ -7,6 +7,7 @@ from datetime import date
 import marshmallow
 import pytest
 
+from blueprints.api.participants import present_eligibility
 from saas.participants import api as participants
 from saas.participants.schemas import CvProfileSchema, EligibilitySchema, ParticipantSchema
 from tests.fixtures import ACTOR
@@ -24,7 +25,7 @@ def test_eligibility_loads_as_criterion_and_proof_pairs_and_dumps_its_criteria(s
     assert loaded == {"criteria": RSA, "validated_on": date(2025, 1, 10)}
     participant = participants.create(ACTOR, "Martin", "Alex")
     eligibility = participants.validate_eligibility(ACTOR, participant, **loaded)
-    dumped = EligibilitySchema().dump(eligibility)
+    dumped = EligibilitySchema().dump(present_eligibility(eligibility))
     assert dumped["criteria"] == [{"code": "beneficiaire_rsa", "proof_type": "attestation_caf"}]
     assert dumped["valid_until"] == "2027-01-09"
 
