@@ -88,7 +88,7 @@ CODE_NAMES = (
     {"coordinateur": "Coordinateur"},
     JobKind,
     heures.AllocationKey,
-    heures.StatementStatus,
+    heures.ReleveStatus,
     heures.Source,
     marches.Consideration,
     marches.ObligationMode,

@@ -13,7 +13,7 @@ import pytest
 
 from saas.accounts import memberships
 from saas.db import db
-from saas.heures.models import HourStatement
+from saas.heures.models import Releve
 from saas.heures.progress import progress
 from saas.participants import api as participants
 from tenants import api as tenants_api
@@ -138,5 +138,5 @@ def counted(lot_id: int) -> Decimal:
     return progress("lot", [lot_id])[lot_id].counted
 
 
-def statement(statement_id: int) -> HourStatement:
-    return db.session.get(HourStatement, (context.require_tenant_id(), statement_id))
+def statement(statement_id: int) -> Releve:
+    return db.session.get(Releve, (context.require_tenant_id(), statement_id))

@@ -29,8 +29,17 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
     a, _ = two_tenants
     login(client, a.facilitateur_email)
     t = f"/t/{a.slug}"
+    lot_ville = _ville_lot_of_833_hours(client, t)
+    lot_dept = _departement_lot_of_400_hours(client, t)
+    person = _participant_with_eligibility_validated(client, t)
+    mission = _mission_on_the_lot(client, t, person, lot_ville)
+    _mutualise_the_two_lots(client, t, lot_ville, lot_dept)
+    _twelve_statements_declared_and_validated(client, t, mission)
+    _each_lot_progress(app, a, client, t, lot_ville, lot_dept)
 
-    # a marché of the Ville and a formula lot held by the SIAE: 833 h computed and explained
+
+def _ville_lot_of_833_hours(client, t: str) -> int:
+    """A marché of the Ville and a formula lot held by the SIAE: 833 h computed and explained."""
     new = f"{t}/marches/nouveau"
     ville = created_id(
         post(
@@ -63,7 +72,12 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
         )
     )
     assert "833 h = 1 000 000 € × 50 % × 5 % ÷ 30 €" in text_of(client.get(f"{t}/lots/{lot_ville}"))
-    # a marché of the Département with a fixed obligation of 400 h
+    return lot_ville
+
+
+def _departement_lot_of_400_hours(client, t: str) -> int:
+    """A marché of the Département with a fixed obligation of 400 h."""
+    new = f"{t}/marches/nouveau"
     dept = created_id(
         post(
             client,
@@ -77,7 +91,7 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
         )
     )
     lot_new = f"{t}/marches/{dept}/lots/nouveau"
-    lot_dept = created_id(
+    return created_id(
         post(
             client,
             lot_new,
@@ -91,7 +105,9 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
         )
     )
 
-    # a participant, their eligibility validated by the guichet
+
+def _participant_with_eligibility_validated(client, t: str) -> int:
+    """A participant, their eligibility validated by the guichet."""
     person = created_id(
         post(
             client,
@@ -115,10 +131,13 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
         },
     )
     assert validated.status_code == 302, text_of(validated)[:2000]
+    return person
 
-    # placed on a mission on the Ville's lot, without any override
+
+def _mission_on_the_lot(client, t: str, person: int, lot_ville: int) -> int:
+    """Placed on a mission on the Ville's lot, without any override."""
     mission_new = f"{t}/missions/nouvelle"
-    mission = created_id(
+    return created_id(
         post(
             client,
             mission_new,
@@ -139,7 +158,9 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
         )
     )
 
-    # the two donneurs d'ordre mutualise: half of the hours of each lot's missions go to the other
+
+def _mutualise_the_two_lots(client, t: str, lot_ville: int, lot_dept: int) -> None:
+    """The two donneurs d'ordre mutualise: half of the hours of each lot's missions go to the other."""
     url = f"{t}/mutualisations/"
     agreed = client.post(
         url,
@@ -158,7 +179,9 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
     )
     assert agreed.status_code == 302, text_of(agreed)[:2000]
 
-    # twelve monthly statements of 100 h, each declared then validated
+
+def _twelve_statements_declared_and_validated(client, t: str, mission: int) -> None:
+    """Twelve monthly statements of 100 h, each declared then validated."""
     for month in range(1, 13):
         declare = f"{t}/missions/{mission}/heures/nouveau"
         statement = created_id(
@@ -184,7 +207,9 @@ def test_a_year_of_clause_execution_through_the_pages(app, two_tenants, client):
         )
         assert validated.status_code == 302, text_of(validated)[:2000]
 
-    # each lot's progress: 600 counted hours each, 1 200 raw on the Ville's lot
+
+def _each_lot_progress(app, a, client, t: str, lot_ville: int, lot_dept: int) -> None:
+    """Each lot's progress: 600 counted hours each, 1 200 raw on the Ville's lot."""
     with app.app_context(), context.scoped(a.tenant_id):
         tenants_api.enter_tenant(a.tenant_id, None)
         lots = progress("lot", [lot_ville, lot_dept])

@@ -19,25 +19,25 @@ from blueprints.api.support import body_fields
 from saas.audit import api as audit
 from saas.heures import api as heures
 from saas.heures.enums import Source
-from saas.heures.models import HourStatement
+from saas.heures.models import Releve
 from saas.heures.schemas import (
-    HourStatementSchema,
-    StatementCorrectionSchema,
-    StatementFilterSchema,
-    StatementRejectionSchema,
-    StatementValidationSchema,
+    ReleveCorrectionSchema,
+    ReleveFilterSchema,
+    ReleveRejectionSchema,
+    ReleveSchema,
+    ReleveValidationSchema,
 )
 from saas.schemas import Prepared
 
 blp = token_blueprint(
-    "api_releves", __name__, "Relevés mensuels d'heures (registre)", ids={"statement_id": HourStatement}
+    "api_releves", __name__, "Relevés mensuels d'heures (registre)", ids={"statement_id": Releve}
 )
 
 CONFLICT = "Conflit de version : le relevé a changé depuis sa lecture (expected_version dépassée)."
 
 
-def present_statement(statement: HourStatement) -> Prepared:
-    """What ``HourStatementSchema`` dumps: the statement, its latest counting and its allocations."""
+def present_statement(statement: Releve) -> Prepared:
+    """What ``ReleveSchema`` dumps: the statement, its latest counting and its allocations."""
     counting = heures.latest_counting(statement.id)
     if counting is not None:
         counting = Prepared(counting, allocations=heures.allocations_of(counting.id))
@@ -51,23 +51,23 @@ def _versioned(operation: Operation) -> Operation:
 
 def _statements(args: dict):
     query = heures.list_query(args.get("status"), args.get("month"), args.get("mission_id"))
-    return query.order_by(HourStatement.month.desc(), HourStatement.id.desc())
+    return query.order_by(Releve.month.desc(), Releve.id.desc())
 
 
-def _validate(actor: audit.Actor, statement: HourStatement, data: dict) -> None:
+def _validate(actor: audit.Actor, statement: Releve, data: dict) -> None:
     heures.validate(actor, statement, data.get("expected_version"))
 
 
-def _reject(actor: audit.Actor, statement: HourStatement, data: dict) -> None:
+def _reject(actor: audit.Actor, statement: Releve, data: dict) -> None:
     with body_fields({"rejection_reason": "reason"}):
         heures.reject(actor, statement, data["reason"], data.get("expected_version"))
 
 
-def _declare(actor: audit.Actor, **data) -> HourStatement:
+def _declare(actor: audit.Actor, **data) -> Releve:
     return heures.declare(actor, source=Source.api.value, **data)
 
 
-def _correct(actor: audit.Actor, statement: HourStatement, **data) -> HourStatement:
+def _correct(actor: audit.Actor, statement: Releve, **data) -> Releve:
     return heures.correct(actor, statement, source=Source.api.value, **data)
 
 
@@ -76,17 +76,17 @@ route(
     "/releves",
     "Statements",
     get=listing(
-        HourStatementSchema,
+        ReleveSchema,
         """Relevés en vigueur (non remplacés).
 
         Le mois le plus récent en premier ; filtres : statut, mois, mission.
         """,
         _statements,
-        StatementFilterSchema,
+        ReleveFilterSchema,
         present=present_statement,
     ),
     post=creation(
-        HourStatementSchema,
+        ReleveSchema,
         """Déclarer les heures d'un mois d'une mission.
 
         Provenance : api. Un relevé au plus par mission et par mois : sinon, corrigez-le.
@@ -99,10 +99,10 @@ route(
 route(
     blp,
     "/releves/<int:statement_id>",
-    "StatementItem",
-    HourStatement,
+    "ReleveItem",
+    Releve,
     get=reading(
-        HourStatementSchema,
+        ReleveSchema,
         """Un relevé, avec son comptage en vigueur.
 
         Heures réalisées et comptées, étapes du calcul, affectations aux lots.
@@ -113,12 +113,12 @@ route(
 route(
     blp,
     "/releves/<int:statement_id>/validation",
-    "StatementValidation",
-    HourStatement,
+    "ReleveValidation",
+    Releve,
     post=_versioned(
         change(
-            StatementValidationSchema,
-            HourStatementSchema,
+            ReleveValidationSchema,
+            ReleveSchema,
             """Valider un relevé déclaré.
 
             Il est compté selon les règles en vigueur et ses heures sont affectées aux lots.
@@ -133,12 +133,12 @@ route(
 route(
     blp,
     "/releves/<int:statement_id>/rejet",
-    "StatementRejection",
-    HourStatement,
+    "ReleveRejection",
+    Releve,
     post=_versioned(
         change(
-            StatementRejectionSchema,
-            HourStatementSchema,
+            ReleveRejectionSchema,
+            ReleveSchema,
             """Rejeter un relevé déclaré.
 
             Motif obligatoire ; 409 si `expected_version` n'est plus la version du relevé.
@@ -151,11 +151,11 @@ route(
 route(
     blp,
     "/releves/<int:statement_id>/correction",
-    "StatementCorrection",
-    HourStatement,
+    "ReleveCorrection",
+    Releve,
     post=_versioned(
         creation(
-            HourStatementSchema,
+            ReleveSchema,
             """Corriger un relevé : un nouveau relevé le remplace.
 
             Le nouveau relevé, déclaré, porte `supersedes_id` ; l'ancien garde ses chiffres et ses
@@ -163,7 +163,7 @@ route(
             """,
             _correct,
             spread=True,
-            body=StatementCorrectionSchema,
+            body=ReleveCorrectionSchema,
             present=present_statement,
         )
     ),

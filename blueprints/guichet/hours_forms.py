@@ -28,7 +28,7 @@ from wtforms.widgets import TextInput
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form
 from saas import formats, uploads
-from saas.heures.enums import AllocationKey, StatementStatus
+from saas.heures.enums import AllocationKey, ReleveStatus
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -72,7 +72,7 @@ class _Figures:
     )
 
 
-class StatementForm(_Figures, Form):
+class ReleveForm(_Figures, Form):
     #: the months of the mission (``set_months``); outside them the domain refuses in French.
     month = SelectField(
         "Mois",
@@ -122,10 +122,10 @@ class CorrectForm(_Versioned, _Figures, Form):
     pass
 
 
-class StatementFilterForm(FilterForm):
+class ReleveFilterForm(FilterForm):
     statut = SelectField(
         "Statut",
-        choices=select_choices([("tous", "Tous"), *StatementStatus.choices()]),
+        choices=select_choices([("tous", "Tous"), *ReleveStatus.choices()]),
         default="declared",
     )
     mois = StringField(

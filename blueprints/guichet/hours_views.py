@@ -16,8 +16,8 @@ from blueprints.guichet.hours_forms import (
     AgreementForm,
     CorrectForm,
     RejectForm,
-    StatementFilterForm,
-    StatementForm,
+    ReleveFilterForm,
+    ReleveForm,
     ValidateForm,
 )
 from blueprints.guichet.mission_views import STATUS_BADGES
@@ -29,8 +29,8 @@ from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
 from saas.heures import api as heures
-from saas.heures.enums import AllocationKey, Source, StatementStatus
-from saas.heures.models import HourStatement, MutualisationAgreement, StatementProof
+from saas.heures.enums import AllocationKey, ReleveStatus, Source
+from saas.heures.models import MutualisationAgreement, Releve, ReleveJustificatif
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.partenaires import api as partenaires
@@ -69,7 +69,7 @@ EXPORT = Export(
     ("Heures de formation", "training_hours"),
     ("Heures réalisées", "raw"),
     ("Heures comptées", "counted"),
-    ("Statut", lambda row: StatementStatus(row.status).label),
+    ("Statut", lambda row: ReleveStatus(row.status).label),
     ("Déclaré le", "declared_at"),
 )
 
@@ -77,25 +77,25 @@ EXPORT = Export(
 @bp.route("/heures/")
 def statements():
     form = with_choices(
-        StatementFilterForm(request.args),
+        ReleveFilterForm(request.args),
         mission=[("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()],
     )
     form.validate()
-    status = form.statut.data if form.statut.data in set(StatementStatus) else None
-    filters = heures.StatementFilters(
+    status = form.statut.data if form.statut.data in set(ReleveStatus) else None
+    filters = heures.ReleveFilters(
         status=status,
         month=_month(form.mois.data) if not form.mois.errors else None,
         mission_id=int_arg(form.mission.data),
     )
     listing = Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois")
     return list_page(
-        "guichet/statements.html",
+        "guichet/releves.html",
         listing,
         "releves-heures",
         EXPORT,
         form=form,
-        status_label=lambda code: StatementStatus(code).label,
-        status_badge=lambda code: STATUS_BADGES[StatementStatus(code)],
+        status_label=lambda code: ReleveStatus(code).label,
+        status_badge=lambda code: STATUS_BADGES[ReleveStatus(code)],
         awaiting=heures.awaiting_validation_count(),
     )
 
@@ -103,7 +103,7 @@ def statements():
 # --- declaration ---------------------------------------------------------------------------------
 
 
-def _declare(mission: Mission, form: StatementForm) -> HourStatement:
+def _declare(mission: Mission, form: ReleveForm) -> Releve:
     """The statement of the form, with its proof when one is sent."""
     statement = heures.declare(
         request_actor(),
@@ -125,7 +125,7 @@ def _declare(mission: Mission, form: StatementForm) -> HourStatement:
 @bp.route("/missions/<int:mission_id>/heures/nouveau", methods=["GET", "POST"])
 def statement_new(mission_id: int):
     mission = load_scoped(Mission, mission_id)
-    form = StatementForm()
+    form = ReleveForm()
     form.set_months(
         heures.declarable_months(mission), {s.month for s in heures.statements_of_mission(mission.id)}
     )
@@ -135,7 +135,7 @@ def statement_new(mission_id: int):
     if statement is not FAILED:
         return redirect(url_for("guichet.statement", statement_id=statement.id))
     return render_template(
-        "guichet/statement_new.html",
+        "guichet/releve_new.html",
         form=form,
         mission=mission,
         participant=participants.get(mission.participant_id),
@@ -146,7 +146,7 @@ def statement_new(mission_id: int):
 # --- the statement page --------------------------------------------------------------------------
 
 
-def _chain(statement: HourStatement) -> list[HourStatement]:
+def _chain(statement: Releve) -> list[Releve]:
     """Every version of this month's statement, newest first (corrections supersede, never overwrite)."""
     newer = []
     current = heures.superseding(statement.id)
@@ -173,15 +173,15 @@ def _allocations(counting) -> list[dict]:
     ]
 
 
-def render_statement(statement: HourStatement, status: int = 200, **forms):
+def render_statement(statement: Releve, status: int = 200, **forms):
     """The statement page; ``forms`` carries a form sent with errors, to show them in place."""
     mission = load_scoped(Mission, statement.mission_id)
     counting = heures.current_counting(statement.id)
-    in_force = statement.superseded_at is None and statement.status != StatementStatus.rejected
-    declared = in_force and statement.status == StatementStatus.declared
+    in_force = statement.superseded_at is None and statement.status != ReleveStatus.rejected
+    declared = in_force and statement.status == ReleveStatus.declared
     # a validated statement stays in force while its correction waits for a decision
     pending = None
-    if in_force and statement.status == StatementStatus.validated:
+    if in_force and statement.status == ReleveStatus.validated:
         pending = next(
             (
                 s
@@ -199,10 +199,10 @@ def render_statement(statement: HourStatement, status: int = 200, **forms):
         **version,
     )
     return render_template(
-        "guichet/statement.html",
+        "guichet/releve.html",
         statement=statement,
-        status_enum=StatementStatus(statement.status),
-        status_label=lambda code: StatementStatus(code).label,
+        status_enum=ReleveStatus(statement.status),
+        status_label=lambda code: ReleveStatus(code).label,
         status_badges=STATUS_BADGES,
         mission=mission,
         participant=participants.get(mission.participant_id),
@@ -225,23 +225,23 @@ def render_statement(statement: HourStatement, status: int = 200, **forms):
 
 @bp.route("/heures/<int:statement_id>")
 def statement(statement_id: int):
-    return render_statement(load_scoped(HourStatement, statement_id))
+    return render_statement(load_scoped(Releve, statement_id))
 
 
-def _decide(statement: HourStatement, form, form_key: str, action, success: str):
+def _decide(statement: Releve, form, form_key: str, action, success: str):
     """Run ``action`` when ``form`` is valid; on a refusal, show the page with the message in the form."""
     result = form.attempt_if_valid(action)
     if result is not FAILED:
         flash(success, "success")
-        target = result.id if isinstance(result, HourStatement) else statement.id
+        target = result.id if isinstance(result, Releve) else statement.id
         return redirect(url_for("guichet.statement", statement_id=target))
     status = 409 if isinstance(form.refusal, ConflictError) else 400  # 409: changed meanwhile
-    return render_statement(load_scoped(HourStatement, statement.id), status, **{form_key: form})
+    return render_statement(load_scoped(Releve, statement.id), status, **{form_key: form})
 
 
 @bp.route("/heures/<int:statement_id>/valider", methods=["POST"])
 def statement_validate(statement_id: int):
-    statement = load_scoped(HourStatement, statement_id)
+    statement = load_scoped(Releve, statement_id)
     form = ValidateForm()
     return _decide(
         statement,
@@ -254,7 +254,7 @@ def statement_validate(statement_id: int):
 
 @bp.route("/heures/<int:statement_id>/rejeter", methods=["POST"])
 def statement_reject(statement_id: int):
-    statement = load_scoped(HourStatement, statement_id)
+    statement = load_scoped(Releve, statement_id)
     form = RejectForm()
     return _decide(
         statement,
@@ -269,7 +269,7 @@ def statement_reject(statement_id: int):
 
 @bp.route("/heures/<int:statement_id>/corriger", methods=["POST"])
 def statement_correct(statement_id: int):
-    statement = load_scoped(HourStatement, statement_id)
+    statement = load_scoped(Releve, statement_id)
     form = CorrectForm()
     return _decide(
         statement,
@@ -292,7 +292,7 @@ def statement_correct(statement_id: int):
 
 @bp.route("/justificatifs/<int:proof_id>")
 def statement_proof(proof_id: int):
-    proof = heures.read_proof(request_actor(), load_scoped(StatementProof, proof_id))
+    proof = heures.read_proof(request_actor(), load_scoped(ReleveJustificatif, proof_id))
     db.session.commit()
     return send_file(
         io.BytesIO(proof.content), mimetype=proof.mimetype, as_attachment=True, download_name=proof.filename

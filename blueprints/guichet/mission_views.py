@@ -21,7 +21,7 @@ from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
 from saas.heures import api as heures
-from saas.heures.enums import StatementStatus
+from saas.heures.enums import ReleveStatus
 from saas.parcours import api as parcours
 from saas.parcours.enums import FollowUpKind, FollowUpState, FollowUpStep, MissionState, Modality
 from saas.parcours.models import FollowUp, Mission
@@ -41,9 +41,9 @@ FOLLOW_UP_BADGES = {
 #: follow-ups that can still be recorded (a moot one too: it may have happened before the exit).
 OPEN_STATES = {FollowUpState.overdue, FollowUpState.planned, FollowUpState.moot}
 STATUS_BADGES = {
-    StatementStatus.declared: "alerte",
-    StatementStatus.validated: "succes",
-    StatementStatus.rejected: "erreur",
+    ReleveStatus.declared: "alerte",
+    ReleveStatus.validated: "succes",
+    ReleveStatus.rejected: "erreur",
 }
 
 
@@ -201,7 +201,7 @@ def _statement_rows(mission: Mission) -> list[dict]:
                 "statement": statement,
                 "raw": statement.worked_hours + statement.training_hours,
                 "counted": counting.counted_hours if counting else None,
-                "status": StatementStatus(statement.status),
+                "status": ReleveStatus(statement.status),
             }
         )
     return rows

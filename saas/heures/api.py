@@ -20,13 +20,13 @@ from saas.db import db, insert
 from saas.errors import Checks, ConflictError, DomainError, ValidationError
 from saas.heures import counting as arithmetic
 from saas.heures import repository, validation
-from saas.heures.enums import AllocationKey, Source, StatementStatus
+from saas.heures.enums import AllocationKey, ReleveStatus, Source
 from saas.heures.models import (
     Allocation,
     Counting,
     CountingRule,
-    HourStatement,
-    StatementProof,
+    Releve,
+    ReleveJustificatif,
 )
 from saas.heures.mutualisation import create_agreement
 from saas.heures.rules import DEFAULT_RULE, new_rule_version, rule_in_force
@@ -55,7 +55,7 @@ counted_between = repository.counted_between
 superseding = repository.superseding
 statement_rows = repository.statement_rows
 statement_sorts = repository.statement_sorts
-StatementFilters = repository.StatementFilters
+ReleveFilters = repository.ReleveFilters
 allocated_through = repository.allocated_through
 override_marche_ids = repository.override_marche_ids
 member_rows = repository.member_rows
@@ -132,7 +132,7 @@ def declare(
     source: str = Source.facilitateur,
     comment: str | None = None,
     confirm_over_contract: bool = False,
-) -> HourStatement:
+) -> Releve:
     """A first statement for the month. Hours above the contract need ``confirm_over_contract``
     (audited), hours above the legal maximum are refused (``saas.heures.validation``)."""
     mission = _mission(mission_id)
@@ -178,7 +178,7 @@ def _new_statement(
     source = cleaning.member(Source, source, "source", "Source inconnue.")
     worked, training, absence = _figures(worked, training, absence)
     over = validation.check_hours(mission, month, worked, training, bool(confirm_over_contract))
-    statement = HourStatement(
+    statement = Releve(
         tenant_id=require_tenant_id(),
         mission_id=mission.id,
         month=month,
@@ -187,7 +187,7 @@ def _new_statement(
         absence_hours=absence,
         source=source.value,
         comment=cleaning.optional(comment),
-        status=StatementStatus.declared.value,
+        status=ReleveStatus.declared.value,
         supersedes_id=supersedes_id,
         declared_by=actor.user_id,
     )
@@ -208,7 +208,7 @@ def _new_statement(
     return statement
 
 
-def _check_version(statement: HourStatement, expected_version: int | None) -> None:
+def _check_version(statement: Releve, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != statement.row_version:
         raise ConflictError("Ce relevé a été modifié entre-temps : rechargez la page.")
 
@@ -223,7 +223,7 @@ def _flush_or_conflict() -> None:
 
 def correct(
     actor: audit.Actor,
-    statement: HourStatement,
+    statement: Releve,
     worked_hours,
     training_hours=0,
     absence_hours=0,
@@ -231,7 +231,7 @@ def correct(
     comment: str | None = None,
     expected_version: int | None = None,
     confirm_over_contract: bool = False,
-) -> HourStatement:
+) -> Releve:
     """A correction is a new statement that ``supersedes`` this one; the figures of both are kept.
 
     Correcting a validated statement: it stays in force (and counted) until the correction is
@@ -241,15 +241,15 @@ def correct(
     _check_version(statement, expected_version)
     if statement.superseded_at is not None:
         raise DomainError("Ce relevé a déjà été corrigé : corrigez la dernière version.")
-    if statement.status == StatementStatus.rejected:
+    if statement.status == ReleveStatus.rejected:
         raise DomainError("Un relevé rejeté ne se corrige pas : déclarez à nouveau le mois.")
-    if statement.status == StatementStatus.validated and any(
+    if statement.status == ReleveStatus.validated and any(
         other.id != statement.id
         for other in repository.open_statements(statement.mission_id, statement.month)
     ):
         raise DomainError("Une correction de ce relevé attend déjà sa validation : corrigez-la.")
     mission = _mission(statement.mission_id)
-    if statement.status == StatementStatus.declared:
+    if statement.status == ReleveStatus.declared:
         statement.superseded_at = clock.now()  # nothing counted yet: replaced at once
         _flush_or_conflict()
     new = _new_statement(
@@ -279,25 +279,25 @@ def correct(
     return new
 
 
-def _replaced_in_force(statement: HourStatement) -> HourStatement | None:
+def _replaced_in_force(statement: Releve) -> Releve | None:
     """The validated statement in force that a correction chain ending at ``statement`` replaces."""
     current = repository.statement(statement.supersedes_id) if statement.supersedes_id else None
     while current is not None:
-        if current.status == StatementStatus.validated and current.superseded_at is None:
+        if current.status == ReleveStatus.validated and current.superseded_at is None:
             return current
         current = repository.statement(current.supersedes_id) if current.supersedes_id else None
     return None
 
 
-def validate(actor: audit.Actor, statement: HourStatement, expected_version: int | None = None) -> Counting:
+def validate(actor: audit.Actor, statement: Releve, expected_version: int | None = None) -> Counting:
     """Validate and count; a validated correction takes the place of the statement it corrects."""
     _check_version(statement, expected_version)
-    if statement.superseded_at is not None or statement.status != StatementStatus.declared:
+    if statement.superseded_at is not None or statement.status != ReleveStatus.declared:
         raise DomainError("Seul un relevé déclaré et en vigueur peut être validé.")
     replaced = _replaced_in_force(statement)
     if replaced is not None:
         _supersede(replaced)
-    statement.status = StatementStatus.validated.value
+    statement.status = ReleveStatus.validated.value
     statement.decided_by, statement.decided_at = actor.user_id, clock.now()
     _flush_or_conflict()
     counting = _count_and_allocate(statement, actor)
@@ -315,7 +315,7 @@ def validate(actor: audit.Actor, statement: HourStatement, expected_version: int
     return counting
 
 
-def _supersede(statement: HourStatement) -> None:
+def _supersede(statement: Releve) -> None:
     """A validated statement leaves the ledger in force: its allocations go, its counting stops being
     current (it is kept, with its figures), so that no total counts it any more."""
     _retire_allocations(statement.id)
@@ -326,23 +326,21 @@ def _supersede(statement: HourStatement) -> None:
     _flush_or_conflict()
 
 
-def reject(
-    actor: audit.Actor, statement: HourStatement, reason: str, expected_version: int | None = None
-) -> None:
+def reject(actor: audit.Actor, statement: Releve, reason: str, expected_version: int | None = None) -> None:
     reason = cleaning.required_text(reason, "rejection_reason", "Indiquez le motif du rejet.")
     _check_version(statement, expected_version)
-    if statement.superseded_at is not None or statement.status != StatementStatus.declared:
+    if statement.superseded_at is not None or statement.status != ReleveStatus.declared:
         raise DomainError("Seul un relevé déclaré et en vigueur peut être rejeté.")
-    statement.status = StatementStatus.rejected.value
+    statement.status = ReleveStatus.rejected.value
     statement.rejection_reason = reason[:500]
     statement.decided_by, statement.decided_at = actor.user_id, clock.now()
     _flush_or_conflict()
     audit.record("hours.rejected", actor, "hour_statement", statement.id, {"motif": reason})
 
 
-def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mimetype: str, content: bytes):
+def attach_proof(actor: audit.Actor, statement: Releve, filename: str, mimetype: str, content: bytes):
     mimetype = uploads.PROOF.check(content)
-    proof = StatementProof(
+    proof = ReleveJustificatif(
         tenant_id=require_tenant_id(),
         statement_id=statement.id,
         filename=(filename or "justificatif")[:200],
@@ -355,7 +353,7 @@ def attach_proof(actor: audit.Actor, statement: HourStatement, filename: str, mi
     return proof
 
 
-def read_proof(actor: audit.Actor, proof: StatementProof) -> StatementProof:
+def read_proof(actor: audit.Actor, proof: ReleveJustificatif) -> ReleveJustificatif:
     """A proof to download; the read is audited (the proof may carry personal data)."""
     audit.record("hours.proof_read", actor, "hour_statement", proof.statement_id, {"fichier": proof.filename})
     return proof
@@ -375,7 +373,7 @@ def eligible_days(mission: Mission, month: date) -> arithmetic.EligibleDays:
     return arithmetic.EligibleDays.of(period.first_day, period.last_day, windows)
 
 
-def _evaluate(statement: HourStatement, mission: Mission, rule: CountingRule, before: Decimal):
+def _evaluate(statement: Releve, mission: Mission, rule: CountingRule, before: Decimal):
     return arithmetic.count(
         arithmetic.Rule.from_model(rule),
         statement.worked_hours,
@@ -387,7 +385,7 @@ def _evaluate(statement: HourStatement, mission: Mission, rule: CountingRule, be
     )
 
 
-def _count_and_allocate(statement: HourStatement, actor: audit.Actor, rule=None, before=None) -> Counting:
+def _count_and_allocate(statement: Releve, actor: audit.Actor, rule=None, before=None) -> Counting:
     mission = _mission(statement.mission_id)
     lot = _lot(mission.lot_id)
     rule = rule or rule_in_force(lot.marche_id)

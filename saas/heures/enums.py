@@ -5,7 +5,7 @@ from __future__ import annotations
 from saas.choices import Choices
 
 
-class StatementStatus(Choices):
+class ReleveStatus(Choices):
     declared = "declared", "Déclaré"
     validated = "validated", "Validé"
     rejected = "rejected", "Rejeté"

@@ -1,6 +1,6 @@
 """The hours ledger.
 
-- ``HourStatement``: raw monthly figures of one mission. Never edited: a correction is a new
+- ``Releve``: raw monthly figures of one mission. Never edited: a correction is a new
   statement that ``supersedes`` the previous one. A correction of a validated statement waits for
   its own validation while the validated figure stays in force; when it is validated, the old
   statement gets ``superseded_at``. Only the status moves (declared -> validated | rejected),
@@ -44,7 +44,7 @@ from saas.heures.validation import MONTH_MAX_HOURS
 HOURS = Numeric(9, 2)
 
 
-class HourStatement(TenantScoped, Model):
+class Releve(TenantScoped, Model):
     __tablename__ = "hour_statements"
     __table_args__ = (
         tenant_fk(["mission_id"], "missions"),
@@ -102,7 +102,7 @@ class HourStatement(TenantScoped, Model):
     __mapper_args__ = {"version_id_col": row_version}
 
 
-class StatementProof(TenantScoped, Model):
+class ReleveJustificatif(TenantScoped, Model):
     __tablename__ = "statement_proofs"
     __table_args__ = (
         tenant_fk(["statement_id"], "hour_statements"),

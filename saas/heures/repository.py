@@ -13,10 +13,10 @@ from saas.heures.models import (
     Allocation,
     Counting,
     CountingRule,
-    HourStatement,
     MutualisationAgreement,
     MutualisationMember,
-    StatementProof,
+    Releve,
+    ReleveJustificatif,
 )
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import lot_label
@@ -26,36 +26,36 @@ from saas.partenaires.models import Organisation
 from saas.participants.models import Participant
 
 
-def statement(statement_id: int) -> HourStatement | None:
-    return by_id(HourStatement, statement_id)
+def statement(statement_id: int) -> Releve | None:
+    return by_id(Releve, statement_id)
 
 
 def _open(mission_id: int, month: date) -> tuple[ColumnElement[bool], ...]:
     """The statements of the month neither superseded nor rejected."""
     return (
-        HourStatement.mission_id == mission_id,
-        HourStatement.month == month,
-        HourStatement.superseded_at.is_(None),
-        HourStatement.status != "rejected",
+        Releve.mission_id == mission_id,
+        Releve.month == month,
+        Releve.superseded_at.is_(None),
+        Releve.status != "rejected",
     )
 
 
-def in_force(mission_id: int, month: date) -> HourStatement | None:
+def in_force(mission_id: int, month: date) -> Releve | None:
     """The statement in force for the month: not superseded, not rejected, not a pending correction."""
-    pending_correction = (HourStatement.status == "declared") & HourStatement.supersedes_id.is_not(None)
-    return one_where(HourStatement, *_open(mission_id, month), ~pending_correction)
+    pending_correction = (Releve.status == "declared") & Releve.supersedes_id.is_not(None)
+    return one_where(Releve, *_open(mission_id, month), ~pending_correction)
 
 
-def open_statements(mission_id: int, month: date) -> list[HourStatement]:
+def open_statements(mission_id: int, month: date) -> list[Releve]:
     """Statements of the month neither superseded nor rejected (in force or awaiting a decision)."""
-    return rows_of(HourStatement, *_open(mission_id, month))
+    return rows_of(Releve, *_open(mission_id, month))
 
 
-def statements_of_mission(mission_id: int) -> list[HourStatement]:
-    return rows_of(HourStatement, mission_id=mission_id, order_by=(HourStatement.month, HourStatement.id))
+def statements_of_mission(mission_id: int) -> list[Releve]:
+    return rows_of(Releve, mission_id=mission_id, order_by=(Releve.month, Releve.id))
 
 
-def history(statement_id: int) -> list[HourStatement]:
+def history(statement_id: int) -> list[Releve]:
     """The chain of statements this one supersedes, newest first."""
     chain = []
     current = statement(statement_id)
@@ -65,8 +65,8 @@ def history(statement_id: int) -> list[HourStatement]:
     return chain
 
 
-def superseding(statement_id: int) -> HourStatement | None:
-    return one_where(HourStatement, supersedes_id=statement_id)
+def superseding(statement_id: int) -> Releve | None:
+    return one_where(Releve, supersedes_id=statement_id)
 
 
 def current_counting(statement_id: int) -> Counting | None:
@@ -88,20 +88,20 @@ def allocations_of(counting_id: int) -> list[Allocation]:
     return rows_of(Allocation, counting_id=counting_id)
 
 
-def proofs_of(statement_id: int) -> list[StatementProof]:
-    return rows_of(StatementProof, statement_id=statement_id)
+def proofs_of(statement_id: int) -> list[ReleveJustificatif]:
+    return rows_of(ReleveJustificatif, statement_id=statement_id)
 
 
 def counted_for_mission(mission_id: int, except_statement_id: int | None = None) -> Decimal:
     """Counted hours of the mission's validated statements in force (but one), for the CDI cap."""
     value = db.session.execute(
         select(func.coalesce(func.sum(Counting.counted_hours), 0))
-        .join(HourStatement, same_tenant(HourStatement.id, Counting.statement_id))
+        .join(Releve, same_tenant(Releve.id, Counting.statement_id))
         .where(
-            HourStatement.mission_id == mission_id,
-            HourStatement.id != (except_statement_id or 0),
-            HourStatement.status == "validated",
-            HourStatement.superseded_at.is_(None),
+            Releve.mission_id == mission_id,
+            Releve.id != (except_statement_id or 0),
+            Releve.status == "validated",
+            Releve.superseded_at.is_(None),
             Counting.current.is_(True),
         )
     ).scalar_one()
@@ -170,13 +170,13 @@ def overlapping_membership(lot_ids: list[int], valid_from: date, valid_to: date 
     return list(db.session.scalars(query))
 
 
-def validated_in_force(marche_id: int | None = None) -> list[tuple[HourStatement, Mission]]:
+def validated_in_force(marche_id: int | None = None) -> list[tuple[Releve, Mission]]:
     """Validated statements in force (optionally of one marché's lots), with their mission."""
     query = (
-        select(HourStatement, Mission)
-        .join(Mission, same_tenant(Mission.id, HourStatement.mission_id))
-        .where(HourStatement.status == "validated", HourStatement.superseded_at.is_(None))
-        .order_by(Mission.id, HourStatement.month)
+        select(Releve, Mission)
+        .join(Mission, same_tenant(Mission.id, Releve.mission_id))
+        .where(Releve.status == "validated", Releve.superseded_at.is_(None))
+        .order_by(Mission.id, Releve.month)
     )
     if marche_id is not None:
         query = query.join(Lot, same_tenant(Lot.id, Mission.lot_id)).where(Lot.marche_id == marche_id)
@@ -185,16 +185,16 @@ def validated_in_force(marche_id: int | None = None) -> list[tuple[HourStatement
 
 def list_query(status: str | None = None, month: date | None = None, mission_id: int | None = None):
     query = (
-        select(HourStatement, Mission)
-        .join(Mission, same_tenant(Mission.id, HourStatement.mission_id))
-        .where(HourStatement.superseded_at.is_(None))
+        select(Releve, Mission)
+        .join(Mission, same_tenant(Mission.id, Releve.mission_id))
+        .where(Releve.superseded_at.is_(None))
     )
     if status:
-        query = query.where(HourStatement.status == status)
+        query = query.where(Releve.status == status)
     if month:
-        query = query.where(HourStatement.month == month)
+        query = query.where(Releve.month == month)
     if mission_id:
-        query = query.where(HourStatement.mission_id == mission_id)
+        query = query.where(Releve.mission_id == mission_id)
     return query
 
 
@@ -202,8 +202,8 @@ def counted_between(start: date, end: date) -> Decimal:
     value = db.session.execute(
         select(func.coalesce(func.sum(Allocation.hours), 0))
         .join(Counting, same_tenant(Counting.id, Allocation.counting_id))
-        .join(HourStatement, same_tenant(HourStatement.id, Counting.statement_id))
-        .where(HourStatement.month >= start, HourStatement.month <= end)
+        .join(Releve, same_tenant(Releve.id, Counting.statement_id))
+        .where(Releve.month >= start, Releve.month <= end)
     ).scalar_one()
     return Decimal(value)
 
@@ -211,8 +211,8 @@ def counted_between(start: date, end: date) -> Decimal:
 def awaiting_validation_count() -> int:
     return db.session.execute(
         select(func.count())
-        .select_from(HourStatement)
-        .where(HourStatement.status == "declared", HourStatement.superseded_at.is_(None))
+        .select_from(Releve)
+        .where(Releve.status == "declared", Releve.superseded_at.is_(None))
     ).scalar_one()
 
 
@@ -220,7 +220,7 @@ def awaiting_validation_count() -> int:
 
 
 @dataclass(frozen=True)
-class StatementFilters:
+class ReleveFilters:
     status: str | None = None
     month: date | None = None
     mission_id: int | None = None
@@ -231,49 +231,49 @@ def _counted_now():
     return (
         select(Counting.counted_hours)
         .where(
-            Counting.tenant_id == HourStatement.tenant_id,
-            Counting.statement_id == HourStatement.id,
+            Counting.tenant_id == Releve.tenant_id,
+            Counting.statement_id == Releve.id,
             Counting.current.is_(True),
         )
         .scalar_subquery()
     )
 
 
-def statement_rows(filters: StatementFilters) -> Select:
+def statement_rows(filters: ReleveFilters) -> Select:
     """Rows ``(id, month, reference, mission_id, employer, worked_hours, training_hours, raw, counted,
     status, declared_at)`` of the statements in force (not superseded) matching ``filters``."""
     query = select(
-        HourStatement.id,
-        HourStatement.month,
+        Releve.id,
+        Releve.month,
         Participant.reference.label("reference"),
-        HourStatement.mission_id,
+        Releve.mission_id,
         Organisation.name.label("employer"),
-        HourStatement.worked_hours,
-        HourStatement.training_hours,
-        (HourStatement.worked_hours + HourStatement.training_hours).label("raw"),
+        Releve.worked_hours,
+        Releve.training_hours,
+        (Releve.worked_hours + Releve.training_hours).label("raw"),
         _counted_now().label("counted"),
-        HourStatement.status,
-        HourStatement.declared_at,
-    ).join(Mission, same_tenant(Mission.id, HourStatement.mission_id))
-    query = with_participant_and_employer(query).where(HourStatement.superseded_at.is_(None))
+        Releve.status,
+        Releve.declared_at,
+    ).join(Mission, same_tenant(Mission.id, Releve.mission_id))
+    query = with_participant_and_employer(query).where(Releve.superseded_at.is_(None))
     if filters.status:
-        query = query.where(HourStatement.status == filters.status)
+        query = query.where(Releve.status == filters.status)
     if filters.month:
-        query = query.where(HourStatement.month == filters.month)
+        query = query.where(Releve.month == filters.month)
     if filters.mission_id:
-        query = query.where(HourStatement.mission_id == filters.mission_id)
+        query = query.where(Releve.mission_id == filters.mission_id)
     return query
 
 
 def statement_sorts() -> dict:
     return {
-        "mois": HourStatement.month,
+        "mois": Releve.month,
         "participant": Participant.reference,
         "employeur": Organisation.name,
-        "realisees": HourStatement.worked_hours + HourStatement.training_hours,
+        "realisees": Releve.worked_hours + Releve.training_hours,
         "comptees": _counted_now(),
-        "statut": HourStatement.status,
-        "declare": HourStatement.declared_at,
+        "statut": Releve.status,
+        "declare": Releve.declared_at,
     }
 
 

@@ -15,11 +15,11 @@ from saas import schemas as s
 from saas.heures.enums import (
     AllocationKey,
     PartialEligibility,
+    ReleveStatus,
     Source,
-    StatementStatus,
 )
 
-STATUSES = [status.value for status in StatementStatus]
+STATUSES = [status.value for status in ReleveStatus]
 SOURCES = [source.value for source in Source]
 KEYS = [key.value for key in AllocationKey]
 ROUNDING_STEPS = ["0.01", "0.25", "0.5", "1"]
@@ -105,7 +105,7 @@ class CountingSchema(s.Schema):
         return AllocationSchema(many=True).dump(counting.allocations)
 
 
-class HourStatementSchema(s.Schema):
+class ReleveSchema(s.Schema):
     """A monthly statement (``declare``) and, once validated, its counting in force."""
 
     id = s.Integer(dump_only=True)
@@ -122,7 +122,7 @@ class HourStatementSchema(s.Schema):
     comment = s.String(allow_none=True)
     status = s.String(
         dump_only=True,
-        metadata={"description": "Statut : " + StatementStatus.described()},
+        metadata={"description": "Statut : " + ReleveStatus.described()},
     )
     rejection_reason = s.String(dump_only=True)
     supersedes_id = s.Integer(
@@ -146,13 +146,13 @@ class HourStatementSchema(s.Schema):
     )
 
 
-class StatementFilterSchema(s.Schema):
+class ReleveFilterSchema(s.Schema):
     status = s.String(validate=s.one_of(STATUSES))
     month = s.Date(metadata={"description": "Premier jour du mois"})
     mission_id = s.Integer()
 
 
-class StatementCorrectionSchema(s.Schema):
+class ReleveCorrectionSchema(s.Schema):
     """What ``correct`` takes: the new figures; the statement corrected keeps its own."""
 
     worked_hours = _hours("Heures travaillées", required=True)
@@ -165,13 +165,13 @@ class StatementCorrectionSchema(s.Schema):
     )
 
 
-class StatementValidationSchema(s.Schema):
+class ReleveValidationSchema(s.Schema):
     expected_version = s.Integer(
         allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}
     )
 
 
-class StatementRejectionSchema(s.Schema):
+class ReleveRejectionSchema(s.Schema):
     reason = s.String(required=True, validate=s.max_length(500), metadata={"description": "Motif du rejet"})
     expected_version = s.Integer(
         allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}

@@ -28,6 +28,29 @@ def clause_setup(api) -> dict:
     mutualisation sharing counted hours 75 / 25 between them, an eligible participant placed for
     twelve months on the formula lot."""
     start = first_month()
+    ville, cd79, company, prescripteur = _organisations(api)
+    marche, lot = _marche_and_formula_lot(api, ville, company)
+    roads_lot = _roads_lot_of_400_hours(api, cd79, company)
+    agreement = _mutualisation_75_25(api, start, lot, roads_lot)
+    participant, eligibility = _eligible_participant(api, start, prescripteur)
+    mission = _mission_of_twelve_months(api, start, participant, company, lot)
+    return {
+        "start": start,
+        "ville": ville,
+        "cd79": cd79,
+        "company": company,
+        "marche": marche,
+        "lot": lot,
+        "roads_lot": roads_lot,
+        "agreement": agreement,
+        "participant": participant,
+        "eligibility": eligibility,
+        "mission": mission,
+    }
+
+
+def _organisations(api) -> tuple[int, int, int, int]:
+    """The Ville and the Département (donneurs d'ordre), the company, the prescripteur: their ids."""
     ville = created(api, "/organisations", {"name": "Ville de Niort", "kind": "donneur_ordre"})["id"]
     cd79 = created(api, "/organisations", {"name": "Département des Deux-Sèvres", "kind": "donneur_ordre"})[
         "id"
@@ -42,6 +65,11 @@ def clause_setup(api) -> dict:
         "/organisations",
         {"name": "Mission Locale du Niortais", "kind": "prescripteur", "prescriber_kind": "mission_locale"},
     )["id"]
+    return ville, cd79, company, prescripteur
+
+
+def _marche_and_formula_lot(api, ville: int, company: int) -> tuple[dict, dict]:
+    """The Ville's marché and its formula lot held by the company."""
     marche = created(
         api,
         "/marches",
@@ -66,12 +94,17 @@ def clause_setup(api) -> dict:
             "insertion_rate": "0.05",
         },
     )
+    return marche, lot
+
+
+def _roads_lot_of_400_hours(api, cd79: int, company: int) -> dict:
+    """The Département's marché of roads and its lot with a fixed obligation of 400 h."""
     roads = created(
         api,
         "/marches",
         {"donneur_ordre_id": cd79, "reference": "2025-CD79-ROUTES", "object": "Entretien des routes"},
     )
-    roads_lot = created(
+    return created(
         api,
         f"/marches/{roads['id']}/lots",
         {
@@ -82,7 +115,11 @@ def clause_setup(api) -> dict:
             "fixed_hours": "400",
         },
     )
-    agreement = created(
+
+
+def _mutualisation_75_25(api, start: date, lot: dict, roads_lot: dict) -> dict:
+    """The two lots mutualised: 75 % of the counted hours to the formula lot, 25 % to the roads."""
+    return created(
         api,
         "/mutualisations",
         {
@@ -95,6 +132,10 @@ def clause_setup(api) -> dict:
             ],
         },
     )
+
+
+def _eligible_participant(api, start: date, prescripteur: int) -> tuple[dict, dict]:
+    """A participant prescribed by the mission locale, eligible (RSA) from the first month."""
     participant = created(
         api,
         "/participants",
@@ -110,7 +151,12 @@ def clause_setup(api) -> dict:
         f"/participants/{participant['id']}/eligibilites",
         {"criteria": RSA, "validated_on": start.isoformat()},
     )
-    mission = created(
+    return participant, eligibility
+
+
+def _mission_of_twelve_months(api, start: date, participant: dict, company: int, lot: dict) -> dict:
+    """The participant hired by the company on the formula lot for twelve months."""
+    return created(
         api,
         "/missions",
         {
@@ -124,16 +170,3 @@ def clause_setup(api) -> dict:
             "weekly_hours": "35",
         },
     )
-    return {
-        "start": start,
-        "ville": ville,
-        "cd79": cd79,
-        "company": company,
-        "marche": marche,
-        "lot": lot,
-        "roads_lot": roads_lot,
-        "agreement": agreement,
-        "participant": participant,
-        "eligibility": eligibility,
-        "mission": mission,
-    }

@@ -14,9 +14,17 @@ from tests.api.clause_world import API, RSA, clause_setup, created
 
 def test_a_clause_is_executed_end_to_end_through_the_api(api):
     world = clause_setup(api)
-    start, lot, roads_lot, mission = world["start"], world["lot"], world["roads_lot"], world["mission"]
+    _the_world_as_created(api, world)
+    _twelve_statements_validated(api, world)
+    _validated_statements_listed(api, world)
+    _lot_progress_follows_the_mutualisation(api, world)
+    _marche_and_donneur_ordre_progress(api, world)
+    _the_ended_mission_in_the_listings(api, world)
 
-    # the formula lot: 1 000 000 x 50 % x 5 % / 30 EUR (the tenant's dated cost) = 833.33 -> 833 h
+
+def _the_world_as_created(api, world: dict) -> None:
+    """The formula lot: 1 000 000 x 50 % x 5 % / 30 EUR (the tenant's dated cost) = 833.33 -> 833 h."""
+    start, lot, roads_lot, mission = world["start"], world["lot"], world["roads_lot"], world["mission"]
     assert lot["obligation_hours"] == "833.00"
     assert lot["obligation_inputs"]["mode"] == "formula"
     assert lot["obligation_inputs"]["hourly_cost"]["source"] == "table"
@@ -34,6 +42,10 @@ def test_a_clause_is_executed_end_to_end_through_the_api(api):
         {"lot_id": roads_lot["id"], "share": "0.2500"},
     ]
 
+
+def _twelve_statements_validated(api, world: dict) -> None:
+    """Twelve monthly statements of 100 h, each counted and shared 75 / 25 as it is validated."""
+    start, lot, roads_lot, mission = world["start"], world["lot"], world["roads_lot"], world["mission"]
     for index in range(12):
         month = (start + relativedelta(months=index)).isoformat()
         statement = created(
@@ -55,6 +67,10 @@ def test_a_clause_is_executed_end_to_end_through_the_api(api):
             (roads_lot["id"], "25.00"),
         ]
 
+
+def _validated_statements_listed(api, world: dict) -> None:
+    """The twelve validated statements, the latest month first, each with its current counting."""
+    start, mission = world["start"], world["mission"]
     statements = api(
         "GET", f"{API}/releves", query_string={"mission_id": mission["id"], "status": "validated"}
     ).json
@@ -63,7 +79,10 @@ def test_a_clause_is_executed_end_to_end_through_the_api(api):
     detail = api("GET", f"{API}/releves/{statements['items'][0]['id']}").json
     assert detail["counting"]["current"] is True and detail["counting"]["detail"]["eligible"] is True
 
-    # counted hours follow the mutualisation (900 / 300); raw hours stay on the mission's lot
+
+def _lot_progress_follows_the_mutualisation(api, world: dict) -> None:
+    """Counted hours follow the mutualisation (900 / 300); raw hours stay on the mission's lot."""
+    lot, roads_lot = world["lot"], world["roads_lot"]
     lot_progress = api("GET", f"{API}/lots/{lot['id']}/avancement").json
     assert lot_progress == {
         "key": lot["id"],
@@ -88,6 +107,9 @@ def test_a_clause_is_executed_end_to_end_through_the_api(api):
         0,
     )
 
+
+def _marche_and_donneur_ordre_progress(api, world: dict) -> None:
+    """The marché's progress, and each donneur d'ordre's with the hours mutualised to it."""
     marche_progress = api("GET", f"{API}/marches/{world['marche']['id']}/avancement").json
     assert (marche_progress["label"], marche_progress["counted"], marche_progress["people"]) == (
         "2025-NIORT-GYM",
@@ -112,7 +134,11 @@ def test_a_clause_is_executed_end_to_end_through_the_api(api):
             "contracts",
         }
 
-    # the mission ended last month: listed by participant and lot, not among the missions under way
+
+def _the_ended_mission_in_the_listings(api, world: dict) -> None:
+    """The mission ended last month: listed by participant and lot, not among the missions under way."""
+    mission, roads_lot = world["mission"], world["roads_lot"]
+
     def mission_ids(**filters):
         return [m["id"] for m in api("GET", f"{API}/missions", query_string=filters).json["items"]]
 

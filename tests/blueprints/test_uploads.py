@@ -12,7 +12,7 @@ from saas.conventions.models import Convention
 from saas.db import db
 from saas.errors import ValidationError
 from saas.heures import api as heures
-from saas.heures.models import HourStatement
+from saas.heures.models import Releve
 from saas.participants import api as participants
 from saas.participants.models import CvProfile, Participant
 from tenants import context
@@ -66,7 +66,7 @@ def test_a_png_renamed_cv_pdf_is_refused_on_the_cv_page(app, two_tenants, client
 def test_an_html_proof_declared_image_png_is_refused(app, two_tenants):
     a, _ = two_tenants
     with app.app_context(), context.scoped(a.tenant_id):
-        statement = _one(HourStatement, a.ids["statement_id"])
+        statement = _one(Releve, a.ids["statement_id"])
         with pytest.raises(ValidationError) as refused:
             heures.attach_proof(ACTOR, statement, "releve.png", "image/png", HTML)
         assert refused.value.field == "proof"

@@ -29,8 +29,15 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     login(page, audit_page, app, territory.facilitateur_email)
     assert heading(page) == "Tableau de bord"
     audit_page("Tableau de bord")
+    lot_url = _marche_and_its_formula_lot(page, audit_page)
+    _participant_with_eligibility_validated(page, audit_page)
+    _mission_on_the_lot(page, audit_page)
+    _statement_declared_then_validated(page, audit_page)
+    _lot_progress(page, audit_page, lot_url)
 
-    # a marché of the Ville, then its lot computed by the formula: 833 h
+
+def _marche_and_its_formula_lot(page, audit_page) -> str:
+    """A marché of the Ville, then its lot computed by the formula: 833 h. Returns the lot's URL."""
     open_nav(page, "Marchés")
     audit_page("Marchés")
     follow(page, page.get_by_role("link", name="Nouveau marché"))
@@ -57,9 +64,11 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     assert "Le lot 1 est enregistré : 833 h dues." in flash_text(page)
     assert "833 h = 1 000 000 € × 50 % × 5 % ÷ 30 €" in text(page.locator("main"))
     audit_page("Lot 1 (formule)")
-    lot_url = page.url
+    return page.url
 
-    # a participant, then their eligibility validated by the guichet
+
+def _participant_with_eligibility_validated(page, audit_page) -> None:
+    """A participant, then their eligibility validated by the guichet."""
     open_nav(page, "Participants")
     audit_page("Participants")
     follow(page, page.get_by_role("link", name="Nouveau participant"))
@@ -81,7 +90,9 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     submit(page, "Valider l'éligibilité")
     assert "L'éligibilité est validée." in flash_text(page)
 
-    # a mission on the lot
+
+def _mission_on_the_lot(page, audit_page) -> None:
+    """A mission on the lot."""
     open_nav(page, "Missions")
     audit_page("Missions")
     follow(page, page.get_by_role("link", name="Nouvelle mission"))
@@ -99,7 +110,9 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     assert "La mission est enregistrée ; son plan de suivi est prêt." in flash_text(page)
     audit_page("Mission")
 
-    # a statement of 100 h in March, declared then validated
+
+def _statement_declared_then_validated(page, audit_page) -> None:
+    """A statement of 100 h in March, declared then validated."""
     follow(page, page.get_by_role("link", name="Déclarer des heures"))
     audit_page("Déclarer les heures d'un mois")
     page.get_by_label(re.compile(r"^Mois\b")).select_option(label="mars 2025")
@@ -111,7 +124,9 @@ def test_the_facilitateur_journey(app, page, audit_page, territory):
     assert "validé" in flash_text(page)
     audit_page("Relevé validé")
 
-    # the lot's progress: 100 h counted on 833 h due
+
+def _lot_progress(page, audit_page, lot_url: str) -> None:
+    """The lot's progress: 100 h counted on 833 h due."""
     page.goto(lot_url)
     progress = text(page.locator("main"))
     assert "Heures comptées\n100 h" in progress or "Heures comptées 100 h" in progress, progress[:2000]

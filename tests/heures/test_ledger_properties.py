@@ -57,14 +57,12 @@ def ledger(app):
 
 def _pick(index: int, status: str | None = None):
     """The ``index``-th statement in force (modulo their number), optionally of one status."""
-    from saas.heures.models import HourStatement
+    from saas.heures.models import Releve
 
-    query = db.select(HourStatement).where(
-        HourStatement.superseded_at.is_(None), HourStatement.status != "rejected"
-    )
+    query = db.select(Releve).where(Releve.superseded_at.is_(None), Releve.status != "rejected")
     if status:
-        query = query.where(HourStatement.status == status)
-    statements = db.session.scalars(query.order_by(HourStatement.id)).all()
+        query = query.where(Releve.status == status)
+    statements = db.session.scalars(query.order_by(Releve.id)).all()
     return statements[index % len(statements)] if statements else None
 
 

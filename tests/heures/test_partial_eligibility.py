@@ -12,7 +12,7 @@ import pytest
 from blueprints.api.releves import present_statement
 from saas.errors import ValidationError
 from saas.heures import api as heures
-from saas.heures.schemas import HourStatementSchema
+from saas.heures.schemas import ReleveSchema
 from tests.builders import built_world, eligible_participant, in_world, place
 from tests.fixtures import ACTOR
 
@@ -45,7 +45,7 @@ def test_by_default_a_month_counts_the_days_covered_and_says_so(scope):
     assert counting.eligibility["message"].startswith(
         "Éligibilité validée le 14/03/2025 : 18 jours sur 29 comptés, 62,07 h sur 100 h"
     )
-    dumped = HourStatementSchema().dump(present_statement(statement))["counting"]["eligibility"]
+    dumped = ReleveSchema().dump(present_statement(statement))["counting"]["eligibility"]
     assert (dumped["rule"], dumped["days"], dumped["eligible_days"], dumped["valid_from"]) == (
         "pro_rata",
         29,
@@ -85,7 +85,7 @@ def test_a_month_fully_covered_reports_no_eligibility_share(scope):
     statement = heures.declare(ACTOR, mission_id, date(2025, 3, 1), D(100))
     counting = heures.validate(ACTOR, statement)
     assert counting.counted_hours == D("100.00") and counting.eligibility is None
-    assert HourStatementSchema().dump(present_statement(statement))["counting"]["eligibility"] is None
+    assert ReleveSchema().dump(present_statement(statement))["counting"]["eligibility"] is None
 
 
 def test_an_unknown_mode_is_refused_with_the_field_named(scope):

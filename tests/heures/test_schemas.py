@@ -9,7 +9,7 @@ from inspect import signature
 import marshmallow
 import pytest
 
-from saas.heures.schemas import CountingRuleSchema, HourStatementSchema, MutualisationAgreementSchema
+from saas.heures.schemas import CountingRuleSchema, MutualisationAgreementSchema, ReleveSchema
 from saas.parcours.api import place
 from saas.parcours.schemas import MissionSchema
 
@@ -29,7 +29,7 @@ def test_an_agreement_loads_its_member_lots_as_the_pairs_create_agreement_takes(
 
 def test_unknown_values_are_refused_in_french():
     with pytest.raises(marshmallow.ValidationError) as error:
-        HourStatementSchema().load({"mission_id": 1, "month": "2025-01-01", "worked_hours": "x"})
+        ReleveSchema().load({"mission_id": 1, "month": "2025-01-01", "worked_hours": "x"})
     assert error.value.messages == {"worked_hours": ["Un nombre décimal est attendu."]}
     with pytest.raises(marshmallow.ValidationError) as error:
         CountingRuleSchema().load({"rounding": "sideways"})

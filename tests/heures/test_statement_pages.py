@@ -14,7 +14,7 @@ from sqlalchemy import select
 from saas.audit.models import AuditEntry
 from saas.db import db
 from saas.heures import api as heures
-from saas.heures.models import HourStatement
+from saas.heures.models import Releve
 from tests.builders import eligible_participant
 from tests.clause_pages import (
     counted,
@@ -217,10 +217,7 @@ def test_a_proof_is_kept_with_the_statement_and_its_download_is_audited(app, cli
     assert text_file.status_code == 400
     assert "PDF, un PNG ou un JPEG" in text_file.get_data(as_text=True)
     with in_scope(app, site):
-        assert (
-            db.session.scalars(select(HourStatement).where(HourStatement.month >= date(2025, 8, 1))).all()
-            == []
-        )
+        assert db.session.scalars(select(Releve).where(Releve.month >= date(2025, 8, 1))).all() == []
 
 
 def test_hours_above_the_contract_are_confirmed_on_the_form_and_audited(app, client, site, mission_id):
