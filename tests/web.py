@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from tests.fixtures import csrf_token
 
@@ -18,9 +19,13 @@ NEW_TENANT = {
 }
 
 
-def text_of(response) -> str:
-    """The page as a reader sees it: entities decoded, French narrow and no-break spaces as plain ones."""
-    return html.unescape(response.get_data(as_text=True)).replace("\u202f", " ").replace("\u00a0", " ")
+def text_of(response, collapse: bool = False) -> str:
+    """The page as a reader sees it: entities decoded, French narrow and no-break spaces as plain ones;
+    with ``collapse``, any run of white space as one plain space."""
+    page = html.unescape(response.get_data(as_text=True))
+    if collapse:
+        return re.sub(r"[\s\u202f\u00a0]+", " ", page)
+    return page.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def post(client, url: str, data: dict, page: str | None = None, **kwargs):

@@ -1,12 +1,10 @@
-"""What the tests of the conventions admin pages share: posting a form, reading a page as text or
-an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
+"""What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form,
+reading an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 from datetime import date
 
 from sqlalchemy import text
@@ -16,16 +14,6 @@ from saas.db import db
 from tenants import api as tenants_api
 from tenants import context
 from tests.fixtures import ACTOR, csrf_token
-
-
-def text_of(response) -> str:
-    """The page as a reader sees it: entities decoded, any run of spaces (French narrow ones too)
-    as one plain space."""
-    return re.sub(r"[\s\u202f\u00a0]+", " ", html.unescape(response.get_data(as_text=True)))
-
-
-def post(client, url, data, page=None, **kwargs):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
 
 
 def post_prefixed(client, url, prefix, data, page, **kwargs):
