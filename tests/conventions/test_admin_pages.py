@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from saas import clock
@@ -29,17 +28,6 @@ from tests.conventions.admin_pages import (
 )
 from tests.fixtures import csrf_token, login
 from tests.web import post, text_of
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Pin the service's today: ``today.set(date)``."""
-
-    class Pin:
-        def set(self, day: date) -> None:
-            monkeypatch.setattr(clock, "today", lambda: day)
-
-    return Pin()
 
 
 def seed_004_form(world, reference: str = "COOP-2025", **changes) -> dict:

@@ -9,7 +9,6 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions import seeds
 from saas.conventions.models import Obligation, Occurrence
@@ -34,17 +33,6 @@ def orgs(world):
     with in_tenant(world.tenant_id):
         yield world.orgs
         db.session.rollback()
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Pin the service's today: ``today.set(date)``."""
-
-    class Pin:
-        def set(self, day: date) -> None:
-            monkeypatch.setattr(clock, "today", lambda: day)
-
-    return Pin()
 
 
 def occurrences(convention, category: str, period: int | None = None) -> list[Occurrence]:
