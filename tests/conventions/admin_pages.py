@@ -10,9 +10,7 @@ from datetime import date
 from sqlalchemy import text
 
 from saas.conventions import api as conventions
-from saas.db import db
-from tenants import api as tenants_api
-from tenants import context
+from tests.builders import in_scope
 from tests.fixtures import ACTOR, csrf_token
 
 
@@ -21,16 +19,6 @@ def post_prefixed(client, url, prefix, data, page, **kwargs):
     token = csrf_token(client, page)
     values = {f"{prefix}-{key}": value for key, value in data.items()}
     return client.post(url, data={**values, f"{prefix}-csrf_token": token}, **kwargs)
-
-
-def in_scope(app, world, action):
-    """Run ``action()`` in ``world``'s tenant and commit; ``action`` returns plain values."""
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, None)
-        result = action()
-        db.session.commit()
-        db.session.remove()
-    return result
 
 
 def csv_rows(response) -> list[dict]:

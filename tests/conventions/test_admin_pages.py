@@ -20,10 +20,10 @@ from saas.conventions.models import (
     Obligation,
 )
 from saas.db import db
+from tests.builders import in_scope
 from tests.conventions.admin_pages import (
     audit_rows,
     csv_rows,
-    in_scope,
     post_prefixed,
 )
 from tests.fixtures import csrf_token, login

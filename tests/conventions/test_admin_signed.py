@@ -15,10 +15,10 @@ from saas.conventions.models import (
     Payment,
 )
 from saas.db import db
+from tests.builders import in_scope
 from tests.conventions.admin_pages import (
     audit_rows,
     csv_rows,
-    in_scope,
     post_prefixed,
     signed_convention,
 )

@@ -11,8 +11,8 @@ from saas.db import db
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from saas.participants.models import Participant
-from tenants import api as tenants_api
 from tenants import context
+from tests.builders import in_scope
 from tests.fixtures import ACTOR, csrf_token, login
 from tests.web import post, text_of
 
@@ -24,16 +24,6 @@ def file_reads(superuser_engine) -> list:
                 "SELECT tenant_id, actor_email, target_id, details FROM audit_log WHERE action = 'participant.file_read'"
             )
         ).all()
-
-
-def in_scope(app, world, action):
-    """Run ``action()`` in ``world``'s tenant and commit; ``action`` returns plain values."""
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, None)
-        result = action()
-        db.session.commit()
-        db.session.remove()
-    return result
 
 
 def new_participant(app, world, last_name: str, first_name: str, **identity) -> tuple[int, str]:
