@@ -206,18 +206,18 @@ def _add_commitment_through_the_page(client, page_url: str, ville: str, siae: st
         "line_2_trigger": "end",
         "line_2_required_deliverables": "bilan_activite",
     }
-    short = post_prefixed(client, page_url + "/engagements", "engagement", commitment, page_url)
+
+    def add(data):
+        return post_prefixed(client, page_url + "/engagements", "engagement", data, page_url)
+
+    short = add(commitment)
     assert short.status_code == 400
     assert "Les échéances doivent totaliser 100 % (elles totalisent 90 %)." in text_of(short, collapse=True)
-    too_much = post_prefixed(
-        client, page_url + "/engagements", "engagement", {**commitment, "line_2_percent": "150"}, page_url
-    )
+    too_much = add({**commitment, "line_2_percent": "150"})
     assert too_much.status_code == 400
     # the second instalment sent is the third row of the form: the error is on that row
     assert "Échéance 3 : pourcentage : Une échéance ne dépasse pas 100 %." in text_of(too_much, collapse=True)
-    added = post_prefixed(
-        client, page_url + "/engagements", "engagement", {**commitment, "line_2_percent": "60"}, page_url
-    )
+    added = add({**commitment, "line_2_percent": "60"})
     assert added.status_code == 302, text_of(added, collapse=True)
 
 
@@ -230,7 +230,11 @@ def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: s
         "cadence": "monthly",
         "label": "Relevés d'heures du mois",
     }
-    no_day = post_prefixed(client, page_url + "/obligations", "obligation", statements, page_url)
+
+    def add(data):
+        return post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
+
+    no_day = add(statements)
     assert no_day.status_code == 400
     assert "Jour du mois de l'échéance : Indiquez le jour du mois de l'échéance." in text_of(
         no_day, collapse=True
@@ -239,7 +243,7 @@ def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: s
         {**statements, "day_of_month": "10"},
         {"responsible_id": ville, "category": "comite_suivi", "cadence": "semiannual"},
     ):
-        done = post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
+        done = add(data)
         assert done.status_code == 302, text_of(done, collapse=True)
     return statements
 
