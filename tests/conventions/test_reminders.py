@@ -51,13 +51,18 @@ def mails(to: str | None = None) -> list[OutgoingMail]:
     return list(db.session.scalars(query))
 
 
+def convention_000(o: dict[str, int]):
+    """Seed 000 signed for 2021, starting on 4 January 2021."""
+    return conventions.create(
+        ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
+    )
+
+
 def test_a_reminder_before_the_due_date_goes_once_to_each_person_of_the_party(world, today):
     o = world.orgs
     today.set(date(2021, 3, 25))
     with in_tenant(world.tenant_id):
-        conventions.create(
-            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
-        )
+        convention_000(o)
         first = reminders.run_daily(date(2021, 3, 25))
         # the quarterly review of 31 March is within 7 days: both GIP people are reminded
         assert first["rappels avant échéance"] == 2
@@ -76,9 +81,7 @@ def test_a_late_reminder_goes_once_and_not_for_what_was_received(world, today):
     o = world.orgs
     today.set(date(2021, 4, 2))
     with in_tenant(world.tenant_id):
-        convention = conventions.create(
-            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
-        )
+        convention = convention_000(o)
         sent = reminders.run_daily(date(2021, 4, 2))
         assert sent["rappels de retard"] == 2  # the review of 31 March was not held
         today.set(date(2021, 4, 9))
@@ -104,9 +107,7 @@ def test_a_person_who_stops_reminders_gets_none_and_the_choice_is_kept(world, to
     o = world.orgs
     today.set(date(2021, 3, 25))
     with in_tenant(world.tenant_id):
-        conventions.create(
-            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
-        )
+        convention_000(o)
         ines = accounts.user_by_email("ines@gip.fr")
         mail.set_reminders(ACTOR, ines.id, False)
         db.session.commit()
