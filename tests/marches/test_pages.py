@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from tests.fixtures import login
 from tests.web import post, text_of
 
@@ -66,39 +68,39 @@ def test_facilitateur_creates_a_marche_and_a_formula_lot_and_sees_833_hours(two_
     assert "Lot 1" in marche_page and "833 h" in marche_page
 
 
-def test_lot_form_names_the_missing_input_in_french(two_tenants, client):
+@pytest.mark.parametrize(
+    ("path", "data", "message"),
+    [
+        pytest.param(
+            "/marches/{a.ids[marche_id]}/lots/nouveau",
+            lambda a: {
+                "number": "2",
+                "object": "Voirie",
+                "obligation_mode": "formula",
+                "amount_ht": "500000",
+                "insertion_rate": "5",
+            },
+            "Part de main-d'œuvre (%) : Indiquez la part de main-d'œuvre (en %) : la formule en a besoin.",
+            id="lot-names-the-missing-input",
+        ),
+        pytest.param(
+            "/marches/nouveau",
+            lambda a: {
+                "reference": "X-1",
+                "object": "Objet",
+                "donneur_ordre_id": str(a.ids["organisation_id"]),
+            },
+            "n'est pas un donneur d'ordre",
+            id="marche-refuses-a-buyer-of-the-wrong-kind",
+        ),
+    ],
+)
+def test_the_marche_and_lot_forms_name_their_refusal_in_french(two_tenants, client, path, data, message):
     a, _ = two_tenants
     login(client, a.facilitateur_email)
-    url = f"/t/{a.slug}/marches/{a.ids['marche_id']}/lots/nouveau"
-    page = post(
-        client,
-        url,
-        {
-            "number": "2",
-            "object": "Voirie",
-            "obligation_mode": "formula",
-            "amount_ht": "500000",
-            "insertion_rate": "5",
-        },
-    )
+    page = post(client, f"/t/{a.slug}" + path.format(a=a), data(a))
     assert page.status_code == 400
-    assert (
-        "Part de main-d'œuvre (%) : Indiquez la part de main-d'œuvre (en %) : la formule en a besoin."
-        in text_of(page)
-    )
-
-
-def test_marche_form_refuses_a_buyer_of_the_wrong_kind(two_tenants, client):
-    a, _ = two_tenants
-    login(client, a.facilitateur_email)
-    url = f"/t/{a.slug}/marches/nouveau"
-    page = post(
-        client,
-        url,
-        {"reference": "X-1", "object": "Objet", "donneur_ordre_id": str(a.ids["organisation_id"])},
-    )
-    assert page.status_code == 400
-    assert "n'est pas un donneur d'ordre" in text_of(page)
+    assert message in text_of(page)
 
 
 def test_recording_an_invoice_on_a_per_amount_lot_raises_its_hours(two_tenants, client):
