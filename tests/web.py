@@ -31,3 +31,10 @@ def text_of(response, collapse: bool = False) -> str:
 def post(client, url: str, data: dict, page: str | None = None, **kwargs):
     """Post a form with the CSRF token of ``page`` (the form's own URL by default)."""
     return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
+
+
+def refused_page(client, url: str, data: dict, page: str | None = None, **kwargs) -> str:
+    """Post a form that must be refused: asserts the 400 answer and returns the page as text."""
+    response = post(client, url, data, page, **kwargs)
+    assert response.status_code == 400, response.status_code
+    return text_of(response)
