@@ -137,6 +137,16 @@ def in_world(app, world: ClauseWorld) -> Iterator[ClauseWorld]:
         db.session.remove()
 
 
+def in_scope(app, world, action):
+    """Run ``action()`` in ``world``'s tenant and commit; ``action`` returns plain values."""
+    with app.app_context(), context.scoped(world.tenant_id):
+        tenants_api.enter_tenant(world.tenant_id, None)
+        result = action()
+        db.session.commit()
+        db.session.remove()
+    return result
+
+
 def seed_audit_rows(engine, tenant_id: int, count: int, label: str) -> None:
     """``count`` audit rows of the tenant, written as superuser (fast), their targets
     ``<label>-1`` to ``<label>-<count>``: an export must give each back exactly once."""

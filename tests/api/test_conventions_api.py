@@ -233,19 +233,16 @@ def test_a_draft_is_completed_then_signed(two_tenants, api):
     draft = api("POST", CONVENTIONS, json=body).json
     assert draft["statut"] == "draft"
     url = f"{CONVENTIONS}/{draft['id']}"
-    bad = api(
-        "POST",
-        f"{url}/obligations",
-        json={"responsible_id": a.ids["organisation_id"], "nature": "deliverable",
-              "category": "bilan_annuel", "cadence": "monthly"},
-    )  # fmt: skip
+
+    def add_annual_report(cadence: str):
+        obligation = {"responsible_id": a.ids["organisation_id"], "nature": "deliverable"}
+        return api(
+            "POST", f"{url}/obligations", json={**obligation, "category": "bilan_annuel", "cadence": cadence}
+        )
+
+    bad = add_annual_report("monthly")
     assert bad.status_code == 422 and list(bad.json["errors"]["json"]) == ["day_of_month"]
-    added = api(
-        "POST",
-        f"{url}/obligations",
-        json={"responsible_id": a.ids["organisation_id"], "nature": "deliverable",
-              "category": "bilan_annuel", "cadence": "annual"},
-    )  # fmt: skip
+    added = add_annual_report("annual")
     assert added.status_code == 201 and added.json["category_label"] == "Bilan annuel"
     commitment = api(
         "POST",

@@ -63,38 +63,38 @@ def test_a_png_renamed_cv_pdf_is_refused_on_the_cv_page(app, two_tenants, client
         assert profile.cv_content != PNG and profile.cv_mimetype == "application/pdf"
 
 
-def test_an_html_proof_declared_image_png_is_refused(app, two_tenants):
+@pytest.fixture
+def tenant_a(app, two_tenants):
+    """Tenant a, the test running in its scope; what it leaves is rolled back."""
     a, _ = two_tenants
     with app.app_context(), context.scoped(a.tenant_id):
-        statement = _one(Releve, a.ids["statement_id"])
-        with pytest.raises(ValidationError) as refused:
-            heures.attach_proof(ACTOR, statement, "releve.png", "image/png", HTML)
-        assert refused.value.field == "proof"
+        yield a
         db.session.rollback()
 
 
-def test_a_convention_document_keeps_its_real_type_whatever_its_name(app, two_tenants):
-    a, _ = two_tenants
-    with app.app_context(), context.scoped(a.tenant_id):
-        convention = _one(Convention, a.ids["convention_id"])
-        document = conventions.add_document(
-            ACTOR, convention, "signed", "Scan", "scan.pdf", "application/pdf", PNG
-        )
-        assert document.mimetype == "image/png"
-        with pytest.raises(ValidationError) as refused:
-            conventions.add_document(ACTOR, convention, "signed", "Page", "page.pdf", "application/pdf", HTML)
-        assert refused.value.field == "file"
-        db.session.rollback()
+def test_an_html_proof_declared_image_png_is_refused(tenant_a):
+    statement = _one(Releve, tenant_a.ids["statement_id"])
+    with pytest.raises(ValidationError) as refused:
+        heures.attach_proof(ACTOR, statement, "releve.png", "image/png", HTML)
+    assert refused.value.field == "proof"
 
 
-def test_a_cv_through_the_api_domain_call_is_sniffed(app, two_tenants):
-    a, _ = two_tenants
-    with app.app_context(), context.scoped(a.tenant_id):
-        participant = _one(Participant, a.ids["participant_id"])
-        with pytest.raises(ValidationError) as refused:
-            participants.save_profile(ACTOR, participant, ["F1703"], cv=("cv.pdf", "application/pdf", HTML))
-        assert refused.value.field == "cv"
-        db.session.rollback()
+def test_a_convention_document_keeps_its_real_type_whatever_its_name(tenant_a):
+    convention = _one(Convention, tenant_a.ids["convention_id"])
+    document = conventions.add_document(
+        ACTOR, convention, "signed", "Scan", "scan.pdf", "application/pdf", PNG
+    )
+    assert document.mimetype == "image/png"
+    with pytest.raises(ValidationError) as refused:
+        conventions.add_document(ACTOR, convention, "signed", "Page", "page.pdf", "application/pdf", HTML)
+    assert refused.value.field == "file"
+
+
+def test_a_cv_through_the_api_domain_call_is_sniffed(tenant_a):
+    participant = _one(Participant, tenant_a.ids["participant_id"])
+    with pytest.raises(ValidationError) as refused:
+        participants.save_profile(ACTOR, participant, ["F1703"], cv=("cv.pdf", "application/pdf", HTML))
+    assert refused.value.field == "cv"
 
 
 def test_one_policy_per_upload_checks_emptiness_size_and_content():

@@ -49,19 +49,12 @@ def _plan(client, token: str, body: dict, calendar: Calendar) -> dict:
 
 
 def _hold_with_a_decision(client, token: str, meeting: dict, calendar: Calendar) -> None:
-    not_invited = _api(
-        client,
-        token,
-        "POST",
-        f"/comites/{meeting['id']}/tenue",
-        {"present": [{"organisation_id": calendar.outsider_id}]},
-    )
+    def hold(body: dict):
+        return _api(client, token, "POST", f"/comites/{meeting['id']}/tenue", body)
+
+    not_invited = hold({"present": [{"organisation_id": calendar.outsider_id}]})
     assert not_invited.status_code == 422 and list(not_invited.json["errors"]["json"]) == ["present"]
-    holding = _api(
-        client,
-        token,
-        "POST",
-        f"/comites/{meeting['id']}/tenue",
+    holding = hold(
         {
             "minutes": "Compte rendu",
             "present": [{"organisation_id": calendar.departement_id, "represented_by": "Mme Petit"}],

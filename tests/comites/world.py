@@ -43,34 +43,23 @@ class Calendar:
     others: dict[str, int] = field(default_factory=dict)
 
 
-def _obligation(convention_id: int, responsible_id: int, nature: str, category: str, label: str, **kw) -> int:
-    obligation = Obligation(
-        tenant_id=context.require_tenant_id(),
-        convention_id=convention_id,
-        responsible_id=responsible_id,
-        nature=nature,
-        category=category,
-        label=label,
-        cadence=kw.pop("cadence", "semiannual"),
-        **kw,
-    )
-    db.session.add(obligation)
+def _added(model, **columns) -> int:
+    """The id of a new row of ``model`` in the current tenant."""
+    row = model(tenant_id=context.require_tenant_id(), **columns)
+    db.session.add(row)
     db.session.flush()
-    return obligation.id
+    return row.id
+
+
+def _obligation(convention_id: int, responsible_id: int, nature: str, category: str, label: str, **kw) -> int:
+    kw.setdefault("cadence", "semiannual")
+    columns = {"nature": nature, "category": category, "label": label, **kw}
+    return _added(Obligation, convention_id=convention_id, responsible_id=responsible_id, **columns)
 
 
 def _occurrence(obligation_id: int, convention_id: int, period_no: int, seq: int, due_on: date) -> int:
-    occurrence = Occurrence(
-        tenant_id=context.require_tenant_id(),
-        obligation_id=obligation_id,
-        convention_id=convention_id,
-        period_no=period_no,
-        seq=seq,
-        due_on=due_on,
-    )
-    db.session.add(occurrence)
-    db.session.flush()
-    return occurrence.id
+    ids = {"obligation_id": obligation_id, "convention_id": convention_id}
+    return _added(Occurrence, **ids, period_no=period_no, seq=seq, due_on=due_on)
 
 
 def _signed_convention(reference: str, guichet_id: int, departement_id: int) -> int:

@@ -1,31 +1,17 @@
-"""What the tests of the conventions admin pages share: posting a form, reading a page as text or
-an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
+"""What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form,
+reading an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 from datetime import date
 
 from sqlalchemy import text
 
 from saas.conventions import api as conventions
-from saas.db import db
-from tenants import api as tenants_api
-from tenants import context
+from tests.builders import in_scope
 from tests.fixtures import ACTOR, csrf_token
-
-
-def text_of(response) -> str:
-    """The page as a reader sees it: entities decoded, any run of spaces (French narrow ones too)
-    as one plain space."""
-    return re.sub(r"[\s\u202f\u00a0]+", " ", html.unescape(response.get_data(as_text=True)))
-
-
-def post(client, url, data, page=None, **kwargs):
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
 
 
 def post_prefixed(client, url, prefix, data, page, **kwargs):
@@ -33,16 +19,6 @@ def post_prefixed(client, url, prefix, data, page, **kwargs):
     token = csrf_token(client, page)
     values = {f"{prefix}-{key}": value for key, value in data.items()}
     return client.post(url, data={**values, f"{prefix}-csrf_token": token}, **kwargs)
-
-
-def in_scope(app, world, action):
-    """Run ``action()`` in ``world``'s tenant and commit; ``action`` returns plain values."""
-    with app.app_context(), context.scoped(world.tenant_id):
-        tenants_api.enter_tenant(world.tenant_id, None)
-        result = action()
-        db.session.commit()
-        db.session.remove()
-    return result
 
 
 def csv_rows(response) -> list[dict]:

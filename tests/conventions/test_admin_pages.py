@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from saas import clock
@@ -21,26 +20,14 @@ from saas.conventions.models import (
     Obligation,
 )
 from saas.db import db
+from tests.builders import in_scope
 from tests.conventions.admin_pages import (
     audit_rows,
     csv_rows,
-    in_scope,
-    post,
     post_prefixed,
-    text_of,
 )
 from tests.fixtures import csrf_token, login
-
-
-@pytest.fixture
-def today(monkeypatch):
-    """Pin the service's today: ``today.set(date)``."""
-
-    class Pin:
-        def set(self, day: date) -> None:
-            monkeypatch.setattr(clock, "today", lambda: day)
-
-    return Pin()
+from tests.web import post, text_of
 
 
 def seed_004_form(world, reference: str = "COOP-2025", **changes) -> dict:
@@ -91,8 +78,8 @@ def test_a_convention_created_through_the_form_is_listed_with_its_next_term(app,
     new_url = f"/t/{a.slug}/admin/conventions/nouvelle"
     assert client.get(new_url).status_code == 200
     created = post(client, new_url, seed_004_form(a))
-    assert created.status_code == 302, text_of(created)
-    page = text_of(client.get(created.headers["Location"]))
+    assert created.status_code == 302, text_of(created, collapse=True)
+    page = text_of(client.get(created.headers["Location"]), collapse=True)
     # one year from 1 February 2025: the term is 31 January 2026, the last day to object three
     # months before it, 31 October 2025.
     assert "En cours" in page
@@ -104,10 +91,12 @@ def test_a_convention_created_through_the_form_is_listed_with_its_next_term(app,
     ) in page
 
     listing_url = f"/t/{a.slug}/admin/conventions/"
-    listed = text_of(client.get(listing_url))
+    listed = text_of(client.get(listing_url), collapse=True)
     assert "COOP-2025" in listed and "31/01/2026" in listed and "31/10/2025" in listed
-    assert "COOP-2025" not in text_of(client.get(listing_url + "?statut=draft"))
-    assert "COOP-2025" in text_of(client.get(listing_url + f"?partenaire={a.ids['organisation_id']}"))
+    assert "COOP-2025" not in text_of(client.get(listing_url + "?statut=draft"), collapse=True)
+    assert "COOP-2025" in text_of(
+        client.get(listing_url + f"?partenaire={a.ids['organisation_id']}"), collapse=True
+    )
     (row,) = [r for r in csv_rows(client.get(listing_url + "?export=csv")) if r["Référence"] == "COOP-2025"]
     assert row["Statut"] == "En cours"
     assert row["Prochaine échéance"] == "31/01/2026" and row["Dernier jour pour dénoncer"] == "31/10/2025"
@@ -138,22 +127,26 @@ def test_form_errors_are_shown_in_french_and_nothing_is_written(app, two_tenants
 
     missing_reference = post(client, new_url, seed_004_form(a, reference=""))
     assert missing_reference.status_code == 400
-    assert "Référence : Indiquez la référence de la convention." in text_of(missing_reference)
+    assert "Référence : Indiquez la référence de la convention." in text_of(missing_reference, collapse=True)
 
     fixed_without_end = post(client, new_url, seed_004_form(a, duration_kind="fixed", end_on=""))
     assert fixed_without_end.status_code == 400
     # the domain's refusal lands on the field it names, in the error summary
-    assert "Date de fin : Indiquez la date de fin de la convention." in text_of(fixed_without_end)
+    assert "Date de fin : Indiquez la date de fin de la convention." in text_of(
+        fixed_without_end, collapse=True
+    )
 
     one_party = post(
         client, new_url, seed_004_form(a, party_1_organisation_id="", party_1_role="", party_1_signatory=None)
     )
     assert one_party.status_code == 400
-    assert "Une convention lie au moins deux parties." in text_of(one_party)
+    assert "Une convention lie au moins deux parties." in text_of(one_party, collapse=True)
 
     twice = post(client, new_url, seed_004_form(a, party_1_organisation_id=str(a.ids["donneur_ordre_id"])))
     assert twice.status_code == 400
-    assert "Partie 2 : organisation : Ville a est déjà partie à la convention." in text_of(twice)
+    assert "Partie 2 : organisation : Ville a est déjà partie à la convention." in text_of(
+        twice, collapse=True
+    )
 
     assert counts(app, a) == before
 
@@ -170,10 +163,10 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
             a, reference="DRAFT-1", signed_on="", effective_on=start, amendments_at_renewal_only=None
         ),
     )
-    assert created.status_code == 302, text_of(created)
+    assert created.status_code == 302, text_of(created, collapse=True)
     page_url = created.headers["Location"]
     convention_id = int(page_url.rstrip("/").rsplit("/", 1)[1])
-    page = text_of(client.get(page_url))
+    page = text_of(client.get(page_url), collapse=True)
     assert "Non signée" in page and "Brouillon" in page and "Ajouter une obligation" in page
 
     _add_commitment_through_the_page(client, page_url, ville, siae)
@@ -185,11 +178,11 @@ def test_a_draft_is_completed_and_signed_through_the_page_forms(app, two_tenants
         {"provider_id": siae, "label": "Chargée d'insertion", "fte": "0,5"},
         page_url,
     )
-    assert resource.status_code == 302, text_of(resource)
+    assert resource.status_code == 302, text_of(resource, collapse=True)
 
     signed = post_prefixed(client, page_url + "/signature", "signature", {"signed_on": start}, page_url)
-    assert signed.status_code == 302, text_of(signed)
-    page = text_of(client.get(page_url))
+    assert signed.status_code == 302, text_of(signed, collapse=True)
+    page = text_of(client.get(page_url), collapse=True)
     assert "En cours" in page and "Brouillon" not in page and "Ajouter une obligation" not in page
     assert "Chaque mois, le 10 du mois suivant" in page and "Chaque semestre" in page
     assert "0,50 ETP" in page and "10 000,00 €" in page
@@ -213,19 +206,19 @@ def _add_commitment_through_the_page(client, page_url: str, ville: str, siae: st
         "line_2_trigger": "end",
         "line_2_required_deliverables": "bilan_activite",
     }
-    short = post_prefixed(client, page_url + "/engagements", "engagement", commitment, page_url)
+
+    def add(data):
+        return post_prefixed(client, page_url + "/engagements", "engagement", data, page_url)
+
+    short = add(commitment)
     assert short.status_code == 400
-    assert "Les échéances doivent totaliser 100 % (elles totalisent 90 %)." in text_of(short)
-    too_much = post_prefixed(
-        client, page_url + "/engagements", "engagement", {**commitment, "line_2_percent": "150"}, page_url
-    )
+    assert "Les échéances doivent totaliser 100 % (elles totalisent 90 %)." in text_of(short, collapse=True)
+    too_much = add({**commitment, "line_2_percent": "150"})
     assert too_much.status_code == 400
     # the second instalment sent is the third row of the form: the error is on that row
-    assert "Échéance 3 : pourcentage : Une échéance ne dépasse pas 100 %." in text_of(too_much)
-    added = post_prefixed(
-        client, page_url + "/engagements", "engagement", {**commitment, "line_2_percent": "60"}, page_url
-    )
-    assert added.status_code == 302, text_of(added)
+    assert "Échéance 3 : pourcentage : Une échéance ne dépasse pas 100 %." in text_of(too_much, collapse=True)
+    added = add({**commitment, "line_2_percent": "60"})
+    assert added.status_code == 302, text_of(added, collapse=True)
 
 
 def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: str) -> dict:
@@ -237,15 +230,21 @@ def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: s
         "cadence": "monthly",
         "label": "Relevés d'heures du mois",
     }
-    no_day = post_prefixed(client, page_url + "/obligations", "obligation", statements, page_url)
+
+    def add(data):
+        return post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
+
+    no_day = add(statements)
     assert no_day.status_code == 400
-    assert "Jour du mois de l'échéance : Indiquez le jour du mois de l'échéance." in text_of(no_day)
+    assert "Jour du mois de l'échéance : Indiquez le jour du mois de l'échéance." in text_of(
+        no_day, collapse=True
+    )
     for data in (
         {**statements, "day_of_month": "10"},
         {"responsible_id": ville, "category": "comite_suivi", "cadence": "semiannual"},
     ):
-        done = post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
-        assert done.status_code == 302, text_of(done)
+        done = add(data)
+        assert done.status_code == 302, text_of(done, collapse=True)
     return statements
 
 
@@ -268,7 +267,7 @@ def _signed_draft_changes_only_by_avenant(app, a, client, page_url, convention_i
     )
     assert late.status_code == 400
     assert "La convention est signée : toute modification de ses termes passe par un avenant." in text_of(
-        late
+        late, collapse=True
     )
     assert len(in_scope(app, a, stored)[0]) == 2
 
@@ -278,7 +277,7 @@ def test_the_fixture_convention_page_shows_its_standing_objection_and_history(ap
     to today by the Département, in time: it ends at the end of its second year."""
     a, _ = two_tenants
     login(client, a.admin_email)
-    page = text_of(client.get(f"/t/{a.slug}/admin/conventions/{a.ids['convention_id']}"))
+    page = text_of(client.get(f"/t/{a.slug}/admin/conventions/{a.ids['convention_id']}"), collapse=True)
     assert "En cours, dénoncée" in page
     assert "Reçue dans le délai de préavis." in page
     assert "Avenant n° 1" in page and "Mise à jour de l'objet" in page
@@ -302,7 +301,7 @@ def test_the_rule_settings_page_sets_the_conventions_delays(app, two_tenants, cl
     }
     refused = post(client, url, {**base, "payment_delay_days": "0"})
     assert refused.status_code == 400
-    assert "Le délai de paiement doit être compris entre 1 et 180 jours." in text_of(refused)
+    assert "Le délai de paiement doit être compris entre 1 et 180 jours." in text_of(refused, collapse=True)
     saved = post(
         client,
         url,

@@ -15,15 +15,15 @@ from saas.conventions.models import (
     Payment,
 )
 from saas.db import db
+from tests.builders import in_scope
 from tests.conventions.admin_pages import (
     audit_rows,
     csv_rows,
-    in_scope,
     post_prefixed,
     signed_convention,
-    text_of,
 )
 from tests.fixtures import csrf_token, login
+from tests.web import text_of
 
 
 def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenants, client):
@@ -33,7 +33,7 @@ def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenan
     convention_id, monthly_id, _ = signed_convention(app, a, start)
     login(client, a.admin_email)
     page_url = f"/t/{a.slug}/admin/conventions/{convention_id}"
-    assert "Relevés d'heures le 10 du mois suivant" in text_of(client.get(page_url))
+    assert "Relevés d'heures le 10 du mois suivant" in text_of(client.get(page_url), collapse=True)
     sent = post_prefixed(
         client,
         page_url + "/avenants",
@@ -54,8 +54,8 @@ def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenan
         },
         page_url,
     )
-    assert sent.status_code == 302, text_of(sent)
-    done = text_of(client.get(sent.headers["Location"]))
+    assert sent.status_code == 302, text_of(sent, collapse=True)
+    done = text_of(client.get(sent.headers["Location"]), collapse=True)
     assert "L'avenant n° 1 est enregistré" in done
     assert "Relevés trimestriels au lieu de mensuels" in done  # the history of versions
 
@@ -74,14 +74,18 @@ def test_an_avenant_makes_version_1_and_each_date_shows_its_terms(app, two_tenan
         page_url,
     )
     assert refused.status_code == 400
-    assert "Prend effet le : Un avenant prend effet après les termes précédents" in text_of(refused)
+    assert "Prend effet le : Un avenant prend effet après les termes précédents" in text_of(
+        refused, collapse=True
+    )
     assert in_scope(app, a, lambda: len(conventions.versions_of(convention_id))) == 2
 
 
 def _terms_on_each_side_of_the_avenant(client, page_url: str, effective: date) -> None:
     def terms_shown(day: date) -> str:
         """The page at ``day``, up to the history of versions (the terms in force, not the forms)."""
-        return text_of(client.get(page_url + f"?date={day.isoformat()}")).split("Historique des versions")[0]
+        return text_of(client.get(page_url + f"?date={day.isoformat()}"), collapse=True).split(
+            "Historique des versions"
+        )[0]
 
     before = terms_shown(clock.today())
     assert "Termes signés, en vigueur depuis le" in before
@@ -110,7 +114,7 @@ def test_the_money_table_shows_the_instalments_and_records_a_payment(
     convention_id, line_40 = a.ids["convention_id"], a.ids["line_id"]
     login(client, a.admin_email)
     url = f"/t/{a.slug}/admin/echeancier"
-    page = text_of(client.get(url + f"?convention={convention_id}"))
+    page = text_of(client.get(url + f"?convention={convention_id}"), collapse=True)
     assert "4 800,00 €" in page and "7 200,00 €" in page
     assert "Bilan d'activité, Bilan financier, Bulletins de salaire, Fiche de poste" in page
 
@@ -127,7 +131,7 @@ def test_the_money_table_shows_the_instalments_and_records_a_payment(
         ("2", "40,00", "4800,00", "En retard de paiement", ""),
         ("2", "60,00", "7200,00", "En attente des pièces", ""),
     ]
-    late = text_of(client.get(url + "?statut=late"))
+    late = text_of(client.get(url + "?statut=late"), collapse=True)
     assert "Enregistrer le paiement" in late and "4 800,00 €" in late
 
     _pay_through_the_table(app, a, client, url, table)
@@ -153,7 +157,7 @@ def _pay_through_the_table(app, a, client, url: str, table) -> None:
         url,
     )
     assert refused.status_code == 400
-    assert "Échéance non exigible : pièces attendues — Bilan d'activité" in text_of(refused)
+    assert "Échéance non exigible : pièces attendues — Bilan d'activité" in text_of(refused, collapse=True)
 
     paid = post_prefixed(
         client,
@@ -162,8 +166,8 @@ def _pay_through_the_table(app, a, client, url: str, table) -> None:
         {"paid_on": clock.today().isoformat(), "reference": "Mandat 2025-118", "amount": "4 800,00"},
         url,
     )
-    assert paid.status_code == 302, text_of(paid)
-    assert "Le paiement de 4 800,00 €" in text_of(client.get(paid.headers["Location"]))
+    assert paid.status_code == 302, text_of(paid, collapse=True)
+    assert "Le paiement de 4 800,00 €" in text_of(client.get(paid.headers["Location"]), collapse=True)
     assert ("2", "40,00", "4800,00", "Payé", clock.today().strftime("%d/%m/%Y")) in table()
     payments = in_scope(
         app,
@@ -180,7 +184,7 @@ def test_downloading_a_document_is_audited(app, two_tenants, client, superuser_e
     a, _ = two_tenants
     login(client, a.admin_email)
     page_url = f"/t/{a.slug}/admin/conventions/{a.ids['convention_id']}"
-    assert "Convention signée" in text_of(client.get(page_url))
+    assert "Convention signée" in text_of(client.get(page_url), collapse=True)
     download = client.get(f"{page_url}/documents/{a.ids['document_id']}")
     assert download.status_code == 200
     assert download.data == b"%PDF-1.4\n%%EOF\n"
@@ -201,7 +205,7 @@ def test_downloading_a_document_is_audited(app, two_tenants, client, superuser_e
         content_type="multipart/form-data",
     )
     assert refused.status_code == 400
-    assert "Seuls les fichiers PDF, PNG et JPEG sont acceptés." in text_of(refused)
+    assert "Seuls les fichiers PDF, PNG et JPEG sont acceptés." in text_of(refused, collapse=True)
     added = client.post(
         page_url + "/documents",
         data={
@@ -213,5 +217,5 @@ def test_downloading_a_document_is_audited(app, two_tenants, client, superuser_e
         content_type="multipart/form-data",
     )
     assert added.status_code == 302
-    assert "Avenant n° 1 signé" in text_of(client.get(page_url))
+    assert "Avenant n° 1 signé" in text_of(client.get(page_url), collapse=True)
     assert len(in_scope(app, a, lambda: conventions.documents_of(a.ids["convention_id"]))) == 2

@@ -44,14 +44,6 @@ def world(app):
         yield built
 
 
-@pytest.fixture
-def pin(monkeypatch):
-    def set_day(day: date) -> None:
-        monkeypatch.setattr(clock, "today", lambda: day)
-
-    return set_day
-
-
 def mails(to: str | None = None) -> list[OutgoingMail]:
     query = select(OutgoingMail).order_by(OutgoingMail.id)
     if to:
@@ -59,13 +51,18 @@ def mails(to: str | None = None) -> list[OutgoingMail]:
     return list(db.session.scalars(query))
 
 
-def test_a_reminder_before_the_due_date_goes_once_to_each_person_of_the_party(world, pin):
+def convention_000(o: dict[str, int]):
+    """Seed 000 signed for 2021, starting on 4 January 2021."""
+    return conventions.create(
+        ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
+    )
+
+
+def test_a_reminder_before_the_due_date_goes_once_to_each_person_of_the_party(world, today):
     o = world.orgs
-    pin(date(2021, 3, 25))
+    today.set(date(2021, 3, 25))
     with in_tenant(world.tenant_id):
-        conventions.create(
-            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
-        )
+        convention_000(o)
         first = reminders.run_daily(date(2021, 3, 25))
         # the quarterly review of 31 March is within 7 days: both GIP people are reminded
         assert first["rappels avant échéance"] == 2
@@ -80,16 +77,14 @@ def test_a_reminder_before_the_due_date_goes_once_to_each_person_of_the_party(wo
         db.session.commit()
 
 
-def test_a_late_reminder_goes_once_and_not_for_what_was_received(world, pin):
+def test_a_late_reminder_goes_once_and_not_for_what_was_received(world, today):
     o = world.orgs
-    pin(date(2021, 4, 2))
+    today.set(date(2021, 4, 2))
     with in_tenant(world.tenant_id):
-        convention = conventions.create(
-            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
-        )
+        convention = convention_000(o)
         sent = reminders.run_daily(date(2021, 4, 2))
         assert sent["rappels de retard"] == 2  # the review of 31 March was not held
-        pin(date(2021, 4, 9))
+        today.set(date(2021, 4, 9))
         assert reminders.run_daily(date(2021, 4, 9))["rappels de retard"] == 0
         assert (
             db.session.scalar(select(func.count()).select_from(Reminder).where(Reminder.kind == "late")) == 2
@@ -102,19 +97,17 @@ def test_a_late_reminder_goes_once_and_not_for_what_was_received(world, pin):
         ]
         for row in june:
             conventions.record_receipt(ACTOR, row, date(2021, 4, 9))
-        pin(date(2021, 6, 28))
+        today.set(date(2021, 6, 28))
         reminders.run_daily(date(2021, 6, 28))
         assert not [m for m in mails() if "30/06/2021" in m.subject]
         db.session.commit()
 
 
-def test_a_person_who_stops_reminders_gets_none_and_the_choice_is_kept(world, pin):
+def test_a_person_who_stops_reminders_gets_none_and_the_choice_is_kept(world, today):
     o = world.orgs
-    pin(date(2021, 3, 25))
+    today.set(date(2021, 3, 25))
     with in_tenant(world.tenant_id):
-        conventions.create(
-            ACTOR, seeds.seed_000(o["agglo"], o["gip"], o["region"], o["cd52"], 2021, date(2021, 1, 4))
-        )
+        convention_000(o)
         ines = accounts.user_by_email("ines@gip.fr")
         mail.set_reminders(ACTOR, ines.id, False)
         db.session.commit()
@@ -127,10 +120,10 @@ def test_a_person_who_stops_reminders_gets_none_and_the_choice_is_kept(world, pi
         db.session.commit()
 
 
-def test_the_guichets_own_obligations_go_to_the_facilitateurs(world, pin):
+def test_the_guichets_own_obligations_go_to_the_facilitateurs(world, today):
     """Seed 002: the CAN (the guichet) sends the table of people in parcours every semester."""
     o = world.orgs
-    pin(date(2023, 9, 10))
+    today.set(date(2023, 9, 10))
     with in_tenant(world.tenant_id):
         conventions.create(ACTOR, seeds.seed_002(o["can"], o["siae"], o["ddets"], date(2023, 3, 15), "2023"))
         reminders.run_daily(date(2023, 9, 10))
@@ -181,10 +174,10 @@ def test_the_daily_command_does_the_day_of_every_tenant_once(world, app):
         assert db.session.scalar(select(func.count()).select_from(OutgoingMail)) == sent
 
 
-def test_admins_hear_of_the_last_day_to_object_once(world, pin):
+def test_admins_hear_of_the_last_day_to_object_once(world, today):
     """004: the renewal is tacit unless a party objects 3 months before the annual term."""
     o = world.orgs
-    pin(date(2026, 9, 10))
+    today.set(date(2026, 9, 10))
     with in_tenant(world.tenant_id):
         make_user("admin@accm.fr", "Admin")
         memberships.invite_member(ACTOR, "admin@accm.fr", "Admin", "tenant_admin")

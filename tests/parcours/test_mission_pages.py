@@ -68,6 +68,16 @@ def test_an_eligible_participant_is_placed_without_override_and_gets_no_reason_f
     assert mission.eligibility_override is False and mission.override_reason is None
 
 
+def _exit(client, site, mission_id: int, token: str, exit_date: str, motif: str):
+    data = {"csrf_token": token, "exit_date": exit_date, "exit_motif": motif}
+    return client.post(site.url(f"/missions/{mission_id}/sortie"), data=data)
+
+
+def _situation_at_6_months(client, site, mission_id: int, token: str, on: str, motif: str):
+    data = {"csrf_token": token, "situation_6m_on": on, "situation_6m_motif": motif}
+    return client.post(site.url(f"/missions/{mission_id}/situation-6-mois"), data=data)
+
+
 def _follow_up_rows(html: str) -> list[tuple[str, str, str]]:
     """(step, due date, state label) of each follow-up on the mission page."""
     pattern = re.compile(
@@ -132,10 +142,7 @@ def test_exit_in_cdi_is_emploi_durable_but_confirmed_only_by_the_situation_at_6_
     participant_id = new_participant(app, site, "Sortie")
     mission_id = place_through_page(client, site, participant_id)
     token = csrf_token(client, site.url(f"/missions/{mission_id}"))
-    exit_response = client.post(
-        site.url(f"/missions/{mission_id}/sortie"),
-        data={"csrf_token": token, "exit_date": "2025-06-30", "exit_motif": "cdi_non_aide"},
-    )
+    exit_response = _exit(client, site, mission_id, token, "2025-06-30", "cdi_non_aide")
     assert exit_response.status_code == 302
     mission = _missions(app, site)[0]
     assert (mission.exit_category, mission.durable_confirmed) == ("emploi_durable", None)
@@ -148,18 +155,12 @@ def test_exit_in_cdi_is_emploi_durable_but_confirmed_only_by_the_situation_at_6_
         ("17/12/2025", "Sans objet (après la sortie)"),
     ]
 
-    too_early = client.post(
-        site.url(f"/missions/{mission_id}/situation-6-mois"),
-        data={"csrf_token": token, "situation_6m_on": "2025-10-01", "situation_6m_motif": "cdi_non_aide"},
-    )
+    too_early = _situation_at_6_months(client, site, mission_id, token, "2025-10-01", "cdi_non_aide")
     assert too_early.status_code == 400
     assert "au moins 6 mois après la date de sortie" in too_early.get_data(as_text=True)
     assert _missions(app, site)[0].durable_confirmed is None
 
-    confirmed = client.post(
-        site.url(f"/missions/{mission_id}/situation-6-mois"),
-        data={"csrf_token": token, "situation_6m_on": "2026-01-05", "situation_6m_motif": "cdi_non_aide"},
-    )
+    confirmed = _situation_at_6_months(client, site, mission_id, token, "2026-01-05", "cdi_non_aide")
     assert confirmed.status_code == 302
     mission = _missions(app, site)[0]
     assert (mission.situation_6m_motif, mission.durable_confirmed) == ("cdi_non_aide", True)
@@ -169,14 +170,8 @@ def test_an_exit_to_unemployment_at_6_months_does_not_confirm_a_lasting_job(app,
     participant_id = new_participant(app, site, "Chomage")
     mission_id = place_through_page(client, site, participant_id)
     token = csrf_token(client, site.url(f"/missions/{mission_id}"))
-    client.post(
-        site.url(f"/missions/{mission_id}/sortie"),
-        data={"csrf_token": token, "exit_date": "2025-06-30", "exit_motif": "cdi_non_aide"},
-    )
-    client.post(
-        site.url(f"/missions/{mission_id}/situation-6-mois"),
-        data={"csrf_token": token, "situation_6m_on": "2026-01-05", "situation_6m_motif": "chomage"},
-    )
+    _exit(client, site, mission_id, token, "2025-06-30", "cdi_non_aide")
+    _situation_at_6_months(client, site, mission_id, token, "2026-01-05", "chomage")
     assert _missions(app, site)[0].durable_confirmed is False
 
 

@@ -47,6 +47,11 @@ def a_row_of(superuser_engine, table: str, tenant_id: int) -> dict:
     return row
 
 
+def tables_of(engine) -> list[str]:
+    with engine.connect() as conn:
+        return tenant_tables(conn)
+
+
 def copy_insert(conn, table: str, row: dict) -> None:
     """Insert a copy of ``row`` (new id where there is one) as the connected role."""
     row = dict(row)
@@ -58,6 +63,13 @@ def copy_insert(conn, table: str, row: dict) -> None:
         text(f"INSERT INTO {table} SELECT * FROM json_populate_record(NULL::{table}, CAST(:row AS json))"),
         {"row": json.dumps(row)},
     )
+
+
+def assert_insert_refused(conn, table: str, row: dict) -> None:
+    """The app role may not write ``row`` into ``table``: the database refuses the privilege."""
+    with pytest.raises(ProgrammingError) as refused:
+        copy_insert(conn, table, row)
+    assert isinstance(refused.value.orig, psycopg.errors.InsufficientPrivilege), table
 
 
 def test_catalogue_every_tenant_table_has_forced_rls_with_both_clauses(superuser_engine, app):
@@ -137,32 +149,24 @@ def test_app_role_without_scope_reads_nothing_and_writes_nothing(
     two_tenants, superuser_engine, app_role_engine
 ):
     a, _ = two_tenants
-    with superuser_engine.connect() as conn:
-        tables = tenant_tables(conn)
-    for table in tables:
+    for table in tables_of(superuser_engine):
         row = a_row_of(superuser_engine, table, a.tenant_id)
         with app_role_engine.connect() as conn:
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
-            with pytest.raises(ProgrammingError) as refused:
-                copy_insert(conn, table, row)
-            assert isinstance(refused.value.orig, psycopg.errors.InsufficientPrivilege), table
+            assert_insert_refused(conn, table, row)
 
 
 def test_app_role_in_scope_a_sees_no_row_of_b_and_cannot_write_for_b(
     two_tenants, superuser_engine, app_role_engine
 ):
     a, b = two_tenants
-    with superuser_engine.connect() as conn:
-        tables = tenant_tables(conn)
-    for table in tables:
+    for table in tables_of(superuser_engine):
         row_b = a_row_of(superuser_engine, table, b.tenant_id)
         with app_role_engine.begin() as conn:
             set_scope(conn, a.tenant_id)
             tenants_seen = set(conn.execute(text(f"SELECT DISTINCT tenant_id FROM {table}")).scalars())
             assert tenants_seen == {a.tenant_id}, f"{table}: scope A sees {tenants_seen}"
-            with pytest.raises(ProgrammingError) as refused:
-                copy_insert(conn, table, row_b)
-            assert isinstance(refused.value.orig, psycopg.errors.InsufficientPrivilege), table
+            assert_insert_refused(conn, table, row_b)
 
 
 def test_app_role_owns_nothing_and_cannot_bypass_rls(superuser_engine, app):
