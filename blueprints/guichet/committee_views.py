@@ -18,6 +18,7 @@ from blueprints.guichet.committee_forms import (
     MeetingFilterForm,
     MeetingForm,
 )
+from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
@@ -256,16 +257,15 @@ def meeting(meeting_id: int):
 def decision_add(meeting_id: int):
     meeting = load_scoped(Meeting, meeting_id)
     form = _decision_form(formdata=True)
-    decision = submitted(
+    return saved_then(
         form,
         lambda: comites.add_decision(
             request_actor(), meeting, form.text.data, int_arg(form.owner_id.data), form.due_on.data
         ),
         lambda decision: f"La décision n° {decision.number} est enregistrée.",
+        url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"),
+        lambda: render_meeting(meeting, 400, decision_form=form),
     )
-    if decision is not FAILED:
-        return redirect(url_for("guichet.meeting", meeting_id=meeting.id, _anchor="decisions"))
-    return render_meeting(meeting, 400, decision_form=form)
 
 
 @bp.route("/decisions/<int:decision_id>/cloture", methods=["POST"])

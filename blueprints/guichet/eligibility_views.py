@@ -13,6 +13,7 @@ from blueprints.forms import FAILED, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import EligibilityForm, RevokeForm
 from blueprints.guichet.participant_views import render_file
+from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.views_common import submitted
 from saas import clock
@@ -109,11 +110,10 @@ def eligibility_revoke(eligibility_id: int):
     participant = load_scoped(Participant, eligibility.participant_id)
     form = RevokeForm(prefix=f"retrait-{eligibility.id}")
     form.eligibility_id = eligibility.id
-    saved = submitted(
+    return saved_then(
         form,
         lambda: participants.revoke_eligibility(request_actor(), eligibility, form.reason.data),
         "La validation d'éligibilité est retirée.",
+        url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite"),
+        lambda: render_file(participant, revoke_form=form),
     )
-    if saved is not FAILED:
-        return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="eligibilite"))
-    return render_file(participant, revoke_form=form)

@@ -20,10 +20,11 @@ from blueprints.guichet.marches_forms import (
     lot_data,
     percent_of,
 )
+from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import int_arg
-from blueprints.views_common import submitted, with_choices
+from blueprints.views_common import with_choices
 from saas import bounds, formats
 from saas.accounts import memberships
 from saas.heures.progress import progress
@@ -269,16 +270,15 @@ def lot_detail(lot_id: int):
 def lot_figure(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = FigureForm()
-    saved = submitted(
+    return saved_then(
         form,
         lambda: marches.record_figure(
             request_actor(), lot, form.kind.data, form.recorded_on.data, form.value.data, form.note.data
         ),
         lambda _: f"Relevé enregistré : {display.hours(lot.obligation_hours)} dues sur ce lot.",
+        url_for("guichet.lot", lot_id=lot.id),
+        lambda: _render_lot(lot, figure_form=form, status=400),
     )
-    if saved is not FAILED:
-        return redirect(url_for("guichet.lot", lot_id=lot.id))
-    return _render_lot(lot, figure_form=form, status=400)
 
 
 @bp.route("/lots/<int:lot_id>/sous-traitants", methods=["POST"], endpoint="lot_subcontractor")
@@ -287,7 +287,7 @@ def lot_subcontractor(lot_id: int):
     lot = load_scoped(Lot, lot_id)
     form = SubcontractorForm()
     removing = bool(form.remove_id.data)
-    saved = submitted(
+    return saved_then(
         form,
         lambda: (
             marches.remove_subcontractor(request_actor(), lot, form.remove_id.data)
@@ -295,10 +295,9 @@ def lot_subcontractor(lot_id: int):
             else marches.add_subcontractor(request_actor(), lot, form.organisation_id.data, form.role.data)
         ),
         "Le sous-traitant est retiré du lot." if removing else "Le sous-traitant est ajouté au lot.",
+        url_for("guichet.lot", lot_id=lot.id),
+        lambda: _render_lot(lot, subcontractor_form=form, status=400),
     )
-    if saved is not FAILED:
-        return redirect(url_for("guichet.lot", lot_id=lot.id))
-    return _render_lot(lot, subcontractor_form=form, status=400)
 
 
 def _ascii(text: str) -> str:

@@ -13,10 +13,11 @@ from blueprints.guichet.mission_forms import (
     MissionForm,
     SituationForm,
 )
+from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, list_page, submitted, with_choices
+from blueprints.views_common import Export, list_page, with_choices
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -258,43 +259,40 @@ def follow_up_record(follow_up_id: int):
     follow_up = load_scoped(FollowUp, follow_up_id)
     mission = load_scoped(Mission, follow_up.mission_id)
     form = _follow_up_form(follow_up, submitted=True)
-    done = submitted(
+    return saved_then(
         form,
         lambda: parcours.record_follow_up(
             request_actor(), follow_up, form.done_on.data, form.kind.data, form.notes.data
         ),
         f"Suivi « {FollowUpStep(follow_up.step).label} » enregistré.",
+        url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"),
+        lambda: render_mission(mission, 400, follow_up=form, follow_up_id=follow_up.id),
     )
-    if done is not FAILED:
-        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="suivis"))
-    return render_mission(mission, 400, follow_up=form, follow_up_id=follow_up.id)
 
 
 @bp.route("/missions/<int:mission_id>/sortie", methods=["POST"])
 def mission_exit(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _exit_form(formdata=True)
-    done = submitted(
+    return saved_then(
         form,
         lambda: parcours.record_exit(request_actor(), mission, form.exit_date.data, form.exit_motif.data),
         "La sortie est enregistrée.",
+        url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"),
+        lambda: render_mission(mission, 400, exit_form=form),
     )
-    if done is not FAILED:
-        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
-    return render_mission(mission, 400, exit_form=form)
 
 
 @bp.route("/missions/<int:mission_id>/situation-6-mois", methods=["POST"])
 def mission_situation(mission_id: int):
     mission = load_scoped(Mission, mission_id)
     form = _situation_form(formdata=True)
-    done = submitted(
+    return saved_then(
         form,
         lambda: parcours.record_situation_6m(
             request_actor(), mission, form.situation_6m_motif.data, form.situation_6m_on.data
         ),
         "La situation à 6 mois est enregistrée.",
+        url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"),
+        lambda: render_mission(mission, 400, situation_form=form),
     )
-    if done is not FAILED:
-        return redirect(url_for("guichet.mission", mission_id=mission.id, _anchor="sortie"))
-    return render_mission(mission, 400, situation_form=form)

@@ -19,6 +19,7 @@ from blueprints.guichet.participant_forms import (
     PrescriptionForm,
     RevokeForm,
 )
+from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
@@ -309,7 +310,7 @@ def participant_file(participant_id: int):
 def participant_prescription(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     form = _prescription_form()
-    valid_until = submitted(
+    return saved_then(
         form,
         lambda: (
             participants.add_prescription(
@@ -323,23 +324,19 @@ def participant_prescription(participant_id: int):
         lambda valid_until: (
             f"La prescription est enregistrée ; elle est valable jusqu'au {formats.date(valid_until)}."
         ),
+        url_for("guichet.participant", participant_id=participant.id, _anchor="prescriptions"),
+        lambda: render_file(participant, prescription_form=form),
     )
-    if valid_until is not FAILED:
-        return redirect(
-            url_for("guichet.participant", participant_id=participant.id, _anchor="prescriptions")
-        )
-    return render_file(participant, prescription_form=form)
 
 
 @bp.route("/participants/<int:participant_id>/bilan", methods=["POST"], endpoint="participant_bilan")
 def participant_bilan(participant_id: int):
     participant = load_scoped(Participant, participant_id)
     form = BilanForm()
-    saved = submitted(
+    return saved_then(
         form,
         lambda: participants.record_bilan(request_actor(), participant, form.bilan.data, form.on.data),
         "Le bilan d'entrée est enregistré.",
+        url_for("guichet.participant", participant_id=participant.id, _anchor="bilan"),
+        lambda: render_file(participant, bilan_form=form),
     )
-    if saved is not FAILED:
-        return redirect(url_for("guichet.participant", participant_id=participant.id, _anchor="bilan"))
-    return render_file(participant, bilan_form=form)
