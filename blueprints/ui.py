@@ -39,18 +39,11 @@ class CurrentSpace:
     label: str
 
 
-#: the template filters (date_fr, datetime_fr, nombre, valeur_fr) and their Python names.
-fr_date = formats.date
-fr_datetime = formats.datetime
-fr_number = formats.number
-fr_value = formats.value
-
-
 def audit_details(details: dict) -> str:
     if "audit_code_labels" not in g:  # read once per page (some codes are reference data)
         g.audit_code_labels = audit_api.code_labels()
     items = audit_api.detail_items(details, g.audit_code_labels)
-    return " ; ".join(f"{key} : {fr_value(value)}" for key, value in items) or "—"
+    return " ; ".join(f"{key} : {formats.value(value)}" for key, value in items) or "—"
 
 
 def audit_target(entry) -> str:
@@ -179,11 +172,11 @@ def _context() -> dict:
 def init_app(app: Flask) -> None:
     audit_codes.name_codes()
     app.context_processor(_context)
-    app.add_template_filter(fr_date, "date_fr")
-    app.add_template_filter(fr_datetime, "datetime_fr")
+    app.add_template_filter(formats.date, "date_fr")
+    app.add_template_filter(formats.datetime, "datetime_fr")
     app.add_template_filter(formats.time, "heure_fr")
-    app.add_template_filter(fr_number, "nombre")
-    app.add_template_filter(fr_value, "valeur_fr")
+    app.add_template_filter(formats.number, "nombre")
+    app.add_template_filter(formats.value, "valeur_fr")
     app.add_template_filter(audit_details, "details_journal")
     app.add_template_filter(audit_target, "objet_journal")
     app.add_template_filter(role_label, "libelle_role")

@@ -14,7 +14,8 @@ from blueprints.admin.convention_page import FORM_KEYS, posted, render_conventio
 from blueprints.admin.convention_views import organisation_names, party_data
 from blueprints.admin.views import bp
 from blueprints.forms import FAILED
-from blueprints.ui import fr_date, int_arg
+from blueprints.ui import int_arg
+from saas import formats
 from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.models import Convention, ConventionDocument
@@ -202,7 +203,7 @@ def amend_data(form: forms.AmendForm) -> dict:
 @_posted("avenants", forms.AmendForm, "versions")
 def convention_amend(convention: Convention, form: forms.AmendForm) -> str:
     terms = conventions.amend(request_actor(), convention, amend_data(form))
-    return f"L'avenant n° {terms.number} est enregistré ; il prend effet le {fr_date(terms.effective_from)}."
+    return f"L'avenant n° {terms.number} est enregistré ; il prend effet le {formats.date(terms.effective_from)}."
 
 
 @_posted("denonciation", forms.ObjectionForm)
@@ -211,9 +212,7 @@ def convention_object(convention: Convention, form: forms.ObjectionForm) -> str:
     objection = conventions.object_to_renewal(
         request_actor(), convention, {**data, "reason": form.reason.data}
     )
-    return (
-        f"La dénonciation est enregistrée : la convention prend fin le {fr_date(objection.effective_term)}."
-    )
+    return f"La dénonciation est enregistrée : la convention prend fin le {formats.date(objection.effective_term)}."
 
 
 @_posted("resiliation", forms.TerminationForm)

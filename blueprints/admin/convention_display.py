@@ -11,7 +11,6 @@ from decimal import Decimal
 from flask import Response
 
 from blueprints.listing import PER_PAGE, Listing, Page, page_asked, send_table
-from blueprints.ui import fr_date, fr_number
 from saas import formats, paging
 from saas.conventions import enums
 
@@ -45,20 +44,20 @@ def euros(value) -> str:
     """``4 800,00 €`` (French grouping, two decimals)."""
     if value is None:
         return ""
-    return f"{fr_number(value, 2)}\u00a0€"
+    return f"{formats.number(value, 2)}\u00a0€"
 
 
 def percent(value) -> str:
     if value is None:
         return ""
     number = Decimal(value)
-    return f"{fr_number(number, 0 if number == number.to_integral_value() else 2)}\u00a0%"
+    return f"{formats.number(number, 0 if number == number.to_integral_value() else 2)}\u00a0%"
 
 
 def fte(value) -> str:
     if value is None:
         return ""
-    return f"{fr_number(Decimal(value), 2)} ETP"
+    return f"{formats.number(Decimal(value), 2)} ETP"
 
 
 def _times(count: int) -> str:
@@ -98,7 +97,7 @@ def duration_words(terms, parties: dict[int, tuple[str, str]]) -> str:
     ``parties``: organisation id -> (name, role) of the convention's parties.
     """
     if terms.duration_kind == "fixed":
-        return f"À durée déterminée, jusqu'au {fr_date(terms.end_on)} ; pas de reconduction"
+        return f"À durée déterminée, jusqu'au {formats.date(terms.end_on)} ; pas de reconduction"
     sentence = _period_words(terms.period_months)
     if terms.max_renewals is None:
         sentence += ", reconduite tacitement sans limite"
@@ -167,7 +166,7 @@ def deliverables_words(categories: Sequence[str] | None) -> str:
 
 
 def period_words(period) -> str:
-    return f"période {period.number} du {fr_date(period.start)} au {fr_date(period.end)}"
+    return f"période {period.number} du {formats.date(period.start)} au {formats.date(period.end)}"
 
 
 def day_arg(value: str | None) -> date | None:

@@ -38,8 +38,7 @@ from blueprints.admin.convention_views import organisation_choices, organisation
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
 from blueprints.forms import flash_form_errors
-from blueprints.ui import fr_date
-from saas import clock
+from saas import clock, formats
 from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.models import Convention
@@ -102,10 +101,10 @@ def _standing_items(standing) -> list[tuple[str, str | None]]:
     if standing.period is not None:
         items.append(("Période en cours", period_words(standing.period).capitalize()))
     items += [
-        ("Prochaine échéance", fr_date(standing.next_term) or None),
+        ("Prochaine échéance", formats.date(standing.next_term) or None),
         (
             "Dernier jour pour dénoncer",
-            fr_date(standing.last_day_to_object)
+            formats.date(standing.last_day_to_object)
             or ("sans objet : la convention prend fin à cette échéance" if standing.period else None),
         ),
     ]
@@ -113,7 +112,7 @@ def _standing_items(standing) -> list[tuple[str, str | None]]:
         items.append(("Reconductions restantes", str(standing.renewals_left)))
     elif standing.renews:
         items.append(("Reconductions restantes", "sans limite"))
-    items.append(("Fin prévue", fr_date(standing.ends_on) or "non fixée (reconduction tacite)"))
+    items.append(("Fin prévue", formats.date(standing.ends_on) or "non fixée (reconduction tacite)"))
     return items
 
 

@@ -18,8 +18,8 @@ from blueprints.admin.views import bp
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED, flash_form_errors
 from blueprints.listing import wants_export
-from blueprints.ui import fr_date, int_arg
-from saas import clock
+from blueprints.ui import int_arg
+from saas import clock, formats
 from saas.conventions import api as conventions
 from saas.conventions import enums
 from saas.conventions.models import ScheduleLine
@@ -125,7 +125,6 @@ def render_money(status: int = 200, failed: PaymentForm | None = None, failed_ke
         badges=INSTALMENT_BADGES,
         euros=euros,
         percent=percent,
-        fr_date=fr_date,
         args=request.args.to_dict(),
     ), status
 
@@ -153,7 +152,7 @@ def instalment_pay(line_id: int, period_no: int):
     if payment is not FAILED:
         flash(
             f"Le paiement de {euros(payment.amount)} ({line.label}, période {period_no}) est "
-            f"enregistré au {fr_date(payment.paid_on)}.",
+            f"enregistré au {formats.date(payment.paid_on)}.",
             "success",
         )
         return redirect(url_for("admin.instalments", **request.args.to_dict()))

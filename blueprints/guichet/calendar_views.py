@@ -20,9 +20,9 @@ from blueprints.guichet.calendar_forms import (
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, send_table, wants_export
-from blueprints.ui import fr_date, fr_number, has_endpoint, int_arg
+from blueprints.ui import has_endpoint, int_arg
 from blueprints.views_common import Export, list_page, with_choices
-from saas import clock
+from saas import clock, formats
 from saas.conventions import api as conventions
 from saas.conventions.enums import Nature, OccurrenceStatus
 from saas.conventions.models import Obligation, Occurrence
@@ -196,7 +196,7 @@ def _back(occurrence_id: int | None = None):
 
 def _describe(row: Occurrence) -> str:
     obligation = db.session.get(Obligation, (row.tenant_id, row.obligation_id))
-    return f"« {obligation.label} » (échéance du {fr_date(row.due_on)})"
+    return f"« {obligation.label} » (échéance du {formats.date(row.due_on)})"
 
 
 def _act(row: Occurrence, form, action, done_message) -> Response:
@@ -217,7 +217,7 @@ def occurrence_receive(occurrence_id: int):
         row,
         form,
         lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data),
-        lambda: f"{_describe(row)} : reçu le {fr_date(row.received_on)}.",
+        lambda: f"{_describe(row)} : reçu le {formats.date(row.received_on)}.",
     )
 
 
@@ -241,8 +241,8 @@ def occurrence_event(occurrence_id: int):
         form,
         lambda: conventions.record_event(request_actor(), row, form.event_on.data),
         lambda: (
-            f"{_describe(row)} : l'événement est daté du {fr_date(row.event_on)}, "
-            f"l'échéance est le {fr_date(row.due_on)}."
+            f"{_describe(row)} : l'événement est daté du {formats.date(row.event_on)}, "
+            f"l'échéance est le {formats.date(row.due_on)}."
         ),
     )
 
@@ -313,5 +313,5 @@ def compliance():
         by_convention=tables["conventions"],
         calendar_url=calendar_url,
         export_url=export_url,
-        percent=lambda rate: None if rate is None else f"{fr_number(rate * 100, 1)} %",
+        percent=lambda rate: None if rate is None else f"{formats.number(rate * 100, 1)} %",
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from saas import clock
+from saas import clock, formats
 from saas.audit import api as audit
 from saas.conventions import calendar as cal
 from saas.conventions import checks, drafting, occurrences, repository, timeline
@@ -114,7 +114,7 @@ def _effective_from(convention: Convention, versions: list[ConventionTerms], dat
         raise ValidationError(
             "effective_from",
             "Un avenant prend effet après les termes précédents (en vigueur depuis le "
-            f"{checks.fr_date(latest.effective_from)}).",
+            f"{formats.date(latest.effective_from)}).",
         )
     all_periods = timeline.periods_of(convention, until=effective_from)
     if cal.terms_at([timeline.view(v) for v in versions], effective_from).amendments_at_renewal_only:
@@ -128,9 +128,7 @@ def _require_renewal_date(all_periods: list[cal.Period], effective_from: date) -
     if effective_from in [p.start for p in all_periods if p.number > 1]:
         return
     following = next((p.end for p in all_periods if p.start <= effective_from <= p.end), None)
-    hint = (
-        f" ; prochain renouvellement le {checks.fr_date(following + timedelta(days=1))}" if following else ""
-    )
+    hint = f" ; prochain renouvellement le {formats.date(following + timedelta(days=1))}" if following else ""
     raise ValidationError(
         "effective_from",
         "Cette convention ne peut être modifiée par avenant qu'au moment de son renouvellement annuel"

@@ -95,6 +95,3 @@ def party_of(convention: Convention, organisation_id, key: str) -> ConventionPar
 def fr_amount(number: Decimal) -> str:
     """``1 234,50``, ``100`` (cents only when there are any)."""
     return formats.amount(number, unit=None)
-
-
-fr_date = formats.date
