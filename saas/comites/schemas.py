@@ -11,12 +11,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from saas import schemas as s
-from saas.choices import Choices
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
-
-
-def _described(choices: type[Choices]) -> str:
-    return ", ".join(f"{member.value} ({member.label})" for member in choices)
 
 
 class Time(fields.Time):
@@ -47,7 +42,7 @@ class _MeetingFields(s.Schema):
     id = s.Integer(dump_only=True)
     kind = s.String(
         validate=s.one_of(MeetingKind),
-        metadata={"description": "Type de réunion : " + _described(MeetingKind)},
+        metadata={"description": "Type de réunion : " + MeetingKind.described()},
     )
     title = s.String(
         allow_none=True,
@@ -64,7 +59,7 @@ class _MeetingFields(s.Schema):
     invited_ids = s.List(
         s.Integer(), metadata={"description": "Parties invitées : organisations du territoire (identifiants)"}
     )
-    status = s.String(dump_only=True, metadata={"description": "Statut : " + _described(MeetingStatus)})
+    status = s.String(dump_only=True, metadata={"description": "Statut : " + MeetingStatus.described()})
     attendees = s.List(s.Nested(AttendeeSchema), dump_only=True, metadata={"description": "Parties invitées"})
     held_occurrences = s.List(
         s.Nested(HeldOccurrenceSchema),
@@ -80,7 +75,7 @@ class MeetingSchema(_MeetingFields):
     kind = s.String(
         required=True,
         validate=s.one_of(MeetingKind),
-        metadata={"description": "Type de réunion : " + _described(MeetingKind)},
+        metadata={"description": "Type de réunion : " + MeetingKind.described()},
     )
     meeting_on = s.Date(required=True, metadata={"description": "Date de la réunion"})
     convention_ids = s.List(
@@ -132,7 +127,7 @@ class DecisionSchema(s.Schema):
         allow_none=True, metadata={"description": "Organisation du territoire qui porte la décision"}
     )
     due_on = s.Date(allow_none=True, metadata={"description": "Échéance"})
-    status = s.String(dump_only=True, metadata={"description": "Statut : " + _described(DecisionStatus)})
+    status = s.String(dump_only=True, metadata={"description": "Statut : " + DecisionStatus.described()})
     done_on = s.Date(dump_only=True, metadata={"description": "Date de réalisation"})
     note = s.String(dump_only=True, metadata={"description": "Observation (motif de l'abandon)"})
     overdue = fields.Method(

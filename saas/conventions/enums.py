@@ -161,18 +161,8 @@ class ConventionStatus(Choices):
 MONTHS = formats.MONTH_NAMES
 WEEKDAYS = formats.WEEKDAY_NAMES
 
-KINDS = Kind.labels()
-PARTY_ROLES = PartyRole.labels()
-DURATION_KINDS = DurationKind.labels()
 DOCUMENT_KINDS = DocumentKind.labels()
-COMMITMENT_BASES = CommitmentBasis.labels()
-RECURRENCES = Recurrence.labels()
-TRIGGERS = Trigger.labels()
-NATURES = Nature.labels()
 DELIVERABLE_CATEGORIES = DeliverableCategory.labels()
 MEETING_CATEGORIES = MeetingCategory.labels()
 CATEGORIES = {**DELIVERABLE_CATEGORIES, **MEETING_CATEGORIES}
-CADENCES = Cadence.labels()
 OCCURRENCE_STATUSES = OccurrenceStatus.labels()
-INSTALMENT_STATUSES = InstalmentStatus.labels()
-CONVENTION_STATUSES = ConventionStatus.labels()
