@@ -1,14 +1,16 @@
 """Closed lists whose members carry their French label: one enum style, value and label together.
 
     class Rounding(Choices):
-        nearest = "nearest", "À l'heure la plus proche"
-        up = "up", "À l'heure supérieure"
+        nearest = auto(), "À l'heure la plus proche"
+        up = auto(), "À l'heure supérieure"
 
     Rounding.up == "up"; Rounding.up.label == "À l'heure supérieure"
     Rounding.choices() == [("nearest", "À l'heure la plus proche"), ("up", "À l'heure supérieure")]
 
-A member is a ``str`` (a ``StrEnum``): stored, compared and serialised by its value, as before.
-Without a label, a member's label is its value.
+A member is a ``str`` (a ``StrEnum``): stored, compared and serialised by its value. ``auto()``
+makes the value the member's name, exactly as written (``Sex.F == "F"``); a value that cannot be a
+name is written out (``import_ = "import", "Import"``). Without a label, a member's label is its
+value.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ class Choices(enum.StrEnum):
     """A ``StrEnum`` whose members are ``value, label`` (like Django's ``TextChoices``)."""
 
     _label: str
+
+    @staticmethod
+    def _generate_next_value_(name: str, start: int, count: int, last_values: list) -> str:
+        """``auto()`` is the member's name as written (``StrEnum`` would lower its case)."""
+        return name
 
     def __new__(cls, value: str, label: str | None = None):
         member = str.__new__(cls, value)

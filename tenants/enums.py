@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 
 
 class TenantKind(Choices):
-    agglomeration = "agglomeration", "Communauté d'agglomération"
-    commune = "commune", "Commune"
-    ept = "ept", "Établissement public territorial (EPT)"
-    plie = "plie", "PLIE"
-    maison_emploi = "maison_emploi", "Maison de l'emploi"
+    agglomeration = auto(), "Communauté d'agglomération"
+    commune = auto(), "Commune"
+    ept = auto(), "Établissement public territorial (EPT)"
+    plie = auto(), "PLIE"
+    maison_emploi = auto(), "Maison de l'emploi"
 
 
 TENANT_KIND_LABELS = TenantKind.labels()
 
 
 class TenantRole(Choices):
-    tenant_admin = "tenant_admin", "Administrateur du territoire"
-    facilitateur = "facilitateur", "Facilitateur"
-    partenaire = "partenaire", "Partenaire"
-    donneur_ordre = "donneur_ordre", "Donneur d'ordre"
+    tenant_admin = auto(), "Administrateur du territoire"
+    facilitateur = auto(), "Facilitateur"
+    partenaire = auto(), "Partenaire"
+    donneur_ordre = auto(), "Donneur d'ordre"
 
     @property
     def needs_organisation(self) -> bool:
@@ -35,4 +37,4 @@ ADMIN_ROLES = frozenset({TenantRole.tenant_admin})
 
 
 class FederationRole(Choices):
-    coordinateur = "coordinateur"
+    coordinateur = auto()

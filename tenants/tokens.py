@@ -15,6 +15,7 @@ Rules:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from enum import auto
 
 from sqlalchemy import func, select
 
@@ -32,8 +33,8 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class ApiTokenRole(Choices):
-    facilitateur = "facilitateur", "Lecture et écriture (facilitateur)"
-    lecture = "lecture", "Lecture seule"
+    facilitateur = auto(), "Lecture et écriture (facilitateur)"
+    lecture = auto(), "Lecture seule"
 
     @property
     def can_write(self) -> bool:

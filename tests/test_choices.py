@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from enum import auto
 
 from saas.choices import Choices
 
@@ -50,3 +51,17 @@ def test_described_lists_values_and_labels_for_an_api():
 
 def test_a_member_survives_copying():
     assert copy.deepcopy(Colour.dark_blue) is Colour.dark_blue
+
+
+class Size(Choices):
+    S = auto(), "Petit"
+    extra_large = auto(), "Très grand"
+    import_ = "import", "Importé"
+    bare = auto()
+
+
+def test_auto_makes_the_value_the_name_as_written():
+    assert Size.S == "S" and Size.S.label == "Petit"
+    assert Size("extra_large") is Size.extra_large and Size.extra_large.label == "Très grand"
+    assert Size.import_ == "import" and Size.import_.label == "Importé"
+    assert Size.bare == "bare" and Size.bare.label == "bare"

@@ -3,6 +3,8 @@ meeting and of a decision."""
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 from saas.conventions.enums import MeetingCategory
 
@@ -12,15 +14,15 @@ MeetingKind = MeetingCategory
 
 
 class MeetingStatus(Choices):
-    planned = "planned", "Prévue"
-    held = "held", "Tenue"
-    cancelled = "cancelled", "Annulée"
+    planned = auto(), "Prévue"
+    held = auto(), "Tenue"
+    cancelled = auto(), "Annulée"
 
 
 class DecisionStatus(Choices):
-    open = "open", "À réaliser"
-    done = "done", "Réalisée"
-    dropped = "dropped", "Abandonnée"
+    open = auto(), "À réaliser"
+    done = auto(), "Réalisée"
+    dropped = auto(), "Abandonnée"
 
 
 #: how a decision is closed.

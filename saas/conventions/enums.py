@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas import formats
 from saas.choices import Choices
 
@@ -11,150 +13,150 @@ from saas.choices import Choices
 class Kind(Choices):
     """The kind of a convention."""
 
-    accompagnement = "accompagnement", "Accompagnement des bénéficiaires"
-    cooperation_donneur_ordre = "cooperation_donneur_ordre", "Coopération avec un donneur d'ordre"
-    mise_a_disposition = "mise_a_disposition", "Mise à disposition (SIAE, avec l'État)"
-    soutien_departement = "soutien_departement", "Soutien du Département"
-    globalisation = "globalisation", "Globalisation des heures"
+    accompagnement = auto(), "Accompagnement des bénéficiaires"
+    cooperation_donneur_ordre = auto(), "Coopération avec un donneur d'ordre"
+    mise_a_disposition = auto(), "Mise à disposition (SIAE, avec l'État)"
+    soutien_departement = auto(), "Soutien du Département"
+    globalisation = auto(), "Globalisation des heures"
 
 
 class PartyRole(Choices):
     """The role of a party."""
 
-    porteur = "porteur", "Porteur"
-    partenaire = "partenaire", "Partenaire"
-    cofinanceur = "cofinanceur", "Cofinanceur"
-    etat = "etat", "État"
-    departement = "departement", "Département"
+    porteur = auto(), "Porteur"
+    partenaire = auto(), "Partenaire"
+    cofinanceur = auto(), "Cofinanceur"
+    etat = auto(), "État"
+    departement = auto(), "Département"
 
 
 class DurationKind(Choices):
     """fixed: one period up to ``end_on``; tacit: periods of ``period_months`` renewed
     tacitly, at most ``max_renewals`` times when it is set."""
 
-    fixed = "fixed", "Durée déterminée"
-    tacit = "tacit", "Reconduction tacite"
+    fixed = auto(), "Durée déterminée"
+    tacit = auto(), "Reconduction tacite"
 
 
 class DocumentKind(Choices):
     """The kind of a document of a convention."""
 
-    signed = "signed", "Convention signée"
-    avenant = "avenant", "Avenant signé"
-    annex = "annex", "Annexe"
-    other = "other", "Autre pièce"
+    signed = auto(), "Convention signée"
+    avenant = auto(), "Avenant signé"
+    annex = auto(), "Annexe"
+    other = auto(), "Autre pièce"
 
 
 class CommitmentBasis(Choices):
     """How the amount of a commitment is reckoned."""
 
-    fixed = "fixed", "Montant forfaitaire"
-    per_post = "per_post", "Montant par poste à temps plein, au prorata du temps travaillé sur la fonction"
+    fixed = auto(), "Montant forfaitaire"
+    per_post = auto(), "Montant par poste à temps plein, au prorata du temps travaillé sur la fonction"
 
 
 class Recurrence(Choices):
     """How often a commitment is paid."""
 
-    once = "once", "Une seule fois"
-    each_period = "each_period", "À chaque période (chaque année de la convention)"
+    once = auto(), "Une seule fois"
+    each_period = auto(), "À chaque période (chaque année de la convention)"
 
 
 class Trigger(Choices):
     """When an instalment falls due."""
 
-    signature = "signature", "À la signature"
-    start = "start", "Au démarrage de l'action (début de période)"
-    end = "end", "À la fin de l'action (fin de période)"
+    signature = auto(), "À la signature"
+    start = auto(), "Au démarrage de l'action (début de période)"
+    end = auto(), "À la fin de l'action (fin de période)"
 
 
 class Nature(Choices):
     """A deliverable to send or a meeting to hold."""
 
-    deliverable = "deliverable", "Livrable"
-    meeting = "meeting", "Réunion"
+    deliverable = auto(), "Livrable"
+    meeting = auto(), "Réunion"
 
 
 class DeliverableCategory(Choices):
     """The category of a deliverable."""
 
-    releve_heures = "releve_heures", "Relevés d'heures, contrats et tableau de suivi (le 10 du mois)"
-    etat_contrats = "etat_contrats", "Point hebdomadaire des contrats en cours et à venir"
-    tableau_parcours = "tableau_parcours", "Tableau des salariés en parcours clauses"
-    evaluation_fin_mission = "evaluation_fin_mission", "Fiche d'évaluation de fin de mission"
-    rapport_activite = "rapport_activite", "Rapport moral d'activités"
-    rapport_accompagnement = "rapport_accompagnement", "Rapport sur l'accompagnement des bénéficiaires"
-    rapport_financier = "rapport_financier", "Rapport financier"
-    bilan_annuel = "bilan_annuel", "Bilan annuel"
-    bilan_qualitatif = "bilan_qualitatif", "Bilan qualitatif et quantitatif"
-    tableau_consolidation = "tableau_consolidation", "Tableau de consolidation des heures"
-    bilan_activite = "bilan_activite", "Bilan d'activité"
-    bilan_financier = "bilan_financier", "Bilan financier"
-    bulletins_salaire = "bulletins_salaire", "Bulletins de salaire"
-    fiche_poste = "fiche_poste", "Fiche de poste"
-    dispositif_local = "dispositif_local", "Dispositif local de mise en œuvre des clauses"
-    informations_marches = "informations_marches", "Informations sur les marchés et les attributaires"
-    designation_referent = "designation_referent", "Désignation d'un référent interne"
-    autre_livrable = "autre_livrable", "Autre livrable"
+    releve_heures = auto(), "Relevés d'heures, contrats et tableau de suivi (le 10 du mois)"
+    etat_contrats = auto(), "Point hebdomadaire des contrats en cours et à venir"
+    tableau_parcours = auto(), "Tableau des salariés en parcours clauses"
+    evaluation_fin_mission = auto(), "Fiche d'évaluation de fin de mission"
+    rapport_activite = auto(), "Rapport moral d'activités"
+    rapport_accompagnement = auto(), "Rapport sur l'accompagnement des bénéficiaires"
+    rapport_financier = auto(), "Rapport financier"
+    bilan_annuel = auto(), "Bilan annuel"
+    bilan_qualitatif = auto(), "Bilan qualitatif et quantitatif"
+    tableau_consolidation = auto(), "Tableau de consolidation des heures"
+    bilan_activite = auto(), "Bilan d'activité"
+    bilan_financier = auto(), "Bilan financier"
+    bulletins_salaire = auto(), "Bulletins de salaire"
+    fiche_poste = auto(), "Fiche de poste"
+    dispositif_local = auto(), "Dispositif local de mise en œuvre des clauses"
+    informations_marches = auto(), "Informations sur les marchés et les attributaires"
+    designation_referent = auto(), "Désignation d'un référent interne"
+    autre_livrable = auto(), "Autre livrable"
 
 
 class MeetingCategory(Choices):
     """The category of a meeting."""
 
-    revue_trimestrielle = "revue_trimestrielle", "Réunion trimestrielle de suivi"
-    comite_suivi = "comite_suivi", "Comité de suivi"
-    comite_pilotage = "comite_pilotage", "Comité de pilotage"
-    reunion_reseau = "reunion_reseau", "Réunion de réseau du Département"
-    dialogue_gestion = "dialogue_gestion", "Dialogue de gestion"
-    reunion_bilan = "reunion_bilan", "Réunion de bilan annuel"
-    autre_reunion = "autre_reunion", "Autre réunion"
+    revue_trimestrielle = auto(), "Réunion trimestrielle de suivi"
+    comite_suivi = auto(), "Comité de suivi"
+    comite_pilotage = auto(), "Comité de pilotage"
+    reunion_reseau = auto(), "Réunion de réseau du Département"
+    dialogue_gestion = auto(), "Dialogue de gestion"
+    reunion_bilan = auto(), "Réunion de bilan annuel"
+    autre_reunion = auto(), "Autre réunion"
 
 
 class Cadence(Choices):
     """When an obligation falls due."""
 
-    monthly = "monthly", "Chaque mois, à jour fixe"
-    weekly = "weekly", "Chaque semaine"
-    quarterly = "quarterly", "Chaque trimestre"
-    semiannual = "semiannual", "Chaque semestre"
-    annual = "annual", "Chaque année (à l'échéance)"
-    at_start = "at_start", "Au démarrage (début de période)"
-    at_end = "at_end", "À l'issue (fin de période)"
-    after_event = "after_event", "Dans un délai après un événement annuel (ex. assemblée générale)"
-    mission_end = "mission_end", "À chaque fin de mission du partenaire"
-    ad_hoc = "ad_hoc", "Sans échéance fixe"
+    monthly = auto(), "Chaque mois, à jour fixe"
+    weekly = auto(), "Chaque semaine"
+    quarterly = auto(), "Chaque trimestre"
+    semiannual = auto(), "Chaque semestre"
+    annual = auto(), "Chaque année (à l'échéance)"
+    at_start = auto(), "Au démarrage (début de période)"
+    at_end = auto(), "À l'issue (fin de période)"
+    after_event = auto(), "Dans un délai après un événement annuel (ex. assemblée générale)"
+    mission_end = auto(), "À chaque fin de mission du partenaire"
+    ad_hoc = auto(), "Sans échéance fixe"
 
 
 class OccurrenceStatus(Choices):
     """The status of an occurrence in the calendar."""
 
-    upcoming = "upcoming", "À venir"
-    received = "received", "Reçu"
-    received_late = "received_late", "Reçu en retard"
-    held = "held", "Tenue"
-    held_late = "held_late", "Tenue en retard"
-    late = "late", "En retard"
-    missing = "missing", "Manquant"
+    upcoming = auto(), "À venir"
+    received = auto(), "Reçu"
+    received_late = auto(), "Reçu en retard"
+    held = auto(), "Tenue"
+    held_late = auto(), "Tenue en retard"
+    late = auto(), "En retard"
+    missing = auto(), "Manquant"
 
 
 class InstalmentStatus(Choices):
     """The status of an instalment in the money table, in the order of its totals."""
 
-    not_due = "not_due", "À venir"
-    waiting = "waiting", "En attente des pièces"
-    payable = "payable", "Exigible"
-    late = "late", "En retard de paiement"
-    paid = "paid", "Payé"
+    not_due = auto(), "À venir"
+    waiting = auto(), "En attente des pièces"
+    payable = auto(), "Exigible"
+    late = auto(), "En retard de paiement"
+    paid = auto(), "Payé"
 
 
 class ConventionStatus(Choices):
     """Where a convention stands."""
 
-    draft = "draft", "Non signée"
-    upcoming = "upcoming", "À venir"
-    active = "active", "En cours"
-    ending = "ending", "En cours, dénoncée"
-    ended = "ended", "Échue"
-    terminated = "terminated", "Résiliée"
+    draft = auto(), "Non signée"
+    upcoming = auto(), "À venir"
+    active = auto(), "En cours"
+    ending = auto(), "En cours, dénoncée"
+    ended = auto(), "Échue"
+    terminated = auto(), "Résiliée"
 
 
 #: « janvier » … « décembre », « lundi » … « dimanche ».

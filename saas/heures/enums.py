@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 
 
 class ReleveStatus(Choices):
-    declared = "declared", "Déclaré"
-    validated = "validated", "Validé"
-    rejected = "rejected", "Rejeté"
+    declared = auto(), "Déclaré"
+    validated = auto(), "Validé"
+    rejected = auto(), "Rejeté"
 
 
 class Source(Choices):
-    facilitateur = "facilitateur", "Facilitateur"
-    partenaire = "partenaire", "Partenaire"
+    facilitateur = auto(), "Facilitateur"
+    partenaire = auto(), "Partenaire"
     import_ = "import", "Import"
-    api = "api", "API"
+    api = auto(), "API"
 
 
 class AllocationKey(Choices):
-    pro_rata = "pro_rata", "Au prorata des obligations des lots"  # pro rata of the member lots' obligations
-    explicit = "explicit", "Répartition explicite"  # an explicit share per member lot
+    pro_rata = auto(), "Au prorata des obligations des lots"  # pro rata of the member lots' obligations
+    explicit = auto(), "Répartition explicite"  # an explicit share per member lot
 
 
 class PartialEligibility(Choices):
@@ -29,7 +31,7 @@ class PartialEligibility(Choices):
     validated before any mission, otherwise the buyer may refuse to count those hours; the default
     counts the days covered and only those."""
 
-    none = "none", "Ne rien compter du mois"  # count nothing of the month
+    none = auto(), "Ne rien compter du mois"  # count nothing of the month
     #: count the hours pro rata of the days covered
-    pro_rata = "pro_rata", "Compter au prorata des jours couverts par l'éligibilité"
-    month = "month", "Compter tout le mois"  # count the whole month
+    pro_rata = auto(), "Compter au prorata des jours couverts par l'éligibilité"
+    month = auto(), "Compter tout le mois"  # count the whole month

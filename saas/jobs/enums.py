@@ -1,21 +1,20 @@
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 
 
 class RunStatus(Choices):
-    pending = "pending", "En attente"
-    started = "started", "En cours"
-    finished = "finished", "Terminé"
-    failed = "failed", "Échec"
+    pending = auto(), "En attente"
+    started = auto(), "En cours"
+    finished = auto(), "Terminé"
+    failed = auto(), "Échec"
 
 
 class JobKind(Choices):
     """The jobs whose runs are recorded (an unknown kind shows as is)."""
 
-    audit_export = "audit_export", "Export du journal d'audit"
-    conventions_daily = (
-        "conventions_daily",
-        "Travail quotidien des conventions (reconductions, calendrier, rappels)",
-    )
-    mail_delivery = "mail_delivery", "Envoi d'un courriel"
+    audit_export = auto(), "Export du journal d'audit"
+    conventions_daily = auto(), "Travail quotidien des conventions (reconductions, calendrier, rappels)"
+    mail_delivery = auto(), "Envoi d'un courriel"

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 
 
 class Consideration(Choices):
     """Social considerations of a marché, aligned on the DECP field ``considerationsSociales``."""
 
-    clause_execution = "clause_execution", "Clause sociale d'exécution (art. L2112-2 CCP)"
-    critere_attribution = "critere_attribution", "Critère social d'attribution (art. R2152-7 CCP)"
-    marche_reserve_siae = "marche_reserve_siae", "Marché réservé aux SIAE (art. L2113-13 CCP)"
-    marche_reserve_ea_esat = "marche_reserve_ea_esat", "Marché réservé aux EA / ESAT (art. L2113-12 CCP)"
-    marche_insertion = "marche_insertion", "Marché d'insertion et de qualification (art. R2123-1 CCP)"
+    clause_execution = auto(), "Clause sociale d'exécution (art. L2112-2 CCP)"
+    critere_attribution = auto(), "Critère social d'attribution (art. R2152-7 CCP)"
+    marche_reserve_siae = auto(), "Marché réservé aux SIAE (art. L2113-13 CCP)"
+    marche_reserve_ea_esat = auto(), "Marché réservé aux EA / ESAT (art. L2113-12 CCP)"
+    marche_insertion = auto(), "Marché d'insertion et de qualification (art. R2123-1 CCP)"
 
 
 #: the DECP value of each consideration (schema of the données essentielles de la commande publique).
@@ -26,26 +28,26 @@ DECP_VALUES = {
 
 
 class ObligationMode(Choices):
-    fixed = "fixed", "Nombre d'heures fixe"  # a number of hours written in the contract
+    fixed = auto(), "Nombre d'heures fixe"  # a number of hours written in the contract
     #: montant_HT x part_main_d_oeuvre x taux_insertion / cout_horaire
-    formula = "formula", "Formule (montant × part main-d'œuvre × taux ÷ coût horaire)"
-    percentage = "percentage", "Pourcentage des heures travaillées"  # a share of the hours worked on the lot
+    formula = auto(), "Formule (montant × part main-d'œuvre × taux ÷ coût horaire)"
+    percentage = auto(), "Pourcentage des heures travaillées"  # a share of the hours worked on the lot
     #: hours per amount invoiced, growing with invoicing
-    per_amount = "per_amount", "Heures par montant facturé"
+    per_amount = auto(), "Heures par montant facturé"
 
 
 class Rounding(Choices):
     """How a computed number of hours is rounded to a whole hour (explicit, never implicit)."""
 
-    nearest = "nearest", "À l'heure la plus proche"  # half up
-    up = "up", "À l'heure supérieure"
-    down = "down", "À l'heure inférieure"
+    nearest = auto(), "À l'heure la plus proche"  # half up
+    up = auto(), "À l'heure supérieure"
+    down = auto(), "À l'heure inférieure"
 
 
 class LotFigureKind(Choices):
     """Figures recorded over time on a lot whose obligation depends on them."""
 
     #: amount invoiced HT, for the per-amount mode
-    invoiced_amount = "invoiced_amount", "Montant facturé HT"
+    invoiced_amount = auto(), "Montant facturé HT"
     #: total hours worked on the lot, for the percentage mode
-    hours_worked = "hours_worked", "Heures travaillées"
+    hours_worked = auto(), "Heures travaillées"

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 
 
 class OrganisationKind(Choices):
-    donneur_ordre = "donneur_ordre", "Donneur d'ordre"
-    entreprise = "entreprise", "Entreprise"
-    siae_ai = "siae_ai", "SIAE — Association intermédiaire (AI)"
-    siae_etti = "siae_etti", "SIAE — Entreprise de travail temporaire d'insertion (ETTI)"
-    siae_ei = "siae_ei", "SIAE — Entreprise d'insertion (EI)"
-    siae_aci = "siae_aci", "SIAE — Atelier et chantier d'insertion (ACI)"
-    siae_eiti = "siae_eiti", "SIAE — Entreprise d'insertion par le travail indépendant (EITI)"
-    geiq = "geiq", "GEIQ"
-    ett = "ett", "Entreprise de travail temporaire (ETT)"
-    ea_esat = "ea_esat", "Entreprise adaptée / ESAT"
-    prescripteur = "prescripteur", "Prescripteur"
-    organisme_formation = "organisme_formation", "Organisme de formation"
-    etat = "etat", "État (DDETS)"
-    cofinanceur = "cofinanceur", "Cofinanceur"
+    donneur_ordre = auto(), "Donneur d'ordre"
+    entreprise = auto(), "Entreprise"
+    siae_ai = auto(), "SIAE — Association intermédiaire (AI)"
+    siae_etti = auto(), "SIAE — Entreprise de travail temporaire d'insertion (ETTI)"
+    siae_ei = auto(), "SIAE — Entreprise d'insertion (EI)"
+    siae_aci = auto(), "SIAE — Atelier et chantier d'insertion (ACI)"
+    siae_eiti = auto(), "SIAE — Entreprise d'insertion par le travail indépendant (EITI)"
+    geiq = auto(), "GEIQ"
+    ett = auto(), "Entreprise de travail temporaire (ETT)"
+    ea_esat = auto(), "Entreprise adaptée / ESAT"
+    prescripteur = auto(), "Prescripteur"
+    organisme_formation = auto(), "Organisme de formation"
+    etat = auto(), "État (DDETS)"
+    cofinanceur = auto(), "Cofinanceur"
 
     @property
     def carries_siret(self) -> bool:
@@ -47,13 +49,13 @@ COMPANY_KINDS = frozenset({OrganisationKind.entreprise, *PLACING_KINDS})
 
 
 class PrescriberKind(Choices):
-    france_travail = "france_travail", "France Travail"
-    mission_locale = "mission_locale", "Mission Locale"
-    cap_emploi = "cap_emploi", "Cap emploi"
-    plie = "plie", "PLIE"
-    departement = "departement", "Service insertion du Département"
-    ccas = "ccas", "CCAS / CIAS"
-    autre = "autre", "Autre prescripteur"
+    france_travail = auto(), "France Travail"
+    mission_locale = auto(), "Mission Locale"
+    cap_emploi = auto(), "Cap emploi"
+    plie = auto(), "PLIE"
+    departement = auto(), "Service insertion du Département"
+    ccas = auto(), "CCAS / CIAS"
+    autre = auto(), "Autre prescripteur"
 
 
 def prescriber_label(value: str | None) -> str | None:

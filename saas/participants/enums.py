@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from enum import auto
+
 from saas.choices import Choices
 
 
 class PrescriptionState(Choices):
-    valid = "valid", "Valide"
-    expiring = "expiring", "Expire bientôt"
-    expired = "expired", "Expirée"
+    valid = auto(), "Valide"
+    expiring = auto(), "Expire bientôt"
+    expired = auto(), "Expirée"
 
 
 class Sex(Choices):
-    F = "F", "Femme"
-    M = "M", "Homme"
-    X = "X", "Non précisé"
+    F = auto(), "Femme"
+    M = auto(), "Homme"
+    X = auto(), "Non précisé"
