@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from saas.db import db
+from saas.db import db, one_where, rows_of
 from tenants.models import ApiToken, Federation, FederationMembership, Tenant, TenantMembership
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:
-    return db.session.scalars(select(Tenant).where(Tenant.slug == slug)).one_or_none()
+    return one_where(Tenant, slug=slug)
 
 
 def tenant_by_id(tenant_id: int) -> Tenant | None:
@@ -17,7 +17,7 @@ def tenant_by_id(tenant_id: int) -> Tenant | None:
 
 
 def all_tenants() -> list[Tenant]:
-    return list(db.session.scalars(select(Tenant).order_by(Tenant.name)))
+    return rows_of(Tenant, order_by=Tenant.name)
 
 
 def active_tenant_ids() -> list[int]:
@@ -25,7 +25,7 @@ def active_tenant_ids() -> list[int]:
 
 
 def federation_by_code(code: str) -> Federation | None:
-    return db.session.scalars(select(Federation).where(Federation.code == code)).one_or_none()
+    return one_where(Federation, code=code)
 
 
 def federation_by_id(federation_id: int) -> Federation | None:
@@ -33,14 +33,12 @@ def federation_by_id(federation_id: int) -> Federation | None:
 
 
 def all_federations() -> list[Federation]:
-    return list(db.session.scalars(select(Federation).order_by(Federation.code)))
+    return rows_of(Federation, order_by=Federation.code)
 
 
 def membership_of(user_id: int) -> TenantMembership | None:
     """The user's membership in the tenant in scope."""
-    return db.session.scalars(
-        select(TenantMembership).where(TenantMembership.user_id == user_id)
-    ).one_or_none()
+    return one_where(TenantMembership, user_id=user_id)
 
 
 def active_admin_count() -> int:
@@ -78,35 +76,29 @@ def own_membership(tenant_id: int, user_id: int) -> TenantMembership | None:
 
 
 def federation_memberships_of_user(user_id: int) -> list[FederationMembership]:
-    return list(
-        db.session.scalars(
-            select(FederationMembership)
-            .where(FederationMembership.user_id == user_id, FederationMembership.active)
-            .order_by(FederationMembership.federation_id)
-        )
+    return rows_of(
+        FederationMembership,
+        FederationMembership.user_id == user_id,
+        FederationMembership.active,
+        order_by=FederationMembership.federation_id,
     )
 
 
 def federation_membership(federation_id: int, user_id: int) -> FederationMembership | None:
-    return db.session.scalars(
-        select(FederationMembership).where(
-            FederationMembership.federation_id == federation_id,
-            FederationMembership.user_id == user_id,
-            FederationMembership.active,
-        )
-    ).one_or_none()
-
-
-def coordinators(federation_id: int) -> list[FederationMembership]:
-    return list(
-        db.session.scalars(
-            select(FederationMembership).where(FederationMembership.federation_id == federation_id)
-        )
+    return one_where(
+        FederationMembership,
+        FederationMembership.federation_id == federation_id,
+        FederationMembership.user_id == user_id,
+        FederationMembership.active,
     )
 
 
+def coordinators(federation_id: int) -> list[FederationMembership]:
+    return rows_of(FederationMembership, FederationMembership.federation_id == federation_id)
+
+
 def api_tokens_in_scope() -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return rows_of(ApiToken, order_by=(ApiToken.created_at.desc(), ApiToken.id.desc()))
 
 
 def api_token_by_hash(token_hash: str) -> ApiToken | None:
