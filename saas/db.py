@@ -9,13 +9,14 @@ pointing at a parent in another. Row-level security policies are created by the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     ColumnElement,
     CursorResult,
     DateTime,
@@ -101,10 +102,18 @@ def tenant_fk(columns: list[str], parent: str, ondelete: str | None = None) -> F
     )
 
 
-def tenant_index(table: str, *columns: str, **kwargs) -> Index:
-    """An index that leads with ``tenant_id``, named by the convention."""
-    name = f"ix_{table}_tenant_id_{'_'.join(c if isinstance(c, str) else c.name for c in columns)}"
-    return Index(name, "tenant_id", *columns, **kwargs)
+def tenant_index(*columns: str, **kwargs) -> Index:
+    """An index of the table it is declared in that leads with ``tenant_id``; the naming convention
+    names it ``ix_<table>_tenant_id_<columns>``."""
+    return Index(None, "tenant_id", *columns, **kwargs)
+
+
+def one_of(column: str, values: Iterable[str], name: str | None = None) -> CheckConstraint:
+    """``CHECK (column IN ('a', 'b', …))``, named ``name`` (the column's name without one).
+    ``values`` is the closed list the column holds (a ``Choices`` class), so that the list is written
+    once, in its enum: ``one_of("status", MeetingStatus)``."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
 
 
 def same_tenant(key, other) -> ColumnElement[bool]:
@@ -167,6 +176,7 @@ __all__ = [
     "by_id",
     "db",
     "insert",
+    "one_of",
     "one_where",
     "rows_of",
     "same_tenant",

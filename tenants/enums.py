@@ -38,3 +38,14 @@ ADMIN_ROLES = frozenset({TenantRole.tenant_admin})
 
 class FederationRole(Choices):
     coordinateur = auto()
+
+
+class ApiTokenRole(Choices):
+    """What an API token may do."""
+
+    facilitateur = auto(), "Lecture et écriture (facilitateur)"
+    lecture = auto(), "Lecture seule"
+
+    @property
+    def can_write(self) -> bool:
+        return self is ApiTokenRole.facilitateur

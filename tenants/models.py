@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import Model, TenantScoped, db, tenant_fk, tenant_index, utcnow_column
-from tenants.enums import FederationRole, TenantKind, TenantRole
+from saas.db import Model, TenantScoped, db, one_of, tenant_fk, tenant_index, utcnow_column
+from tenants.enums import ApiTokenRole, FederationRole, TenantKind, TenantRole
 
 #: many-to-many: a territory may report to several Départements.
 tenant_federations = Table(
@@ -102,7 +102,7 @@ class TenantMembership(TenantScoped, Model):
             "(role IN ('partenaire', 'donneur_ordre')) = (organisation_id IS NOT NULL)",
             name="organisation_matches_role",
         ),
-        tenant_index("tenant_memberships", "organisation_id"),
+        tenant_index("organisation_id"),
     )
 
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -149,7 +149,7 @@ class ApiToken(TenantScoped, Model):
     __tablename__ = "api_tokens"
     __table_args__ = (
         UniqueConstraint("token_hash"),
-        CheckConstraint("role IN ('facilitateur', 'lecture')", name="role"),
+        one_of("role", ApiTokenRole),
     )
 
     name: Mapped[str] = mapped_column(String(120))

@@ -15,30 +15,20 @@ Rules:
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from enum import auto
 
 from sqlalchemy import func, select
 
-from saas.choices import Choices
 from saas.db import db
 from saas.security import token_digest
 from tenants import repository
 from tenants.api import enter_tenant
+from tenants.enums import ApiTokenRole
 from tenants.models import ApiToken, Tenant
 
 TOKEN_PREFIX = "gc_"  # noqa: S105 - a marker, not a secret
 PREFIX_LENGTH = 11  # "gc_" and 8 random characters
 #: last_used_at is written at most this often (one UPDATE per request would be wasteful).
 LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-class ApiTokenRole(Choices):
-    facilitateur = auto(), "Lecture et écriture (facilitateur)"
-    lecture = auto(), "Lecture seule"
-
-    @property
-    def can_write(self) -> bool:
-        return self is ApiTokenRole.facilitateur
 
 
 ROLE_LABELS = ApiTokenRole.labels()

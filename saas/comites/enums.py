@@ -31,8 +31,3 @@ CLOSING_STATUSES = (DecisionStatus.done, DecisionStatus.dropped)
 
 def kind_label(kind: str) -> str:
     return MeetingKind.label_of(kind)
-
-
-def sql_list(choices: type[Choices]) -> str:
-    """``'a', 'b'``: the values of a closed list, for a CHECK constraint."""
-    return ", ".join(repr(member.value) for member in choices)

@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
     Integer,
     String,
@@ -21,16 +20,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus, sql_list
-from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
 
 
 class Meeting(TenantScoped, Authored, Model):
     __tablename__ = "meetings"
     __table_args__ = (
-        tenant_index("meetings", "meeting_on"),
-        CheckConstraint(f"kind IN ({sql_list(MeetingKind)})", name="kind"),
-        CheckConstraint(f"status IN ({sql_list(MeetingStatus)})", name="status"),
+        tenant_index("meeting_on"),
+        one_of("kind", MeetingKind),
+        one_of("status", MeetingStatus),
     )
 
     kind: Mapped[str] = mapped_column(String(30))
@@ -80,8 +79,8 @@ class Decision(TenantScoped, Model):
         tenant_fk(["meeting_id"], "meetings"),
         tenant_fk(["owner_id"], "organisations"),
         UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
-        CheckConstraint(f"status IN ({sql_list(DecisionStatus)})", name="status"),
-        tenant_index("meeting_decisions", "status", "due_on"),
+        one_of("status", DecisionStatus),
+        tenant_index("status", "due_on"),
     )
 
     meeting_id: Mapped[int] = mapped_column(BigInteger)

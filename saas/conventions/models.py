@@ -34,32 +34,27 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.conventions.enums import (
+    Cadence,
+    CommitmentBasis,
+    DocumentKind,
+    DurationKind,
+    Kind,
+    Nature,
+    PartyRole,
+    Recurrence,
+    Trigger,
+)
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
 
 MONEY = Numeric(12, 2)
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Convention(TenantScoped, Authored, Model):
     __tablename__ = "conventions"
     __table_args__ = (
         UniqueConstraint("tenant_id", "reference", name="uq_conventions_tenant_id_reference"),
-        CheckConstraint(
-            _in(
-                "kind",
-                (
-                    "accompagnement",
-                    "cooperation_donneur_ordre",
-                    "mise_a_disposition",
-                    "soutien_departement",
-                    "globalisation",
-                ),
-            ),
-            name="kind",
-        ),
+        one_of("kind", Kind),
     )
 
     reference: Mapped[str] = mapped_column(String(40))
@@ -85,7 +80,7 @@ class ConventionTerms(TenantScoped, Authored, Model):
         UniqueConstraint(
             "tenant_id", "convention_id", "effective_from", name="uq_convention_terms_effective"
         ),
-        CheckConstraint("duration_kind IN ('fixed', 'tacit')", name="duration_kind"),
+        one_of("duration_kind", DurationKind),
         CheckConstraint("duration_kind <> 'fixed' OR end_on IS NOT NULL", name="fixed_has_end"),
         CheckConstraint("period_months BETWEEN 1 AND 60", name="period_months"),
         CheckConstraint("notice_months BETWEEN 0 AND 12", name="notice_months"),
@@ -121,9 +116,7 @@ class ConventionParty(TenantScoped, Model):
         tenant_fk(["convention_id"], "conventions"),
         tenant_fk(["organisation_id"], "organisations"),
         UniqueConstraint("tenant_id", "convention_id", "organisation_id", name="uq_convention_parties_org"),
-        CheckConstraint(
-            "role IN ('porteur', 'partenaire', 'cofinanceur', 'etat', 'departement')", name="role"
-        ),
+        one_of("role", PartyRole),
     )
 
     convention_id: Mapped[int] = mapped_column(BigInteger)
@@ -150,7 +143,7 @@ class ConventionResource(_Versioned, TenantScoped, Model):
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
         tenant_fk(["provider_id"], "organisations"),
-        tenant_index("convention_resources", "convention_id"),
+        tenant_index("convention_id"),
         CheckConstraint("fte > 0 AND fte <= 50", name="fte"),
     )
 
@@ -165,8 +158,8 @@ class ConventionDocument(TenantScoped, Model):
     __tablename__ = "convention_documents"
     __table_args__ = (
         tenant_fk(["convention_id"], "conventions"),
-        tenant_index("convention_documents", "convention_id"),
-        CheckConstraint("kind IN ('signed', 'avenant', 'annex', 'other')", name="kind"),
+        tenant_index("convention_id"),
+        one_of("kind", DocumentKind),
     )
 
     convention_id: Mapped[int] = mapped_column(BigInteger)
@@ -220,9 +213,9 @@ class FinancialCommitment(_Versioned, TenantScoped, Model):
         tenant_fk(["convention_id"], "conventions"),
         tenant_fk(["payer_id"], "organisations"),
         tenant_fk(["payee_id"], "organisations"),
-        tenant_index("financial_commitments", "convention_id"),
-        CheckConstraint("basis IN ('fixed', 'per_post')", name="basis"),
-        CheckConstraint("recurrence IN ('once', 'each_period')", name="recurrence"),
+        tenant_index("convention_id"),
+        one_of("basis", CommitmentBasis),
+        one_of("recurrence", Recurrence),
         CheckConstraint("basis <> 'fixed' OR amount > 0", name="fixed_amount"),
         CheckConstraint(
             "basis <> 'per_post' OR (rate_per_post > 0 AND posts_fte > 0)", name="per_post_inputs"
@@ -251,7 +244,7 @@ class ScheduleLine(TenantScoped, Model):
         tenant_fk(["commitment_id"], "financial_commitments"),
         UniqueConstraint("tenant_id", "commitment_id", "seq", name="uq_schedule_lines_seq"),
         CheckConstraint("percent > 0 AND percent <= 100", name="percent"),
-        CheckConstraint("trigger IN ('signature', 'start', 'end')", name="trigger"),
+        one_of("trigger", Trigger),
     )
 
     commitment_id: Mapped[int] = mapped_column(BigInteger)
@@ -287,13 +280,9 @@ class Obligation(_Versioned, TenantScoped, Model):
         tenant_fk(["convention_id"], "conventions"),
         tenant_fk(["responsible_id"], "organisations"),
         tenant_fk(["recipient_id"], "organisations"),
-        tenant_index("convention_obligations", "convention_id"),
-        CheckConstraint("nature IN ('deliverable', 'meeting')", name="nature"),
-        CheckConstraint(
-            "cadence IN ('monthly', 'weekly', 'quarterly', 'semiannual', 'annual', 'at_start', "
-            "'at_end', 'after_event', 'mission_end', 'ad_hoc')",
-            name="cadence",
-        ),
+        tenant_index("convention_id"),
+        one_of("nature", Nature),
+        one_of("cadence", Cadence),
         CheckConstraint("day_of_month IS NULL OR day_of_month BETWEEN 1 AND 28", name="day_of_month"),
         CheckConstraint("weekday IS NULL OR weekday BETWEEN 0 AND 6", name="weekday"),
         CheckConstraint("times_per_period BETWEEN 1 AND 12", name="times_per_period"),
@@ -327,11 +316,11 @@ class Occurrence(TenantScoped, Model):
         tenant_fk(["obligation_id"], "convention_obligations"),
         tenant_fk(["convention_id"], "conventions"),
         tenant_fk(["meeting_id"], "meetings"),
-        tenant_index("obligation_occurrences", "convention_id", "period_no"),
+        tenant_index("convention_id", "period_no"),
         UniqueConstraint(
             "tenant_id", "obligation_id", "period_no", "seq", name="uq_obligation_occurrences_key"
         ),
-        tenant_index("obligation_occurrences", "due_on"),
+        tenant_index("due_on"),
     )
 
     obligation_id: Mapped[int] = mapped_column(BigInteger)
@@ -359,7 +348,7 @@ class Reminder(TenantScoped, Model):
         UniqueConstraint(
             "tenant_id", "occurrence_id", "user_id", "kind", name="uq_obligation_reminders_once"
         ),
-        CheckConstraint("kind IN ('before', 'late')", name="kind"),
+        one_of("kind", ("before", "late")),
     )
 
     occurrence_id: Mapped[int] = mapped_column(BigInteger)

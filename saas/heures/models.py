@@ -38,8 +38,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.heures.enums import AllocationKey, PartialEligibility, ReleveStatus
 from saas.heures.validation import MONTH_MAX_HOURS
+from saas.marches.enums import Rounding
 
 HOURS = Numeric(9, 2)
 
@@ -49,8 +51,8 @@ class Releve(TenantScoped, Model):
     __table_args__ = (
         tenant_fk(["mission_id"], "missions"),
         tenant_fk(["supersedes_id"], "hour_statements"),
-        tenant_index("hour_statements", "mission_id", "month"),
-        tenant_index("hour_statements", "status"),
+        tenant_index("mission_id", "month"),
+        tenant_index("status"),
         # a statement has at most one live correction (rejected or superseded ones leave room)
         Index(
             "uq_hour_statements_one_correction",
@@ -77,7 +79,7 @@ class Releve(TenantScoped, Model):
             "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0", name="hours_positive"
         ),
         CheckConstraint(f"worked_hours + training_hours <= {MONTH_MAX_HOURS}", name="hours_in_month"),
-        CheckConstraint("status IN ('declared', 'validated', 'rejected')", name="status"),
+        one_of("status", ReleveStatus),
         CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name="rejection_reasoned"),
     )
 
@@ -106,7 +108,7 @@ class ReleveJustificatif(TenantScoped, Model):
     __tablename__ = "statement_proofs"
     __table_args__ = (
         tenant_fk(["statement_id"], "hour_statements"),
-        tenant_index("statement_proofs", "statement_id"),
+        tenant_index("statement_id"),
     )
 
     statement_id: Mapped[int] = mapped_column(BigInteger)
@@ -126,10 +128,10 @@ class CountingRule(TenantScoped, Authored, Model):
         UniqueConstraint("tenant_id", "marche_id", "version", postgresql_nulls_not_distinct=True),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("rounding_step IN (0.01, 0.25, 0.5, 1)", name="rounding_step"),
-        CheckConstraint("rounding IN ('nearest', 'up', 'down')", name="rounding"),
+        one_of("rounding", Rounding),
         CheckConstraint("training_cap_hours IS NULL OR training_cap_hours >= 0", name="training_cap"),
         CheckConstraint("cdi_cap_hours IS NULL OR cdi_cap_hours >= 0", name="cdi_cap"),
-        CheckConstraint("partial_eligibility IN ('none', 'pro_rata', 'month')", name="partial_eligibility"),
+        one_of("partial_eligibility", PartialEligibility),
     )
 
     marche_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -197,7 +199,7 @@ class MutualisationAgreement(TenantScoped, Model):
     __tablename__ = "mutualisation_agreements"
     __table_args__ = (
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="validity"),
-        CheckConstraint("allocation_key IN ('pro_rata', 'explicit')", name="allocation_key"),
+        one_of("allocation_key", AllocationKey),
     )
 
     name: Mapped[str] = mapped_column(String(200))
@@ -214,7 +216,7 @@ class MutualisationMember(TenantScoped, Model):
         tenant_fk(["agreement_id"], "mutualisation_agreements", ondelete="CASCADE"),
         tenant_fk(["lot_id"], "lots"),
         UniqueConstraint("tenant_id", "agreement_id", "lot_id"),
-        tenant_index("mutualisation_members", "lot_id"),
+        tenant_index("lot_id"),
         CheckConstraint("share IS NULL OR (share > 0 AND share <= 1)", name="share"),
     )
 
@@ -233,7 +235,7 @@ class Allocation(TenantScoped, Model):
         tenant_fk(["lot_id"], "lots"),
         tenant_fk(["agreement_id"], "mutualisation_agreements"),
         UniqueConstraint("tenant_id", "counting_id", "lot_id"),
-        tenant_index("hour_allocations", "lot_id"),
+        tenant_index("lot_id"),
         CheckConstraint("hours > 0", name="hours_positive"),
     )
 

@@ -20,8 +20,8 @@ from saas.jobs.enums import JobKind, RunStatus
 class JobRun(TenantScoped, Model):
     __tablename__ = "job_runs"
     __table_args__ = (
-        tenant_index("job_runs", "status", "created_at"),
-        tenant_index("job_runs", "kind", "created_at"),
+        tenant_index("status", "created_at"),
+        tenant_index("kind", "created_at"),
     )
 
     kind: Mapped[str] = mapped_column(String(64))
@@ -63,7 +63,7 @@ class JobArtifact(TenantScoped, Model):
     __tablename__ = "job_artifacts"
     __table_args__ = (
         tenant_fk(["run_id"], "job_runs", ondelete="CASCADE"),
-        tenant_index("job_artifacts", "run_id"),
+        tenant_index("run_id"),
     )
 
     run_id: Mapped[int] = mapped_column(BigInteger)

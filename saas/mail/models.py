@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     DateTime,
     ForeignKey,
     Identity,
@@ -25,14 +24,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, one_of, tenant_index, utcnow_column
+from saas.mail.enums import MailStatus
 
 
 class OutgoingMail(TenantScoped, Model):
     __tablename__ = "outgoing_mails"
     __table_args__ = (
-        tenant_index("outgoing_mails", "created_at"),
-        CheckConstraint("status IN ('pending', 'sent', 'mailbox', 'failed')", name="status"),
+        tenant_index("created_at"),
+        one_of("status", (MailStatus.pending, MailStatus.sent, MailStatus.mailbox, MailStatus.failed)),
     )
 
     to_address: Mapped[str] = mapped_column(String(254))
@@ -55,7 +55,7 @@ class NotificationPreference(TenantScoped, Model):
     """A user's choice, per tenant; absent means reminders on."""
 
     __tablename__ = "notification_preferences"
-    __table_args__ = (tenant_index("notification_preferences", "user_id", unique=True),)
+    __table_args__ = (tenant_index("user_id", unique=True),)
 
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
@@ -73,7 +73,7 @@ class AccountMail(Model):
 
     __tablename__ = "account_mails"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'logged', 'failed')", name="status"),
+        one_of("status", (MailStatus.pending, MailStatus.sent, MailStatus.logged, MailStatus.failed)),
         Index("ix_account_mails_status_created_at", "status", "created_at"),
     )
 

@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, Numeric, String, Text,
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.marches.enums import LotFigureKind, ObligationMode, Rounding
 
 
 class HourlyCost(TenantScoped, Model):
@@ -31,7 +32,7 @@ class Marche(TenantScoped, Model):
     __tablename__ = "marches"
     __table_args__ = (
         tenant_fk(["donneur_ordre_id"], "organisations"),
-        tenant_index("marches", "donneur_ordre_id"),
+        tenant_index("donneur_ordre_id"),
         UniqueConstraint("tenant_id", "reference"),
         CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"
@@ -71,11 +72,11 @@ class Lot(TenantScoped, Model):
     __table_args__ = (
         tenant_fk(["marche_id"], "marches", ondelete="CASCADE"),
         tenant_fk(["attributaire_id"], "organisations"),
-        tenant_index("lots", "marche_id"),
-        tenant_index("lots", "attributaire_id"),
+        tenant_index("marche_id"),
+        tenant_index("attributaire_id"),
         UniqueConstraint("tenant_id", "marche_id", "number"),
-        CheckConstraint("obligation_mode IN ('fixed', 'formula', 'percentage', 'per_amount')", name="mode"),
-        CheckConstraint("rounding IN ('nearest', 'up', 'down')", name="rounding"),
+        one_of("obligation_mode", ObligationMode, name="mode"),
+        one_of("rounding", Rounding),
         CheckConstraint("obligation_hours IS NULL OR obligation_hours >= 0", name="obligation_positive"),
     )
 
@@ -112,7 +113,7 @@ class LotSubcontractor(TenantScoped, Model):
         tenant_fk(["lot_id"], "lots", ondelete="CASCADE"),
         tenant_fk(["organisation_id"], "organisations"),
         UniqueConstraint("tenant_id", "lot_id", "organisation_id"),
-        tenant_index("lot_subcontractors", "organisation_id"),
+        tenant_index("organisation_id"),
     )
 
     lot_id: Mapped[int] = mapped_column(BigInteger)
@@ -127,8 +128,8 @@ class LotFigure(TenantScoped, Authored, Model):
     __tablename__ = "lot_figures"
     __table_args__ = (
         tenant_fk(["lot_id"], "lots", ondelete="CASCADE"),
-        tenant_index("lot_figures", "lot_id", "recorded_on"),
-        CheckConstraint("kind IN ('invoiced_amount', 'hours_worked')", name="kind"),
+        tenant_index("lot_id", "recorded_on"),
+        one_of("kind", LotFigureKind),
         CheckConstraint("value >= 0", name="value_positive"),
     )
 

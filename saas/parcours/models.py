@@ -22,9 +22,9 @@ class Mission(TenantScoped, Authored, Model):
         tenant_fk(["participant_id"], "participants"),
         tenant_fk(["employer_id"], "organisations"),
         tenant_fk(["lot_id"], "lots"),
-        tenant_index("missions", "participant_id"),
-        tenant_index("missions", "employer_id"),
-        tenant_index("missions", "lot_id"),
+        tenant_index("participant_id"),
+        tenant_index("employer_id"),
+        tenant_index("lot_id"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_order"),
         CheckConstraint(
             f"weekly_hours > 0 AND weekly_hours <= {LEGAL_WEEKLY_MAX_HOURS}", name="weekly_hours"
@@ -68,8 +68,8 @@ class FollowUp(TenantScoped, Model):
     __tablename__ = "follow_ups"
     __table_args__ = (
         tenant_fk(["mission_id"], "missions", ondelete="CASCADE"),
-        tenant_index("follow_ups", "mission_id"),
-        tenant_index("follow_ups", "due_on"),
+        tenant_index("mission_id"),
+        tenant_index("due_on"),
         CheckConstraint("(done_on IS NULL) = (kind IS NULL)", name="done_complete"),
     )
 

@@ -14,7 +14,7 @@ from saas.partenaires.enums import OrganisationKind
 class Organisation(TenantScoped, Model):
     __tablename__ = "organisations"
     __table_args__ = (
-        tenant_index("organisations", "name"),
+        tenant_index("name"),
         Index(
             "uq_organisations_tenant_id_siret",
             "tenant_id",
@@ -45,7 +45,7 @@ class Contact(TenantScoped, Model):
     __tablename__ = "organisation_contacts"
     __table_args__ = (
         tenant_fk(["organisation_id"], "organisations", ondelete="CASCADE"),
-        tenant_index("organisation_contacts", "organisation_id"),
+        tenant_index("organisation_id"),
     )
 
     organisation_id: Mapped[int] = mapped_column(BigInteger)

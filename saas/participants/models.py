@@ -24,7 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.participants.enums import Sex
 
 
 class Participant(TenantScoped, Model):
@@ -32,7 +33,7 @@ class Participant(TenantScoped, Model):
     __table_args__ = (
         UniqueConstraint("tenant_id", "reference"),
         tenant_fk(["referent_organisation_id"], "organisations"),
-        tenant_index("participants", "referent_organisation_id"),
+        tenant_index("referent_organisation_id"),
     )
 
     #: pseudonymous reference shown in lists and reports (e.g. P-2026-00042).
@@ -57,8 +58,8 @@ class Identity(TenantScoped, Model):
     __table_args__ = (
         tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "participant_id"),
-        CheckConstraint("sex IN ('F', 'M', 'X')", name="sex"),
-        tenant_index("participant_identities", "last_name", "first_name"),
+        one_of("sex", Sex),
+        tenant_index("last_name", "first_name"),
     )
 
     participant_id: Mapped[int] = mapped_column(BigInteger)
@@ -79,8 +80,8 @@ class Prescription(TenantScoped, Authored, Model):
     __table_args__ = (
         tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
         tenant_fk(["prescripteur_id"], "organisations"),
-        tenant_index("prescriptions", "participant_id"),
-        tenant_index("prescriptions", "valid_until"),
+        tenant_index("participant_id"),
+        tenant_index("valid_until"),
         CheckConstraint("valid_until >= prescribed_on", name="validity"),
     )
 
@@ -102,9 +103,9 @@ class Eligibility(TenantScoped, Model):
     __tablename__ = "eligibilities"
     __table_args__ = (
         tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
-        tenant_index("eligibilities", "participant_id"),
+        tenant_index("participant_id"),
         CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="validity"),
-        CheckConstraint("anchor IN ('validation', 'first_mission')", name="anchor"),
+        one_of("anchor", ("validation", "first_mission")),
     )
 
     participant_id: Mapped[int] = mapped_column(BigInteger)
@@ -141,7 +142,7 @@ class CvProfile(TenantScoped, Model):
     __table_args__ = (
         tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "participant_id"),
-        tenant_index("cv_profiles", "validated_at"),
+        tenant_index("validated_at"),
     )
 
     participant_id: Mapped[int] = mapped_column(BigInteger)
