@@ -77,24 +77,16 @@ def own_membership(tenant_id: int, user_id: int) -> TenantMembership | None:
 
 def federation_memberships_of_user(user_id: int) -> list[FederationMembership]:
     return rows_of(
-        FederationMembership,
-        FederationMembership.user_id == user_id,
-        FederationMembership.active,
-        order_by=FederationMembership.federation_id,
+        FederationMembership, user_id=user_id, active=True, order_by=FederationMembership.federation_id
     )
 
 
 def federation_membership(federation_id: int, user_id: int) -> FederationMembership | None:
-    return one_where(
-        FederationMembership,
-        FederationMembership.federation_id == federation_id,
-        FederationMembership.user_id == user_id,
-        FederationMembership.active,
-    )
+    return one_where(FederationMembership, federation_id=federation_id, user_id=user_id, active=True)
 
 
 def coordinators(federation_id: int) -> list[FederationMembership]:
-    return rows_of(FederationMembership, FederationMembership.federation_id == federation_id)
+    return rows_of(FederationMembership, federation_id=federation_id)
 
 
 def api_tokens_in_scope() -> list[ApiToken]:
