@@ -2,7 +2,8 @@
 
 Every tenant-owned table is declared through :class:`TenantScoped`: ``tenant_id NOT NULL``, a
 composite primary key ``(tenant_id, id)`` and, for each parent that is itself tenant-owned, a
-composite foreign key built with :func:`tenant_fk`. The database then refuses a child in one tenant
+column declared with :func:`tenant_ref`, which brings the composite foreign key of
+:func:`tenant_fk`. The database then refuses a child in one tenant
 pointing at a parent in another. Row-level security policies are created by the migrations
 (``tenants.rls``) and the ORM criteria by ``tenants.orm``.
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Column,
     ColumnElement,
     CursorResult,
     DateTime,
@@ -32,7 +34,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 from sqlalchemy.sql.expression import Executable
 
 NAMING_CONVENTION = {
@@ -100,6 +102,22 @@ def tenant_fk(columns: list[str], parent: str, ondelete: str | None = None) -> F
         [f"{parent}.tenant_id", *[f"{parent}.id" for _ in columns]],
         ondelete=ondelete,
     )
+
+
+def tenant_ref(parent: str, *, ondelete: str | None = None, index: bool = False) -> MappedColumn[Any]:
+    """The id of a row of the tenant-owned table ``parent``, declared once: a ``BigInteger`` column
+    that brings to its table the composite foreign key of :func:`tenant_fk` and, with ``index``,
+    the :func:`tenant_index` on it (``meeting_id: Mapped[int] = tenant_ref("meetings")``). Its
+    nullability comes from the annotation, as for any ``mapped_column``."""
+    column = mapped_column(BigInteger)
+
+    def declare(ref: Column, table: Table) -> None:
+        table.append_constraint(tenant_fk([ref.name], parent, ondelete=ondelete))
+        if index:  # built on the table's columns, the index joins the table
+            Index(None, table.c.tenant_id, ref)
+
+    event.listen(column.column, "after_parent_attach", declare)
+    return column
 
 
 def tenant_index(*columns: str, **kwargs) -> Index:
@@ -182,6 +200,7 @@ __all__ = [
     "same_tenant",
     "tenant_fk",
     "tenant_index",
+    "tenant_ref",
     "utcnow_column",
 ]
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import Model, TenantScoped, db, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, db, one_of, tenant_ref, utcnow_column
 from tenants.enums import ApiTokenRole, FederationRole, TenantKind, TenantRole
 
 #: many-to-many: a territory may report to several Départements.
@@ -97,17 +97,15 @@ class TenantMembership(TenantScoped, Model):
     __tablename__ = "tenant_memberships"
     __table_args__ = (
         UniqueConstraint("tenant_id", "user_id"),
-        tenant_fk(["organisation_id"], "organisations"),
         CheckConstraint(
             "(role IN ('partenaire', 'donneur_ordre')) = (organisation_id IS NOT NULL)",
             name="organisation_matches_role",
         ),
-        tenant_index("organisation_id"),
     )
 
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[TenantRole] = mapped_column(String(32))
-    organisation_id: Mapped[int | None] = mapped_column(BigInteger)
+    organisation_id: Mapped[int | None] = tenant_ref("organisations", index=True)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = utcnow_column()
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Date,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.comites.enums import DecisionStatus, MeetingKind, MeetingStatus
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
 
 
 class Meeting(TenantScoped, Authored, Model):
@@ -45,13 +44,11 @@ class Meeting(TenantScoped, Authored, Model):
 class MeetingConvention(TenantScoped, Model):
     __tablename__ = "meeting_conventions"
     __table_args__ = (
-        tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
-        tenant_fk(["convention_id"], "conventions"),
         UniqueConstraint("tenant_id", "meeting_id", "convention_id", name="uq_meeting_conventions_pair"),
     )
 
-    meeting_id: Mapped[int] = mapped_column(BigInteger)
-    convention_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_id: Mapped[int] = tenant_ref("meetings", ondelete="CASCADE")
+    convention_id: Mapped[int] = tenant_ref("conventions")
 
 
 class MeetingAttendee(TenantScoped, Model):
@@ -59,13 +56,11 @@ class MeetingAttendee(TenantScoped, Model):
 
     __tablename__ = "meeting_attendees"
     __table_args__ = (
-        tenant_fk(["meeting_id"], "meetings", ondelete="CASCADE"),
-        tenant_fk(["organisation_id"], "organisations"),
         UniqueConstraint("tenant_id", "meeting_id", "organisation_id", name="uq_meeting_attendees_pair"),
     )
 
-    meeting_id: Mapped[int] = mapped_column(BigInteger)
-    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_id: Mapped[int] = tenant_ref("meetings", ondelete="CASCADE")
+    organisation_id: Mapped[int] = tenant_ref("organisations")
     invited: Mapped[bool] = mapped_column(Boolean, default=True)
     present: Mapped[bool] = mapped_column(Boolean, default=False)
     represented_by: Mapped[str | None] = mapped_column(String(200))
@@ -76,17 +71,15 @@ class Decision(TenantScoped, Model):
 
     __tablename__ = "meeting_decisions"
     __table_args__ = (
-        tenant_fk(["meeting_id"], "meetings"),
-        tenant_fk(["owner_id"], "organisations"),
         UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
         one_of("status", DecisionStatus),
         tenant_index("status", "due_on"),
     )
 
-    meeting_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_id: Mapped[int] = tenant_ref("meetings")
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int | None] = mapped_column(BigInteger)
+    owner_id: Mapped[int | None] = tenant_ref("organisations")
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=DecisionStatus.open)
     done_on: Mapped[date | None] = mapped_column(Date)

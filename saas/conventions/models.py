@@ -45,7 +45,7 @@ from saas.conventions.enums import (
     Recurrence,
     Trigger,
 )
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
 
 MONEY = Numeric(12, 2)
 
@@ -75,7 +75,6 @@ class ConventionTerms(TenantScoped, Authored, Model):
 
     __tablename__ = "convention_terms"
     __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
         UniqueConstraint("tenant_id", "convention_id", "number", name="uq_convention_terms_number"),
         UniqueConstraint(
             "tenant_id", "convention_id", "effective_from", name="uq_convention_terms_effective"
@@ -88,7 +87,7 @@ class ConventionTerms(TenantScoped, Authored, Model):
         CheckConstraint("number >= 0", name="number"),
     )
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions")
     number: Mapped[int] = mapped_column(Integer)
     signed_on: Mapped[date | None] = mapped_column(Date)
     effective_from: Mapped[date] = mapped_column(Date)
@@ -113,14 +112,12 @@ class ConventionTerms(TenantScoped, Authored, Model):
 class ConventionParty(TenantScoped, Model):
     __tablename__ = "convention_parties"
     __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_fk(["organisation_id"], "organisations"),
         UniqueConstraint("tenant_id", "convention_id", "organisation_id", name="uq_convention_parties_org"),
         one_of("role", PartyRole),
     )
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
-    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions")
+    organisation_id: Mapped[int] = tenant_ref("organisations")
     role: Mapped[str] = mapped_column(String(20))
     #: a co-financer may be named without signing (seed 000 art. 4).
     signatory: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
@@ -140,15 +137,10 @@ class ConventionResource(_Versioned, TenantScoped, Model):
     """Staff committed: "un conseiller en insertion professionnelle à mi-temps (0.5 ETP)"."""
 
     __tablename__ = "convention_resources"
-    __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_fk(["provider_id"], "organisations"),
-        tenant_index("convention_id"),
-        CheckConstraint("fte > 0 AND fte <= 50", name="fte"),
-    )
+    __table_args__ = (CheckConstraint("fte > 0 AND fte <= 50", name="fte"),)
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
-    provider_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions", index=True)
+    provider_id: Mapped[int] = tenant_ref("organisations")
     label: Mapped[str] = mapped_column(String(200))
     fte: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     person_name: Mapped[str | None] = mapped_column(String(200))
@@ -156,13 +148,9 @@ class ConventionResource(_Versioned, TenantScoped, Model):
 
 class ConventionDocument(TenantScoped, Model):
     __tablename__ = "convention_documents"
-    __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_index("convention_id"),
-        one_of("kind", DocumentKind),
-    )
+    __table_args__ = (one_of("kind", DocumentKind),)
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions", index=True)
     kind: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(200))
@@ -176,12 +164,11 @@ class ConventionDocument(TenantScoped, Model):
 class ConventionRenewal(TenantScoped, Model):
     __tablename__ = "convention_renewals"
     __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
         UniqueConstraint("tenant_id", "convention_id", "period_no", name="uq_convention_renewals_period"),
         CheckConstraint("period_no >= 2", name="period_no"),
     )
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions")
     period_no: Mapped[int] = mapped_column(Integer)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
@@ -193,13 +180,11 @@ class ConventionObjection(TenantScoped, Model):
 
     __tablename__ = "convention_objections"
     __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_fk(["party_id"], "organisations"),
         UniqueConstraint("tenant_id", "convention_id", name="uq_convention_objections_convention"),
     )
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
-    party_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions")
+    party_id: Mapped[int] = tenant_ref("organisations")
     received_on: Mapped[date] = mapped_column(Date)
     effective_term: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(500))
@@ -210,10 +195,6 @@ class ConventionObjection(TenantScoped, Model):
 class FinancialCommitment(_Versioned, TenantScoped, Model):
     __tablename__ = "financial_commitments"
     __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_fk(["payer_id"], "organisations"),
-        tenant_fk(["payee_id"], "organisations"),
-        tenant_index("convention_id"),
         one_of("basis", CommitmentBasis),
         one_of("recurrence", Recurrence),
         CheckConstraint("basis <> 'fixed' OR amount > 0", name="fixed_amount"),
@@ -222,9 +203,9 @@ class FinancialCommitment(_Versioned, TenantScoped, Model):
         ),
     )
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
-    payer_id: Mapped[int] = mapped_column(BigInteger)
-    payee_id: Mapped[int] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions", index=True)
+    payer_id: Mapped[int] = tenant_ref("organisations")
+    payee_id: Mapped[int] = tenant_ref("organisations")
     label: Mapped[str] = mapped_column(String(200))
     basis: Mapped[str] = mapped_column(String(10))
     amount: Mapped[Decimal | None] = mapped_column(MONEY)
@@ -241,13 +222,12 @@ class ScheduleLine(TenantScoped, Model):
 
     __tablename__ = "schedule_lines"
     __table_args__ = (
-        tenant_fk(["commitment_id"], "financial_commitments"),
         UniqueConstraint("tenant_id", "commitment_id", "seq", name="uq_schedule_lines_seq"),
         CheckConstraint("percent > 0 AND percent <= 100", name="percent"),
         one_of("trigger", Trigger),
     )
 
-    commitment_id: Mapped[int] = mapped_column(BigInteger)
+    commitment_id: Mapped[int] = tenant_ref("financial_commitments")
     seq: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
     percent: Mapped[Decimal] = mapped_column(Numeric(5, 2))
@@ -260,12 +240,11 @@ class ScheduleLine(TenantScoped, Model):
 class Payment(TenantScoped, Model):
     __tablename__ = "convention_payments"
     __table_args__ = (
-        tenant_fk(["line_id"], "schedule_lines"),
         UniqueConstraint("tenant_id", "line_id", "period_no", name="uq_convention_payments_instalment"),
         CheckConstraint("amount > 0", name="amount"),
     )
 
-    line_id: Mapped[int] = mapped_column(BigInteger)
+    line_id: Mapped[int] = tenant_ref("schedule_lines")
     period_no: Mapped[int] = mapped_column(Integer)
     paid_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(MONEY)
@@ -277,10 +256,6 @@ class Payment(TenantScoped, Model):
 class Obligation(_Versioned, TenantScoped, Model):
     __tablename__ = "convention_obligations"
     __table_args__ = (
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_fk(["responsible_id"], "organisations"),
-        tenant_fk(["recipient_id"], "organisations"),
-        tenant_index("convention_id"),
         one_of("nature", Nature),
         one_of("cadence", Cadence),
         CheckConstraint("day_of_month IS NULL OR day_of_month BETWEEN 1 AND 28", name="day_of_month"),
@@ -288,9 +263,9 @@ class Obligation(_Versioned, TenantScoped, Model):
         CheckConstraint("times_per_period BETWEEN 1 AND 12", name="times_per_period"),
     )
 
-    convention_id: Mapped[int] = mapped_column(BigInteger)
-    responsible_id: Mapped[int] = mapped_column(BigInteger)
-    recipient_id: Mapped[int | None] = mapped_column(BigInteger)
+    convention_id: Mapped[int] = tenant_ref("conventions", index=True)
+    responsible_id: Mapped[int] = tenant_ref("organisations")
+    recipient_id: Mapped[int | None] = tenant_ref("organisations")
     nature: Mapped[str] = mapped_column(String(12))
     category: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(300))
@@ -313,9 +288,6 @@ class Occurrence(TenantScoped, Model):
 
     __tablename__ = "obligation_occurrences"
     __table_args__ = (
-        tenant_fk(["obligation_id"], "convention_obligations"),
-        tenant_fk(["convention_id"], "conventions"),
-        tenant_fk(["meeting_id"], "meetings"),
         tenant_index("convention_id", "period_no"),
         UniqueConstraint(
             "tenant_id", "obligation_id", "period_no", "seq", name="uq_obligation_occurrences_key"
@@ -323,8 +295,8 @@ class Occurrence(TenantScoped, Model):
         tenant_index("due_on"),
     )
 
-    obligation_id: Mapped[int] = mapped_column(BigInteger)
-    convention_id: Mapped[int] = mapped_column(BigInteger)
+    obligation_id: Mapped[int] = tenant_ref("convention_obligations")
+    convention_id: Mapped[int] = tenant_ref("conventions")
     period_no: Mapped[int] = mapped_column(Integer)
     #: ordinal within the period, or the mission id for ``mission_end``.
     seq: Mapped[int] = mapped_column(BigInteger)
@@ -335,7 +307,7 @@ class Occurrence(TenantScoped, Model):
     received_on: Mapped[date | None] = mapped_column(Date)
     received_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(String(500))
-    meeting_id: Mapped[int | None] = mapped_column(BigInteger)
+    meeting_id: Mapped[int | None] = tenant_ref("meetings")
 
 
 class Reminder(TenantScoped, Model):
@@ -343,16 +315,14 @@ class Reminder(TenantScoped, Model):
 
     __tablename__ = "obligation_reminders"
     __table_args__ = (
-        tenant_fk(["occurrence_id"], "obligation_occurrences", ondelete="CASCADE"),
-        tenant_fk(["mail_id"], "outgoing_mails"),
         UniqueConstraint(
             "tenant_id", "occurrence_id", "user_id", "kind", name="uq_obligation_reminders_once"
         ),
         one_of("kind", ("before", "late")),
     )
 
-    occurrence_id: Mapped[int] = mapped_column(BigInteger)
+    occurrence_id: Mapped[int] = tenant_ref("obligation_occurrences", ondelete="CASCADE")
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(8))
-    mail_id: Mapped[int | None] = mapped_column(BigInteger)
+    mail_id: Mapped[int | None] = tenant_ref("outgoing_mails")
     sent_at: Mapped[datetime] = utcnow_column()

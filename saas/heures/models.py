@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
 from saas.heures.enums import AllocationKey, PartialEligibility, ReleveStatus
 from saas.heures.validation import MONTH_MAX_HOURS
 from saas.marches.enums import Rounding
@@ -49,8 +49,6 @@ HOURS = Numeric(9, 2)
 class Releve(TenantScoped, Model):
     __tablename__ = "hour_statements"
     __table_args__ = (
-        tenant_fk(["mission_id"], "missions"),
-        tenant_fk(["supersedes_id"], "hour_statements"),
         tenant_index("mission_id", "month"),
         tenant_index("status"),
         # a statement has at most one live correction (rejected or superseded ones leave room)
@@ -83,7 +81,7 @@ class Releve(TenantScoped, Model):
         CheckConstraint("status <> 'rejected' OR rejection_reason IS NOT NULL", name="rejection_reasoned"),
     )
 
-    mission_id: Mapped[int] = mapped_column(BigInteger)
+    mission_id: Mapped[int] = tenant_ref("missions")
     month: Mapped[date] = mapped_column(Date)
     worked_hours: Mapped[Decimal] = mapped_column(HOURS)
     training_hours: Mapped[Decimal] = mapped_column(HOURS, default=Decimal(0))
@@ -92,7 +90,7 @@ class Releve(TenantScoped, Model):
     comment: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="declared")
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
-    supersedes_id: Mapped[int | None] = mapped_column(BigInteger)
+    supersedes_id: Mapped[int | None] = tenant_ref("hour_statements")
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     declared_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     declared_at: Mapped[datetime] = utcnow_column()
@@ -106,12 +104,7 @@ class Releve(TenantScoped, Model):
 
 class ReleveJustificatif(TenantScoped, Model):
     __tablename__ = "statement_proofs"
-    __table_args__ = (
-        tenant_fk(["statement_id"], "hour_statements"),
-        tenant_index("statement_id"),
-    )
-
-    statement_id: Mapped[int] = mapped_column(BigInteger)
+    statement_id: Mapped[int] = tenant_ref("hour_statements", index=True)
     filename: Mapped[str] = mapped_column(String(200))
     mimetype: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
@@ -124,7 +117,6 @@ class CountingRule(TenantScoped, Authored, Model):
 
     __tablename__ = "counting_rules"
     __table_args__ = (
-        tenant_fk(["marche_id"], "marches"),
         UniqueConstraint("tenant_id", "marche_id", "version", postgresql_nulls_not_distinct=True),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("rounding_step IN (0.01, 0.25, 0.5, 1)", name="rounding_step"),
@@ -134,7 +126,7 @@ class CountingRule(TenantScoped, Authored, Model):
         one_of("partial_eligibility", PartialEligibility),
     )
 
-    marche_id: Mapped[int | None] = mapped_column(BigInteger)
+    marche_id: Mapped[int | None] = tenant_ref("marches")
     version: Mapped[int] = mapped_column(Integer)
     #: {contract type code: multiplier as a string, e.g. "1.5"}; absent = 1.
     multipliers: Mapped[dict] = mapped_column(JSONB, default=dict)
@@ -160,8 +152,6 @@ class Counting(TenantScoped, Authored, Model):
 
     __tablename__ = "hour_countings"
     __table_args__ = (
-        tenant_fk(["statement_id"], "hour_statements"),
-        tenant_fk(["rule_id"], "counting_rules"),
         Index(
             "uq_hour_countings_current",
             "tenant_id",
@@ -172,8 +162,8 @@ class Counting(TenantScoped, Authored, Model):
         CheckConstraint("counted_hours >= 0", name="counted_positive"),
     )
 
-    statement_id: Mapped[int] = mapped_column(BigInteger)
-    rule_id: Mapped[int] = mapped_column(BigInteger)
+    statement_id: Mapped[int] = tenant_ref("hour_statements")
+    rule_id: Mapped[int] = tenant_ref("counting_rules")
     raw_hours: Mapped[Decimal] = mapped_column(HOURS)
     counted_hours: Mapped[Decimal] = mapped_column(HOURS)
     #: how the figure was reached (multiplier, caps, eligibility, rounding), shown on the page.
@@ -213,15 +203,12 @@ class MutualisationAgreement(TenantScoped, Model):
 class MutualisationMember(TenantScoped, Model):
     __tablename__ = "mutualisation_members"
     __table_args__ = (
-        tenant_fk(["agreement_id"], "mutualisation_agreements", ondelete="CASCADE"),
-        tenant_fk(["lot_id"], "lots"),
         UniqueConstraint("tenant_id", "agreement_id", "lot_id"),
-        tenant_index("lot_id"),
         CheckConstraint("share IS NULL OR (share > 0 AND share <= 1)", name="share"),
     )
 
-    agreement_id: Mapped[int] = mapped_column(BigInteger)
-    lot_id: Mapped[int] = mapped_column(BigInteger)
+    agreement_id: Mapped[int] = tenant_ref("mutualisation_agreements", ondelete="CASCADE")
+    lot_id: Mapped[int] = tenant_ref("lots", index=True)
     #: explicit key only: share of the hours (0.25 = 25 %); the shares of an agreement add up to 1.
     share: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
 
@@ -231,17 +218,13 @@ class Allocation(TenantScoped, Model):
 
     __tablename__ = "hour_allocations"
     __table_args__ = (
-        tenant_fk(["counting_id"], "hour_countings"),
-        tenant_fk(["lot_id"], "lots"),
-        tenant_fk(["agreement_id"], "mutualisation_agreements"),
         UniqueConstraint("tenant_id", "counting_id", "lot_id"),
-        tenant_index("lot_id"),
         CheckConstraint("hours > 0", name="hours_positive"),
     )
 
-    counting_id: Mapped[int] = mapped_column(BigInteger)
-    lot_id: Mapped[int] = mapped_column(BigInteger)
+    counting_id: Mapped[int] = tenant_ref("hour_countings")
+    lot_id: Mapped[int] = tenant_ref("lots", index=True)
     hours: Mapped[Decimal] = mapped_column(HOURS)
     #: the agreement that sent these hours to a lot other than the mission's, if any.
-    agreement_id: Mapped[int | None] = mapped_column(BigInteger)
+    agreement_id: Mapped[int | None] = tenant_ref("mutualisation_agreements")
     created_at: Mapped[datetime] = utcnow_column()

@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, S
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_index, tenant_ref, utcnow_column
 from saas.jobs.enums import JobKind, RunStatus
 
 
@@ -61,12 +61,7 @@ class JobArtifact(TenantScoped, Model):
     """A file a run produced (an export), kept in the database with the tenant's other data."""
 
     __tablename__ = "job_artifacts"
-    __table_args__ = (
-        tenant_fk(["run_id"], "job_runs", ondelete="CASCADE"),
-        tenant_index("run_id"),
-    )
-
-    run_id: Mapped[int] = mapped_column(BigInteger)
+    run_id: Mapped[int] = tenant_ref("job_runs", ondelete="CASCADE", index=True)
     filename: Mapped[str] = mapped_column(String(200))
     mimetype: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
 from saas.marches.enums import LotFigureKind, ObligationMode, Rounding
 
 
@@ -31,8 +31,6 @@ class HourlyCost(TenantScoped, Model):
 class Marche(TenantScoped, Model):
     __tablename__ = "marches"
     __table_args__ = (
-        tenant_fk(["donneur_ordre_id"], "organisations"),
-        tenant_index("donneur_ordre_id"),
         UniqueConstraint("tenant_id", "reference"),
         CheckConstraint(
             "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_order"
@@ -40,7 +38,7 @@ class Marche(TenantScoped, Model):
         CheckConstraint("hourly_cost_override IS NULL OR hourly_cost_override > 0", name="cost_positive"),
     )
 
-    donneur_ordre_id: Mapped[int] = mapped_column(BigInteger)
+    donneur_ordre_id: Mapped[int] = tenant_ref("organisations", index=True)
     reference: Mapped[str] = mapped_column(String(60))
     object: Mapped[str] = mapped_column(String(500))
     sector: Mapped[str | None] = mapped_column(String(40))
@@ -70,21 +68,17 @@ class Lot(TenantScoped, Model):
 
     __tablename__ = "lots"
     __table_args__ = (
-        tenant_fk(["marche_id"], "marches", ondelete="CASCADE"),
-        tenant_fk(["attributaire_id"], "organisations"),
-        tenant_index("marche_id"),
-        tenant_index("attributaire_id"),
         UniqueConstraint("tenant_id", "marche_id", "number"),
         one_of("obligation_mode", ObligationMode, name="mode"),
         one_of("rounding", Rounding),
         CheckConstraint("obligation_hours IS NULL OR obligation_hours >= 0", name="obligation_positive"),
     )
 
-    marche_id: Mapped[int] = mapped_column(BigInteger)
+    marche_id: Mapped[int] = tenant_ref("marches", ondelete="CASCADE", index=True)
     number: Mapped[str] = mapped_column(String(20))
     object: Mapped[str] = mapped_column(String(500))
     amount_ht: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    attributaire_id: Mapped[int | None] = mapped_column(BigInteger)
+    attributaire_id: Mapped[int | None] = tenant_ref("organisations", index=True)
     obligation_mode: Mapped[str] = mapped_column(String(16))
     fixed_hours: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     #: part of labour in the amount (0.50 = 50 %), for the formula.
@@ -109,15 +103,10 @@ class Lot(TenantScoped, Model):
 
 class LotSubcontractor(TenantScoped, Model):
     __tablename__ = "lot_subcontractors"
-    __table_args__ = (
-        tenant_fk(["lot_id"], "lots", ondelete="CASCADE"),
-        tenant_fk(["organisation_id"], "organisations"),
-        UniqueConstraint("tenant_id", "lot_id", "organisation_id"),
-        tenant_index("organisation_id"),
-    )
+    __table_args__ = (UniqueConstraint("tenant_id", "lot_id", "organisation_id"),)
 
-    lot_id: Mapped[int] = mapped_column(BigInteger)
-    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
+    organisation_id: Mapped[int] = tenant_ref("organisations", index=True)
     #: sous_traitant or cotraitant
     role: Mapped[str] = mapped_column(String(16), default="sous_traitant")
 
@@ -127,13 +116,12 @@ class LotFigure(TenantScoped, Authored, Model):
 
     __tablename__ = "lot_figures"
     __table_args__ = (
-        tenant_fk(["lot_id"], "lots", ondelete="CASCADE"),
         tenant_index("lot_id", "recorded_on"),
         one_of("kind", LotFigureKind),
         CheckConstraint("value >= 0", name="value_positive"),
     )
 
-    lot_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(20))
     recorded_on: Mapped[date] = mapped_column(Date)
     #: amount for this period (not a running total).

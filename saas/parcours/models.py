@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_fk, tenant_index
+from saas.db import Authored, Model, TenantScoped, tenant_index, tenant_ref
 
 #: Code du travail, art. L3121-20: no more than 48 hours of work in one week; no contract says more.
 LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
@@ -19,12 +19,6 @@ class Mission(TenantScoped, Authored, Model):
 
     __tablename__ = "missions"
     __table_args__ = (
-        tenant_fk(["participant_id"], "participants"),
-        tenant_fk(["employer_id"], "organisations"),
-        tenant_fk(["lot_id"], "lots"),
-        tenant_index("participant_id"),
-        tenant_index("employer_id"),
-        tenant_index("lot_id"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_order"),
         CheckConstraint(
             f"weekly_hours > 0 AND weekly_hours <= {LEGAL_WEEKLY_MAX_HOURS}", name="weekly_hours"
@@ -36,9 +30,9 @@ class Mission(TenantScoped, Authored, Model):
         CheckConstraint("(exit_date IS NULL) = (exit_motif IS NULL)", name="exit_complete"),
     )
 
-    participant_id: Mapped[int] = mapped_column(BigInteger)
-    employer_id: Mapped[int] = mapped_column(BigInteger)
-    lot_id: Mapped[int] = mapped_column(BigInteger)
+    participant_id: Mapped[int] = tenant_ref("participants", index=True)
+    employer_id: Mapped[int] = tenant_ref("organisations", index=True)
+    lot_id: Mapped[int] = tenant_ref("lots", index=True)
     modality: Mapped[str] = mapped_column(String(24))
     contract_type: Mapped[str] = mapped_column(String(40), ForeignKey("ref_contract_types.code"))
     start_date: Mapped[date] = mapped_column(Date)
@@ -67,13 +61,11 @@ class FollowUp(TenantScoped, Model):
 
     __tablename__ = "follow_ups"
     __table_args__ = (
-        tenant_fk(["mission_id"], "missions", ondelete="CASCADE"),
-        tenant_index("mission_id"),
         tenant_index("due_on"),
         CheckConstraint("(done_on IS NULL) = (kind IS NULL)", name="done_complete"),
     )
 
-    mission_id: Mapped[int] = mapped_column(BigInteger)
+    mission_id: Mapped[int] = tenant_ref("missions", ondelete="CASCADE", index=True)
     step: Mapped[str] = mapped_column(String(24))
     due_on: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)

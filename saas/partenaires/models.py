@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_fk, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, tenant_index, tenant_ref, utcnow_column
 from saas.partenaires.enums import OrganisationKind
 
 
@@ -43,12 +43,7 @@ class Contact(TenantScoped, Model):
     """A person to reach at a partner organisation (not necessarily a user of the service)."""
 
     __tablename__ = "organisation_contacts"
-    __table_args__ = (
-        tenant_fk(["organisation_id"], "organisations", ondelete="CASCADE"),
-        tenant_index("organisation_id"),
-    )
-
-    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    organisation_id: Mapped[int] = tenant_ref("organisations", ondelete="CASCADE", index=True)
     name: Mapped[str] = mapped_column(String(200))
     function: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))

@@ -24,17 +24,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_fk, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
 from saas.participants.enums import Sex
 
 
 class Participant(TenantScoped, Model):
     __tablename__ = "participants"
-    __table_args__ = (
-        UniqueConstraint("tenant_id", "reference"),
-        tenant_fk(["referent_organisation_id"], "organisations"),
-        tenant_index("referent_organisation_id"),
-    )
+    __table_args__ = (UniqueConstraint("tenant_id", "reference"),)
 
     #: pseudonymous reference shown in lists and reports (e.g. P-2026-00042).
     reference: Mapped[str] = mapped_column(String(20))
@@ -46,7 +42,7 @@ class Participant(TenantScoped, Model):
     bilan_entree: Mapped[str | None] = mapped_column(Text)
     bilan_entree_on: Mapped[date | None] = mapped_column(Date)
     #: the accompaniment partner that follows the person (e.g. the Mission Locale).
-    referent_organisation_id: Mapped[int | None] = mapped_column(BigInteger)
+    referent_organisation_id: Mapped[int | None] = tenant_ref("organisations", index=True)
     last_contact_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = utcnow_column()
 
@@ -56,13 +52,12 @@ class Identity(TenantScoped, Model):
 
     __tablename__ = "participant_identities"
     __table_args__ = (
-        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "participant_id"),
         one_of("sex", Sex),
         tenant_index("last_name", "first_name"),
     )
 
-    participant_id: Mapped[int] = mapped_column(BigInteger)
+    participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE")
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
     birth_date: Mapped[date | None] = mapped_column(Date)
@@ -78,15 +73,12 @@ class Prescription(TenantScoped, Authored, Model):
 
     __tablename__ = "prescriptions"
     __table_args__ = (
-        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
-        tenant_fk(["prescripteur_id"], "organisations"),
-        tenant_index("participant_id"),
         tenant_index("valid_until"),
         CheckConstraint("valid_until >= prescribed_on", name="validity"),
     )
 
-    participant_id: Mapped[int] = mapped_column(BigInteger)
-    prescripteur_id: Mapped[int] = mapped_column(BigInteger)
+    participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE", index=True)
+    prescripteur_id: Mapped[int] = tenant_ref("organisations")
     prescribed_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     content: Mapped[str | None] = mapped_column(Text)
@@ -102,13 +94,11 @@ class Eligibility(TenantScoped, Model):
 
     __tablename__ = "eligibilities"
     __table_args__ = (
-        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
-        tenant_index("participant_id"),
         CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="validity"),
         one_of("anchor", ("validation", "first_mission")),
     )
 
-    participant_id: Mapped[int] = mapped_column(BigInteger)
+    participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE", index=True)
     validated_on: Mapped[date] = mapped_column(Date)
     validated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     anchor: Mapped[str] = mapped_column(String(16))
@@ -125,12 +115,9 @@ class EligibilityCriterion(TenantScoped, Model):
     """One criterion of a validation, with the proof type seen (the document itself is not kept)."""
 
     __tablename__ = "eligibility_criteria"
-    __table_args__ = (
-        tenant_fk(["eligibility_id"], "eligibilities", ondelete="CASCADE"),
-        UniqueConstraint("tenant_id", "eligibility_id", "criterion_code"),
-    )
+    __table_args__ = (UniqueConstraint("tenant_id", "eligibility_id", "criterion_code"),)
 
-    eligibility_id: Mapped[int] = mapped_column(BigInteger)
+    eligibility_id: Mapped[int] = tenant_ref("eligibilities", ondelete="CASCADE")
     criterion_code: Mapped[str] = mapped_column(String(40), ForeignKey("ref_criteria.code"))
     proof_type: Mapped[str] = mapped_column(String(40))
 
@@ -140,12 +127,11 @@ class CvProfile(TenantScoped, Model):
 
     __tablename__ = "cv_profiles"
     __table_args__ = (
-        tenant_fk(["participant_id"], "participants", ondelete="CASCADE"),
         UniqueConstraint("tenant_id", "participant_id"),
         tenant_index("validated_at"),
     )
 
-    participant_id: Mapped[int] = mapped_column(BigInteger)
+    participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE")
     rome_codes: Mapped[list[str]] = mapped_column(ARRAY(String(5)), default=list)
     skills: Mapped[str | None] = mapped_column(Text)
     available_from: Mapped[date | None] = mapped_column(Date)
