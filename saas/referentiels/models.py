@@ -13,53 +13,51 @@ from sqlalchemy.orm import Mapped, mapped_column
 from saas.db import Model
 
 
-class Criterion(Model):
+class _Entry:
+    """The columns of every list of codes: the code, its French label, its rank in the lists
+    (first the code and the label, last the rank, whatever the table adds between them)."""
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True, sort_order=-2)
+    label: Mapped[str] = mapped_column(String(200), sort_order=-1)
+    rank: Mapped[int] = mapped_column(Integer, default=0, sort_order=1)
+
+
+class Criterion(_Entry, Model):
     """An eligibility criterion: national IAE criteria (level 1 or 2) or clause-specific ones."""
 
     __tablename__ = "ref_criteria"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
     #: 1 or 2 for the national IAE criteria; None for clause-specific criteria.
     level: Mapped[int | None] = mapped_column(SmallInteger)
     #: "iae" or "clause".
     family: Mapped[str] = mapped_column(String(16))
     #: codes of ``ref_items`` (list "justificatif") accepted as proof.
     proof_types: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
-    rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ContractType(Model):
+class ContractType(_Entry, Model):
     __tablename__ = "ref_contract_types"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
     #: classique, insertion, alternance, aide, interim
     family: Mapped[str] = mapped_column(String(16))
     fixed_term: Mapped[bool] = mapped_column(Boolean)
-    rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ExitMotif(Model):
+class ExitMotif(_Entry, Model):
     """A detailed exit motif; its category (``ExitCategory``) is derived from it."""
 
     __tablename__ = "ref_exit_motifs"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(32))
-    rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Item(Model):
+class Item(_Entry, Model):
     """Short lists: proof types, qualification levels, freins, sectors, procedures, mobility."""
 
     __tablename__ = "ref_items"
 
-    list: Mapped[str] = mapped_column(String(32), primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(200))
-    rank: Mapped[int] = mapped_column(Integer, default=0)
+    #: before the code: the primary key is (list, code).
+    list: Mapped[str] = mapped_column(String(32), primary_key=True, sort_order=-3)
 
 
 class Commune(Model):
