@@ -85,10 +85,16 @@ class TenantScoped:
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True, sort_order=-99)
 
 
+def user_ref(*, ondelete: str | None = None, **kwargs) -> MappedColumn[Any]:
+    """The id of an account (``users``, a platform table): ``BigInteger`` with its foreign key;
+    ``kwargs`` go to ``mapped_column`` (``index=True``, ``primary_key=True``)."""
+    return mapped_column(BigInteger, ForeignKey("users.id", ondelete=ondelete), **kwargs)
+
+
 class Authored:
     """Mixin for the rows that record who created them and when (the account, None for the system)."""
 
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"), sort_order=100)
+    created_by: Mapped[int | None] = user_ref(sort_order=100)
     created_at: Mapped[datetime] = utcnow_column(sort_order=101)
 
 
@@ -201,6 +207,7 @@ __all__ = [
     "tenant_fk",
     "tenant_index",
     "tenant_ref",
+    "user_ref",
     "utcnow_column",
 ]
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import Model, TenantScoped, db, one_of, tenant_ref, utcnow_column
+from saas.db import Model, TenantScoped, db, one_of, tenant_ref, user_ref, utcnow_column
 from tenants.enums import ApiTokenRole, FederationRole, TenantKind, TenantRole
 
 #: many-to-many: a territory may report to several Départements.
@@ -103,7 +103,7 @@ class TenantMembership(TenantScoped, Model):
         ),
     )
 
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = user_ref(ondelete="CASCADE", index=True)
     role: Mapped[TenantRole] = mapped_column(String(32))
     organisation_id: Mapped[int | None] = tenant_ref("organisations", index=True)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
@@ -128,7 +128,7 @@ class FederationMembership(Model):
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     federation_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("federations.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = user_ref(ondelete="CASCADE", index=True)
     role: Mapped[FederationRole] = mapped_column(String(32), server_default=FederationRole.coordinateur.value)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = utcnow_column()
@@ -156,7 +156,7 @@ class ApiToken(TenantScoped, Model):
     prefix: Mapped[str] = mapped_column(String(12))
     #: facilitateur (read and write) or lecture (read only).
     role: Mapped[str] = mapped_column(String(16))
-    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = user_ref(ondelete="SET NULL")
     created_at: Mapped[datetime] = utcnow_column()
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Identity, Index, String, func, text
+from sqlalchemy import BigInteger, Boolean, DateTime, Identity, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import Model, utcnow_column
+from saas.db import Model, user_ref, utcnow_column
 
 
 class User(Model):
@@ -58,7 +58,7 @@ class AuthSession(Model):
     __tablename__ = "auth_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = user_ref(ondelete="CASCADE", index=True)
     created_at: Mapped[datetime] = utcnow_column()
     last_seen_at: Mapped[datetime] = utcnow_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -82,12 +82,10 @@ class PasswordToken(Model):
     __tablename__ = "password_tokens"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = user_ref(ondelete="CASCADE", index=True)
     #: "invitation", "password_reset" or "login_unlock" (``saas.accounts.links``).
     purpose: Mapped[str] = mapped_column(String(20), server_default="invitation")
-    created_by_user_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by_user_id: Mapped[int | None] = user_ref(ondelete="SET NULL")
     created_at: Mapped[datetime] = utcnow_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

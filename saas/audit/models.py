@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, Identity, Index, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, utcnow_column
+from saas.db import Model, user_ref, utcnow_column
 
 
 class AuditEntry(Model):
@@ -29,7 +29,7 @@ class AuditEntry(Model):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("tenants.id", ondelete="RESTRICT"))
     occurred_at: Mapped[datetime] = utcnow_column()
-    actor_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="SET NULL"))
+    actor_user_id: Mapped[int | None] = user_ref(ondelete="SET NULL")
     #: copied at write time: the log stays readable if the account is renamed.
     actor_email: Mapped[str | None] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(64))

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     Integer,
     LargeBinary,
     Numeric,
@@ -45,7 +44,7 @@ from saas.conventions.enums import (
     Recurrence,
     Trigger,
 )
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
 
 MONEY = Numeric(12, 2)
 
@@ -157,7 +156,7 @@ class ConventionDocument(TenantScoped, Model):
     mimetype: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    uploaded_by: Mapped[int | None] = user_ref()
     uploaded_at: Mapped[datetime] = utcnow_column()
 
 
@@ -188,7 +187,7 @@ class ConventionObjection(TenantScoped, Model):
     received_on: Mapped[date] = mapped_column(Date)
     effective_term: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(500))
-    recorded_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    recorded_by: Mapped[int | None] = user_ref()
     recorded_at: Mapped[datetime] = utcnow_column()
 
 
@@ -249,7 +248,7 @@ class Payment(TenantScoped, Model):
     paid_on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(MONEY)
     reference: Mapped[str | None] = mapped_column(String(100))
-    recorded_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    recorded_by: Mapped[int | None] = user_ref()
     recorded_at: Mapped[datetime] = utcnow_column()
 
 
@@ -305,7 +304,7 @@ class Occurrence(TenantScoped, Model):
     provisional: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     event_on: Mapped[date | None] = mapped_column(Date)
     received_on: Mapped[date | None] = mapped_column(Date)
-    received_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    received_by: Mapped[int | None] = user_ref()
     note: Mapped[str | None] = mapped_column(String(500))
     meeting_id: Mapped[int | None] = tenant_ref("meetings")
 
@@ -322,7 +321,7 @@ class Reminder(TenantScoped, Model):
     )
 
     occurrence_id: Mapped[int] = tenant_ref("obligation_occurrences", ondelete="CASCADE")
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
+    user_id: Mapped[int] = user_ref()
     kind: Mapped[str] = mapped_column(String(8))
     mail_id: Mapped[int | None] = tenant_ref("outgoing_mails")
     sent_at: Mapped[datetime] = utcnow_column()

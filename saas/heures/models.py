@@ -20,12 +20,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -38,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
 from saas.heures.enums import AllocationKey, PartialEligibility, ReleveStatus
 from saas.heures.validation import MONTH_MAX_HOURS
 from saas.marches.enums import Rounding
@@ -92,9 +90,9 @@ class Releve(TenantScoped, Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     supersedes_id: Mapped[int | None] = tenant_ref("hour_statements")
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    declared_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    declared_by: Mapped[int | None] = user_ref()
     declared_at: Mapped[datetime] = utcnow_column()
-    decided_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    decided_by: Mapped[int | None] = user_ref()
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: optimistic lock: two validations of the same statement cannot both win.
     row_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -108,7 +106,7 @@ class ReleveJustificatif(TenantScoped, Model):
     filename: Mapped[str] = mapped_column(String(200))
     mimetype: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    uploaded_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    uploaded_by: Mapped[int | None] = user_ref()
     uploaded_at: Mapped[datetime] = utcnow_column()
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, Text, text
+from sqlalchemy import DateTime, Integer, LargeBinary, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saas.db import Model, TenantScoped, tenant_index, tenant_ref, utcnow_column
+from saas.db import Model, TenantScoped, tenant_index, tenant_ref, user_ref, utcnow_column
 from saas.jobs.enums import JobKind, RunStatus
 
 
@@ -30,9 +30,7 @@ class JobRun(TenantScoped, Model):
     progress: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     message: Mapped[str | None] = mapped_column(String(300))
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
-    requested_by_user_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="SET NULL")
-    )
+    requested_by_user_id: Mapped[int | None] = user_ref(ondelete="SET NULL")
     created_at: Mapped[datetime] = utcnow_column()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -13,7 +13,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
-    ForeignKey,
     Identity,
     Index,
     Integer,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, one_of, tenant_index, utcnow_column
+from saas.db import Model, TenantScoped, one_of, tenant_index, user_ref, utcnow_column
 from saas.mail.enums import MailStatus
 
 
@@ -36,7 +35,7 @@ class OutgoingMail(TenantScoped, Model):
     )
 
     to_address: Mapped[str] = mapped_column(String(254))
-    to_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    to_user_id: Mapped[int | None] = user_ref()
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     #: what the mail is about: "reminder", "renewal", "invitation"...
@@ -57,7 +56,7 @@ class NotificationPreference(TenantScoped, Model):
     __tablename__ = "notification_preferences"
     __table_args__ = (tenant_index("user_id", unique=True),)
 
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
+    user_id: Mapped[int] = user_ref()
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     updated_at: Mapped[datetime] = utcnow_column()
 
@@ -78,9 +77,7 @@ class AccountMail(Model):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    to_user_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    to_user_id: Mapped[int] = user_ref(ondelete="CASCADE", index=True)
     to_address: Mapped[str] = mapped_column(String(254))
     #: what it is: "invitation", "access_granted", "password_reset", "login_unlock".
     purpose: Mapped[str] = mapped_column(String(40))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_index, tenant_ref
+from saas.db import Authored, Model, TenantScoped, tenant_index, tenant_ref, user_ref
 
 #: Code du travail, art. L3121-20: no more than 48 hours of work in one week; no contract says more.
 LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
@@ -44,7 +44,7 @@ class Mission(TenantScoped, Authored, Model):
     #: placed without valid eligibility: only with a reason, audited.
     eligibility_override: Mapped[bool] = mapped_column(Boolean, default=False)
     override_reason: Mapped[str | None] = mapped_column(String(500))
-    override_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    override_by: Mapped[int | None] = user_ref()
     exit_date: Mapped[date | None] = mapped_column(Date)
     exit_motif: Mapped[str | None] = mapped_column(String(40), ForeignKey("ref_exit_motifs.code"))
     #: derived from the motif (ref_exit_motifs.category), stored for reports.
@@ -71,5 +71,5 @@ class FollowUp(TenantScoped, Model):
     done_on: Mapped[date | None] = mapped_column(Date)
     kind: Mapped[str | None] = mapped_column(String(24))
     notes: Mapped[str | None] = mapped_column(Text)
-    done_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    done_by: Mapped[int | None] = user_ref()
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
 from saas.participants.enums import Sex
 
 
@@ -100,7 +99,7 @@ class Eligibility(TenantScoped, Model):
 
     participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE", index=True)
     validated_on: Mapped[date] = mapped_column(Date)
-    validated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    validated_by: Mapped[int | None] = user_ref()
     anchor: Mapped[str] = mapped_column(String(16))
     validity_months: Mapped[int] = mapped_column(Integer)
     valid_from: Mapped[date] = mapped_column(Date)
@@ -143,6 +142,6 @@ class CvProfile(TenantScoped, Model):
     cv_mimetype: Mapped[str | None] = mapped_column(String(100))
     cv_content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    validated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    validated_by: Mapped[int | None] = user_ref()
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = utcnow_column()
