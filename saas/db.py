@@ -111,9 +111,10 @@ def tenant_fk(columns: list[str], parent: str, ondelete: str | None = None) -> F
 
 
 def tenant_ref(parent: str, *, ondelete: str | None = None, index: bool = False) -> MappedColumn[Any]:
-    """The id of a row of the tenant-owned table ``parent``, declared once: a ``BigInteger`` column
-    that brings to its table the composite foreign key of :func:`tenant_fk` and, with ``index``,
-    the :func:`tenant_index` on it (``meeting_id: Mapped[int] = tenant_ref("meetings")``). Its
+    """The id of a row of the tenant-owned table ``parent``, declared once, in a
+    :class:`TenantScoped` model: a ``BigInteger`` column that brings to its table the composite
+    foreign key of :func:`tenant_fk` and, with ``index``, the index ``(tenant_id, column)`` that
+    :func:`tenant_index` would declare (``meeting_id: Mapped[int] = tenant_ref("meetings")``). Its
     nullability comes from the annotation, as for any ``mapped_column``."""
     column = mapped_column(BigInteger)
 
