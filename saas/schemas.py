@@ -11,6 +11,8 @@ texts longer than ``saas.bounds.LONG_TEXT``; every ``Date`` refuses a day outsid
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import marshmallow
 from marshmallow import fields
 from marshmallow.validate import Range
@@ -157,6 +159,23 @@ def max_length(limit: int) -> marshmallow.validate.Length:
 def one_of(choices) -> marshmallow.validate.OneOf:
     choices = list(choices)
     return marshmallow.validate.OneOf(choices, error="Valeur inconnue ; valeurs possibles : {choices}.")
+
+
+def described(choices) -> str:
+    """« fixed (Durée déterminée), tacit (Reconduction tacite) »: a closed vocabulary (a ``Choices``
+    or a mapping of values to labels) in a description."""
+    labels = choices if isinstance(choices, Mapping) else choices.labels()
+    return ", ".join(f"{key} ({label})" for key, label in labels.items())
+
+
+def vocabulary(choices, title: str | None = None, **kwargs) -> String:
+    """A value of a closed vocabulary, its values and labels in the description (« Rôle : porteur
+    (Porteur), … »). Sent, it must be one of them (:func:`one_of`); answered only (``dump_only``),
+    there is nothing to check: it is only described."""
+    text = described(choices)
+    if not kwargs.get("dump_only"):
+        kwargs["validate"] = one_of(choices)
+    return String(metadata={"description": f"{title} : {text}" if title else text}, **kwargs)
 
 
 class Prepared:

@@ -7,7 +7,7 @@ from marshmallow import fields
 
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described, vocabulary
+from saas.conventions.schema_base import Body
 
 # --------------------------------------------------------------------------- calendar
 
@@ -36,16 +36,14 @@ class OccurrenceSchema(s.Schema):
     responsible_id = s.Integer(dump_only=True)
     responsible_name = s.String(dump_only=True)
     recipient_name = s.String(dump_only=True)
-    status = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.OccurrenceStatus)}
-    )
+    status = s.vocabulary(enums.OccurrenceStatus, "Statut", dump_only=True)
     status_label = fields.Function(lambda row: enums.OccurrenceStatus.label_of(row.status), dump_only=True)
 
 
 class CalendarFilterSchema(s.Schema):
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     responsable = s.Integer(metadata={"description": "Organisation qui doit l'obligation"})
-    statut = vocabulary(enums.OccurrenceStatus)
+    statut = s.vocabulary(enums.OccurrenceStatus)
     nature = s.String(validate=s.one_of(enums.Nature))
     du = s.Date(metadata={"description": "Échéances à partir de ce jour"})
     au = s.Date(metadata={"description": "Échéances jusqu'à ce jour"})

@@ -7,7 +7,7 @@ from marshmallow import pre_dump
 
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described, positive, range_of, vocabulary
+from saas.conventions.schema_base import Body, positive, range_of
 
 # --------------------------------------------------------------------------- money
 
@@ -42,9 +42,7 @@ class InstalmentSchema(s.Schema):
     periode_fin = s.Date(dump_only=True)
     montant = s.Decimal(as_string=True, places=2, dump_only=True)
     date_echeance = s.Date(dump_only=True)
-    statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.InstalmentStatus)}
-    )
+    statut = s.vocabulary(enums.InstalmentStatus, "Statut", dump_only=True)
     statut_libelle = s.String(dump_only=True)
     pieces_manquantes = s.List(s.String(), dump_only=True)
     exigible_depuis = s.Date(dump_only=True)
@@ -77,6 +75,6 @@ class InstalmentSchema(s.Schema):
 
 
 class InstalmentFilterSchema(s.Schema):
-    statut = vocabulary(enums.InstalmentStatus)
+    statut = s.vocabulary(enums.InstalmentStatus)
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     date = s.Date(metadata={"description": "Date de lecture (par défaut : aujourd'hui)"})

@@ -13,9 +13,6 @@ from marshmallow import ValidationError, fields, pre_load
 from saas import schemas as s
 from saas.parcours.enums import FollowUpKind, FollowUpStep, Modality
 
-MODALITIES = [m.value for m in Modality]
-FOLLOW_UP_KINDS = [k.value for k in FollowUpKind]
-
 
 class MissionSchema(s.Schema):
     """A mission as created by ``place`` and as read back."""
@@ -29,11 +26,7 @@ class MissionSchema(s.Schema):
         },
     )
     lot_id = s.Integer(required=True, metadata={"description": "Lot sur lequel les heures sont réalisées"})
-    modality = s.String(
-        required=True,
-        validate=s.one_of(MODALITIES),
-        metadata={"description": "Modalité : " + Modality.described()},
-    )
+    modality = s.vocabulary(Modality, "Modalité", required=True)
     contract_type = s.String(
         required=True,
         validate=s.max_length(40),
@@ -89,7 +82,7 @@ class FollowUpSchema(s.Schema):
 
     id = s.Integer(dump_only=True)
     mission_id = s.Integer(dump_only=True)
-    step = s.String(dump_only=True, metadata={"description": "Étape : " + FollowUpStep.described()})
+    step = s.vocabulary(FollowUpStep, "Étape", dump_only=True)
     due_on = s.Date(dump_only=True, metadata={"description": "Date prévue"})
     #: done_on and kind are null in the answer while the follow-up is only planned; they are
     #: required, and not null, to record it (``_recorded_fields``).
@@ -101,7 +94,7 @@ class FollowUpSchema(s.Schema):
     kind = s.String(
         required=True,
         allow_none=True,
-        validate=s.one_of(FOLLOW_UP_KINDS),
+        validate=s.one_of(FollowUpKind),
         metadata={"description": "Type de suivi : " + FollowUpKind.described() + " ; null s'il est prévu"},
     )
     notes = s.String(allow_none=True)
