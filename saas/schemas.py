@@ -12,9 +12,12 @@ texts longer than ``saas.bounds.LONG_TEXT``; every ``Date`` refuses a day outsid
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 
 import marshmallow
+import sqlalchemy
 from marshmallow import fields
+from marshmallow.schema import SchemaMeta
 from marshmallow.validate import Range
 
 from saas import bounds
@@ -26,7 +29,48 @@ COMMON_MESSAGES = {
 }
 
 
-class Schema(marshmallow.Schema):
+class Columns:
+    """Fields only answered, typed as the model's columns of the same names, in the place of the
+    schema where it stands::
+
+        class MissionSchema(s.Schema):
+            ...
+            outcome = s.Columns(Mission, "exit_date", "exit_motif")
+
+    stands for ``exit_date = Date(dump_only=True)`` and ``exit_motif = String(dump_only=True)``:
+    the model says once what a column holds. Its own name (``outcome``) is no field; it says what
+    the columns are. A column whose type has no field here (a decimal, whose places the schema
+    says) is declared as a field."""
+
+    FIELDS: dict[type, type[fields.Field]] = {}
+
+    def __init__(self, model: type, *names: str):
+        self.model, self.names = model, names
+
+    def declared(self) -> dict[str, fields.Field]:
+        columns: Mapping[str, sqlalchemy.ColumnElement] = sqlalchemy.inspect(self.model).columns
+        answered = {}
+        for name in self.names:
+            kind = columns[name].type.python_type
+            if kind not in self.FIELDS:
+                raise TypeError(
+                    f"{self.model.__name__}.{name}: declare the field of a {kind.__name__} column"
+                )
+            answered[name] = self.FIELDS[kind](dump_only=True)
+        return answered
+
+
+class _Meta(SchemaMeta):
+    """Puts the fields of each :class:`Columns` of a schema where it stands."""
+
+    def __new__(mcs, name, bases, attrs):
+        declared: dict = {}
+        for key, value in attrs.items():
+            declared.update(value.declared() if isinstance(value, Columns) else {key: value})
+        return super().__new__(mcs, name, bases, declared)
+
+
+class Schema(marshmallow.Schema, metaclass=_Meta):
     error_messages = {
         "unknown": "Champ inconnu.",
         "type": "Un objet JSON est attendu.",
@@ -150,6 +194,9 @@ class List(fields.List):
 
 class Dict(fields.Dict):
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Un objet JSON est attendu."}
+
+
+Columns.FIELDS = {bool: Boolean, int: Integer, str: String, date: Date, datetime: DateTime}
 
 
 def max_length(limit: int) -> marshmallow.validate.Length:

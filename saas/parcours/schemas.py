@@ -12,6 +12,7 @@ from marshmallow import ValidationError, fields, pre_load
 
 from saas import schemas as s
 from saas.parcours.enums import FollowUpKind, FollowUpStep, Modality
+from saas.parcours.models import Mission
 
 
 class MissionSchema(s.Schema):
@@ -51,13 +52,16 @@ class MissionSchema(s.Schema):
             "validée à la date de début (la dérogation est tracée)"
         },
     )
-    eligibility_override = s.Boolean(dump_only=True)
-    override_by = s.Integer(dump_only=True)
-    exit_date = s.Date(dump_only=True)
-    exit_motif = s.String(dump_only=True)
-    exit_category = s.String(dump_only=True)
-    situation_6m_motif = s.String(dump_only=True)
-    situation_6m_on = s.Date(dump_only=True)
+    recorded = s.Columns(
+        Mission,
+        "eligibility_override",
+        "override_by",
+        "exit_date",
+        "exit_motif",
+        "exit_category",
+        "situation_6m_motif",
+        "situation_6m_on",
+    )
     durable_confirmed = s.Boolean(
         dump_only=True, metadata={"description": "Emploi durable confirmé par la situation à 6 mois"}
     )
