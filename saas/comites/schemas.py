@@ -12,6 +12,7 @@ from marshmallow import fields
 
 from saas import schemas as s
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
+from saas.conventions.models import Occurrence
 
 
 class Time(fields.Time):
@@ -31,11 +32,7 @@ class AttendeeSchema(s.Schema):
 
 
 class HeldOccurrenceSchema(s.Schema):
-    id = s.Integer(dump_only=True)
-    convention_id = s.Integer(dump_only=True)
-    obligation_id = s.Integer(dump_only=True)
-    period_no = s.Integer(dump_only=True)
-    due_on = s.Date(dump_only=True)
+    occurrence = s.Columns(Occurrence, "id", "convention_id", "obligation_id", "period_no", "due_on")
 
 
 class _MeetingFields(s.Schema):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from saas import schemas as s
 from saas.conventions import bounds, enums
+from saas.conventions.models import Convention
 from saas.conventions.schema_base import Body, bounded, positive
 
 # --------------------------------------------------------------------------- terms
@@ -246,16 +247,11 @@ class ConventionObjectionSchema(Body):
 class ConventionSummarySchema(s.Schema):
     """A convention and where it stands (``statut``) today."""
 
-    id = s.Integer(dump_only=True)
-    reference = s.String(dump_only=True)
-    title = s.String(dump_only=True)
-    kind = s.String(dump_only=True)
+    convention = s.Columns(Convention, "id", "reference", "title", "kind")
     kind_label = s.String(dump_only=True)
-    signed_on = s.Date(dump_only=True)
-    signed_at_place = s.String(dump_only=True)
-    effective_on = s.Date(dump_only=True)
-    terminated_on = s.Date(dump_only=True)
-    termination_reason = s.String(dump_only=True)
+    dates = s.Columns(
+        Convention, "signed_on", "signed_at_place", "effective_on", "terminated_on", "termination_reason"
+    )
     statut = s.vocabulary(enums.ConventionStatus, "Statut", dump_only=True)
     statut_libelle = s.String(dump_only=True)
     prochaine_echeance = s.Date(dump_only=True, metadata={"description": "Fin de la période en cours"})
