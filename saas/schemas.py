@@ -42,8 +42,6 @@ class Columns:
     the columns are. A column whose type has no field here (a decimal, whose places the schema
     says) is declared as a field."""
 
-    FIELDS: dict[type, type[fields.Field]] = {}
-
     def __init__(self, model: type, *names: str):
         self.model, self.names = model, names
 
@@ -52,11 +50,11 @@ class Columns:
         answered = {}
         for name in self.names:
             kind = columns[name].type.python_type
-            if kind not in self.FIELDS:
+            if kind not in COLUMN_FIELDS:
                 raise TypeError(
                     f"{self.model.__name__}.{name}: declare the field of a {kind.__name__} column"
                 )
-            answered[name] = self.FIELDS[kind](dump_only=True)
+            answered[name] = COLUMN_FIELDS[kind](dump_only=True)
         return answered
 
 
@@ -196,7 +194,14 @@ class Dict(fields.Dict):
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Un objet JSON est attendu."}
 
 
-Columns.FIELDS = {bool: Boolean, int: Integer, str: String, date: Date, datetime: DateTime}
+#: the field of a column answered through :class:`Columns`, by the Python type of the column.
+COLUMN_FIELDS: dict[type, type[fields.Field]] = {
+    bool: Boolean,
+    int: Integer,
+    str: String,
+    date: Date,
+    datetime: DateTime,
+}
 
 
 def max_length(limit: int) -> marshmallow.validate.Length:
