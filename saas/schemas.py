@@ -11,8 +11,13 @@ texts longer than ``saas.bounds.LONG_TEXT``; every ``Date`` refuses a day outsid
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
+
 import marshmallow
+import sqlalchemy
 from marshmallow import fields
+from marshmallow.schema import SchemaMeta
 from marshmallow.validate import Range
 
 from saas import bounds
@@ -24,7 +29,46 @@ COMMON_MESSAGES = {
 }
 
 
-class Schema(marshmallow.Schema):
+class Columns:
+    """Fields only answered, typed as the model's columns of the same names, in the place of the
+    schema where it stands::
+
+        class MissionSchema(s.Schema):
+            ...
+            outcome = s.Columns(Mission, "exit_date", "exit_motif")
+
+    stands for ``exit_date = Date(dump_only=True)`` and ``exit_motif = String(dump_only=True)``:
+    the model says once what a column holds. Its own name (``outcome``) is no field; it says what
+    the columns are. A column whose type has no field here (a decimal, whose places the schema
+    says) is declared as a field."""
+
+    def __init__(self, model: type, *names: str):
+        self.model, self.names = model, names
+
+    def declared(self) -> dict[str, fields.Field]:
+        columns: Mapping[str, sqlalchemy.ColumnElement] = sqlalchemy.inspect(self.model).columns
+        answered = {}
+        for name in self.names:
+            kind = columns[name].type.python_type
+            if kind not in COLUMN_FIELDS:
+                raise TypeError(
+                    f"{self.model.__name__}.{name}: declare the field of a {kind.__name__} column"
+                )
+            answered[name] = COLUMN_FIELDS[kind](dump_only=True)
+        return answered
+
+
+class _Meta(SchemaMeta):
+    """Puts the fields of each :class:`Columns` of a schema where it stands."""
+
+    def __new__(mcs, name, bases, attrs):
+        declared: dict = {}
+        for key, value in attrs.items():
+            declared.update(value.declared() if isinstance(value, Columns) else {key: value})
+        return super().__new__(mcs, name, bases, declared)
+
+
+class Schema(marshmallow.Schema, metaclass=_Meta):
     error_messages = {
         "unknown": "Champ inconnu.",
         "type": "Un objet JSON est attendu.",
@@ -150,6 +194,16 @@ class Dict(fields.Dict):
     default_error_messages = {**COMMON_MESSAGES, "invalid": "Un objet JSON est attendu."}
 
 
+#: the field of a column answered through :class:`Columns`, by the Python type of the column.
+COLUMN_FIELDS: dict[type, type[fields.Field]] = {
+    bool: Boolean,
+    int: Integer,
+    str: String,
+    date: Date,
+    datetime: DateTime,
+}
+
+
 def max_length(limit: int) -> marshmallow.validate.Length:
     return marshmallow.validate.Length(max=limit, error=bounds.too_long_message(limit))
 
@@ -157,6 +211,23 @@ def max_length(limit: int) -> marshmallow.validate.Length:
 def one_of(choices) -> marshmallow.validate.OneOf:
     choices = list(choices)
     return marshmallow.validate.OneOf(choices, error="Valeur inconnue ; valeurs possibles : {choices}.")
+
+
+def described(choices) -> str:
+    """« fixed (Durée déterminée), tacit (Reconduction tacite) »: a closed vocabulary (a ``Choices``
+    or a mapping of values to labels) in a description."""
+    labels = choices if isinstance(choices, Mapping) else choices.labels()
+    return ", ".join(f"{key} ({label})" for key, label in labels.items())
+
+
+def vocabulary(choices, title: str | None = None, **kwargs) -> String:
+    """A value of a closed vocabulary, its values and labels in the description (« Rôle : porteur
+    (Porteur), … »). Sent, it must be one of them (:func:`one_of`); answered only (``dump_only``),
+    there is nothing to check: it is only described."""
+    text = described(choices)
+    if not kwargs.get("dump_only"):
+        kwargs["validate"] = one_of(choices)
+    return String(metadata={"description": f"{title} : {text}" if title else text}, **kwargs)
 
 
 class Prepared:

@@ -12,6 +12,7 @@ from marshmallow import fields
 
 from saas import schemas as s
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
+from saas.conventions.models import Occurrence
 
 
 class Time(fields.Time):
@@ -31,19 +32,12 @@ class AttendeeSchema(s.Schema):
 
 
 class HeldOccurrenceSchema(s.Schema):
-    id = s.Integer(dump_only=True)
-    convention_id = s.Integer(dump_only=True)
-    obligation_id = s.Integer(dump_only=True)
-    period_no = s.Integer(dump_only=True)
-    due_on = s.Date(dump_only=True)
+    occurrence = s.Columns(Occurrence, "id", "convention_id", "obligation_id", "period_no", "due_on")
 
 
 class _MeetingFields(s.Schema):
     id = s.Integer(dump_only=True)
-    kind = s.String(
-        validate=s.one_of(MeetingKind),
-        metadata={"description": "Type de réunion : " + MeetingKind.described()},
-    )
+    kind = s.vocabulary(MeetingKind, "Type de réunion")
     title = s.String(
         allow_none=True,
         validate=s.max_length(300),
@@ -59,7 +53,7 @@ class _MeetingFields(s.Schema):
     invited_ids = s.List(
         s.Integer(), metadata={"description": "Parties invitées : organisations du territoire (identifiants)"}
     )
-    status = s.String(dump_only=True, metadata={"description": "Statut : " + MeetingStatus.described()})
+    status = s.vocabulary(MeetingStatus, "Statut", dump_only=True)
     attendees = s.List(s.Nested(AttendeeSchema), dump_only=True, metadata={"description": "Parties invitées"})
     held_occurrences = s.List(
         s.Nested(HeldOccurrenceSchema),
@@ -72,11 +66,7 @@ class _MeetingFields(s.Schema):
 class MeetingSchema(_MeetingFields):
     """A meeting as planned by ``plan_meeting`` and as read back."""
 
-    kind = s.String(
-        required=True,
-        validate=s.one_of(MeetingKind),
-        metadata={"description": "Type de réunion : " + MeetingKind.described()},
-    )
+    kind = s.vocabulary(MeetingKind, "Type de réunion", required=True)
     meeting_on = s.Date(required=True, metadata={"description": "Date de la réunion"})
     convention_ids = s.List(
         s.Integer(), load_default=list, metadata={"description": "Conventions dont relève la réunion"}
@@ -127,7 +117,7 @@ class DecisionSchema(s.Schema):
         allow_none=True, metadata={"description": "Organisation du territoire qui porte la décision"}
     )
     due_on = s.Date(allow_none=True, metadata={"description": "Échéance"})
-    status = s.String(dump_only=True, metadata={"description": "Statut : " + DecisionStatus.described()})
+    status = s.vocabulary(DecisionStatus, "Statut", dump_only=True)
     done_on = s.Date(dump_only=True, metadata={"description": "Date de réalisation"})
     note = s.String(dump_only=True, metadata={"description": "Observation (motif de l'abandon)"})
     overdue = fields.Method(

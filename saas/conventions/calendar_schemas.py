@@ -7,7 +7,8 @@ from marshmallow import fields
 
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described, vocabulary
+from saas.conventions.models import Obligation, Occurrence
+from saas.conventions.schema_base import Body
 
 # --------------------------------------------------------------------------- calendar
 
@@ -15,37 +16,25 @@ from saas.conventions.schema_base import Body, described, vocabulary
 class OccurrenceSchema(s.Schema):
     """One due date of an obligation, with its status on the day read."""
 
-    id = s.Integer(dump_only=True)
-    due_on = s.Date(dump_only=True)
-    received_on = s.Date(dump_only=True)
+    dates = s.Columns(Occurrence, "id", "due_on", "received_on")
     provisional = s.Boolean(dump_only=True, metadata={"description": "Date attendue d'un événement non daté"})
-    event_on = s.Date(dump_only=True)
-    period_no = s.Integer(dump_only=True)
-    meeting_id = s.Integer(dump_only=True)
-    note = s.String(dump_only=True)
-    obligation_id = s.Integer(dump_only=True)
-    label = s.String(dump_only=True)
-    nature = s.String(dump_only=True)
-    category = s.String(dump_only=True)
-    cadence = s.String(dump_only=True)
-    event_label = s.String(dump_only=True)
-    article = s.String(dump_only=True)
-    convention_id = s.Integer(dump_only=True)
+    occurrence = s.Columns(Occurrence, "event_on", "period_no", "meeting_id", "note", "obligation_id")
+    obligation = s.Columns(
+        Obligation, "label", "nature", "category", "cadence", "event_label", "article", "convention_id"
+    )
     convention_reference = s.String(dump_only=True)
     convention_title = s.String(dump_only=True)
     responsible_id = s.Integer(dump_only=True)
     responsible_name = s.String(dump_only=True)
     recipient_name = s.String(dump_only=True)
-    status = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.OccurrenceStatus)}
-    )
+    status = s.vocabulary(enums.OccurrenceStatus, "Statut", dump_only=True)
     status_label = fields.Function(lambda row: enums.OccurrenceStatus.label_of(row.status), dump_only=True)
 
 
 class CalendarFilterSchema(s.Schema):
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     responsable = s.Integer(metadata={"description": "Organisation qui doit l'obligation"})
-    statut = vocabulary(enums.OccurrenceStatus)
+    statut = s.vocabulary(enums.OccurrenceStatus)
     nature = s.String(validate=s.one_of(enums.Nature))
     du = s.Date(metadata={"description": "Échéances à partir de ce jour"})
     au = s.Date(metadata={"description": "Échéances jusqu'à ce jour"})

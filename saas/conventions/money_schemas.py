@@ -3,11 +3,9 @@ status, documents awaited, payment), its filters, and a payment. Amounts travel 
 
 from __future__ import annotations
 
-from marshmallow import pre_dump
-
 from saas import schemas as s
 from saas.conventions import enums
-from saas.conventions.schema_base import Body, described, positive, range_of, vocabulary
+from saas.conventions.schema_base import Body, positive, range_of
 
 # --------------------------------------------------------------------------- money
 
@@ -27,56 +25,37 @@ class InstalmentPaymentSchema(Body):
 
 
 class InstalmentSchema(s.Schema):
-    """One instalment of one period: amount, due date, status, documents awaited, payment."""
+    """One instalment of one period (a ``conventions.Instalment``): amount, due date, status,
+    documents awaited, payment. The API names its fields in French; each reads the attribute it
+    names (``attribute``). The names of the parties are prepared by the caller (``Prepared``)."""
 
-    convention_id = s.Integer(dump_only=True)
-    convention_reference = s.String(dump_only=True)
-    engagement_id = s.Integer(dump_only=True)
-    engagement = s.String(dump_only=True, metadata={"description": "Libellé de l'engagement"})
+    convention_id = s.Integer(attribute="convention.id", dump_only=True)
+    convention_reference = s.String(attribute="convention.reference", dump_only=True)
+    engagement_id = s.Integer(attribute="commitment.id", dump_only=True)
+    engagement = s.String(
+        attribute="commitment.label", dump_only=True, metadata={"description": "Libellé de l'engagement"}
+    )
     payeur = s.String(dump_only=True)
     beneficiaire = s.String(dump_only=True)
-    ligne_id = s.Integer(dump_only=True, metadata={"description": "Ligne de l'échéancier"})
-    ligne = s.String(dump_only=True)
-    periode = s.Integer(dump_only=True, metadata={"description": "Numéro de période (period_no)"})
-    periode_debut = s.Date(dump_only=True)
-    periode_fin = s.Date(dump_only=True)
-    montant = s.Decimal(as_string=True, places=2, dump_only=True)
-    date_echeance = s.Date(dump_only=True)
-    statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.InstalmentStatus)}
+    ligne_id = s.Integer(
+        attribute="line.id", dump_only=True, metadata={"description": "Ligne de l'échéancier"}
     )
-    statut_libelle = s.String(dump_only=True)
-    pieces_manquantes = s.List(s.String(), dump_only=True)
-    exigible_depuis = s.Date(dump_only=True)
-    paiement = s.Nested(InstalmentPaymentSchema, dump_only=True, allow_none=True)
-
-    @pre_dump
-    def _flatten(self, instalment, **kwargs):
-        commitment = instalment.commitment
-        return {
-            "convention_id": instalment.convention.id,
-            "convention_reference": instalment.convention.reference,
-            "engagement_id": commitment.id,
-            "engagement": commitment.label,
-            # the names of the parties: prepared by the caller (``saas.schemas.Prepared``)
-            "payeur": instalment.payeur,
-            "beneficiaire": instalment.beneficiaire,
-            "ligne_id": instalment.line.id,
-            "ligne": instalment.line.label,
-            "periode": instalment.period.number,
-            "periode_debut": instalment.period.start,
-            "periode_fin": instalment.period.end,
-            "montant": instalment.amount,
-            "date_echeance": instalment.due_on,
-            "statut": instalment.status,
-            "statut_libelle": instalment.status_label,
-            "pieces_manquantes": instalment.missing,
-            "exigible_depuis": instalment.payable_since,
-            "paiement": instalment.payment,
-        }
+    ligne = s.String(attribute="line.label", dump_only=True)
+    periode = s.Integer(
+        attribute="period.number", dump_only=True, metadata={"description": "Numéro de période (period_no)"}
+    )
+    periode_debut = s.Date(attribute="period.start", dump_only=True)
+    periode_fin = s.Date(attribute="period.end", dump_only=True)
+    montant = s.Decimal(attribute="amount", as_string=True, places=2, dump_only=True)
+    date_echeance = s.Date(attribute="due_on", dump_only=True)
+    statut = s.vocabulary(enums.InstalmentStatus, "Statut", attribute="status", dump_only=True)
+    statut_libelle = s.String(attribute="status_label", dump_only=True)
+    pieces_manquantes = s.List(s.String(), attribute="missing", dump_only=True)
+    exigible_depuis = s.Date(attribute="payable_since", dump_only=True)
+    paiement = s.Nested(InstalmentPaymentSchema, attribute="payment", dump_only=True, allow_none=True)
 
 
 class InstalmentFilterSchema(s.Schema):
-    statut = vocabulary(enums.InstalmentStatus)
+    statut = s.vocabulary(enums.InstalmentStatus)
     convention = s.Integer(metadata={"description": "Identifiant de convention"})
     date = s.Date(metadata={"description": "Date de lecture (par défaut : aujourd'hui)"})

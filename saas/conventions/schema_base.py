@@ -1,6 +1,6 @@
-"""What the JSON shapes of conventions share: descriptions of closed vocabularies, the domain's
-bounds as validators, request bodies whose errors name nested fields by their dotted path, and the
-names of the organisations a shape shows."""
+"""What the JSON shapes of conventions share: the domain's bounds as validators, and request bodies
+whose errors name nested fields by their dotted path. Closed vocabularies are described with
+``saas.schemas.vocabulary``, as in every domain."""
 
 from __future__ import annotations
 
@@ -10,14 +10,7 @@ import marshmallow
 from marshmallow import validate
 
 from saas import schemas as s
-from saas.choices import Choices
 from saas.conventions import bounds
-
-
-def described(choices: type[Choices] | Mapping) -> str:
-    """« fixed (Durée déterminée), tacit (Reconduction tacite) »: a vocabulary in a description."""
-    labels = choices if isinstance(choices, Mapping) else choices.labels()
-    return ", ".join(f"{key} ({label})" for key, label in labels.items())
 
 
 def range_of(low, high, message: str) -> validate.Range:
@@ -62,14 +55,3 @@ class Body(s.Schema):
 
     def handle_error(self, error: marshmallow.ValidationError, data, *, many: bool, **kwargs):
         raise marshmallow.ValidationError(flat_messages(error.messages), data=data)
-
-
-def vocabulary(choices, title: str | None = None, **kwargs) -> s.String:
-    """A value of a closed vocabulary, its values and labels in the description (« Rôle : porteur
-    (Porteur), … »)."""
-    text = described(choices)
-    return s.String(
-        validate=s.one_of(choices),
-        metadata={"description": f"{title} : {text}" if title else text},
-        **kwargs,
-    )

@@ -17,13 +17,8 @@ from __future__ import annotations
 
 from saas import schemas as s
 from saas.conventions import bounds, enums
-from saas.conventions.schema_base import (
-    Body,
-    bounded,
-    described,
-    positive,
-    vocabulary,
-)
+from saas.conventions.models import Convention
+from saas.conventions.schema_base import Body, bounded, positive
 
 # --------------------------------------------------------------------------- terms
 
@@ -40,7 +35,7 @@ class ConventionPartySchema(Body):
     id = s.Integer(dump_only=True)
     organisation_id = s.Integer(required=True)
     organisation = s.String(dump_only=True, metadata={"description": "Nom de l'organisation"})
-    role = vocabulary(enums.PartyRole, "Rôle", required=True)
+    role = s.vocabulary(enums.PartyRole, "Rôle", required=True)
     role_label = s.Label(enums.PartyRole, "role")
     signatory = s.Boolean(metadata={"description": "Signataire (par défaut : oui)"})
     represented_by = s.String(allow_none=True, validate=s.max_length(200))
@@ -71,7 +66,7 @@ class ScheduleLineSchema(s.Schema):
     seq = s.Integer(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200))
     percent = positive("Part de l'engagement (en %)", bounds.MAX_PERCENT, required=True)
-    trigger = vocabulary(enums.Trigger, "Exigible", required=True)
+    trigger = s.vocabulary(enums.Trigger, "Exigible", required=True)
     offset_days = s.Integer(
         validate=bounded(bounds.OFFSET_DAYS),
         metadata={"description": "Jours après le déclencheur"},
@@ -91,11 +86,11 @@ class FinancialCommitmentSchema(Body):
     payee_id = s.Integer(required=True)
     payee = s.String(dump_only=True)
     label = s.String(required=True, validate=s.max_length(200))
-    basis = vocabulary(enums.CommitmentBasis, "Base", required=True)
+    basis = s.vocabulary(enums.CommitmentBasis, "Base", required=True)
     amount = positive("Montant forfaitaire par période (basis fixed)", allow_none=True)
     rate_per_post = positive("Montant par poste à temps plein (basis per_post)", allow_none=True)
     posts_fte = positive("Postes à temps plein travaillés sur la fonction (basis per_post)", allow_none=True)
-    recurrence = vocabulary(enums.Recurrence, "Récurrence")
+    recurrence = s.vocabulary(enums.Recurrence, "Récurrence")
     article = s.String(allow_none=True, validate=s.max_length(40))
     schedule = s.List(
         s.Nested(ScheduleLineSchema),
@@ -116,11 +111,11 @@ class ConventionObligationSchema(Body):
     responsible = s.String(dump_only=True)
     recipient_id = s.Integer(allow_none=True, metadata={"description": "Partie destinataire"})
     recipient = s.String(dump_only=True)
-    nature = vocabulary(enums.Nature, "Nature", required=True)
-    category = vocabulary(enums.CATEGORIES, "Catégorie", required=True)
+    nature = s.vocabulary(enums.Nature, "Nature", required=True)
+    category = s.vocabulary(enums.CATEGORIES, "Catégorie", required=True)
     category_label = s.Label(enums.CATEGORIES, "category")
     label = s.String(allow_none=True, validate=s.max_length(300))
-    cadence = vocabulary(enums.Cadence, "Périodicité", required=True)
+    cadence = s.vocabulary(enums.Cadence, "Périodicité", required=True)
     cadence_label = s.Label(enums.Cadence, "cadence")
     day_of_month = s.Integer(
         allow_none=True,
@@ -152,7 +147,7 @@ class ConventionObligationSchema(Body):
 
 
 class _DurationFields(s.Schema):
-    duration_kind = vocabulary(enums.DurationKind, "Durée")
+    duration_kind = s.vocabulary(enums.DurationKind, "Durée")
     period_months = s.Integer(
         validate=bounded(bounds.PERIOD_MONTHS),
         metadata={"description": "Durée d'une période en mois (reconduction tacite ; 12 par défaut)"},
@@ -204,13 +199,13 @@ class ConventionCreateSchema(Body, _DurationFields):
 
     reference = s.String(required=True, validate=s.max_length(40))
     title = s.String(required=True, validate=s.max_length(300))
-    kind = vocabulary(enums.Kind, "Type", required=True)
+    kind = s.vocabulary(enums.Kind, "Type", required=True)
     effective_on = s.Date(required=True, metadata={"description": "Premier jour de la première période"})
     signed_on = s.Date(allow_none=True, metadata={"description": "Date de signature (absente : brouillon)"})
     signed_at_place = s.String(allow_none=True, validate=s.max_length(120))
     object = s.String(required=True, validate=s.max_length(5000))
     articles = s.List(s.Nested(ConventionArticleSchema))
-    duration_kind = vocabulary(enums.DurationKind, "Durée", required=True)
+    duration_kind = s.vocabulary(enums.DurationKind, "Durée", required=True)
     objecting_party_id = s.Integer(
         allow_none=True, metadata={"description": "Seule partie qui peut dénoncer à l'échéance"}
     )
@@ -252,19 +247,12 @@ class ConventionObjectionSchema(Body):
 class ConventionSummarySchema(s.Schema):
     """A convention and where it stands (``statut``) today."""
 
-    id = s.Integer(dump_only=True)
-    reference = s.String(dump_only=True)
-    title = s.String(dump_only=True)
-    kind = s.String(dump_only=True)
+    convention = s.Columns(Convention, "id", "reference", "title", "kind")
     kind_label = s.String(dump_only=True)
-    signed_on = s.Date(dump_only=True)
-    signed_at_place = s.String(dump_only=True)
-    effective_on = s.Date(dump_only=True)
-    terminated_on = s.Date(dump_only=True)
-    termination_reason = s.String(dump_only=True)
-    statut = s.String(
-        dump_only=True, metadata={"description": "Statut : " + described(enums.ConventionStatus)}
+    dates = s.Columns(
+        Convention, "signed_on", "signed_at_place", "effective_on", "terminated_on", "termination_reason"
     )
+    statut = s.vocabulary(enums.ConventionStatus, "Statut", dump_only=True)
     statut_libelle = s.String(dump_only=True)
     prochaine_echeance = s.Date(dump_only=True, metadata={"description": "Fin de la période en cours"})
     fin_prevue = s.Date(
@@ -283,7 +271,7 @@ class ConventionDocumentSchema(s.Schema):
     """A document's metadata; its file is at ``/conventions/{id}/documents/{document_id}``."""
 
     id = s.Integer(dump_only=True)
-    kind = s.String(dump_only=True, metadata={"description": described(enums.DocumentKind)})
+    kind = s.vocabulary(enums.DocumentKind, dump_only=True)
     title = s.String(dump_only=True)
     filename = s.String(dump_only=True)
     mimetype = s.String(dump_only=True)
@@ -319,7 +307,7 @@ class ConventionDetailSchema(ConventionSummarySchema):
 
 class ConventionFilterSchema(s.Schema):
     kind = s.String(validate=s.one_of(enums.Kind))
-    status = vocabulary(enums.ConventionStatus, "Statut aujourd'hui")
+    status = s.vocabulary(enums.ConventionStatus, "Statut aujourd'hui")
 
 
 class ReadDateSchema(s.Schema):

@@ -15,7 +15,9 @@ day's work (renewals, reminders into the mailbox) runs last.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -37,6 +39,39 @@ DECISIONS = [
 ]
 
 
+class SignedMonthsAgo(NamedTuple):
+    """A seed signed ``months_ago`` months before ``day`` of this month, the year of signature
+    labelling its reference; ``parties``: the names of its organisations, in the seed's order."""
+
+    seed: Callable[..., dict]
+    day: int
+    months_ago: int
+    parties: tuple[str, ...]
+
+
+SIGNED_MONTHS_AGO = {
+    "niortais": SignedMonthsAgo(
+        seeds.seed_002,
+        day=15,
+        months_ago=14,
+        parties=(
+            "Communauté d'Agglomération du Niortais",
+            "Niort Insertion Emploi (AI)",
+            "DDETS-PP des Deux-Sèvres",
+        ),
+    ),
+    "arles-crau-camargue-montagnette": SignedMonthsAgo(
+        seeds.seed_004,
+        day=1,
+        months_ago=8,
+        parties=(
+            "Communauté d'agglomération Arles Crau Camargue Montagnette",
+            "Communauté de communes Vallée des Baux-Alpilles",
+        ),
+    ),
+}
+
+
 def _org(name: str) -> int:
     found = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
     if found is None:
@@ -55,18 +90,10 @@ def _convention_for(slug: str, today: date):
             date(today.year - 1, 12, 18),
         )
         return data, None
-    if slug == "niortais":
-        signed = today.replace(day=15) - relativedelta(months=14)
-        return (
-            seeds.seed_002(
-                _org("Communauté d'Agglomération du Niortais"),
-                _org("Niort Insertion Emploi (AI)"),
-                _org("DDETS-PP des Deux-Sèvres"),
-                signed,
-                str(signed.year),
-            ),
-            None,
-        )
+    if slug in SIGNED_MONTHS_AGO:
+        spec = SIGNED_MONTHS_AGO[slug]
+        signed = today.replace(day=spec.day) - relativedelta(months=spec.months_ago)
+        return spec.seed(*map(_org, spec.parties), signed, str(signed.year)), None
     if slug == "rosny-sous-bois":
         notified = today.replace(day=1) - relativedelta(months=20)
         departement, ville = _org("Département de la Seine-Saint-Denis"), _org("Ville de Rosny-sous-Bois")
@@ -92,17 +119,6 @@ def _convention_for(slug: str, today: date):
             },
         }
         return data, avenant
-    if slug == "arles-crau-camargue-montagnette":
-        signed = today.replace(day=1) - relativedelta(months=8)
-        return (
-            seeds.seed_004(
-                _org("Communauté d'agglomération Arles Crau Camargue Montagnette"),
-                _org("Communauté de communes Vallée des Baux-Alpilles"),
-                signed,
-                str(signed.year),
-            ),
-            None,
-        )
     return None, None
 
 

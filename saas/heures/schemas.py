@@ -19,12 +19,8 @@ from saas.heures.enums import (
     Source,
 )
 
-STATUSES = [status.value for status in ReleveStatus]
-SOURCES = [source.value for source in Source]
-KEYS = [key.value for key in AllocationKey]
 ROUNDING_STEPS = ["0.01", "0.25", "0.5", "1"]
 ROUNDINGS = ["nearest", "up", "down"]
-PARTIAL_ELIGIBILITY = [mode.value for mode in PartialEligibility]
 PARTIAL_ELIGIBILITY_HELP = (
     "Mois où l'éligibilité ne couvre qu'une partie des jours de mission : " + PartialEligibility.described()
 )
@@ -115,15 +111,9 @@ class ReleveSchema(s.Schema):
     training_hours = _hours("Heures de formation", load_default="0")
     absence_hours = _hours("Heures d'absence", load_default="0")
     confirm_over_contract = _confirm()
-    source = s.String(
-        dump_only=True,
-        metadata={"description": "Provenance : " + Source.described()},
-    )
+    source = s.vocabulary(Source, "Provenance", dump_only=True)
     comment = s.String(allow_none=True)
-    status = s.String(
-        dump_only=True,
-        metadata={"description": "Statut : " + ReleveStatus.described()},
-    )
+    status = s.vocabulary(ReleveStatus, "Statut", dump_only=True)
     rejection_reason = s.String(dump_only=True)
     supersedes_id = s.Integer(
         dump_only=True, metadata={"description": "Relevé remplacé par cette correction"}
@@ -147,7 +137,7 @@ class ReleveSchema(s.Schema):
 
 
 class ReleveFilterSchema(s.Schema):
-    status = s.String(validate=s.one_of(STATUSES))
+    status = s.String(validate=s.one_of(ReleveStatus))
     month = s.Date(metadata={"description": "Premier jour du mois"})
     mission_id = s.Integer()
 
@@ -202,7 +192,7 @@ class CountingRuleSchema(s.Schema):
         metadata={"description": "Ne compter que si l'éligibilité est valide à la date des heures"},
     )
     partial_eligibility = s.String(
-        validate=s.one_of(PARTIAL_ELIGIBILITY),
+        validate=s.one_of(PartialEligibility),
         load_default=PartialEligibility.pro_rata.value,
         metadata={"description": PARTIAL_ELIGIBILITY_HELP + " ; pro_rata par défaut"},
     )
@@ -243,11 +233,7 @@ class MutualisationAgreementSchema(s.Schema):
     name = s.String(required=True, validate=s.max_length(200))
     valid_from = s.Date(required=True)
     valid_to = s.Date(allow_none=True, load_default=None)
-    allocation_key = s.String(
-        required=True,
-        validate=s.one_of(KEYS),
-        metadata={"description": "Clé : " + AllocationKey.described()},
-    )
+    allocation_key = s.vocabulary(AllocationKey, "Clé", required=True)
     member_lots = s.List(
         s.Nested(MemberSchema), required=True, metadata={"description": "Deux lots au moins"}
     )

@@ -16,6 +16,7 @@ from marshmallow import validate
 from saas import schemas as s
 from saas.errors import ValidationError
 from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
+from saas.marches.models import Marche
 
 
 class DecimalString(s.Decimal):
@@ -126,14 +127,9 @@ class MarcheUpdateSchema(MarcheSchema):
 class MarcheSummarySchema(s.Schema):
     """A row of the list of marchés (``api.search_marches``)."""
 
-    id = s.Integer(dump_only=True)
-    reference = s.String(dump_only=True)
-    object = s.String(dump_only=True)
+    marche = s.Columns(Marche, "id", "reference", "object")
     donneur_name = s.String(dump_only=True, metadata={"description": "Nom du donneur d'ordre"})
-    sector = s.String(dump_only=True)
-    anru = s.Boolean(dump_only=True)
-    notification_date = s.Date(dump_only=True)
-    start_date = s.Date(dump_only=True)
+    details = s.Columns(Marche, "sector", "anru", "notification_date", "start_date")
     amount_ht = DecimalString(dump_only=True)
 
 

@@ -12,9 +12,7 @@ from marshmallow import ValidationError, fields, pre_load
 
 from saas import schemas as s
 from saas.parcours.enums import FollowUpKind, FollowUpStep, Modality
-
-MODALITIES = [m.value for m in Modality]
-FOLLOW_UP_KINDS = [k.value for k in FollowUpKind]
+from saas.parcours.models import Mission
 
 
 class MissionSchema(s.Schema):
@@ -29,11 +27,7 @@ class MissionSchema(s.Schema):
         },
     )
     lot_id = s.Integer(required=True, metadata={"description": "Lot sur lequel les heures sont réalisées"})
-    modality = s.String(
-        required=True,
-        validate=s.one_of(MODALITIES),
-        metadata={"description": "Modalité : " + Modality.described()},
-    )
+    modality = s.vocabulary(Modality, "Modalité", required=True)
     contract_type = s.String(
         required=True,
         validate=s.max_length(40),
@@ -58,13 +52,16 @@ class MissionSchema(s.Schema):
             "validée à la date de début (la dérogation est tracée)"
         },
     )
-    eligibility_override = s.Boolean(dump_only=True)
-    override_by = s.Integer(dump_only=True)
-    exit_date = s.Date(dump_only=True)
-    exit_motif = s.String(dump_only=True)
-    exit_category = s.String(dump_only=True)
-    situation_6m_motif = s.String(dump_only=True)
-    situation_6m_on = s.Date(dump_only=True)
+    recorded = s.Columns(
+        Mission,
+        "eligibility_override",
+        "override_by",
+        "exit_date",
+        "exit_motif",
+        "exit_category",
+        "situation_6m_motif",
+        "situation_6m_on",
+    )
     durable_confirmed = s.Boolean(
         dump_only=True, metadata={"description": "Emploi durable confirmé par la situation à 6 mois"}
     )
@@ -89,7 +86,7 @@ class FollowUpSchema(s.Schema):
 
     id = s.Integer(dump_only=True)
     mission_id = s.Integer(dump_only=True)
-    step = s.String(dump_only=True, metadata={"description": "Étape : " + FollowUpStep.described()})
+    step = s.vocabulary(FollowUpStep, "Étape", dump_only=True)
     due_on = s.Date(dump_only=True, metadata={"description": "Date prévue"})
     #: done_on and kind are null in the answer while the follow-up is only planned; they are
     #: required, and not null, to record it (``_recorded_fields``).
@@ -101,7 +98,7 @@ class FollowUpSchema(s.Schema):
     kind = s.String(
         required=True,
         allow_none=True,
-        validate=s.one_of(FOLLOW_UP_KINDS),
+        validate=s.one_of(FollowUpKind),
         metadata={"description": "Type de suivi : " + FollowUpKind.described() + " ; null s'il est prévu"},
     )
     notes = s.String(allow_none=True)

@@ -9,9 +9,6 @@ from __future__ import annotations
 from saas import schemas as s
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
 
-KINDS = [kind.value for kind in OrganisationKind]
-PRESCRIBER_KINDS = [kind.value for kind in PrescriberKind]
-
 
 class ContactSchema(s.Schema):
     id = s.Integer(dump_only=True)
@@ -34,18 +31,9 @@ class ContactUpdateSchema(ContactSchema):
 class OrganisationSchema(s.Schema):
     id = s.Integer(dump_only=True)
     name = s.String(required=True, validate=s.max_length(200), metadata={"description": "Nom"})
-    kind = s.String(
-        required=True,
-        validate=s.one_of(KINDS),
-        metadata={"description": "Type : " + OrganisationKind.described()},
-    )
-    prescriber_kind = s.String(
-        allow_none=True,
-        validate=s.one_of(PRESCRIBER_KINDS),
-        metadata={
-            "description": "Type de prescripteur (obligatoire pour un prescripteur) : "
-            + PrescriberKind.described()
-        },
+    kind = s.vocabulary(OrganisationKind, "Type", required=True)
+    prescriber_kind = s.vocabulary(
+        PrescriberKind, "Type de prescripteur (obligatoire pour un prescripteur)", allow_none=True
     )
     siret = s.String(
         allow_none=True,
@@ -67,10 +55,10 @@ class OrganisationUpdateSchema(OrganisationSchema):
     """Every field optional (PATCH): only the fields sent are changed."""
 
     name = s.String(validate=s.max_length(200))
-    kind = s.String(validate=s.one_of(KINDS))
+    kind = s.String(validate=s.one_of(OrganisationKind))
 
 
 class OrganisationFilterSchema(s.Schema):
-    kind = s.String(validate=s.one_of(KINDS), metadata={"description": "Type d'organisation"})
+    kind = s.String(validate=s.one_of(OrganisationKind), metadata={"description": "Type d'organisation"})
     active = s.Boolean(metadata={"description": "true : actives seulement ; false : désactivées"})
     q = s.String(metadata={"description": "Nom (contient) ou début du SIRET"})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from marshmallow import fields, post_load, pre_dump
 
 from saas import schemas as s
-from saas.participants.models import Participant
+from saas.participants.models import CvProfile, Participant
 
 SEXES = ["F", "M", "X"]
 PARTICIPANT_COLUMNS = (
@@ -75,10 +75,7 @@ class ParticipantSchema(s.Schema):
     referent_organisation_id = s.Integer(
         allow_none=True, metadata={"description": "Organisation qui accompagne le participant"}
     )
-    bilan_entree = s.String(dump_only=True)
-    bilan_entree_on = s.Date(dump_only=True)
-    last_contact_on = s.Date(dump_only=True)
-    created_at = s.DateTime(dump_only=True)
+    recorded = s.Columns(Participant, "bilan_entree", "bilan_entree_on", "last_contact_on", "created_at")
 
     @pre_dump
     def _with_identity(self, data, **kwargs):
@@ -218,11 +215,7 @@ class CvProfileSchema(s.Schema):
     mobility_radius_km = s.Integer(
         allow_none=True, metadata={"description": "Rayon de mobilité en km (0 à 500)"}
     )
-    cv_filename = s.String(dump_only=True)
-    cv_mimetype = s.String(dump_only=True)
-    validated_at = s.DateTime(dump_only=True)
-    validated_by = s.Integer(dump_only=True)
-    published = s.Boolean(dump_only=True)
+    recorded = s.Columns(CvProfile, "cv_filename", "cv_mimetype", "validated_at", "validated_by", "published")
     in_library = fields.Method(
         "_in_library", dump_only=True, metadata={"description": "Visible dans la CVthèque (validé et publié)"}
     )
