@@ -13,7 +13,7 @@ from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
 from saas.conventions.enums import Nature
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
-from saas.db import by_id, db, same_tenant
+from saas.db import DayRange, by_id, db, same_tenant
 from saas.partenaires.models import Organisation
 
 
@@ -219,13 +219,12 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
 
 
 @dataclass(frozen=True)
-class MeetingFilters:
+class MeetingFilters(DayRange):
+    """The meetings of a kind, a status, a convention, held within the days of the range."""
+
     kind: str | None = None
     status: str | None = None
     convention_id: int | None = None
-    #: meetings on or after / on or before these days.
-    date_from: date | None = None
-    date_to: date | None = None
 
 
 def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
@@ -240,11 +239,7 @@ def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
                 MeetingConvention.convention_id == filters.convention_id,
             )
         )
-    if filters.date_from is not None:
-        query = query.where(Meeting.meeting_on >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Meeting.meeting_on <= filters.date_to)
-    return query
+    return query.where(*filters.days(Meeting.meeting_on))
 
 
 def meetings_query(filters: MeetingFilters) -> Select:
