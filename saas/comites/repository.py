@@ -13,15 +13,8 @@ from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
 from saas.conventions.enums import Nature
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
-from saas.db import DayRange, by_id, db, same_tenant
+from saas.db import DayRange, by_id, db, rows_of, same_tenant
 from saas.partenaires.models import Organisation
-
-
-def _of_meeting(model, meeting_id: int, *order) -> list:
-    """The rows of ``model`` that belong to the meeting, in ``order`` (by id without one)."""
-    query = select(model).where(model.meeting_id == meeting_id).order_by(*(order or (model.id,)))
-    return list(db.session.scalars(query))
-
 
 # --- one meeting ---------------------------------------------------------------------------------
 
@@ -35,7 +28,7 @@ def decision(decision_id: int) -> Decision | None:
 
 
 def convention_links(meeting_id: int) -> list[MeetingConvention]:
-    return _of_meeting(MeetingConvention, meeting_id)
+    return rows_of(MeetingConvention, meeting_id=meeting_id, order_by=MeetingConvention.id)
 
 
 def conventions_of(meeting_id: int) -> list[Convention]:
@@ -50,7 +43,7 @@ def conventions_of(meeting_id: int) -> list[Convention]:
 
 
 def attendees_of(meeting_id: int) -> list[MeetingAttendee]:
-    return _of_meeting(MeetingAttendee, meeting_id)
+    return rows_of(MeetingAttendee, meeting_id=meeting_id, order_by=MeetingAttendee.id)
 
 
 def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
@@ -65,7 +58,7 @@ def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
 
 
 def decisions_of(meeting_id: int) -> list[Decision]:
-    return _of_meeting(Decision, meeting_id, Decision.number)
+    return rows_of(Decision, meeting_id=meeting_id, order_by=Decision.number)
 
 
 def last_decision_number(meeting_id: int) -> int:
@@ -158,7 +151,7 @@ def occurrence_to_hold(obligation_id: int, held_on: date) -> Occurrence | None:
 
 
 def occurrences_of_meeting(meeting_id: int) -> list[Occurrence]:
-    return _of_meeting(Occurrence, meeting_id, Occurrence.due_on)
+    return rows_of(Occurrence, meeting_id=meeting_id, order_by=Occurrence.due_on)
 
 
 def held_occurrence_rows(meeting_id: int) -> list[tuple[Occurrence, str, str]]:
