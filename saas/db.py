@@ -11,7 +11,8 @@ pointing at a parent in another. Row-level security policies are created by the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
@@ -36,6 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 from sqlalchemy.sql.expression import Executable
+
+from saas.clock import PARIS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -259,3 +262,31 @@ def text_matches(text: str, *columns) -> ColumnElement[bool]:
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = func.f_unaccent(f"%{escaped}%")
     return or_(*(func.f_unaccent(column).ilike(pattern, escape="\\") for column in columns))
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """The one date range of the lists: the days from ``date_from`` to ``date_to``, both included;
+    a bound left None leaves that side open. The filters of a list cut by dates derive from it."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def days(self, column) -> list[ColumnElement[bool]]:
+        """The criteria that keep the rows whose day ``column`` is in the range."""
+        criteria = []
+        if self.date_from is not None:
+            criteria.append(column >= self.date_from)
+        if self.date_to is not None:
+            criteria.append(column <= self.date_to)
+        return criteria
+
+    def instants(self, column) -> list[ColumnElement[bool]]:
+        """The same for a timestamp ``column``: from the midnight that opens ``date_from`` to the
+        one that closes ``date_to``, in Paris time (the legal time of the tenants)."""
+        criteria = []
+        if self.date_from is not None:
+            criteria.append(column >= datetime.combine(self.date_from, time(), PARIS))
+        if self.date_to is not None:
+            criteria.append(column < datetime.combine(self.date_to + timedelta(days=1), time(), PARIS))
+        return criteria

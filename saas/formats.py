@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time, get_day_names, get_month_names
 from babel.numbers import format_decimal
 
+from saas.clock import PARIS
+
 LOCALE = "fr_FR"
-PARIS = ZoneInfo("Europe/Paris")
 HUNDRED = Decimal(100)
 
 #: « janvier » … « décembre » (index 0 is January).

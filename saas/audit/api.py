@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
 from saas import formats, tabular
 from saas.audit import repository
 from saas.audit.models import AuditEntry
-from saas.db import db
+from saas.db import DayRange, db
 from tenants.context import current_tenant_id
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -246,11 +243,11 @@ def record_now(action: str, actor: Actor | None = None, **kwargs) -> None:
 
 
 @dataclass(frozen=True)
-class AuditFilters:
+class AuditFilters(DayRange):
+    """The entries of an action, of an actor (part of the address), recorded within the days."""
+
     action: str | None = None
     actor: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
 
     @classmethod
     def from_params(cls, params: dict) -> AuditFilters:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, tuple_
 
 from saas import paging
 from saas.audit.models import AuditEntry
 from saas.db import db
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _filtered(filters, platform: bool = False):
@@ -23,12 +19,7 @@ def _filtered(filters, platform: bool = False):
         query = query.where(AuditEntry.action == filters.action)
     if filters.actor:
         query = query.where(AuditEntry.actor_email.ilike(f"%{filters.actor}%"))
-    if filters.date_from:
-        query = query.where(AuditEntry.occurred_at >= datetime.combine(filters.date_from, time(), PARIS))
-    if filters.date_to:
-        end = datetime.combine(filters.date_to + timedelta(days=1), time(), PARIS)
-        query = query.where(AuditEntry.occurred_at < end)
-    return query
+    return query.where(*filters.instants(AuditEntry.occurred_at))
 
 
 def search(filters, page: int, per_page: int, platform: bool = False):

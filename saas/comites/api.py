@@ -24,7 +24,6 @@ holds) and ``proposals`` (the cadence); the queries in ``repository``.
 from __future__ import annotations
 
 from saas.audit import api as audit
-from saas.comites import repository
 from saas.comites.actions import (
     DecisionAction,
     MeetingAction,
@@ -44,6 +43,25 @@ from saas.comites.meetings import (
     update_meeting,
 )
 from saas.comites.proposals import NextMeeting, Proposal, next_proposed, proposals
+from saas.comites.repository import (
+    DecisionFilters,
+    MeetingFilters,
+    attendee_rows,
+    attendees_of,
+    convention_options,
+    convention_party_ids,
+    conventions_of,
+    decision,
+    decision_rows_query,
+    decision_sorts,
+    decisions_of,
+    get,
+    held_occurrence_rows,
+    meeting_rows_query,
+    meeting_sorts,
+    meetings_query,
+)
+from saas.comites.repository import occurrences_of_meeting as held_occurrences
 
 __all__ = [
     "MEETING_FIELDS",
@@ -100,21 +118,3 @@ audit.ACTION_LABELS.update(
         "comite.decision_closed": "Décision de comité close",
     }
 )
-
-get = repository.get
-decision = repository.decision
-conventions_of = repository.conventions_of
-attendees_of = repository.attendees_of
-attendee_rows = repository.attendee_rows
-decisions_of = repository.decisions_of
-held_occurrences = repository.occurrences_of_meeting
-held_occurrence_rows = repository.held_occurrence_rows
-convention_options = repository.convention_options
-convention_party_ids = repository.convention_party_ids
-MeetingFilters = repository.MeetingFilters
-meetings_query = repository.meetings_query
-meeting_rows_query = repository.meeting_rows_query
-meeting_sorts = repository.meeting_sorts
-DecisionFilters = repository.DecisionFilters
-decision_rows_query = repository.decision_rows_query
-decision_sorts = repository.decision_sorts

@@ -13,15 +13,8 @@ from saas.comites.enums import DecisionStatus
 from saas.comites.models import Decision, Meeting, MeetingAttendee, MeetingConvention
 from saas.conventions.enums import Nature
 from saas.conventions.models import Convention, ConventionParty, Obligation, Occurrence
-from saas.db import by_id, db, same_tenant
+from saas.db import DayRange, by_id, db, rows_of, same_tenant
 from saas.partenaires.models import Organisation
-
-
-def _of_meeting(model, meeting_id: int, *order) -> list:
-    """The rows of ``model`` that belong to the meeting, in ``order`` (by id without one)."""
-    query = select(model).where(model.meeting_id == meeting_id).order_by(*(order or (model.id,)))
-    return list(db.session.scalars(query))
-
 
 # --- one meeting ---------------------------------------------------------------------------------
 
@@ -35,7 +28,7 @@ def decision(decision_id: int) -> Decision | None:
 
 
 def convention_links(meeting_id: int) -> list[MeetingConvention]:
-    return _of_meeting(MeetingConvention, meeting_id)
+    return rows_of(MeetingConvention, meeting_id=meeting_id, order_by=MeetingConvention.id)
 
 
 def conventions_of(meeting_id: int) -> list[Convention]:
@@ -50,7 +43,7 @@ def conventions_of(meeting_id: int) -> list[Convention]:
 
 
 def attendees_of(meeting_id: int) -> list[MeetingAttendee]:
-    return _of_meeting(MeetingAttendee, meeting_id)
+    return rows_of(MeetingAttendee, meeting_id=meeting_id, order_by=MeetingAttendee.id)
 
 
 def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
@@ -65,7 +58,7 @@ def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
 
 
 def decisions_of(meeting_id: int) -> list[Decision]:
-    return _of_meeting(Decision, meeting_id, Decision.number)
+    return rows_of(Decision, meeting_id=meeting_id, order_by=Decision.number)
 
 
 def last_decision_number(meeting_id: int) -> int:
@@ -158,7 +151,7 @@ def occurrence_to_hold(obligation_id: int, held_on: date) -> Occurrence | None:
 
 
 def occurrences_of_meeting(meeting_id: int) -> list[Occurrence]:
-    return _of_meeting(Occurrence, meeting_id, Occurrence.due_on)
+    return rows_of(Occurrence, meeting_id=meeting_id, order_by=Occurrence.due_on)
 
 
 def held_occurrence_rows(meeting_id: int) -> list[tuple[Occurrence, str, str]]:
@@ -219,13 +212,12 @@ def proposal_rows(convention_id: int | None = None, kind: str | None = None, tod
 
 
 @dataclass(frozen=True)
-class MeetingFilters:
+class MeetingFilters(DayRange):
+    """The meetings of a kind, a status, a convention, held within the days of the range."""
+
     kind: str | None = None
     status: str | None = None
     convention_id: int | None = None
-    #: meetings on or after / on or before these days.
-    date_from: date | None = None
-    date_to: date | None = None
 
 
 def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
@@ -240,11 +232,7 @@ def _meeting_filtered(query: Select, filters: MeetingFilters) -> Select:
                 MeetingConvention.convention_id == filters.convention_id,
             )
         )
-    if filters.date_from is not None:
-        query = query.where(Meeting.meeting_on >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Meeting.meeting_on <= filters.date_to)
-    return query
+    return query.where(*filters.days(Meeting.meeting_on))
 
 
 def meetings_query(filters: MeetingFilters) -> Select:

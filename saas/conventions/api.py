@@ -21,7 +21,6 @@ The work is done in the modules below; callers keep ``from saas.conventions impo
 from __future__ import annotations
 
 from saas.audit import api as audit
-from saas.conventions import repository
 from saas.conventions.avenants import TermsInForce, amend, terms_in_force
 from saas.conventions.documents import add_document, read_document
 from saas.conventions.drafting import (
@@ -64,41 +63,43 @@ from saas.conventions.occurrences import (
     record_receipt,
     sync_occurrences,
 )
+from saas.conventions.repository import (
+    CalendarFilters,
+    calendar_count,
+    calendar_row,
+    calendar_rows,
+    calendar_sorts,
+    compliance,
+    conventions,
+    documents_of,
+    objection_of,
+    occurrence,
+    organisation_name,
+    parties_of,
+    renewals_of,
+    schedule_lines_of,
+    versions_of,
+)
+from saas.conventions.repository import convention as get
 from saas.conventions.timeline import periods_of
 
-for _action, _label in {
-    "convention.created": "Création d'une convention",
-    "convention.signed": "Signature d'une convention",
-    "convention.completed": "Ajout à une convention non signée",
-    "convention.amended": "Avenant à une convention",
-    "convention.objected": "Dénonciation d'une convention à son échéance",
-    "convention.terminated": "Résiliation d'une convention",
-    "convention.renewed": "Reconduction tacite d'une convention",
-    "convention.document_added": "Ajout d'un document à une convention",
-    "convention.document_read": "Téléchargement d'un document de convention",
-    "obligation.received": "Réception d'un livrable ou tenue d'une réunion",
-    "obligation.receipt_cancelled": "Annulation d'une réception",
-    "obligation.event_dated": "Date d'un événement déclencheur (assemblée générale…)",
-    "payment.recorded": "Paiement d'une échéance",
-}.items():
-    audit.ACTION_LABELS[_action] = _label
-
-get = repository.convention
-conventions = repository.conventions
-parties_of = repository.parties_of
-documents_of = repository.documents_of
-renewals_of = repository.renewals_of
-objection_of = repository.objection_of
-versions_of = repository.versions_of
-occurrence = repository.occurrence
-schedule_lines_of = repository.schedule_lines_of
-organisation_name = repository.organisation_name
-CalendarFilters = repository.CalendarFilters
-calendar_rows = repository.calendar_rows
-calendar_count = repository.calendar_count
-calendar_row = repository.calendar_row
-calendar_sorts = repository.calendar_sorts
-compliance = repository.compliance
+audit.ACTION_LABELS.update(
+    {
+        "convention.created": "Création d'une convention",
+        "convention.signed": "Signature d'une convention",
+        "convention.completed": "Ajout à une convention non signée",
+        "convention.amended": "Avenant à une convention",
+        "convention.objected": "Dénonciation d'une convention à son échéance",
+        "convention.terminated": "Résiliation d'une convention",
+        "convention.renewed": "Reconduction tacite d'une convention",
+        "convention.document_added": "Ajout d'un document à une convention",
+        "convention.document_read": "Téléchargement d'un document de convention",
+        "obligation.received": "Réception d'un livrable ou tenue d'une réunion",
+        "obligation.receipt_cancelled": "Annulation d'une réception",
+        "obligation.event_dated": "Date d'un événement déclencheur (assemblée générale…)",
+        "payment.recorded": "Paiement d'une échéance",
+    }
+)
 
 __all__ = [
     "ACTIONS",

@@ -23,7 +23,7 @@ from saas.conventions.models import (
     Payment,
     ScheduleLine,
 )
-from saas.db import db, rows_of
+from saas.db import DayRange, db, rows_of
 from saas.partenaires.models import Organisation
 from tenants.context import require_tenant_id
 
@@ -134,14 +134,14 @@ def status_expression(day: date, grace: int):
     )
 
 
-@dataclass
-class CalendarFilters:
+@dataclass(frozen=True)
+class CalendarFilters(DayRange):
+    """The occurrences due within the days of the range, with these status, nature and parties."""
+
     convention_id: int | None = None
     responsible_id: int | None = None
     status: str | None = None
     nature: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
     #: restrict to one organisation's obligations (a partner user sees only theirs).
     organisation_id: int | None = None
 
@@ -222,10 +222,7 @@ def _filtered(query, filters: CalendarFilters, day: date, grace: int):
         )
     if filters.nature:
         query = query.where(Obligation.nature == filters.nature)
-    if filters.date_from:
-        query = query.where(Occurrence.due_on >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Occurrence.due_on <= filters.date_to)
+    query = query.where(*filters.days(Occurrence.due_on))
     if filters.status:
         query = query.where(status_expression(day, grace) == filters.status)
     return query

@@ -19,7 +19,14 @@ from saas.errors import ValidationError
 from saas.partenaires import repository
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
 from saas.partenaires.models import Contact, Organisation
-from saas.partenaires.repository import OrganisationFilters
+from saas.partenaires.repository import (
+    OrganisationFilters,
+    contact,
+    contacts_of,
+    contacts_query,
+    get,
+    list_all,
+)
 from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
@@ -254,12 +261,6 @@ def remove_contact(actor: audit.Actor, contact: Contact) -> None:
     db.session.delete(contact)
     db.session.flush()
 
-
-get = repository.get
-list_all = repository.list_all
-contacts_of = repository.contacts_of
-contacts_query = repository.contacts_query
-contact = repository.contact
 
 __all__ = [
     "OrganisationFilters",

@@ -13,7 +13,7 @@ from saas import clock
 from saas.accounts import api as accounts
 from saas.accounts import memberships
 from saas.conventions import api as conventions
-from saas.conventions import reminders, seeds
+from saas.conventions import reminders, repository, seeds
 from saas.conventions.models import Reminder
 from saas.db import db
 from saas.jobs.models import JobRun
@@ -92,7 +92,7 @@ def test_a_late_reminder_goes_once_and_not_for_what_was_received(world, today):
         # a comité de suivi received before its reminder window gets no reminder at all
         june = [
             row
-            for row in conventions.repository.occurrences_of(convention.id)
+            for row in repository.occurrences_of(convention.id)
             if row.due_on == date(2021, 6, 30) and row.received_on is None
         ]
         for row in june:
