@@ -12,7 +12,7 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from saas import clock
 from saas.conventions.enums import Nature, OccurrenceStatus
 
@@ -22,8 +22,8 @@ class CalendarFilterForm(FilterForm):
     au = DateField("Au", validators=[Optional()])
     statut = SelectField("Statut", choices=select_choices(OccurrenceStatus.choices(blank="Tous")))
     nature = SelectField("Nature", choices=select_choices(Nature.choices(blank="Toutes")))
-    convention = SelectField("Convention", choices=[], validate_choice=False)
-    partenaire = SelectField("Partenaire responsable", choices=[], validate_choice=False)
+    convention = choice_field("Convention")
+    partenaire = choice_field("Partenaire responsable")
 
 
 class ReceiptForm(Form):
