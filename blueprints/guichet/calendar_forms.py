@@ -26,7 +26,19 @@ class CalendarFilterForm(FilterForm):
     partenaire = choice_field("Partenaire responsable")
 
 
-class ReceiptForm(Form):
+class RowForm(Form):
+    """The form of one due date's row: its fields are named ``<row_prefix>-<id>-<field>``, so that
+    each row of the page keeps its own values and errors (no prefix when ``row_prefix`` is empty)."""
+
+    row_prefix = ""
+
+    @classmethod
+    def of_row(cls, row, **kwargs):
+        return cls(prefix=f"{cls.row_prefix}-{row.id}" if cls.row_prefix else "", **kwargs)
+
+
+class ReceiptForm(RowForm):
+    row_prefix = "recu"
     received_on = DateField(
         "Date de réception",
         default=lambda: clock.today(),
@@ -35,7 +47,8 @@ class ReceiptForm(Form):
     note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
 
 
-class EventForm(Form):
+class EventForm(RowForm):
+    row_prefix = "evenement"
     event_on = DateField(
         "Date de l'assemblée générale",
         validators=[InputRequired("Indiquez la date de l'événement.")],
@@ -43,7 +56,7 @@ class EventForm(Form):
     )
 
 
-class CancelReceiptForm(Form):
+class CancelReceiptForm(RowForm):
     """Only the CSRF token: the button of ``components/forms.html`` post_button."""
 
 
