@@ -24,6 +24,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -228,6 +229,16 @@ def email_field(
     if max_length is not None:
         validators.append(Length(max=max_length))
     return EmailField(label, validators=validators, **kwargs)
+
+
+def choice_field(
+    label: str, validators: list | None = None, *, multiple: bool = False, **kwargs
+) -> SelectField | SelectMultipleField:
+    """A select (several check boxes with ``multiple``) whose options the view sets
+    (``views_common.with_choices``): the tenant's organisations, lots, missions... The value is not
+    checked against the options here; the domain checks it and names the field in its refusal."""
+    kind = SelectMultipleField if multiple else SelectField
+    return kind(label, choices=[], validate_choice=False, validators=validators, **kwargs)
 
 
 class FilterForm(Form):

@@ -1,5 +1,5 @@
 """What the pages of the workspace and of the admin console do the same way: a list page with its
-export, the columns of an export declared once (label and value side by side), a posted form run
+export declared once, the columns of an export (label and value side by side), a posted form run
 through the domain, the select fields a view fills."""
 
 from __future__ import annotations
@@ -41,23 +41,32 @@ def _value(row: Any, value: str | Callable[[Any], Any]) -> Any:
     return row[value] if isinstance(row, dict) else getattr(row, value)
 
 
-def list_page(
-    template: str,
-    listing: Listing,
-    basename: str,
-    export: Export,
-    page_context: Callable[[list], dict] | None = None,
-    **context,
-):
-    """A list page: the file ``basename`` of every row when an export is asked, else the page with
-    ``listing.shown()``, the ``context`` and ``page_context(page.items)`` (what is built from the
-    rows shown)."""
-    if wants_export():
-        return listing.export(basename, export.header, export.row)
-    shown = listing.shown()
-    if page_context is not None:
-        context.update(page_context(shown["page"].items))
-    return render_template(template, **shown, **context)
+class ListPage:
+    """A list page declared once: its template, and the name and columns of the file its export
+    sends: ``ListPage("guichet/missions.html", "missions", ("Participant", "reference"), ...)``."""
+
+    def __init__(self, template: str, basename: str, *columns: Column) -> None:
+        self.template = template
+        self.basename = basename
+        self.export = Export(*columns)
+
+    def render(
+        self,
+        listing: Listing,
+        page_context: Callable[[list], dict] | None = None,
+        prepare: Callable[[Any], Any] | None = None,
+        **context,
+    ):
+        """The file of every row when an export is asked (each row read on ``prepare(row)``, a row
+        of the page built from the query's, when given), else the page with ``listing.shown()``,
+        the ``context`` and ``page_context(page.items)`` (what is built from the rows shown)."""
+        if wants_export():
+            export = self.export.prepared(prepare) if prepare else self.export
+            return listing.export(self.basename, export.header, export.row)
+        shown = listing.shown()
+        if page_context is not None:
+            context.update(page_context(shown["page"].items))
+        return render_template(self.template, **shown, **context)
 
 
 def submitted(form, action: Callable, done: str | Callable[[Any], str]):

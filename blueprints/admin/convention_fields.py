@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import Form
+from blueprints.forms import Form, choice_field
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import formats
 from saas.conventions import bounds as term_bounds
@@ -103,11 +103,6 @@ def text_field(
 def decimal_field(label: str, description: str = "", validators: list | None = None):
     """A number with two decimals, written the French way (``0,5``); optional unless ``validators``."""
     return FrenchDecimalField(label, places=2, validators=validators or [Optional()], description=description)
-
-
-def choice_field(label: str, validators: list | None = None, **kwargs) -> SelectField:
-    """A select whose choices the view fills (the parties of the convention, its organisations)."""
-    return SelectField(label, choices=[], validate_choice=False, validators=validators, **kwargs)
 
 
 def number_field(label: str, bound: Bound, description: str | None = None, default=None):

@@ -17,7 +17,6 @@ from wtforms import (
     DateField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Optional
@@ -28,7 +27,6 @@ from blueprints.admin.convention_fields import (
     DomainForm,
     attach,
     check_schedule,
-    choice_field,
     commitment_fields,
     decimal_field,
     number_field,
@@ -38,7 +36,7 @@ from blueprints.admin.convention_fields import (
     text_field,
 )
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm
+from blueprints.forms import FilterForm, choice_field
 from saas import uploads
 from saas.conventions import bounds as term_bounds
 from saas.conventions import enums
@@ -106,10 +104,8 @@ class ConventionForm(DomainForm):
         "0 : la dénonciation est possible jusqu'au jour de l'échéance.",
         default=0,
     )
-    objecting_party_id = SelectField(
+    objecting_party_id = choice_field(
         "Seule partie pouvant dénoncer",
-        choices=[],
-        validate_choice=False,
         description="Facultatif : laissez « toute partie » si chacune peut mettre fin à la convention à "
         "son échéance. L'organisation choisie doit être l'une des parties ci-dessous.",
     )
@@ -200,13 +196,9 @@ class AmendForm(DomainForm):
         "Nouveau nombre maximal de reconductions", term_bounds.MAX_RENEWALS, UNCHANGED
     )
     unlimited_renewals = BooleanField("Désormais reconduite sans limite")
-    close_obligations = SelectMultipleField(
-        "Obligations closes", choices=[], coerce=int, validate_choice=False
-    )
-    close_commitments = SelectMultipleField(
-        "Engagements financiers clos", choices=[], coerce=int, validate_choice=False
-    )
-    close_resources = SelectMultipleField("Moyens clos", choices=[], coerce=int, validate_choice=False)
+    close_obligations = choice_field("Obligations closes", multiple=True, coerce=int)
+    close_commitments = choice_field("Engagements financiers clos", multiple=True, coerce=int)
+    close_resources = choice_field("Moyens clos", multiple=True, coerce=int)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, Form, status_of
+from blueprints.forms import FAILED, Form, choice_field, status_of
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from blueprints.ui import int_arg
 from saas.db import db
@@ -32,10 +32,8 @@ ROUNDING_LABELS = dict(ROUNDINGS)
 
 
 class CountingRuleForm(Form):
-    marche_id = SelectField(
+    marche_id = choice_field(
         "S'applique à",
-        choices=[],
-        validate_choice=False,
         description="Les règles d'un marché remplacent celles du territoire pour ses lots.",
     )
     count_training = BooleanField("Compter les heures de formation")

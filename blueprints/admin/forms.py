@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form, email_field
+from blueprints.forms import FilterForm, Form, choice_field, email_field
 from saas import uploads
 from saas.partenaires.enums import OrganisationKind, PrescriberKind
 from tenants.enums import ROLE_LABELS
@@ -23,10 +23,8 @@ def _role_field() -> SelectField:
 
 def _organisation_field() -> SelectField:
     """Filled by the view with the tenant's organisations."""
-    return SelectField(
+    return choice_field(
         "Organisation de rattachement",
-        choices=[],
-        validate_choice=False,
         description="Obligatoire pour un partenaire ou un donneur d'ordre.",
     )
 
@@ -93,7 +91,7 @@ class OrganisationForm(Form):
 
 
 class AuditFilterForm(FilterForm):
-    action = SelectField("Action", choices=[], validate_choice=False)
+    action = choice_field("Action")
     actor = StringField("Utilisateur (adresse contient)", validators=[Optional()])
     date_from = DateField("Du", validators=[Optional()])
     date_to = DateField("Au", validators=[Optional()])

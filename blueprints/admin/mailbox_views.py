@@ -10,7 +10,7 @@ from wtforms.validators import Optional
 
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm
+from blueprints.forms import FilterForm, choice_field
 from blueprints.listing import Listing, wants_export
 from blueprints.ui import PARIS
 from saas.db import db
@@ -34,7 +34,7 @@ class MailboxFilterForm(FilterForm):
         choices=select_choices(MailStatus.choices(blank="Tous")),
         validators=[Optional()],
     )
-    categorie = SelectField("Catégorie", choices=[], validate_choice=False, validators=[Optional()])
+    categorie = choice_field("Catégorie", [Optional()])
     q = StringField("Destinataire ou objet", validators=[Optional()])
 
 

@@ -12,7 +12,7 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from saas import clock
 from saas.conventions.enums import Nature, OccurrenceStatus
 
@@ -22,11 +22,23 @@ class CalendarFilterForm(FilterForm):
     au = DateField("Au", validators=[Optional()])
     statut = SelectField("Statut", choices=select_choices(OccurrenceStatus.choices(blank="Tous")))
     nature = SelectField("Nature", choices=select_choices(Nature.choices(blank="Toutes")))
-    convention = SelectField("Convention", choices=[], validate_choice=False)
-    partenaire = SelectField("Partenaire responsable", choices=[], validate_choice=False)
+    convention = choice_field("Convention")
+    partenaire = choice_field("Partenaire responsable")
 
 
-class ReceiptForm(Form):
+class RowForm(Form):
+    """The form of one due date's row: its fields are named ``<row_prefix>-<id>-<field>``, so that
+    each row of the page keeps its own values and errors (no prefix when ``row_prefix`` is empty)."""
+
+    row_prefix = ""
+
+    @classmethod
+    def of_row(cls, row, **kwargs):
+        return cls(prefix=f"{cls.row_prefix}-{row.id}" if cls.row_prefix else "", **kwargs)
+
+
+class ReceiptForm(RowForm):
+    row_prefix = "recu"
     received_on = DateField(
         "Date de réception",
         default=lambda: clock.today(),
@@ -35,7 +47,8 @@ class ReceiptForm(Form):
     note = TextAreaField("Note", validators=[Optional(), Length(max=500)])
 
 
-class EventForm(Form):
+class EventForm(RowForm):
+    row_prefix = "evenement"
     event_on = DateField(
         "Date de l'assemblée générale",
         validators=[InputRequired("Indiquez la date de l'événement.")],
@@ -43,7 +56,7 @@ class EventForm(Form):
     )
 
 
-class CancelReceiptForm(Form):
+class CancelReceiptForm(RowForm):
     """Only the CSRF token: the button of ``components/forms.html`` post_button."""
 
 

@@ -17,11 +17,12 @@ from blueprints.guichet.calendar_forms import (
     ComplianceForm,
     EventForm,
     ReceiptForm,
+    RowForm,
 )
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing, send_table, wants_export
 from blueprints.ui import has_endpoint, int_arg
-from blueprints.views_common import Export, list_page, with_choices
+from blueprints.views_common import Export, ListPage, with_choices
 from saas import clock, formats
 from saas.conventions import api as conventions
 from saas.conventions.enums import Nature, OccurrenceStatus
@@ -92,7 +93,9 @@ def _listing(query) -> Listing:
     return listing
 
 
-EXPORT = Export(
+CALENDAR = ListPage(
+    "guichet/calendrier/calendar.html",
+    "calendrier-obligations",
     ("Échéance", "due_on"),
     ("Prévisionnelle", lambda row: bool(row.provisional)),
     ("Événement", "event_label"),
@@ -126,11 +129,11 @@ def _row_forms(row, meeting_new: str | None) -> dict:
     forms = {}
     if row.received_on is None:
         if row.nature == "deliverable" or meeting_new is None:
-            forms["receipt"] = ReceiptForm(prefix=f"recu-{row.id}", formdata=None)
+            forms["receipt"] = ReceiptForm.of_row(row, formdata=None)
             if row.nature == "meeting":
                 forms["receipt"].received_on.label.text = "Date de la réunion"
         if row.cadence == "after_event":
-            form = EventForm(prefix=f"evenement-{row.id}", formdata=None, data={"event_on": row.event_on})
+            form = EventForm.of_row(row, formdata=None, data={"event_on": row.event_on})
             if row.event_label:
                 form.event_on.label.text = f"Date de l'événement ({row.event_label})"
             forms["event"] = form
@@ -164,11 +167,8 @@ def calendar():
     by_due_date = listing.sort.lstrip("-") == "echeance"
     meeting_new = _meeting_new_endpoint()
     kept = _calendar_args()
-    return list_page(
-        "guichet/calendrier/calendar.html",
+    return CALENDAR.render(
         listing,
-        "calendrier-obligations",
-        EXPORT,
         page_context=lambda items: {
             "groups": _by_month(items) if by_due_date else [(None, items)],
             "row_forms": {row.id: _row_forms(row, meeting_new) for row in items},
@@ -199,52 +199,55 @@ def _describe(row: Occurrence) -> str:
     return f"« {obligation.label} » (échéance du {formats.date(row.due_on)})"
 
 
-def _act(row: Occurrence, form, action, done_message) -> Response:
-    """Run one action on a due date from its row's form, and go back to the calendar: the
-    ``done_message()`` (read once done) flashed, or the form's errors and the domain's refusal."""
-    if form.attempt_if_valid(action) is not FAILED:
-        flash(done_message(), "success")
-    else:
-        flash_form_errors(form, joined=True)
-    return _back(row.id)
+def _row_action(rule: str, form_class: type[RowForm], done_message):
+    """The view of an action posted on a due date's row at ``rule``: the decorated ``act(row,
+    form)`` runs once the row's form is valid, then back to the calendar with the
+    ``done_message(row)`` (read once done), or with the form's errors and the domain's refusal."""
+
+    def register(act):
+        @bp.route(rule, methods=["POST"], endpoint=act.__name__)
+        def view(occurrence_id: int) -> Response:
+            row = load_scoped(Occurrence, occurrence_id)
+            form = form_class.of_row(row)
+            if form.attempt_if_valid(lambda: act(row, form)) is not FAILED:
+                flash(done_message(row), "success")
+            else:
+                flash_form_errors(form, joined=True)
+            return _back(row.id)
+
+        return view
+
+    return register
 
 
-@bp.route("/calendrier/<int:occurrence_id>/reception", methods=["POST"])
-def occurrence_receive(occurrence_id: int):
-    row = load_scoped(Occurrence, occurrence_id)
-    form = ReceiptForm(prefix=f"recu-{row.id}")
-    return _act(
-        row,
-        form,
-        lambda: conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data),
-        lambda: f"{_describe(row)} : reçu le {formats.date(row.received_on)}.",
-    )
+@_row_action(
+    "/calendrier/<int:occurrence_id>/reception",
+    ReceiptForm,
+    lambda row: f"{_describe(row)} : reçu le {formats.date(row.received_on)}.",
+)
+def occurrence_receive(row: Occurrence, form: ReceiptForm):
+    return conventions.record_receipt(request_actor(), row, form.received_on.data, form.note.data)
 
 
-@bp.route("/calendrier/<int:occurrence_id>/reception/annulation", methods=["POST"])
-def occurrence_cancel_receipt(occurrence_id: int):
-    row = load_scoped(Occurrence, occurrence_id)
-    return _act(
-        row,
-        CancelReceiptForm(),
-        lambda: conventions.cancel_receipt(request_actor(), row),
-        lambda: f"{_describe(row)} : la réception est annulée.",
-    )
+@_row_action(
+    "/calendrier/<int:occurrence_id>/reception/annulation",
+    CancelReceiptForm,
+    lambda row: f"{_describe(row)} : la réception est annulée.",
+)
+def occurrence_cancel_receipt(row: Occurrence, _: CancelReceiptForm):
+    return conventions.cancel_receipt(request_actor(), row)
 
 
-@bp.route("/calendrier/<int:occurrence_id>/evenement", methods=["POST"])
-def occurrence_event(occurrence_id: int):
-    row = load_scoped(Occurrence, occurrence_id)
-    form = EventForm(prefix=f"evenement-{row.id}")
-    return _act(
-        row,
-        form,
-        lambda: conventions.record_event(request_actor(), row, form.event_on.data),
-        lambda: (
-            f"{_describe(row)} : l'événement est daté du {formats.date(row.event_on)}, "
-            f"l'échéance est le {formats.date(row.due_on)}."
-        ),
-    )
+@_row_action(
+    "/calendrier/<int:occurrence_id>/evenement",
+    EventForm,
+    lambda row: (
+        f"{_describe(row)} : l'événement est daté du {formats.date(row.event_on)}, "
+        f"l'échéance est le {formats.date(row.due_on)}."
+    ),
+)
+def occurrence_event(row: Occurrence, form: EventForm):
+    return conventions.record_event(request_actor(), row, form.event_on.data)
 
 
 # --- compliance ----------------------------------------------------------------------------------
@@ -259,31 +262,25 @@ def _rate_percent(rate: float | None):
     return None if rate is None else round(rate * 100, 1)
 
 
+#: the columns of an exported compliance table after its first (the partner or the convention).
+COMPLIANCE_COLUMNS = (
+    ("Échéances passées", "due"),
+    ("Reçues à temps", "on_time"),
+    ("Reçues en retard", "received_late"),
+    ("En retard", "late"),
+    ("Manquantes", "missing"),
+    ("Taux à temps (%)", lambda r: _rate_percent(r["rate"])),
+)
+
+
 def _compliance_export(table: str, rows: list[dict], day: date) -> Response:
     _, label, _ = COMPLIANCE_TABLES[table]
-    header = [
-        label,
-        "Échéances passées",
-        "Reçues à temps",
-        "Reçues en retard",
-        "En retard",
-        "Manquantes",
-        "Taux à temps (%)",
-    ]
-    lines = (
-        [
-            r["label"],
-            r["due"],
-            r["on_time"],
-            r["received_late"],
-            r["late"],
-            r["missing"],
-            _rate_percent(r["rate"]),
-        ]
-        for r in rows
-    )
+    export = Export((label, "label"), *COMPLIANCE_COLUMNS)
     return send_table(
-        f"conformite-{table}-{day.isoformat()}", header, lines, sheet=f"Conformité par {label.lower()}"
+        f"conformite-{table}-{day.isoformat()}",
+        export.header,
+        map(export.row, rows),
+        sheet=f"Conformité par {label.lower()}",
     )
 
 

@@ -16,7 +16,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -24,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from saas.comites.enums import CLOSING_STATUSES, DecisionStatus, MeetingKind, MeetingStatus
 
 
@@ -42,13 +41,12 @@ class MeetingForm(Form):
     meeting_on = DateField("Date", validators=[InputRequired("Indiquez la date de la réunion.")])
     starts_at = TimeField("Heure de début", validators=[Optional()], description="Par exemple 14:30.")
     place = StringField("Lieu", validators=[Optional(), Length(max=300)])
-    convention_ids = SelectMultipleField(
+    convention_ids = choice_field(
         "Conventions concernées",
-        choices=[],
-        validate_choice=False,
+        multiple=True,
         description="Tenue, la réunion marque l'échéance correspondante du calendrier de chaque convention.",
     )
-    invited_ids = SelectMultipleField("Parties invitées", choices=[], validate_choice=False)
+    invited_ids = choice_field("Parties invitées", multiple=True)
     agenda = TextAreaField("Ordre du jour", validators=[Optional()])
 
 
@@ -78,10 +76,8 @@ class HoldForm(Form):
 
 class DecisionForm(Form):
     text = TextAreaField("Décision", validators=[InputRequired("Indiquez la décision prise.")])
-    owner_id = SelectField(
+    owner_id = choice_field(
         "Porteur",
-        choices=[],
-        validate_choice=False,
         description="L'organisation qui met en œuvre la décision.",
     )
     due_on = DateField("Échéance", validators=[Optional()])
@@ -104,13 +100,13 @@ class CloseDecisionForm(Form):
 class MeetingFilterForm(FilterForm):
     type = SelectField("Type", choices=select_choices(MeetingKind.choices(blank="Tous")))
     statut = SelectField("Statut", choices=select_choices(MeetingStatus.choices(blank="Tous")))
-    convention = SelectField("Convention", choices=[], validate_choice=False)
+    convention = choice_field("Convention")
     du = DateField("Du", validators=[Optional()])
     au = DateField("Au", validators=[Optional()])
 
 
 class DecisionFilterForm(FilterForm):
     statut = SelectField("Statut", choices=select_choices(DecisionStatus.choices(blank="Tous")))
-    porteur = SelectField("Porteur", choices=[], validate_choice=False)
+    porteur = choice_field("Porteur")
     type = SelectField("Type de réunion", choices=select_choices(MeetingKind.choices(blank="Tous")))
     en_retard = BooleanField("En retard seulement (ouvertes, échéance dépassée)")

@@ -22,7 +22,7 @@ from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, list_page, submitted, with_choices
+from blueprints.views_common import ListPage, submitted, with_choices
 from saas import clock, formats
 from saas.comites import api as comites
 from saas.comites.api import DecisionStatus, MeetingAction, MeetingKind, MeetingStatus
@@ -65,7 +65,9 @@ def _meeting_filter_form() -> MeetingFilterForm:
     return with_choices(MeetingFilterForm(request.args), convention=[("", "Toutes"), *_convention_choices()])
 
 
-MEETING_EXPORT = Export(
+MEETINGS = ListPage(
+    "guichet/comites/list.html",
+    "comites",
     ("Date", "meeting_on"),
     ("Heure", lambda row: formats.time(row.starts_at) or None),
     ("Type", lambda row: comites.kind_label(row.kind)),
@@ -96,12 +98,8 @@ def meetings():
         date_from=form.du.data if isinstance(form.du.data, date) else None,
         date_to=form.au.data if isinstance(form.au.data, date) else None,
     )
-    listing = Listing(comites.meeting_rows_query(filters), comites.meeting_sorts(), "-date")
-    return list_page(
-        "guichet/comites/list.html",
-        listing,
-        "comites",
-        MEETING_EXPORT,
+    return MEETINGS.render(
+        Listing(comites.meeting_rows_query(filters), comites.meeting_sorts(), "-date"),
         form=form,
         kind_label=comites.kind_label,
         status_labels=MeetingStatus.labels(),
@@ -377,7 +375,9 @@ def _decision_filter_form() -> DecisionFilterForm:
     return with_choices(DecisionFilterForm(request.args), porteur=[("", "Tous"), *_organisation_choices()])
 
 
-DECISION_EXPORT = Export(
+DECISIONS = ListPage(
+    "guichet/comites/decisions.html",
+    "decisions",
     ("Réunion", "meeting_title"),
     ("Date de la réunion", "meeting_on"),
     ("Type", lambda row: comites.kind_label(row.kind)),
@@ -402,12 +402,8 @@ def decisions():
         overdue=bool(form.en_retard.data),
         kind=form.type.data or None,
     )
-    listing = Listing(comites.decision_rows_query(filters, today), comites.decision_sorts(), "echeance")
-    return list_page(
-        "guichet/comites/decisions.html",
-        listing,
-        "decisions",
-        DECISION_EXPORT,
+    return DECISIONS.render(
+        Listing(comites.decision_rows_query(filters, today), comites.decision_sorts(), "echeance"),
         form=form,
         kind_label=comites.kind_label,
         decision_labels=DecisionStatus.labels(),

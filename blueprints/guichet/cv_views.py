@@ -17,7 +17,7 @@ from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import CvForm, CvLibraryFilterForm, RomeSearchForm, codes_of
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
-from blueprints.views_common import Export, list_page, submitted
+from blueprints.views_common import ListPage, submitted
 from saas import formats
 from saas.db import db
 from saas.participants import api as participants
@@ -29,8 +29,10 @@ MIMETYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-#: the CV library's export, on the rows of :func:`_library_rows`.
-EXPORT = Export(
+#: the CV library; its export reads the rows of :func:`_library_rows`.
+CV_LIBRARY = ListPage(
+    "guichet/participants/cvtheque.html",
+    "cvtheque",
     ("Référence", "reference"),
     ("Nom", "name"),
     ("Métiers", "trades"),
@@ -192,12 +194,10 @@ def cvtheque():
         return rows
 
     known = referentiels.rome(rome) if rome else None
-    return list_page(
-        "guichet/participants/cvtheque.html",
+    return CV_LIBRARY.render(
         listing,
-        "cvtheque",
-        EXPORT.prepared(lambda row: _library_rows([row], mobility, romes)[0]),
         page_context=lambda items: {"rows": page_rows(items)},
+        prepare=lambda row: _library_rows([row], mobility, romes)[0],
         form=form,
         rome=rome,
         rome_label=known.label if known else None,

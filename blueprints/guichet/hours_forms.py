@@ -26,7 +26,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import TextInput
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from saas import formats, uploads
 from saas.heures.enums import AllocationKey, ReleveStatus
 
@@ -74,10 +74,8 @@ class _Figures:
 
 class ReleveForm(_Figures, Form):
     #: the months of the mission (``set_months``); outside them the domain refuses in French.
-    month = SelectField(
+    month = choice_field(
         "Mois",
-        choices=[],
-        validate_choice=False,
         validators=[
             InputRequired("Choisissez le mois."),
             Regexp(MONTH_PATTERN, message="Choisissez le mois dans la liste : un mois de la mission."),
@@ -133,14 +131,14 @@ class ReleveFilterForm(FilterForm):
         validators=[Optional(), Regexp(MONTH_PATTERN, message="Indiquez le mois au format AAAA-MM.")],
         description="AAAA-MM",
     )
-    mission = SelectField("Mission", choices=[], validate_choice=False)
+    mission = choice_field("Mission")
 
 
 class MemberForm(wtforms.Form):
     class Meta:
         locales = ("fr_FR", "fr")
 
-    lot_id = SelectField("Lot", choices=[], validate_choice=False)
+    lot_id = choice_field("Lot")
     share = FrenchDecimalField(
         "Part (%)",
         places=2,

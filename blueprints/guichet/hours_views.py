@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import flash, redirect, render_template, request, send_file, url_for
 
 from blueprints.choices import select_choices
-from blueprints.forms import FAILED, status_of
+from blueprints.forms import FAILED, Form, status_of
 from blueprints.guichet.hours_forms import (
     AgreementForm,
     CorrectForm,
@@ -24,7 +24,7 @@ from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, list_page, submitted, with_choices
+from blueprints.views_common import ListPage, submitted, with_choices
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -61,7 +61,9 @@ def _version(form) -> int | None:
 
 # --- the list ------------------------------------------------------------------------------------
 
-EXPORT = Export(
+STATEMENTS = ListPage(
+    "guichet/releves.html",
+    "releves-heures",
     ("Mois", "month"),
     ("Participant", "reference"),
     ("Employeur", "employer"),
@@ -87,12 +89,8 @@ def statements():
         month=_month(form.mois.data) if not form.mois.errors else None,
         mission_id=int_arg(form.mission.data),
     )
-    listing = Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois")
-    return list_page(
-        "guichet/releves.html",
-        listing,
-        "releves-heures",
-        EXPORT,
+    return STATEMENTS.render(
+        Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois"),
         form=form,
         status_label=lambda code: ReleveStatus(code).label,
         status_badge=lambda code: STATUS_BADGES[ReleveStatus(code)],
@@ -173,8 +171,9 @@ def _allocations(counting) -> list[dict]:
     ]
 
 
-def render_statement(statement: Releve, status: int = 200, **forms):
-    """The statement page; ``forms`` carries a form sent with errors, to show them in place."""
+def render_statement(statement: Releve, status: int = 200, sent=None):
+    """The statement page; ``sent``, a decision form sent with errors, stands in place of the blank
+    form of its kind, to show them."""
     mission = load_scoped(Mission, statement.mission_id)
     counting = heures.current_counting(statement.id)
     in_force = statement.superseded_at is None and statement.status != ReleveStatus.rejected
@@ -190,14 +189,12 @@ def render_statement(statement: Releve, status: int = 200, **forms):
             ),
             None,
         )
-    version = {"expected_version": statement.row_version}
-    correct = forms.get("correct_form") or CorrectForm(
-        formdata=None,
-        worked_hours=statement.worked_hours,
-        training_hours=statement.training_hours,
-        absence_hours=statement.absence_hours,
-        **version,
-    )
+
+    def decision_form(form_class, **values):
+        if type(sent) is form_class:
+            return sent
+        return form_class(formdata=None, expected_version=statement.row_version, **values)
+
     return render_template(
         "guichet/releve.html",
         statement=statement,
@@ -217,9 +214,14 @@ def render_statement(statement: Releve, status: int = 200, **forms):
         in_force=in_force,
         declared=declared,
         pending=pending,
-        validate_form=forms.get("validate_form") or ValidateForm(formdata=None, **version),
-        reject_form=forms.get("reject_form") or RejectForm(formdata=None, **version),
-        correct_form=correct,
+        validate_form=decision_form(ValidateForm),
+        reject_form=decision_form(RejectForm),
+        correct_form=decision_form(
+            CorrectForm,
+            worked_hours=statement.worked_hours,
+            training_hours=statement.training_hours,
+            absence_hours=statement.absence_hours,
+        ),
     ), status
 
 
@@ -228,65 +230,59 @@ def statement(statement_id: int):
     return render_statement(load_scoped(Releve, statement_id))
 
 
-def _decide(statement: Releve, form, form_key: str, action, success: str):
-    """Run ``action`` when ``form`` is valid; on a refusal, show the page with the message in the form."""
-    result = form.attempt_if_valid(action)
-    if result is not FAILED:
-        flash(success, "success")
-        target = result.id if isinstance(result, Releve) else statement.id
-        return redirect(url_for("guichet.statement", statement_id=target))
-    status = 409 if isinstance(form.refusal, ConflictError) else 400  # 409: changed meanwhile
-    return render_statement(load_scoped(Releve, statement.id), status, **{form_key: form})
+def _decision(rule: str, form_class: type[Form], success: str):
+    """The view of a decision posted on a statement at ``rule``: the decorated ``decide(statement,
+    form)`` runs once the form is valid, then the page of the statement (of the new one, for a
+    correction) says ``success``; on a refusal, the page shows the message in the form."""
+
+    def register(decide):
+        @bp.route(rule, methods=["POST"], endpoint=decide.__name__)
+        def view(statement_id: int):
+            statement = load_scoped(Releve, statement_id)
+            form = form_class()
+            result = form.attempt_if_valid(lambda: decide(statement, form))
+            if result is not FAILED:
+                flash(success, "success")
+                target = result.id if isinstance(result, Releve) else statement.id
+                return redirect(url_for("guichet.statement", statement_id=target))
+            status = 409 if isinstance(form.refusal, ConflictError) else 400  # 409: changed meanwhile
+            return render_statement(load_scoped(Releve, statement.id), status, sent=form)
+
+        return view
+
+    return register
 
 
-@bp.route("/heures/<int:statement_id>/valider", methods=["POST"])
-def statement_validate(statement_id: int):
-    statement = load_scoped(Releve, statement_id)
-    form = ValidateForm()
-    return _decide(
-        statement,
-        form,
-        "validate_form",
-        lambda: heures.validate(request_actor(), statement, expected_version=_version(form)),
-        "Le relevé est validé ; ses heures sont comptées.",
+@_decision(
+    "/heures/<int:statement_id>/valider", ValidateForm, "Le relevé est validé ; ses heures sont comptées."
+)
+def statement_validate(statement: Releve, form: ValidateForm):
+    return heures.validate(request_actor(), statement, expected_version=_version(form))
+
+
+@_decision("/heures/<int:statement_id>/rejeter", RejectForm, "Le relevé est rejeté.")
+def statement_reject(statement: Releve, form: RejectForm):
+    return heures.reject(
+        request_actor(), statement, form.rejection_reason.data, expected_version=_version(form)
     )
 
 
-@bp.route("/heures/<int:statement_id>/rejeter", methods=["POST"])
-def statement_reject(statement_id: int):
-    statement = load_scoped(Releve, statement_id)
-    form = RejectForm()
-    return _decide(
+@_decision(
+    "/heures/<int:statement_id>/corriger",
+    CorrectForm,
+    "La correction est enregistrée ; elle attend la validation. Le relevé corrigé reste dans l'historique.",
+)
+def statement_correct(statement: Releve, form: CorrectForm):
+    return heures.correct(
+        request_actor(),
         statement,
-        form,
-        "reject_form",
-        lambda: heures.reject(
-            request_actor(), statement, form.rejection_reason.data, expected_version=_version(form)
-        ),
-        "Le relevé est rejeté.",
-    )
-
-
-@bp.route("/heures/<int:statement_id>/corriger", methods=["POST"])
-def statement_correct(statement_id: int):
-    statement = load_scoped(Releve, statement_id)
-    form = CorrectForm()
-    return _decide(
-        statement,
-        form,
-        "correct_form",
-        lambda: heures.correct(
-            request_actor(),
-            statement,
-            form.worked_hours.data,
-            form.training_hours.data or Decimal(0),
-            form.absence_hours.data or Decimal(0),
-            source=Source.facilitateur,
-            comment=form.comment.data,
-            expected_version=_version(form),
-            confirm_over_contract=form.confirm_over_contract.data,
-        ),
-        "La correction est enregistrée ; elle attend la validation. Le relevé corrigé reste dans l'historique.",
+        form.worked_hours.data,
+        form.training_hours.data or Decimal(0),
+        form.absence_hours.data or Decimal(0),
+        source=Source.facilitateur,
+        comment=form.comment.data,
+        expected_version=_version(form),
+        confirm_over_contract=form.confirm_over_contract.data,
     )
 
 

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from saas import cleaning, formats
 from saas.marches.enums import Consideration, LotFigureKind, ObligationMode, Rounding
 
@@ -36,9 +36,9 @@ class MarcheForm(Form):
         description="Telle qu'elle figure dans les pièces du marché, par exemple 2025-TRAV-014.",
     )
     object = TextAreaField("Objet", validators=[DataRequired("Indiquez l'objet du marché."), Length(max=500)])
-    donneur_ordre_id = SelectField("Donneur d'ordre", choices=[], validate_choice=False)
-    sector = SelectField("Secteur", choices=[], validate_choice=False)
-    procedure = SelectField("Procédure", choices=[], validate_choice=False)
+    donneur_ordre_id = choice_field("Donneur d'ordre")
+    sector = choice_field("Secteur")
+    procedure = choice_field("Procédure")
     notification_date = DateField("Date de notification", validators=[Optional()])
     start_date = DateField("Début d'exécution", validators=[Optional()])
     end_date = DateField("Fin d'exécution", validators=[Optional()])
@@ -72,10 +72,8 @@ class LotForm(Form):
         "Objet du lot", validators=[DataRequired("Indiquez l'objet du lot."), Length(max=500)]
     )
     amount_ht = _number("Montant HT du lot", DECIMAL_HINT)
-    attributaire_id = SelectField(
+    attributaire_id = choice_field(
         "Entreprise attributaire",
-        choices=[],
-        validate_choice=False,
         description="Entreprise, SIAE, GEIQ, EA / ESAT ou ETT ; laissez vide tant que le lot n'est pas attribué.",
     )
     obligation_mode = RadioField(
@@ -149,7 +147,7 @@ class FigureForm(Form):
 
 
 class SubcontractorForm(Form):
-    organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
+    organisation_id = choice_field("Organisation")
     role = SelectField(
         "Rôle", choices=select_choices([("sous_traitant", "Sous-traitant"), ("cotraitant", "Cotraitant")])
     )
@@ -158,9 +156,9 @@ class SubcontractorForm(Form):
 
 class MarcheFilterForm(FilterForm):
     q = StringField("Recherche", validators=[Optional()], description="Référence, objet, donneur d'ordre.")
-    donneur_ordre_id = SelectField("Donneur d'ordre", choices=[], validate_choice=False)
-    sector = SelectField("Secteur", choices=[], validate_choice=False)
+    donneur_ordre_id = choice_field("Donneur d'ordre")
+    sector = choice_field("Secteur")
     anru = SelectField(
         "ANRU", choices=select_choices([("", "Tous"), ("oui", "Oui"), ("non", "Non")]), validate_choice=False
     )
-    year = SelectField("Année", choices=[], validate_choice=False)
+    year = choice_field("Année")

@@ -11,26 +11,17 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.parcours.enums import FollowUpKind, Modality
 
 
 class MissionForm(Form):
-    participant_id = SelectField(
-        "Participant",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired("Choisissez le participant.")],
-    )
-    lot_id = SelectField(
-        "Lot", choices=[], validate_choice=False, validators=[InputRequired("Choisissez un lot.")]
-    )
-    employer_id = SelectField(
+    participant_id = choice_field("Participant", [InputRequired("Choisissez le participant.")])
+    lot_id = choice_field("Lot", [InputRequired("Choisissez un lot.")])
+    employer_id = choice_field(
         "Employeur",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired("Choisissez l'employeur.")],
+        [InputRequired("Choisissez l'employeur.")],
         description="L'attributaire du lot, un de ses sous-traitants ou une structure qui met à disposition.",
     )
     modality = SelectField(
@@ -38,12 +29,7 @@ class MissionForm(Form):
         choices=select_choices(Modality.choices(blank="— choisir —")),
         validators=[InputRequired("Choisissez une modalité.")],
     )
-    contract_type = SelectField(
-        "Type de contrat",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired("Choisissez un type de contrat.")],
-    )
+    contract_type = choice_field("Type de contrat", [InputRequired("Choisissez un type de contrat.")])
     start_date = DateField("Date de début", validators=[InputRequired("Indiquez la date de début.")])
     end_date = DateField(
         "Date de fin", validators=[Optional()], description="Obligatoire pour un contrat à durée déterminée."
@@ -80,12 +66,7 @@ class FollowUpForm(Form):
 
 class ExitForm(Form):
     exit_date = DateField("Date de sortie", validators=[InputRequired("Indiquez la date de sortie.")])
-    exit_motif = SelectField(
-        "Motif de sortie",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired("Choisissez le motif de sortie.")],
-    )
+    exit_motif = choice_field("Motif de sortie", [InputRequired("Choisissez le motif de sortie.")])
 
 
 class SituationForm(Form):
@@ -94,16 +75,13 @@ class SituationForm(Form):
         validators=[InputRequired("Indiquez la date d'observation.")],
         description="Six mois au moins après la sortie.",
     )
-    situation_6m_motif = SelectField(
-        "Situation observée",
-        choices=[],
-        validate_choice=False,
-        validators=[InputRequired("Choisissez la situation observée.")],
+    situation_6m_motif = choice_field(
+        "Situation observée", [InputRequired("Choisissez la situation observée.")]
     )
 
 
 class MissionFilterForm(FilterForm):
     actives = BooleanField("En cours aujourd'hui seulement")
-    lot = SelectField("Lot", choices=[], validate_choice=False)
-    employeur = SelectField("Employeur", choices=[], validate_choice=False)
-    contrat = SelectField("Type de contrat", choices=[], validate_choice=False)
+    lot = choice_field("Lot")
+    employeur = choice_field("Employeur")
+    contrat = choice_field("Type de contrat")

@@ -17,7 +17,7 @@ from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, list_page, with_choices
+from blueprints.views_common import ListPage, with_choices
 from saas import clock
 from saas.accounts import api as accounts
 from saas.errors import ValidationError
@@ -60,7 +60,9 @@ def _filter_form() -> MissionFilterForm:
     )
 
 
-EXPORT = Export(
+MISSIONS = ListPage(
+    "guichet/missions.html",
+    "missions",
     ("Participant", "reference"),
     ("Employeur", "employer"),
     ("Lot", "lot"),
@@ -84,12 +86,8 @@ def missions():
         employer_id=int_arg(form.employeur.data),
         contract_type=form.contrat.data or None,
     )
-    listing = Listing(parcours.rows_query(filters, today), parcours.row_sorts(today), "-debut")
-    return list_page(
-        "guichet/missions.html",
-        listing,
-        "missions",
-        EXPORT,
+    return MISSIONS.render(
+        Listing(parcours.rows_query(filters, today), parcours.row_sorts(today), "-debut"),
         form=form,
         modality_label=lambda code: Modality(code).label,
         state_label=lambda code: MissionState(code).label,

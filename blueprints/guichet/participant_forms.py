@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from blueprints.choices import select_choices
-from blueprints.forms import FilterForm, Form
+from blueprints.forms import FilterForm, Form, choice_field
 from blueprints.ui import int_arg
 from saas import uploads
 from saas.participants.enums import Sex
@@ -58,14 +58,12 @@ class ParticipantForm(Form):
         validators=[Optional(), Length(max=12)],
         description="Seulement si la personne réside dans un quartier prioritaire, par exemple QN07901M.",
     )
-    qualification_level = SelectField("Niveau de qualification", choices=[], validate_choice=False)
+    qualification_level = choice_field("Niveau de qualification")
     #: rendered as a group of check boxes by the template.
-    freins = SelectMultipleField("Freins à l'emploi", choices=[], validate_choice=False)
+    freins = choice_field("Freins à l'emploi", multiple=True)
     projet_professionnel = TextAreaField("Projet professionnel", validators=[Optional()])
-    referent_organisation_id = SelectField(
+    referent_organisation_id = choice_field(
         "Organisation référente",
-        choices=[],
-        validate_choice=False,
         description="La structure qui accompagne la personne (Mission Locale, PLIE…).",
     )
 
@@ -90,7 +88,7 @@ class ParticipantForm(Form):
 
 
 class PrescriptionForm(Form):
-    prescripteur_id = SelectField("Prescripteur", choices=[], validate_choice=False)
+    prescripteur_id = choice_field("Prescripteur")
     prescribed_on = DateField(
         "Date de la prescription", validators=[DataRequired("Indiquez la date de la prescription.")]
     )
@@ -112,7 +110,7 @@ class RevokeForm(Form):
 class EligibilityForm(Form):
     #: rendered by the template as check boxes grouped by level, each with its proof type select
     #: (``justificatif-<code>``).
-    criteria = SelectMultipleField("Critères d'éligibilité", choices=[], validate_choice=False)
+    criteria = choice_field("Critères d'éligibilité", multiple=True)
     validated_on = DateField(
         "Date de validation", validators=[DataRequired("Indiquez la date de validation.")]
     )
@@ -132,7 +130,7 @@ class CvForm(Form):
         description="Par exemple : temps plein, pas le mercredi.",
     )
     #: rendered as a group of check boxes by the template.
-    mobility = SelectMultipleField("Mobilité", choices=[], validate_choice=False)
+    mobility = choice_field("Mobilité", multiple=True)
     mobility_radius_km = IntegerField(
         "Rayon de déplacement (km)",
         validators=[

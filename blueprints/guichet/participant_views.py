@@ -23,7 +23,7 @@ from blueprints.guichet.posted import saved_then
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import Export, list_page, submitted
+from blueprints.views_common import ListPage, submitted
 from saas import clock, formats
 from saas import settings as rule_settings
 from saas.accounts import api as accounts
@@ -35,8 +35,10 @@ from saas.participants.models import Participant
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
 
-#: the list's export, on the rows of :func:`_list_rows`.
-EXPORT = Export(
+#: the list of participants; its export reads the rows of :func:`_list_rows`.
+PARTICIPANTS = ListPage(
+    "guichet/participants/list.html",
+    "participants",
     ("Référence", "reference"),
     ("Nom", "last_name"),
     ("Prénom", "first_name"),
@@ -103,12 +105,10 @@ def participants_list():
             row["nom"] = f"{row['last_name'].upper()} {row['first_name']}"
         return rows
 
-    return list_page(
-        "guichet/participants/list.html",
+    return PARTICIPANTS.render(
         listing,
-        "participants",
-        EXPORT.prepared(lambda row: _list_rows([row], today)[0]),
         page_context=lambda items: {"rows": page_rows(items)},
+        prepare=lambda row: _list_rows([row], today)[0],
         form=form,
     )
 

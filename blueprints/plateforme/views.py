@@ -18,6 +18,7 @@ from blueprints.plateforme.forms import (
     TenantCreateForm,
     TenantEditForm,
 )
+from blueprints.views_common import submitted
 from saas.accounts import memberships
 from saas.audit import api as audit_api
 from saas.db import db
@@ -77,16 +78,17 @@ def tenant(tenant_id: int):
     form.federation_ids.choices = select_choices(
         [(f.id, f"{f.code} — {f.name}") for f in tenants_api.all_federations()]
     )
-    saved = form.attempt_if_valid(
+    saved = submitted(
+        form,
         lambda: memberships.update_tenant(
             request_actor(),
             item,
             **form.values("name", "kind", "siren", "active", "federation_ids"),
             communes=form.communes.data or "",
-        )
+        ),
+        "Le territoire est enregistré.",
     )
     if saved is not FAILED:
-        flash("Le territoire est enregistré.", "success")
         return redirect(url_for("plateforme.tenant", tenant_id=item.id))
     return render_template("plateforme/tenant.html", item=item, form=form)
 
@@ -94,11 +96,12 @@ def tenant(tenant_id: int):
 @bp.route("/departements", methods=["GET", "POST"])
 def federations():
     form = FederationForm()
-    federation = form.attempt_if_valid(
-        lambda: memberships.create_federation(request_actor(), form.code.data, form.name.data)
+    federation = submitted(
+        form,
+        lambda: memberships.create_federation(request_actor(), form.code.data, form.name.data),
+        lambda federation: f"Le Département « {federation.name} » est créé.",
     )
     if federation is not FAILED:
-        flash(f"Le Département « {federation.name} » est créé.", "success")
         return redirect(url_for("plateforme.federation", federation_id=federation.id))
     status = status_of(form)
     return render_template(
@@ -121,12 +124,15 @@ def federation(federation_id: int):
             flash("Le coordinateur a accès à l'espace du Département.", "success")
             flash(invitation_sent(coordinator_form.email.data), "info")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
-    elif form.validate_on_submit():
-        saved = form.attempt(
-            lambda: memberships.update_federation(request_actor(), item, form.name.data, form.tenant_ids.data)
+    else:
+        saved = submitted(
+            form,
+            lambda: memberships.update_federation(
+                request_actor(), item, form.name.data, form.tenant_ids.data
+            ),
+            "Le Département est enregistré.",
         )
         if saved is not FAILED:
-            flash("Le Département est enregistré.", "success")
             return redirect(url_for("plateforme.federation", federation_id=item.id))
     return render_template(
         "plateforme/federation.html",
