@@ -7,10 +7,13 @@ empty database the same (see README.md).
 """
 
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from migrations.helpers import (
     check,
+    deferred_check,
+    guard_trigger,
     now_column,
     ref,
     tenant_index,
@@ -21,7 +24,7 @@ from migrations.helpers import (
     user_ref,
 )
 
-LEDGER_SQL = """
+LEDGER_FUNCTIONS_SQL = """
 CREATE FUNCTION hour_statements_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -43,9 +46,6 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER hour_statements_guard BEFORE UPDATE OR DELETE ON hour_statements
-    FOR EACH ROW EXECUTE FUNCTION hour_statements_guard();
-
 CREATE FUNCTION hour_countings_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -59,9 +59,6 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-
-CREATE TRIGGER hour_countings_guard BEFORE UPDATE OR DELETE ON hour_countings
-    FOR EACH ROW EXECUTE FUNCTION hour_countings_guard();
 
 -- An hour is never counted twice: the allocations of a counting add up to at most its counted
 -- hours, and only the current counting of a validated statement in force may carry any.
@@ -104,13 +101,6 @@ BEGIN
     PERFORM hour_allocations_check(NEW.tenant_id, statement_id);
     RETURN NULL;
 END $$;
-
-CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER INSERT OR UPDATE ON hour_allocations
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
-CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER UPDATE ON hour_countings
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
-CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER UPDATE ON hour_statements
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
 """
 
 
@@ -290,3 +280,16 @@ def hour_ledger():
         unique("tenant_id", "counting_id", "lot_id"),
     )
     tenant_index("hour_allocations", "lot_id")
+
+
+def ledger_guards():
+    """Statements and countings are never edited nor deleted; the allocations are checked at the
+    commit of any write to them, to a counting or to a statement."""
+    op.execute(LEDGER_FUNCTIONS_SQL)
+    guard_trigger("hour_statements", "hour_statements_guard")
+    guard_trigger("hour_countings", "hour_countings_guard")
+    deferred_check(
+        "hour_allocations_check",
+        "hour_allocations_check_trigger",
+        {"hour_allocations": "INSERT OR UPDATE", "hour_countings": "UPDATE", "hour_statements": "UPDATE"},
+    )

@@ -5,8 +5,8 @@ A tenant-owned table starts with ``tenant_id`` and ``id`` (an identity), its pri
 to another tenant row is the composite ``(tenant_id, <column>)``, so that a row never points into
 another tenant. Constraints are named as the naming convention of ``saas.db`` names them, the
 names written out here so that an applied migration never changes with that convention:
-``tenant_table`` and ``create_table`` name the ``tenant_ref``, ``user_ref``, ``ref``, ``check``
-and ``unique`` items after the table they are given in.
+``tenant_table``, ``identity_table`` and ``create_table`` name the ``tenant_ref``, ``user_ref``,
+``ref``, ``check``, ``unique`` and ``primary_key`` items after the table they are given in.
 
 Use them only where the schema they produce is the one written out before: the migrations that ran
 must keep producing the same schema (compare ``pg_dump --schema-only`` before and after).
@@ -61,6 +61,16 @@ class Unique:
         return sa.UniqueConstraint(*self.columns, name=op.f(f"uq_{table}_{'_'.join(self.columns)}"))
 
 
+@dataclass(frozen=True)
+class PrimaryKey:
+    """The primary key, named ``pk_<table>``."""
+
+    columns: tuple[str, ...]
+
+    def constraint(self, table: str) -> sa.PrimaryKeyConstraint:
+        return sa.PrimaryKeyConstraint(*self.columns, name=op.f(f"pk_{table}"))
+
+
 def tenant_ref(column: str, target: str, ondelete: str | None = None) -> Reference:
     """``(tenant_id, column)`` references ``(target.tenant_id, target.id)``."""
     return Reference(("tenant_id", column), target, ("tenant_id", "id"), ondelete)
@@ -85,6 +95,15 @@ def unique(*columns: str) -> Unique:
     return Unique(columns)
 
 
+def primary_key(*columns: str) -> PrimaryKey:
+    return PrimaryKey(columns)
+
+
+def identity_column() -> sa.Column:
+    """``id``, a big integer the database numbers."""
+    return sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False)
+
+
 def now_column(name: str = "created_at") -> sa.Column:
     """A timestamp with time zone, set by the database when the row is written."""
     return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False)
@@ -92,7 +111,8 @@ def now_column(name: str = "created_at") -> sa.Column:
 
 def _resolved(table: str, items: tuple) -> list:
     return [
-        item.constraint(table) if isinstance(item, Reference | Check | Unique) else item for item in items
+        item.constraint(table) if isinstance(item, Reference | Check | Unique | PrimaryKey) else item
+        for item in items
     ]
 
 
@@ -101,16 +121,22 @@ def create_table(name: str, *items) -> None:
     op.create_table(name, *_resolved(name, items))
 
 
+def identity_table(name: str, *items) -> None:
+    """``create_table`` for a table outside the tenants whose key is ``id``: ``items`` are the
+    columns after ``id``, then the constraints; the primary key is added."""
+    create_table(name, identity_column(), *items, primary_key("id"))
+
+
 def tenant_table(name: str, *items) -> None:
     """``create_table`` for a tenant-owned table: ``items`` are the columns after ``tenant_id``
     and ``id``, then the constraints; the primary key and the tenant's reference are added."""
     create_table(
         name,
         sa.Column("tenant_id", sa.BigInteger(), nullable=False),
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        identity_column(),
         *items,
         Reference(("tenant_id",), "tenants", ("id",), "RESTRICT"),
-        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f(f"pk_{name}")),
+        primary_key("tenant_id", "id"),
     )
 
 
@@ -123,6 +149,11 @@ def tenant_index(table_name: str, *columns: str, **options) -> None:
         unique=options.pop("unique", False),
         **options,
     )
+
+
+def index(table_name: str, *columns: str) -> None:
+    """The plain index on ``columns`` of a table outside the tenants, named as the convention names it."""
+    op.create_index(op.f(f"ix_{table_name}_{'_'.join(columns)}"), table_name, list(columns), unique=False)
 
 
 def drop_tables(*names: str) -> None:
@@ -141,3 +172,28 @@ def jsonb_column(name: str) -> sa.Column:
 def unique_where(name: str, table_name: str, columns: list, where: str) -> None:
     """A partial unique index: ``columns`` are unique among the rows where ``where`` holds."""
     op.create_index(name, table_name, columns, unique=True, postgresql_where=sa.text(where))
+
+
+def guard_trigger(table: str, function: str, name: str | None = None) -> None:
+    """The trigger ``name`` (the function's name by default) running ``function()`` before each
+    update or delete of a row of ``table``: a guard raises to refuse the change."""
+    op.execute(
+        f"CREATE TRIGGER {name or function} BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+    )
+
+
+def deferred_check(name: str, function: str, events: dict[str, str]) -> None:
+    """The constraint trigger ``name`` on each table of ``events`` (a table: the writes it follows,
+    ``"INSERT OR UPDATE"``), deferred to the commit: ``function()`` checks each row written."""
+    for table, table_events in events.items():
+        op.execute(
+            f"CREATE CONSTRAINT TRIGGER {name} AFTER {table_events} ON {table} "
+            f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
+
+
+def drop_trigger(name: str, *tables: str) -> None:
+    """Drop the trigger ``name`` from each of ``tables``."""
+    for table in tables:
+        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")

@@ -1,7 +1,5 @@
 """Foundation: tenants, federations, accounts, audit log, organisations, job runs, RLS.
 
-Revision ID: 79effbe7f6eb
-Revises:
 Create Date: 2026-11-21 21:27:05.233154
 """
 
@@ -13,8 +11,13 @@ from migrations.helpers import (
     check,
     create_table,
     drop_tables,
+    drop_trigger,
+    guard_trigger,
+    identity_table,
+    index,
     jsonb_column,
     now_column,
+    primary_key,
     ref,
     tenant_index,
     tenant_ref,
@@ -27,8 +30,6 @@ from tenants import rls
 
 revision = "79effbe7f6eb"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -71,27 +72,21 @@ def upgrade():
         END $$;
         """
     )
-    op.execute(
-        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
-    )
+    guard_trigger("audit_log", "audit_log_append_only")
 
 
 def _federations_and_tenants():
     """Federations, tenants and the tenants a federation groups."""
-    create_table(
+    identity_table(
         "federations",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("code", sa.String(length=3), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         now_column(),
         check("code_format", "code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_federations")),
         unique("code"),
     )
-    create_table(
+    identity_table(
         "tenants",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("slug", sa.String(length=63), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
@@ -111,7 +106,6 @@ def _federations_and_tenants():
         now_column(),
         check("slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'"),
         check("theme_colour_format", "theme_colour ~ '^#[0-9a-fA-F]{6}$'"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_tenants")),
         unique("slug"),
     )
     create_table(
@@ -120,15 +114,14 @@ def _federations_and_tenants():
         sa.Column("federation_id", sa.BigInteger(), nullable=False),
         ref("federation_id", "federations.id", ondelete="CASCADE"),
         ref("tenant_id", "tenants.id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("tenant_id", "federation_id", name=op.f("pk_tenant_federations")),
+        primary_key("tenant_id", "federation_id"),
     )
 
 
 def _users_and_sessions():
     """Users, their sessions and their password tokens."""
-    op.create_table(
+    identity_table(
         "users",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
@@ -136,7 +129,6 @@ def _users_and_sessions():
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_index("uq_users_email_lower", "users", [sa.literal_column("lower(email)")], unique=True)
     create_table(
@@ -150,9 +142,9 @@ def _users_and_sessions():
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
         user_ref("user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_sessions")),
+        primary_key("id"),
     )
-    op.create_index(op.f("ix_auth_sessions_user_id"), "auth_sessions", ["user_id"], unique=False)
+    index("auth_sessions", "user_id")
     create_table(
         "password_tokens",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -164,9 +156,9 @@ def _users_and_sessions():
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         user_ref("created_by_user_id", ondelete="SET NULL"),
         user_ref("user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_tokens")),
+        primary_key("id"),
     )
-    op.create_index(op.f("ix_password_tokens_user_id"), "password_tokens", ["user_id"], unique=False)
+    index("password_tokens", "user_id")
 
 
 def _organisations_and_memberships():
@@ -200,10 +192,9 @@ def _organisations_and_memberships():
         unique("tenant_id", "user_id"),
     )
     tenant_index("tenant_memberships", "organisation_id")
-    op.create_index(op.f("ix_tenant_memberships_user_id"), "tenant_memberships", ["user_id"], unique=False)
-    create_table(
+    index("tenant_memberships", "user_id")
+    identity_table(
         "federation_memberships",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("federation_id", sa.BigInteger(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("role", sa.String(length=32), server_default="coordinateur", nullable=False),
@@ -211,19 +202,15 @@ def _organisations_and_memberships():
         now_column(),
         ref("federation_id", "federations.id", ondelete="CASCADE"),
         user_ref("user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_federation_memberships")),
         unique("federation_id", "user_id"),
     )
-    op.create_index(
-        op.f("ix_federation_memberships_user_id"), "federation_memberships", ["user_id"], unique=False
-    )
+    index("federation_memberships", "user_id")
 
 
 def _audit_log():
     """The audit log."""
-    create_table(
+    identity_table(
         "audit_log",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("tenant_id", sa.BigInteger(), nullable=True),
         now_column("occurred_at"),
         sa.Column("actor_user_id", sa.BigInteger(), nullable=True),
@@ -236,7 +223,6 @@ def _audit_log():
         jsonb_column("details"),
         user_ref("actor_user_id", ondelete="SET NULL"),
         ref("tenant_id", "tenants.id", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     tenant_index("audit_log", "action")
     op.create_index(
@@ -280,7 +266,7 @@ def _jobs():
 
 
 def downgrade():
-    op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+    drop_trigger("audit_log_append_only", "audit_log")
     op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     for table in (
         "audit_log",

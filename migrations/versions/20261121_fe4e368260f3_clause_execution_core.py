@@ -8,8 +8,6 @@ check that no counted hour is allocated twice or off a statement that is not in 
 The steps from missions on (missions, follow-ups and CVs, hour statements, the ledger and its
 guards) are in ``migrations/clause_core_missions.py``.
 
-Revision ID: fe4e368260f3
-Revises: 79effbe7f6eb
 Create Date: 2026-11-21 21:54:54.299950
 """
 
@@ -20,8 +18,12 @@ from sqlalchemy.dialects import postgresql
 from migrations import clause_core_missions
 from migrations.helpers import (
     check,
+    create_table,
     drop_tables,
+    drop_trigger,
+    index,
     now_column,
+    primary_key,
     ref,
     tenant_index,
     tenant_ref,
@@ -85,8 +87,6 @@ END $$;
 
 revision = "fe4e368260f3"
 down_revision = "79effbe7f6eb"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -113,13 +113,13 @@ def upgrade():
         using=f"tenant_id = {rls.CURRENT_TENANT} OR token_hash = NULLIF(current_setting('app.token_hash', true), '')",
         check=f"tenant_id = {rls.CURRENT_TENANT}",
     )
-    op.execute(clause_core_missions.LEDGER_SQL)
+    clause_core_missions.ledger_guards()
     op.execute(READ_ONLY_REFERENCE_SQL)
 
 
 def _reference_places():
     """Communes, départements and QPV (quartiers prioritaires): the places of the reference data."""
-    op.create_table(
+    create_table(
         "ref_communes",
         sa.Column("insee", sa.String(length=5), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
@@ -128,39 +128,39 @@ def _reference_places():
         sa.Column("epci_siren", sa.String(length=9), nullable=True),
         sa.Column("epci_name", sa.String(length=200), nullable=True),
         sa.Column("postcodes", postgresql.ARRAY(sa.String(length=5)), nullable=False),
-        sa.PrimaryKeyConstraint("insee", name=op.f("pk_ref_communes")),
+        primary_key("insee"),
     )
-    op.create_index(op.f("ix_ref_communes_departement"), "ref_communes", ["departement"], unique=False)
-    op.create_index(op.f("ix_ref_communes_epci_siren"), "ref_communes", ["epci_siren"], unique=False)
-    op.create_index(op.f("ix_ref_communes_name"), "ref_communes", ["name"], unique=False)
-    op.create_table(
+    index("ref_communes", "departement")
+    index("ref_communes", "epci_siren")
+    index("ref_communes", "name")
+    create_table(
         "ref_departements",
         sa.Column("code", sa.String(length=3), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("region", sa.String(length=3), nullable=True),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_departements")),
+        primary_key("code"),
     )
-    op.create_table(
+    create_table(
         "ref_qpv",
         sa.Column("code", sa.String(length=12), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("communes", postgresql.ARRAY(sa.String(length=5)), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_qpv")),
+        primary_key("code"),
     )
 
 
 def _reference_lists():
     """Contract types, criteria, exit motifs, ROME codes and the small lists of the reference data."""
-    op.create_table(
+    create_table(
         "ref_contract_types",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("family", sa.String(length=16), nullable=False),
         sa.Column("fixed_term", sa.Boolean(), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_contract_types")),
+        primary_key("code"),
     )
-    op.create_table(
+    create_table(
         "ref_criteria",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
@@ -168,30 +168,30 @@ def _reference_lists():
         sa.Column("family", sa.String(length=16), nullable=False),
         sa.Column("proof_types", postgresql.ARRAY(sa.String(length=40)), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_criteria")),
+        primary_key("code"),
     )
-    op.create_table(
+    create_table(
         "ref_exit_motifs",
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_exit_motifs")),
+        primary_key("code"),
     )
-    op.create_table(
+    create_table(
         "ref_items",
         sa.Column("list", sa.String(length=32), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("list", "code", name=op.f("pk_ref_items")),
+        primary_key("list", "code"),
     )
-    op.create_table(
+    create_table(
         "ref_rome",
         sa.Column("code", sa.String(length=5), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("domain", sa.String(length=200), nullable=True),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_rome")),
+        primary_key("code"),
     )
 
 
@@ -479,10 +479,9 @@ def _eligibility():
 
 
 def downgrade():
-    for table in ("hour_allocations", "hour_countings", "hour_statements"):
-        op.execute(f"DROP TRIGGER IF EXISTS hour_allocations_check ON {table}")
-    op.execute("DROP TRIGGER IF EXISTS hour_countings_guard ON hour_countings")
-    op.execute("DROP TRIGGER IF EXISTS hour_statements_guard ON hour_statements")
+    drop_trigger("hour_allocations_check", "hour_allocations", "hour_countings", "hour_statements")
+    drop_trigger("hour_countings_guard", "hour_countings")
+    drop_trigger("hour_statements_guard", "hour_statements")
     for function in (
         "hour_allocations_check_trigger()",
         "hour_allocations_check(bigint, bigint)",

@@ -1,7 +1,5 @@
 """Conventions, obligations calendar, funding schedules, committees and the mail service
 
-Revision ID: 4e32e5547b1b
-Revises: fe4e368260f3
 Create Date: 2026-11-22 00:32:24.024798
 """
 
@@ -12,6 +10,8 @@ from sqlalchemy.dialects import postgresql
 from migrations.helpers import (
     check,
     drop_tables,
+    drop_trigger,
+    guard_trigger,
     now_column,
     tenant_index,
     tenant_ref,
@@ -23,8 +23,6 @@ from tenants import rls
 
 revision = "4e32e5547b1b"
 down_revision = "fe4e368260f3"
-branch_labels = None
-depends_on = None
 
 
 TENANT_TABLES = (
@@ -49,9 +47,12 @@ TENANT_TABLES = (
     "obligation_reminders",
 )
 
+#: The tables of the child terms, closed by a later avenant.
+CHILD_TERMS_TABLES = ("convention_resources", "financial_commitments", "convention_obligations")
+
 #: Terms are never overwritten: a signed version cannot change, and a child term (resource,
 #: commitment, obligation) may only be closed by a later avenant (until_terms from NULL to a number).
-TERMS_GUARD_SQL = """
+TERMS_GUARD_FUNCTIONS_SQL = """
 CREATE FUNCTION convention_terms_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- the one update allowed: the signature date of terms signed after they were drafted
@@ -62,8 +63,6 @@ BEGIN
     RAISE EXCEPTION 'convention terms are never overwritten: record an avenant (%)', TG_TABLE_NAME
         USING ERRCODE = 'check_violation';
 END $$;
-CREATE TRIGGER convention_terms_guard BEFORE UPDATE OR DELETE ON convention_terms
-    FOR EACH ROW EXECUTE FUNCTION convention_terms_guard();
 
 CREATE FUNCTION convention_child_terms_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -78,12 +77,6 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER convention_resources_guard BEFORE UPDATE OR DELETE ON convention_resources
-    FOR EACH ROW EXECUTE FUNCTION convention_child_terms_guard();
-CREATE TRIGGER financial_commitments_guard BEFORE UPDATE OR DELETE ON financial_commitments
-    FOR EACH ROW EXECUTE FUNCTION convention_child_terms_guard();
-CREATE TRIGGER convention_obligations_guard BEFORE UPDATE OR DELETE ON convention_obligations
-    FOR EACH ROW EXECUTE FUNCTION convention_child_terms_guard();
 """
 
 
@@ -97,7 +90,10 @@ def upgrade():
     _mail_and_reminders()
     for table in TENANT_TABLES:
         rls.enable(op, table)
-    op.execute(TERMS_GUARD_SQL)
+    op.execute(TERMS_GUARD_FUNCTIONS_SQL)
+    guard_trigger("convention_terms", "convention_terms_guard")
+    for table in CHILD_TERMS_TABLES:
+        guard_trigger(table, "convention_child_terms_guard", f"{table}_guard")
 
 
 def _conventions():
@@ -464,9 +460,9 @@ def _mail_and_reminders():
 
 
 def downgrade():
-    for table in ("convention_resources", "financial_commitments", "convention_obligations"):
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_guard ON {table}")
-    op.execute("DROP TRIGGER IF EXISTS convention_terms_guard ON convention_terms")
+    for table in CHILD_TERMS_TABLES:
+        drop_trigger(f"{table}_guard", table)
+    drop_trigger("convention_terms_guard", "convention_terms")
     op.execute("DROP FUNCTION IF EXISTS convention_child_terms_guard()")
     op.execute("DROP FUNCTION IF EXISTS convention_terms_guard()")
     for table in TENANT_TABLES:
