@@ -159,3 +159,15 @@ def seed_audit_rows(engine, tenant_id: int, count: int, label: str) -> None:
             ),
             {"t": tenant_id, "n": count, "label": label, "email": f"{label}@exemple.fr"},
         )
+
+
+def audit_rows(engine, action: str) -> list:
+    """The audit rows of ``action`` in the order written, read as superuser (every tenant's)."""
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT tenant_id, actor_email, ip_address, target_id FROM audit_log "
+                "WHERE action = :action ORDER BY id"
+            ),
+            {"action": action},
+        ).all()

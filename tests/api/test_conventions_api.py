@@ -429,19 +429,3 @@ def test_a_read_only_token_reads_but_cannot_write(two_tenants, api, make_token):
         == 403
     )
     assert "COOP-RO" not in {c["reference"] for c in api("GET", CONVENTIONS).json["items"]}
-
-
-def test_the_openapi_document_lists_the_conventions_resources(client):
-    document = client.get("/api/openapi.json").json
-    assert {
-        "/api/v1/conventions",
-        "/api/v1/conventions/{convention_id}",
-        "/api/v1/conventions/{convention_id}/avenants",
-        "/api/v1/conventions/{convention_id}/documents/{document_id}",
-        "/api/v1/echeances",
-        "/api/v1/echeances/{occurrence_id}/reception",
-        "/api/v1/conformite",
-        "/api/v1/versements",
-        "/api/v1/versements/{line_id}/paiement",
-    } <= set(document["paths"])
-    assert {"ConventionDetail", "InstalmentPage", "OccurrencePage"} <= set(document["components"]["schemas"])

@@ -1,13 +1,11 @@
 """What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form,
-reading an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
+reading an export as rows, running in a tenant's scope, a signed convention."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import date
-
-from sqlalchemy import text
 
 from saas.conventions import api as conventions
 from tests.builders import in_scope
@@ -25,14 +23,6 @@ def csv_rows(response) -> list[dict]:
     assert response.status_code == 200
     content = response.get_data(as_text=True).lstrip("\ufeff")
     return list(csv.DictReader(io.StringIO(content), delimiter=";"))
-
-
-def audit_rows(superuser_engine, action: str) -> list:
-    with superuser_engine.connect() as conn:
-        return conn.execute(
-            text("SELECT tenant_id, actor_email, target_id FROM audit_log WHERE action = :action"),
-            {"action": action},
-        ).all()
 
 
 def signed_convention(app, world, signed_on: date) -> tuple[int, int, int]:
