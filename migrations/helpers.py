@@ -6,7 +6,8 @@ to another tenant row is the composite ``(tenant_id, <column>)``, so that a row 
 another tenant. Constraints are named as the naming convention of ``saas.db`` names them, the
 names written out here so that an applied migration never changes with that convention:
 ``tenant_table``, ``identity_table`` and ``create_table`` name the ``tenant_ref``, ``user_ref``,
-``ref``, ``check``, ``unique`` and ``primary_key`` items after the table they are given in.
+``ref``, ``check``, ``unique`` and ``primary_key`` items after the table they are given in; a
+``tenant_ref_column`` or ``user_ref_column`` item is a column and its reference at once.
 
 Use them only where the schema they produce is the one written out before: the migrations that ran
 must keep producing the same schema (compare ``pg_dump --schema-only`` before and after).
@@ -81,6 +82,20 @@ def user_ref(column: str, ondelete: str | None = None) -> Reference:
     return Reference((column,), "users", ("id",), ondelete)
 
 
+def tenant_ref_column(
+    name: str, target: str, nullable: bool = False, ondelete: str | None = None
+) -> tuple[sa.Column, Reference]:
+    """The column ``name`` (a big integer) and its reference :func:`tenant_ref` to ``target``."""
+    return sa.Column(name, sa.BigInteger(), nullable=nullable), tenant_ref(name, target, ondelete)
+
+
+def user_ref_column(
+    name: str, nullable: bool = False, ondelete: str | None = None
+) -> tuple[sa.Column, Reference]:
+    """The column ``name`` (a big integer) and its reference :func:`user_ref` to ``users.id``."""
+    return sa.Column(name, sa.BigInteger(), nullable=nullable), user_ref(name, ondelete)
+
+
 def ref(column: str, target: str, ondelete: str | None = None) -> Reference:
     """``column`` references ``target`` (``"table.column"``), a row outside the tenant's."""
     table, target_column = target.split(".")
@@ -110,9 +125,11 @@ def now_column(name: str = "created_at") -> sa.Column:
 
 
 def _resolved(table: str, items: tuple) -> list:
+    """The items of ``create_table``, a column given with its reference standing for both."""
+    flat = [part for item in items for part in (item if isinstance(item, tuple) else (item,))]
     return [
         item.constraint(table) if isinstance(item, Reference | Check | Unique | PrimaryKey) else item
-        for item in items
+        for item in flat
     ]
 
 

@@ -20,11 +20,11 @@ from migrations.helpers import (
     primary_key,
     ref,
     tenant_index,
-    tenant_ref,
+    tenant_ref_column,
     tenant_table,
     unique,
     unique_where,
-    user_ref,
+    user_ref_column,
 )
 from tenants import rls
 
@@ -134,28 +134,25 @@ def _users_and_sessions():
     create_table(
         "auth_sessions",
         sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         now_column(),
         now_column("last_seen_at"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
-        user_ref("user_id", ondelete="CASCADE"),
         primary_key("id"),
     )
     index("auth_sessions", "user_id")
     create_table(
         "password_tokens",
         sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("purpose", sa.String(length=20), server_default="invitation", nullable=False),
-        sa.Column("created_by_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("created_by_user_id", nullable=True, ondelete="SET NULL"),
         now_column(),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        user_ref("created_by_user_id", ondelete="SET NULL"),
-        user_ref("user_id", ondelete="CASCADE"),
         primary_key("id"),
     )
     index("password_tokens", "user_id")
@@ -178,17 +175,15 @@ def _organisations_and_memberships():
     )
     tenant_table(
         "tenant_memberships",
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("role", sa.String(length=32), nullable=False),
-        sa.Column("organisation_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("organisation_id", "organisations", nullable=True),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         check(
             "organisation_matches_role",
             "(role IN ('partenaire', 'donneur_ordre')) = (organisation_id IS NOT NULL)",
         ),
-        tenant_ref("organisation_id", "organisations"),
-        user_ref("user_id", ondelete="CASCADE"),
         unique("tenant_id", "user_id"),
     )
     tenant_index("tenant_memberships", "organisation_id")
@@ -196,12 +191,11 @@ def _organisations_and_memberships():
     identity_table(
         "federation_memberships",
         sa.Column("federation_id", sa.BigInteger(), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("role", sa.String(length=32), server_default="coordinateur", nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         ref("federation_id", "federations.id", ondelete="CASCADE"),
-        user_ref("user_id", ondelete="CASCADE"),
         unique("federation_id", "user_id"),
     )
     index("federation_memberships", "user_id")
@@ -213,7 +207,7 @@ def _audit_log():
         "audit_log",
         sa.Column("tenant_id", sa.BigInteger(), nullable=True),
         now_column("occurred_at"),
-        sa.Column("actor_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("actor_user_id", nullable=True, ondelete="SET NULL"),
         sa.Column("actor_email", sa.String(length=254), nullable=True),
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("target_type", sa.String(length=64), nullable=True),
@@ -221,7 +215,6 @@ def _audit_log():
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
         jsonb_column("details"),
-        user_ref("actor_user_id", ondelete="SET NULL"),
         ref("tenant_id", "tenants.id", ondelete="RESTRICT"),
     )
     tenant_index("audit_log", "action")
@@ -243,24 +236,22 @@ def _jobs():
         sa.Column("progress", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("message", sa.String(length=300), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("requested_by_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("requested_by_user_id", nullable=True, ondelete="SET NULL"),
         now_column(),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         jsonb_column("result"),
-        user_ref("requested_by_user_id", ondelete="SET NULL"),
     )
     tenant_index("job_runs", "kind", "created_at")
     tenant_index("job_runs", "status", "created_at")
     tenant_table(
         "job_artifacts",
-        sa.Column("run_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("run_id", "job_runs", ondelete="CASCADE"),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("mimetype", sa.String(length=100), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
         now_column(),
-        tenant_ref("run_id", "job_runs", ondelete="CASCADE"),
     )
     tenant_index("job_artifacts", "run_id")
 

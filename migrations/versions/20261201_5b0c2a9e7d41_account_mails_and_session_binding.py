@@ -6,7 +6,7 @@ Create Date: 2026-12-01 11:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.helpers import check, identity_table, index, jsonb_column, now_column, user_ref
+from migrations.helpers import check, identity_table, index, jsonb_column, now_column, user_ref_column
 
 revision = "5b0c2a9e7d41"
 down_revision = "b7d2c4e9a1f3"
@@ -15,7 +15,7 @@ down_revision = "b7d2c4e9a1f3"
 def upgrade():
     identity_table(
         "account_mails",
-        sa.Column("to_user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("to_user_id", ondelete="CASCADE"),
         sa.Column("to_address", sa.String(length=254), nullable=False),
         sa.Column("purpose", sa.String(length=40), nullable=False),
         jsonb_column("params"),
@@ -25,7 +25,6 @@ def upgrade():
         now_column(),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         check("status", "status IN ('pending', 'sent', 'logged', 'failed')"),
-        user_ref("to_user_id", ondelete="CASCADE"),
     )
     index("account_mails", "to_user_id")
     op.create_index(

@@ -14,7 +14,7 @@ from migrations.helpers import (
     now_column,
     primary_key,
     unique,
-    user_ref,
+    user_ref_column,
 )
 
 revision = "b7d2c4e9a1f3"
@@ -24,21 +24,19 @@ down_revision = "239d6c1e0f08"
 def upgrade():
     create_table(
         "mfa_totp_devices",
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("secret", sa.String(length=64), nullable=False),
         now_column(),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_step", sa.BigInteger(), nullable=True),
-        user_ref("user_id", ondelete="CASCADE"),
         primary_key("user_id"),
     )
     identity_table(
         "mfa_recovery_codes",
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("digest", sa.String(length=64), nullable=False),
         now_column(),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        user_ref("user_id", ondelete="CASCADE"),
         unique("digest"),
     )
     index("mfa_recovery_codes", "user_id")
