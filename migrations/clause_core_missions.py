@@ -11,6 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from migrations.helpers import (
+    authored,
     check,
     deferred_check,
     guard_trigger,
@@ -128,8 +129,7 @@ def missions():
         sa.Column("situation_6m_motif", sa.String(length=40), nullable=True),
         sa.Column("situation_6m_on", sa.Date(), nullable=True),
         sa.Column("durable_confirmed", sa.Boolean(), nullable=True),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check("override_reasoned", "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)"),
         check("exit_complete", "(exit_date IS NULL) = (exit_motif IS NULL)"),
         check("dates_order", "end_date IS NULL OR end_date >= start_date"),
@@ -243,8 +243,7 @@ def hour_ledger():
         sa.Column("counted_hours", sa.Numeric(precision=9, scale=2), nullable=False),
         sa.Column("detail", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("current", sa.Boolean(), nullable=False),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check("counted_positive", "counted_hours >= 0"),
     )
     unique_where("uq_hour_countings_current", "hour_countings", ["tenant_id", "statement_id"], "current")

@@ -96,6 +96,11 @@ def user_ref_column(
     return sa.Column(name, sa.BigInteger(), nullable=nullable), user_ref(name, ondelete)
 
 
+def authored(ondelete: str | None = None) -> tuple:
+    """``created_by`` (the user, a reference) and ``created_at`` (now), as ``saas.db.Authored``."""
+    return user_ref_column("created_by", nullable=True, ondelete=ondelete), now_column()
+
+
 def ref(column: str, target: str, ondelete: str | None = None) -> Reference:
     """``column`` references ``target`` (``"table.column"``), a row outside the tenant's."""
     table, target_column = target.split(".")
@@ -124,12 +129,15 @@ def now_column(name: str = "created_at") -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False)
 
 
+def _flat(items: tuple) -> list:
+    return [part for item in items for part in (_flat(item) if isinstance(item, tuple) else [item])]
+
+
 def _resolved(table: str, items: tuple) -> list:
-    """The items of ``create_table``, a column given with its reference standing for both."""
-    flat = [part for item in items for part in (item if isinstance(item, tuple) else (item,))]
+    """The items of ``create_table``, a group of items (a column and its reference) standing for all."""
     return [
         item.constraint(table) if isinstance(item, Reference | Check | Unique | PrimaryKey) else item
-        for item in flat
+        for item in _flat(items)
     ]
 
 
@@ -142,6 +150,19 @@ def identity_table(name: str, *items) -> None:
     """``create_table`` for a table outside the tenants whose key is ``id``: ``items`` are the
     columns after ``id``, then the constraints; the primary key is added."""
     create_table(name, identity_column(), *items, primary_key("id"))
+
+
+def reference_list(name: str, *columns: sa.Column) -> None:
+    """A list of the reference data, keyed by its ``code``: ``code``, ``label``, the ``columns``,
+    then ``rank`` (the order it is shown in)."""
+    create_table(
+        name,
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
+        *columns,
+        sa.Column("rank", sa.Integer(), nullable=False),
+        primary_key("code"),
+    )
 
 
 def tenant_table(name: str, *items) -> None:

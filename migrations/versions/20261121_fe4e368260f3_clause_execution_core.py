@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql
 
 from migrations import clause_core_missions
 from migrations.helpers import (
+    authored,
     check,
     create_table,
     drop_tables,
@@ -25,6 +26,7 @@ from migrations.helpers import (
     now_column,
     primary_key,
     ref,
+    reference_list,
     tenant_index,
     tenant_ref_column,
     tenant_table,
@@ -151,32 +153,20 @@ def _reference_places():
 
 def _reference_lists():
     """Contract types, criteria, exit motifs, ROME codes and the small lists of the reference data."""
-    create_table(
+    reference_list(
         "ref_contract_types",
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("family", sa.String(length=16), nullable=False),
         sa.Column("fixed_term", sa.Boolean(), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=False),
-        primary_key("code"),
     )
-    create_table(
+    reference_list(
         "ref_criteria",
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("level", sa.SmallInteger(), nullable=True),
         sa.Column("family", sa.String(length=16), nullable=False),
         sa.Column("proof_types", postgresql.ARRAY(sa.String(length=40)), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=False),
-        primary_key("code"),
     )
-    create_table(
+    reference_list(
         "ref_exit_motifs",
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=False),
-        primary_key("code"),
     )
     create_table(
         "ref_items",
@@ -203,8 +193,7 @@ def _tokens_and_costs():
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=12), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        user_ref_column("created_by", nullable=True, ondelete="SET NULL"),
-        now_column(),
+        authored(ondelete="SET NULL"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
@@ -286,8 +275,7 @@ def _marches():
         sa.Column("rounding_step", sa.Numeric(precision=4, scale=2), nullable=False),
         sa.Column("rounding", sa.String(length=8), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check("rounding", "rounding IN ('nearest', 'up', 'down')"),
         check("cdi_cap", "cdi_cap_hours IS NULL OR cdi_cap_hours >= 0"),
         check("rounding_step", "rounding_step IN (0.01, 0.25, 0.5, 1)"),
@@ -340,8 +328,7 @@ def _lots():
         sa.Column("recorded_on", sa.Date(), nullable=False),
         sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check("kind", "kind IN ('invoiced_amount', 'hours_worked')"),
         check("value_positive", "value >= 0"),
     )
@@ -449,8 +436,7 @@ def _eligibility():
         sa.Column("prescribed_on", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("content", sa.Text(), nullable=True),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check("validity", "valid_until >= prescribed_on"),
     )
     tenant_index("prescriptions", "participant_id")

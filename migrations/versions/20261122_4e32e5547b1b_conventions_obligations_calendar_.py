@@ -8,6 +8,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from migrations.helpers import (
+    authored,
     check,
     drop_tables,
     drop_trigger,
@@ -108,8 +109,7 @@ def _conventions():
         sa.Column("effective_on", sa.Date(), nullable=False),
         sa.Column("terminated_on", sa.Date(), nullable=True),
         sa.Column("termination_reason", sa.String(length=500), nullable=True),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check(
             "kind",
             "kind IN ('accompagnement', 'cooperation_donneur_ordre', 'mise_a_disposition', 'soutien_departement', 'globalisation')",
@@ -166,8 +166,7 @@ def _convention_terms():
         sa.Column(
             "amendments_at_renewal_only", sa.Boolean(), server_default=sa.text("false"), nullable=False
         ),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check("fixed_has_end", "duration_kind <> 'fixed' OR end_on IS NOT NULL"),
         check("duration_kind", "duration_kind IN ('fixed', 'tacit')"),
         check("max_renewals", "max_renewals IS NULL OR max_renewals >= 0"),
@@ -288,8 +287,7 @@ def _meetings():
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("agenda", sa.Text(), nullable=True),
         sa.Column("minutes", sa.Text(), nullable=True),
-        user_ref_column("created_by", nullable=True),
-        now_column(),
+        authored(),
         check(
             "kind",
             "kind IN ('revue_trimestrielle', 'comite_suivi', 'comite_pilotage', 'reunion_reseau', 'dialogue_gestion', 'reunion_bilan', 'autre_reunion')",
