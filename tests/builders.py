@@ -161,13 +161,15 @@ def seed_audit_rows(engine, tenant_id: int, count: int, label: str) -> None:
         )
 
 
-def audit_rows(engine, action: str) -> list:
-    """The audit rows of ``action`` in the order written, read as superuser (every tenant's)."""
+def audit_rows(engine, action: str, target_id: object = None) -> list:
+    """The audit rows of ``action`` (on ``target_id`` when given) in the order written, read as
+    superuser (every tenant's)."""
+    on_target = "" if target_id is None else " AND target_id = :target"
     with engine.connect() as conn:
         return conn.execute(
             text(
-                "SELECT tenant_id, actor_email, ip_address, target_id FROM audit_log "
-                "WHERE action = :action ORDER BY id"
+                "SELECT tenant_id, actor_email, ip_address, target_id, details FROM audit_log "
+                f"WHERE action = :action{on_target} ORDER BY id"
             ),
-            {"action": action},
+            {"action": action, "target": None if target_id is None else str(target_id)},
         ).all()
