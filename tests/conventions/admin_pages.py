@@ -1,4 +1,4 @@
-"""What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form,
+"""What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form (a section of a page),
 reading an export as rows, running in a tenant's scope, a signed convention."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import date
 from saas.conventions import api as conventions
 from tests.builders import in_scope
 from tests.fixtures import ACTOR, csrf_token
+from tests.web import text_of
 
 
 def post_prefixed(client, url, prefix, data, page, **kwargs):
@@ -17,6 +18,24 @@ def post_prefixed(client, url, prefix, data, page, **kwargs):
     token = csrf_token(client, page)
     values = {f"{prefix}-{key}": value for key, value in data.items()}
     return client.post(url, data={**values, f"{prefix}-csrf_token": token}, **kwargs)
+
+
+class SectionForm:
+    """One prefixed form of a page, posted to ``page + path`` (``/engagements`` as ``engagement-…``)."""
+
+    def __init__(self, client, page: str, path: str, prefix: str):
+        self.client, self.page, self.url, self.prefix = client, page, page + path, prefix
+
+    def refused(self, data: dict) -> str:
+        """Post ``data``, which must be refused: asserts the 400 answer, returns the page as text."""
+        response = post_prefixed(self.client, self.url, self.prefix, data, self.page)
+        assert response.status_code == 400, response.status_code
+        return text_of(response, collapse=True)
+
+    def accepted(self, data: dict) -> None:
+        """Post ``data``, which must be accepted (a redirection)."""
+        response = post_prefixed(self.client, self.url, self.prefix, data, self.page)
+        assert response.status_code == 302, text_of(response, collapse=True)
 
 
 def csv_rows(response) -> list[dict]:
