@@ -54,12 +54,15 @@ class Check:
 
 @dataclass(frozen=True)
 class Unique:
-    """A unique constraint named ``uq_<table>_<columns>``."""
+    """A unique constraint named ``uq_<table>_<name>``, the name being the columns by default."""
 
     columns: tuple[str, ...]
+    name: str | None = None
 
     def constraint(self, table: str) -> sa.UniqueConstraint:
-        return sa.UniqueConstraint(*self.columns, name=op.f(f"uq_{table}_{'_'.join(self.columns)}"))
+        return sa.UniqueConstraint(
+            *self.columns, name=op.f(f"uq_{table}_{self.name or '_'.join(self.columns)}")
+        )
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,8 @@ def check(name: str, condition: str) -> Check:
     return Check(name, condition)
 
 
-def unique(*columns: str) -> Unique:
-    return Unique(columns)
+def unique(*columns: str, name: str | None = None) -> Unique:
+    return Unique(columns, name)
 
 
 def primary_key(*columns: str) -> PrimaryKey:

@@ -125,9 +125,7 @@ def _conventions():
         sa.Column("represented_by", sa.String(length=200), nullable=True),
         sa.Column("is_guichet", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         check("role", "role IN ('porteur', 'partenaire', 'cofinanceur', 'etat', 'departement')"),
-        sa.UniqueConstraint(
-            "tenant_id", "convention_id", "organisation_id", name="uq_convention_parties_org"
-        ),
+        unique("tenant_id", "convention_id", "organisation_id", name="org"),
     )
     tenant_table(
         "convention_renewals",
@@ -137,7 +135,7 @@ def _conventions():
         sa.Column("ends_on", sa.Date(), nullable=False),
         now_column("recorded_at"),
         check("period_no", "period_no >= 2"),
-        sa.UniqueConstraint("tenant_id", "convention_id", "period_no", name="uq_convention_renewals_period"),
+        unique("tenant_id", "convention_id", "period_no", name="period"),
     )
 
 
@@ -173,10 +171,8 @@ def _convention_terms():
         check("notice_months", "notice_months BETWEEN 0 AND 12"),
         check("number", "number >= 0"),
         check("period_months", "period_months BETWEEN 1 AND 60"),
-        sa.UniqueConstraint(
-            "tenant_id", "convention_id", "effective_from", name="uq_convention_terms_effective"
-        ),
-        sa.UniqueConstraint("tenant_id", "convention_id", "number", name="uq_convention_terms_number"),
+        unique("tenant_id", "convention_id", "effective_from", name="effective"),
+        unique("tenant_id", "convention_id", "number", name="number"),
     )
     tenant_table(
         "convention_resources",
@@ -230,7 +226,7 @@ def _funding():
         ),
         check("trigger", "trigger IN ('signature', 'start', 'end')"),
         check("percent", "percent > 0 AND percent <= 100"),
-        sa.UniqueConstraint("tenant_id", "commitment_id", "seq", name="uq_schedule_lines_seq"),
+        unique("tenant_id", "commitment_id", "seq", name="seq"),
     )
     tenant_table(
         "convention_payments",
@@ -242,7 +238,7 @@ def _funding():
         user_ref_column("recorded_by", nullable=True),
         now_column("recorded_at"),
         check("amount", "amount > 0"),
-        sa.UniqueConstraint("tenant_id", "line_id", "period_no", name="uq_convention_payments_instalment"),
+        unique("tenant_id", "line_id", "period_no", name="instalment"),
     )
 
 
@@ -271,7 +267,7 @@ def _convention_records():
         sa.Column("reason", sa.String(length=500), nullable=True),
         user_ref_column("recorded_by", nullable=True),
         now_column("recorded_at"),
-        sa.UniqueConstraint("tenant_id", "convention_id", name="uq_convention_objections_convention"),
+        unique("tenant_id", "convention_id", name="convention"),
     )
 
 
@@ -302,13 +298,13 @@ def _meetings():
         sa.Column("invited", sa.Boolean(), nullable=False),
         sa.Column("present", sa.Boolean(), nullable=False),
         sa.Column("represented_by", sa.String(length=200), nullable=True),
-        sa.UniqueConstraint("tenant_id", "meeting_id", "organisation_id", name="uq_meeting_attendees_pair"),
+        unique("tenant_id", "meeting_id", "organisation_id", name="pair"),
     )
     tenant_table(
         "meeting_conventions",
         tenant_ref_column("meeting_id", "meetings", ondelete="CASCADE"),
         tenant_ref_column("convention_id", "conventions"),
-        sa.UniqueConstraint("tenant_id", "meeting_id", "convention_id", name="uq_meeting_conventions_pair"),
+        unique("tenant_id", "meeting_id", "convention_id", name="pair"),
     )
     tenant_table(
         "meeting_decisions",
@@ -322,7 +318,7 @@ def _meetings():
         sa.Column("note", sa.String(length=500), nullable=True),
         now_column(),
         check("status", "status IN ('open', 'done', 'dropped')"),
-        sa.UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
+        unique("tenant_id", "meeting_id", "number", name="number"),
     )
     tenant_index("meeting_decisions", "status", "due_on")
 
@@ -371,9 +367,7 @@ def _obligations():
         user_ref_column("received_by", nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         tenant_ref_column("meeting_id", "meetings", nullable=True),
-        sa.UniqueConstraint(
-            "tenant_id", "obligation_id", "period_no", "seq", name="uq_obligation_occurrences_key"
-        ),
+        unique("tenant_id", "obligation_id", "period_no", "seq", name="key"),
     )
     tenant_index("obligation_occurrences", "convention_id", "period_no")
     tenant_index("obligation_occurrences", "due_on")
@@ -413,9 +407,7 @@ def _mail_and_reminders():
         tenant_ref_column("mail_id", "outgoing_mails", nullable=True),
         now_column("sent_at"),
         check("kind", "kind IN ('before', 'late')"),
-        sa.UniqueConstraint(
-            "tenant_id", "occurrence_id", "user_id", "kind", name="uq_obligation_reminders_once"
-        ),
+        unique("tenant_id", "occurrence_id", "user_id", "kind", name="once"),
     )
 
 
