@@ -173,3 +173,17 @@ def audit_rows(engine, action: str, target_id: object = None) -> list:
             ),
             {"action": action, "target": None if target_id is None else str(target_id)},
         ).all()
+
+
+def monthly_deliverable(world, category: str, day_of_month: int, label: str) -> dict:
+    """An obligation of a convention: the SIAE (``organisation_id``) sends the Ville
+    (``donneur_ordre_id``) a deliverable each month, on ``day_of_month``."""
+    return {
+        "responsible_id": world.ids["organisation_id"],
+        "recipient_id": world.ids["donneur_ordre_id"],
+        "nature": "deliverable",
+        "category": category,
+        "cadence": "monthly",
+        "day_of_month": day_of_month,
+        "label": label,
+    }

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from saas import clock
 from saas.conventions import seeds
+from tests.builders import monthly_deliverable
 
 CONVENTIONS = "/api/v1/conventions"
 
@@ -145,17 +146,7 @@ def test_an_avenant_changes_the_terms_read_after_its_date_only(two_tenants, api)
             "object": "Objet modifié par l'avenant 1",
             "close": {"obligations": [weekly["id"]]},
             "add": {
-                "obligations": [
-                    {
-                        "responsible_id": a.ids["organisation_id"],
-                        "recipient_id": a.ids["donneur_ordre_id"],
-                        "nature": "deliverable",
-                        "category": "etat_contrats",
-                        "cadence": "monthly",
-                        "day_of_month": 5,
-                        "label": "Point mensuel des contrats",
-                    }
-                ]
+                "obligations": [monthly_deliverable(a, "etat_contrats", 5, "Point mensuel des contrats")]
             },
         },
     )

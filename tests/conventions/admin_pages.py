@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 from saas.conventions import api as conventions
-from tests.builders import in_scope
+from tests.builders import in_scope, monthly_deliverable
 from tests.fixtures import ACTOR, csrf_token
 from tests.web import text_of
 
@@ -66,15 +66,7 @@ def signed_convention(app, world, signed_on: date) -> tuple[int, int, int]:
                     {"organisation_id": world.ids["organisation_id"], "role": "partenaire"},
                 ],
                 "obligations": [
-                    {
-                        "responsible_id": world.ids["organisation_id"],
-                        "recipient_id": world.ids["donneur_ordre_id"],
-                        "nature": "deliverable",
-                        "category": "releve_heures",
-                        "cadence": "monthly",
-                        "day_of_month": 10,
-                        "label": "Relevés d'heures le 10 du mois suivant",
-                    },
+                    monthly_deliverable(world, "releve_heures", 10, "Relevés d'heures le 10 du mois suivant"),
                     {
                         "responsible_id": world.ids["organisation_id"],
                         "nature": "meeting",
