@@ -7,21 +7,25 @@ empty database the same (see README.md).
 """
 
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from migrations.helpers import (
+    authored,
     check,
+    deferred_check,
+    guard_trigger,
     now_column,
     ref,
     tenant_index,
-    tenant_ref,
+    tenant_ref_column,
     tenant_table,
     unique,
     unique_where,
-    user_ref,
+    user_ref_column,
 )
 
-LEDGER_SQL = """
+LEDGER_FUNCTIONS_SQL = """
 CREATE FUNCTION hour_statements_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -43,9 +47,6 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER hour_statements_guard BEFORE UPDATE OR DELETE ON hour_statements
-    FOR EACH ROW EXECUTE FUNCTION hour_statements_guard();
-
 CREATE FUNCTION hour_countings_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -59,9 +60,6 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-
-CREATE TRIGGER hour_countings_guard BEFORE UPDATE OR DELETE ON hour_countings
-    FOR EACH ROW EXECUTE FUNCTION hour_countings_guard();
 
 -- An hour is never counted twice: the allocations of a counting add up to at most its counted
 -- hours, and only the current counting of a validated statement in force may carry any.
@@ -104,13 +102,6 @@ BEGIN
     PERFORM hour_allocations_check(NEW.tenant_id, statement_id);
     RETURN NULL;
 END $$;
-
-CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER INSERT OR UPDATE ON hour_allocations
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
-CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER UPDATE ON hour_countings
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
-CREATE CONSTRAINT TRIGGER hour_allocations_check AFTER UPDATE ON hour_statements
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_allocations_check_trigger();
 """
 
 
@@ -118,9 +109,9 @@ def missions():
     """Missions: a participant employed on a lot."""
     tenant_table(
         "missions",
-        sa.Column("participant_id", sa.BigInteger(), nullable=False),
-        sa.Column("employer_id", sa.BigInteger(), nullable=False),
-        sa.Column("lot_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("participant_id", "participants"),
+        tenant_ref_column("employer_id", "organisations"),
+        tenant_ref_column("lot_id", "lots"),
         sa.Column("modality", sa.String(length=24), nullable=False),
         sa.Column("contract_type", sa.String(length=40), nullable=False),
         sa.Column("start_date", sa.Date(), nullable=False),
@@ -131,28 +122,22 @@ def missions():
         sa.Column("rome_code", sa.String(length=5), nullable=True),
         sa.Column("eligibility_override", sa.Boolean(), nullable=False),
         sa.Column("override_reason", sa.String(length=500), nullable=True),
-        sa.Column("override_by", sa.BigInteger(), nullable=True),
+        user_ref_column("override_by", nullable=True),
         sa.Column("exit_date", sa.Date(), nullable=True),
         sa.Column("exit_motif", sa.String(length=40), nullable=True),
         sa.Column("exit_category", sa.String(length=32), nullable=True),
         sa.Column("situation_6m_motif", sa.String(length=40), nullable=True),
         sa.Column("situation_6m_on", sa.Date(), nullable=True),
         sa.Column("durable_confirmed", sa.Boolean(), nullable=True),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check("override_reasoned", "(eligibility_override IS FALSE) OR (override_reason IS NOT NULL)"),
         check("exit_complete", "(exit_date IS NULL) = (exit_motif IS NULL)"),
         check("dates_order", "end_date IS NULL OR end_date >= start_date"),
         check("weekly_hours", "weekly_hours > 0 AND weekly_hours <= 48"),
         ref("contract_type", "ref_contract_types.code"),
-        user_ref("created_by"),
         ref("exit_motif", "ref_exit_motifs.code"),
-        user_ref("override_by"),
         ref("rome_code", "ref_rome.code"),
         ref("situation_6m_motif", "ref_exit_motifs.code"),
-        tenant_ref("employer_id", "organisations"),
-        tenant_ref("lot_id", "lots"),
-        tenant_ref("participant_id", "participants"),
     )
     tenant_index("missions", "employer_id")
     tenant_index("missions", "lot_id")
@@ -163,23 +148,21 @@ def follow_ups_and_cvs():
     """The follow-up of missions and the participants' CV profiles."""
     tenant_table(
         "follow_ups",
-        sa.Column("mission_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("mission_id", "missions", ondelete="CASCADE"),
         sa.Column("step", sa.String(length=24), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=True),
         sa.Column("kind", sa.String(length=24), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("done_by", sa.BigInteger(), nullable=True),
+        user_ref_column("done_by", nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=True),
         check("done_complete", "(done_on IS NULL) = (kind IS NULL)"),
-        user_ref("done_by"),
-        tenant_ref("mission_id", "missions", ondelete="CASCADE"),
     )
     tenant_index("follow_ups", "due_on")
     tenant_index("follow_ups", "mission_id")
     tenant_table(
         "cv_profiles",
-        sa.Column("participant_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("participant_id", "participants", ondelete="CASCADE"),
         sa.Column("rome_codes", postgresql.ARRAY(sa.String(length=5)), nullable=False),
         sa.Column("skills", sa.Text(), nullable=True),
         sa.Column("available_from", sa.Date(), nullable=True),
@@ -190,11 +173,9 @@ def follow_ups_and_cvs():
         sa.Column("cv_mimetype", sa.String(length=100), nullable=True),
         sa.Column("cv_content", sa.LargeBinary(), nullable=True),
         sa.Column("validated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("validated_by", sa.BigInteger(), nullable=True),
+        user_ref_column("validated_by", nullable=True),
         sa.Column("published", sa.Boolean(), nullable=False),
         now_column("updated_at"),
-        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
-        user_ref("validated_by"),
         unique("tenant_id", "participant_id"),
     )
     tenant_index("cv_profiles", "validated_at")
@@ -204,7 +185,7 @@ def hour_statements():
     """Monthly hour statements of a mission: one in force per month, corrections supersede."""
     tenant_table(
         "hour_statements",
-        sa.Column("mission_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("mission_id", "missions"),
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("worked_hours", sa.Numeric(precision=9, scale=2), nullable=False),
         sa.Column("training_hours", sa.Numeric(precision=9, scale=2), nullable=False),
@@ -213,11 +194,11 @@ def hour_statements():
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("rejection_reason", sa.String(length=500), nullable=True),
-        sa.Column("supersedes_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("supersedes_id", "hour_statements", nullable=True),
         sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("declared_by", sa.BigInteger(), nullable=True),
+        user_ref_column("declared_by", nullable=True),
         now_column("declared_at"),
-        sa.Column("decided_by", sa.BigInteger(), nullable=True),
+        user_ref_column("decided_by", nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("row_version", sa.Integer(), nullable=False),
         check("rejection_reasoned", "status <> 'rejected' OR rejection_reason IS NOT NULL"),
@@ -225,10 +206,6 @@ def hour_statements():
         check("month_first_day", "extract(day from month) = 1"),
         check("hours_in_month", "worked_hours + training_hours <= 744"),
         check("hours_positive", "worked_hours >= 0 AND training_hours >= 0 AND absence_hours >= 0"),
-        user_ref("decided_by"),
-        user_ref("declared_by"),
-        tenant_ref("mission_id", "missions"),
-        tenant_ref("supersedes_id", "hour_statements"),
     )
     tenant_index("hour_statements", "mission_id", "month")
     tenant_index("hour_statements", "status")
@@ -250,43 +227,47 @@ def hour_ledger():
     """Statement proofs, countings of a statement and their allocation to lots."""
     tenant_table(
         "statement_proofs",
-        sa.Column("statement_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("statement_id", "hour_statements"),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("mimetype", sa.String(length=100), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("uploaded_by", sa.BigInteger(), nullable=True),
+        user_ref_column("uploaded_by", nullable=True),
         now_column("uploaded_at"),
-        tenant_ref("statement_id", "hour_statements"),
-        user_ref("uploaded_by"),
     )
     tenant_index("statement_proofs", "statement_id")
     tenant_table(
         "hour_countings",
-        sa.Column("statement_id", sa.BigInteger(), nullable=False),
-        sa.Column("rule_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("statement_id", "hour_statements"),
+        tenant_ref_column("rule_id", "counting_rules"),
         sa.Column("raw_hours", sa.Numeric(precision=9, scale=2), nullable=False),
         sa.Column("counted_hours", sa.Numeric(precision=9, scale=2), nullable=False),
         sa.Column("detail", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("current", sa.Boolean(), nullable=False),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check("counted_positive", "counted_hours >= 0"),
-        user_ref("created_by"),
-        tenant_ref("rule_id", "counting_rules"),
-        tenant_ref("statement_id", "hour_statements"),
     )
     unique_where("uq_hour_countings_current", "hour_countings", ["tenant_id", "statement_id"], "current")
     tenant_table(
         "hour_allocations",
-        sa.Column("counting_id", sa.BigInteger(), nullable=False),
-        sa.Column("lot_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("counting_id", "hour_countings"),
+        tenant_ref_column("lot_id", "lots"),
         sa.Column("hours", sa.Numeric(precision=9, scale=2), nullable=False),
-        sa.Column("agreement_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("agreement_id", "mutualisation_agreements", nullable=True),
         now_column(),
         check("hours_positive", "hours > 0"),
-        tenant_ref("agreement_id", "mutualisation_agreements"),
-        tenant_ref("counting_id", "hour_countings"),
-        tenant_ref("lot_id", "lots"),
         unique("tenant_id", "counting_id", "lot_id"),
     )
     tenant_index("hour_allocations", "lot_id")
+
+
+def ledger_guards():
+    """Statements and countings are never edited nor deleted; the allocations are checked at the
+    commit of any write to them, to a counting or to a statement."""
+    op.execute(LEDGER_FUNCTIONS_SQL)
+    guard_trigger("hour_statements", "hour_statements_guard")
+    guard_trigger("hour_countings", "hour_countings_guard")
+    deferred_check(
+        "hour_allocations_check",
+        "hour_allocations_check_trigger",
+        {"hour_allocations": "INSERT OR UPDATE", "hour_countings": "UPDATE", "hour_statements": "UPDATE"},
+    )

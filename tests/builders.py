@@ -159,3 +159,31 @@ def seed_audit_rows(engine, tenant_id: int, count: int, label: str) -> None:
             ),
             {"t": tenant_id, "n": count, "label": label, "email": f"{label}@exemple.fr"},
         )
+
+
+def audit_rows(engine, action: str, target_id: object = None) -> list:
+    """The audit rows of ``action`` (on ``target_id`` when given) in the order written, read as
+    superuser (every tenant's)."""
+    on_target = "" if target_id is None else " AND target_id = :target"
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT tenant_id, actor_email, ip_address, target_id, details FROM audit_log "
+                f"WHERE action = :action{on_target} ORDER BY id"
+            ),
+            {"action": action, "target": None if target_id is None else str(target_id)},
+        ).all()
+
+
+def monthly_deliverable(world, category: str, day_of_month: int, label: str) -> dict:
+    """An obligation of a convention: the SIAE (``organisation_id``) sends the Ville
+    (``donneur_ordre_id``) a deliverable each month, on ``day_of_month``."""
+    return {
+        "responsible_id": world.ids["organisation_id"],
+        "recipient_id": world.ids["donneur_ordre_id"],
+        "nature": "deliverable",
+        "category": category,
+        "cadence": "monthly",
+        "day_of_month": day_of_month,
+        "label": label,
+    }

@@ -1,7 +1,5 @@
 """Foundation: tenants, federations, accounts, audit log, organisations, job runs, RLS.
 
-Revision ID: 79effbe7f6eb
-Revises:
 Create Date: 2026-11-21 21:27:05.233154
 """
 
@@ -13,22 +11,25 @@ from migrations.helpers import (
     check,
     create_table,
     drop_tables,
+    drop_trigger,
+    guard_trigger,
+    identity_table,
+    index,
     jsonb_column,
     now_column,
+    primary_key,
     ref,
     tenant_index,
-    tenant_ref,
+    tenant_ref_column,
     tenant_table,
     unique,
     unique_where,
-    user_ref,
+    user_ref_column,
 )
 from tenants import rls
 
 revision = "79effbe7f6eb"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -71,27 +72,21 @@ def upgrade():
         END $$;
         """
     )
-    op.execute(
-        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
-    )
+    guard_trigger("audit_log", "audit_log_append_only")
 
 
 def _federations_and_tenants():
     """Federations, tenants and the tenants a federation groups."""
-    create_table(
+    identity_table(
         "federations",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("code", sa.String(length=3), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         now_column(),
         check("code_format", "code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_federations")),
         unique("code"),
     )
-    create_table(
+    identity_table(
         "tenants",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("slug", sa.String(length=63), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
@@ -111,7 +106,6 @@ def _federations_and_tenants():
         now_column(),
         check("slug_format", "slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'"),
         check("theme_colour_format", "theme_colour ~ '^#[0-9a-fA-F]{6}$'"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_tenants")),
         unique("slug"),
     )
     create_table(
@@ -120,15 +114,14 @@ def _federations_and_tenants():
         sa.Column("federation_id", sa.BigInteger(), nullable=False),
         ref("federation_id", "federations.id", ondelete="CASCADE"),
         ref("tenant_id", "tenants.id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("tenant_id", "federation_id", name=op.f("pk_tenant_federations")),
+        primary_key("tenant_id", "federation_id"),
     )
 
 
 def _users_and_sessions():
     """Users, their sessions and their password tokens."""
-    op.create_table(
+    identity_table(
         "users",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
@@ -136,37 +129,33 @@ def _users_and_sessions():
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_index("uq_users_email_lower", "users", [sa.literal_column("lower(email)")], unique=True)
     create_table(
         "auth_sessions",
         sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         now_column(),
         now_column("last_seen_at"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
-        user_ref("user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_auth_sessions")),
+        primary_key("id"),
     )
-    op.create_index(op.f("ix_auth_sessions_user_id"), "auth_sessions", ["user_id"], unique=False)
+    index("auth_sessions", "user_id")
     create_table(
         "password_tokens",
         sa.Column("id", sa.String(length=64), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("purpose", sa.String(length=20), server_default="invitation", nullable=False),
-        sa.Column("created_by_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("created_by_user_id", nullable=True, ondelete="SET NULL"),
         now_column(),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        user_ref("created_by_user_id", ondelete="SET NULL"),
-        user_ref("user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_password_tokens")),
+        primary_key("id"),
     )
-    op.create_index(op.f("ix_password_tokens_user_id"), "password_tokens", ["user_id"], unique=False)
+    index("password_tokens", "user_id")
 
 
 def _organisations_and_memberships():
@@ -186,47 +175,39 @@ def _organisations_and_memberships():
     )
     tenant_table(
         "tenant_memberships",
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("role", sa.String(length=32), nullable=False),
-        sa.Column("organisation_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("organisation_id", "organisations", nullable=True),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         check(
             "organisation_matches_role",
             "(role IN ('partenaire', 'donneur_ordre')) = (organisation_id IS NOT NULL)",
         ),
-        tenant_ref("organisation_id", "organisations"),
-        user_ref("user_id", ondelete="CASCADE"),
         unique("tenant_id", "user_id"),
     )
     tenant_index("tenant_memberships", "organisation_id")
-    op.create_index(op.f("ix_tenant_memberships_user_id"), "tenant_memberships", ["user_id"], unique=False)
-    create_table(
+    index("tenant_memberships", "user_id")
+    identity_table(
         "federation_memberships",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("federation_id", sa.BigInteger(), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id", ondelete="CASCADE"),
         sa.Column("role", sa.String(length=32), server_default="coordinateur", nullable=False),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column(),
         ref("federation_id", "federations.id", ondelete="CASCADE"),
-        user_ref("user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_federation_memberships")),
         unique("federation_id", "user_id"),
     )
-    op.create_index(
-        op.f("ix_federation_memberships_user_id"), "federation_memberships", ["user_id"], unique=False
-    )
+    index("federation_memberships", "user_id")
 
 
 def _audit_log():
     """The audit log."""
-    create_table(
+    identity_table(
         "audit_log",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
         sa.Column("tenant_id", sa.BigInteger(), nullable=True),
         now_column("occurred_at"),
-        sa.Column("actor_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("actor_user_id", nullable=True, ondelete="SET NULL"),
         sa.Column("actor_email", sa.String(length=254), nullable=True),
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("target_type", sa.String(length=64), nullable=True),
@@ -234,9 +215,7 @@ def _audit_log():
         sa.Column("ip_address", sa.String(length=45), nullable=True),
         sa.Column("user_agent", sa.String(length=300), nullable=True),
         jsonb_column("details"),
-        user_ref("actor_user_id", ondelete="SET NULL"),
         ref("tenant_id", "tenants.id", ondelete="RESTRICT"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     tenant_index("audit_log", "action")
     op.create_index(
@@ -257,30 +236,28 @@ def _jobs():
         sa.Column("progress", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("message", sa.String(length=300), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("requested_by_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("requested_by_user_id", nullable=True, ondelete="SET NULL"),
         now_column(),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         jsonb_column("result"),
-        user_ref("requested_by_user_id", ondelete="SET NULL"),
     )
     tenant_index("job_runs", "kind", "created_at")
     tenant_index("job_runs", "status", "created_at")
     tenant_table(
         "job_artifacts",
-        sa.Column("run_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("run_id", "job_runs", ondelete="CASCADE"),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("mimetype", sa.String(length=100), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
         now_column(),
-        tenant_ref("run_id", "job_runs", ondelete="CASCADE"),
     )
     tenant_index("job_artifacts", "run_id")
 
 
 def downgrade():
-    op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+    drop_trigger("audit_log_append_only", "audit_log")
     op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
     for table in (
         "audit_log",

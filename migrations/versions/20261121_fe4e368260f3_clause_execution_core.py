@@ -8,8 +8,6 @@ check that no counted hour is allocated twice or off a statement that is not in 
 The steps from missions on (missions, follow-ups and CVs, hour statements, the ledger and its
 guards) are in ``migrations/clause_core_missions.py``.
 
-Revision ID: fe4e368260f3
-Revises: 79effbe7f6eb
 Create Date: 2026-11-21 21:54:54.299950
 """
 
@@ -19,15 +17,21 @@ from sqlalchemy.dialects import postgresql
 
 from migrations import clause_core_missions
 from migrations.helpers import (
+    authored,
     check,
+    create_table,
     drop_tables,
+    drop_trigger,
+    index,
     now_column,
+    primary_key,
     ref,
+    reference_list,
     tenant_index,
-    tenant_ref,
+    tenant_ref_column,
     tenant_table,
     unique,
-    user_ref,
+    user_ref_column,
 )
 from tenants import rls
 
@@ -85,8 +89,6 @@ END $$;
 
 revision = "fe4e368260f3"
 down_revision = "79effbe7f6eb"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -113,13 +115,13 @@ def upgrade():
         using=f"tenant_id = {rls.CURRENT_TENANT} OR token_hash = NULLIF(current_setting('app.token_hash', true), '')",
         check=f"tenant_id = {rls.CURRENT_TENANT}",
     )
-    op.execute(clause_core_missions.LEDGER_SQL)
+    clause_core_missions.ledger_guards()
     op.execute(READ_ONLY_REFERENCE_SQL)
 
 
 def _reference_places():
     """Communes, départements and QPV (quartiers prioritaires): the places of the reference data."""
-    op.create_table(
+    create_table(
         "ref_communes",
         sa.Column("insee", sa.String(length=5), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
@@ -128,70 +130,58 @@ def _reference_places():
         sa.Column("epci_siren", sa.String(length=9), nullable=True),
         sa.Column("epci_name", sa.String(length=200), nullable=True),
         sa.Column("postcodes", postgresql.ARRAY(sa.String(length=5)), nullable=False),
-        sa.PrimaryKeyConstraint("insee", name=op.f("pk_ref_communes")),
+        primary_key("insee"),
     )
-    op.create_index(op.f("ix_ref_communes_departement"), "ref_communes", ["departement"], unique=False)
-    op.create_index(op.f("ix_ref_communes_epci_siren"), "ref_communes", ["epci_siren"], unique=False)
-    op.create_index(op.f("ix_ref_communes_name"), "ref_communes", ["name"], unique=False)
-    op.create_table(
+    index("ref_communes", "departement")
+    index("ref_communes", "epci_siren")
+    index("ref_communes", "name")
+    create_table(
         "ref_departements",
         sa.Column("code", sa.String(length=3), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("region", sa.String(length=3), nullable=True),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_departements")),
+        primary_key("code"),
     )
-    op.create_table(
+    create_table(
         "ref_qpv",
         sa.Column("code", sa.String(length=12), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("communes", postgresql.ARRAY(sa.String(length=5)), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_qpv")),
+        primary_key("code"),
     )
 
 
 def _reference_lists():
     """Contract types, criteria, exit motifs, ROME codes and the small lists of the reference data."""
-    op.create_table(
+    reference_list(
         "ref_contract_types",
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("family", sa.String(length=16), nullable=False),
         sa.Column("fixed_term", sa.Boolean(), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_contract_types")),
     )
-    op.create_table(
+    reference_list(
         "ref_criteria",
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("level", sa.SmallInteger(), nullable=True),
         sa.Column("family", sa.String(length=16), nullable=False),
         sa.Column("proof_types", postgresql.ARRAY(sa.String(length=40)), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_criteria")),
     )
-    op.create_table(
+    reference_list(
         "ref_exit_motifs",
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_exit_motifs")),
     )
-    op.create_table(
+    create_table(
         "ref_items",
         sa.Column("list", sa.String(length=32), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("list", "code", name=op.f("pk_ref_items")),
+        primary_key("list", "code"),
     )
-    op.create_table(
+    create_table(
         "ref_rome",
         sa.Column("code", sa.String(length=5), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("domain", sa.String(length=200), nullable=True),
-        sa.PrimaryKeyConstraint("code", name=op.f("pk_ref_rome")),
+        primary_key("code"),
     )
 
 
@@ -203,13 +193,11 @@ def _tokens_and_costs():
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=12), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(ondelete="SET NULL"),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         check("role", "role IN ('facilitateur', 'lecture')"),
-        user_ref("created_by", ondelete="SET NULL"),
         unique("token_hash"),
     )
     tenant_table(
@@ -227,14 +215,13 @@ def _partner_details():
     """Partners' contacts, and the address and contact columns of organisations."""
     tenant_table(
         "organisation_contacts",
-        sa.Column("organisation_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("organisation_id", "organisations", ondelete="CASCADE"),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("function", sa.String(length=200), nullable=True),
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("phone", sa.String(length=30), nullable=True),
         sa.Column("is_primary", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         now_column(),
-        tenant_ref("organisation_id", "organisations", ondelete="CASCADE"),
     )
     tenant_index("organisation_contacts", "organisation_id")
     op.add_column("organisations", sa.Column("address", sa.String(length=300), nullable=True))
@@ -255,7 +242,7 @@ def _marches():
     """Marchés and the counting rules of their hours."""
     tenant_table(
         "marches",
-        sa.Column("donneur_ordre_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("donneur_ordre_id", "organisations"),
         sa.Column("reference", sa.String(length=60), nullable=False),
         sa.Column("object", sa.String(length=500), nullable=False),
         sa.Column("sector", sa.String(length=40), nullable=True),
@@ -273,13 +260,12 @@ def _marches():
         now_column(),
         check("dates_order", "end_date IS NULL OR start_date IS NULL OR end_date >= start_date"),
         check("cost_positive", "hourly_cost_override IS NULL OR hourly_cost_override > 0"),
-        tenant_ref("donneur_ordre_id", "organisations"),
         unique("tenant_id", "reference"),
     )
     tenant_index("marches", "donneur_ordre_id")
     tenant_table(
         "counting_rules",
-        sa.Column("marche_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("marche_id", "marches", nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("multipliers", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("count_training", sa.Boolean(), nullable=False),
@@ -289,15 +275,12 @@ def _marches():
         sa.Column("rounding_step", sa.Numeric(precision=4, scale=2), nullable=False),
         sa.Column("rounding", sa.String(length=8), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check("rounding", "rounding IN ('nearest', 'up', 'down')"),
         check("cdi_cap", "cdi_cap_hours IS NULL OR cdi_cap_hours >= 0"),
         check("rounding_step", "rounding_step IN (0.01, 0.25, 0.5, 1)"),
         check("training_cap", "training_cap_hours IS NULL OR training_cap_hours >= 0"),
         check("version_positive", "version >= 1"),
-        user_ref("created_by"),
-        tenant_ref("marche_id", "marches"),
         sa.UniqueConstraint(
             "tenant_id",
             "marche_id",
@@ -312,11 +295,11 @@ def _lots():
     """Lots of a marché and their recorded figures."""
     tenant_table(
         "lots",
-        sa.Column("marche_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("marche_id", "marches", ondelete="CASCADE"),
         sa.Column("number", sa.String(length=20), nullable=False),
         sa.Column("object", sa.String(length=500), nullable=False),
         sa.Column("amount_ht", sa.Numeric(precision=14, scale=2), nullable=True),
-        sa.Column("attributaire_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("attributaire_id", "organisations", nullable=True),
         sa.Column("obligation_mode", sa.String(length=16), nullable=False),
         sa.Column("fixed_hours", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("labour_share", sa.Numeric(precision=6, scale=4), nullable=True),
@@ -334,25 +317,20 @@ def _lots():
         check("mode", "obligation_mode IN ('fixed', 'formula', 'percentage', 'per_amount')"),
         check("rounding", "rounding IN ('nearest', 'up', 'down')"),
         check("obligation_positive", "obligation_hours IS NULL OR obligation_hours >= 0"),
-        tenant_ref("attributaire_id", "organisations"),
-        tenant_ref("marche_id", "marches", ondelete="CASCADE"),
         unique("tenant_id", "marche_id", "number"),
     )
     tenant_index("lots", "attributaire_id")
     tenant_index("lots", "marche_id")
     tenant_table(
         "lot_figures",
-        sa.Column("lot_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("lot_id", "lots", ondelete="CASCADE"),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("recorded_on", sa.Date(), nullable=False),
         sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("note", sa.String(length=200), nullable=True),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check("kind", "kind IN ('invoiced_amount', 'hours_worked')"),
         check("value_positive", "value >= 0"),
-        user_ref("created_by"),
-        tenant_ref("lot_id", "lots", ondelete="CASCADE"),
     )
     tenant_index("lot_figures", "lot_id", "recorded_on")
 
@@ -361,11 +339,9 @@ def _lot_sharing():
     """Subcontractors of a lot and the mutualisation of hours between lots."""
     tenant_table(
         "lot_subcontractors",
-        sa.Column("lot_id", sa.BigInteger(), nullable=False),
-        sa.Column("organisation_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("lot_id", "lots", ondelete="CASCADE"),
+        tenant_ref_column("organisation_id", "organisations"),
         sa.Column("role", sa.String(length=16), nullable=False),
-        tenant_ref("lot_id", "lots", ondelete="CASCADE"),
-        tenant_ref("organisation_id", "organisations"),
         unique("tenant_id", "lot_id", "organisation_id"),
     )
     tenant_index("lot_subcontractors", "organisation_id")
@@ -382,12 +358,10 @@ def _lot_sharing():
     )
     tenant_table(
         "mutualisation_members",
-        sa.Column("agreement_id", sa.BigInteger(), nullable=False),
-        sa.Column("lot_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("agreement_id", "mutualisation_agreements", ondelete="CASCADE"),
+        tenant_ref_column("lot_id", "lots"),
         sa.Column("share", sa.Numeric(precision=6, scale=4), nullable=True),
         check("share", "share IS NULL OR (share > 0 AND share <= 1)"),
-        tenant_ref("agreement_id", "mutualisation_agreements", ondelete="CASCADE"),
-        tenant_ref("lot_id", "lots"),
         unique("tenant_id", "agreement_id", "lot_id"),
     )
     tenant_index("mutualisation_members", "lot_id")
@@ -403,16 +377,15 @@ def _participants():
         sa.Column("projet_professionnel", sa.Text(), nullable=True),
         sa.Column("bilan_entree", sa.Text(), nullable=True),
         sa.Column("bilan_entree_on", sa.Date(), nullable=True),
-        sa.Column("referent_organisation_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("referent_organisation_id", "organisations", nullable=True),
         sa.Column("last_contact_on", sa.Date(), nullable=True),
         now_column(),
-        tenant_ref("referent_organisation_id", "organisations"),
         unique("tenant_id", "reference"),
     )
     tenant_index("participants", "referent_organisation_id")
     tenant_table(
         "participant_identities",
-        sa.Column("participant_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("participant_id", "participants", ondelete="CASCADE"),
         sa.Column("last_name", sa.String(length=100), nullable=False),
         sa.Column("first_name", sa.String(length=100), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=True),
@@ -424,7 +397,6 @@ def _participants():
         check("sex", "sex IN ('F', 'M', 'X')"),
         ref("commune_insee", "ref_communes.insee"),
         ref("qpv_code", "ref_qpv.code"),
-        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
         unique("tenant_id", "participant_id"),
     )
     tenant_index("participant_identities", "last_name", "first_name")
@@ -434,9 +406,9 @@ def _eligibility():
     """Eligibilities, the criteria they rest on, and prescriptions."""
     tenant_table(
         "eligibilities",
-        sa.Column("participant_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("participant_id", "participants", ondelete="CASCADE"),
         sa.Column("validated_on", sa.Date(), nullable=False),
-        sa.Column("validated_by", sa.BigInteger(), nullable=True),
+        user_ref_column("validated_by", nullable=True),
         sa.Column("anchor", sa.String(length=16), nullable=False),
         sa.Column("validity_months", sa.Integer(), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
@@ -447,42 +419,34 @@ def _eligibility():
         now_column(),
         check("anchor", "anchor IN ('validation', 'first_mission')"),
         check("validity", "valid_until IS NULL OR valid_until >= valid_from"),
-        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
-        user_ref("validated_by"),
     )
     tenant_index("eligibilities", "participant_id")
     tenant_table(
         "eligibility_criteria",
-        sa.Column("eligibility_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("eligibility_id", "eligibilities", ondelete="CASCADE"),
         sa.Column("criterion_code", sa.String(length=40), nullable=False),
         sa.Column("proof_type", sa.String(length=40), nullable=False),
         ref("criterion_code", "ref_criteria.code"),
-        tenant_ref("eligibility_id", "eligibilities", ondelete="CASCADE"),
         unique("tenant_id", "eligibility_id", "criterion_code"),
     )
     tenant_table(
         "prescriptions",
-        sa.Column("participant_id", sa.BigInteger(), nullable=False),
-        sa.Column("prescripteur_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("participant_id", "participants", ondelete="CASCADE"),
+        tenant_ref_column("prescripteur_id", "organisations"),
         sa.Column("prescribed_on", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("content", sa.Text(), nullable=True),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check("validity", "valid_until >= prescribed_on"),
-        user_ref("created_by"),
-        tenant_ref("participant_id", "participants", ondelete="CASCADE"),
-        tenant_ref("prescripteur_id", "organisations"),
     )
     tenant_index("prescriptions", "participant_id")
     tenant_index("prescriptions", "valid_until")
 
 
 def downgrade():
-    for table in ("hour_allocations", "hour_countings", "hour_statements"):
-        op.execute(f"DROP TRIGGER IF EXISTS hour_allocations_check ON {table}")
-    op.execute("DROP TRIGGER IF EXISTS hour_countings_guard ON hour_countings")
-    op.execute("DROP TRIGGER IF EXISTS hour_statements_guard ON hour_statements")
+    drop_trigger("hour_allocations_check", "hour_allocations", "hour_countings", "hour_statements")
+    drop_trigger("hour_countings_guard", "hour_countings")
+    drop_trigger("hour_statements_guard", "hour_statements")
     for function in (
         "hour_allocations_check_trigger()",
         "hour_allocations_check(bigint, bigint)",

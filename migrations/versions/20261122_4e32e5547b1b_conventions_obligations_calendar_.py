@@ -1,7 +1,5 @@
 """Conventions, obligations calendar, funding schedules, committees and the mail service
 
-Revision ID: 4e32e5547b1b
-Revises: fe4e368260f3
 Create Date: 2026-11-22 00:32:24.024798
 """
 
@@ -10,21 +8,22 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from migrations.helpers import (
+    authored,
     check,
     drop_tables,
+    drop_trigger,
+    guard_trigger,
     now_column,
     tenant_index,
-    tenant_ref,
+    tenant_ref_column,
     tenant_table,
     unique,
-    user_ref,
+    user_ref_column,
 )
 from tenants import rls
 
 revision = "4e32e5547b1b"
 down_revision = "fe4e368260f3"
-branch_labels = None
-depends_on = None
 
 
 TENANT_TABLES = (
@@ -49,9 +48,12 @@ TENANT_TABLES = (
     "obligation_reminders",
 )
 
+#: The tables of the child terms, closed by a later avenant.
+CHILD_TERMS_TABLES = ("convention_resources", "financial_commitments", "convention_obligations")
+
 #: Terms are never overwritten: a signed version cannot change, and a child term (resource,
 #: commitment, obligation) may only be closed by a later avenant (until_terms from NULL to a number).
-TERMS_GUARD_SQL = """
+TERMS_GUARD_FUNCTIONS_SQL = """
 CREATE FUNCTION convention_terms_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     -- the one update allowed: the signature date of terms signed after they were drafted
@@ -62,8 +64,6 @@ BEGIN
     RAISE EXCEPTION 'convention terms are never overwritten: record an avenant (%)', TG_TABLE_NAME
         USING ERRCODE = 'check_violation';
 END $$;
-CREATE TRIGGER convention_terms_guard BEFORE UPDATE OR DELETE ON convention_terms
-    FOR EACH ROW EXECUTE FUNCTION convention_terms_guard();
 
 CREATE FUNCTION convention_child_terms_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -78,12 +78,6 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER convention_resources_guard BEFORE UPDATE OR DELETE ON convention_resources
-    FOR EACH ROW EXECUTE FUNCTION convention_child_terms_guard();
-CREATE TRIGGER financial_commitments_guard BEFORE UPDATE OR DELETE ON financial_commitments
-    FOR EACH ROW EXECUTE FUNCTION convention_child_terms_guard();
-CREATE TRIGGER convention_obligations_guard BEFORE UPDATE OR DELETE ON convention_obligations
-    FOR EACH ROW EXECUTE FUNCTION convention_child_terms_guard();
 """
 
 
@@ -97,7 +91,10 @@ def upgrade():
     _mail_and_reminders()
     for table in TENANT_TABLES:
         rls.enable(op, table)
-    op.execute(TERMS_GUARD_SQL)
+    op.execute(TERMS_GUARD_FUNCTIONS_SQL)
+    guard_trigger("convention_terms", "convention_terms_guard")
+    for table in CHILD_TERMS_TABLES:
+        guard_trigger(table, "convention_child_terms_guard", f"{table}_guard")
 
 
 def _conventions():
@@ -112,40 +109,33 @@ def _conventions():
         sa.Column("effective_on", sa.Date(), nullable=False),
         sa.Column("terminated_on", sa.Date(), nullable=True),
         sa.Column("termination_reason", sa.String(length=500), nullable=True),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check(
             "kind",
             "kind IN ('accompagnement', 'cooperation_donneur_ordre', 'mise_a_disposition', 'soutien_departement', 'globalisation')",
         ),
-        user_ref("created_by"),
         unique("tenant_id", "reference"),
     )
     tenant_table(
         "convention_parties",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
-        sa.Column("organisation_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
+        tenant_ref_column("organisation_id", "organisations"),
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("signatory", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("represented_by", sa.String(length=200), nullable=True),
         sa.Column("is_guichet", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         check("role", "role IN ('porteur', 'partenaire', 'cofinanceur', 'etat', 'departement')"),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("organisation_id", "organisations"),
-        sa.UniqueConstraint(
-            "tenant_id", "convention_id", "organisation_id", name="uq_convention_parties_org"
-        ),
+        unique("tenant_id", "convention_id", "organisation_id", name="org"),
     )
     tenant_table(
         "convention_renewals",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
         sa.Column("period_no", sa.Integer(), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=False),
         now_column("recorded_at"),
         check("period_no", "period_no >= 2"),
-        tenant_ref("convention_id", "conventions"),
-        sa.UniqueConstraint("tenant_id", "convention_id", "period_no", name="uq_convention_renewals_period"),
+        unique("tenant_id", "convention_id", "period_no", name="period"),
     )
 
 
@@ -153,7 +143,7 @@ def _convention_terms():
     """The successive terms of a convention (versions and avenants) and the resources they commit."""
     tenant_table(
         "convention_terms",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("signed_on", sa.Date(), nullable=True),
         sa.Column("effective_from", sa.Date(), nullable=False),
@@ -174,33 +164,26 @@ def _convention_terms():
         sa.Column(
             "amendments_at_renewal_only", sa.Boolean(), server_default=sa.text("false"), nullable=False
         ),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check("fixed_has_end", "duration_kind <> 'fixed' OR end_on IS NOT NULL"),
         check("duration_kind", "duration_kind IN ('fixed', 'tacit')"),
         check("max_renewals", "max_renewals IS NULL OR max_renewals >= 0"),
         check("notice_months", "notice_months BETWEEN 0 AND 12"),
         check("number", "number >= 0"),
         check("period_months", "period_months BETWEEN 1 AND 60"),
-        user_ref("created_by"),
-        tenant_ref("convention_id", "conventions"),
-        sa.UniqueConstraint(
-            "tenant_id", "convention_id", "effective_from", name="uq_convention_terms_effective"
-        ),
-        sa.UniqueConstraint("tenant_id", "convention_id", "number", name="uq_convention_terms_number"),
+        unique("tenant_id", "convention_id", "effective_from", name="effective"),
+        unique("tenant_id", "convention_id", "number", name="number"),
     )
     tenant_table(
         "convention_resources",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
-        sa.Column("provider_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
+        tenant_ref_column("provider_id", "organisations"),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("fte", sa.Numeric(precision=5, scale=2), nullable=False),
         sa.Column("person_name", sa.String(length=200), nullable=True),
         sa.Column("from_terms", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("until_terms", sa.Integer(), nullable=True),
         check("fte", "fte > 0 AND fte <= 50"),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("provider_id", "organisations"),
     )
     tenant_index("convention_resources", "convention_id")
 
@@ -209,9 +192,9 @@ def _funding():
     """Financial commitments, their schedule lines and the payments made on them."""
     tenant_table(
         "financial_commitments",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
-        sa.Column("payer_id", sa.BigInteger(), nullable=False),
-        sa.Column("payee_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
+        tenant_ref_column("payer_id", "organisations"),
+        tenant_ref_column("payee_id", "organisations"),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("basis", sa.String(length=10), nullable=False),
         sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=True),
@@ -225,14 +208,11 @@ def _funding():
         check("per_post_inputs", "basis <> 'per_post' OR (rate_per_post > 0 AND posts_fte > 0)"),
         check("basis", "basis IN ('fixed', 'per_post')"),
         check("recurrence", "recurrence IN ('once', 'each_period')"),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("payee_id", "organisations"),
-        tenant_ref("payer_id", "organisations"),
     )
     tenant_index("financial_commitments", "convention_id")
     tenant_table(
         "schedule_lines",
-        sa.Column("commitment_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("commitment_id", "financial_commitments"),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("percent", sa.Numeric(precision=5, scale=2), nullable=False),
@@ -246,22 +226,19 @@ def _funding():
         ),
         check("trigger", "trigger IN ('signature', 'start', 'end')"),
         check("percent", "percent > 0 AND percent <= 100"),
-        tenant_ref("commitment_id", "financial_commitments"),
-        sa.UniqueConstraint("tenant_id", "commitment_id", "seq", name="uq_schedule_lines_seq"),
+        unique("tenant_id", "commitment_id", "seq", name="seq"),
     )
     tenant_table(
         "convention_payments",
-        sa.Column("line_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("line_id", "schedule_lines"),
         sa.Column("period_no", sa.Integer(), nullable=False),
         sa.Column("paid_on", sa.Date(), nullable=False),
         sa.Column("amount", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("reference", sa.String(length=100), nullable=True),
-        sa.Column("recorded_by", sa.BigInteger(), nullable=True),
+        user_ref_column("recorded_by", nullable=True),
         now_column("recorded_at"),
         check("amount", "amount > 0"),
-        user_ref("recorded_by"),
-        tenant_ref("line_id", "schedule_lines"),
-        sa.UniqueConstraint("tenant_id", "line_id", "period_no", name="uq_convention_payments_instalment"),
+        unique("tenant_id", "line_id", "period_no", name="instalment"),
     )
 
 
@@ -269,33 +246,28 @@ def _convention_records():
     """Documents of a convention and the objections raised to it."""
     tenant_table(
         "convention_documents",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("mimetype", sa.String(length=100), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("uploaded_by", sa.BigInteger(), nullable=True),
+        user_ref_column("uploaded_by", nullable=True),
         now_column("uploaded_at"),
         check("kind", "kind IN ('signed', 'avenant', 'annex', 'other')"),
-        tenant_ref("convention_id", "conventions"),
-        user_ref("uploaded_by"),
     )
     tenant_index("convention_documents", "convention_id")
     tenant_table(
         "convention_objections",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
-        sa.Column("party_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("convention_id", "conventions"),
+        tenant_ref_column("party_id", "organisations"),
         sa.Column("received_on", sa.Date(), nullable=False),
         sa.Column("effective_term", sa.Date(), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=True),
-        sa.Column("recorded_by", sa.BigInteger(), nullable=True),
+        user_ref_column("recorded_by", nullable=True),
         now_column("recorded_at"),
-        user_ref("recorded_by"),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("party_id", "organisations"),
-        sa.UniqueConstraint("tenant_id", "convention_id", name="uq_convention_objections_convention"),
+        unique("tenant_id", "convention_id", name="convention"),
     )
 
 
@@ -311,50 +283,42 @@ def _meetings():
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("agenda", sa.Text(), nullable=True),
         sa.Column("minutes", sa.Text(), nullable=True),
-        sa.Column("created_by", sa.BigInteger(), nullable=True),
-        now_column(),
+        authored(),
         check(
             "kind",
             "kind IN ('revue_trimestrielle', 'comite_suivi', 'comite_pilotage', 'reunion_reseau', 'dialogue_gestion', 'reunion_bilan', 'autre_reunion')",
         ),
         check("status", "status IN ('planned', 'held', 'cancelled')"),
-        user_ref("created_by"),
     )
     tenant_index("meetings", "meeting_on")
     tenant_table(
         "meeting_attendees",
-        sa.Column("meeting_id", sa.BigInteger(), nullable=False),
-        sa.Column("organisation_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("meeting_id", "meetings", ondelete="CASCADE"),
+        tenant_ref_column("organisation_id", "organisations"),
         sa.Column("invited", sa.Boolean(), nullable=False),
         sa.Column("present", sa.Boolean(), nullable=False),
         sa.Column("represented_by", sa.String(length=200), nullable=True),
-        tenant_ref("meeting_id", "meetings", ondelete="CASCADE"),
-        tenant_ref("organisation_id", "organisations"),
-        sa.UniqueConstraint("tenant_id", "meeting_id", "organisation_id", name="uq_meeting_attendees_pair"),
+        unique("tenant_id", "meeting_id", "organisation_id", name="pair"),
     )
     tenant_table(
         "meeting_conventions",
-        sa.Column("meeting_id", sa.BigInteger(), nullable=False),
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("meeting_id", "meetings", ondelete="CASCADE"),
-        sa.UniqueConstraint("tenant_id", "meeting_id", "convention_id", name="uq_meeting_conventions_pair"),
+        tenant_ref_column("meeting_id", "meetings", ondelete="CASCADE"),
+        tenant_ref_column("convention_id", "conventions"),
+        unique("tenant_id", "meeting_id", "convention_id", name="pair"),
     )
     tenant_table(
         "meeting_decisions",
-        sa.Column("meeting_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("meeting_id", "meetings"),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("owner_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("owner_id", "organisations", nullable=True),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         now_column(),
         check("status", "status IN ('open', 'done', 'dropped')"),
-        tenant_ref("meeting_id", "meetings"),
-        tenant_ref("owner_id", "organisations"),
-        sa.UniqueConstraint("tenant_id", "meeting_id", "number", name="uq_meeting_decisions_number"),
+        unique("tenant_id", "meeting_id", "number", name="number"),
     )
     tenant_index("meeting_decisions", "status", "due_on")
 
@@ -363,9 +327,9 @@ def _obligations():
     """Obligations of a convention and their occurrences in the calendar."""
     tenant_table(
         "convention_obligations",
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
-        sa.Column("responsible_id", sa.BigInteger(), nullable=False),
-        sa.Column("recipient_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("convention_id", "conventions"),
+        tenant_ref_column("responsible_id", "organisations"),
+        tenant_ref_column("recipient_id", "organisations", nullable=True),
         sa.Column("nature", sa.String(length=12), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
         sa.Column("label", sa.String(length=300), nullable=False),
@@ -388,31 +352,22 @@ def _obligations():
         check("day_of_month", "day_of_month IS NULL OR day_of_month BETWEEN 1 AND 28"),
         check("times_per_period", "times_per_period BETWEEN 1 AND 12"),
         check("weekday", "weekday IS NULL OR weekday BETWEEN 0 AND 6"),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("recipient_id", "organisations"),
-        tenant_ref("responsible_id", "organisations"),
     )
     tenant_index("convention_obligations", "convention_id")
     tenant_table(
         "obligation_occurrences",
-        sa.Column("obligation_id", sa.BigInteger(), nullable=False),
-        sa.Column("convention_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("obligation_id", "convention_obligations"),
+        tenant_ref_column("convention_id", "conventions"),
         sa.Column("period_no", sa.Integer(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("provisional", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("event_on", sa.Date(), nullable=True),
         sa.Column("received_on", sa.Date(), nullable=True),
-        sa.Column("received_by", sa.BigInteger(), nullable=True),
+        user_ref_column("received_by", nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
-        sa.Column("meeting_id", sa.BigInteger(), nullable=True),
-        user_ref("received_by"),
-        tenant_ref("convention_id", "conventions"),
-        tenant_ref("meeting_id", "meetings"),
-        tenant_ref("obligation_id", "convention_obligations"),
-        sa.UniqueConstraint(
-            "tenant_id", "obligation_id", "period_no", "seq", name="uq_obligation_occurrences_key"
-        ),
+        tenant_ref_column("meeting_id", "meetings", nullable=True),
+        unique("tenant_id", "obligation_id", "period_no", "seq", name="key"),
     )
     tenant_index("obligation_occurrences", "convention_id", "period_no")
     tenant_index("obligation_occurrences", "due_on")
@@ -422,16 +377,15 @@ def _mail_and_reminders():
     """The mail service (outgoing mails, notification preferences) and the reminders of occurrences."""
     tenant_table(
         "notification_preferences",
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("user_id"),
         sa.Column("reminders_enabled", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         now_column("updated_at"),
-        user_ref("user_id"),
     )
     tenant_index("notification_preferences", "user_id", unique=True)
     tenant_table(
         "outgoing_mails",
         sa.Column("to_address", sa.String(length=254), nullable=False),
-        sa.Column("to_user_id", sa.BigInteger(), nullable=True),
+        user_ref_column("to_user_id", nullable=True),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
@@ -443,30 +397,24 @@ def _mail_and_reminders():
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         check("status", "status IN ('pending', 'sent', 'mailbox', 'failed')"),
-        user_ref("to_user_id"),
     )
     tenant_index("outgoing_mails", "created_at")
     tenant_table(
         "obligation_reminders",
-        sa.Column("occurrence_id", sa.BigInteger(), nullable=False),
-        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        tenant_ref_column("occurrence_id", "obligation_occurrences", ondelete="CASCADE"),
+        user_ref_column("user_id"),
         sa.Column("kind", sa.String(length=8), nullable=False),
-        sa.Column("mail_id", sa.BigInteger(), nullable=True),
+        tenant_ref_column("mail_id", "outgoing_mails", nullable=True),
         now_column("sent_at"),
         check("kind", "kind IN ('before', 'late')"),
-        tenant_ref("mail_id", "outgoing_mails"),
-        tenant_ref("occurrence_id", "obligation_occurrences", ondelete="CASCADE"),
-        user_ref("user_id"),
-        sa.UniqueConstraint(
-            "tenant_id", "occurrence_id", "user_id", "kind", name="uq_obligation_reminders_once"
-        ),
+        unique("tenant_id", "occurrence_id", "user_id", "kind", name="once"),
     )
 
 
 def downgrade():
-    for table in ("convention_resources", "financial_commitments", "convention_obligations"):
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_guard ON {table}")
-    op.execute("DROP TRIGGER IF EXISTS convention_terms_guard ON convention_terms")
+    for table in CHILD_TERMS_TABLES:
+        drop_trigger(f"{table}_guard", table)
+    drop_trigger("convention_terms_guard", "convention_terms")
     op.execute("DROP FUNCTION IF EXISTS convention_child_terms_guard()")
     op.execute("DROP FUNCTION IF EXISTS convention_terms_guard()")
     for table in TENANT_TABLES:

@@ -6,8 +6,6 @@ now such a month counted nothing, with no word of it, a defect rather than a cho
 counting changes, and the recount page shows what applying the rules in force would change
 before anything is recounted.
 
-Revision ID: 239d6c1e0f08
-Revises: 9c4e0d4e87db
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -16,8 +14,6 @@ from alembic import op
 
 revision = "239d6c1e0f08"
 down_revision = "9c4e0d4e87db"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

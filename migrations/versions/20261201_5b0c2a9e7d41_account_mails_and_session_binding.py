@@ -1,26 +1,21 @@
 """Account messages outside any tenant mailbox; sessions bound to the browser
 
-Revision ID: 5b0c2a9e7d41
-Revises: b7d2c4e9a1f3
 Create Date: 2026-12-01 11:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.helpers import check, create_table, jsonb_column, now_column, user_ref
+from migrations.helpers import check, identity_table, index, jsonb_column, now_column, user_ref_column
 
 revision = "5b0c2a9e7d41"
 down_revision = "b7d2c4e9a1f3"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
-    create_table(
+    identity_table(
         "account_mails",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
-        sa.Column("to_user_id", sa.BigInteger(), nullable=False),
+        user_ref_column("to_user_id", ondelete="CASCADE"),
         sa.Column("to_address", sa.String(length=254), nullable=False),
         sa.Column("purpose", sa.String(length=40), nullable=False),
         jsonb_column("params"),
@@ -30,10 +25,8 @@ def upgrade():
         now_column(),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         check("status", "status IN ('pending', 'sent', 'logged', 'failed')"),
-        user_ref("to_user_id", ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_mails")),
     )
-    op.create_index(op.f("ix_account_mails_to_user_id"), "account_mails", ["to_user_id"], unique=False)
+    index("account_mails", "to_user_id")
     op.create_index(
         "ix_account_mails_status_created_at", "account_mails", ["status", "created_at"], unique=False
     )

@@ -5,19 +5,17 @@ its counting ``current``, so the statement still reported its counted hours as i
 migration retires those countings (they are kept, with their figures) and adds a deferred check:
 only a validated statement in force may have a current counting.
 
-Revision ID: 9c4e0d4e87db
-Revises: 4e32e5547b1b
 Create Date: 2026-12-01 11:30:00
 """
 
 from alembic import op
 
+from migrations.helpers import deferred_check, drop_trigger
+
 revision = "9c4e0d4e87db"
 down_revision = "4e32e5547b1b"
-branch_labels = None
-depends_on = None
 
-CHECK_SQL = """
+CHECK_FUNCTION_SQL = """
 CREATE FUNCTION hour_countings_current_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     v_statement bigint;
@@ -40,11 +38,6 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
-
-CREATE CONSTRAINT TRIGGER hour_countings_current_check AFTER INSERT OR UPDATE ON hour_countings
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_countings_current_check();
-CREATE CONSTRAINT TRIGGER hour_countings_current_check AFTER UPDATE ON hour_statements
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hour_countings_current_check();
 """
 
 # The owner is filtered by row-level security too (FORCE): lift it for this one data fix.
@@ -61,10 +54,14 @@ ALTER TABLE hour_statements FORCE ROW LEVEL SECURITY;
 
 def upgrade():
     op.execute(RETIRE_SQL)
-    op.execute(CHECK_SQL)
+    op.execute(CHECK_FUNCTION_SQL)
+    deferred_check(
+        "hour_countings_current_check",
+        "hour_countings_current_check",
+        {"hour_countings": "INSERT OR UPDATE", "hour_statements": "UPDATE"},
+    )
 
 
 def downgrade():
-    op.execute("DROP TRIGGER IF EXISTS hour_countings_current_check ON hour_statements")
-    op.execute("DROP TRIGGER IF EXISTS hour_countings_current_check ON hour_countings")
+    drop_trigger("hour_countings_current_check", "hour_statements", "hour_countings")
     op.execute("DROP FUNCTION IF EXISTS hour_countings_current_check()")

@@ -1,7 +1,5 @@
 """Accent-insensitive search: the unaccent extension and its IMMUTABLE wrapper f_unaccent
 
-Revision ID: b7c41d2e9a05
-Revises: 5b0c2a9e7d41
 Create Date: 2026-12-01 11:40:00
 
 ``unaccent`` is a trusted extension (PostgreSQL 13 and later): the owner role, which owns the
@@ -19,8 +17,6 @@ from alembic import op
 
 revision = "b7c41d2e9a05"
 down_revision = "5b0c2a9e7d41"
-branch_labels = None
-depends_on = None
 
 
 ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"

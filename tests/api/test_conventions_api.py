@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from saas import clock
 from saas.conventions import seeds
+from tests.builders import monthly_deliverable
 
 CONVENTIONS = "/api/v1/conventions"
 
@@ -145,17 +146,7 @@ def test_an_avenant_changes_the_terms_read_after_its_date_only(two_tenants, api)
             "object": "Objet modifié par l'avenant 1",
             "close": {"obligations": [weekly["id"]]},
             "add": {
-                "obligations": [
-                    {
-                        "responsible_id": a.ids["organisation_id"],
-                        "recipient_id": a.ids["donneur_ordre_id"],
-                        "nature": "deliverable",
-                        "category": "etat_contrats",
-                        "cadence": "monthly",
-                        "day_of_month": 5,
-                        "label": "Point mensuel des contrats",
-                    }
-                ]
+                "obligations": [monthly_deliverable(a, "etat_contrats", 5, "Point mensuel des contrats")]
             },
         },
     )
@@ -429,19 +420,3 @@ def test_a_read_only_token_reads_but_cannot_write(two_tenants, api, make_token):
         == 403
     )
     assert "COOP-RO" not in {c["reference"] for c in api("GET", CONVENTIONS).json["items"]}
-
-
-def test_the_openapi_document_lists_the_conventions_resources(client):
-    document = client.get("/api/openapi.json").json
-    assert {
-        "/api/v1/conventions",
-        "/api/v1/conventions/{convention_id}",
-        "/api/v1/conventions/{convention_id}/avenants",
-        "/api/v1/conventions/{convention_id}/documents/{document_id}",
-        "/api/v1/echeances",
-        "/api/v1/echeances/{occurrence_id}/reception",
-        "/api/v1/conformite",
-        "/api/v1/versements",
-        "/api/v1/versements/{line_id}/paiement",
-    } <= set(document["paths"])
-    assert {"ConventionDetail", "InstalmentPage", "OccurrencePage"} <= set(document["components"]["schemas"])

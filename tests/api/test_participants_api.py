@@ -4,10 +4,9 @@ identity; another tenant's participants are nowhere."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from saas import clock
 from saas.participants.schemas import IDENTITY_COLUMNS
+from tests.builders import audit_rows
 
 PARTICIPANTS = "/api/v1/participants"
 LEA = {
@@ -22,14 +21,7 @@ LEA = {
 
 
 def file_reads(superuser_engine, participant_id: int) -> list:
-    with superuser_engine.begin() as conn:
-        return conn.execute(
-            text(
-                "SELECT actor_email, details FROM audit_log WHERE action = 'participant.file_read' "
-                "AND target_id = :id ORDER BY id"
-            ),
-            {"id": str(participant_id)},
-        ).all()
+    return audit_rows(superuser_engine, "participant.file_read", participant_id)
 
 
 def test_reading_a_participant_file_is_audited_as_the_token(two_tenants, api, superuser_engine):

@@ -1,5 +1,5 @@
-"""What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form,
-reading an export as rows, running in a tenant's scope, the audit rows of an action, a signed convention."""
+"""What the tests of the conventions admin pages share beside tests/web.py: posting a prefixed form (a section of a page),
+reading an export as rows, running in a tenant's scope, a signed convention."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import csv
 import io
 from datetime import date
 
-from sqlalchemy import text
-
 from saas.conventions import api as conventions
-from tests.builders import in_scope
+from tests.builders import in_scope, monthly_deliverable
 from tests.fixtures import ACTOR, csrf_token
+from tests.web import text_of
 
 
 def post_prefixed(client, url, prefix, data, page, **kwargs):
@@ -21,18 +20,28 @@ def post_prefixed(client, url, prefix, data, page, **kwargs):
     return client.post(url, data={**values, f"{prefix}-csrf_token": token}, **kwargs)
 
 
+class SectionForm:
+    """One prefixed form of a page, posted to ``page + path`` (``/engagements`` as ``engagement-…``)."""
+
+    def __init__(self, client, page: str, path: str, prefix: str):
+        self.client, self.page, self.url, self.prefix = client, page, page + path, prefix
+
+    def refused(self, data: dict) -> str:
+        """Post ``data``, which must be refused: asserts the 400 answer, returns the page as text."""
+        response = post_prefixed(self.client, self.url, self.prefix, data, self.page)
+        assert response.status_code == 400, response.status_code
+        return text_of(response, collapse=True)
+
+    def accepted(self, data: dict) -> None:
+        """Post ``data``, which must be accepted (a redirection)."""
+        response = post_prefixed(self.client, self.url, self.prefix, data, self.page)
+        assert response.status_code == 302, text_of(response, collapse=True)
+
+
 def csv_rows(response) -> list[dict]:
     assert response.status_code == 200
     content = response.get_data(as_text=True).lstrip("\ufeff")
     return list(csv.DictReader(io.StringIO(content), delimiter=";"))
-
-
-def audit_rows(superuser_engine, action: str) -> list:
-    with superuser_engine.connect() as conn:
-        return conn.execute(
-            text("SELECT tenant_id, actor_email, target_id FROM audit_log WHERE action = :action"),
-            {"action": action},
-        ).all()
 
 
 def signed_convention(app, world, signed_on: date) -> tuple[int, int, int]:
@@ -57,15 +66,7 @@ def signed_convention(app, world, signed_on: date) -> tuple[int, int, int]:
                     {"organisation_id": world.ids["organisation_id"], "role": "partenaire"},
                 ],
                 "obligations": [
-                    {
-                        "responsible_id": world.ids["organisation_id"],
-                        "recipient_id": world.ids["donneur_ordre_id"],
-                        "nature": "deliverable",
-                        "category": "releve_heures",
-                        "cadence": "monthly",
-                        "day_of_month": 10,
-                        "label": "Relevés d'heures le 10 du mois suivant",
-                    },
+                    monthly_deliverable(world, "releve_heures", 10, "Relevés d'heures le 10 du mois suivant"),
                     {
                         "responsible_id": world.ids["organisation_id"],
                         "nature": "meeting",

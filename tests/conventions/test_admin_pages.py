@@ -20,9 +20,9 @@ from saas.conventions.models import (
     Obligation,
 )
 from saas.db import db
-from tests.builders import in_scope
+from tests.builders import audit_rows, in_scope
 from tests.conventions.admin_pages import (
-    audit_rows,
+    SectionForm,
     csv_rows,
     post_prefixed,
 )
@@ -206,19 +206,12 @@ def _add_commitment_through_the_page(client, page_url: str, ville: str, siae: st
         "line_2_trigger": "end",
         "line_2_required_deliverables": "bilan_activite",
     }
-
-    def add(data):
-        return post_prefixed(client, page_url + "/engagements", "engagement", data, page_url)
-
-    short = add(commitment)
-    assert short.status_code == 400
-    assert "Les échéances doivent totaliser 100 % (elles totalisent 90 %)." in text_of(short, collapse=True)
-    too_much = add({**commitment, "line_2_percent": "150"})
-    assert too_much.status_code == 400
+    commitments = SectionForm(client, page_url, "/engagements", "engagement")
+    assert "Les échéances doivent totaliser 100 % (elles totalisent 90 %)." in commitments.refused(commitment)
+    too_much = commitments.refused({**commitment, "line_2_percent": "150"})
     # the second instalment sent is the third row of the form: the error is on that row
-    assert "Échéance 3 : pourcentage : Une échéance ne dépasse pas 100 %." in text_of(too_much, collapse=True)
-    added = add({**commitment, "line_2_percent": "60"})
-    assert added.status_code == 302, text_of(added, collapse=True)
+    assert "Échéance 3 : pourcentage : Une échéance ne dépasse pas 100 %." in too_much
+    commitments.accepted({**commitment, "line_2_percent": "60"})
 
 
 def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: str) -> dict:
@@ -230,21 +223,14 @@ def _add_obligations_through_the_page(client, page_url: str, ville: str, siae: s
         "cadence": "monthly",
         "label": "Relevés d'heures du mois",
     }
-
-    def add(data):
-        return post_prefixed(client, page_url + "/obligations", "obligation", data, page_url)
-
-    no_day = add(statements)
-    assert no_day.status_code == 400
-    assert "Jour du mois de l'échéance : Indiquez le jour du mois de l'échéance." in text_of(
-        no_day, collapse=True
-    )
+    obligations = SectionForm(client, page_url, "/obligations", "obligation")
+    no_day = obligations.refused(statements)
+    assert "Jour du mois de l'échéance : Indiquez le jour du mois de l'échéance." in no_day
     for data in (
         {**statements, "day_of_month": "10"},
         {"responsible_id": ville, "category": "comite_suivi", "cadence": "semiannual"},
     ):
-        done = add(data)
-        assert done.status_code == 302, text_of(done, collapse=True)
+        obligations.accepted(data)
     return statements
 
 

@@ -15,9 +15,8 @@ from saas.conventions.models import (
     Payment,
 )
 from saas.db import db
-from tests.builders import in_scope
+from tests.builders import audit_rows, in_scope
 from tests.conventions.admin_pages import (
-    audit_rows,
     csv_rows,
     post_prefixed,
     signed_convention,

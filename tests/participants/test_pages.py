@@ -4,7 +4,6 @@ eligibility validation with proof types, the CV library, the validity settings, 
 from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import text
 
 from saas import clock
 from saas.db import db
@@ -12,18 +11,13 @@ from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from saas.participants.models import Participant
 from tenants import context
-from tests.builders import in_scope
+from tests.builders import audit_rows, in_scope
 from tests.fixtures import ACTOR, csrf_token, login
 from tests.web import post, refused_page, text_of
 
 
 def file_reads(superuser_engine) -> list:
-    with superuser_engine.connect() as conn:
-        return conn.execute(
-            text(
-                "SELECT tenant_id, actor_email, target_id, details FROM audit_log WHERE action = 'participant.file_read'"
-            )
-        ).all()
+    return audit_rows(superuser_engine, "participant.file_read")
 
 
 def new_participant(app, world, last_name: str, first_name: str, **identity) -> tuple[int, str]:

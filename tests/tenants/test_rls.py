@@ -38,18 +38,17 @@ def set_scope(conn, tenant_id=None) -> None:
     )
 
 
-def a_row_of(superuser_engine, table: str, tenant_id: int) -> dict:
+def a_row_in_each_table(superuser_engine, tenant_id: int) -> list[tuple[str, dict]]:
+    """Each tenant table and a row of ``tenant_id`` in it (read as superuser)."""
+    rows = []
     with superuser_engine.connect() as conn:
-        row = conn.execute(
-            text(f"SELECT row_to_json(t) FROM {table} t WHERE tenant_id = :t LIMIT 1"), {"t": tenant_id}
-        ).scalar_one_or_none()
-    assert row is not None, f"the two-tenant fixture has no row in {table}: add one"
-    return row
-
-
-def tables_of(engine) -> list[str]:
-    with engine.connect() as conn:
-        return tenant_tables(conn)
+        for table in tenant_tables(conn):
+            row = conn.execute(
+                text(f"SELECT row_to_json(t) FROM {table} t WHERE tenant_id = :t LIMIT 1"), {"t": tenant_id}
+            ).scalar_one_or_none()
+            assert row is not None, f"the two-tenant fixture has no row in {table}: add one"
+            rows.append((table, row))
+    return rows
 
 
 def copy_insert(conn, table: str, row: dict) -> None:
@@ -149,8 +148,7 @@ def test_app_role_without_scope_reads_nothing_and_writes_nothing(
     two_tenants, superuser_engine, app_role_engine
 ):
     a, _ = two_tenants
-    for table in tables_of(superuser_engine):
-        row = a_row_of(superuser_engine, table, a.tenant_id)
+    for table, row in a_row_in_each_table(superuser_engine, a.tenant_id):
         with app_role_engine.connect() as conn:
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
             assert_insert_refused(conn, table, row)
@@ -160,8 +158,7 @@ def test_app_role_in_scope_a_sees_no_row_of_b_and_cannot_write_for_b(
     two_tenants, superuser_engine, app_role_engine
 ):
     a, b = two_tenants
-    for table in tables_of(superuser_engine):
-        row_b = a_row_of(superuser_engine, table, b.tenant_id)
+    for table, row_b in a_row_in_each_table(superuser_engine, b.tenant_id):
         with app_role_engine.begin() as conn:
             set_scope(conn, a.tenant_id)
             tenants_seen = set(conn.execute(text(f"SELECT DISTINCT tenant_id FROM {table}")).scalars())
