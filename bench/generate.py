@@ -17,16 +17,16 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 
-from saas.dbroles import RoleSpec, role_url
-from saas.security import hash_password, password_problem
 from bench import database
 from bench.ledger import Ledger
 from bench.people import People
 from bench.rows import TABLES, Ids, Rows
 from bench.shape import LARGE_SLUG, Period, Territory, territories
 from bench.territory import build
+from saas import clock
+from saas.dbroles import RoleSpec, role_url
+from saas.security import hash_password, password_problem
 
 PASSWORD = "Clauses-Bench-2026"  # noqa: S105 - printed on purpose: the benchmark logs in with it
 DOMAIN = "guichet-bench.fr"
@@ -53,11 +53,17 @@ class Phases:
 
 def _arguments(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True, help="URL d'un superutilisateur, nommant la base à remplir")
-    parser.add_argument("--scale", type=float, default=1.0, help="1 : dix années nationales ; 0.01 : une petite version")
+    parser.add_argument(
+        "--database-url", required=True, help="URL d'un superutilisateur, nommant la base à remplir"
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="1 : dix années nationales ; 0.01 : une petite version"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
-    parser.add_argument("--jobs", type=int, default=4, help="workers remplissant les territoires en parallèle")
+    parser.add_argument(
+        "--jobs", type=int, default=4, help="workers remplissant les territoires en parallèle"
+    )
     parser.add_argument("--drop", action="store_true", help="supprimer la base d'abord si elle existe")
     parser.add_argument("--owner", default="guichet_bench_owner")
     parser.add_argument("--owner-password", default="bench-owner-pw")
@@ -90,7 +96,7 @@ def fill(job: Job) -> tuple[dict[str, int], dict[str, float]]:
     password = hash_password(PASSWORD)
     with database.connect(job.url) as conn, phases("génération et COPY"):
         refs = database.reference_codes(conn)
-        period = Period.ending(date.today())
+        period = Period.ending(clock.today())
         departements = sorted(refs["communes"])
         for spec in job.territories:
             communes = refs["communes"][departements[(spec.index * 7) % len(departements)]][:8]
@@ -168,7 +174,9 @@ def _report(args, roles: RoleSpec, counts: dict[str, int], phases: Phases, total
     print(f"\nGrand territoire : {LARGE_SLUG}")
     print(f"Facilitateur : {facilitator_email(LARGE_SLUG)}  mot de passe : {PASSWORD}")
     print(f"DATABASE_URL={role_url(args.database_url, roles.app, roles.app_password, roles.database)}")
-    print(f"MIGRATION_DATABASE_URL={role_url(args.database_url, roles.owner, roles.owner_password, roles.database)}")
+    print(
+        f"MIGRATION_DATABASE_URL={role_url(args.database_url, roles.owner, roles.owner_password, roles.database)}"
+    )
 
 
 if __name__ == "__main__":

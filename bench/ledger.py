@@ -14,13 +14,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from saas.heures import counting as arithmetic
-from saas.heures.validation import MonthBounds, month_bounds
-from saas.parcours.api import CDI_TYPES
 from bench.people import Mission
 from bench.rows import Ids, Rows
 from bench.shape import Period
 from bench.territory import Place, stamp
+from saas.heures import counting as arithmetic
+from saas.heures.validation import MonthBounds, month_bounds
+from saas.parcours.api import CDI_TYPES
 
 CENT = Decimal("0.01")
 SEVEN = Decimal(7)
@@ -97,62 +97,148 @@ class Ledger:
             return Decimal(0)
         if roll < 0.03:
             self._statement(
-                mission, month, figures, "facilitateur", "rejected", declared, decided,
+                mission,
+                month,
+                figures,
+                "facilitateur",
+                "rejected",
+                declared,
+                decided,
                 reason="Relevé incomplet : feuille d'heures non signée",
             )
             declared = min(decided + timedelta(hours=rng.randint(2, 72)), self.now)
             decided = min(declared + timedelta(hours=rng.randint(2, 72)), self.now)
-            return self._validated(mission, month, (worked, training, Decimal(0)), "partenaire", declared, decided, before)[1]
+            return self._validated(
+                mission, month, (worked, training, Decimal(0)), "partenaire", declared, decided, before
+            )[1]
         if roll < 0.08 and bounds.legal_hours - worked - training >= SEVEN:
             again = min(decided + timedelta(days=rng.randint(3, 40)), self.now)
             replaced = min(again + timedelta(hours=rng.randint(2, 96)), self.now)
-            first, _ = self._validated(mission, month, figures, "facilitateur", declared, decided, before, superseded_at=replaced)
+            first, _ = self._validated(
+                mission, month, figures, "facilitateur", declared, decided, before, superseded_at=replaced
+            )
             return self._validated(
-                mission, month, (worked + SEVEN, training, figures[2]), "facilitateur", again, replaced, before,
-                supersedes=first, comment="Heures supplémentaires oubliées",
+                mission,
+                month,
+                (worked + SEVEN, training, figures[2]),
+                "facilitateur",
+                again,
+                replaced,
+                before,
+                supersedes=first,
+                comment="Heures supplémentaires oubliées",
             )[1]
         return self._validated(mission, month, figures, "facilitateur", declared, decided, before)[1]
 
     def _statement(
-        self, mission, month, figures, source, status, declared, decided=None, reason=None,
-        supersedes=None, superseded_at=None, comment=None,
+        self,
+        mission,
+        month,
+        figures,
+        source,
+        status,
+        declared,
+        decided=None,
+        reason=None,
+        supersedes=None,
+        superseded_at=None,
+        comment=None,
     ) -> int:
         statement_id, user = self.ids("hour_statements"), self.place.user_id
         version = 1 + (decided is not None) + (superseded_at is not None)
         self.rows.add(
-            "hour_statements", self.place.tenant_id, statement_id, mission.id, month, *figures, source, comment,
-            status, reason, supersedes, superseded_at, user, declared, user if decided else None, decided, version,
+            "hour_statements",
+            self.place.tenant_id,
+            statement_id,
+            mission.id,
+            month,
+            *figures,
+            source,
+            comment,
+            status,
+            reason,
+            supersedes,
+            superseded_at,
+            user,
+            declared,
+            user if decided else None,
+            decided,
+            version,
         )
         return statement_id
 
     def _validated(
-        self, mission, month, figures, source, declared, decided, before, superseded_at=None, supersedes=None, comment=None,
+        self,
+        mission,
+        month,
+        figures,
+        source,
+        declared,
+        decided,
+        before,
+        superseded_at=None,
+        supersedes=None,
+        comment=None,
     ) -> tuple[int, Decimal]:
         """A validated statement and its counting: the statement's id, the hours it counts now (none
         once superseded)."""
         statement_id = self._statement(
-            mission, month, figures, source, "validated", declared, decided,
-            supersedes=supersedes, superseded_at=superseded_at, comment=comment,
+            mission,
+            month,
+            figures,
+            source,
+            "validated",
+            declared,
+            decided,
+            supersedes=supersedes,
+            superseded_at=superseded_at,
+            comment=comment,
         )
+        counted = self._count(mission, month, figures, decided, before, statement_id, superseded_at is None)
+        return statement_id, counted
+
+    def _count(self, mission, month, figures, decided, before, statement_id: int, current: bool) -> Decimal:
+        """The counting under the rule in force at ``decided``, allocated when current; the hours
+        it counts now."""
         worked, training, _ = figures
         rule_id, rule, version = self.place.rule_at(decided)
         counted, detail = arithmetic.count(
-            rule, worked, training, mission.contract_type, self._eligible_days(mission, month),
-            mission.contract_type in CDI_TYPES, before,
+            rule,
+            worked,
+            training,
+            mission.contract_type,
+            self._eligible_days(mission, month),
+            mission.contract_type in CDI_TYPES,
+            before,
         )
-        counting_id, current = self.ids("hour_countings"), superseded_at is None
+        counting_id = self.ids("hour_countings")
         self.rows.add(
-            "hour_countings", self.place.tenant_id, counting_id, statement_id, rule_id, worked + training, counted,
-            json.dumps({**detail, "rule_version": version, "rule_marche": None}), current, self.place.user_id, decided,
+            "hour_countings",
+            self.place.tenant_id,
+            counting_id,
+            statement_id,
+            rule_id,
+            worked + training,
+            counted,
+            json.dumps({**detail, "rule_version": version, "rule_marche": None}),
+            current,
+            self.place.user_id,
+            decided,
         )
         if not current:
-            return statement_id, Decimal(0)
+            return Decimal(0)
         for lot_id, hours, agreement_id in self._plan(mission, month, counted):
             self.rows.add(
-                "hour_allocations", self.place.tenant_id, self.ids("hour_allocations"), counting_id, lot_id, hours,
-                agreement_id, decided,
+                "hour_allocations",
+                self.place.tenant_id,
+                self.ids("hour_allocations"),
+                counting_id,
+                lot_id,
+                hours,
+                agreement_id,
+                decided,
             )
-        return statement_id, counted
+        return counted
 
     def _eligible_days(self, mission: Mission, month: date) -> arithmetic.EligibleDays:
         first, last = self.span

@@ -12,13 +12,21 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from saas.demo.year import CRITERIA_SETS, FIRST_NAMES, LAST_NAMES, PLACEMENTS, ROME_BTP
-from saas.parcours.plan import follow_up_plan
 from bench.rows import Ids, Rows
 from bench.shape import MISSIONS_PER_PERSON, Period
 from bench.territory import Place, stamp
+from saas.demo.year import CRITERIA_SETS, FIRST_NAMES, LAST_NAMES, PLACEMENTS, ROME_BTP
+from saas.parcours.plan import follow_up_plan
 
-EXITS = ("cdi_non_aide", "cdd_6_mois_et_plus", "cdd_moins_6_mois", "interim", "formation_qualifiante", "chomage", "sans_nouvelle")
+EXITS = (
+    "cdi_non_aide",
+    "cdd_6_mois_et_plus",
+    "cdd_moins_6_mois",
+    "interim",
+    "formation_qualifiante",
+    "chomage",
+    "sans_nouvelle",
+)
 SITUATIONS = ("cdi_non_aide", "cdd_moins_6_mois", "chomage")
 OPEN_ENDED = ("cdi", "cdi_chantier")
 VALIDITY_MONTHS = 24  # saas.settings: eligibility_validity_months, from the validation
@@ -58,7 +66,7 @@ class People:
 
     def person(self) -> list[Mission]:
         """One participant and their missions (none for one in five: in the CV library only)."""
-        rng, place, period = self.rng, self.place, self.period
+        rng, period = self.rng, self.period
         span = (period.last_month - period.first_month).days
         entry = period.first_month + timedelta(days=rng.randint(-60, span))
         participant_id = self._participant(entry)
@@ -74,45 +82,91 @@ class People:
         self.number += 1
         participant_id = self.ids("participants")
         self.rows.add(
-            "participants", tenant, participant_id, f"P-{entry.year}-{self.number:05d}",
+            "participants",
+            tenant,
+            participant_id,
+            f"P-{entry.year}-{self.number:05d}",
             rng.choice(["niveau_1_2", "niveau_3", "niveau_3", "niveau_4", "niveau_5"]),
-            rng.sample(["mobilite", "logement", "sante", "garde_enfants", "langue", "numerique"], rng.randint(0, 2)),
-            rng.choice(["Maçonnerie", "Conduite d'engins", "Métiers de la propreté", "Espaces verts", "Logistique"]),
-            min(entry + timedelta(days=rng.randint(0, 400)), self.period.today), stamp(entry, 9),
+            rng.sample(
+                ["mobilite", "logement", "sante", "garde_enfants", "langue", "numerique"], rng.randint(0, 2)
+            ),
+            rng.choice(
+                ["Maçonnerie", "Conduite d'engins", "Métiers de la propreté", "Espaces verts", "Logistique"]
+            ),
+            min(entry + timedelta(days=rng.randint(0, 400)), self.period.today),
+            stamp(entry, 9),
         )
         phone = "06 " + " ".join(str(rng.randint(10, 99)) for _ in range(4))
         self.rows.add(
-            "participant_identities", tenant, self.ids("participant_identities"), participant_id,
-            rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES),
-            date(entry.year - rng.randint(18, 58), rng.randint(1, 12), rng.randint(1, 28)), rng.choice("FM"),
-            phone, rng.choice(self.place.communes),
+            "participant_identities",
+            tenant,
+            self.ids("participant_identities"),
+            participant_id,
+            rng.choice(LAST_NAMES),
+            rng.choice(FIRST_NAMES),
+            date(entry.year - rng.randint(18, 58), rng.randint(1, 12), rng.randint(1, 28)),
+            rng.choice("FM"),
+            phone,
+            rng.choice(self.place.communes),
         )
         prescribed = entry - timedelta(days=rng.randint(3, 40))
         self.rows.add(
-            "prescriptions", tenant, self.ids("prescriptions"), participant_id,
-            rng.choice(self.place.orgs["prescripteur"]), prescribed,
-            prescribed + relativedelta(months=2) - timedelta(days=1), "Orientation clause sociale", user, stamp(prescribed),
+            "prescriptions",
+            tenant,
+            self.ids("prescriptions"),
+            participant_id,
+            rng.choice(self.place.orgs["prescripteur"]),
+            prescribed,
+            prescribed + relativedelta(months=2) - timedelta(days=1),
+            "Orientation clause sociale",
+            user,
+            stamp(prescribed),
         )
         if rng.random() < 0.45:
-            validated = stamp(entry, 15) if rng.random() < 0.8 else None
-            self.rows.add(
-                "cv_profiles", tenant, self.ids("cv_profiles"), participant_id, rng.sample(ROME_BTP, rng.randint(1, 2)),
-                "Travail en équipe, respect des consignes de sécurité", entry,
-                rng.sample(["permis_b", "transports_commun", "velo"], 1), rng.choice([10, 20, 30]),
-                validated, user if validated else None, True, stamp(entry, 15),
-            )
+            self._profile(participant_id, entry)
         return participant_id
+
+    def _profile(self, participant_id: int, entry: date) -> None:
+        """A CV profile, most of them validated (and so in the CV library)."""
+        rng, user = self.rng, self.place.user_id
+        validated = stamp(entry, 15) if rng.random() < 0.8 else None
+        self.rows.add(
+            "cv_profiles",
+            self.place.tenant_id,
+            self.ids("cv_profiles"),
+            participant_id,
+            rng.sample(ROME_BTP, rng.randint(1, 2)),
+            "Travail en équipe, respect des consignes de sécurité",
+            entry,
+            rng.sample(["permis_b", "transports_commun", "velo"], 1),
+            rng.choice([10, 20, 30]),
+            validated,
+            user if validated else None,
+            True,
+            stamp(entry, 15),
+        )
 
     def _eligibility(self, participant_id: int, validated_on: date) -> tuple[date, date | None, date]:
         tenant = self.place.tenant_id
         valid_until = validated_on + relativedelta(months=VALIDITY_MONTHS) - timedelta(days=1)
         eligibility_id = self.ids("eligibilities")
         self.rows.add(
-            "eligibilities", tenant, eligibility_id, participant_id, validated_on, self.place.user_id, "validation",
-            VALIDITY_MONTHS, validated_on, valid_until, stamp(validated_on, 11),
+            "eligibilities",
+            tenant,
+            eligibility_id,
+            participant_id,
+            validated_on,
+            self.place.user_id,
+            "validation",
+            VALIDITY_MONTHS,
+            validated_on,
+            valid_until,
+            stamp(validated_on, 11),
         )
         for code, proof in self.rng.choice(CRITERIA_SETS):
-            self.rows.add("eligibility_criteria", tenant, self.ids("eligibility_criteria"), eligibility_id, code, proof)
+            self.rows.add(
+                "eligibility_criteria", tenant, self.ids("eligibility_criteria"), eligibility_id, code, proof
+            )
         return validated_on, valid_until, validated_on
 
     def _missions(self, participant_id: int, entry: date, windows: list) -> list[Mission]:
@@ -152,17 +206,47 @@ class People:
             leaves = start + relativedelta(months=months * 2, days=-1)
             exit_date = leaves if leaves < period.today else None
         eligible = any(lo <= start and (hi is None or start <= hi) for lo, hi, _ in windows)
-        mission = Mission(self.ids("missions"), lot.id, contract, start, end, exit_date, Decimal(rng.choice([17.5, 20, 24, 28, 35])), windows)
+        mission = Mission(
+            self.ids("missions"),
+            lot.id,
+            contract,
+            start,
+            end,
+            exit_date,
+            Decimal(rng.choice([17.5, 20, 24, 28, 35])),
+            windows,
+        )
         motif = rng.choice(EXITS) if exit_date else None
-        situation = rng.choice(SITUATIONS) if exit_date and exit_date + relativedelta(months=6) <= period.today else None
+        situation = (
+            rng.choice(SITUATIONS)
+            if exit_date and exit_date + relativedelta(months=6) <= period.today
+            else None
+        )
         self.rows.add(
-            "missions", place.tenant_id, mission.id, participant_id, employer, lot.id, modality, contract, start, end,
-            trial, mission.weekly_hours, rng.choice(JOBS), not eligible,
-            None if eligible else "Dérogation du facilitateur : justificatifs en cours", None if eligible else place.user_id,
-            exit_date, motif, self.exit_categories[motif] if motif else None, situation,
+            "missions",
+            place.tenant_id,
+            mission.id,
+            participant_id,
+            employer,
+            lot.id,
+            modality,
+            contract,
+            start,
+            end,
+            trial,
+            mission.weekly_hours,
+            rng.choice(JOBS),
+            not eligible,
+            None if eligible else "Dérogation du facilitateur : justificatifs en cours",
+            None if eligible else place.user_id,
+            exit_date,
+            motif,
+            self.exit_categories[motif] if motif else None,
+            situation,
             exit_date + relativedelta(months=6) if situation else None,
             self.exit_categories[situation] == "emploi_durable" if situation else None,
-            place.user_id, stamp(start - timedelta(days=3)),
+            place.user_id,
+            stamp(start - timedelta(days=3)),
         )
         self._follow_ups(mission, trial)
         return mission
@@ -173,8 +257,15 @@ class People:
         for step, due in follow_up_plan(mission.start_date, mission.end_date, trial):
             done = due < self.period.today and due <= last and rng.random() < 0.8
             self.rows.add(
-                "follow_ups", place.tenant_id, self.ids("follow_ups"), mission.id, step.value, due,
-                due if done else None, rng.choice(["visite", "entretien_individuel", "entretien_tripartite"]) if done else None,
-                "Point d'étape sans difficulté particulière" if done else None, place.user_id if done else None,
+                "follow_ups",
+                place.tenant_id,
+                self.ids("follow_ups"),
+                mission.id,
+                step.value,
+                due,
+                due if done else None,
+                rng.choice(["visite", "entretien_individuel", "entretien_tripartite"]) if done else None,
+                "Point d'étape sans difficulté particulière" if done else None,
+                place.user_id if done else None,
                 stamp(due, 17) if done else None,
             )

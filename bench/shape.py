@@ -64,7 +64,12 @@ def territories(scale: float, seed: int) -> list[Territory]:
     for index, size in enumerate(sizes, start=1):
         result.append(
             Territory(
-                index, f"territoire-{index:03d}", f"Territoire {index:03d} (banc d'essai)", size, OTHER_MONTHS, False
+                index,
+                f"territoire-{index:03d}",
+                f"Territoire {index:03d} (banc d'essai)",
+                size,
+                OTHER_MONTHS,
+                False,
             )
         )
     return result

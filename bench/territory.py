@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from bench.rows import Ids, Rows
+from bench.shape import Period, Territory
 from saas.demo.year import EXTRA_PARTNERS, PRESCRIBERS, _siret
 from saas.heures import counting as arithmetic
 from saas.heures.rules import DEFAULT_RULE
 from saas.marches import obligation as obligations
 from saas.marches.enums import ObligationMode, Rounding
-from bench.rows import Ids, Rows
-from bench.shape import Period, Territory
 
 SECTORS = ("batiment_gros_oeuvre", "batiment_second_oeuvre", "travaux_publics", "proprete", "espaces_verts")
 OBJECTS = (
@@ -84,14 +84,18 @@ class Place:
         return None
 
 
-def build(spec: Territory, period: Period, communes: list[str], ids: Ids, rows: Rows, password_hash: str, email: str) -> Place:
+def build(
+    spec: Territory, period: Period, communes: list[str], ids: Ids, rows: Rows, password_hash: str, email: str
+) -> Place:
     rng = random.Random(f"frame-{spec.slug}")  # noqa: S311 - reproducible data, nothing secret
     created = stamp(period.first_month - timedelta(days=30))
     tenant_id = ids("tenants")
     rows.add("tenants", tenant_id, spec.slug, spec.name, "agglomeration", None, communes[:5], created)
     user_id = ids("users")
     rows.add("users", user_id, email, f"Facilitatrice {spec.name}", password_hash, created)
-    rows.add("tenant_memberships", tenant_id, ids("tenant_memberships"), user_id, "facilitateur", None, created)
+    rows.add(
+        "tenant_memberships", tenant_id, ids("tenant_memberships"), user_id, "facilitateur", None, created
+    )
     place = Place(spec, tenant_id, user_id, communes)
     _organisations(place, rng, ids, rows, created)
     _costs_and_rules(place, period, ids, rows)
@@ -104,7 +108,11 @@ def _organisations(place: Place, rng: random.Random, ids: Ids, rows: Rows, creat
     scale = max(1, place.spec.participants // 500)
     plan = [(f"Donneur d'ordre {n + 1}", "donneur_ordre", None) for n in range(min(8, 2 + scale // 4))]
     plan += [(f"Entreprise du bâtiment {n + 1}", "entreprise", None) for n in range(min(40, 3 + scale))]
-    plan += [(f"{name} {n + 1}", kind, None) for name, kind in EXTRA_PARTNERS for n in range(min(3, 1 + scale // 10))]
+    plan += [
+        (f"{name} {n + 1}", kind, None)
+        for name, kind in EXTRA_PARTNERS
+        for n in range(min(3, 1 + scale // 10))
+    ]
     plan += [(name, "prescripteur", prescriber) for name, prescriber in PRESCRIBERS]
     sirets: set[str] = set()
     for name, kind, prescriber in plan:
@@ -114,14 +122,32 @@ def _organisations(place: Place, rng: random.Random, ids: Ids, rows: Rows, creat
                 pass
             sirets.add(siret)
         org_id = ids("organisations")
-        rows.add("organisations", place.tenant_id, org_id, name, kind, prescriber, siret, rng.choice(place.communes), created)
+        rows.add(
+            "organisations",
+            place.tenant_id,
+            org_id,
+            name,
+            kind,
+            prescriber,
+            siret,
+            rng.choice(place.communes),
+            created,
+        )
         place.orgs.setdefault(kind, []).append(org_id)
 
 
 def _costs_and_rules(place: Place, period: Period, ids: Ids, rows: Rows) -> None:
     for year in range(period.first_month.year - 2, period.today.year + 1):
         amount = Decimal("26.00") + Decimal("0.50") * (year - period.first_month.year)
-        rows.add("hourly_costs", place.tenant_id, ids("hourly_costs"), date(year, 1, 1), amount, f"Coût horaire {year}", stamp(date(year, 1, 1)))
+        rows.add(
+            "hourly_costs",
+            place.tenant_id,
+            ids("hourly_costs"),
+            date(year, 1, 1),
+            amount,
+            f"Coût horaire {year}",
+            stamp(date(year, 1, 1)),
+        )
     second = stamp(period.first_month + relativedelta(years=5))
     for version, since, cap, note in (
         (1, stamp(period.first_month - relativedelta(years=1)), None, "Règles par défaut"),
@@ -130,24 +156,54 @@ def _costs_and_rules(place: Place, period: Period, ids: Ids, rows: Rows) -> None
         values = {**DEFAULT_RULE, "training_cap_hours": cap}
         rule_id = ids("counting_rules")
         rows.add(
-            "counting_rules", place.tenant_id, rule_id, None, version, json.dumps(values["multipliers"]),
-            values["count_training"], cap, values["cdi_cap_hours"], values["require_eligibility"],
-            values["rounding_step"], values["rounding"], note, place.user_id, since, values["partial_eligibility"],
+            "counting_rules",
+            place.tenant_id,
+            rule_id,
+            None,
+            version,
+            json.dumps(values["multipliers"]),
+            values["count_training"],
+            cap,
+            values["cdi_cap_hours"],
+            values["require_eligibility"],
+            values["rounding_step"],
+            values["rounding"],
+            note,
+            place.user_id,
+            since,
+            values["partial_eligibility"],
         )
         rule = arithmetic.Rule(
-            multipliers={}, count_training=values["count_training"], training_cap_hours=cap, cdi_cap_hours=None,
-            require_eligibility=values["require_eligibility"], rounding_step=Decimal(values["rounding_step"]),
-            rounding=values["rounding"], partial_eligibility=values["partial_eligibility"],
+            multipliers={},
+            count_training=values["count_training"],
+            training_cap_hours=cap,
+            cdi_cap_hours=None,
+            require_eligibility=values["require_eligibility"],
+            rounding_step=Decimal(values["rounding_step"]),
+            rounding=values["rounding"],
+            partial_eligibility=values["partial_eligibility"],
         )
         place.rules.append((rule_id, rule, since))
 
 
-def _obligation(mode: str, amount: Decimal, rng: random.Random, cost_on: date, first_year: int) -> tuple[dict, obligations.Obligation]:
-    params: dict = {"labour_share": None, "insertion_rate": None, "fixed_hours": None, "hours_share": None, "per_amount_hours": None, "per_amount_base": None}
+def _obligation(
+    mode: str, amount: Decimal, rng: random.Random, cost_on: date, first_year: int
+) -> tuple[dict, obligations.Obligation]:
+    params: dict = {
+        "labour_share": None,
+        "insertion_rate": None,
+        "fixed_hours": None,
+        "hours_share": None,
+        "per_amount_hours": None,
+        "per_amount_base": None,
+    }
     figures: dict[str, list[Decimal]] = {"hours_worked": [], "invoiced": []}
     cost = None
     if mode == "formula":
-        params |= {"labour_share": Decimal("0.5"), "insertion_rate": Decimal(rng.choice(["0.05", "0.07", "0.1"]))}
+        params |= {
+            "labour_share": Decimal("0.5"),
+            "insertion_rate": Decimal(rng.choice(["0.05", "0.07", "0.1"])),
+        }
         amount_cost = Decimal("26.00") + Decimal("0.50") * (cost_on.year - first_year)
         cost = obligations.choose_hourly_cost(None, None, (date(cost_on.year, 1, 1), amount_cost), cost_on)
     elif mode == "fixed":
@@ -158,7 +214,9 @@ def _obligation(mode: str, amount: Decimal, rng: random.Random, cost_on: date, f
     else:
         params |= {"per_amount_hours": Decimal(1), "per_amount_base": Decimal(2000)}
         figures["invoiced"] = [Decimal(rng.randrange(20_000, 120_000, 1000)) for _ in range(12)]
-    lot_params = obligations.LotParameters(mode=ObligationMode(mode), rounding=Rounding.nearest, amount_ht=amount, **params)
+    lot_params = obligations.LotParameters(
+        mode=ObligationMode(mode), rounding=Rounding.nearest, amount_ht=amount, **params
+    )
     return params | {"figures": figures}, obligations.compute(lot_params, cost, **figures)
 
 
@@ -173,12 +231,36 @@ def _marches(place: Place, rng: random.Random, period: Period, ids: Ids, rows: R
             amount = Decimal(rng.randrange(300_000, 8_000_000, 50_000))
             marche_id, buyer = ids("marches"), buyers[(year + index) % len(buyers)]
             rows.add(
-                "marches", place.tenant_id, marche_id, buyer, f"{year}-{index + 1:03d}",
-                f"{rng.choice(OBJECTS)} — opération {index + 1}", SECTORS[index % len(SECTORS)],
-                "appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee", notified, start, end,
-                amount, index == 0 and year % 3 == 0, place.communes[:2], ["clause_execution"], stamp(notified),
+                "marches",
+                place.tenant_id,
+                marche_id,
+                buyer,
+                f"{year}-{index + 1:03d}",
+                f"{rng.choice(OBJECTS)} — opération {index + 1}",
+                SECTORS[index % len(SECTORS)],
+                "appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
+                notified,
+                start,
+                end,
+                amount,
+                index == 0 and year % 3 == 0,
+                place.communes[:2],
+                ["clause_execution"],
+                stamp(notified),
             )
-            _lots(place, rng, ids, rows, marche_id, buyer, companies, start, end, amount, period.first_month.year)
+            _lots(
+                place,
+                rng,
+                ids,
+                rows,
+                marche_id,
+                buyer,
+                companies,
+                start,
+                end,
+                amount,
+                period.first_month.year,
+            )
 
 
 def _lots(place, rng, ids, rows, marche_id, buyer, companies, start, end, amount, first_year) -> None:
@@ -189,15 +271,40 @@ def _lots(place, rng, ids, rows, marche_id, buyer, companies, start, end, amount
         params, result = _obligation(mode, lot_amount, rng, start - timedelta(days=30), first_year)
         lot_id, attributaire = ids("lots"), rng.choice(companies)
         rows.add(
-            "lots", place.tenant_id, lot_id, marche_id, str(number), LOT_OBJECTS[number % 4], lot_amount,
-            attributaire, mode, params["fixed_hours"], params["labour_share"], params["insertion_rate"],
-            params["hours_share"], params["per_amount_hours"], params["per_amount_base"], "nearest",
-            result.hours, json.dumps(result.inputs), stamp(start - timedelta(days=25)),
+            "lots",
+            place.tenant_id,
+            lot_id,
+            marche_id,
+            str(number),
+            LOT_OBJECTS[number % 4],
+            lot_amount,
+            attributaire,
+            mode,
+            params["fixed_hours"],
+            params["labour_share"],
+            params["insertion_rate"],
+            params["hours_share"],
+            params["per_amount_hours"],
+            params["per_amount_base"],
+            "nearest",
+            result.hours,
+            json.dumps(result.inputs),
+            stamp(start - timedelta(days=25)),
         )
         kind = "hours_worked" if mode == "percentage" else "invoiced_amount"
         for month, value in enumerate(params["figures"]["hours_worked"] or params["figures"]["invoiced"]):
             on = start + relativedelta(months=month, day=28)
-            rows.add("lot_figures", place.tenant_id, ids("lot_figures"), lot_id, kind, on, value, place.user_id, stamp(on))
+            rows.add(
+                "lot_figures",
+                place.tenant_id,
+                ids("lot_figures"),
+                lot_id,
+                kind,
+                on,
+                value,
+                place.user_id,
+                stamp(on),
+            )
         place.lots.append(LotInfo(lot_id, buyer, attributaire, start, end, result.hours))
 
 
@@ -205,18 +312,36 @@ def _agreements(place: Place, rng: random.Random, period: Period, ids: Ids, rows
     """One agreement every two years (pro rata of the obligations) between two lots of two buyers."""
     taken: set[int] = set()
     for year in range(period.first_month.year, period.today.year, 2 if place.spec.large else 5):
-        starting = [lot for lot in place.lots if lot.start.year == year and lot.id not in taken and lot.obligation]
+        starting = [
+            lot for lot in place.lots if lot.start.year == year and lot.id not in taken and lot.obligation
+        ]
         pair = next(((a, b) for a in starting for b in starting if a.buyer != b.buyer), None)
         if pair is None:
             continue
         valid_from = max(a.start for a in pair).replace(day=1)
         valid_to = min(a.end for a in pair)
-        agreement = Agreement(ids("mutualisation_agreements"), valid_from, valid_to, [(lot.id, lot.obligation) for lot in pair])
+        agreement = Agreement(
+            ids("mutualisation_agreements"), valid_from, valid_to, [(lot.id, lot.obligation) for lot in pair]
+        )
         rows.add(
-            "mutualisation_agreements", place.tenant_id, agreement.id, f"Mutualisation des heures {year}",
-            valid_from, valid_to, "pro_rata", "Globalisation des heures (convention de coopération)", stamp(valid_from),
+            "mutualisation_agreements",
+            place.tenant_id,
+            agreement.id,
+            f"Mutualisation des heures {year}",
+            valid_from,
+            valid_to,
+            "pro_rata",
+            "Globalisation des heures (convention de coopération)",
+            stamp(valid_from),
         )
         for lot in pair:
-            rows.add("mutualisation_members", place.tenant_id, ids("mutualisation_members"), agreement.id, lot.id, None)
+            rows.add(
+                "mutualisation_members",
+                place.tenant_id,
+                ids("mutualisation_members"),
+                agreement.id,
+                lot.id,
+                None,
+            )
             place.agreements.setdefault(lot.id, []).append(agreement)
             taken.add(lot.id)
