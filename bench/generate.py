@@ -124,12 +124,18 @@ def _fill_all(url: str, scale: float, seed: int, jobs: int, phases: Phases) -> N
         if len(work) == 1:
             results = [fill(work[0])]
         else:
-            with multiprocessing.get_context("spawn").Pool(len(work)) as pool:
+            with _context().Pool(len(work)) as pool:
                 results = pool.map(fill, work)
     for _, seconds in results:
         for phase, value in seconds.items():
             key = f"  {phase} (somme des workers)"
             phases.seconds[key] = phases.seconds.get(key, 0.0) + value
+
+
+def _context():
+    """Workers forked where the system can (they start at once, the modules already imported)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def _commit(conn, rows: Rows) -> float:
@@ -151,7 +157,9 @@ def run(argv=None) -> dict:
     with database.connect(args.database_url) as conn:
         database.check_empty(conn)
         database.create_load_index(conn)
-        _fill_all(args.database_url, args.scale, args.seed, args.jobs, phases)
+    # no connection open while the workers fork: each opens its own
+    _fill_all(args.database_url, args.scale, args.seed, args.jobs, phases)
+    with database.connect(args.database_url) as conn:
         with phases("séquences, index de chargement retiré"):
             database.advance_sequences(conn, TABLES)
             database.drop_load_index(conn)
