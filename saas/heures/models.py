@@ -51,6 +51,7 @@ class Releve(TenantScoped, Model):
         tenant_fk(["supersedes_id"], "hour_statements"),
         tenant_index("hour_statements", "mission_id", "month"),
         tenant_index("hour_statements", "status"),
+        tenant_index("hour_statements", "supersedes_id"),
         # a statement has at most one live correction (rejected or superseded ones leave room)
         Index(
             "uq_hour_statements_one_correction",
@@ -160,6 +161,7 @@ class Counting(TenantScoped, Authored, Model):
     __table_args__ = (
         tenant_fk(["statement_id"], "hour_statements"),
         tenant_fk(["rule_id"], "counting_rules"),
+        tenant_index("hour_countings", "statement_id"),
         Index(
             "uq_hour_countings_current",
             "tenant_id",

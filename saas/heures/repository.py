@@ -70,7 +70,7 @@ def superseding(statement_id: int) -> Releve | None:
 
 
 def current_counting(statement_id: int) -> Counting | None:
-    return one_where(Counting, Counting.current.is_(True), statement_id=statement_id)
+    return one_where(Counting, Counting.current, statement_id=statement_id)
 
 
 def latest_counting(statement_id: int) -> Counting | None:
@@ -102,7 +102,7 @@ def counted_for_mission(mission_id: int, except_statement_id: int | None = None)
             Releve.id != (except_statement_id or 0),
             Releve.status == "validated",
             Releve.superseded_at.is_(None),
-            Counting.current.is_(True),
+            Counting.current,
         )
     ).scalar_one()
     return Decimal(value)
@@ -233,7 +233,7 @@ def _counted_now():
         .where(
             Counting.tenant_id == Releve.tenant_id,
             Counting.statement_id == Releve.id,
-            Counting.current.is_(True),
+            Counting.current,
         )
         .scalar_subquery()
     )

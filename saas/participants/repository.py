@@ -112,7 +112,7 @@ def _in_library(rome: str | None, commune: str | None, available_by: date | None
     """Conditions of the CV library: validated and published profiles (seed 000 art. 2), filtered."""
     conditions: list[ColumnElement[bool]] = [
         CvProfile.validated_at.is_not(None),
-        CvProfile.published.is_(True),
+        CvProfile.published,
     ]
     if rome:
         conditions.append(any_(CvProfile.rome_codes) == rome)
