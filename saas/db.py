@@ -31,7 +31,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, mapped_column
 from sqlalchemy.sql.expression import Executable
 
 NAMING_CONVENTION = {
@@ -107,6 +107,11 @@ def tenant_index(table: str, *columns: str, **kwargs) -> Index:
     return Index(name, "tenant_id", *columns, **kwargs)
 
 
+#: a condition of a query: an expression, or a boolean column as it stands (``Counting.current``:
+#: PostgreSQL reads it as the predicate of a partial index ``WHERE current``; ``IS true`` it does not).
+Criterion = ColumnElement[bool] | QueryableAttribute[bool]
+
+
 def same_tenant(key, other) -> ColumnElement[bool]:
     """The ON clause of a join within one tenant: ``key == other`` and their rows' ``tenant_id``
     equal, as the composite foreign keys of :func:`tenant_fk` hold them
@@ -136,7 +141,7 @@ def assign_changes(row: object, values: Mapping[str, object]) -> list[str]:
     return changed
 
 
-def one_where(model: type[Row], *criteria: ColumnElement[bool], **equal: object) -> Row | None:
+def one_where(model: type[Row], *criteria: Criterion, **equal: object) -> Row | None:
     """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``).
     ``equal`` names columns of ``model`` and the values they hold (``participant_id=3``)."""
     return db.session.scalars(select(model).where(*criteria).filter_by(**equal)).one_or_none()
@@ -147,9 +152,7 @@ def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
     return one_where(model, model.id == row_id)
 
 
-def rows_of(
-    model: type[Row], *criteria: ColumnElement[bool], order_by: object = (), **equal: object
-) -> list[Row]:
+def rows_of(model: type[Row], *criteria: Criterion, order_by: object = (), **equal: object) -> list[Row]:
     """The rows of ``model`` that meet every criterion and hold the values of ``equal`` (as in
     :func:`one_where`), sorted by ``order_by`` (one clause or a tuple of them)."""
     ordering = order_by if isinstance(order_by, tuple) else (order_by,)

@@ -10,7 +10,7 @@ from tests.fixtures import PASSWORD, csrf_token, login
 def audit_actions(superuser_engine, action: str) -> list:
     with superuser_engine.connect() as conn:
         return conn.execute(
-            text("SELECT actor_email, ip_address, tenant_id FROM audit_log WHERE action = :a ORDER BY id"),
+            text("SELECT actor_email, ip_address FROM platform_audit_log WHERE action = :a ORDER BY id"),
             {"a": action},
         ).all()
 
