@@ -112,11 +112,18 @@ def tenant_index(table: str, *columns: str, **kwargs) -> Index:
 Criterion = ColumnElement[bool] | QueryableAttribute[bool]
 
 
+def _tenant_of(column):
+    """The ``tenant_id`` beside ``column``: of its model, or of the subquery it is a column of."""
+    mapper = getattr(column, "parent", None)
+    return mapper.entity.tenant_id if mapper is not None else column.table.c.tenant_id
+
+
 def same_tenant(key, other) -> ColumnElement[bool]:
     """The ON clause of a join within one tenant: ``key == other`` and their rows' ``tenant_id``
     equal, as the composite foreign keys of :func:`tenant_fk` hold them
-    (``same_tenant(Organisation.id, Mission.employer_id)``)."""
-    return and_(key.parent.entity.tenant_id == other.parent.entity.tenant_id, key == other)
+    (``same_tenant(Organisation.id, Mission.employer_id)``); a side may be a column of a subquery
+    that selects ``tenant_id`` too (a table distributed by tenant joins on it: saas/distribution.py)."""
+    return and_(_tenant_of(key) == _tenant_of(other), key == other)
 
 
 # --- the row helpers of every repository ---------------------------------------------------------
