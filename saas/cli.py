@@ -49,6 +49,18 @@ def create_roles_command(superuser_url, database, owner, owner_password, app_rol
     click.echo(f"Rôles {owner} (propriétaire) et {app_role} (application) prêts sur la base {database}.")
 
 
+@db_group.command("citus-plan")
+@with_appcontext
+def citus_plan_command() -> None:
+    """Afficher les instructions Citus qui distribuent le schéma par territoire (infra/README.md)."""
+    from saas.db import db
+    from saas.distribution import plan
+
+    with db.engine.connect() as connection:
+        for statement in plan(connection):
+            click.echo(statement)
+
+
 @click.command("worker")
 @click.option("--cron/--no-cron", default=True, help="Lancer aussi le planificateur périodique (balayage).")
 @click.option("--burst", is_flag=True, help="Traiter la file puis s'arrêter.")

@@ -35,7 +35,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, QueryableAttribute, mapped_column
 from sqlalchemy.sql.expression import Executable
 
 from saas.clock import PARIS
@@ -144,11 +144,23 @@ def one_of(column: str, values: Iterable[str], name: str | None = None) -> Check
     return CheckConstraint(f"{column} IN ({listed})", name=name or column)
 
 
+#: a condition of a query: an expression, or a boolean column as it stands (``Counting.current``:
+#: PostgreSQL reads it as the predicate of a partial index ``WHERE current``; ``IS true`` it does not).
+Criterion = ColumnElement[bool] | QueryableAttribute[bool]
+
+
+def _tenant_of(column):
+    """The ``tenant_id`` beside ``column``: of its model, or of the subquery it is a column of."""
+    mapper = getattr(column, "parent", None)
+    return mapper.entity.tenant_id if mapper is not None else column.table.c.tenant_id
+
+
 def same_tenant(key, other) -> ColumnElement[bool]:
     """The ON clause of a join within one tenant: ``key == other`` and their rows' ``tenant_id``
     equal, as the composite foreign keys of :func:`tenant_fk` hold them
-    (``same_tenant(Organisation.id, Mission.employer_id)``)."""
-    return and_(key.parent.entity.tenant_id == other.parent.entity.tenant_id, key == other)
+    (``same_tenant(Organisation.id, Mission.employer_id)``); a side may be a column of a subquery
+    that selects ``tenant_id`` too (a table distributed by tenant joins on it: saas/distribution.py)."""
+    return and_(_tenant_of(key) == _tenant_of(other), key == other)
 
 
 # --- the row helpers of every repository ---------------------------------------------------------
@@ -173,7 +185,7 @@ def assign_changes(row: object, values: Mapping[str, object]) -> list[str]:
     return changed
 
 
-def one_where(model: type[Row], *criteria: ColumnElement[bool], **equal: object) -> Row | None:
+def one_where(model: type[Row], *criteria: Criterion, **equal: object) -> Row | None:
     """The row of ``model`` that meets every criterion, or None (two rows: ``MultipleResultsFound``).
     ``equal`` names columns of ``model`` and the values they hold (``participant_id=3``)."""
     return db.session.scalars(select(model).where(*criteria).filter_by(**equal)).one_or_none()
@@ -184,9 +196,7 @@ def by_id(model: type[Scoped], row_id: object) -> Scoped | None:
     return one_where(model, model.id == row_id)
 
 
-def rows_of(
-    model: type[Row], *criteria: ColumnElement[bool], order_by: object = (), **equal: object
-) -> list[Row]:
+def rows_of(model: type[Row], *criteria: Criterion, order_by: object = (), **equal: object) -> list[Row]:
     """The rows of ``model`` that meet every criterion and hold the values of ``equal`` (as in
     :func:`one_where`), sorted by ``order_by`` (one clause or a tuple of them)."""
     ordering = order_by if isinstance(order_by, tuple) else (order_by,)

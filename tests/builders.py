@@ -161,16 +161,16 @@ def seed_audit_rows(engine, tenant_id: int, count: int, label: str) -> None:
         )
 
 
-def audit_rows(engine, action: str, target_id: object = None) -> list:
+def audit_rows(engine, action: str, target_id: object = None, platform: bool = False) -> list:
     """The audit rows of ``action`` (on ``target_id`` when given) in the order written, read as
-    superuser (every tenant's)."""
+    superuser: every tenant's, or with ``platform`` the platform's (``tenant_id`` NULL)."""
     on_target = "" if target_id is None else " AND target_id = :target"
+    log = "NULL AS tenant_id, actor_email, ip_address, target_id, details FROM platform_audit_log"
+    if not platform:
+        log = "tenant_id, actor_email, ip_address, target_id, details FROM audit_log"
     with engine.connect() as conn:
         return conn.execute(
-            text(
-                "SELECT tenant_id, actor_email, ip_address, target_id, details FROM audit_log "
-                f"WHERE action = :action{on_target} ORDER BY id"
-            ),
+            text(f"SELECT {log} WHERE action = :action{on_target} ORDER BY id"),
             {"action": action, "target": None if target_id is None else str(target_id)},
         ).all()
 

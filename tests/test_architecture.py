@@ -97,6 +97,7 @@ KERNEL_MODULES = {
     "clock",
     "config",
     "db",
+    "distribution",
     "dbroles",
     "embedded",
     "errors",

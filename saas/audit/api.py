@@ -15,7 +15,7 @@ from sqlalchemy import insert
 
 from saas import formats, tabular
 from saas.audit import repository
-from saas.audit.models import AuditEntry
+from saas.audit.models import AuditEntry, PlatformAuditEntry
 from saas.db import DayRange, db
 from tenants.context import current_tenant_id
 
@@ -217,12 +217,13 @@ def record(
 ) -> None:
     """Append an entry in the current transaction.
 
-    A plain INSERT without RETURNING: a platform row (tenant_id NULL) written from a tenant or an
-    anonymous scope may be appended but not read back, by design of the row-level security policy.
+    Outside a tenant (and without ``tenant_id``) the entry goes to the platform's log. A plain
+    INSERT without RETURNING: a platform row written from a tenant or an anonymous scope may be
+    appended but not read back, by design of the row-level security policy.
     """
     actor = actor or Actor()
+    tenant_id = tenant_id if tenant_id is not None else current_tenant_id()
     values = {
-        "tenant_id": tenant_id if tenant_id is not None else current_tenant_id(),
         "actor_user_id": actor.user_id,
         "actor_email": actor.email,
         "action": action,
@@ -232,7 +233,10 @@ def record(
         "user_agent": (actor.user_agent or "")[:300] or None,
         "details": details or {},
     }
-    db.session.execute(insert(AuditEntry.__table__).values(**values))
+    if tenant_id is None:
+        db.session.execute(insert(PlatformAuditEntry.__table__).values(**values))
+    else:
+        db.session.execute(insert(AuditEntry.__table__).values(tenant_id=tenant_id, **values))
 
 
 def record_now(action: str, actor: Actor | None = None, **kwargs) -> None:

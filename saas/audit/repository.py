@@ -1,4 +1,5 @@
-"""Queries on the audit log. Row-level security restricts every one of them to the scope."""
+"""Queries on the audit log: the tenant's (``audit_log``) or, with ``platform``, the platform's
+(``platform_audit_log``). Row-level security restricts every one of them to the scope."""
 
 from __future__ import annotations
 
@@ -7,23 +8,27 @@ from collections.abc import Iterator
 from sqlalchemy import func, select, tuple_
 
 from saas import paging
-from saas.audit.models import AuditEntry
+from saas.audit.models import AuditEntry, PlatformAuditEntry
 from saas.db import db
 
 
+def _log(platform: bool) -> type[AuditEntry] | type[PlatformAuditEntry]:
+    return PlatformAuditEntry if platform else AuditEntry
+
+
 def _filtered(filters, platform: bool = False):
-    query = select(AuditEntry)
-    if platform:
-        query = query.where(AuditEntry.tenant_id.is_(None))
+    log = _log(platform)
+    query = select(log)
     if filters.action:
-        query = query.where(AuditEntry.action == filters.action)
+        query = query.where(log.action == filters.action)
     if filters.actor:
-        query = query.where(AuditEntry.actor_email.ilike(f"%{filters.actor}%"))
-    return query.where(*filters.instants(AuditEntry.occurred_at))
+        query = query.where(log.actor_email.ilike(f"%{filters.actor}%"))
+    return query.where(*filters.instants(log.occurred_at))
 
 
 def search(filters, page: int, per_page: int, platform: bool = False):
-    query = _filtered(filters, platform).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+    log = _log(platform)
+    query = _filtered(filters, platform).order_by(log.occurred_at.desc(), log.id.desc())
     return paging.of_select(query, page, per_page)
 
 
@@ -32,14 +37,14 @@ def count(filters, platform: bool = False) -> int:
 
 
 EXPORT_COLUMNS = (
-    AuditEntry.id,
-    AuditEntry.occurred_at,
-    AuditEntry.action,
-    AuditEntry.actor_email,
-    AuditEntry.target_type,
-    AuditEntry.target_id,
-    AuditEntry.ip_address,
-    AuditEntry.details,
+    "id",
+    "occurred_at",
+    "action",
+    "actor_email",
+    "target_type",
+    "target_id",
+    "ip_address",
+    "details",
 )
 
 
@@ -49,11 +54,12 @@ def iter_entries(filters, platform: bool = False, batch: int = 500) -> Iterator:
     No cursor stays open between two batches and nothing is kept once yielded, so the caller may
     commit (its progress) while it reads, and any number of rows goes through in constant memory.
     """
-    key = (AuditEntry.occurred_at, AuditEntry.id)
+    log = _log(platform)
+    key = (log.occurred_at, log.id)
     query = (
         _filtered(filters, platform)
-        .with_only_columns(*EXPORT_COLUMNS)
-        .order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+        .with_only_columns(*(getattr(log, name) for name in EXPORT_COLUMNS))
+        .order_by(log.occurred_at.desc(), log.id.desc())
         .limit(batch)
     )
     last = None
@@ -67,7 +73,6 @@ def iter_entries(filters, platform: bool = False, batch: int = 500) -> Iterator:
 
 
 def distinct_actions(platform: bool = False) -> list[str]:
-    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
-    if platform:
-        query = query.where(AuditEntry.tenant_id.is_(None))
+    log = _log(platform)
+    query = select(log.action).distinct().order_by(log.action)
     return list(db.session.scalars(query))

@@ -88,7 +88,7 @@ def _guichet_ids(convention_id: int) -> set[int]:
     return set(
         db.session.scalars(
             select(ConventionParty.organisation_id).where(
-                ConventionParty.convention_id == convention_id, ConventionParty.is_guichet.is_(True)
+                ConventionParty.convention_id == convention_id, ConventionParty.is_guichet
             )
         )
     )

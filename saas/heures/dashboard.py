@@ -85,8 +85,8 @@ def counted_total() -> Decimal:
 def late_lots(today: date) -> list[LateLot]:
     """Lots whose counted hours lag behind the time elapsed on their marché, most late first."""
     allocated = (
-        select(Allocation.lot_id, func.sum(Allocation.hours).label("counted"))
-        .group_by(Allocation.lot_id)
+        select(Allocation.tenant_id, Allocation.lot_id, func.sum(Allocation.hours).label("counted"))
+        .group_by(Allocation.tenant_id, Allocation.lot_id)
         .subquery()
     )
     counted = func.coalesce(allocated.c.counted, 0)
@@ -107,7 +107,7 @@ def late_lots(today: date) -> list[LateLot]:
         )
         .join(Marche, same_tenant(Marche.id, Lot.marche_id))
         .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
-        .outerjoin(allocated, allocated.c.lot_id == Lot.id)
+        .outerjoin(allocated, same_tenant(allocated.c.lot_id, Lot.id))
         .where(
             Lot.obligation_hours > 0,
             Marche.start_date.is_not(None),

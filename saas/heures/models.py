@@ -88,7 +88,7 @@ class Releve(TenantScoped, Model):
     comment: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="declared")
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
-    supersedes_id: Mapped[int | None] = tenant_ref("hour_statements")
+    supersedes_id: Mapped[int | None] = tenant_ref("hour_statements", index=True)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     declared_by: Mapped[int | None] = user_ref()
     declared_at: Mapped[datetime] = utcnow_column()
@@ -160,7 +160,7 @@ class Counting(TenantScoped, Authored, Model):
         CheckConstraint("counted_hours >= 0", name="counted_positive"),
     )
 
-    statement_id: Mapped[int] = tenant_ref("hour_statements")
+    statement_id: Mapped[int] = tenant_ref("hour_statements", index=True)
     rule_id: Mapped[int] = tenant_ref("counting_rules")
     raw_hours: Mapped[Decimal] = mapped_column(HOURS)
     counted_hours: Mapped[Decimal] = mapped_column(HOURS)

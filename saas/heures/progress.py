@@ -38,43 +38,50 @@ class Progress:
         return max(self.obligation - self.counted, Decimal(0))
 
 
-# One row per lot of the tenant in scope (RLS and the explicit tenant filter both apply).
-_LOT_FIGURES = """
-WITH allocated AS (
-    SELECT a.lot_id, sum(a.hours) AS counted
-      FROM hour_allocations a
-     WHERE a.tenant_id = :tenant_id
-     GROUP BY a.lot_id
+# The lots of the scope first, then the figures of those lots only: a marché's progress reads its
+# own lots' allocations, missions and statements, whatever the size of the territory. Every join
+# equates ``tenant_id`` (saas/distribution.py).
+_PROGRESS = """
+WITH l AS (
+    SELECT l.tenant_id, l.id AS lot_id, l.marche_id, mk.donneur_ordre_id,
+           'Lot ' || l.number || ' — ' || mk.reference AS lot_label, mk.reference,
+           o.name AS donneur_name, coalesce(l.obligation_hours, 0) AS obligation
+      FROM lots l
+      JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
+      JOIN organisations o ON o.tenant_id = mk.tenant_id AND o.id = mk.donneur_ordre_id
+     WHERE l.tenant_id = :tenant_id {scope}
+), counted AS (
+    SELECT a.tenant_id, a.lot_id, sum(a.hours) AS counted
+      FROM l JOIN hour_allocations a ON a.tenant_id = l.tenant_id AND a.lot_id = l.lot_id
+     GROUP BY a.tenant_id, a.lot_id
 ), raw AS (
-    SELECT m.lot_id, sum(s.worked_hours + s.training_hours) AS raw
-      FROM hour_statements s
-      JOIN missions m ON m.tenant_id = s.tenant_id AND m.id = s.mission_id
-     WHERE s.tenant_id = :tenant_id AND s.status = 'validated' AND s.superseded_at IS NULL
-     GROUP BY m.lot_id
+    SELECT m.tenant_id, m.lot_id, sum(s.worked_hours + s.training_hours) AS raw
+      FROM l
+      JOIN missions m ON m.tenant_id = l.tenant_id AND m.lot_id = l.lot_id
+      JOIN hour_statements s ON s.tenant_id = m.tenant_id AND s.mission_id = m.id
+     WHERE s.status = 'validated' AND s.superseded_at IS NULL
+     GROUP BY m.tenant_id, m.lot_id
+), g AS (
+    SELECT l.tenant_id, l.{key} AS key, min(l.{label}) AS label, sum(l.obligation) AS obligation,
+           sum(coalesce(c.counted, 0)) AS counted, sum(coalesce(r.raw, 0)) AS raw
+      FROM l
+      LEFT JOIN counted c ON c.tenant_id = l.tenant_id AND c.lot_id = l.lot_id
+      LEFT JOIN raw r ON r.tenant_id = l.tenant_id AND r.lot_id = l.lot_id
+     GROUP BY l.tenant_id, l.{key}
+), placed AS (
+    -- people and contracts: the missions placed on the lots of each group (a person counts once)
+    SELECT l.tenant_id, l.{key} AS key, count(DISTINCT m.participant_id) AS people, count(*) AS contracts
+      FROM l JOIN missions m ON m.tenant_id = l.tenant_id AND m.lot_id = l.lot_id
+     GROUP BY l.tenant_id, l.{key}
 )
-SELECT l.id AS lot_id, l.marche_id, mk.donneur_ordre_id,
-       'Lot ' || l.number || ' — ' || mk.reference AS lot_label, mk.reference, o.name AS donneur_name,
-       coalesce(l.obligation_hours, 0) AS obligation,
-       coalesce(al.counted, 0) AS counted,
-       coalesce(r.raw, 0) AS raw
-  FROM lots l
-  JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
-  JOIN organisations o ON o.tenant_id = mk.tenant_id AND o.id = mk.donneur_ordre_id
-  LEFT JOIN allocated al ON al.lot_id = l.id
-  LEFT JOIN raw r ON r.lot_id = l.id
- WHERE l.tenant_id = :tenant_id
+SELECT g.key, g.label, g.obligation, g.counted, g.raw,
+       coalesce(p.people, 0) AS people, coalesce(p.contracts, 0) AS contracts
+  FROM g LEFT JOIN placed p ON p.tenant_id = g.tenant_id AND p.key = g.key
+ ORDER BY g.label
 """
 
-# People and contracts: missions placed on the lots of each group (a person counts once a group).
-_PLACED = """
-SELECT {key} AS key, count(DISTINCT m.participant_id) AS people, count(*) AS contracts
-  FROM missions m
-  JOIN lots l ON l.tenant_id = m.tenant_id AND l.id = m.lot_id
-  JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
- WHERE m.tenant_id = :tenant_id
- GROUP BY 1
-"""
-
+#: each level: the column of ``l`` that keys a group, the one that labels it, and the column of the
+#: lots, marchés and organisations the keys of a scope select.
 _GROUPS = {
     "lot": ("lot_id", "lot_label", "l.id"),
     "marche": ("marche_id", "reference", "l.marche_id"),
@@ -83,23 +90,12 @@ _GROUPS = {
 
 
 def progress(level: str, keys: list[int] | None = None) -> dict[int, Progress]:
-    """Progress per ``level`` (lot, marche or donneur_ordre) of the tenant in scope, by id."""
-    key_column, label_column, placed_key = _GROUPS[level]
-    where = "WHERE g.key = ANY(:keys)" if keys is not None else ""
-    sql = f"""
-        WITH f AS ({_LOT_FIGURES}),
-        g AS (
-            SELECT f.{key_column} AS key, min(f.{label_column}) AS label, sum(f.obligation) AS obligation,
-                   sum(f.counted) AS counted, sum(f.raw) AS raw
-              FROM f GROUP BY f.{key_column}
-        ),
-        p AS ({_PLACED.format(key=placed_key)})
-        SELECT g.key, g.label, g.obligation, g.counted, g.raw,
-               coalesce(p.people, 0) AS people, coalesce(p.contracts, 0) AS contracts
-          FROM g LEFT JOIN p ON p.key = g.key
-        {where}
-        ORDER BY g.label
-    """
+    """Progress per ``level`` (lot, marche or donneur_ordre) of the tenant in scope, by id; with
+    ``keys``, of those lots, marchés or donneurs d'ordre only (and computed from their rows only)."""
+    key, label, scope = _GROUPS[level]
+    sql = _PROGRESS.format(
+        key=key, label=label, scope=f"AND {scope} = ANY(:keys)" if keys is not None else ""
+    )
     params: dict = {"tenant_id": require_tenant_id()}
     if keys is not None:
         params["keys"] = list(keys)

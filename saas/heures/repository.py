@@ -70,7 +70,7 @@ def superseding(statement_id: int) -> Releve | None:
 
 
 def current_counting(statement_id: int) -> Counting | None:
-    return one_where(Counting, Counting.current.is_(True), statement_id=statement_id)
+    return one_where(Counting, Counting.current, statement_id=statement_id)
 
 
 def latest_counting(statement_id: int) -> Counting | None:
@@ -102,7 +102,7 @@ def counted_for_mission(mission_id: int, except_statement_id: int | None = None)
             Releve.id != (except_statement_id or 0),
             Releve.status == "validated",
             Releve.superseded_at.is_(None),
-            Counting.current.is_(True),
+            Counting.current,
         )
     ).scalar_one()
     return Decimal(value)
@@ -233,7 +233,7 @@ def _counted_now():
         .where(
             Counting.tenant_id == Releve.tenant_id,
             Counting.statement_id == Releve.id,
-            Counting.current.is_(True),
+            Counting.current,
         )
         .scalar_subquery()
     )
@@ -307,9 +307,9 @@ class MemberRow:
 def member_rows(agreement_id: int) -> list[MemberRow]:
     """The member lots of an agreement with their donneur d'ordre, obligation and hours received."""
     allocated = (
-        select(Allocation.lot_id, func.sum(Allocation.hours).label("hours"))
+        select(Allocation.tenant_id, Allocation.lot_id, func.sum(Allocation.hours).label("hours"))
         .where(Allocation.agreement_id == agreement_id)
-        .group_by(Allocation.lot_id)
+        .group_by(Allocation.tenant_id, Allocation.lot_id)
         .subquery()
     )
     query = (
@@ -324,7 +324,7 @@ def member_rows(agreement_id: int) -> list[MemberRow]:
         .join(Lot, same_tenant(Lot.id, MutualisationMember.lot_id))
         .join(Marche, same_tenant(Marche.id, Lot.marche_id))
         .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
-        .outerjoin(allocated, allocated.c.lot_id == MutualisationMember.lot_id)
+        .outerjoin(allocated, same_tenant(allocated.c.lot_id, MutualisationMember.lot_id))
         .where(MutualisationMember.agreement_id == agreement_id)
         .order_by(MutualisationMember.id)
     )
@@ -337,13 +337,13 @@ def member_rows(agreement_id: int) -> list[MemberRow]:
 def agreement_rows() -> list[tuple[MutualisationAgreement, int]]:
     """Every agreement with its number of member lots, newest first."""
     members = (
-        select(MutualisationMember.agreement_id, func.count().label("lots"))
-        .group_by(MutualisationMember.agreement_id)
+        select(MutualisationMember.tenant_id, MutualisationMember.agreement_id, func.count().label("lots"))
+        .group_by(MutualisationMember.tenant_id, MutualisationMember.agreement_id)
         .subquery()
     )
     query = (
         select(MutualisationAgreement, func.coalesce(members.c.lots, 0))
-        .outerjoin(members, members.c.agreement_id == MutualisationAgreement.id)
+        .outerjoin(members, same_tenant(members.c.agreement_id, MutualisationAgreement.id))
         .order_by(MutualisationAgreement.valid_from.desc(), MutualisationAgreement.id.desc())
     )
     return [tuple(row) for row in db.session.execute(query).all()]

@@ -69,4 +69,4 @@ def contact(organisation_id: int, contact_id: int) -> Contact | None:
 
 
 def primary_contacts(organisation_id: int) -> list[Contact]:
-    return rows_of(Contact, Contact.is_primary.is_(True), organisation_id=organisation_id)
+    return rows_of(Contact, Contact.is_primary, organisation_id=organisation_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
+from sqlalchemy import Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
-from saas.db import by_id, db, one_where, rows_of, same_tenant, text_matches
+from saas.db import Criterion, by_id, db, one_where, rows_of, same_tenant, text_matches
 from saas.participants.models import (
     CvProfile,
     Eligibility,
@@ -110,9 +110,9 @@ def list_query(text_filter: str | None = None, eligible_on: date | None = None) 
 
 def _in_library(rome: str | None, commune: str | None, available_by: date | None) -> list:
     """Conditions of the CV library: validated and published profiles (seed 000 art. 2), filtered."""
-    conditions: list[ColumnElement[bool]] = [
+    conditions: list[Criterion] = [
         CvProfile.validated_at.is_not(None),
-        CvProfile.published.is_(True),
+        CvProfile.published,
     ]
     if rome:
         conditions.append(any_(CvProfile.rome_codes) == rome)

@@ -12,9 +12,9 @@ def test_login_success_is_audited_and_cookie_is_hardened(two_tenants, client, su
     assert response.status_code == 302
     cookie = next(c for c in response.headers.get_all("Set-Cookie") if c.startswith("guichet_session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert [(r.actor_email, r.ip_address) for r in audit_rows(superuser_engine, "login.success")] == [
-        (a.admin_email, "127.0.0.1")
-    ]
+    assert [
+        (r.actor_email, r.ip_address) for r in audit_rows(superuser_engine, "login.success", platform=True)
+    ] == [(a.admin_email, "127.0.0.1")]
 
 
 def test_wrong_password_says_so_in_french_and_is_audited(two_tenants, client, superuser_engine):
@@ -22,7 +22,9 @@ def test_wrong_password_says_so_in_french_and_is_audited(two_tenants, client, su
     response = login(client, a.admin_email, "mauvais-mot-de-passe")
     assert response.status_code == 200
     assert "Adresse électronique ou mot de passe incorrect." in response.get_data(as_text=True)
-    assert [r.actor_email for r in audit_rows(superuser_engine, "login.failure")] == [a.admin_email]
+    assert [r.actor_email for r in audit_rows(superuser_engine, "login.failure", platform=True)] == [
+        a.admin_email
+    ]
 
 
 def test_login_without_csrf_token_is_refused(two_tenants, client):

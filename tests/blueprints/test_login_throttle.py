@@ -93,7 +93,9 @@ def test_failures_delay_the_account_progressively_with_retry_after(
     assert login(client_factory(), a.admin_email).status_code == 302  # then the owner gets in
     with superuser_engine.connect() as conn:
         assert (
-            conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'login.rate_limited'")).scalar()
+            conn.execute(
+                text("SELECT count(*) FROM platform_audit_log WHERE action = 'login.rate_limited'")
+            ).scalar()
             == 9
         )
 

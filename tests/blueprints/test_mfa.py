@@ -68,7 +68,9 @@ def count(engine, sql: str, **params) -> int:
 
 
 def audited(engine, action: str) -> int:
-    return count(engine, "SELECT count(*) FROM audit_log WHERE action = :a", a=action)
+    """Entries of ``action`` in the tenants' log and the platform's."""
+    logs = "SELECT action FROM audit_log UNION ALL SELECT action FROM platform_audit_log"
+    return count(engine, f"SELECT count(*) FROM ({logs}) entries WHERE action = :a", a=action)
 
 
 def sessions(engine) -> int:

@@ -14,7 +14,7 @@ import json
 import psycopg
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from saas.partenaires.models import Organisation
@@ -103,9 +103,7 @@ def test_tenant_owned_tables_have_composite_keys(superuser_engine, app):
                 ),
                 {"t": table},
             ).scalar_one()
-            if nullable == "YES":
-                assert table == "audit_log", f"{table}: tenant_id must be NOT NULL"
-                continue
+            assert nullable == "NO", f"{table}: tenant_id must be NOT NULL"
             pk = conn.execute(
                 text(
                     "SELECT array_agg(a.attname ORDER BY k.ord) FROM pg_constraint c "
@@ -209,3 +207,18 @@ def test_orm_hook_can_be_removed_and_put_back(two_tenants, superuser_engine, app
 def test_one_tenant_per_unit_of_work(app):
     with context.scoped(1), pytest.raises(context.ScopeError):
         context.set_scope(context.Scope(tenant_id=2))
+
+
+def test_the_platform_log_is_read_in_the_platform_scope_only_and_appended_from_any(
+    two_tenants, superuser_engine, app_role_engine
+):
+    a, _ = two_tenants
+    insert = text("INSERT INTO platform_audit_log (action, actor_email) VALUES ('login.failure', :e)")
+    with app_role_engine.begin() as conn:
+        set_scope(conn, a.tenant_id)
+        conn.execute(insert, {"e": "x@example.org"})  # appended from a tenant's request (a refusal)
+        assert conn.execute(text("SELECT count(*) FROM platform_audit_log")).scalar_one() == 0
+        conn.execute(text("SELECT set_config('app.platform', 'on', true)"))
+        assert conn.execute(text("SELECT count(*) FROM platform_audit_log")).scalar_one() >= 1
+        with pytest.raises(DBAPIError), conn.begin_nested():  # append-only, for the platform too
+            conn.execute(text("DELETE FROM platform_audit_log"))

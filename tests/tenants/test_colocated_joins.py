@@ -1,0 +1,72 @@
+"""No query joins two tenant tables without equating their ``tenant_id`` (what a table distributed by
+``tenant_id`` needs, ``saas/distribution.py``): the SQL of every page and API list of a tenant,
+walked as its administrator with its own objects, is read by ``tests/sql_joins.py``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from saas.distribution import layout
+from tests.fixtures import login
+from tests.sql_joins import recorded_sql, uncolocated_joins
+from tests.tenants.test_isolation_routes import (
+    PUBLIC,
+    _api_call,
+    _api_requests,
+    _api_rules,
+    _rules,
+    _tenant_url,
+)
+
+
+@pytest.fixture
+def tenant_tables(superuser_engine):
+    with superuser_engine.connect() as connection:
+        return layout(connection).tenant_tables
+
+
+def test_the_checker_finds_a_join_that_forgets_the_tenant(tenant_tables):
+    forgetful = "SELECT m.id FROM missions m JOIN lots l ON l.id = m.lot_id"
+    assert uncolocated_joins(forgetful, tenant_tables) == ["l / m"]
+    tied = forgetful + " AND l.tenant_id = m.tenant_id"
+    assert uncolocated_joins(tied, tenant_tables) == []
+    correlated = (
+        "SELECT s.id, (SELECT c.counted_hours FROM hour_countings c WHERE c.statement_id = s.id) "
+        "FROM hour_statements s"
+    )
+    assert uncolocated_joins(correlated, tenant_tables) == ["c / s"]
+    derived = (
+        "SELECT l.id, t.hours FROM lots l JOIN (SELECT lot_id, sum(hours) AS hours FROM hour_allocations "
+        "GROUP BY lot_id) t ON t.lot_id = l.id"
+    )
+    assert uncolocated_joins(derived, tenant_tables) == ["l / t"]
+    assert uncolocated_joins("SELECT u.id FROM users u JOIN tenants t ON t.id = u.id", tenant_tables) == []
+
+
+PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+def test_every_page_and_api_list_joins_within_the_tenant(app, two_tenants, client, tenant_tables):
+    a, _ = two_tenants
+    login(client, a.admin_email)
+    with app.app_context(), recorded_sql() as statements:
+        for rule in _rules(app):
+            if (
+                rule.rule.startswith("/t/<tenant_slug>")
+                and "GET" in rule.methods
+                and rule.endpoint not in PUBLIC
+            ):
+                client.get(_tenant_url(app, rule, a.slug, a))
+        for rule in _api_rules(app):
+            for method, url in _api_requests(app, rule, a):
+                if method == "GET":
+                    _api_call(client, method, url, a.api_token)
+    assert len(statements) > 100
+    found = {}
+    for statement in statements:
+        joins = uncolocated_joins(PARAMETER.sub(r"$\1", statement), tenant_tables)
+        if joins:
+            found[" ".join(statement.split())[:160]] = joins
+    assert found == {}, "\n".join(f"{joins}: {head}" for head, joins in sorted(found.items()))
