@@ -18,13 +18,6 @@ from saas.dbroles import RoleSpec, create_roles, role_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: The deferred trigger ``hour_allocations_check`` looks a statement's countings up by
-#: ``(tenant_id, statement_id)`` without ``current``: no index serves it (the only one is the partial
-#: ``uq_hour_countings_current ... WHERE current``), so each allocation checked at commit scans the
-#: tenant's countings and a load is quadratic (issue 11, part 3). This index lets the trigger run
-#: (it still checks every row) and is dropped before the end: the schema left is the migrations'.
-LOAD_INDEX = "bench_load_hour_countings_statement"
-
 
 def libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -75,20 +68,6 @@ def connect(url: str) -> psycopg.Connection:
 def check_empty(conn: psycopg.Connection) -> None:
     if conn.execute("SELECT count(*) FROM tenants").fetchone() != (0,):
         raise SystemExit("La base contient déjà des territoires : le générateur remplit une base vide.")
-
-
-def create_load_index(conn: psycopg.Connection) -> None:
-    conn.execute(
-        sql.SQL("CREATE INDEX IF NOT EXISTS {} ON hour_countings (tenant_id, statement_id)").format(
-            sql.Identifier(LOAD_INDEX)
-        )
-    )
-    conn.commit()
-
-
-def drop_load_index(conn: psycopg.Connection) -> None:
-    conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(LOAD_INDEX)))
-    conn.commit()
 
 
 def advance_sequences(conn: psycopg.Connection, tables) -> None:

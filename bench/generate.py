@@ -156,13 +156,11 @@ def run(argv=None) -> dict:
         database.prepare(args.database_url, roles, args.redis_url, drop=args.drop)
     with database.connect(args.database_url) as conn:
         database.check_empty(conn)
-        database.create_load_index(conn)
     # no connection open while the workers fork: each opens its own
     _fill_all(args.database_url, args.scale, args.seed, args.jobs, phases)
     with database.connect(args.database_url) as conn:
-        with phases("séquences, index de chargement retiré"):
+        with phases("séquences"):
             database.advance_sequences(conn, TABLES)
-            database.drop_load_index(conn)
         with phases("ANALYZE"):
             database.analyze(args.database_url)
         counts = database.row_counts(conn, TABLES)
