@@ -146,24 +146,27 @@ class Ledger:
     ) -> int:
         statement_id, user = self.ids("hour_statements"), self.place.user_id
         version = 1 + (decided is not None) + (superseded_at is not None)
+        worked, training, absence = figures
         self.rows.add(
             "hour_statements",
-            self.place.tenant_id,
-            statement_id,
-            mission.id,
-            month,
-            *figures,
-            source,
-            comment,
-            status,
-            reason,
-            supersedes,
-            superseded_at,
-            user,
-            declared,
-            user if decided else None,
-            decided,
-            version,
+            tenant_id=self.place.tenant_id,
+            id=statement_id,
+            mission_id=mission.id,
+            month=month,
+            worked_hours=worked,
+            training_hours=training,
+            absence_hours=absence,
+            source=source,
+            comment=comment,
+            status=status,
+            rejection_reason=reason,
+            supersedes_id=supersedes,
+            superseded_at=superseded_at,
+            declared_by=user,
+            declared_at=declared,
+            decided_by=user if decided else None,
+            decided_at=decided,
+            row_version=version,
         )
         return statement_id
 
@@ -214,29 +217,29 @@ class Ledger:
         counting_id = self.ids("hour_countings")
         self.rows.add(
             "hour_countings",
-            self.place.tenant_id,
-            counting_id,
-            statement_id,
-            rule_id,
-            worked + training,
-            counted,
-            json.dumps({**detail, "rule_version": version, "rule_marche": None}),
-            current,
-            self.place.user_id,
-            decided,
+            tenant_id=self.place.tenant_id,
+            id=counting_id,
+            statement_id=statement_id,
+            rule_id=rule_id,
+            raw_hours=worked + training,
+            counted_hours=counted,
+            detail=json.dumps({**detail, "rule_version": version, "rule_marche": None}),
+            current=current,
+            created_by=self.place.user_id,
+            created_at=decided,
         )
         if not current:
             return Decimal(0)
         for lot_id, hours, agreement_id in self._plan(mission, month, counted):
             self.rows.add(
                 "hour_allocations",
-                self.place.tenant_id,
-                self.ids("hour_allocations"),
-                counting_id,
-                lot_id,
-                hours,
-                agreement_id,
-                decided,
+                tenant_id=self.place.tenant_id,
+                id=self.ids("hour_allocations"),
+                counting_id=counting_id,
+                lot_id=lot_id,
+                hours=hours,
+                agreement_id=agreement_id,
+                created_at=decided,
             )
         return counted
 

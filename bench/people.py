@@ -83,44 +83,44 @@ class People:
         participant_id = self.ids("participants")
         self.rows.add(
             "participants",
-            tenant,
-            participant_id,
-            f"P-{entry.year}-{self.number:05d}",
-            rng.choice(["niveau_1_2", "niveau_3", "niveau_3", "niveau_4", "niveau_5"]),
-            rng.sample(
+            tenant_id=tenant,
+            id=participant_id,
+            reference=f"P-{entry.year}-{self.number:05d}",
+            qualification_level=rng.choice(["niveau_1_2", "niveau_3", "niveau_3", "niveau_4", "niveau_5"]),
+            freins=rng.sample(
                 ["mobilite", "logement", "sante", "garde_enfants", "langue", "numerique"], rng.randint(0, 2)
             ),
-            rng.choice(
+            projet_professionnel=rng.choice(
                 ["Maçonnerie", "Conduite d'engins", "Métiers de la propreté", "Espaces verts", "Logistique"]
             ),
-            min(entry + timedelta(days=rng.randint(0, 400)), self.period.today),
-            stamp(entry, 9),
+            last_contact_on=min(entry + timedelta(days=rng.randint(0, 400)), self.period.today),
+            created_at=stamp(entry, 9),
         )
         phone = "06 " + " ".join(str(rng.randint(10, 99)) for _ in range(4))
         self.rows.add(
             "participant_identities",
-            tenant,
-            self.ids("participant_identities"),
-            participant_id,
-            rng.choice(LAST_NAMES),
-            rng.choice(FIRST_NAMES),
-            date(entry.year - rng.randint(18, 58), rng.randint(1, 12), rng.randint(1, 28)),
-            rng.choice("FM"),
-            phone,
-            rng.choice(self.place.communes),
+            tenant_id=tenant,
+            id=self.ids("participant_identities"),
+            participant_id=participant_id,
+            last_name=rng.choice(LAST_NAMES),
+            first_name=rng.choice(FIRST_NAMES),
+            birth_date=date(entry.year - rng.randint(18, 58), rng.randint(1, 12), rng.randint(1, 28)),
+            sex=rng.choice("FM"),
+            phone=phone,
+            commune_insee=rng.choice(self.place.communes),
         )
         prescribed = entry - timedelta(days=rng.randint(3, 40))
         self.rows.add(
             "prescriptions",
-            tenant,
-            self.ids("prescriptions"),
-            participant_id,
-            rng.choice(self.place.orgs["prescripteur"]),
-            prescribed,
-            prescribed + relativedelta(months=2) - timedelta(days=1),
-            "Orientation clause sociale",
-            user,
-            stamp(prescribed),
+            tenant_id=tenant,
+            id=self.ids("prescriptions"),
+            participant_id=participant_id,
+            prescripteur_id=rng.choice(self.place.orgs["prescripteur"]),
+            prescribed_on=prescribed,
+            valid_until=prescribed + relativedelta(months=2) - timedelta(days=1),
+            content="Orientation clause sociale",
+            created_by=user,
+            created_at=stamp(prescribed),
         )
         if rng.random() < 0.45:
             self._profile(participant_id, entry)
@@ -132,18 +132,18 @@ class People:
         validated = stamp(entry, 15) if rng.random() < 0.8 else None
         self.rows.add(
             "cv_profiles",
-            self.place.tenant_id,
-            self.ids("cv_profiles"),
-            participant_id,
-            rng.sample(ROME_BTP, rng.randint(1, 2)),
-            "Travail en équipe, respect des consignes de sécurité",
-            entry,
-            rng.sample(["permis_b", "transports_commun", "velo"], 1),
-            rng.choice([10, 20, 30]),
-            validated,
-            user if validated else None,
-            True,
-            stamp(entry, 15),
+            tenant_id=self.place.tenant_id,
+            id=self.ids("cv_profiles"),
+            participant_id=participant_id,
+            rome_codes=rng.sample(ROME_BTP, rng.randint(1, 2)),
+            skills="Travail en équipe, respect des consignes de sécurité",
+            available_from=entry,
+            mobility=rng.sample(["permis_b", "transports_commun", "velo"], 1),
+            mobility_radius_km=rng.choice([10, 20, 30]),
+            validated_at=validated,
+            validated_by=user if validated else None,
+            published=True,
+            updated_at=stamp(entry, 15),
         )
 
     def _eligibility(self, participant_id: int, validated_on: date) -> tuple[date, date | None, date]:
@@ -152,20 +152,25 @@ class People:
         eligibility_id = self.ids("eligibilities")
         self.rows.add(
             "eligibilities",
-            tenant,
-            eligibility_id,
-            participant_id,
-            validated_on,
-            self.place.user_id,
-            "validation",
-            VALIDITY_MONTHS,
-            validated_on,
-            valid_until,
-            stamp(validated_on, 11),
+            tenant_id=tenant,
+            id=eligibility_id,
+            participant_id=participant_id,
+            validated_on=validated_on,
+            validated_by=self.place.user_id,
+            anchor="validation",
+            validity_months=VALIDITY_MONTHS,
+            valid_from=validated_on,
+            valid_until=valid_until,
+            created_at=stamp(validated_on, 11),
         )
         for code, proof in self.rng.choice(CRITERIA_SETS):
             self.rows.add(
-                "eligibility_criteria", tenant, self.ids("eligibility_criteria"), eligibility_id, code, proof
+                "eligibility_criteria",
+                tenant_id=tenant,
+                id=self.ids("eligibility_criteria"),
+                eligibility_id=eligibility_id,
+                criterion_code=code,
+                proof_type=proof,
             )
         return validated_on, valid_until, validated_on
 
@@ -224,29 +229,29 @@ class People:
         )
         self.rows.add(
             "missions",
-            place.tenant_id,
-            mission.id,
-            participant_id,
-            employer,
-            lot.id,
-            modality,
-            contract,
-            start,
-            end,
-            trial,
-            mission.weekly_hours,
-            rng.choice(JOBS),
-            not eligible,
-            None if eligible else "Dérogation du facilitateur : justificatifs en cours",
-            None if eligible else place.user_id,
-            exit_date,
-            motif,
-            self.exit_categories[motif] if motif else None,
-            situation,
-            exit_date + relativedelta(months=6) if situation else None,
-            self.exit_categories[situation] == "emploi_durable" if situation else None,
-            place.user_id,
-            stamp(start - timedelta(days=3)),
+            tenant_id=place.tenant_id,
+            id=mission.id,
+            participant_id=participant_id,
+            employer_id=employer,
+            lot_id=lot.id,
+            modality=modality,
+            contract_type=contract,
+            start_date=start,
+            end_date=end,
+            trial_end_date=trial,
+            weekly_hours=mission.weekly_hours,
+            job_title=rng.choice(JOBS),
+            eligibility_override=not eligible,
+            override_reason=None if eligible else "Dérogation du facilitateur : justificatifs en cours",
+            override_by=None if eligible else place.user_id,
+            exit_date=exit_date,
+            exit_motif=motif,
+            exit_category=self.exit_categories[motif] if motif else None,
+            situation_6m_motif=situation,
+            situation_6m_on=exit_date + relativedelta(months=6) if situation else None,
+            durable_confirmed=self.exit_categories[situation] == "emploi_durable" if situation else None,
+            created_by=place.user_id,
+            created_at=stamp(start - timedelta(days=3)),
         )
         self._follow_ups(mission, trial)
         return mission
@@ -258,14 +263,14 @@ class People:
             done = due < self.period.today and due <= last and rng.random() < 0.8
             self.rows.add(
                 "follow_ups",
-                place.tenant_id,
-                self.ids("follow_ups"),
-                mission.id,
-                step.value,
-                due,
-                due if done else None,
-                rng.choice(["visite", "entretien_individuel", "entretien_tripartite"]) if done else None,
-                "Point d'étape sans difficulté particulière" if done else None,
-                place.user_id if done else None,
-                stamp(due, 17) if done else None,
+                tenant_id=place.tenant_id,
+                id=self.ids("follow_ups"),
+                mission_id=mission.id,
+                step=step.value,
+                due_on=due,
+                done_on=due if done else None,
+                kind=rng.choice(["visite", "entretien_individuel", "entretien_tripartite"]) if done else None,
+                notes="Point d'étape sans difficulté particulière" if done else None,
+                done_by=place.user_id if done else None,
+                recorded_at=stamp(due, 17) if done else None,
             )

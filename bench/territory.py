@@ -90,11 +90,33 @@ def build(
     rng = random.Random(f"frame-{spec.slug}")  # noqa: S311 - reproducible data, nothing secret
     created = stamp(period.first_month - timedelta(days=30))
     tenant_id = ids("tenants")
-    rows.add("tenants", tenant_id, spec.slug, spec.name, "agglomeration", None, communes[:5], created)
-    user_id = ids("users")
-    rows.add("users", user_id, email, f"Facilitatrice {spec.name}", password_hash, created)
     rows.add(
-        "tenant_memberships", tenant_id, ids("tenant_memberships"), user_id, "facilitateur", None, created
+        "tenants",
+        id=tenant_id,
+        slug=spec.slug,
+        name=spec.name,
+        kind="agglomeration",
+        siren=None,
+        communes_insee=communes[:5],
+        created_at=created,
+    )
+    user_id = ids("users")
+    rows.add(
+        "users",
+        id=user_id,
+        email=email,
+        display_name=f"Facilitatrice {spec.name}",
+        password_hash=password_hash,
+        created_at=created,
+    )
+    rows.add(
+        "tenant_memberships",
+        tenant_id=tenant_id,
+        id=ids("tenant_memberships"),
+        user_id=user_id,
+        role="facilitateur",
+        organisation_id=None,
+        created_at=created,
     )
     place = Place(spec, tenant_id, user_id, communes)
     _organisations(place, rng, ids, rows, created)
@@ -124,14 +146,14 @@ def _organisations(place: Place, rng: random.Random, ids: Ids, rows: Rows, creat
         org_id = ids("organisations")
         rows.add(
             "organisations",
-            place.tenant_id,
-            org_id,
-            name,
-            kind,
-            prescriber,
-            siret,
-            rng.choice(place.communes),
-            created,
+            tenant_id=place.tenant_id,
+            id=org_id,
+            name=name,
+            kind=kind,
+            prescriber_kind=prescriber,
+            siret=siret,
+            commune_insee=rng.choice(place.communes),
+            created_at=created,
         )
         place.orgs.setdefault(kind, []).append(org_id)
 
@@ -141,12 +163,12 @@ def _costs_and_rules(place: Place, period: Period, ids: Ids, rows: Rows) -> None
         amount = Decimal("26.00") + Decimal("0.50") * (year - period.first_month.year)
         rows.add(
             "hourly_costs",
-            place.tenant_id,
-            ids("hourly_costs"),
-            date(year, 1, 1),
-            amount,
-            f"Coût horaire {year}",
-            stamp(date(year, 1, 1)),
+            tenant_id=place.tenant_id,
+            id=ids("hourly_costs"),
+            valid_from=date(year, 1, 1),
+            amount=amount,
+            note=f"Coût horaire {year}",
+            created_at=stamp(date(year, 1, 1)),
         )
     second = stamp(period.first_month + relativedelta(years=5))
     for version, since, cap, note in (
@@ -157,21 +179,21 @@ def _costs_and_rules(place: Place, period: Period, ids: Ids, rows: Rows) -> None
         rule_id = ids("counting_rules")
         rows.add(
             "counting_rules",
-            place.tenant_id,
-            rule_id,
-            None,
-            version,
-            json.dumps(values["multipliers"]),
-            values["count_training"],
-            cap,
-            values["cdi_cap_hours"],
-            values["require_eligibility"],
-            values["rounding_step"],
-            values["rounding"],
-            note,
-            place.user_id,
-            since,
-            values["partial_eligibility"],
+            tenant_id=place.tenant_id,
+            id=rule_id,
+            marche_id=None,
+            version=version,
+            multipliers=json.dumps(values["multipliers"]),
+            count_training=values["count_training"],
+            training_cap_hours=cap,
+            cdi_cap_hours=values["cdi_cap_hours"],
+            require_eligibility=values["require_eligibility"],
+            rounding_step=values["rounding_step"],
+            rounding=values["rounding"],
+            note=note,
+            created_by=place.user_id,
+            created_at=since,
+            partial_eligibility=values["partial_eligibility"],
         )
         rule = arithmetic.Rule(
             multipliers={},
@@ -232,21 +254,21 @@ def _marches(place: Place, rng: random.Random, period: Period, ids: Ids, rows: R
             marche_id, buyer = ids("marches"), buyers[(year + index) % len(buyers)]
             rows.add(
                 "marches",
-                place.tenant_id,
-                marche_id,
-                buyer,
-                f"{year}-{index + 1:03d}",
-                f"{rng.choice(OBJECTS)} — opération {index + 1}",
-                SECTORS[index % len(SECTORS)],
-                "appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
-                notified,
-                start,
-                end,
-                amount,
-                index == 0 and year % 3 == 0,
-                place.communes[:2],
-                ["clause_execution"],
-                stamp(notified),
+                tenant_id=place.tenant_id,
+                id=marche_id,
+                donneur_ordre_id=buyer,
+                reference=f"{year}-{index + 1:03d}",
+                object=f"{rng.choice(OBJECTS)} — opération {index + 1}",
+                sector=SECTORS[index % len(SECTORS)],
+                procedure="appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
+                notification_date=notified,
+                start_date=start,
+                end_date=end,
+                amount_ht=amount,
+                anru=index == 0 and year % 3 == 0,
+                execution_communes=place.communes[:2],
+                considerations=["clause_execution"],
+                created_at=stamp(notified),
             )
             _lots(
                 place,
@@ -272,38 +294,38 @@ def _lots(place, rng, ids, rows, marche_id, buyer, companies, start, end, amount
         lot_id, attributaire = ids("lots"), rng.choice(companies)
         rows.add(
             "lots",
-            place.tenant_id,
-            lot_id,
-            marche_id,
-            str(number),
-            LOT_OBJECTS[number % 4],
-            lot_amount,
-            attributaire,
-            mode,
-            params["fixed_hours"],
-            params["labour_share"],
-            params["insertion_rate"],
-            params["hours_share"],
-            params["per_amount_hours"],
-            params["per_amount_base"],
-            "nearest",
-            result.hours,
-            json.dumps(result.inputs),
-            stamp(start - timedelta(days=25)),
+            tenant_id=place.tenant_id,
+            id=lot_id,
+            marche_id=marche_id,
+            number=str(number),
+            object=LOT_OBJECTS[number % 4],
+            amount_ht=lot_amount,
+            attributaire_id=attributaire,
+            obligation_mode=mode,
+            fixed_hours=params["fixed_hours"],
+            labour_share=params["labour_share"],
+            insertion_rate=params["insertion_rate"],
+            hours_share=params["hours_share"],
+            per_amount_hours=params["per_amount_hours"],
+            per_amount_base=params["per_amount_base"],
+            rounding="nearest",
+            obligation_hours=result.hours,
+            obligation_inputs=json.dumps(result.inputs),
+            created_at=stamp(start - timedelta(days=25)),
         )
         kind = "hours_worked" if mode == "percentage" else "invoiced_amount"
         for month, value in enumerate(params["figures"]["hours_worked"] or params["figures"]["invoiced"]):
             on = start + relativedelta(months=month, day=28)
             rows.add(
                 "lot_figures",
-                place.tenant_id,
-                ids("lot_figures"),
-                lot_id,
-                kind,
-                on,
-                value,
-                place.user_id,
-                stamp(on),
+                tenant_id=place.tenant_id,
+                id=ids("lot_figures"),
+                lot_id=lot_id,
+                kind=kind,
+                recorded_on=on,
+                value=value,
+                created_by=place.user_id,
+                created_at=stamp(on),
             )
         place.lots.append(LotInfo(lot_id, buyer, attributaire, start, end, result.hours))
 
@@ -325,23 +347,23 @@ def _agreements(place: Place, rng: random.Random, period: Period, ids: Ids, rows
         )
         rows.add(
             "mutualisation_agreements",
-            place.tenant_id,
-            agreement.id,
-            f"Mutualisation des heures {year}",
-            valid_from,
-            valid_to,
-            "pro_rata",
-            "Globalisation des heures (convention de coopération)",
-            stamp(valid_from),
+            tenant_id=place.tenant_id,
+            id=agreement.id,
+            name=f"Mutualisation des heures {year}",
+            valid_from=valid_from,
+            valid_to=valid_to,
+            allocation_key="pro_rata",
+            notes="Globalisation des heures (convention de coopération)",
+            created_at=stamp(valid_from),
         )
         for lot in pair:
             rows.add(
                 "mutualisation_members",
-                place.tenant_id,
-                ids("mutualisation_members"),
-                agreement.id,
-                lot.id,
-                None,
+                tenant_id=place.tenant_id,
+                id=ids("mutualisation_members"),
+                agreement_id=agreement.id,
+                lot_id=lot.id,
+                share=None,
             )
             place.agreements.setdefault(lot.id, []).append(agreement)
             taken.add(lot.id)
