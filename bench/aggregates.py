@@ -22,6 +22,7 @@ from saas.participants import api as participants
 from tenants import api as tenants_api
 from tenants import context
 
+#: calls timed for each figure (after one to warm the caches); the median is kept
 ROUNDS = 5
 
 _COUNTED_BETWEEN = """
@@ -90,11 +91,11 @@ class Figure:
     same: bool
 
 
-def _timed(function: Callable[[], object]) -> tuple[float, object]:
-    """Median time in ms of ``ROUNDS`` calls (after one to warm the caches) and the last value."""
+def _timed(function: Callable[[], object], rounds: int = ROUNDS) -> tuple[float, object]:
+    """Median time in ms of ``rounds`` calls (after one to warm the caches) and the last value."""
     value = function()
     times = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         start = time.perf_counter()
         value = function()
         times.append((time.perf_counter() - start) * 1000)
@@ -179,27 +180,27 @@ def _same(left: object, right: object) -> bool:
     return Decimal(str(left)) == Decimal(str(right))
 
 
-def _compared(pairs: list[Pair]) -> list[Figure]:
+def _compared(pairs: list[Pair], rounds: int) -> list[Figure]:
     figures = []
     for label, function, bare in pairs:
-        app_ms, app_value = _timed(function)
-        bare_ms, bare_value = _timed(bare)
+        app_ms, app_value = _timed(function, rounds)
+        bare_ms, bare_value = _timed(bare, rounds)
         figures.append(Figure(label, app_ms, bare_ms, _same(app_value, bare_value)))
     return figures
 
 
-def measure(app, tenant_id: int, ids: dict[str, int | None]) -> list[Figure]:
+def measure(app, tenant_id: int, ids: dict[str, int | None], rounds: int = ROUNDS) -> list[Figure]:
     """Every figure, in one read-only transaction of the tenant (rolled back at the end); the
     whole dashboard beside the sum of its bare aggregates."""
     with app.app_context(), context.scoped(tenant_id):
         tenants_api.enter_tenant(tenant_id, None)
         today = clock.today()
-        on_dashboard = _compared(_dashboard_pairs(tenant_id, today))
-        whole_ms, _ = _timed(lambda: dashboard.figures(today))
+        on_dashboard = _compared(_dashboard_pairs(tenant_id, today), rounds)
+        whole_ms, _ = _timed(lambda: dashboard.figures(today), rounds)
         whole = Figure(
             "Tableau de bord : toutes ses figures", whole_ms, sum(f.bare_ms for f in on_dashboard), True
         )
-        figures = [*on_dashboard, whole, *_compared(_progress_pairs(tenant_id, ids))]
+        figures = [*on_dashboard, whole, *_compared(_progress_pairs(tenant_id, ids), rounds)]
         db.session.rollback()
         db.session.remove()
     return figures

@@ -150,7 +150,7 @@ def render(args, setup: Setup, measured: dict, bare: dict, figures, counts, seco
         heading,
         "## Pages et listes de l'API (ms ; ⚠ : p95 au-dessus de 150 ms à la plus forte charge)\n",
         report.routes_table(measured["results"], bare, args.users),
-        "\n## Figures du tableau de bord et de l'avancement (médiane de 5 appels, ms)\n",
+        f"\n## Figures du tableau de bord et de l'avancement (médiane de {1 if args.quick else 5} appel(s), ms)\n",
         report.aggregates_table(figures),
         "\n## Écritures par l'API\n",
         report.writes_text(*measured["writes"]),
@@ -171,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     print("Préparation (compte, jeton, objets mesurés)…", file=sys.stderr, flush=True)
     setup = prepare(app, args.tenant)
     print("Figures et requêtes par page (en processus)…", file=sys.stderr, flush=True)
-    figures = aggregates.measure(app, setup.tenant_id, setup.ids)
+    figures = aggregates.measure(
+        app, setup.tenant_id, setup.ids, rounds=1 if args.quick else aggregates.ROUNDS
+    )
     counts = count_queries(app, setup, chosen)
     print("Gestionnaire nu sous gunicorn…", file=sys.stderr, flush=True)
     bare = measure_bare(log_dir, args.users, args.duration)

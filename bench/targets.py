@@ -42,6 +42,7 @@ PAGES = [
     _page("Missions", "/missions/"),
     _page("Une mission", "/missions/{mission}", "mission"),
     _page("Relevés d'heures", "/heures/"),
+    _page("Relevés d'heures (tous)", "/heures/?statut=tous"),
     _page("Un relevé", "/heures/{statement}", "statement"),
     _page("Mutualisations", "/mutualisations/"),
     _page("Une mutualisation", "/mutualisations/{agreement}", "agreement"),
@@ -77,13 +78,13 @@ API_LISTS = [
 
 #: the pages that can be exported (``?export=xlsx``): the largest is measured
 EXPORTS = [
-    _page("Relevés d'heures", "/heures/?export=xlsx"),
+    _page("Relevés d'heures (tous)", "/heures/?statut=tous&export=xlsx"),
     _page("Missions", "/missions/?export=xlsx"),
     _page("Participants", "/participants/?export=xlsx"),
     _page("Marchés", "/marches/?export=xlsx"),
 ]
 
-QUICK = {"Tableau de bord", "Relevés d'heures", "Un participant", "API relevés", "API participants"}
+QUICK = {"Tableau de bord", "Relevés d'heures (tous)", "Un participant", "API relevés", "API participants"}
 
 
 def routes(quick: bool = False) -> list[Route]:
