@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+
 from bench import servers
 from bench.targets import EXPORTS
 from bench.web import login
@@ -30,9 +32,16 @@ class Peak:
     after_kib: int
 
 
+#: an export still unanswered after this is reported as such (status 0), and the run goes on
+EXPORT_TIMEOUT_SECONDS = 180
+
+
 def _get(session, url: str) -> tuple[int, int, float]:
     start = time.perf_counter()
-    answer = session.get(url, timeout=600, allow_redirects=False)
+    try:
+        answer = session.get(url, timeout=EXPORT_TIMEOUT_SECONDS, allow_redirects=False)
+    except requests.RequestException:
+        return 0, 0, time.perf_counter() - start
     return answer.status_code, len(answer.content), time.perf_counter() - start
 
 
