@@ -4,6 +4,7 @@ processes of 4 threads), each on a free port of the loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import signal
@@ -51,13 +52,19 @@ class Server:
         return sorted(pids)
 
     def stop(self) -> None:
+        """SIGTERM to the master, then, if a worker is still busy after 30 s (a long export),
+        SIGKILL to the process group of this server (its master and workers only)."""
+        workers = self.worker_pids()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        for pid in workers:  # orphaned by a killed master
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _parent_of(proc_dir: Path) -> int | None:
@@ -101,7 +108,7 @@ def start(name: str, app_spec: str, env: dict, log_dir: Path, workers: int | Non
     command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), app_spec]
     with log.open("ab") as out:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and settings
-            command, cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT
+            command, cwd=ROOT, env=child_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     server = Server(name, process, port, log, ready_dir, workers, env)
     _wait_ready(server)
