@@ -12,7 +12,7 @@ from sqlalchemy import select
 from saas.db import db
 from saas.parcours.models import Mission
 from tests.builders import eligible_participant, place
-from tests.clause_pages import clause_site, in_scope, mission_data, site  # noqa: F401 - fixture
+from tests.clause_pages import clause_site, in_scope, mission_data
 from tests.fixtures import csrf_token
 
 
