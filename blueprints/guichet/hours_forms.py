@@ -144,7 +144,7 @@ class MemberForm(wtforms.Form):
     class Meta:
         locales = ("fr_FR", "fr")
 
-    lot_id = choice_field("Lot")
+    lot_id = SearchChoiceField("Lot", source="lots", nouns=("lot", "lots"))
     share = FrenchDecimalField(
         "Part (%)",
         places=2,

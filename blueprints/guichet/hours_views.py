@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 
-from blueprints.choices import select_choices
 from blueprints.choosers import resolve
 from blueprints.forms import FAILED, Form, status_of
 from blueprints.guichet.hours_forms import (
@@ -299,11 +298,8 @@ def statement_proof(proof_id: int):
 
 def _agreement_form() -> AgreementForm:
     form = AgreementForm()
-    choices = [("", "— choisir —")] + [
-        (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
-    ]
     for entry in form.members:
-        entry.form.lot_id.choices = select_choices(choices)
+        resolve(entry.form.lot_id, parcours.lot_choices)
     return form
 
 

@@ -53,9 +53,10 @@ STATUS_BADGES = {
 
 
 def _filter_form() -> MissionFilterForm:
+    form = MissionFilterForm(request.args)
+    resolve(form.lot, parcours.lot_choices)
     return with_choices(
-        MissionFilterForm(request.args),
-        lot=[("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()],
+        form,
         employeur=[("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()],
         contrat=[("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()],
     )
@@ -103,7 +104,6 @@ def _mission_form() -> MissionForm:
     blank = [("", "— choisir —")]
     return with_choices(
         MissionForm(),
-        lot_id=blank + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()],
         employer_id=blank + [(str(o.id), o.name) for o in parcours.employer_options()],
         contract_type=blank + [(c.code, c.label) for c in referentiels.contract_types()],
     )
@@ -130,6 +130,7 @@ def mission_new():
     if request.method == "GET":
         form.participant_id.data = request.args.get("participant_id")
     resolve(form.participant_id, parcours.participant_options)
+    resolve(form.lot_id, parcours.lot_choices)
     show_override = bool(form.override_reason.data)
     mission = form.attempt_if_valid(
         lambda: parcours.place(

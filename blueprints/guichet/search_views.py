@@ -1,4 +1,4 @@
-"""The small JSON searches behind the choice of a participant or a mission (blueprints/choosers.py):
+"""The small JSON searches behind the choice of a participant, a mission or a lot (blueprints/choosers.py):
 the forms send no list of every row; ``static/js/chooser.js`` asks these as one types."""
 
 from __future__ import annotations
@@ -16,3 +16,8 @@ def search_participants():
 @bp.route("/recherche/missions")
 def search_missions():
     return search_answer(parcours.mission_options)
+
+
+@bp.route("/recherche/lots")
+def search_lots():
+    return search_answer(parcours.lot_choices)

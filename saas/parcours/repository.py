@@ -187,15 +187,37 @@ def row_sorts(today: date) -> dict:
     }
 
 
-def lot_options() -> list[tuple[int, str, str]]:
-    """Every lot of the tenant: ``(id, label, donneur d'ordre)``, by marché reference then number."""
+def _every_word(text: str, *columns) -> ColumnElement[bool]:
+    """Each word of ``text`` found in one of ``columns`` ("dupont cam" finds DUPONT Camille)."""
+    return and_(*(text_matches(word, *columns) for word in text.split()))
+
+
+def lot_options(
+    text: str | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> list[tuple[int, str, str]]:
+    """``(id, label, donneur d'ordre)`` of the lots whose label, marché or donneur d'ordre holds
+    each word of ``text`` (every lot without), by marché reference then number, at most ``limit``;
+    only ``ids`` when given."""
+    label = lot_label()
     query = (
-        select(Lot.id, lot_label(), Organisation.name)
+        select(Lot.id, label, Organisation.name)
         .join(Marche, same_tenant(Marche.id, Lot.marche_id))
         .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
         .order_by(Marche.reference, func.lpad(Lot.number, 20, "0"), Lot.id)
+        .limit(limit)
     )
+    if text and text.strip():
+        query = query.where(_every_word(text, label, Marche.object, Lot.object, Organisation.name))
+    if ids is not None:
+        query = query.where(Lot.id.in_(ids))
     return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def lot_choices(
+    text: str | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """``(id, "Lot 1 — M-2025-01 (Ville)")``: :func:`lot_options` as a search field shows them."""
+    return [(i, f"{label} ({buyer})") for i, label, buyer in lot_options(text, limit, ids)]
 
 
 def lot_labels(lot_ids) -> dict[int, str]:
@@ -207,11 +229,6 @@ def lot_labels(lot_ids) -> dict[int, str]:
         select(Lot.id, lot_label()).join(Marche, same_tenant(Marche.id, Lot.marche_id)).where(Lot.id.in_(ids))
     )
     return dict(db.session.execute(query).tuples().all())
-
-
-def _every_word(text: str, *columns) -> ColumnElement[bool]:
-    """Each word of ``text`` found in one of ``columns`` ("dupont cam" finds DUPONT Camille)."""
-    return and_(*(text_matches(word, *columns) for word in text.split()))
 
 
 def participant_options(

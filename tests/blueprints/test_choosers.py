@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from saas.db import db
 from saas.parcours.models import Mission
-from tests.builders import eligible_participant, place
+from tests.builders import add_lot, eligible_participant, place
 from tests.clause_pages import clause_site, in_scope, mission_data
 from tests.fixtures import csrf_token
 
@@ -176,12 +177,41 @@ def _options(client, url: str) -> tuple[int, int]:
     return page.count("<option"), len(page)
 
 
-def test_the_forms_do_not_grow_with_the_missions_and_participants(app, client, site):
+FORMS = ("/heures/", "/missions/nouvelle", "/mutualisations/")
+
+
+def _lots(app, site, count: int) -> None:
+    with in_scope(app, site):
+        for i in range(count):
+            add_lot(site.world.buyers[0], f"M-EXTRA-{i}", Decimal(100), site.world.employer_id)
+        db.session.commit()
+
+
+def test_the_forms_do_not_grow_with_the_missions_participants_and_lots(app, client, site):
     _missions(app, site, 5)
-    few = {url: _options(client, site.url(url)) for url in ("/heures/", "/missions/nouvelle")}
+    pages = (*FORMS, "/missions/")
+    few = {url: _options(client, site.url(url)) for url in pages}
     _missions(app, site, 55, "Lambert")
-    many = {url: _options(client, site.url(url)) for url in ("/heures/", "/missions/nouvelle")}
+    _lots(app, site, 20)
+    many = {url: _options(client, site.url(url)) for url in pages}
     for url, (options, size) in many.items():
-        assert options == few[url][0], url  # no option per mission or participant
-        assert size - few[url][1] < 200, url  # the page holds no row of them (only counts change)
+        assert options == few[url][0], url  # no option per mission, participant or lot
+        if url in FORMS:
+            assert size - few[url][1] < 200, url  # the page holds no row of them (only counts change)
     assert 'name="mission-texte"' in client.get(site.url("/heures/")).get_data(as_text=True)
+
+
+def test_the_lot_search_finds_number_marche_and_buyer(app, client, site):
+    _lots(app, site, 3)
+    for text, count in (("M-EXTRA", 3), ("lot 1 m-extra-2", 1), ("donneur 0 extra", 3), ("donneur 1 M-1", 1)):
+        assert len(_json(client, site.url(f"/recherche/lots?q={text}"))["resultats"]) == count, text
+    (row,) = _json(client, site.url("/recherche/lots?q=M-EXTRA-1"))["resultats"]
+    assert row["libelle"] == "Lot 1 — M-EXTRA-1 (Donneur 0)"
+    response = _post_mission(
+        client,
+        site,
+        participant_id=str(_participants(app, site, "Lefort")[0]),
+        lot_id="",
+        **{"lot_id-texte": "m-extra-2"},
+    )
+    assert response.status_code == 302  # the one lot found, without JavaScript
