@@ -7,31 +7,19 @@ import pytest
 
 from saas.db import db
 from tests.browser.steps import login, search_and_choose
-from tests.builders import clause_world, eligible_participant, place
-from tests.clause_pages import in_scope
+from tests.builders import eligible_participant, place
+from tests.clause_pages import clause_site, in_scope
 
 pytestmark = pytest.mark.committed
 
 
 @pytest.fixture
 def world(app):
-    from saas.accounts import memberships
-    from tenants import api as tenants_api
-    from tenants import context
-    from tests.clause_pages import Site
-    from tests.fixtures import ACTOR
-
-    with app.app_context():
-        built = clause_world("choix")
-        site = Site(built, "choix", "facil-choix@exemple.fr", "admin-choix@exemple.fr")
-        with context.scoped(built.tenant_id):
-            tenants_api.enter_tenant(built.tenant_id, None)
-            memberships.invite_member(ACTOR, site.facilitateur, "Facilitatrice", "facilitateur")
-            db.session.commit()
-        db.session.remove()
+    """A clause world (tests/clause_pages.py) with three missions whose names start alike."""
+    site = clause_site(app, "choix")
     with in_scope(app, site):
         for name in ("Garnier", "Garnaud", "Gautier"):
-            place(built, eligible_participant(name), built.lots[0])
+            place(site.world, eligible_participant(name), site.world.lots[0])
         db.session.commit()
     return site
 

@@ -98,7 +98,7 @@ def _mission_on_the_lot(page, audit_page) -> None:
     follow(page, page.get_by_role("link", name="Nouvelle mission"))
     audit_page("Nouvelle mission")
     search_and_choose(page, "Participant", "more", "MOREAU Inès")
-    choose(page, "Lot", "2025-ECOLE")
+    search_and_choose(page, "Lot", "ecole", "2025-ECOLE")
     choose(page, "Employeur", "SIAE a")
     choose(page, "Modalité", "Mise à disposition")
     choose(page, "Type de contrat", "(CDD)")
