@@ -95,6 +95,9 @@ def resolve(field: SearchChoiceField, options: Options) -> None:
     field.raw_data = []
     if not field.text:
         return
+    if "\x00" in field.text:
+        field.resolution_error = bounds.NUL_MESSAGE  # PostgreSQL refuses it in text
+        return
     found = options(text=field.text, limit=LIMIT + 1)
     if len(found) == 1:
         _choose(field, *found[0])
