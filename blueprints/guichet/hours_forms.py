@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import TextInput
 
 from blueprints.choices import select_choices
+from blueprints.choosers import SearchChoiceField
 from blueprints.forms import FilterForm, Form, choice_field
 from saas import formats, uploads
 from saas.heures.enums import AllocationKey, ReleveStatus
@@ -131,14 +132,19 @@ class ReleveFilterForm(FilterForm):
         validators=[Optional(), Regexp(MONTH_PATTERN, message="Indiquez le mois au format AAAA-MM.")],
         description="AAAA-MM",
     )
-    mission = choice_field("Mission")
+    mission = SearchChoiceField(
+        "Mission",
+        source="missions",
+        nouns=("mission", "missions"),
+        description="Référence ou nom du participant, employeur ou lot.",
+    )
 
 
 class MemberForm(wtforms.Form):
     class Meta:
         locales = ("fr_FR", "fr")
 
-    lot_id = choice_field("Lot")
+    lot_id = SearchChoiceField("Lot", source="lots", nouns=("lot", "lots"))
     share = FrenchDecimalField(
         "Part (%)",
         places=2,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 
-from blueprints.choices import select_choices
+from blueprints.choosers import resolve
 from blueprints.forms import FAILED, Form, status_of
 from blueprints.guichet.hours_forms import (
     AgreementForm,
@@ -24,7 +24,7 @@ from blueprints.guichet.mission_views import STATUS_BADGES
 from blueprints.guichet.views import bp
 from blueprints.listing import Listing
 from blueprints.ui import int_arg
-from blueprints.views_common import ListPage, submitted, with_choices
+from blueprints.views_common import ListPage, submitted
 from saas import formats
 from saas.db import db
 from saas.errors import ConflictError
@@ -78,10 +78,8 @@ STATEMENTS = ListPage(
 
 @bp.route("/heures/")
 def statements():
-    form = with_choices(
-        ReleveFilterForm(request.args),
-        mission=[("", "Toutes")] + [(str(i), label) for i, label in parcours.mission_options()],
-    )
+    form = ReleveFilterForm(request.args)
+    resolve(form.mission, parcours.mission_options)
     form.validate()
     status = form.statut.data if form.statut.data in set(ReleveStatus) else None
     filters = heures.ReleveFilters(
@@ -300,11 +298,8 @@ def statement_proof(proof_id: int):
 
 def _agreement_form() -> AgreementForm:
     form = AgreementForm()
-    choices = [("", "— choisir —")] + [
-        (str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()
-    ]
     for entry in form.members:
-        entry.form.lot_id.choices = select_choices(choices)
+        resolve(entry.form.lot_id, parcours.lot_choices)
     return form
 
 

@@ -1,6 +1,7 @@
 """Forms of the mission pages: placement, follow-up, exit, situation at 6 months, list filters.
 
-Choices that depend on the tenant (participants, lots, employers) are set by the view. The rules
+Choices that depend on the tenant (employers) are set by the view; the participant and the lot
+are searched (blueprints/choosers.py), never listed. The rules
 (eligibility, employer allowed on the lot, dates) are checked by ``saas.parcours.api``, whose
 errors name these fields.
 """
@@ -11,14 +12,27 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.choices import select_choices
+from blueprints.choosers import SearchChoiceField
 from blueprints.forms import FilterForm, Form, choice_field
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.parcours.enums import FollowUpKind, Modality
 
 
 class MissionForm(Form):
-    participant_id = choice_field("Participant", [InputRequired("Choisissez le participant.")])
-    lot_id = choice_field("Lot", [InputRequired("Choisissez un lot.")])
+    participant_id = SearchChoiceField(
+        "Participant",
+        [InputRequired("Choisissez le participant.")],
+        source="participants",
+        nouns=("participant", "participants"),
+        description="Tapez son nom, son prénom ou sa référence, puis choisissez-le dans la liste.",
+    )
+    lot_id = SearchChoiceField(
+        "Lot",
+        [InputRequired("Choisissez un lot.")],
+        source="lots",
+        nouns=("lot", "lots"),
+        description="Tapez le numéro du lot, la référence ou l'objet du marché, ou le donneur d'ordre.",
+    )
     employer_id = choice_field(
         "Employeur",
         [InputRequired("Choisissez l'employeur.")],
@@ -82,6 +96,8 @@ class SituationForm(Form):
 
 class MissionFilterForm(FilterForm):
     actives = BooleanField("En cours aujourd'hui seulement")
-    lot = choice_field("Lot")
+    lot = SearchChoiceField(
+        "Lot", source="lots", nouns=("lot", "lots"), description="Numéro, marché ou donneur d'ordre."
+    )
     employeur = choice_field("Employeur")
     contrat = choice_field("Type de contrat")

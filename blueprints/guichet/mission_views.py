@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
+from blueprints.choosers import resolve
 from blueprints.forms import FAILED, status_of
 from blueprints.guichet.mission_forms import (
     ExitForm,
@@ -52,9 +53,10 @@ STATUS_BADGES = {
 
 
 def _filter_form() -> MissionFilterForm:
+    form = MissionFilterForm(request.args)
+    resolve(form.lot, parcours.lot_choices)
     return with_choices(
-        MissionFilterForm(request.args),
-        lot=[("", "Tous")] + [(str(i), label) for i, label, _ in parcours.lot_options()],
+        form,
         employeur=[("", "Tous")] + [(str(o.id), o.name) for o in parcours.employer_options()],
         contrat=[("", "Tous")] + [(c.code, c.label) for c in referentiels.contract_types()],
     )
@@ -98,13 +100,10 @@ def missions():
 # --- placement -----------------------------------------------------------------------------------
 
 
-def _mission_form(participant_search: str | None = None) -> MissionForm:
+def _mission_form() -> MissionForm:
     blank = [("", "— choisir —")]
     return with_choices(
         MissionForm(),
-        participant_id=blank
-        + [(str(i), label) for i, label in parcours.participant_options(participant_search)],
-        lot_id=blank + [(str(i), f"{label} ({buyer})") for i, label, buyer in parcours.lot_options()],
         employer_id=blank + [(str(o.id), o.name) for o in parcours.employer_options()],
         contract_type=blank + [(c.code, c.label) for c in referentiels.contract_types()],
     )
@@ -125,14 +124,13 @@ PLACEMENT_FIELDS = (
 
 @bp.route("/missions/nouvelle", methods=["GET", "POST"])
 def mission_new():
-    """The participant list may be narrowed by a search (``?participant=``, a GET form that works
-    without JavaScript; ``participant_search.js`` filters the list as one types)."""
-    search = (request.args.get("participant") or "").strip()[:100] if request.method == "GET" else ""
-    form = _mission_form(search or None)
-    if request.method == "GET" and request.args.get("participant_id"):
-        form.participant_id.data = request.args["participant_id"]
-    elif search and len(form.participant_id.choices) == 2:  # the one participant found
-        form.participant_id.data = form.participant_id.choices[1].value
+    """The participant is searched, never listed (blueprints/choosers.py); ``?participant_id=``
+    (the participant page's link) chooses them beforehand."""
+    form = _mission_form()
+    if request.method == "GET":
+        form.participant_id.data = request.args.get("participant_id")
+    resolve(form.participant_id, parcours.participant_options)
+    resolve(form.lot_id, parcours.lot_choices)
     show_override = bool(form.override_reason.data)
     mission = form.attempt_if_valid(
         lambda: parcours.place(
@@ -161,8 +159,6 @@ def mission_new():
         "guichet/mission_new.html",
         form=form,
         show_override=show_override,
-        search=search,
-        found=len(form.participant_id.choices) - 1,
     ), status_of(form)
 
 

@@ -37,6 +37,7 @@ list_query = repository.list_query
 rows_query = repository.rows_query
 row_sorts = repository.row_sorts
 lot_options = repository.lot_options
+lot_choices = repository.lot_choices
 lot_labels = repository.lot_labels
 participant_options = repository.participant_options
 mission_options = repository.mission_options

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from saas import formats
 from saas.db import by_id, db, rows_of, same_tenant, text_matches
@@ -187,15 +187,37 @@ def row_sorts(today: date) -> dict:
     }
 
 
-def lot_options() -> list[tuple[int, str, str]]:
-    """Every lot of the tenant: ``(id, label, donneur d'ordre)``, by marché reference then number."""
+def _every_word(text: str, *columns) -> ColumnElement[bool]:
+    """Each word of ``text`` found in one of ``columns`` ("dupont cam" finds DUPONT Camille)."""
+    return and_(*(text_matches(word, *columns) for word in text.split()))
+
+
+def lot_options(
+    text: str | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> list[tuple[int, str, str]]:
+    """``(id, label, donneur d'ordre)`` of the lots whose label, marché or donneur d'ordre holds
+    each word of ``text`` (every lot without), by marché reference then number, at most ``limit``;
+    only ``ids`` when given."""
+    label = lot_label()
     query = (
-        select(Lot.id, lot_label(), Organisation.name)
+        select(Lot.id, label, Organisation.name)
         .join(Marche, same_tenant(Marche.id, Lot.marche_id))
         .join(Organisation, same_tenant(Organisation.id, Marche.donneur_ordre_id))
         .order_by(Marche.reference, func.lpad(Lot.number, 20, "0"), Lot.id)
+        .limit(limit)
     )
+    if text and text.strip():
+        query = query.where(_every_word(text, label, Marche.object, Lot.object, Organisation.name))
+    if ids is not None:
+        query = query.where(Lot.id.in_(ids))
     return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def lot_choices(
+    text: str | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """``(id, "Lot 1 — M-2025-01 (Ville)")``: :func:`lot_options` as a search field shows them."""
+    return [(i, f"{label} ({buyer})") for i, label, buyer in lot_options(text, limit, ids)]
 
 
 def lot_labels(lot_ids) -> dict[int, str]:
@@ -209,27 +231,61 @@ def lot_labels(lot_ids) -> dict[int, str]:
     return dict(db.session.execute(query).tuples().all())
 
 
-def participant_options(text: str | None = None) -> list[tuple[int, str]]:
-    """``(id, "P-2026-00042 — DUPONT Camille")`` of every participant (or of those whose name or
-    reference holds ``text``), by name, to place one."""
+def participant_options(
+    text: str | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """``(id, "P-2026-00042 — DUPONT Camille")`` of the participants whose name or reference holds
+    each word of ``text`` (every one without), by name, at most ``limit``; only ``ids`` when given."""
     query = (
         select(Participant.id, Participant.reference, Identity.last_name, Identity.first_name)
         .join(Identity, same_tenant(Identity.participant_id, Participant.id))
-        .order_by(Identity.last_name, Identity.first_name, Participant.reference)
+        .order_by(Identity.last_name, Identity.first_name, Participant.reference, Participant.id)
+        .limit(limit)
     )
     if text and text.strip():
-        query = query.where(
-            text_matches(text, Identity.last_name, Identity.first_name, Participant.reference)
-        )
+        query = query.where(_every_word(text, Identity.last_name, Identity.first_name, Participant.reference))
+    if ids is not None:
+        query = query.where(Participant.id.in_(ids))
     return [(row[0], f"{row[1]} — {row[2].upper()} {row[3]}") for row in db.session.execute(query).all()]
 
 
-def mission_options() -> list[tuple[int, str]]:
-    """``(id, "P-2026-00042 — employer — from 06/01/2025")`` of every mission, newest first."""
-    query = with_participant_and_employer(
-        select(Mission.id, Participant.reference, Organisation.name, Mission.start_date)
-    ).order_by(Mission.start_date.desc(), Mission.id.desc())
+def mission_options(
+    text: str | None = None, limit: int | None = None, ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """``(id, "P-2026-00042 DUPONT Camille — employer — Lot 1 — M-2025-01 — depuis le 06/01/2025")``
+    of the missions whose participant (name, reference), employer or lot holds each word of ``text``
+    (every one without), newest first, at most ``limit``; only ``ids`` when given."""
+    lot = lot_label()
+    query = (
+        with_participant_and_employer(
+            select(
+                Mission.id,
+                Participant.reference,
+                Identity.last_name,
+                Identity.first_name,
+                Organisation.name,
+                lot,
+                Mission.start_date,
+            )
+        )
+        .join(Identity, same_tenant(Identity.participant_id, Participant.id))
+        .join(Lot, same_tenant(Lot.id, Mission.lot_id))
+        .join(Marche, same_tenant(Marche.id, Lot.marche_id))
+        .order_by(Mission.start_date.desc(), Mission.id.desc())
+        .limit(limit)
+    )
+    if text and text.strip():
+        query = query.where(
+            _every_word(
+                text, Participant.reference, Identity.last_name, Identity.first_name, Organisation.name, lot
+            )
+        )
+    if ids is not None:
+        query = query.where(Mission.id.in_(ids))
     return [
-        (row[0], f"{row[1]} — {row[2]} — depuis le {formats.date(row[3])}")
+        (
+            row[0],
+            f"{row[1]} {row[2].upper()} {row[3]} — {row[4]} — {row[5]} — depuis le {formats.date(row[6])}",
+        )
         for row in db.session.execute(query).all()
     ]

@@ -13,7 +13,7 @@ from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from tenants import api as tenants_api
 from tenants import context
-from tests.fixtures import ACTOR, login
+from tests.fixtures import ACTOR, csrf_token, login
 
 
 def _seed(app, world) -> None:
@@ -45,20 +45,18 @@ def test_list_searches_ignore_accents_and_case(app, two_tenants, client):
     assert "ANDRÉ" not in _page(client, f"/t/{a.slug}/participants/?q=%25")
 
 
-def _participant_options(page: str) -> list[str]:
-    select = re.search(r'<select[^>]*name="participant_id"[^>]*>(.*?)</select>', page, re.S).group(1)
-    return [label for value, label in re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', select)]
-
-
 def test_the_participant_of_a_new_mission_is_searched_on_the_server(app, two_tenants, client):
+    """The form lists no participant (tests/blueprints/test_choosers.py): the text typed is
+    searched by the server, whatever its accents and case, and the one found is chosen."""
     a, _ = two_tenants
     _seed(app, a)
     login(client, a.facilitateur_email)
-    every = _participant_options(_page(client, f"/t/{a.slug}/missions/nouvelle"))
-    assert len(every) == 3
-    page = _page(client, f"/t/{a.slug}/missions/nouvelle?participant=andre")
-    options = _participant_options(page)
-    assert len(options) == 1 and "ANDRÉ Zoé" in options[0]
-    assert re.search(r"<option[^>]*selected[^>]*>[^<]*ANDRÉ", page)  # the one found is chosen
-    assert '<label for="recherche-participant">' in page and 'id="recherche-participant"' in page
-    assert "<script>" not in page and "js/participant_search.js" in page  # no inline script
+    blank = _page(client, f"/t/{a.slug}/missions/nouvelle")
+    assert "ANDRÉ" not in blank and "Martin" not in blank  # no participant is sent
+    url = f"/t/{a.slug}/missions/nouvelle"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "participant_id-texte": "andre"})
+    page = html.unescape(response.get_data(as_text=True))
+    chosen = re.search(r'<input type="hidden" name="participant_id" value="(\d+)" data-choix-valeur>', page)
+    assert chosen and re.search(r'name="participant_id-texte" value="[^"]*ANDRÉ Zoé"', page)  # the one found
+    assert '<label class="champ__libelle" for="participant_id">' in page and 'id="participant_id"' in page
+    assert "<script>" not in page and "js/chooser.js" in page  # no inline script

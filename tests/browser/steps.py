@@ -62,6 +62,31 @@ def choose(page, label: str, contains: str) -> None:
     select.select_option(label=matches[0])
 
 
+def search_and_choose(page, label: str, typed: str, contains: str) -> None:
+    """In the search field labelled ``label`` (a WAI-ARIA combobox, static/js/chooser.js), types
+    ``typed``, goes down the suggestions with the arrow keys to the one containing ``contains`` and
+    chooses it with Enter: the keyboard only, checking what a screen reader is told at each step."""
+    field = page.get_by_role("combobox", name=re.compile(rf"^{re.escape(label)}( \(obligatoire\))?$"))
+    listbox = page.locator(f"#{field.get_attribute('aria-controls')}")
+    assert listbox.get_attribute("role") == "listbox" and field.get_attribute("aria-expanded") == "false"
+    field.focus()
+    field.press_sequentially(typed, delay=30)
+    listbox.locator("[role=option]").first.wait_for()
+    assert field.get_attribute("aria-expanded") == "true"
+    labels = listbox.locator("[role=option]").all_inner_texts()
+    assert any(contains in option for option in labels), labels
+    for _ in labels:
+        field.press("ArrowDown")
+        active = page.locator(f"#{field.get_attribute('aria-activedescendant')}")
+        assert active.get_attribute("aria-selected") == "true"
+        if contains in active.inner_text():
+            break
+    chosen = active.inner_text()
+    field.press("Enter")  # chooses, does not send the form
+    assert field.get_attribute("aria-expanded") == "false" and listbox.is_hidden()
+    assert field.input_value() == chosen and field.get_attribute("aria-activedescendant") is None
+
+
 def follow(page, locator) -> None:
     """Clicks a link or a button and waits for the page it leads to (styles and scripts loaded)."""
     with page.expect_navigation(wait_until="load"):

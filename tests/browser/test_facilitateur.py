@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.steps import choose, flash_text, follow, login, open_nav, submit, text
+from tests.browser.steps import choose, flash_text, follow, login, open_nav, search_and_choose, submit, text
 from tests.fixtures import build_tenant
 
 # committed data: the browser talks to the app served by another thread
@@ -97,8 +97,8 @@ def _mission_on_the_lot(page, audit_page) -> None:
     audit_page("Missions")
     follow(page, page.get_by_role("link", name="Nouvelle mission"))
     audit_page("Nouvelle mission")
-    choose(page, "Participant", "Moreau")
-    choose(page, "Lot", "2025-ECOLE")
+    search_and_choose(page, "Participant", "more", "MOREAU Inès")
+    search_and_choose(page, "Lot", "ecole", "2025-ECOLE")
     choose(page, "Employeur", "SIAE a")
     choose(page, "Modalité", "Mise à disposition")
     choose(page, "Type de contrat", "(CDD)")

@@ -58,9 +58,9 @@ def test_an_eligible_participant_is_placed_without_override_and_gets_no_reason_f
     participant_id = new_participant(app, site, "Éligible")
     url = site.url("/missions/nouvelle")
     form = client.get(f"{url}?participant_id={participant_id}").get_data(as_text=True)
-    assert (
-        f'<option selected value="{participant_id}">' in form or f'value="{participant_id}" selected' in form
-    )
+    # chosen beforehand: the search field shows them, the form carries their id (no list of all)
+    assert f'<input type="hidden" name="participant_id" value="{participant_id}" data-choix-valeur>' in form
+    assert re.search(r'name="participant_id-texte" value="[^"]*ÉLIGIBLE', form)
     assert 'name="override_reason"' not in form
     mission_id = place_through_page(client, site, participant_id, override_reason="inutile")
     mission = _missions(app, site)[0]
