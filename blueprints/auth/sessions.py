@@ -43,7 +43,7 @@ def init_login(app: Flask) -> None:
         g.tenant = None
         g.membership = None
         replayed = g.get("_login_user")
-        if replayed is not None and g.get("export_run_id") is not None:
+        if replayed is not None and g.get("replayed"):
             context.update(user_id=replayed.id)
             apply_scope(db.session)
 
