@@ -143,7 +143,9 @@ def report_progress_apart(run_id: int, progress: int, message: str | None = None
         values["message"] = message[:300]
     with Session(db.engine) as session:  # the tenant's scope applies to it as to db.session
         session.execute(
-            update(JobRun).where(JobRun.tenant_id == require_tenant_id(), JobRun.id == run_id).values(**values)
+            update(JobRun)
+            .where(JobRun.tenant_id == require_tenant_id(), JobRun.id == run_id)
+            .values(**values)
         )
         session.commit()
 

@@ -33,7 +33,9 @@ def export_to_run(
     """Write ``rows`` as ``fmt`` and attach the file to the run (committed with the run's end);
     return the run's result."""
     with tempfile.TemporaryFile() as out:
-        filename, mimetype = tabular.write_to(out, fmt, basename, header, _counted(run_id, rows, total), sheet)
+        filename, mimetype = tabular.write_to(
+            out, fmt, basename, header, _counted(run_id, rows, total), sheet
+        )
         out.seek(0)
         artifact = runs.attach_file(run_id, filename, mimetype, out.read())
     return {"artifact_id": artifact.id, "filename": filename, "rows": total}

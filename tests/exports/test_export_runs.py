@@ -50,7 +50,9 @@ def test_a_large_list_export_runs_as_a_job_with_every_row_once(
 
     with superuser_engine.connect() as conn:
         status, progress, error = conn.execute(
-            text("SELECT status, progress, error FROM job_runs WHERE tenant_id = :t AND kind = 'list_export'"),
+            text(
+                "SELECT status, progress, error FROM job_runs WHERE tenant_id = :t AND kind = 'list_export'"
+            ),
             {"t": a.tenant_id},
         ).one()
         expected = conn.execute(
