@@ -76,3 +76,33 @@ def test_a_list_export_under_the_limit_answers_directly(two_tenants, client, app
     login(client, a.admin_email)
     answer = client.get(f"/t/{a.slug}/admin/organisations?export=csv")
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
+
+
+def test_an_export_run_gives_nothing_to_a_person_who_lost_access_since(
+    two_tenants, client, app, redis, superuser_engine, small_limit
+):
+    a, _ = two_tenants
+    _seed(app, a.tenant_id, "export")
+    login(client, a.admin_email)
+    asked = client.get(f"/t/{a.slug}/admin/organisations?export=xlsx")
+    assert asked.status_code == 302
+    with superuser_engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE tenant_memberships SET active = false WHERE tenant_id = :t"
+                " AND user_id = (SELECT id FROM users WHERE email = :e)"
+            ),
+            {"t": a.tenant_id, "e": a.admin_email},
+        )
+    SimpleWorker([Queue("exports", connection=redis)], connection=redis).work(burst=True)
+
+    with superuser_engine.connect() as conn:
+        run_id, status, error = conn.execute(
+            text("SELECT id, status, error FROM job_runs WHERE tenant_id = :t AND kind = 'list_export'"),
+            {"t": a.tenant_id},
+        ).one()
+        files = conn.execute(
+            text("SELECT filename FROM job_artifacts WHERE tenant_id = :t AND run_id = :r"),
+            {"t": a.tenant_id, "r": run_id},
+        ).all()
+    assert status != "finished" and "NotFound" in error and files == []
