@@ -2,7 +2,7 @@
 
     uv run python -m bench.export --rows 200000
     uv run python -m bench.export --database-url postgresql+psycopg://guichet_bench_app:…@127.0.0.1:5432/guichet_bench \\
-        --email facilitateur.grand-territoire@guichet-bench.fr --path /t/grand-territoire/heures/
+        --email facilitateur.grand-territoire@guichet-bench.fr --path '/t/grand-territoire/heures/?statut=tous'
 
 The first form writes ``--rows`` rows of nine typed columns (texts, dates, date-times, decimals)
 with each writer: XlsxWriter in ``constant_memory`` mode (the one of ``saas.tabular``), openpyxl in
@@ -10,7 +10,7 @@ write-only mode (the one before), and CSV. The second replays the export of a li
 person of ``--email`` (``workers.jobs.list_export.replay``), the file answered directly whatever
 its size, on a read-only connection (``default_transaction_read_only``: nothing is written). Each
 line gives the seconds, the rows, the file's size and the peak memory the export added to the
-process (``ru_maxrss`` after the export minus before). A measure, not an assertion.
+process (its peak resident memory during the export, ``VmHWM``, minus its resident memory before). A measure, not an assertion.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import secrets
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from urllib.parse import parse_qs
 
 HEADER = (
     "Mois",
@@ -55,6 +55,14 @@ def _rows(count: int):
         )
 
 
+def _openpyxl_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # openpyxl refuses time zones
+    return value
+
+
 def _openpyxl(out, rows) -> None:
     from openpyxl import Workbook
 
@@ -62,18 +70,32 @@ def _openpyxl(out, rows) -> None:
     sheet = workbook.create_sheet("Export")
     sheet.append(HEADER)
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append([_openpyxl_value(v) for v in row])
     workbook.save(out)
 
 
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
+
+
+def _resident_mib() -> float:
+    """The memory the process holds now, its peak reset to it (Linux: ``clear_refs`` 5)."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    return _status_mib("VmRSS")
+
+
 def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The most memory the process held since :func:`_resident_mib`."""
+    return _status_mib("VmHWM")
 
 
 def _measure_writer(writer: str, count: int) -> dict:
     from saas import tabular
 
-    before = _peak_mib()
+    before = _resident_mib()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         if writer == "openpyxl":
@@ -104,9 +126,10 @@ def _measure_page(path: str, email: str, fmt: str) -> dict:
         if user is None:
             raise SystemExit(f"aucun compte {email}")
         user = accounts.acting_for_run(user.id, 0)
-        before = _peak_mib()
+        before = _resident_mib()
         started = time.perf_counter()
-        answer = replay(path, {"export": fmt}, user, None).answer
+        page, _, query = path.partition("?")
+        answer = replay(page, {**parse_qs(query), "export": [fmt]}, user, None).answer
         seconds = time.perf_counter() - started
         db.session.rollback()
     data = answer.get_data() if hasattr(answer, "get_data") else b""
@@ -138,7 +161,7 @@ def _print(result: dict) -> None:
     rows = "?" if result["rows"] is None else f"{result['rows']:,}".replace(",", " ")
     print(
         f"{result['what']:<42} {rows:>9} lignes {result['seconds']:7.1f} s "
-        f"{result['bytes'] / 2**20:7.1f} Mio  +{result['added_mib']:.0f} Mio de mémoire"
+        f"{result['bytes'] / 2**20:7.1f} Mio  +{result['added_mib']:.1f} Mio de mémoire"
     )
 
 
