@@ -10,7 +10,9 @@ write-only mode (the one before), and CSV. The second replays the export of a li
 person of ``--email`` (``workers.jobs.list_export.replay``), the file answered directly whatever
 its size, on a read-only connection (``default_transaction_read_only``: nothing is written). Each
 line gives the seconds, the rows, the file's size and the peak memory the export added to the
-process (its peak resident memory during the export, ``VmHWM``, minus its resident memory before). A measure, not an assertion.
+process (its peak resident memory during the export, ``VmHWM``, minus its resident memory before);
+with ``BENCH_TRACE=1``, also the peak of Python's allocations (``tracemalloc``, which slows it).
+A measure, not an assertion.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import parse_qs
@@ -95,6 +98,8 @@ def _peak_mib() -> float:
 def _measure_writer(writer: str, count: int) -> dict:
     from saas import tabular
 
+    if os.environ.get("BENCH_TRACE"):
+        tracemalloc.start()
     before = _resident_mib()
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
@@ -162,6 +167,7 @@ def _print(result: dict) -> None:
     print(
         f"{result['what']:<42} {rows:>9} lignes {result['seconds']:7.1f} s "
         f"{result['bytes'] / 2**20:7.1f} Mio  +{result['added_mib']:.1f} Mio de mémoire"
+        + (f" (pic Python {result['traced_mib']:.1f} Mio)" if result.get("traced_mib") is not None else "")
     )
 
 
