@@ -92,10 +92,10 @@ class Listing:
         return {fmt: self.url(export=fmt, page=None) for fmt in ("xlsx", "csv")}
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        # streamed from a server-side cursor: every row of the list, never all of them in memory
         total = db.session.scalar(select(func.count()).select_from(self.query.order_by(None).subquery()))
         if runs_in_background(total):
             return export_in_background()
+        # streamed from a server-side cursor, 500 rows a fetch: every row, never all of them in memory
         result = db.session.execute(self.ordered.execution_options(yield_per=EXPORT_BATCH))
         return send_table(basename, header, (to_row(row) for row in result), total=total)
 
