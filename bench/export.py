@@ -108,7 +108,9 @@ def _measure_writer(writer: str, count: int) -> dict:
         else:
             tabular.write_to(out, writer, "x", HEADER, _rows(count))
         size = out.tell()
+    traced = tracemalloc.get_traced_memory()[1] / 2**20 if tracemalloc.is_tracing() else None
     return {
+        "traced_mib": traced,
         "what": writer,
         "rows": count,
         "seconds": time.perf_counter() - started,
