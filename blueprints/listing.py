@@ -2,17 +2,23 @@
 
 A view builds a :class:`Listing` from a SQLAlchemy ``select`` and the columns it may sort on, then
 either renders ``listing.page()`` or, when ``?export=xlsx|csv`` is asked, returns
-``listing.export(...)``: the same filtered and sorted rows, every page, as a file.
+``listing.export(...)``: the same filtered and sorted rows, every page, as a file. An export of more
+than ``EXPORT_DIRECT_MAX_ROWS`` rows runs in the background: the page records a run that replays
+the same request in a worker (``workers/jobs/list_export.py``), and shows the run's progress page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from flask import Response, request, url_for
+from flask import Response, current_app, flash, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
 
 from saas import bounds, paging, tabular
 from saas.db import db
+from saas.jobs import api as runs
+from saas.jobs import exports
 from saas.paging import PER_PAGE, Page
 
 __all__ = ["PER_PAGE", "Listing", "Page", "page_asked", "send_table", "wants_export"]
@@ -86,19 +92,49 @@ class Listing:
         return {fmt: self.url(export=fmt, page=None) for fmt in ("xlsx", "csv")}
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        # streamed from a server-side cursor: every row of the list, never all of them in memory
+        total = db.session.scalar(select(func.count()).select_from(self.query.order_by(None).subquery()))
+        if runs_in_background(total):
+            return export_in_background()
+        # streamed from a server-side cursor, 500 rows a fetch: every row, never all of them in memory
         result = db.session.execute(self.ordered.execution_options(yield_per=EXPORT_BATCH))
-        return send_table(basename, header, (to_row(row) for row in result))
+        return send_table(basename, header, (to_row(row) for row in result), total=total)
+
+
+def runs_in_background(total: int | None) -> bool:
+    """Whether an export of ``total`` rows asked by this request is too large to answer directly
+    (never when the request is the replay of a run)."""
+    limit = current_app.config["EXPORT_DIRECT_MAX_ROWS"]
+    return total is not None and total > limit and g.get("export_run_id") is None
+
+
+def export_in_background():
+    """Record the run that replays this request in a worker, and show its progress page."""
+    params = {"path": request.path, "args": request.args.to_dict(flat=False), "user_id": current_user.id}
+    run = runs.request_run("list_export", params, current_user.id)
+    db.session.commit()
+    flash("L'export est lancé ; le fichier sera disponible sur cette page.", "info")
+    return redirect(url_for("guichet.run_detail", run_id=run.id))
 
 
 def send_table(
-    basename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Export"
+    basename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    sheet: str = "Export",
+    total: int | None = None,
 ) -> Response:
-    """``rows`` under ``header`` as the file that ``?export=`` asks for (XLSX unless CSV), to download."""
+    """``rows`` under ``header`` as the file that ``?export=`` asks for (XLSX unless CSV), to
+    download; above ``EXPORT_DIRECT_MAX_ROWS`` rows (``total``), the progress page of a run that
+    writes it; in that run, the file attached to it."""
+    if runs_in_background(total):
+        return export_in_background()
     fmt = request.args.get("export", "xlsx")
-    filename, mimetype, content = tabular.write(
-        fmt if fmt in ("xlsx", "csv") else "xlsx", basename, header, rows, sheet=sheet
-    )
+    fmt = fmt if fmt in ("xlsx", "csv") else "xlsx"
+    run_id = g.get("export_run_id")
+    if run_id is not None:
+        g.export_result = exports.export_to_run(run_id, fmt, basename, header, rows, total, sheet)
+        return Response(status=204)
+    filename, mimetype, content = tabular.write(fmt, basename, header, rows, sheet=sheet)
     return Response(
         content,
         content_type=mimetype,

@@ -108,6 +108,8 @@ def _operations(env) -> dict:
         "JOB_SWEEP_AFTER_SECONDS": int(env.get("JOB_SWEEP_AFTER_SECONDS", "120")),
         #: seconds between two sweeps of the outbox (and of the runs whose worker died).
         "JOB_SWEEP_INTERVAL_SECONDS": int(env.get("JOB_SWEEP_INTERVAL_SECONDS", "60")),
+        #: an export of more rows than this runs in the background, with its progress shown.
+        "EXPORT_DIRECT_MAX_ROWS": int(env.get("EXPORT_DIRECT_MAX_ROWS", "5000")),
         "APP_DB_ROLE": env.get("APP_DB_ROLE", "guichet_app"),
         "OWNER_DB_ROLE": env.get("OWNER_DB_ROLE", "guichet_owner"),
         "API_TITLE": "Guichet Clauses",

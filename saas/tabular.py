@@ -9,8 +9,10 @@ Every export goes through here, so three rules hold for all of them:
   spoils the export of a whole list;
 - dates and times are shown in French (``dd/mm/yyyy``), times in Paris time.
 
-Rows are consumed one by one and written to a spooled temporary file: a caller that hands over an
-iterator (a keyset-paginated query) exports any number of rows without holding them.
+Rows are consumed one by one and written in constant memory (XlsxWriter's ``constant_memory``
+mode flushes each row as it is written; CSV goes straight to the file): a caller that hands over an
+iterator (a query read in batches) exports any number of rows without holding them. XlsxWriter
+writes a 200 000-row sheet about five times faster than openpyxl's write-only mode (``bench/export.py``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from saas import formats
@@ -78,28 +79,30 @@ def _csv_value(value) -> str:
     return csv_text(str(value))
 
 
-def _xlsx_cell(worksheet, value):
-    """A value openpyxl writes as is, or a cell when the type or the format must be forced."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(worksheet, value=_local(value))
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(worksheet, value=value)  # type: ignore[arg-type]  # openpyxl writes a date; its stubs name datetime only
-        cell.number_format = DATE_FORMAT
-        return cell
-    if value is None or isinstance(value, int | float):
-        return value
-    text = clean_text(str(value))
-    if text.startswith("="):
-        cell = WriteOnlyCell(worksheet, value=text)
-        cell.data_type = "s"  # openpyxl would store it as a formula
-        return cell
-    return text
+class _XlsxRow:
+    """Writes one row of values to an XlsxWriter sheet, each with the call its type needs: a text
+    is always ``write_string`` (never a formula, never a number or a link guessed from it)."""
+
+    def __init__(self, workbook, worksheet) -> None:
+        self.worksheet = worksheet
+        self.date = workbook.add_format({"num_format": DATE_FORMAT})
+        self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
+
+    def write(self, index: int, values: Sequence) -> None:
+        sheet = self.worksheet
+        for column, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(index, column, "oui" if value else "non")
+            elif isinstance(value, int | float | Decimal):
+                sheet.write_number(index, column, float(value))
+            elif isinstance(value, datetime):
+                sheet.write_datetime(index, column, _local(value), self.datetime)
+            elif isinstance(value, date):
+                sheet.write_datetime(index, column, value, self.date)
+            else:
+                sheet.write_string(index, column, clean_text(str(value)))
 
 
 def _write_csv(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -113,26 +116,38 @@ def _write_csv(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
 
 
 def _write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence], sheet: str) -> None:
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])
-    worksheet.append([_xlsx_cell(worksheet, v) for v in header])
-    for row in rows:
-        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
-    workbook.save(out)
+    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    options["strings_to_urls"] = False
+    workbook = xlsxwriter.Workbook(out, options)
+    writer = _XlsxRow(workbook, workbook.add_worksheet(sheet[:31]))
+    writer.write(0, header)
+    for index, row in enumerate(rows, 1):
+        writer.write(index, row)
+    workbook.close()
+
+
+MIMETYPES = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE}
+
+
+def write_to(
+    out, fmt: str, basename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Export"
+) -> tuple[str, str]:
+    """Write ``rows`` under ``header`` as ``xlsx`` or ``csv`` to the binary file ``out`` (seekable);
+    return ``(filename, mimetype)``."""
+    if fmt == "csv":
+        _write_csv(out, header, rows)
+    elif fmt == "xlsx":
+        _write_xlsx(out, header, rows, sheet)
+    else:
+        raise ValueError(f"format d'export inconnu : {fmt}")
+    return f"{basename}.{fmt}", MIMETYPES[fmt]
 
 
 def write(
     fmt: str, basename: str, header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Export"
 ) -> tuple[str, str, bytes]:
     """``(filename, mimetype, content)`` of ``rows`` under ``header`` as ``xlsx`` or ``csv``."""
-    writers: dict[str, tuple[str, Callable]] = {
-        "csv": (CSV_MIMETYPE, lambda out: _write_csv(out, header, rows)),
-        "xlsx": (XLSX_MIMETYPE, lambda out: _write_xlsx(out, header, rows, sheet)),
-    }
-    if fmt not in writers:
-        raise ValueError(f"format d'export inconnu : {fmt}")
-    mimetype, write_to = writers[fmt]
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
-        write_to(out)
+        filename, mimetype = write_to(out, fmt, basename, header, rows, sheet)
         out.seek(0)
-        return f"{basename}.{fmt}", mimetype, out.read()
+        return filename, mimetype, out.read()

@@ -200,4 +200,4 @@ class RowListing(Listing):
         return paging.of_list(self.ordered, page_asked(), self.per_page, clamp=True)
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        return send_table(basename, header, (to_row(row) for row in self.ordered))
+        return send_table(basename, header, (to_row(row) for row in self.ordered), total=len(self.ordered))

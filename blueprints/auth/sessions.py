@@ -37,10 +37,15 @@ def init_login(app: Flask) -> None:
 
     @app.before_request
     def _empty_scope():
-        """Every request starts with no scope at all (fail closed)."""
+        """Every request starts with no scope at all (fail closed), but its user's: a request that
+        an export run replays (``workers/jobs/list_export.py``) carries its user from the start."""
         context.reset()
         g.tenant = None
         g.membership = None
+        replayed = g.get("_login_user")
+        if replayed is not None and g.get("replayed"):
+            context.update(user_id=replayed.id)
+            apply_scope(db.session)
 
     @app.teardown_request
     def _clear_scope(exc=None):

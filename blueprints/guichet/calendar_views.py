@@ -281,6 +281,7 @@ def _compliance_export(table: str, rows: list[dict], day: date) -> Response:
         export.header,
         map(export.row, rows),
         sheet=f"Conformité par {label.lower()}",
+        total=len(rows),
     )
 
 

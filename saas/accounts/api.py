@@ -164,5 +164,16 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
+def acting_for_run(user_id: int, run_id: int) -> User | None:
+    """The active user on whose behalf a run replays one of their requests (a large export),
+    authenticated by the run they asked for rather than by a browser: a session of the run, never
+    stored, that only the worker holds. None when the account is gone or deactivated."""
+    user = repository.user_by_id(user_id)
+    if user is None or not user.active:
+        return None
+    user.auth_session = AuthSession(id=f"run-{run_id}", user_id=user.id, user_agent="run")
+    return user
+
+
 get_user = repository.user_by_id
 user_by_email = repository.user_by_email

@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeGuard
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import text, update
+from sqlalchemy.orm import Session
 
 from saas.db import db, insert, on_commit
 from saas.jobs import repository
@@ -132,6 +133,21 @@ def report_progress(run_id: int, progress: int, message: str | None = None) -> N
     if message is not None:
         run.message = message[:300]
     db.session.commit()
+
+
+def report_progress_apart(run_id: int, progress: int, message: str | None = None) -> None:
+    """Commit progress on a session of its own: the caller's transaction goes on untouched (an
+    export reading its rows from a server-side cursor, which a commit would close)."""
+    values: dict = {"progress": max(0, min(100, int(progress)))}
+    if message is not None:
+        values["message"] = message[:300]
+    with Session(db.engine) as session:  # the tenant's scope applies to it as to db.session
+        session.execute(
+            update(JobRun)
+            .where(JobRun.tenant_id == require_tenant_id(), JobRun.id == run_id)
+            .values(**values)
+        )
+        session.commit()
 
 
 def _owned(run: JobRun | None, attempt: int | None) -> TypeGuard[JobRun]:

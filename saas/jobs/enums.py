@@ -16,5 +16,6 @@ class JobKind(Choices):
     """The jobs whose runs are recorded (an unknown kind shows as is)."""
 
     audit_export = auto(), "Export du journal d'audit"
+    list_export = auto(), "Export d'une liste"
     conventions_daily = auto(), "Travail quotidien des conventions (reconductions, calendrier, rappels)"
     mail_delivery = auto(), "Envoi d'un courriel"
