@@ -84,7 +84,9 @@ def authenticate_request() -> None:
         abort(401, message="Jeton d'API invalide, expiré ou révoqué.", headers=BEARER_CHALLENGE)
     tenant, token = found
     g.api_token = TokenInfo(token.id, token.prefix, token.role)
-    db.session.commit()  # last_used_at; the scope stays for the transactions of the request
+    if db.session.dirty:
+        # last_used_at, kept even if the request fails; the scope stays for the next transactions.
+        db.session.commit()
     g.tenant = tenant
     if request.method not in SAFE_METHODS and not g.api_token.can_write:
         abort(403, message="Ce jeton est en lecture seule : il ne peut rien modifier.")
