@@ -94,7 +94,11 @@ def authenticate_request() -> None:
 
 def _check_ids(ids: dict[str, type], blueprint: str) -> None:
     """404 at once for an id of the URL that is not in the tenant, before the body is even read:
-    another tenant's id answers 404 whatever the body (never a 422 that would say it was parsed)."""
+    another tenant's id answers 404 whatever the body (never a 422 that would say it was parsed).
+
+    The objects loaded are kept for the request (``g.url_objects``): the session holds its rows
+    weakly, and the view loading the same object again would read it again."""
+    g.url_objects = []
     for variable, value in (request.view_args or {}).items():
         if variable not in ids:
             raise LookupError(
@@ -102,7 +106,7 @@ def _check_ids(ids: dict[str, type], blueprint: str) -> None:
             )
         if isinstance(value, int) and value > MAX_ID:
             abort(404)  # no row has that id, and PostgreSQL would refuse the comparison
-        load_scoped(ids[variable], value)
+        g.url_objects.append(load_scoped(ids[variable], value))
 
 
 def token_blueprint(

@@ -54,4 +54,4 @@ def test_declaring_and_validating_a_statement_through_the_api(app, api):
     assert len(validating) <= VALIDATE, "\n".join(validating)
 
 
-DECLARE, VALIDATE = 10, 22
+DECLARE, VALIDATE = 10, 20
