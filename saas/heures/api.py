@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm.exc import StaleDataError
 
 from saas import cleaning, clock, formats, uploads
@@ -439,17 +440,18 @@ def _count_and_allocate(statement: Releve, actor: audit.Actor, rule=None, before
         created_by=actor.user_id,
     )
     insert(counting)
-    for lot_id, hours, agreement_id in allocation_plan(mission, statement.month, counted):
-        db.session.add(
-            Allocation(
-                tenant_id=statement.tenant_id,
-                counting_id=counting.id,
-                lot_id=lot_id,
-                hours=hours,
-                agreement_id=agreement_id,
-            )
-        )
-    db.session.flush()
+    allocations = [
+        {
+            "tenant_id": statement.tenant_id,
+            "counting_id": counting.id,
+            "lot_id": lot_id,
+            "hours": hours,
+            "agreement_id": agreement_id,
+        }
+        for lot_id, hours, agreement_id in allocation_plan(mission, statement.month, counted)
+    ]
+    if allocations:  # one INSERT of every lot's share (the rows are read back by allocations_of)
+        db.session.execute(sql_insert(Allocation), allocations)
     return counting
 
 
