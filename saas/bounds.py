@@ -21,6 +21,8 @@ LONG_TEXT = 20_000
 #: dates the service accepts: a year of four digits, as Python and people write them.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2999, 12, 31)
+#: items of one batch sent through the API (statements of ``POST /api/v1/releves/lot``).
+MAX_BATCH = 500
 #: a request body, uploads included (``MAX_CONTENT_LENGTH``, overridable in ``saas/config.py``).
 MAX_REQUEST_BYTES = 20 * 1024 * 1024
 

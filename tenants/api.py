@@ -63,6 +63,6 @@ all_federations = repository.all_federations
 federation_by_code = repository.federation_by_code
 federation_by_id = repository.federation_by_id
 membership_of = repository.membership_of
-own_membership = repository.own_membership
+tenant_and_membership = repository.tenant_and_membership
 coordinators = repository.coordinators
 federation_membership = repository.federation_membership

@@ -1,7 +1,10 @@
 """Layers 2 and 3 of isolation, on the SQLAlchemy session.
 
 - ``after_begin``: every transaction starts by copying the current scope into transaction-local
-  PostgreSQL settings (``set_config(..., true)``) that the row-level security policies read.
+  PostgreSQL settings (``set_config(..., true)``, one statement for all of them) that the row-level
+  security policies read. A transaction begun with the empty scope sends nothing: transaction-local
+  settings end with the transaction that set them, so a new one reads them absent or empty, which
+  the policies treat as no tenant, no user, no platform (fail closed).
 - ``do_orm_execute``: every ORM SELECT, UPDATE and DELETE gets ``with_loader_criteria`` restricting
   tenant-owned entities to the current tenant; with no tenant in scope the criteria match nothing.
 
@@ -18,7 +21,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from saas.db import TenantScoped
 from tenants import context
 
-SETTINGS = ("app.tenant_id", "app.user_id", "app.platform", "app.federation_id")
+#: ``app.token_hash`` (``tenants.tokens``) is cleared whenever a scope is applied.
+SETTINGS = ("app.tenant_id", "app.user_id", "app.platform", "app.federation_id", "app.token_hash")
 
 
 def _settings_values(scope: context.Scope) -> dict[str, str]:
@@ -27,6 +31,7 @@ def _settings_values(scope: context.Scope) -> dict[str, str]:
         "app.user_id": "" if scope.user_id is None else str(scope.user_id),
         "app.platform": "on" if scope.platform else "",
         "app.federation_id": "" if scope.federation_id is None else str(scope.federation_id),
+        "app.token_hash": "",
     }
 
 
@@ -36,7 +41,9 @@ def _set_config_statement(scope: context.Scope):
 
 
 def _after_begin(session: Session, transaction, connection) -> None:
-    connection.execute(_set_config_statement(context.current()))
+    scope = context.current()
+    if scope != context.EMPTY:
+        connection.execute(_set_config_statement(scope))
 
 
 def _add_tenant_criteria(state: ORMExecuteState) -> None:

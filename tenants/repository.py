@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from saas.db import db, one_where, rows_of
 from tenants.models import ApiToken, Federation, FederationMembership, Tenant, TenantMembership
@@ -62,17 +62,36 @@ def memberships_of_user_everywhere(user_id: int) -> list[TenantMembership]:
     )
 
 
-def own_membership(tenant_id: int, user_id: int) -> TenantMembership | None:
-    """The user's active membership in a tenant, read before any tenant scope is set."""
-    return db.session.scalars(
-        select(TenantMembership)
-        .where(
-            TenantMembership.tenant_id == tenant_id,
-            TenantMembership.user_id == user_id,
-            TenantMembership.active,
+def tenant_and_membership(slug: str, user_id: int) -> tuple[Tenant, TenantMembership | None] | None:
+    """The tenant of ``slug`` and the user's active membership there (None if they have none), in
+    one query read before any tenant scope is set: row-level security shows own memberships."""
+    row = db.session.execute(
+        select(Tenant, TenantMembership)
+        .outerjoin(
+            TenantMembership,
+            and_(
+                TenantMembership.tenant_id == Tenant.id,
+                TenantMembership.user_id == user_id,
+                TenantMembership.active,
+            ),
         )
+        .where(Tenant.slug == slug)
         .execution_options(all_tenants=True)
     ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def token_and_tenant(token_hash: str) -> tuple[ApiToken, Tenant] | None:
+    """The token of ``token_hash`` and its tenant, in one query read before any tenant is in scope:
+    row-level security shows the token whose hash is in ``app.token_hash`` only, so the ORM tenant
+    filter is lifted."""
+    row = db.session.execute(
+        select(ApiToken, Tenant)
+        .join(Tenant, Tenant.id == ApiToken.tenant_id)
+        .where(ApiToken.token_hash == token_hash)
+        .execution_options(all_tenants=True)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def federation_memberships_of_user(user_id: int) -> list[FederationMembership]:
@@ -91,11 +110,3 @@ def coordinators(federation_id: int) -> list[FederationMembership]:
 
 def api_tokens_in_scope() -> list[ApiToken]:
     return rows_of(ApiToken, order_by=(ApiToken.created_at.desc(), ApiToken.id.desc()))
-
-
-def api_token_by_hash(token_hash: str) -> ApiToken | None:
-    """Read before any tenant is in scope: row-level security shows the row whose hash is in
-    ``app.token_hash`` only, so the ORM tenant filter is lifted."""
-    return db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == token_hash).execution_options(all_tenants=True)
-    ).one_or_none()

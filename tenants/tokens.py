@@ -58,8 +58,9 @@ def _set_token_hash(value: str) -> None:
 def authenticate_token(clear: str | None) -> tuple[Tenant, ApiToken] | None:
     """The tenant and token a clear token stands for, with the scope entered; None if refused.
 
-    Runs in a transaction of its own, begun here: the caller commits it (``last_used_at``) before
-    doing the work of the request, or rolls it back. A refused token leaves the scope empty.
+    Runs in a transaction of its own, begun here: the caller commits it when ``last_used_at`` was
+    written (at most once a minute, ``LAST_USED_PRECISION``) before doing the work of the request,
+    or rolls it back. A refused token leaves the scope empty.
     """
     clear = (clear or "").strip()
     if not clear.startswith(TOKEN_PREFIX) or len(clear) > 200:
@@ -67,19 +68,17 @@ def authenticate_token(clear: str | None) -> tuple[Tenant, ApiToken] | None:
     digest = token_digest(clear)
     db.session.rollback()
     _set_token_hash(digest)
-    token = repository.api_token_by_hash(digest)
-    _set_token_hash("")
-    if token is None or state(token) != "active":
+    found = repository.token_and_tenant(digest)
+    token, tenant = found or (None, None)
+    if token is None or tenant is None or state(token) != "active" or not tenant.active:
+        _set_token_hash("")
         return None
-    tenant = repository.tenant_by_id(token.tenant_id)
-    if tenant is None or not tenant.active:
-        return None
-    # The token acts for the tenant, not for the person who created it.
+    # The token acts for the tenant, not for the person who created it; entering the scope clears
+    # ``app.token_hash`` in the same statement.
     enter_tenant(tenant.id, None)
     now = _now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         token.last_used_at = now
-        db.session.flush()
     return tenant, token
 
 

@@ -65,11 +65,11 @@ def tenant_blueprint(
     def _resolve_scope():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        tenant = tenants_api.tenant_by_slug(g.tenant_slug or "")
+        # Read before the scope is set, in one query: the user can read their own memberships only.
+        found = tenants_api.tenant_and_membership(g.tenant_slug or "", current_user.id)
+        tenant, membership = found or (None, None)
         if tenant is None or not tenant.active:
             refuse("territoire inconnu ou inactif", territoire=g.tenant_slug)
-        # Checked before the scope is set: the user can read their own memberships only.
-        membership = tenants_api.own_membership(tenant.id, current_user.id)
         if membership is None:
             refuse("aucun accès à ce territoire", territoire=tenant.slug)
         if TenantRole(membership.role) not in allowed:

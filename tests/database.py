@@ -20,12 +20,13 @@ import redis as redis_lib
 from flask_sqlalchemy.session import Session
 from psycopg import sql
 from psycopg.pq import TransactionStatus
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from saas.db import db
 from saas.dbroles import RoleSpec, create_roles, role_url
 from tenants import context
-from tenants.orm import _set_config_statement
+from tenants.orm import SETTINGS, _set_config_statement
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER, OWNER_PASSWORD = "guichet_test_owner", "test-owner-pw"
@@ -131,11 +132,27 @@ def truncate(engine) -> None:
         conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
+#: marks what the harness sends, that ``tests.sql_count`` leaves out of a request's cost.
+HARNESS_MARK = "-- test harness"
+#: a transaction's local settings end with it; a savepoint released keeps them: the harness clears
+#: them when the application's transaction (a savepoint here) ends, as PostgreSQL does at a commit.
+_END_OF_TRANSACTION = (
+    "SELECT " + ", ".join(f"set_config('{name}', '', true)" for name in SETTINGS) + f" {HARNESS_MARK}"
+)
+
+
 class _JoinedSession(Session):
     """Flask-SQLAlchemy's session, always on the test's connection (it would pick the app's engine)."""
 
     def get_bind(self, *args, **kwargs):
         return self.bind
+
+
+@event.listens_for(_JoinedSession, "after_transaction_end")
+def _end_of_transaction(session, transaction) -> None:
+    connection = session.bind
+    if transaction.parent is None and connection.in_transaction() and not failed(connection):
+        connection.exec_driver_sql(_END_OF_TRANSACTION)
 
 
 class Base:

@@ -84,7 +84,9 @@ def authenticate_request() -> None:
         abort(401, message="Jeton d'API invalide, expiré ou révoqué.", headers=BEARER_CHALLENGE)
     tenant, token = found
     g.api_token = TokenInfo(token.id, token.prefix, token.role)
-    db.session.commit()  # last_used_at; the scope stays for the transactions of the request
+    if db.session.dirty:
+        # last_used_at, kept even if the request fails; the scope stays for the next transactions.
+        db.session.commit()
     g.tenant = tenant
     if request.method not in SAFE_METHODS and not g.api_token.can_write:
         abort(403, message="Ce jeton est en lecture seule : il ne peut rien modifier.")
@@ -92,7 +94,11 @@ def authenticate_request() -> None:
 
 def _check_ids(ids: dict[str, type], blueprint: str) -> None:
     """404 at once for an id of the URL that is not in the tenant, before the body is even read:
-    another tenant's id answers 404 whatever the body (never a 422 that would say it was parsed)."""
+    another tenant's id answers 404 whatever the body (never a 422 that would say it was parsed).
+
+    The objects loaded are kept for the request (``g.url_objects``): the session holds its rows
+    weakly, and the view loading the same object again would read it again."""
+    g.url_objects = []
     for variable, value in (request.view_args or {}).items():
         if variable not in ids:
             raise LookupError(
@@ -100,7 +106,7 @@ def _check_ids(ids: dict[str, type], blueprint: str) -> None:
             )
         if isinstance(value, int) and value > MAX_ID:
             abort(404)  # no row has that id, and PostgreSQL would refuse the comparison
-        load_scoped(ids[variable], value)
+        g.url_objects.append(load_scoped(ids[variable], value))
 
 
 def token_blueprint(

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flask_smorest import abort
 from flask_smorest.error_handler import ErrorSchema
 
 from blueprints.api.auth import token_blueprint
 from blueprints.api.resource import Operation, change, creation, listing, reading, route
 from blueprints.api.support import body_fields
 from saas.audit import api as audit
+from saas.bounds import MAX_BATCH
 from saas.heures import api as heures
+from saas.heures import batch
 from saas.heures.enums import Source
 from saas.heures.models import Releve
 from saas.heures.schemas import (
     ReleveCorrectionSchema,
     ReleveFilterSchema,
+    ReleveLotResultSchema,
+    ReleveLotSchema,
     ReleveRejectionSchema,
     ReleveSchema,
     ReleveValidationSchema,
@@ -67,6 +72,33 @@ def _declare(actor: audit.Actor, **data) -> Releve:
     return heures.declare(actor, source=Source.api.value, **data)
 
 
+def _declare_batch(actor: audit.Actor, data: dict) -> list[dict]:
+    """The lines of the answer, read before the commit (after it, every row would be read again)."""
+    try:
+        lines = batch.declare_batch(actor, data["releves"], source=Source.api.value)
+    except batch.BatchError as error:
+        # the shape of a schema's errors on a list: {"json": {"releves": {index: {field: [...]}}}}
+        abort(422, message=error.message, errors={"json": {"releves": error.errors}})
+    return [
+        {
+            "index": line.index,
+            "id": line.statement.id,
+            "mission_id": line.statement.mission_id,
+            "month": line.statement.month,
+            "status": line.statement.status,
+            "row_version": line.statement.row_version,
+            "counted_hours": line.counting.counted_hours if line.counting is not None else None,
+        }
+        for line in lines
+    ]
+
+
+def present_batch(lines: list[dict]) -> dict:
+    """What ``ReleveLotResultSchema`` dumps: one line per statement written, in the batch's order."""
+    validated = sum(1 for line in lines if line["counted_hours"] is not None)
+    return {"count": len(lines), "validated": validated, "items": lines}
+
+
 def _correct(actor: audit.Actor, statement: Releve, **data) -> Releve:
     return heures.correct(actor, statement, source=Source.api.value, **data)
 
@@ -94,6 +126,25 @@ route(
         _declare,
         spread=True,
         present=present_statement,
+    ),
+)
+route(
+    blp,
+    "/releves/lot",
+    "ReleveBatch",
+    post=creation(
+        ReleveLotResultSchema,
+        f"""Déclarer, et valider si demandé, un lot de relevés (jusqu'à {MAX_BATCH}).
+
+        Chaque relevé suit les règles d'une déclaration seule (et d'une validation avec
+        `validate: true`), journal compris. Tout ou rien : un lot dont un relevé est refusé
+        n'enregistre rien et répond 422 en nommant chaque relevé refusé par son rang (à partir
+        de 0) et chaque champ en cause (`errors.json.releves.<rang>.<champ>` ; `_schema` : ce qui
+        ne tient pas à un champ). Un relevé est jugé après ceux qui le précèdent dans le lot.
+        """,
+        _declare_batch,
+        body=ReleveLotSchema,
+        present=present_batch,
     ),
 )
 route(

@@ -6,12 +6,16 @@ agreement applies; recount on request after a rule change, showing the differenc
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm.exc import StaleDataError
 
 from saas import cleaning, clock, formats, uploads
@@ -86,7 +90,14 @@ def _figures(worked, training, absence) -> tuple[Decimal, Decimal, Decimal]:
 
 
 def _mission(mission_id: int) -> Mission:
-    mission = parcours.get(mission_id) if mission_id else None
+    # by its key: a mission read before in the unit of work (declared, then validated) is not read again
+    mission = (
+        _looked_up(
+            ("mission", mission_id), lambda: db.session.get(Mission, (require_tenant_id(), mission_id))
+        )
+        if mission_id
+        else None
+    )
     if mission is None:
         raise ValidationError("mission_id", "Mission inconnue.")
     return mission
@@ -361,9 +372,35 @@ def read_proof(actor: audit.Actor, proof: ReleveJustificatif) -> ReleveJustifica
 
 # --- counting and allocation ---------------------------------------------------------------------
 
+#: what a batch of statements reads once, not once a statement: the missions, lots, rules and
+#: mutualisation agreements, which nothing in the batch changes (the session's identity map holds
+#: its rows weakly: a mission read for one statement is gone by the next). Empty outside a batch;
+#: never kept past it.
+_batch_lookups: ContextVar[dict | None] = ContextVar("heures_batch_lookups", default=None)
+
+
+@contextmanager
+def batch_lookups() -> Iterator[None]:
+    """Within the block (one batch, one tenant), a rule or an agreement is read once."""
+    token = _batch_lookups.set({})
+    try:
+        yield
+    finally:
+        _batch_lookups.reset(token)
+
+
+def _looked_up(key: tuple, read: Callable):
+    memo = _batch_lookups.get()
+    if memo is None:
+        return read()
+    key = (require_tenant_id(), *key)
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
 
 def _lot(lot_id: int) -> Lot:
-    return db.session.get_one(Lot, (require_tenant_id(), lot_id))
+    return _looked_up(("lot", lot_id), lambda: db.session.get_one(Lot, (require_tenant_id(), lot_id)))
 
 
 def eligible_days(mission: Mission, month: date) -> arithmetic.EligibleDays:
@@ -388,7 +425,7 @@ def _evaluate(statement: Releve, mission: Mission, rule: CountingRule, before: D
 def _count_and_allocate(statement: Releve, actor: audit.Actor, rule=None, before=None) -> Counting:
     mission = _mission(statement.mission_id)
     lot = _lot(mission.lot_id)
-    rule = rule or rule_in_force(lot.marche_id)
+    rule = rule or _looked_up(("rule", lot.marche_id), lambda: rule_in_force(lot.marche_id))
     if before is None:
         before = repository.counted_for_mission(mission.id, except_statement_id=statement.id)
     counted, detail = _evaluate(statement, mission, rule, before)
@@ -403,17 +440,18 @@ def _count_and_allocate(statement: Releve, actor: audit.Actor, rule=None, before
         created_by=actor.user_id,
     )
     insert(counting)
-    for lot_id, hours, agreement_id in allocation_plan(mission, statement.month, counted):
-        db.session.add(
-            Allocation(
-                tenant_id=statement.tenant_id,
-                counting_id=counting.id,
-                lot_id=lot_id,
-                hours=hours,
-                agreement_id=agreement_id,
-            )
-        )
-    db.session.flush()
+    allocations = [
+        {
+            "tenant_id": statement.tenant_id,
+            "counting_id": counting.id,
+            "lot_id": lot_id,
+            "hours": hours,
+            "agreement_id": agreement_id,
+        }
+        for lot_id, hours, agreement_id in allocation_plan(mission, statement.month, counted)
+    ]
+    if allocations:  # one INSERT of every lot's share (the rows are read back by allocations_of)
+        db.session.execute(sql_insert(Allocation), allocations)
     return counting
 
 
@@ -421,10 +459,12 @@ def allocation_plan(mission: Mission, month: date, counted: Decimal) -> list[tup
     """Where the counted hours of one month of ``mission`` go: its lot, or the agreement's lots."""
     if counted <= 0:
         return []
-    agreement = repository.agreement_for(mission.lot_id, month)
+    agreement = _looked_up(
+        ("agreement", mission.lot_id, month), lambda: repository.agreement_for(mission.lot_id, month)
+    )
     if agreement is None:
         return [(mission.lot_id, counted, None)]
-    member_rows = repository.members(agreement.id)
+    member_rows = _looked_up(("members", agreement.id), lambda: repository.members(agreement.id))
     if agreement.allocation_key == AllocationKey.explicit:
         weights = [(m.lot_id, Decimal(m.share or 0)) for m in member_rows]
     else:

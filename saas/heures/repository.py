@@ -116,6 +116,20 @@ def latest_rule(marche_id: int | None) -> CountingRule | None:
     return db.session.scalars(query).first()
 
 
+def rule_for(marche_id: int | None) -> CountingRule | None:
+    """The latest rule of the marché if it has one, else the tenant's latest: one query."""
+    if marche_id is None:
+        return latest_rule(None)
+    own = CountingRule.marche_id.is_not(None)
+    query = (
+        select(CountingRule)
+        .where(or_(CountingRule.marche_id == marche_id, CountingRule.marche_id.is_(None)))
+        .order_by(own.desc(), CountingRule.version.desc())
+        .limit(1)
+    )
+    return db.session.scalars(query).first()
+
+
 def rules(marche_id: int | None = None) -> list[CountingRule]:
     query = select(CountingRule).order_by(CountingRule.version.desc())
     query = query.where(

@@ -36,11 +36,7 @@ ROUNDING_STEPS = (Decimal("0.01"), Decimal("0.25"), Decimal("0.5"), Decimal("1")
 
 def rule_in_force(marche_id: int | None) -> CountingRule:
     """The marché's override if it has one, else the tenant's latest version (created on first use)."""
-    if marche_id is not None:
-        override = repository.latest_rule(marche_id)
-        if override is not None:
-            return override
-    rule = repository.latest_rule(None)
+    rule = repository.rule_for(marche_id)
     if rule is None:
         rule = CountingRule(
             tenant_id=require_tenant_id(), marche_id=None, version=1, note="Règles par défaut", **DEFAULT_RULE

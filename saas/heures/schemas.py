@@ -9,8 +9,10 @@ JSON API declares and corrects with ``api``).
 
 from __future__ import annotations
 
+import marshmallow
 from marshmallow import fields, post_load, pre_dump
 
+from saas import bounds
 from saas import schemas as s
 from saas.heures.enums import (
     AllocationKey,
@@ -134,6 +136,56 @@ class ReleveSchema(s.Schema):
             "(current false, sans affectation : ses heures ne comptent plus) ; null avant validation"
         },
     )
+
+
+class ReleveLotItemSchema(s.Schema):
+    """One statement of a batch: what ``declare`` takes, and whether to validate it at once."""
+
+    mission_id = s.Integer(required=True)
+    month = s.Date(required=True, metadata={"description": "Mois des heures : son premier jour (AAAA-MM-01)"})
+    worked_hours = _hours("Heures travaillées", required=True)
+    training_hours = _hours("Heures de formation", load_default="0")
+    absence_hours = _hours("Heures d'absence", load_default="0")
+    confirm_over_contract = _confirm()
+    comment = s.String(allow_none=True)
+    # ``validate`` in the body; not the attribute's name: it would hide ``Schema.validate``
+    and_validate = s.Boolean(
+        data_key="validate",
+        load_default=False,
+        metadata={"description": "true : le relevé est validé (compté et affecté aux lots) dans la foulée"},
+    )
+
+
+class ReleveLotSchema(s.Schema):
+    """A batch of statements, written all or none."""
+
+    releves = s.List(
+        s.Nested(ReleveLotItemSchema),
+        required=True,
+        validate=marshmallow.validate.Length(
+            min=1, max=bounds.MAX_BATCH, error=f"Envoyez de 1 à {bounds.MAX_BATCH} relevés par lot."
+        ),
+    )
+
+
+class ReleveLotLineSchema(s.Schema):
+    """What the batch wrote for one of its statements."""
+
+    index = s.Integer(
+        dump_only=True, metadata={"description": "Rang du relevé dans le lot envoyé (0 : le premier)"}
+    )
+    id = s.Integer(dump_only=True)
+    mission_id = s.Integer(dump_only=True)
+    month = s.Date(dump_only=True)
+    status = s.vocabulary(ReleveStatus, "Statut", dump_only=True)
+    row_version = s.Integer(dump_only=True)
+    counted_hours = _hours("Heures comptées (null : relevé non validé)", dump_only=True, allow_none=True)
+
+
+class ReleveLotResultSchema(s.Schema):
+    count = s.Integer(dump_only=True, metadata={"description": "Relevés enregistrés"})
+    validated = s.Integer(dump_only=True, metadata={"description": "Dont validés"})
+    items = s.List(s.Nested(ReleveLotLineSchema), dump_only=True)
 
 
 class ReleveFilterSchema(s.Schema):

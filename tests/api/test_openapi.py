@@ -54,11 +54,12 @@ RESOURCE_GROUPS = {
             "/api/v1/releves/{statement_id}/validation",
             "/api/v1/releves/{statement_id}/rejet",
             "/api/v1/releves/{statement_id}/correction",
+            "/api/v1/releves/lot",
             "/api/v1/mutualisations",
             "/api/v1/mutualisations/{agreement_id}",
             "/api/v1/regles-comptage",
         },
-        {"ParticipantSummary"},
+        {"ParticipantSummary", "ReleveLot", "ReleveLotResult"},
     ),
     "conventions": (
         {
