@@ -22,12 +22,13 @@ from saas.db import db
 
 
 @contextmanager
-def recorded_sql() -> Iterator[set[str]]:
-    """The distinct statements the block sends through the application's session."""
-    statements: set[str] = set()
+def recorded_sql() -> Iterator[list[str]]:
+    """The statements the block sends through the application's session, one entry per execution
+    and in order (``set(...)`` of it gives the distinct ones; ``len(...)`` the queries sent)."""
+    statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        statements.add(statement)
+        statements.append(statement)
 
     engine = db.session.get_bind()
     event.listen(engine, "before_cursor_execute", record)
