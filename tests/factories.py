@@ -45,8 +45,8 @@ from saas.heures import api as heures
 from saas.jobs import api as runs
 from saas.jobs.models import JobArtifact
 from saas.mail import api as mail_api
-from saas.marches.models import Lot
 from saas.marches import api as marches
+from saas.marches.models import Lot
 from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants

@@ -9,7 +9,7 @@ filled at the first request) is not taken for a query per row.
 
 from __future__ import annotations
 
-import pytest
+from functools import partial
 
 from tests.factories import add_rows
 from tests.fixtures import login
@@ -43,17 +43,30 @@ def _pages(app, world) -> list[tuple[str, str, str | None]]:
     return found
 
 
+def _counted(ask) -> tuple[int, object]:
+    """The queries of ``ask()`` at its second call, and its answer."""
+    ask()
+    with recorded_sql() as executed:
+        response = ask()
+    return len(executed), response
+
+
 def queries_per_page(app, client, world) -> dict[str, int]:
-    """How many queries each page of ``world`` sends, at its second asking."""
+    """How many queries each page of ``world`` sends, at its second asking; a page that exports
+    its list (``?export=csv``) is counted exported too."""
     counts = {}
     with app.app_context():
         for endpoint, url, token in _pages(app, world):
-            ask = (lambda: _api_call(client, "GET", url, token)) if token else (lambda: client.get(url))
-            ask()
-            with recorded_sql() as executed:
-                status = ask().status_code
-            assert status < 500, f"{endpoint} answered {status}"
-            counts[endpoint] = len(executed)
+            if token:
+                counts[endpoint], response = _counted(partial(_api_call, client, "GET", url, token))
+                assert response.status_code < 500, f"{endpoint} answered {response.status_code}"
+                continue
+            counts[endpoint], response = _counted(partial(client.get, url))
+            assert response.status_code < 500, f"{endpoint} answered {response.status_code}"
+            if response.mimetype == "text/html" and "?" not in url:
+                exported, response = _counted(partial(client.get, url + "?export=csv"))
+                if response.mimetype == "text/csv":
+                    counts[f"{endpoint} (export)"] = exported
     return counts
 
 
@@ -68,3 +81,27 @@ def test_no_page_runs_a_query_per_row(app, two_tenants, client):
     assert grown == {}, "queries at 2 and at 50 rows:\n" + "\n".join(
         f"{endpoint}: {before} -> {after}" for endpoint, (before, after) in sorted(grown.items())
     )
+
+
+def _statements_of(client, url: str) -> list[str]:
+    client.get(url)
+    with recorded_sql() as executed:
+        assert client.get(url).status_code == 200
+    return [" ".join(statement.split()) for statement in executed]
+
+
+def test_the_dashboard_reads_the_settings_once(app, two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    with app.app_context():
+        statements = _statements_of(client, f"/t/{a.slug}/")
+    assert sum(statement.startswith("SELECT settings") for statement in statements) == 1
+
+
+def test_the_participant_page_reads_the_criteria_once(app, two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    with app.app_context():
+        statements = _statements_of(client, f"/t/{a.slug}/participants/{a.ids['participant_id']}")
+    assert sum("FROM ref_criteria" in statement for statement in statements) == 1
+    assert sum("FROM organisations" in statement for statement in statements) == 1
