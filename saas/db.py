@@ -10,7 +10,7 @@ pointing at a parent in another. Row-level security policies are created by the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -255,6 +255,29 @@ def install_commit_hooks(session_class) -> None:
     if not event.contains(session_class, "after_commit", _run_on_commit):
         event.listen(session_class, "after_commit", _run_on_commit)
         event.listen(session_class, "after_rollback", _drop_on_commit)
+        event.listen(session_class, "after_transaction_end", _forget_reads)
+
+
+# --- what a transaction reads once ---------------------------------------------------------------
+# A value many parts of one request read (the tenant's rule settings) is read once per transaction:
+# ``read_once`` keeps it in the session until the transaction ends, or until ``forget_read``.
+
+
+def read_once(key: Hashable, load: Callable[[], Any]) -> Any:
+    """``load()``, called at the first read of ``key`` in the transaction; kept until it ends."""
+    reads = db.session.info.setdefault("read_once", {})
+    if key not in reads:
+        reads[key] = load()
+    return reads[key]
+
+
+def forget_read(key: Hashable) -> None:
+    """Read ``key`` again at its next ``read_once`` (the transaction changed it)."""
+    db.session.info.get("read_once", {}).pop(key, None)
+
+
+def _forget_reads(session, transaction) -> None:
+    session.info.pop("read_once", None)
 
 
 def rows_written(statement: Executable) -> int:

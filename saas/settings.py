@@ -10,7 +10,7 @@ import json
 from sqlalchemy import text
 
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, forget_read, read_once
 from saas.errors import ValidationError
 from tenants.context import require_tenant_id
 
@@ -36,12 +36,20 @@ CHOICES = {"eligibility_anchor": ("validation", "first_mission")}
 audit.ACTION_LABELS["tenant.rule_settings_updated"] = "Modification des règles de validité"
 
 
+def _stored() -> dict:
+    """The stored settings of the tenant in scope, read once per transaction (``read_once``)."""
+    tenant_id = require_tenant_id()
+
+    def load() -> dict:
+        query = text("SELECT settings FROM tenants WHERE id = :tenant_id")
+        return db.session.execute(query, {"tenant_id": tenant_id}).scalar() or {}
+
+    return read_once(("tenant_settings", tenant_id), load)
+
+
 def get(key: str):
     """The value of ``key`` for the tenant in scope, or its default."""
-    stored = db.session.execute(
-        text("SELECT settings -> :key FROM tenants WHERE id = :tenant_id"),
-        {"key": key, "tenant_id": require_tenant_id()},
-    ).scalar()
+    stored = _stored().get(key)
     return DEFAULTS[key] if stored is None else stored
 
 
@@ -68,12 +76,7 @@ MESSAGES = {
 
 def current() -> dict[str, object]:
     """Every setting of the tenant in scope, stored value or default."""
-    stored = (
-        db.session.execute(
-            text("SELECT settings FROM tenants WHERE id = :tenant_id"), {"tenant_id": require_tenant_id()}
-        ).scalar()
-        or {}
-    )
+    stored = _stored()
     return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
 
 
@@ -107,6 +110,7 @@ def set_values(actor: audit.Actor, **values) -> dict[str, object]:
         text("UPDATE tenants SET settings = settings || CAST(:values AS jsonb) WHERE id = :tenant_id"),
         {"values": json.dumps(checked), "tenant_id": require_tenant_id()},
     )
+    forget_read(("tenant_settings", require_tenant_id()))
     changes = {
         key: {"avant": before[key], "après": value} for key, value in checked.items() if before[key] != value
     }

@@ -46,6 +46,7 @@ from saas.jobs import api as runs
 from saas.jobs.models import JobArtifact
 from saas.mail import api as mail_api
 from saas.marches import api as marches
+from saas.marches.models import Lot
 from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
@@ -398,3 +399,46 @@ def _tenant(letter: str, code: str) -> World:
             f"partner-{letter}@exemple.fr",
             coordinator.email,
         )
+
+
+def _placement(world: World, made: dict, letter: str) -> None:
+    """The participant placed on the tenant's lot, with a validated statement of this month."""
+    mission = parcours.place(
+        ACTOR,
+        made["participant"].id,
+        made["organisation"].id,
+        made["lot"].id,
+        "mise_a_disposition",
+        "cdd",
+        clock.today(),
+        Decimal("35"),
+        end_date=clock.today() + relativedelta(months=6),
+    )
+    statement = heures.declare(
+        ACTOR, mission.id, clock.today().replace(day=1), Decimal("7"), confirm_over_contract=True
+    )
+    heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
+    heures.validate(ACTOR, statement)
+
+
+def add_rows(app, world: World, count: int, prefix: str = "n") -> None:
+    """``count`` more of what a full tenant's lists show, beside its own objects: each time a
+    participant placed on the tenant's lot with a validated statement and its proof, a convention
+    with a new Département, and a comité with its convention. The query-counting test compares
+    the pages at two rows and at fifty (tests/tenants/test_query_counts.py)."""
+    with app.app_context(), context.scoped(world.tenant_id):
+        tenants_api.enter_tenant(world.tenant_id, None)
+        made = {
+            "organisation": partenaires.get(world.ids["organisation_id"]),
+            "buyer": partenaires.get(world.ids["donneur_ordre_id"]),
+            "lot": db.session.scalars(db.select(Lot).where(Lot.id == world.ids["lot_id"])).one(),
+            "message": mail_api.get(world.ids["mail_id"]),
+        }
+        scratch = World(**{**world.__dict__, "ids": dict(world.ids)})  # the world's ids stay its own
+        for index in range(count):
+            letter = f"{prefix}{index}"
+            made.pop("department", None)
+            for step in (_participant, _placement, _comite, _convention):
+                step(scratch, made, letter)
+            db.session.commit()
+        db.session.remove()

@@ -22,14 +22,23 @@ from saas.db import db
 
 
 @contextmanager
-def recorded_sql() -> Iterator[set[str]]:
-    """The distinct statements the block sends through the application's session."""
-    statements: set[str] = set()
+def recorded_sql(app=None) -> Iterator[list[str]]:
+    """The statements the block sends through the application's session, one entry per execution
+    and in order (``set(...)`` of it gives the distinct ones; ``len(...)`` the queries sent).
+
+    With ``app``, the block needs no application context of its own: requests made in it then run
+    as in production, each in its own context and session (an outer context would keep one session
+    across them, and what it holds for a transaction would hide queries)."""
+    statements: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        statements.add(statement)
+        statements.append(statement)
 
-    engine = db.session.get_bind()
+    if app is None:
+        engine = db.session.get_bind()
+    else:
+        with app.app_context():
+            engine = db.session.get_bind()
     event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements

@@ -26,7 +26,6 @@ from blueprints.ui import int_arg
 from saas import clock
 from saas.conventions import api as conventions
 from saas.conventions import enums
-from saas.conventions.models import Convention
 from saas.partenaires import api as partenaires
 from tenants.web import request_actor
 
@@ -39,11 +38,6 @@ def organisation_names() -> dict[int, str]:
 
 def organisation_choices(blank: str = "— choisir —") -> list[tuple[str, str]]:
     return [("", blank)] + [(str(o.id), o.name) for o in partenaires.list_all() if o.active]
-
-
-def has_terms(convention: Convention) -> bool:
-    """A convention is always created with its terms; one inserted otherwise has none to show."""
-    return bool(conventions.versions_of(convention.id))
 
 
 # --- the list -------------------------------------------------------------------------------------
@@ -75,9 +69,12 @@ class ConventionRow:
 def convention_rows(day: date) -> list[ConventionRow]:
     names = organisation_names()
     rows = []
-    for convention in conventions.conventions():
-        parties = conventions.parties_of(convention.id)
-        standing = conventions.standing(convention, day) if has_terms(convention) else None
+    found = conventions.conventions()
+    parties_of = conventions.parties_by_convention([convention.id for convention in found])
+    standings = conventions.standings(found, day)  # none for a convention without terms
+    for convention in found:
+        parties = parties_of[convention.id]
+        standing = standings.get(convention.id)
         rows.append(
             ConventionRow(
                 id=convention.id,

@@ -33,27 +33,41 @@ blp = token_blueprint(
 )
 
 
+def present_meetings(meetings: list[Meeting]) -> list[Prepared]:
+    """What ``MeetingSchema`` dumps of each meeting: the meeting, its conventions, its parties
+    (invited, present) and the occurrences of the calendar it held (three queries for them all)."""
+    ids = [meeting.id for meeting in meetings]
+    convention_ids = comites.convention_ids_by_meeting(ids)
+    attendee_rows = comites.attendee_rows_by_meeting(ids)
+    held = comites.held_occurrences_by_meeting(ids)
+    presented = []
+    for meeting in meetings:
+        rows = attendee_rows[meeting.id]
+        attendees = [
+            {
+                "organisation_id": a.organisation_id,
+                "organisation": name,
+                "invited": a.invited,
+                "present": a.present,
+                "represented_by": a.represented_by,
+            }
+            for a, name in rows
+        ]
+        presented.append(
+            Prepared(
+                meeting,
+                convention_ids=convention_ids[meeting.id],
+                invited_ids=[a.organisation_id for a, _ in rows],
+                attendees=attendees,
+                held_occurrences=held[meeting.id],
+            )
+        )
+    return presented
+
+
 def present_meeting(meeting: Meeting) -> Prepared:
-    """What ``MeetingSchema`` dumps: the meeting, its conventions, its parties (invited, present)
-    and the occurrences of the calendar it held."""
-    rows = comites.attendee_rows(meeting.id)
-    attendees = [
-        {
-            "organisation_id": a.organisation_id,
-            "organisation": name,
-            "invited": a.invited,
-            "present": a.present,
-            "represented_by": a.represented_by,
-        }
-        for a, name in rows
-    ]
-    return Prepared(
-        meeting,
-        convention_ids=[c.id for c in comites.conventions_of(meeting.id)],
-        invited_ids=[a.organisation_id for a, _ in rows],
-        attendees=attendees,
-        held_occurrences=comites.held_occurrences(meeting.id),
-    )
+    """:func:`present_meetings` of one meeting."""
+    return present_meetings([meeting])[0]
 
 
 def present_decision(decision: Decision) -> Prepared:
@@ -84,7 +98,7 @@ route(
         """,
         lambda args: comites.meetings_query(filters_of(comites.MeetingFilters, args)),
         MeetingFilterSchema,
-        present=present_meeting,
+        present_page=present_meetings,
     ),
     post=creation(
         MeetingSchema,

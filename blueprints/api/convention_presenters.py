@@ -67,11 +67,23 @@ def present_terms(in_force: conventions.TermsInForce) -> Prepared:
 
 
 def present_instalment(instalment: conventions.Instalment | None) -> Prepared | None:
-    if instalment is None:
-        return None
-    commitment, tenant_id = instalment.commitment, instalment.convention.tenant_id
-    return Prepared(
-        instalment,
-        payeur=conventions.organisation_name(tenant_id, commitment.payer_id),
-        beneficiaire=conventions.organisation_name(tenant_id, commitment.payee_id),
+    return None if instalment is None else present_instalments([instalment])[0]
+
+
+def present_instalments(instalments: list[conventions.Instalment]) -> list[Prepared]:
+    """The instalments with the names of their payer and payee (one query for them all)."""
+    if not instalments:
+        return []
+    commitments = [instalment.commitment for instalment in instalments]
+    names = conventions.organisation_names(
+        instalments[0].convention.tenant_id,
+        {c.payer_id for c in commitments} | {c.payee_id for c in commitments},
     )
+    return [
+        Prepared(
+            instalment,
+            payeur=names.get(instalment.commitment.payer_id),
+            beneficiaire=names.get(instalment.commitment.payee_id),
+        )
+        for instalment in instalments
+    ]

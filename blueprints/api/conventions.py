@@ -21,6 +21,7 @@ from blueprints.api.auth import api_actor, token_blueprint
 from blueprints.api.convention_presenters import (
     present_commitment,
     present_instalment,
+    present_instalments,
     present_objection,
     present_obligation,
     present_party,
@@ -154,11 +155,9 @@ def _detail(convention: Convention, day: date | None = None) -> dict:
 
 def _conventions(args: dict) -> list[dict]:
     today = clock.today()
-    rows = [
-        _summary(c, conventions.standing(c, today))
-        for c in conventions.conventions()
-        if args.get("kind") in (None, c.kind)
-    ]
+    found = [c for c in conventions.conventions() if args.get("kind") in (None, c.kind)]
+    standings = conventions.standings(found, today)
+    rows = [_summary(c, standings[c.id]) for c in found]
     return [r for r in rows if args.get("status") in (None, r["statut"])]
 
 
@@ -494,7 +493,7 @@ route(
             ).instalments
         ),
         InstalmentFilterSchema,
-        present=present_instalment,
+        present_page=present_instalments,
     ),
 )
 

@@ -41,12 +41,23 @@ blp = token_blueprint(
 CONFLICT = "Conflit de version : le relevé a changé depuis sa lecture (expected_version dépassée)."
 
 
+def present_statements(statements: list[Releve]) -> list[Prepared]:
+    """What ``ReleveSchema`` dumps of each statement: the statement, its latest counting and its
+    allocations (two queries for the whole page)."""
+    countings = heures.latest_countings([statement.id for statement in statements])
+    allocations = heures.allocations_by_counting([counting.id for counting in countings.values()])
+    presented = []
+    for statement in statements:
+        counting = countings.get(statement.id)
+        if counting is not None:
+            counting = Prepared(counting, allocations=allocations[counting.id])
+        presented.append(Prepared(statement, counting=counting))
+    return presented
+
+
 def present_statement(statement: Releve) -> Prepared:
-    """What ``ReleveSchema`` dumps: the statement, its latest counting and its allocations."""
-    counting = heures.latest_counting(statement.id)
-    if counting is not None:
-        counting = Prepared(counting, allocations=heures.allocations_of(counting.id))
-    return Prepared(statement, counting=counting)
+    """:func:`present_statements` of one statement."""
+    return present_statements([statement])[0]
 
 
 def _versioned(operation: Operation) -> Operation:
@@ -115,7 +126,7 @@ route(
         """,
         _statements,
         ReleveFilterSchema,
-        present=present_statement,
+        present_page=present_statements,
     ),
     post=creation(
         ReleveSchema,

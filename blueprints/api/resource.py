@@ -70,15 +70,19 @@ def listing(
     filters: type[s.Schema] | None = None,
     rows: bool = False,
     present: Callable[[Any], Any] | None = None,
+    present_page: Callable[[list], list] | None = None,
 ) -> Operation:
     """A page of ``items(args)`` (``items(target, args)`` under an object): an ordered ``select``
     (of rows with ``rows=True``) or a list the domain returns whole; ``present`` makes what is
-    dumped of each item of the page."""
+    dumped of each item of the page, or ``present_page`` of the page's items at once (what it
+    reads beside them, it reads for the whole page: no query per item)."""
 
     def run(target, args):
         found = items(args) if target is None else items(target, args)
         page = paginate(found, args, rows=rows) if isinstance(found, Select) else paginate_list(found, args)
-        if present is not None:
+        if present_page is not None:
+            page["items"] = present_page(page["items"])
+        elif present is not None:
             page["items"] = [present(item) for item in page["items"]]
         return page
 

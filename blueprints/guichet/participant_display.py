@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask import current_app, url_for
@@ -78,12 +79,15 @@ def eligibility_state(eligibility: Eligibility, today: date) -> tuple[str, str]:
     return "Valide", "succes"
 
 
-def iae_rule(codes: list[str]) -> list[tuple[str, bool]]:
-    """For information: is the IAE reference rule met by ``codes``, per kind of employer?"""
-    satisfied = getattr(referentiels, "eligibility_satisfied", None)
-    if satisfied is None or not codes:
+def iae_rule(codes: list[str], criteria: Mapping | None = None) -> list[tuple[str, bool]]:
+    """For information: is the IAE reference rule met by ``codes``, per kind of employer? With the
+    referential's ``criteria`` by code (read already by the caller), nothing more is read."""
+    if not codes:
         return []
-    return [(label, satisfied(codes, kind)) for kind, label in IAE_CASES]
+    if criteria is None:
+        return [(label, referentiels.eligibility_satisfied(codes, kind)) for kind, label in IAE_CASES]
+    levels = [criteria[code].level for code in set(codes) if code in criteria]
+    return [(label, referentiels.rule_satisfied(levels, kind)) for kind, label in IAE_CASES]
 
 
 def mission_url(mission_id: int) -> str | None:

@@ -202,8 +202,10 @@ def _eligibilities(participant: Participant, today, revoke_form: RevokeForm | No
     proofs = display.item_labels("justificatif")
     users: dict = {}
     result = []
-    for eligibility in participants.eligibilities_of(participant.id):
-        chosen = participants.criteria_of(eligibility.id)
+    eligibilities = participants.eligibilities_of(participant.id)
+    chosen_of = participants.criteria_by_eligibility([eligibility.id for eligibility in eligibilities])
+    for eligibility in eligibilities:
+        chosen = chosen_of[eligibility.id]
         state, kind = display.eligibility_state(eligibility, today)
         form = (
             revoke_form if revoke_form is not None and revoke_form.eligibility_id == eligibility.id else None
@@ -225,15 +227,14 @@ def _eligibilities(participant: Participant, today, revoke_form: RevokeForm | No
                     }
                     for c in chosen
                 ],
-                "iae": display.iae_rule([c.criterion_code for c in chosen]),
+                "iae": display.iae_rule([c.criterion_code for c in chosen], criteria),
                 "revoke_form": form or RevokeForm(formdata=None, prefix=f"retrait-{eligibility.id}"),
             }
         )
     return result
 
 
-def _missions(participant: Participant) -> list[dict]:
-    organisations = {o.id: o.name for o in partenaires.list_all()}
+def _missions(participant: Participant, organisations: dict[int, str]) -> list[dict]:
     rows = []
     for mission in parcours.of_participant(participant.id):
         contract = referentiels.contract_type(mission.contract_type)
@@ -290,7 +291,7 @@ def render_file(
         eligibilities=_eligibilities(participant, today, revoke_form),
         eligible_today=participants.is_eligible_on(participant.id, today),
         profile=participants.profile_of(participant.id),
-        missions=_missions(participant),
+        missions=_missions(participant, organisations),
         prescription_form=prescription_form,
         bilan_form=bilan_form,
     )

@@ -46,6 +46,47 @@ def attendees_of(meeting_id: int) -> list[MeetingAttendee]:
     return rows_of(MeetingAttendee, meeting_id=meeting_id, order_by=MeetingAttendee.id)
 
 
+def convention_ids_by_meeting(meeting_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of the conventions of each meeting (by reference), in one query: by meeting id."""
+    found: dict[int, list[int]] = {meeting_id: [] for meeting_id in meeting_ids}
+    if meeting_ids:
+        query = (
+            select(MeetingConvention.meeting_id, Convention.id)
+            .join(Convention, same_tenant(Convention.id, MeetingConvention.convention_id))
+            .where(MeetingConvention.meeting_id.in_(meeting_ids))
+            .order_by(Convention.reference)
+        )
+        for meeting_id, convention_id in db.session.execute(query).tuples():
+            found[meeting_id].append(convention_id)
+    return found
+
+
+def attendee_rows_by_meeting(meeting_ids: list[int]) -> dict[int, list[tuple[MeetingAttendee, str]]]:
+    """:func:`attendee_rows` of each meeting, in one query: by meeting id."""
+    found: dict[int, list[tuple[MeetingAttendee, str]]] = {meeting_id: [] for meeting_id in meeting_ids}
+    if meeting_ids:
+        query = (
+            select(MeetingAttendee, Organisation.name)
+            .join(Organisation, same_tenant(Organisation.id, MeetingAttendee.organisation_id))
+            .where(MeetingAttendee.meeting_id.in_(meeting_ids))
+            .order_by(Organisation.name, MeetingAttendee.id)
+        )
+        for attendee, name in db.session.execute(query).tuples():
+            found[attendee.meeting_id].append((attendee, name))
+    return found
+
+
+def held_occurrences_by_meeting(meeting_ids: list[int]) -> dict[int, list[Occurrence]]:
+    """:func:`occurrences_of_meeting` of each meeting, in one query: by meeting id."""
+    found: dict[int, list[Occurrence]] = {meeting_id: [] for meeting_id in meeting_ids}
+    if meeting_ids:
+        held = rows_of(Occurrence, Occurrence.meeting_id.in_(meeting_ids), order_by=Occurrence.due_on)
+        for occurrence in held:
+            assert occurrence.meeting_id is not None, "the query reads those of the meetings"
+            found[occurrence.meeting_id].append(occurrence)
+    return found
+
+
 def attendee_rows(meeting_id: int) -> list[tuple[MeetingAttendee, str]]:
     """``(attendee, organisation name)`` of the parties of a meeting, by name."""
     query = (

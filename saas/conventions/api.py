@@ -41,6 +41,7 @@ from saas.conventions.lifecycle import (
     objection_was_late,
     renew_due,
     standing,
+    standings,
     terminate,
 )
 from saas.conventions.money import (
@@ -75,6 +76,8 @@ from saas.conventions.repository import (
     objection_of,
     occurrence,
     organisation_name,
+    organisation_names,
+    parties_by_convention,
     parties_of,
     renewals_of,
     schedule_lines_of,
@@ -140,6 +143,8 @@ __all__ = [
     "occurrence",
     "occurrence_status",
     "organisation_name",
+    "organisation_names",
+    "parties_by_convention",
     "parties_of",
     "periods_of",
     "read_document",
@@ -152,6 +157,7 @@ __all__ = [
     "sign",
     "split",
     "standing",
+    "standings",
     "sync_occurrences",
     "terminate",
     "terms_in_force",

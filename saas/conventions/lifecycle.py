@@ -37,17 +37,45 @@ class Standing:
 
 
 def standing(convention: Convention, day: date | None = None) -> Standing:
+    """Where ``convention`` stands on ``day`` (today by default)."""
+    return standings([convention], day)[convention.id]
+
+
+def standings(conventions: list[Convention], day: date | None = None) -> dict[int, Standing]:
+    """Where each convention stands on ``day``, by id, read in two queries for them all (their
+    terms and their objections); a convention without terms (not made by ``create``) has none."""
     day = day or clock.today()
-    all_periods = timeline.periods_of(convention, until=day)
-    objection = repository.objection_of(convention.id)
+    ids = [convention.id for convention in conventions]
+    versions = repository.versions_by_convention(ids)
+    objections = repository.objections_by_convention(ids)
+    return {
+        convention.id: _standing(
+            convention,
+            day,
+            [timeline.view(v) for v in versions[convention.id]],
+            objections.get(convention.id),
+        )
+        for convention in conventions
+        if versions[convention.id]
+    }
+
+
+def _standing(
+    convention: Convention, day: date, views: list[cal.TermsView], objection: ConventionObjection | None
+) -> Standing:
+    objection_term = objection.effective_term if objection else None
+    all_periods = cal.periods(
+        convention.effective_on,
+        views,
+        objection_term=objection_term,
+        terminated_on=convention.terminated_on,
+        until=day,
+    )
     period = cal.period_at(all_periods, day)
     # the whole life, as far as it is known: finite when the terms cap the renewals, an objection
     # fixes the last term, or the convention was terminated
     whole = cal.periods(
-        convention.effective_on,
-        [timeline.view(v) for v in repository.versions_of(convention.id)],
-        objection_term=objection.effective_term if objection else None,
-        terminated_on=convention.terminated_on,
+        convention.effective_on, views, objection_term=objection_term, terminated_on=convention.terminated_on
     )
     ends_on = None if whole[-1].renewable else whole[-1].end
     if convention.signed_on is None:
@@ -65,7 +93,6 @@ def standing(convention: Convention, day: date | None = None) -> Standing:
     renewals_left = None
     if ends_on is not None:
         current = period.number if period else (0 if day < convention.effective_on else len(whole))
-        views = [timeline.view(v) for v in repository.versions_of(convention.id)]
         renewals_left = sum(
             1 for p in whole if p.number > current and cal.terms_at(views, p.start).duration_kind == "tacit"
         )
@@ -93,10 +120,10 @@ def objection_deadlines(
     """Signed conventions whose last day to object falls within ``within_days``, nearest first."""
     day = day or clock.today()
     found = []
-    for convention in repository.conventions():
-        if convention.signed_on is None:
-            continue
-        current = standing(convention, day)
+    signed = [convention for convention in repository.conventions() if convention.signed_on is not None]
+    standing_of = standings(signed, day)
+    for convention in signed:
+        current = standing_of[convention.id]
         deadline = current.last_day_to_object
         if deadline is not None and day <= deadline <= day + timedelta(days=within_days):
             found.append((convention, current))

@@ -13,7 +13,13 @@ from saas.audit import api as audit
 from saas.conventions import calendar as cal
 from saas.conventions import checks, enums, repository, timeline
 from saas.conventions.checks import CENT
-from saas.conventions.models import Convention, FinancialCommitment, Payment, ScheduleLine
+from saas.conventions.models import (
+    Convention,
+    ConventionObjection,
+    FinancialCommitment,
+    Payment,
+    ScheduleLine,
+)
 from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
 
@@ -61,26 +67,58 @@ class Instalment:
 
 
 def instalments(day: date | None = None, convention_id: int | None = None) -> list[Instalment]:
-    """What is due, payable, paid and late across the conventions of the tenant (or one)."""
+    """What is due, payable, paid and late across the conventions of the tenant (or one); what
+    they stand on is read for all the conventions at once (a query per kind, not per convention)."""
     day = day or clock.today()
     delay = tenant_settings.get("payment_delay_days")
     payments = repository.payments_by_instalment()
+    signed = [
+        convention
+        for convention in repository.conventions()
+        if convention.signed_on is not None and convention_id in (None, convention.id)
+    ]
+    ledger = _Ledger.of([convention.id for convention in signed], payments)
     result: list[Instalment] = []
-    for convention in repository.conventions():
-        if convention.signed_on is None or (convention_id is not None and convention.id != convention_id):
-            continue
-        result += _instalments_of(convention, day, delay, payments)
+    for convention in signed:
+        result += _instalments_of(convention, day, delay, ledger)
     result.sort(key=lambda i: (i.due_on, i.convention.reference, i.line.seq))
     return result
 
 
-def _instalments_of(convention: Convention, day: date, delay: int, payments: dict) -> list[Instalment]:
-    windows = timeline.windows(convention.id)
-    received = repository.received_categories(convention.id)
-    all_periods = [p for p in timeline.periods_of(convention, until=day) if p.number == 1 or p.start <= day]
+@dataclass
+class _Ledger:
+    """What the instalments of the conventions stand on, by convention (and lines by commitment)."""
+
+    payments: dict
+    versions: dict[int, list]
+    objections: dict[int, ConventionObjection]
+    received: dict[int, dict]
+    commitments: dict[int, list[FinancialCommitment]]
+    lines: dict[int, list[ScheduleLine]]
+
+    @classmethod
+    def of(cls, convention_ids: list[int], payments: dict) -> _Ledger:
+        commitments = repository.commitments_by_convention(convention_ids)
+        commitment_ids = [c.id for found in commitments.values() for c in found]
+        return cls(
+            payments,
+            repository.versions_by_convention(convention_ids),
+            repository.objections_by_convention(convention_ids),
+            repository.received_categories_by_convention(convention_ids),
+            commitments,
+            repository.schedule_lines_by_commitment(commitment_ids),
+        )
+
+
+def _instalments_of(convention: Convention, day: date, delay: int, ledger: _Ledger) -> list[Instalment]:
+    versions = ledger.versions[convention.id]
+    windows = timeline.windows_from(versions)
+    received = ledger.received[convention.id]
+    periods = timeline.periods_from(convention, versions, ledger.objections.get(convention.id), until=day)
+    all_periods = [p for p in periods if p.number == 1 or p.start <= day]
     found = []
-    for commitment in repository.all_commitments(convention.id):
-        lines = repository.schedule_lines_of(commitment.id)
+    for commitment in ledger.commitments[convention.id]:
+        lines = ledger.lines[commitment.id]
         amount = commitment_amount(commitment)
         for period in _applicable_periods(commitment, windows, all_periods):
             amounts = split(amount, [line.percent for line in lines])
@@ -88,7 +126,7 @@ def _instalments_of(convention: Convention, day: date, delay: int, payments: dic
                 instalment = Instalment(
                     convention, commitment, line, period, part, _due_on(convention, line, period), ""
                 )
-                instalment.payment = payments.get((line.id, period.number))
+                instalment.payment = ledger.payments.get((line.id, period.number))
                 if (
                     instalment.payment is None
                     and convention.terminated_on

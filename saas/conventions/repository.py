@@ -54,6 +54,46 @@ def objection_of(convention_id: int) -> ConventionObjection | None:
     )
 
 
+def _grouped(model, key, ids: list[int], order_by) -> dict[int, list]:
+    """The rows of ``model`` whose column ``key`` is one of ``ids``, in one query: by that id
+    (each id a key)."""
+    found: dict[int, list] = {identifier: [] for identifier in ids}
+    if ids:
+        for row in rows_of(model, key.in_(ids), order_by=order_by):
+            found[getattr(row, key.key)].append(row)
+    return found
+
+
+def _by_convention(model, convention_ids: list[int], order_by) -> dict[int, list]:
+    return _grouped(model, model.convention_id, convention_ids, order_by)
+
+
+def commitments_by_convention(convention_ids: list[int]) -> dict[int, list[FinancialCommitment]]:
+    """:func:`all_commitments` of each convention, in one query."""
+    return _by_convention(FinancialCommitment, convention_ids, FinancialCommitment.id)
+
+
+def schedule_lines_by_commitment(commitment_ids: list[int]) -> dict[int, list[ScheduleLine]]:
+    """:func:`schedule_lines_of` of each commitment, in one query."""
+    return _grouped(ScheduleLine, ScheduleLine.commitment_id, commitment_ids, ScheduleLine.seq)
+
+
+def versions_by_convention(convention_ids: list[int]) -> dict[int, list[ConventionTerms]]:
+    """:func:`versions_of` of each convention, in one query."""
+    return _by_convention(ConventionTerms, convention_ids, ConventionTerms.number)
+
+
+def parties_by_convention(convention_ids: list[int]) -> dict[int, list[ConventionParty]]:
+    """:func:`parties_of` of each convention, in one query."""
+    return _by_convention(ConventionParty, convention_ids, ConventionParty.id)
+
+
+def objections_by_convention(convention_ids: list[int]) -> dict[int, ConventionObjection]:
+    """:func:`objection_of` of each convention that has one, in one query."""
+    rows = _by_convention(ConventionObjection, convention_ids, ConventionObjection.id)
+    return {convention_id: found[0] for convention_id, found in rows.items() if found}
+
+
 def versions_of(convention_id: int) -> list[ConventionTerms]:
     return rows_of(ConventionTerms, convention_id=convention_id, order_by=ConventionTerms.number)
 
@@ -95,17 +135,32 @@ def payments_by_instalment() -> dict[tuple[int, int], Payment]:
 
 def received_categories(convention_id: int) -> dict[tuple[str, int], date]:
     """(deliverable category, period) -> last reception, when every occurrence of it is received."""
+    return received_categories_by_convention([convention_id])[convention_id]
+
+
+def received_categories_by_convention(convention_ids: list[int]) -> dict[int, dict[tuple[str, int], date]]:
+    """:func:`received_categories` of each convention, in one query: by convention id."""
+    found: dict[int, dict[tuple[str, int], date]] = {convention_id: {} for convention_id in convention_ids}
+    if not convention_ids:
+        return found
     rows = db.session.execute(
-        select(Obligation.category, Occurrence.period_no, func.max(Occurrence.received_on))
+        select(
+            Occurrence.convention_id,
+            Obligation.category,
+            Occurrence.period_no,
+            func.max(Occurrence.received_on),
+        )
         .join(
             Obligation,
             and_(Obligation.tenant_id == Occurrence.tenant_id, Obligation.id == Occurrence.obligation_id),
         )
-        .where(Occurrence.convention_id == convention_id, Obligation.nature == "deliverable")
-        .group_by(Obligation.category, Occurrence.period_no)
+        .where(Occurrence.convention_id.in_(convention_ids), Obligation.nature == "deliverable")
+        .group_by(Occurrence.convention_id, Obligation.category, Occurrence.period_no)
         .having(func.count() == func.count(Occurrence.received_on))
     ).all()
-    return {(category, period): last for category, period, last in rows}
+    for convention_id, category, period, last in rows:
+        found[convention_id][(category, period)] = last
+    return found
 
 
 # --------------------------------------------------------------------------- calendar in SQL
@@ -321,3 +376,14 @@ def organisation_name(tenant_id: int, organisation_id: int | None) -> str | None
         return None
     organisation = db.session.get(Organisation, (tenant_id, organisation_id))
     return organisation.name if organisation is not None else None
+
+
+def organisation_names(tenant_id: int, organisation_ids: set[int | None]) -> dict[int, str]:
+    """:func:`organisation_name` of each organisation, in one query: by id (those of the tenant)."""
+    wanted = {organisation_id for organisation_id in organisation_ids if organisation_id is not None}
+    if not wanted:
+        return {}
+    query = select(Organisation.id, Organisation.name).where(
+        Organisation.tenant_id == tenant_id, Organisation.id.in_(wanted)
+    )
+    return dict(db.session.execute(query).tuples().all())

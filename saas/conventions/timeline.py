@@ -8,7 +8,7 @@ from datetime import date
 from saas import clock
 from saas.conventions import calendar as cal
 from saas.conventions import repository
-from saas.conventions.models import Convention, ConventionTerms
+from saas.conventions.models import Convention, ConventionObjection, ConventionTerms
 
 
 def view(terms: ConventionTerms) -> cal.TermsView:
@@ -26,10 +26,21 @@ def view(terms: ConventionTerms) -> cal.TermsView:
 
 
 def periods_of(convention: Convention, until: date | None = None) -> list[cal.Period]:
-    objection = repository.objection_of(convention.id)
+    return periods_from(
+        convention, repository.versions_of(convention.id), repository.objection_of(convention.id), until
+    )
+
+
+def periods_from(
+    convention: Convention,
+    versions: list[ConventionTerms],
+    objection: ConventionObjection | None,
+    until: date | None = None,
+) -> list[cal.Period]:
+    """:func:`periods_of` from the convention's versions of terms and objection, read by the caller."""
     return cal.periods(
         convention.effective_on,
-        [view(v) for v in repository.versions_of(convention.id)],
+        [view(v) for v in versions],
         objection_term=objection.effective_term if objection else None,
         terminated_on=convention.terminated_on,
         until=until or clock.today(),
@@ -38,7 +49,11 @@ def periods_of(convention: Convention, until: date | None = None) -> list[cal.Pe
 
 def windows(convention_id: int) -> dict[int, tuple[date, date | None]]:
     """Terms number -> [effective_from, next version's effective_from)."""
-    versions = repository.versions_of(convention_id)
+    return windows_from(repository.versions_of(convention_id))
+
+
+def windows_from(versions: list[ConventionTerms]) -> dict[int, tuple[date, date | None]]:
+    """:func:`windows` from the versions of terms, read by the caller (in order of number)."""
     result = {}
     for index, version in enumerate(versions):
         following = versions[index + 1].effective_from if index + 1 < len(versions) else None

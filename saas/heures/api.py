@@ -48,6 +48,8 @@ current_counting = repository.current_counting
 latest_counting = repository.latest_counting
 countings_of = repository.countings_of
 allocations_of = repository.allocations_of
+latest_countings = repository.latest_countings
+allocations_by_counting = repository.allocations_by_counting
 proofs_of = repository.proofs_of
 agreements = repository.agreements
 agreement = repository.agreement
@@ -403,20 +405,26 @@ def _lot(lot_id: int) -> Lot:
     return _looked_up(("lot", lot_id), lambda: db.session.get_one(Lot, (require_tenant_id(), lot_id)))
 
 
-def eligible_days(mission: Mission, month: date) -> arithmetic.EligibleDays:
-    """The days of the mission in the month, and those covered by a valid eligibility."""
+def eligible_days(mission: Mission, month: date, windows: list | None = None) -> arithmetic.EligibleDays:
+    """The days of the mission in the month, and those covered by a valid eligibility (among the
+    participant's ``windows`` when the caller read them: ``eligibility_windows_by_participant``)."""
     period = validation.mission_month(mission, month)
-    windows = participants.eligibility_windows(mission.participant_id, period.first_day, period.last_day)
+    if windows is None:
+        windows = participants.eligibility_windows(mission.participant_id, period.first_day, period.last_day)
+    else:
+        windows = participants.windows_within(windows, period.first_day, period.last_day)
     return arithmetic.EligibleDays.of(period.first_day, period.last_day, windows)
 
 
-def _evaluate(statement: Releve, mission: Mission, rule: CountingRule, before: Decimal):
+def _evaluate(
+    statement: Releve, mission: Mission, rule: CountingRule, before: Decimal, windows: list | None = None
+):
     return arithmetic.count(
         arithmetic.Rule.from_model(rule),
         statement.worked_hours,
         statement.training_hours,
         mission.contract_type,
-        eligible_days(mission, statement.month),
+        eligible_days(mission, statement.month, windows),
         mission.contract_type in parcours.CDI_TYPES,
         before,
     )
@@ -502,21 +510,27 @@ class RecountLine:
 
 
 def _recount(actor: audit.Actor | None, marche_id: int | None, apply: bool) -> list[RecountLine]:
-    lines = []
+    """The statements whose counting the rules in force would change; what they stand on (lots,
+    rules, countings in force, eligibilities) is read for them all at once, not per statement."""
+    lines: list[RecountLine] = []
     running: dict[int, Decimal] = defaultdict(Decimal)
-    overridden: set[int | None] = set()
-    if marche_id is None:
-        overridden = {
-            r.marche_id
-            for r in db.session.scalars(select(CountingRule).where(CountingRule.marche_id.is_not(None)))
-        }
-    for statement, mission in repository.validated_in_force(marche_id):
-        lot = _lot(mission.lot_id)
-        if marche_id is None and lot.marche_id in overridden:
+    found = repository.validated_in_force(marche_id)
+    if not found:
+        return lines
+    overrides = repository.latest_rules_of_marches()
+    default_rule = rule_in_force(None)
+    lots = {
+        lot.id: lot for lot in db.session.scalars(select(Lot).where(Lot.id.in_({m.lot_id for _, m in found})))
+    }
+    currents = repository.current_countings([statement.id for statement, _ in found])
+    windows = participants.eligibility_windows_by_participant(list({m.participant_id for _, m in found}))
+    for statement, mission in found:
+        lot = lots[mission.lot_id]
+        if marche_id is None and lot.marche_id in overrides:
             continue  # those follow their marché's own rules
-        rule = rule_in_force(lot.marche_id)
-        current = repository.current_counting(statement.id)
-        counted, _ = _evaluate(statement, mission, rule, running[mission.id])
+        rule = overrides.get(lot.marche_id, default_rule)
+        current = currents.get(statement.id)
+        counted, _ = _evaluate(statement, mission, rule, running[mission.id], windows[mission.participant_id])
         running[mission.id] += counted
         before = current.counted_hours if current else Decimal(0)
         if current is not None and current.rule_id == rule.id and current.counted_hours == counted:

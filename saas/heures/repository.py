@@ -73,11 +73,53 @@ def current_counting(statement_id: int) -> Counting | None:
     return one_where(Counting, Counting.current, statement_id=statement_id)
 
 
+def current_countings(statement_ids: list[int]) -> dict[int, Counting]:
+    """:func:`current_counting` of each statement, in one query: by statement id."""
+    if not statement_ids:
+        return {}
+    query = select(Counting).where(Counting.current, Counting.statement_id.in_(statement_ids))
+    return {counting.statement_id: counting for counting in db.session.scalars(query)}
+
+
+def latest_rules_of_marches() -> dict[int, CountingRule]:
+    """The latest rule of each marché that overrides the tenant's, in one query: by marché id."""
+    query = (
+        select(CountingRule)
+        .where(CountingRule.marche_id.is_not(None))
+        .distinct(CountingRule.marche_id)
+        .order_by(CountingRule.marche_id, CountingRule.version.desc())
+    )
+    return {rule.marche_id: rule for rule in db.session.scalars(query) if rule.marche_id is not None}
+
+
 def latest_counting(statement_id: int) -> Counting | None:
     """The counting in force, or the last one of a statement no longer counted (superseded)."""
     return db.session.scalars(
         select(Counting).where(Counting.statement_id == statement_id).order_by(Counting.id.desc()).limit(1)
     ).first()
+
+
+def latest_countings(statement_ids: list[int]) -> dict[int, Counting]:
+    """:func:`latest_counting` of each statement, in one query: by statement id (none before validation)."""
+    if not statement_ids:
+        return {}
+    query = (
+        select(Counting)
+        .where(Counting.statement_id.in_(statement_ids))
+        .distinct(Counting.statement_id)
+        .order_by(Counting.statement_id, Counting.id.desc())
+    )
+    return {counting.statement_id: counting for counting in db.session.scalars(query)}
+
+
+def allocations_by_counting(counting_ids: list[int]) -> dict[int, list[Allocation]]:
+    """The allocations of each counting, in one query: by counting id (every id given is a key)."""
+    found: dict[int, list[Allocation]] = {counting_id: [] for counting_id in counting_ids}
+    if counting_ids:
+        query = select(Allocation).where(Allocation.counting_id.in_(counting_ids)).order_by(Allocation.id)
+        for allocation in db.session.scalars(query):
+            found[allocation.counting_id].append(allocation)
+    return found
 
 
 def countings_of(statement_id: int) -> list[Counting]:

@@ -37,6 +37,7 @@ identity_of = repository.identity_of
 prescriptions_of = repository.prescriptions_of
 eligibilities_of = repository.eligibilities_of
 criteria_of = repository.criteria_of
+criteria_by_eligibility = repository.criteria_by_eligibility
 eligibility_at = repository.eligibility_at
 profile_of = repository.profile_of
 list_query = repository.list_query
@@ -382,6 +383,10 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
     """``(valid_from, valid_until, validated_on)`` of the validations (not revoked) valid on at
     least one day from ``first`` to ``last``, for counting hours of part of a month."""
     return repository.eligibility_windows(participant_id, first, last)
+
+
+eligibility_windows_by_participant = repository.eligibility_windows_by_participant
+windows_within = repository.windows_within
 
 
 # --- CV library ----------------------------------------------------------------------------------

@@ -48,6 +48,16 @@ def eligibilities_of(participant_id: int) -> list[Eligibility]:
     )
 
 
+def criteria_by_eligibility(eligibility_ids: list[int]) -> dict[int, list[EligibilityCriterion]]:
+    """:func:`criteria_of` of each validation, in one query: by eligibility id (each id a key)."""
+    found: dict[int, list[EligibilityCriterion]] = {eligibility_id: [] for eligibility_id in eligibility_ids}
+    if eligibility_ids:
+        query = EligibilityCriterion.eligibility_id.in_(eligibility_ids)
+        for row in rows_of(EligibilityCriterion, query, order_by=EligibilityCriterion.criterion_code):
+            found[row.eligibility_id].append(row)
+    return found
+
+
 def criteria_of(eligibility_id: int) -> list[EligibilityCriterion]:
     return rows_of(
         EligibilityCriterion, eligibility_id=eligibility_id, order_by=EligibilityCriterion.criterion_code
@@ -84,6 +94,35 @@ def eligibility_windows(participant_id: int, first: date, last: date) -> list[tu
         .order_by(Eligibility.valid_from)
     )
     return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def eligibility_windows_by_participant(
+    participant_ids: list[int],
+) -> dict[int, list[tuple[date, date | None, date]]]:
+    """Every validation (not revoked) of each participant as ``(valid_from, valid_until,
+    validated_on)``, in one query: by participant id; :func:`windows_within` keeps those of a month."""
+    found: dict[int, list[tuple[date, date | None, date]]] = {pid: [] for pid in participant_ids}
+    if participant_ids:
+        query = (
+            select(
+                Eligibility.participant_id,
+                Eligibility.valid_from,
+                Eligibility.valid_until,
+                Eligibility.validated_on,
+            )
+            .where(Eligibility.participant_id.in_(participant_ids), Eligibility.revoked_at.is_(None))
+            .order_by(Eligibility.valid_from)
+        )
+        for participant_id, valid_from, valid_until, validated_on in db.session.execute(query).tuples():
+            found[participant_id].append((valid_from, valid_until, validated_on))
+    return found
+
+
+def windows_within(
+    windows: list[tuple[date, date | None, date]], first: date, last: date
+) -> list[tuple[date, date | None, date]]:
+    """The windows valid on at least one day from ``first`` to ``last`` (as :func:`eligibility_windows`)."""
+    return [w for w in windows if w[0] <= last and (w[1] is None or w[1] >= first)]
 
 
 def profile_of(participant_id: int) -> CvProfile | None:

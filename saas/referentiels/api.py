@@ -45,6 +45,7 @@ __all__ = [
     "qpv",
     "qpv_of_commune",
     "rome",
+    "rule_satisfied",
     "search_communes",
     "search_rome",
 ]

@@ -1,0 +1,107 @@
+"""No query per row: every page of a tenant (its lists, its detail pages, its dashboard, its
+exports) and every API list runs the same number of queries with two rows of each kind as with
+fifty. The pages are walked as in tests/tenants/test_isolation_routes.py, as the tenant's
+administrator with its own objects; the queries are counted by ``tests.sql_joins.recorded_sql``.
+
+Each URL is asked twice and the second answer counted, so that what a process reads once (a cache
+filled at the first request) is not taken for a query per row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import partial
+
+from tests.factories import add_rows
+from tests.fixtures import login
+from tests.sql_joins import recorded_sql
+from tests.tenants.test_isolation_routes import (
+    PUBLIC,
+    _api_call,
+    _api_requests,
+    _api_rules,
+    _rules,
+    _tenant_url,
+)
+
+#: rows of each kind, first few then many.
+FEW, MANY = 2, 50
+
+
+def _pages(app, world) -> list[tuple[str, str, str | None]]:
+    """(endpoint, url, API token or None) of every GET page and API list of ``world``'s tenant."""
+    found = [
+        (rule.endpoint, _tenant_url(app, rule, world.slug, world), None)
+        for rule in _rules(app)
+        if rule.rule.startswith("/t/<tenant_slug>") and "GET" in rule.methods and rule.endpoint not in PUBLIC
+    ]
+    for rule in _api_rules(app):
+        found += [
+            (rule.endpoint, url, world.api_token)
+            for method, url in _api_requests(app, rule, world)
+            if method == "GET"
+        ]
+    return found
+
+
+def _counted(app, ask) -> tuple[int, object]:
+    """The queries of ``ask()`` at its second call, and its answer."""
+    ask()
+    with recorded_sql(app) as executed:
+        response = ask()
+    return len(executed), response
+
+
+def queries_per_page(app, client, world) -> dict[str, int]:
+    """How many queries each page of ``world`` sends, at its second asking; a page that exports
+    its list (``?export=csv``) is counted exported too."""
+    counts = {}
+    for endpoint, url, token in _pages(app, world):
+        if token:
+            counts[endpoint], response = _counted(app, partial(_api_call, client, "GET", url, token))
+            assert response.status_code < 500, f"{endpoint} answered {response.status_code}"
+            continue
+        counts[endpoint], response = _counted(app, partial(client.get, url))
+        assert response.status_code < 500, f"{endpoint} answered {response.status_code}"
+        if response.mimetype == "text/html" and "?" not in url:
+            exported, response = _counted(app, partial(client.get, url + "?export=csv"))
+            if response.mimetype == "text/csv":
+                counts[f"{endpoint} (export)"] = exported
+    return counts
+
+
+def test_no_page_runs_a_query_per_row(app, two_tenants, client):
+    a, _ = two_tenants
+    add_rows(app, a, FEW - 1)
+    login(client, a.admin_email)
+    few = queries_per_page(app, client, a)
+    add_rows(app, a, MANY - FEW, prefix="m")
+    many = queries_per_page(app, client, a)
+    grown = {endpoint: (few[endpoint], many[endpoint]) for endpoint in few if many[endpoint] != few[endpoint]}
+    assert grown == {}, "queries at 2 and at 50 rows:\n" + "\n".join(
+        f"{endpoint}: {before} -> {after}" for endpoint, (before, after) in sorted(grown.items())
+    )
+
+
+def _statements_of(app, client, url: str) -> list[str]:
+    client.get(url)
+    with recorded_sql(app) as executed:
+        assert client.get(url).status_code == 200
+    return [" ".join(statement.split()) for statement in executed]
+
+
+def test_the_dashboard_reads_the_settings_once(app, two_tenants, client):
+    """As the administrator, who sees every block of it (hours, conventions, instalments)."""
+    a, _ = two_tenants
+    login(client, a.admin_email)
+    statements = _statements_of(app, client, f"/t/{a.slug}/")
+    assert sum(statement.startswith("SELECT settings") for statement in statements) == 1
+
+
+def test_the_participant_page_reads_the_criteria_once(app, two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.facilitateur_email)
+    statements = _statements_of(app, client, f"/t/{a.slug}/participants/{a.ids['participant_id']}")
+    assert sum("FROM ref_criteria" in statement for statement in statements) == 1
+    organisations = Counter(statement for statement in statements if "FROM organisations" in statement)
+    assert max(organisations.values()) == 1, "the same organisations read twice for one page"
