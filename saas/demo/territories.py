@@ -1,6 +1,7 @@
 """Demo data: four territories modelled on the four seed conventions (shared/seeds).
 
-Every person is fictitious. Loading is idempotent: a territory whose slug exists is left alone.
+Every person is fictitious. Loading is idempotent and resumable: a territory loaded to the end is
+left alone, one whose load was interrupted is finished from its last committed batch.
 Each territory gets a year of clause execution (``saas.demo.year``) and its seed
 convention (``saas.demo.conventions``).
 """
@@ -10,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import click
+from sqlalchemy import select
 
 from saas.accounts import api as accounts
 from saas.accounts import memberships
 from saas.audit import api as audit
+from saas.audit.models import AuditEntry
 from saas.db import db
 from saas.demo import conventions as demo_conventions
 from saas.demo import year as demo_year
@@ -26,6 +29,8 @@ from tenants.models import Federation
 DEMO_PASSWORD = "Clauses-Demo-2026"  # noqa: S105 - printed to the user on purpose
 ACTOR = audit.Actor(email="demo")
 DOMAIN = "guichet-demo.fr"
+#: the audit action of a territory's last transaction: its load went to the end.
+LOADED = "demo.loaded"
 
 
 @dataclass
@@ -147,35 +152,55 @@ def _federation(code: str) -> Federation:
     return federation
 
 
-def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], size) -> None:
-    existing = tenants_api.tenant_by_slug(spec.slug)
-    if existing is not None:
-        for role, _name, _ in spec.people:
-            logins.append((spec.name, role, _email(role, spec.slug)))
-        return
+def _create_tenant(spec: DemoTerritory):
     tenant = memberships.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
     memberships.update_tenant(
         ACTOR, tenant, federation_ids=[_federation(code).id for code in spec.federations]
     )
     db.session.commit()  # platform writes done before entering the tenant's scope
-    click.echo(f"Chargement d'une année d'activité : {spec.name}…")
+    return tenant
+
+
+def _loaded() -> bool:
+    """Whether the territory in scope was loaded to the end (its last transaction records it)."""
+    return db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == LOADED).limit(1)) is not None
+
+
+def _people(spec: DemoTerritory) -> None:
+    """The territory's organisations and members, once (a territory with organisations has them)."""
+    if partenaires.list_all():
+        return
+    organisations = {
+        name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
+        for name, kind, siret, prescriber in spec.organisations
+    }
+    for role, name, organisation in spec.people:
+        email = _email(role, spec.slug)
+        _person(email, name)
+        memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation or ""))
+    db.session.commit()
+
+
+def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], size) -> None:
+    """Load the territory, or finish a load that was interrupted; a loaded one is left alone.
+
+    Each step commits (the people, the marchés, every batch of participants): a step that was
+    interrupted was rolled back, and the next load redoes it from the last one committed.
+    """
+    logins.extend((spec.name, role, _email(role, spec.slug)) for role, _name, _ in spec.people)
+    tenant = tenants_api.tenant_by_slug(spec.slug) or _create_tenant(spec)
     with context.scoped(tenant.id):
         tenants_api.enter_tenant(tenant.id, None)
-        organisations = {
-            name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
-            for name, kind, siret, prescriber in spec.organisations
-        }
-        for role, name, organisation in spec.people:
-            email = _email(role, spec.slug)
-            _person(email, name)
-            memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation or ""))
-            logins.append((spec.name, role, email))
+        if _loaded():
+            return
+        click.echo(f"Chargement d'une année d'activité : {spec.name}…")
+        _people(spec)
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
         assert facilitateur is not None, "every demo territory has a facilitateur"
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
         counts.update(demo_conventions.fill(actor, spec.slug))
-        audit.record("demo.loaded", ACTOR, details=counts)
+        audit.record(LOADED, ACTOR, details=counts)
         db.session.commit()
 
 
