@@ -123,10 +123,14 @@ def test_the_demo_commits_in_batches_and_the_next_load_finishes_an_interrupted_o
         db.session.remove()  # the process is gone; a new one starts
     first = "saint-dizier"
     state = _load_state(superuser_engine)
-    assert list(state) == [first], state  # the first territory, halfway
-    assert state[first]["participants"] == 20, state  # the two batches committed stayed
-    assert state[first]["lots"] >= SIZE.marches and state[first]["organisations"] > 0, state
-    assert state[first]["loaded"] == 0, state
+    assert len(state) == 4 and all(row["organisations"] > 0 for row in state.values()), (
+        state
+    )  # accounts first
+    assert state[first]["participants"] == 20, state  # the first territory halfway: two batches stayed
+    assert state[first]["lots"] >= SIZE.marches and state[first]["loaded"] == 0, state
+    assert all(row["participants"] == row["loaded"] == 0 for slug, row in state.items() if slug != first), (
+        state
+    )
 
     monkeypatch.setattr(demo_year, "_participant_year", place_one)
     with app.app_context():
@@ -143,6 +147,16 @@ def test_the_demo_commits_in_batches_and_the_next_load_finishes_an_interrupted_o
     resumed = next(row for row in rows if row["slug"] == first)
     assert resumed["months"] == 12 and resumed["corrections"] >= 1 and resumed["awaiting"] >= 1, resumed
     assert resumed["agreements"] == 1 and resumed["mutualised"] >= 1, resumed
+
+
+def test_the_accounts_load_first_and_alone(app, client_factory, superuser_engine):
+    with app.app_context():
+        logins = load_demo(SIZE, years=False)
+    state = _load_state(superuser_engine)
+    assert len(state) == 4 and len(logins) == 4 * 4 + 2, (state, logins)
+    assert all(row["participants"] == row["lots"] == row["loaded"] == 0 for row in state.values()), state
+    for space, role, email in logins:
+        assert login(client_factory(), email, DEMO_PASSWORD).status_code == 302, (space, role)
 
 
 def test_an_interruption_before_the_first_batch_is_redone_cleanly(app, superuser_engine, monkeypatch):

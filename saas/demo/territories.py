@@ -169,7 +169,7 @@ def _loaded() -> bool:
 def _people(spec: DemoTerritory) -> None:
     """The territory's organisations and members, once (a territory with organisations has them)."""
     if partenaires.list_all():
-        return
+        return  # loaded already (they commit together)
     organisations = {
         name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
         for name, kind, siret, prescriber in spec.organisations
@@ -178,23 +178,22 @@ def _people(spec: DemoTerritory) -> None:
         email = _email(role, spec.slug)
         _person(email, name)
         memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation or ""))
-    db.session.commit()
 
 
-def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], size) -> None:
-    """Load the territory, or finish a load that was interrupted; a loaded one is left alone.
+def _load_year(spec: DemoTerritory, size) -> None:
+    """Fill the territory's year, or finish a load that was interrupted; a loaded one is left alone.
 
-    Each step commits (the people, the marchés, every batch of participants): a step that was
-    interrupted was rolled back, and the next load redoes it from the last one committed.
+    Each step commits (the marchés, every batch of participants): a step that was interrupted was
+    rolled back, and the next load redoes it from the last one committed.
     """
-    logins.extend((spec.name, role, _email(role, spec.slug)) for role, _name, _ in spec.people)
-    tenant = tenants_api.tenant_by_slug(spec.slug) or _create_tenant(spec)
+    tenant = tenants_api.tenant_by_slug(spec.slug)
+    assert tenant is not None, "the accounts are loaded first"
     with context.scoped(tenant.id):
         tenants_api.enter_tenant(tenant.id, None)
         if _loaded():
+            db.session.commit()  # the scope ends with its transaction
             return
         click.echo(f"Chargement d'une année d'activité : {spec.name}…")
-        _people(spec)
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
         assert facilitateur is not None, "every demo territory has a facilitateur"
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
@@ -204,23 +203,34 @@ def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], siz
         db.session.commit()
 
 
-def load_demo(size: demo_year.YearSize | None = None) -> list[tuple[str, str, str]]:
+def load_demo(size: demo_year.YearSize | None = None, years: bool = True) -> list[tuple[str, str, str]]:
     """Load what is missing; return (space, role, e-mail) of every demo login.
 
-    Each new territory gets a year of clause execution (``saas.demo.year``) of ``size``.
+    First the accounts (territories, organisations, people: a few seconds, and every login works),
+    then, with ``years``, a year of clause execution (``saas.demo.year``) of ``size`` in each
+    territory: what ``guichet serve --demo`` leaves to a process of its own while it serves.
     """
     with context.scoped(platform=True):
-        return _load_all(size)
+        logins = _load_accounts()
+        if years:
+            for spec in TERRITORIES:
+                _load_year(spec, size)
+    return logins
 
 
-def _load_all(size) -> list[tuple[str, str, str]]:
+def _load_accounts() -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
     for code, name, _coordinator in FEDERATIONS:
         if tenants_api.federation_by_code(code) is None:
             memberships.create_federation(ACTOR, code, name)
             db.session.commit()
     for spec in TERRITORIES:
-        _load_territory(spec, logins, size)
+        logins.extend((spec.name, role, _email(role, spec.slug)) for role, _name, _ in spec.people)
+        tenant = tenants_api.tenant_by_slug(spec.slug) or _create_tenant(spec)
+        with context.scoped(tenant.id):
+            tenants_api.enter_tenant(tenant.id, None)
+            _people(spec)
+            db.session.commit()  # the scope ends with its transaction
     for code, name, coordinator in FEDERATIONS:
         federation = _federation(code)
         email = f"coordinateur.{code}@{DOMAIN}"
