@@ -72,13 +72,13 @@ def worker_command(cron: bool, burst: bool) -> None:
     run_worker(current_app._get_current_object(), with_cron=cron, burst=burst)  # type: ignore[attr-defined]  # a LocalProxy
 
 
-def _load_demo(participants: int) -> None:
+def _load_demo(participants: int, years: bool = True) -> None:
     from saas.demo.territories import load_demo, print_logins
     from saas.demo.year import YearSize
     from saas.referentiels.api import load_all
 
     load_all()  # reference data first: the demo refers to communes, criteria, contract types
-    print_logins(load_demo(YearSize(participants=participants)))
+    print_logins(load_demo(YearSize(participants=participants), years=years))
 
 
 PARTICIPANTS_OPTION = click.option(
@@ -113,11 +113,15 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None, partici
     if "SESSION_COOKIE_SECURE" not in os.environ and host in ("127.0.0.1", "localhost", "::1"):
         # the development server speaks plain HTTP on the loopback; production keeps Secure cookies
         app.config["SESSION_COOKIE_SECURE"] = False
+    loader = None
     if demo:
-        _load_demo(participants)
+        # the accounts now (every login works), the years in a process of their own while serving
+        _load_demo(participants, years=False)
+        loader = _start_child(app, "demo", "--participants", str(participants))
+        click.echo("Données de démonstration : chargement des années d'activité en arrière-plan.")
     if worker is None:
         worker = bool(app.config.get("EMBEDDED_REDIS") or app.config.get("EMBEDDED_DATABASE"))
-    child = _start_worker(app) if worker else None
+    child = _start_child(app, "worker") if worker else None
     # SIGTERM (a service manager, ``kill``) stops the service as Ctrl+C does
     signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"Guichet Clauses : http://{host}:{port}/  (Ctrl+C pour arrêter)")
@@ -126,7 +130,8 @@ def serve_command(host: str, port: int, demo: bool, worker: bool | None, partici
     except KeyboardInterrupt:
         pass
     finally:
-        _stop_worker(child)
+        _stop_child(loader)  # an interrupted load is finished by the next one
+        _stop_child(child)
         from saas.db import db
 
         db.engine.dispose()
@@ -138,8 +143,9 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _start_worker(app) -> subprocess.Popen:
-    """The worker of the embedded mode, in a process group of its own (worker, job, scheduler)."""
+def _start_child(app, *command: str) -> subprocess.Popen:
+    """A ``guichet`` command on the same servers (the embedded mode's worker, the demo's years), in
+    a process group of its own (worker, job, scheduler)."""
     env = dict(os.environ)
     env.update(
         {
@@ -149,11 +155,12 @@ def _start_worker(app) -> subprocess.Popen:
             "SECRET_KEY": app.config["SECRET_KEY"],
         }
     )
-    return subprocess.Popen([sys.executable, "-m", "saas", "worker"], env=env, start_new_session=True)
+    argv = [sys.executable, "-m", "saas", *command]  # commands of this program, never user input
+    return subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603
 
 
-def _stop_worker(child: subprocess.Popen | None) -> None:
-    """Stop the worker's whole group: it finishes the job in hand, or is killed after a while."""
+def _stop_child(child: subprocess.Popen | None) -> None:
+    """Stop the child's whole group: it finishes the job in hand, or is killed after a while."""
     if child is None or child.poll() is not None:
         return
     os.killpg(child.pid, signal.SIGTERM)

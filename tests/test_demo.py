@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
+from saas.db import db
+from saas.demo import batches
+from saas.demo import year as demo_year
 from saas.demo.territories import DEMO_PASSWORD, TERRITORIES, load_demo
 from saas.demo.year import YearSize
 from saas.parcours.enums import Modality
@@ -79,3 +83,96 @@ def test_demo_fills_each_territory_with_a_year_of_clause_execution(app, superuse
         assert row["corrections"] >= 1 and row["rejections"] >= 1 and row["awaiting"] >= 1, row
         assert row["agreements"] == 1 and row["mutualised"] >= 1, row
         assert row["overrides"] >= 1, row
+
+
+class Interrupted(Exception):
+    """What stops a load halfway (Ctrl+C, a killed process): nothing after it is committed."""
+
+
+LOAD_STATE = """
+SELECT t.slug,
+       (SELECT count(*) FROM participants p WHERE p.tenant_id = t.id) AS participants,
+       (SELECT count(*) FROM lots l WHERE l.tenant_id = t.id) AS lots,
+       (SELECT count(*) FROM organisations o WHERE o.tenant_id = t.id) AS organisations,
+       (SELECT count(*) FROM audit_log a WHERE a.tenant_id = t.id AND a.action = 'demo.loaded') AS loaded
+  FROM tenants t ORDER BY t.slug
+"""
+
+
+def _load_state(superuser_engine) -> dict[str, dict]:
+    with superuser_engine.connect() as conn:
+        return {row["slug"]: dict(row) for row in conn.execute(text(LOAD_STATE)).mappings()}
+
+
+def test_the_demo_commits_in_batches_and_the_next_load_finishes_an_interrupted_one(
+    app, superuser_engine, monkeypatch
+):
+    monkeypatch.setattr(batches, "BATCH", 10)
+    place_one = demo_year._participant_year
+
+    def interrupted_at_the_26th(actor, rng, orgs, lots, communes, index, *args):
+        if index == 25:
+            raise Interrupted
+        place_one(actor, rng, orgs, lots, communes, index, *args)
+
+    monkeypatch.setattr(demo_year, "_participant_year", interrupted_at_the_26th)
+    with app.app_context():
+        with pytest.raises(Interrupted):
+            load_demo(SIZE)
+        db.session.rollback()
+        db.session.remove()  # the process is gone; a new one starts
+    first = "saint-dizier"
+    state = _load_state(superuser_engine)
+    assert len(state) == 4 and all(row["organisations"] > 0 for row in state.values()), (
+        state
+    )  # accounts first
+    assert state[first]["participants"] == 20, state  # the first territory halfway: two batches stayed
+    assert state[first]["lots"] >= SIZE.marches and state[first]["loaded"] == 0, state
+    assert all(row["participants"] == row["loaded"] == 0 for slug, row in state.items() if slug != first), (
+        state
+    )
+
+    monkeypatch.setattr(demo_year, "_participant_year", place_one)
+    with app.app_context():
+        load_demo(SIZE)
+        lots = _load_state(superuser_engine)[first]["lots"]
+        load_demo(SIZE)  # loaded to the end: left alone
+    state = _load_state(superuser_engine)
+    assert len(state) == 4
+    for slug, row in state.items():
+        assert row["participants"] == SIZE.participants and row["loaded"] == 1, (slug, row)
+    assert state[first]["lots"] == lots, state  # the marchés were not created twice
+    with superuser_engine.connect() as conn:
+        rows = conn.execute(text(YEAR_FIGURES)).mappings().all()
+    resumed = next(row for row in rows if row["slug"] == first)
+    assert resumed["months"] == 12 and resumed["corrections"] >= 1 and resumed["awaiting"] >= 1, resumed
+    assert resumed["agreements"] == 1 and resumed["mutualised"] >= 1, resumed
+
+
+def test_the_accounts_load_first_and_alone(app, client_factory, superuser_engine):
+    with app.app_context():
+        logins = load_demo(SIZE, years=False)
+    state = _load_state(superuser_engine)
+    assert len(state) == 4 and len(logins) == 4 * 4 + 2, (state, logins)
+    assert all(row["participants"] == row["lots"] == row["loaded"] == 0 for row in state.values()), state
+    for space, role, email in logins:
+        assert login(client_factory(), email, DEMO_PASSWORD).status_code == 302, (space, role)
+
+
+def test_an_interruption_before_the_first_batch_is_redone_cleanly(app, superuser_engine, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise Interrupted
+
+    monkeypatch.setattr(demo_year, "_agreement_and_rules", interrupted)  # the last step of the set-up
+    with app.app_context():
+        with pytest.raises(Interrupted):
+            load_demo(SIZE)
+        db.session.rollback()
+        db.session.remove()
+    state = _load_state(superuser_engine)["saint-dizier"]
+    assert state["lots"] == 0 and state["participants"] == 0 and state["organisations"] > 0, state
+    monkeypatch.undo()
+    with app.app_context():
+        load_demo(SIZE)
+    for slug, row in _load_state(superuser_engine).items():
+        assert row["participants"] == SIZE.participants and row["loaded"] == 1, (slug, row)

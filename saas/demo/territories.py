@@ -1,6 +1,7 @@
 """Demo data: four territories modelled on the four seed conventions (shared/seeds).
 
-Every person is fictitious. Loading is idempotent: a territory whose slug exists is left alone.
+Every person is fictitious. Loading is idempotent and resumable: a territory loaded to the end is
+left alone, one whose load was interrupted is finished from its last committed batch.
 Each territory gets a year of clause execution (``saas.demo.year``) and its seed
 convention (``saas.demo.conventions``).
 """
@@ -10,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import click
+from sqlalchemy import select
 
 from saas.accounts import api as accounts
 from saas.accounts import memberships
 from saas.audit import api as audit
+from saas.audit.models import AuditEntry
 from saas.db import db
 from saas.demo import conventions as demo_conventions
 from saas.demo import year as demo_year
@@ -26,6 +29,8 @@ from tenants.models import Federation
 DEMO_PASSWORD = "Clauses-Demo-2026"  # noqa: S105 - printed to the user on purpose
 ACTOR = audit.Actor(email="demo")
 DOMAIN = "guichet-demo.fr"
+#: the audit action of a territory's last transaction: its load went to the end.
+LOADED = "demo.loaded"
 
 
 @dataclass
@@ -147,55 +152,85 @@ def _federation(code: str) -> Federation:
     return federation
 
 
-def _load_territory(spec: DemoTerritory, logins: list[tuple[str, str, str]], size) -> None:
-    existing = tenants_api.tenant_by_slug(spec.slug)
-    if existing is not None:
-        for role, _name, _ in spec.people:
-            logins.append((spec.name, role, _email(role, spec.slug)))
-        return
+def _create_tenant(spec: DemoTerritory):
     tenant = memberships.create_tenant(ACTOR, spec.slug, spec.name, spec.kind, spec.siren, spec.communes)
     memberships.update_tenant(
         ACTOR, tenant, federation_ids=[_federation(code).id for code in spec.federations]
     )
     db.session.commit()  # platform writes done before entering the tenant's scope
-    click.echo(f"Chargement d'une année d'activité : {spec.name}…")
+    return tenant
+
+
+def _loaded() -> bool:
+    """Whether the territory in scope was loaded to the end (its last transaction records it)."""
+    return db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == LOADED).limit(1)) is not None
+
+
+def _people(spec: DemoTerritory) -> None:
+    """The territory's organisations and members, once (a territory with organisations has them)."""
+    if partenaires.list_all():
+        return  # loaded already (they commit together)
+    organisations = {
+        name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
+        for name, kind, siret, prescriber in spec.organisations
+    }
+    for role, name, organisation in spec.people:
+        email = _email(role, spec.slug)
+        _person(email, name)
+        memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation or ""))
+
+
+def _load_year(spec: DemoTerritory, size) -> None:
+    """Fill the territory's year, or finish a load that was interrupted; a loaded one is left alone.
+
+    Each step commits (the marchés, every batch of participants): a step that was interrupted was
+    rolled back, and the next load redoes it from the last one committed.
+    """
+    tenant = tenants_api.tenant_by_slug(spec.slug)
+    assert tenant is not None, "the accounts are loaded first"
     with context.scoped(tenant.id):
         tenants_api.enter_tenant(tenant.id, None)
-        organisations = {
-            name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
-            for name, kind, siret, prescriber in spec.organisations
-        }
-        for role, name, organisation in spec.people:
-            email = _email(role, spec.slug)
-            _person(email, name)
-            memberships.invite_member(ACTOR, email, name, role, organisations.get(organisation or ""))
-            logins.append((spec.name, role, email))
+        if _loaded():
+            db.session.commit()  # the scope ends with its transaction
+            return
+        click.echo(f"Chargement d'une année d'activité : {spec.name}…")
         facilitateur = accounts.user_by_email(_email("facilitateur", spec.slug))
         assert facilitateur is not None, "every demo territory has a facilitateur"
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
         counts.update(demo_conventions.fill(actor, spec.slug))
-        audit.record("demo.loaded", ACTOR, details=counts)
+        audit.record(LOADED, ACTOR, details=counts)
         db.session.commit()
 
 
-def load_demo(size: demo_year.YearSize | None = None) -> list[tuple[str, str, str]]:
+def load_demo(size: demo_year.YearSize | None = None, years: bool = True) -> list[tuple[str, str, str]]:
     """Load what is missing; return (space, role, e-mail) of every demo login.
 
-    Each new territory gets a year of clause execution (``saas.demo.year``) of ``size``.
+    First the accounts (territories, organisations, people: a few seconds, and every login works),
+    then, with ``years``, a year of clause execution (``saas.demo.year``) of ``size`` in each
+    territory: what ``guichet serve --demo`` leaves to a process of its own while it serves.
     """
     with context.scoped(platform=True):
-        return _load_all(size)
+        logins = _load_accounts()
+        if years:
+            for spec in TERRITORIES:
+                _load_year(spec, size)
+    return logins
 
 
-def _load_all(size) -> list[tuple[str, str, str]]:
+def _load_accounts() -> list[tuple[str, str, str]]:
     logins: list[tuple[str, str, str]] = []
     for code, name, _coordinator in FEDERATIONS:
         if tenants_api.federation_by_code(code) is None:
             memberships.create_federation(ACTOR, code, name)
             db.session.commit()
     for spec in TERRITORIES:
-        _load_territory(spec, logins, size)
+        logins.extend((spec.name, role, _email(role, spec.slug)) for role, _name, _ in spec.people)
+        tenant = tenants_api.tenant_by_slug(spec.slug) or _create_tenant(spec)
+        with context.scoped(tenant.id):
+            tenants_api.enter_tenant(tenant.id, None)
+            _people(spec)
+            db.session.commit()  # the scope ends with its transaction
     for code, name, coordinator in FEDERATIONS:
         federation = _federation(code)
         email = f"coordinateur.{code}@{DOMAIN}"

@@ -16,19 +16,24 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
 from stdnum import luhn
 
 from saas import clock
 from saas.audit import api as audit
 from saas.db import db
+from saas.demo import batches
 from saas.errors import DomainError, ValidationError
 from saas.heures import api as heures
+from saas.heures.models import Releve
 from saas.marches import api as marches
-from saas.marches.models import Marche
+from saas.marches.models import Lot, Marche
 from saas.parcours import api as parcours
+from saas.parcours.models import Mission
 from saas.partenaires import api as partenaires
 from saas.partenaires.models import Organisation
 from saas.participants import api as participants
+from saas.participants.models import Participant
 
 FIRST_NAMES = [
     "Camille",
@@ -176,6 +181,10 @@ def _partners(actor, rng, slug: str) -> dict[str, list[Organisation]]:
     buyers = [o for o in partenaires.list_all() if o.kind == "donneur_ordre"]
     if len(buyers) < 2:  # a mutualisation needs two donneurs d'ordre
         partenaires.create(actor, "Office public de l'habitat du territoire", "donneur_ordre")
+    return _by_kind()
+
+
+def _by_kind() -> dict[str, list[Organisation]]:
     by_kind: dict[str, list[Organisation]] = {}
     for organisation in partenaires.list_all():
         by_kind.setdefault(str(organisation.kind), []).append(organisation)
@@ -375,17 +384,22 @@ def _statements(actor, rng, mission, last_month: date, awaiting: list[int]) -> N
         month += relativedelta(months=1)
 
 
-def fill_year(
-    actor: audit.Actor, slug: str, communes: list[str], size: YearSize | None = None
-) -> dict[str, int]:
-    """Load the year ending last month into the territory in scope; return counts."""
-    size = size or YearSize()
-    rng = random.Random(slug)  # noqa: S311 - reproducible demo data, nothing secret
-    today = clock.today()
-    last_month = today.replace(day=1) - relativedelta(months=1)
-    year_start = last_month - relativedelta(months=11)
-    orgs = _partners(actor, rng, slug)
-    lots = _marches(actor, rng, orgs, size, year_start, communes)
+@dataclass(frozen=True)
+class Year:
+    """The months of the year loaded: it ends last month."""
+
+    today: date
+    last_month: date
+    start: date
+
+    @classmethod
+    def ending_last_month(cls) -> Year:
+        today = clock.today()
+        last_month = today.replace(day=1) - relativedelta(months=1)
+        return cls(today, last_month, last_month - relativedelta(months=11))
+
+
+def _agreement_and_rules(actor, lots: list, year_start: date) -> None:
     buyers_lots: dict[int, list] = {}
     for lot in lots:
         buyer = db.session.get_one(Marche, (lot.tenant_id, lot.marche_id)).donneur_ordre_id
@@ -404,85 +418,132 @@ def fill_year(
     heures.new_rule_version(
         actor, training_cap_hours="35", note="Heures de formation plafonnées à 35 h par mois"
     )
-    counts = {"participants": 0, "missions": 0}
-    awaiting: list[int] = []
-    for index in range(size.participants):
-        # one person in eight was already in parcours when the year began
-        early = index % 8 == 0
-        entry = (
-            year_start - timedelta(days=rng.randint(10, 60))
-            if early
-            else year_start + timedelta(days=rng.randint(0, 320))
+
+
+def _setup(actor, slug: str, communes: list[str], size: YearSize, year: Year):
+    """Partners, marchés and lots, the mutualisation and the rules: once, in one transaction.
+
+    Return (organisations by kind, lots); a territory whose lots exist was set up already.
+    """
+    lots = list(db.session.scalars(select(Lot).order_by(Lot.id)))
+    if lots:
+        return _by_kind(), lots
+    rng = random.Random(slug)  # noqa: S311 - reproducible demo data, nothing secret
+    orgs = _partners(actor, rng, slug)
+    lots = _marches(actor, rng, orgs, size, year.start, communes)
+    _agreement_and_rules(actor, lots, year.start)
+    db.session.commit()
+    return orgs, lots
+
+
+def fill_year(
+    actor: audit.Actor, slug: str, communes: list[str], size: YearSize | None = None
+) -> dict[str, int]:
+    """Load the year ending last month into the territory in scope; return counts.
+
+    Commits every ``batches.BATCH`` participants: a load interrupted halfway resumes where the last
+    batch ended (each person draws from a generator of her own, so the result does not depend on
+    where it stopped).
+    """
+    size = size or YearSize()
+    year = Year.ending_last_month()
+    orgs, lots = _setup(actor, slug, communes, size, year)
+    done = db.session.scalar(select(func.count()).select_from(Participant)) or 0
+    # at least one statement of last month awaits validation: it may be in a batch already loaded
+    awaiting = list(db.session.scalars(select(Releve.id).where(Releve.status == "declared").limit(1)))
+    loader = batches.Batches(done, size.participants)
+    for first in range(done, size.participants, batches.BATCH):
+        last = min(first + batches.BATCH, size.participants)
+        for index in range(first, last):
+            rng = random.Random(f"{slug}/{index}")  # noqa: S311 - reproducible demo data
+            _participant_year(actor, rng, orgs, lots, communes, index, year, awaiting)
+        loader.commit(last)
+    batches.analyze()
+    return {
+        "participants": db.session.scalar(select(func.count()).select_from(Participant)) or 0,
+        "missions": db.session.scalar(select(func.count()).select_from(Mission)) or 0,
+    }
+
+
+def _participant_year(actor, rng, orgs, lots, communes, index: int, year: Year, awaiting: list[int]) -> None:
+    """One person: her entry, maybe a placement with its follow-ups, exit and statements."""
+    today, year_start = year.today, year.start
+    # one person in eight was already in parcours when the year began
+    early = index % 8 == 0
+    entry = (
+        year_start - timedelta(days=rng.randint(10, 60))
+        if early
+        else year_start + timedelta(days=rng.randint(0, 320))
+    )
+    participant, eligible = _person(actor, rng, orgs, communes, index, entry)
+    every_modality_once = index < 2 * len(PLACEMENTS)  # each modality at least twice
+    if rng.random() > 0.55 and not early and not every_modality_once:
+        return  # in the CV library, not placed yet
+    modality, employer_kind, contracts = PLACEMENTS[index % len(PLACEMENTS)]
+    # people go where the hours are due: lots drawn in proportion to their obligation
+    lot = rng.choices(lots, weights=[float(lot.obligation_hours or 1) for lot in lots])[0]
+    employer_id = lot.attributaire_id if employer_kind is None else rng.choice(orgs[employer_kind]).id
+    contract = rng.choice(contracts)
+    start = max(entry + timedelta(days=rng.randint(5, 30)), year_start)
+    if start >= today:
+        return
+    open_ended = contract in ("cdi", "cdi_chantier")
+    end = None if open_ended else start + relativedelta(months=rng.choice([1, 1, 1, 2, 2, 3, 4]), days=-1)
+    try:
+        mission = parcours.place(
+            actor,
+            participant.id,
+            employer_id,
+            lot.id,
+            modality,
+            contract,
+            start,
+            Decimal(rng.choice([17.5, 20, 24, 28, 35])),
+            end_date=end,
+            trial_end_date=start + timedelta(days=13) if not open_ended else start + relativedelta(months=2),
+            job_title=rng.choice(
+                ["Ouvrier polyvalent", "Manœuvre", "Agent de propreté", "Aide-maçon", "Agent d'entretien"]
+            ),
+            override_reason=None if eligible else "Dérogation du facilitateur : justificatifs en cours",
         )
-        participant, eligible = _person(actor, rng, orgs, communes, index, entry)
-        counts["participants"] += 1
-        every_modality_once = index < 2 * len(PLACEMENTS)  # each modality at least twice
-        if rng.random() > 0.55 and not early and not every_modality_once:
-            continue  # in the CV library, not placed yet
-        modality, employer_kind, contracts = PLACEMENTS[index % len(PLACEMENTS)]
-        # people go where the hours are due: lots drawn in proportion to their obligation
-        lot = rng.choices(lots, weights=[float(lot.obligation_hours or 1) for lot in lots])[0]
-        employer_id = lot.attributaire_id if employer_kind is None else rng.choice(orgs[employer_kind]).id
-        contract = rng.choice(contracts)
-        start = max(entry + timedelta(days=rng.randint(5, 30)), year_start)
-        if start >= today:
-            continue
-        open_ended = contract in ("cdi", "cdi_chantier")
-        end = None if open_ended else start + relativedelta(months=rng.choice([1, 1, 1, 2, 2, 3, 4]), days=-1)
-        try:
-            mission = parcours.place(
+    except (ValidationError, DomainError):
+        return
+    _follow_ups_and_exit(actor, rng, mission, end, today)
+    _statements(actor, rng, mission, year.last_month, awaiting)
+
+
+def _follow_ups_and_exit(actor, rng, mission, end: date | None, today: date) -> None:
+    for follow_up in parcours.follow_ups_of(mission.id):
+        if follow_up.due_on < today and rng.random() < 0.8:
+            parcours.record_follow_up(
                 actor,
-                participant.id,
-                employer_id,
-                lot.id,
-                modality,
-                contract,
-                start,
-                Decimal(rng.choice([17.5, 20, 24, 28, 35])),
-                end_date=end,
-                trial_end_date=start + timedelta(days=13)
-                if not open_ended
-                else start + relativedelta(months=2),
-                job_title=rng.choice(
-                    ["Ouvrier polyvalent", "Manœuvre", "Agent de propreté", "Aide-maçon", "Agent d'entretien"]
-                ),
-                override_reason=None if eligible else "Dérogation du facilitateur : justificatifs en cours",
+                follow_up,
+                follow_up.due_on,
+                rng.choice(["visite", "entretien_individuel", "entretien_tripartite"]),
+                "Point d'étape sans difficulté particulière",
             )
-        except (ValidationError, DomainError):
-            continue
-        counts["missions"] += 1
-        for follow_up in parcours.follow_ups_of(mission.id):
-            if follow_up.due_on < today and rng.random() < 0.8:
-                parcours.record_follow_up(
-                    actor,
-                    follow_up,
-                    follow_up.due_on,
-                    rng.choice(["visite", "entretien_individuel", "entretien_tripartite"]),
-                    "Point d'étape sans difficulté particulière",
-                )
-        if end is not None and end < today:
-            parcours.record_exit(
-                actor,
-                mission,
-                end,
-                rng.choice(
-                    [
-                        "cdi_non_aide",
-                        "cdd_6_mois_et_plus",
-                        "cdd_moins_6_mois",
-                        "interim",
-                        "formation_qualifiante",
-                        "chomage",
-                        "sans_nouvelle",
-                    ]
-                ),
-            )
-            if end + relativedelta(months=6) <= today:
-                parcours.record_situation_6m(
-                    actor,
-                    mission,
-                    rng.choice(["cdi_non_aide", "cdd_moins_6_mois", "chomage"]),
-                    end + relativedelta(months=6),
-                )
-        _statements(actor, rng, mission, last_month, awaiting)
-    return counts
+    if end is None or end >= today:
+        return
+    parcours.record_exit(
+        actor,
+        mission,
+        end,
+        rng.choice(
+            [
+                "cdi_non_aide",
+                "cdd_6_mois_et_plus",
+                "cdd_moins_6_mois",
+                "interim",
+                "formation_qualifiante",
+                "chomage",
+                "sans_nouvelle",
+            ]
+        ),
+    )
+    if end + relativedelta(months=6) <= today:
+        parcours.record_situation_6m(
+            actor,
+            mission,
+            rng.choice(["cdi_non_aide", "cdd_moins_6_mois", "chomage"]),
+            end + relativedelta(months=6),
+        )

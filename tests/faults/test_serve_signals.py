@@ -28,7 +28,7 @@ def instance(tmp_path_factory):
     return tmp_path_factory.mktemp("inst")
 
 
-def start_serve(instance, port: int) -> subprocess.Popen:
+def start_serve(instance, port: int, *options: str) -> subprocess.Popen:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -37,7 +37,7 @@ def start_serve(instance, port: int) -> subprocess.Popen:
     env["GUICHET_INSTANCE_PATH"] = str(instance)
     with open(instance / "serve.log", "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "saas", "serve", "--port", str(port), "--no-demo"],
+            [sys.executable, "-m", "saas", "serve", "--port", str(port), *(options or ("--no-demo",))],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -103,6 +103,29 @@ def test_serve_stops_what_it_started(instance, how):
         wait_for(lambda: not any(alive(p) for p in started), 30, what="every process to stop")
         assert not (instance / "postgres" / "postmaster.pid").exists()
         assert not answers(port)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+        for process in started + instance_processes(instance):  # never leave a process behind
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+
+
+def test_serve_demo_answers_while_the_years_load_and_stops_their_loader(instance):
+    """The accounts load first; the years load in a process of their own, stopped with the service
+    (the next ``serve --demo`` finishes an interrupted load: tests/test_demo.py)."""
+    port = free_port()
+    serve = start_serve(instance, port, "--demo", "--participants", "300")
+    started: list[psutil.Process] = []
+    try:
+        wait_for(lambda: answers(port), EMBEDDED_START_SECONDS, interval=1, what="guichet serve --demo")
+        started = started_processes(instance, serve)
+        assert "saas demo" in names(started), names(started)  # the page answers before the years are in
+        serve.send_signal(signal.SIGTERM)
+        FIGURES["faults injected"] += 1
+        assert serve.wait(timeout=60) == 0
+        wait_for(lambda: not any(alive(p) for p in started), 30, what="every process to stop")
+        assert not (instance / "postgres" / "postmaster.pid").exists()
     finally:
         if serve.poll() is None:
             os.killpg(serve.pid, signal.SIGKILL)
