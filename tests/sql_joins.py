@@ -1,5 +1,5 @@
-"""Recording the SQL a block sends, and finding the joins of two tenant tables (or of a tenant table
-and a subquery over one) that do not equate their ``tenant_id``: once the tables are distributed by
+"""Finding the joins of two tenant tables (or of a tenant table and a
+subquery over one) that do not equate their ``tenant_id``: once the tables are distributed by
 ``tenant_id`` (``saas/distribution.py``), such a join can no longer be answered on one node.
 
 A scope of a query (a SELECT, its correlated subqueries, its derived tables and CTEs) joins the
@@ -11,39 +11,10 @@ current_setting(...)`` to each table on its own, which ties no two of them toget
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlglot
-from sqlalchemy import event
 from sqlglot import exp
 from sqlglot.optimizer.scope import Scope, traverse_scope
-
-from saas.db import db
-
-
-@contextmanager
-def recorded_sql(app=None) -> Iterator[list[str]]:
-    """The statements the block sends through the application's session, one entry per execution
-    and in order (``set(...)`` of it gives the distinct ones; ``len(...)`` the queries sent).
-
-    With ``app``, the block needs no application context of its own: requests made in it then run
-    as in production, each in its own context and session (an outer context would keep one session
-    across them, and what it holds for a transaction would hide queries)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    if app is None:
-        engine = db.session.get_bind()
-    else:
-        with app.app_context():
-            engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _reads_tenant_table(source, tenant_tables: set[str]) -> bool:

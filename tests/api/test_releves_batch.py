@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import text
 
 from tests.api.clause_world import API, clause_setup
-from tests.sql_count import executed_sql
+from tests.sql_count import recorded_sql
 
 BATCH = f"{API}/releves/lot"
 
@@ -116,7 +116,7 @@ def test_a_statement_that_cannot_be_validated_says_so_for_the_whole_statement(ap
 
 def _batch_cost(app, api, world, months: list[str]) -> int:
     body = {"releves": [_item(world, month, validate=True) for month in months]}
-    with app.app_context(), executed_sql() as statements:
+    with app.app_context(), recorded_sql(fold=True) as statements:
         assert api("POST", BATCH, json=body).status_code == 201
     return len(statements)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from tests.api.clause_world import API, clause_setup, created
 from tests.fixtures import login
-from tests.sql_count import executed_sql
+from tests.sql_count import recorded_sql
 
 
 def _cost(app, call) -> list[str]:
-    with app.app_context(), executed_sql() as statements:
+    with app.app_context(), recorded_sql(fold=True) as statements:
         call()
     return statements
 

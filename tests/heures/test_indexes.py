@@ -14,7 +14,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from saas.db import db
 from saas.heures import api as heures
@@ -23,6 +23,7 @@ from saas.partenaires import repository as organisations
 from tests.builders import SIRETS, built_world, eligible_participant, in_world, place
 from tests.database import APP_ROLE
 from tests.fixtures import ACTOR
+from tests.sql_count import recorded_sql
 
 
 @pytest.fixture
@@ -39,23 +40,6 @@ def ledger(app):
         yield {"mission": mission_id, "first": first.id, "second": second.id}
 
 
-@contextmanager
-def recorded() -> Iterator[list[tuple[str, object]]]:
-    """The statements the block sends to PostgreSQL, with their parameters."""
-    statements: list[tuple[str, object]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append((statement, parameters))
-
-    engine = db.session.get_bind()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def _plan_nodes(plan: dict) -> Iterator[dict]:
     yield plan
     for child in plan.get("Plans", ()):
@@ -64,8 +48,9 @@ def _plan_nodes(plan: dict) -> Iterator[dict]:
 
 def indexes_used(call: Callable[[], object]) -> set[str]:
     """The indexes in the plans of the queries ``call`` runs, none allowed to scan a whole table."""
-    with recorded() as statements:
+    with recorded_sql(parameters=True) as sent:
         call()
+    statements = [(sql, params) for sql, params in sent if sql.lstrip().upper().startswith("SELECT")]
     assert statements, "the call ran no query"
     used: set[str] = set()
     connection = db.session.connection()

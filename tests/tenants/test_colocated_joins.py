@@ -10,7 +10,8 @@ import pytest
 
 from saas.distribution import layout
 from tests.fixtures import login
-from tests.sql_joins import recorded_sql, uncolocated_joins
+from tests.sql_count import recorded_sql
+from tests.sql_joins import uncolocated_joins
 from tests.tenants.test_isolation_routes import (
     PUBLIC,
     _api_call,
