@@ -15,18 +15,9 @@ from dateutil.relativedelta import relativedelta
 from bench.rows import Ids, Rows
 from bench.shape import MISSIONS_PER_PERSON, Period
 from bench.territory import Place, stamp
-from saas.demo.year import CRITERIA_SETS, FIRST_NAMES, LAST_NAMES, PLACEMENTS, ROME_BTP
+from saas.demo.year import CRITERIA_SETS, EXIT_MOTIFS, FIRST_NAMES, LAST_NAMES, PLACEMENTS, ROME_BTP
 from saas.parcours.plan import follow_up_plan
 
-EXITS = (
-    "cdi_non_aide",
-    "cdd_6_mois_et_plus",
-    "cdd_moins_6_mois",
-    "interim",
-    "formation_qualifiante",
-    "chomage",
-    "sans_nouvelle",
-)
 SITUATIONS = ("cdi_non_aide", "cdd_moins_6_mois", "chomage")
 OPEN_ENDED = ("cdi", "cdi_chantier")
 VALIDITY_MONTHS = 24  # saas.settings: eligibility_validity_months, from the validation
@@ -221,7 +212,7 @@ class People:
             Decimal(rng.choice([17.5, 20, 24, 28, 35])),
             windows,
         )
-        motif = rng.choice(EXITS) if exit_date else None
+        motif = rng.choice(EXIT_MOTIFS) if exit_date else None
         situation = (
             rng.choice(SITUATIONS)
             if exit_date and exit_date + relativedelta(months=6) <= period.today

@@ -104,6 +104,22 @@ def authored(ondelete: str | None = None) -> tuple:
     return user_ref_column("created_by", nullable=True, ondelete=ondelete), now_column()
 
 
+def audit_columns() -> tuple:
+    """What an audit entry says (``saas.audit.models.AuditColumns``): when, who, what, on what, from
+    where; in the tenants' log and in the platform's."""
+    return (
+        now_column("occurred_at"),
+        user_ref_column("actor_user_id", nullable=True, ondelete="SET NULL"),
+        sa.Column("actor_email", sa.String(length=254), nullable=True),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("target_type", sa.String(length=64), nullable=True),
+        sa.Column("target_id", sa.String(length=64), nullable=True),
+        sa.Column("ip_address", sa.String(length=45), nullable=True),
+        sa.Column("user_agent", sa.String(length=300), nullable=True),
+        jsonb_column("details"),
+    )
+
+
 def ref(column: str, target: str, ondelete: str | None = None) -> Reference:
     """``column`` references ``target`` (``"table.column"``), a row outside the tenant's."""
     table, target_column = target.split(".")

@@ -8,6 +8,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 from migrations.helpers import (
+    audit_columns,
     check,
     create_table,
     drop_tables,
@@ -206,15 +207,7 @@ def _audit_log():
     identity_table(
         "audit_log",
         sa.Column("tenant_id", sa.BigInteger(), nullable=True),
-        now_column("occurred_at"),
-        user_ref_column("actor_user_id", nullable=True, ondelete="SET NULL"),
-        sa.Column("actor_email", sa.String(length=254), nullable=True),
-        sa.Column("action", sa.String(length=64), nullable=False),
-        sa.Column("target_type", sa.String(length=64), nullable=True),
-        sa.Column("target_id", sa.String(length=64), nullable=True),
-        sa.Column("ip_address", sa.String(length=45), nullable=True),
-        sa.Column("user_agent", sa.String(length=300), nullable=True),
-        jsonb_column("details"),
+        audit_columns(),
         ref("tenant_id", "tenants.id", ondelete="RESTRICT"),
     )
     tenant_index("audit_log", "action")

@@ -15,13 +15,11 @@ import sqlalchemy as sa
 from alembic import op
 
 from migrations.helpers import (
+    audit_columns,
     drop_trigger,
     guard_trigger,
     identity_table,
     index,
-    jsonb_column,
-    now_column,
-    user_ref_column,
 )
 from tenants import rls
 
@@ -34,15 +32,7 @@ COLUMNS = "id, occurred_at, actor_user_id, actor_email, action, target_type, tar
 def upgrade():
     identity_table(
         "platform_audit_log",
-        now_column("occurred_at"),
-        user_ref_column("actor_user_id", nullable=True, ondelete="SET NULL"),
-        sa.Column("actor_email", sa.String(length=254), nullable=True),
-        sa.Column("action", sa.String(length=64), nullable=False),
-        sa.Column("target_type", sa.String(length=64), nullable=True),
-        sa.Column("target_id", sa.String(length=64), nullable=True),
-        sa.Column("ip_address", sa.String(length=45), nullable=True),
-        sa.Column("user_agent", sa.String(length=300), nullable=True),
-        jsonb_column("details"),
+        audit_columns(),
     )
     op.create_index(
         "ix_platform_audit_log_occurred_at", "platform_audit_log", [sa.literal_column("occurred_at DESC")]

@@ -279,6 +279,17 @@ def _marches(actor, rng, orgs, size: YearSize, year_start: date, communes: list[
 
 
 # (modality, employer kind or None for the attributaire, contract types)
+#: the exit motifs a mission of the simulated year ends with (``ref_exit_motifs`` codes).
+EXIT_MOTIFS = (
+    "cdi_non_aide",
+    "cdd_6_mois_et_plus",
+    "cdd_moins_6_mois",
+    "interim",
+    "formation_qualifiante",
+    "chomage",
+    "sans_nouvelle",
+)
+
 PLACEMENTS = [
     (
         "embauche_directe",
@@ -528,17 +539,7 @@ def _follow_ups_and_exit(actor, rng, mission, end: date | None, today: date) -> 
         actor,
         mission,
         end,
-        rng.choice(
-            [
-                "cdi_non_aide",
-                "cdd_6_mois_et_plus",
-                "cdd_moins_6_mois",
-                "interim",
-                "formation_qualifiante",
-                "chomage",
-                "sans_nouvelle",
-            ]
-        ),
+        rng.choice(EXIT_MOTIFS),
     )
     if end + relativedelta(months=6) <= today:
         parcours.record_situation_6m(

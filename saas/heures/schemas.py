@@ -138,16 +138,21 @@ class ReleveSchema(s.Schema):
     )
 
 
-class ReleveLotItemSchema(s.Schema):
-    """One statement of a batch: what ``declare`` takes, and whether to validate it at once."""
+class _Figures(s.Schema):
+    """The figures of a month, as a declaration and a correction take them."""
 
-    mission_id = s.Integer(required=True)
-    month = s.Date(required=True, metadata={"description": "Mois des heures : son premier jour (AAAA-MM-01)"})
     worked_hours = _hours("Heures travaillées", required=True)
     training_hours = _hours("Heures de formation", load_default="0")
     absence_hours = _hours("Heures d'absence", load_default="0")
     confirm_over_contract = _confirm()
     comment = s.String(allow_none=True)
+
+
+class ReleveLotItemSchema(_Figures):
+    """One statement of a batch: what ``declare`` takes, and whether to validate it at once."""
+
+    mission_id = s.Integer(required=True)
+    month = s.Date(required=True, metadata={"description": "Mois des heures : son premier jour (AAAA-MM-01)"})
     # ``validate`` in the body; not the attribute's name: it would hide ``Schema.validate``
     and_validate = s.Boolean(
         data_key="validate",
@@ -194,14 +199,9 @@ class ReleveFilterSchema(s.Schema):
     mission_id = s.Integer()
 
 
-class ReleveCorrectionSchema(s.Schema):
+class ReleveCorrectionSchema(_Figures):
     """What ``correct`` takes: the new figures; the statement corrected keeps its own."""
 
-    worked_hours = _hours("Heures travaillées", required=True)
-    training_hours = _hours("Heures de formation", load_default="0")
-    absence_hours = _hours("Heures d'absence", load_default="0")
-    confirm_over_contract = _confirm()
-    comment = s.String(allow_none=True)
     expected_version = s.Integer(
         allow_none=True, metadata={"description": "row_version lu : refusé si le relevé a changé depuis"}
     )
