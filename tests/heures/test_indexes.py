@@ -14,11 +14,12 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from saas.db import db
 from saas.heures import api as heures
 from saas.heures import repository
+from saas.heures.models import Counting
 from saas.partenaires import repository as organisations
 from tests.builders import SIRETS, built_world, eligible_participant, in_world, place
 from tests.database import APP_ROLE
@@ -91,11 +92,12 @@ def test_the_current_counting_is_found_through_the_partial_index_on_its_own(ledg
 
 
 def test_every_counting_of_a_statement_is_found_through_an_index(ledger):
+    """The lookup of the trigger ``hour_allocations_check`` (every counting of a statement, current
+    or not). The repository's own lookups add ``ORDER BY id``, for which the planner may rightly walk
+    the primary key on a test database's few rows: the lookup is checked without it."""
+    every_counting = select(Counting).where(Counting.statement_id == ledger["first"])
     assert "ix_hour_countings_tenant_id_statement_id" in indexes_used(
-        lambda: repository.countings_of(ledger["first"])
-    )
-    assert "ix_hour_countings_tenant_id_statement_id" in indexes_used(
-        lambda: repository.latest_counting(ledger["first"])
+        lambda: db.session.execute(every_counting).all()
     )
 
 
