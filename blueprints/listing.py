@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 from flask import Response, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from saas import bounds, paging, tabular
 from saas.db import db
@@ -92,7 +91,7 @@ class Listing:
         return {fmt: self.url(export=fmt, page=None) for fmt in ("xlsx", "csv")}
 
     def export(self, basename: str, header: Sequence[str], to_row: Callable) -> Response:
-        total = db.session.scalar(select(func.count()).select_from(self.query.order_by(None).subquery()))
+        total = paging.count_of(self.query)
         if runs_in_background(total):
             return export_in_background()
         # streamed from a server-side cursor, 500 rows a fetch: every row, never all of them in memory

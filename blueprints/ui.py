@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
@@ -12,8 +11,6 @@ from blueprints import audit_codes
 from saas import bounds, formats
 from saas.audit import api as audit_api
 from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantKind, TenantRole
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,16 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page))
 
 
+def count_of(query: Select) -> int:
+    """How many rows ``query`` selects (its order left out): the total of a page, an export, a filter."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def of_select(
     query: Select, number: int, per_page: int = PER_PAGE, *, clamp: bool = False, rows: bool = False
 ) -> Page:
     """Page ``number`` of an ordered ``select``: its objects, or its rows with ``rows=True``."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    total = count_of(query)
     pages = page_count(total, per_page)
     number = min(number, pages) if clamp else number
     window = query.limit(per_page).offset((number - 1) * per_page)

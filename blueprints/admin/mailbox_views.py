@@ -12,7 +12,7 @@ from blueprints.admin.views import bp
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, choice_field
 from blueprints.listing import Listing, wants_export
-from blueprints.ui import PARIS
+from saas.clock import PARIS
 from saas.db import db
 from saas.mail import api as mail
 from saas.mail.enums import MailStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
 
 from saas import paging
 from saas.audit.models import AuditEntry, PlatformAuditEntry
@@ -33,7 +33,7 @@ def search(filters, page: int, per_page: int, platform: bool = False):
 
 
 def count(filters, platform: bool = False) -> int:
-    return db.session.scalar(select(func.count()).select_from(_filtered(filters, platform).subquery())) or 0
+    return paging.count_of(_filtered(filters, platform))
 
 
 EXPORT_COLUMNS = (

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from saas import clock
+from saas import clock, paging
 from saas import settings as tenant_settings
 from saas.conventions.models import (
     Convention,
@@ -285,7 +285,7 @@ def _filtered(query, filters: CalendarFilters, day: date, grace: int):
 
 def calendar_count(filters: CalendarFilters, day: date | None = None) -> int:
     query = calendar_rows(filters, day)
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return paging.count_of(query)
 
 
 def calendar_row(occurrence: Occurrence, day: date | None = None):
