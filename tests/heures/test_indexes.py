@@ -132,6 +132,23 @@ def test_every_partial_index_is_checked_here(ledger):
     assert set(names.scalars()) == set(PARTIAL_INDEXES)
 
 
+def test_the_ledger_checks_plan_for_any_territory_not_the_one_in_hand(ledger):
+    """The deferred checks find a few rows by ``tenant_id`` and an id. Planned for the territory in
+    hand, one missing from the statistics (new since the last ANALYZE, or writing its first rows in
+    the transaction checked) is estimated at one row, and each check may walk all of that
+    territory's rows: a generic plan takes the average territory (migration ``a4d8c6e2f1b7``)."""
+    settings = db.session.execute(
+        text(
+            "SELECT proname, proconfig FROM pg_proc WHERE proname IN "
+            "('hour_allocations_check', 'hour_countings_current_check')"
+        )
+    ).all()
+    assert sorted(settings) == [
+        ("hour_allocations_check", ["plan_cache_mode=force_generic_plan"]),
+        ("hour_countings_current_check", ["plan_cache_mode=force_generic_plan"]),
+    ]
+
+
 def _boolean_is_calls(path: Path) -> list[int]:
     return [
         node.lineno
