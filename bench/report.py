@@ -88,7 +88,12 @@ def writes_text(writes: Writes | None, error: str | None) -> str:
         f"- déclarés : {writes.declared_per_second:.1f} par seconde",
         f"- déclarés puis validés (deux requêtes chacun) : {writes.validated_per_second:.1f} par seconde",
     ]
-    if writes.batch_paths:
+    if writes.batch_per_second is not None:
+        lines.append(
+            f"- par lots ({', '.join(writes.batch_paths)}, déclarés et validés) : "
+            f"{writes.batch_per_second:.0f} par seconde ({writes.batch_statements} relevés)"
+        )
+    elif writes.batch_paths:
         lines.append("- endpoint par lot présent, non mesuré : " + ", ".join(writes.batch_paths))
     else:
         lines.append("- endpoint par lot : il n'y en a pas (aucun POST sous /api/v1/releves hors un par un)")

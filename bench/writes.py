@@ -1,8 +1,10 @@
-"""Statements written per second through the API, one by one, as a client program would: a new
-mission is placed (copying the parties of the tenant's busiest mission, over the last months),
-then each of its months is declared (``POST /releves``) and validated
-(``POST /releves/<id>/validation``), one request after the other over one kept-alive connection.
-The data written stays in the database (a benchmark database)."""
+"""Statements written per second through the API, as a client program would: a new mission is
+placed (copying the parties of the tenant's busiest mission, over the last months), then each of
+its months is declared (``POST /releves``) and validated (``POST /releves/<id>/validation``), one
+request after the other over one kept-alive connection; then, through the batch endpoint
+(``POST /releves/lot``, ``validate: true``), the ten years of months of new missions, declared
+and validated in batches of ``BATCH`` statements. The data written stays in the database (a
+benchmark database)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,10 @@ KNOWN_STATEMENT_PATHS = {
     "/api/v1/releves/{statement_id}/correction",
 }
 COPIED = ["participant_id", "employer_id", "lot_id", "modality", "contract_type"]
+BATCH_PATH = "/api/v1/releves/lot"
+#: statements of one batch (the endpoint takes up to 500), and the months of each batch's missions
+BATCH, BATCH_MONTHS = 480, 120
+BATCHES = 3
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class Writes:
     #: declared and validated (two requests a statement)
     validated_per_second: float
     batch_paths: list[str]
+    #: statements declared and validated through the batch endpoint, and how many a second
+    batch_statements: int = 0
+    batch_per_second: float | None = None
 
 
 def _client(base_url: str, token: str) -> requests.Session:
@@ -74,14 +83,14 @@ def _new_mission(session: requests.Session, template_id: int, months: int, today
     return _call(session, "POST", "/api/v1/missions", 201, json=body)["id"]
 
 
-def measure(base_url: str, token: str, template_mission: int, months: int) -> Writes:
-    session = _client(base_url, token)
-    today = clock.today()
-    mission_id = _new_mission(session, template_mission, months, today)
-    first = today.replace(day=1) - relativedelta(months=months - 1)
+def _months(today: date, count: int) -> list[date]:
+    first = today.replace(day=1) - relativedelta(months=count - 1)
+    return [first + relativedelta(months=index) for index in range(count)]
+
+
+def _one_by_one(session: requests.Session, mission_id: int, months: list[date]) -> tuple[float, float]:
     declared_seconds = validated_seconds = 0.0
-    for index in range(months):
-        month = first + relativedelta(months=index)
+    for month in months:
         body = {"mission_id": mission_id, "month": month.isoformat(), "worked_hours": "70"}
         start = time.perf_counter()
         statement = _call(session, "POST", "/api/v1/releves", 201, json=body)
@@ -95,9 +104,43 @@ def measure(base_url: str, token: str, template_mission: int, months: int) -> Wr
         )
         declared_seconds += declared - start
         validated_seconds += time.perf_counter() - start
+    return declared_seconds, validated_seconds
+
+
+def _batches(session: requests.Session, template_id: int, today: date) -> tuple[int, float]:
+    """Statements written in ``BATCHES`` batches, declared and validated, and the seconds taken
+    by the batch requests alone (the missions are placed beforehand)."""
+    written, seconds = 0, 0.0
+    for _ in range(BATCHES):
+        missions = [
+            _new_mission(session, template_id, BATCH_MONTHS, today) for _ in range(BATCH // BATCH_MONTHS)
+        ]
+        items = [
+            {"mission_id": mission_id, "month": month.isoformat(), "worked_hours": "70", "validate": True}
+            for mission_id in missions
+            for month in _months(today, BATCH_MONTHS)
+        ]
+        start = time.perf_counter()
+        answer = _call(session, "POST", BATCH_PATH, 201, json={"releves": items})
+        seconds += time.perf_counter() - start
+        if answer["validated"] != len(items):
+            raise RuntimeError(f"lot : {answer['validated']} relevés validés sur {len(items)}")
+        written += len(items)
+    return written, seconds
+
+
+def measure(base_url: str, token: str, template_mission: int, months: int) -> Writes:
+    session = _client(base_url, token)
+    today = clock.today()
+    mission_id = _new_mission(session, template_mission, months, today)
+    declared_seconds, validated_seconds = _one_by_one(session, mission_id, _months(today, months))
+    paths = batch_paths(session)
+    written, seconds = _batches(session, template_mission, today) if BATCH_PATH in paths else (0, 0.0)
     return Writes(
         months,
         months / declared_seconds,
         months / validated_seconds,
-        batch_paths(session),
+        paths,
+        written,
+        written / seconds if written else None,
     )

@@ -35,7 +35,9 @@ class Listing:
         """``sorts`` maps a sort key of the URL to a column expression; ``-key`` sorts descending."""
         self.query = query
         column = self._read_sort(sorts, default_sort, per_page)
-        self.ordered = query.order_by(column.desc() if self.descending else column.asc())
+        # the row's id (each list selects its row's ``id``) breaks ties: a row shows on one page only
+        order = [column, *([query.selected_columns.id] if "id" in query.selected_columns else [])]
+        self.ordered = query.order_by(*(part.desc() if self.descending else part.asc() for part in order))
 
     def _read_sort(self, sorts: dict, default_sort: str, per_page: int):
         """Keep the sort of the URL (``?tri=``, ``default_sort`` when unknown); return what sorts."""
@@ -50,7 +52,9 @@ class Listing:
         return sorts[key]
 
     def page(self) -> Page:
-        return paging.of_select(self.ordered, page_asked(), self.per_page, clamp=True, rows=True)
+        return paging.of_select(
+            self.ordered, page_asked(), self.per_page, clamp=True, rows=True, counted_up_to=paging.COUNT_LIMIT
+        )
 
     def shown(self) -> dict:
         """What the template of a list page reads: ``listing``, its ``page`` and ``page_url(number)``."""

@@ -100,7 +100,11 @@ def _create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool) -> No
         # the migrations then fold accents with translate() and index no trigrams.
         for extension in SEARCH_EXTENSIONS:
             if cur.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s", (extension,)).fetchone():
-                cur.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA public").format(sql.Identifier(extension)))
+                cur.execute(
+                    sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA public").format(
+                        sql.Identifier(extension)
+                    )
+                )
         # Reference tables (ref_*) stay read-only for the application role.
         cur.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND left(tablename, 4) = 'ref_'"

@@ -187,10 +187,10 @@ def _situation_form(formdata: bool = False) -> SituationForm:
 
 def _statement_rows(mission: Mission) -> list[dict]:
     rows = []
-    for statement in heures.statements_of_mission(mission.id):
-        if statement.superseded_at is not None:
-            continue
-        counting = heures.current_counting(statement.id)
+    in_force = [s for s in heures.statements_of_mission(mission.id) if s.superseded_at is None]
+    countings = heures.current_countings([statement.id for statement in in_force])
+    for statement in in_force:
+        counting = countings.get(statement.id)
         rows.append(
             {
                 "statement": statement,

@@ -45,6 +45,7 @@ open_statements = repository.open_statements
 statements_of_mission = repository.statements_of_mission
 history = repository.history
 current_counting = repository.current_counting
+current_countings = repository.current_countings
 latest_counting = repository.latest_counting
 countings_of = repository.countings_of
 allocations_of = repository.allocations_of

@@ -18,7 +18,7 @@ from sqlalchemy import Numeric, cast, func, literal, select
 from saas import clock
 from saas.db import db, same_tenant
 from saas.heures import repository
-from saas.heures.models import Allocation
+from saas.heures.models import HourTotal
 from saas.marches.models import Lot, Marche
 from saas.marches.repository import lot_label
 from saas.parcours import api as parcours
@@ -79,16 +79,12 @@ def obligation_total() -> Decimal:
 
 
 def counted_total() -> Decimal:
-    return Decimal(db.session.execute(select(func.coalesce(func.sum(Allocation.hours), 0))).scalar_one())
+    return Decimal(db.session.execute(select(func.coalesce(func.sum(HourTotal.hours), 0))).scalar_one())
 
 
 def late_lots(today: date) -> list[LateLot]:
     """Lots whose counted hours lag behind the time elapsed on their marché, most late first."""
-    allocated = (
-        select(Allocation.tenant_id, Allocation.lot_id, func.sum(Allocation.hours).label("counted"))
-        .group_by(Allocation.tenant_id, Allocation.lot_id)
-        .subquery()
-    )
+    allocated = repository.counted_by_lot().subquery()
     counted = func.coalesce(allocated.c.counted, 0)
     days = cast(Marche.end_date - Marche.start_date, Numeric)
     elapsed = func.least(

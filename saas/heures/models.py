@@ -12,6 +12,7 @@
   beyond the counted hours, or on a counting that is not current, or on a statement that is not
   validated and current (deferred constraint trigger, see the migration).
 - ``MutualisationAgreement`` and its member lots.
+- ``HourTotal``: counted hours by lot and month, the allocations added up by the ledger's triggers.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Releve(TenantScoped, Model):
     __table_args__ = (
         tenant_index("mission_id", "month"),
         tenant_index("status"),
+        tenant_index("month", "id"),
         # a statement has at most one live correction (rejected or superseded ones leave room)
         Index(
             "uq_hour_statements_one_correction",
@@ -224,5 +226,18 @@ class Allocation(TenantScoped, Model):
     lot_id: Mapped[int] = tenant_ref("lots", index=True)
     hours: Mapped[Decimal] = mapped_column(HOURS)
     #: the agreement that sent these hours to a lot other than the mission's, if any.
-    agreement_id: Mapped[int | None] = tenant_ref("mutualisation_agreements")
+    agreement_id: Mapped[int | None] = tenant_ref("mutualisation_agreements", index=True)
     created_at: Mapped[datetime] = utcnow_column()
+
+
+class HourTotal(TenantScoped, Model):
+    """Counted hours of one lot for one month of the hours: the sum of the lot's allocations of
+    that month, kept by the ledger's own triggers (migration ``b9e3d5a1c7f4``); read, never written
+    by the code. What the dashboard and the progress add up instead of every allocation."""
+
+    __tablename__ = "hour_totals"
+    __table_args__ = (UniqueConstraint("tenant_id", "lot_id", "month"), tenant_index("month"))
+
+    lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
+    month: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))

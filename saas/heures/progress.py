@@ -1,7 +1,7 @@
 """Progress of lots, marchés and donneurs d'ordre, computed in SQL.
 
 Obligation comes from ``lots.obligation_hours``; counted hours are the allocations to the lot
-(after counting rules and mutualisation); raw hours are the hours of the validated statements in
+(after counting rules and mutualisation), as the ledger adds them up by month in ``hour_totals``; raw hours are the hours of the validated statements in
 force of the missions placed on the lot; people and contracts are counted over those missions.
 """
 
@@ -51,9 +51,9 @@ WITH l AS (
       JOIN organisations o ON o.tenant_id = mk.tenant_id AND o.id = mk.donneur_ordre_id
      WHERE l.tenant_id = :tenant_id {scope}
 ), counted AS (
-    SELECT a.tenant_id, a.lot_id, sum(a.hours) AS counted
-      FROM l JOIN hour_allocations a ON a.tenant_id = l.tenant_id AND a.lot_id = l.lot_id
-     GROUP BY a.tenant_id, a.lot_id
+    SELECT t.tenant_id, t.lot_id, sum(t.hours) AS counted
+      FROM l JOIN hour_totals t ON t.tenant_id = l.tenant_id AND t.lot_id = l.lot_id
+     GROUP BY t.tenant_id, t.lot_id
 ), raw AS (
     SELECT m.tenant_id, m.lot_id, sum(s.worked_hours + s.training_hours) AS raw
       FROM l

@@ -13,6 +13,7 @@ from saas.heures.models import (
     Allocation,
     Counting,
     CountingRule,
+    HourTotal,
     MutualisationAgreement,
     MutualisationMember,
     Releve,
@@ -255,13 +256,20 @@ def list_query(status: str | None = None, month: date | None = None, mission_id:
 
 
 def counted_between(start: date, end: date) -> Decimal:
+    """Counted hours of the months from ``start`` to ``end`` (the ledger's totals by lot and month)."""
     value = db.session.execute(
-        select(func.coalesce(func.sum(Allocation.hours), 0))
-        .join(Counting, same_tenant(Counting.id, Allocation.counting_id))
-        .join(Releve, same_tenant(Releve.id, Counting.statement_id))
-        .where(Releve.month >= start, Releve.month <= end)
+        select(func.coalesce(func.sum(HourTotal.hours), 0)).where(
+            HourTotal.month >= start, HourTotal.month <= end
+        )
     ).scalar_one()
     return Decimal(value)
+
+
+def counted_by_lot() -> Select:
+    """``(tenant_id, lot_id, counted)`` of every lot with counted hours: a subquery to join."""
+    return select(HourTotal.tenant_id, HourTotal.lot_id, func.sum(HourTotal.hours).label("counted")).group_by(
+        HourTotal.tenant_id, HourTotal.lot_id
+    )
 
 
 def awaiting_validation_count() -> int:

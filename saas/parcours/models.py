@@ -28,6 +28,7 @@ class Mission(TenantScoped, Authored, Model):
             name="override_reasoned",
         ),
         CheckConstraint("(exit_date IS NULL) = (exit_motif IS NULL)", name="exit_complete"),
+        tenant_index("start_date", "id"),
     )
 
     participant_id: Mapped[int] = tenant_ref("participants", index=True)

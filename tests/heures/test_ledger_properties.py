@@ -3,7 +3,8 @@ mutualisation agreements and recounts, an hour is never counted twice.
 
 Each example runs in a savepoint of one transaction, forces the database's deferred checks
 (``SET CONSTRAINTS ALL IMMEDIATE``) and compares the lots' counted hours with a model of the
-ledger computed independently from the statements in force.
+ledger computed independently from the statements in force; the ledger's totals by lot and month
+(``hour_totals``, kept by triggers) must equal its allocations added up.
 """
 
 from __future__ import annotations
@@ -109,6 +110,13 @@ def _expected_total() -> D:
     return total
 
 
+def _sums(relation: str) -> dict:
+    """``{(lot, month): hours}`` added up from ``relation`` (the ledger's totals, or its allocations)."""
+    month = "s.month" if "hour_statements s" in relation else "month"
+    rows = db.session.execute(text(f"SELECT lot_id, {month}, sum(hours) FROM {relation} GROUP BY 1, 2"))
+    return {(lot_id, when): hours for lot_id, when, hours in rows if hours}
+
+
 @settings(
     max_examples=60,
     deadline=None,
@@ -153,5 +161,9 @@ def test_no_hour_is_ever_counted_twice(ledger, operations):
             )
         ).scalar()
         assert stray == 0
+        assert _sums("hour_totals WHERE hours <> 0") == _sums(
+            "hour_allocations a JOIN hour_countings c ON c.tenant_id = a.tenant_id AND c.id = a.counting_id "
+            "JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id"
+        )
     finally:
         savepoint.rollback()

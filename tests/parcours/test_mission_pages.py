@@ -204,3 +204,52 @@ def test_the_list_filters_by_lot_and_state_and_exports_what_it_shows(app, client
     lines = export.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Participant;Employeur;Lot")
     assert len(lines) == 2 and lines[1].startswith(second_ref) and lines[1].endswith(";Sortie")
+
+
+def _declared_months(app, site, mission_id: int, months: range) -> None:
+    from decimal import Decimal
+
+    from saas.heures import api as heures
+    from tests.fixtures import ACTOR
+
+    with in_scope(app, site):
+        for month in months:
+            heures.validate(ACTOR, heures.declare(ACTOR, mission_id, date(2025, month, 1), Decimal(70)))
+        db.session.commit()
+
+
+def test_the_mission_page_reads_the_countings_of_its_statements_at_once(app, client, site):
+    """137 queries for a mission of 120 statements, one counting read each: now the same few
+    queries whatever the number of months."""
+    from tests.sql_count import recorded_sql
+
+    mission_id = place_through_page(client, site, new_participant(app, site, "Mensuel"))
+    url = site.url(f"/missions/{mission_id}")
+
+    def queries() -> int:
+        client.get(url)
+        with recorded_sql(app) as executed:
+            assert client.get(url).status_code == 200
+        return len(executed)
+
+    _declared_months(app, site, mission_id, range(1, 3))
+    few = queries()
+    _declared_months(app, site, mission_id, range(3, 9))
+    assert queries() == few
+
+
+def test_a_long_list_counts_its_rows_only_so_far_and_says_so(app, client, site, monkeypatch):
+    """A list reads at most ``paging.COUNT_LIMIT`` rows for its total (343 000 statements of a
+    large territory took 100 ms to count): beyond, it says « plus de » and asks for a filter. Rows
+    of equal sort key (missions starting the same day) come by id, the newest first."""
+    from saas import paging
+
+    ids = [place_through_page(client, site, new_participant(app, site, f"Liste{n}")) for n in range(3)]
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    html = client.get(site.url("/missions/")).get_data(as_text=True)
+    assert "plus de" not in html and "Seuls les" not in html
+    assert [int(found) for found in re.findall(r'/missions/(\d+)"', html)][:3] == sorted(ids, reverse=True)
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 2)
+    html = client.get(site.url("/missions/")).get_data(as_text=True)
+    assert "Missions (plus de 2)" in html
+    assert "Seuls les 2 premiers de cette liste sont répartis en pages" in html
