@@ -65,6 +65,11 @@ def _arguments(argv=None) -> argparse.Namespace:
         "--jobs", type=int, default=4, help="workers remplissant les territoires en parallèle"
     )
     parser.add_argument("--drop", action="store_true", help="supprimer la base d'abord si elle existe")
+    parser.add_argument(
+        "--large-only",
+        action="store_true",
+        help="le grand territoire seul (pour le mesurer seul, puis parmi les 100)",
+    )
     parser.add_argument("--owner", default="guichet_bench_owner")
     parser.add_argument("--owner-password", default="bench-owner-pw")
     parser.add_argument("--app-role", default="guichet_bench_app")
@@ -117,8 +122,14 @@ def fill(job: Job) -> tuple[dict[str, int], dict[str, float]]:
     return dict(rows.written), phases.seconds
 
 
-def _fill_all(url: str, scale: float, seed: int, jobs: int, phases: Phases) -> None:
-    groups = _split(territories(scale, seed), jobs)
+def chosen_territories(scale: float, seed: int, large_only: bool = False) -> list[Territory]:
+    """The territories to fill: all of them, or the large one alone, the same as among the others."""
+    every = territories(scale, seed)
+    return [spec for spec in every if spec.large] if large_only else every
+
+
+def _fill_all(url: str, scale: float, seed: int, jobs: int, phases: Phases, large_only: bool = False) -> None:
+    groups = _split(chosen_territories(scale, seed, large_only), jobs)
     work = [Job(url, tuple(group), offset, len(groups)) for offset, group in enumerate(groups)]
     with phases("remplissage (workers en parallèle)"):
         if len(work) == 1:
@@ -157,7 +168,7 @@ def run(argv=None) -> dict:
     with database.connect(args.database_url) as conn:
         database.check_empty(conn)
     # no connection open while the workers fork: each opens its own
-    _fill_all(args.database_url, args.scale, args.seed, args.jobs, phases)
+    _fill_all(args.database_url, args.scale, args.seed, args.jobs, phases, args.large_only)
     with database.connect(args.database_url) as conn:
         with phases("séquences"):
             database.advance_sequences(conn, TABLES)

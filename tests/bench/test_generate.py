@@ -187,3 +187,11 @@ def test_the_facilitator_of_the_large_territory_can_log_in(generated):
     ).fetchone()
     assert role == "facilitateur" and not mfa
     assert verify_password(password_hash, PASSWORD)
+
+
+def test_the_large_territory_alone_is_the_one_generated_among_the_others():
+    from bench.generate import chosen_territories
+
+    every = chosen_territories(1.0, 2026)
+    alone = chosen_territories(1.0, 2026, large_only=True)
+    assert len(every) == 100 and alone == [every[0]] and alone[0].slug == LARGE_SLUG
