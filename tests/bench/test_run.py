@@ -111,7 +111,7 @@ def test_the_counter_counts_the_queries_of_a_real_request(app, two_tenants, clie
     # the same page, the same statements: among them the scope of the request and the dashboard's sums
     assert counter.count == count
     assert any("set_config" in statement for statement in counter.statements)
-    assert any("hour_allocations" in statement for statement in counter.statements)
+    assert any("hour_totals" in statement for statement in counter.statements)
     api_status, api_count = queries.per_request(
         client, "/api/v1/marches", {"Authorization": f"Bearer {a.api_token}"}
     )

@@ -102,9 +102,11 @@ def test_every_counting_of_a_statement_is_found_through_an_index(ledger):
 
 
 def test_the_correction_of_a_statement_is_found_through_an_index(ledger):
-    assert "ix_hour_statements_tenant_id_supersedes_id" in indexes_used(
-        lambda: repository.superseding(ledger["first"])
-    )
+    """On a test database's few rows the planner may rightly walk the list order's index
+    ``(tenant_id, month, id)`` for the lookup's ``ORDER BY``: the lookup is checked without it."""
+    with without_index("ix_hour_statements_tenant_id_month_id"):
+        used = indexes_used(lambda: repository.superseding(ledger["first"]))
+    assert "ix_hour_statements_tenant_id_supersedes_id" in used
 
 
 def test_the_statement_in_force_is_found_through_its_partial_index(ledger):
