@@ -27,39 +27,30 @@ from tenants import rls
 revision = "b9e3d5a1c7f4"
 down_revision = "e5f0a7b3c912"
 
-# The allocations a statement inserted (+) or deleted (-), added to their lot's month.
+# ``hour_totals_add``: allocations (as arrays of their columns) added to their lot's month, in the
+# order of the keys; the trigger adds what a statement inserted and takes off what it deleted.
 FOLLOW_SQL = """
+CREATE FUNCTION hour_totals_add(p_tenant bigint[], p_counting bigint[], p_lot bigint[], p_hours numeric[])
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO hour_totals AS t (tenant_id, lot_id, month, hours)
+    SELECT d.tenant_id, d.lot_id, s.month, sum(d.hours)
+      FROM unnest(p_tenant, p_counting, p_lot, p_hours) AS d (tenant_id, counting_id, lot_id, hours)
+      JOIN hour_countings c ON c.tenant_id = d.tenant_id AND c.id = d.counting_id
+      JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id
+     GROUP BY d.tenant_id, d.lot_id, s.month
+     ORDER BY d.tenant_id, d.lot_id, s.month
+    ON CONFLICT (tenant_id, lot_id, month) DO UPDATE SET hours = t.hours + EXCLUDED.hours
+$$;
+
 CREATE FUNCTION hour_totals_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO hour_totals AS t (tenant_id, lot_id, month, hours)
-        SELECT n.tenant_id, n.lot_id, s.month, sum(n.hours)
-          FROM new_rows n
-          JOIN hour_countings c ON c.tenant_id = n.tenant_id AND c.id = n.counting_id
-          JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id
-         GROUP BY n.tenant_id, n.lot_id, s.month
-         ORDER BY n.tenant_id, n.lot_id, s.month
-        ON CONFLICT (tenant_id, lot_id, month) DO UPDATE SET hours = t.hours + EXCLUDED.hours;
-    ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO hour_totals AS t (tenant_id, lot_id, month, hours)
-        SELECT o.tenant_id, o.lot_id, s.month, -sum(o.hours)
-          FROM old_rows o
-          JOIN hour_countings c ON c.tenant_id = o.tenant_id AND c.id = o.counting_id
-          JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id
-         GROUP BY o.tenant_id, o.lot_id, s.month
-         ORDER BY o.tenant_id, o.lot_id, s.month
-        ON CONFLICT (tenant_id, lot_id, month) DO UPDATE SET hours = t.hours + EXCLUDED.hours;
-    ELSE
-        INSERT INTO hour_totals AS t (tenant_id, lot_id, month, hours)
-        SELECT d.tenant_id, d.lot_id, s.month, sum(d.hours)
-          FROM (SELECT tenant_id, counting_id, lot_id, hours FROM new_rows
-                UNION ALL
-                SELECT tenant_id, counting_id, lot_id, -hours FROM old_rows) d
-          JOIN hour_countings c ON c.tenant_id = d.tenant_id AND c.id = d.counting_id
-          JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id
-         GROUP BY d.tenant_id, d.lot_id, s.month
-         ORDER BY d.tenant_id, d.lot_id, s.month
-        ON CONFLICT (tenant_id, lot_id, month) DO UPDATE SET hours = t.hours + EXCLUDED.hours;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM hour_totals_add(array_agg(tenant_id), array_agg(counting_id), array_agg(lot_id), array_agg(-hours))
+           FROM old_rows;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM hour_totals_add(array_agg(tenant_id), array_agg(counting_id), array_agg(lot_id), array_agg(hours))
+           FROM new_rows;
     END IF;
     RETURN NULL;
 END $$;
@@ -115,4 +106,5 @@ def downgrade():
     for event in EVENTS:
         op.execute(f"DROP TRIGGER IF EXISTS hour_totals_{event} ON hour_allocations")
     op.execute("DROP FUNCTION IF EXISTS hour_totals_follow()")
+    op.execute("DROP FUNCTION IF EXISTS hour_totals_add(bigint[], bigint[], bigint[], numeric[])")
     drop_tables("hour_totals")
