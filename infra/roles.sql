@@ -73,11 +73,8 @@ ALTER DEFAULT PRIVILEGES FOR ROLE guichet_owner IN SCHEMA public
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO guichet_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO guichet_app;
 
--- Accent-insensitive search (the migrations add the IMMUTABLE wrapper f_unaccent) and its
--- trigram indexes, each starting with tenant_id.
+-- Accent-insensitive search (the migrations add the IMMUTABLE wrapper f_unaccent).
 CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
-CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
-CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA public;
 
 -- 4. Optional: a backup role. pg_dump must read every row, which FORCE ROW
 --    LEVEL SECURITY forbids to both roles above; use the postgres superuser, or:

@@ -44,9 +44,6 @@ def _ensure_role(cur: psycopg.Cursor, name: str, password: str | None) -> None:
 #: deployments) would otherwise fail on "tuple concurrently updated" when both alter a role.
 _ROLES_LOCK = 7_461_726_502
 
-#: the contrib extensions of the text search (accent folding, trigram indexes by territory).
-SEARCH_EXTENSIONS = ("unaccent", "pg_trgm", "btree_gin")
-
 
 def create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool = False) -> None:
     """Create or update both roles and the database, then grant what the application role needs."""
@@ -95,16 +92,11 @@ def _create_roles(superuser_url: str, spec: RoleSpec, drop_database: bool) -> No
     with psycopg.connect(target, autocommit=True) as conn, conn.cursor() as cur:
         for statement in statements:
             cur.execute(statement)
-        # the text search's extensions; trusted, so the migrations may create them too (as the
-        # owner). A server built without the contrib modules (the embedded pgserver) lacks them:
-        # the migrations then fold accents with translate() and index no trigrams.
-        for extension in SEARCH_EXTENSIONS:
-            if cur.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s", (extension,)).fetchone():
-                cur.execute(
-                    sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA public").format(
-                        sql.Identifier(extension)
-                    )
-                )
+        # accent-insensitive search; trusted, so the migrations may create it too (as the owner).
+        # A server built without the contrib modules (the embedded pgserver) lacks it: the
+        # migration then folds accents with translate() instead.
+        if cur.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'").fetchone():
+            cur.execute("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public")
         # Reference tables (ref_*) stay read-only for the application role.
         cur.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND left(tablename, 4) = 'ref_'"

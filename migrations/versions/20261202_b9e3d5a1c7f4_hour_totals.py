@@ -25,7 +25,7 @@ from migrations.helpers import drop_tables, tenant_index, tenant_ref_column, ten
 from tenants import rls
 
 revision = "b9e3d5a1c7f4"
-down_revision = "e5f0a7b3c912"
+down_revision = "a4d8c6e2f1b7"
 
 # ``hour_totals_add``: allocations (as arrays of their columns) added to their lot's month, in the
 # order of the keys; the trigger adds what a statement inserted and takes off what it deleted.
