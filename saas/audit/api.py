@@ -3,11 +3,15 @@
 ``record`` adds an entry to the current transaction, in the tenant of the current scope (or as a
 platform entry when there is none). Security events that must survive a rollback of the request
 (failed logins, refused access) use ``record_now``, which commits a short transaction of its own.
+Inside ``written_together`` (a batch of statements), a tenant's entries are written in one INSERT
+at the end of the block, in the order they were recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -207,6 +211,24 @@ def detail_items(details: dict, labels: Mapping | None = None) -> list[tuple[str
     ]
 
 
+#: the tenant entries recorded inside ``written_together``, not written yet
+_together: ContextVar[list[dict] | None] = ContextVar("audit_written_together", default=None)
+
+
+@contextmanager
+def written_together() -> Iterator[None]:
+    """The tenant entries :func:`record` adds in the block, written in one INSERT when it ends
+    without an exception (none when it raises: the transaction is given up)."""
+    entries: list[dict] = []
+    token = _together.set(entries)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if entries:
+        db.session.execute(insert(AuditEntry.__table__), entries)
+
+
 def record(
     action: str,
     actor: Actor | None = None,
@@ -233,8 +255,11 @@ def record(
         "user_agent": (actor.user_agent or "")[:300] or None,
         "details": details or {},
     }
+    together = _together.get()
     if tenant_id is None:
         db.session.execute(insert(PlatformAuditEntry.__table__).values(**values))
+    elif together is not None:
+        together.append({"tenant_id": tenant_id, **values})
     else:
         db.session.execute(insert(AuditEntry.__table__).values(tenant_id=tenant_id, **values))
 

@@ -410,6 +410,14 @@ def eligible_days(mission: Mission, month: date, windows: list | None = None) ->
     """The days of the mission in the month, and those covered by a valid eligibility (among the
     participant's ``windows`` when the caller read them: ``eligibility_windows_by_participant``)."""
     period = validation.mission_month(mission, month)
+    if windows is None and _batch_lookups.get() is not None:
+        # in a batch, every window of the participant read once (eligibility does not change there)
+        windows = _looked_up(
+            ("windows", mission.participant_id),
+            lambda: participants.eligibility_windows_by_participant([mission.participant_id])[
+                mission.participant_id
+            ],
+        )
     if windows is None:
         windows = participants.eligibility_windows(mission.participant_id, period.first_day, period.last_day)
     else:
@@ -431,12 +439,20 @@ def _evaluate(
     )
 
 
+def _counted_before(statement: Releve, mission: Mission, rule: CountingRule) -> Decimal:
+    """The mission's hours counted by its other statements, which only the CDI cap reads: not read
+    for another contract, or under a rule without that cap."""
+    if mission.contract_type not in parcours.CDI_TYPES or rule.cdi_cap_hours is None:
+        return Decimal(0)
+    return repository.counted_for_mission(mission.id, except_statement_id=statement.id)
+
+
 def _count_and_allocate(statement: Releve, actor: audit.Actor, rule=None, before=None) -> Counting:
     mission = _mission(statement.mission_id)
     lot = _lot(mission.lot_id)
     rule = rule or _looked_up(("rule", lot.marche_id), lambda: rule_in_force(lot.marche_id))
     if before is None:
-        before = repository.counted_for_mission(mission.id, except_statement_id=statement.id)
+        before = _counted_before(statement, mission, rule)
     counted, detail = _evaluate(statement, mission, rule, before)
     counting = Counting(
         tenant_id=statement.tenant_id,

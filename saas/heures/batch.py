@@ -1,6 +1,8 @@
 """Statements written in a batch (``POST /api/v1/releves/lot``): each one declared, and validated
 when asked, by the very rules of ``saas.heures.api`` one by one (checks, audit entries), in one
-transaction: the batch writes everything or nothing.
+transaction: the batch writes everything or nothing. The lookups that do not change within a batch
+(missions, lots, rules, a participant's eligibility) are read once, and the audit entries are
+written together at its end.
 
 A batch with errors writes nothing and says, for each statement at fault (by its index in the
 batch, from 0), every field at fault and why; ``_schema`` holds what is about no one field (a
@@ -61,7 +63,7 @@ def declare_batch(
     """
     lines: list[BatchLine] = []
     errors: dict[int, dict[str, list[str]]] = {}
-    with heures.batch_lookups():
+    with heures.batch_lookups(), audit.written_together():
         for index, item in enumerate(items):
             try:
                 statement, counting = _write(actor, item, source)
