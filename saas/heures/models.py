@@ -231,13 +231,17 @@ class Allocation(TenantScoped, Model):
 
 
 class HourTotal(TenantScoped, Model):
-    """Counted hours of one lot for one month of the hours: the sum of the lot's allocations of
-    that month, kept by the ledger's own triggers (migration ``b9e3d5a1c7f4``); read, never written
-    by the code. What the dashboard and the progress add up instead of every allocation."""
+    """Counted and raw hours of one lot for one month of the hours: the sum of the lot's
+    allocations of that month, and of the raw hours of its missions' validated statements in force,
+    kept by the ledger's own triggers (migrations ``b9e3d5a1c7f4``, ``f4a9c3e7b2d1``); read, never
+    written by the code. What the dashboard and the progress add up instead of the ledger's rows."""
 
     __tablename__ = "hour_totals"
     __table_args__ = (UniqueConstraint("tenant_id", "lot_id", "month"), tenant_index("month"))
 
     lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
     month: Mapped[date] = mapped_column(Date)
+    #: counted hours allocated to the lot (after the rules and the mutualisation)
     hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    #: raw hours of the current countings of the missions placed on the lot (migration ``f4a9c3e7b2d1``)
+    raw_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))

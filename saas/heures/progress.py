@@ -1,8 +1,9 @@
 """Progress of lots, marchés and donneurs d'ordre, computed in SQL.
 
 Obligation comes from ``lots.obligation_hours``; counted hours are the allocations to the lot
-(after counting rules and mutualisation), as the ledger adds them up by month in ``hour_totals``; raw hours are the hours of the validated statements in
-force of the missions placed on the lot; people and contracts are counted over those missions.
+(after counting rules and mutualisation); raw hours are the hours of the validated statements in
+force of the missions placed on the lot; the ledger adds both up by month in ``hour_totals``.
+People and contracts are counted over the lot's missions.
 """
 
 from __future__ import annotations
@@ -50,23 +51,15 @@ WITH l AS (
       JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
       JOIN organisations o ON o.tenant_id = mk.tenant_id AND o.id = mk.donneur_ordre_id
      WHERE l.tenant_id = :tenant_id {scope}
-), counted AS (
-    SELECT t.tenant_id, t.lot_id, sum(t.hours) AS counted
+), totals AS (
+    SELECT t.tenant_id, t.lot_id, sum(t.hours) AS counted, sum(t.raw_hours) AS raw
       FROM l JOIN hour_totals t ON t.tenant_id = l.tenant_id AND t.lot_id = l.lot_id
      GROUP BY t.tenant_id, t.lot_id
-), raw AS (
-    SELECT m.tenant_id, m.lot_id, sum(s.worked_hours + s.training_hours) AS raw
-      FROM l
-      JOIN missions m ON m.tenant_id = l.tenant_id AND m.lot_id = l.lot_id
-      JOIN hour_statements s ON s.tenant_id = m.tenant_id AND s.mission_id = m.id
-     WHERE s.status = 'validated' AND s.superseded_at IS NULL
-     GROUP BY m.tenant_id, m.lot_id
 ), g AS (
     SELECT l.tenant_id, l.{key} AS key, min(l.{label}) AS label, sum(l.obligation) AS obligation,
-           sum(coalesce(c.counted, 0)) AS counted, sum(coalesce(r.raw, 0)) AS raw
+           sum(coalesce(t.counted, 0)) AS counted, sum(coalesce(t.raw, 0)) AS raw
       FROM l
-      LEFT JOIN counted c ON c.tenant_id = l.tenant_id AND c.lot_id = l.lot_id
-      LEFT JOIN raw r ON r.tenant_id = l.tenant_id AND r.lot_id = l.lot_id
+      LEFT JOIN totals t ON t.tenant_id = l.tenant_id AND t.lot_id = l.lot_id
      GROUP BY l.tenant_id, l.{key}
 ), placed AS (
     -- people and contracts: the missions placed on the lots of each group (a person counts once)

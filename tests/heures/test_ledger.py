@@ -95,6 +95,7 @@ def test_correction_supersedes_and_keeps_the_validated_figure(scope):
     heures.validate(ACTOR, correction)
     assert first.worked_hours == D(100) and first.superseded_at is not None
     assert _counted(world.lots[0]) == D(120)
+    assert progress("lot", [world.lots[0]])[world.lots[0]].raw == D(120)  # the superseded 100 h taken off
     assert [s.worked_hours for s in heures.history(correction.id)] == [D(120), D(100)]
     with pytest.raises(DomainError):
         heures.correct(ACTOR, first, D(130))  # only the latest version is corrected
