@@ -287,14 +287,17 @@ def rows_written(statement: Executable) -> int:
     return result.rowcount
 
 
-def text_matches(text: str, *columns) -> ColumnElement[bool]:
-    """The one text search of the lists: ``text`` found anywhere in one of ``columns``, whatever
-    the case and the accents ("andre" finds "ANDRÉ"). ``f_unaccent`` is the IMMUTABLE wrapper of
-    PostgreSQL's ``unaccent`` created by the migrations (so that an index may use it); ``%`` and
-    ``_`` typed by people are taken literally."""
+def text_matches(text: str, *columns, folded: tuple = ()) -> ColumnElement[bool]:
+    """The one text search of the lists: ``text`` found anywhere in one of ``columns`` or of
+    ``folded``, whatever the case and the accents ("andre" finds "ANDRÉ"). ``f_unaccent`` is the
+    IMMUTABLE wrapper of PostgreSQL's ``unaccent`` created by the migrations; ``columns`` are
+    folded at each search, ``folded`` are columns already without accents (a generated column
+    folded at each write, a reference made of ASCII), compared as they are. ``%`` and ``_`` typed
+    by people are taken literally."""
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = func.f_unaccent(f"%{escaped}%")
-    return or_(*(func.f_unaccent(column).ilike(pattern, escape="\\") for column in columns))
+    compared = [func.f_unaccent(column) for column in columns] + list(folded)
+    return or_(*(column.ilike(pattern, escape="\\") for column in compared))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from saas.parcours.enums import MissionState
 from saas.parcours.models import FollowUp, Mission
 from saas.partenaires.models import Organisation
 from saas.participants.models import Identity, Participant
+from saas.participants.repository import matches as participant_matches
 from saas.referentiels.models import ContractType
 
 
@@ -243,7 +244,7 @@ def participant_options(
         .limit(limit)
     )
     if text and text.strip():
-        query = query.where(_every_word(text, Identity.last_name, Identity.first_name, Participant.reference))
+        query = query.where(*(participant_matches(word) for word in text.split()))
     if ids is not None:
         query = query.where(Participant.id.in_(ids))
     return [(row[0], f"{row[1]} — {row[2].upper()} {row[3]}") for row in db.session.execute(query).all()]
@@ -275,11 +276,8 @@ def mission_options(
         .limit(limit)
     )
     if text and text.strip():
-        query = query.where(
-            _every_word(
-                text, Participant.reference, Identity.last_name, Identity.first_name, Organisation.name, lot
-            )
-        )
+        # each word in the participant's name or reference, the employer or the lot
+        query = query.where(*(participant_matches(word, Organisation.name, lot) for word in text.split()))
     if ids is not None:
         query = query.where(Mission.id.in_(ids))
     return [

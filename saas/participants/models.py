@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -59,6 +60,14 @@ class Identity(TenantScoped, Model):
     participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE")
     last_name: Mapped[str] = mapped_column(String(100))
     first_name: Mapped[str] = mapped_column(String(100))
+    #: the names without their accents, as the database folds them at each write (``f_unaccent``):
+    #: what a search compares, instead of folding every name of the territory at each search
+    last_name_folded: Mapped[str] = mapped_column(
+        Text, Computed("public.f_unaccent(last_name)", persisted=True)
+    )
+    first_name_folded: Mapped[str] = mapped_column(
+        Text, Computed("public.f_unaccent(first_name)", persisted=True)
+    )
     birth_date: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(1))
     email: Mapped[str | None] = mapped_column(String(254))

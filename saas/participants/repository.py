@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, and_, any_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
 from sqlalchemy.orm import undefer
 
 from saas.db import Criterion, by_id, db, one_where, rows_of, same_tenant, text_matches
@@ -129,13 +129,18 @@ def profile_of(participant_id: int) -> CvProfile | None:
     return one_where(CvProfile, participant_id=participant_id)
 
 
+def matches(text: str, *others) -> ColumnElement[bool]:
+    """``text`` in a participant's name or reference (or in ``others``, columns of the query folded
+    at the search): the names are compared in their folded columns, the reference is ASCII."""
+    folded = (Identity.last_name_folded, Identity.first_name_folded, Participant.reference)
+    return text_matches(text, *others, folded=folded)
+
+
 def list_query(text_filter: str | None = None, eligible_on: date | None = None) -> Select:
     """Participants with their identity (for the workspace list)."""
     query = select(Participant, Identity).join(Identity, same_tenant(Identity.participant_id, Participant.id))
     if text_filter:
-        query = query.where(
-            text_matches(text_filter, Identity.last_name, Identity.first_name, Participant.reference)
-        )
+        query = query.where(matches(text_filter))
     if eligible_on is not None:
         query = query.where(
             exists().where(

@@ -61,6 +61,28 @@ def test_the_participant_search_finds_words_whatever_accents_and_case(app, clien
     assert _json(client, site.url("/recherche/participants?q=%25"))["resultats"] == []  # % is literal
 
 
+def test_a_rectified_name_is_found_by_its_new_spelling_at_once(app, client, site):
+    """The names are compared in columns the database folds at each write (a generated column,
+    migration ``a7c2e9f5d3b8``), not folded again at each search: they follow a rectification."""
+    from saas.participants import api as participants
+    from saas.participants.models import Identity, Participant
+    from tests.fixtures import ACTOR
+
+    (renamed,) = _participants(app, site, "Lefèvre")
+    with in_scope(app, site):
+        participants.update(
+            ACTOR, db.session.get(Participant, (site.world.tenant_id, renamed)), last_name="Ségolène"
+        )
+        db.session.commit()
+        folded = db.session.scalars(
+            select(Identity.last_name_folded).where(Identity.participant_id == renamed)
+        )
+        assert folded.one() == "Segolene"
+    found = _json(client, site.url("/recherche/participants?q=segolene"))["resultats"]
+    assert [row["id"] for row in found] == [renamed]
+    assert _json(client, site.url("/recherche/participants?q=lefevre"))["resultats"] == []
+
+
 def test_the_search_is_limited_and_says_when_more_rows_match(app, client, site):
     _participants(app, site, *(f"Durand{i}" for i in range(25)))
     answer = _json(client, site.url("/recherche/participants?q=durand&limite=3"))

@@ -58,8 +58,18 @@ def copy_insert(conn, table: str, row: dict) -> None:
         row["id"] = row["id"] + 100000
     if "user_id" in row and table == "tenant_memberships":
         row["user_id"] = row["user_id"]
+    written = conn.execute(  # a generated column (participants' folded names) is computed, not written
+        text(
+            "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns "
+            "WHERE table_name = :t AND is_generated = 'NEVER'"
+        ),
+        {"t": table},
+    ).scalar_one()
     conn.execute(
-        text(f"INSERT INTO {table} SELECT * FROM json_populate_record(NULL::{table}, CAST(:row AS json))"),
+        text(
+            f"INSERT INTO {table} ({written}) SELECT {written} "
+            f"FROM json_populate_record(NULL::{table}, CAST(:row AS json))"
+        ),
         {"row": json.dumps(row)},
     )
 
