@@ -33,6 +33,9 @@ operation = st.one_of(
     st.tuples(st.just("declare"), st.integers(0, 1), st.sampled_from(MONTHS), hours, hours),
     # corrections and decisions pick one of the statements in force (index modulo their number)
     st.tuples(st.just("correct"), st.integers(0, 20), hours, hours),
+    # a validated statement corrected and its correction validated: the path that retires counted
+    # hours (four operations in a row otherwise, which the examples seldom draw)
+    st.tuples(st.just("correct_validated"), st.integers(0, 20), hours, hours),
     st.tuples(st.just("validate"), st.integers(0, 20)),
     st.tuples(st.just("validate"), st.integers(0, 20)),
     st.tuples(st.just("reject"), st.integers(0, 20)),
@@ -75,6 +78,10 @@ def _apply(world, op) -> None:
         statement = _pick(op[1])
         if statement is not None:
             heures.correct(ACTOR, statement, op[2], op[3])
+    elif kind == "correct_validated":
+        statement = _pick(op[1], "validated")
+        if statement is not None:
+            heures.validate(ACTOR, heures.correct(ACTOR, statement, op[2], op[3]))
     elif kind in ("validate", "reject"):
         statement = _pick(op[1], "declared")
         if statement is not None:
