@@ -15,22 +15,12 @@ from dateutil.relativedelta import relativedelta
 
 from bench.rows import Ids, Rows
 from bench.shape import Period, Territory
-from saas.demo.year import EXTRA_PARTNERS, PRESCRIBERS, _siret
+from saas.demo.year import EXTRA_PARTNERS, LOT_OBJECTS, OBJECTS, PRESCRIBERS, SECTORS, _siret
 from saas.heures import counting as arithmetic
 from saas.heures.rules import DEFAULT_RULE
 from saas.marches import obligation as obligations
 from saas.marches.enums import ObligationMode, Rounding
 
-SECTORS = ("batiment_gros_oeuvre", "batiment_second_oeuvre", "travaux_publics", "proprete", "espaces_verts")
-OBJECTS = (
-    "Réhabilitation du groupe scolaire",
-    "Aménagement des espaces publics",
-    "Construction d'une médiathèque",
-    "Entretien des espaces verts",
-    "Nettoyage des bâtiments administratifs",
-    "Rénovation énergétique de logements sociaux",
-)
-LOT_OBJECTS = ("Gros œuvre", "Voirie et réseaux", "Second œuvre", "Espaces verts")
 MODES = ("formula", "formula", "formula", "fixed", "per_amount", "percentage")
 TRAINING_CAP = Decimal(35)
 

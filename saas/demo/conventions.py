@@ -146,6 +146,21 @@ def fill(actor: audit.Actor, slug: str) -> dict[str, int]:
     if data is None:
         return {}
     rng = random.Random(f"{slug}-conventions")  # noqa: S311 - reproducible demo data
+    convention = _signed_convention(actor, data, avenant)
+    conventions.renew_due(actor, today)
+    conventions.sync_occurrences(convention, today)
+    parties = _parties(convention.id)
+    counts = _past_obligations(actor, rng, convention.id, parties, today)
+    counts["paiements"] = _payments(actor, rng, convention.id, today)
+    _plan_next(actor, convention.id, parties, today)
+    db.session.flush()
+    result = reminders.run_daily(today)
+    counts["rappels envoyés"] = result["rappels avant échéance"] + result["rappels de retard"]
+    return counts
+
+
+def _signed_convention(actor: audit.Actor, data: dict, avenant: dict | None):
+    """The convention, its avenant (closing the terms it replaces) and its signed copy."""
     convention = conventions.create(actor, data)
     if avenant is not None:
         current = conventions.terms_in_force(convention, avenant["effective_from"] - timedelta(days=1))
@@ -163,16 +178,19 @@ def fill(actor: audit.Actor, slug: str) -> dict[str, int]:
         "application/pdf",
         _pdf(f"Convention {convention.reference} - {convention.title}"),
     )
-    conventions.renew_due(actor, today)
-    conventions.sync_occurrences(convention, today)
-    parties = _parties(convention.id)
-    counts = {"échéances reçues": 0, "réunions tenues": 0, "paiements": 0}
-    for occurrence, obligation in _past_occurrences(convention.id, today):
+    return convention
+
+
+def _past_obligations(actor, rng, convention_id: int, parties: list[int], today) -> dict[str, int]:
+    """The past occurrences: most meetings held, most deliverables received (some late, some
+    missing); an obligation after an event gets its event first."""
+    counts = {"échéances reçues": 0, "réunions tenues": 0}
+    for occurrence, obligation in _past_occurrences(convention_id, today):
         draw = rng.random()
         recent = (today - occurrence.due_on).days < 45
         if obligation.nature == "meeting":
             if draw < 0.8 or (recent and draw < 0.9):
-                _hold(actor, rng, convention.id, obligation, occurrence, parties, today)
+                _hold(actor, rng, convention_id, obligation, occurrence, parties, today)
                 counts["réunions tenues"] += 1
             continue
         if obligation.cadence == "after_event" and occurrence.event_on is None:
@@ -191,7 +209,13 @@ def fill(actor: audit.Actor, slug: str) -> dict[str, int]:
             continue  # left late or missing
         conventions.record_receipt(actor, occurrence, received, None)
         counts["échéances reçues"] += 1
-    for instalment in conventions.instalments(today, convention.id):
+    return counts
+
+
+def _payments(actor, rng, convention_id: int, today) -> int:
+    """The instalments due paid some days after they became payable; the number paid."""
+    paid = 0
+    for instalment in conventions.instalments(today, convention_id):
         if instalment.status in ("payable", "late") and instalment.payable_since:
             paid_on = min(instalment.payable_since + timedelta(days=rng.randint(10, 28)), today)
             if instalment.status == "late" or paid_on < today:
@@ -203,12 +227,8 @@ def fill(actor: audit.Actor, slug: str) -> dict[str, int]:
                     None,
                     f"Mandat {rng.randint(1000, 9999)}",
                 )
-                counts["paiements"] += 1
-    _plan_next(actor, convention.id, parties, today)
-    db.session.flush()
-    result = reminders.run_daily(today)
-    counts["rappels envoyés"] = result["rappels avant échéance"] + result["rappels de retard"]
-    return counts
+                paid += 1
+    return paid
 
 
 def _hold(actor, rng, convention_id, obligation, occurrence, parties, today) -> None:

@@ -191,91 +191,99 @@ def _by_kind() -> dict[str, list[Organisation]]:
     return by_kind
 
 
+SECTORS = ["batiment_gros_oeuvre", "batiment_second_oeuvre", "travaux_publics", "proprete", "espaces_verts"]
+OBJECTS = [
+    "Réhabilitation du groupe scolaire",
+    "Aménagement des espaces publics du centre-ville",
+    "Construction d'une médiathèque",
+    "Entretien des espaces verts communautaires",
+    "Nettoyage des bâtiments administratifs",
+    "Rénovation énergétique de logements sociaux",
+]
+MODES = ["formula", "formula", "fixed", "per_amount", "formula", "percentage"]
+LOT_OBJECTS = ["Gros œuvre", "Voirie et réseaux", "Second œuvre", "Espaces verts"]
+
+
 def _marches(actor, rng, orgs, size: YearSize, year_start: date, communes: list[str]) -> list:
     marches.add_hourly_cost(actor, date(2025, 1, 1), Decimal("30.00"), "Coût horaire de référence 2025")
     marches.add_hourly_cost(actor, date(2026, 1, 1), Decimal("30.50"), "Revalorisation du SMIC 2026")
     companies = orgs["entreprise"]
-    sectors = [
-        "batiment_gros_oeuvre",
-        "batiment_second_oeuvre",
-        "travaux_publics",
-        "proprete",
-        "espaces_verts",
-    ]
-    modes = ["formula", "formula", "fixed", "per_amount", "formula", "percentage"]
+    siae = orgs.get("siae_aci", []) + orgs.get("siae_ei", [])
     lots = []
     for index in range(size.marches):
-        buyer = orgs["donneur_ordre"][index % len(orgs["donneur_ordre"])]
-        notified = year_start - timedelta(days=rng.randint(20, 150))
-        # amounts of urban works and renewal programmes: a few million euros HT
-        amount = Decimal(rng.randrange(3_000_000, 15_000_000, 100_000))
-        marche = marches.create_marche(
-            actor,
-            {
-                "donneur_ordre_id": buyer.id,
-                "reference": f"{notified.year}-{index + 1:03d}",
-                "object": rng.choice(
-                    [
-                        "Réhabilitation du groupe scolaire",
-                        "Aménagement des espaces publics du centre-ville",
-                        "Construction d'une médiathèque",
-                        "Entretien des espaces verts communautaires",
-                        "Nettoyage des bâtiments administratifs",
-                        "Rénovation énergétique de logements sociaux",
-                    ]
-                )
-                + f" — opération {index + 1}",
-                "sector": sectors[index % len(sectors)],
-                "procedure": "appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
-                "notification_date": notified,
-                "start_date": notified + timedelta(days=30),
-                "end_date": notified + relativedelta(years=2),
-                "amount_ht": amount,
-                "anru": index == 0,
-                "anru_project_id": "ANRU-DEMO-001" if index == 0 else None,
-                "execution_communes": communes[:2],
-                "considerations": ["clause_execution"],
-            },
-        )
+        marche, amount = _marche(actor, rng, orgs, index, year_start, communes)
         lot_count = rng.randint(1, 3)
         for number in range(1, lot_count + 1):
-            mode = modes[(index + number) % len(modes)]
+            mode = MODES[(index + number) % len(MODES)]
             data = {
                 "number": str(number),
-                "object": ["Gros œuvre", "Voirie et réseaux", "Second œuvre", "Espaces verts"][number % 4],
+                "object": LOT_OBJECTS[number % 4],
                 "amount_ht": (amount / Decimal(lot_count)).quantize(Decimal(1)),
                 "attributaire_id": companies[(index + number) % len(companies)].id,
                 "obligation_mode": mode,
                 "rounding": "nearest",
             }
-            if mode == "formula":
-                data |= {
-                    "labour_share": Decimal("0.5"),
-                    "insertion_rate": Decimal(rng.choice(["0.1", "0.12", "0.15"])),
-                }
-            elif mode == "fixed":
-                data |= {"fixed_hours": Decimal(rng.randrange(800, 3000, 50))}
-            elif mode == "percentage":
-                data |= {"hours_share": Decimal("0.07")}
-            else:
-                data |= {"per_amount_hours": Decimal(1), "per_amount_base": Decimal(2000)}
-            lot = marches.create_lot(actor, marche, data)
-            if mode in ("per_amount", "percentage"):
-                kind = "invoiced_amount" if mode == "per_amount" else "hours_worked"
-                for month in range(12):
-                    value = (
-                        Decimal(rng.randrange(20_000, 120_000, 1000))
-                        if kind == "invoiced_amount"
-                        else Decimal(rng.randrange(600, 2400, 10))
-                    )
-                    marches.record_figure(
-                        actor, lot, kind, year_start + relativedelta(months=month, day=28), value
-                    )
-            siae = orgs.get("siae_aci", []) + orgs.get("siae_ei", [])
+            lot = marches.create_lot(actor, marche, data | _obligation(rng, mode))
+            _figures(actor, rng, lot, mode, year_start)
             if siae and rng.random() < 0.5:
                 marches.add_subcontractor(actor, lot, siae[0].id, "sous_traitant")
             lots.append(lot)
     return lots
+
+
+def _marche(actor, rng, orgs, index: int, year_start: date, communes: list[str]):
+    """The ``index``-th marché of the year, notified before it starts; with its amount."""
+    buyer = orgs["donneur_ordre"][index % len(orgs["donneur_ordre"])]
+    notified = year_start - timedelta(days=rng.randint(20, 150))
+    # amounts of urban works and renewal programmes: a few million euros HT
+    amount = Decimal(rng.randrange(3_000_000, 15_000_000, 100_000))
+    marche = marches.create_marche(
+        actor,
+        {
+            "donneur_ordre_id": buyer.id,
+            "reference": f"{notified.year}-{index + 1:03d}",
+            "object": rng.choice(OBJECTS) + f" — opération {index + 1}",
+            "sector": SECTORS[index % len(SECTORS)],
+            "procedure": "appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
+            "notification_date": notified,
+            "start_date": notified + timedelta(days=30),
+            "end_date": notified + relativedelta(years=2),
+            "amount_ht": amount,
+            "anru": index == 0,
+            "anru_project_id": "ANRU-DEMO-001" if index == 0 else None,
+            "execution_communes": communes[:2],
+            "considerations": ["clause_execution"],
+        },
+    )
+    return marche, amount
+
+
+def _obligation(rng, mode: str) -> dict:
+    """The figures of a lot's obligation in ``mode``."""
+    if mode == "formula":
+        return {
+            "labour_share": Decimal("0.5"),
+            "insertion_rate": Decimal(rng.choice(["0.1", "0.12", "0.15"])),
+        }
+    if mode == "fixed":
+        return {"fixed_hours": Decimal(rng.randrange(800, 3000, 50))}
+    if mode == "percentage":
+        return {"hours_share": Decimal("0.07")}
+    return {"per_amount_hours": Decimal(1), "per_amount_base": Decimal(2000)}
+
+
+def _figures(actor, rng, lot, mode: str, year_start: date) -> None:
+    """A year of monthly figures (amounts invoiced or hours worked) for a lot whose obligation reads them."""
+    if mode not in ("per_amount", "percentage"):
+        return
+    kind = "invoiced_amount" if mode == "per_amount" else "hours_worked"
+    for month in range(12):
+        value = (
+            Decimal(rng.randrange(20_000, 120_000, 1000))
+            if kind == "invoiced_amount"
+            else Decimal(rng.randrange(600, 2400, 10))
+        )
+        marches.record_figure(actor, lot, kind, year_start + relativedelta(months=month, day=28), value)
 
 
 # (modality, employer kind or None for the attributaire, contract types)
