@@ -12,14 +12,7 @@ from saas.distribution import layout
 from tests.fixtures import login
 from tests.sql_count import recorded_sql
 from tests.sql_joins import uncolocated_joins
-from tests.tenants.test_isolation_routes import (
-    PUBLIC,
-    _api_call,
-    _api_requests,
-    _api_rules,
-    _rules,
-    _tenant_url,
-)
+from tests.tenants.test_isolation_routes import _api_call, get_pages
 
 
 @pytest.fixture
@@ -53,17 +46,11 @@ def test_every_page_and_api_list_joins_within_the_tenant(app, two_tenants, clien
     a, _ = two_tenants
     login(client, a.admin_email)
     with app.app_context(), recorded_sql() as executed:
-        for rule in _rules(app):
-            if (
-                rule.rule.startswith("/t/<tenant_slug>")
-                and "GET" in rule.methods
-                and rule.endpoint not in PUBLIC
-            ):
-                client.get(_tenant_url(app, rule, a.slug, a))
-        for rule in _api_rules(app):
-            for method, url in _api_requests(app, rule, a):
-                if method == "GET":
-                    _api_call(client, method, url, a.api_token)
+        for _, url, token in get_pages(app, a):
+            if token:
+                _api_call(client, "GET", url, token)
+            else:
+                client.get(url)
     statements = set(executed)
     assert len(statements) > 100
     found = {}

@@ -161,6 +161,23 @@ def _api_call(client, method, url, token=None):
     return client.open(url, method=method, headers=headers, json=body)
 
 
+def get_pages(app, world) -> list[tuple[str, str, str | None]]:
+    """(endpoint, url, API token or None) of every GET page and API list of ``world``'s tenant,
+    with its own objects: what the query-count and the co-located-join tests walk."""
+    found = [
+        (rule.endpoint, _tenant_url(app, rule, world.slug, world), None)
+        for rule in _rules(app)
+        if rule.rule.startswith("/t/<tenant_slug>") and "GET" in rule.methods and rule.endpoint not in PUBLIC
+    ]
+    for rule in _api_rules(app):
+        found += [
+            (rule.endpoint, url, world.api_token)
+            for method, url in _api_requests(app, rule, world)
+            if method == "GET"
+        ]
+    return found
+
+
 def test_api_routes_answer_404_across_tenants(app, two_tenants, client):
     """Every /api/v1/ rule, every method, with A's token: A's ids answer (positive control), B's ids
     answer 404; without a token, 401."""

@@ -20,33 +20,10 @@ from saas.accounts import api as accounts_api
 from tests.factories import add_rows
 from tests.fixtures import login
 from tests.sql_count import recorded_sql
-from tests.tenants.test_isolation_routes import (
-    PUBLIC,
-    _api_call,
-    _api_requests,
-    _api_rules,
-    _rules,
-    _tenant_url,
-)
+from tests.tenants.test_isolation_routes import _api_call, get_pages
 
 #: rows of each kind, first few then many.
 FEW, MANY = 2, 50
-
-
-def _pages(app, world) -> list[tuple[str, str, str | None]]:
-    """(endpoint, url, API token or None) of every GET page and API list of ``world``'s tenant."""
-    found = [
-        (rule.endpoint, _tenant_url(app, rule, world.slug, world), None)
-        for rule in _rules(app)
-        if rule.rule.startswith("/t/<tenant_slug>") and "GET" in rule.methods and rule.endpoint not in PUBLIC
-    ]
-    for rule in _api_rules(app):
-        found += [
-            (rule.endpoint, url, world.api_token)
-            for method, url in _api_requests(app, rule, world)
-            if method == "GET"
-        ]
-    return found
 
 
 def _counted(app, ask) -> tuple[int, object]:
@@ -61,7 +38,7 @@ def queries_per_page(app, client, world) -> dict[str, int]:
     """How many queries each page of ``world`` sends, at its second asking; a page that exports
     its list (``?export=csv``) is counted exported too."""
     counts = {}
-    for endpoint, url, token in _pages(app, world):
+    for endpoint, url, token in get_pages(app, world):
         if token:
             counts[endpoint], response = _counted(app, partial(_api_call, client, "GET", url, token))
             assert response.status_code < 500, f"{endpoint} answered {response.status_code}"
