@@ -14,8 +14,7 @@ option ``all_tenants=True``; row-level security still applies to it.
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
-from sqlalchemy import func as sql_func
+from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from saas.db import TenantScoped
@@ -35,15 +34,26 @@ def _settings_values(scope: context.Scope) -> dict[str, str]:
     }
 
 
-def _set_config_statement(scope: context.Scope):
+#: one statement for all the settings, its SQL written once (a ``select()`` of five ``set_config``
+#: calls cost more to build and compile at each request than the round trip itself)
+_SET_CONFIG_SQL = "SELECT " + ", ".join(
+    f"set_config('{name}', %({name.removeprefix('app.')})s, true)" for name in SETTINGS
+)
+
+
+def set_scope(connection, scope: context.Scope) -> None:
+    """Copy ``scope`` into the transaction-local settings of ``connection`` (a SQLAlchemy
+    ``Connection``), in one statement."""
     values = _settings_values(scope)
-    return select(*(sql_func.set_config(name, values[name], True) for name in SETTINGS))
+    connection.exec_driver_sql(
+        _SET_CONFIG_SQL, {name.removeprefix("app."): values[name] for name in SETTINGS}
+    )
 
 
 def _after_begin(session: Session, transaction, connection) -> None:
     scope = context.current()
     if scope != context.EMPTY:
-        connection.execute(_set_config_statement(scope))
+        set_scope(connection, scope)
 
 
 def _add_tenant_criteria(state: ORMExecuteState) -> None:
@@ -68,7 +78,7 @@ def apply_scope(session) -> None:
     """Push the current scope into a transaction already begun (e.g. after the user was loaded)."""
     session = session() if callable(session) and not isinstance(session, Session) else session
     if session.in_transaction():
-        session.execute(_set_config_statement(context.current()))
+        set_scope(session.connection(), context.current())
 
 
 def install(session_class: type[Session] | Session) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from saas.db import db
 from saas.dbroles import RoleSpec, create_roles, role_url
 from tenants import context
-from tenants.orm import SETTINGS, _set_config_statement
+from tenants.orm import SETTINGS, set_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER, OWNER_PASSWORD = "guichet_test_owner", "test-owner-pw"
@@ -272,7 +272,7 @@ class SharedConnection:
 
     def _enter(self):
         self.connection.exec_driver_sql(f"SET ROLE {self.role}" if self.role else "RESET ROLE")
-        self.connection.execute(_set_config_statement(context.EMPTY))
+        set_scope(self.connection, context.EMPTY)
         return self.connection
 
     def dispose(self) -> None:
