@@ -91,6 +91,7 @@ def _nav_items() -> list[NavItem]:
                 ("Conformité", "guichet.compliance"),
                 ("Comités et réunions", "guichet.meetings"),
                 ("Décisions", "guichet.decisions"),
+                ("Bilans", "guichet.bilans_list"),
                 ("Traitements", "guichet.runs"),
             ]
         if role not in WORKSPACE_ROLES:

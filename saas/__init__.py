@@ -25,6 +25,7 @@ def _import_models() -> None:
     import saas.accounts.mfa_models
     import saas.accounts.models
     import saas.audit.models
+    import saas.bilans.models
     import saas.comites.models
     import saas.conventions.models
     import saas.heures.models

@@ -22,6 +22,7 @@ import io
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -127,6 +128,39 @@ def _write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence], sheet: str
 
 
 MIMETYPES = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its name, its header row (frozen, with filters), its rows."""
+
+    name: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+    #: a sheet of labels and values (a cover sheet): no filters
+    filters: bool = True
+
+
+def write_workbook(basename: str, sheets: Sequence[Sheet]) -> tuple[str, str, bytes]:
+    """``(filename, mimetype, content)`` of an XLSX workbook of several sheets, each written as
+    :func:`write` writes one (same cell rules, constant memory)."""
+    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
+    options["strings_to_urls"] = False
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        workbook = xlsxwriter.Workbook(out, options)
+        for sheet in sheets:
+            worksheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", clean_text(sheet.name))[:31])
+            worksheet.freeze_panes(1, 0)
+            writer = _XlsxRow(workbook, worksheet)
+            writer.write(0, sheet.header)
+            count = 0
+            for count, row in enumerate(sheet.rows, 1):
+                writer.write(count, row)
+            if sheet.filters and sheet.header:
+                worksheet.autofilter(0, 0, max(count, 1), len(sheet.header) - 1)
+        workbook.close()
+        out.seek(0)
+        return f"{basename}.xlsx", XLSX_MIMETYPE, out.read()
 
 
 def write_to(

@@ -36,6 +36,7 @@ from saas import clock
 from saas.accounts import api as accounts
 from saas.accounts import memberships, tokens
 from saas.audit import api as audit
+from saas.bilans import api as bilans
 from saas.comites import api as comites
 from saas.conventions import api as conventions
 from saas.conventions import seeds as convention_seeds
@@ -328,6 +329,11 @@ def _convention(world: World, made: dict, letter: str) -> None:
     )
 
 
+def _bilan(world: World, made: dict, letter: str) -> None:
+    produced = bilans.produce("annuel", "territoire", None, bilans.Period.of("annee", 2025), ACTOR)
+    world.ids["bilan_id"] = produced.id
+
+
 #: the steps in the order they run, each with the traits it stands on.
 STEPS = {
     "marches": (_marches, ()),
@@ -338,6 +344,7 @@ STEPS = {
     "missions": (_missions, ("marches", "participant")),
     "comite": (_comite, ("marches",)),
     "convention": (_convention, ("marches", "mail")),
+    "bilan": (_bilan, ("missions",)),
 }
 
 
@@ -358,7 +365,7 @@ class TenantFactory(factory.Factory):
 
     letter = "a"
     code = factory.Sequence(lambda n: f"{10 + n}")
-    marches = members = run = mail = participant = missions = comite = convention = False
+    marches = members = run = mail = participant = missions = comite = convention = bilan = False
 
     class Params:
         full = factory.Trait(**dict.fromkeys(STEPS, True))

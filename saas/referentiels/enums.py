@@ -16,6 +16,16 @@ class ExitCategory(Choices):
     retrait = auto(), "Retrait (hors taux)"
 
 
+class ContractFamily(Choices):
+    """The family of a contract type (``ref_contract_types.family``)."""
+
+    classique = auto(), "Contrats classiques (CDI, CDD)"
+    insertion = auto(), "Contrats d'insertion (SIAE, entreprise adaptée)"
+    alternance = auto(), "Alternance (apprentissage, professionnalisation)"
+    aide = auto(), "Contrats aidés et formation préalable"
+    interim = auto(), "Intérim"
+
+
 class ItemList(enum.StrEnum):
     """The short lists kept in ``ref_items``."""
 

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import Table, create_engine, pool
 from sqlalchemy.engine import Connection
 
-from saas.referentiels.enums import ExitCategory, ItemList
+from saas.referentiels.enums import ContractFamily, ExitCategory, ItemList
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -29,7 +29,7 @@ CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 POSTCODE = re.compile(r"^\d{5}$")
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
-CONTRACT_FAMILIES = {"classique", "insertion", "alternance", "aide", "interim"}
+CONTRACT_FAMILIES = {family.value for family in ContractFamily}
 BOOLEANS = {"true": True, "false": False}
 
 

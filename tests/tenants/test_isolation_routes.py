@@ -67,6 +67,7 @@ TENANT_OBJECTS = {
     "document_id": "document_id",
     "occurrence_id": "occurrence_id",
     "line_id": "line_id",
+    "bilan_id": "bilan_id",
     "period_no": "period_no",
 }
 

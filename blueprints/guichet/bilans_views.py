@@ -1,0 +1,123 @@
+"""Bilans in the workspace: the bilans produced, the form to produce one, a bilan on screen with
+what a new production would change, and its workbook."""
+
+from __future__ import annotations
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+
+from blueprints.forms import FAILED
+from blueprints.guichet.bilans_forms import BilanForm
+from blueprints.guichet.views import bp
+from blueprints.views_common import submitted
+from saas.accounts import api as accounts
+from saas.bilans import api as bilans
+from saas.bilans import presentation
+from saas.bilans.models import Bilan
+from saas.db import db
+from saas.partenaires import api as partenaires
+from saas.partenaires.enums import COMPANY_KINDS, OrganisationKind
+from saas.referentiels import api as referentiels
+from tenants.web import load_scoped, request_actor
+
+#: a scope chosen from its own page (a marché, a lot): ``kind:id`` and the label it shows
+_FROM_PAGE = {"marche", "lot"}
+
+
+def _scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
+    """The scopes offered, by group: the territory, its donneurs d'ordre, employers and
+    structures, prescripteurs and communes; a marché or a lot when its page sent it."""
+    organisations = partenaires.list_all()
+    groups: dict[str, list[tuple[str, str]]] = {"Territoire": [("territoire:", "Tout le territoire")]}
+    kind, _, key = (chosen or "").partition(":")
+    if kind in _FROM_PAGE:
+        try:
+            scope = bilans.resolve_scope(kind, key)
+        except bilans.ScopeNotFound:
+            scope = None
+        if scope is not None:
+            groups[bilans.ScopeKind(kind).label] = [(f"{kind}:{key}", scope.label)]
+    by_kind = (
+        ("Donneurs d'ordre", "donneur_ordre", lambda o: o.kind == OrganisationKind.donneur_ordre),
+        ("Employeurs et structures", "employeur", lambda o: o.kind in COMPANY_KINDS),
+        ("Prescripteurs", "prescripteur", lambda o: o.kind == OrganisationKind.prescripteur),
+    )
+    for label, scope_kind, wanted in by_kind:
+        groups[label] = [(f"{scope_kind}:{o.id}", o.name) for o in organisations if wanted(o)]
+    communes = [referentiels.commune(insee) for insee in g.tenant.communes_insee or ()]
+    groups["Communes de résidence"] = [(f"commune:{c.insee}", c.name) for c in communes if c is not None]
+    return {label: options for label, options in groups.items() if options}
+
+
+@bp.route("/bilans/")
+def bilans_list():
+    return render_template(
+        "guichet/bilans/list.html",
+        bilans=bilans.recent(),
+        title_of=presentation.title,
+        period_label=presentation.period_label,
+    )
+
+
+def _produce(form: BilanForm) -> Bilan:
+    scope_kind, _, scope_key = form.scope.data.partition(":")
+    period = bilans.period_of(
+        form.period_kind.data, form.year.data, form.number.data, form.start.data, form.end.data
+    )
+    return bilans.produce(form.kind.data, scope_kind, scope_key or None, period, request_actor())
+
+
+@bp.route("/bilans/nouveau", methods=["GET", "POST"])
+def bilan_new():
+    form = BilanForm(data={"kind": request.args.get("type", bilans.BilanKind.annuel.value)})
+    chosen = request.args.get("perimetre") or form.scope.data
+    form.scope.choices = _scope_choices(chosen)
+    if request.method == "GET" and chosen:
+        form.scope.data = chosen
+    bilan = submitted(form, lambda: _produce(form), "Bilan produit et enregistré.")
+    if bilan is not FAILED:
+        return redirect(url_for("guichet.bilan", bilan_id=bilan.id))
+    return render_template("guichet/bilans/new.html", form=form, layouts=bilans.LAYOUTS), (
+        422 if request.method == "POST" else 200
+    )
+
+
+def _author(bilan: Bilan) -> str:
+    user = accounts.get_user(bilan.created_by) if bilan.created_by else None
+    return user.display_name or user.email if user else ""
+
+
+@bp.route("/bilans/<int:bilan_id>")
+def bilan(bilan_id: int):
+    item = load_scoped(Bilan, bilan_id)
+    compared = request.args.get("comparer") == "1"
+    return render_template(
+        "guichet/bilans/bilan.html",
+        bilan=item,
+        title=presentation.title(item),
+        cover=presentation.cover(item, _author(item)),
+        totals=presentation.totals(item),
+        tables=presentation.tables(item),
+        shown=presentation.shown,
+        changes=bilans.changes(item) if compared else None,
+        compared=compared,
+        measures=bilans.MEASURES,
+        tables_labels={code: b.label for code, b in bilans.BREAKDOWNS.items()},
+    )
+
+
+@bp.route("/bilans/<int:bilan_id>/classeur.xlsx")
+def bilan_workbook(bilan_id: int):
+    item = load_scoped(Bilan, bilan_id)
+    filename, mimetype, content = presentation.workbook(item, _author(item))
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.route("/bilans/<int:bilan_id>/produire-a-nouveau", methods=["POST"])
+def bilan_again(bilan_id: int):
+    """The same bilan produced again from the ledger of today: a new bilan, the old one kept."""
+    again = bilans.produce_again(load_scoped(Bilan, bilan_id), request_actor())
+    db.session.commit()
+    flash("Bilan produit à nouveau : comparez-le avec le précédent.", "success")
+    return redirect(url_for("guichet.bilan", bilan_id=again.id))

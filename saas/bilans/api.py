@@ -1,0 +1,191 @@
+"""Bilans: produce one for a scope and a period and keep it as it was; read the saved ones;
+compare a saved one with what the ledger says now.
+
+A saved bilan holds its figures as JSON (hours as text with two decimals, so that nothing is lost
+to floats): it reads the same next year, whatever was corrected since; ``changes`` says what a
+new production would change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from saas.audit import api as audit
+from saas.bilans import engine
+from saas.bilans.indicators import BREAKDOWNS, MEASURES, TOTALS, Breakdown, Measure, Unit
+from saas.bilans.kinds import LAYOUTS, BilanKind, Layout
+from saas.bilans.models import FORMAT_VERSION, Bilan
+from saas.bilans.periods import Period, PeriodKind
+from saas.bilans.scopes import Scope, ScopeKind, ScopeNotFound, resolve
+from saas.db import by_id, db, insert
+from saas.errors import ValidationError
+from tenants.context import require_tenant_id
+
+__all__ = [
+    "BREAKDOWNS",
+    "LAYOUTS",
+    "MEASURES",
+    "TOTALS",
+    "Bilan",
+    "BilanKind",
+    "Breakdown",
+    "Change",
+    "Layout",
+    "Measure",
+    "Period",
+    "PeriodKind",
+    "ScopeKind",
+    "ScopeNotFound",
+    "Unit",
+    "ValidationError",
+    "changes",
+    "compute",
+    "get",
+    "period_of",
+    "produce",
+    "produce_again",
+    "recent",
+    "resolve_scope",
+]
+
+resolve_scope = resolve
+
+audit.ACTION_LABELS["bilan.produced"] = "Production d'un bilan"
+audit.TARGET_LABELS["bilan"] = "Bilan"
+
+
+def _jsonable(value):
+    """Figures as JSON keeps them: decimals as text (as exact as computed), dates ISO, the rest as
+    it is."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def compute(kind: str, scope: Scope, period: Period) -> dict:
+    """The figures of a bilan of ``kind``, as a saved bilan holds them (only its layout's tables)."""
+    figures = engine.compute(scope, period)
+    shown = LAYOUTS[BilanKind(kind)].tables
+    figures["tables"] = {table: figures["tables"].get(table, []) for table in shown}
+    return _jsonable(figures)
+
+
+def period_of(
+    kind: str, year: int | None, number: int | None, start: date | None, end: date | None
+) -> Period:
+    """The period a form or a request names, or ``ValidationError`` on the field at fault."""
+    try:
+        if PeriodKind(kind) == PeriodKind.dates:
+            if start is None or end is None:
+                raise ValidationError("start" if start is None else "end", "Indiquez les deux dates.")
+            return Period.between(start, end)
+        if year is None or not 2000 <= year <= 2100:
+            raise ValidationError("year", "Indiquez une année entre 2000 et 2100.")
+        return Period.of(kind, year, number or 1)
+    except ValueError as error:
+        raise ValidationError("period", f"Période invalide : {error}.") from None
+
+
+def _scope(layout: Layout, scope_kind: str, scope_key) -> Scope:
+    """The scope named, if this bilan takes it and the tenant holds it; else ``ValidationError``
+    on ``scope``."""
+    if scope_kind not in set(ScopeKind):
+        raise ValidationError("scope", "Choisissez un périmètre de la liste.")
+    if ScopeKind(scope_kind) not in layout.scopes:
+        raise ValidationError("scope", f"Le {layout.kind.label.lower()} ne porte pas sur ce périmètre.")
+    try:
+        return resolve(scope_kind, scope_key)
+    except ScopeNotFound as error:
+        raise ValidationError("scope", str(error)) from None
+
+
+def produce(kind: str, scope_kind: str, scope_key, period: Period, actor: audit.Actor) -> Bilan:
+    """Compute and save a bilan; ``ValidationError`` if the scope is unknown or not for this kind."""
+    layout = LAYOUTS[BilanKind(kind)]
+    scope = _scope(layout, scope_kind, scope_key)
+    figures = compute(kind, scope, period)
+    bilan = insert(
+        Bilan(
+            tenant_id=require_tenant_id(),
+            kind=layout.kind.value,
+            scope_kind=scope.kind.value,
+            scope_key=scope.key,
+            scope_label=scope.label[:300],
+            period_kind=period.kind.value,
+            period_start=period.start,
+            period_end=period.end,
+            figures=figures,
+            rule_versions=figures.pop("regles"),
+            format_version=FORMAT_VERSION,
+            created_by=actor.user_id,
+        )
+    )
+    audit.record(
+        "bilan.produced",
+        actor,
+        "bilan",
+        bilan.id,
+        {"bilan": layout.kind.label, "perimetre": scope.label, "periode": period.label},
+    )
+    return bilan
+
+
+def get(bilan_id) -> Bilan | None:
+    return by_id(Bilan, bilan_id)
+
+
+def recent(limit: int = 100) -> list[Bilan]:
+    return list(
+        db.session.scalars(select(Bilan).order_by(Bilan.created_at.desc(), Bilan.id.desc()).limit(limit))
+    )
+
+
+def period_of_bilan(bilan: Bilan) -> Period:
+    return Period(PeriodKind(bilan.period_kind), bilan.period_start, bilan.period_end)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure of a saved bilan that a new production would change."""
+
+    table: str
+    row: str
+    measure: str
+    saved: object
+    now: object
+
+
+def _rows(figures: dict) -> dict[tuple[str, str], dict]:
+    found = {("totaux", ""): figures["totaux"]}
+    for table, rows in figures["tables"].items():
+        found.update({(table, row["label"]): row for row in rows})
+    return found
+
+
+def changes(bilan: Bilan) -> list[Change]:
+    """What differs between the saved figures and those the ledger gives now, figure by figure."""
+    scope = resolve(bilan.scope_kind, bilan.scope_key)
+    now = compute(bilan.kind, scope, period_of_bilan(bilan))
+    saved_rows, now_rows = _rows(bilan.figures), _rows(now)
+    found = []
+    for key in sorted(saved_rows.keys() | now_rows.keys()):
+        before, after = saved_rows.get(key, {}), now_rows.get(key, {})
+        for measure in sorted((before.keys() | after.keys()) - {"key", "label"}):
+            if before.get(measure) != after.get(measure):
+                found.append(Change(key[0], key[1], measure, before.get(measure), after.get(measure)))
+    return found
+
+
+def produce_again(bilan: Bilan, actor: audit.Actor) -> Bilan:
+    """The same bilan (kind, scope, period) produced from the ledger of today, as a new bilan."""
+    return produce(bilan.kind, bilan.scope_kind, bilan.scope_key, period_of_bilan(bilan), actor)

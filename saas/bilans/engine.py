@@ -1,0 +1,201 @@
+"""Computes the figures of a scope and a period (``saas.bilans.sql``), as plain data a snapshot
+keeps as it is: ``{"totaux": {...}, "tables": {code: [rows]}, "regles": [...]}``.
+
+Hours are ``Decimal`` (2 decimals), counts ``int``; a row is ``{"key", "label", measures...}``.
+The labels of closed lists are read here, on the few rows the database returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from sqlalchemy import text
+
+from saas import formats
+from saas.bilans import sql
+from saas.bilans.indicators import BREAKDOWNS
+from saas.bilans.periods import Period
+from saas.bilans.scopes import Scope
+from saas.db import db
+from saas.parcours.enums import Modality
+from saas.participants.enums import Sex
+from saas.referentiels.enums import ContractFamily, ExitCategory
+from tenants.context import require_tenant_id
+
+UNKNOWN = "Non renseigné"
+
+AGE_BANDS = {
+    "moins_26": "Moins de 26 ans",
+    "26_49": "26 à 49 ans",
+    "50_plus": "50 ans et plus",
+    "inconnu": UNKNOWN,
+}
+PRIORITY = {
+    "niveau_1": "Au moins un critère de niveau 1",
+    "niveau_2": "Critères de niveau 2 seulement",
+    "critere_clause": "Critères propres à la clause seulement",
+    "sans_critere": "Sans critère validé (dérogation)",
+}
+QPV = {"true": "Résident d'un QPV", "false": "Hors QPV"}
+SITUATION: dict[str, str] = {
+    **{str(k): v for k, v in ExitCategory.labels().items()},
+    "inconnue": "Pas encore connue",
+}
+
+#: labels of the keys of each table whose labels the database does not hold
+_LABELS: dict[str, Callable[[str], str | None]] = {
+    "famille_contrat": ContractFamily.label_of,
+    "modalite": Modality.label_of,
+    "sexe": lambda key: Sex.label_of(key, UNKNOWN),
+    "age": AGE_BANDS.get,
+    "qpv": QPV.get,
+    "sortie": ExitCategory.label_of,
+    "situation_6_mois": SITUATION.get,
+    "publics_prioritaires": PRIORITY.get,
+}
+#: the order of the rows of each table: by the key's rank in its list, else by hours
+_ORDERED: dict[str, list[str]] = {
+    "famille_contrat": list(ContractFamily),
+    "modalite": list(Modality),
+    "sexe": [*map(str, Sex), ""],
+    "age": list(AGE_BANDS),
+    "qpv": list(QPV),
+    "sortie": list(ExitCategory),
+    "situation_6_mois": list(SITUATION),
+    "publics_prioritaires": list(PRIORITY),
+}
+_PER_TABLE = {"sortie": ("personnes", "sorties"), "situation_6_mois": ("personnes", "sorties")}
+
+
+def conditions(scope: Scope) -> dict[str, str]:
+    """The SQL conditions of the scope on missions ``m``, hours (``a``, ``s``) and lots ``l``."""
+    if scope.missions is not None:
+        of_mission = f"EXISTS (SELECT 1 FROM missions m WHERE m.tenant_id = s.tenant_id AND m.id = s.mission_id AND {scope.missions})"
+        return {"missions": scope.missions, "allocations": of_mission, "lots": "false"}
+    if scope.lots is None:
+        return {"missions": "true", "allocations": "true", "lots": sql.TERRITORY_LOTS}
+    return {
+        "missions": "m.lot_id = ANY(:scope_lots)",
+        "allocations": "a.lot_id = ANY(:scope_lots)",
+        "lots": "l.id = ANY(:scope_lots)",
+    }
+
+
+def parameters(scope: Scope, period: Period) -> dict:
+    return {
+        "t": require_tenant_id(),
+        "start": period.start,
+        "end": period.end,
+        "first_month": period.first_month,
+        "last_month": period.last_month,
+        **scope.params(),
+    }
+
+
+def _run(statement: str, scope: Scope, period: Period) -> list[dict]:
+    rendered = statement.format(**conditions(scope))
+    return [dict(row) for row in db.session.execute(text(rendered), parameters(scope, period)).mappings()]
+
+
+def _label(table: str, key: str | None, label: str | None) -> str:
+    if label:
+        return label
+    describe = _LABELS.get(table)
+    found = describe(key) if describe and key is not None else None
+    return found or (UNKNOWN if not key or key == "0" else key)
+
+
+def _row(table: str, row: dict, measures: tuple[str, ...]) -> dict:
+    values = {measure: row[measure] for measure in measures}
+    if table in _PER_TABLE:
+        values["personnes"] = row["personnes_sorties"]
+    return {"key": row["key"], "label": _label(table, row["key"], row.get("label")), **values}
+
+
+def _sorted(table: str, rows: list[dict]) -> list[dict]:
+    order = _ORDERED.get(table)
+    if order is not None:
+        rank = {str(key): position for position, key in enumerate(order)}
+        return sorted(rows, key=lambda row: (rank.get(row["key"] or "", len(rank)), row["label"]))
+    if rows and "rank" in rows[0]:
+        return sorted(rows, key=lambda row: (row.pop("rank") or 0, row["label"]))
+    return sorted(rows, key=lambda row: (-row.get("heures", 0), row["label"]))
+
+
+def _figures(scope: Scope, period: Period, tables: dict) -> tuple[dict, list[dict]]:
+    """The totals of the missions, the tables of ``sql.GROUPED`` and of the criteria at entry, and
+    the counting-rule versions, from one statement."""
+    totals: dict = {}
+    rules: list[dict] = []
+    for row in _run(sql.figures_sql(), scope, period):
+        table = row["breakdown"]
+        if table == "total":
+            totals = {key: row[key] for key in ("personnes", "contrats", "heures", "sorties")}
+        elif table == "regles":
+            rules.append({"marche": row["key"] or None, "version": row["rank"]})
+        elif not (table in _PER_TABLE and row["key"] is None):
+            entry = _row(table, row, BREAKDOWNS[table].measures)
+            tables.setdefault(table, []).append(
+                {**entry, "rank": row["rank"]} if table == "statut" else entry
+            )
+    rules.sort(key=lambda rule: (rule["marche"] or "", rule["version"]))
+    return totals, rules
+
+
+def _lots(scope: Scope, period: Period, tables: dict) -> dict:
+    """The lots and marchés of a scope of lots, and their totals (obligation, cumulated hours)."""
+    if not scope.by_lots:
+        return {}
+    totals: dict = {}
+    rows = sorted(
+        _run(sql.LOTS, scope, period), key=lambda row: (row["marche_label"] or "", row["sort_label"] or "")
+    )
+    for row in rows:
+        table = row.pop("breakdown")
+        values = {key: row[key] for key in ("obligation", "heures", "heures_brutes", "heures_cumulees")}
+        if table == "total":
+            totals = values
+        else:
+            tables.setdefault(table, []).append({"key": row["key"], "label": row["label"], **values})
+    return totals
+
+
+def _months(scope: Scope, period: Period, tables: dict) -> None:
+    statement = sql.MONTHS_OF_LOTS if scope.by_lots else sql.MONTHS_OF_MISSIONS
+    tables["mois"] = [
+        {
+            "key": row["month"].isoformat(),
+            "label": formats.month(row["month"]),
+            "heures": row["heures"],
+            "heures_brutes": row["heures_brutes"],
+            "attendu": row["attendu"],
+        }
+        for row in _run(statement, scope, period)
+    ]
+
+
+def rate(counted: Decimal | None, obligation: Decimal | None) -> Decimal | None:
+    if not obligation or counted is None:
+        return None
+    return (Decimal(counted) / Decimal(obligation)).quantize(Decimal("0.0001"))
+
+
+def compute(scope: Scope, period: Period) -> dict:
+    """Every figure of ``scope`` over ``period``: the totals, every table, the rule versions."""
+    tables: dict[str, list[dict]] = {}
+    totals, rules = _figures(scope, period, tables)
+    lots = _lots(scope, period, tables)
+    _months(scope, period, tables)
+    totals = {"personnes": 0, "contrats": 0, "heures": Decimal(0), "sorties": 0, **totals}
+    totals["heures_brutes"] = sum((row["heures_brutes"] for row in tables["mois"]), Decimal(0))
+    if lots:
+        totals.update(
+            obligation=lots["obligation"],
+            heures_cumulees=lots["heures_cumulees"],
+            taux=rate(lots["heures_cumulees"], lots["obligation"]),
+        )
+    for table, rows in tables.items():
+        if table not in ("mois", "lot", "marche"):
+            tables[table] = _sorted(table, rows)
+    return {"totaux": totals, "tables": tables, "regles": rules}

@@ -1,0 +1,192 @@
+"""Every figure of a bilan, defined once: a code, a French label, a definition a person can read,
+a unit. The SQL that computes them is in ``saas.bilans.engine``; the tables of a bilan are
+breakdowns of the same measures, the totals a breakdown by nothing.
+
+The definitions are those the pages, the exports and the API print beside the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import auto
+
+from saas.choices import Choices
+
+
+class Unit(Choices):
+    people = auto(), "personnes"
+    contracts = auto(), "contrats"
+    hours = auto(), "heures"
+    rate = auto(), "taux"
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    unit: Unit
+    definition: str
+
+
+_UNDER_WAY = (
+    "une mission du périmètre en cours au moins un jour de la période (commencée au plus tard le "
+    "dernier jour, ni finie ni sortie avant le premier)"
+)
+
+MEASURES = {
+    measure.code: measure
+    for measure in (
+        Measure("personnes", "Personnes", Unit.people, f"Personnes distinctes ayant {_UNDER_WAY}."),
+        Measure("contrats", "Contrats", Unit.contracts, f"Missions (contrats) : {_UNDER_WAY}."),
+        Measure(
+            "heures",
+            "Heures comptées",
+            Unit.hours,
+            "Heures d'insertion comptées (après les règles de comptage et la mutualisation) des "
+            "relevés validés en vigueur dont le mois est dans la période, réparties sur les lots du "
+            "périmètre ; pour un employeur, un prescripteur, une commune ou un QPV : celles de ses "
+            "missions, sur tous les lots. Une heure mutualisée compte une fois dans le total, et une "
+            "fois sur chaque lot où elle est répartie.",
+        ),
+        Measure(
+            "heures_brutes",
+            "Heures réalisées",
+            Unit.hours,
+            "Heures travaillées et de formation des relevés validés en vigueur du mois, avant les "
+            "règles de comptage, sous le lot de la mission.",
+        ),
+        Measure(
+            "sorties",
+            "Sorties",
+            Unit.contracts,
+            "Missions dont la sortie (date et motif saisis) tombe dans la période.",
+        ),
+        Measure(
+            "obligation",
+            "Obligation",
+            Unit.hours,
+            "Heures d'insertion exigées des lots du périmètre (pour le territoire : des lots des "
+            "marchés en cours sur la période).",
+        ),
+        Measure(
+            "heures_cumulees",
+            "Heures comptées depuis le début",
+            Unit.hours,
+            "Heures comptées sur les mêmes lots, de leur premier relevé au dernier mois de la période.",
+        ),
+        Measure(
+            "taux",
+            "Taux de réalisation",
+            Unit.rate,
+            "Heures comptées depuis le début divisées par l'obligation.",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A table of a bilan: the measures of its rows, and what keys a row."""
+
+    code: str
+    label: str
+    definition: str
+    measures: tuple[str, ...] = ("personnes", "contrats", "heures")
+
+
+BREAKDOWNS = {
+    breakdown.code: breakdown
+    for breakdown in (
+        Breakdown(
+            "statut",
+            "Statut à l'entrée",
+            "Critères d'éligibilité de la validation en vigueur à la première mission de la personne "
+            "(la dernière validée avant elle, sinon la première après) ; une personne compte dans "
+            "chacun de ses critères.",
+            ("personnes", "heures"),
+        ),
+        Breakdown(
+            "publics_prioritaires",
+            "Publics prioritaires",
+            "Personnes remplissant au moins un critère de niveau 1 (RSA, ASS, AAH, chômage de 24 mois "
+            "et plus), au moins un critère de niveau 2 seulement, ou placées sans critère validé "
+            "(dérogation motivée).",
+            ("personnes", "heures"),
+        ),
+        Breakdown(
+            "age",
+            "Âge à l'entrée",
+            "Âge à la date de début de la première mission de la personne dans le territoire.",
+            ("personnes", "heures"),
+        ),
+        Breakdown("sexe", "Sexe", "Sexe déclaré de la personne.", ("personnes", "contrats", "heures")),
+        Breakdown(
+            "qpv",
+            "Résidence en quartier prioritaire (QPV)",
+            "Personnes dont l'adresse est dans un quartier prioritaire de la politique de la ville ; "
+            "la part de leurs heures est celle que suit l'ANRU (objectifs de 5 % et 10 %).",
+            ("personnes", "contrats", "heures"),
+        ),
+        Breakdown("niveau", "Niveau de qualification", "Niveau de qualification déclaré à l'entrée."),
+        Breakdown(
+            "type_contrat",
+            "Type de contrat",
+            "Type du contrat de la mission (CDI, CDD, CDDI, alternance, contrats aidés…).",
+        ),
+        Breakdown(
+            "famille_contrat",
+            "Famille de contrat",
+            "Classique, insertion, alternance, contrat aidé ou intérim, selon le type du contrat.",
+        ),
+        Breakdown(
+            "modalite", "Modalité", "Modalité de la mise à l'emploi (embauche directe, mise à disposition…)."
+        ),
+        Breakdown(
+            "employeur", "Employeur ou structure", "Employeur de la mission (entreprise, SIAE, ETT, GEIQ…)."
+        ),
+        Breakdown("metier", "Métier (ROME)", "Code ROME du poste de la mission."),
+        Breakdown("secteur", "Secteur", "Secteur du marché du lot de la mission."),
+        Breakdown("prescripteur", "Prescripteur", "Prescripteur de la dernière prescription de la personne."),
+        Breakdown(
+            "sortie",
+            "Situation à l'issue",
+            "Catégorie du motif de sortie des missions sorties dans la période.",
+            ("personnes", "sorties"),
+        ),
+        Breakdown(
+            "situation_6_mois",
+            "Situation à 6 mois",
+            "Catégorie de la situation relevée 6 mois après la sortie, pour les missions sorties dans "
+            "la période (« pas encore connue » tant qu'elle n'est pas saisie).",
+            ("personnes", "sorties"),
+        ),
+        Breakdown(
+            "mois",
+            "Heures par mois",
+            "Heures comptées et réalisées de chaque mois de la période ; « attendu » répartit "
+            "l'obligation également sur les mois du marché.",
+            ("heures", "heures_brutes"),
+        ),
+        Breakdown(
+            "lot", "Par lot", "Heures des lots du périmètre et leur obligation.", ("obligation", "heures")
+        ),
+        Breakdown(
+            "marche",
+            "Par marché",
+            "Heures des marchés du périmètre et leur obligation.",
+            ("obligation", "heures"),
+        ),
+    )
+}
+
+#: the measures of the totals of a bilan
+TOTALS = (
+    "personnes",
+    "contrats",
+    "heures",
+    "heures_brutes",
+    "sorties",
+    "obligation",
+    "heures_cumulees",
+    "taux",
+)

@@ -1,0 +1,128 @@
+"""The bilans in the workspace: produced through the form, read on screen in French, downloaded as
+a workbook of one sheet per table with a cover; bad input answers in French and writes nothing."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+from sqlalchemy import func, select
+
+from saas.bilans.models import Bilan
+from saas.db import db
+from saas.heures import api as heures
+from saas.heures.models import Releve
+from tests.builders import eligible_participant, place
+from tests.clause_pages import in_scope
+from tests.fixtures import ACTOR, csrf_token
+
+
+def _hours(app, site) -> None:
+    with in_scope(app, site):
+        mission = place(site.world, eligible_participant("Bernard"), site.world.lots[0], "cdd")
+        heures.validate(ACTOR, heures.declare(ACTOR, mission, date(2025, 2, 1), Decimal("1234.5") / 10))
+        db.session.commit()
+
+
+def _produce(client, site, **fields):
+    url = site.url("/bilans/nouveau")
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "kind": "annuel",
+        "scope": "territoire:",
+        "period_kind": "annee",
+    }
+    return client.post(url, data={**data, **fields})
+
+
+def _page(client, url: str) -> str:
+    return html.unescape(client.get(url).get_data(as_text=True))
+
+
+def _count(app, site) -> int:
+    with in_scope(app, site):
+        return db.session.scalar(select(func.count()).select_from(Bilan))
+
+
+def test_a_facilitateur_produces_the_annual_bilan_and_reads_it_in_french(app, client, site):
+    _hours(app, site)
+    answer = _produce(client, site, year="2025")
+    assert answer.status_code == 302
+    page = _page(client, answer.headers["Location"])
+    assert "Bilan annuel du guichet — Territoire clauses — Année 2025" in page
+    assert "123,45 h" in page  # French hours
+    assert "Bénéficiaire du RSA" in page and "Statut à l'entrée" in page
+    assert "2025-" not in page  # no ISO date reaches people
+    listed = _page(client, site.url("/bilans/"))
+    assert "Année 2025" in listed
+
+
+def test_the_workbook_has_a_cover_and_one_sheet_per_table_with_real_numbers(app, client, site):
+    _hours(app, site)
+    location = _produce(client, site, year="2025").headers["Location"]
+    answer = client.get(location + "/classeur.xlsx")
+    assert answer.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(answer.get_data()))
+    assert workbook.sheetnames[:3] == ["Couverture", "Totaux", "Statut à l'entrée"]
+    cover = {row[0]: row[1] for row in workbook["Couverture"].iter_rows(values_only=True)}
+    assert cover["Période"] == "Année 2025" and cover["Par"] == "Facilitatrice"
+    contracts = list(workbook["Type de contrat"].iter_rows(values_only=True))
+    assert contracts[1] == ("Contrat à durée déterminée (CDD)", 1, 1, 123.45)
+    assert workbook["Type de contrat"].freeze_panes == "A2"
+
+
+def test_an_execution_bilan_is_offered_from_the_marche_page(app, client, site):
+    marche = site.world.marches[0]
+    page = client.get(site.url(f"/marches/{marche}")).get_data(as_text=True)
+    assert f"perimetre=marche:{marche}" in page and "type=execution" in page
+    form = _page(client, site.url(f"/bilans/nouveau?type=execution&perimetre=marche:{marche}"))
+    assert re.search(rf'<option selected value="marche:{marche}">M-0 — Travaux M-0</option>', form)
+    answer = _produce(client, site, kind="execution", scope=f"marche:{marche}", year="2025")
+    assert answer.status_code == 302
+    page = _page(client, answer.headers["Location"])
+    assert "Taux de réalisation" in page and "Attendu (rythme régulier)" in page
+
+
+def test_bad_input_answers_in_french_and_writes_nothing(app, client, site):
+    cases = [
+        ({"year": "1850"}, "Indiquez une année entre 2000 et 2100."),
+        ({"year": ""}, "Indiquez une année entre 2000 et 2100."),
+        ({"period_kind": "semestre", "year": "2025", "number": "3"}, "Période invalide"),
+        (
+            {"period_kind": "dates", "start": "2025-05-01", "end": "2025-01-01"},
+            "la fin de la période précède",
+        ),
+        (
+            {"kind": "execution", "scope": f"employeur:{site.world.employer_id}", "year": "2025"},
+            "ne porte pas",
+        ),
+        ({"scope": "lot:999999999", "year": "2025"}, "Lot introuvable dans ce territoire"),
+        ({"scope": "inconnu:1", "year": "2025"}, "Choisissez un périmètre de la liste."),
+        ({"scope": "", "year": "2025"}, "Choisissez le périmètre."),
+    ]
+    for fields, message in cases:
+        answer = _produce(client, site, **fields)
+        assert answer.status_code == 422, fields
+        assert message in html.unescape(answer.get_data(as_text=True)), fields
+    assert _count(app, site) == 0
+
+
+def test_comparing_a_saved_bilan_shows_what_a_correction_changed(app, client, site):
+    _hours(app, site)
+    location = _produce(client, site, year="2025").headers["Location"]
+    assert "Aucun écart" in _page(client, location + "?comparer=1")
+    with in_scope(app, site):
+        statement = db.session.scalars(select(Releve)).one()
+        heures.validate(ACTOR, heures.correct(ACTOR, statement, Decimal("100")))
+        db.session.commit()
+    page = _page(client, location + "?comparer=1")
+    assert "Aucun écart" not in page
+    assert "123,45 h" in page and "100 h" in page
+    again = client.post(location + "/produire-a-nouveau", data={"csrf_token": csrf_token(client, location)})
+    assert again.status_code == 302 and again.headers["Location"] != location
+    assert "100 h" in _page(client, again.headers["Location"])
+    assert _count(app, site) == 2

@@ -1,0 +1,234 @@
+"""The indicators of the bilans against counts made by hand on a small territory, the
+reconciliation of the scopes with each other and with the ledger, and saved bilans that read the
+same after a correction.
+
+The territory (``tests.builders.clause_world``): lot 0 (donneur d'ordre 0, marché M-0, 1 000 h
+due) and lot 1 (donneur d'ordre 1, marché M-1, 3 000 h due), one employer; from 1 June 2025 a
+mutualisation shares counted hours between the two lots pro rata of their obligations (1/4, 3/4).
+
+- Martin, woman born 1990 (34 at entry), RSA (level 1): CDD on lot 0 from 6 January 2025;
+  February 100 h, March 80 h corrected to 70 h, July 40 h (mutualised: 10 h to lot 0, 30 h to lot 1).
+- Durand, man born 2003 (21 at entry), young under 26 (level 2): CDI on lot 1 from 6 January 2025;
+  February 120 h; exit on 30 September 2025, hired on a CDI (lasting job).
+- Petit, born 1970, RSA: CDD on lot 0 from March to June 2024; April 2024 50 h (another year).
+
+In 2025, by hand: 2 people, 2 contracts, 330 h counted (lot 0: 100 + 70 + 10 = 180; lot 1:
+30 + 120 = 150); Martin's contract 210 h (CDD), Durand's 120 h (CDI); one exit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from saas.bilans import api as bilans
+from saas.bilans import engine, scopes
+from saas.bilans.periods import Period
+from saas.db import db
+from saas.heures import api as heures
+from saas.heures.models import Allocation, Counting, Releve
+from saas.parcours import api as parcours
+from saas.parcours.models import Mission
+from saas.participants import api as participants
+from tests.builders import built_world, in_world, place
+from tests.fixtures import ACTOR
+
+YEAR = Period.of("annee", 2025)
+
+
+def _person(name: str, born: date, sex: str | None, criterion: tuple[str, str], validated_on: date) -> int:
+    participant = participants.create(ACTOR, name, "Camille", birth_date=born, sex=sex)
+    participants.validate_eligibility(ACTOR, participant, [criterion], validated_on)
+    return participant.id
+
+
+def _counted(mission_id: int, month: date, hours) -> Releve:
+    statement = heures.declare(ACTOR, mission_id, month, D(hours))
+    heures.validate(ACTOR, statement)
+    return statement
+
+
+def _territory(world) -> dict:
+    lot0, lot1 = world.lots
+    heures.create_agreement(
+        ACTOR, "Mutualisation", date(2025, 6, 1), None, "pro_rata", [(lot0, None), (lot1, None)]
+    )
+    martin = _person(
+        "Martin", date(1990, 5, 4), "F", ("beneficiaire_rsa", "attestation_caf"), date(2025, 1, 2)
+    )
+    durand = _person(
+        "Durand", date(2003, 3, 1), "M", ("jeune_moins_26_ans", "piece_identite"), date(2025, 1, 2)
+    )
+    petit = _person(
+        "Petit", date(1970, 1, 1), None, ("beneficiaire_rsa", "attestation_caf"), date(2024, 2, 1)
+    )
+    m1 = place(world, martin, lot0, "cdd")
+    m2 = place(world, durand, lot1, "cdi")
+    m3 = place(world, petit, lot0, "cdd", start_date=date(2024, 3, 4), end_date=date(2024, 6, 30))
+    _counted(m1, date(2025, 2, 1), 100)
+    march = _counted(m1, date(2025, 3, 1), 80)
+    heures.validate(ACTOR, heures.correct(ACTOR, march, D(70)))
+    _counted(m1, date(2025, 7, 1), 40)
+    _counted(m2, date(2025, 2, 1), 120)
+    _counted(m3, date(2024, 4, 1), 50)
+    parcours.record_exit(
+        ACTOR, db.session.get(Mission, (world.tenant_id, m2)), date(2025, 9, 30), "cdi_non_aide"
+    )
+    db.session.flush()
+    return {"martin": m1, "durand": m2, "petit": m3}
+
+
+@pytest.fixture
+def world(app):
+    world = built_world(app, "bilans")
+    with in_world(app, world):
+        world.ids = _territory(world)
+        db.session.commit()
+    with in_world(app, world):
+        yield world
+
+
+def _figures(kind: str = "territoire", key=None, period: Period = YEAR) -> dict:
+    return engine.compute(scopes.resolve(kind, key), period)
+
+
+def _table(figures: dict, table: str) -> dict[str, dict]:
+    return {row["key"]: row for row in figures["tables"][table]}
+
+
+def test_the_totals_of_a_territory_year_are_those_counted_by_hand(world):
+    totals = _figures()["totaux"]
+    assert (totals["personnes"], totals["contrats"], totals["sorties"]) == (2, 2, 1)
+    assert (totals["heures"], totals["heures_brutes"]) == (D(330), D(330))
+    # the lots of the marchés under way: 4 000 h due; 180 + 150 counted, and Petit's 50 h of 2024
+    assert (totals["obligation"], totals["heures_cumulees"]) == (D(4000), D(380))
+    assert totals["taux"] == D("0.0950")
+
+
+def test_contracts_and_hours_by_contract_type_sex_and_age_at_entry(world):
+    figures = _figures()
+    contracts = _table(figures, "type_contrat")
+    assert {key: (row["personnes"], row["contrats"], row["heures"]) for key, row in contracts.items()} == {
+        "cdd": (1, 1, D(210)),
+        "cdi": (1, 1, D(120)),
+    }
+    assert contracts["cdd"]["label"] == "Contrat à durée déterminée (CDD)"
+    sexes = _table(figures, "sexe")
+    assert {key: (row["label"], row["personnes"], row["heures"]) for key, row in sexes.items()} == {
+        "F": ("Femme", 1, D(210)),
+        "M": ("Homme", 1, D(120)),
+    }
+    ages = _table(figures, "age")
+    assert {key: row["personnes"] for key, row in ages.items()} == {"26_49": 1, "moins_26": 1}
+    assert _table(figures, "famille_contrat")["classique"]["contrats"] == 2
+
+
+def test_status_at_entry_priority_publics_and_exits(world):
+    figures = _figures()
+    status = _table(figures, "statut")
+    assert {key: (row["personnes"], row["heures"]) for key, row in status.items()} == {
+        "beneficiaire_rsa": (1, D(210)),
+        "jeune_moins_26_ans": (1, D(120)),
+    }
+    priority = _table(figures, "publics_prioritaires")
+    assert {key: row["personnes"] for key, row in priority.items()} == {"niveau_1": 1, "niveau_2": 1}
+    exits = _table(figures, "sortie")
+    assert {key: (row["label"], row["sorties"]) for key, row in exits.items()} == {
+        "emploi_durable": ("Emploi durable", 1)
+    }
+    assert _table(figures, "situation_6_mois")["inconnue"]["sorties"] == 1
+
+
+def test_hours_by_month_and_the_expected_pace(world):
+    months = {row["key"]: row for row in _figures()["tables"]["mois"]}
+    assert len(months) == 12
+    assert months["2025-02-01"]["heures"] == D(220)
+    assert months["2025-03-01"]["heures"] == D(70)  # the correction, not the first 80 h
+    assert months["2025-07-01"]["heures"] == D(40)
+    # 4 000 h over the 730 days of the marchés: 31 days of January
+    assert months["2025-01-01"]["attendu"] == (D(4000) * 31 / 730).quantize(D("0.01"))
+
+
+def test_a_lot_counts_the_hours_mutualised_to_it_and_the_people_placed_on_it(world):
+    lot0, lot1 = world.lots
+    first = _figures("lot", lot0)
+    assert (first["totaux"]["personnes"], first["totaux"]["heures"]) == (1, D(180))
+    second = _figures("lot", lot1)
+    assert (second["totaux"]["personnes"], second["totaux"]["heures"]) == (1, D(150))
+    by_contract = _table(second, "type_contrat")
+    # Martin's 30 h mutualised to lot 1 count there, but Martin was not placed on it
+    assert (
+        by_contract["cdd"]["personnes"],
+        by_contract["cdd"]["contrats"],
+        by_contract["cdd"]["heures"],
+    ) == (
+        0,
+        0,
+        D(30),
+    )
+    assert first["totaux"]["heures_cumulees"] == D(230)  # with Petit's 50 h of 2024
+
+
+def test_reconciliation_lots_marches_donneurs_d_ordre_territory_and_ledger(world):
+    territory = _figures()
+    lots = [_figures("lot", lot)["totaux"]["heures"] for lot in world.lots]
+    marches = [_figures("marche", marche)["totaux"]["heures"] for marche in world.marches]
+    buyers = [_figures("donneur_ordre", buyer)["totaux"]["heures"] for buyer in world.buyers]
+    assert lots == marches == buyers
+    assert sum(lots) == territory["totaux"]["heures"]
+    # each table adds up to the total it breaks down
+    for table in ("type_contrat", "modalite", "employeur", "sexe", "age", "qpv", "niveau", "secteur"):
+        assert sum(row["heures"] for row in territory["tables"][table]) == territory["totaux"]["heures"], (
+            table
+        )
+    by_lot = {row["key"]: row["heures"] for row in territory["tables"]["lot"]}
+    assert by_lot == {str(world.lots[0]): D(180), str(world.lots[1]): D(150)}
+    ledger = db.session.scalar(
+        select(func.sum(Allocation.hours))
+        .join(
+            Counting, (Counting.tenant_id == Allocation.tenant_id) & (Counting.id == Allocation.counting_id)
+        )
+        .join(Releve, (Releve.tenant_id == Counting.tenant_id) & (Releve.id == Counting.statement_id))
+        .where(Releve.month.between(date(2025, 1, 1), date(2025, 12, 1)))
+    )
+    assert ledger == territory["totaux"]["heures"]
+
+
+def test_an_employer_scope_counts_its_missions_hours_on_every_lot(world):
+    figures = _figures("employeur", world.employer_id)
+    assert (figures["totaux"]["personnes"], figures["totaux"]["heures"]) == (2, D(330))
+    assert "obligation" not in figures["totaux"]
+    assert _figures("employeur", world.employer_id, Period.of("annee", 2024))["totaux"]["heures"] == D(50)
+
+
+def test_a_scope_of_another_kind_or_tenant_is_refused(world, app):
+    with pytest.raises(scopes.ScopeNotFound):
+        scopes.resolve("donneur_ordre", world.employer_id)  # an employer is not a donneur d'ordre
+    with pytest.raises(scopes.ScopeNotFound):
+        scopes.resolve("lot", "x")
+    with pytest.raises(bilans.ValidationError) as refused:
+        bilans.produce("execution", "employeur", world.employer_id, YEAR, ACTOR)
+    assert refused.value.field == "scope"
+
+
+def test_a_saved_bilan_reads_the_same_after_a_correction_and_says_what_changed(world):
+    saved = bilans.produce("annuel", "territoire", None, YEAR, ACTOR)
+    db.session.commit()
+    assert saved.figures["totaux"]["heures"] == "330.00"
+    assert saved.rule_versions == [{"marche": None, "version": 1}]
+    february = db.session.scalars(
+        select(Releve).where(Releve.mission_id == world.ids["durand"], Releve.superseded_at.is_(None))
+    ).one()
+    heures.validate(ACTOR, heures.correct(ACTOR, february, D(110)))
+    db.session.commit()
+    db.session.expire_all()
+    assert bilans.get(saved.id).figures["totaux"]["heures"] == "330.00"
+    changed = {(c.table, c.row, c.measure): (c.saved, c.now) for c in bilans.changes(bilans.get(saved.id))}
+    assert changed[("totaux", "", "heures")] == ("330.00", "320.00")
+    assert changed[("type_contrat", "Contrat à durée indéterminée (CDI)", "heures")] == ("120.00", "110.00")
+    again = bilans.produce_again(bilans.get(saved.id), ACTOR)
+    assert again.id != saved.id and again.figures["totaux"]["heures"] == "320.00"
+    assert bilans.changes(again) == []
