@@ -64,6 +64,5 @@ DECLARE, VALIDATE = 10, 18
 def test_the_service_connects_without_jit_compilation(app):
     """On a national database the planner's costs pass the JIT threshold for plain aggregates:
     compiling the territory's annual bilan took 7 s for a statement that runs in under 1 s."""
-    with app.app_context():
-        assert db.session.execute(text("SHOW jit")).scalar() == "off"
-        db.session.rollback()
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("SHOW jit")).scalar() == "off"
