@@ -65,7 +65,8 @@ _ORDERED: dict[str, list[str]] = {
     "situation_6_mois": list(SITUATION),
     "publics_prioritaires": list(PRIORITY),
 }
-_PER_TABLE = {"sortie": ("personnes", "sorties"), "situation_6_mois": ("personnes", "sorties")}
+#: the tables of exits: their people are those who left in the period
+_EXITS = {"sortie", "situation_6_mois"}
 
 
 def conditions(scope: Scope) -> dict[str, str]:
@@ -108,7 +109,7 @@ def _label(table: str, key: str | None, label: str | None) -> str:
 
 def _row(table: str, row: dict, measures: tuple[str, ...]) -> dict:
     values = {measure: row[measure] for measure in measures}
-    if table in _PER_TABLE:
+    if table in _EXITS:
         values["personnes"] = row["personnes_sorties"]
     return {"key": row["key"], "label": _label(table, row["key"], row.get("label")), **values}
 
@@ -134,7 +135,7 @@ def _figures(scope: Scope, period: Period, tables: dict) -> tuple[dict, list[dic
             totals = {key: row[key] for key in ("personnes", "contrats", "heures", "sorties")}
         elif table == "regles":
             rules.append({"marche": row["key"] or None, "version": row["rank"]})
-        elif not (table in _PER_TABLE and row["key"] is None):
+        elif not (table in _EXITS and row["key"] is None):
             entry = _row(table, row, BREAKDOWNS[table].measures)
             tables.setdefault(table, []).append(
                 {**entry, "rank": row["rank"]} if table == "statut" else entry
