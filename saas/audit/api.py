@@ -139,6 +139,8 @@ DETAIL_LABELS = {
     "etape": "étape",
     "marche": "marché",
     "organisation_id": "organisation",
+    "periode": "période",
+    "perimetre": "périmètre",
     "piece": "pièce",
     "presents": "présents",
     "regle": "règle",
