@@ -88,6 +88,8 @@ def period_of(
         if PeriodKind(kind) == PeriodKind.dates:
             if start is None or end is None:
                 raise ValidationError("start" if start is None else "end", "Indiquez les deux dates.")
+            if not (date(2000, 1, 1) <= start and end <= date(2100, 12, 31)):
+                raise ValidationError("start", "Indiquez des dates entre 2000 et 2100.")
             return Period.between(start, end)
         if year is None or not 2000 <= year <= 2100:
             raise ValidationError("year", "Indiquez une année entre 2000 et 2100.")
