@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from saas.audit import api as audit
 from saas.bilans import engine
-from saas.bilans.indicators import BREAKDOWNS, MEASURES, TOTALS, Breakdown, Measure, Unit
+from saas.bilans.indicators import BREAKDOWNS, MEASURES, TOTALS, Unit
 from saas.bilans.kinds import LAYOUTS, BilanKind, Layout
 from saas.bilans.models import FORMAT_VERSION, Bilan
 from saas.bilans.periods import Period, PeriodKind
@@ -32,10 +32,8 @@ __all__ = [
     "TOTALS",
     "Bilan",
     "BilanKind",
-    "Breakdown",
     "Change",
     "Layout",
-    "Measure",
     "Period",
     "PeriodKind",
     "ScopeKind",

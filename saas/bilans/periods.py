@@ -66,12 +66,3 @@ class Period:
         if self.kind == PeriodKind.month:
             return formats.month(self.start)
         return f"du {formats.date(self.start)} au {formats.date(self.end)}"
-
-    def as_dict(self) -> dict:
-        return {"kind": self.kind.value, "start": self.start.isoformat(), "end": self.end.isoformat()}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Period:
-        return cls(
-            PeriodKind(data["kind"]), date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
-        )

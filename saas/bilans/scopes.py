@@ -104,9 +104,6 @@ class Scope:
             return {"scope_key": int(self.key or 0) if self.kind in _BY_ID else self.key}
         return {"scope_lots": list(self.lots)} if self.lots is not None else {}
 
-    def as_dict(self) -> dict:
-        return {"kind": self.kind.value, "key": self.key, "label": self.label}
-
 
 def _key(kind: ScopeKind, key: str | int | None):
     if kind in _BY_ID:

@@ -75,6 +75,36 @@ KEYED = """
 )
 """
 
+# The criteria of each person's validation at entry (the last validated on or before their first
+# mission, else the first after), a person counting once per criterion and once in the priority
+# group of their best criterion.
+CRITERIA = """
+, pp AS (
+    SELECT u.tenant_id, u.participant_id, bool_or(u.placed) AS placed, sum(u.hours) AS hours,
+           min(u.first_start) AS first_start
+      FROM u GROUP BY u.tenant_id, u.participant_id
+), entry AS (
+    SELECT DISTINCT ON (e.participant_id) e.tenant_id, e.participant_id, e.id
+      FROM eligibilities e
+      JOIN pp ON pp.tenant_id = e.tenant_id AND pp.participant_id = e.participant_id
+     WHERE e.tenant_id = :t AND e.revoked_at IS NULL
+     ORDER BY e.participant_id, (e.validated_on <= pp.first_start) DESC,
+              CASE WHEN e.validated_on <= pp.first_start THEN e.validated_on END DESC NULLS LAST,
+              e.validated_on, e.id
+), crit AS (
+    SELECT pp.participant_id, pp.placed, pp.hours, r.code, r.label, r.level, r.rank
+      FROM pp
+      LEFT JOIN entry en ON en.tenant_id = pp.tenant_id AND en.participant_id = pp.participant_id
+      LEFT JOIN eligibility_criteria ec ON ec.tenant_id = en.tenant_id AND ec.eligibility_id = en.id
+      LEFT JOIN ref_criteria r ON r.code = ec.criterion_code
+), best AS (
+    SELECT participant_id, bool_or(placed) AS placed, max(hours) AS hours,
+           CASE WHEN min(level) = 1 THEN 'niveau_1' WHEN min(level) = 2 THEN 'niveau_2'
+                WHEN count(code) > 0 THEN 'critere_clause' ELSE 'sans_critere' END AS priority
+      FROM crit GROUP BY participant_id
+)
+"""
+
 #: the tables grouped over ``keyed``: the breakdown's code, its key column, its label column
 GROUPED = (
     ("type_contrat", "contract_type", "contract_label"),
@@ -97,7 +127,7 @@ def figures_sql() -> str:
     """The totals, every table of ``GROUPED`` (one grouping set each), the criteria at entry and
     the counting-rule versions of the hours, in one statement: the scope's rows are read once."""
     which = " ".join(f"WHEN grouping({key}) = 0 THEN '{code}'" for code, key, _ in GROUPED)
-    keys = ", ".join(f"{key}::text" if key != "qpv" else "qpv::text" for _, key, _ in GROUPED)
+    keys = ", ".join(f"{key}::text" for _, key, _ in GROUPED)
     labels = " ".join(f"WHEN grouping({key}) = 0 THEN min({label})" for _, key, label in GROUPED if label)
     sets = ", ".join(f"({key})" for _, key, _ in GROUPED)
     return (
@@ -130,36 +160,6 @@ SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0
 """
     )
 
-
-# The criteria of each person's validation at entry (the last validated on or before their first
-# mission, else the first after), a person counting once per criterion and once in the priority
-# group of their best criterion.
-CRITERIA = """
-, pp AS (
-    SELECT u.tenant_id, u.participant_id, bool_or(u.placed) AS placed, sum(u.hours) AS hours,
-           min(u.first_start) AS first_start
-      FROM u GROUP BY u.tenant_id, u.participant_id
-), entry AS (
-    SELECT DISTINCT ON (e.participant_id) e.tenant_id, e.participant_id, e.id
-      FROM eligibilities e
-      JOIN pp ON pp.tenant_id = e.tenant_id AND pp.participant_id = e.participant_id
-     WHERE e.tenant_id = :t AND e.revoked_at IS NULL
-     ORDER BY e.participant_id, (e.validated_on <= pp.first_start) DESC,
-              CASE WHEN e.validated_on <= pp.first_start THEN e.validated_on END DESC NULLS LAST,
-              e.validated_on, e.id
-), crit AS (
-    SELECT pp.participant_id, pp.placed, pp.hours, r.code, r.label, r.level, r.rank
-      FROM pp
-      LEFT JOIN entry en ON en.tenant_id = pp.tenant_id AND en.participant_id = pp.participant_id
-      LEFT JOIN eligibility_criteria ec ON ec.tenant_id = en.tenant_id AND ec.eligibility_id = en.id
-      LEFT JOIN ref_criteria r ON r.code = ec.criterion_code
-), best AS (
-    SELECT participant_id, bool_or(placed) AS placed, max(hours) AS hours,
-           CASE WHEN min(level) = 1 THEN 'niveau_1' WHEN min(level) = 2 THEN 'niveau_2'
-                WHEN count(code) > 0 THEN 'critere_clause' ELSE 'sans_critere' END AS priority
-      FROM crit GROUP BY participant_id
-)
-"""
 
 # Hours of the lots of the scope (kept by the ledger in ``hour_totals``), by lot, by marché and in
 # all: the period's counted and raw hours, the counted hours up to its last month, the obligation.
