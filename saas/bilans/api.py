@@ -150,10 +150,6 @@ def recent(limit: int = 100) -> list[Bilan]:
     )
 
 
-def period_of_bilan(bilan: Bilan) -> Period:
-    return Period(PeriodKind(bilan.period_kind), bilan.period_start, bilan.period_end)
-
-
 @dataclass(frozen=True)
 class Change:
     """A figure of a saved bilan that a new production would change."""
@@ -175,7 +171,7 @@ def _rows(figures: dict) -> dict[tuple[str, str], dict]:
 def changes(bilan: Bilan) -> list[Change]:
     """What differs between the saved figures and those the ledger gives now, figure by figure."""
     scope = resolve(bilan.scope_kind, bilan.scope_key)
-    now = compute(bilan.kind, scope, period_of_bilan(bilan))
+    now = compute(bilan.kind, scope, bilan.period)
     saved_rows, now_rows = _rows(bilan.figures), _rows(now)
     found = []
     for key in sorted(saved_rows.keys() | now_rows.keys()):
@@ -188,4 +184,4 @@ def changes(bilan: Bilan) -> list[Change]:
 
 def produce_again(bilan: Bilan, actor: audit.Actor) -> Bilan:
     """The same bilan (kind, scope, period) produced from the ledger of today, as a new bilan."""
-    return produce(bilan.kind, bilan.scope_kind, bilan.scope_key, period_of_bilan(bilan), actor)
+    return produce(bilan.kind, bilan.scope_kind, bilan.scope_key, bilan.period, actor)

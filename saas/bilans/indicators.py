@@ -75,6 +75,13 @@ MEASURES = {
             "Heures comptées sur les mêmes lots, de leur premier relevé au dernier mois de la période.",
         ),
         Measure(
+            "attendu",
+            "Attendu (rythme régulier)",
+            Unit.hours,
+            "L'obligation des lots répartie également sur les jours de leur marché : ce que le mois "
+            "aurait compté à rythme régulier.",
+        ),
+        Measure(
             "taux",
             "Taux de réalisation",
             Unit.rate,
@@ -163,9 +170,9 @@ BREAKDOWNS = {
         Breakdown(
             "mois",
             "Heures par mois",
-            "Heures comptées et réalisées de chaque mois de la période ; « attendu » répartit "
-            "l'obligation également sur les mois du marché.",
-            ("heures", "heures_brutes"),
+            "Heures comptées et réalisées de chaque mois de la période, et pour un territoire, un "
+            "donneur d'ordre, un marché ou un lot, le rythme attendu.",
+            ("heures", "heures_brutes", "attendu"),
         ),
         Breakdown(
             "lot", "Par lot", "Heures des lots du périmètre et leur obligation.", ("obligation", "heures")

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.bilans.kinds import BilanKind
-from saas.bilans.periods import PeriodKind
+from saas.bilans.periods import Period, PeriodKind
 from saas.bilans.scopes import ScopeKind
 from saas.db import Authored, Model, TenantScoped, one_of, tenant_index
 
@@ -37,3 +37,7 @@ class Bilan(TenantScoped, Authored, Model):
     figures: Mapped[dict] = mapped_column(JSONB)
     rule_versions: Mapped[list] = mapped_column(JSONB)
     format_version: Mapped[int] = mapped_column(SmallInteger, default=FORMAT_VERSION)
+
+    @property
+    def period(self) -> Period:
+        return Period(PeriodKind(self.period_kind), self.period_start, self.period_end)

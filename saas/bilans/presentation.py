@@ -10,13 +10,8 @@ from saas import formats
 from saas.bilans.indicators import BREAKDOWNS, MEASURES, TOTALS, Unit
 from saas.bilans.kinds import LAYOUTS, BilanKind
 from saas.bilans.models import Bilan
-from saas.bilans.periods import Period, PeriodKind
 from saas.bilans.scopes import ScopeKind
 from saas.tabular import Sheet, write_workbook
-
-#: the expected hours of a month (not a measure of the catalogue: the obligation spread evenly)
-EXPECTED = "attendu"
-EXPECTED_LABEL = "Attendu (rythme régulier)"
 
 
 @dataclass(frozen=True)
@@ -57,10 +52,13 @@ def shown(raw, unit: Unit) -> str:
 
 
 def _columns(code: str, rows: list[dict]) -> tuple[Column, ...]:
-    columns = [Column(m, MEASURES[m].label, MEASURES[m].unit) for m in BREAKDOWNS[code].measures]
-    if code == "mois" and any(row.get(EXPECTED) is not None for row in rows):
-        columns.append(Column(EXPECTED, EXPECTED_LABEL, Unit.hours))
-    return tuple(columns)
+    """The measures of the table; the expected pace only where there is one (scopes of lots)."""
+    measures = BREAKDOWNS[code].measures
+    return tuple(
+        Column(m, MEASURES[m].label, MEASURES[m].unit)
+        for m in measures
+        if m != "attendu" or any(row.get(m) is not None for row in rows)
+    )
 
 
 def tables(bilan: Bilan) -> list[Table]:
@@ -90,7 +88,7 @@ def totals(bilan: Bilan) -> list[tuple[str, str, str]]:
 
 
 def period_label(bilan: Bilan) -> str:
-    return Period(PeriodKind(bilan.period_kind), bilan.period_start, bilan.period_end).label
+    return bilan.period.label
 
 
 def title(bilan: Bilan) -> str:
