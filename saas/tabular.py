@@ -116,14 +116,27 @@ def _write_csv(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     text.detach()
 
 
-def _write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence], sheet: str) -> None:
+def _workbook(out):
+    """An XlsxWriter workbook in constant memory that never guesses a number, a formula or a link
+    from a text."""
     options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
-    options["strings_to_urls"] = False
-    workbook = xlsxwriter.Workbook(out, options)
-    writer = _XlsxRow(workbook, workbook.add_worksheet(sheet[:31]))
+    return xlsxwriter.Workbook(out, {**options, "strings_to_urls": False})
+
+
+def _write_sheet(workbook, name: str, header: Sequence[str], rows: Iterable[Sequence]) -> tuple:
+    """One sheet of ``rows`` under ``header``; returns the sheet and its number of rows."""
+    worksheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", clean_text(name))[:31])
+    writer = _XlsxRow(workbook, worksheet)
     writer.write(0, header)
-    for index, row in enumerate(rows, 1):
-        writer.write(index, row)
+    count = 0
+    for count, row in enumerate(rows, 1):
+        writer.write(count, row)
+    return worksheet, count
+
+
+def _write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence], sheet: str) -> None:
+    workbook = _workbook(out)
+    _write_sheet(workbook, sheet, header, rows)
     workbook.close()
 
 
@@ -143,19 +156,12 @@ class Sheet:
 
 def write_workbook(basename: str, sheets: Sequence[Sheet]) -> tuple[str, str, bytes]:
     """``(filename, mimetype, content)`` of an XLSX workbook of several sheets, each written as
-    :func:`write` writes one (same cell rules, constant memory)."""
-    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False}
-    options["strings_to_urls"] = False
+    :func:`write` writes one (same cell rules, constant memory), its header row frozen."""
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
-        workbook = xlsxwriter.Workbook(out, options)
+        workbook = _workbook(out)
         for sheet in sheets:
-            worksheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "", clean_text(sheet.name))[:31])
+            worksheet, count = _write_sheet(workbook, sheet.name, sheet.header, sheet.rows)
             worksheet.freeze_panes(1, 0)
-            writer = _XlsxRow(workbook, worksheet)
-            writer.write(0, sheet.header)
-            count = 0
-            for count, row in enumerate(sheet.rows, 1):
-                writer.write(count, row)
             if sheet.filters and sheet.header:
                 worksheet.autofilter(0, 0, max(count, 1), len(sheet.header) - 1)
         workbook.close()

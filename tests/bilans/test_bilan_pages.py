@@ -73,6 +73,8 @@ def test_the_workbook_has_a_cover_and_one_sheet_per_table_with_real_numbers(app,
     contracts = list(workbook["Type de contrat"].iter_rows(values_only=True))
     assert contracts[1] == ("Contrat à durée déterminée (CDD)", 1, 1, 123.45)
     assert workbook["Type de contrat"].freeze_panes == "A2"
+    assert workbook["Type de contrat"].auto_filter.ref == "A1:D2"
+    assert workbook["Couverture"].auto_filter.ref is None
 
 
 def test_an_execution_bilan_is_offered_from_the_marche_page(app, client, site):
