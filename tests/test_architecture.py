@@ -130,7 +130,7 @@ DOMAINS: dict[str, set[str]] = {
     "heures": {"audit", "marches", "parcours", "partenaires", "participants", "referentiels"},
     "conventions": {"audit", "jobs", "mail", "parcours", "partenaires", "settings"},
     "comites": {"audit", "conventions", "partenaires"},
-    "bilans": {"audit", "parcours", "participants", "referentiels"},
+    "bilans": {"audit", "marches", "parcours", "participants", "referentiels"},
 }
 
 #: the composition: create_app, the CLI (the tenant commands included), the entry points and the

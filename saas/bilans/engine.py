@@ -18,6 +18,7 @@ from saas.bilans.indicators import BREAKDOWNS
 from saas.bilans.periods import Period
 from saas.bilans.scopes import Scope
 from saas.db import db
+from saas.marches.obligation import completion_rate
 from saas.parcours.enums import Modality
 from saas.participants.enums import Sex
 from saas.referentiels.enums import ContractFamily, ExitCategory
@@ -176,12 +177,6 @@ def _months(scope: Scope, period: Period, tables: dict) -> None:
     ]
 
 
-def rate(counted: Decimal | None, obligation: Decimal | None) -> Decimal | None:
-    if not obligation or counted is None:
-        return None
-    return (Decimal(counted) / Decimal(obligation)).quantize(Decimal("0.0001"))
-
-
 def compute(scope: Scope, period: Period) -> dict:
     """Every figure of ``scope`` over ``period``: the totals, every table, the rule versions."""
     tables: dict[str, list[dict]] = {}
@@ -194,7 +189,7 @@ def compute(scope: Scope, period: Period) -> dict:
         totals.update(
             obligation=lots["obligation"],
             heures_cumulees=lots["heures_cumulees"],
-            taux=rate(lots["heures_cumulees"], lots["obligation"]),
+            taux=completion_rate(lots["heures_cumulees"], lots["obligation"]),
         )
     for table, rows in tables.items():
         if table not in ("mois", "lot", "marche"):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from saas.db import db
+from saas.marches.obligation import completion_rate
 from tenants.context import require_tenant_id
 
 
@@ -30,9 +31,7 @@ class Progress:
     @property
     def rate(self) -> Decimal | None:
         """Rate of completion (1 = 100 %), None when there is no obligation."""
-        if not self.obligation:
-            return None
-        return (self.counted / self.obligation).quantize(Decimal("0.0001"))
+        return completion_rate(self.counted, self.obligation)
 
     @property
     def remaining(self) -> Decimal:

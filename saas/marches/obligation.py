@@ -113,6 +113,13 @@ class Obligation:
 # --- rounding -------------------------------------------------------------------
 
 
+def completion_rate(counted: Decimal | None, obligation: Decimal | None) -> Decimal | None:
+    """Hours counted over hours due (1 = 100 %, four decimals); None when nothing is due."""
+    if not obligation or counted is None:
+        return None
+    return (Decimal(counted) / Decimal(obligation)).quantize(Decimal("0.0001"))
+
+
 def round_hours(value: Decimal, rounding: Rounding | str) -> Decimal:
     """``value`` rounded to a whole hour: nearest (half up), up or down."""
     return Decimal(value).quantize(ONE, rounding=_ROUNDING_MODES[Rounding(rounding)])
