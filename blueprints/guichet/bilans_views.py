@@ -43,8 +43,8 @@ def _scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
     )
     for label, scope_kind, wanted in by_kind:
         groups[label] = [(f"{scope_kind}:{o.id}", o.name) for o in organisations if wanted(o)]
-    communes = [referentiels.commune(insee) for insee in g.tenant.communes_insee or ()]
-    groups["Communes de résidence"] = [(f"commune:{c.insee}", c.name) for c in communes if c is not None]
+    communes = referentiels.communes_named(g.tenant.communes_insee)
+    groups["Communes de résidence"] = [(f"commune:{c.insee}", c.name) for c in communes]
     return {label: options for label, options in groups.items() if options}
 
 

@@ -27,6 +27,7 @@ from saas.referentiels.models import (
 __all__ = [
     "ImportResult",
     "commune",
+    "communes_named",
     "communes_of_epci",
     "contract_type",
     "contract_types",
@@ -134,6 +135,11 @@ def search_communes(text: str, limit: int = 20) -> list[Commune]:
     """Communes whose name starts with ``text`` (accents, case, hyphens ignored), or by INSEE
     code or postcode (prefix)."""
     return repository.search_communes(text, limit)
+
+
+def communes_named(insees) -> list[Commune]:
+    """The communes of these INSEE codes, by name, in one query."""
+    return repository.communes_named(list(insees or ()))
 
 
 def communes_of_epci(siren: str) -> list[Commune]:

@@ -93,6 +93,10 @@ def communes_of_epci(siren: str) -> list[Commune]:
     return rows_of(Commune, epci_siren=siren, order_by=Commune.name)
 
 
+def communes_named(insees: list[str]) -> list[Commune]:
+    return rows_of(Commune, Commune.insee.in_(insees), order_by=Commune.name)
+
+
 def qpv_of_commune(insee: str) -> list[Qpv]:
     return rows_of(Qpv, any_(Qpv.communes) == insee, order_by=Qpv.code)
 

@@ -16,9 +16,12 @@ from saas.bilans.models import Bilan
 from saas.db import db
 from saas.heures import api as heures
 from saas.heures.models import Releve
+from saas.referentiels.models import Commune
+from tenants.models import Tenant
 from tests.builders import eligible_participant, place
 from tests.clause_pages import in_scope
 from tests.fixtures import ACTOR, csrf_token
+from tests.sql_count import recorded_sql
 
 
 def _hours(app, site) -> None:
@@ -128,3 +131,20 @@ def test_comparing_a_saved_bilan_shows_what_a_correction_changed(app, client, si
     assert again.status_code == 302 and again.headers["Location"] != location
     assert "100 h" in _page(client, again.headers["Location"])
     assert _count(app, site) == 2
+
+
+def test_the_form_reads_the_territory_s_communes_in_one_query(app, client, site):
+    """Each commune of the territory was read apart: 2 communes, 2 queries; 12, 12."""
+    url = site.url("/bilans/nouveau")
+    costs = []
+    for count in (2, 12):
+        with in_scope(app, site):
+            insees = db.session.scalars(select(Commune.insee).order_by(Commune.insee).limit(count)).all()
+            db.session.get(Tenant, site.world.tenant_id).communes_insee = insees
+            db.session.commit()
+        client.get(url)
+        with app.app_context(), recorded_sql() as statements:
+            page = _page(client, url)
+        assert page.count('value="commune:') == count
+        costs.append(len(statements))
+    assert costs[0] == costs[1], costs
