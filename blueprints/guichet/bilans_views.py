@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, attempt
 from blueprints.guichet.bilans_forms import BilanForm
 from blueprints.guichet.views import bp
 from blueprints.views_common import submitted
@@ -13,7 +13,6 @@ from saas.accounts import api as accounts
 from saas.bilans import api as bilans
 from saas.bilans import presentation
 from saas.bilans.models import Bilan
-from saas.db import db
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import COMPANY_KINDS, OrganisationKind
 from saas.referentiels import api as referentiels
@@ -117,7 +116,9 @@ def bilan_workbook(bilan_id: int):
 @bp.route("/bilans/<int:bilan_id>/produire-a-nouveau", methods=["POST"])
 def bilan_again(bilan_id: int):
     """The same bilan produced again from the ledger of today: a new bilan, the old one kept."""
-    again = bilans.produce_again(load_scoped(Bilan, bilan_id), request_actor())
-    db.session.commit()
+    item = load_scoped(Bilan, bilan_id)
+    again = attempt(lambda: bilans.produce_again(item, request_actor()))
+    if again is FAILED:
+        return redirect(url_for("guichet.bilan", bilan_id=item.id))
     flash("Bilan produit à nouveau : comparez-le avec le précédent.", "success")
     return redirect(url_for("guichet.bilan", bilan_id=again.id))
