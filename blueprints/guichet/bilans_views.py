@@ -3,12 +3,13 @@ what a new production would change, and its workbook."""
 
 from __future__ import annotations
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
 from blueprints.forms import FAILED, attempt
 from blueprints.guichet.bilans_forms import BilanForm
 from blueprints.guichet.views import bp
 from blueprints.views_common import submitted
+from saas import printing
 from saas.accounts import api as accounts
 from saas.bilans import api as bilans
 from saas.bilans import presentation
@@ -85,18 +86,26 @@ def _author(bilan: Bilan) -> str:
     return user.display_name or user.email if user else ""
 
 
+def _shown(item: Bilan) -> dict:
+    """What the page and the print of a bilan show."""
+    return {
+        "bilan": item,
+        "title": presentation.title(item),
+        "cover": presentation.cover(item, _author(item)),
+        "totals": presentation.totals(item),
+        "tables": presentation.tables(item),
+        "shown": presentation.shown,
+        "colour": g.tenant.theme_colour,
+    }
+
+
 @bp.route("/bilans/<int:bilan_id>")
 def bilan(bilan_id: int):
     item = load_scoped(Bilan, bilan_id)
     compared = request.args.get("comparer") == "1"
     return render_template(
         "guichet/bilans/bilan.html",
-        bilan=item,
-        title=presentation.title(item),
-        cover=presentation.cover(item, _author(item)),
-        totals=presentation.totals(item),
-        tables=presentation.tables(item),
-        shown=presentation.shown,
+        **_shown(item),
         changes=bilans.changes(item) if compared else None,
         compared=compared,
         measures=bilans.MEASURES,
@@ -104,13 +113,39 @@ def bilan(bilan_id: int):
     )
 
 
-@bp.route("/bilans/<int:bilan_id>/classeur.xlsx")
-def bilan_workbook(bilan_id: int):
-    item = load_scoped(Bilan, bilan_id)
-    filename, mimetype, content = presentation.workbook(item, _author(item))
+def _download(filename: str, mimetype: str, content: bytes) -> Response:
     return Response(
         content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+@bp.route("/bilans/<int:bilan_id>/classeur.xlsx")
+def bilan_workbook(bilan_id: int):
+    item = load_scoped(Bilan, bilan_id)
+    return _download(*presentation.workbook(item, _author(item)))
+
+
+@bp.route("/bilans/<int:bilan_id>/bilan.pdf")
+def bilan_pdf(bilan_id: int):
+    """The bilan laid out for print, with the tenant's name, logo and colour."""
+    item = load_scoped(Bilan, bilan_id)
+    tenant = g.tenant
+    html = render_template(
+        "guichet/bilans/print.html",
+        **_shown(item),
+        tenant_name=tenant.display_name,
+        logo=printing.data_uri(tenant.logo, tenant.logo_mimetype),
+    )
+    return _download(f"{presentation.basename(item)}.pdf", printing.PDF_MIMETYPE, printing.pdf(html))
+
+
+@bp.route("/bilans/<int:bilan_id>/tableaux/<code>.csv")
+def bilan_table_csv(bilan_id: int, code: str):
+    """One table of the bilan alone, as CSV."""
+    found = presentation.table_csv(load_scoped(Bilan, bilan_id), code)
+    if found is None:
+        abort(404)
+    return _download(*found)
 
 
 @bp.route("/bilans/<int:bilan_id>/produire-a-nouveau", methods=["POST"])

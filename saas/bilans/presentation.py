@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from saas import formats
+from saas.bilans import charts
 from saas.bilans.indicators import BREAKDOWNS, MEASURES, TOTALS, Unit
 from saas.bilans.kinds import LAYOUTS, BilanKind
 from saas.bilans.models import Bilan
 from saas.bilans.scopes import ScopeKind
-from saas.tabular import Sheet, write_workbook
+from saas.tabular import Sheet, write, write_workbook
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Table:
     definition: str
     columns: tuple[Column, ...]
     rows: list[dict]
+    chart: charts.LineChart | charts.BarChart | None = None
 
 
 def value(raw, unit: Unit):
@@ -61,8 +63,24 @@ def _columns(code: str, rows: list[dict]) -> tuple[Column, ...]:
     )
 
 
+#: the tables drawn as bars of their hours beside their figures
+_BARS = {"modalite", "type_contrat", "famille_contrat"}
+
+
+def _chart(code: str, rows: list[dict]) -> charts.LineChart | charts.BarChart | None:
+    if code == "mois":
+        return charts.hours_curve(rows, "Heures comptées depuis le début de la période")
+    if code in _BARS:
+        label = BREAKDOWNS[code].label
+        return charts.bars(
+            rows, f"Heures comptées par {label.lower()}", "heures", lambda raw: shown(raw, Unit.hours)
+        )
+    return None
+
+
 def tables(bilan: Bilan) -> list[Table]:
-    """The tables of the bilan in the order of its layout (JSONB keeps no order of keys)."""
+    """The tables of the bilan in the order of its layout (JSONB keeps no order of keys), each with
+    its chart where it has one."""
     saved = bilan.figures["tables"]
     return [
         Table(
@@ -71,6 +89,7 @@ def tables(bilan: Bilan) -> list[Table]:
             BREAKDOWNS[code].definition,
             _columns(code, saved[code]),
             saved[code],
+            _chart(code, saved[code]),
         )
         for code in LAYOUTS[BilanKind(bilan.kind)].tables
         if code in saved
@@ -127,10 +146,24 @@ def workbook(bilan: Bilan, author: str) -> tuple[str, str, bytes]:
         ),
     ]
     for table in tables(bilan):
-        header = (table.label, *(column.label for column in table.columns))
-        rows = [
-            (row["label"], *(value(row.get(c.code), c.unit) for c in table.columns)) for row in table.rows
-        ]
-        sheets.append(Sheet(table.label, header, rows))
-    basename = f"bilan-{bilan.kind}-{bilan.period_start:%Y%m%d}-{bilan.id}"
-    return write_workbook(basename, sheets)
+        sheets.append(Sheet(table.label, *_sheet(table)))
+    return write_workbook(basename(bilan), sheets)
+
+
+def basename(bilan: Bilan) -> str:
+    return f"bilan-{bilan.kind}-{bilan.period_start:%Y%m%d}-{bilan.id}"
+
+
+def _sheet(table: Table) -> tuple[tuple[str, ...], list[tuple]]:
+    """The header and the rows of a table as numbers (the workbook and the CSV alike)."""
+    header = (table.label, *(column.label for column in table.columns))
+    rows = [(row["label"], *(value(row.get(c.code), c.unit) for c in table.columns)) for row in table.rows]
+    return header, rows
+
+
+def table_csv(bilan: Bilan, code: str) -> tuple[str, str, bytes] | None:
+    """One table of the bilan alone, as CSV; None if the bilan has no such table."""
+    found = next((table for table in tables(bilan) if table.code == code), None)
+    if found is None:
+        return None
+    return write("csv", f"{basename(bilan)}-{code}", *_sheet(found))

@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
+import pypdf
+from PIL import Image
 from sqlalchemy import func, select
 
 from saas.bilans.models import Bilan
@@ -78,6 +80,59 @@ def test_the_workbook_has_a_cover_and_one_sheet_per_table_with_real_numbers(app,
     assert workbook["Type de contrat"].freeze_panes == "A2"
     assert workbook["Type de contrat"].auto_filter.ref == "A1:D2"
     assert workbook["Couverture"].auto_filter.ref is None
+
+
+def _logo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "#7a1f3d").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_pdf_is_laid_out_with_the_tenant_s_name_logo_and_figures(app, client, site):
+    _hours(app, site)
+    with in_scope(app, site):
+        tenant = db.session.get(Tenant, site.world.tenant_id)
+        tenant.theme_display_name, tenant.logo, tenant.logo_mimetype = "Guichet de Test", _logo(), "image/png"
+        db.session.commit()
+    location = _produce(client, site, year="2025").headers["Location"]
+    assert "/bilan.pdf" in _page(client, location)
+    answer = client.get(location + "/bilan.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    assert answer.headers["Content-Disposition"].endswith('.pdf"')
+    document = pypdf.PdfReader(io.BytesIO(answer.get_data()))
+    text = " ".join(page.extract_text() for page in document.pages)
+    assert "Guichet de Test" in text and "Bilan annuel du guichet" in text
+    assert "123,45" in text and "Bénéficiaire du RSA" in text
+    assert "Page 1 sur" in text
+    assert len(document.pages[0].images) == 1  # the logo
+
+
+def test_each_table_downloads_alone_as_csv(app, client, site):
+    _hours(app, site)
+    location = _produce(client, site, year="2025").headers["Location"]
+    answer = client.get(location + "/tableaux/type_contrat.csv")
+    assert answer.status_code == 200 and answer.mimetype.startswith("text/csv")
+    lines = answer.get_data().decode("utf-8-sig").splitlines()
+    assert lines == [
+        "Type de contrat;Personnes;Contrats;Heures comptées",
+        "Contrat à durée déterminée (CDD);1;1;123,45",
+    ]
+    assert client.get(location + "/tableaux/inconnu.csv").status_code == 404
+
+
+def test_the_hours_are_drawn_with_a_text_alternative(app, client, site):
+    _hours(app, site)
+    page = _page(client, _produce(client, site, year="2025").headers["Location"])
+    curve = re.search(
+        r'<svg role="img" aria-labelledby="graphique-mois-titre graphique-mois-desc".*?</svg>', page, re.S
+    )
+    assert curve is not None
+    assert (
+        '<title id="graphique-mois-titre">Heures comptées depuis le début de la période</title>' in curve[0]
+    )
+    assert "De janvier 2025 à décembre 2025 : 123,45 h comptées pour " in curve[0]  # and the pace
+    bars = re.search(r'<svg role="img" aria-labelledby="graphique-type_contrat-titre.*?</svg>', page, re.S)
+    assert bars is not None and "Contrat à durée déterminée (CDD) : 123,45 h" in bars[0]
 
 
 def test_an_execution_bilan_is_offered_from_the_marche_page(app, client, site):
