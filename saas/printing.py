@@ -7,11 +7,15 @@ refuses every other address, so that a document never reaches the network or the
 from __future__ import annotations
 
 import base64
+import logging
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 PDF_MIMETYPE = "application/pdf"
+
+#: WeasyPrint tells each step of each document at INFO: the service logs documents, not steps
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def data_uri(content: bytes | None, mimetype: str | None) -> str | None:

@@ -106,6 +106,7 @@ KERNEL_MODULES = {
     "logging",
     "schemas",
     "security",
+    "printing",
     "tabular",
     "uploads",
 }

@@ -19,6 +19,8 @@ from saas.partenaires.enums import COMPANY_KINDS, OrganisationKind
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
 
+#: the organisations that may follow participants as their referent (Mission Locale, PLIE…)
+_ACCOMPANYING = {OrganisationKind.prescripteur, OrganisationKind.organisme_formation}
 #: a scope chosen from its own page (a marché, a lot): ``kind:id`` and the label it shows
 _FROM_PAGE = {"marche", "lot"}
 
@@ -40,6 +42,11 @@ def _scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
         ("Donneurs d'ordre", "donneur_ordre", lambda o: o.kind == OrganisationKind.donneur_ordre),
         ("Employeurs et structures", "employeur", lambda o: o.kind in COMPANY_KINDS),
         ("Prescripteurs", "prescripteur", lambda o: o.kind == OrganisationKind.prescripteur),
+        (
+            "Partenaires d'accompagnement (personnes qu'ils suivent)",
+            "accompagnement",
+            lambda o: o.kind in _ACCOMPANYING,
+        ),
     )
     for label, scope_kind, wanted in by_kind:
         groups[label] = [(f"{scope_kind}:{o.id}", o.name) for o in organisations if wanted(o)]

@@ -72,8 +72,8 @@ def _jsonable(value):
 
 def compute(kind: str, scope: Scope, period: Period) -> dict:
     """The figures of a bilan of ``kind``, as a saved bilan holds them (only its layout's tables)."""
-    figures = engine.compute(scope, period)
     shown = LAYOUTS[BilanKind(kind)].tables
+    figures = engine.compute(scope, period, frozenset(shown))
     figures["tables"] = {table: figures["tables"].get(table, []) for table in shown}
     return _jsonable(figures)
 
@@ -162,9 +162,11 @@ class Change:
 
 
 def _rows(figures: dict) -> dict[tuple[str, str], dict]:
-    found = {("totaux", ""): figures["totaux"]}
+    """Each row of the figures by its table and its key (two rows may share a label: a person's
+    reference under two employers)."""
+    found = {("totaux", ""): {"label": "", **figures["totaux"]}}
     for table, rows in figures["tables"].items():
-        found.update({(table, row["label"]): row for row in rows})
+        found.update({(table, str(row["key"])): row for row in rows})
     return found
 
 
@@ -176,9 +178,10 @@ def changes(bilan: Bilan) -> list[Change]:
     found = []
     for key in sorted(saved_rows.keys() | now_rows.keys()):
         before, after = saved_rows.get(key, {}), now_rows.get(key, {})
+        label = before.get("label") or after.get("label") or ""
         for measure in sorted((before.keys() | after.keys()) - {"key", "label"}):
             if before.get(measure) != after.get(measure):
-                found.append(Change(key[0], key[1], measure, before.get(measure), after.get(measure)))
+                found.append(Change(key[0], label, measure, before.get(measure), after.get(measure)))
     return found
 
 

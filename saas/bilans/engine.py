@@ -13,13 +13,13 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from saas import formats
-from saas.bilans import sql
+from saas.bilans import listings, sql
 from saas.bilans.indicators import BREAKDOWNS
 from saas.bilans.periods import Period
 from saas.bilans.scopes import Scope
 from saas.db import db
 from saas.marches.obligation import completion_rate
-from saas.parcours.enums import Modality
+from saas.parcours.enums import FollowUpKind, Modality
 from saas.participants.enums import Sex
 from saas.referentiels.enums import ContractFamily, ExitCategory
 from tenants.context import require_tenant_id
@@ -54,6 +54,7 @@ _LABELS: dict[str, Callable[[str], str | None]] = {
     "sortie": ExitCategory.label_of,
     "situation_6_mois": SITUATION.get,
     "publics_prioritaires": PRIORITY.get,
+    "suivis": lambda key: FollowUpKind.label_of(key, "Nature non précisée"),
 }
 #: the order of the rows of each table: by the key's rank in its list, else by hours
 _ORDERED: dict[str, list[str]] = {
@@ -65,6 +66,7 @@ _ORDERED: dict[str, list[str]] = {
     "sortie": list(ExitCategory),
     "situation_6_mois": list(SITUATION),
     "publics_prioritaires": list(PRIORITY),
+    "suivis": [*map(str, FollowUpKind), ""],
 }
 #: the tables of exits: their people are those who left in the period
 _EXITS = {"sortie", "situation_6_mois"}
@@ -177,21 +179,68 @@ def _months(scope: Scope, period: Period, tables: dict) -> None:
     ]
 
 
-def compute(scope: Scope, period: Period) -> dict:
-    """Every figure of ``scope`` over ``period``: the totals, every table, the rule versions."""
+def _mutualisation(scope: Scope, period: Period, tables: dict, totals: dict) -> None:
+    """The hours moved between lots, and those the scope received from or gave outside it."""
+    rows = _run(listings.MUTUALISATION, scope, period)
+    received = sum((r["heures"] for r in rows if r["into_scope"] and not r["from_scope"]), Decimal(0))
+    given = sum((r["heures"] for r in rows if r["from_scope"] and not r["into_scope"]), Decimal(0))
+    tables["mutualisation"] = [{"key": r["key"], "label": r["label"], "heures": r["heures"]} for r in rows]
+    totals.update(heures_recues=received, heures_cedees=given)
+
+
+def _consolidation(scope: Scope, period: Period) -> list[dict]:
+    """One row per person, employer and lot, a column per month of the period (``m2026-01``)."""
+    months = listings.month_keys(period.first_month, period.last_month)
+    return [
+        {
+            "key": row["key"],
+            "label": row["label"],
+            "employeur": row["employeur"],
+            "lot": row["lot"],
+            **{f"m{key}": Decimal(row["months"].get(key, "0")) for key in months},
+            "heures": row["heures"],
+        }
+        for row in _run(listings.CONSOLIDATION, scope, period)
+    ]
+
+
+def _counted(table: str, statement: str, scope: Scope, period: Period) -> list[dict]:
+    """A table of counts keyed by a closed list (follow-ups by kind, exits by motif)."""
+    measures = BREAKDOWNS[table].measures
+    return _sorted(table, [_row(table, row, measures) for row in _run(statement, scope, period)])
+
+
+#: the tables computed only when the bilan shows them
+_LISTINGS: dict[str, Callable[[Scope, Period], list[dict]]] = {
+    "consolidation": _consolidation,
+    "parcours": lambda scope, period: _run(listings.PARCOURS, scope, period),
+    "suivis": lambda scope, period: _counted("suivis", listings.SUIVIS, scope, period),
+    "motif_sortie": lambda scope, period: _counted("motif_sortie", listings.MOTIFS, scope, period),
+}
+
+
+def compute(scope: Scope, period: Period, wanted: frozenset[str] = frozenset()) -> dict:
+    """Every figure of ``scope`` over ``period``: the totals, every table counted (and those of
+    ``wanted`` that list), the rule versions."""
     tables: dict[str, list[dict]] = {}
     totals, rules = _figures(scope, period, tables)
     lots = _lots(scope, period, tables)
     _months(scope, period, tables)
     totals = {"personnes": 0, "contrats": 0, "heures": Decimal(0), "sorties": 0, **totals}
     totals["heures_brutes"] = sum((row["heures_brutes"] for row in tables["mois"]), Decimal(0))
+    qpv = next((row["heures"] for row in tables.get("qpv", []) if row["key"] == "true"), Decimal(0))
+    totals.update(heures_qpv=qpv, part_qpv=completion_rate(qpv, totals["heures"]))
     if lots:
         totals.update(
             obligation=lots["obligation"],
             heures_cumulees=lots["heures_cumulees"],
             taux=completion_rate(lots["heures_cumulees"], lots["obligation"]),
         )
+    if scope.by_lots and "mutualisation" in wanted:
+        _mutualisation(scope, period, tables, totals)
     for table, rows in tables.items():
-        if table not in ("mois", "lot", "marche"):
+        if table not in ("mois", "lot", "marche", "mutualisation"):
             tables[table] = _sorted(table, rows)
+    for table in wanted & _LISTINGS.keys():
+        tables[table] = _LISTINGS[table](scope, period)
     return {"totaux": totals, "tables": tables, "regles": rules}

@@ -18,6 +18,10 @@ class Unit(Choices):
     contracts = auto(), "contrats"
     hours = auto(), "heures"
     rate = auto(), "taux"
+    number = auto(), "nombre"
+    #: the columns of the tables that list (``saas.bilans.listings``): a text, a date
+    text = auto(), "texte"
+    date = auto(), "date"
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,49 @@ MEASURES = {
             Unit.rate,
             "Heures comptées depuis le début divisées par l'obligation.",
         ),
+        Measure(
+            "heures_qpv",
+            "Heures des résidents des QPV",
+            Unit.hours,
+            "Heures comptées des personnes dont l'adresse est dans un quartier prioritaire.",
+        ),
+        Measure(
+            "part_qpv",
+            "Part des heures des résidents des QPV",
+            Unit.rate,
+            "Heures comptées des personnes résidant dans un quartier prioritaire divisées par les heures "
+            "comptées du périmètre : la part que suit l'ANRU (au moins 5 % des heures travaillées sur "
+            "les travaux financés, 10 % sur les marchés de gestion urbaine de proximité).",
+        ),
+        Measure(
+            "heures_recues",
+            "Heures mutualisées reçues",
+            Unit.hours,
+            "Heures comptées sur les lots du périmètre venant des missions de lots hors du périmètre "
+            "(convention de mutualisation).",
+        ),
+        Measure(
+            "heures_cedees",
+            "Heures mutualisées cédées",
+            Unit.hours,
+            "Heures des missions des lots du périmètre comptées sur des lots hors du périmètre.",
+        ),
+        Measure("suivis", "Suivis réalisés", Unit.number, "Suivis de mission faits dans la période."),
+    )
+}
+
+#: the columns of the tables that list people and missions (``saas.bilans.listings``)
+FIELDS = {
+    field.code: field
+    for field in (
+        Measure("employeur", "Employeur ou structure", Unit.text, "Employeur de la mission."),
+        Measure("lot", "Lot", Unit.text, "Lot sur lequel les heures sont comptées."),
+        Measure("poste", "Poste", Unit.text, "Intitulé du poste, sinon son métier (ROME)."),
+        Measure("contrat", "Contrat", Unit.text, "Type du contrat de la mission."),
+        Measure("debut", "Début", Unit.date, "Premier jour de la mission."),
+        Measure("fin", "Fin prévue", Unit.date, "Dernier jour prévu par le contrat."),
+        Measure("sortie_le", "Sortie le", Unit.date, "Date de la sortie, si elle a eu lieu."),
+        Measure("motif", "Motif de sortie", Unit.text, "Motif de la sortie, si elle a eu lieu."),
     )
 }
 
@@ -175,6 +222,42 @@ BREAKDOWNS = {
             ("heures", "heures_brutes", "attendu"),
         ),
         Breakdown(
+            "mutualisation",
+            "Heures mutualisées",
+            "Heures comptées sur un lot venant des missions d'un autre lot (conventions de "
+            "mutualisation), par paire de lots dont l'un au moins est dans le périmètre ; comptées une "
+            "fois au total du territoire et une fois sur le lot qui les reçoit.",
+            ("heures",),
+        ),
+        Breakdown(
+            "consolidation",
+            "Tableau de consolidation des heures",
+            "Heures comptées de chaque personne (par sa référence, jamais son nom) par employeur, "
+            "lot et mois de la période.",
+            ("employeur", "lot", "heures"),
+        ),
+        Breakdown(
+            "parcours",
+            "Personnes en parcours",
+            "Missions du périmètre en cours au moins un jour de la période, une ligne chacune : la "
+            "personne par sa référence, le poste, le contrat, les dates, la sortie et les heures "
+            "comptées de la période.",
+            ("employeur", "poste", "contrat", "debut", "fin", "sortie_le", "motif", "heures"),
+        ),
+        Breakdown(
+            "suivis",
+            "Suivis sur les chantiers",
+            "Suivis de mission faits dans la période (visites sur site, entretiens), par nature.",
+            ("suivis", "personnes"),
+        ),
+        Breakdown(
+            "motif_sortie",
+            "Motif de sortie",
+            "Motif détaillé des sorties de la période : emploi durable (CDI, CDD de 6 mois et plus), "
+            "formation qualifiante, emploi de transition…",
+            ("personnes", "sorties"),
+        ),
+        Breakdown(
             "lot", "Par lot", "Heures des lots du périmètre et leur obligation.", ("obligation", "heures")
         ),
         Breakdown(
@@ -196,4 +279,8 @@ TOTALS = (
     "obligation",
     "heures_cumulees",
     "taux",
+    "heures_qpv",
+    "part_qpv",
+    "heures_recues",
+    "heures_cedees",
 )

@@ -11,6 +11,9 @@ from saas.choices import Choices
 class BilanKind(Choices):
     annuel = "annuel", "Bilan annuel du guichet"
     execution = "execution", "Bilan d'exécution de la clause"
+    consolidation = "consolidation", "Tableau de consolidation des heures"
+    parcours = "parcours", "Tableau des personnes en parcours"
+    evaluation = "evaluation", "Évaluation d'un partenaire d'accompagnement"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,49 @@ LAYOUTS = {
             "face au rythme attendu, heures par modalité, type de contrat et employeur, part des "
             "heures des résidents des QPV.",
             (ScopeKind.territoire, ScopeKind.donneur_ordre, ScopeKind.marche, ScopeKind.lot),
-            ("mois", "marche", "lot", "modalite", "type_contrat", "employeur", "qpv", "sexe", "sortie"),
+            (
+                "mois",
+                "marche",
+                "lot",
+                "mutualisation",
+                "modalite",
+                "type_contrat",
+                "employeur",
+                "qpv",
+                "sexe",
+                "sortie",
+            ),
+        ),
+        Layout(
+            BilanKind.consolidation,
+            "Les heures comptées de chaque personne, par sa référence (jamais son nom), par employeur, "
+            "lot et mois : le tableau que demandent les conventions d'accompagnement (art. 2) et que "
+            "reçoivent les donneurs d'ordre et les entreprises.",
+            (
+                ScopeKind.territoire,
+                ScopeKind.donneur_ordre,
+                ScopeKind.marche,
+                ScopeKind.lot,
+                ScopeKind.employeur,
+                ScopeKind.accompagnement,
+            ),
+            ("consolidation", "mois"),
+        ),
+        Layout(
+            BilanKind.parcours,
+            "Les salariés en parcours clauses d'une structure ou d'un employeur, transmis chaque "
+            "semestre (convention de mise à disposition, art. 2) : chaque structure ne reçoit que ses "
+            "propres salariés, par leur référence.",
+            (ScopeKind.employeur,),
+            ("parcours", "suivis", "sortie", "motif_sortie"),
+        ),
+        Layout(
+            BilanKind.evaluation,
+            "L'évaluation d'un partenaire d'accompagnement (convention d'accompagnement, art. 5.2) : "
+            "profils placés, suivis sur les chantiers, sorties en emploi durable (CDI, CDD) et en "
+            "formation qualifiante, parité, et le tableau de consolidation des heures.",
+            (ScopeKind.accompagnement,),
+            ("sexe", "age", "type_contrat", "suivis", "sortie", "motif_sortie", "consolidation"),
         ),
     )
 }

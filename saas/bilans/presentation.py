@@ -4,11 +4,12 @@ of its layout, for the page and the workbook alike (one layout, two outputs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from saas import formats
-from saas.bilans import charts
-from saas.bilans.indicators import BREAKDOWNS, MEASURES, TOTALS, Unit
+from saas.bilans import charts, listings
+from saas.bilans.indicators import BREAKDOWNS, FIELDS, MEASURES, TOTALS, Unit
 from saas.bilans.kinds import LAYOUTS, BilanKind
 from saas.bilans.models import Bilan
 from saas.bilans.scopes import ScopeKind
@@ -38,14 +39,22 @@ def value(raw, unit: Unit):
         return None
     if unit in (Unit.hours, Unit.rate):
         return Decimal(raw)
+    if unit == Unit.text:
+        return str(raw)
+    if unit == Unit.date:
+        return date.fromisoformat(raw)
     return int(raw)
 
 
 def shown(raw, unit: Unit) -> str:
     """A stored figure the French way: ``1 234,5 h``, ``12 %``, ``1 234``."""
     number = value(raw, unit)
-    if number is None:
+    if number is None or number == "":
         return "—"
+    if unit == Unit.text:
+        return str(number)
+    if unit == Unit.date:
+        return formats.date(number)
     if unit == Unit.hours:
         return formats.hours(number)
     if unit == Unit.rate:
@@ -53,14 +62,22 @@ def shown(raw, unit: Unit) -> str:
     return formats.number(number)
 
 
-def _columns(code: str, rows: list[dict]) -> tuple[Column, ...]:
-    """The measures of the table; the expected pace only where there is one (scopes of lots)."""
-    measures = BREAKDOWNS[code].measures
-    return tuple(
-        Column(m, MEASURES[m].label, MEASURES[m].unit)
-        for m in measures
+_COLUMNS = {**MEASURES, **FIELDS}
+
+
+def _columns(code: str, rows: list[dict], bilan: Bilan) -> tuple[Column, ...]:
+    """The measures of the table; the expected pace only where there is one (scopes of lots); in
+    the consolidation, a column per month of the period before the total."""
+    found = [
+        Column(m, _COLUMNS[m].label, _COLUMNS[m].unit)
+        for m in BREAKDOWNS[code].measures
         if m != "attendu" or any(row.get(m) is not None for row in rows)
-    )
+    ]
+    if code == "consolidation":
+        period = bilan.period
+        months = listings.month_keys(period.first_month, period.last_month)
+        found[-1:-1] = [Column(f"m{key}", listings.month_label(key), Unit.hours) for key in months]
+    return tuple(found)
 
 
 #: the tables drawn as bars of their hours beside their figures
@@ -87,7 +104,7 @@ def tables(bilan: Bilan) -> list[Table]:
             code,
             BREAKDOWNS[code].label,
             BREAKDOWNS[code].definition,
-            _columns(code, saved[code]),
+            _columns(code, saved[code], bilan),
             saved[code],
             _chart(code, saved[code]),
         )
@@ -96,14 +113,47 @@ def tables(bilan: Bilan) -> list[Table]:
     ]
 
 
+#: the ANRU's targets of QPV residents' share of the hours: funded works, local management
+ANRU_TARGETS = (
+    ("5", "travaux financés par l'ANRU"),
+    ("10", "marchés de gestion urbaine de proximité"),
+)
+
+
+def anru(bilan: Bilan) -> list[tuple[str, str, str]]:
+    """Whether the QPV residents' share of the hours meets each ANRU target, and by how many
+    hours it falls short (bilans of execution)."""
+    found = bilan.figures["totaux"]
+    if bilan.kind != BilanKind.execution or found.get("part_qpv") is None:
+        return []
+    share, counted = Decimal(found["part_qpv"]), Decimal(found["heures"])
+    lines = []
+    for target, what in ANRU_TARGETS:
+        goal = Decimal(target) / 100
+        missing = goal * counted - share * counted
+        verdict = (
+            "atteint"
+            if share >= goal
+            else f"non atteint : il manque {formats.hours(missing.quantize(Decimal('0.01')))}"
+        )
+        lines.append(
+            (
+                f"Objectif ANRU de {target} %",
+                verdict,
+                f"Au moins {target} % des heures comptées pour des résidents des QPV ({what}).",
+            )
+        )
+    return lines
+
+
 def totals(bilan: Bilan) -> list[tuple[str, str, str]]:
-    """``(label, figure, definition)`` of each total the bilan has."""
+    """``(label, figure, definition)`` of each total the bilan has, then the ANRU targets."""
     found = bilan.figures["totaux"]
     return [
         (MEASURES[code].label, shown(found.get(code), MEASURES[code].unit), MEASURES[code].definition)
         for code in TOTALS
         if code in found
-    ]
+    ] + anru(bilan)
 
 
 def period_label(bilan: Bilan) -> str:
@@ -142,7 +192,8 @@ def workbook(bilan: Bilan, author: str) -> tuple[str, str, bytes]:
                 )
                 for c in TOTALS
                 if c in bilan.figures["totaux"]
-            ],
+            ]
+            + anru(bilan),
         ),
     ]
     for table in tables(bilan):

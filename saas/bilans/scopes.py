@@ -1,6 +1,6 @@
 """The scope of a bilan: the whole territory, a donneur d'ordre, a marché or a lot (the lots it
-covers), or an employer or placement structure, a prescripteur, a commune or a QPV (the missions
-it covers).
+covers), or an employer or placement structure, a prescripteur, a commune, a QPV or an
+accompaniment partner (the missions it covers: of the people the partner follows).
 
 A scope is resolved in the tenant in scope: a key that names nothing there is refused with
 ``ScopeNotFound``, as a foreign key would be.
@@ -27,6 +27,7 @@ class ScopeKind(Choices):
     prescripteur = auto(), "Prescripteur"
     commune = auto(), "Commune de résidence"
     qpv = auto(), "Quartier prioritaire (QPV)"
+    accompagnement = auto(), "Partenaire d'accompagnement"
 
 
 #: scopes made of lots: the lots they cover, and the label of the object
@@ -69,6 +70,11 @@ _MISSIONS = {
         "AND i.participant_id = m.participant_id AND i.qpv_code = :scope_key)",
         "SELECT name FROM ref_qpv WHERE code = :key",
     ),
+    ScopeKind.accompagnement: (
+        "EXISTS (SELECT 1 FROM participants pa WHERE pa.tenant_id = m.tenant_id "
+        "AND pa.id = m.participant_id AND pa.referent_organisation_id = :scope_key)",
+        "SELECT name FROM organisations WHERE tenant_id = :t AND id = :key",
+    ),
 }
 
 #: the scopes whose key is a row id (the others are codes of the reference data)
@@ -78,6 +84,7 @@ _BY_ID = {
     ScopeKind.lot,
     ScopeKind.employeur,
     ScopeKind.prescripteur,
+    ScopeKind.accompagnement,
 }
 
 

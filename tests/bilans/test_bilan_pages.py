@@ -203,3 +203,32 @@ def test_the_form_reads_the_territory_s_communes_in_one_query(app, client, site)
         assert page.count('value="commune:') == count
         costs.append(len(statements))
     assert costs[0] == costs[1], costs
+
+
+def test_the_consolidation_table_shows_a_column_per_month_and_no_name(app, client, site):
+    _hours(app, site)
+    answer = _produce(client, site, kind="consolidation", year="2025")
+    assert answer.status_code == 302
+    page = _page(client, answer.headers["Location"])
+    assert "Tableau de consolidation des heures" in page
+    assert '<th scope="col" class="tableau__num">février 2025</th>' in page
+    assert "Bernard" not in page  # people by reference only
+    csv_lines = client.get(answer.headers["Location"] + "/tableaux/consolidation.csv").get_data()
+    header = csv_lines.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[:4] == [
+        "Tableau de consolidation des heures",
+        "Employeur ou structure",
+        "Lot",
+        "janvier 2025",
+    ]
+    assert header[-1] == "Heures comptées" and len(header) == 3 + 12 + 1
+
+
+def test_the_parcours_table_is_for_one_structure_and_shows_dates_the_french_way(app, client, site):
+    _hours(app, site)
+    refused = _produce(client, site, kind="parcours", year="2025")
+    assert refused.status_code == 422 and "ne porte pas" in html.unescape(refused.get_data(as_text=True))
+    answer = _produce(client, site, kind="parcours", scope=f"employeur:{site.world.employer_id}", year="2025")
+    page = _page(client, answer.headers["Location"])
+    assert "Personnes en parcours" in page and "Bernard" not in page
+    assert re.search(r"<td class=\"tableau__num\">\d\d/\d\d/20\d\d</td>", page)

@@ -22,17 +22,20 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from saas.bilans import api as bilans
-from saas.bilans import engine, scopes
+from saas.bilans import engine, presentation, scopes
 from saas.bilans.periods import Period
 from saas.db import db
 from saas.heures import api as heures
 from saas.heures.models import Allocation, Counting, Releve
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
+from saas.partenaires import api as partenaires
 from saas.participants import api as participants
+from saas.participants.models import Participant
+from saas.referentiels import api as referentiels
 from tests.builders import built_world, in_world, place
 from tests.fixtures import ACTOR
 
@@ -232,3 +235,127 @@ def test_a_saved_bilan_reads_the_same_after_a_correction_and_says_what_changed(w
     again = bilans.produce_again(bilans.get(saved.id), ACTOR)
     assert again.id != saved.id and again.figures["totaux"]["heures"] == "320.00"
     assert bilans.changes(again) == []
+
+
+def _listed(kind: str, scope_kind: str, key=None) -> dict:
+    """The figures a bilan of ``kind`` saves (only its layout's tables, listings included)."""
+    return bilans.compute(kind, scopes.resolve(scope_kind, key), YEAR)
+
+
+def test_mutualised_hours_are_counted_once_where_they_are_allocated_and_said_received_and_given(world):
+    lot0, lot1 = world.lots
+    # July: Martin's 40 h on lot 0, shared 1/4 - 3/4: 30 h go to lot 1
+    territory = _listed("execution", "territoire")
+    moved = territory["tables"]["mutualisation"]
+    assert [(row["key"], row["heures"]) for row in moved] == [(f"{lot0}-{lot1}", "30.00")]
+    assert moved[0]["label"].startswith("De Lot ") and " vers Lot " in moved[0]["label"]
+    # inside the territory nothing is received or given: the 30 h count once in its 330 h
+    assert (territory["totaux"]["heures_recues"], territory["totaux"]["heures_cedees"]) == ("0", "0")
+    assert territory["totaux"]["heures"] == "330.00"
+    giver, taker = _listed("execution", "lot", lot0), _listed("execution", "lot", lot1)
+    assert (giver["totaux"]["heures_cedees"], giver["totaux"]["heures_recues"]) == ("30.00", "0")
+    assert (taker["totaux"]["heures_recues"], taker["totaux"]["heures_cedees"]) == ("30.00", "0")
+    buyer = _listed("execution", "donneur_ordre", world.buyers[1])
+    assert buyer["totaux"]["heures_recues"] == "30.00" and buyer["totaux"]["heures"] == "150.00"
+
+
+def test_the_consolidation_table_lists_people_by_reference_employer_lot_and_month(world):
+    lot0, lot1 = world.lots
+    martin = db.session.get(Mission, (world.tenant_id, world.ids["martin"]))
+    durand = db.session.get(Mission, (world.tenant_id, world.ids["durand"]))
+    rows = _listed("consolidation", "territoire")["tables"]["consolidation"]
+    found = {row["key"]: row for row in rows}
+    employer = world.employer_id
+    assert set(found) == {
+        f"{martin.participant_id}-{employer}-{lot0}",
+        f"{martin.participant_id}-{employer}-{lot1}",
+        f"{durand.participant_id}-{employer}-{lot1}",
+    }
+    on_lot0 = found[f"{martin.participant_id}-{employer}-{lot0}"]
+    assert (on_lot0["m2025-02"], on_lot0["m2025-03"], on_lot0["m2025-07"]) == ("100.00", "70.00", "10.00")
+    assert on_lot0["m2025-01"] == "0" and on_lot0["heures"] == "180.00"
+    assert found[f"{martin.participant_id}-{employer}-{lot1}"]["heures"] == "30.00"
+    assert on_lot0["employeur"] == "Bâtisseurs SA" and on_lot0["lot"].startswith("Lot ")
+    references = {
+        db.session.get(Participant, (world.tenant_id, p)).reference
+        for p in (martin.participant_id, durand.participant_id)
+    }
+    assert {row["label"] for row in rows} == references  # by reference, never by name
+    assert not any("Martin" in str(value) or "Durand" in str(value) for row in rows for value in row.values())
+    assert sum(D(row["heures"]) for row in rows) == D(330)
+
+
+def test_the_parcours_table_of_a_structure_lists_its_missions_of_the_period(world):
+    figures = _listed("parcours", "employeur", world.employer_id)
+    rows = {row["key"]: row for row in figures["tables"]["parcours"]}
+    assert set(rows) == {str(world.ids["martin"]), str(world.ids["durand"])}  # Petit's mission was in 2024
+    durand = rows[str(world.ids["durand"])]
+    assert (durand["contrat"], durand["debut"], durand["sortie_le"]) == (
+        "Contrat à durée indéterminée (CDI)",
+        "2025-01-06",
+        "2025-09-30",
+    )
+    assert (durand["motif"], durand["heures"]) == ("Embauche en CDI non aidé", "120.00")
+    assert rows[str(world.ids["martin"])]["heures"] == "210.00"  # on both lots
+    motifs = {row["key"]: (row["personnes"], row["sorties"]) for row in figures["tables"]["motif_sortie"]}
+    assert motifs == {"cdi_non_aide": (1, 1)}
+
+
+def test_the_evaluation_of_an_accompaniment_partner_covers_only_the_people_it_follows(world):
+    partner = partenaires.create(ACTOR, "Mission Locale", "prescripteur", prescriber_kind="mission_locale")
+    martin = db.session.get(Mission, (world.tenant_id, world.ids["martin"]))
+    participants.update(
+        ACTOR,
+        db.session.get(Participant, (world.tenant_id, martin.participant_id)),
+        referent_organisation_id=partner.id,
+    )
+    visit = next(f for f in parcours.follow_ups_of(martin.id) if f.step == "premier_jour")
+    parcours.record_follow_up(ACTOR, visit, date(2025, 1, 6), "visite")
+    db.session.flush()
+    figures = _listed("evaluation", "accompagnement", partner.id)
+    assert (figures["totaux"]["personnes"], figures["totaux"]["heures"]) == (1, "210.00")
+    assert {row["key"]: (row["suivis"], row["personnes"]) for row in figures["tables"]["suivis"]} == {
+        "visite": (1, 1)
+    }
+    assert [row["label"] for row in figures["tables"]["suivis"]] == ["Visite sur site"]
+    assert {row["key"] for row in figures["tables"]["sexe"]} == {"F"}
+    assert sum(D(row["heures"]) for row in figures["tables"]["consolidation"]) == D(210)
+    assert figures["tables"]["sortie"] == []  # Durand's exit is not the partner's
+
+
+@pytest.fixture
+def a_qpv(app, _engines, tmp_path):
+    """A quartier prioritaire (the shipped list is empty: the admin imports the official one),
+    written on a connection of its own and removed after the test."""
+    source = tmp_path / "qpv.csv"
+    source.write_text("code_qp;lib_qp;insee_com\nQTEST51;Quartier d'essai;93066\n", encoding="utf-8")
+    with app.app_context():
+        referentiels.import_qpv(source)
+    yield "QTEST51"
+    with _engines["superuser"].begin() as conn:
+        conn.execute(text("DELETE FROM ref_qpv WHERE code = 'QTEST51'"))
+
+
+def test_the_qpv_share_of_hours_and_the_anru_targets(a_qpv, world):  # the QPV outlives the world
+    lot0 = world.lots[0]
+    figures = _listed("execution", "lot", lot0)
+    assert (figures["totaux"]["heures_qpv"], figures["totaux"]["part_qpv"]) == ("0", "0.0000")
+    saved = bilans.produce("execution", "lot", lot0, YEAR, ACTOR)
+    targets = {label: verdict for label, verdict, _ in presentation.anru(saved)}
+    # 180 h on lot 0, none of a QPV resident: 9 h short of 5 %, 18 h of 10 %
+    assert targets == {
+        "Objectif ANRU de 5 %": "non atteint : il manque 9 h",
+        "Objectif ANRU de 10 %": "non atteint : il manque 18 h",
+    }
+    # Durand (120 h on lot 1 of its 150 h) lives in a QPV: 80 %
+    durand = db.session.get(Mission, (world.tenant_id, world.ids["durand"]))
+    person = db.session.get(Participant, (world.tenant_id, durand.participant_id))
+    participants.update(ACTOR, person, commune_insee="93066", qpv_code=a_qpv)
+    db.session.flush()
+    on_lot1 = bilans.produce("execution", "lot", world.lots[1], YEAR, ACTOR)
+    assert (on_lot1.figures["totaux"]["heures_qpv"], on_lot1.figures["totaux"]["part_qpv"]) == (
+        "120.00",
+        "0.8000",
+    )
+    assert {verdict for _, verdict, _ in presentation.anru(on_lot1)} == {"atteint"}
+    assert presentation.anru(bilans.produce("annuel", "lot", lot0, YEAR, ACTOR)) == []  # execution only
