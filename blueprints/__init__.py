@@ -19,6 +19,7 @@ class IdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     # before any rule is added: rules resolve their converters when they are bound to the map.
     app.url_map.converters["int"] = IdConverter
+    from blueprints.acheteur import bp as acheteur_bp
     from blueprints.admin import bp as admin_bp
     from blueprints.api import init_api
     from blueprints.auth import bp as auth_bp
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
         guichet_bp,
         admin_bp,
         portail_bp,
+        acheteur_bp,
         plateforme_bp,
         departement_bp,
         compte_bp,

@@ -94,7 +94,13 @@ def _nav_items() -> list[NavItem]:
                 ("Bilans", "guichet.bilans_list"),
                 ("Traitements", "guichet.runs"),
             ]
-        if role not in WORKSPACE_ROLES:
+        if role is TenantRole.donneur_ordre:
+            items += [
+                ("Mes marchés", "acheteur.home"),
+                ("Bilans", "acheteur.bilans_list"),
+                ("Aide à la rédaction", "acheteur.clause_aid"),
+            ]
+        elif role not in WORKSPACE_ROLES:
             items.append(("Accueil", "portail.home"))
         if role in ADMIN_ROLES:
             console = [

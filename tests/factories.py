@@ -123,7 +123,7 @@ def _members(world: World, made: dict, letter: str) -> None:
         (world.admin_email, "tenant_admin", None),
         (world.facilitateur_email, "facilitateur", None),
         (world.partner_email, "partenaire", made["organisation"].id),
-        (f"buyer-{letter}@exemple.fr", "donneur_ordre", made["buyer"].id),
+        (world.buyer_email, "donneur_ordre", made["buyer"].id),
     ):
         user = UserFactory(email=email)
         invitation = memberships.invite_member(ACTOR, email, user.display_name, role, org)
@@ -236,6 +236,7 @@ def _missions(world: World, made: dict, letter: str) -> None:
         statement_id=statement.id,
         proof_id=proof.id,
         agreement_id=agreement.id,
+        other_marche_id=other.id,
     )
 
 
@@ -330,8 +331,11 @@ def _convention(world: World, made: dict, letter: str) -> None:
 
 
 def _bilan(world: World, made: dict, letter: str) -> None:
-    produced = bilans.produce("annuel", "territoire", None, bilans.Period.of("annee", 2025), ACTOR)
-    world.ids["bilan_id"] = produced.id
+    """The execution bilan of the buyer's marchés this year: the guichet and the buyer read it."""
+    year = bilans.Period.of("annee", clock.today().year)
+    produced = bilans.produce("execution", "donneur_ordre", made["buyer"].id, year, ACTOR)
+    other = bilans.produce("execution", "marche", world.ids["other_marche_id"], year, ACTOR)
+    world.ids.update(bilan_id=produced.id, other_bilan_id=other.id)
 
 
 #: the steps in the order they run, each with the traits it stands on.
@@ -405,6 +409,7 @@ def _tenant(letter: str, code: str) -> World:
             f"facil-{letter}@exemple.fr",
             f"partner-{letter}@exemple.fr",
             coordinator.email,
+            f"buyer-{letter}@exemple.fr",
         )
 
 

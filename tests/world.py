@@ -23,6 +23,8 @@ class World:
     facilitateur_email: str
     partner_email: str
     coordinator_email: str
+    #: the user of the tenant's donneur d'ordre (role ``donneur_ordre``)
+    buyer_email: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     #: the clear API token (facilitateur) of the tenant, for the API tests.
     api_token: str = ""

@@ -140,10 +140,13 @@ def home():
 
 
 def _space_url(space) -> str:
-    """Facilitateurs and admins land on the workspace; partners and donneurs d'ordre on their portal."""
+    """Facilitateurs and admins land on the workspace, donneurs d'ordre on their space, partners on
+    their portal."""
     if space.kind == "territoire":
         if TenantRole(space.role) in WORKSPACE_ROLES:
             return url_for("guichet.dashboard", tenant_slug=space.slug)
+        if TenantRole(space.role) is TenantRole.donneur_ordre:
+            return url_for("acheteur.home", tenant_slug=space.slug)
         return url_for("portail.home", tenant_slug=space.slug)
     if space.kind == "departement":
         return url_for("departement.home", code=space.slug)

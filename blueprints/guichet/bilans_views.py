@@ -3,14 +3,14 @@ what a new production would change, and its workbook."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
+from blueprints import bilans_common
+from blueprints.bilans_common import shown
 from blueprints.forms import FAILED, attempt
 from blueprints.guichet.bilans_forms import BilanForm
 from blueprints.guichet.views import bp
 from blueprints.views_common import submitted
-from saas import printing
-from saas.accounts import api as accounts
 from saas.bilans import api as bilans
 from saas.bilans import presentation
 from saas.bilans.models import Bilan
@@ -88,31 +88,13 @@ def bilan_new():
     )
 
 
-def _author(bilan: Bilan) -> str:
-    user = accounts.get_user(bilan.created_by) if bilan.created_by else None
-    return user.display_name or user.email if user else ""
-
-
-def _shown(item: Bilan) -> dict:
-    """What the page and the print of a bilan show."""
-    return {
-        "bilan": item,
-        "title": presentation.title(item),
-        "cover": presentation.cover(item, _author(item)),
-        "totals": presentation.totals(item),
-        "tables": presentation.tables(item),
-        "shown": presentation.shown,
-        "colour": g.tenant.theme_colour,
-    }
-
-
 @bp.route("/bilans/<int:bilan_id>")
 def bilan(bilan_id: int):
     item = load_scoped(Bilan, bilan_id)
     compared = request.args.get("comparer") == "1"
     return render_template(
         "guichet/bilans/bilan.html",
-        **_shown(item),
+        **shown(item),
         changes=bilans.changes(item) if compared else None,
         compared=compared,
         measures=bilans.MEASURES,
@@ -120,39 +102,19 @@ def bilan(bilan_id: int):
     )
 
 
-def _download(filename: str, mimetype: str, content: bytes) -> Response:
-    return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-
-
 @bp.route("/bilans/<int:bilan_id>/classeur.xlsx")
 def bilan_workbook(bilan_id: int):
-    item = load_scoped(Bilan, bilan_id)
-    return _download(*presentation.workbook(item, _author(item)))
+    return bilans_common.workbook(load_scoped(Bilan, bilan_id))
 
 
 @bp.route("/bilans/<int:bilan_id>/bilan.pdf")
 def bilan_pdf(bilan_id: int):
-    """The bilan laid out for print, with the tenant's name, logo and colour."""
-    item = load_scoped(Bilan, bilan_id)
-    tenant = g.tenant
-    html = render_template(
-        "guichet/bilans/print.html",
-        **_shown(item),
-        tenant_name=tenant.display_name,
-        logo=printing.data_uri(tenant.logo, tenant.logo_mimetype),
-    )
-    return _download(f"{presentation.basename(item)}.pdf", printing.PDF_MIMETYPE, printing.pdf(html))
+    return bilans_common.pdf(load_scoped(Bilan, bilan_id))
 
 
-@bp.route("/bilans/<int:bilan_id>/tableaux/<code>.csv")
-def bilan_table_csv(bilan_id: int, code: str):
-    """One table of the bilan alone, as CSV."""
-    found = presentation.table_csv(load_scoped(Bilan, bilan_id), code)
-    if found is None:
-        abort(404)
-    return _download(*found)
+@bp.route("/bilans/<int:bilan_id>/tableau.csv")
+def bilan_table_csv(bilan_id: int):
+    return bilans_common.table_csv(load_scoped(Bilan, bilan_id), request.args.get("tableau"))
 
 
 @bp.route("/bilans/<int:bilan_id>/produire-a-nouveau", methods=["POST"])

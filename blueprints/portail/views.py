@@ -1,4 +1,5 @@
-"""The portal of partners and donneurs d'ordre, under ``/t/<tenant>/portail/``.
+"""The portal of partners, under ``/t/<tenant>/portail/`` (donneurs d'ordre have their own space:
+``blueprints.acheteur``).
 
 Their own spaces are still to come; until then they land here after login, in their tenant and
 with their membership only: the page says what they will be able to do and whom to ask meanwhile.
@@ -13,9 +14,7 @@ from saas.partenaires import api as partenaires
 from tenants.enums import TenantRole
 from tenants.web import tenant_blueprint
 
-bp = tenant_blueprint(
-    "portail", __name__, (TenantRole.partenaire, TenantRole.donneur_ordre), url_prefix="/portail"
-)
+bp = tenant_blueprint("portail", __name__, (TenantRole.partenaire,), url_prefix="/portail")
 
 #: what each audience will do in its space, in the words of the people concerned.
 COMING = {
@@ -23,10 +22,6 @@ COMING = {
         "déclarer chaque mois les heures de vos salariés en insertion ;",
         "importer vos relevés depuis un tableur ;",
         "suivre les personnes que vous accompagnez et leurs missions.",
-    ],
-    TenantRole.donneur_ordre: [
-        "suivre l'avancement des clauses de vos marchés : heures dues, heures réalisées et restant "
-        "dues, par marché et par lot, en chiffres agrégés.",
     ],
 }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, cast, or_, select
 
 from saas.audit import api as audit
 from saas.bilans import engine
@@ -23,6 +23,7 @@ from saas.bilans.periods import Period, PeriodKind
 from saas.bilans.scopes import Scope, ScopeKind, ScopeNotFound, resolve
 from saas.db import by_id, db, insert
 from saas.errors import ValidationError
+from saas.marches.models import Lot, Marche
 from tenants.context import require_tenant_id
 
 __all__ = [
@@ -42,7 +43,9 @@ __all__ = [
     "ValidationError",
     "changes",
     "compute",
+    "for_donneur_ordre",
     "get",
+    "of_donneur_ordre",
     "period_of",
     "produce",
     "produce_again",
@@ -148,6 +151,40 @@ def recent(limit: int = 100) -> list[Bilan]:
     return list(
         db.session.scalars(select(Bilan).order_by(Bilan.created_at.desc(), Bilan.id.desc()).limit(limit))
     )
+
+
+#: the bilans a donneur d'ordre reads of its own marchés: their execution, people by reference only
+BUYER_KINDS = (BilanKind.execution.value, BilanKind.consolidation.value)
+
+
+def _of_buyer(organisation_id: int):
+    """The condition on ``Bilan`` of the bilans of a donneur d'ordre: of its kinds, on itself, one
+    of its marchés or one of their lots."""
+    marches = select(cast(Marche.id, String)).where(Marche.donneur_ordre_id == organisation_id)
+    lots = (
+        select(cast(Lot.id, String))
+        .join(Marche, (Marche.tenant_id == Lot.tenant_id) & (Marche.id == Lot.marche_id))
+        .where(Marche.donneur_ordre_id == organisation_id)
+    )
+    return and_(
+        Bilan.kind.in_(BUYER_KINDS),
+        or_(
+            and_(Bilan.scope_kind == ScopeKind.donneur_ordre.value, Bilan.scope_key == str(organisation_id)),
+            and_(Bilan.scope_kind == ScopeKind.marche.value, Bilan.scope_key.in_(marches)),
+            and_(Bilan.scope_kind == ScopeKind.lot.value, Bilan.scope_key.in_(lots)),
+        ),
+    )
+
+
+def for_donneur_ordre(organisation_id: int, limit: int = 100) -> list[Bilan]:
+    """The bilans of a donneur d'ordre's own marchés, the latest first."""
+    query = select(Bilan).where(_of_buyer(organisation_id))
+    return list(db.session.scalars(query.order_by(Bilan.created_at.desc(), Bilan.id.desc()).limit(limit)))
+
+
+def of_donneur_ordre(organisation_id: int, bilan_id: int) -> Bilan | None:
+    """The bilan if it is one of the donneur d'ordre's, else None (as if it did not exist)."""
+    return db.session.scalars(select(Bilan).where(Bilan.id == bilan_id, _of_buyer(organisation_id))).first()
 
 
 @dataclass(frozen=True)

@@ -212,9 +212,10 @@ def _sheet(table: Table) -> tuple[tuple[str, ...], list[tuple]]:
     return header, rows
 
 
-def table_csv(bilan: Bilan, code: str) -> tuple[str, str, bytes] | None:
-    """One table of the bilan alone, as CSV; None if the bilan has no such table."""
-    found = next((table for table in tables(bilan) if table.code == code), None)
+def table_csv(bilan: Bilan, code: str | None) -> tuple[str, str, bytes] | None:
+    """One table of the bilan alone, as CSV (the first of its layout when ``code`` is None); None
+    if the bilan has no such table."""
+    found = next((table for table in tables(bilan) if code is None or table.code == code), None)
     if found is None:
         return None
     return write("csv", f"{basename(bilan)}-{code}", *_sheet(found))

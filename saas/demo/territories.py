@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 import click
 from sqlalchemy import select
 
+from saas import clock
 from saas.accounts import api as accounts
 from saas.accounts import memberships
 from saas.audit import api as audit
 from saas.audit.models import AuditEntry
+from saas.bilans import api as bilans
 from saas.db import db
 from saas.demo import conventions as demo_conventions
 from saas.demo import year as demo_year
@@ -199,8 +201,20 @@ def _load_year(spec: DemoTerritory, size) -> None:
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
         counts.update(demo_conventions.fill(actor, spec.slug))
+        counts["bilans"] = _bilans(actor)
         audit.record(LOADED, ACTOR, details=counts)
         db.session.commit()
+
+
+def _bilans(actor: audit.Actor) -> int:
+    """The bilans a facilitateur has produced by now: the execution bilan of this year for each
+    donneur d'ordre (what its referent reads in its space) and the annual bilan of the territory."""
+    year = bilans.Period.of("annee", clock.today().year)
+    buyers = [o for o in partenaires.list_all() if o.kind == "donneur_ordre"]
+    for buyer in buyers:
+        bilans.produce("execution", "donneur_ordre", buyer.id, year, actor)
+    bilans.produce("annuel", "territoire", None, year, actor)
+    return len(buyers) + 1
 
 
 def load_demo(size: demo_year.YearSize | None = None, years: bool = True) -> list[tuple[str, str, str]]:

@@ -256,6 +256,9 @@ def lots_of_marche(marche_id: int) -> list[Lot]:
     return repository.lots_of_marche(marche_id)
 
 
+marches_of_donneur_ordre = repository.marches_of_donneur_ordre
+
+
 def _attributaire(value) -> int | None:
     organisation_id = cleaning.identifier(value, "attributaire_id")
     if organisation_id is None:
@@ -329,6 +332,26 @@ def create_lot(actor: audit.Actor, marche: Marche, data: Mapping) -> Lot:
         {"marché": marche.reference, "lot": lot.number, "heures": str(lot.obligation_hours)},
     )
     return lot
+
+
+def draft_new_lot(donneur_ordre_id: int, data: Mapping) -> tuple[Marche, Lot]:
+    """A marché and a lot still to be launched, never saved, their obligation computed as for a
+    real lot: what the clause-drafting aid of a donneur d'ordre drafts from. ``data`` holds
+    ``marche_object``, ``considerations``, ``anru`` and :data:`LOT_FIELDS`; ``ValidationError``
+    names the field at fault."""
+    marche = Marche(
+        tenant_id=require_tenant_id(),
+        donneur_ordre_id=donneur_ordre_id,
+        reference="(référence à venir)",
+        object=cleaning.required_text(
+            data.get("marche_object"), "marche_object", "Indiquez l'objet du marché.", 500
+        ),
+        considerations=_considerations(data.get("considerations") or []),
+        anru=bool(data.get("anru")),
+    )
+    lot = Lot(tenant_id=marche.tenant_id, **_clean_lot(data, marche, None))
+    _recompute(lot, marche)
+    return marche, lot
 
 
 def update_lot(actor: audit.Actor, lot: Lot, data: Mapping) -> Lot:

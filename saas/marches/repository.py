@@ -118,6 +118,15 @@ def lots_of_marche(marche_id: int) -> list[Lot]:
     return list(db.session.scalars(query))
 
 
+def marches_of_donneur_ordre(organisation_id: int) -> list[Marche]:
+    query = (
+        select(Marche)
+        .where(Marche.donneur_ordre_id == organisation_id)
+        .order_by(Marche.start_date.desc().nulls_last(), Marche.reference, Marche.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def lot_by_number(marche_id: int, number: str) -> Lot | None:
     query = select(Lot).where(Lot.marche_id == marche_id, func.lower(Lot.number) == number.lower())
     return db.session.scalars(query).first()

@@ -110,14 +110,14 @@ def test_the_pdf_is_laid_out_with_the_tenant_s_name_logo_and_figures(app, client
 def test_each_table_downloads_alone_as_csv(app, client, site):
     _hours(app, site)
     location = _produce(client, site, year="2025").headers["Location"]
-    answer = client.get(location + "/tableaux/type_contrat.csv")
+    answer = client.get(location + "/tableau.csv?tableau=type_contrat")
     assert answer.status_code == 200 and answer.mimetype.startswith("text/csv")
     lines = answer.get_data().decode("utf-8-sig").splitlines()
     assert lines == [
         "Type de contrat;Personnes;Contrats;Heures comptées",
         "Contrat à durée déterminée (CDD);1;1;123,45",
     ]
-    assert client.get(location + "/tableaux/inconnu.csv").status_code == 404
+    assert client.get(location + "/tableau.csv?tableau=inconnu").status_code == 404
 
 
 def test_the_hours_are_drawn_with_a_text_alternative(app, client, site):
@@ -213,7 +213,7 @@ def test_the_consolidation_table_shows_a_column_per_month_and_no_name(app, clien
     assert "Tableau de consolidation des heures" in page
     assert '<th scope="col" class="tableau__num">février 2025</th>' in page
     assert "Bernard" not in page  # people by reference only
-    csv_lines = client.get(answer.headers["Location"] + "/tableaux/consolidation.csv").get_data()
+    csv_lines = client.get(answer.headers["Location"] + "/tableau.csv?tableau=consolidation").get_data()
     header = csv_lines.decode("utf-8-sig").splitlines()[0].split(";")
     assert header[:4] == [
         "Tableau de consolidation des heures",

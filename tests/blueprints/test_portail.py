@@ -1,26 +1,18 @@
-"""Partners and donneurs d'ordre land on their portal after login (not on a 404): it says what
+"""Partners land on their portal after login (not on a 404): it says what
 they will be able to do and whom to ask; the workspace stays closed to them."""
 
 from __future__ import annotations
 
 import html
 
-import pytest
-
 from tests.fixtures import login
 
 
-@pytest.mark.parametrize(
-    ("who", "promise"),
-    [
-        ("partner_email", "déclarer chaque mois les heures"),
-        ("buyer", "suivre l'avancement des clauses de vos marchés"),
-    ],
-)
-def test_partner_and_buyer_land_on_their_portal(two_tenants, client, who, promise):
+def test_a_partner_lands_on_its_portal(two_tenants, client):
+    """(A donneur d'ordre lands on its own space: tests/blueprints/test_acheteur.py.)"""
     a, b = two_tenants
-    email = a.partner_email if who == "partner_email" else "buyer-a@exemple.fr"
-    landing = login(client, email, follow=True)
+    promise = "déclarer chaque mois les heures"
+    landing = login(client, a.partner_email, follow=True)
     assert landing.status_code == 200
     assert landing.request.path == f"/t/{a.slug}/portail/"
     page = html.unescape(landing.get_data(as_text=True))

@@ -108,21 +108,28 @@ def test_every_rule_is_covered(app):
     assert not unknown, "routes not covered by the cross-tenant test: " + ", ".join(unknown)
 
 
-#: tenant routes open to partners and donneurs d'ordre only, walked as A's partner.
-PARTNER_BLUEPRINTS = ("portail.",)
+#: tenant routes open to partners only and to donneurs d'ordre only, walked as A's partner and as
+#: A's buyer; the others as A's admin.
+AUDIENCES = {"partner_email": ("portail.",), "buyer_email": ("acheteur.",)}
 
 
-@pytest.mark.parametrize("who", ["admin_email", "partner_email"])
+def audience(endpoint: str) -> str:
+    """Who walks a tenant route: A's admin, partner or buyer (``World`` attributes)."""
+    return next((who for who, prefixes in AUDIENCES.items() if endpoint.startswith(prefixes)), "admin_email")
+
+
+@pytest.mark.parametrize("who", ["admin_email", "partner_email", "buyer_email"])
 def test_tenant_routes_answer_404_across_tenants(app, two_tenants, client, who):
-    """As A's admin (every tenant route of A is open to them) and as A's partner (the portal)."""
+    """As A's admin (every tenant route of A is open to them), as A's partner (the portal) and as
+    A's buyer (the donneur d'ordre's space)."""
     a, b = two_tenants
     login(client, getattr(a, who))
-    partner = who == "partner_email"
+    partner = who != "admin_email"
     checked = 0
     for rule in _rules(app):
         if not rule.rule.startswith("/t/<tenant_slug>") or rule.endpoint in PUBLIC:
             continue
-        if rule.endpoint.startswith(PARTNER_BLUEPRINTS) != partner:
+        if audience(rule.endpoint) != who:
             continue
         own = _request(client, rule, _tenant_url(app, rule, a.slug, a))
         assert own.status_code not in (404, 500), (

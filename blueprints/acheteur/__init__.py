@@ -1,0 +1,3 @@
+from blueprints.acheteur.views import bp
+
+__all__ = ["bp"]
