@@ -22,6 +22,7 @@ class GuichetApi(Api):
 
 
 def _resources():
+    from blueprints.api.bilans import blp as bilans_blp
     from blueprints.api.comites import blp as comites_blp
     from blueprints.api.conventions import blp as conventions_blp
     from blueprints.api.health import blp as health_blp
@@ -44,6 +45,7 @@ def _resources():
         mutualisations_blp,
         comites_blp,
         conventions_blp,
+        bilans_blp,
     ]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import String, and_, cast, or_, select
+from sqlalchemy import Select, String, and_, cast, or_, select
 
 from saas.audit import api as audit
 from saas.bilans import engine
@@ -45,6 +45,7 @@ __all__ = [
     "compute",
     "for_donneur_ordre",
     "get",
+    "latest_first",
     "of_donneur_ordre",
     "period_of",
     "produce",
@@ -147,10 +148,13 @@ def get(bilan_id) -> Bilan | None:
     return by_id(Bilan, bilan_id)
 
 
+def latest_first() -> Select:
+    """Every bilan of the tenant, the latest first (the API pages through it)."""
+    return select(Bilan).order_by(Bilan.created_at.desc(), Bilan.id.desc())
+
+
 def recent(limit: int = 100) -> list[Bilan]:
-    return list(
-        db.session.scalars(select(Bilan).order_by(Bilan.created_at.desc(), Bilan.id.desc()).limit(limit))
-    )
+    return list(db.session.scalars(latest_first().limit(limit)))
 
 
 #: the bilans a donneur d'ordre reads of its own marchés: their execution, people by reference only

@@ -43,18 +43,18 @@ SELECT mv.from_lot || '-' || mv.to_lot AS key, 'De ' || f.label || ' vers ' || d
 # months as a JSON object (``{"2026-01": "12.00"}``).
 CONSOLIDATION = """
 WITH cell AS (
-    SELECT s.mission_id, a.lot_id, s.month, sum(a.hours) AS hours
+    SELECT s.tenant_id, s.mission_id, a.lot_id, s.month, sum(a.hours) AS hours
       FROM hour_statements s
       JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
       JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
      WHERE s.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND {allocations}
-     GROUP BY 1, 2, 3
+     GROUP BY 1, 2, 3, 4
 )
 SELECT pa.id || '-' || m.employer_id || '-' || cell.lot_id AS key, pa.reference AS label,
        emp.name AS employeur, 'Lot ' || l.number || ' — ' || mk.reference AS lot,
        jsonb_object_agg(to_char(cell.month, 'YYYY-MM'), cell.hours::text) AS months, sum(cell.hours) AS heures
   FROM cell
-  JOIN missions m ON m.tenant_id = :t AND m.id = cell.mission_id
+  JOIN missions m ON m.tenant_id = cell.tenant_id AND m.id = cell.mission_id
   JOIN participants pa ON pa.tenant_id = m.tenant_id AND pa.id = m.participant_id
   JOIN organisations emp ON emp.tenant_id = m.tenant_id AND emp.id = m.employer_id
   JOIN lots l ON l.tenant_id = m.tenant_id AND l.id = cell.lot_id
@@ -71,13 +71,13 @@ WITH sm AS (
      WHERE m.tenant_id = :t AND {missions}
        AND m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
 ), worked AS (
-    SELECT s.mission_id, sum(a.hours) AS hours
+    SELECT s.tenant_id, s.mission_id, sum(a.hours) AS hours
       FROM sm
       JOIN hour_statements s ON s.tenant_id = sm.tenant_id AND s.mission_id = sm.id
       JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
       JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
      WHERE s.month BETWEEN :first_month AND :last_month
-     GROUP BY 1
+     GROUP BY 1, 2
 )
 SELECT sm.id::text AS key, pa.reference AS label, emp.name AS employeur,
        coalesce(sm.job_title, ro.label, '') AS poste, coalesce(ct.label, sm.contract_type) AS contrat,
@@ -89,7 +89,7 @@ SELECT sm.id::text AS key, pa.reference AS label, emp.name AS employeur,
   LEFT JOIN ref_contract_types ct ON ct.code = sm.contract_type
   LEFT JOIN ref_rome ro ON ro.code = sm.rome_code
   LEFT JOIN ref_exit_motifs ex ON ex.code = sm.exit_motif
-  LEFT JOIN worked w ON w.mission_id = sm.id
+  LEFT JOIN worked w ON w.tenant_id = sm.tenant_id AND w.mission_id = sm.id
  ORDER BY emp.name, pa.reference, sm.start_date
 """
 

@@ -65,13 +65,13 @@ KEYED = """
       LEFT JOIN ref_items lv ON lv.list = 'niveau_qualification' AND lv.code = pa.qualification_level
       LEFT JOIN ref_exit_motifs s6 ON s6.code = u.situation_6m_motif
       LEFT JOIN LATERAL (
-          SELECT p.prescripteur_id, o.name
+          SELECT p.tenant_id, p.prescripteur_id, o.name
             FROM prescriptions p
             JOIN organisations o ON o.tenant_id = p.tenant_id AND o.id = p.prescripteur_id
            WHERE p.tenant_id = u.tenant_id AND p.participant_id = u.participant_id
            ORDER BY p.prescribed_on DESC, p.id DESC
            LIMIT 1
-      ) pr ON true
+      ) pr ON pr.tenant_id = u.tenant_id
 )
 """
 
@@ -154,8 +154,8 @@ SELECT 'publics_prioritaires', priority, NULL, NULL, count(*) FILTER (WHERE plac
   FROM best GROUP BY priority
 UNION ALL
 SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0
-  FROM (SELECT DISTINCT unnest(rule_ids) AS id FROM worked) w
-  JOIN counting_rules r ON r.tenant_id = :t AND r.id = w.id
+  FROM (SELECT DISTINCT tenant_id, unnest(rule_ids) AS id FROM worked) w
+  JOIN counting_rules r ON r.tenant_id = w.tenant_id AND r.id = w.id
   LEFT JOIN marches mk ON mk.tenant_id = r.tenant_id AND mk.id = r.marche_id
 """
     )
@@ -198,7 +198,8 @@ TERRITORY_LOTS = """(
 )"""
 
 # Month by month: counted and raw hours, and for scopes of lots the hours expected at a steady
-# pace (each lot's obligation spread over the days of its marché).
+# pace (each lot's obligation spread over the days of its marché), both read in one relation so
+# that no two tenant relations are joined on the month alone.
 MONTHS_OF_LOTS = """
 WITH months AS (
     SELECT generate_series(CAST(:first_month AS date), CAST(:last_month AS date), interval '1 month')::date AS month
@@ -206,22 +207,21 @@ WITH months AS (
     SELECT l.tenant_id, l.id, l.obligation_hours, mk.start_date, mk.end_date
       FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
      WHERE l.tenant_id = :t AND {lots}
-), done AS (
-    SELECT h.month, sum(h.hours) AS heures, sum(h.raw_hours) AS heures_brutes
+), per_month AS (
+    SELECT h.month, h.hours AS heures, h.raw_hours AS heures_brutes, NULL::numeric AS attendu
       FROM sl JOIN hour_totals h ON h.tenant_id = sl.tenant_id AND h.lot_id = sl.id
      WHERE h.month BETWEEN :first_month AND :last_month
-     GROUP BY h.month
-), pace AS (
-    SELECT mo.month,
-           sum(sl.obligation_hours * greatest(0, least(sl.end_date, (mo.month + interval '1 month - 1 day')::date)
-               - greatest(sl.start_date, mo.month) + 1) / (sl.end_date - sl.start_date + 1)) AS attendu
+    UNION ALL
+    SELECT mo.month, NULL, NULL,
+           sl.obligation_hours * greatest(0, least(sl.end_date, (mo.month + interval '1 month - 1 day')::date)
+               - greatest(sl.start_date, mo.month) + 1) / (sl.end_date - sl.start_date + 1)
       FROM months mo CROSS JOIN sl
      WHERE sl.obligation_hours IS NOT NULL AND sl.start_date IS NOT NULL AND sl.end_date IS NOT NULL
-     GROUP BY mo.month
 )
-SELECT mo.month, coalesce(d.heures, 0) AS heures, coalesce(d.heures_brutes, 0) AS heures_brutes,
-       round(p.attendu, 2) AS attendu
-  FROM months mo LEFT JOIN done d ON d.month = mo.month LEFT JOIN pace p ON p.month = mo.month
+SELECT mo.month, coalesce(sum(x.heures), 0) AS heures, coalesce(sum(x.heures_brutes), 0) AS heures_brutes,
+       round(sum(x.attendu), 2) AS attendu
+  FROM months mo LEFT JOIN per_month x ON x.month = mo.month
+ GROUP BY mo.month
  ORDER BY mo.month
 """
 

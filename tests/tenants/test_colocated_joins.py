@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from saas.bilans import engine, listings, sql
+from saas.bilans.scopes import Scope, ScopeKind
 from saas.distribution import layout
 from tests.fixtures import login
 from tests.sql_count import recorded_sql
@@ -67,3 +69,30 @@ def test_every_page_and_api_list_joins_within_the_tenant(app, two_tenants, clien
         if joins:
             found[" ".join(statement.split())[:160]] = joins
     assert found == {}, "\n".join(f"{joins}: {head}" for head, joins in sorted(found.items()))
+
+
+def test_every_statement_of_the_bilans_joins_within_the_tenant(tenant_tables):
+    """Each statement of ``saas.bilans``, under each kind of scope (the territory, lots, missions):
+    the pages run only some of them, the bilans of every kind run all."""
+    statements = {
+        "figures": sql.figures_sql(),
+        "lots": sql.LOTS,
+        "months_of_lots": sql.MONTHS_OF_LOTS,
+        "months_of_missions": sql.MONTHS_OF_MISSIONS,
+        **{
+            name: getattr(listings, name)
+            for name in ("MUTUALISATION", "CONSOLIDATION", "PARCOURS", "SUIVIS", "MOTIFS")
+        },
+    }
+    scopes = [
+        Scope(ScopeKind.territoire, None, "T"),
+        Scope(ScopeKind.lot, "1", "L", lots=(1,)),
+        Scope(ScopeKind.employeur, "1", "E", missions="m.employer_id = :scope_key"),
+    ]
+    found = {}
+    for name, statement in statements.items():
+        for scope in scopes:
+            rendered = re.sub(r"(?<![:\w]):(\w+)", r"$\1", statement.format(**engine.conditions(scope)))
+            if joins := uncolocated_joins(rendered, tenant_tables):
+                found[(name, scope.kind.value)] = joins
+    assert not found
