@@ -20,6 +20,8 @@ missions   the participant placed on the lot, a validated statement of this mont
 comite     a comité de suivi of a convention, held, with a decision
 convention seed 003 between the Département and the buyer, signed 18 months ago, with a
            document, an avenant, a receipt, a payment, an objection and a reminder sent
+bilan      the execution bilans of this year of the buyer and of the Département's marché, and
+           the buyer's execution bilan sent monthly to the buyer user (last month's sent)
 full       all of them
 ========== =================================================================================
 """
@@ -37,6 +39,7 @@ from saas.accounts import api as accounts
 from saas.accounts import memberships, tokens
 from saas.audit import api as audit
 from saas.bilans import api as bilans
+from saas.bilans import sending
 from saas.comites import api as comites
 from saas.conventions import api as conventions
 from saas.conventions import seeds as convention_seeds
@@ -335,7 +338,13 @@ def _bilan(world: World, made: dict, letter: str) -> None:
     year = bilans.Period.of("annee", clock.today().year)
     produced = bilans.produce("execution", "donneur_ordre", made["buyer"].id, year, ACTOR)
     other = bilans.produce("execution", "marche", world.ids["other_marche_id"], year, ACTOR)
-    world.ids.update(bilan_id=produced.id, other_bilan_id=other.id)
+    buyer_user = accounts.user_by_email(world.buyer_email)
+    assert buyer_user is not None
+    schedule = sending.create_schedule(
+        ACTOR, "execution", "donneur_ordre", made["buyer"].id, "mensuel", buyer_user.id
+    )
+    sending.run_due(clock.today(), world.slug, f"Territoire {letter.upper()}")  # last month's, sent
+    world.ids.update(bilan_id=produced.id, other_bilan_id=other.id, schedule_id=schedule.id)
 
 
 #: the steps in the order they run, each with the traits it stands on.
@@ -348,7 +357,7 @@ STEPS = {
     "missions": (_missions, ("marches", "participant")),
     "comite": (_comite, ("marches",)),
     "convention": (_convention, ("marches", "mail")),
-    "bilan": (_bilan, ("missions",)),
+    "bilan": (_bilan, ("missions", "members")),
 }
 
 

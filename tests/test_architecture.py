@@ -131,7 +131,17 @@ DOMAINS: dict[str, set[str]] = {
     "heures": {"audit", "marches", "parcours", "partenaires", "participants", "referentiels"},
     "conventions": {"audit", "jobs", "mail", "parcours", "partenaires", "settings"},
     "comites": {"audit", "conventions", "partenaires"},
-    "bilans": {"audit", "marches", "parcours", "participants", "referentiels"},
+    "bilans": {
+        "accounts",
+        "audit",
+        "jobs",
+        "mail",
+        "marches",
+        "parcours",
+        "participants",
+        "referentiels",
+        "settings",
+    },
 }
 
 #: the composition: create_app, the CLI (the tenant commands included), the entry points and the

@@ -1,12 +1,13 @@
 """Entry point of the cron scheduler for the daily work of every tenant.
 
-Called every hour: each tenant gets one ``conventions_daily`` run a day (the check on the
-``job_runs`` rows of the day makes the other calls of the day do nothing), so a worker started
-late in the day, or restarted, still does the day's work once.
+Called every hour: each tenant gets one ``conventions_daily`` run and one ``bilans_envois`` run a
+day (the check on the ``job_runs`` rows of the day makes the other calls of the day do nothing),
+so a worker started late in the day, or restarted, still does the day's work once.
 """
 
 from __future__ import annotations
 
+from saas.bilans import sending
 from saas.conventions import reminders
 from saas.db import db
 from saas.logging import get_logger
@@ -24,8 +25,7 @@ def plan_daily_runs() -> int:
         asked = 0
         for tenant_id in tenant_ids:
             with context.scoped(tenant_id):
-                if reminders.request_daily():
-                    asked += 1
+                asked += reminders.request_daily() + sending.request_daily()
                 db.session.commit()
                 db.session.remove()
         if asked:

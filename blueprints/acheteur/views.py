@@ -9,22 +9,24 @@ Everything is scoped twice: to the tenant (row-level security) and to the user's
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from blueprints import bilans_common
 from blueprints.acheteur.forms import DraftForm
-from blueprints.forms import FAILED
+from blueprints.forms import FAILED, attempt
 from blueprints.guichet.marches_forms import lot_data
 from saas.accounts import memberships
 from saas.bilans import api as bilans
-from saas.bilans import presentation
+from saas.bilans import presentation, sending
+from saas.bilans.models import BilanSchedule, Cadence
 from saas.heures import progress
 from saas.marches import api as marches
 from saas.marches import clause
 from saas.marches.models import Marche
 from saas.partenaires import api as partenaires
 from tenants.enums import TenantRole
-from tenants.web import load_scoped, tenant_blueprint
+from tenants.web import load_scoped, request_actor, tenant_blueprint
 
 bp = tenant_blueprint("acheteur", __name__, (TenantRole.donneur_ordre,), url_prefix="/acheteur")
 
@@ -76,11 +78,28 @@ def marche(marche_id: int):
 
 @bp.route("/bilans/")
 def bilans_list():
+    """The bilans of its marchés, and those the guichet sends it on a cadence (it may stop them)."""
+    own = sending.schedules(recipient_id=current_user.id)
     return render_template(
         "acheteur/bilans.html",
         bilans=bilans.for_donneur_ordre(_organisation_id()),
         title_of=presentation.title,
+        schedules=own,
+        sent={e.bilan_id for e in sending.sendings([s.id for s in own])},
+        cadences=Cadence,
+        kinds=bilans.BilanKind,
     )
+
+
+@bp.route("/envois/<int:schedule_id>/arret", methods=["POST"])
+def schedule_stop(schedule_id: int):
+    """The person stops a bilan sent to them (the guichet sees it stopped)."""
+    schedule = load_scoped(BilanSchedule, schedule_id)
+    if schedule.recipient_id != current_user.id:
+        abort(404)
+    if attempt(lambda: sending.stop(request_actor(), schedule)) is not FAILED:
+        flash("Vous ne recevrez plus ce bilan.", "success")
+    return redirect(url_for("acheteur.bilans_list"))
 
 
 @bp.route("/bilans/<int:bilan_id>")

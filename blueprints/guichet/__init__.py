@@ -1,4 +1,5 @@
 from blueprints.guichet import (  # noqa: F401 - routes
+    bilan_schedules_views,
     bilans_views,
     calendar_views,
     committee_views,

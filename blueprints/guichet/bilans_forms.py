@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from blueprints.choices import select_choices
 from blueprints.forms import Form, choice_field
 from saas.bilans.api import BilanKind, PeriodKind
+from saas.bilans.models import Cadence
 
 
 class BilanForm(Form):
@@ -34,3 +35,26 @@ class BilanForm(Form):
     )
     start = DateField("Du", validators=[Optional()], description="Pour des dates choisies.")
     end = DateField("Au", validators=[Optional()])
+
+
+class ScheduleForm(Form):
+    """A bilan sent on a cadence to one person; scope and recipient choices are set by the view."""
+
+    kind = RadioField(
+        "Bilan",
+        choices=select_choices(BilanKind.choices()),
+        default=BilanKind.execution.value,
+        validators=[InputRequired("Choisissez le bilan.")],
+    )
+    scope = choice_field("Périmètre", [InputRequired("Choisissez le périmètre.")])
+    cadence = SelectField(
+        "Fréquence",
+        choices=select_choices(Cadence.choices()),
+        default=Cadence.mensuel.value,
+        description="Chaque envoi porte sur la période écoulée : le mois, le semestre ou l'année.",
+    )
+    recipient_id = choice_field(
+        "Destinataire",
+        [InputRequired("Choisissez le destinataire.")],
+        description="Une personne qui a accès au territoire ; un donneur d'ordre ne reçoit que les bilans de ses marchés.",
+    )

@@ -25,7 +25,7 @@ _ACCOMPANYING = {OrganisationKind.prescripteur, OrganisationKind.organisme_forma
 _FROM_PAGE = {"marche", "lot"}
 
 
-def _scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
+def scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
     """The scopes offered, by group: the territory, its donneurs d'ordre, employers and
     structures, prescripteurs and communes; a marché or a lot when its page sent it."""
     organisations = partenaires.list_all()
@@ -77,7 +77,7 @@ def _produce(form: BilanForm) -> Bilan:
 def bilan_new():
     form = BilanForm(data={"kind": request.args.get("type", bilans.BilanKind.annuel.value)})
     chosen = request.args.get("perimetre") or form.scope.data
-    form.scope.choices = _scope_choices(chosen)
+    form.scope.choices = scope_choices(chosen)
     if request.method == "GET" and chosen:
         form.scope.data = chosen
     bilan = submitted(form, lambda: _produce(form), "Bilan produit et enregistré.")

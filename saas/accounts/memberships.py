@@ -291,5 +291,7 @@ def tenant_admins() -> list[TenantMembership]:
 
 
 memberships_in_scope = accounts_repository.memberships_in_scope
+#: the roles bound to one organisation, for the domains that may not import ``tenants.enums``
+BUYER_ROLE, PARTNER_ROLE = TenantRole.donneur_ordre, TenantRole.partenaire
 #: the memberships (users and their roles) bound to one organisation of the tenant in scope.
 users_bound = accounts_repository.memberships_of_organisation

@@ -41,7 +41,9 @@ __all__ = [
     "ScopeNotFound",
     "Unit",
     "ValidationError",
+    "buyer_reads",
     "changes",
+    "check_scope",
     "compute",
     "for_donneur_ordre",
     "get",
@@ -111,6 +113,13 @@ def _scope(layout: Layout, scope_kind: str, scope_key) -> Scope:
         return resolve(scope_kind, scope_key)
     except ScopeNotFound as error:
         raise ValidationError("scope", str(error)) from None
+
+
+def check_scope(kind: str, scope_kind: str, scope_key) -> Scope:
+    """The scope of a bilan of ``kind`` to produce, or ``ValidationError`` on ``kind`` or ``scope``."""
+    if kind not in set(BilanKind):
+        raise ValidationError("kind", "Choisissez un bilan de la liste.")
+    return _scope(LAYOUTS[BilanKind(kind)], scope_kind, scope_key)
 
 
 def produce(kind: str, scope_kind: str, scope_key, period: Period, actor: audit.Actor) -> Bilan:
@@ -184,6 +193,19 @@ def for_donneur_ordre(organisation_id: int, limit: int = 100) -> list[Bilan]:
     """The bilans of a donneur d'ordre's own marchés, the latest first."""
     query = select(Bilan).where(_of_buyer(organisation_id))
     return list(db.session.scalars(query.order_by(Bilan.created_at.desc(), Bilan.id.desc()).limit(limit)))
+
+
+def buyer_reads(organisation_id: int | None, kind: str, scope: Scope) -> bool:
+    """Whether the donneur d'ordre reads a bilan of ``kind`` on ``scope`` in its space."""
+    if organisation_id is None or kind not in BUYER_KINDS:
+        return False
+    if scope.kind == ScopeKind.donneur_ordre:
+        return scope.key == str(organisation_id)
+    if scope.kind not in (ScopeKind.marche, ScopeKind.lot):
+        return False
+    own = select(Lot.id).join(Marche, (Marche.tenant_id == Lot.tenant_id) & (Marche.id == Lot.marche_id))
+    own_lots = set(db.session.scalars(own.where(Marche.donneur_ordre_id == organisation_id)))
+    return bool(scope.lots) and set(scope.lots or ()) <= own_lots
 
 
 def of_donneur_ordre(organisation_id: int, bilan_id: int) -> Bilan | None:

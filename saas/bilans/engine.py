@@ -72,17 +72,30 @@ _ORDERED: dict[str, list[str]] = {
 _EXITS = {"sortie", "situation_6_mois"}
 
 
+#: hours moved between lots are read from the lots of the scope (``received``) and from its
+#: missions (``given``): neither for a scope of missions, the lots alone for the territory
+_NO_MOVES = {"received": "false", "given": "false"}
+
+
 def conditions(scope: Scope) -> dict[str, str]:
     """The SQL conditions of the scope on missions ``m``, hours (``a``, ``s``) and lots ``l``."""
     if scope.missions is not None:
         of_mission = f"EXISTS (SELECT 1 FROM missions m WHERE m.tenant_id = s.tenant_id AND m.id = s.mission_id AND {scope.missions})"
-        return {"missions": scope.missions, "allocations": of_mission, "lots": "false"}
+        return {"missions": scope.missions, "allocations": of_mission, "lots": "false", **_NO_MOVES}
     if scope.lots is None:
-        return {"missions": "true", "allocations": "true", "lots": sql.TERRITORY_LOTS}
+        return {
+            "missions": "true",
+            "allocations": "true",
+            "lots": sql.TERRITORY_LOTS,
+            **_NO_MOVES,
+            "received": "true",
+        }
     return {
         "missions": "m.lot_id = ANY(:scope_lots)",
         "allocations": "a.lot_id = ANY(:scope_lots)",
         "lots": "l.id = ANY(:scope_lots)",
+        "received": "a.lot_id = ANY(:scope_lots)",
+        "given": "m.lot_id = ANY(:scope_lots)",
     }
 
 

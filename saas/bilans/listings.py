@@ -14,17 +14,28 @@ from datetime import date
 from saas import formats
 
 # Counted hours of the period that a lot holds from the missions of another lot (mutualisation),
-# each pair of lots once; ``into`` and ``out`` say whether the receiving and the giving lot are in
-# the scope.
+# each pair of lots once; ``into_scope`` and ``from_scope`` say whether the receiving and the
+# giving lot are in the scope. The allocations are read from the scope's lots (``{received}``)
+# and from its missions (``{given}``), each allocation once.
 MUTUALISATION = """
-WITH moved AS (
-    SELECT a.tenant_id, m.lot_id AS from_lot, a.lot_id AS to_lot, sum(a.hours) AS hours
+WITH shared AS (
+    SELECT a.tenant_id, a.id, m.lot_id AS from_lot, a.lot_id AS to_lot, a.hours
       FROM hour_statements s
       JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
       JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
       JOIN missions m ON m.tenant_id = s.tenant_id AND m.id = s.mission_id
      WHERE s.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND a.lot_id <> m.lot_id
-     GROUP BY 1, 2, 3
+       AND {received}
+    UNION
+    SELECT a.tenant_id, a.id, m.lot_id, a.lot_id, a.hours
+      FROM missions m
+      JOIN hour_statements s ON s.tenant_id = m.tenant_id AND s.mission_id = m.id
+      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
+      JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
+     WHERE m.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND a.lot_id <> m.lot_id
+       AND {given}
+), moved AS (
+    SELECT tenant_id, from_lot, to_lot, sum(hours) AS hours FROM shared GROUP BY 1, 2, 3
 ), named AS (
     SELECT l.tenant_id, l.id, 'Lot ' || l.number || ' — ' || mk.reference AS label, {lots} AS inside
       FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
@@ -34,7 +45,7 @@ SELECT mv.from_lot || '-' || mv.to_lot AS key, 'De ' || f.label || ' vers ' || d
        mv.hours AS heures, d.inside AS into_scope, f.inside AS from_scope
   FROM moved mv
   JOIN named f ON f.tenant_id = mv.tenant_id AND f.id = mv.from_lot
-  JOIN named d ON d.tenant_id = mv.tenant_id AND d.id = mv.to_lot
+  JOIN named d ON d.tenant_id = f.tenant_id AND d.id = mv.to_lot
  WHERE f.inside OR d.inside
  ORDER BY d.label, f.label
 """

@@ -3,16 +3,17 @@ who asked and when. Never edited: a bilan produced again is a new row, compared 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, SmallInteger, String
+from sqlalchemy import Date, DateTime, SmallInteger, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.bilans.kinds import BilanKind
 from saas.bilans.periods import Period, PeriodKind
 from saas.bilans.scopes import ScopeKind
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_index
+from saas.choices import Choices
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
 
 #: the version of the shape of ``figures`` (``saas.bilans.engine``)
 FORMAT_VERSION = 1
@@ -41,3 +42,41 @@ class Bilan(TenantScoped, Authored, Model):
     @property
     def period(self) -> Period:
         return Period(PeriodKind(self.period_kind), self.period_start, self.period_end)
+
+
+class Cadence(Choices):
+    """How often a scheduled bilan goes, and the period each sending covers (the last one ended)."""
+
+    mensuel = "mensuel", "Chaque mois (le mois écoulé)"
+    semestriel = "semestriel", "Chaque semestre (le semestre écoulé)"
+    annuel = "annuel", "Chaque année (l'année écoulée)"
+
+
+class BilanSchedule(TenantScoped, Authored, Model):
+    """A bilan the guichet sends to one person on a cadence, until it or the person stops it."""
+
+    __tablename__ = "bilan_schedules"
+    __table_args__ = (one_of("kind", BilanKind), one_of("scope_kind", ScopeKind), one_of("cadence", Cadence))
+
+    kind: Mapped[str] = mapped_column(String(16))
+    scope_kind: Mapped[str] = mapped_column(String(16))
+    scope_key: Mapped[str | None] = mapped_column(String(20))
+    scope_label: Mapped[str] = mapped_column(String(300))
+    cadence: Mapped[str] = mapped_column(String(12))
+    recipient_id: Mapped[int] = user_ref(index=True)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stopped_by: Mapped[int | None] = user_ref()
+
+
+class BilanSending(TenantScoped, Model):
+    """A scheduled bilan sent for one period: the bilan produced, the message, when. One per
+    schedule and period (the database refuses a second)."""
+
+    __tablename__ = "bilan_sendings"
+    __table_args__ = (UniqueConstraint("tenant_id", "schedule_id", "period_start"),)
+
+    schedule_id: Mapped[int] = tenant_ref("bilan_schedules", ondelete="CASCADE")
+    period_start: Mapped[date] = mapped_column(Date)
+    bilan_id: Mapped[int] = tenant_ref("bilans", index=True)
+    mail_id: Mapped[int] = tenant_ref("outgoing_mails")
+    sent_at: Mapped[datetime] = utcnow_column()

@@ -25,7 +25,6 @@ from saas.conventions.models import Convention, ConventionParty, Obligation, Occ
 from saas.db import db
 from saas.errors import ValidationError
 from saas.jobs import api as runs
-from saas.jobs.models import JobRun
 from saas.logging import get_logger
 from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
@@ -298,13 +297,4 @@ DAILY_KIND = "conventions_daily"
 
 def request_daily(day: date | None = None) -> bool:
     """Ask for today's run in the tenant in scope, unless it was already asked for today."""
-    day = day or clock.today()
-    exists = db.session.scalar(
-        select(JobRun.id)
-        .where(JobRun.kind == DAILY_KIND, JobRun.params["day"].astext == day.isoformat())
-        .limit(1)
-    )
-    if exists:
-        return False
-    runs.request_run(DAILY_KIND, {"day": day.isoformat()})
-    return True
+    return runs.request_daily(DAILY_KIND, day or clock.today())

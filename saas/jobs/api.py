@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeGuard
 
 from flask import current_app
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from saas.db import db, insert, on_commit
@@ -52,6 +52,18 @@ def request_run(kind: str, params: dict | None = None, requested_by: int | None 
     insert(run)
     on_commit(_dispatch_after_commit, kind, tenant_id, run.id)
     return run
+
+
+def request_daily(kind: str, day: date) -> bool:
+    """Ask for the run of ``kind`` for ``day`` in the tenant in scope, unless it was asked for
+    already (a day's work is done once, whoever asks again that day)."""
+    exists = db.session.scalar(
+        select(JobRun.id).where(JobRun.kind == kind, JobRun.params["day"].astext == day.isoformat()).limit(1)
+    )
+    if exists:
+        return False
+    request_run(kind, {"day": day.isoformat()})
+    return True
 
 
 def runs_to_resend(older_than_seconds: int) -> list[tuple[str, int, int]]:

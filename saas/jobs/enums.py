@@ -19,3 +19,4 @@ class JobKind(Choices):
     list_export = auto(), "Export d'une liste"
     conventions_daily = auto(), "Travail quotidien des conventions (reconductions, calendrier, rappels)"
     mail_delivery = auto(), "Envoi d'un courriel"
+    bilans_envois = auto(), "Envois programmés des bilans"

@@ -68,6 +68,7 @@ TENANT_OBJECTS = {
     "occurrence_id": "occurrence_id",
     "line_id": "line_id",
     "bilan_id": "bilan_id",
+    "schedule_id": "schedule_id",
     "period_no": "period_no",
 }
 

@@ -1,3 +1,3 @@
 """Job definitions: thin, ids in, one saas call each. Importing this package registers them."""
 
-from workers.jobs import audit_export, conventions_daily, list_export, mail_delivery  # noqa: F401
+from workers.jobs import audit_export, bilans_sending, conventions_daily, list_export, mail_delivery  # noqa: F401
