@@ -46,3 +46,30 @@ def test_the_facilitateur_produces_and_downloads_the_annual_bilan(app, page, aud
     download.value.save_as(saved)
     workbook = openpyxl.load_workbook(saved)
     assert workbook.sheetnames[:3] == ["Couverture", "Totaux", "Statut à l'entrée"]
+
+
+def test_the_donneur_d_ordre_reads_its_marches_and_bilans_and_drafts_a_clause(
+    app, page, audit_page, territory
+):
+    login(page, audit_page, app, territory.buyer_email)
+    assert text(page.get_by_role("heading", level=1)) == "Mes marchés"
+    assert page.get_by_role("table", name="Avancement de mes marchés").count() == 1
+    audit_page("Espace du donneur d'ordre")
+    follow(page, page.get_by_role("link", name="M-A-2025-001 — Réhabilitation du groupe scolaire A"))
+    assert page.get_by_role("table", name="Avancement par lot").count() == 1
+    audit_page("Un marché du donneur d'ordre")
+    open_nav(page, "Bilans")
+    assert "Ne plus recevoir" in text(page.locator("main"))
+    audit_page("Bilans du donneur d'ordre")
+    follow(page, page.get_by_role("link").filter(has_text="Bilan d'exécution de la clause").first)
+    assert page.get_by_role("img", name="Heures comptées depuis le début de la période").count() == 1
+    audit_page("Un bilan du donneur d'ordre")
+    open_nav(page, "Aide à la rédaction")
+    page.get_by_label("Objet du marché").fill("Rénovation de l'école")
+    page.get_by_label("Numéro du lot").fill("1")
+    page.get_by_label("Objet du lot").fill("Gros œuvre")
+    page.get_by_label("Nombre d'heures fixe").check()
+    page.get_by_label("Nombre d'heures d'insertion").fill("400")
+    submit(page, "Rédiger la clause")
+    assert "400 h" in page.get_by_label("Texte de l'article").input_value()
+    audit_page("Aide à la rédaction du donneur d'ordre")
