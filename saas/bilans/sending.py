@@ -24,8 +24,11 @@ from saas.bilans.periods import Period
 from saas.db import db, insert
 from saas.errors import ValidationError
 from saas.jobs import api as runs
+from saas.logging import get_logger
 from saas.mail import api as mail
 from tenants.context import require_tenant_id
+
+log = get_logger("saas.bilans.sending")
 
 DAILY_KIND = "bilans_envois"
 #: one run of the sendings at a time per tenant (an advisory lock of its own)
@@ -149,7 +152,7 @@ def run_due(day: date, slug: str, tenant_name: str) -> dict[str, int]:
         text("SELECT pg_advisory_xact_lock(:key)"), {"key": SENDING_LOCK + require_tenant_id()}
     )
     members = {m.user_id: m for m in memberships.memberships_in_scope() if m.active}
-    sent = skipped = 0
+    sent = skipped = failed = 0
     for schedule in schedules():
         member = members.get(schedule.recipient_id)
         if schedule.stopped_at is not None or member is None:
@@ -163,9 +166,15 @@ def run_due(day: date, slug: str, tenant_name: str) -> dict[str, int]:
         if done is not None:
             skipped += 1
             continue
-        _send(schedule, member, period, slug, tenant_name)
+        try:
+            with db.session.begin_nested():  # a scope gone since (a marché removed) spoils no other
+                _send(schedule, member, period, slug, tenant_name)
+        except ValidationError as refused:
+            log.warning("bilan.schedule_refused", schedule=schedule.id, reason=refused.message)
+            failed += 1
+            continue
         sent += 1
-    return {"bilans envoyés": sent, "déjà envoyés": skipped}
+    return {"bilans envoyés": sent, "déjà envoyés": skipped, "impossibles": failed}
 
 
 def request_daily(day: date | None = None) -> bool:

@@ -57,7 +57,11 @@ def test_the_worker_sends_each_scheduled_bilan_once_per_period(two_tenants, app,
     with app.app_context(), in_tenant(a.tenant_id):
         run = db.session.scalars(select(JobRun).where(JobRun.kind == "bilans_envois")).one()
         assert run.status == "finished"
-        assert run.result == {"bilans envoyés": 1, "déjà envoyés": 1}  # last month's went with the fixture
+        assert run.result == {
+            "bilans envoyés": 1,
+            "déjà envoyés": 1,
+            "impossibles": 0,
+        }  # last month's went with the fixture
         (sent,) = db.session.scalars(select(BilanSending).where(BilanSending.schedule_id == yearly_id)).all()
         message = db.session.get(OutgoingMail, (a.tenant_id, sent.mail_id))
         assert message.to_address == a.buyer_email
@@ -67,6 +71,7 @@ def test_the_worker_sends_each_scheduled_bilan_once_per_period(two_tenants, app,
         assert sending.run_due(clock.today(), a.slug, "Territoire A") == {
             "bilans envoyés": 0,
             "déjà envoyés": 2,
+            "impossibles": 0,
         }
         bilan_mails = select(func.count()).select_from(OutgoingMail).where(OutgoingMail.category == "bilan")
         assert db.session.scalar(bilan_mails) == 2
@@ -86,6 +91,7 @@ def test_the_recipient_stops_a_schedule_and_nothing_more_is_sent(two_tenants, ap
         assert sending.run_due(clock.today(), a.slug, "Territoire A") == {
             "bilans envoyés": 0,
             "déjà envoyés": 0,
+            "impossibles": 0,
         }
         db.session.rollback()
     assert len(_sent(app, a.tenant_id)) == 1  # the fixture's, before the stop
@@ -130,4 +136,23 @@ def test_the_guichet_programs_a_sending_and_sees_the_archive(two_tenants, app, c
     assert "ses propres marchés" in html.unescape(refused.get_data(as_text=True))
     with app.app_context(), in_tenant(a.tenant_id):
         assert db.session.scalar(select(func.count()).select_from(BilanSchedule)) == 2
+        db.session.rollback()
+
+
+def test_a_schedule_whose_scope_is_gone_spoils_no_other(two_tenants, app):
+    a, _ = two_tenants
+    with app.app_context(), in_tenant(a.tenant_id):
+        monthly = db.session.get(BilanSchedule, (a.tenant_id, a.ids["schedule_id"]))
+        gone = sending.create_schedule(
+            ACTOR, "execution", "marche", a.ids["marche_id"], "annuel", monthly.recipient_id
+        )
+        kept = sending.create_schedule(
+            ACTOR, "consolidation", "marche", a.ids["marche_id"], "annuel", monthly.recipient_id
+        )
+        gone.scope_key = "999999999"  # as if the marché had been removed since
+        db.session.flush()
+        result = sending.run_due(clock.today(), a.slug, "Territoire A")
+        assert result == {"bilans envoyés": 1, "déjà envoyés": 1, "impossibles": 1}
+        sent = {e.schedule_id for e in db.session.scalars(select(BilanSending))}
+        assert kept.id in sent and gone.id not in sent
         db.session.rollback()
