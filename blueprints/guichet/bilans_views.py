@@ -4,13 +4,13 @@ what a new production would change, and its workbook."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from blueprints import bilans_common
 from blueprints.bilans_common import shown
 from blueprints.forms import FAILED, attempt
 from blueprints.guichet.bilans_forms import BilanForm
 from blueprints.guichet.views import bp
-from blueprints.views_common import submitted
 from saas.bilans import api as bilans
 from saas.bilans import presentation
 from saas.bilans.models import Bilan
@@ -65,11 +65,14 @@ def bilans_list():
     )
 
 
-def _produce(form: BilanForm) -> Bilan:
+def _produce(form: BilanForm):
+    """The bilan, or for a period of more than a year the run of a worker that produces it."""
     scope_kind, _, scope_key = form.scope.data.partition(":")
     period = bilans.period_of(
         form.period_kind.data, form.year.data, form.number.data, form.start.data, form.end.data
     )
+    if bilans.is_long(period):
+        return bilans.produce_later(form.kind.data, scope_kind, scope_key or None, period, current_user.id)
     return bilans.produce(form.kind.data, scope_kind, scope_key or None, period, request_actor())
 
 
@@ -80,9 +83,13 @@ def bilan_new():
     form.scope.choices = scope_choices(chosen)
     if request.method == "GET" and chosen:
         form.scope.data = chosen
-    bilan = submitted(form, lambda: _produce(form), "Bilan produit et enregistré.")
-    if bilan is not FAILED:
-        return redirect(url_for("guichet.bilan", bilan_id=bilan.id))
+    made = form.attempt_if_valid(lambda: _produce(form))
+    if isinstance(made, Bilan):
+        flash("Bilan produit et enregistré.", "success")
+        return redirect(url_for("guichet.bilan", bilan_id=made.id))
+    if made is not FAILED:  # a long bilan: its run
+        flash("Le bilan porte sur plus d'un an : il est calculé en arrière-plan, suivez-le ici.", "info")
+        return redirect(url_for("guichet.run_detail", run_id=made.id))
     return render_template("guichet/bilans/new.html", form=form, layouts=bilans.LAYOUTS), (
         422 if request.method == "POST" else 200
     )

@@ -104,6 +104,9 @@ def run_file(run_id: int):
 
 
 def _result_url(run: JobRun) -> str | None:
+    """The file a finished run made, or the bilan it produced."""
     if run.status == "finished" and run.result.get("artifact_id"):
         return url_for("guichet.run_file", run_id=run.id)
+    if run.status == "finished" and run.result.get("bilan_id"):
+        return url_for("guichet.bilan", bilan_id=run.result["bilan_id"])
     return None

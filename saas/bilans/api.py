@@ -23,6 +23,7 @@ from saas.bilans.periods import Period, PeriodKind
 from saas.bilans.scopes import Scope, ScopeKind, ScopeNotFound, resolve
 from saas.db import by_id, db, insert
 from saas.errors import ValidationError
+from saas.jobs import api as runs
 from saas.marches.models import Lot, Marche
 from tenants.context import require_tenant_id
 
@@ -47,11 +48,13 @@ __all__ = [
     "compute",
     "for_donneur_ordre",
     "get",
+    "is_long",
     "latest_first",
     "of_donneur_ordre",
     "period_of",
     "produce",
     "produce_again",
+    "produce_later",
     "recent",
     "resolve_scope",
 ]
@@ -120,6 +123,30 @@ def check_scope(kind: str, scope_kind: str, scope_key) -> Scope:
     if kind not in set(BilanKind):
         raise ValidationError("kind", "Choisissez un bilan de la liste.")
     return _scope(LAYOUTS[BilanKind(kind)], scope_kind, scope_key)
+
+
+#: a bilan over more than a year is produced by a worker (``workers/jobs/bilan_production.py``)
+LONG_PERIOD_DAYS = 366
+PRODUCTION_KIND = "bilan_production"
+
+
+def is_long(period: Period) -> bool:
+    return (period.end - period.start).days >= LONG_PERIOD_DAYS
+
+
+def produce_later(kind: str, scope_kind: str, scope_key, period: Period, user_id: int):
+    """Ask a worker to produce a long bilan (the scope checked now, so that a refusal shows on the
+    form); returns the run, whose page shows the progress and then links to the bilan."""
+    check_scope(kind, scope_kind, scope_key)
+    params = {
+        "kind": kind,
+        "scope_kind": scope_kind,
+        "scope_key": scope_key,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "user_id": user_id,
+    }
+    return runs.request_run(PRODUCTION_KIND, params, user_id)
 
 
 def produce(kind: str, scope_kind: str, scope_key, period: Period, actor: audit.Actor) -> Bilan:

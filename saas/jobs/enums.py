@@ -20,3 +20,4 @@ class JobKind(Choices):
     conventions_daily = auto(), "Travail quotidien des conventions (reconductions, calendrier, rappels)"
     mail_delivery = auto(), "Envoi d'un courriel"
     bilans_envois = auto(), "Envois programmés des bilans"
+    bilan_production = auto(), "Production d'un bilan sur plusieurs années"

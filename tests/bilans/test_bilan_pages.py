@@ -12,6 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pypdf
 from PIL import Image
+from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from saas.bilans.models import Bilan
@@ -232,3 +233,20 @@ def test_the_parcours_table_is_for_one_structure_and_shows_dates_the_french_way(
     page = _page(client, answer.headers["Location"])
     assert "Personnes en parcours" in page and "Bernard" not in page
     assert re.search(r"<td class=\"tableau__num\">\d\d/\d\d/20\d\d</td>", page)
+
+
+def test_a_bilan_of_several_years_is_produced_by_a_worker_with_its_progress(app, client, site, redis):
+    _hours(app, site)
+    answer = _produce(client, site, period_kind="dates", start="2020-01-01", end="2025-12-31")
+    assert answer.status_code == 302 and "/traitements/" in answer.headers["Location"]
+    assert _count(app, site) == 0  # not yet: the worker produces it
+    waiting = _page(client, answer.headers["Location"])
+    assert "plus d'un an" in waiting and "Production d'un bilan sur plusieurs années" in waiting
+    SimpleWorker([Queue("exports", connection=redis)], connection=redis).work(burst=True)
+    assert _count(app, site) == 1
+    done = _page(client, answer.headers["Location"])
+    with in_scope(app, site):
+        bilan_id = db.session.scalars(select(Bilan.id)).one()
+    assert f"/bilans/{bilan_id}" in done
+    page = _page(client, site.url(f"/bilans/{bilan_id}"))
+    assert "du 01/01/2020 au 31/12/2025" in page and "123,45 h" in page
