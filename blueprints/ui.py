@@ -72,63 +72,71 @@ def int_arg(value) -> int | None:
     return bounds.bounded_id(value)
 
 
+#: the menu of each audience of a territory, as ``(label, endpoint)``
+WORKSPACE_NAV = [
+    ("Tableau de bord", "guichet.dashboard"),
+    ("Marchés", "guichet.marches"),
+    ("Participants", "guichet.participants"),
+    ("CVthèque", "guichet.cvtheque"),
+    ("Missions", "guichet.missions"),
+    ("Heures", "guichet.statements"),
+    ("Mutualisation", "guichet.agreements"),
+    ("Calendrier", "guichet.calendar"),
+    ("Conformité", "guichet.compliance"),
+    ("Comités et réunions", "guichet.meetings"),
+    ("Décisions", "guichet.decisions"),
+    ("Bilans", "guichet.bilans_list"),
+    ("Traitements", "guichet.runs"),
+]
+BUYER_NAV = [
+    ("Mes marchés", "acheteur.home"),
+    ("Bilans", "acheteur.bilans_list"),
+    ("Aide à la rédaction", "acheteur.clause_aid"),
+]
+#: the admin console, grouped under « Administration »
+CONSOLE_NAV = [
+    ("Utilisateurs", "admin.users"),
+    ("Organisations", "admin.organisations"),
+    ("Conventions", "admin.conventions"),
+    ("Échéancier financier", "admin.instalments"),
+    ("Coûts horaires", "admin.hourly_costs"),
+    ("Règles de comptage", "admin.counting_rules"),
+    ("Règles des parcours et des conventions", "admin.participant_settings"),
+    ("Jetons d'API", "admin.api_tokens"),
+    ("Paramètres", "admin.settings"),
+    ("Journal", "admin.audit"),
+    ("Boîte d'envoi", "admin.mailbox"),
+]
+PLATFORM_NAV = [
+    ("Territoires", "plateforme.tenants"),
+    ("Départements", "plateforme.federations"),
+    ("Journal", "plateforme.audit"),
+    ("Sécurité du compte", "securite.index"),
+]
+
+
+def _tenant_nav(role: TenantRole) -> list[tuple[str, str]]:
+    """The menu of a member of the territory: their space, the console for the admins, their account."""
+    items = list(WORKSPACE_NAV) if role in WORKSPACE_ROLES else []
+    if role is TenantRole.donneur_ordre:
+        items += BUYER_NAV
+    elif role not in WORKSPACE_ROLES:
+        items.append(("Accueil", "portail.home"))
+    if role in ADMIN_ROLES:
+        items += CONSOLE_NAV
+    return [*items, ("Mes notifications", "compte.notifications"), ("Sécurité du compte", "securite.index")]
+
+
 def _nav_items() -> list[NavItem]:
     membership = getattr(g, "membership", None)
     items: list[tuple[str, str]] = []
-    grouped: dict[str, str] = {}
     if membership is not None:
-        role = TenantRole(membership.role)
-        if role in WORKSPACE_ROLES:
-            items += [
-                ("Tableau de bord", "guichet.dashboard"),
-                ("Marchés", "guichet.marches"),
-                ("Participants", "guichet.participants"),
-                ("CVthèque", "guichet.cvtheque"),
-                ("Missions", "guichet.missions"),
-                ("Heures", "guichet.statements"),
-                ("Mutualisation", "guichet.agreements"),
-                ("Calendrier", "guichet.calendar"),
-                ("Conformité", "guichet.compliance"),
-                ("Comités et réunions", "guichet.meetings"),
-                ("Décisions", "guichet.decisions"),
-                ("Bilans", "guichet.bilans_list"),
-                ("Traitements", "guichet.runs"),
-            ]
-        if role is TenantRole.donneur_ordre:
-            items += [
-                ("Mes marchés", "acheteur.home"),
-                ("Bilans", "acheteur.bilans_list"),
-                ("Aide à la rédaction", "acheteur.clause_aid"),
-            ]
-        elif role not in WORKSPACE_ROLES:
-            items.append(("Accueil", "portail.home"))
-        if role in ADMIN_ROLES:
-            console = [
-                ("Utilisateurs", "admin.users"),
-                ("Organisations", "admin.organisations"),
-                ("Conventions", "admin.conventions"),
-                ("Échéancier financier", "admin.instalments"),
-                ("Coûts horaires", "admin.hourly_costs"),
-                ("Règles de comptage", "admin.counting_rules"),
-                ("Règles des parcours et des conventions", "admin.participant_settings"),
-                ("Jetons d'API", "admin.api_tokens"),
-                ("Paramètres", "admin.settings"),
-                ("Journal", "admin.audit"),
-                ("Boîte d'envoi", "admin.mailbox"),
-            ]
-            items += console
-            grouped.update(dict.fromkeys((endpoint for _, endpoint in console), "Administration"))
-        items.append(("Mes notifications", "compte.notifications"))
-        items.append(("Sécurité du compte", "securite.index"))
+        items = _tenant_nav(TenantRole(membership.role))
     elif request.blueprint == "plateforme":
-        items = [
-            ("Territoires", "plateforme.tenants"),
-            ("Départements", "plateforme.federations"),
-            ("Journal", "plateforme.audit"),
-            ("Sécurité du compte", "securite.index"),
-        ]
+        items = PLATFORM_NAV
     elif request.blueprint == "departement" and getattr(g, "federation", None):
         return [NavItem("Accueil", url_for("departement.home", code=g.federation.code), True)]
+    grouped = dict.fromkeys((endpoint for _, endpoint in CONSOLE_NAV), "Administration")
     return [
         NavItem(label, url_for(endpoint), request.endpoint == endpoint, grouped.get(endpoint, ""))
         for label, endpoint in items
