@@ -73,3 +73,26 @@ def test_the_donneur_d_ordre_reads_its_marches_and_bilans_and_drafts_a_clause(
     submit(page, "Rédiger la clause")
     assert "400 h" in page.get_by_label("Texte de l'article").input_value()
     audit_page("Aide à la rédaction du donneur d'ordre")
+
+
+def test_the_facilitateur_programs_a_monthly_bilan_for_the_buyer_and_stops_it(
+    app, page, audit_page, territory
+):
+    login(page, audit_page, app, territory.facilitateur_email)
+    open_nav(page, "Bilans")
+    follow(page, page.get_by_role("link", name="Envois programmés"))
+    audit_page("Envois programmés des bilans")
+    page.get_by_label("Bilan d'exécution de la clause").check()
+    choose(page, "Périmètre", "Ville a")
+    choose(page, "Fréquence", "Chaque semestre")
+    choose(page, "Destinataire", "Donneur d'ordre")
+    submit(page, "Programmer l'envoi")
+    assert "Envoi programmé" in flash_text(page)
+    rows = page.get_by_role("region", name="Bilans programmés").get_by_role("row")
+    assert rows.filter(has_text="Chaque semestre (le semestre écoulé)").count() == 1
+    audit_page("Un envoi programmé")
+    page.once("dialog", lambda dialog: dialog.accept())
+    rows.filter(has_text="Chaque semestre").get_by_role("button", name="Arrêter l'envoi").click()
+    page.wait_for_load_state()
+    assert "Envoi arrêté" in flash_text(page)
+    assert rows.filter(has_text="Chaque semestre").filter(has_text="Arrêté le").count() == 1
