@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, abort, g, render_template
 
+from blueprints.files import attachment
 from saas import printing
 from saas.accounts import api as accounts
 from saas.bilans import presentation
@@ -30,9 +31,7 @@ def shown(item: Bilan) -> dict:
 
 
 def download(filename: str, mimetype: str, content: bytes) -> Response:
-    return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
+    return attachment(content, mimetype, filename)
 
 
 def workbook(item: Bilan) -> Response:

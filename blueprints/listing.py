@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from flask import Response, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
+from blueprints.files import attachment
 from saas import bounds, paging, tabular
 from saas.db import db
 from saas.jobs import api as runs
@@ -138,11 +139,7 @@ def send_table(
         g.export_result = exports.export_to_run(run_id, fmt, basename, header, rows, total, sheet)
         return Response(status=204)
     filename, mimetype, content = tabular.write(fmt, basename, header, rows, sheet=sheet)
-    return Response(
-        content,
-        content_type=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(content, mimetype, filename)
 
 
 def wants_export() -> bool:

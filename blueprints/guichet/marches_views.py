@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.choices import select_choices
+from blueprints.files import attachment
 from blueprints.forms import FAILED, status_of
 from blueprints.guichet import marches_display as display
 from blueprints.guichet.marches_forms import (
@@ -312,9 +313,5 @@ def lot_clause(lot_id: int):
     text = clause.draft(marche, lot, g.tenant.display_name, current_user.display_name, current_user.email)
     if request.args.get("format") == "txt":
         filename = f"clause-{_ascii(marche.reference)}-lot-{_ascii(lot.number)}.txt"
-        return Response(
-            text,
-            mimetype="text/plain",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        return attachment(text, "text/plain", filename)
     return render_template("guichet/marches/clause.html", lot=lot, marche=marche, text=text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, g, render_template, url_for
 from flask_login import current_user
 
+from blueprints.files import attachment
 from blueprints.guichet.calendar_figures import dashboard_figures
 from blueprints.ui import has_endpoint
 from saas.accounts import memberships
@@ -96,11 +97,7 @@ def run_file(run_id: int):
     artifact = runs.get_artifact(run.id)
     if artifact is None:
         abort(404)
-    return Response(
-        artifact.content,
-        content_type=artifact.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{artifact.filename}"'},
-    )
+    return attachment(artifact.content, artifact.mimetype, artifact.filename)
 
 
 def _result_url(run: JobRun) -> str | None:
