@@ -138,6 +138,7 @@ DOMAINS: dict[str, set[str]] = {
         "mail",
         "marches",
         "parcours",
+        "partenaires",
         "participants",
         "referentiels",
         "settings",

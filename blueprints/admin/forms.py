@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, Form, choice_field, email_field
 from saas import uploads
-from saas.partenaires.enums import OrganisationKind, PrescriberKind
+from saas.partenaires.enums import BuyerKind, OrganisationKind, PrescriberKind
 from tenants.enums import ROLE_LABELS
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
@@ -82,6 +82,12 @@ class OrganisationForm(Form):
         choices=select_choices(PrescriberKind.choices(blank="—")),
         validate_choice=False,  # checked by saas.partenaires.api, which names the field
         description="Seulement pour un prescripteur.",
+    )
+    buyer_kind = SelectField(
+        "Type d'acheteur",
+        choices=select_choices(BuyerKind.choices(blank="—")),
+        validate_choice=False,  # checked by saas.partenaires.api, which names the field
+        description="Seulement pour un donneur d'ordre : la collecte nationale compte les acheteurs par type.",
     )
     siret = StringField(
         "SIRET",

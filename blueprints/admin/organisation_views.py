@@ -12,7 +12,7 @@ from blueprints.listing import Listing, wants_export
 from saas.accounts import memberships
 from saas.db import db
 from saas.partenaires import api as partenaires
-from saas.partenaires.enums import OrganisationKind, prescriber_label
+from saas.partenaires.enums import BuyerKind, OrganisationKind, prescriber_label
 from saas.partenaires.models import Contact, Organisation
 from tenants.enums import ROLE_LABELS
 from tenants.web import load_scoped, request_actor
@@ -27,6 +27,7 @@ EXPORT_HEADER = (
     "Nom",
     "Type",
     "Type de prescripteur",
+    "Type d'acheteur",
     "SIRET",
     "Adresse",
     "Commune (INSEE)",
@@ -35,7 +36,18 @@ EXPORT_HEADER = (
     "Active",
     "Créée le",
 )
-EDITABLE = ("name", "kind", "prescriber_kind", "siret", "address", "commune_insee", "email", "phone", "notes")
+EDITABLE = (
+    "name",
+    "kind",
+    "prescriber_kind",
+    "buyer_kind",
+    "siret",
+    "address",
+    "commune_insee",
+    "email",
+    "phone",
+    "notes",
+)
 
 
 def kind_label(kind) -> str:
@@ -51,6 +63,7 @@ def _export_row(row) -> tuple:
         o.name,
         kind_label(o.kind),
         prescriber_label(o.prescriber_kind),
+        BuyerKind.label_of(o.buyer_kind) if o.buyer_kind else None,
         o.siret,
         o.address,
         o.commune_insee,
@@ -82,6 +95,7 @@ def organisations():
             request_actor(),
             **form.values("name", "kind", "siret"),
             prescriber_kind=form.prescriber_kind.data or None,
+            buyer_kind=form.buyer_kind.data or None,
         )
     )
     if organisation is not FAILED:
@@ -103,6 +117,7 @@ def _organisation_page(organisation: Organisation, contact_form: ContactForm, st
         item=organisation,
         kind_label=kind_label(organisation.kind),
         prescriber_label=prescriber_label(organisation.prescriber_kind),
+        buyer_label=BuyerKind.label_of(organisation.buyer_kind) if organisation.buyer_kind else None,
         contacts=partenaires.contacts_of(organisation.id),
         memberships=memberships.users_bound(organisation.id),
         contact_form=contact_form,
@@ -120,12 +135,15 @@ def organisation(organisation_id: int):
 def organisation_edit(organisation_id: int):
     item = load_scoped(Organisation, organisation_id)
     if request.method == "GET":
-        form = OrganisationEditForm(obj=item, prescriber_kind=item.prescriber_kind or "")
+        form = OrganisationEditForm(
+            obj=item, prescriber_kind=item.prescriber_kind or "", buyer_kind=item.buyer_kind or ""
+        )
     else:
         form = OrganisationEditForm()
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in EDITABLE}
         values["prescriber_kind"] = values["prescriber_kind"] or None
+        values["buyer_kind"] = values["buyer_kind"] or None
         saved = form.attempt(lambda: partenaires.update(request_actor(), item, **values))
         if saved is not FAILED:
             flash("La fiche de l'organisation est enregistrée.", "success")

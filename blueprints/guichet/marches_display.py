@@ -120,6 +120,7 @@ def marche_details(marche: Marche) -> list[tuple[str, object]]:
     return [
         ("Donneur d'ordre", organisation_name(marche.donneur_ordre_id)),
         ("Objet", marche.object),
+        ("Opération", marche.operation),
         ("Secteur", referentiels.item_label(ItemList.secteur, marche.sector) if marche.sector else None),
         (
             "Procédure",

@@ -37,6 +37,12 @@ class MarcheForm(Form):
     )
     object = TextAreaField("Objet", validators=[DataRequired("Indiquez l'objet du marché."), Length(max=500)])
     donneur_ordre_id = choice_field("Donneur d'ordre")
+    operation = StringField(
+        "Opération",
+        validators=[Optional(), Length(max=200)],
+        description="Le programme de travaux ou de services dont le marché fait partie, par exemple "
+        "« Prolongement de la ligne 11 » : la collecte nationale compte les opérations.",
+    )
     sector = choice_field("Secteur")
     procedure = choice_field("Procédure")
     notification_date = DateField("Date de notification", validators=[Optional()])

@@ -119,6 +119,47 @@ MEASURES = {
             "Heures des missions des lots du périmètre comptées sur des lots hors du périmètre.",
         ),
         Measure("suivis", "Suivis réalisés", Unit.number, "Suivis de mission faits dans la période."),
+        Measure(
+            "donneurs_ordre",
+            "Donneurs d'ordre",
+            Unit.number,
+            "Donneurs d'ordre distincts des marchés dont un lot est dans le périmètre.",
+        ),
+        Measure(
+            "operations",
+            "Opérations",
+            Unit.number,
+            "Opérations distinctes (programmes de travaux ou de services) des marchés du périmètre ; un "
+            "marché sans opération renseignée en forme une à lui seul.",
+        ),
+        Measure("marches", "Marchés", Unit.number, "Marchés distincts dont un lot est dans le périmètre."),
+        Measure(
+            "lots",
+            "Lots",
+            Unit.number,
+            "Lots du périmètre (pour le territoire : ceux des marchés en cours et ceux où des heures sont "
+            "comptées dans la période).",
+        ),
+        Measure(
+            "structures",
+            "Structures",
+            Unit.number,
+            "Organisations distinctes à l'œuvre dans la période : employeur d'une mission en cours, "
+            "prescripteur d'une prescription faite, titulaire ou sous-traitant d'un lot, donneur d'ordre "
+            "d'un marché du périmètre, partie à une convention en vigueur.",
+        ),
+        Measure(
+            "attributaires",
+            "Entreprises attributaires",
+            Unit.number,
+            "Titulaires distincts des lots du périmètre.",
+        ),
+        Measure(
+            "employeurs",
+            "Employeurs",
+            Unit.number,
+            "Employeurs distincts d'au moins une mission du périmètre en cours dans la période.",
+        ),
     )
 }
 
@@ -136,6 +177,9 @@ FIELDS = {
         Measure("motif", "Motif de sortie", Unit.text, "Motif de la sortie, si elle a eu lieu."),
     )
 }
+
+
+_MARCHES_MEASURES = ("donneurs_ordre", "operations", "marches", "lots", "obligation", "heures")
 
 
 @dataclass(frozen=True)
@@ -201,6 +245,60 @@ BREAKDOWNS = {
         Breakdown("metier", "Métier (ROME)", "Code ROME du poste de la mission."),
         Breakdown("secteur", "Secteur", "Secteur du marché du lot de la mission."),
         Breakdown("prescripteur", "Prescripteur", "Prescripteur de la dernière prescription de la personne."),
+        Breakdown(
+            "type_prescripteur",
+            "Type de prescripteur",
+            "Type du prescripteur (France Travail, Mission Locale, Cap emploi, PLIE…) de la dernière "
+            "prescription de la personne.",
+        ),
+        Breakdown(
+            "duree_contrat",
+            "Durée des contrats",
+            "Durée prévue du contrat de la mission, du premier jour au terme prévu (un CDI n'a pas de "
+            "terme) ; un CDD de 6 mois et plus est un emploi durable.",
+        ),
+        Breakdown(
+            "type_employeur",
+            "Type d'employeur",
+            "Type de l'employeur de la mission (entreprise, SIAE, GEIQ, ETT, EA / ESAT…).",
+        ),
+        Breakdown(
+            "type_acheteur",
+            "Donneurs d'ordre par type",
+            "Donneurs d'ordre des marchés du périmètre par type d'acheteur (commune, intercommunalité, "
+            "bailleur social, État…), avec leurs opérations, marchés et lots, les heures exigées et les "
+            "heures comptées dans la période sur ces lots.",
+            _MARCHES_MEASURES,
+        ),
+        Breakdown(
+            "fondement",
+            "Marchés par fondement juridique",
+            "Marchés du périmètre par considération sociale du Code de la commande publique (clause "
+            "d'exécution L2112-2, marché réservé L2113-12 et L2113-13, marché d'insertion R2123-1, "
+            "critère d'attribution R2152-7) ; un marché qui en porte plusieurs compte sous chacune.",
+            _MARCHES_MEASURES[1:],
+        ),
+        Breakdown(
+            "secteur_marche",
+            "Marchés par secteur",
+            "Marchés du périmètre par secteur, avec les heures exigées et les heures comptées dans la "
+            "période sur leurs lots.",
+            _MARCHES_MEASURES[1:],
+        ),
+        Breakdown(
+            "structures",
+            "Structures à l'œuvre par type",
+            "Organisations à l'œuvre dans la période, par type : employeurs, prescripteurs, titulaires et "
+            "sous-traitants, donneurs d'ordre, parties aux conventions ; chacune une fois.",
+            ("structures",),
+        ),
+        Breakdown(
+            "entreprises",
+            "Entreprises et employeurs par type",
+            "Titulaires des lots et employeurs des missions du périmètre par type d'organisation, avec les "
+            "contrats en cours et les heures comptées de leurs missions dans la période.",
+            ("attributaires", "employeurs", "contrats", "heures"),
+        ),
         Breakdown(
             "sortie",
             "Situation à l'issue",
@@ -283,4 +381,7 @@ TOTALS = (
     "part_qpv",
     "heures_recues",
     "heures_cedees",
+    "donneurs_ordre",
+    "operations",
+    "marches",
 )

@@ -14,6 +14,7 @@ class BilanKind(Choices):
     consolidation = "consolidation", "Tableau de consolidation des heures"
     parcours = "parcours", "Tableau des personnes en parcours"
     evaluation = "evaluation", "Évaluation d'un partenaire d'accompagnement"
+    national = "national", "Collecte nationale du réseau"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,33 @@ LAYOUTS = {
             "formation qualifiante, parité, et le tableau de consolidation des heures.",
             (ScopeKind.accompagnement,),
             ("sexe", "age", "type_contrat", "suivis", "sortie", "motif_sortie", "consolidation"),
+        ),
+        Layout(
+            BilanKind.national,
+            "La collecte annuelle du réseau des facilitateurs, en un classeur à envoyer tel quel : "
+            "structures, donneurs d'ordre par type, opérations et marchés par fondement juridique et "
+            "par secteur, heures exigées et réalisées par secteur, modalité et type d'acheteur, "
+            "entreprises, participants par sexe, âge, niveau, statut, QPV et prescripteur, contrats par "
+            "type et durée, situation à l'issue et à 6 mois.",
+            (ScopeKind.territoire,),
+            (
+                "structures",
+                "type_acheteur",
+                "fondement",
+                "secteur_marche",
+                "modalite",
+                "entreprises",
+                "sexe",
+                "age",
+                "niveau",
+                "statut",
+                "qpv",
+                "type_prescripteur",
+                "type_contrat",
+                "duree_contrat",
+                "sortie",
+                "situation_6_mois",
+            ),
         ),
     )
 }

@@ -42,7 +42,7 @@ class DemoTerritory:
     kind: str
     siren: str
     communes: list[str]
-    #: (name, kind, siret, prescriber kind)
+    #: (name, kind, siret, prescriber kind for a prescripteur or buyer kind for a donneur d'ordre)
     organisations: list[tuple[str, str, str | None, str | None]]
     #: (role, first name last name, organisation name or None)
     people: list[tuple[str, str, str | None]]
@@ -57,7 +57,12 @@ TERRITORIES = [
         siren="200068666",
         communes=["52448", "52550", "52331"],
         organisations=[
-            ("Communauté d'agglomération Saint-Dizier, Der & Blaise", "donneur_ordre", None, None),
+            (
+                "Communauté d'agglomération Saint-Dizier, Der & Blaise",
+                "donneur_ordre",
+                None,
+                "intercommunalite",
+            ),
             ("GIP Mission Locale", "prescripteur", None, "mission_locale"),
             ("Conseil régional Grand Est", "cofinanceur", None, None),
             ("Conseil départemental de la Haute-Marne", "cofinanceur", None, None),
@@ -77,7 +82,7 @@ TERRITORIES = [
         siren="200041317",
         communes=["79191", "79081", "79003"],
         organisations=[
-            ("Communauté d'Agglomération du Niortais", "donneur_ordre", None, None),
+            ("Communauté d'Agglomération du Niortais", "donneur_ordre", None, "intercommunalite"),
             ("Niort Insertion Emploi (AI)", "siae_ai", "52345678800018", None),
             ("ETTI Deux-Sèvres Intérim", "siae_etti", "43812345700014", None),
             ("DDETS-PP des Deux-Sèvres", "etat", None, None),
@@ -97,9 +102,9 @@ TERRITORIES = [
         siren="219300647",
         communes=["93064"],
         organisations=[
-            ("Ville de Rosny-sous-Bois", "donneur_ordre", None, None),
-            ("Département de la Seine-Saint-Denis", "donneur_ordre", None, None),
-            ("RATP — prolongement de la ligne 11", "donneur_ordre", None, None),
+            ("Ville de Rosny-sous-Bois", "donneur_ordre", None, "commune"),
+            ("Département de la Seine-Saint-Denis", "donneur_ordre", None, "departement"),
+            ("RATP — prolongement de la ligne 11", "donneur_ordre", None, "etablissement_public"),
             ("Est Ensemble", "cofinanceur", None, None),
             ("France Travail Rosny-sous-Bois", "prescripteur", None, "france_travail"),
             ("Génie Civil de l'Est", "entreprise", "78912345200011", None),
@@ -119,8 +124,13 @@ TERRITORIES = [
         siren="241300037",
         communes=["13004", "13108", "13097", "13017", "13061"],
         organisations=[
-            ("Communauté d'agglomération Arles Crau Camargue Montagnette", "donneur_ordre", None, None),
-            ("Communauté de communes Vallée des Baux-Alpilles", "donneur_ordre", None, None),
+            (
+                "Communauté d'agglomération Arles Crau Camargue Montagnette",
+                "donneur_ordre",
+                None,
+                "intercommunalite",
+            ),
+            ("Communauté de communes Vallée des Baux-Alpilles", "donneur_ordre", None, "intercommunalite"),
             ("Chantier d'insertion du Rhône (ACI)", "siae_aci", "33456789800013", None),
             ("Mission Locale du Delta", "prescripteur", None, "mission_locale"),
         ],
@@ -173,8 +183,15 @@ def _people(spec: DemoTerritory) -> None:
     if partenaires.list_all():
         return  # loaded already (they commit together)
     organisations = {
-        name: partenaires.create(ACTOR, name, kind, siret, prescriber).id
-        for name, kind, siret, prescriber in spec.organisations
+        name: partenaires.create(
+            ACTOR,
+            name,
+            kind,
+            siret,
+            subkind if kind == "prescripteur" else None,
+            buyer_kind=subkind if kind == "donneur_ordre" else None,
+        ).id
+        for name, kind, siret, subkind in spec.organisations
     }
     for role, name, organisation in spec.people:
         email = _email(role, spec.slug)
@@ -208,13 +225,15 @@ def _load_year(spec: DemoTerritory, size) -> None:
 
 def _bilans(actor: audit.Actor) -> int:
     """The bilans a facilitateur has produced by now: the execution bilan of this year for each
-    donneur d'ordre (what its referent reads in its space) and the annual bilan of the territory."""
+    donneur d'ordre (what its referent reads in its space), the annual bilan of the territory and
+    its national collection."""
     year = bilans.Period.of("annee", clock.today().year)
     buyers = [o for o in partenaires.list_all() if o.kind == "donneur_ordre"]
     for buyer in buyers:
         bilans.produce("execution", "donneur_ordre", buyer.id, year, actor)
     bilans.produce("annuel", "territoire", None, year, actor)
-    return len(buyers) + 1
+    bilans.produce("national", "territoire", None, year, actor)
+    return len(buyers) + 2
 
 
 def load_demo(size: demo_year.YearSize | None = None, years: bool = True) -> list[tuple[str, str, str]]:

@@ -180,7 +180,9 @@ def _partners(actor, rng, slug: str) -> dict[str, list[Organisation]]:
             partenaires.create(actor, name, "prescripteur", prescriber_kind=prescriber_kind)
     buyers = [o for o in partenaires.list_all() if o.kind == "donneur_ordre"]
     if len(buyers) < 2:  # a mutualisation needs two donneurs d'ordre
-        partenaires.create(actor, "Office public de l'habitat du territoire", "donneur_ordre")
+        partenaires.create(
+            actor, "Office public de l'habitat du territoire", "donneur_ordre", buyer_kind="bailleur_social"
+        )
     return _by_kind()
 
 
@@ -199,6 +201,12 @@ OBJECTS = [
     "Entretien des espaces verts communautaires",
     "Nettoyage des bâtiments administratifs",
     "Rénovation énergétique de logements sociaux",
+]
+#: the operations the marchés belong to (two or three marchés each)
+OPERATIONS = [
+    "Renouvellement urbain du quartier prioritaire",
+    "Programme pluriannuel d'investissement",
+    "Entretien du patrimoine",
 ]
 MODES = ["formula", "formula", "fixed", "per_amount", "formula", "percentage"]
 LOT_OBJECTS = ["Gros œuvre", "Voirie et réseaux", "Second œuvre", "Espaces verts"]
@@ -243,6 +251,7 @@ def _marche(actor, rng, orgs, index: int, year_start: date, communes: list[str])
             "donneur_ordre_id": buyer.id,
             "reference": f"{notified.year}-{index + 1:03d}",
             "object": rng.choice(OBJECTS) + f" — opération {index + 1}",
+            "operation": OPERATIONS[index % len(OPERATIONS)],
             "sector": SECTORS[index % len(SECTORS)],
             "procedure": "appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
             "notification_date": notified,
@@ -252,7 +261,7 @@ def _marche(actor, rng, orgs, index: int, year_start: date, communes: list[str])
             "anru": index == 0,
             "anru_project_id": "ANRU-DEMO-001" if index == 0 else None,
             "execution_communes": communes[:2],
-            "considerations": ["clause_execution"],
+            "considerations": ["clause_execution"] + (["critere_attribution"] if index % 4 == 3 else []),
         },
     )
     return marche, amount

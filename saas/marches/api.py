@@ -35,6 +35,7 @@ MARCHE_FIELDS = (
     "donneur_ordre_id",
     "reference",
     "object",
+    "operation",
     "sector",
     "procedure",
     "notification_date",
@@ -187,6 +188,7 @@ def _clean_marche(data: Mapping, current: Marche | None) -> dict:
         "donneur_ordre_id": _donneur_ordre(values["donneur_ordre_id"]),
         "reference": reference,
         "object": cleaning.text(values["object"], "object", 500, "Indiquez l'objet du marché."),
+        "operation": cleaning.text(values["operation"], "operation", 200),
         "sector": _reference_item(
             ItemList.secteur, values["sector"], "sector", "Choisissez un secteur de la liste."
         ),

@@ -41,6 +41,8 @@ class Marche(TenantScoped, Model):
     donneur_ordre_id: Mapped[int] = tenant_ref("organisations", index=True)
     reference: Mapped[str] = mapped_column(String(60))
     object: Mapped[str] = mapped_column(String(500))
+    #: the programme of works or services the marché belongs to (a marché without one is its own)
+    operation: Mapped[str | None] = mapped_column(String(200))
     sector: Mapped[str | None] = mapped_column(String(40))
     procedure: Mapped[str | None] = mapped_column(String(40))
     notification_date: Mapped[date | None] = mapped_column(Date)

@@ -92,6 +92,13 @@ class MarcheInputSchema(s.Schema):
     )
     reference = s.String(required=True, validate=validate.Length(1, 60, error="Entre 1 et 60 caractères."))
     object = s.String(required=True, validate=validate.Length(1, 500, error="Entre 1 et 500 caractères."))
+    operation = s.String(
+        allow_none=True,
+        validate=s.max_length(200),
+        metadata={
+            "description": "Opération (programme de travaux ou de services) dont le marché fait partie."
+        },
+    )
     sector = s.String(allow_none=True, metadata={"description": "Code de la liste de référence « secteur »."})
     procedure = s.String(
         allow_none=True, metadata={"description": "Code de la liste de référence « procédure »."}

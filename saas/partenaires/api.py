@@ -17,7 +17,7 @@ from saas.audit import api as audit
 from saas.db import assign_changes, db, insert
 from saas.errors import ValidationError
 from saas.partenaires import repository
-from saas.partenaires.enums import OrganisationKind, PrescriberKind
+from saas.partenaires.enums import BuyerKind, OrganisationKind, PrescriberKind
 from saas.partenaires.models import Contact, Organisation
 from saas.partenaires.repository import (
     OrganisationFilters,
@@ -35,6 +35,7 @@ ORGANISATION_FIELDS = (
     "name",
     "kind",
     "prescriber_kind",
+    "buyer_kind",
     "siret",
     "address",
     "commune_insee",
@@ -64,6 +65,13 @@ def _prescriber_kind(value: str | None, kind: OrganisationKind) -> str | None:
     return cleaning.member(
         PrescriberKind, value, "prescriber_kind", "Choisissez un type de prescripteur de la liste."
     ).value
+
+
+def _buyer_kind(value: str | None, kind: OrganisationKind) -> str | None:
+    """A donneur d'ordre's kind of buyer (optional; the national collection counts it)."""
+    if kind is not OrganisationKind.donneur_ordre or not value:
+        return None
+    return cleaning.member(BuyerKind, value, "buyer_kind", "Choisissez un type d'acheteur de la liste.").value
 
 
 def _commune(value: str | None) -> str | None:
@@ -107,6 +115,7 @@ def create(
     siret: str | None = None,
     prescriber_kind: str | None = None,
     *,
+    buyer_kind: str | None = None,
     address: str | None = None,
     commune_insee: str | None = None,
     email: str | None = None,
@@ -126,6 +135,7 @@ def create(
         kind=kind,
         siret=siret,
         prescriber_kind=_prescriber_kind(prescriber_kind, kind),
+        buyer_kind=_buyer_kind(buyer_kind, kind),
         **details,
     )
     insert(organisation)
@@ -136,8 +146,9 @@ def create(
 def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisation:
     """Change the given fields (see ``ORGANISATION_FIELDS``); the others stay as they are.
 
-    The kind, the prescriber kind and the SIRET are checked together: changing the kind to an
-    entreprise requires a SIRET, changing it away from prescripteur drops the prescriber kind.
+    The kind, the prescriber and buyer kinds and the SIRET are checked together: changing the kind
+    to an entreprise requires a SIRET, changing it away from prescripteur (donneur d'ordre) drops
+    the prescriber (buyer) kind.
     """
     cleaning.only_known(fields, ORGANISATION_FIELDS)
     changes: dict = {}
@@ -150,6 +161,8 @@ def update(actor: audit.Actor, organisation: Organisation, **fields) -> Organisa
         changes["prescriber_kind"] = _prescriber_kind(
             fields.get("prescriber_kind", organisation.prescriber_kind), kind
         )
+    if {"kind", "buyer_kind"} & set(fields):
+        changes["buyer_kind"] = _buyer_kind(fields.get("buyer_kind", organisation.buyer_kind), kind)
     if {"kind", "siret"} & set(fields):
         changes["siret"] = normalise_siret(fields.get("siret", organisation.siret), kind)
         _check_siret_free(changes["siret"], organisation.id)

@@ -58,6 +58,21 @@ class PrescriberKind(Choices):
     autre = auto(), "Autre prescripteur"
 
 
+class BuyerKind(Choices):
+    """The kind of a donneur d'ordre, as the network's national collection counts buyers."""
+
+    commune = auto(), "Commune"
+    intercommunalite = auto(), "Intercommunalité (EPCI, EPT)"
+    departement = auto(), "Département"
+    region = auto(), "Région"
+    etat = auto(), "État et ses services"
+    etablissement_public = auto(), "Établissement public"
+    bailleur_social = auto(), "Bailleur social"
+    sante = auto(), "Établissement de santé"
+    sem_spl = auto(), "SEM, SPL"
+    prive = auto(), "Acheteur privé"
+
+
 def prescriber_label(value: str | None) -> str | None:
     """The French label of a prescriber kind (None stays None)."""
     return PrescriberKind.label_of(value) if value else None

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, tenant_index, tenant_ref, utcnow_column
-from saas.partenaires.enums import OrganisationKind
+from saas.db import Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
+from saas.partenaires.enums import BuyerKind, OrganisationKind
 
 
 class Organisation(TenantScoped, Model):
@@ -22,12 +22,15 @@ class Organisation(TenantScoped, Model):
             unique=True,
             postgresql_where=text("siret IS NOT NULL"),
         ),
+        one_of("buyer_kind", BuyerKind),
     )
 
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(String(32))
     #: for prescripteurs: France Travail, Mission Locale, Cap emploi, PLIE, Département, CCAS...
     prescriber_kind: Mapped[str | None] = mapped_column(String(32))
+    #: for donneurs d'ordre: commune, intercommunalité, bailleur social, État... (national collection)
+    buyer_kind: Mapped[str | None] = mapped_column(String(32))
     #: 14 digits, Luhn-checked by saas.partenaires.api.
     siret: Mapped[str | None] = mapped_column(String(14))
     address: Mapped[str | None] = mapped_column(String(300))

@@ -7,7 +7,7 @@ stay in ``saas.partenaires.api``, which names the field of a refused value.
 from __future__ import annotations
 
 from saas import schemas as s
-from saas.partenaires.enums import OrganisationKind, PrescriberKind
+from saas.partenaires.enums import BuyerKind, OrganisationKind, PrescriberKind
 
 
 class ContactSchema(s.Schema):
@@ -35,6 +35,7 @@ class OrganisationSchema(s.Schema):
     prescriber_kind = s.vocabulary(
         PrescriberKind, "Type de prescripteur (obligatoire pour un prescripteur)", allow_none=True
     )
+    buyer_kind = s.vocabulary(BuyerKind, "Type d'acheteur (pour un donneur d'ordre)", allow_none=True)
     siret = s.String(
         allow_none=True,
         validate=s.max_length(20),

@@ -30,6 +30,8 @@ from saas.bilans.periods import Period
 from saas.db import db
 from saas.heures import api as heures
 from saas.heures.models import Allocation, Counting, Releve
+from saas.marches import api as marches
+from saas.marches.models import Marche
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.partenaires import api as partenaires
@@ -359,3 +361,69 @@ def test_the_qpv_share_of_hours_and_the_anru_targets(a_qpv, world):  # the QPV o
     )
     assert {verdict for _, verdict, _ in presentation.anru(on_lot1)} == {"atteint"}
     assert presentation.anru(bilans.produce("annuel", "lot", lot0, YEAR, ACTOR)) == []  # execution only
+
+
+def _national_world(world) -> None:
+    """Donneur 0 a commune, donneur 1 a bailleur social; both marchés one operation; M-0 in the
+    building trade, M-1 also reserved to SIAE; Martin prescribed by a Mission Locale in 2025."""
+    for buyer, kind in zip(world.buyers, ("commune", "bailleur_social"), strict=True):
+        partenaires.update(ACTOR, partenaires.get(buyer), buyer_kind=kind)
+    m0, m1 = (db.session.get(Marche, (world.tenant_id, marche)) for marche in world.marches)
+    marches.update_marche(ACTOR, m0, {"operation": "Quartier des Brizeaux", "sector": "batiment_gros_oeuvre"})
+    marches.update_marche(
+        ACTOR,
+        m1,
+        {
+            "operation": " quartier des brizeaux",
+            "considerations": ["clause_execution", "marche_reserve_siae"],
+        },
+    )
+    prescriber = partenaires.create(ACTOR, "Mission Locale", "prescripteur", prescriber_kind="mission_locale")
+    martin = db.session.get(Mission, (world.tenant_id, world.ids["martin"]))
+    person = db.session.get(Participant, (world.tenant_id, martin.participant_id))
+    participants.add_prescription(ACTOR, person, prescriber.id, date(2025, 1, 3), None)
+    db.session.flush()
+
+
+def _by_key(figures: dict, table: str, *measures: str) -> dict:
+    return {row["key"]: tuple(row[m] for m in measures) for row in figures["tables"][table]}
+
+
+def test_the_national_collection_counts_buyers_marches_and_structures_by_hand(world):
+    _national_world(world)
+    figures = _listed("national", "territoire")
+    totals = figures["totaux"]
+    # two buyers, two marchés, one operation (the same name, whatever its case and spaces)
+    assert (totals["donneurs_ordre"], totals["marches"], totals["operations"]) == (2, 2, 1)
+    buyers = _by_key(figures, "type_acheteur", "donneurs_ordre", "marches", "obligation", "heures")
+    assert buyers == {"commune": (1, 1, "1000.00", "180.00"), "bailleur_social": (1, 1, "3000.00", "150.00")}
+    assert sum(D(row["heures"]) for row in figures["tables"]["type_acheteur"]) == D(totals["heures"])
+    # M-1 counts under both its legal bases
+    bases = _by_key(figures, "fondement", "marches", "lots", "obligation", "heures")
+    assert bases == {
+        "clause_execution": (2, 2, "4000.00", "330.00"),
+        "marche_reserve_siae": (1, 1, "3000.00", "150.00"),
+    }
+    sectors = {row["label"]: (row["marches"], row["heures"]) for row in figures["tables"]["secteur_marche"]}
+    assert sectors == {"Bâtiment : gros œuvre": (1, "180.00"), "Non renseigné": (1, "150.00")}
+    # the builder, holder of both lots and employer of both missions, counts once
+    structures = _by_key(figures, "structures", "structures")
+    assert structures == {"entreprise": (1,), "donneur_ordre": (2,), "prescripteur": (1,)}
+    companies = _by_key(figures, "entreprises", "attributaires", "employeurs", "contrats", "heures")
+    assert companies == {"entreprise": (1, 1, 2, "330.00")}
+
+
+def test_the_national_collection_counts_people_by_prescriber_kind_and_contracts_by_duration(world):
+    _national_world(world)
+    figures = _listed("national", "territoire")
+    prescribers = _by_key(figures, "type_prescripteur", "personnes", "heures")
+    assert prescribers == {"mission_locale": (1, "210.00"), "": (1, "120.00")}
+    # Martin's CDD runs from 6 January to 31 December (6 to 12 months); Durand's CDI has no term
+    durations = _by_key(figures, "duree_contrat", "contrats", "heures")
+    assert durations == {"6_12_mois": (1, "210.00"), "sans_terme": (1, "120.00")}
+    assert [row["label"] for row in figures["tables"]["duree_contrat"]] == [
+        "6 à moins de 12 mois",
+        "Sans terme (CDI)",
+    ]
+    assert set(figures["tables"]) == set(bilans.LAYOUTS[bilans.BilanKind.national].tables)
+    assert figures["tables"]["sortie"][0]["key"] == "emploi_durable"

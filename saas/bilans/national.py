@@ -1,0 +1,108 @@
+"""The tables of the network's national collection that count marchés, buyers and organisations
+rather than people: donneurs d'ordre by kind of buyer, marchés by legal basis and by sector (with
+their operations, lots, hours due and counted), the organisations at work by kind, the companies
+(lot holders and employers) by kind.
+
+Each is one statement grouped in PostgreSQL; ``{lots}`` is the scope's condition on its lots ``l``
+(for the territory: the lots of the marchés under way and any lot with hours counted in the
+period, ``saas.bilans.sql.TERRITORY_LOTS``), ``{missions}`` its condition on missions ``m``.
+"""
+
+from __future__ import annotations
+
+# The lots of the scope with their marché, its operation (a marché without one is an operation of
+# its own), its donneur d'ordre's kind, its sector and its legal bases, and the hours counted on
+# the lot in the period (``hour_totals``), grouped by buyer kind, by sector, in all, and by legal
+# basis (a marché with several counts under each; one with none under « non renseigné »).
+MARCHES = """
+WITH sl AS (
+    SELECT l.tenant_id, l.id, mk.id AS marche_id, mk.donneur_ordre_id,
+           coalesce(lower(btrim(mk.operation)), '#' || mk.id) AS operation,
+           coalesce(o.buyer_kind, '') AS buyer_kind, coalesce(mk.sector, '') AS sector,
+           coalesce(se.label, '') AS sector_label, mk.considerations,
+           coalesce(l.obligation_hours, 0) AS obligation
+      FROM lots l
+      JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
+      JOIN organisations o ON o.tenant_id = mk.tenant_id AND o.id = mk.donneur_ordre_id
+      LEFT JOIN ref_items se ON se.list = 'secteur' AND se.code = mk.sector
+     WHERE l.tenant_id = :t AND {lots}
+), t AS (
+    SELECT sl.tenant_id, sl.id, sum(h.hours) AS hours
+      FROM sl JOIN hour_totals h ON h.tenant_id = sl.tenant_id AND h.lot_id = sl.id
+     WHERE h.month BETWEEN :first_month AND :last_month
+     GROUP BY sl.tenant_id, sl.id
+), x AS (
+    SELECT sl.*, coalesce(t.hours, 0) AS hours
+      FROM sl LEFT JOIN t ON t.tenant_id = sl.tenant_id AND t.id = sl.id
+)
+SELECT CASE WHEN grouping(buyer_kind) = 0 THEN 'type_acheteur' WHEN grouping(sector) = 0 THEN 'secteur_marche'
+            ELSE 'total' END AS breakdown,
+       coalesce(buyer_kind, sector) AS key,
+       CASE WHEN grouping(sector) = 0 THEN min(sector_label) END AS label,
+       count(DISTINCT donneur_ordre_id) AS donneurs_ordre, count(DISTINCT operation) AS operations,
+       count(DISTINCT marche_id) AS marches, count(*) AS lots, sum(obligation) AS obligation,
+       sum(hours) AS heures
+  FROM x
+ GROUP BY GROUPING SETS ((buyer_kind), (sector), ())
+UNION ALL
+SELECT 'fondement', c.basis, NULL, count(DISTINCT donneur_ordre_id), count(DISTINCT operation),
+       count(DISTINCT marche_id), count(*), sum(obligation), sum(hours)
+  FROM x CROSS JOIN LATERAL unnest(
+           CASE WHEN cardinality(x.considerations) > 0 THEN x.considerations ELSE ARRAY[''] END
+       ) AS c(basis)
+ GROUP BY c.basis
+"""
+
+# The organisations at work in the period, by kind, each once: the employers of a mission under
+# way, the prescribers of a prescription made, the holders and subcontractors of a lot and the
+# donneurs d'ordre of a marché of the scope, the parties to a convention in force.
+STRUCTURES = """
+WITH sl AS (
+    SELECT l.tenant_id, l.id, l.attributaire_id, mk.donneur_ordre_id
+      FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
+     WHERE l.tenant_id = :t AND {lots}
+), active AS (
+    SELECT m.tenant_id, m.employer_id AS id FROM missions m
+     WHERE m.tenant_id = :t AND {missions}
+       AND m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
+    UNION
+    SELECT p.tenant_id, p.prescripteur_id FROM prescriptions p
+     WHERE p.tenant_id = :t AND p.prescribed_on BETWEEN :start AND :end
+    UNION
+    SELECT tenant_id, attributaire_id FROM sl WHERE attributaire_id IS NOT NULL
+    UNION
+    SELECT tenant_id, donneur_ordre_id FROM sl
+    UNION
+    SELECT st.tenant_id, st.organisation_id
+      FROM lot_subcontractors st JOIN sl ON sl.tenant_id = st.tenant_id AND sl.id = st.lot_id
+    UNION
+    SELECT cp.tenant_id, cp.organisation_id
+      FROM convention_parties cp
+      JOIN conventions c ON c.tenant_id = cp.tenant_id AND c.id = cp.convention_id
+     WHERE cp.tenant_id = :t AND c.effective_on <= :end
+       AND (c.terminated_on IS NULL OR c.terminated_on >= :start)
+)
+SELECT o.kind AS key, count(*) AS structures
+  FROM active a JOIN organisations o ON o.tenant_id = a.tenant_id AND o.id = a.id
+ GROUP BY o.kind
+"""
+
+# The companies by kind: the holders of the scope's lots, and the employers of its missions under
+# way in the period (``saas.bilans.sql`` counts their people, contracts and hours).
+COMPANIES = """
+WITH holders AS (
+    SELECT DISTINCT l.tenant_id, l.attributaire_id AS id
+      FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
+     WHERE l.tenant_id = :t AND {lots} AND l.attributaire_id IS NOT NULL
+), employers AS (
+    SELECT DISTINCT m.tenant_id, m.employer_id AS id FROM missions m
+     WHERE m.tenant_id = :t AND {missions}
+       AND m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
+)
+SELECT o.kind AS key, count(h.id) AS attributaires, count(e.id) AS employeurs
+  FROM organisations o
+  LEFT JOIN holders h ON h.tenant_id = o.tenant_id AND h.id = o.id
+  LEFT JOIN employers e ON e.tenant_id = o.tenant_id AND e.id = o.id
+ WHERE o.tenant_id = :t AND (h.id IS NOT NULL OR e.id IS NOT NULL)
+ GROUP BY o.kind
+"""
