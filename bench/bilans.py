@@ -91,6 +91,7 @@ def _bilans(setup, year: int) -> list[tuple[str, str, str, object]]:
     return [
         ("Bilan annuel du territoire", "annuel", "territoire", None),
         ("Bilan d'exécution du territoire", "execution", "territoire", None),
+        ("Collecte nationale du territoire", "national", "territoire", None),
         (
             "Bilan d'exécution du plus grand donneur d'ordre",
             "execution",

@@ -13,13 +13,15 @@ from decimal import Decimal
 from sqlalchemy import text
 
 from saas import formats
-from saas.bilans import listings, sql
+from saas.bilans import listings, national, sql
 from saas.bilans.indicators import BREAKDOWNS
 from saas.bilans.periods import Period
 from saas.bilans.scopes import Scope
 from saas.db import db
+from saas.marches.enums import Consideration
 from saas.marches.obligation import completion_rate
 from saas.parcours.enums import FollowUpKind, Modality
+from saas.partenaires.enums import BuyerKind, OrganisationKind, PrescriberKind
 from saas.participants.enums import Sex
 from saas.referentiels.enums import ContractFamily, ExitCategory
 from tenants.context import require_tenant_id
@@ -39,6 +41,14 @@ PRIORITY = {
     "sans_critere": "Sans critère validé (dérogation)",
 }
 QPV = {"true": "Résident d'un QPV", "false": "Hors QPV"}
+DURATIONS = {
+    "moins_1_mois": "Moins d'un mois",
+    "1_3_mois": "1 à moins de 3 mois",
+    "3_6_mois": "3 à moins de 6 mois",
+    "6_12_mois": "6 à moins de 12 mois",
+    "12_mois_plus": "12 mois et plus",
+    "sans_terme": "Sans terme (CDI)",
+}
 SITUATION: dict[str, str] = {
     **{str(k): v for k, v in ExitCategory.labels().items()},
     "inconnue": "Pas encore connue",
@@ -55,6 +65,12 @@ _LABELS: dict[str, Callable[[str], str | None]] = {
     "situation_6_mois": SITUATION.get,
     "publics_prioritaires": PRIORITY.get,
     "suivis": lambda key: FollowUpKind.label_of(key, "Nature non précisée"),
+    "type_prescripteur": lambda key: PrescriberKind.label_of(key, UNKNOWN),
+    "duree_contrat": DURATIONS.get,
+    "type_acheteur": lambda key: BuyerKind.label_of(key, UNKNOWN),
+    "fondement": lambda key: Consideration.label_of(key, "Sans considération sociale renseignée"),
+    "structures": OrganisationKind.label_of,
+    "entreprises": OrganisationKind.label_of,
 }
 #: the order of the rows of each table: by the key's rank in its list, else by hours
 _ORDERED: dict[str, list[str]] = {
@@ -67,6 +83,12 @@ _ORDERED: dict[str, list[str]] = {
     "situation_6_mois": list(SITUATION),
     "publics_prioritaires": list(PRIORITY),
     "suivis": [*map(str, FollowUpKind), ""],
+    "type_prescripteur": [*map(str, PrescriberKind), ""],
+    "duree_contrat": list(DURATIONS),
+    "type_acheteur": [*map(str, BuyerKind), ""],
+    "fondement": [*map(str, Consideration), ""],
+    "structures": list(map(str, OrganisationKind)),
+    "entreprises": list(map(str, OrganisationKind)),
 }
 #: the tables of exits: their people are those who left in the period
 _EXITS = {"sortie", "situation_6_mois"}
@@ -78,9 +100,10 @@ _NO_MOVES = {"received": "false", "given": "false"}
 
 
 def conditions(scope: Scope) -> dict[str, str]:
-    """The SQL conditions of the scope on missions ``m``, hours (``a``, ``s``) and lots ``l``."""
+    """The SQL conditions of the scope on missions ``m``, hours (``h``: ``mission_hour_totals``,
+    by mission, month and lot) and lots ``l``."""
     if scope.missions is not None:
-        of_mission = f"EXISTS (SELECT 1 FROM missions m WHERE m.tenant_id = s.tenant_id AND m.id = s.mission_id AND {scope.missions})"
+        of_mission = f"EXISTS (SELECT 1 FROM missions m WHERE m.tenant_id = h.tenant_id AND m.id = h.mission_id AND {scope.missions})"
         return {"missions": scope.missions, "allocations": of_mission, "lots": "false", **_NO_MOVES}
     if scope.lots is None:
         return {
@@ -92,9 +115,9 @@ def conditions(scope: Scope) -> dict[str, str]:
         }
     return {
         "missions": "m.lot_id = ANY(:scope_lots)",
-        "allocations": "a.lot_id = ANY(:scope_lots)",
+        "allocations": "h.lot_id = ANY(:scope_lots)",
         "lots": "l.id = ANY(:scope_lots)",
-        "received": "a.lot_id = ANY(:scope_lots)",
+        "received": "h.lot_id = ANY(:scope_lots)",
         "given": "m.lot_id = ANY(:scope_lots)",
     }
 
@@ -140,12 +163,14 @@ def _sorted(table: str, rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda row: (-row.get("heures", 0), row["label"]))
 
 
-def _figures(scope: Scope, period: Period, tables: dict) -> tuple[dict, list[dict]]:
-    """The totals of the missions, the tables of ``sql.GROUPED`` and of the criteria at entry, and
-    the counting-rule versions, from one statement."""
+def _figures(
+    scope: Scope, period: Period, tables: dict, wanted: frozenset[str] | None
+) -> tuple[dict, list[dict]]:
+    """The totals of the missions, the tables of ``sql.GROUPED`` and of the criteria at entry
+    (those of ``wanted``, or all), and the counting-rule versions, from one statement."""
     totals: dict = {}
     rules: list[dict] = []
-    for row in _run(sql.figures_sql(), scope, period):
+    for row in _run(sql.figures_sql(wanted), scope, period):
         table = row["breakdown"]
         if table == "total":
             totals = {key: row[key] for key in ("personnes", "contrats", "heures", "sorties")}
@@ -232,11 +257,81 @@ _LISTINGS: dict[str, Callable[[Scope, Period], list[dict]]] = {
 }
 
 
-def compute(scope: Scope, period: Period, wanted: frozenset[str] = frozenset()) -> dict:
-    """Every figure of ``scope`` over ``period``: the totals, every table counted (and those of
-    ``wanted`` that list), the rule versions."""
+#: the tables of the national collection that count marchés (``national.MARCHES``)
+_MARCHES_TABLES = ("type_acheteur", "secteur_marche", "fondement")
+_MARCHES_MEASURES = BREAKDOWNS["type_acheteur"].measures
+
+
+def _marches(scope: Scope, period: Period, tables: dict, totals: dict) -> None:
+    """Donneurs d'ordre by kind of buyer, marchés by sector and by legal basis, and their counts
+    in all (operations, marchés, lots)."""
+    for table in _MARCHES_TABLES:
+        tables[table] = []
+    for row in _run(national.MARCHES, scope, period):
+        table = row["breakdown"]
+        values = {measure: row[measure] for measure in _MARCHES_MEASURES}
+        if table == "total":
+            totals.update(
+                {measure: values[measure] for measure in ("donneurs_ordre", "operations", "marches")}
+            )
+        else:
+            tables[table].append(
+                {"key": row["key"], "label": _label(table, row["key"], row["label"]), **values}
+            )
+    for table in _MARCHES_TABLES:
+        tables[table] = _sorted(table, tables[table])
+
+
+def _companies(scope: Scope, period: Period, tables: dict) -> list[dict]:
+    """The lot holders and the employers by kind, with the contracts and hours of the employers'
+    missions (the grouping ``type_employeur`` of the figures)."""
+    worked = {row["key"]: row for row in tables.pop("type_employeur", [])}
+    counted = {row["key"]: row for row in _run(national.COMPANIES, scope, period)}
+    rows = []
+    for key in counted.keys() | worked.keys():
+        found, done = counted.get(key, {}), worked.get(key, {})
+        rows.append(
+            {
+                "key": key,
+                "label": _label("entreprises", key, None),
+                "attributaires": found.get("attributaires", 0),
+                "employeurs": found.get("employeurs", 0),
+                "contrats": done.get("contrats", 0),
+                "heures": done.get("heures", Decimal(0)),
+            }
+        )
+    return _sorted("entreprises", rows)
+
+
+def _national(scope: Scope, period: Period, tables: dict, totals: dict, wanted: frozenset[str]) -> None:
+    if scope.by_lots and wanted & set(_MARCHES_TABLES):
+        _marches(scope, period, tables, totals)
+    if "entreprises" in wanted:
+        tables["entreprises"] = _companies(scope, period, tables)
+    if "structures" in wanted:
+        tables["structures"] = _counted("structures", national.STRUCTURES, scope, period)
+
+
+#: a bilan's statements are planned for their own scope and period each time: psycopg prepares a
+#: statement run five times on a connection, and PostgreSQL's generic plan of it (a tenant, lots
+#: and months it does not know) reads twice as long (``bench/bilans.py``)
+_CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+_DEFAULT_PLANS = "SET LOCAL plan_cache_mode = DEFAULT"
+
+
+def compute(scope: Scope, period: Period, wanted: frozenset[str] | None = None) -> dict:
+    """Every figure of ``scope`` over ``period``: the totals, the rule versions, and the tables of
+    ``wanted`` (without it: every table that counts people, contracts and hours, none that lists)."""
+    db.session.execute(text(_CUSTOM_PLANS))
+    figures = _compute(scope, period, wanted)  # on an error, the rollback undoes the setting
+    db.session.execute(text(_DEFAULT_PLANS))
+    return figures
+
+
+def _compute(scope: Scope, period: Period, wanted: frozenset[str] | None) -> dict:
     tables: dict[str, list[dict]] = {}
-    totals, rules = _figures(scope, period, tables)
+    grouped = None if wanted is None else wanted | ({"type_employeur"} if "entreprises" in wanted else set())
+    totals, rules = _figures(scope, period, tables, grouped)
     lots = _lots(scope, period, tables)
     _months(scope, period, tables)
     totals = {"personnes": 0, "contrats": 0, "heures": Decimal(0), "sorties": 0, **totals}
@@ -249,6 +344,7 @@ def compute(scope: Scope, period: Period, wanted: frozenset[str] = frozenset()) 
             heures_cumulees=lots["heures_cumulees"],
             taux=completion_rate(lots["heures_cumulees"], lots["obligation"]),
         )
+    wanted = wanted or frozenset()
     if scope.by_lots and "mutualisation" in wanted:
         _mutualisation(scope, period, tables, totals)
     for table, rows in tables.items():
@@ -256,4 +352,5 @@ def compute(scope: Scope, period: Period, wanted: frozenset[str] = frozenset()) 
             tables[table] = _sorted(table, rows)
     for table in wanted & _LISTINGS.keys():
         tables[table] = _LISTINGS[table](scope, period)
+    _national(scope, period, tables, totals, wanted)
     return {"totaux": totals, "tables": tables, "regles": rules}

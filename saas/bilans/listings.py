@@ -19,20 +19,16 @@ from saas import formats
 # and from its missions (``{given}``), each allocation once.
 MUTUALISATION = """
 WITH shared AS (
-    SELECT a.tenant_id, a.id, m.lot_id AS from_lot, a.lot_id AS to_lot, a.hours
-      FROM hour_statements s
-      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
-      JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
-      JOIN missions m ON m.tenant_id = s.tenant_id AND m.id = s.mission_id
-     WHERE s.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND a.lot_id <> m.lot_id
+    SELECT h.tenant_id, h.id, m.lot_id AS from_lot, h.lot_id AS to_lot, h.hours
+      FROM mission_hour_totals h
+      JOIN missions m ON m.tenant_id = h.tenant_id AND m.id = h.mission_id
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.lot_id <> m.lot_id
        AND {received}
     UNION
-    SELECT a.tenant_id, a.id, m.lot_id, a.lot_id, a.hours
+    SELECT h.tenant_id, h.id, m.lot_id, h.lot_id, h.hours
       FROM missions m
-      JOIN hour_statements s ON s.tenant_id = m.tenant_id AND s.mission_id = m.id
-      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
-      JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
-     WHERE m.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND a.lot_id <> m.lot_id
+      JOIN mission_hour_totals h ON h.tenant_id = m.tenant_id AND h.mission_id = m.id
+     WHERE m.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.lot_id <> m.lot_id
        AND {given}
 ), moved AS (
     SELECT tenant_id, from_lot, to_lot, sum(hours) AS hours FROM shared GROUP BY 1, 2, 3
@@ -54,11 +50,9 @@ SELECT mv.from_lot || '-' || mv.to_lot AS key, 'De ' || f.label || ' vers ' || d
 # months as a JSON object (``{"2026-01": "12.00"}``).
 CONSOLIDATION = """
 WITH cell AS (
-    SELECT s.tenant_id, s.mission_id, a.lot_id, s.month, sum(a.hours) AS hours
-      FROM hour_statements s
-      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
-      JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
-     WHERE s.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND {allocations}
+    SELECT h.tenant_id, h.mission_id, h.lot_id, h.month, sum(h.hours) AS hours
+      FROM mission_hour_totals h
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND {allocations}
      GROUP BY 1, 2, 3, 4
 )
 SELECT pa.id || '-' || m.employer_id || '-' || cell.lot_id AS key, pa.reference AS label,
@@ -82,12 +76,9 @@ WITH sm AS (
      WHERE m.tenant_id = :t AND {missions}
        AND m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
 ), worked AS (
-    SELECT s.tenant_id, s.mission_id, sum(a.hours) AS hours
-      FROM sm
-      JOIN hour_statements s ON s.tenant_id = sm.tenant_id AND s.mission_id = sm.id
-      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
-      JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
-     WHERE s.month BETWEEN :first_month AND :last_month
+    SELECT h.tenant_id, h.mission_id, sum(h.hours) AS hours
+      FROM sm JOIN mission_hour_totals h ON h.tenant_id = sm.tenant_id AND h.mission_id = sm.id
+     WHERE h.month BETWEEN :first_month AND :last_month
      GROUP BY 1, 2
 )
 SELECT sm.id::text AS key, pa.reference AS label, emp.name AS employeur,

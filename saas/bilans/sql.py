@@ -2,8 +2,9 @@
 each grouping in PostgreSQL (grouping sets), whatever the number of rows.
 
 ``{missions}`` is the condition of the scope's missions on ``m``, ``{allocations}`` the condition of
-its hours on an allocation ``a`` and its statement ``s``, ``{lots}`` the condition of its lots on
-``l`` (see ``saas.bilans.engine``). Every join equates ``tenant_id`` (``saas/distribution.py``).
+its hours on ``h``, a row of ``mission_hour_totals`` (the counted hours of a mission's month on a
+lot, which the ledger's triggers keep: migration ``e6c2b8d4f1a3``), ``{lots}`` the condition of its
+lots on ``l`` (see ``saas.bilans.engine``). Every join equates ``tenant_id`` (``saas/distribution.py``).
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ WITH sm AS (
       FROM missions m JOIN sm ON sm.tenant_id = m.tenant_id AND sm.id = m.id
      WHERE m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
 ), worked AS (
-    SELECT s.tenant_id, s.mission_id AS id, sum(a.hours) AS hours, array_agg(DISTINCT c.rule_id) AS rule_ids
-      FROM hour_statements s
-      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
-      JOIN hour_allocations a ON a.tenant_id = c.tenant_id AND a.counting_id = c.id
-     WHERE s.tenant_id = :t AND s.month BETWEEN :first_month AND :last_month AND {allocations}
-     GROUP BY s.tenant_id, s.mission_id
+    SELECT h.tenant_id, h.mission_id AS id, sum(h.hours) AS hours, array_agg(DISTINCT h.rule_id) AS rule_ids
+      FROM mission_hour_totals h
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND {allocations}
+     GROUP BY h.tenant_id, h.mission_id
 ), u AS (
     SELECT m.*, (p.id IS NOT NULL) AS placed, coalesce(w.hours, 0) AS hours,
            (SELECT min(f.start_date) FROM missions f
@@ -40,17 +39,22 @@ WITH sm AS (
 KEYED = """
 , keyed AS (
     SELECT u.id, u.participant_id, u.placed, u.hours, u.contract_type, ct.label AS contract_label,
-           ct.family AS contract_family, u.modality, u.employer_id, emp.name AS employer_name,
-           coalesce(u.rome_code, '') AS rome_code, coalesce(ro.label, '') AS rome_label,
-           coalesce(mk.sector, '') AS sector, coalesce(se.label, '') AS sector_label,
+           ct.family AS contract_family, u.modality, u.employer_id, emp.kind AS employer_kind,
+           CASE WHEN u.end_date IS NULL THEN 'sans_terme'
+                WHEN u.end_date < u.start_date + interval '1 month' THEN 'moins_1_mois'
+                WHEN u.end_date < u.start_date + interval '3 months' THEN '1_3_mois'
+                WHEN u.end_date < u.start_date + interval '6 months' THEN '3_6_mois'
+                WHEN u.end_date < u.start_date + interval '12 months' THEN '6_12_mois'
+                ELSE '12_mois_plus' END AS duration,
+           coalesce(u.rome_code, '') AS rome_code, coalesce(mk.sector, '') AS sector,
            coalesce(i.sex, '') AS sex,
            CASE WHEN i.birth_date IS NULL THEN 'inconnu'
                 WHEN u.first_start < i.birth_date + interval '26 years' THEN 'moins_26'
                 WHEN u.first_start >= i.birth_date + interval '50 years' THEN '50_plus'
                 ELSE '26_49' END AS age_band,
-           coalesce(pa.qualification_level, '') AS level, coalesce(lv.label, '') AS level_label,
+           coalesce(pa.qualification_level, '') AS level,
            (i.qpv_code IS NOT NULL) AS qpv,
-           coalesce(pr.prescripteur_id, 0) AS prescripteur_id, coalesce(pr.name, '') AS prescripteur_name,
+           {prescribed},
            CASE WHEN u.exit_date BETWEEN :start AND :end THEN u.exit_category END AS exit_category,
            CASE WHEN u.exit_date BETWEEN :start AND :end THEN coalesce(s6.category, 'inconnue') END AS situation
       FROM u
@@ -60,20 +64,24 @@ KEYED = """
       JOIN organisations emp ON emp.tenant_id = u.tenant_id AND emp.id = u.employer_id
       LEFT JOIN participant_identities i ON i.tenant_id = u.tenant_id AND i.participant_id = u.participant_id
       LEFT JOIN ref_contract_types ct ON ct.code = u.contract_type
-      LEFT JOIN ref_rome ro ON ro.code = u.rome_code
-      LEFT JOIN ref_items se ON se.list = 'secteur' AND se.code = mk.sector
-      LEFT JOIN ref_items lv ON lv.list = 'niveau_qualification' AND lv.code = pa.qualification_level
       LEFT JOIN ref_exit_motifs s6 ON s6.code = u.situation_6m_motif
-      LEFT JOIN LATERAL (
-          SELECT p.tenant_id, p.prescripteur_id, o.name
+      {prescription}
+)
+"""
+
+#: each person's last prescription, joined only when a table groups by prescriber
+PRESCRIPTION = """LEFT JOIN LATERAL (
+          SELECT p.tenant_id, p.prescripteur_id, o.prescriber_kind
             FROM prescriptions p
             JOIN organisations o ON o.tenant_id = p.tenant_id AND o.id = p.prescripteur_id
            WHERE p.tenant_id = u.tenant_id AND p.participant_id = u.participant_id
            ORDER BY p.prescribed_on DESC, p.id DESC
            LIMIT 1
-      ) pr ON pr.tenant_id = u.tenant_id
+      ) pr ON pr.tenant_id = u.tenant_id"""
+PRESCRIBED = (
+    "coalesce(pr.prescripteur_id, 0) AS prescripteur_id, coalesce(pr.prescriber_kind, '') AS prescriber_kind"
 )
-"""
+NOT_PRESCRIBED = "0::bigint AS prescripteur_id, ''::text AS prescriber_kind"
 
 # The criteria of each person's validation at entry (the last validated on or before their first
 # mission, else the first after), a person counting once per criterion and once in the priority
@@ -105,59 +113,101 @@ CRITERIA = """
 )
 """
 
-#: the tables grouped over ``keyed``: the breakdown's code, its key column, its label column
+#: the tables grouped over ``keyed``: the breakdown's code, its key column, and where the label of
+#: a key is read, on the grouped rows (a few dozen, not one per mission): ``g.key`` is the key
 GROUPED = (
-    ("type_contrat", "contract_type", "contract_label"),
+    ("type_contrat", "contract_type", "(SELECT ct.label FROM ref_contract_types ct WHERE ct.code = g.key)"),
     ("famille_contrat", "contract_family", None),
     ("modalite", "modality", None),
-    ("employeur", "employer_id", "employer_name"),
-    ("metier", "rome_code", "rome_label"),
-    ("secteur", "sector", "sector_label"),
+    (
+        "employeur",
+        "employer_id",
+        "(SELECT o.name FROM organisations o WHERE o.tenant_id = g.tenant_id AND o.id = g.key::bigint)",
+    ),
+    ("metier", "rome_code", "(SELECT ro.label FROM ref_rome ro WHERE ro.code = g.key)"),
+    (
+        "secteur",
+        "sector",
+        "(SELECT se.label FROM ref_items se WHERE se.list = 'secteur' AND se.code = g.key)",
+    ),
     ("sexe", "sex", None),
     ("age", "age_band", None),
-    ("niveau", "level", "level_label"),
+    (
+        "niveau",
+        "level",
+        "(SELECT lv.label FROM ref_items lv WHERE lv.list = 'niveau_qualification' AND lv.code = g.key)",
+    ),
     ("qpv", "qpv", None),
-    ("prescripteur", "prescripteur_id", "prescripteur_name"),
+    (
+        "prescripteur",
+        "prescripteur_id",
+        "(SELECT o.name FROM organisations o WHERE o.tenant_id = g.tenant_id AND o.id = g.key::bigint)",
+    ),
+    ("type_prescripteur", "prescriber_kind", None),
+    ("duree_contrat", "duration", None),
+    ("type_employeur", "employer_kind", None),
     ("sortie", "exit_category", None),
     ("situation_6_mois", "situation", None),
 )
 
 
-def figures_sql() -> str:
-    """The totals, every table of ``GROUPED`` (one grouping set each), the criteria at entry and
-    the counting-rule versions of the hours, in one statement: the scope's rows are read once."""
-    which = " ".join(f"WHEN grouping({key}) = 0 THEN '{code}'" for code, key, _ in GROUPED)
-    keys = ", ".join(f"{key}::text" for _, key, _ in GROUPED)
-    labels = " ".join(f"WHEN grouping({key}) = 0 THEN min({label})" for _, key, label in GROUPED if label)
-    sets = ", ".join(f"({key})" for _, key, _ in GROUPED)
-    return (
-        BASE
-        + KEYED
-        + CRITERIA
-        + f"""
-SELECT CASE {which} ELSE 'total' END AS breakdown,
-       coalesce({keys}) AS key, CASE {labels} END AS label, NULL::int AS rank,
-       count(DISTINCT participant_id) FILTER (WHERE placed) AS personnes,
-       count(*) FILTER (WHERE placed) AS contrats,
-       coalesce(sum(hours), 0) AS heures,
-       count(*) FILTER (WHERE exit_category IS NOT NULL) AS sorties,
-       count(DISTINCT participant_id) FILTER (WHERE exit_category IS NOT NULL) AS personnes_sorties
-  FROM keyed
- GROUP BY GROUPING SETS ({sets}, ())
-UNION ALL
+#: the tables of the criteria at entry (``CRITERIA``), each a statement of its own in the union
+_CRITERIA_TABLES = {
+    "statut": """
 SELECT 'statut', code, min(label), min(rank), count(DISTINCT participant_id) FILTER (WHERE placed), 0,
        coalesce(sum(hours), 0), 0, 0
-  FROM crit WHERE code IS NOT NULL GROUP BY code
-UNION ALL
+  FROM crit WHERE code IS NOT NULL GROUP BY code""",
+    "publics_prioritaires": """
 SELECT 'publics_prioritaires', priority, NULL, NULL, count(*) FILTER (WHERE placed), 0,
        coalesce(sum(hours), 0), 0, 0
-  FROM best GROUP BY priority
-UNION ALL
+  FROM best GROUP BY priority""",
+}
+
+_RULES = """
 SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0
   FROM (SELECT DISTINCT tenant_id, unnest(rule_ids) AS id FROM worked) w
   JOIN counting_rules r ON r.tenant_id = w.tenant_id AND r.id = w.id
   LEFT JOIN marches mk ON mk.tenant_id = r.tenant_id AND mk.id = r.marche_id
 """
+
+
+def figures_sql(wanted: frozenset[str] | None = None) -> str:
+    """The totals, the tables of ``GROUPED`` (one grouping set each), the criteria at entry and
+    the counting-rule versions of the hours, in one statement: the scope's rows are read once.
+    Only the tables of ``wanted`` are grouped (all of them without it), and the residence in a
+    QPV, whose hours every bilan totals."""
+    grouped = [entry for entry in GROUPED if wanted is None or entry[0] in wanted or entry[0] == "qpv"]
+    criteria = [sql for code, sql in _CRITERIA_TABLES.items() if wanted is None or code in wanted]
+    which = " ".join(f"WHEN grouping({key}) = 0 THEN '{code}'" for code, key, _ in grouped)
+    keys = ", ".join([f"{key}::text" for _, key, _ in grouped] + ["NULL::text"])
+    labels = " ".join(f"WHEN '{code}' THEN {label}" for code, _, label in grouped if label)
+    sets = "".join(f"({key}), " for _, key, _ in grouped)
+    breakdown = f"CASE {which} ELSE 'total' END" if which else "'total'"
+    label = f"CASE g.breakdown {labels} END" if labels else "NULL::text"
+    prescribed = any(code in ("prescripteur", "type_prescripteur") for code, _, _ in grouped)
+    return (
+        BASE
+        + KEYED.replace("{prescribed}", PRESCRIBED if prescribed else NOT_PRESCRIBED).replace(
+            "{prescription}", PRESCRIPTION if prescribed else ""
+        )
+        + (CRITERIA if criteria else "")
+        + f"""
+, g AS (
+    SELECT CAST(:t AS bigint) AS tenant_id, {breakdown} AS breakdown, coalesce({keys}) AS key,
+           count(DISTINCT participant_id) FILTER (WHERE placed) AS personnes,
+           count(*) FILTER (WHERE placed) AS contrats,
+           coalesce(sum(hours), 0) AS heures,
+           count(*) FILTER (WHERE exit_category IS NOT NULL) AS sorties,
+           count(DISTINCT participant_id) FILTER (WHERE exit_category IS NOT NULL) AS personnes_sorties
+      FROM keyed
+     GROUP BY GROUPING SETS ({sets}())
+)
+SELECT g.breakdown, g.key, {label} AS label, NULL::int AS rank, g.personnes, g.contrats, g.heures,
+       g.sorties, g.personnes_sorties
+  FROM g
+UNION ALL"""
+        + "".join(f"{sql}\nUNION ALL" for sql in criteria)
+        + _RULES
     )
 
 
@@ -230,14 +280,10 @@ MONTHS_OF_MISSIONS = """
 WITH months AS (
     SELECT generate_series(CAST(:first_month AS date), CAST(:last_month AS date), interval '1 month')::date AS month
 ), done AS (
-    SELECT s.month, sum(c.raw_hours) AS heures_brutes,
-           sum((SELECT sum(a.hours) FROM hour_allocations a
-                 WHERE a.tenant_id = c.tenant_id AND a.counting_id = c.id)) AS heures
-      FROM missions m
-      JOIN hour_statements s ON s.tenant_id = m.tenant_id AND s.mission_id = m.id
-      JOIN hour_countings c ON c.tenant_id = s.tenant_id AND c.statement_id = s.id AND c.current
-     WHERE m.tenant_id = :t AND {missions} AND s.month BETWEEN :first_month AND :last_month
-     GROUP BY s.month
+    SELECT h.month, sum(h.raw_hours) AS heures_brutes, sum(h.hours) AS heures
+      FROM missions m JOIN mission_hour_totals h ON h.tenant_id = m.tenant_id AND h.mission_id = m.id
+     WHERE m.tenant_id = :t AND {missions} AND h.month BETWEEN :first_month AND :last_month
+     GROUP BY h.month
 )
 SELECT mo.month, coalesce(d.heures, 0) AS heures, coalesce(d.heures_brutes, 0) AS heures_brutes,
        NULL AS attendu

@@ -245,3 +245,26 @@ class HourTotal(TenantScoped, Model):
     hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     #: raw hours of the current countings of the missions placed on the lot (migration ``f4a9c3e7b2d1``)
     raw_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
+
+
+class MissionHourTotal(TenantScoped, Model):
+    """Counted and raw hours of one mission for one month, by the lot they are counted on and the
+    counting rule that counted them, kept by the ledger's own triggers (migration
+    ``e6c2b8d4f1a3``); read by the bilans, never written by the code. Counted hours are under the
+    lot of each allocation; raw hours and the number of current countings under the mission's lot."""
+
+    __tablename__ = "mission_hour_totals"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "mission_id", "month", "lot_id", "rule_id"),
+        tenant_index("month"),
+        tenant_index("lot_id", "month"),
+    )
+
+    mission_id: Mapped[int] = tenant_ref("missions", ondelete="CASCADE")
+    month: Mapped[date] = mapped_column(Date)
+    lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
+    rule_id: Mapped[int] = tenant_ref("counting_rules")
+    hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    raw_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    #: current countings of the mission's month (0 on the rows of the lots it gives hours to)
+    countings: Mapped[int] = mapped_column(Integer)

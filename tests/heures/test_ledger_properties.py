@@ -118,8 +118,9 @@ def _expected_total() -> D:
 
 
 def _sums(query: str) -> dict:
-    """``{(lot, month): hours}`` of ``query``'s rows ``(lot, month, hours)``, zeros left out."""
-    return {(lot_id, when): hours for lot_id, when, hours in db.session.execute(text(query)) if hours}
+    """``{(lot, month): hours}`` of ``query``'s rows ``(lot, month, hours)`` (or of any key before
+    the last column), zeros left out."""
+    return {tuple(row[:-1]): row[-1] for row in db.session.execute(text(query)) if row[-1]}
 
 
 #: the ledger's totals, and the same figures added up from its rows
@@ -135,6 +136,23 @@ TOTALS = {
         "SELECT m.lot_id, s.month, sum(s.worked_hours + s.training_hours) FROM hour_statements s "
         "JOIN missions m ON m.tenant_id = s.tenant_id AND m.id = s.mission_id "
         "WHERE s.status = 'validated' AND s.superseded_at IS NULL GROUP BY 1, 2",
+    ),
+    "counted by mission and rule": (
+        "SELECT mission_id, month, lot_id, rule_id, hours FROM mission_hour_totals",
+        "SELECT s.mission_id, s.month, a.lot_id, c.rule_id, sum(a.hours) FROM hour_allocations a "
+        "JOIN hour_countings c ON c.tenant_id = a.tenant_id AND c.id = a.counting_id "
+        "JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id GROUP BY 1, 2, 3, 4",
+    ),
+    "raw and countings by mission and rule": (
+        "SELECT mission_id, month, lot_id, rule_id, raw_hours, countings FROM mission_hour_totals "
+        "WHERE countings <> 0 OR raw_hours <> 0",
+        "SELECT s.mission_id, s.month, m.lot_id, c.rule_id, sum(c.raw_hours), count(*) FROM hour_countings c "
+        "JOIN hour_statements s ON s.tenant_id = c.tenant_id AND s.id = c.statement_id "
+        "JOIN missions m ON m.tenant_id = s.tenant_id AND m.id = s.mission_id WHERE c.current GROUP BY 1, 2, 3, 4",
+    ),
+    "nothing kept of what is gone": (
+        "SELECT id, 1 FROM mission_hour_totals WHERE hours = 0 AND raw_hours = 0 AND countings = 0",
+        "SELECT NULL, NULL",
     ),
 }
 
