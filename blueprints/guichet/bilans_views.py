@@ -4,7 +4,6 @@ what a new production would change, and its workbook."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from blueprints import bilans_common
 from blueprints.bilans_common import shown
@@ -14,6 +13,8 @@ from blueprints.guichet.views import bp
 from saas.bilans import api as bilans
 from saas.bilans import presentation
 from saas.bilans.models import Bilan
+from saas.db import db
+from saas.marches import api as marches
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import COMPANY_KINDS, OrganisationKind
 from saas.referentiels import api as referentiels
@@ -25,9 +26,22 @@ _ACCOMPANYING = {OrganisationKind.prescripteur, OrganisationKind.organisme_forma
 _FROM_PAGE = {"marche", "lot"}
 
 
-def scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
+#: the marchés a schedule's form lists (a territory's own; beyond, the marché's page sends it)
+MARCHES_LISTED = 500
+
+
+def _marches() -> list[tuple[str, str]]:
+    query = marches.search_marches(marches.MarcheFilters()).order_by("reference")
+    return [
+        (f"marche:{row.id}", f"{row.reference} — {row.object}"[:150])
+        for row in db.session.execute(query.limit(MARCHES_LISTED))
+    ]
+
+
+def scope_choices(chosen: str | None, with_marches: bool = False) -> dict[str, list[tuple[str, str]]]:
     """The scopes offered, by group: the territory, its donneurs d'ordre, employers and
-    structures, prescripteurs and communes; a marché or a lot when its page sent it."""
+    structures, prescripteurs and communes; a marché or a lot when its page sent it, or every
+    marché (``with_marches``: a schedule is not made from a marché's page)."""
     organisations = partenaires.list_all()
     groups: dict[str, list[tuple[str, str]]] = {"Territoire": [("territoire:", "Tout le territoire")]}
     kind, _, key = (chosen or "").partition(":")
@@ -50,6 +64,8 @@ def scope_choices(chosen: str | None) -> dict[str, list[tuple[str, str]]]:
     )
     for label, scope_kind, wanted in by_kind:
         groups[label] = [(f"{scope_kind}:{o.id}", o.name) for o in organisations if wanted(o)]
+        if with_marches and scope_kind == "donneur_ordre":
+            groups["Marchés"] = _marches()
     communes = referentiels.communes_named(g.tenant.communes_insee)
     groups["Communes de résidence"] = [(f"commune:{c.insee}", c.name) for c in communes]
     return {label: options for label, options in groups.items() if options}
@@ -72,7 +88,7 @@ def _produce(form: BilanForm):
         form.period_kind.data, form.year.data, form.number.data, form.start.data, form.end.data
     )
     if bilans.is_long(period):
-        return bilans.produce_later(form.kind.data, scope_kind, scope_key or None, period, current_user.id)
+        return bilans.produce_later(form.kind.data, scope_kind, scope_key or None, period, request_actor())
     return bilans.produce(form.kind.data, scope_kind, scope_key or None, period, request_actor())
 
 

@@ -24,6 +24,7 @@ from saas.bilans.scopes import Scope, ScopeKind, ScopeNotFound, resolve
 from saas.db import by_id, db, insert
 from saas.errors import ValidationError
 from saas.jobs import api as runs
+from saas.jobs.models import JobRun
 from saas.marches.models import Lot, Marche
 from tenants.context import require_tenant_id
 
@@ -51,10 +52,12 @@ __all__ = [
     "is_long",
     "latest_first",
     "of_donneur_ordre",
+    "partner_reads",
     "period_of",
     "produce",
     "produce_again",
     "produce_later",
+    "production",
     "recent",
     "resolve_scope",
 ]
@@ -134,7 +137,7 @@ def is_long(period: Period) -> bool:
     return (period.end - period.start).days >= LONG_PERIOD_DAYS
 
 
-def produce_later(kind: str, scope_kind: str, scope_key, period: Period, user_id: int):
+def produce_later(kind: str, scope_kind: str, scope_key, period: Period, actor: audit.Actor):
     """Ask a worker to produce a long bilan (the scope checked now, so that a refusal shows on the
     form); returns the run, whose page shows the progress and then links to the bilan."""
     check_scope(kind, scope_kind, scope_key)
@@ -144,9 +147,16 @@ def produce_later(kind: str, scope_kind: str, scope_key, period: Period, user_id
         "scope_key": scope_key,
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
-        "user_id": user_id,
+        "user_id": actor.user_id,
+        "email": actor.email,
     }
-    return runs.request_run(PRODUCTION_KIND, params, user_id)
+    return runs.request_run(PRODUCTION_KIND, params, actor.user_id)
+
+
+def production(run_id) -> JobRun | None:
+    """The run of a bilan's production (``produce_later``), or None for any other run."""
+    run = by_id(JobRun, run_id)
+    return run if run is not None and run.kind == PRODUCTION_KIND else None
 
 
 def produce(kind: str, scope_kind: str, scope_key, period: Period, actor: audit.Actor) -> Bilan:
@@ -233,6 +243,21 @@ def buyer_reads(organisation_id: int | None, kind: str, scope: Scope) -> bool:
     own = select(Lot.id).join(Marche, (Marche.tenant_id == Lot.tenant_id) & (Marche.id == Lot.marche_id))
     own_lots = set(db.session.scalars(own.where(Marche.donneur_ordre_id == organisation_id)))
     return bool(scope.lots) and set(scope.lots or ()) <= own_lots
+
+
+#: the bilans a partner structure receives of its own people: those it employs or places, those it
+#: follows (seed 002 art. 2, seed 000 art. 2 and 5.2)
+PARTNER_KINDS = (BilanKind.parcours.value, BilanKind.consolidation.value, BilanKind.evaluation.value)
+
+
+def partner_reads(organisation_id: int | None, kind: str, scope: Scope) -> bool:
+    """Whether a partner structure receives a bilan of ``kind`` on ``scope``: its own people only."""
+    return (
+        organisation_id is not None
+        and kind in PARTNER_KINDS
+        and scope.kind in (ScopeKind.employeur, ScopeKind.accompagnement)
+        and scope.key == str(organisation_id)
+    )
 
 
 def of_donneur_ordre(organisation_id: int, bilan_id: int) -> Bilan | None:

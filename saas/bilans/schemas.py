@@ -9,6 +9,7 @@ from saas.bilans.indicators import BREAKDOWNS, MEASURES
 from saas.bilans.kinds import BilanKind
 from saas.bilans.periods import PeriodKind
 from saas.bilans.scopes import ScopeKind
+from saas.jobs.enums import RunStatus
 
 
 class BilanRequestSchema(s.Schema):
@@ -81,3 +82,19 @@ class BilanChangeSchema(s.Schema):
     measure = s.String(dump_only=True)
     saved = s.String(dump_only=True, allow_none=True)
     now = s.String(dump_only=True, allow_none=True)
+
+
+class BilanProductionSchema(s.Schema):
+    """A bilan produced by a worker (a period of more than a year): the run's progress, then the
+    bilan it produced."""
+
+    id = s.Integer(dump_only=True, metadata={"description": "Identifiant de la production"})
+    status = s.String(dump_only=True, metadata={"description": "pending, started, finished ou failed"})
+    status_label = s.Label(RunStatus, "status")
+    progress = s.Integer(dump_only=True, metadata={"description": "Avancement, de 0 à 100"})
+    message = s.String(dump_only=True, allow_none=True)
+    bilan_id = s.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Le bilan produit, une fois la production terminée (sinon null)"},
+    )

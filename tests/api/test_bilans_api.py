@@ -3,6 +3,8 @@ answers 422 naming the field; the figures reconcile with the progress the API gi
 
 from __future__ import annotations
 
+from rq import Queue, SimpleWorker
+
 from saas import clock
 
 API = "/api/v1"
@@ -57,3 +59,26 @@ def test_bad_requests_name_their_field(two_tenants, api):
         assert answer.status_code == 422, fields
         assert list(answer.json["errors"]["json"]) == [field], (fields, answer.json)
     assert api("GET", f"{API}/bilans").json["total"] == before  # nothing written
+
+
+def test_a_bilan_of_several_years_is_produced_by_a_worker_and_followed_through_the_api(
+    two_tenants, api, redis
+):
+    _, b = two_tenants
+    several = _request(two_tenants, period_kind="dates", year=None, start="2020-01-01", end="2025-12-31")
+    refused = api("POST", f"{API}/bilans", json=several)
+    assert refused.status_code == 422 and list(refused.json["errors"]["json"]) == ["end"]
+    asked = api("POST", f"{API}/bilans/productions", json=several)
+    assert asked.status_code == 202, asked.json
+    production = asked.json
+    assert (production["status"], production["bilan_id"]) == ("pending", None)
+    assert production["status_label"] == "En attente"
+    SimpleWorker([Queue("exports", connection=redis)], connection=redis).work(burst=True)
+    done = api("GET", f"{API}/bilans/productions/{production['id']}").json
+    assert (done["status"], done["progress"]) == ("finished", 100)
+    bilan = api("GET", f"{API}/bilans/{done['bilan_id']}").json
+    assert (bilan["period_start"], bilan["period_end"]) == ("2020-01-01", "2025-12-31")
+    # another tenant's token does not see the production; a bad scope is refused before any run
+    assert api("GET", f"{API}/bilans/productions/{production['id']}", token=b.api_token).status_code == 404
+    wrong = api("POST", f"{API}/bilans/productions", json={**several, "scope_key": "999999999"})
+    assert wrong.status_code == 422 and list(wrong.json["errors"]["json"]) == ["scope"]
