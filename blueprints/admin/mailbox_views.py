@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from wtforms import SelectField, StringField
 from wtforms.validators import Optional
 
+from blueprints import files
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
 from blueprints.forms import FilterForm, choice_field
@@ -99,4 +100,15 @@ def mail_detail(mail_id: int):
         status=MailStatus(item.status),
         status_badges=STATUS_BADGES,
         category_label=mail.category_label,
+        attachments=mail.attachments_of(item.id),
     )
+
+
+@bp.route("/boite-d-envoi/<int:mail_id>/pieces-jointes/<int:attachment_id>")
+def mail_attachment(mail_id: int, attachment_id: int):
+    """A file sent with a message, as the recipient received it."""
+    item = load_scoped(OutgoingMail, mail_id)
+    found = next((a for a in mail.attachments_of(item.id) if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    return files.attachment(found.content, found.mimetype, found.filename)

@@ -16,17 +16,19 @@ from saas.accounts import memberships
 from saas.bilans import sending
 from saas.bilans.kinds import BilanKind
 from saas.bilans.models import BilanSchedule, Cadence
-from tenants.enums import TenantRole
+from saas.partenaires import api as partenaires
 from tenants.web import load_scoped, request_actor
 
 
 def _recipients() -> list[tuple[str, str]]:
-    """The active members a bilan may go to (partners will receive theirs with their portal)."""
-    return [
-        (str(m.user_id), f"{m.user.display_name or m.user.email} — {role_label(m.role)}")
-        for m in memberships.memberships_in_scope()
-        if m.active and m.role != TenantRole.partenaire
-    ]
+    """The active members a bilan may go to, a partner with its structure's name."""
+    names = {o.id: o.name for o in partenaires.list_all()}
+
+    def label(m) -> str:
+        structure = f" ({names[m.organisation_id]})" if m.organisation_id in names else ""
+        return f"{m.user.display_name or m.user.email} — {role_label(m.role)}{structure}"
+
+    return [(str(m.user_id), label(m)) for m in memberships.memberships_in_scope() if m.active]
 
 
 def _create(form: ScheduleForm) -> BilanSchedule:
@@ -44,7 +46,7 @@ def _create(form: ScheduleForm) -> BilanSchedule:
 @bp.route("/bilans/envois", methods=["GET", "POST"])
 def bilan_schedules():
     form = ScheduleForm()
-    form.scope.choices = scope_choices(None)
+    form.scope.choices = scope_choices(None, with_marches=True)
     form.recipient_id.choices = _recipients()
     created = submitted(
         form, lambda: _create(form), "Envoi programmé : il partira au prochain passage quotidien."

@@ -56,5 +56,7 @@ class ScheduleForm(Form):
     recipient_id = choice_field(
         "Destinataire",
         [InputRequired("Choisissez le destinataire.")],
-        description="Une personne qui a accès au territoire ; un donneur d'ordre ne reçoit que les bilans de ses marchés.",
+        description="Une personne qui a accès au territoire ; un donneur d'ordre ne reçoit que les bilans de ses "
+        "marchés, une structure partenaire que ceux de ses propres salariés ou des personnes qu'elle suit "
+        "(le classeur joint au message).",
     )

@@ -1,6 +1,7 @@
 """Scheduled bilans: the tenant chooses which bilan goes to whom and how often (donneurs d'ordre
 monthly, structures every semester, funders yearly); the worker's daily run produces each one due
-for the period just ended and mails its link to the person, in their own space.
+for the period just ended and mails its link to the person, in their own space (a partner
+structure, which has no space yet, receives the workbook attached).
 
 Never twice for the same period: a sending is one row per schedule and period, which the database
 keeps unique, written in the same transaction as the bilan and the message. Stoppable per person:
@@ -19,6 +20,7 @@ from saas import clock
 from saas.accounts import memberships
 from saas.audit import api as audit
 from saas.bilans import api as bilans
+from saas.bilans import presentation
 from saas.bilans.models import BilanSchedule, BilanSending, Cadence
 from saas.bilans.periods import Period
 from saas.db import db, insert
@@ -70,8 +72,14 @@ def create_schedule(
         raise ValidationError(
             "recipient_id", "Un donneur d'ordre ne reçoit que les bilans d'exécution de ses propres marchés."
         )
-    if member.role == memberships.PARTNER_ROLE:
-        raise ValidationError("recipient_id", "Les partenaires recevront leurs bilans avec leur portail.")
+    if member.role == memberships.PARTNER_ROLE and not bilans.partner_reads(
+        member.organisation_id, kind, scope
+    ):
+        raise ValidationError(
+            "recipient_id",
+            "Une structure partenaire ne reçoit que les bilans de ses propres salariés ou des personnes "
+            "qu'elle suit (personnes en parcours, consolidation des heures, évaluation), sur elle-même.",
+        )
     schedule = insert(
         BilanSchedule(
             tenant_id=require_tenant_id(),
@@ -118,19 +126,35 @@ def _link(member, bilan: bilans.Bilan, slug: str) -> str:
     return mail.public_url(endpoint, tenant_slug=slug, bilan_id=bilan.id)
 
 
+def _where(member, bilan: bilans.Bilan, slug: str) -> tuple[str, str]:
+    """How the recipient reads the bilan, and how they stop receiving it: a buyer or the guichet in
+    its space; a partner structure (no space of its own yet) in the workbook attached."""
+    if member.role == memberships.PARTNER_ROLE:
+        return (
+            "Le bilan est joint à ce message (classeur XLSX, une feuille par tableau).",
+            "Pour ne plus le recevoir, demandez-le au guichet.",
+        )
+    return (
+        f"Lisez-le et téléchargez-le (classeur XLSX, PDF) dans votre espace :\n{_link(member, bilan, slug)}",
+        "Pour ne plus le recevoir, utilisez « Ne plus recevoir » dans votre espace.",
+    )
+
+
 def _send(schedule: BilanSchedule, member, period: Period, slug: str, tenant_name: str) -> None:
-    """Produce the bilan of ``period``, mail its link, record the sending (one transaction)."""
+    """Produce the bilan of ``period``, mail it, record the sending (one transaction)."""
     actor = audit.Actor(email="envoi-programme")
     bilan = bilans.produce(schedule.kind, schedule.scope_kind, schedule.scope_key, period, actor)
     title = f"{bilans.BilanKind(schedule.kind).label} — {schedule.scope_label} — {period.label}"
+    read, stop_it = _where(member, bilan, slug)
     body = (
         f"Bonjour,\n\nLe guichet des clauses sociales de {tenant_name} vous adresse le bilan suivant :\n"
-        f"{title}.\n\nLisez-le et téléchargez-le (classeur XLSX, PDF) dans votre espace :\n"
-        f"{_link(member, bilan, slug)}\n\nVous recevez ce bilan {Cadence(schedule.cadence).label.lower()}. "
-        "Pour ne plus le recevoir, utilisez « Ne plus recevoir » dans votre espace.\n\n"
-        f"L'équipe du guichet {tenant_name}\n(message automatique, merci de ne pas y répondre)"
+        f"{title}.\n\n{read}\n\nVous recevez ce bilan {Cadence(schedule.cadence).label.lower()}. "
+        f"{stop_it}\n\nL'équipe du guichet {tenant_name}\n(message automatique, merci de ne pas y répondre)"
     )
-    message = mail.send(member.user.email, f"Bilan : {title}", body, "bilan", member.user_id)
+    attached = (
+        [presentation.workbook(bilan, "Envoi programmé")] if member.role == memberships.PARTNER_ROLE else []
+    )
+    message = mail.send(member.user.email, f"Bilan : {title}", body, "bilan", member.user_id, attached)
     insert(
         BilanSending(
             tenant_id=schedule.tenant_id,

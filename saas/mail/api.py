@@ -22,7 +22,7 @@ in; the token names the tenant and the user, and its signature is salted with th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_mail import Message
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from saas import cleaning, extensions
@@ -41,7 +41,7 @@ from saas.jobs import api as runs
 from saas.logging import get_logger
 from saas.mail import enums, repository
 from saas.mail.enums import MailBackend, MailStatus
-from saas.mail.models import AccountMail, NotificationPreference, OutgoingMail
+from saas.mail.models import AccountMail, MailAttachment, NotificationPreference, OutgoingMail
 from tenants.context import require_tenant_id
 
 log = get_logger("mail")
@@ -98,9 +98,15 @@ def _category(value: str | None) -> str:
 
 
 def send(
-    to_address: str, subject: str, body: str, category: str, to_user_id: int | None = None
+    to_address: str,
+    subject: str,
+    body: str,
+    category: str,
+    to_user_id: int | None = None,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> OutgoingMail:
-    """Record a message in the current transaction, in the tenant in scope.
+    """Record a message in the current transaction, in the tenant in scope, with its attached
+    files ``(filename, mimetype, content)``.
 
     With the SMTP backend the delivery job is asked for in the same transaction and enqueued once
     it commits; if it rolls back, no message is recorded and none is sent. Whether the recipient
@@ -120,13 +126,35 @@ def send(
         attempts=0,
     )
     insert(mail)
+    for filename, mimetype, content in attachments:
+        db.session.add(
+            MailAttachment(
+                tenant_id=tenant_id,
+                mail_id=mail.id,
+                filename=filename[:200],
+                mimetype=mimetype,
+                size=len(content),
+                content=content,
+            )
+        )
     if chosen is MailBackend.smtp:
         runs.request_run("mail_delivery", {"mail_id": mail.id})
     return mail
 
 
+def attachments_of(mail_id: int) -> list[MailAttachment]:
+    return list(
+        db.session.scalars(
+            select(MailAttachment).where(MailAttachment.mail_id == mail_id).order_by(MailAttachment.id)
+        )
+    )
+
+
 def _message(mail: OutgoingMail) -> Message:
-    return _smtp_message(mail.to_address, mail.subject, mail.body)
+    message = _smtp_message(mail.to_address, mail.subject, mail.body)
+    for attached in attachments_of(mail.id):
+        message.attach(attached.filename, attached.mimetype, attached.content)
+    return message
 
 
 def _smtp_message(to_address: str, subject: str, body: str) -> Message:

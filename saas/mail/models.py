@@ -16,6 +16,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     text,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Model, TenantScoped, one_of, tenant_index, user_ref, utcnow_column
+from saas.db import Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
 from saas.mail.enums import MailStatus
 
 
@@ -48,6 +49,18 @@ class OutgoingMail(TenantScoped, Model):
     created_at: Mapped[datetime] = utcnow_column()
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MailAttachment(TenantScoped, Model):
+    """A file sent with a message (a bilan's workbook to a partner structure)."""
+
+    __tablename__ = "mail_attachments"
+
+    mail_id: Mapped[int] = tenant_ref("outgoing_mails", ondelete="CASCADE", index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class NotificationPreference(TenantScoped, Model):

@@ -5,18 +5,22 @@ its own marchés, and the guichet's page."""
 from __future__ import annotations
 
 import html
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
 from saas import clock
+from saas.accounts import memberships
 from saas.bilans import sending
 from saas.bilans.models import BilanSchedule, BilanSending
 from saas.db import db
 from saas.errors import ValidationError
 from saas.jobs.models import JobRun
+from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
 from tests.conventions.world import in_tenant
 from tests.fixtures import ACTOR, csrf_token, login
@@ -121,6 +125,7 @@ def test_the_guichet_programs_a_sending_and_sees_the_archive(two_tenants, app, c
     url = f"/t/{a.slug}/bilans/envois"
     page = html.unescape(client.get(url).get_data(as_text=True))
     assert "Bilans programmés" in page and "Chaque mois (le mois écoulé)" in page
+    assert f'value="marche:{a.ids["marche_id"]}"' in page  # every marché is offered
     with app.app_context(), in_tenant(a.tenant_id):
         recipient = db.session.get(BilanSchedule, (a.tenant_id, a.ids["schedule_id"])).recipient_id
     fields = {
@@ -156,3 +161,46 @@ def test_a_schedule_whose_scope_is_gone_spoils_no_other(two_tenants, app):
         sent = {e.schedule_id for e in db.session.scalars(select(BilanSending))}
         assert kept.id in sent and gone.id not in sent
         db.session.rollback()
+
+
+def test_a_partner_structure_receives_the_bilan_of_its_own_people_as_an_attached_workbook(
+    two_tenants, app, client
+):
+    a, _ = two_tenants
+    siae = a.ids["organisation_id"]
+    with app.app_context(), in_tenant(a.tenant_id):
+        partner = next(m for m in memberships.memberships_in_scope() if m.user.email == a.partner_email)
+        for kind, scope_kind, key in (
+            ("parcours", "employeur", a.ids["donneur_ordre_id"]),  # another structure's people
+            (
+                "execution",
+                "marche",
+                a.ids["marche_id"],
+            ),  # a marché's execution: the guichet's and its buyer's
+            ("annuel", "employeur", siae),  # criteria per person: not for a structure
+        ):
+            with pytest.raises(ValidationError) as refused:
+                sending.create_schedule(ACTOR, kind, scope_kind, key, "semestriel", partner.user_id)
+            assert refused.value.field == "recipient_id"
+        schedule = sending.create_schedule(
+            ACTOR, "parcours", "employeur", siae, "semestriel", partner.user_id
+        )
+        assert sending.run_due(clock.today(), a.slug, "Territoire A")["bilans envoyés"] == 1
+        sent = db.session.scalars(select(BilanSending).where(BilanSending.schedule_id == schedule.id)).one()
+        message = db.session.get(OutgoingMail, (a.tenant_id, sent.mail_id))
+        assert message.to_address == a.partner_email
+        assert "joint à ce message" in message.body and "/t/" not in message.body  # no space to link to
+        (attached,) = mail.attachments_of(message.id)
+        assert attached.filename.endswith(".xlsx") and attached.size == len(attached.content)
+        workbook = openpyxl.load_workbook(io.BytesIO(attached.content))
+        assert "Personnes en parcours" in workbook.sheetnames
+        smtp = mail._message(message)  # what the SMTP backend sends
+        assert [part.filename for part in smtp.attachments] == [attached.filename]
+        mail_id, attachment_id, filename = message.id, attached.id, attached.filename
+        db.session.commit()
+    login(client, a.admin_email)  # the tenant's mailbox shows the file and gives it back
+    page = client.get(f"/t/{a.slug}/admin/boite-d-envoi/{mail_id}").get_data(as_text=True)
+    assert "Pièces jointes" in page and filename in page
+    download = client.get(f"/t/{a.slug}/admin/boite-d-envoi/{mail_id}/pieces-jointes/{attachment_id}")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert client.get(f"/t/{a.slug}/admin/boite-d-envoi/{mail_id}/pieces-jointes/999999").status_code == 404

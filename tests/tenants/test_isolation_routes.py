@@ -63,6 +63,8 @@ TENANT_OBJECTS = {
     "meeting_id": "meeting_id",
     "decision_id": "decision_id",
     "mail_id": "mail_id",
+    "attachment_id": "attachment_id",
+    "production_id": "production_id",
     "convention_id": "convention_id",
     "document_id": "document_id",
     "occurrence_id": "occurrence_id",
