@@ -23,6 +23,11 @@ class Column:
     unit: Unit
 
 
+#: the rows of a table the page and the PDF lay out (a consolidation of a large territory lists
+#: thousands of people): the workbook and the CSV hold them all, and the page says so
+SHOWN_ROWS = 300
+
+
 @dataclass(frozen=True)
 class Table:
     code: str
@@ -31,6 +36,20 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[dict]
     chart: charts.LineChart | charts.BarChart | None = None
+
+    @property
+    def shown_rows(self) -> list[dict]:
+        return self.rows[:SHOWN_ROWS]
+
+    @property
+    def not_shown(self) -> str | None:
+        """What the page says of the rows it leaves to the workbook, if any."""
+        if len(self.rows) <= SHOWN_ROWS:
+            return None
+        return (
+            f"Les {formats.number(SHOWN_ROWS)} premières lignes sur {formats.number(len(self.rows))} : "
+            "le tableau complet est dans le classeur XLSX et le CSV de ce tableau."
+        )
 
 
 def value(raw, unit: Unit):

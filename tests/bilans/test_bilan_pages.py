@@ -15,6 +15,7 @@ from PIL import Image
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
+from saas.bilans import presentation
 from saas.bilans.models import Bilan
 from saas.db import db
 from saas.heures import api as heures
@@ -250,3 +251,22 @@ def test_a_bilan_of_several_years_is_produced_by_a_worker_with_its_progress(app,
     assert f"/bilans/{bilan_id}" in done
     page = _page(client, site.url(f"/bilans/{bilan_id}"))
     assert "du 01/01/2020 au 31/12/2025" in page and "123,45 h" in page
+
+
+def test_the_page_and_the_pdf_lay_out_the_first_rows_of_a_long_table_and_say_where_the_rest_is(
+    app, client, site, monkeypatch
+):
+    _hours(app, site)
+    with in_scope(app, site):  # a second person: the table by month has twelve rows anyway
+        mission = place(site.world, eligible_participant("Lefebvre"), site.world.lots[0], "cdi")
+        heures.validate(ACTOR, heures.declare(ACTOR, mission, date(2025, 3, 1), Decimal(10)))
+        db.session.commit()
+    monkeypatch.setattr(presentation, "SHOWN_ROWS", 1)
+    location = _produce(client, site, year="2025").headers["Location"]
+    page = _page(client, location)
+    assert "Les 1 premières lignes sur 12 : le tableau complet est dans le classeur XLSX" in page
+    printed = pypdf.PdfReader(io.BytesIO(client.get(location + "/bilan.pdf").get_data()))
+    text = " ".join(page.extract_text() for page in printed.pages)
+    assert "premières lignes sur 12" in text
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(location + "/classeur.xlsx").get_data()))
+    assert workbook["Heures par mois"].max_row == 13  # the header and every month
