@@ -25,13 +25,14 @@ WITH sm AS (
      WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND {allocations}
      GROUP BY h.tenant_id, h.mission_id
 ), u AS (
-    SELECT m.*, (p.id IS NOT NULL) AS placed, coalesce(w.hours, 0) AS hours,
+    SELECT m.*, bool_or(x.placed) AS placed, sum(x.hours) AS hours,
            (SELECT min(f.start_date) FROM missions f
              WHERE f.tenant_id = m.tenant_id AND f.participant_id = m.participant_id) AS first_start
-      FROM missions m
-      LEFT JOIN placed p ON p.tenant_id = m.tenant_id AND p.id = m.id
-      LEFT JOIN worked w ON w.tenant_id = m.tenant_id AND w.id = m.id
-     WHERE m.tenant_id = :t AND (p.id IS NOT NULL OR w.id IS NOT NULL)
+      FROM (SELECT tenant_id, id, true AS placed, 0 AS hours FROM placed
+            UNION ALL
+            SELECT tenant_id, id, false, hours FROM worked) x
+      JOIN missions m ON m.tenant_id = x.tenant_id AND m.id = x.id
+     GROUP BY m.tenant_id, m.id
 )
 """
 
