@@ -31,6 +31,7 @@ revision = "e6c2b8d4f1a3"
 down_revision = "d3f7a9c1e5b2"
 
 KEY = "tenant_id, mission_id, month, lot_id, rule_id"
+COVERED = ("mission_id", "lot_id", "rule_id", "hours", "raw_hours", "countings")
 
 # Rows of (tenant, counting, lot or NULL for the mission's lot, counted, raw, countings) added
 # under their mission, month, lot and rule, in the order of the keys; then the keys touched that
@@ -144,8 +145,10 @@ def upgrade():
         sa.Column("countings", sa.Integer(), nullable=False),
         unique("tenant_id", "mission_id", "month", "lot_id", "rule_id"),
     )
-    tenant_index("mission_hour_totals", "month")
-    tenant_index("mission_hour_totals", "lot_id", "month")
+    # covering: a territory's year or a lot's is read from the index alone (its rows lie on as many
+    # pages as there are missions, and the heap is not read)
+    tenant_index("mission_hour_totals", "month", postgresql_include=list(COVERED))
+    tenant_index("mission_hour_totals", "lot_id", "month", postgresql_include=list(COVERED))
     rls.enable(op, "mission_hour_totals")
     op.execute(ADD_SQL)
     op.execute(FOLLOW_ALLOCATIONS_SQL)

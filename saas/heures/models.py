@@ -247,6 +247,10 @@ class HourTotal(TenantScoped, Model):
     raw_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
 
 
+#: the columns the indexes by month and by lot carry, so that a bilan reads them alone
+MISSION_TOTALS_COVERED = ("mission_id", "lot_id", "rule_id", "hours", "raw_hours", "countings")
+
+
 class MissionHourTotal(TenantScoped, Model):
     """Counted and raw hours of one mission for one month, by the lot they are counted on and the
     counting rule that counted them, kept by the ledger's own triggers (migration
@@ -256,8 +260,8 @@ class MissionHourTotal(TenantScoped, Model):
     __tablename__ = "mission_hour_totals"
     __table_args__ = (
         UniqueConstraint("tenant_id", "mission_id", "month", "lot_id", "rule_id"),
-        tenant_index("month"),
-        tenant_index("lot_id", "month"),
+        tenant_index("month", postgresql_include=list(MISSION_TOTALS_COVERED)),
+        tenant_index("lot_id", "month", postgresql_include=list(MISSION_TOTALS_COVERED)),
     )
 
     mission_id: Mapped[int] = tenant_ref("missions", ondelete="CASCADE")
