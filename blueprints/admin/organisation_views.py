@@ -36,18 +36,7 @@ EXPORT_HEADER = (
     "Active",
     "Créée le",
 )
-EDITABLE = (
-    "name",
-    "kind",
-    "prescriber_kind",
-    "buyer_kind",
-    "siret",
-    "address",
-    "commune_insee",
-    "email",
-    "phone",
-    "notes",
-)
+EDITABLE = partenaires.ORGANISATION_FIELDS
 
 
 def kind_label(kind) -> str:

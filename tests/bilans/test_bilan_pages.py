@@ -50,6 +50,13 @@ def _page(client, url: str) -> str:
     return html.unescape(client.get(url).get_data(as_text=True))
 
 
+def _produced(client, site, kind: str) -> tuple[str, str]:
+    """The address and the page of the bilan of ``kind`` of the territory's 2025, produced by the form."""
+    answer = _produce(client, site, kind=kind, year="2025")
+    assert answer.status_code == 302
+    return answer.headers["Location"], _page(client, answer.headers["Location"])
+
+
 def _count(app, site) -> int:
     with in_scope(app, site):
         return db.session.scalar(select(func.count()).select_from(Bilan))
@@ -209,13 +216,11 @@ def test_the_form_reads_the_territory_s_communes_in_one_query(app, client, site)
 
 def test_the_consolidation_table_shows_a_column_per_month_and_no_name(app, client, site):
     _hours(app, site)
-    answer = _produce(client, site, kind="consolidation", year="2025")
-    assert answer.status_code == 302
-    page = _page(client, answer.headers["Location"])
+    location, page = _produced(client, site, "consolidation")
     assert "Tableau de consolidation des heures" in page
     assert '<th scope="col" class="tableau__num">février 2025</th>' in page
     assert "Bernard" not in page  # people by reference only
-    csv_lines = client.get(answer.headers["Location"] + "/tableau.csv?tableau=consolidation").get_data()
+    csv_lines = client.get(location + "/tableau.csv?tableau=consolidation").get_data()
     header = csv_lines.decode("utf-8-sig").splitlines()[0].split(";")
     assert header[:4] == [
         "Tableau de consolidation des heures",
@@ -270,3 +275,26 @@ def test_the_page_and_the_pdf_lay_out_the_first_rows_of_a_long_table_and_say_whe
     assert "premières lignes sur 12" in text
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(location + "/classeur.xlsx").get_data()))
     assert workbook["Heures par mois"].max_row == 13  # the header and every month
+
+
+def test_the_national_collection_is_produced_on_screen_and_as_one_workbook_to_send(app, client, site):
+    _hours(app, site)
+    location, page = _produced(client, site, "national")
+    assert "Collecte nationale du réseau — Territoire clauses — Année 2025" in page
+    for heading in ("Donneurs d'ordre par type", "Marchés par fondement juridique", "Durée des contrats"):
+        assert heading in page
+    assert "Clause sociale d'exécution (art. L2112-2 CCP)" in page  # the builder's marchés
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(location + "/classeur.xlsx").data))
+    assert workbook.sheetnames[:4] == [
+        "Couverture",
+        "Totaux",
+        "Structures à l'œuvre par type",
+        "Donneurs d'ordre par type",
+    ]
+    assert "Type de prescripteur" in workbook.sheetnames and "Situation à 6 mois" in workbook.sheetnames
+    printed = client.get(location + "/bilan.pdf")
+    assert printed.status_code == 200 and printed.data[:4] == b"%PDF"
+    refused = _produce(client, site, kind="national", year="2025", scope=f"lot:{site.world.lots[0]}")
+    assert refused.status_code == 422 and "ne porte pas sur ce périmètre" in html.unescape(
+        refused.get_data(as_text=True)
+    )
