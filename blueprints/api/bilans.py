@@ -36,7 +36,7 @@ def _produce(actor, data: dict) -> Bilan:
     if bilans.is_long(period):
         raise ValidationError(
             "end",
-            "Un bilan de plus d'un an est produit par un travail de fond : "
+            "Un bilan de plus d'un an est produit en arrière-plan : "
             "demandez-le par POST /api/v1/bilans/productions.",
         )
     return bilans.produce(data["kind"], data["scope_kind"], data["scope_key"], period, actor)
@@ -99,7 +99,7 @@ route(
     "BilanProductions",
     post=creation(
         BilanProductionSchema,
-        """Demander un bilan à un travail de fond (toute période, plusieurs années comprises).
+        """Demander la production d'un bilan en arrière-plan (toute période, plusieurs années comprises).
 
         Répond 202 avec la production : son état et son avancement se lisent à
         `/bilans/productions/{id}`, qui donne `bilan_id` une fois le bilan enregistré. Les refus

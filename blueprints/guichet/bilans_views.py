@@ -26,7 +26,7 @@ _ACCOMPANYING = {OrganisationKind.prescripteur, OrganisationKind.organisme_forma
 _FROM_PAGE = {"marche", "lot"}
 
 
-#: the marchés a schedule's form lists (a territory's own; beyond, the marché's page sends it)
+#: the marchés a schedule's form lists, by reference (a longer list needs a search field)
 MARCHES_LISTED = 500
 
 

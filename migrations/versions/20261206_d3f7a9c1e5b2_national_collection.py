@@ -34,8 +34,11 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("DELETE FROM bilan_schedules WHERE kind = 'national'")
-    op.execute("DELETE FROM bilans WHERE kind = 'national'")
+    # the owner is filtered by row-level security too (FORCE): lifted for the removal only
+    for table in ("bilan_schedules", "bilans"):
+        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        op.execute(f"DELETE FROM {table} WHERE kind = 'national'")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     _kind_checks(OLD_KINDS)
     op.drop_column("marches", "operation")
     op.drop_constraint(op.f("ck_organisations_buyer_kind"), "organisations", type_="check")

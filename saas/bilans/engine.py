@@ -48,6 +48,7 @@ DURATIONS = {
     "6_12_mois": "6 à moins de 12 mois",
     "12_mois_plus": "12 mois et plus",
     "sans_terme": "Sans terme (CDI)",
+    "inconnue": "Contrat à terme sans date de fin saisie",
 }
 SITUATION: dict[str, str] = {
     **{str(k): v for k, v in ExitCategory.labels().items()},

@@ -254,8 +254,8 @@ BREAKDOWNS = {
         Breakdown(
             "duree_contrat",
             "Durée des contrats",
-            "Durée prévue du contrat de la mission, du premier jour au terme prévu (un CDI n'a pas de "
-            "terme) ; un CDD de 6 mois et plus est un emploi durable.",
+            "Durée prévue du contrat de la mission, du premier jour au terme prévu inclus (un CDI n'a "
+            "pas de terme) ; un CDD de 6 mois et plus est un emploi durable.",
         ),
         Breakdown(
             "type_employeur",

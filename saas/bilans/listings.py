@@ -52,7 +52,8 @@ CONSOLIDATION = """
 WITH cell AS (
     SELECT h.tenant_id, h.mission_id, h.lot_id, h.month, sum(h.hours) AS hours
       FROM mission_hour_totals h
-     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND {allocations}
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.hours <> 0
+       AND {allocations}
      GROUP BY 1, 2, 3, 4
 )
 SELECT pa.id || '-' || m.employer_id || '-' || cell.lot_id AS key, pa.reference AS label,

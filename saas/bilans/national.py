@@ -47,8 +47,10 @@ SELECT CASE WHEN grouping(buyer_kind) = 0 THEN 'type_acheteur' WHEN grouping(sec
 UNION ALL
 SELECT 'fondement', c.basis, NULL, count(DISTINCT donneur_ordre_id), count(DISTINCT operation),
        count(DISTINCT marche_id), count(*), sum(obligation), sum(hours)
-  FROM x CROSS JOIN LATERAL unnest(
-           CASE WHEN cardinality(x.considerations) > 0 THEN x.considerations ELSE ARRAY[''] END
+  FROM x CROSS JOIN LATERAL (
+           SELECT DISTINCT b FROM unnest(
+               CASE WHEN cardinality(x.considerations) > 0 THEN x.considerations ELSE ARRAY[''] END
+           ) AS b
        ) AS c(basis)
  GROUP BY c.basis
 """

@@ -59,15 +59,11 @@ def _recipient(user_id):
     return found
 
 
-def create_schedule(
-    actor: audit.Actor, kind: str, scope_kind: str, scope_key, cadence: str, recipient_id: int
-) -> BilanSchedule:
-    """A bilan sent to one member of the tenant on ``cadence``; ``ValidationError`` on the field at
-    fault. A donneur d'ordre receives only the bilans of its own marchés (those of its space)."""
-    if cadence not in set(Cadence):
-        raise ValidationError("cadence", "Choisissez une fréquence de la liste.")
-    scope = bilans.check_scope(kind, scope_kind, scope_key)
-    member = _recipient(recipient_id)
+def _check_recipient(member, kind: str, scope) -> None:
+    """``ValidationError`` on ``recipient_id`` unless the member may receive a bilan of ``kind`` on
+    ``scope``: a donneur d'ordre those of its own marchés, a partner structure those of its own
+    people. Checked when the schedule is made and again at each sending (a role or an organisation
+    may have changed since)."""
     if member.role == memberships.BUYER_ROLE and not bilans.buyer_reads(member.organisation_id, kind, scope):
         raise ValidationError(
             "recipient_id", "Un donneur d'ordre ne reçoit que les bilans d'exécution de ses propres marchés."
@@ -80,6 +76,18 @@ def create_schedule(
             "Une structure partenaire ne reçoit que les bilans de ses propres salariés ou des personnes "
             "qu'elle suit (personnes en parcours, consolidation des heures, évaluation), sur elle-même.",
         )
+
+
+def create_schedule(
+    actor: audit.Actor, kind: str, scope_kind: str, scope_key, cadence: str, recipient_id: int
+) -> BilanSchedule:
+    """A bilan sent to one member of the tenant on ``cadence``; ``ValidationError`` on the field at
+    fault. A donneur d'ordre receives only the bilans of its own marchés (those of its space)."""
+    if cadence not in set(Cadence):
+        raise ValidationError("cadence", "Choisissez une fréquence de la liste.")
+    scope = bilans.check_scope(kind, scope_kind, scope_key)
+    member = _recipient(recipient_id)
+    _check_recipient(member, kind, scope)
     schedule = insert(
         BilanSchedule(
             tenant_id=require_tenant_id(),
@@ -132,7 +140,7 @@ def _where(member, bilan: bilans.Bilan, slug: str) -> tuple[str, str]:
     if member.role == memberships.PARTNER_ROLE:
         return (
             "Le bilan est joint à ce message (classeur XLSX, une feuille par tableau).",
-            "Pour ne plus le recevoir, demandez-le au guichet.",
+            "Pour ne plus le recevoir, demandez l'arrêt de cet envoi au guichet.",
         )
     return (
         f"Lisez-le et téléchargez-le (classeur XLSX, PDF) dans votre espace :\n{_link(member, bilan, slug)}",
@@ -143,6 +151,9 @@ def _where(member, bilan: bilans.Bilan, slug: str) -> tuple[str, str]:
 def _send(schedule: BilanSchedule, member, period: Period, slug: str, tenant_name: str) -> None:
     """Produce the bilan of ``period``, mail it, record the sending (one transaction)."""
     actor = audit.Actor(email="envoi-programme")
+    _check_recipient(
+        member, schedule.kind, bilans.check_scope(schedule.kind, schedule.scope_kind, schedule.scope_key)
+    )
     bilan = bilans.produce(schedule.kind, schedule.scope_kind, schedule.scope_key, period, actor)
     title = f"{bilans.BilanKind(schedule.kind).label} — {schedule.scope_label} — {period.label}"
     read, stop_it = _where(member, bilan, slug)

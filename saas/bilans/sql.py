@@ -22,7 +22,8 @@ WITH sm AS (
 ), worked AS (
     SELECT h.tenant_id, h.mission_id AS id, sum(h.hours) AS hours, array_agg(DISTINCT h.rule_id) AS rule_ids
       FROM mission_hour_totals h
-     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND {allocations}
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.hours <> 0
+       AND {allocations}
      GROUP BY h.tenant_id, h.mission_id
 ), u AS (
     SELECT m.*, bool_or(x.placed) AS placed, sum(x.hours) AS hours,
@@ -41,11 +42,12 @@ KEYED = """
 , keyed AS (
     SELECT u.id, u.participant_id, u.placed, u.hours, u.contract_type, ct.label AS contract_label,
            ct.family AS contract_family, u.modality, u.employer_id, emp.kind AS employer_kind,
-           CASE WHEN u.end_date IS NULL THEN 'sans_terme'
-                WHEN u.end_date < u.start_date + interval '1 month' THEN 'moins_1_mois'
-                WHEN u.end_date < u.start_date + interval '3 months' THEN '1_3_mois'
-                WHEN u.end_date < u.start_date + interval '6 months' THEN '3_6_mois'
-                WHEN u.end_date < u.start_date + interval '12 months' THEN '6_12_mois'
+           CASE WHEN u.end_date IS NULL AND ct.fixed_term THEN 'inconnue'
+                WHEN u.end_date IS NULL THEN 'sans_terme'
+                WHEN u.end_date + 1 < u.start_date + interval '1 month' THEN 'moins_1_mois'
+                WHEN u.end_date + 1 < u.start_date + interval '3 months' THEN '1_3_mois'
+                WHEN u.end_date + 1 < u.start_date + interval '6 months' THEN '3_6_mois'
+                WHEN u.end_date + 1 < u.start_date + interval '12 months' THEN '6_12_mois'
                 ELSE '12_mois_plus' END AS duration,
            coalesce(u.rome_code, '') AS rome_code, coalesce(mk.sector, '') AS sector,
            coalesce(i.sex, '') AS sex,

@@ -427,3 +427,14 @@ def test_the_national_collection_counts_people_by_prescriber_kind_and_contracts_
     ]
     assert set(figures["tables"]) == set(bilans.LAYOUTS[bilans.BilanKind.national].tables)
     assert figures["tables"]["sortie"][0]["key"] == "emploi_durable"
+
+
+def test_a_six_month_contract_counts_as_six_months_its_last_day_included(world):
+    person = _person(
+        "Moreau", date(1985, 2, 2), "F", ("beneficiaire_rsa", "attestation_caf"), date(2025, 1, 2)
+    )
+    place(world, person, world.lots[0], "cdd", start_date=date(2025, 1, 6), end_date=date(2025, 7, 5))
+    db.session.flush()
+    durations = _by_key(_listed("national", "territoire"), "duree_contrat", "contrats")
+    # Martin's CDD (6 January to 31 December) and this one (6 January to 5 July): 6 to 12 months
+    assert durations == {"6_12_mois": (2,), "sans_terme": (1,)}

@@ -22,6 +22,7 @@ from saas.errors import ValidationError
 from saas.jobs.models import JobRun
 from saas.mail import api as mail
 from saas.mail.models import OutgoingMail
+from tenants.models import TenantMembership
 from tests.conventions.world import in_tenant
 from tests.fixtures import ACTOR, csrf_token, login
 from workers.daily import plan_daily_runs
@@ -204,3 +205,21 @@ def test_a_partner_structure_receives_the_bilan_of_its_own_people_as_an_attached
     download = client.get(f"/t/{a.slug}/admin/boite-d-envoi/{mail_id}/pieces-jointes/{attachment_id}")
     assert download.status_code == 200 and download.data[:2] == b"PK"
     assert client.get(f"/t/{a.slug}/admin/boite-d-envoi/{mail_id}/pieces-jointes/999999").status_code == 404
+
+
+def test_a_recipient_moved_to_another_organisation_receives_nothing_more(two_tenants, app):
+    a, _ = two_tenants
+    siae = a.ids["organisation_id"]
+    with app.app_context(), in_tenant(a.tenant_id):
+        partner = next(m for m in memberships.memberships_in_scope() if m.user.email == a.partner_email)
+        sending.create_schedule(ACTOR, "consolidation", "employeur", siae, "annuel", partner.user_id)
+        membership = db.session.get(TenantMembership, (a.tenant_id, a.ids["membership_partenaire"]))
+        membership.organisation_id = a.ids["donneur_ordre_id"]  # now a referent of the buyer
+        db.session.flush()
+        done = sending.run_due(clock.today(), a.slug, "Territoire A")
+        assert done["impossibles"] == 1  # checked again at the sending: the SIAE's people are not its
+        to_partner = (
+            select(func.count()).select_from(OutgoingMail).where(OutgoingMail.to_address == a.partner_email)
+        )
+        assert db.session.scalar(to_partner) == 0
+        db.session.rollback()
