@@ -168,10 +168,12 @@ def _figures(
     scope: Scope, period: Period, tables: dict, wanted: frozenset[str] | None
 ) -> tuple[dict, list[dict]]:
     """The totals of the missions, the tables of ``sql.GROUPED`` and of the criteria at entry
-    (those of ``wanted``, or all), and the counting-rule versions, from one statement."""
+    (those of ``wanted``, or all), and the counting-rule versions, from two statements."""
     totals: dict = {}
     rules: list[dict] = []
-    for row in _run(sql.figures_sql(wanted), scope, period):
+    criteria = sql.criteria_sql(wanted)
+    rows = _run(sql.figures_sql(wanted), scope, period) + (_run(criteria, scope, period) if criteria else [])
+    for row in rows:
         table = row["breakdown"]
         if table == "total":
             totals = {key: row[key] for key in ("personnes", "contrats", "heures", "sorties")}

@@ -10,11 +10,14 @@ period, ``saas.bilans.sql.TERRITORY_LOTS``), ``{missions}`` its condition on mis
 
 from __future__ import annotations
 
+from saas.marches.enums import Consideration
+
 # The lots of the scope with their marché, its operation (a marché without one is an operation of
 # its own), its donneur d'ordre's kind, its sector and its legal bases, and the hours counted on
 # the lot in the period (``hour_totals``), grouped by buyer kind, by sector, in all, and by legal
 # basis (a marché with several counts under each; one with none under « non renseigné »).
-MARCHES = """
+MARCHES = (
+    """
 WITH sl AS (
     SELECT l.tenant_id, l.id, mk.id AS marche_id, mk.donneur_ordre_id,
            coalesce(lower(btrim(mk.operation)), '#' || mk.id) AS operation,
@@ -45,15 +48,16 @@ SELECT CASE WHEN grouping(buyer_kind) = 0 THEN 'type_acheteur' WHEN grouping(sec
   FROM x
  GROUP BY GROUPING SETS ((buyer_kind), (sector), ())
 UNION ALL
-SELECT 'fondement', c.basis, NULL, count(DISTINCT donneur_ordre_id), count(DISTINCT operation),
+SELECT 'fondement', k.basis, NULL, count(DISTINCT donneur_ordre_id), count(DISTINCT operation),
        count(DISTINCT marche_id), count(*), sum(obligation), sum(hours)
-  FROM x CROSS JOIN LATERAL (
-           SELECT DISTINCT b FROM unnest(
-               CASE WHEN cardinality(x.considerations) > 0 THEN x.considerations ELSE ARRAY[''] END
-           ) AS b
-       ) AS c(basis)
- GROUP BY c.basis
+  FROM x JOIN (VALUES """
+    + ", ".join(f"(CAST(:t AS bigint), '{basis}')" for basis in (*map(str, Consideration), ""))
+    + """) AS k (tenant_id, basis)
+    ON k.tenant_id = x.tenant_id
+   AND (k.basis = ANY (x.considerations) OR (k.basis = '' AND coalesce(cardinality(x.considerations), 0) = 0))
+ GROUP BY k.basis
 """
+)
 
 # The organisations at work in the period, by kind, each once: the employers of a mission under
 # way, the prescribers of a prescription made, the holders and subcontractors of a lot and the

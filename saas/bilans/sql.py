@@ -175,12 +175,11 @@ SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0
 
 
 def figures_sql(wanted: frozenset[str] | None = None) -> str:
-    """The totals, the tables of ``GROUPED`` (one grouping set each), the criteria at entry and
-    the counting-rule versions of the hours, in one statement: the scope's rows are read once.
-    Only the tables of ``wanted`` are grouped (all of them without it), and the residence in a
-    QPV, whose hours every bilan totals."""
+    """The totals, the tables of ``GROUPED`` (one grouping set each) and the counting-rule versions
+    of the hours, in one statement: the scope's rows are read once. Only the tables of ``wanted``
+    are grouped (all of them without it), and the residence in a QPV, whose hours every bilan
+    totals. The criteria at entry are ``criteria_sql``'s."""
     grouped = [entry for entry in GROUPED if wanted is None or entry[0] in wanted or entry[0] == "qpv"]
-    criteria = [sql for code, sql in _CRITERIA_TABLES.items() if wanted is None or code in wanted]
     which = " ".join(f"WHEN grouping({key}) = 0 THEN '{code}'" for code, key, _ in grouped)
     keys = ", ".join([f"{key}::text" for _, key, _ in grouped] + ["NULL::text"])
     labels = " ".join(f"WHEN '{code}' THEN {label}" for code, _, label in grouped if label)
@@ -193,7 +192,6 @@ def figures_sql(wanted: frozenset[str] | None = None) -> str:
         + KEYED.replace("{prescribed}", PRESCRIBED if prescribed else NOT_PRESCRIBED).replace(
             "{prescription}", PRESCRIPTION if prescribed else ""
         )
-        + (CRITERIA if criteria else "")
         + f"""
 , g AS (
     SELECT CAST(:t AS bigint) AS tenant_id, {breakdown} AS breakdown, coalesce({keys}) AS key,
@@ -209,9 +207,19 @@ SELECT g.breakdown, g.key, {label} AS label, NULL::int AS rank, g.personnes, g.c
        g.sorties, g.personnes_sorties
   FROM g
 UNION ALL"""
-        + "".join(f"{sql}\nUNION ALL" for sql in criteria)
         + _RULES
     )
+
+
+def criteria_sql(wanted: frozenset[str] | None = None) -> str | None:
+    """The tables of the criteria at entry that ``wanted`` shows (all without it), in a statement
+    of their own: joined to the scope's missions a second time in the figures' statement, the
+    missions would be planned as a relation of unknown size (nested loops over thousands of rows)."""
+    criteria = [sql for code, sql in _CRITERIA_TABLES.items() if wanted is None or code in wanted]
+    if not criteria:
+        return None
+    columns = "breakdown, key, label, rank, personnes, contrats, heures, sorties, personnes_sorties"
+    return BASE + CRITERIA + "SELECT * FROM (" + "\nUNION ALL".join(criteria) + f"\n) AS c ({columns})"
 
 
 # Hours of the lots of the scope (kept by the ledger in ``hour_totals``), by lot, by marché and in

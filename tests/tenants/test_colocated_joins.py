@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from saas.bilans import engine, listings, sql
+from saas.bilans import engine, listings, national, sql
 from saas.bilans.scopes import Scope, ScopeKind
 from saas.distribution import layout
 from tests.fixtures import login
@@ -76,6 +76,7 @@ def test_every_statement_of_the_bilans_joins_within_the_tenant(tenant_tables):
     the pages run only some of them, the bilans of every kind run all."""
     statements = {
         "figures": sql.figures_sql(),
+        "criteria": sql.criteria_sql(),
         "lots": sql.LOTS,
         "months_of_lots": sql.MONTHS_OF_LOTS,
         "months_of_missions": sql.MONTHS_OF_MISSIONS,
@@ -83,6 +84,7 @@ def test_every_statement_of_the_bilans_joins_within_the_tenant(tenant_tables):
             name: getattr(listings, name)
             for name in ("MUTUALISATION", "CONSOLIDATION", "PARCOURS", "SUIVIS", "MOTIFS")
         },
+        **{name: getattr(national, name) for name in ("MARCHES", "STRUCTURES", "COMPANIES")},
     }
     scopes = [
         Scope(ScopeKind.territoire, None, "T"),
