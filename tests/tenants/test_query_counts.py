@@ -17,6 +17,7 @@ from functools import partial
 import pytest
 
 from saas.accounts import api as accounts_api
+from tenants import tokens
 from tests.factories import add_rows
 from tests.fixtures import login
 from tests.sql_count import recorded_sql
@@ -54,9 +55,12 @@ def queries_per_page(app, client, world) -> dict[str, int]:
 
 @pytest.fixture
 def clock_still(monkeypatch):
-    """``saas.accounts.api``'s time from now on: the session logged in next is never touched."""
+    """``saas.accounts.api``'s time and the API tokens' from now on: the session logged in next is
+    never touched, and a token's ``last_used_at`` (written once a minute) is written by the first
+    call only, whatever the walk's length."""
     still = accounts_api._now()
     monkeypatch.setattr(accounts_api, "_now", lambda: still)
+    monkeypatch.setattr(tokens, "_now", lambda: still)
 
 
 def test_no_page_runs_a_query_per_row(app, two_tenants, client, clock_still):
