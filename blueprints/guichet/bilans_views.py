@@ -13,7 +13,6 @@ from blueprints.guichet.views import bp
 from saas.bilans import api as bilans
 from saas.bilans import presentation
 from saas.bilans.models import Bilan
-from saas.db import db
 from saas.marches import api as marches
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import COMPANY_KINDS, OrganisationKind
@@ -31,10 +30,9 @@ MARCHES_LISTED = 500
 
 
 def _marches() -> list[tuple[str, str]]:
-    query = marches.search_marches(marches.MarcheFilters()).order_by("reference")
     return [
-        (f"marche:{row.id}", f"{row.reference} — {row.object}"[:150])
-        for row in db.session.execute(query.limit(MARCHES_LISTED))
+        (f"marche:{marche_id}", f"{reference} — {title}"[:150])
+        for marche_id, reference, title in marches.marches_by_reference(MARCHES_LISTED)
     ]
 
 

@@ -259,6 +259,7 @@ def lots_of_marche(marche_id: int) -> list[Lot]:
 
 
 marches_of_donneur_ordre = repository.marches_of_donneur_ordre
+marches_by_reference = repository.marches_by_reference
 
 
 def _attributaire(value) -> int | None:

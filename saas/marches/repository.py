@@ -127,6 +127,12 @@ def marches_of_donneur_ordre(organisation_id: int) -> list[Marche]:
     return list(db.session.scalars(query))
 
 
+def marches_by_reference(limit: int) -> list[tuple[int, str, str]]:
+    """``(id, reference, object)`` of the tenant's first ``limit`` marchés by reference (a choice list)."""
+    query = select(Marche.id, Marche.reference, Marche.object).order_by(Marche.reference, Marche.id)
+    return [tuple(row) for row in db.session.execute(query.limit(limit))]
+
+
 def lot_by_number(marche_id: int, number: str) -> Lot | None:
     query = select(Lot).where(Lot.marche_id == marche_id, func.lower(Lot.number) == number.lower())
     return db.session.scalars(query).first()
