@@ -48,6 +48,29 @@ def test_the_facilitateur_produces_and_downloads_the_annual_bilan(app, page, aud
     assert workbook.sheetnames[:3] == ["Couverture", "Totaux", "Statut à l'entrée"]
 
 
+def test_the_facilitateur_produces_the_national_collection_and_downloads_its_workbook(
+    app, page, audit_page, territory, tmp_path
+):
+    login(page, audit_page, app, territory.facilitateur_email)
+    open_nav(page, "Bilans")
+    follow(page, page.get_by_role("link", name="Produire un bilan"))
+    page.get_by_label("Collecte nationale du réseau").check()
+    choose(page, "Périmètre", "Tout le territoire")
+    page.get_by_label("Année", exact=True).fill("2025")
+    submit(page, "Produire le bilan")
+    assert "Bilan produit et enregistré." in flash_text(page)
+    assert text(page.get_by_role("heading", level=1)).startswith("Collecte nationale du réseau — ")
+    for table in ("Donneurs d'ordre par type", "Marchés par fondement juridique", "Durée des contrats"):
+        assert page.get_by_role("table", name=table).count() == 1, table
+    audit_page("La collecte nationale")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le classeur (XLSX)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    sheets = openpyxl.load_workbook(saved).sheetnames
+    assert sheets[:3] == ["Couverture", "Totaux", "Structures à l'œuvre par type"], sheets
+
+
 def test_the_donneur_d_ordre_reads_its_marches_and_bilans_and_drafts_a_clause(
     app, page, audit_page, territory
 ):
