@@ -438,3 +438,13 @@ def test_a_six_month_contract_counts_as_six_months_its_last_day_included(world):
     durations = _by_key(_listed("national", "territoire"), "duree_contrat", "contrats")
     # Martin's CDD (6 January to 31 December) and this one (6 January to 5 July): 6 to 12 months
     assert durations == {"6_12_mois": (2,), "sans_terme": (1,)}
+
+
+def test_a_month_counted_at_no_hour_adds_no_row_to_the_consolidation(world):
+    person = _person("Roux", date(1980, 3, 3), "M", ("beneficiaire_rsa", "attestation_caf"), date(2025, 1, 2))
+    mission = place(world, person, world.lots[0], "cdd")
+    _counted(mission, date(2025, 4, 1), 0)  # a month declared at no hour, validated
+    db.session.flush()
+    rows = _listed("consolidation", "territoire")["tables"]["consolidation"]
+    assert sum(D(row["heures"]) for row in rows) == D(330)
+    assert all(D(row["heures"]) != 0 for row in rows), rows  # Roux is not listed at 0 h
