@@ -7,7 +7,8 @@ The labels of closed lists are read here, on the few rows the database returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -168,12 +169,10 @@ def _figures(
     scope: Scope, period: Period, tables: dict, wanted: frozenset[str] | None
 ) -> tuple[dict, list[dict]]:
     """The totals of the missions, the tables of ``sql.GROUPED`` and of the criteria at entry
-    (those of ``wanted``, or all), and the counting-rule versions, from two statements."""
+    (those of ``wanted``, or all), and the counting-rule versions, from one statement."""
     totals: dict = {}
     rules: list[dict] = []
-    criteria = sql.criteria_sql(wanted)
-    rows = _run(sql.figures_sql(wanted), scope, period) + (_run(criteria, scope, period) if criteria else [])
-    for row in rows:
+    for row in _run(sql.figures_sql(wanted), scope, period):
         table = row["breakdown"]
         if table == "total":
             totals = {key: row[key] for key in ("personnes", "contrats", "heures", "sorties")}
@@ -317,18 +316,25 @@ def _national(scope: Scope, period: Period, tables: dict, totals: dict, wanted: 
 
 #: a bilan's statements are planned for their own scope and period each time: psycopg prepares a
 #: statement run five times on a connection, and PostgreSQL's generic plan of it (a tenant, lots
-#: and months it does not know) reads twice as long (``bench/bilans.py``)
+#: and months it does not know) reads twice to three times as long (``bench/bilans.py``)
 _CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 _DEFAULT_PLANS = "SET LOCAL plan_cache_mode = DEFAULT"
+
+
+@contextmanager
+def custom_plans() -> Iterator[None]:
+    """The statements of the block are planned for their own values (on an error, the rollback
+    undoes the setting)."""
+    db.session.execute(text(_CUSTOM_PLANS))
+    yield
+    db.session.execute(text(_DEFAULT_PLANS))
 
 
 def compute(scope: Scope, period: Period, wanted: frozenset[str] | None = None) -> dict:
     """Every figure of ``scope`` over ``period``: the totals, the rule versions, and the tables of
     ``wanted`` (without it: every table that counts people, contracts and hours, none that lists)."""
-    db.session.execute(text(_CUSTOM_PLANS))
-    figures = _compute(scope, period, wanted)  # on an error, the rollback undoes the setting
-    db.session.execute(text(_DEFAULT_PLANS))
-    return figures
+    with custom_plans():
+        return _compute(scope, period, wanted)
 
 
 def _compute(scope: Scope, period: Period, wanted: frozenset[str] | None) -> dict:

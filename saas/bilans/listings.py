@@ -16,20 +16,22 @@ from saas import formats
 # Counted hours of the period that a lot holds from the missions of another lot (mutualisation),
 # each pair of lots once; ``into_scope`` and ``from_scope`` say whether the receiving and the
 # giving lot are in the scope. The allocations are read from the scope's lots (``{received}``)
-# and from its missions (``{given}``), each allocation once.
+# and from its missions (``{given}``), each allocation once. Such rows hold no counting (a
+# counting is kept under its mission's own lot, which never changes): ``countings = 0`` keeps the
+# join to the missions to a few rows.
 MUTUALISATION = """
 WITH shared AS (
-    SELECT h.tenant_id, h.id, m.lot_id AS from_lot, h.lot_id AS to_lot, h.hours
+    SELECT h.tenant_id, h.mission_id, h.month, h.rule_id, m.lot_id AS from_lot, h.lot_id AS to_lot, h.hours
       FROM mission_hour_totals h
       JOIN missions m ON m.tenant_id = h.tenant_id AND m.id = h.mission_id
-     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.lot_id <> m.lot_id
-       AND {received}
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.countings = 0
+       AND h.lot_id <> m.lot_id AND {received}
     UNION
-    SELECT h.tenant_id, h.id, m.lot_id, h.lot_id, h.hours
+    SELECT h.tenant_id, h.mission_id, h.month, h.rule_id, m.lot_id, h.lot_id, h.hours
       FROM missions m
       JOIN mission_hour_totals h ON h.tenant_id = m.tenant_id AND h.mission_id = m.id
-     WHERE m.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.lot_id <> m.lot_id
-       AND {given}
+     WHERE m.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.countings = 0
+       AND h.lot_id <> m.lot_id AND {given}
 ), moved AS (
     SELECT tenant_id, from_lot, to_lot, sum(hours) AS hours FROM shared GROUP BY 1, 2, 3
 ), named AS (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, SmallInteger, String, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, SmallInteger, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.bilans.kinds import BilanKind
@@ -80,3 +80,46 @@ class BilanSending(TenantScoped, Model):
     bilan_id: Mapped[int] = tenant_ref("bilans", index=True)
     mail_id: Mapped[int] = tenant_ref("outgoing_mails")
     sent_at: Mapped[datetime] = utcnow_column()
+
+
+class MissionFacts(TenantScoped, Model):
+    """The keys a bilan groups one mission by (``saas.bilans.sql``), whatever its period: kept by
+    the triggers of migration ``b8e4f1a6d2c7`` on the tables they come from, read by the bilans,
+    never written by the code. The values of the reference lists (a contract's family, a motif's
+    category, a criterion's level) are joined by the bilans, not copied here."""
+
+    __tablename__ = "mission_facts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "mission_id"),
+        tenant_index("until_date", "start_date"),
+        tenant_index("employer_id"),
+        tenant_index("lot_id"),
+    )
+
+    mission_id: Mapped[int] = tenant_ref("missions", ondelete="CASCADE")
+    participant_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = mapped_column(BigInteger)
+    employer_id: Mapped[int] = mapped_column(BigInteger)
+    start_date: Mapped[date] = mapped_column(Date)
+    #: the exit, else the end, else ``infinity``: the mission is under way until then
+    until_date: Mapped[date] = mapped_column(Date)
+    exit_date: Mapped[date | None] = mapped_column(Date)
+    exit_category: Mapped[str | None] = mapped_column(String)
+    situation_6m_motif: Mapped[str | None] = mapped_column(String)
+    contract_type: Mapped[str] = mapped_column(String)
+    modality: Mapped[str] = mapped_column(String)
+    employer_kind: Mapped[str] = mapped_column(String)
+    #: from the dates alone (``sans_terme`` without an end, whether or not the contract has a term)
+    duration: Mapped[str] = mapped_column(String)
+    rome_code: Mapped[str] = mapped_column(String)
+    sector: Mapped[str] = mapped_column(String)
+    sex: Mapped[str] = mapped_column(String)
+    #: at the person's first mission
+    age_band: Mapped[str] = mapped_column(String)
+    level: Mapped[str] = mapped_column(String)
+    qpv: Mapped[bool] = mapped_column(Boolean)
+    #: of the person's last prescription (0 and '' without one)
+    prescripteur_id: Mapped[int] = mapped_column(BigInteger)
+    prescriber_kind: Mapped[str] = mapped_column(String)
+    #: the codes of the person's eligibility at entry
+    criteria: Mapped[list[str]] = mapped_column(ARRAY(String))

@@ -9,116 +9,85 @@ lots on ``l`` (see ``saas.bilans.engine``). Every join equates ``tenant_id`` (``
 
 from __future__ import annotations
 
-# The missions of the scope under way in the period (``placed``), and those whose hours of the
-# period are counted on the scope (``worked``, mutualised hours from another lot's missions
-# included), each mission once in ``u`` with its placed flag and its hours.
+# The missions of the scope under way in the period (placed), and those whose hours of the period
+# are counted on the scope (``worked``, mutualised hours from another lot's missions included),
+# each once in ``ids`` with its placed flag and its hours, then in ``keyed`` with its keys
+# (``mission_facts``, read by its primary key: a join between two derived relations of unknown
+# size could be planned as a nested loop over both).
 BASE = """
-WITH sm AS (
-    SELECT m.tenant_id, m.id FROM missions m WHERE m.tenant_id = :t AND {missions}
-), placed AS (
-    SELECT m.tenant_id, m.id
-      FROM missions m JOIN sm ON sm.tenant_id = m.tenant_id AND sm.id = m.id
-     WHERE m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
-), worked AS (
-    SELECT h.tenant_id, h.mission_id AS id, sum(h.hours) AS hours, array_agg(DISTINCT h.rule_id) AS rule_ids
+WITH hw AS (
+    SELECT h.tenant_id, h.mission_id, h.rule_id, sum(h.hours) AS hours
       FROM mission_hour_totals h
      WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.hours <> 0
        AND {allocations}
-     GROUP BY h.tenant_id, h.mission_id
-), u AS (
-    SELECT m.*, bool_or(x.placed) AS placed, sum(x.hours) AS hours,
-           (SELECT min(f.start_date) FROM missions f
-             WHERE f.tenant_id = m.tenant_id AND f.participant_id = m.participant_id) AS first_start
-      FROM (SELECT tenant_id, id, true AS placed, 0 AS hours FROM placed
+     GROUP BY GROUPING SETS ((h.tenant_id, h.mission_id), (h.tenant_id, h.rule_id))
+), worked AS (
+    SELECT hw.tenant_id, hw.mission_id, hw.hours FROM hw WHERE hw.mission_id IS NOT NULL
+), ids AS (
+    SELECT x.tenant_id, x.mission_id, bool_or(x.placed) AS placed, sum(x.hours) AS hours
+      FROM (SELECT m.tenant_id, m.mission_id, true AS placed, 0 AS hours
+              FROM mission_facts m
+             WHERE m.tenant_id = :t AND {missions} AND m.until_date >= :start AND m.start_date <= :end
             UNION ALL
-            SELECT tenant_id, id, false, hours FROM worked) x
-      JOIN missions m ON m.tenant_id = x.tenant_id AND m.id = x.id
-     GROUP BY m.tenant_id, m.id
+            SELECT w.tenant_id, w.mission_id, false, w.hours FROM worked w) x
+     GROUP BY x.tenant_id, x.mission_id
+), keyed AS (
+    SELECT m.*, ids.placed, ids.hours
+      FROM ids JOIN mission_facts m ON m.tenant_id = ids.tenant_id AND m.mission_id = ids.mission_id
 )
 """
 
-# One row per mission of ``u`` with every key a table of the bilan groups by.
-KEYED = """
-, keyed AS (
-    SELECT u.id, u.participant_id, u.placed, u.hours, u.contract_type, ct.label AS contract_label,
-           ct.family AS contract_family, u.modality, u.employer_id, emp.kind AS employer_kind,
-           CASE WHEN u.end_date IS NULL AND ct.fixed_term THEN 'inconnue'
-                WHEN u.end_date IS NULL THEN 'sans_terme'
-                WHEN u.end_date + 1 < u.start_date + interval '1 month' THEN 'moins_1_mois'
-                WHEN u.end_date + 1 < u.start_date + interval '3 months' THEN '1_3_mois'
-                WHEN u.end_date + 1 < u.start_date + interval '6 months' THEN '3_6_mois'
-                WHEN u.end_date + 1 < u.start_date + interval '12 months' THEN '6_12_mois'
-                ELSE '12_mois_plus' END AS duration,
-           coalesce(u.rome_code, '') AS rome_code, coalesce(mk.sector, '') AS sector,
-           coalesce(i.sex, '') AS sex,
-           CASE WHEN i.birth_date IS NULL THEN 'inconnu'
-                WHEN u.first_start < i.birth_date + interval '26 years' THEN 'moins_26'
-                WHEN u.first_start >= i.birth_date + interval '50 years' THEN '50_plus'
-                ELSE '26_49' END AS age_band,
-           coalesce(pa.qualification_level, '') AS level,
-           (i.qpv_code IS NOT NULL) AS qpv,
-           {prescribed},
-           CASE WHEN u.exit_date BETWEEN :start AND :end THEN u.exit_category END AS exit_category,
-           CASE WHEN u.exit_date BETWEEN :start AND :end THEN coalesce(s6.category, 'inconnue') END AS situation
-      FROM u
-      JOIN participants pa ON pa.tenant_id = u.tenant_id AND pa.id = u.participant_id
-      JOIN lots l ON l.tenant_id = u.tenant_id AND l.id = u.lot_id
-      JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
-      JOIN organisations emp ON emp.tenant_id = u.tenant_id AND emp.id = u.employer_id
-      LEFT JOIN participant_identities i ON i.tenant_id = u.tenant_id AND i.participant_id = u.participant_id
-      LEFT JOIN ref_contract_types ct ON ct.code = u.contract_type
-      LEFT JOIN ref_exit_motifs s6 ON s6.code = u.situation_6m_motif
-      {prescription}
+# The keys of each mission (``k``), with the values of the reference lists, and of each person
+# (``pp``: the same for all their missions), with their counts; a person's exits are their
+# missions left in the period.
+KEYS = """
+, k AS (
+    SELECT x.tenant_id, x.participant_id, x.placed, x.hours, x.contract_type, ct.family AS contract_family,
+           x.modality, x.employer_id, x.employer_kind, x.rome_code, x.sector,
+           CASE WHEN x.duration = 'sans_terme' AND ct.fixed_term THEN 'inconnue' ELSE x.duration END AS duration,
+           CASE WHEN x.exit_date BETWEEN :start AND :end THEN x.exit_category END AS exit_category,
+           CASE WHEN x.exit_date BETWEEN :start AND :end THEN coalesce(s6.category, 'inconnue') END AS situation
+      FROM keyed x
+      LEFT JOIN ref_contract_types ct ON ct.code = x.contract_type
+      LEFT JOIN ref_exit_motifs s6 ON s6.code = x.situation_6m_motif
+), pp AS (
+    SELECT x.tenant_id, x.participant_id, bool_or(x.placed) AS placed,
+           count(*) FILTER (WHERE x.placed) AS contrats, sum(x.hours) AS hours,
+           count(*) FILTER (WHERE x.exit_date BETWEEN :start AND :end AND x.exit_category IS NOT NULL) AS sorties,
+           min(x.sex) AS sex, min(x.age_band) AS age_band, min(x.level) AS level, bool_or(x.qpv) AS qpv,
+           min(x.prescripteur_id) AS prescripteur_id, min(x.prescriber_kind) AS prescriber_kind,
+           min(x.criteria) AS criteria
+      FROM keyed x GROUP BY x.tenant_id, x.participant_id
 )
 """
 
-#: each person's last prescription, joined only when a table groups by prescriber
-PRESCRIPTION = """LEFT JOIN LATERAL (
-          SELECT p.tenant_id, p.prescripteur_id, o.prescriber_kind
-            FROM prescriptions p
-            JOIN organisations o ON o.tenant_id = p.tenant_id AND o.id = p.prescripteur_id
-           WHERE p.tenant_id = u.tenant_id AND p.participant_id = u.participant_id
-           ORDER BY p.prescribed_on DESC, p.id DESC
-           LIMIT 1
-      ) pr ON pr.tenant_id = u.tenant_id"""
-PRESCRIBED = (
-    "coalesce(pr.prescripteur_id, 0) AS prescripteur_id, coalesce(pr.prescriber_kind, '') AS prescriber_kind"
-)
-NOT_PRESCRIBED = "0::bigint AS prescripteur_id, ''::text AS prescriber_kind"
-
-# The criteria of each person's validation at entry (the last validated on or before their first
-# mission, else the first after), a person counting once per criterion and once in the priority
-# group of their best criterion.
+# Each person's criteria at entry (``pc``) and the priority group of their best criterion: only
+# when a table shows them.
 CRITERIA = """
-, pp AS (
-    SELECT u.tenant_id, u.participant_id, bool_or(u.placed) AS placed, sum(u.hours) AS hours,
-           min(u.first_start) AS first_start
-      FROM u GROUP BY u.tenant_id, u.participant_id
-), entry AS (
-    SELECT DISTINCT ON (e.participant_id) e.tenant_id, e.participant_id, e.id
-      FROM eligibilities e
-      JOIN pp ON pp.tenant_id = e.tenant_id AND pp.participant_id = e.participant_id
-     WHERE e.tenant_id = :t AND e.revoked_at IS NULL
-     ORDER BY e.participant_id, (e.validated_on <= pp.first_start) DESC,
-              CASE WHEN e.validated_on <= pp.first_start THEN e.validated_on END DESC NULLS LAST,
-              e.validated_on, e.id
-), crit AS (
-    SELECT pp.participant_id, pp.placed, pp.hours, r.code, r.label, r.level, r.rank
-      FROM pp
-      LEFT JOIN entry en ON en.tenant_id = pp.tenant_id AND en.participant_id = pp.participant_id
-      LEFT JOIN eligibility_criteria ec ON ec.tenant_id = en.tenant_id AND ec.eligibility_id = en.id
-      LEFT JOIN ref_criteria r ON r.code = ec.criterion_code
-), best AS (
-    SELECT participant_id, bool_or(placed) AS placed, max(hours) AS hours,
-           CASE WHEN min(level) = 1 THEN 'niveau_1' WHEN min(level) = 2 THEN 'niveau_2'
-                WHEN count(code) > 0 THEN 'critere_clause' ELSE 'sans_critere' END AS priority
-      FROM crit GROUP BY participant_id
+, pc AS (
+    SELECT c.tenant_id, c.participant_id, c.placed, c.hours, r.code, r.label, r.rank
+      FROM (SELECT pp.*, unnest(pp.criteria) AS code FROM pp) c
+      JOIN ref_criteria r ON r.code = c.code
+), levels AS (
+    SELECT d.tenant_id, d.criteria,
+           coalesce((SELECT CASE min(r.level) WHEN 1 THEN 'niveau_1' WHEN 2 THEN 'niveau_2' ELSE 'critere_clause' END
+                       FROM ref_criteria r WHERE r.code = ANY (d.criteria) HAVING count(*) > 0),
+                    'sans_critere') AS priority
+      FROM (SELECT DISTINCT pp.tenant_id, pp.criteria FROM pp) d
+), pk AS (
+    SELECT pp.*, levels.priority
+      FROM pp JOIN levels ON levels.tenant_id = pp.tenant_id AND levels.criteria = pp.criteria
 )
 """
+STATUT = """
+SELECT CAST(:t AS bigint), 'statut', pc.code, min(pc.label), min(pc.rank),
+       count(*) FILTER (WHERE pc.placed), 0, coalesce(sum(pc.hours), 0), 0, 0
+  FROM pc GROUP BY pc.code"""
 
-#: the tables grouped over ``keyed``: the breakdown's code, its key column, and where the label of
-#: a key is read, on the grouped rows (a few dozen, not one per mission): ``g.key`` is the key
-GROUPED = (
+#: the tables grouped by a key of each mission (``k``) or of each person (``pp``): the breakdown's
+#: code, its key column, and where the label of a key is read, on the grouped rows (a few dozen,
+#: not one per mission): ``g.key`` is the key
+_OF_MISSION = (
     ("type_contrat", "contract_type", "(SELECT ct.label FROM ref_contract_types ct WHERE ct.code = g.key)"),
     ("famille_contrat", "contract_family", None),
     ("modalite", "modality", None),
@@ -133,6 +102,12 @@ GROUPED = (
         "sector",
         "(SELECT se.label FROM ref_items se WHERE se.list = 'secteur' AND se.code = g.key)",
     ),
+    ("duree_contrat", "duration", None),
+    ("type_employeur", "employer_kind", None),
+    ("sortie", "exit_category", None),
+    ("situation_6_mois", "situation", None),
+)
+_OF_PERSON = (
     ("sexe", "sex", None),
     ("age", "age_band", None),
     (
@@ -147,79 +122,71 @@ GROUPED = (
         "(SELECT o.name FROM organisations o WHERE o.tenant_id = g.tenant_id AND o.id = g.key::bigint)",
     ),
     ("type_prescripteur", "prescriber_kind", None),
-    ("duree_contrat", "duration", None),
-    ("type_employeur", "employer_kind", None),
-    ("sortie", "exit_category", None),
-    ("situation_6_mois", "situation", None),
+    ("publics_prioritaires", "priority", None),
 )
+GROUPED = _OF_MISSION + _OF_PERSON
+#: the tables of the criteria at entry
+_CRITERIA_TABLES = {"statut", "publics_prioritaires"}
 
-
-#: the tables of the criteria at entry (``CRITERIA``), each a statement of its own in the union
-_CRITERIA_TABLES = {
-    "statut": """
-SELECT 'statut', code, min(label), min(rank), count(DISTINCT participant_id) FILTER (WHERE placed), 0,
-       coalesce(sum(hours), 0), 0, 0
-  FROM crit WHERE code IS NOT NULL GROUP BY code""",
-    "publics_prioritaires": """
-SELECT 'publics_prioritaires', priority, NULL, NULL, count(*) FILTER (WHERE placed), 0,
-       coalesce(sum(hours), 0), 0, 0
-  FROM best GROUP BY priority""",
-}
+#: by mission, a person counts once in each key; by person, once in all
+_MISSION_MEASURES = """count(DISTINCT participant_id) FILTER (WHERE placed), count(*) FILTER (WHERE placed),
+       coalesce(sum(hours), 0), count(*) FILTER (WHERE exit_category IS NOT NULL),
+       count(DISTINCT participant_id) FILTER (WHERE exit_category IS NOT NULL)"""
+_PERSON_MEASURES = """count(*) FILTER (WHERE placed), coalesce(sum(contrats), 0)::bigint, coalesce(sum(hours), 0),
+       coalesce(sum(sorties), 0)::bigint, count(*) FILTER (WHERE sorties > 0)"""
 
 _RULES = """
 SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0
-  FROM (SELECT DISTINCT tenant_id, unnest(rule_ids) AS id FROM worked) w
-  JOIN counting_rules r ON r.tenant_id = w.tenant_id AND r.id = w.id
+  FROM (SELECT hw.tenant_id, hw.rule_id FROM hw WHERE hw.rule_id IS NOT NULL) w
+  JOIN counting_rules r ON r.tenant_id = w.tenant_id AND r.id = w.rule_id
   LEFT JOIN marches mk ON mk.tenant_id = r.tenant_id AND mk.id = r.marche_id
 """
 
 
-def figures_sql(wanted: frozenset[str] | None = None) -> str:
-    """The totals, the tables of ``GROUPED`` (one grouping set each) and the counting-rule versions
-    of the hours, in one statement: the scope's rows are read once. Only the tables of ``wanted``
-    are grouped (all of them without it), and the residence in a QPV, whose hours every bilan
-    totals. The criteria at entry are ``criteria_sql``'s."""
-    grouped = [entry for entry in GROUPED if wanted is None or entry[0] in wanted or entry[0] == "qpv"]
+def _grouping(grouped: tuple, relation: str, measures: str, total: bool) -> str:
+    """One grouping set per table of ``grouped`` over ``relation`` (and the totals with ``total``)."""
     which = " ".join(f"WHEN grouping({key}) = 0 THEN '{code}'" for code, key, _ in grouped)
     keys = ", ".join([f"{key}::text" for _, key, _ in grouped] + ["NULL::text"])
-    labels = " ".join(f"WHEN '{code}' THEN {label}" for code, _, label in grouped if label)
-    sets = "".join(f"({key}), " for _, key, _ in grouped)
+    sets = ", ".join([f"({key})" for _, key, _ in grouped] + (["()"] if total else []))
     breakdown = f"CASE {which} ELSE 'total' END" if which else "'total'"
-    label = f"CASE g.breakdown {labels} END" if labels else "NULL::text"
-    prescribed = any(code in ("prescripteur", "type_prescripteur") for code, _, _ in grouped)
+    return f"""
+SELECT CAST(:t AS bigint), {breakdown}, coalesce({keys}), NULL::text, NULL::int,
+       {measures}
+  FROM {relation} GROUP BY GROUPING SETS ({sets})"""
+
+
+def figures_sql(wanted: frozenset[str] | None = None) -> str:
+    """The totals, the tables of ``GROUPED`` and of the criteria at entry, and the counting-rule
+    versions of the hours, in one statement: the scope's rows are read once. Only the tables of
+    ``wanted`` are grouped (all of them without it), and the residence in a QPV, whose hours every
+    bilan totals."""
+    shown = {code for code, _, _ in GROUPED} | {"statut"} if wanted is None else wanted | {"qpv"}
+    of_mission = tuple(entry for entry in _OF_MISSION if entry[0] in shown)
+    of_person = tuple(entry for entry in _OF_PERSON if entry[0] in shown)
+    criteria = bool(shown & _CRITERIA_TABLES)
+    parts = [_grouping(of_mission, "k", _MISSION_MEASURES, total=True)]
+    parts.append(_grouping(of_person, "pk" if criteria else "pp", _PERSON_MEASURES, total=False))
+    if "statut" in shown:
+        parts.append(STATUT)
+    labels = " ".join(f"WHEN '{code}' THEN {label}" for code, _, label in of_mission + of_person if label)
+    label = f"coalesce(g.label, CASE g.breakdown {labels} END)" if labels else "g.label"
+    columns = (
+        "tenant_id, breakdown, key, label, rank, personnes, contrats, heures, sorties, personnes_sorties"
+    )
     return (
         BASE
-        + KEYED.replace("{prescribed}", PRESCRIBED if prescribed else NOT_PRESCRIBED).replace(
-            "{prescription}", PRESCRIPTION if prescribed else ""
-        )
+        + KEYS
+        + (CRITERIA if criteria else "")
+        + f", g ({columns}) AS ("
+        + "\nUNION ALL".join(parts)
         + f"""
-, g AS (
-    SELECT CAST(:t AS bigint) AS tenant_id, {breakdown} AS breakdown, coalesce({keys}) AS key,
-           count(DISTINCT participant_id) FILTER (WHERE placed) AS personnes,
-           count(*) FILTER (WHERE placed) AS contrats,
-           coalesce(sum(hours), 0) AS heures,
-           count(*) FILTER (WHERE exit_category IS NOT NULL) AS sorties,
-           count(DISTINCT participant_id) FILTER (WHERE exit_category IS NOT NULL) AS personnes_sorties
-      FROM keyed
-     GROUP BY GROUPING SETS ({sets}())
 )
-SELECT g.breakdown, g.key, {label} AS label, NULL::int AS rank, g.personnes, g.contrats, g.heures,
+SELECT g.breakdown, g.key, {label} AS label, g.rank, g.personnes, g.contrats, g.heures,
        g.sorties, g.personnes_sorties
   FROM g
 UNION ALL"""
         + _RULES
     )
-
-
-def criteria_sql(wanted: frozenset[str] | None = None) -> str | None:
-    """The tables of the criteria at entry that ``wanted`` shows (all without it), in a statement
-    of their own: joined to the scope's missions a second time in the figures' statement, the
-    missions would be planned as a relation of unknown size (nested loops over thousands of rows)."""
-    criteria = [sql for code, sql in _CRITERIA_TABLES.items() if wanted is None or code in wanted]
-    if not criteria:
-        return None
-    columns = "breakdown, key, label, rank, personnes, contrats, heures, sorties, personnes_sorties"
-    return BASE + CRITERIA + "SELECT * FROM (" + "\nUNION ALL".join(criteria) + f"\n) AS c ({columns})"
 
 
 # Hours of the lots of the scope (kept by the ledger in ``hour_totals``), by lot, by marché and in

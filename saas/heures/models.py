@@ -237,7 +237,12 @@ class HourTotal(TenantScoped, Model):
     written by the code. What the dashboard and the progress add up instead of the ledger's rows."""
 
     __tablename__ = "hour_totals"
-    __table_args__ = (UniqueConstraint("tenant_id", "lot_id", "month"), tenant_index("month"))
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "lot_id", "month"),
+        tenant_index("month"),
+        # covering: the bilans add up a lot's months from the index alone (migration ``b8e4f1a6d2c7``)
+        tenant_index("lot_id", "month", postgresql_include=["hours", "raw_hours"]),
+    )
 
     lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
     month: Mapped[date] = mapped_column(Date)
