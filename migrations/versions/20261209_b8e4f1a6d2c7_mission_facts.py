@@ -43,6 +43,7 @@ COLUMNS = (
     "exit_category, situation_6m_motif, contract_type, modality, employer_kind, duration, rome_code, "
     "sector, sex, age_band, level, qpv, prescripteur_id, prescriber_kind, criteria"
 )
+UNDER_WAY_COVERED = ("mission_id", "participant_id", "lot_id", "employer_id")
 UPDATED = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS.split(", ")[2:])
 
 # The keys of the given missions (those that no longer exist are skipped: their row went with
@@ -203,8 +204,9 @@ def upgrade():
         sa.Column("criteria", postgresql.ARRAY(sa.String()), nullable=False),
         unique("tenant_id", "mission_id"),
     )
-    # the missions under way in a period: those ending after its start, then starting before its end
-    tenant_index("mission_facts", "until_date", "start_date")
+    # the missions under way in a period (those ending after its start, then starting before its
+    # end) with what a scope asks of them, from the index alone
+    tenant_index("mission_facts", "until_date", "start_date", postgresql_include=list(UNDER_WAY_COVERED))
     tenant_index("mission_facts", "employer_id")
     tenant_index("mission_facts", "lot_id")
     rls.enable(op, "mission_facts")

@@ -82,6 +82,10 @@ class BilanSending(TenantScoped, Model):
     sent_at: Mapped[datetime] = utcnow_column()
 
 
+#: the columns the index of the missions under way carries: a scope's condition reads them alone
+UNDER_WAY_COVERED = ("mission_id", "participant_id", "lot_id", "employer_id")
+
+
 class MissionFacts(TenantScoped, Model):
     """The keys a bilan groups one mission by (``saas.bilans.sql``), whatever its period: kept by
     the triggers of migration ``b8e4f1a6d2c7`` on the tables they come from, read by the bilans,
@@ -91,7 +95,7 @@ class MissionFacts(TenantScoped, Model):
     __tablename__ = "mission_facts"
     __table_args__ = (
         UniqueConstraint("tenant_id", "mission_id"),
-        tenant_index("until_date", "start_date"),
+        tenant_index("until_date", "start_date", postgresql_include=list(UNDER_WAY_COVERED)),
         tenant_index("employer_id"),
         tenant_index("lot_id"),
     )

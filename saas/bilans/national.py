@@ -68,9 +68,8 @@ WITH sl AS (
       FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
      WHERE l.tenant_id = :t AND {lots}
 ), active AS (
-    SELECT m.tenant_id, m.employer_id AS id FROM missions m
-     WHERE m.tenant_id = :t AND {missions}
-       AND m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
+    SELECT m.tenant_id, m.employer_id AS id FROM mission_facts m
+     WHERE m.tenant_id = :t AND {missions} AND m.until_date >= :start AND m.start_date <= :end
     UNION
     SELECT p.tenant_id, p.prescripteur_id FROM prescriptions p
      WHERE p.tenant_id = :t AND p.prescribed_on BETWEEN :start AND :end
@@ -101,9 +100,8 @@ WITH holders AS (
       FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
      WHERE l.tenant_id = :t AND {lots} AND l.attributaire_id IS NOT NULL
 ), employers AS (
-    SELECT DISTINCT m.tenant_id, m.employer_id AS id FROM missions m
-     WHERE m.tenant_id = :t AND {missions}
-       AND m.start_date <= :end AND coalesce(m.exit_date, m.end_date, :end) >= :start
+    SELECT DISTINCT m.tenant_id, m.employer_id AS id FROM mission_facts m
+     WHERE m.tenant_id = :t AND {missions} AND m.until_date >= :start AND m.start_date <= :end
 )
 SELECT o.kind AS key, count(h.id) AS attributaires, count(e.id) AS employeurs
   FROM organisations o
