@@ -20,6 +20,7 @@ from saas.heures import counting as arithmetic
 from saas.heures.rules import DEFAULT_RULE
 from saas.marches import obligation as obligations
 from saas.marches.enums import ObligationMode, Rounding
+from saas.partenaires.enums import BuyerKind
 
 MODES = ("formula", "formula", "formula", "fixed", "per_amount", "percentage")
 TRAINING_CAP = Decimal(35)
@@ -116,6 +117,9 @@ def build(
     return place
 
 
+BUYER_KINDS = list(BuyerKind)
+
+
 def _organisations(place: Place, rng: random.Random, ids: Ids, rows: Rows, created: datetime) -> None:
     scale = max(1, place.spec.participants // 500)
     plan = [(f"Donneur d'ordre {n + 1}", "donneur_ordre", None) for n in range(min(8, 2 + scale // 4))]
@@ -141,6 +145,10 @@ def _organisations(place: Place, rng: random.Random, ids: Ids, rows: Rows, creat
             name=name,
             kind=kind,
             prescriber_kind=prescriber,
+            # the buyers of a territory are of every kind in turn (the national collection counts them)
+            buyer_kind=BUYER_KINDS[len(place.orgs.get(kind, ())) % len(BUYER_KINDS)]
+            if kind == "donneur_ordre"
+            else None,
             siret=siret,
             commune_insee=rng.choice(place.communes),
             created_at=created,
@@ -249,6 +257,8 @@ def _marches(place: Place, rng: random.Random, period: Period, ids: Ids, rows: R
                 donneur_ordre_id=buyer,
                 reference=f"{year}-{index + 1:03d}",
                 object=f"{rng.choice(OBJECTS)} — opération {index + 1}",
+                # two marchés of a year in turn make one operation
+                operation=f"Opération {year}-{index // 2 + 1}",
                 sector=SECTORS[index % len(SECTORS)],
                 procedure="appel_offres_ouvert" if amount > 2_000_000 else "procedure_adaptee",
                 notification_date=notified,
