@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -169,12 +170,16 @@ def _figures(
     scope: Scope, period: Period, tables: dict, wanted: frozenset[str] | None
 ) -> tuple[dict, list[dict]]:
     """The totals of the missions, the tables of ``sql.GROUPED`` and of the criteria at entry
-    (those of ``wanted``, or all), and the counting-rule versions, from one statement."""
+    (those of ``wanted``, or all), the counting-rule versions and, for a scope of missions, the
+    months, from one statement."""
     totals: dict = {}
     rules: list[dict] = []
-    for row in _run(sql.figures_sql(wanted), scope, period):
+    months: dict[str, dict] = {}
+    for row in _run(sql.figures_sql(wanted, by_month=not scope.by_lots), scope, period):
         table = row["breakdown"]
-        if table == "total":
+        if table == "mois":
+            months[row["key"]] = row
+        elif table == "total":
             totals = {key: row[key] for key in ("personnes", "contrats", "heures", "sorties")}
         elif table == "regles":
             rules.append({"marche": row["key"] or None, "version": row["rank"]})
@@ -184,6 +189,8 @@ def _figures(
                 {**entry, "rank": row["rank"]} if table == "statut" else entry
             )
     rules.sort(key=lambda rule: (rule["marche"] or "", rule["version"]))
+    if not scope.by_lots:
+        tables["mois"] = _months_of_missions(period, months)
     return totals, rules
 
 
@@ -205,18 +212,34 @@ def _lots(scope: Scope, period: Period, tables: dict) -> dict:
     return totals
 
 
-def _months(scope: Scope, period: Period, tables: dict) -> None:
-    statement = sql.MONTHS_OF_LOTS if scope.by_lots else sql.MONTHS_OF_MISSIONS
+def _month_row(month: date, heures: Decimal, heures_brutes: Decimal, attendu: Decimal | None) -> dict:
+    return {
+        "key": month.isoformat(),
+        "label": formats.month(month),
+        "heures": heures,
+        "heures_brutes": heures_brutes,
+        "attendu": attendu,
+    }
+
+
+def _months_of_lots(scope: Scope, period: Period, tables: dict) -> None:
+    """Month by month, the hours of the scope's lots and the hours expected at a steady pace."""
     tables["mois"] = [
-        {
-            "key": row["month"].isoformat(),
-            "label": formats.month(row["month"]),
-            "heures": row["heures"],
-            "heures_brutes": row["heures_brutes"],
-            "attendu": row["attendu"],
-        }
-        for row in _run(statement, scope, period)
+        _month_row(row["month"], row["heures"], row["heures_brutes"], row["attendu"])
+        for row in _run(sql.MONTHS_OF_LOTS, scope, period)
     ]
+
+
+def _months_of_missions(period: Period, found: dict[str, dict]) -> list[dict]:
+    """Every month of the period, with the hours the figures' statement found (none: 0)."""
+    rows = []
+    for key in listings.month_keys(period.first_month, period.last_month):
+        month = date.fromisoformat(f"{key}-01")
+        row = found.get(month.isoformat(), {})
+        rows.append(
+            _month_row(month, row.get("heures", Decimal(0)), row.get("heures_brutes", Decimal(0)), None)
+        )
+    return rows
 
 
 def _mutualisation(scope: Scope, period: Period, tables: dict, totals: dict) -> None:
@@ -342,7 +365,8 @@ def _compute(scope: Scope, period: Period, wanted: frozenset[str] | None) -> dic
     grouped = None if wanted is None else wanted | ({"type_employeur"} if "entreprises" in wanted else set())
     totals, rules = _figures(scope, period, tables, grouped)
     lots = _lots(scope, period, tables)
-    _months(scope, period, tables)
+    if scope.by_lots:
+        _months_of_lots(scope, period, tables)
     totals = {"personnes": 0, "contrats": 0, "heures": Decimal(0), "sorties": 0, **totals}
     totals["heures_brutes"] = sum((row["heures_brutes"] for row in tables["mois"]), Decimal(0))
     qpv = next((row["heures"] for row in tables.get("qpv", []) if row["key"] == "true"), Decimal(0))

@@ -9,20 +9,24 @@ lots on ``l`` (see ``saas.bilans.engine``). Every join equates ``tenant_id`` (``
 
 from __future__ import annotations
 
-# The missions of the scope under way in the period (placed), and those whose hours of the period
-# are counted on the scope (``worked``, mutualised hours from another lot's missions included),
+# The hours of the period counted on the scope (``hw``), by mission, by counting rule and, for a
+# scope of missions, by month with their raw hours (``{by_month}``; the months of a scope of lots
+# are read from ``hour_totals``, with the expected pace: ``MONTHS_OF_LOTS``). The missions of the
+# scope under way in the period (placed), and those whose hours of the period are counted on the
+# scope (``worked``, mutualised hours from another lot's missions included),
 # each once in ``ids`` with its placed flag and its hours, then in ``keyed`` with its keys
 # (``mission_facts``, read by its primary key: a join between two derived relations of unknown
 # size could be planned as a nested loop over both).
 BASE = """
 WITH hw AS (
-    SELECT h.tenant_id, h.mission_id, h.rule_id, sum(h.hours) AS hours
+    SELECT h.tenant_id, h.mission_id, h.rule_id, {month} AS month, sum(h.hours) AS hours,
+           sum(h.raw_hours) AS raw_hours, count(*) FILTER (WHERE h.hours <> 0) AS counted
       FROM mission_hour_totals h
-     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month AND h.hours <> 0
+     WHERE h.tenant_id = :t AND h.month BETWEEN :first_month AND :last_month {counted_only}
        AND {allocations}
-     GROUP BY GROUPING SETS ((h.tenant_id, h.mission_id), (h.tenant_id, h.rule_id))
+     GROUP BY GROUPING SETS ((h.tenant_id, h.mission_id), (h.tenant_id, h.rule_id) {by_month})
 ), worked AS (
-    SELECT hw.tenant_id, hw.mission_id, hw.hours FROM hw WHERE hw.mission_id IS NOT NULL
+    SELECT hw.tenant_id, hw.mission_id, hw.hours FROM hw WHERE hw.mission_id IS NOT NULL AND hw.counted > 0
 ), ids AS (
     SELECT x.tenant_id, x.mission_id, bool_or(x.placed) AS placed, sum(x.hours) AS hours
       FROM (SELECT m.tenant_id, m.mission_id, true AS placed, 0 AS hours
@@ -136,10 +140,16 @@ _PERSON_MEASURES = """count(*) FILTER (WHERE placed), coalesce(sum(contrats), 0)
        coalesce(sum(sorties), 0)::bigint, count(*) FILTER (WHERE sorties > 0)"""
 
 _RULES = """
-SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0
-  FROM (SELECT hw.tenant_id, hw.rule_id FROM hw WHERE hw.rule_id IS NOT NULL) w
+SELECT 'regles', coalesce(mk.reference, ''), NULL, r.version, 0, 0, 0, 0, 0, NULL
+  FROM (SELECT hw.tenant_id, hw.rule_id FROM hw WHERE hw.rule_id IS NOT NULL AND hw.counted > 0) w
   JOIN counting_rules r ON r.tenant_id = w.tenant_id AND r.id = w.rule_id
   LEFT JOIN marches mk ON mk.tenant_id = r.tenant_id AND mk.id = r.marche_id
+"""
+
+#: the hours of each month that has some (``hw``), counted and raw
+_MONTHS = """
+UNION ALL
+SELECT 'mois', hw.month::text, NULL, NULL, 0, 0, hw.hours, 0, 0, hw.raw_hours FROM hw WHERE hw.month IS NOT NULL
 """
 
 
@@ -155,11 +165,11 @@ SELECT CAST(:t AS bigint), {breakdown}, coalesce({keys}), NULL::text, NULL::int,
   FROM {relation} GROUP BY GROUPING SETS ({sets})"""
 
 
-def figures_sql(wanted: frozenset[str] | None = None) -> str:
-    """The totals, the tables of ``GROUPED`` and of the criteria at entry, and the counting-rule
-    versions of the hours, in one statement: the scope's rows are read once. Only the tables of
-    ``wanted`` are grouped (all of them without it), and the residence in a QPV, whose hours every
-    bilan totals."""
+def figures_sql(wanted: frozenset[str] | None = None, by_month: bool = False) -> str:
+    """The totals, the tables of ``GROUPED`` and of the criteria at entry, the counting-rule
+    versions of the hours and, ``by_month``, the counted and raw hours of each month, in one
+    statement: the scope's rows are read once. Only the tables of ``wanted`` are grouped (all of
+    them without it), and the residence in a QPV, whose hours every bilan totals."""
     shown = {code for code, _, _ in GROUPED} | {"statut"} if wanted is None else wanted | {"qpv"}
     of_mission = tuple(entry for entry in _OF_MISSION if entry[0] in shown)
     of_person = tuple(entry for entry in _OF_PERSON if entry[0] in shown)
@@ -173,8 +183,10 @@ def figures_sql(wanted: frozenset[str] | None = None) -> str:
     columns = (
         "tenant_id, breakdown, key, label, rank, personnes, contrats, heures, sorties, personnes_sorties"
     )
+    base = BASE.replace("{counted_only}", "" if by_month else "AND h.hours <> 0")
+    base = base.replace("{month}", "h.month" if by_month else "NULL::date")
     return (
-        BASE
+        base.replace("{by_month}", ", (h.tenant_id, h.month)" if by_month else "")
         + KEYS
         + (CRITERIA if criteria else "")
         + f", g ({columns}) AS ("
@@ -182,10 +194,11 @@ def figures_sql(wanted: frozenset[str] | None = None) -> str:
         + f"""
 )
 SELECT g.breakdown, g.key, {label} AS label, g.rank, g.personnes, g.contrats, g.heures,
-       g.sorties, g.personnes_sorties
+       g.sorties, g.personnes_sorties, NULL::numeric AS heures_brutes
   FROM g
 UNION ALL"""
         + _RULES
+        + (_MONTHS if by_month else "")
     )
 
 
@@ -250,21 +263,5 @@ SELECT mo.month, coalesce(sum(x.heures), 0) AS heures, coalesce(sum(x.heures_bru
        round(sum(x.attendu), 2) AS attendu
   FROM months mo LEFT JOIN per_month x ON x.month = mo.month
  GROUP BY mo.month
- ORDER BY mo.month
-"""
-
-# The same for a scope of missions: their counted hours on every lot, their raw hours.
-MONTHS_OF_MISSIONS = """
-WITH months AS (
-    SELECT generate_series(CAST(:first_month AS date), CAST(:last_month AS date), interval '1 month')::date AS month
-), done AS (
-    SELECT h.month, sum(h.raw_hours) AS heures_brutes, sum(h.hours) AS heures
-      FROM missions m JOIN mission_hour_totals h ON h.tenant_id = m.tenant_id AND h.mission_id = m.id
-     WHERE m.tenant_id = :t AND {missions} AND h.month BETWEEN :first_month AND :last_month
-     GROUP BY h.month
-)
-SELECT mo.month, coalesce(d.heures, 0) AS heures, coalesce(d.heures_brutes, 0) AS heures_brutes,
-       NULL AS attendu
-  FROM months mo LEFT JOIN done d ON d.month = mo.month
  ORDER BY mo.month
 """

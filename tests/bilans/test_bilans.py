@@ -207,6 +207,17 @@ def test_an_employer_scope_counts_its_missions_hours_on_every_lot(world):
     assert (figures["totaux"]["personnes"], figures["totaux"]["heures"]) == (2, D(330))
     assert "obligation" not in figures["totaux"]
     assert _figures("employeur", world.employer_id, Period.of("annee", 2024))["totaux"]["heures"] == D(50)
+    # month by month, every month of the year, without an expected pace (no lot in the scope)
+    months = {
+        row["key"]: (row["heures"], row["heures_brutes"], row["attendu"]) for row in figures["tables"]["mois"]
+    }
+    assert len(months) == 12 and months["2025-01-01"] == (D(0), D(0), None)
+    assert (months["2025-02-01"], months["2025-03-01"], months["2025-07-01"]) == (
+        (D(220), D(220), None),
+        (D(70), D(70), None),  # the correction, not the first 80 h
+        (D(40), D(40), None),
+    )
+    assert figures["totaux"]["heures_brutes"] == D(330)
 
 
 def test_a_scope_of_another_kind_or_tenant_is_refused(world, app):

@@ -78,7 +78,6 @@ def test_every_statement_of_the_bilans_joins_within_the_tenant(tenant_tables):
         "figures": sql.figures_sql(),
         "lots": sql.LOTS,
         "months_of_lots": sql.MONTHS_OF_LOTS,
-        "months_of_missions": sql.MONTHS_OF_MISSIONS,
         **{
             name: getattr(listings, name)
             for name in ("MUTUALISATION", "CONSOLIDATION", "PARCOURS", "SUIVIS", "MOTIFS")
