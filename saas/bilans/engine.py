@@ -94,7 +94,7 @@ _ORDERED: dict[str, list[str]] = {
     "entreprises": list(map(str, OrganisationKind)),
 }
 #: the tables of exits: their people are those who left in the period
-_EXITS = {"sortie", "situation_6_mois"}
+_EXITS = sql.EXIT_TABLES
 
 
 #: hours moved between lots are read from the lots of the scope (``received``) and from its

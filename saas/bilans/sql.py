@@ -65,14 +65,17 @@ KEYS = """
 )
 """
 
-# Each person's criteria at entry (``pc``) and the priority group of their best criterion: only
-# when a table shows them.
+# Each person's criteria at entry (``pc``), and the priority group of their best criterion
+# (``pk``): each only when a table shows it.
 CRITERIA = """
 , pc AS (
     SELECT c.tenant_id, c.participant_id, c.placed, c.hours, r.code, r.label, r.rank
       FROM (SELECT pp.*, unnest(pp.criteria) AS code FROM pp) c
       JOIN ref_criteria r ON r.code = c.code
-), levels AS (
+)
+"""
+PRIORITY = """
+, levels AS (
     SELECT d.tenant_id, d.criteria,
            coalesce((SELECT CASE min(r.level) WHEN 1 THEN 'niveau_1' WHEN 2 THEN 'niveau_2' ELSE 'critere_clause' END
                        FROM ref_criteria r WHERE r.code = ANY (d.criteria) HAVING count(*) > 0),
@@ -129,12 +132,15 @@ _OF_PERSON = (
     ("publics_prioritaires", "priority", None),
 )
 GROUPED = _OF_MISSION + _OF_PERSON
-#: the tables of the criteria at entry
-_CRITERIA_TABLES = {"statut", "publics_prioritaires"}
+
+#: the tables of exits: their people are those who left in the period, counted over the missions
+#: left in the period only
+EXIT_TABLES = frozenset({"sortie", "situation_6_mois"})
 
 #: by mission, a person counts once in each key; by person, once in all
 _MISSION_MEASURES = """count(DISTINCT participant_id) FILTER (WHERE placed), count(*) FILTER (WHERE placed),
-       coalesce(sum(hours), 0), count(*) FILTER (WHERE exit_category IS NOT NULL),
+       coalesce(sum(hours), 0), count(*) FILTER (WHERE exit_category IS NOT NULL), 0"""
+_EXIT_MEASURES = """0, 0, 0, count(*) FILTER (WHERE exit_category IS NOT NULL),
        count(DISTINCT participant_id) FILTER (WHERE exit_category IS NOT NULL)"""
 _PERSON_MEASURES = """count(*) FILTER (WHERE placed), coalesce(sum(contrats), 0)::bigint, coalesce(sum(hours), 0),
        coalesce(sum(sorties), 0)::bigint, count(*) FILTER (WHERE sorties > 0)"""
@@ -172,10 +178,14 @@ def figures_sql(wanted: frozenset[str] | None = None, by_month: bool = False) ->
     them without it), and the residence in a QPV, whose hours every bilan totals."""
     shown = {code for code, _, _ in GROUPED} | {"statut"} if wanted is None else wanted | {"qpv"}
     of_mission = tuple(entry for entry in _OF_MISSION if entry[0] in shown)
+    of_exit = tuple(entry for entry in of_mission if entry[0] in EXIT_TABLES)
     of_person = tuple(entry for entry in _OF_PERSON if entry[0] in shown)
-    criteria = bool(shown & _CRITERIA_TABLES)
-    parts = [_grouping(of_mission, "k", _MISSION_MEASURES, total=True)]
-    parts.append(_grouping(of_person, "pk" if criteria else "pp", _PERSON_MEASURES, total=False))
+    priority = "publics_prioritaires" in shown
+    kept = tuple(entry for entry in of_mission if entry not in of_exit)
+    parts = [_grouping(kept, "k", _MISSION_MEASURES, total=True)]
+    if of_exit:  # a mission left in the period has a situation at 6 months, known or not
+        parts.append(_grouping(of_exit, "k WHERE situation IS NOT NULL", _EXIT_MEASURES, total=False))
+    parts.append(_grouping(of_person, "pk" if priority else "pp", _PERSON_MEASURES, total=False))
     if "statut" in shown:
         parts.append(STATUT)
     labels = " ".join(f"WHEN '{code}' THEN {label}" for code, _, label in of_mission + of_person if label)
@@ -188,7 +198,8 @@ def figures_sql(wanted: frozenset[str] | None = None, by_month: bool = False) ->
     return (
         base.replace("{by_month}", ", (h.tenant_id, h.month)" if by_month else "")
         + KEYS
-        + (CRITERIA if criteria else "")
+        + (CRITERIA if "statut" in shown else "")
+        + (PRIORITY if priority else "")
         + f", g ({columns}) AS ("
         + "\nUNION ALL".join(parts)
         + f"""
