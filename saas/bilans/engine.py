@@ -307,11 +307,10 @@ def _marches(scope: Scope, period: Period, tables: dict, totals: dict) -> None:
         tables[table] = _sorted(table, tables[table])
 
 
-def _companies(scope: Scope, period: Period, tables: dict) -> list[dict]:
+def _companies(counted: dict[str, dict], tables: dict) -> list[dict]:
     """The lot holders and the employers by kind, with the contracts and hours of the employers'
     missions (the grouping ``type_employeur`` of the figures)."""
     worked = {row["key"]: row for row in tables.pop("type_employeur", [])}
-    counted = {row["key"]: row for row in _run(national.COMPANIES, scope, period)}
     rows = []
     for key in counted.keys() | worked.keys():
         found, done = counted.get(key, {}), worked.get(key, {})
@@ -331,10 +330,16 @@ def _companies(scope: Scope, period: Period, tables: dict) -> list[dict]:
 def _national(scope: Scope, period: Period, tables: dict, totals: dict, wanted: frozenset[str]) -> None:
     if scope.by_lots and wanted & set(_MARCHES_TABLES):
         _marches(scope, period, tables, totals)
+    if not wanted & {"entreprises", "structures"}:
+        return
+    rows = _run(national.ORGANISATIONS, scope, period)
     if "entreprises" in wanted:
-        tables["entreprises"] = _companies(scope, period, tables)
+        counted = {row["key"]: row for row in rows if row["breakdown"] == "entreprises"}
+        tables["entreprises"] = _companies(counted, tables)
     if "structures" in wanted:
-        tables["structures"] = _counted("structures", national.STRUCTURES, scope, period)
+        measures = BREAKDOWNS["structures"].measures
+        found = [_row("structures", row, measures) for row in rows if row["breakdown"] == "structures"]
+        tables["structures"] = _sorted("structures", found)
 
 
 #: a bilan's statements are planned for their own scope and period each time: psycopg prepares a

@@ -59,22 +59,29 @@ SELECT 'fondement', k.basis, NULL, count(DISTINCT donneur_ordre_id), count(DISTI
 """
 )
 
-# The organisations at work in the period, by kind, each once: the employers of a mission under
-# way, the prescribers of a prescription made, the holders and subcontractors of a lot and the
-# donneurs d'ordre of a marché of the scope, the parties to a convention in force.
-STRUCTURES = """
+# The organisations at work in the period, by kind, each once (``structures``): the employers of
+# a mission under way, the prescribers of a prescription made, the holders and subcontractors of a
+# lot and the donneurs d'ordre of a marché of the scope, the parties to a convention in force. And
+# the companies by kind (``entreprises``): the holders of the scope's lots, and the employers of its
+# missions under way (``saas.bilans.sql`` counts their people, contracts and hours). One statement:
+# the scope's lots and missions are read once for both.
+ORGANISATIONS = """
 WITH sl AS (
     SELECT l.tenant_id, l.id, l.attributaire_id, mk.donneur_ordre_id
       FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
      WHERE l.tenant_id = :t AND {lots}
-), active AS (
-    SELECT m.tenant_id, m.employer_id AS id FROM mission_facts m
+), employers AS (
+    SELECT DISTINCT m.tenant_id, m.employer_id AS id FROM mission_facts m
      WHERE m.tenant_id = :t AND {missions} AND m.until_date >= :start AND m.start_date <= :end
+), holders AS (
+    SELECT DISTINCT sl.tenant_id, sl.attributaire_id AS id FROM sl WHERE sl.attributaire_id IS NOT NULL
+), active AS (
+    SELECT tenant_id, id FROM employers
     UNION
     SELECT p.tenant_id, p.prescripteur_id FROM prescriptions p
      WHERE p.tenant_id = :t AND p.prescribed_on BETWEEN :start AND :end
     UNION
-    SELECT tenant_id, attributaire_id FROM sl WHERE attributaire_id IS NOT NULL
+    SELECT tenant_id, id FROM holders
     UNION
     SELECT tenant_id, donneur_ordre_id FROM sl
     UNION
@@ -87,23 +94,12 @@ WITH sl AS (
      WHERE cp.tenant_id = :t AND c.effective_on <= :end
        AND (c.terminated_on IS NULL OR c.terminated_on >= :start)
 )
-SELECT o.kind AS key, count(*) AS structures
+SELECT 'structures' AS breakdown, o.kind AS key, count(*) AS structures, 0 AS attributaires,
+       0 AS employeurs
   FROM active a JOIN organisations o ON o.tenant_id = a.tenant_id AND o.id = a.id
  GROUP BY o.kind
-"""
-
-# The companies by kind: the holders of the scope's lots, and the employers of its missions under
-# way in the period (``saas.bilans.sql`` counts their people, contracts and hours).
-COMPANIES = """
-WITH holders AS (
-    SELECT DISTINCT l.tenant_id, l.attributaire_id AS id
-      FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
-     WHERE l.tenant_id = :t AND {lots} AND l.attributaire_id IS NOT NULL
-), employers AS (
-    SELECT DISTINCT m.tenant_id, m.employer_id AS id FROM mission_facts m
-     WHERE m.tenant_id = :t AND {missions} AND m.until_date >= :start AND m.start_date <= :end
-)
-SELECT o.kind AS key, count(h.id) AS attributaires, count(e.id) AS employeurs
+UNION ALL
+SELECT 'entreprises', o.kind, 0, count(h.id), count(e.id)
   FROM organisations o
   LEFT JOIN holders h ON h.tenant_id = o.tenant_id AND h.id = o.id
   LEFT JOIN employers e ON e.tenant_id = o.tenant_id AND e.id = o.id
