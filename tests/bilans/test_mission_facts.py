@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from saas.db import db
 from saas.marches import api as marches
-from saas.marches.models import Marche
+from saas.marches.models import Lot, Marche
 from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.partenaires import api as partenaires
@@ -123,6 +123,10 @@ def test_the_employer_the_sector_and_the_exit_follow(world):
     marche = db.session.get(Marche, (world.tenant_id, world.marches[0]))
     marches.update_marche(ACTOR, marche, {"sector": "batiment_gros_oeuvre"})
     assert _facts(world.missions[0])["sector"] == "batiment_gros_oeuvre"
+    # no page moves a lot to another marché; the database still follows it
+    lot = db.session.get(Lot, (world.tenant_id, world.lots[0]))
+    lot.marche_id, lot.number = world.marches[1], 99
+    assert _facts(world.missions[0])["sector"] == ""
     parcours.record_exit(ACTOR, _mission(world), date(2025, 9, 30), "cdi_non_aide")
     facts = _facts(world.missions[0])
     assert (facts["exit_date"], facts["until_date"], facts["exit_category"]) == (
