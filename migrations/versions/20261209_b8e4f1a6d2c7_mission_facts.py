@@ -23,9 +23,12 @@ the tables they come from; the triggers only say which missions to refresh:
 
 Values read from the reference lists (a contract's family, whether it has a term, a motif's
 category, a criterion's level) are not copied: ``guichet ref load`` may change them, and the
-bilans join the lists, a few dozen rows. A mission that is deleted takes its row with it.
+bilans join the lists, a few dozen rows. A mission that is deleted takes its row with it. A
+mission never changes lot (a trigger refuses it): the bilans tell its mutualised hours from its own
+by that lot.
 ``tests/bilans/test_mission_facts.py`` checks the table against the same function over every
-mission after each kind of change.
+mission after each kind of change, and that a refresh waits for a concurrent write of the same
+person's keys (the function first locks the rows it reads).
 """
 
 import sqlalchemy as sa
@@ -49,9 +52,48 @@ UPDATED = ", ".join(f"{column} = EXCLUDED.{column}" for column in COLUMNS.split(
 # The keys of the given missions (those that no longer exist are skipped: their row went with
 # them), written over the rows they had. The eligibility at entry is the last validated on or
 # before the person's first mission, else the first after; the prescription, the last one.
+#
+# First, the rows the keys are read from are locked: the persons (as a write of their keys would),
+# then the employers, prescribers, lots and marchés (shared, as an update of them would wait for).
+# A transaction writing the same keys commits before, or waits for this one; each statement of the
+# function reads its own snapshot, so the upsert then reads what the other one wrote.
+LOCK_SQL = """
+    WITH d AS (
+        SELECT m.tenant_id, m.participant_id
+          FROM unnest(p_tenant, p_mission) AS x (tenant_id, mission_id)
+          JOIN missions m ON m.tenant_id = x.tenant_id AND m.id = x.mission_id
+    )
+    SELECT 1 FROM participants pa
+     WHERE (pa.tenant_id, pa.id) IN (SELECT d.tenant_id, d.participant_id FROM d)
+     ORDER BY pa.tenant_id, pa.id
+       FOR NO KEY UPDATE;
+    WITH d AS (
+        SELECT m.tenant_id, m.participant_id, m.employer_id
+          FROM unnest(p_tenant, p_mission) AS x (tenant_id, mission_id)
+          JOIN missions m ON m.tenant_id = x.tenant_id AND m.id = x.mission_id
+    )
+    SELECT 1 FROM organisations o
+     WHERE (o.tenant_id, o.id) IN (
+            SELECT d.tenant_id, d.employer_id FROM d
+            UNION
+            SELECT p.tenant_id, p.prescripteur_id
+              FROM prescriptions p JOIN d ON d.tenant_id = p.tenant_id AND d.participant_id = p.participant_id)
+     ORDER BY o.tenant_id, o.id
+       FOR SHARE;
+    WITH d AS (
+        SELECT m.tenant_id, m.lot_id
+          FROM unnest(p_tenant, p_mission) AS x (tenant_id, mission_id)
+          JOIN missions m ON m.tenant_id = x.tenant_id AND m.id = x.mission_id
+    )
+    SELECT 1 FROM lots l JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id
+     WHERE (l.tenant_id, l.id) IN (SELECT d.tenant_id, d.lot_id FROM d)
+     ORDER BY l.tenant_id, l.id
+       FOR SHARE;
+"""
 REFRESH_SQL = f"""
 CREATE FUNCTION mission_facts_refresh(p_tenant bigint[], p_mission bigint[]) RETURNS void
 LANGUAGE sql AS $$
+{LOCK_SQL}
     INSERT INTO mission_facts AS f ({COLUMNS})
     SELECT m.tenant_id, m.id, m.participant_id, m.lot_id, m.employer_id, m.start_date,
            coalesce(m.exit_date, m.end_date, 'infinity'), m.exit_date, m.exit_category,
@@ -131,6 +173,15 @@ BEGIN
 END $$;
 """
 
+# A mission's hours are counted under its own lot (``mission_hour_totals``), and the bilans tell
+# mutualised hours from it by that lot: a mission never moves to another lot.
+FIXED_LOT_SQL = """
+CREATE FUNCTION missions_keep_their_lot() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'a mission never changes lot (mission %)', OLD.id;
+END $$;
+"""
+
 OF_PERSON = "JOIN missions m ON m.tenant_id = r.tenant_id AND m.participant_id = r.participant_id"
 STATEMENT_TRIGGERS = {
     "missions": OF_PERSON,
@@ -176,6 +227,28 @@ def _quoted(sql: str) -> str:
     return sql.replace("'", "''")
 
 
+def _triggers() -> None:
+    op.execute(REFRESH_SQL)
+    op.execute(FOLLOW_SQL)
+    op.execute(FOLLOW_ROW_SQL)
+    for table, join in STATEMENT_TRIGGERS.items():
+        for event, clause in EVENTS.items():
+            op.execute(
+                f"CREATE TRIGGER mission_facts_{event} {clause.format(table=table)} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION mission_facts_follow('{_quoted(join)}')"
+            )
+    for table, (when, join) in ROW_TRIGGERS.items():
+        op.execute(
+            f"CREATE TRIGGER mission_facts_update AFTER UPDATE ON {table} FOR EACH ROW WHEN ({when}) "
+            f"EXECUTE FUNCTION mission_facts_follow_row('{_quoted(join)}')"
+        )
+    op.execute(FIXED_LOT_SQL)
+    op.execute(
+        "CREATE TRIGGER missions_keep_their_lot BEFORE UPDATE OF lot_id ON missions FOR EACH ROW "
+        "WHEN (OLD.lot_id IS DISTINCT FROM NEW.lot_id) EXECUTE FUNCTION missions_keep_their_lot()"
+    )
+
+
 def upgrade():
     tenant_table(
         "mission_facts",
@@ -212,20 +285,7 @@ def upgrade():
     rls.enable(op, "mission_facts")
     # the lots' months of a bilan (its lots, their cumulated hours, its curve) read from the index alone
     tenant_index("hour_totals", "lot_id", "month", postgresql_include=["hours", "raw_hours"])
-    op.execute(REFRESH_SQL)
-    op.execute(FOLLOW_SQL)
-    op.execute(FOLLOW_ROW_SQL)
-    for table, join in STATEMENT_TRIGGERS.items():
-        for event, clause in EVENTS.items():
-            op.execute(
-                f"CREATE TRIGGER mission_facts_{event} {clause.format(table=table)} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION mission_facts_follow('{_quoted(join)}')"
-            )
-    for table, (when, join) in ROW_TRIGGERS.items():
-        op.execute(
-            f"CREATE TRIGGER mission_facts_update AFTER UPDATE ON {table} FOR EACH ROW WHEN ({when}) "
-            f"EXECUTE FUNCTION mission_facts_follow_row('{_quoted(join)}')"
-        )
+    _triggers()
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute("SELECT mission_facts_refresh(array_agg(tenant_id), array_agg(id)) FROM missions")
@@ -239,6 +299,8 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS mission_facts_{event} ON {table}")
     for table in ROW_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS mission_facts_update ON {table}")
+    op.execute("DROP TRIGGER IF EXISTS missions_keep_their_lot ON missions")
+    op.execute("DROP FUNCTION IF EXISTS missions_keep_their_lot()")
     op.execute("DROP FUNCTION IF EXISTS mission_facts_follow()")
     op.execute("DROP FUNCTION IF EXISTS mission_facts_follow_row()")
     op.execute("DROP FUNCTION IF EXISTS mission_facts_refresh(bigint[], bigint[])")

@@ -6,11 +6,13 @@ The keys themselves are stated against counts made by hand in ``test_bilans``.""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from saas.db import db
 from saas.marches import api as marches
@@ -74,6 +76,11 @@ def test_a_placement_brings_its_keys_and_an_earlier_one_moves_the_age_at_entry(w
         ["beneficiaire_rsa"],
     )
     assert facts["until_date"] == "2025-12-31"
+    # a validation of 2016: the one of 2025 is still the last before the first mission
+    participants.validate_eligibility(
+        ACTOR, _person(world), [("jeune_moins_26_ans", "piece_identite")], date(2016, 5, 2)
+    )
+    assert _facts(world.missions[0])["criteria"] == ["beneficiaire_rsa"]  # the last before the start
     place(
         world,
         _person(world).id,
@@ -84,8 +91,8 @@ def test_a_placement_brings_its_keys_and_an_earlier_one_moves_the_age_at_entry(w
         override_reason="Placée avant la validation",
     )
     assert _facts(world.missions[0])["age_band"] == "moins_26"  # 24 at the first mission
-    # the eligibility of 2025 came after the first mission of 2015: still the one at entry
-    assert _facts(world.missions[0])["criteria"] == ["beneficiaire_rsa"]
+    # none was validated before the first mission, of 2015: the first after it, of 2016, is at entry
+    assert _facts(world.missions[0])["criteria"] == ["jeune_moins_26_ans"]
 
 
 def test_the_identity_the_level_and_the_prescription_follow(world):
@@ -144,3 +151,52 @@ def test_a_mission_without_an_end_runs_until_infinity_and_a_deleted_one_leaves(w
     db.session.flush()
     assert cdi not in {row["mission_id"] for row in _rows()}
     _facts(world.missions[0])
+
+
+def _in_tenant(connection, tenant_id: int) -> None:
+    connection.execute(text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)})
+
+
+@pytest.mark.committed  # two connections of its own write at the same time
+def test_a_refresh_waits_for_a_concurrent_write_of_the_same_person(world, app_role_engine):
+    """The identity is changed in one transaction; before it commits, another adds a prescription
+    for the same person, whose refresh reads the keys: it waits, then reads the new identity."""
+    prescriber = partenaires.create(ACTOR, "Mission Locale", "prescripteur", prescriber_kind="mission_locale")
+    db.session.commit()
+    person, tenant_id, prescriber_id = world.participants[0], world.tenant_id, prescriber.id
+    with app_role_engine.connect() as first, app_role_engine.connect() as second:
+        first.begin()
+        _in_tenant(first, tenant_id)
+        first.execute(
+            text("UPDATE participant_identities SET sex = 'M' WHERE participant_id = :p"), {"p": person}
+        )
+
+        def prescribe() -> None:
+            with second.begin():
+                _in_tenant(second, tenant_id)
+                second.execute(
+                    text(
+                        "INSERT INTO prescriptions (tenant_id, participant_id, prescripteur_id, prescribed_on, "
+                        "valid_until) VALUES (:t, :p, :o, DATE '2025-01-03', DATE '2025-03-02')"
+                    ),
+                    {"t": tenant_id, "p": person, "o": prescriber_id},
+                )
+
+        other = threading.Thread(target=prescribe)
+        other.start()
+        other.join(0.5)
+        assert other.is_alive(), "the prescription's refresh did not wait for the identity's transaction"
+        first.commit()
+        other.join(10)
+    db.session.rollback()
+    facts = _facts(world.missions[0])
+    assert (facts["sex"], facts["prescripteur_id"]) == ("M", prescriber_id)
+
+
+def test_a_mission_never_moves_to_another_lot(world):
+    """Its hours are counted under its own lot: moved, they would pass for mutualised hours."""
+    with pytest.raises(DBAPIError, match="never changes lot"), db.session.begin_nested():
+        db.session.execute(
+            text("UPDATE missions SET lot_id = :lot WHERE id = :m"),
+            {"lot": world.lots[1], "m": world.missions[0]},
+        )
