@@ -126,9 +126,10 @@ def app(database_urls):
 def _engines(database_urls):
     """The real engines: the superuser one bypasses row-level security (seeding, catalogue checks,
     cleaning only), the application role one is subject to it."""
+    # pre-ping: the fault tests terminate the application role's backends, idle pooled ones too
     engines = {
-        "superuser": create_engine(database_urls["superuser"]),
-        "app": create_engine(database_urls["app"]),
+        "superuser": create_engine(database_urls["superuser"], pool_pre_ping=True),
+        "app": create_engine(database_urls["app"], pool_pre_ping=True),
     }
     yield engines
     for engine in engines.values():
