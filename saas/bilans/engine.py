@@ -282,24 +282,24 @@ _LISTINGS: dict[str, Callable[[Scope, Period], list[dict]]] = {
 }
 
 
-#: the tables of the national collection that count marchés (``national.MARCHES``)
+#: the tables of the national collection that count marchés (``national.NATIONAL``)
 _MARCHES_TABLES = ("type_acheteur", "secteur_marche", "fondement")
 _MARCHES_MEASURES = BREAKDOWNS["type_acheteur"].measures
 
 
-def _marches(scope: Scope, period: Period, tables: dict, totals: dict) -> None:
+def _marches(rows: list[dict], tables: dict, totals: dict) -> None:
     """Donneurs d'ordre by kind of buyer, marchés by sector and by legal basis, and their counts
     in all (operations, marchés, lots)."""
     for table in _MARCHES_TABLES:
         tables[table] = []
-    for row in _run(national.MARCHES, scope, period):
+    for row in rows:
         table = row["breakdown"]
         values = {measure: row[measure] for measure in _MARCHES_MEASURES}
         if table == "total":
             totals.update(
                 {measure: values[measure] for measure in ("donneurs_ordre", "operations", "marches")}
             )
-        else:
+        elif table in _MARCHES_TABLES:
             tables[table].append(
                 {"key": row["key"], "label": _label(table, row["key"], row["label"]), **values}
             )
@@ -328,11 +328,12 @@ def _companies(counted: dict[str, dict], tables: dict) -> list[dict]:
 
 
 def _national(scope: Scope, period: Period, tables: dict, totals: dict, wanted: frozenset[str]) -> None:
-    if scope.by_lots and wanted & set(_MARCHES_TABLES):
-        _marches(scope, period, tables, totals)
-    if not wanted & {"entreprises", "structures"}:
+    """The tables of the national collection, from one statement (``national.NATIONAL``)."""
+    if not wanted & {*_MARCHES_TABLES, "entreprises", "structures"}:
         return
-    rows = _run(national.ORGANISATIONS, scope, period)
+    rows = _run(national.NATIONAL, scope, period)
+    if scope.by_lots and wanted & set(_MARCHES_TABLES):
+        _marches(rows, tables, totals)
     if "entreprises" in wanted:
         counted = {row["key"]: row for row in rows if row["breakdown"] == "entreprises"}
         tables["entreprises"] = _companies(counted, tables)

@@ -82,7 +82,7 @@ def test_every_statement_of_the_bilans_joins_within_the_tenant(tenant_tables):
             name: getattr(listings, name)
             for name in ("MUTUALISATION", "CONSOLIDATION", "PARCOURS", "SUIVIS", "MOTIFS")
         },
-        **{name: getattr(national, name) for name in ("MARCHES", "ORGANISATIONS")},
+        **{name: getattr(national, name) for name in ("NATIONAL",)},
     }
     scopes = [
         Scope(ScopeKind.territoire, None, "T"),
