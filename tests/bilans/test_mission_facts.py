@@ -108,6 +108,14 @@ def test_the_identity_the_level_and_the_prescription_follow(world):
     assert (facts["prescripteur_id"], facts["prescriber_kind"]) == (prescriber.id, "mission_locale")
     partenaires.update(ACTOR, prescriber, prescriber_kind="france_travail")
     assert _facts(world.missions[0])["prescriber_kind"] == "france_travail"
+    # no page deletes a prescription or an identity; the database still follows them
+    db.session.execute(text("DELETE FROM prescriptions WHERE participant_id = :p"), {"p": person.id})
+    assert (_facts(world.missions[0])["prescripteur_id"], _facts(world.missions[0])["prescriber_kind"]) == (
+        0,
+        "",
+    )
+    db.session.execute(text("DELETE FROM participant_identities WHERE participant_id = :p"), {"p": person.id})
+    assert (_facts(world.missions[0])["sex"], _facts(world.missions[0])["age_band"]) == ("", "inconnu")
 
 
 def test_the_eligibility_at_entry_follows_a_validation_and_a_revocation(world):
@@ -144,6 +152,9 @@ def test_the_employer_the_sector_and_the_exit_follow(world):
 
 
 def test_a_mission_without_an_end_runs_until_infinity_and_a_deleted_one_leaves(world):
+    mission = _mission(world)
+    mission.end_date = date(2025, 3, 31)  # a CDD of 6 January to 31 March: under 3 months
+    assert (_facts(mission.id)["until_date"], _facts(mission.id)["duration"]) == ("2025-03-31", "1_3_mois")
     cdi = place(world, _person(world).id, world.lots[1], "cdi", weekly_hours=Decimal(20))
     facts = _facts(cdi)
     assert (facts["duration"], facts["until_date"]) == ("sans_terme", "infinity")
