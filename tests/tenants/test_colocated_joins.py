@@ -76,6 +76,7 @@ def test_every_statement_of_the_bilans_joins_within_the_tenant(tenant_tables):
     the pages run only some of them, the bilans of every kind run all."""
     statements = {
         "figures": sql.figures_sql(),
+        "figures_by_month": sql.figures_sql(by_month=True),
         "lots": sql.LOTS,
         "months_of_lots": sql.MONTHS_OF_LOTS,
         **{
