@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from blueprints.compte import public_bp as notifications_bp
     from blueprints.compte import security_bp
     from blueprints.departement import bp as departement_bp
+    from blueprints.departement.reception import bp as reception_bp
     from blueprints.guichet import bp as guichet_bp
     from blueprints.plateforme import bp as plateforme_bp
     from blueprints.portail import bp as portail_bp
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         acheteur_bp,
         plateforme_bp,
         departement_bp,
+        reception_bp,
         compte_bp,
         notifications_bp,
         security_bp,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     LargeBinary,
+    SmallInteger,
     String,
     Table,
     UniqueConstraint,
@@ -30,6 +31,9 @@ tenant_federations = Table(
     db.metadata,
     Column("tenant_id", BigInteger, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True),
     Column("federation_id", BigInteger, ForeignKey("federations.id", ondelete="CASCADE"), primary_key=True),
+    #: where the territory's reports go: None for the federation on this service, else the address
+    #: of the receiver of the Département's own instance
+    Column("endpoint_url", String(500), nullable=True),
 )
 
 
@@ -75,11 +79,16 @@ class Federation(Model):
     __tablename__ = "federations"
     __table_args__ = (
         CheckConstraint("code ~ '^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$'", name="code_format"),
+        CheckConstraint("report_day BETWEEN 1 AND 28", name="report_day"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     code: Mapped[str] = mapped_column(String(3), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: the schedule of its members' reports: which periods, and the day of the month they go
+    monthly_reports: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    yearly_reports: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    report_day: Mapped[int] = mapped_column(SmallInteger, server_default=text("10"))
     created_at: Mapped[datetime] = utcnow_column()
 
     tenants: Mapped[list[Tenant]] = relationship(

@@ -143,6 +143,8 @@ DOMAINS: dict[str, set[str]] = {
         "referentiels",
         "settings",
     },
+    #: the reports to the Départements carry the bilans' indicators and the person keys
+    "federation": {"audit", "bilans", "jobs", "marches", "participants", "partenaires", "referentiels"},
 }
 
 #: the composition: create_app, the CLI (the tenant commands included), the entry points and the

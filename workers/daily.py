@@ -1,15 +1,17 @@
 """Entry point of the cron scheduler for the daily work of every tenant.
 
-Called every hour: each tenant gets one ``conventions_daily`` run and one ``bilans_envois`` run a
-day (the check on the ``job_runs`` rows of the day makes the other calls of the day do nothing),
+Called every hour: each tenant gets one ``conventions_daily`` run, one ``bilans_envois`` run and,
+when it belongs to a Département, one ``federation_daily`` run a day (the check on the ``job_runs`` rows of the day makes the other calls of the day do nothing),
 so a worker started late in the day, or restarted, still does the day's work once.
 """
 
 from __future__ import annotations
 
+from saas import clock
 from saas.bilans import sending
 from saas.conventions import reminders
 from saas.db import db
+from saas.federation import schedule as federation_schedule
 from saas.logging import get_logger
 from tenants import context
 from tenants import repository as tenants_repository
@@ -26,6 +28,7 @@ def plan_daily_runs() -> int:
         for tenant_id in tenant_ids:
             with context.scoped(tenant_id):
                 asked += reminders.request_daily() + sending.request_daily()
+                asked += federation_schedule.request_daily(clock.today())
                 db.session.commit()
                 db.session.remove()
         if asked:

@@ -1,5 +1,6 @@
 """The periodic sweep: re-send runs left pending (the queue was down at commit, Redis lost data)
-and runs whose worker died while working on them (nobody holds their lease any more).
+and runs whose worker died while working on them (nobody holds their lease any more); and asks
+for the push of each report to a Département whose time to try again has come (its outbox).
 
 It walks the tenants one by one, each in a unit of work of its own, and enqueues with the runs'
 deterministic ids: running it twice, or in two workers at once, enqueues nothing twice.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from flask import current_app
 
 from saas.db import db
+from saas.federation import outbox
 from saas.jobs import api as runs
 from saas.logging import get_logger
 from saas.mail import api as mail
@@ -37,6 +39,8 @@ def resend_pending(older_than_seconds: int) -> int:
             for kind, run_tenant_id, run_id in runs.runs_to_resend(older_than_seconds):
                 if kind in REGISTRY and dispatch(kind, run_tenant_id, run_id):
                     sent += 1
+            sent += outbox.request_due_pushes()  # enqueued at commit
+            db.session.commit()
             db.session.remove()
     if sent:
         log.info("sweep.resent", count=sent)

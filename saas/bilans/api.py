@@ -47,6 +47,7 @@ __all__ = [
     "changes",
     "check_scope",
     "compute",
+    "figure_changes",
     "for_donneur_ordre",
     "get",
     "is_long",
@@ -288,8 +289,12 @@ def _rows(figures: dict) -> dict[tuple[str, str], dict]:
 def changes(bilan: Bilan) -> list[Change]:
     """What differs between the saved figures and those the ledger gives now, figure by figure."""
     scope = resolve(bilan.scope_kind, bilan.scope_key)
-    now = compute(bilan.kind, scope, bilan.period)
-    saved_rows, now_rows = _rows(bilan.figures), _rows(now)
+    return figure_changes(bilan.figures, compute(bilan.kind, scope, bilan.period))
+
+
+def figure_changes(saved: dict, now: dict) -> list[Change]:
+    """What differs between two sets of figures (of one bilan, or two versions of a report)."""
+    saved_rows, now_rows = _rows(saved), _rows(now)
     found = []
     for key in sorted(saved_rows.keys() | now_rows.keys()):
         before, after = saved_rows.get(key, {}), now_rows.get(key, {})

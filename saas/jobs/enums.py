@@ -21,3 +21,5 @@ class JobKind(Choices):
     mail_delivery = auto(), "Envoi d'un courriel"
     bilans_envois = auto(), "Envois programmés des bilans"
     bilan_production = auto(), "Production d'un bilan sur plusieurs années"
+    federation_daily = auto(), "Rapports aux Départements (versions du jour)"
+    federation_push = auto(), "Envoi d'un rapport au Département"

@@ -5,6 +5,7 @@ from workers.jobs import (  # noqa: F401
     bilan_production,
     bilans_sending,
     conventions_daily,
+    federation,
     list_export,
     mail_delivery,
 )

@@ -1,0 +1,42 @@
+"""The receiver of the reports that territories push over HTTP (a Département's own instance).
+
+No session and no CSRF token: the report is authenticated by its signature (HMAC of the
+membership's key). The answer is JSON: the receipt (201, or 200 for a report already received),
+or the reason of the refusal with the fields at fault.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from saas.db import db
+from saas.extensions import csrf
+from saas.federation import api as federation
+from tenants import api as tenants_api
+from tenants import context
+
+bp = Blueprint("reception", __name__, url_prefix="/federation/v1")
+csrf.exempt(bp)
+
+
+@bp.route("/departements/<code>/rapports", methods=["POST"])
+def receive(code: str):
+    found = tenants_api.federation_by_code(code[:3])
+    if found is None or found.code != code:
+        return jsonify({"refus": f"Aucun Département « {code[:3]} » sur ce service."}), 404
+    db.session.rollback()  # the lookup's transaction ran without the federation's scope
+    context.update(federation_id=found.id)
+    try:
+        receipt = federation.receive(
+            found.id,
+            found.code,
+            request.get_data(cache=False),
+            request.headers.get(federation.KEY_HEADER, ""),
+            request.headers.get(federation.SIGNATURE_HEADER, ""),
+            "http",
+        )
+    except federation.Refused as refusal:
+        db.session.rollback()
+        return jsonify(refusal.body()), refusal.status
+    db.session.commit()
+    return jsonify(receipt), 200 if receipt["doublon"] else 201

@@ -1,0 +1,160 @@
+"""What goes out to a Département and what it receives.
+
+On the territory's side (tenant tables): ``OutgoingReport``, the outbox, one row per version of a
+report for a federation and a period. On the Département's side (federation tables, each row
+visible only in the scope of its federation): ``ReceivedReport``, what arrived, stored once per
+(territory, period, version). Between them, platform tables set by the operator: the signing keys
+of each membership, the secret that derives the person keys, and the territories of a federation
+that run on another instance of the service.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saas.choices import Choices
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, utcnow_column
+
+#: the version of the report's format (``docs/rapport-departement.md``)
+FORMAT = "guichet-rapport/1"
+
+
+class ReportPeriod(Choices):
+    mois = "mois", "Mois"
+    annee = "annee", "Année"
+
+
+class ReportStatus(Choices):
+    a_envoyer = "a_envoyer", "À envoyer"
+    envoye = "envoye", "Reçu par le Département"
+    refuse = "refuse", "Refusé par le Département"
+
+
+def _federation_column() -> Mapped[int]:
+    return mapped_column(BigInteger, ForeignKey("federations.id", ondelete="CASCADE"))
+
+
+class SigningKey(Model):
+    """A key that signs the reports of one territory to one federation. Both ends hold it (on one
+    service, the same row); rotation adds a key and retires the old one, which is then refused."""
+
+    __tablename__ = "federation_signing_keys"
+    __table_args__ = (UniqueConstraint("federation_id", "territory_slug", "key_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    territory_slug: Mapped[str] = mapped_column(String(63))
+    key_id: Mapped[str] = mapped_column(String(32))
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = utcnow_column()
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PersonKeySecret(Model):
+    """The secret from which the member territories of a federation derive each person's key.
+    Held by the platform for the territories; never read by the Département's console. A new
+    generation starts a new series of keys (the old ones then link to nobody)."""
+
+    __tablename__ = "federation_person_secrets"
+    __table_args__ = (UniqueConstraint("federation_id", "generation"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    generation: Mapped[int] = mapped_column(Integer)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class RemoteMember(Model):
+    """A member territory of a federation that runs on another instance and pushes over HTTP."""
+
+    __tablename__ = "federation_remote_members"
+    __table_args__ = (UniqueConstraint("federation_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    slug: Mapped[str] = mapped_column(String(63))
+    name: Mapped[str] = mapped_column(String(200))
+    communes_insee: Mapped[list[str]] = mapped_column(ARRAY(String(5)), server_default=text("'{}'"))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class OutgoingReport(TenantScoped, Authored, Model):
+    """One version of the report of a period to a federation: the outbox. Never edited but for its
+    delivery (a correction makes a new version)."""
+
+    __tablename__ = "outgoing_reports"
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id",
+            "federation_id",
+            "period_kind",
+            "period_start",
+            "version",
+            name="uq_outgoing_reports_version",
+        ),
+        one_of("period_kind", ReportPeriod),
+        one_of("status", ReportStatus),
+        tenant_index("status", "next_attempt_at"),
+    )
+
+    federation_id: Mapped[int] = _federation_column()
+    period_kind: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict] = mapped_column(JSONB)
+    digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), server_default=ReportStatus.a_envoyer.value)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    next_attempt_at: Mapped[datetime] = utcnow_column()
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    receipt: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+
+
+class ReceivedReport(Model):
+    """A report as the Département received it; stored once per (territory, period, version)."""
+
+    __tablename__ = "received_reports"
+    __table_args__ = (
+        UniqueConstraint(
+            "federation_id",
+            "territory_slug",
+            "period_kind",
+            "period_start",
+            "version",
+            name="uq_received_reports_version",
+        ),
+        one_of("period_kind", ReportPeriod),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    territory_slug: Mapped[str] = mapped_column(String(63))
+    territory_name: Mapped[str] = mapped_column(String(200))
+    period_kind: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSONB)
+    digest: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(32))
+    transport: Mapped[str] = mapped_column(String(8))
+    received_at: Mapped[datetime] = utcnow_column()

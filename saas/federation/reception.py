@@ -1,0 +1,138 @@
+"""The receiver of the reports, on the Département's side: the same for a report from this service
+(local transport) and from another instance (HTTP).
+
+It checks, in this order: the federation, the membership of the territory, the signature (a live
+key of the membership), the format (``schemas.ReportSchema``); then stores the report once per
+(territory, period, version). The same report received again is not stored twice: its receipt says
+so. A version received with other content is refused (a report never changes silently). A refusal
+says why, the sender records it.
+
+Runs in the scope of the federation (``app.federation_id``): ``received_reports`` lets nothing
+else be written or read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import marshmallow
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from saas.db import db
+from saas.federation import building, keys
+from saas.federation.models import ReceivedReport
+from saas.federation.schemas import ReportSchema
+from saas.logging import get_logger
+
+log = get_logger("saas.federation.reception")
+
+_MEMBER = text(
+    "SELECT t.name FROM tenant_federations tf JOIN tenants t ON t.id = tf.tenant_id "
+    "WHERE tf.federation_id = :f AND t.slug = :slug AND t.active "
+    "UNION ALL SELECT name FROM federation_remote_members WHERE federation_id = :f AND slug = :slug"
+)
+
+
+@dataclass
+class Refused(Exception):
+    """A report the receiver does not take: ``status`` is the HTTP status that says so."""
+
+    status: int
+    reason: str
+    fields: dict = field(default_factory=dict)
+
+    def body(self) -> dict:
+        answer: dict = {"refus": self.reason}
+        if self.fields:
+            answer["errors"] = {"json": self.fields}
+        return answer
+
+
+def federation_id_of(code: str) -> int | None:
+    return db.session.execute(text("SELECT id FROM federations WHERE code = :c"), {"c": code}).scalar()
+
+
+def _parsed(body: bytes) -> dict:
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Refused(400, "Le rapport n'est pas un document JSON.") from None
+    if not isinstance(payload, dict):
+        raise Refused(400, "Le rapport doit être un objet JSON.")
+    return payload
+
+
+def _territory_slug(payload: dict) -> str:
+    territory = payload.get("territoire")
+    slug = territory.get("code") if isinstance(territory, dict) else None
+    if not isinstance(slug, str) or not slug or len(slug) > 63:
+        raise Refused(
+            422, "Le rapport ne dit pas de quel territoire il vient.", {"territoire": ["Code absent."]}
+        )
+    return slug
+
+
+def _checked(
+    federation_id: int, code: str, body: bytes, key_id: str, signature: str
+) -> tuple[dict, dict, str]:
+    payload = _parsed(body)
+    slug = _territory_slug(payload)
+    if db.session.execute(_MEMBER, {"f": federation_id, "slug": slug}).first() is None:
+        raise Refused(403, f"Le territoire « {slug} » n'est pas membre de ce Département.")
+    if not keys.verify(federation_id, slug, key_id or "", signature or "", body):
+        raise Refused(401, "Signature invalide : la clé est inconnue, retirée, ou le rapport a été modifié.")
+    try:
+        loaded = ReportSchema().load(payload)
+    except marshmallow.ValidationError as error:
+        raise Refused(422, "Le rapport ne suit pas le format attendu.", error.normalized_messages()) from None
+    if loaded["federation"] != code:
+        raise Refused(422, "Le rapport est adressé à un autre Département.", {"federation": ["Autre code."]})
+    return payload, loaded, slug
+
+
+def receive(federation_id: int, code: str, body: bytes, key_id: str, signature: str, transport: str) -> dict:
+    """Check and store a report; its receipt (``Refused`` when it is not taken). The caller commits."""
+    payload, loaded, slug = _checked(federation_id, code, body, key_id, signature)
+    period, digest = loaded["periode"], building.digest(payload)
+    values = {
+        "federation_id": federation_id,
+        "territory_slug": slug,
+        "territory_name": loaded["territoire"]["nom"],
+        "period_kind": period["type"],
+        "period_start": period["debut"],
+        "period_end": period["fin"],
+        "version": loaded["version"],
+        "format": loaded["format"],
+        "payload": payload,
+        "digest": digest,
+        "key_id": key_id,
+        "transport": transport,
+    }
+    statement = (
+        pg_insert(ReceivedReport).values(**values).on_conflict_do_nothing().returning(ReceivedReport.id)
+    )
+    new_id = db.session.execute(statement).scalar()
+    stored = db.session.scalar(
+        select(ReceivedReport).where(
+            ReceivedReport.federation_id == federation_id,
+            ReceivedReport.territory_slug == slug,
+            ReceivedReport.period_kind == period["type"],
+            ReceivedReport.period_start == period["debut"],
+            ReceivedReport.version == loaded["version"],
+        )
+    )
+    assert stored is not None, "the report was stored, or was already"
+    if new_id is None and stored.digest != digest:
+        raise Refused(
+            409, f"La version {loaded['version']} de ce rapport a déjà été reçue avec un autre contenu."
+        )
+    log.info("federation.received", territory=slug, version=loaded["version"], duplicate=new_id is None)
+    return {
+        "recu": True,
+        "id": stored.id,
+        "version": stored.version,
+        "recu_le": stored.received_at.isoformat(),
+        "doublon": new_id is None,
+    }

@@ -1,0 +1,93 @@
+"""How a report reaches its receiver: one interface, two ways.
+
+- ``LocalTransport``: the federation is on this service; the receiver runs in a transaction of its
+  own, in the scope of the federation (it sees nothing of the territory).
+- ``HttpTransport``: the Département runs its own instance; the report is POSTed, signed, to its
+  receiver (``/federation/v1/departements/<code>/rapports``).
+
+Both answer the receipt, raise ``reception.Refused`` when the receiver refuses the report (recorded,
+not sent again) and ``DeliveryFailed`` when it could not be reached (sent again later).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import httpx
+
+from saas.db import db
+from saas.federation import reception
+from saas.federation.keys import Signed
+from tenants import context
+
+RECEIVER_PATH = "/federation/v1/departements/{code}/rapports"
+TIMEOUT_SECONDS = 30
+
+
+class DeliveryFailed(Exception):
+    """The receiver could not be reached, or failed: the outbox sends the report again later."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def deliver(self, federation_id: int, code: str, body: bytes, signed: Signed) -> dict: ...
+
+
+class LocalTransport:
+    name = "local"
+
+    def deliver(self, federation_id: int, code: str, body: bytes, signed: Signed) -> dict:
+        with context.scoped(None, federation_id=federation_id):
+            try:
+                receipt = reception.receive(
+                    federation_id, code, body, signed.key_id, signed.signature, self.name
+                )
+                db.session.commit()
+                return receipt
+            except reception.Refused:
+                db.session.rollback()
+                raise
+            except Exception as error:  # the receiver failed: as a server answering 500
+                db.session.rollback()
+                raise DeliveryFailed(f"Le récepteur a échoué : {type(error).__name__}.") from error
+            finally:
+                db.session.remove()
+
+
+class HttpTransport:
+    name = "http"
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+
+    def url(self, code: str) -> str:
+        return self.base_url + RECEIVER_PATH.format(code=code)
+
+    def deliver(self, federation_id: int, code: str, body: bytes, signed: Signed) -> dict:
+        headers = {"Content-Type": "application/json", **signed.headers()}
+        try:
+            with httpx.Client(timeout=TIMEOUT_SECONDS) as client:
+                answer = client.post(self.url(code), content=body, headers=headers)
+        except httpx.HTTPError as error:
+            raise DeliveryFailed(f"Département injoignable : {type(error).__name__}.") from error
+        if answer.status_code in (200, 201):
+            return answer.json()
+        if 400 <= answer.status_code < 500 and answer.status_code not in (408, 429):
+            raise reception.Refused(answer.status_code, *_reason(answer))
+        raise DeliveryFailed(f"Le Département a répondu {answer.status_code}.")
+
+
+def _reason(answer: httpx.Response) -> tuple[str, dict]:
+    try:
+        body = answer.json()
+    except ValueError:
+        return f"Refusé ({answer.status_code}).", {}
+    if not isinstance(body, dict):
+        return f"Refusé ({answer.status_code}).", {}
+    return str(body.get("refus") or f"Refusé ({answer.status_code})."), body.get("errors", {}).get("json", {})
+
+
+def for_endpoint(endpoint_url: str | None) -> Transport:
+    """The transport of a membership: local without an address, HTTP to it otherwise."""
+    return LocalTransport() if not endpoint_url else HttpTransport(endpoint_url)

@@ -1,0 +1,152 @@
+"""Reports to a Département through the local transport: built under the territory's scope,
+signed, received once per (territory, period, version), a new version only when a figure changed,
+refused with a reason the sender records."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from saas import clock
+from saas.db import db
+from saas.federation import building, keys, outbox, reception
+from saas.federation.models import OutgoingReport, ReceivedReport
+from saas.participants.models import Identity
+from tenants import context
+from tests.conventions.world import in_tenant
+
+
+def _month() -> date:
+    return clock.today().replace(day=1)
+
+
+def _member(world) -> outbox.Membership:
+    found = outbox.membership(world.federation_id)
+    assert found is not None, "the fixture's tenant belongs to its federation"
+    return found
+
+
+def _received(federation_id: int) -> list[ReceivedReport]:
+    db.session.remove()  # the scope applies from the next transaction
+    with context.scoped(None, federation_id=federation_id):
+        found = list(db.session.scalars(select(ReceivedReport).order_by(ReceivedReport.version)))
+        db.session.remove()
+    return found
+
+
+def test_a_report_goes_once_and_a_correction_makes_a_new_version(two_tenants, app):
+    a, b = two_tenants
+    with app.app_context():
+        with in_tenant(a.tenant_id):
+            report = outbox.prepare(_member(a), "mois", _month())
+            assert report is not None and report.version == 1
+            report_id = report.id
+            db.session.commit()
+            assert outbox.push(report_id)["envoye"] is True
+            assert outbox.prepare(_member(a), "mois", _month()) is None  # nothing changed: no version
+            sent = db.session.get(OutgoingReport, (a.tenant_id, report_id))
+            assert sent.status == "envoye" and sent.receipt["doublon"] is False
+            sent.status = "a_envoyer"  # as if the receipt had been lost: the push goes again
+            db.session.commit()
+            assert outbox.push(report_id)["envoye"] is True
+            assert db.session.get(OutgoingReport, (a.tenant_id, report_id)).receipt["doublon"] is True
+        (stored,) = _received(a.federation_id)
+        assert (stored.territory_slug, stored.version, stored.period_start) == (a.slug, 1, _month())
+        assert stored.payload["indicateurs"]["totaux"]["contrats"] == 1
+        assert len(stored.payload["personnes"]["cles"]) == 1
+        assert _received(b.federation_id) == []  # the other Département received nothing
+        with in_tenant(a.tenant_id):  # a correction: the person's identity was wrong
+            identity = db.session.scalars(select(Identity)).first()
+            identity.birth_date = date(1990, 5, 17)
+            db.session.commit()
+            second = outbox.prepare(_member(a), "mois", _month())
+            assert second is not None and second.version == 2
+            second_id = second.id
+            db.session.commit()
+            outbox.push(second_id)
+        versions = _received(a.federation_id)
+        assert [r.version for r in versions] == [1, 2]
+        assert versions[0].payload["personnes"]["cles"] != versions[1].payload["personnes"]["cles"]
+
+
+def _signed_body(world, payload: dict) -> tuple[bytes, keys.Signed]:
+    body = building.encode(payload)
+    signed = keys.sign(world.federation_id, world.slug, body)
+    db.session.commit()  # a key made on first use is kept
+    return body, signed
+
+
+def _receive(world, body: bytes, signed: keys.Signed, code: str | None = None) -> dict:
+    db.session.remove()
+    with context.scoped(None, federation_id=world.federation_id):
+        try:
+            return reception.receive(
+                world.federation_id, code or world.federation_code, body, signed.key_id, signed.signature, "local"
+            )
+        finally:
+            db.session.rollback()
+            db.session.remove()
+
+
+def _payload(app, world) -> dict:
+    with in_tenant(world.tenant_id):
+        payload = outbox.preview(_member(world), "mois", _month())
+        db.session.commit()
+    return payload
+
+
+def test_the_receiver_refuses_a_forged_a_retired_or_a_malformed_report(two_tenants, app):
+    a, b = two_tenants
+    with app.app_context():
+        payload = _payload(app, a)
+        body, signed = _signed_body(a, payload)
+        tampered = body.replace(b'"version":1', b'"version":7')
+        with pytest.raises(reception.Refused) as forged:
+            _receive(a, tampered, signed)
+        assert forged.value.status == 401
+        with pytest.raises(reception.Refused) as elsewhere:  # A is no member of B's federation
+            _receive(b, body, keys.sign(b.federation_id, a.slug, body), b.federation_code)
+        assert elsewhere.value.status == 403
+        broken = {**payload, "personnes": {"generation": 1, "cles": ["pas une clé"], "sans_cle": 0}}
+        body, signed = _signed_body(a, broken)
+        with pytest.raises(reception.Refused) as malformed:
+            _receive(a, body, signed)
+        assert malformed.value.status == 422 and "personnes" in malformed.value.fields
+        with context.scoped(platform=True):  # rotation: a new key, the old one retired
+            keys.add_key(a.federation_id, a.slug)
+            assert keys.retire_older(a.federation_id, a.slug) == 1
+            db.session.commit()
+        body = building.encode(payload)
+        with pytest.raises(reception.Refused) as retired:
+            _receive(a, body, signed)
+        assert retired.value.status == 401
+        assert _receive(a, *_signed_body(a, payload))["doublon"] is False
+
+
+def test_a_refusal_is_recorded_with_its_reason_and_not_sent_again(two_tenants, app):
+    a, _ = two_tenants
+    with app.app_context(), in_tenant(a.tenant_id):
+        report = outbox.prepare(_member(a), "mois", _month())
+        report.payload = {**report.payload, "format": "autre/9"}  # a sender of another format
+        report_id = report.id
+        db.session.commit()
+        assert outbox.push(report_id) == {"envoye": False, "statut": "refuse"}
+        refused = db.session.get(OutgoingReport, (a.tenant_id, report_id))
+        assert refused.status == "refuse" and "format" in refused.last_error
+        assert outbox.due_pushes() == []
+        assert db.session.scalar(select(func.count()).select_from(OutgoingReport)) == 1
+    with app.app_context():
+        assert _received(a.federation_id) == []
+
+
+def test_a_person_key_is_the_same_in_two_territories_and_reveals_nothing():
+    secret = b"s" * 32
+    first = keys.person_key(secret, "dupont", "marie", date(1990, 1, 2))
+    assert first == keys.person_key(secret, "dupont ", "marie", date(1990, 1, 2))
+    assert first != keys.person_key(secret, "dupont", "marie", date(1990, 1, 3))
+    assert first != keys.person_key(b"t" * 32, "dupont", "marie", date(1990, 1, 2))
+    assert "dupont" not in first and "1990" not in first and len(first) == 64
+    assert json.dumps(first).count("marie") == 0
