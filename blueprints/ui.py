@@ -102,6 +102,7 @@ CONSOLE_NAV = [
     ("Coûts horaires", "admin.hourly_costs"),
     ("Règles de comptage", "admin.counting_rules"),
     ("Règles des parcours et des conventions", "admin.participant_settings"),
+    ("Rapports aux Départements", "admin.federations"),
     ("Jetons d'API", "admin.api_tokens"),
     ("Paramètres", "admin.settings"),
     ("Journal", "admin.audit"),

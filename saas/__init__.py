@@ -26,9 +26,9 @@ def _import_models() -> None:
     import saas.accounts.models
     import saas.audit.models
     import saas.bilans.models
-    import saas.federation.models
     import saas.comites.models
     import saas.conventions.models
+    import saas.federation.models
     import saas.heures.models
     import saas.jobs.models
     import saas.mail.models

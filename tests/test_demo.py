@@ -1,23 +1,31 @@
-"""The demo: four territories modelled on the seeds, every role, idempotent."""
+"""The demo: six territories modelled on the seeds (three of them members of the Seine-Saint-Denis
+federation), every role, idempotent."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from rq import Queue, SimpleWorker
 from sqlalchemy import text
 
+from saas import clock
 from saas.db import db
 from saas.demo import batches
 from saas.demo import year as demo_year
 from saas.demo.territories import DEMO_PASSWORD, TERRITORIES, load_demo
 from saas.demo.year import YearSize
+from saas.federation import api as federation
 from saas.parcours.enums import Modality
+from tenants import api as tenants_api
+from tenants import context
 from tests.fixtures import login
 
 #: smaller than the command's default (a few hundred people per territory), same shape.
 SIZE = YearSize(participants=40, marches=3)
 
 
-def test_demo_loads_four_territories_with_every_role_and_is_idempotent(app, client_factory, superuser_engine):
+def test_demo_loads_six_territories_with_every_role_and_is_idempotent(app, client_factory, superuser_engine):
     with app.app_context():
         logins = load_demo(YearSize(participants=0, marches=1))  # the year is tested below
         again = load_demo(SIZE)
@@ -32,7 +40,7 @@ def test_demo_loads_four_territories_with_every_role_and_is_idempotent(app, clie
         "operateur",
     }
     with superuser_engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM tenants")).scalar_one() == len(TERRITORIES) == 4
+        assert conn.execute(text("SELECT count(*) FROM tenants")).scalar_one() == len(TERRITORIES) == 6
         members_93 = (
             conn.execute(
                 text(
@@ -43,7 +51,7 @@ def test_demo_loads_four_territories_with_every_role_and_is_idempotent(app, clie
             .scalars()
             .all()
         )
-    assert members_93 == ["rosny-sous-bois"]
+    assert sorted(members_93) == ["est-ensemble", "plaine-commune", "rosny-sous-bois"]
     for space, role, email in logins:
         assert login(client_factory(), email, DEMO_PASSWORD).status_code == 302, (space, role)
 
@@ -73,7 +81,7 @@ def test_demo_fills_each_territory_with_a_year_of_clause_execution(app, superuse
         load_demo(SIZE)
     with superuser_engine.connect() as conn:
         rows = conn.execute(text(YEAR_FIGURES)).mappings().all()
-    assert len(rows) == 4
+    assert len(rows) == len(TERRITORIES)
     for row in rows:
         assert row["marches"] == SIZE.marches, row
         assert row["modes"] >= 3, row
@@ -123,7 +131,7 @@ def test_the_demo_commits_in_batches_and_the_next_load_finishes_an_interrupted_o
         db.session.remove()  # the process is gone; a new one starts
     first = "saint-dizier"
     state = _load_state(superuser_engine)
-    assert len(state) == 4 and all(row["organisations"] > 0 for row in state.values()), (
+    assert len(state) == len(TERRITORIES) and all(row["organisations"] > 0 for row in state.values()), (
         state
     )  # accounts first
     assert state[first]["participants"] == 20, state  # the first territory halfway: two batches stayed
@@ -138,7 +146,7 @@ def test_the_demo_commits_in_batches_and_the_next_load_finishes_an_interrupted_o
         lots = _load_state(superuser_engine)[first]["lots"]
         load_demo(SIZE)  # loaded to the end: left alone
     state = _load_state(superuser_engine)
-    assert len(state) == 4
+    assert len(state) == len(TERRITORIES)
     for slug, row in state.items():
         assert row["participants"] == SIZE.participants and row["loaded"] == 1, (slug, row)
     assert state[first]["lots"] == lots, state  # the marchés were not created twice
@@ -153,7 +161,7 @@ def test_the_accounts_load_first_and_alone(app, client_factory, superuser_engine
     with app.app_context():
         logins = load_demo(SIZE, years=False)
     state = _load_state(superuser_engine)
-    assert len(state) == 4 and len(logins) == 4 * 4 + 2, (state, logins)
+    assert len(state) == len(TERRITORIES) and len(logins) == len(TERRITORIES) * 4 + 2, (state, logins)
     assert all(row["participants"] == row["lots"] == row["loaded"] == 0 for row in state.values()), state
     for space, role, email in logins:
         assert login(client_factory(), email, DEMO_PASSWORD).status_code == 302, (space, role)
@@ -176,3 +184,27 @@ def test_an_interruption_before_the_first_batch_is_redone_cleanly(app, superuser
         load_demo(SIZE)
     for slug, row in _load_state(superuser_engine).items():
         assert row["participants"] == SIZE.participants and row["loaded"] == 1, (slug, row)
+
+
+def test_the_demo_federation_receives_its_members_reports_through_the_worker(app, redis, superuser_engine):
+    with app.app_context():
+        load_demo(SIZE)
+    with superuser_engine.connect() as conn:
+        waiting = conn.execute(
+            text("SELECT count(*) FROM outgoing_reports WHERE status = 'a_envoyer'")
+        ).scalar_one()
+    assert waiting == 3 * 13  # each member: twelve months and last year
+    SimpleWorker([Queue("default", connection=redis)], connection=redis).work(burst=True)
+    with app.app_context():
+        federation_id = tenants_api.federation_by_code("93").id
+        db.session.remove()  # the federation's scope applies from the next transaction
+        with context.scoped(None, federation_id=federation_id):
+            found = federation.consolidate(federation_id, "annee", date(clock.today().year - 1, 1, 1))
+            db.session.remove()
+    assert sorted(found.reports) == ["est-ensemble", "plaine-commune", "rosny-sous-bois"]
+    people = sum(len(r.payload["personnes"]["cles"]) for r in found.reports.values())
+    assert found.distinct_people is not None and 0 < found.distinct_people < people  # the shared ones once
+    with app.app_context():
+        load_demo(SIZE)  # again: nothing changed, no new version
+    with superuser_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM outgoing_reports")).scalar_one() == 3 * 13

@@ -4,6 +4,7 @@ from blueprints.admin import (  # noqa: F401 - routes
     convention_page,
     convention_views,
     counting_rule_views,
+    federation_views,
     hourly_cost_views,
     mailbox_views,
     money_views,

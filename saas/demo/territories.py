@@ -21,6 +21,7 @@ from saas.audit.models import AuditEntry
 from saas.bilans import api as bilans
 from saas.db import db
 from saas.demo import conventions as demo_conventions
+from saas.demo import federation as demo_federation
 from saas.demo import year as demo_year
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
@@ -114,6 +115,44 @@ TERRITORIES = [
             ("facilitateur", "Aïcha Diallo", None),
             ("partenaire", "Julien Morel", "France Travail Rosny-sous-Bois"),
             ("donneur_ordre", "Isabelle Faure", "Département de la Seine-Saint-Denis"),
+        ],
+        federations=["93"],
+    ),
+    DemoTerritory(
+        slug="est-ensemble",
+        name="Établissement public territorial Est Ensemble",
+        kind="ept",
+        siren="200057875",
+        communes=["93006", "93008", "93010", "93045", "93048", "93053", "93055", "93061", "93063"],
+        organisations=[
+            ("Est Ensemble", "donneur_ordre", None, "intercommunalite"),
+            ("Mission Locale de la Lyonnaise", "prescripteur", None, "mission_locale"),
+            ("Régie de quartier de Montreuil (EI)", "siae_ei", "39845612900012", None),
+        ],
+        people=[
+            ("tenant_admin", "Karim Haddad", None),
+            ("facilitateur", "Léa Martin", None),
+            ("partenaire", "Samir Benali", "Mission Locale de la Lyonnaise"),
+            ("donneur_ordre", "Chloé Lefèvre", "Est Ensemble"),
+        ],
+        federations=["93"],
+    ),
+    DemoTerritory(
+        slug="plaine-commune",
+        name="PLIE de Plaine Commune",
+        kind="plie",
+        siren="200057867",
+        communes=["93001", "93066", "93070", "93072"],
+        organisations=[
+            ("Plaine Commune", "donneur_ordre", None, "intercommunalite"),
+            ("France Travail Saint-Denis", "prescripteur", None, "france_travail"),
+            ("ACI Les Ateliers de la Plaine", "siae_aci", "44512378900015", None),
+        ],
+        people=[
+            ("tenant_admin", "Nathalie Moreau", None),
+            ("facilitateur", "Ousmane Traoré", None),
+            ("partenaire", "Inès Carpentier", "France Travail Saint-Denis"),
+            ("donneur_ordre", "Paul Mercier", "Plaine Commune"),
         ],
         federations=["93"],
     ),
@@ -248,6 +287,7 @@ def load_demo(size: demo_year.YearSize | None = None, years: bool = True) -> lis
         if years:
             for spec in TERRITORIES:
                 _load_year(spec, size)
+            demo_federation.fill(ACTOR, [(spec.slug, spec.federations) for spec in TERRITORIES])
     return logins
 
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from saas.federation.building import period_of
+from saas.federation.building import as_bilan, period_of
 from saas.federation.console import Consolidation, consolidate, history, latest_reports, members, periods
 from saas.federation.keys import KEY_HEADER, SIGNATURE_HEADER
 from saas.federation.models import OutgoingReport, ReceivedReport, ReportPeriod, ReportStatus
 from saas.federation.outbox import Membership, membership, memberships, prepare, preview, resend
 from saas.federation.reception import Refused, receive
+from saas.federation.schedule import parse_period, period_choices
 
 __all__ = [
     "KEY_HEADER",
@@ -20,12 +21,15 @@ __all__ = [
     "Refused",
     "ReportPeriod",
     "ReportStatus",
+    "as_bilan",
     "consolidate",
     "history",
     "latest_reports",
     "members",
     "membership",
     "memberships",
+    "parse_period",
+    "period_choices",
     "period_of",
     "periods",
     "prepare",

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from saas import clock
 from saas.bilans import api as bilans
+from saas.bilans.models import Bilan
 from saas.bilans.periods import Period
 from saas.db import db
 from saas.federation import keys
@@ -89,3 +90,20 @@ def stamped(report_content: dict, version: int) -> dict:
 def encode(payload: dict) -> bytes:
     """The exact bytes that are signed and sent."""
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def as_bilan(payload: dict) -> Bilan:
+    """The figures of a report as a bilan annuel that is never saved, for the bilans' presentation
+    (its tables, totals and charts)."""
+    period = payload["periode"]
+    return Bilan(
+        kind="annuel",
+        scope_kind="territoire",
+        scope_key=None,
+        scope_label=payload["territoire"]["nom"],
+        period_kind=period["type"],
+        period_start=date.fromisoformat(period["debut"]),
+        period_end=date.fromisoformat(period["fin"]),
+        figures=payload["indicateurs"],
+        rule_versions=payload["indicateurs"].get("regles", []),
+    )

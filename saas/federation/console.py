@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select, text
 
 from saas.bilans import api as bilans
+from saas.bilans import presentation
 from saas.bilans.indicators import BREAKDOWNS, MEASURES, Unit
 from saas.db import db
 from saas.federation.building import period_of
@@ -60,6 +61,11 @@ class Matrix:
     title: str
     unit: Unit
     rows: list[tuple[str, object, list[object]]]
+    #: the unit of each row, when they differ (the key figures)
+    row_units: tuple[Unit, ...] = ()
+
+    def unit_of(self, index: int) -> Unit:
+        return self.row_units[index] if self.row_units else self.unit
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,8 @@ def _key_figures(columns: list[dict | None]) -> Matrix:
         else:
             summed = _sum(values)
         rows.append((MEASURES[code].label, summed, values))
-    return Matrix("chiffres", "Chiffres clés", Unit.number, rows)
+    units = tuple(MEASURES[code].unit for code in KEY_FIGURES)
+    return Matrix("chiffres", "Chiffres clés", Unit.number, rows, units)
 
 
 def _matrices(table: str, columns: list[dict | None]) -> list[Matrix]:
@@ -231,7 +238,24 @@ class Version:
     version: int
     received_at: datetime
     transport: str
-    changes: list
+    #: what changed from the version before, in words (« Type de contrat, CDI : heures comptées 120 → 135 »)
+    changes: list[str]
+
+
+def _described(change) -> str:
+    where = (
+        "Totaux"
+        if change.table == "totaux"
+        else BREAKDOWNS[change.table].label
+        if change.table in BREAKDOWNS
+        else change.table
+    )
+    measure = MEASURES.get(change.measure)
+    unit = measure.unit if measure else Unit.text
+    before = presentation.shown(change.saved, unit) if change.saved is not None else "—"
+    after = presentation.shown(change.now, unit) if change.now is not None else "—"
+    row = f", {change.label}" if change.label else ""
+    return f"{where}{row} : {(measure.label if measure else change.measure).lower()} {before} → {after}"
 
 
 def history(federation_id: int, slug: str, kind: str, start: date) -> list[Version]:
@@ -246,7 +270,9 @@ def history(federation_id: int, slug: str, kind: str, start: date) -> list[Versi
     found, before = [], None
     for report in db.session.scalars(query.order_by(ReceivedReport.version)):
         figures = report.payload.get("indicateurs", {})
-        changed = bilans.figure_changes(before, figures) if before is not None else []
+        changed = (
+            [_described(c) for c in bilans.figure_changes(before, figures)] if before is not None else []
+        )
         found.append(Version(report.version, report.received_at, report.transport, changed))
         before = figures
     return list(reversed(found))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from saas.audit import api as audit
 from saas.db import db
-from saas.federation import outbox
+from saas.federation import building, outbox
 from saas.federation.models import OutgoingReport, ReportPeriod
 from saas.jobs import api as runs
 
@@ -63,3 +63,34 @@ def run_day(day: date) -> dict[str, int]:
 def request_daily(day: date) -> bool:
     """Ask for the day's run of the tenant in scope (once a day), when it belongs to a federation."""
     return bool(outbox.memberships()) and runs.request_daily(outbox.DAILY_KIND, day)
+
+
+def period_choices(day: date, months: int = 13, years: int = 3) -> list[tuple[str, str]]:
+    """The periods an admin may preview or send now, the latest first: this month and year so far,
+    then the months and years before (``mois:2026-11-01``, « novembre 2026 »)."""
+    found = []
+    for back in range(months):
+        start = day.replace(day=1) - relativedelta(months=back)
+        found.append(
+            (f"{ReportPeriod.mois.value}:{start.isoformat()}", building.period_of("mois", start).label)
+        )
+    for back in range(years):
+        start = date(day.year - back, 1, 1)
+        found.append(
+            (f"{ReportPeriod.annee.value}:{start.isoformat()}", building.period_of("annee", start).label)
+        )
+    return found
+
+
+def parse_period(value: str | None) -> tuple[str, date] | None:
+    """``(kind, start)`` of a value of ``period_choices``; None when it names no such period."""
+    kind, _, start = (value or "").partition(":")
+    if kind not in set(ReportPeriod):
+        return None
+    try:
+        day = date.fromisoformat(start)
+    except ValueError:
+        return None
+    if day.day != 1 or (kind == ReportPeriod.annee and day.month != 1) or not 2000 <= day.year <= 2100:
+        return None
+    return kind, day

@@ -84,7 +84,12 @@ def _receive(world, body: bytes, signed: keys.Signed, code: str | None = None) -
     with context.scoped(None, federation_id=world.federation_id):
         try:
             return reception.receive(
-                world.federation_id, code or world.federation_code, body, signed.key_id, signed.signature, "local"
+                world.federation_id,
+                code or world.federation_code,
+                body,
+                signed.key_id,
+                signed.signature,
+                "local",
             )
         finally:
             db.session.rollback()
