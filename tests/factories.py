@@ -22,6 +22,7 @@ convention seed 003 between the Département and the buyer, signed 18 months ago
            document, an avenant, a receipt, a payment, an objection and a reminder sent
 bilan      the execution bilans of this year of the buyer and of the Département's marché, and
            the buyer's execution bilan sent monthly to the buyer user (last month's sent)
+report     this month's report to the tenant's Département, pushed and received
 full       all of them
 ========== =================================================================================
 """
@@ -33,6 +34,7 @@ from decimal import Decimal
 
 import factory
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 
 from saas import clock
 from saas.accounts import api as accounts
@@ -45,9 +47,10 @@ from saas.conventions import api as conventions
 from saas.conventions import seeds as convention_seeds
 from saas.conventions.models import Occurrence, Reminder
 from saas.db import db
+from saas.federation import outbox as federation_outbox
 from saas.heures import api as heures
 from saas.jobs import api as runs
-from saas.jobs.models import JobArtifact
+from saas.jobs.models import JobArtifact, JobRun
 from saas.mail import api as mail_api
 from saas.marches import api as marches
 from saas.marches.models import Lot
@@ -355,6 +358,22 @@ def _bilan(world: World, made: dict, letter: str) -> None:
     )
 
 
+def _report(world: World, made: dict, letter: str) -> None:
+    """This month's report to the tenant's Département, pushed (received) through the local
+    transport: the territory's outbox row and the Département's received report."""
+    member = federation_outbox.membership(world.federation_id)
+    assert member is not None, "the tenant belongs to its federation"
+    report = federation_outbox.prepare(member, "mois", clock.today().replace(day=1), ACTOR)
+    assert report is not None
+    db.session.info.pop("on_commit", None)  # pushed here, as a worker would: its run is done
+    for run in db.session.scalars(select(JobRun).where(JobRun.kind == federation_outbox.PUSH_KIND)):
+        run.status, run.progress = "finished", 100
+    report_id = report.id
+    db.session.commit()
+    assert federation_outbox.push(report_id)["envoye"], "the local receiver takes the report"
+    world.ids.update(report_id=report_id, federation_id=world.federation_id)
+
+
 #: the steps in the order they run, each with the traits it stands on.
 STEPS = {
     "marches": (_marches, ()),
@@ -366,6 +385,7 @@ STEPS = {
     "comite": (_comite, ("marches",)),
     "convention": (_convention, ("marches", "mail")),
     "bilan": (_bilan, ("missions", "members")),
+    "report": (_report, ("missions",)),
 }
 
 

@@ -3,6 +3,8 @@ when, its receipt; a preview of a period before it goes, and « envoyer maintena
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -27,8 +29,13 @@ def _reports(federation_id: int) -> list[federation.OutgoingReport]:
     return list(db.session.scalars(query.order_by(*order).limit(LISTED)))
 
 
-def _period_or_404() -> tuple[str, object]:
-    return federation.parse_period(request.values.get("periode")) or abort(404)
+def _period_or_404() -> tuple[str, date]:
+    """The period asked for (``periode=mois:2026-11-01``), this month when none is; 404 for a value
+    that names no period."""
+    asked = request.values.get("periode")
+    if not asked:
+        return "mois", clock.today().replace(day=1)
+    return federation.parse_period(asked) or abort(404)
 
 
 @bp.route("/departements")
@@ -55,7 +62,7 @@ def federation_preview(federation_id: int):
         "admin/federation_preview.html",
         member=member,
         payload=payload,
-        period_value=request.values["periode"],
+        period_value=f"{kind}:{start.isoformat()}",
         totals=presentation.totals(bilan),
         tables=presentation.tables(bilan),
         shown=presentation.shown,

@@ -12,8 +12,8 @@ from saas.tabular import Sheet, write_workbook
 _MEASURES = ("personnes", "contrats", "heures", "sorties")
 
 
-def _value(raw, matrix: Matrix):
-    return presentation.value(raw, matrix.unit) if raw is not None else None
+def _value(raw, matrix: Matrix, index: int):
+    return presentation.value(raw, matrix.unit_of(index)) if raw is not None else None
 
 
 def _consolidated(found: Consolidation) -> Sheet:
@@ -21,8 +21,8 @@ def _consolidated(found: Consolidation) -> Sheet:
     rows: list[tuple] = [("Personnes distinctes (tous territoires)", "", found.distinct_people)]
     for matrix in [found.key_figures, *found.matrices]:
         rows += [
-            (matrix.title, label, _value(total, matrix), *(_value(v, matrix) for v in values))
-            for label, total, values in matrix.rows
+            (matrix.title, label, _value(total, matrix, i), *(_value(v, matrix, i) for v in values))
+            for i, (label, total, values) in enumerate(matrix.rows)
         ]
     return Sheet("Consolidé", header, rows)
 

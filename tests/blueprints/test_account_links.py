@@ -25,7 +25,12 @@ class Seen:
         self.client, self.pages = client, []
 
     def __call__(self, response):
-        self.pages.append(text_of(response))
+        # a workbook or a PDF (the Département's exports) holds figures only: its text is not read
+        binary = response.mimetype in (
+            "application/pdf",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        self.pages.append("" if binary else text_of(response))
         return response
 
     def get(self, url):

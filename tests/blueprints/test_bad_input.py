@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from saas.bounds import SHORT_TEXT
 from tests.fixtures import login
-from tests.tenants.test_isolation_routes import TENANT_OBJECTS, _api_rules, _rules
+from tests.tenants.test_isolation_routes import TENANT_OBJECTS, _api_rules, _rules, federation_values
 
 #: one beyond PostgreSQL's bigint.
 BEYOND_BIGINT = 2**63
@@ -213,7 +213,7 @@ def test_no_route_or_form_answers_5xx_to_hostile_input(app, two_tenants, client_
         app,
         crawl,
         [r for r in rules if r.rule.startswith("/departements/<code>")],
-        lambda rule: {"code": a.federation_code},
+        lambda rule: federation_values(rule, a),
     )
     crawl.client = client_factory()
     public = [r for r in rules if not r.arguments and not r.rule.startswith(("/t/", "/plateforme", "/api"))]

@@ -12,7 +12,7 @@ import re
 from sqlalchemy import text
 
 from tests.fixtures import login
-from tests.tenants.test_isolation_routes import TENANT_OBJECTS, _rules
+from tests.tenants.test_isolation_routes import TENANT_OBJECTS, _rules, federation_values
 
 INLINE = {
     "inline <script>": re.compile(r"<script(?![^>]*\ssrc=)[^>]*>", re.I),
@@ -125,7 +125,7 @@ def test_no_page_holds_inline_script_style_or_handler(app, two_tenants, client_f
         (
             coordinator,
             [r for r in rules if r.rule.startswith("/departements/")],
-            lambda r: {"code": a.federation_code},
+            lambda r: federation_values(r, a),
         ),
         (anonymous, [r for r in rules if not r.arguments and not r.rule.startswith("/api")], lambda r: {}),
     ]

@@ -19,8 +19,9 @@ from tenants import context
 from tests.conventions.world import in_tenant
 
 
-def _month() -> date:
-    return clock.today().replace(day=1)
+def _year() -> date:
+    """A period of its own: the fixture sent this month's report already."""
+    return date(clock.today().year, 1, 1)
 
 
 def _member(world) -> outbox.Membership:
@@ -41,33 +42,33 @@ def test_a_report_goes_once_and_a_correction_makes_a_new_version(two_tenants, ap
     a, b = two_tenants
     with app.app_context():
         with in_tenant(a.tenant_id):
-            report = outbox.prepare(_member(a), "mois", _month())
+            report = outbox.prepare(_member(a), "annee", _year())
             assert report is not None and report.version == 1
             report_id = report.id
             db.session.commit()
             assert outbox.push(report_id)["envoye"] is True
-            assert outbox.prepare(_member(a), "mois", _month()) is None  # nothing changed: no version
+            assert outbox.prepare(_member(a), "annee", _year()) is None  # nothing changed: no version
             sent = db.session.get(OutgoingReport, (a.tenant_id, report_id))
             assert sent.status == "envoye" and sent.receipt["doublon"] is False
             sent.status = "a_envoyer"  # as if the receipt had been lost: the push goes again
             db.session.commit()
             assert outbox.push(report_id)["envoye"] is True
             assert db.session.get(OutgoingReport, (a.tenant_id, report_id)).receipt["doublon"] is True
-        (stored,) = _received(a.federation_id)
-        assert (stored.territory_slug, stored.version, stored.period_start) == (a.slug, 1, _month())
+        (stored,) = [r for r in _received(a.federation_id) if r.period_kind == "annee"]
+        assert (stored.territory_slug, stored.version, stored.period_start) == (a.slug, 1, _year())
         assert stored.payload["indicateurs"]["totaux"]["contrats"] == 1
         assert len(stored.payload["personnes"]["cles"]) == 1
-        assert _received(b.federation_id) == []  # the other Département received nothing
+        assert {r.territory_slug for r in _received(b.federation_id)} == {b.slug}  # nothing of A
         with in_tenant(a.tenant_id):  # a correction: the person's identity was wrong
             identity = db.session.scalars(select(Identity)).first()
             identity.birth_date = date(1990, 5, 17)
             db.session.commit()
-            second = outbox.prepare(_member(a), "mois", _month())
+            second = outbox.prepare(_member(a), "annee", _year())
             assert second is not None and second.version == 2
             second_id = second.id
             db.session.commit()
             outbox.push(second_id)
-        versions = _received(a.federation_id)
+        versions = [r for r in _received(a.federation_id) if r.period_kind == "annee"]
         assert [r.version for r in versions] == [1, 2]
         assert versions[0].payload["personnes"]["cles"] != versions[1].payload["personnes"]["cles"]
 
@@ -98,7 +99,7 @@ def _receive(world, body: bytes, signed: keys.Signed, code: str | None = None) -
 
 def _payload(app, world) -> dict:
     with in_tenant(world.tenant_id):
-        payload = outbox.preview(_member(world), "mois", _month())
+        payload = outbox.preview(_member(world), "annee", _year())
         db.session.commit()
     return payload
 
@@ -134,7 +135,7 @@ def test_the_receiver_refuses_a_forged_a_retired_or_a_malformed_report(two_tenan
 def test_a_refusal_is_recorded_with_its_reason_and_not_sent_again(two_tenants, app):
     a, _ = two_tenants
     with app.app_context(), in_tenant(a.tenant_id):
-        report = outbox.prepare(_member(a), "mois", _month())
+        report = outbox.prepare(_member(a), "annee", _year())
         report.payload = {**report.payload, "format": "autre/9"}  # a sender of another format
         report_id = report.id
         db.session.commit()
@@ -142,9 +143,9 @@ def test_a_refusal_is_recorded_with_its_reason_and_not_sent_again(two_tenants, a
         refused = db.session.get(OutgoingReport, (a.tenant_id, report_id))
         assert refused.status == "refuse" and "format" in refused.last_error
         assert outbox.due_pushes() == []
-        assert db.session.scalar(select(func.count()).select_from(OutgoingReport)) == 1
+        assert db.session.scalar(select(func.count()).select_from(OutgoingReport)) == 2  # and the fixture's
     with app.app_context():
-        assert _received(a.federation_id) == []
+        assert [r.period_kind for r in _received(a.federation_id)] == ["mois"]  # the fixture's only
 
 
 def test_a_person_key_is_the_same_in_two_territories_and_reveals_nothing():

@@ -41,6 +41,9 @@ PUBLIC = {
     "securite.qr",
     "securite.regenerate",
     "securite.disable",
+    # no session: a report's signature (a key of one membership) is its access, and the receiver
+    # writes only in the scope of the federation named: tests/federation/test_reports.py.
+    "reception.receive",
 }
 
 #: which object of a world each URL variable names.
@@ -72,6 +75,8 @@ TENANT_OBJECTS = {
     "bilan_id": "bilan_id",
     "schedule_id": "schedule_id",
     "period_no": "period_no",
+    "federation_id": "federation_id",
+    "report_id": "report_id",
 }
 
 
@@ -213,6 +218,15 @@ def test_api_routes_answer_404_across_tenants(app, two_tenants, client):
     assert checked >= 6
 
 
+def federation_values(rule, world) -> dict:
+    """The URL variables of a federation rule for ``world``: its Département and territory."""
+    return (
+        {"code": world.federation_code, "slug": world.slug}
+        if "slug" in rule.arguments
+        else {"code": world.federation_code}
+    )
+
+
 def test_federation_routes_answer_404_to_other_coordinators(app, two_tenants, client):
     a, b = two_tenants
     login(client, a.coordinator_email)
@@ -221,8 +235,8 @@ def test_federation_routes_answer_404_to_other_coordinators(app, two_tenants, cl
     for rule in rules:
         with app.test_request_context(base_url="https://localhost"):
             own, other = (
-                app.url_for(rule.endpoint, code=a.federation_code),
-                app.url_for(rule.endpoint, code=b.federation_code),
+                app.url_for(rule.endpoint, **federation_values(rule, a)),
+                app.url_for(rule.endpoint, **federation_values(rule, b)),
             )
         assert _request(client, rule, own).status_code == 200
         assert _request(client, rule, other).status_code == 404
