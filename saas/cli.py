@@ -198,9 +198,10 @@ def register(app) -> None:
     """Attach the commands to ``app.cli``: the same under ``guichet`` and ``flask --app saas``."""
     from saas.accounts.cli import accounts_group
     from saas.conventions.cli import conventions_group
+    from saas.federation.cli import federation_group
     from saas.referentiels.cli import referentiels_group
     from tenants.cli import tenants_group
 
     commands = (worker_command, demo_command, serve_command, create_operator_command, tenants_group)
-    for command in (*commands, referentiels_group, conventions_group, accounts_group):
+    for command in (*commands, referentiels_group, conventions_group, accounts_group, federation_group):
         app.cli.add_command(command)

@@ -51,7 +51,9 @@ def enter_platform(user_id: int) -> None:
     apply_scope(db.session)
 
 
-def enter_federation(federation_id: int, user_id: int) -> None:
+def enter_federation(federation_id: int, user_id: int | None) -> None:
+    """The scope of one federation (its coordinator, or its receiver: no user), in the transaction
+    already begun too."""
     context.update(federation_id=federation_id, user_id=user_id)
     apply_scope(db.session)
 

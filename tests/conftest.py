@@ -81,11 +81,20 @@ def _redis_url() -> str:
 @pytest.fixture(scope="session")
 def database_urls():
     superuser = _superuser_url()
-    # GUICHET_TEST_NAMESPACE lets several checkouts share one server without sharing databases.
+    create_database(superuser, database_prefix() + _worker(), database_prefix(), _redis_url())
+    return _urls(superuser, database_prefix() + _worker())
+
+
+def database_prefix() -> str:
+    """Of the test databases and their template. GUICHET_TEST_NAMESPACE lets several checkouts
+    share one server without sharing databases."""
     namespace = os.environ.get("GUICHET_TEST_NAMESPACE", "")
-    prefix = f"guichet_test_{namespace + '_' if namespace else ''}"
-    create_database(superuser, prefix + _worker(), prefix, _redis_url())
-    return _urls(superuser, prefix + _worker())
+    return f"guichet_test_{namespace + '_' if namespace else ''}"
+
+
+def worker_name() -> str:
+    """The pytest-xdist worker (``gw0`` without it): each has its databases."""
+    return _worker()
 
 
 def _urls(superuser: str, name: str) -> dict[str, str]:

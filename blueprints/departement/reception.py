@@ -13,7 +13,6 @@ from saas.db import db
 from saas.extensions import csrf
 from saas.federation import api as federation
 from tenants import api as tenants_api
-from tenants import context
 
 bp = Blueprint("reception", __name__, url_prefix="/federation/v1")
 csrf.exempt(bp)
@@ -24,8 +23,7 @@ def receive(code: str):
     found = tenants_api.federation_by_code(code[:3])
     if found is None or found.code != code:
         return jsonify({"refus": f"Aucun Département « {code[:3]} » sur ce service."}), 404
-    db.session.rollback()  # the lookup's transaction ran without the federation's scope
-    context.update(federation_id=found.id)
+    tenants_api.enter_federation(found.id, None)
     try:
         receipt = federation.receive(
             found.id,

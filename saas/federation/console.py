@@ -254,7 +254,7 @@ def _described(change) -> str:
     unit = measure.unit if measure else Unit.text
     before = presentation.shown(change.saved, unit) if change.saved is not None else "—"
     after = presentation.shown(change.now, unit) if change.now is not None else "—"
-    row = f", {change.label}" if change.label else ""
+    row = f", {change.row}" if change.row else ""
     return f"{where}{row} : {(measure.label if measure else change.measure).lower()} {before} → {after}"
 
 

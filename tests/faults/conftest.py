@@ -252,3 +252,26 @@ def pytest_terminal_summary(terminalreporter):
         for name, value in FIGURES.items():
             if name.startswith("seconds"):
                 terminalreporter.write_line(f"{name}: {value}")
+
+
+from tests.federation.conftest import departement  # noqa: E402, F401 - the Département's own instance
+
+
+def day_done(superuser_engine) -> None:
+    """Record the day's runs of every tenant as done, so that a worker started now takes only the
+    job the test asks for: the day's work (conventions, bilans, reports to the Départements) writes
+    in the audit log, which the tests lock."""
+    from saas import clock
+    from saas.bilans import sending
+    from saas.conventions import reminders
+    from saas.federation import outbox
+
+    kinds = [reminders.DAILY_KIND, sending.DAILY_KIND, outbox.DAILY_KIND]
+    with superuser_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO job_runs (tenant_id, kind, params, status) SELECT t.id, k, "
+                "jsonb_build_object('day', CAST(:day AS text)), 'finished' FROM tenants t CROSS JOIN unnest(CAST(:kinds AS text[])) k"
+            ),
+            {"day": clock.today().isoformat(), "kinds": kinds},
+        )

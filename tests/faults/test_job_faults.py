@@ -17,7 +17,7 @@ from saas.db import db
 from saas.jobs import api as runs
 from tenants import context
 from tests.builders import seed_audit_rows
-from tests.faults.conftest import FIGURES, wait_for
+from tests.faults.conftest import FIGURES, day_done, wait_for
 from tests.fixtures import csrf_token, login
 
 # committed data: workers in other processes, connections cut and locks taken from connections of their own
@@ -76,6 +76,7 @@ def test_a_worker_killed_in_the_middle_of_a_job(
 ):
     a, _ = two_tenants
     seed_audit_rows(superuser_engine, a.tenant_id, SEEDED, "panne")
+    day_done(superuser_engine)
     with lock_table("audit_log") as lock:
         first = start_worker()
         run_id = request_export(app, a.tenant_id)
@@ -93,6 +94,7 @@ def test_postgres_connections_killed_during_a_job(
 ):
     a, _ = two_tenants
     seed_audit_rows(superuser_engine, a.tenant_id, SEEDED, "panne")
+    day_done(superuser_engine)
     start_worker()
     with lock_table("audit_log") as lock:
         run_id = request_export(app, a.tenant_id)
