@@ -22,7 +22,8 @@ convention seed 003 between the Département and the buyer, signed 18 months ago
            document, an avenant, a receipt, a payment, an objection and a reminder sent
 bilan      the execution bilans of this year of the buyer and of the Département's marché, and
            the buyer's execution bilan sent monthly to the buyer user (last month's sent)
-report     this month's report to the tenant's Département, pushed and received
+report     this month's report to the tenant's Département, pushed and received; a marché of the
+           Département with one lot (in Niort, which no territory covers: unassigned)
 full       all of them
 ========== =================================================================================
 """
@@ -47,6 +48,7 @@ from saas.conventions import api as conventions
 from saas.conventions import seeds as convention_seeds
 from saas.conventions.models import Occurrence, Reminder
 from saas.db import db
+from saas.federation import handover
 from saas.federation import outbox as federation_outbox
 from saas.heures import api as heures
 from saas.jobs import api as runs
@@ -371,6 +373,13 @@ def _report(world: World, made: dict, letter: str) -> None:
     report_id = report.id
     db.session.commit()
     assert federation_outbox.push(report_id)["envoye"], "the local receiver takes the report"
+    db.session.remove()  # the federation's scope applies from the next transaction
+    with context.scoped(None, federation_id=world.federation_id):  # the Département's own marché
+        marche = handover.create_marche(world.federation_id, f"D{letter.upper()}-1", "Collège", None, None)
+        lot = handover.add_lot(marche, "1", "Gros œuvre", "350", "79191")
+        world.ids.update(federation_marche_id=marche.id, federation_lot_id=lot.id)
+        db.session.commit()
+        db.session.remove()
     world.ids.update(report_id=report_id, federation_id=world.federation_id)
 
 

@@ -38,3 +38,24 @@ def receive(code: str):
         return jsonify(refusal.body()), refusal.status
     db.session.commit()
     return jsonify(receipt), 200 if receipt["doublon"] else 201
+
+
+@bp.route("/departements/<code>/lots")
+def handed_lots(code: str):
+    """The lots the Département handed to the territory that asks, signed and recent."""
+    found = tenants_api.federation_by_code(code[:3])
+    if found is None or found.code != code:
+        return jsonify({"refus": f"Aucun Département « {code[:3]} » sur ce service."}), 404
+    tenants_api.enter_federation(found.id, None)
+    try:
+        lots = federation.lots_request(
+            found.id,
+            found.code,
+            request.args.get("territoire", "")[:63],
+            request.headers.get(federation.KEY_HEADER, ""),
+            request.headers.get(federation.SIGNATURE_HEADER, ""),
+            request.headers.get(federation.DATE_HEADER, ""),
+        )
+    except federation.Refused as refusal:
+        return jsonify(refusal.body()), refusal.status
+    return jsonify({"lots": lots})

@@ -4,27 +4,53 @@
 from __future__ import annotations
 
 from saas.federation.building import as_bilan, period_of
-from saas.federation.console import Consolidation, consolidate, history, latest_reports, members, periods
-from saas.federation.keys import KEY_HEADER, SIGNATURE_HEADER
-from saas.federation.models import OutgoingReport, ReceivedReport, ReportPeriod, ReportStatus
+from saas.federation.console import (
+    Consolidation,
+    consolidate,
+    history,
+    latest_reports,
+    lot_progress,
+    members,
+    periods,
+)
+from saas.federation.handover import add_lot, assign, candidates, create_marche, marches_of
+from saas.federation.keys import DATE_HEADER, KEY_HEADER, SIGNATURE_HEADER
+from saas.federation.models import (
+    FederationLot,
+    FederationMarche,
+    OutgoingReport,
+    ReceivedReport,
+    ReportPeriod,
+    ReportStatus,
+)
 from saas.federation.outbox import Membership, membership, memberships, prepare, preview, resend
-from saas.federation.reception import Refused, receive
+from saas.federation.reception import Refused, lots_request, receive
 from saas.federation.schedule import parse_period, period_choices
 
 __all__ = [
+    "DATE_HEADER",
     "KEY_HEADER",
     "SIGNATURE_HEADER",
     "Consolidation",
+    "FederationLot",
+    "FederationMarche",
     "Membership",
     "OutgoingReport",
     "ReceivedReport",
     "Refused",
     "ReportPeriod",
     "ReportStatus",
+    "add_lot",
     "as_bilan",
+    "assign",
+    "candidates",
     "consolidate",
+    "create_marche",
     "history",
     "latest_reports",
+    "lot_progress",
+    "lots_request",
+    "marches_of",
     "members",
     "membership",
     "memberships",

@@ -276,3 +276,23 @@ def history(federation_id: int, slug: str, kind: str, start: date) -> list[Versi
         found.append(Version(report.version, report.received_at, report.transport, changed))
         before = figures
     return list(reversed(found))
+
+
+def lot_progress(federation_id: int) -> dict[int, dict]:
+    """What the latest report of each territory says of the Département's lots it executes: by the
+    lot's id, its obligation, hours since the start, completion, and the period it stands at."""
+    query = (
+        select(ReceivedReport)
+        .where(ReceivedReport.federation_id == federation_id, ReceivedReport.period_kind == ReportPeriod.mois)
+        .order_by(
+            ReceivedReport.territory_slug, ReceivedReport.period_start.desc(), ReceivedReport.version.desc()
+        )
+        .distinct(ReceivedReport.territory_slug)
+    )
+    found: dict[int, dict] = {}
+    for report in db.session.scalars(query):
+        label = period_of(report.period_kind, report.period_start).label
+        for row in report.payload.get("marches_departement", []):
+            if isinstance(row, dict) and isinstance(row.get("lot"), int):
+                found[row["lot"]] = {**row, "periode": label, "territoire": report.territory_name}
+    return found

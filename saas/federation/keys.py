@@ -27,6 +27,15 @@ from saas.federation.models import PersonKeySecret, SigningKey
 
 SIGNATURE_HEADER = "X-Guichet-Signature"
 KEY_HEADER = "X-Guichet-Cle"
+DATE_HEADER = "X-Guichet-Date"
+#: how old a signed request (no body: the lots a territory asks for) may be when it arrives
+REQUEST_SECONDS = 300
+
+
+def request_material(code: str, slug: str, timestamp: int) -> bytes:
+    """What signs a request for the lots handed to a territory: it names the Département, the
+    territory and the time, so that it cannot be replayed later or for another."""
+    return f"lots\n{code}\n{slug}\n{timestamp}".encode()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ that run on another instance of the service.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Identity,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     UniqueConstraint,
     text,
@@ -28,7 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.choices import Choices
-from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, utcnow_column
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, utcnow_column
 
 #: the version of the report's format (``docs/rapport-departement.md``)
 FORMAT = "guichet-rapport/1"
@@ -158,3 +160,52 @@ class ReceivedReport(Model):
     key_id: Mapped[str] = mapped_column(String(32))
     transport: Mapped[str] = mapped_column(String(8))
     received_at: Mapped[datetime] = utcnow_column()
+
+
+class FederationMarche(Model):
+    """A marché of the Département itself (seed 003 art. 3.3), recorded by its coordinator; its
+    lots are handed to the territories where they are executed."""
+
+    __tablename__ = "federation_marches"
+    __table_args__ = (UniqueConstraint("federation_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    reference: Mapped[str] = mapped_column(String(60))
+    object: Mapped[str] = mapped_column(String(500))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class FederationLot(Model):
+    """A lot of a marché of the Département, its hours, the communes where it is executed and the
+    territory it is handed to (None: no territory covers them, or the coordinator has to choose)."""
+
+    __tablename__ = "federation_lots"
+    __table_args__ = (UniqueConstraint("marche_id", "number"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    marche_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("federation_marches.id", ondelete="CASCADE")
+    )
+    number: Mapped[str] = mapped_column(String(20))
+    object: Mapped[str] = mapped_column(String(500))
+    hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    communes_insee: Mapped[list[str]] = mapped_column(ARRAY(String(5)))
+    assigned_slug: Mapped[str | None] = mapped_column(String(63))
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class HandedLot(TenantScoped, Model):
+    """On the territory's side: a lot of the Département received, executed as a lot of its own."""
+
+    __tablename__ = "handed_lots"
+    __table_args__ = (UniqueConstraint("tenant_id", "federation_id", "federation_lot_id"),)
+
+    federation_id: Mapped[int] = _federation_column()
+    #: the lot's id on the Département's side (another instance, maybe: no foreign key)
+    federation_lot_id: Mapped[int] = mapped_column(BigInteger)
+    lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
+    created_at: Mapped[datetime] = utcnow_column()

@@ -10,6 +10,7 @@ the row keeps the reason and is not sent again unless the admin asks.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, text
 from saas import clock
 from saas.audit import api as audit
 from saas.db import by_id, db, insert
-from saas.federation import building, keys, transport
+from saas.federation import building, handover, keys, transport
 from saas.federation.models import OutgoingReport, ReportStatus
 from saas.federation.reception import Refused
 from saas.jobs import api as runs
@@ -221,3 +222,22 @@ def request_due_pushes() -> int:
     for report_id in found:
         runs.request_run(PUSH_KIND, {"report_id": report_id})
     return len(found)
+
+
+def pull_lots(member: Membership, actor: audit.Actor | None = None) -> int:
+    """Ask the Département for the lots handed to the territory and record the new ones (committed
+    by the caller); 0 when it cannot be reached (asked again the next day)."""
+    timestamp = int(time.time())
+    slug = member.territory.slug
+    signed = keys.sign(member.federation_id, slug, keys.request_material(member.code, slug, timestamp))
+    db.session.commit()  # a key made for the first time is kept before it is used
+    try:
+        lots = transport.for_endpoint(member.endpoint_url).handed_lots(
+            member.federation_id, member.code, slug, signed, timestamp
+        )
+    except (Refused, transport.DeliveryFailed) as failure:
+        log.warning("federation.lots_unreachable", federation=member.code, reason=str(failure))
+        return 0
+    return handover.receive_lots(
+        member.federation_id, member.code, member.name, lots, actor or audit.Actor(email="envoi-programme")
+    )

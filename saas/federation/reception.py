@@ -14,6 +14,7 @@ else be written or read.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import marshmallow
@@ -21,7 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from saas.db import db
-from saas.federation import building, keys
+from saas.federation import building, handover, keys
 from saas.federation.models import ReceivedReport
 from saas.federation.schemas import ReportSchema
 from saas.logging import get_logger
@@ -136,3 +137,22 @@ def receive(federation_id: int, code: str, body: bytes, key_id: str, signature: 
         "recu_le": stored.received_at.isoformat(),
         "doublon": new_id is None,
     }
+
+
+def lots_request(
+    federation_id: int, code: str, slug: str, key_id: str, signature: str, timestamp: str
+) -> list[dict]:
+    """The lots handed to a member territory that asks for them with a signed, recent request."""
+    if db.session.execute(_MEMBER, {"f": federation_id, "slug": slug}).first() is None:
+        raise Refused(403, f"Le territoire « {slug} » n'est pas membre de ce Département.")
+    try:
+        sent_at = int(timestamp)
+    except (TypeError, ValueError):
+        raise Refused(400, "Date de la demande absente ou invalide.") from None
+    if abs(time.time() - sent_at) > keys.REQUEST_SECONDS:
+        raise Refused(401, "Demande trop ancienne (ou horloge décalée de plus de 5 minutes).")
+    if not keys.verify(
+        federation_id, slug, key_id or "", signature or "", keys.request_material(code, slug, sent_at)
+    ):
+        raise Refused(401, "Signature invalide : la clé est inconnue ou retirée.")
+    return handover.lots_for(federation_id, slug)

@@ -49,15 +49,18 @@ def followed(member: outbox.Membership, day: date) -> list[tuple[str, date]]:
 
 
 def run_day(day: date) -> dict[str, int]:
-    """The day's work of the tenant in scope: every report owed or followed, a new version of each
-    that changed (its push asked for). Committed per report."""
-    made = looked = 0
+    """The day's work of the tenant in scope: the lots its Départements handed it, then every
+    report owed or followed, a new version of each that changed (its push asked for). Committed
+    per report."""
+    made = looked = lots = 0
     for member in outbox.memberships():
+        lots += outbox.pull_lots(member, ACTOR)
+        db.session.commit()
         for kind, start in sorted(set(owed(member, day)) | set(followed(member, day))):
             looked += 1
             made += outbox.prepare(member, kind, start, ACTOR) is not None
             db.session.commit()
-    return {"rapports_examines": looked, "nouvelles_versions": made}
+    return {"lots_recus": lots, "rapports_examines": looked, "nouvelles_versions": made}
 
 
 def request_daily(day: date) -> bool:

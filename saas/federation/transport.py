@@ -17,10 +17,11 @@ import httpx
 
 from saas.db import db
 from saas.federation import reception
-from saas.federation.keys import Signed
+from saas.federation.keys import DATE_HEADER, Signed
 from tenants import context
 
 RECEIVER_PATH = "/federation/v1/departements/{code}/rapports"
+LOTS_PATH = "/federation/v1/departements/{code}/lots"
 TIMEOUT_SECONDS = 30
 
 
@@ -32,6 +33,10 @@ class Transport(Protocol):
     name: str
 
     def deliver(self, federation_id: int, code: str, body: bytes, signed: Signed) -> dict: ...
+
+    def handed_lots(
+        self, federation_id: int, code: str, slug: str, signed: Signed, timestamp: int
+    ) -> list[dict]: ...
 
 
 class LocalTransport:
@@ -54,6 +59,18 @@ class LocalTransport:
             finally:
                 db.session.remove()
 
+    def handed_lots(
+        self, federation_id: int, code: str, slug: str, signed: Signed, timestamp: int
+    ) -> list[dict]:
+        with context.scoped(None, federation_id=federation_id):
+            try:
+                return reception.lots_request(
+                    federation_id, code, slug, signed.key_id, signed.signature, str(timestamp)
+                )
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
 
 class HttpTransport:
     name = "http"
@@ -74,6 +91,24 @@ class HttpTransport:
         if answer.status_code in (200, 201):
             return answer.json()
         if 400 <= answer.status_code < 500 and answer.status_code not in (408, 429):
+            raise reception.Refused(answer.status_code, *_reason(answer))
+        raise DeliveryFailed(f"Le Département a répondu {answer.status_code}.")
+
+    def handed_lots(
+        self, federation_id: int, code: str, slug: str, signed: Signed, timestamp: int
+    ) -> list[dict]:
+        headers = {**signed.headers(), DATE_HEADER: str(timestamp)}
+        try:
+            with httpx.Client(timeout=TIMEOUT_SECONDS) as client:
+                answer = client.get(
+                    self.base_url + LOTS_PATH.format(code=code), params={"territoire": slug}, headers=headers
+                )
+        except httpx.HTTPError as error:
+            raise DeliveryFailed(f"Département injoignable : {type(error).__name__}.") from error
+        if answer.status_code == 200:
+            found = answer.json()
+            return found.get("lots", []) if isinstance(found, dict) else []
+        if 400 <= answer.status_code < 500:
             raise reception.Refused(answer.status_code, *_reason(answer))
         raise DeliveryFailed(f"Le Département a répondu {answer.status_code}.")
 

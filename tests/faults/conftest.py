@@ -254,7 +254,6 @@ def pytest_terminal_summary(terminalreporter):
                 terminalreporter.write_line(f"{name}: {value}")
 
 
-from tests.federation.conftest import departement  # noqa: E402, F401 - the Département's own instance
 
 
 def day_done(superuser_engine) -> None:
