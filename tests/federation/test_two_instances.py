@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from saas import clock
 from saas.db import db
 from saas.federation import outbox
-from saas.federation.models import OutgoingReport
+from saas.federation.models import HandedLot, OutgoingReport
+from saas.marches.models import Lot
 from tests.conventions.world import in_tenant
 from tests.federation.instance import link, received
 
@@ -61,6 +63,23 @@ def test_a_territory_pushes_to_a_departement_on_another_instance(app, two_tenant
     assert len(received(departement)) == 1
     payload = departement.sql("SELECT payload FROM received_reports")[0][0]
     assert payload["indicateurs"]["totaux"]["contrats"] == 1 and len(payload["personnes"]["cles"]) == 1
+
+    (marche_id,) = departement.sql(  # a lot of the Département handed to the territory, over there
+        "INSERT INTO federation_marches (federation_id, reference, object) SELECT id, 'CD-1', 'Collège' "
+        "FROM federations RETURNING id"
+    )[0]
+    departement.sql(
+        "INSERT INTO federation_lots (federation_id, marche_id, number, object, hours, communes_insee, assigned_slug) "
+        "SELECT federation_id, id, '1', 'Gros œuvre', 420, '{79191}', %s FROM federation_marches WHERE id = %s",
+        (a.slug, marche_id),
+    )
+    with app.app_context(), in_tenant(a.tenant_id):
+        member = outbox.membership(a.federation_id)
+        assert outbox.pull_lots(member) == 1  # asked over HTTP, signed
+        db.session.commit()
+        (handed,) = db.session.scalars(select(HandedLot)).all()
+        assert db.session.get(Lot, (a.tenant_id, handed.lot_id)).fixed_hours == 420
+        db.session.remove()
 
     departement.sql("UPDATE federation_signing_keys SET retired_at = now()")  # rotated over there
     refused = _push(app, a, report_id, again=True)
