@@ -189,6 +189,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(formats.datetime, "datetime_fr")
     app.add_template_filter(formats.time, "heure_fr")
     app.add_template_filter(formats.number, "nombre")
+    app.add_template_filter(formats.amount, "montant")
     app.add_template_filter(formats.value, "valeur_fr")
     app.add_template_filter(audit_details, "details_journal")
     app.add_template_filter(audit_target, "objet_journal")

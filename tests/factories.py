@@ -22,7 +22,8 @@ convention seed 003 between the Département and the buyer, signed 18 months ago
            document, an avenant, a receipt, a payment, an objection and a reminder sent
 bilan      the execution bilans of this year of the buyer and of the Département's marché, and
            the buyer's execution bilan sent monthly to the buyer user (last month's sent)
-report     this month's report to the tenant's Département, pushed and received; a marché of the
+report     a facilitator post (0.8 FTE) with its job description, this month's report to the
+           tenant's Département, pushed and received; a marché of the
            Département with one lot (in Niort, which no territory covers: unassigned)
 full       all of them
 ========== =================================================================================
@@ -48,7 +49,7 @@ from saas.conventions import api as conventions
 from saas.conventions import seeds as convention_seeds
 from saas.conventions.models import Occurrence, Reminder
 from saas.db import db
-from saas.federation import handover
+from saas.federation import funding, handover
 from saas.federation import outbox as federation_outbox
 from saas.heures import api as heures
 from saas.jobs import api as runs
@@ -61,7 +62,7 @@ from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from tenants import api as tenants_api
 from tenants import context
-from tests.world import ACTOR, PASSWORD, PNG, World
+from tests.world import ACTOR, PASSWORD, PDF, PNG, World
 
 
 class UserFactory(factory.Factory):
@@ -365,6 +366,11 @@ def _report(world: World, made: dict, letter: str) -> None:
     transport: the territory's outbox row and the Département's received report."""
     member = federation_outbox.membership(world.federation_id)
     assert member is not None, "the tenant belongs to its federation"
+    post = funding.add_post(
+        ACTOR, world.federation_id, "Chargé de mission clauses", "0.8", date(2025, 1, 1), None
+    )
+    funding.add_piece(ACTOR, post, clock.today().year, "fiche_poste", "fiche.pdf", PDF)
+    world.ids["post_id"] = post.id
     report = federation_outbox.prepare(member, "mois", clock.today().replace(day=1), ACTOR)
     assert report is not None
     db.session.info.pop("on_commit", None)  # pushed here, as a worker would: its run is done

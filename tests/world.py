@@ -9,6 +9,8 @@ from saas.audit import api as audit
 PASSWORD = "Mot-de-passe-Test-1"
 ACTOR = audit.Actor(email="tests")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+#: the smallest file the type sniffer reads as a PDF
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from blueprints.admin import (  # noqa: F401 - routes
     convention_views,
     counting_rule_views,
     federation_views,
+    funding_views,
     hourly_cost_views,
     mailbox_views,
     money_views,

@@ -22,7 +22,7 @@ from saas.bilans import api as bilans
 from saas.bilans.models import Bilan
 from saas.bilans.periods import Period
 from saas.db import db
-from saas.federation import handover, keys
+from saas.federation import funding, handover, keys
 from saas.federation.models import FORMAT, ReportPeriod
 from tenants.context import require_tenant_id
 
@@ -73,7 +73,7 @@ def content(territory: Territory, federation_code: str, federation_id: int, kind
         "indicateurs": bilans.compute("annuel", scope, period),
         "personnes": _people(federation_id, period),
         "marches_departement": handover.progress(federation_id, period),
-        "financement": {},
+        "financement": funding.evidence(federation_id, period.start.year),
     }
 
 

@@ -209,3 +209,84 @@ class HandedLot(TenantScoped, Model):
     federation_lot_id: Mapped[int] = mapped_column(BigInteger)
     lot_id: Mapped[int] = tenant_ref("lots", ondelete="CASCADE")
     created_at: Mapped[datetime] = utcnow_column()
+
+
+class DeliverableKind(Choices):
+    """The pieces the 60 % of the subsidy waits for (seed 003 art. 6)."""
+
+    bilan_activite = "bilan_activite", "Bilan d'activité du facilitateur"
+    bilan_financier = "bilan_financier", "Bilan financier de l'action"
+    bulletins_salaire = "bulletins_salaire", "Bulletins de salaire"
+    fiche_poste = "fiche_poste", "Fiche de poste"
+
+
+class Instalment(Choices):
+    avance = "avance", "Avance de 40 % au démarrage"
+    solde = "solde", "Solde de 60 % sur pièces"
+
+
+class MeetingKind(Choices):
+    """The two kinds of network meetings of seed 003 art. 3.1."""
+
+    operationnelle = "operationnelle", "Réunion sur les clauses de la commande publique du Département"
+    coordination = "coordination", "Coordination départementale (avec l'État)"
+
+
+class FacilitatorPost(TenantScoped, Model):
+    """A facilitator post of the territory that the Département subsidises: its share of a full
+    time on the function, from when to when."""
+
+    __tablename__ = "facilitator_posts"
+
+    federation_id: Mapped[int] = _federation_column()
+    title: Mapped[str] = mapped_column(String(200))
+    fte: Mapped[Decimal] = mapped_column(Numeric(4, 2))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class PostDeliverable(TenantScoped, Authored, Model):
+    """A piece sent for a post and a year (the latest of a kind counts); it goes with the report."""
+
+    __tablename__ = "post_deliverables"
+    __table_args__ = (one_of("kind", DeliverableKind),)
+
+    post_id: Mapped[int] = tenant_ref("facilitator_posts", ondelete="CASCADE", index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+class FederationPayment(Model):
+    """A payment of the subsidy the coordinator records: a territory, a year, an instalment."""
+
+    __tablename__ = "federation_payments"
+    __table_args__ = (one_of("instalment", Instalment),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    territory_slug: Mapped[str] = mapped_column(String(63))
+    year: Mapped[int] = mapped_column(Integer)
+    instalment: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    paid_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = utcnow_column()
+
+
+class FederationMeeting(Model):
+    """A network meeting of the Département's facilitators (seed 003 art. 3.1)."""
+
+    __tablename__ = "federation_meetings"
+    __table_args__ = (one_of("kind", MeetingKind),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    federation_id: Mapped[int] = _federation_column()
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(300))
+    attendees: Mapped[list[str]] = mapped_column(ARRAY(String(63)), server_default=text("'{}'"))
+    created_at: Mapped[datetime] = utcnow_column()

@@ -6,16 +6,18 @@ with the fields at fault, which the sender records as the reason.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import marshmallow
 from marshmallow import validate, validates_schema
 
 from saas import schemas as s
-from saas.federation.models import FORMAT, ReportPeriod
+from saas.federation.models import FORMAT, DeliverableKind, ReportPeriod
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Code de territoire invalide.")
 INSEE = validate.Regexp(r"^[0-9][0-9AB][0-9]{3}$", error="Code INSEE de commune invalide.")
-PERSON_KEY = validate.Regexp(r"^[0-9a-f]{64}$", error="Clé de personne invalide (64 chiffres hexadécimaux).")
-HOURS = r"^-?[0-9]+(\.[0-9]+)?$"
+HEX_DIGEST = validate.Regexp(r"^[0-9a-f]{64}$", error="64 chiffres hexadécimaux attendus.")
 #: bounds of a report: far above the largest territory, low enough to refuse a flood
 MAX_KEYS = 200_000
 MAX_ROWS = 5_000
@@ -55,11 +57,43 @@ class FiguresSchema(s.Schema):
 class PeopleSchema(s.Schema):
     generation = s.Integer(required=True, validate=validate.Range(min=1, error="Génération invalide."))
     cles = s.List(
-        s.String(validate=PERSON_KEY),
+        s.String(validate=HEX_DIGEST),
         required=True,
         validate=validate.Length(max=MAX_KEYS, error=f"Au plus {MAX_KEYS} clés."),
     )
     sans_cle = s.Integer(required=True, validate=validate.Range(min=0, error="Nombre invalide."))
+
+
+class PostSchema(s.Schema):
+    id = s.Integer(required=True)
+    intitule = s.String(required=True, validate=s.max_length(200))
+    etp = s.Decimal(required=True, places=2, validate=validate.Range(min=0, max=1, error="ETP entre 0 et 1."))
+    debut = s.Date(required=True)
+    fin = s.Date(load_default=None, allow_none=True)
+
+
+class PieceSchema(s.Schema):
+    poste = s.Integer(required=True)
+    type = s.vocabulary(DeliverableKind, required=True)
+    fichier = s.String(required=True, validate=s.max_length(200))
+    format = s.String(required=True, validate=validate.OneOf(["application/pdf", "image/png", "image/jpeg"]))
+    empreinte = s.String(required=True, validate=HEX_DIGEST)
+    contenu = s.String(required=True, validate=s.max_length(3 * 1024 * 1024))
+
+    @validates_schema
+    def _same_content(self, data, **kwargs):
+        try:
+            content = base64.b64decode(data["contenu"], validate=True)
+        except ValueError:
+            raise marshmallow.ValidationError("Contenu non valide (base64 attendu).", "contenu") from None
+        if hashlib.sha256(content).hexdigest() != data["empreinte"]:
+            raise marshmallow.ValidationError("L'empreinte ne correspond pas au contenu de la pièce.", "empreinte")
+
+
+class FundingSchema(s.Schema):
+    annee = s.Integer(required=True, validate=validate.Range(min=2000, max=2100, error="Année invalide."))
+    postes = s.List(s.Nested(PostSchema), load_default=list, validate=validate.Length(max=50))
+    pieces = s.List(s.Nested(PieceSchema), load_default=list, validate=validate.Length(max=200))
 
 
 class ReportSchema(s.Schema):
@@ -74,4 +108,4 @@ class ReportSchema(s.Schema):
     indicateurs = s.Nested(FiguresSchema, required=True)
     personnes = s.Nested(PeopleSchema, required=True)
     marches_departement = s.List(s.Dict(), load_default=list, validate=validate.Length(max=MAX_ROWS))
-    financement = s.Dict(load_default=dict)
+    financement = s.Nested(FundingSchema, required=True)

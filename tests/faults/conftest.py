@@ -254,8 +254,6 @@ def pytest_terminal_summary(terminalreporter):
                 terminalreporter.write_line(f"{name}: {value}")
 
 
-
-
 def day_done(superuser_engine) -> None:
     """Record the day's runs of every tenant as done, so that a worker started now takes only the
     job the test asks for: the day's work (conventions, bilans, reports to the Départements) writes

@@ -79,6 +79,7 @@ def _report(world, slug: str, version: int, cles: list[str], heures: str, attend
         "produit_le": "2026-04-10T08:00:00+00:00",
         "indicateurs": figures,
         "personnes": {"generation": 1, "cles": cles, "sans_cle": 0},
+        "financement": {"annee": 2026, "postes": [], "pieces": []},
     }
 
 

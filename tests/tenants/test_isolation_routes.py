@@ -79,6 +79,7 @@ TENANT_OBJECTS = {
     "period_no": "period_no",
     "federation_id": "federation_id",
     "report_id": "report_id",
+    "post_id": "post_id",
 }
 
 
@@ -221,13 +222,17 @@ def test_api_routes_answer_404_across_tenants(app, two_tenants, client):
 
 
 #: which object of a world each URL variable of a federation rule names
-FEDERATION_OBJECTS = {"marche_id": "federation_marche_id", "lot_id": "federation_lot_id"}
+FEDERATION_OBJECTS = {
+    "marche_id": "federation_marche_id",
+    "lot_id": "federation_lot_id",
+    "post_id": "post_id",
+}
 
 
 def federation_values(rule, world) -> dict:
     """The URL variables of a federation rule for ``world``: its Département, its territory, the
     Département's marché and lot."""
-    values = {"code": world.federation_code, "slug": world.slug}
+    values = {"code": world.federation_code, "slug": world.slug, "kind": "fiche_poste"}
     values.update({arg: world.ids[key] for arg, key in FEDERATION_OBJECTS.items()})
     return {arg: value for arg, value in values.items() if arg in rule.arguments}
 
