@@ -194,6 +194,13 @@ def test_the_demo_federation_receives_its_members_reports_through_the_worker(app
             text("SELECT count(*) FROM outgoing_reports WHERE status = 'a_envoyer'")
         ).scalar_one()
     assert waiting == 3 * 13  # each member: twelve months and last year
+    with superuser_engine.connect() as conn:  # the Département's lots, by commune
+        handed = conn.execute(text("SELECT count(*) FROM handed_lots")).scalar_one()
+        unassigned = conn.execute(
+            text("SELECT count(*) FROM federation_lots WHERE assigned_slug IS NULL")
+        ).scalar_one()
+        posts = conn.execute(text("SELECT count(*) FROM facilitator_posts")).scalar_one()
+    assert (handed, unassigned, posts) == (3, 1, 3)
     SimpleWorker([Queue("default", connection=redis)], connection=redis).work(burst=True)
     with app.app_context():
         federation_id = tenants_api.federation_by_code("93").id
