@@ -58,7 +58,9 @@ def test_demo_loads_six_territories_with_every_role_and_is_idempotent(app, clien
 
 YEAR_FIGURES = """
 SELECT t.slug,
-       (SELECT count(*) FROM marches m WHERE m.tenant_id = t.id) AS marches,
+       (SELECT count(*) FROM marches m WHERE m.tenant_id = t.id AND NOT EXISTS (SELECT 1 FROM lots l
+           JOIN handed_lots h ON h.tenant_id = l.tenant_id AND h.lot_id = l.id
+           WHERE l.tenant_id = m.tenant_id AND l.marche_id = m.id)) AS marches,
        (SELECT count(DISTINCT l.obligation_mode) FROM lots l WHERE l.tenant_id = t.id) AS modes,
        (SELECT count(*) FROM participants p WHERE p.tenant_id = t.id) AS participants,
        (SELECT count(DISTINCT m.modality) FROM missions m WHERE m.tenant_id = t.id) AS modalities,
@@ -209,7 +211,7 @@ def test_the_demo_federation_receives_its_members_reports_through_the_worker(app
             found = federation.consolidate(federation_id, "annee", date(clock.today().year - 1, 1, 1))
             db.session.remove()
     assert sorted(found.reports) == ["est-ensemble", "plaine-commune", "rosny-sous-bois"]
-    people = sum(len(r.payload["personnes"]["cles"]) for r in found.reports.values())
+    people = sum(r.summary["personnes"]["nombre"] for r in found.reports.values())
     assert found.distinct_people is not None and 0 < found.distinct_people < people  # the shared ones once
     with app.app_context():
         load_demo(SIZE)  # again: nothing changed, no new version

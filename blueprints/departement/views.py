@@ -113,7 +113,7 @@ def export_pdf():
 def territory(slug: str):
     period = _period() or abort(404)
     report = federation.latest_reports(g.federation.id, *period).get(slug) or abort(404)
-    bilan = federation.as_bilan(report.payload)
+    bilan = federation.as_bilan(report.summary)
     return render_template(
         "departement/territory.html",
         federation=g.federation,

@@ -5,7 +5,8 @@ the schedule of a federation
 Create Date: 2026-12-10 09:00:00
 
 ``outgoing_reports`` is a tenant table (row-level security by tenant). ``received_reports`` holds
-federation data: a row is visible only in the scope of its federation (``app.federation_id``), or
+federation data (the report as received, its summary without the person keys and the pieces'
+content, which the console reads, and the keys as 64-bit integers, counted in SQL): a row is visible only in the scope of its federation (``app.federation_id``), or
 to the platform. The keys and the remote members are platform tables, set by the operator.
 """
 
@@ -131,6 +132,10 @@ def upgrade():
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("format", sa.String(length=32), nullable=False),
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("summary", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column(
+            "person_keys", postgresql.ARRAY(sa.BigInteger()), server_default=sa.text("'{}'"), nullable=False
+        ),
         sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("key_id", sa.String(length=32), nullable=False),
         sa.Column("transport", sa.String(length=8), nullable=False),

@@ -189,7 +189,7 @@ def _behind(members_: list[Member], reports: dict[str, ReceivedReport]) -> list[
         report = reports.get(member.slug)
         if report is None:
             continue
-        months = report.payload.get("indicateurs", {}).get("tables", {}).get("mois", [])
+        months = report.summary.get("indicateurs", {}).get("tables", {}).get("mois", [])
         hours = _sum([m.get("heures") for m in months]) or Decimal(0)
         expected = _sum([m.get("attendu") for m in months]) or Decimal(0)
         if expected > 0 and hours < expected * BEHIND_SHARE:
@@ -197,18 +197,22 @@ def _behind(members_: list[Member], reports: dict[str, ReceivedReport]) -> list[
     return sorted(found, key=lambda b: b.share)
 
 
-def _distinct(reports: list[ReceivedReport]) -> tuple[int | None, int]:
+_DISTINCT = text(
+    "SELECT count(DISTINCT key) FROM received_reports r, unnest(r.person_keys) AS key "
+    "WHERE r.federation_id = :f AND r.id = ANY(:ids)"
+)
+
+
+def _distinct(federation_id: int, reports: list[ReceivedReport]) -> tuple[int | None, int]:
     """People counted once across territories; None when the keys are of two generations (a
     rotation of the secret within the period): they cannot be compared."""
-    people = [r.payload.get("personnes", {}) for r in reports]
+    people = [r.summary.get("personnes", {}) for r in reports]
     generations = {p.get("generation") for p in people}
     without = sum(int(p.get("sans_cle") or 0) for p in people)
     if len(generations) > 1:
         return None, without
-    keys: set[str] = set()
-    for p in people:
-        keys.update(p.get("cles", []))
-    return len(keys), without
+    ids = [r.id for r in reports]
+    return int(db.session.execute(_DISTINCT, {"f": federation_id, "ids": ids}).scalar_one()), without
 
 
 def consolidate(federation_id: int, kind: str, start: date) -> Consolidation:
@@ -216,9 +220,9 @@ def consolidate(federation_id: int, kind: str, start: date) -> Consolidation:
     reports = latest_reports(federation_id, kind, start)
     known = {m.slug for m in members_}
     members_ += [Member(slug, r.territory_name) for slug, r in reports.items() if slug not in known]
-    columns = [reports[m.slug].payload.get("indicateurs") if m.slug in reports else None for m in members_]
+    columns = [reports[m.slug].summary.get("indicateurs") if m.slug in reports else None for m in members_]
     matrices = [matrix for table in TABLES for matrix in _matrices(table, columns)]
-    distinct, without = _distinct(list(reports.values()))
+    distinct, without = _distinct(federation_id, list(reports.values()))
     return Consolidation(
         kind,
         start,
@@ -269,7 +273,7 @@ def history(federation_id: int, slug: str, kind: str, start: date) -> list[Versi
     )
     found, before = [], None
     for report in db.session.scalars(query.order_by(ReceivedReport.version)):
-        figures = report.payload.get("indicateurs", {})
+        figures = report.summary.get("indicateurs", {})
         changed = (
             [_described(c) for c in bilans.figure_changes(before, figures)] if before is not None else []
         )
@@ -292,7 +296,7 @@ def lot_progress(federation_id: int) -> dict[int, dict]:
     found: dict[int, dict] = {}
     for report in db.session.scalars(query):
         label = period_of(report.period_kind, report.period_start).label
-        for row in report.payload.get("marches_departement", []):
+        for row in report.summary.get("marches_departement", []):
             if isinstance(row, dict) and isinstance(row.get("lot"), int):
                 found[row["lot"]] = {**row, "periode": label, "territoire": report.territory_name}
     return found

@@ -55,5 +55,5 @@ def workbook(found: Consolidation, code: str) -> tuple[str, str, bytes]:
     for index, member in enumerate(found.members, start=1):
         report = found.reports.get(member.slug)
         if report is not None:
-            sheets.append(_territory(index, member.name, report.payload.get("indicateurs", {})))
+            sheets.append(_territory(index, member.name, report.summary.get("indicateurs", {})))
     return write_workbook(f"departement-{code}-{found.kind}-{found.start:%Y%m%d}", sheets)

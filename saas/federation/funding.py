@@ -202,10 +202,11 @@ class Funding:
         return max(Decimal(0), owed - sum(self.paid.values(), Decimal(0)))
 
 
-def _latest_evidence(federation_id: int, slug: str, year: int) -> dict | None:
-    """The funding part of the latest report of the territory for the year (yearly, else monthly)."""
+def _latest_evidence(federation_id: int, slug: str, year: int, column=ReceivedReport.summary) -> dict | None:
+    """The funding part of the latest report of the territory for the year (yearly, else monthly),
+    from its summary (the pieces without their content), or from the report as received."""
     query = (
-        select(ReceivedReport.payload)
+        select(column)
         .where(
             ReceivedReport.federation_id == federation_id,
             ReceivedReport.territory_slug == slug,
@@ -259,7 +260,7 @@ def funding(federation_id: int, members: list, year: int) -> list[Funding]:
 
 def piece(federation_id: int, slug: str, year: int, post_id: int, kind: str) -> tuple[str, bytes] | None:
     """(type, content) of a piece as the territory's latest report of the year holds it."""
-    evidence_ = _latest_evidence(federation_id, slug, year) or {}
+    evidence_ = _latest_evidence(federation_id, slug, year, ReceivedReport.payload) or {}
     for item in evidence_.get("pieces", []):
         if item.get("poste") == post_id and item.get("type") == kind:
             try:

@@ -155,7 +155,15 @@ class ReceivedReport(Model):
     period_end: Mapped[date] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer)
     format: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[dict] = mapped_column(JSONB)
+    #: the report as it was received (signed): read only for the content of a piece
+    payload: Mapped[dict] = mapped_column(JSONB, deferred=True)
+    #: the report without its person keys and the content of its pieces: what the console reads
+    summary: Mapped[dict] = mapped_column(JSONB)
+    #: the person keys, each as its first 8 bytes (a 64-bit integer: two people of a million share
+    #: one with a chance of 3 in 100 million), counted once across territories in SQL
+    person_keys: Mapped[list[int]] = mapped_column(
+        ARRAY(BigInteger), server_default=text("'{}'"), deferred=True
+    )
     digest: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str] = mapped_column(String(32))
     transport: Mapped[str] = mapped_column(String(8))

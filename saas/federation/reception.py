@@ -51,8 +51,25 @@ class Refused(Exception):
         return answer
 
 
-def federation_id_of(code: str) -> int | None:
-    return db.session.execute(text("SELECT id FROM federations WHERE code = :c"), {"c": code}).scalar()
+def short_key(key: str) -> int:
+    """A person key as the console counts it: its first 8 bytes, a signed 64-bit integer."""
+    return int.from_bytes(bytes.fromhex(key[:16]), "big", signed=True)
+
+
+def summary(payload: dict) -> dict:
+    """The report without what the console never reads whole: the person keys (kept apart as
+    ``short_key``) and the content of the pieces (read one by one when downloaded)."""
+    people = payload.get("personnes", {})
+    funding = payload.get("financement", {})
+    pieces = [{k: v for k, v in piece.items() if k != "contenu"} for piece in funding.get("pieces", [])]
+    return {
+        **payload,
+        "personnes": {
+            **{k: v for k, v in people.items() if k != "cles"},
+            "nombre": len(people.get("cles", [])),
+        },
+        "financement": {**funding, "pieces": pieces},
+    }
 
 
 def _parsed(body: bytes) -> dict:
@@ -107,6 +124,8 @@ def receive(federation_id: int, code: str, body: bytes, key_id: str, signature: 
         "version": loaded["version"],
         "format": loaded["format"],
         "payload": payload,
+        "summary": summary(payload),
+        "person_keys": [short_key(key) for key in loaded["personnes"]["cles"]],
         "digest": digest,
         "key_id": key_id,
         "transport": transport,

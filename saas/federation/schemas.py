@@ -87,7 +87,9 @@ class PieceSchema(s.Schema):
         except ValueError:
             raise marshmallow.ValidationError("Contenu non valide (base64 attendu).", "contenu") from None
         if hashlib.sha256(content).hexdigest() != data["empreinte"]:
-            raise marshmallow.ValidationError("L'empreinte ne correspond pas au contenu de la pièce.", "empreinte")
+            raise marshmallow.ValidationError(
+                "L'empreinte ne correspond pas au contenu de la pièce.", "empreinte"
+            )
 
 
 class FundingSchema(s.Schema):

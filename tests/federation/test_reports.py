@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from saas import clock
 from saas.db import db
@@ -33,7 +34,10 @@ def _member(world) -> outbox.Membership:
 def _received(federation_id: int) -> list[ReceivedReport]:
     db.session.remove()  # the scope applies from the next transaction
     with context.scoped(None, federation_id=federation_id):
-        found = list(db.session.scalars(select(ReceivedReport).order_by(ReceivedReport.version)))
+        query = select(ReceivedReport).options(
+            undefer(ReceivedReport.payload), undefer(ReceivedReport.person_keys)
+        )
+        found = list(db.session.scalars(query.order_by(ReceivedReport.version)))
         db.session.remove()
     return found
 
@@ -57,7 +61,8 @@ def test_a_report_goes_once_and_a_correction_makes_a_new_version(two_tenants, ap
         (stored,) = [r for r in _received(a.federation_id) if r.period_kind == "annee"]
         assert (stored.territory_slug, stored.version, stored.period_start) == (a.slug, 1, _year())
         assert stored.payload["indicateurs"]["totaux"]["contrats"] == 1
-        assert len(stored.payload["personnes"]["cles"]) == 1
+        assert len(stored.payload["personnes"]["cles"]) == 1 == len(stored.person_keys)
+        assert stored.summary["personnes"] == {"generation": 1, "sans_cle": 0, "nombre": 1}  # no key in it
         assert {r.territory_slug for r in _received(b.federation_id)} == {b.slug}  # nothing of A
         with in_tenant(a.tenant_id):  # a correction: the person's identity was wrong
             identity = db.session.scalars(select(Identity)).first()
