@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from blueprints.choices import select_choices
 from blueprints.forms import Form, email_field
@@ -48,6 +48,16 @@ class FederationForm(Form):
 class FederationEditForm(Form):
     name = StringField("Nom", validators=[DataRequired("Indiquez le nom."), Length(max=200)])
     tenant_ids = SelectMultipleField("Territoires membres", choices=[], coerce=int)
+    monthly_reports = BooleanField("Rapport mensuel des territoires")
+    yearly_reports = BooleanField("Rapport annuel des territoires")
+    report_day = IntegerField(
+        "Jour d'envoi",
+        description="Le jour du mois (1 à 28) où part le rapport de la période écoulée.",
+        validators=[
+            DataRequired("Indiquez le jour d'envoi."),
+            NumberRange(1, 28, "Indiquez un jour de 1 à 28."),
+        ],
+    )
 
 
 class CoordinatorForm(Form):

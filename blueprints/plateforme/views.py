@@ -112,7 +112,13 @@ def federations():
 @bp.route("/departements/<int:federation_id>", methods=["GET", "POST"])
 def federation(federation_id: int):
     item = tenants_api.federation_by_id(federation_id) or abort(404)
-    form = FederationEditForm(name=item.name, tenant_ids=[t.id for t in item.tenants])
+    form = FederationEditForm(
+        name=item.name,
+        tenant_ids=[t.id for t in item.tenants],
+        monthly_reports=item.monthly_reports,
+        yearly_reports=item.yearly_reports,
+        report_day=item.report_day,
+    )
     form.tenant_ids.choices = select_choices([(t.id, t.name) for t in tenants_api.all_tenants()])
     coordinator_form = CoordinatorForm(prefix="coord")
     if request.method == "POST" and "coord-email" in request.form:
@@ -128,7 +134,11 @@ def federation(federation_id: int):
         saved = submitted(
             form,
             lambda: memberships.update_federation(
-                request_actor(), item, form.name.data, form.tenant_ids.data
+                request_actor(),
+                item,
+                form.name.data,
+                form.tenant_ids.data,
+                schedule=(form.monthly_reports.data, form.yearly_reports.data, form.report_day.data),
             ),
             "Le Département est enregistré.",
         )
@@ -140,7 +150,7 @@ def federation(federation_id: int):
         form=form,
         coordinator_form=coordinator_form,
         coordinators=tenants_api.coordinators(item.id),
-    )
+    ), max(status_of(form), status_of(coordinator_form))
 
 
 @bp.route("/journal", endpoint="audit")

@@ -134,9 +134,24 @@ def create_federation(actor: audit.Actor, code: str, name: str) -> Federation:
 
 
 def update_federation(
-    actor: audit.Actor, federation: Federation, name: str, tenant_ids: list[int]
+    actor: audit.Actor,
+    federation: Federation,
+    name: str,
+    tenant_ids: list[int],
+    schedule: tuple[bool, bool, int] | None = None,
 ) -> Federation:
+    """Its name, its members and, with ``schedule``, when its members' reports go: (monthly,
+    yearly, day of the month)."""
     federation.name = cleaning.required_text(name, "name", "Indiquez le nom du Département.")
+    if schedule is not None:
+        monthly, yearly, day = schedule
+        if not isinstance(day, int) or not 1 <= day <= 28:
+            raise ValidationError("report_day", "Indiquez un jour de 1 à 28.")
+        federation.monthly_reports, federation.yearly_reports, federation.report_day = (
+            bool(monthly),
+            bool(yearly),
+            day,
+        )
     federation.tenants = [t for t in (repository.tenant_by_id(int(i)) for i in tenant_ids) if t is not None]
     audit.record("federation.updated", actor, "federation", federation.id, tenant_id=None)
     return federation
