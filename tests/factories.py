@@ -23,8 +23,8 @@ convention seed 003 between the Département and the buyer, signed 18 months ago
 bilan      the execution bilans of this year of the buyer and of the Département's marché, and
            the buyer's execution bilan sent monthly to the buyer user (last month's sent)
 report     a facilitator post (0.8 FTE) with its job description, this month's report to the
-           tenant's Département, pushed and received; a marché of the
-           Département with one lot (in Niort, which no territory covers: unassigned)
+           tenant's Département, pushed and received; a marché of the Département with one lot in
+           Niort, which the territory covers: handed to it and received
 full       all of them
 ========== =================================================================================
 """
@@ -36,7 +36,7 @@ from decimal import Decimal
 
 import factory
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from saas import clock
 from saas.accounts import api as accounts
@@ -380,12 +380,20 @@ def _report(world: World, made: dict, letter: str) -> None:
     db.session.commit()
     assert federation_outbox.push(report_id)["envoye"], "the local receiver takes the report"
     db.session.remove()  # the federation's scope applies from the next transaction
+    with context.scoped(platform=True):  # the territory covers Niort
+        db.session.execute(
+            text("UPDATE tenants SET communes_insee = '{79191}' WHERE id = :t"), {"t": world.tenant_id}
+        )
+        db.session.commit()
+        db.session.remove()
     with context.scoped(None, federation_id=world.federation_id):  # the Département's own marché
         marche = handover.create_marche(world.federation_id, f"D{letter.upper()}-1", "Collège", None, None)
         lot = handover.add_lot(marche, "1", "Gros œuvre", "350", "79191")
         world.ids.update(federation_marche_id=marche.id, federation_lot_id=lot.id)
         db.session.commit()
         db.session.remove()
+    tenants_api.enter_tenant(world.tenant_id, None)
+    assert federation_outbox.pull_lots(member, ACTOR) == 1  # received in the territory's workspace
     world.ids.update(report_id=report_id, federation_id=world.federation_id)
 
 

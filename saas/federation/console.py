@@ -20,6 +20,7 @@ from saas.bilans import presentation
 from saas.bilans.indicators import BREAKDOWNS, MEASURES, Unit
 from saas.db import db
 from saas.federation.building import period_of
+from saas.federation.members import Member, members
 from saas.federation.models import ReceivedReport, ReportPeriod
 
 #: the figures of the first table, in order
@@ -39,18 +40,6 @@ SUMMED = {Unit.people, Unit.contracts, Unit.hours, Unit.number}
 #: a territory is behind schedule when its period counted less than this share of the hours
 #: expected at a steady pace (the obligation of its lots spread evenly over their marchés' days)
 BEHIND_SHARE = Decimal("0.8")
-
-_MEMBERS = text(
-    "SELECT t.slug, t.name FROM tenant_federations tf JOIN tenants t ON t.id = tf.tenant_id "
-    "WHERE tf.federation_id = :f UNION SELECT slug, name FROM federation_remote_members "
-    "WHERE federation_id = :f ORDER BY 2"
-)
-
-
-@dataclass(frozen=True)
-class Member:
-    slug: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -95,10 +84,6 @@ class Consolidation:
     @property
     def missing(self) -> list[Member]:
         return [m for m in self.members if m.slug not in self.reports]
-
-
-def members(federation_id: int) -> list[Member]:
-    return [Member(r.slug, r.name) for r in db.session.execute(_MEMBERS, {"f": federation_id})]
 
 
 def periods(federation_id: int) -> list[tuple[str, date]]:

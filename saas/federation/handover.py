@@ -13,42 +13,31 @@ executes it like its own. Its progress goes back in the reports (``progress``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import select, text
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from saas import cleaning
 from saas.audit import api as audit
 from saas.bilans import api as bilans
 from saas.db import db, insert
 from saas.errors import ValidationError
+from saas.federation import members
 from saas.federation.models import FederationLot, FederationMarche, HandedLot
+from saas.logging import get_logger
 from saas.marches import api as marches
 from saas.marches import repository as marches_repository
 from saas.partenaires import api as partenaires
 from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
+log = get_logger("saas.federation.handover")
 audit.ACTION_LABELS["federation.lot_received"] = "Lot confié par le Département"
 
-_MEMBER_COMMUNES = text(
-    "SELECT t.slug, t.name, t.communes_insee FROM tenant_federations tf JOIN tenants t ON t.id = tf.tenant_id "
-    "WHERE tf.federation_id = :f UNION ALL SELECT slug, name, communes_insee FROM federation_remote_members "
-    "WHERE federation_id = :f ORDER BY 2"
-)
 
-
-@dataclass(frozen=True)
-class Candidate:
-    slug: str
-    name: str
-
-
-def candidates(federation_id: int, communes: list[str]) -> list[Candidate]:
+def candidates(federation_id: int, communes: list[str]) -> list[members.Member]:
     """The member territories whose communes cover every commune of a lot."""
     wanted = set(communes)
-    rows = db.session.execute(_MEMBER_COMMUNES, {"f": federation_id})
-    return [Candidate(r.slug, r.name) for r in rows if wanted and wanted <= set(r.communes_insee or ())]
+    return [m for m in members.members(federation_id) if wanted and wanted <= set(m.communes)]
 
 
 def create_marche(federation_id: int, reference, object_, start_date, end_date) -> FederationMarche:
@@ -113,7 +102,10 @@ def add_lot(marche: FederationMarche, number, object_, hours, communes) -> Feder
 
 
 def assign(lot: FederationLot, slug: str) -> None:
-    """The coordinator's choice between the territories that cover the lot's communes."""
+    """The coordinator's choice between the territories that cover the lot's communes; a lot
+    handed already stays with its territory (it may have received it)."""
+    if lot.assigned_slug is not None:
+        raise ValidationError("territoire", "Ce lot est déjà confié à un territoire.")
     if slug not in {c.slug for c in candidates(lot.federation_id, lot.communes_insee)}:
         raise ValidationError(
             "territoire", "Choisissez un territoire dont les communes couvrent celles du lot."
@@ -196,7 +188,11 @@ def receive_lots(federation_id: int, code: str, name: str, lots: list[dict], act
     query = select(HandedLot.federation_lot_id).where(HandedLot.federation_id == federation_id)
     known = set(db.session.scalars(query))
     made = 0
-    for item in (lot for lot in lots if lot.get("id") not in known):
+    for item in (
+        lot
+        for lot in lots
+        if isinstance(lot, dict) and isinstance(lot.get("id"), int) and lot["id"] not in known
+    ):
         try:
             with db.session.begin_nested():
                 marche = _marche(item, code, _buyer(name, actor), actor)
@@ -213,7 +209,12 @@ def receive_lots(federation_id: int, code: str, name: str, lots: list[dict], act
                 details = {"departement": name, "marché": marche.reference, "lot": lot.number}
                 audit.record("federation.lot_received", actor, "lot", lot.id, details)
             made += 1
-        except (ValidationError, KeyError, TypeError):
+        except (ValidationError, KeyError, TypeError, AttributeError, SQLAlchemyError):
+            log.warning(
+                "federation.lot_refused",
+                federation=code,
+                lot=str(item.get("id") if isinstance(item, dict) else "?")[:20],
+            )
             continue
     return made
 

@@ -171,11 +171,17 @@ def push(report_id: int) -> dict:
 
 
 def _fields(fields: dict) -> str:
-    return (
-        (" — " + "; ".join(f"{name} : {messages}" for name, messages in fields.items()))[:300]
-        if fields
-        else ""
-    )
+    """The fields a receiver named, as « personnes › cles › 1 : Valeur non valide. »."""
+    found: list[str] = []
+    stack: list[tuple[str, object]] = [(str(name), messages) for name, messages in fields.items()]
+    while stack and len(found) < 5:
+        path, value = stack.pop(0)
+        if isinstance(value, dict):
+            stack[:0] = [(f"{path} › {int(k) + 1 if isinstance(k, int) else k}", v) for k, v in value.items()]
+        else:
+            messages = value if isinstance(value, list) else [value]
+            found.append(f"{path} : {' '.join(str(m) for m in messages)}")
+    return (" — " + " ; ".join(found))[:300] if found else ""
 
 
 def _record(
@@ -183,6 +189,9 @@ def _record(
 ) -> dict:
     report = db.session.get(OutgoingReport, (require_tenant_id(), report_id), with_for_update=True)
     assert report is not None, "a report being pushed is never deleted"
+    if report.status == ReportStatus.envoye:  # another push of it was received meanwhile: keep it
+        db.session.commit()
+        return {"envoye": True, "statut": report.status}
     report.attempts += 1
     report.status = status.value
     report.last_error = error[:500] if error else None

@@ -14,26 +14,25 @@ else be written or read.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 
 import marshmallow
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from saas.db import db
-from saas.federation import building, handover, keys
+from saas.federation import building, handover, keys, members
 from saas.federation.models import ReceivedReport
 from saas.federation.schemas import ReportSchema
 from saas.logging import get_logger
 
 log = get_logger("saas.federation.reception")
 
-_MEMBER = text(
-    "SELECT t.name FROM tenant_federations tf JOIN tenants t ON t.id = tf.tenant_id "
-    "WHERE tf.federation_id = :f AND t.slug = :slug AND t.active "
-    "UNION ALL SELECT name FROM federation_remote_members WHERE federation_id = :f AND slug = :slug"
-)
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
+KEY_ID = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 
 
 @dataclass
@@ -73,10 +72,12 @@ def summary(payload: dict) -> dict:
 
 
 def _parsed(body: bytes) -> dict:
+    if b"\\u0000" in body:  # PostgreSQL keeps no NUL in a text or a JSONB value
+        raise Refused(400, "Le rapport contient un caractère nul.")
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Refused(400, "Le rapport n'est pas un document JSON.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise Refused(400, "Le rapport n'est pas un document JSON lisible.") from None
     if not isinstance(payload, dict):
         raise Refused(400, "Le rapport doit être un objet JSON.")
     return payload
@@ -85,11 +86,19 @@ def _parsed(body: bytes) -> dict:
 def _territory_slug(payload: dict) -> str:
     territory = payload.get("territoire")
     slug = territory.get("code") if isinstance(territory, dict) else None
-    if not isinstance(slug, str) or not slug or len(slug) > 63:
+    if not isinstance(slug, str) or len(slug) > 63 or not SLUG.match(slug):
         raise Refused(
-            422, "Le rapport ne dit pas de quel territoire il vient.", {"territoire": ["Code absent."]}
+            422, "Le rapport ne dit pas de quel territoire il vient.", {"territoire": ["Code invalide."]}
         )
     return slug
+
+
+def _signed_by(federation_id: int, slug: str, key_id: str, signature: str, material: bytes) -> bool:
+    """Whether ``signature`` (64 hexadecimal digits) signs ``material`` with the live key
+    ``key_id`` of the membership; anything else is no signature."""
+    if not KEY_ID.match(key_id or "") or not SIGNATURE.match(signature or ""):
+        return False
+    return keys.verify(federation_id, slug, key_id, signature, material)
 
 
 def _checked(
@@ -97,9 +106,9 @@ def _checked(
 ) -> tuple[dict, dict, str]:
     payload = _parsed(body)
     slug = _territory_slug(payload)
-    if db.session.execute(_MEMBER, {"f": federation_id, "slug": slug}).first() is None:
-        raise Refused(403, f"Le territoire « {slug} » n'est pas membre de ce Département.")
-    if not keys.verify(federation_id, slug, key_id or "", signature or "", body):
+    if not members.is_member(federation_id, slug):
+        raise Refused(403, "Ce territoire n'est pas membre de ce Département.")
+    if not _signed_by(federation_id, slug, key_id, signature, body):
         raise Refused(401, "Signature invalide : la clé est inconnue, retirée, ou le rapport a été modifié.")
     try:
         loaded = ReportSchema().load(payload)
@@ -162,16 +171,14 @@ def lots_request(
     federation_id: int, code: str, slug: str, key_id: str, signature: str, timestamp: str
 ) -> list[dict]:
     """The lots handed to a member territory that asks for them with a signed, recent request."""
-    if db.session.execute(_MEMBER, {"f": federation_id, "slug": slug}).first() is None:
-        raise Refused(403, f"Le territoire « {slug} » n'est pas membre de ce Département.")
+    if not SLUG.match(slug or "") or not members.is_member(federation_id, slug):
+        raise Refused(403, "Ce territoire n'est pas membre de ce Département.")
     try:
         sent_at = int(timestamp)
     except (TypeError, ValueError):
         raise Refused(400, "Date de la demande absente ou invalide.") from None
     if abs(time.time() - sent_at) > keys.REQUEST_SECONDS:
         raise Refused(401, "Demande trop ancienne (ou horloge décalée de plus de 5 minutes).")
-    if not keys.verify(
-        federation_id, slug, key_id or "", signature or "", keys.request_material(code, slug, sent_at)
-    ):
+    if not _signed_by(federation_id, slug, key_id, signature, keys.request_material(code, slug, sent_at)):
         raise Refused(401, "Signature invalide : la clé est inconnue ou retirée.")
     return handover.lots_for(federation_id, slug)

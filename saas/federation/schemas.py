@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 
 import marshmallow
-from marshmallow import validate, validates_schema
+from marshmallow import fields, validate, validates_schema
 
 from saas import schemas as s
+from saas.bilans.indicators import BREAKDOWNS, MEASURES
 from saas.federation.models import FORMAT, DeliverableKind, ReportPeriod
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Code de territoire invalide.")
@@ -40,8 +42,41 @@ class PeriodSchema(s.Schema):
             raise marshmallow.ValidationError("La fin de la période précède son début.", "fin")
 
 
+#: a figure: a count, or a decimal written as text (hours, rates), or nothing
+FIGURE = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$")
+ROW_TEXT = 300
+
+
+def _figure(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) < 10**12
+    return isinstance(value, str) and bool(FIGURE.match(value))
+
+
+def _row_fault(row) -> str | None:
+    """Why a row of a table is not one: a key and a label, then figures of known measures."""
+    if not isinstance(row, dict):
+        return "Une ligne doit être un objet JSON."
+    key, label = row.get("key"), row.get("label")
+    if not isinstance(key, str | int) or isinstance(key, bool) or len(str(key)) > ROW_TEXT:
+        return "Chaque ligne a une clé (« key »)."
+    if label is not None and (not isinstance(label, str) or len(label) > ROW_TEXT):
+        return "Le libellé d'une ligne est un texte."
+    unknown = [name for name in row if name not in ("key", "label") and name not in MEASURES]
+    if unknown:
+        return f"Mesure inconnue : {unknown[0][:40]}."
+    if not all(_figure(value) for name, value in row.items() if name not in ("key", "label")):
+        return "Une mesure est un nombre (ou un décimal écrit en texte)."
+    return None
+
+
 class FiguresSchema(s.Schema):
-    """The figures of the bilan annuel (``saas.bilans``): totals, and rows of tables by their key."""
+    """The figures of the bilan annuel (``saas.bilans``): totals of known measures, and rows of
+    known tables; every figure a number, so that the console reads them all."""
 
     class Meta:
         unknown = marshmallow.INCLUDE
@@ -49,9 +84,33 @@ class FiguresSchema(s.Schema):
     totaux = s.Dict(keys=s.String(validate=s.max_length(40)), required=True)
     tables = s.Dict(
         keys=s.String(validate=s.max_length(40)),
-        values=s.List(s.Dict(), validate=validate.Length(max=MAX_ROWS)),
+        values=s.List(fields.Raw(), validate=validate.Length(max=MAX_ROWS)),
         required=True,
     )
+
+    @validates_schema
+    def _known_figures(self, data, **kwargs):
+        totals = data.get("totaux", {})
+        if any(name not in MEASURES or not _figure(value) for name, value in totals.items()):
+            raise marshmallow.ValidationError("Un total est une mesure connue et un nombre.", "totaux")
+        for table, rows in data.get("tables", {}).items():
+            if table not in BREAKDOWNS:
+                raise marshmallow.ValidationError(f"Tableau inconnu : {table[:40]}.", "tables")
+            fault = next((f for f in (_row_fault(row) for row in rows) if f), None)
+            if fault:
+                raise marshmallow.ValidationError({table: [fault]}, "tables")
+
+
+class ProgressSchema(s.Schema):
+    """The progress of a lot of the Département, as the territory reports it."""
+
+    lot = s.Integer(required=True)
+    obligation = s.String(allow_none=True, load_default=None, validate=validate.Regexp(FIGURE))
+    heures = s.String(allow_none=True, load_default=None, validate=validate.Regexp(FIGURE))
+    heures_cumulees = s.String(allow_none=True, load_default=None, validate=validate.Regexp(FIGURE))
+    taux = s.String(allow_none=True, load_default=None, validate=validate.Regexp(FIGURE))
+    personnes = s.Integer(allow_none=True, load_default=None)
+    contrats = s.Integer(allow_none=True, load_default=None)
 
 
 class PeopleSchema(s.Schema):
@@ -109,5 +168,7 @@ class ReportSchema(s.Schema):
     produit_le = s.DateTime(required=True)
     indicateurs = s.Nested(FiguresSchema, required=True)
     personnes = s.Nested(PeopleSchema, required=True)
-    marches_departement = s.List(s.Dict(), load_default=list, validate=validate.Length(max=MAX_ROWS))
+    marches_departement = s.List(
+        s.Nested(ProgressSchema), load_default=list, validate=validate.Length(max=MAX_ROWS)
+    )
     financement = s.Nested(FundingSchema, required=True)

@@ -18,8 +18,10 @@ import httpx
 from saas.db import db
 from saas.federation import reception
 from saas.federation.keys import DATE_HEADER, Signed
+from saas.logging import get_logger
 from tenants import context
 
+log = get_logger("saas.federation.transport")
 RECEIVER_PATH = "/federation/v1/departements/{code}/rapports"
 LOTS_PATH = "/federation/v1/departements/{code}/lots"
 TIMEOUT_SECONDS = 30
@@ -55,7 +57,10 @@ class LocalTransport:
                 raise
             except Exception as error:  # the receiver failed: as a server answering 500
                 db.session.rollback()
-                raise DeliveryFailed(f"Le récepteur a échoué : {type(error).__name__}.") from error
+                log.exception("federation.receiver_failed", federation=code)
+                raise DeliveryFailed(
+                    "Le récepteur du Département a échoué ; le rapport repartira."
+                ) from error
             finally:
                 db.session.remove()
 
@@ -87,9 +92,9 @@ class HttpTransport:
             with httpx.Client(timeout=TIMEOUT_SECONDS) as client:
                 answer = client.post(self.url(code), content=body, headers=headers)
         except httpx.HTTPError as error:
-            raise DeliveryFailed(f"Département injoignable : {type(error).__name__}.") from error
+            raise DeliveryFailed(f"Département injoignable ({_network(error)}).") from error
         if answer.status_code in (200, 201):
-            return answer.json()
+            return _json(answer, dict)
         if 400 <= answer.status_code < 500 and answer.status_code not in (408, 429):
             raise reception.Refused(answer.status_code, *_reason(answer))
         raise DeliveryFailed(f"Le Département a répondu {answer.status_code}.")
@@ -104,13 +109,33 @@ class HttpTransport:
                     self.base_url + LOTS_PATH.format(code=code), params={"territoire": slug}, headers=headers
                 )
         except httpx.HTTPError as error:
-            raise DeliveryFailed(f"Département injoignable : {type(error).__name__}.") from error
+            raise DeliveryFailed(f"Département injoignable ({_network(error)}).") from error
         if answer.status_code == 200:
-            found = answer.json()
-            return found.get("lots", []) if isinstance(found, dict) else []
+            lots = _json(answer, dict).get("lots", [])
+            return lots if isinstance(lots, list) else []
         if 400 <= answer.status_code < 500:
             raise reception.Refused(answer.status_code, *_reason(answer))
         raise DeliveryFailed(f"Le Département a répondu {answer.status_code}.")
+
+
+def _network(error: httpx.HTTPError) -> str:
+    """What went wrong on the way, in words."""
+    if isinstance(error, httpx.TimeoutException):
+        return "délai dépassé"
+    if isinstance(error, httpx.ConnectError):
+        return "connexion refusée ou impossible"
+    return "erreur du réseau"
+
+
+def _json(answer: httpx.Response, kind: type):
+    """The answer's JSON body, or ``DeliveryFailed`` when it is none (a proxy's page, say)."""
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, kind):
+        raise DeliveryFailed("Le Département a répondu sans accusé de réception lisible.")
+    return body
 
 
 def _reason(answer: httpx.Response) -> tuple[str, dict]:

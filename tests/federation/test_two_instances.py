@@ -69,15 +69,16 @@ def test_a_territory_pushes_to_a_departement_on_another_instance(app, two_tenant
         "FROM federations RETURNING id"
     )[0]
     departement.sql(
-        "INSERT INTO federation_lots (federation_id, marche_id, number, object, hours, communes_insee, assigned_slug) "
-        "SELECT federation_id, id, '1', 'Gros œuvre', 420, '{79191}', %s FROM federation_marches WHERE id = %s",
+        "INSERT INTO federation_lots (id, federation_id, marche_id, number, object, hours, communes_insee, "
+        "assigned_slug) SELECT 5000, federation_id, id, '1', 'Gros œuvre', 420, '{79191}', %s "
+        "FROM federation_marches WHERE id = %s",
         (a.slug, marche_id),
     )
     with app.app_context(), in_tenant(a.tenant_id):
         member = outbox.membership(a.federation_id)
         assert outbox.pull_lots(member) == 1  # asked over HTTP, signed
         db.session.commit()
-        (handed,) = db.session.scalars(select(HandedLot)).all()
+        (handed,) = db.session.scalars(select(HandedLot).where(HandedLot.federation_lot_id == 5000)).all()
         assert db.session.get(Lot, (a.tenant_id, handed.lot_id)).fixed_hours == 420
         db.session.remove()
 
