@@ -4,7 +4,9 @@ the schedule of a federation
 
 Create Date: 2026-12-10 09:00:00
 
-``outgoing_reports`` is a tenant table (row-level security by tenant). ``received_reports`` holds
+``outgoing_reports`` is a tenant table (row-level security by tenant). The signing keys are read
+by the platform, the federation's receiver and each member territory (its own); the person
+secrets by the platform and the member territories only, never in the Département's scope. ``received_reports`` holds
 federation data (the report as received, its summary without the person keys and the pieces'
 content, which the console reads, and the keys as 64-bit integers, counted in SQL): a row is visible only in the scope of its federation (``app.federation_id``), or
 to the platform. The keys and the remote members are platform tables, set by the operator.
@@ -77,7 +79,28 @@ def _platform_tables() -> None:
     )
 
 
-def upgrade():
+#: a tenant of the federation (``table`` holds ``federation_id``), for the keys' policies
+MEMBER_TENANT = (
+    "EXISTS (SELECT 1 FROM tenant_federations tf WHERE tf.federation_id = {table}.federation_id "
+    f"AND tf.tenant_id = {rls.CURRENT_TENANT}"
+)
+
+
+def _keys_policies() -> None:
+    """The signing keys: the platform, the federation's receiver and each member territory (its
+    own keys) read them; the person secrets: the platform and the member territories only, never
+    the Département."""
+    own_keys = (
+        MEMBER_TENANT.format(table="federation_signing_keys")
+        + " AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = tf.tenant_id AND t.slug = territory_slug))"
+    )
+    signing = f"{rls.PLATFORM} OR federation_id = {rls.CURRENT_FEDERATION} OR {own_keys}"
+    rls.enable(op, "federation_signing_keys", using=signing, check=signing)
+    secrets = f"{rls.PLATFORM} OR {MEMBER_TENANT.format(table='federation_person_secrets')})"
+    rls.enable(op, "federation_person_secrets", using=secrets, check=secrets)
+
+
+def _schedule() -> None:
     op.add_column("tenant_federations", sa.Column("endpoint_url", sa.String(length=500), nullable=True))
     for name, default in (("monthly_reports", "true"), ("yearly_reports", "true")):
         op.add_column(
@@ -90,7 +113,9 @@ def upgrade():
     op.create_check_constraint(
         op.f("ck_federations_report_day"), "federations", "report_day BETWEEN 1 AND 28"
     )
-    _platform_tables()
+
+
+def _outbox() -> None:
     tenant_table(
         "outgoing_reports",
         _federation_id(),
@@ -121,6 +146,9 @@ def upgrade():
     )
     tenant_index("outgoing_reports", "status", "next_attempt_at")
     rls.enable(op, "outgoing_reports")
+
+
+def _received() -> None:
     identity_table(
         "received_reports",
         _federation_id(),
@@ -150,8 +178,17 @@ def upgrade():
     )
 
 
+def upgrade():
+    _schedule()
+    _platform_tables()
+    _keys_policies()
+    _outbox()
+    _received()
+
+
 def downgrade():
-    op.execute("DROP POLICY IF EXISTS tenant_isolation ON received_reports")
+    for table in ("received_reports", "federation_signing_keys", "federation_person_secrets"):
+        op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
     drop_tables(
         "federation_signing_keys",
         "federation_person_secrets",

@@ -58,7 +58,12 @@ def _people(federation_id: int, period: Period) -> dict:
             without += 1  # a key of names alone would merge two namesakes: not linked
             continue
         found.add(keys.person_key(secret.secret, row.last_name, row.first_name, row.birth_date))
-    return {"generation": secret.generation, "cles": sorted(found), "sans_cle": without}
+    return {
+        "generation": secret.generation,
+        "empreinte": keys.fingerprint(secret.secret),
+        "cles": sorted(found),
+        "sans_cle": without,
+    }
 
 
 def content(territory: Territory, federation_code: str, federation_id: int, kind: str, start: date) -> dict:

@@ -189,10 +189,10 @@ _DISTINCT = text(
 
 
 def _distinct(federation_id: int, reports: list[ReceivedReport]) -> tuple[int | None, int]:
-    """People counted once across territories; None when the keys are of two generations (a
-    rotation of the secret within the period): they cannot be compared."""
+    """People counted once across territories; None when the keys were made with two secrets (a
+    rotation within the period, or an instance that made its own): they cannot be compared."""
     people = [r.summary.get("personnes", {}) for r in reports]
-    generations = {p.get("generation") for p in people}
+    generations = {(p.get("generation"), p.get("empreinte")) for p in people}
     without = sum(int(p.get("sans_cle") or 0) for p in people)
     if len(generations) > 1:
         return None, without

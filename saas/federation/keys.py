@@ -117,6 +117,12 @@ def new_person_generation(federation_id: int, secret: bytes | None = None) -> Pe
     )
 
 
+def fingerprint(secret: bytes) -> str:
+    """What tells two person secrets apart in the reports (not the secret: a digest of it), so
+    that the console never compares keys made with two secrets, whatever their generation says."""
+    return hashlib.sha256(b"guichet-personnes:" + secret).hexdigest()[:16]
+
+
 def person_key(secret: bytes, last_name_folded: str, first_name_folded: str, birth_date: date) -> str:
     material = f"{last_name_folded.strip()}|{first_name_folded.strip()}|{birth_date.isoformat()}"
     return hmac.new(secret, material.encode(), hashlib.sha256).hexdigest()

@@ -80,6 +80,10 @@ def _parsed(body: bytes) -> dict:
         raise Refused(400, "Le rapport n'est pas un document JSON lisible.") from None
     if not isinstance(payload, dict):
         raise Refused(400, "Le rapport doit être un objet JSON.")
+    try:  # a lone surrogate (« \\ud800 ») reads as JSON but is no text PostgreSQL keeps
+        json.dumps(payload, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise Refused(400, "Le rapport contient un caractère invalide.") from None
     return payload
 
 

@@ -115,6 +115,9 @@ class ProgressSchema(s.Schema):
 
 class PeopleSchema(s.Schema):
     generation = s.Integer(required=True, validate=validate.Range(min=1, error="Génération invalide."))
+    empreinte = s.String(
+        required=True, validate=validate.Regexp(r"^[0-9a-f]{16}$", error="16 chiffres hexadécimaux attendus.")
+    )
     cles = s.List(
         s.String(validate=HEX_DIGEST),
         required=True,

@@ -9,6 +9,7 @@ from datetime import date
 
 import openpyxl
 import sqlglot
+from sqlalchemy import text
 from sqlglot import exp
 
 from saas import clock
@@ -78,7 +79,7 @@ def _report(world, slug: str, version: int, cles: list[str], heures: str, attend
         "version": version,
         "produit_le": "2026-04-10T08:00:00+00:00",
         "indicateurs": figures,
-        "personnes": {"generation": 1, "cles": cles, "sans_cle": 0},
+        "personnes": {"generation": 1, "empreinte": "0" * 16, "cles": cles, "sans_cle": 0},
         "financement": {"annee": 2026, "postes": [], "pieces": []},
     }
 
@@ -121,3 +122,39 @@ def test_the_workbook_has_a_consolidated_sheet_and_one_per_territory(app, two_te
     rows = list(book["Consolidé"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Tableau", "Ligne", "Consolidé")
     assert any(row[1] == "Contrats" and row[2] == 1 for row in rows)
+
+
+def test_keys_made_with_two_secrets_are_not_compared(app, two_tenants, superuser_engine):
+    a, _ = two_tenants
+    with superuser_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO federation_remote_members (federation_id, slug, name) VALUES (:f, 'autre', 'Autre')"
+            ),
+            {"f": a.federation_id},
+        )
+    with app.app_context():
+        _store(a, _report(a, a.slug, 1, ["a" * 64], "10.00", "10.00"))
+        other = _report(a, "autre", 1, ["a" * 64], "10.00", "10.00")
+        other["personnes"]["empreinte"] = "f" * 16  # an instance that made its own secret: same generation
+        _store(a, other)
+        with context.scoped(None, federation_id=a.federation_id):
+            found = console.consolidate(a.federation_id, "mois", date(2026, 3, 1))
+            db.session.remove()
+    assert found.distinct_people is None  # « non comparable », never a wrong count
+
+
+def test_the_departement_never_reads_the_person_secret(app, two_tenants):
+    a, _ = two_tenants
+    with app.app_context():
+        db.session.remove()
+        with context.scoped(None, federation_id=a.federation_id):
+            assert (
+                db.session.execute(text("SELECT count(*) FROM federation_person_secrets")).scalar_one() == 0
+            )
+            db.session.remove()
+        with context.scoped(platform=True):
+            assert (
+                db.session.execute(text("SELECT count(*) FROM federation_person_secrets")).scalar_one() >= 1
+            )
+            db.session.remove()

@@ -62,7 +62,7 @@ def test_a_report_goes_once_and_a_correction_makes_a_new_version(two_tenants, ap
         assert (stored.territory_slug, stored.version, stored.period_start) == (a.slug, 1, _year())
         assert stored.payload["indicateurs"]["totaux"]["contrats"] == 1
         assert len(stored.payload["personnes"]["cles"]) == 1 == len(stored.person_keys)
-        assert stored.summary["personnes"] == {"generation": 1, "sans_cle": 0, "nombre": 1}  # no key in it
+        assert stored.summary["personnes"]["nombre"] == 1 and "cles" not in stored.summary["personnes"]
         assert {r.territory_slug for r in _received(b.federation_id)} == {b.slug}  # nothing of A
         with in_tenant(a.tenant_id):  # a correction: the person's identity was wrong
             identity = db.session.scalars(select(Identity)).first()
@@ -79,10 +79,22 @@ def test_a_report_goes_once_and_a_correction_makes_a_new_version(two_tenants, ap
 
 
 def _signed_body(world, payload: dict) -> tuple[bytes, keys.Signed]:
+    """Signed as the territory signs (its scope reads only its own keys)."""
     body = building.encode(payload)
-    signed = keys.sign(world.federation_id, world.slug, body)
-    db.session.commit()  # a key made on first use is kept
+    db.session.remove()
+    with in_tenant(world.tenant_id):
+        signed = keys.sign(world.federation_id, world.slug, body)
+        db.session.commit()  # a key made on first use is kept
     return body, signed
+
+
+def _platform_sign(federation_id: int, slug: str, body: bytes) -> keys.Signed:
+    db.session.remove()
+    with context.scoped(platform=True):
+        signed = keys.sign(federation_id, slug, body)
+        db.session.commit()
+        db.session.remove()
+    return signed
 
 
 def _receive(world, body: bytes, signed: keys.Signed, code: str | None = None) -> dict:
@@ -119,9 +131,9 @@ def test_the_receiver_refuses_a_forged_a_retired_or_a_malformed_report(two_tenan
             _receive(a, tampered, signed)
         assert forged.value.status == 401
         with pytest.raises(reception.Refused) as elsewhere:  # A is no member of B's federation
-            _receive(b, body, keys.sign(b.federation_id, a.slug, body), b.federation_code)
+            _receive(b, body, _platform_sign(b.federation_id, a.slug, body), b.federation_code)
         assert elsewhere.value.status == 403
-        broken = {**payload, "personnes": {"generation": 1, "cles": ["pas une clé"], "sans_cle": 0}}
+        broken = {**payload, "personnes": {**payload["personnes"], "cles": ["pas une clé"]}}
         body, signed = _signed_body(a, broken)
         with pytest.raises(reception.Refused) as malformed:
             _receive(a, body, signed)
@@ -161,3 +173,13 @@ def test_a_person_key_is_the_same_in_two_territories_and_reveals_nothing():
     assert first != keys.person_key(b"t" * 32, "dupont", "marie", date(1990, 1, 2))
     assert "dupont" not in first and "1990" not in first and len(first) == 64
     assert json.dumps(first).count("marie") == 0
+
+
+def test_a_territory_reads_only_its_own_signing_keys(two_tenants, app):
+    a, b = two_tenants  # the fixture signed A's report (A's key) and B's (B's key)
+    with app.app_context():
+        db.session.remove()
+        with in_tenant(b.tenant_id):
+            seen = db.session.execute(select(keys.SigningKey.territory_slug)).scalars().all()
+            db.session.rollback()
+    assert seen == [b.slug]
