@@ -30,11 +30,13 @@ def _reports(federation_id: int) -> list[federation.OutgoingReport]:
 
 
 def _period_or_404() -> tuple[str, date]:
-    """The period asked for (``periode=mois:2026-11-01``), this month when none is; 404 for a value
-    that names no period."""
+    """The period asked for (``periode=mois:2026-11-01``), one of those offered; this month when
+    none is; 404 for any other value."""
     asked = request.values.get("periode")
     if not asked:
         return "mois", clock.today().replace(day=1)
+    if asked not in dict(federation.period_choices(clock.today())):
+        abort(404)  # the periods offered only: none of the future, none too old to be followed
     return federation.parse_period(asked) or abort(404)
 
 

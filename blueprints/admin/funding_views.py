@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED, Form, flash_form_errors
+from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import clock
 from saas.federation import api as federation
 from saas.federation import funding
@@ -20,7 +21,7 @@ from tenants.web import load_scoped, request_actor
 
 class PostForm(Form):
     title = StringField("Intitulé du poste", validators=[DataRequired("Indiquez l'intitulé du poste.")])
-    fte = DecimalField(
+    fte = FrenchDecimalField(
         "Part d'un temps plein sur la fonction",
         places=2,
         description="Entre 0,01 et 1 (1 : temps plein).",
@@ -70,7 +71,7 @@ def federation_posts(federation_id: int):
         form=form,
         posts=posts,
         piece_forms={p.id: PieceForm(formdata=None, prefix=f"p{p.id}", year=year) for p in posts},
-        evidence=funding.evidence(federation_id, year),
+        evidence=funding.evidence(federation_id, year, clock.today()),
         year=year,
         kind_label=DeliverableKind.label_of,
     ), 400 if form.errors else 200

@@ -5,13 +5,14 @@ reports received; payments and meetings recorded by the coordinator."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from wtforms import DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Optional
 
 from blueprints.choices import select_choices
 from blueprints.departement.views import bp
 from blueprints.files import attachment
 from blueprints.forms import FAILED, Form, attempt, flash_form_errors
+from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas import clock
 from saas.federation import api as federation
 from saas.federation import funding
@@ -22,7 +23,9 @@ class PaymentForm(Form):
     territoire = SelectField("Territoire", validate_choice=False)
     year = IntegerField("Année", validators=[DataRequired("Indiquez l'année.")])
     instalment = SelectField("Versement", choices=select_choices(Instalment.choices()))
-    amount = DecimalField("Montant versé (€)", places=2, validators=[DataRequired("Indiquez le montant.")])
+    amount = FrenchDecimalField(
+        "Montant versé (€)", places=2, validators=[DataRequired("Indiquez le montant.")]
+    )
     paid_on = DateField("Versé le", validators=[DataRequired("Indiquez la date du versement.")])
 
 

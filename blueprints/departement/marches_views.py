@@ -5,11 +5,12 @@ coordinator), and their progress as the territories' reports tell it."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
-from wtforms import DateField, DecimalField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from blueprints.departement.views import bp
 from blueprints.forms import FAILED, Form, attempt, flash_form_errors
+from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.bilans import presentation
 from saas.bilans.indicators import Unit
 from saas.db import db
@@ -26,7 +27,7 @@ class MarcheForm(Form):
 class LotForm(Form):
     number = StringField("Numéro du lot", validators=[DataRequired("Indiquez le numéro du lot.")])
     object = StringField("Objet du lot", validators=[DataRequired("Indiquez l'objet du lot.")])
-    hours = DecimalField(
+    hours = FrenchDecimalField(
         "Heures d'insertion exigées", places=2, validators=[DataRequired("Indiquez les heures.")]
     )
     communes = StringField(

@@ -15,6 +15,8 @@ from saas.federation import api as federation
 from tenants import api as tenants_api
 
 bp = Blueprint("reception", __name__, url_prefix="/federation/v1")
+#: a yearly report with the pieces of its posts (2 Mo each, in base64)
+MAX_REPORT_BYTES = 64 * 1024 * 1024
 csrf.exempt(bp)
 
 
@@ -24,6 +26,7 @@ def receive(code: str):
     if found is None or found.code != code:
         return jsonify({"refus": f"Aucun Département « {code[:3]} » sur ce service."}), 404
     tenants_api.enter_federation(found.id, None)
+    request.max_content_length = MAX_REPORT_BYTES  # a yearly report carries its pieces
     try:
         receipt = federation.receive(
             found.id,

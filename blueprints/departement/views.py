@@ -56,7 +56,7 @@ def _value(kind: str, start) -> str:
 
 
 def _hours_chart(found: federation.Consolidation):
-    hours = next(values for label, _total, values in found.key_figures.rows if label == "Heures comptées")
+    _label, _total, hours = found.key_figures.rows[federation.KEY_FIGURES.index("heures")]
     rows = [{"label": m.name, "heures": hours[i] or "0"} for i, m in enumerate(found.members)]
     return charts.bars(
         rows, "Heures comptées par territoire", "heures", lambda raw: presentation.shown(raw, Unit.hours)

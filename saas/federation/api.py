@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from saas.federation.building import as_bilan, period_of
 from saas.federation.console import (
+    KEY_FIGURES,
     Consolidation,
     consolidate,
     history,
@@ -29,6 +30,7 @@ from saas.federation.schedule import parse_period, period_choices
 
 __all__ = [
     "DATE_HEADER",
+    "KEY_FIGURES",
     "KEY_HEADER",
     "SIGNATURE_HEADER",
     "Consolidation",

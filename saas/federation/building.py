@@ -78,7 +78,9 @@ def content(territory: Territory, federation_code: str, federation_id: int, kind
         "indicateurs": bilans.compute("annuel", scope, period),
         "personnes": _people(federation_id, period),
         "marches_departement": handover.progress(federation_id, period),
-        "financement": funding.evidence(federation_id, period.start.year),
+        "financement": funding.evidence(
+            federation_id, period.start.year, None if kind == ReportPeriod.annee else period.start
+        ),
     }
 
 

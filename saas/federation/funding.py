@@ -5,7 +5,7 @@ the days of the year the post existed; 40 % at the start of the action, 60 % onc
 bilan, the financial bilan, the payslips and the job description of the year are received.
 
 On the territory's side: its posts and the pieces it sends for a year (``evidence`` goes in each
-report, the pieces with their content). On the Département's side: what is due, payable and paid
+report, the pieces with their content in the yearly report). On the Département's side: what is due, payable and paid
 per territory, read from the reports received, the payments its coordinator records, and the
 network meetings of its facilitators (art. 3.1).
 """
@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from saas import cleaning, uploads
+from saas import cleaning, clock, uploads
 from saas.audit import api as audit
 from saas.db import db, insert
 from saas.errors import ValidationError
@@ -125,9 +125,22 @@ def _latest_pieces(post_ids: list[int], year: int) -> list[PostDeliverable]:
     return list(db.session.scalars(query))
 
 
-def evidence(federation_id: int, year: int) -> dict:
-    """What a report carries of the posts and of the year's pieces (their content included)."""
-    found = posts(federation_id)
+def _of_year(post: FacilitatorPost, year: int) -> bool:
+    return post.start_date <= date(year, 12, 31) and (
+        post.end_date is None or post.end_date >= date(year, 1, 1)
+    )
+
+
+def _travels(piece: PostDeliverable, month: date | None) -> bool:
+    deposited = piece.created_at.astimezone(clock.PARIS).date()
+    return month is None or (deposited.year, deposited.month) == (month.year, month.month)
+
+
+def evidence(federation_id: int, year: int, month: date | None = None) -> dict:
+    """What a report carries of the year's posts (those that existed in it) and of their pieces:
+    their content with the yearly report, and with the report of the month a piece was deposited
+    in (``month``); the other monthly reports say which were sent."""
+    found = [post for post in posts(federation_id) if _of_year(post, year)]
     pieces = _latest_pieces([p.id for p in found], year) if found else []
     return {
         "annee": year,
@@ -148,7 +161,7 @@ def evidence(federation_id: int, year: int) -> dict:
                 "fichier": piece.filename,
                 "format": piece.mimetype,
                 "empreinte": piece.sha256,
-                "contenu": base64.b64encode(piece.content).decode(),
+                **({"contenu": base64.b64encode(piece.content).decode()} if _travels(piece, month) else {}),
             }
             for piece in pieces
         ],
@@ -202,11 +215,11 @@ class Funding:
         return max(Decimal(0), owed - sum(self.paid.values(), Decimal(0)))
 
 
-def _latest_evidence(federation_id: int, slug: str, year: int, column=ReceivedReport.summary) -> dict | None:
+def _latest_evidence(federation_id: int, slug: str, year: int) -> dict | None:
     """The funding part of the latest report of the territory for the year (yearly, else monthly),
-    from its summary (the pieces without their content), or from the report as received."""
+    from its summary (the pieces without their content)."""
     query = (
-        select(column)
+        select(ReceivedReport.summary)
         .where(
             ReceivedReport.federation_id == federation_id,
             ReceivedReport.territory_slug == slug,
@@ -259,14 +272,24 @@ def funding(federation_id: int, members: list, year: int) -> list[Funding]:
 
 
 def piece(federation_id: int, slug: str, year: int, post_id: int, kind: str) -> tuple[str, bytes] | None:
-    """(type, content) of a piece as the territory's latest report of the year holds it."""
-    evidence_ = _latest_evidence(federation_id, slug, year, ReceivedReport.payload) or {}
-    for item in evidence_.get("pieces", []):
-        if item.get("poste") == post_id and item.get("type") == kind:
-            try:
-                return str(item.get("format")), base64.b64decode(item.get("contenu", ""))
-            except ValueError:
-                return None
+    """(type, content) of a piece as the latest report of the year that carries it holds it."""
+    query = (
+        select(ReceivedReport.payload)
+        .where(
+            ReceivedReport.federation_id == federation_id,
+            ReceivedReport.territory_slug == slug,
+            ReceivedReport.period_start >= date(year, 1, 1),
+            ReceivedReport.period_start <= date(year, 12, 31),
+        )
+        .order_by(ReceivedReport.received_at.desc(), ReceivedReport.id.desc())
+    )
+    for payload in db.session.scalars(query):
+        for item in (payload.get("financement") or {}).get("pieces", []):
+            if item.get("poste") == post_id and item.get("type") == kind and "contenu" in item:
+                try:
+                    return str(item.get("format")), base64.b64decode(item["contenu"])
+                except ValueError:
+                    return None
     return None
 
 
@@ -280,7 +303,7 @@ def record_payment(
         raise ValidationError("instalment", "Choisissez l'avance ou le solde.")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError("year", "Indiquez une année entre 2000 et 2100.")
-    value = cleaning.positive(amount, "amount", required="Indiquez le montant versé.")
+    value = cleaning.amount(amount, "amount", "Indiquez le montant versé.").quantize(CENT, ROUND_HALF_UP)
     day = cleaning.a_date(paid_on, "paid_on", required="Indiquez la date du versement.")
     return insert(
         FederationPayment(

@@ -13,6 +13,8 @@ executes it like its own. Its progress goes back in the reports (``progress``).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,6 +33,7 @@ from saas.referentiels import api as referentiels
 from tenants.context import require_tenant_id
 
 log = get_logger("saas.federation.handover")
+CENT = Decimal("0.01")
 audit.ACTION_LABELS["federation.lot_received"] = "Lot confié par le Département"
 
 
@@ -83,9 +86,9 @@ def add_lot(marche: FederationMarche, number, object_, hours, communes) -> Feder
     )
     if db.session.scalar(exists) is not None:
         raise ValidationError("number", "Ce marché a déjà un lot portant ce numéro.")
-    required = cleaning.positive(hours, "hours")
-    if required is None:
-        raise ValidationError("hours", "Indiquez les heures d'insertion exigées du lot.")
+    required = cleaning.amount(hours, "hours", "Indiquez les heures d'insertion exigées du lot.").quantize(
+        CENT
+    )
     codes = _communes(communes)
     found = candidates(marche.federation_id, codes)
     return insert(

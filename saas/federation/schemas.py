@@ -13,8 +13,10 @@ import re
 import marshmallow
 from marshmallow import fields, validate, validates_schema
 
+from saas import clock
 from saas import schemas as s
 from saas.bilans.indicators import BREAKDOWNS, MEASURES
+from saas.federation.building import period_of
 from saas.federation.models import FORMAT, DeliverableKind, ReportPeriod
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Code de territoire invalide.")
@@ -37,9 +39,17 @@ class PeriodSchema(s.Schema):
     fin = s.Date(required=True)
 
     @validates_schema
-    def _ordered(self, data, **kwargs):
-        if data["fin"] < data["debut"]:
-            raise marshmallow.ValidationError("La fin de la période précède son début.", "fin")
+    def _a_period(self, data, **kwargs):
+        """A whole month or a whole year, begun by today (a report of the future is no report)."""
+        start = data["debut"]
+        if start.day != 1 or (data["type"] == ReportPeriod.annee and start.month != 1):
+            raise marshmallow.ValidationError(
+                "La période commence le premier jour du mois ou de l'année.", "debut"
+            )
+        if data["fin"] != period_of(data["type"], start).end:
+            raise marshmallow.ValidationError("La fin ne correspond pas à la période.", "fin")
+        if start > clock.today():
+            raise marshmallow.ValidationError("La période n'a pas commencé.", "debut")
 
 
 #: a figure: a count, or a decimal written as text (hours, rates), or nothing
@@ -140,10 +150,13 @@ class PieceSchema(s.Schema):
     fichier = s.String(required=True, validate=s.max_length(200))
     format = s.String(required=True, validate=validate.OneOf(["application/pdf", "image/png", "image/jpeg"]))
     empreinte = s.String(required=True, validate=HEX_DIGEST)
-    contenu = s.String(required=True, validate=s.max_length(3 * 1024 * 1024))
+    #: with the yearly report only
+    contenu = s.String(load_default=None, validate=s.max_length(3 * 1024 * 1024))
 
     @validates_schema
     def _same_content(self, data, **kwargs):
+        if data.get("contenu") is None:
+            return
         try:
             content = base64.b64decode(data["contenu"], validate=True)
         except ValueError:
