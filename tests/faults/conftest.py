@@ -272,3 +272,6 @@ def day_done(superuser_engine) -> None:
             ),
             {"day": clock.today().isoformat(), "kinds": kinds},
         )
+
+
+from tests.federation.conftest import departement  # noqa: E402, F401 - the Département's own instance

@@ -14,7 +14,6 @@ from saas.db import db
 from saas.federation import outbox
 from tests.conventions.world import in_tenant
 from tests.faults.conftest import FIGURES, wait_for
-from tests.federation.conftest import departement  # noqa: F401 - the Département's own instance
 from tests.federation.instance import link, received
 
 # committed data: workers and the Département's instance are other processes

@@ -16,7 +16,6 @@ from sqlalchemy.engine import make_url
 from saas.dbroles import role_url
 from tests.conftest import ROOT
 from tests.database import APP_PASSWORD, APP_ROLE, OWNER, OWNER_PASSWORD, create_database
-from tests.faults.conftest import free_port, wait_for
 
 START_SECONDS = 90
 
@@ -34,6 +33,8 @@ class DepartementInstance:
             "REDIS_URL": redis_url,
             "SECRET_KEY": "tests-departement",
         }
+        from tests.faults.conftest import free_port  # the faults' helpers, which import this module's fixture
+
         self.log, self.port, self.process = log, free_port(), None
 
     @property
@@ -65,6 +66,8 @@ class DepartementInstance:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        from tests.faults.conftest import wait_for
+
         wait_for(self.answers, START_SECONDS, what="the Département's instance to answer")
         return self
 

@@ -176,10 +176,52 @@ def test_a_person_key_is_the_same_in_two_territories_and_reveals_nothing():
 
 
 def test_a_territory_reads_only_its_own_signing_keys(two_tenants, app):
-    a, b = two_tenants  # the fixture signed A's report (A's key) and B's (B's key)
+    _, b = two_tenants  # the fixture signed A's report (A's key) and B's (B's key)
     with app.app_context():
         db.session.remove()
         with in_tenant(b.tenant_id):
             seen = db.session.execute(select(keys.SigningKey.territory_slug)).scalars().all()
             db.session.rollback()
     assert seen == [b.slug]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (b"[" * 5000 + b"]" * 5000, {}, 400),  # nested deeper than the parser goes
+        (b'{"territoire": {"code": "a\\u0000b"}}', {}, 400),  # a NUL
+        (b'{"territoire": {"code": "\\ud800"}}', {}, 400),  # a lone surrogate
+        (b'{"territoire": ["liste"]}', {}, 422),
+        (b'{"territoire": {"code": "Territoire A"}}', {}, 422),
+        (b"pas du json", {}, 400),
+        (
+            b'{"territoire": {"code": "territoire-a"}}',
+            {"X-Guichet-Cle": "k", "X-Guichet-Signature": "é" * 64},
+            401,
+        ),
+    ],
+)
+def test_the_receiver_answers_hostile_input_with_a_reason(client, two_tenants, body, headers, status):
+    a, _ = two_tenants
+    answer = client.post(
+        f"/federation/v1/departements/{a.federation_code}/rapports",
+        data=body,
+        headers={"Content-Type": "application/json", **headers},
+    )
+    assert answer.status_code == status, answer.get_data(as_text=True)[:300]
+    assert answer.get_json()["refus"]
+
+
+def test_a_report_of_a_period_to_come_is_refused(two_tenants, app):
+    a, _ = two_tenants
+    with app.app_context():
+        payload = _payload(app, a)
+        future = clock.today().replace(day=1).replace(year=clock.today().year + 1)
+        payload["periode"] = {
+            "type": "mois",
+            "debut": future.isoformat(),
+            "fin": building.period_of("mois", future).end.isoformat(),
+        }
+        with pytest.raises(reception.Refused) as refused:
+            _receive(a, *_signed_body(a, payload))
+        assert refused.value.status == 422 and "periode" in refused.value.fields
