@@ -9,6 +9,7 @@ changed from one to the next.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,7 +50,7 @@ class Matrix:
     code: str
     title: str
     unit: Unit
-    rows: list[tuple[str, object, list[object]]]
+    rows: Sequence[tuple[str, object, Sequence[object]]]
     #: the unit of each row, when they differ (the key figures)
     row_units: tuple[Unit, ...] = ()
 
@@ -151,14 +152,14 @@ def _matrices(table: str, columns: list[dict | None]) -> list[Matrix]:
     breakdown = BREAKDOWNS[table]
     by_territory = [{str(r["key"]): r for r in (c or {}).get("tables", {}).get(table, [])} for c in columns]
     labels: dict[str, str] = {}
-    for rows in by_territory:
-        labels.update({key: str(row.get("label") or key) for key, row in rows.items()})
+    for keyed in by_territory:
+        labels.update({key: str(row.get("label") or key) for key, row in keyed.items()})
     found = []
     for measure in breakdown.measures:
         unit = MEASURES[measure].unit
         if unit not in SUMMED:
             continue
-        rows = []
+        rows: list[tuple[str, object, Sequence[object]]] = []
         for key, label in sorted(labels.items(), key=lambda item: item[1]):
             values = [rows_of.get(key, {}).get(measure) for rows_of in by_territory]
             rows.append((label, _sum(values), values))
@@ -256,10 +257,11 @@ def history(federation_id: int, slug: str, kind: str, start: date) -> list[Versi
         ReceivedReport.period_kind == kind,
         ReceivedReport.period_start == start,
     )
-    found, before = [], None
+    found: list[Version] = []
+    before: dict | None = None
     for report in db.session.scalars(query.order_by(ReceivedReport.version)):
         figures = report.summary.get("indicateurs", {})
-        changed = (
+        changed: list[str] = (
             [_described(c) for c in bilans.figure_changes(before, figures)] if before is not None else []
         )
         found.append(Version(report.version, report.received_at, report.transport, changed))

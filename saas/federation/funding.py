@@ -303,7 +303,8 @@ def record_payment(
         raise ValidationError("instalment", "Choisissez l'avance ou le solde.")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError("year", "Indiquez une année entre 2000 et 2100.")
-    value = cleaning.amount(amount, "amount", "Indiquez le montant versé.").quantize(CENT, ROUND_HALF_UP)
+    value = cleaning.amount(amount, "amount", "Indiquez le montant versé.")
+    assert value is not None, "an amount is required"
     day = cleaning.a_date(paid_on, "paid_on", required="Indiquez la date du versement.")
     return insert(
         FederationPayment(
@@ -311,7 +312,7 @@ def record_payment(
             territory_slug=slug,
             year=year,
             instalment=instalment,
-            amount=value,
+            amount=value.quantize(CENT, ROUND_HALF_UP),
             paid_on=day,
         )
     )

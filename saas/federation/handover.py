@@ -86,9 +86,8 @@ def add_lot(marche: FederationMarche, number, object_, hours, communes) -> Feder
     )
     if db.session.scalar(exists) is not None:
         raise ValidationError("number", "Ce marché a déjà un lot portant ce numéro.")
-    required = cleaning.amount(hours, "hours", "Indiquez les heures d'insertion exigées du lot.").quantize(
-        CENT
-    )
+    required = cleaning.amount(hours, "hours", "Indiquez les heures d'insertion exigées du lot.")
+    assert required is not None, "the hours are required"
     codes = _communes(communes)
     found = candidates(marche.federation_id, codes)
     return insert(
@@ -97,7 +96,7 @@ def add_lot(marche: FederationMarche, number, object_, hours, communes) -> Feder
             marche_id=marche.id,
             number=number,
             object=cleaning.text(object_, "object", 500, "Indiquez l'objet du lot."),
-            hours=required,
+            hours=required.quantize(CENT),
             communes_insee=codes,
             assigned_slug=found[0].slug if len(found) == 1 else None,
         )

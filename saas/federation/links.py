@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from saas.db import db, insert
+from saas.db import db, insert, rows_written
 from saas.errors import ValidationError
 from saas.federation.models import RemoteMember
 
@@ -35,7 +35,7 @@ def set_endpoint(code: str, slug: str, url: str | None) -> None:
     """Send the territory's reports to ``url`` (the Département's instance), or locally (None)."""
     if url is not None and not url.startswith(("http://", "https://")):
         raise ValidationError("url", "Indiquez une adresse http:// ou https://.")
-    updated = db.session.execute(_ENDPOINT, {"url": url, "slug": slug, "f": federation_id(code)}).rowcount
+    updated = rows_written(_ENDPOINT.bindparams(url=url, slug=slug, f=federation_id(code)))
     if not updated:
         raise ValidationError("territoire", f"Le territoire « {slug} » n'est pas membre de ce Département.")
 
