@@ -215,18 +215,21 @@ class Funding:
         return max(Decimal(0), owed - sum(self.paid.values(), Decimal(0)))
 
 
+def _of_the_year(column, federation_id: int, slug: str, year: int):
+    """``column`` of the territory's reports of periods in ``year``."""
+    return select(column).where(
+        ReceivedReport.federation_id == federation_id,
+        ReceivedReport.territory_slug == slug,
+        ReceivedReport.period_start >= date(year, 1, 1),
+        ReceivedReport.period_start <= date(year, 12, 31),
+    )
+
+
 def _latest_evidence(federation_id: int, slug: str, year: int) -> dict | None:
     """The funding part of the latest report of the territory for the year (yearly, else monthly),
     from its summary (the pieces without their content)."""
-    query = (
-        select(ReceivedReport.summary)
-        .where(
-            ReceivedReport.federation_id == federation_id,
-            ReceivedReport.territory_slug == slug,
-            ReceivedReport.period_start >= date(year, 1, 1),
-            ReceivedReport.period_start <= date(year, 12, 31),
-        )
-        .order_by(ReceivedReport.period_kind == "annee", ReceivedReport.period_start, ReceivedReport.version)
+    query = _of_the_year(ReceivedReport.summary, federation_id, slug, year).order_by(
+        ReceivedReport.period_kind == "annee", ReceivedReport.period_start, ReceivedReport.version
     )
     found = None
     for payload in db.session.scalars(query):
@@ -273,15 +276,8 @@ def funding(federation_id: int, members: list, year: int) -> list[Funding]:
 
 def piece(federation_id: int, slug: str, year: int, post_id: int, kind: str) -> tuple[str, bytes] | None:
     """(type, content) of a piece as the latest report of the year that carries it holds it."""
-    query = (
-        select(ReceivedReport.payload)
-        .where(
-            ReceivedReport.federation_id == federation_id,
-            ReceivedReport.territory_slug == slug,
-            ReceivedReport.period_start >= date(year, 1, 1),
-            ReceivedReport.period_start <= date(year, 12, 31),
-        )
-        .order_by(ReceivedReport.received_at.desc(), ReceivedReport.id.desc())
+    query = _of_the_year(ReceivedReport.payload, federation_id, slug, year).order_by(
+        ReceivedReport.received_at.desc(), ReceivedReport.id.desc()
     )
     for payload in db.session.scalars(query):
         for item in (payload.get("financement") or {}).get("pieces", []):
