@@ -63,8 +63,13 @@ def test_the_admin_previews_and_sends_a_report(app, page, audit_page, territory)
     follow(page, page.get_by_role("button", name="Voir l'aperçu du rapport"))
     assert "Aperçu du rapport de" in text(page.get_by_role("heading", level=1))
     audit_page("Aperçu d'un rapport")
+    submit(page, "Envoyer maintenant")  # the lot the Département handed since adds its progress
+    assert "La version 2 du rapport de " in flash_text(page) and "part vers « Département 79 »" in flash_text(
+        page
+    )
+    follow(page, page.get_by_role("button", name="Voir l'aperçu du rapport"))
     submit(page, "Envoyer maintenant")
-    assert "Rien n'a changé depuis le dernier envoi" in flash_text(page)  # the fixture sent it
+    assert "Rien n'a changé depuis le dernier envoi" in flash_text(page)
     follow(
         page,
         page.get_by_role(
