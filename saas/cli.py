@@ -94,7 +94,7 @@ PARTICIPANTS_OPTION = click.option(
 @PARTICIPANTS_OPTION
 @with_appcontext
 def demo_command(participants: int) -> None:
-    """Charger les quatre territoires de démonstration et afficher les identifiants."""
+    """Charger les six territoires de démonstration et afficher les identifiants."""
     _load_demo(participants)
 
 
