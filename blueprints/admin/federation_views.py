@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from blueprints.admin.views import bp
 from saas import clock
@@ -15,18 +14,9 @@ from saas.db import db
 from saas.federation import api as federation
 from tenants.web import load_scoped, request_actor
 
-#: the versions listed per Département, the latest first
-LISTED = 200
-
 
 def _member(federation_id: int) -> federation.Membership:
     return federation.membership(federation_id) or abort(404)
-
-
-def _reports(federation_id: int) -> list[federation.OutgoingReport]:
-    query = select(federation.OutgoingReport).where(federation.OutgoingReport.federation_id == federation_id)
-    order = (federation.OutgoingReport.period_start.desc(), federation.OutgoingReport.version.desc())
-    return list(db.session.scalars(query.order_by(*order).limit(LISTED)))
 
 
 def _period_or_404() -> tuple[str, date]:
@@ -46,7 +36,7 @@ def federations():
     return render_template(
         "admin/federations.html",
         members=members,
-        reports={m.federation_id: _reports(m.federation_id) for m in members},
+        reports={m.federation_id: federation.versions(m.federation_id) for m in members},
         period_choices=federation.period_choices(clock.today()),
         period_label=lambda r: federation.period_of(r.period_kind, r.period_start).label,
         status_label=federation.ReportStatus.label_of,

@@ -24,7 +24,7 @@ from saas.federation.models import (
     ReportPeriod,
     ReportStatus,
 )
-from saas.federation.outbox import Membership, membership, memberships, prepare, preview, resend
+from saas.federation.outbox import Membership, membership, memberships, prepare, preview, resend, versions
 from saas.federation.reception import Refused, lots_request, receive
 from saas.federation.schedule import parse_period, period_choices
 
@@ -64,4 +64,5 @@ __all__ = [
     "preview",
     "receive",
     "resend",
+    "versions",
 ]

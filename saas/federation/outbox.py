@@ -100,6 +100,17 @@ def latest(federation_id: int, kind: str, start: date) -> OutgoingReport | None:
     return db.session.scalar(query.order_by(OutgoingReport.version.desc()).limit(1))
 
 
+#: the versions listed per Département on the admin's page, the latest first
+LISTED = 200
+
+
+def versions(federation_id: int) -> list[OutgoingReport]:
+    """The versions sent (or waiting) to a Département, the latest periods first."""
+    query = select(OutgoingReport).where(OutgoingReport.federation_id == federation_id)
+    order = (OutgoingReport.period_start.desc(), OutgoingReport.version.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(LISTED)))
+
+
 def preview(member: Membership, kind: str, start: date) -> dict:
     """The report as it would go now (nothing is written)."""
     content = building.content(member.territory, member.code, member.federation_id, kind, start)
