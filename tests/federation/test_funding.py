@@ -90,3 +90,15 @@ def test_a_piece_is_checked_by_its_content_and_its_size(app, two_tenants):
                 ACTOR, a.federation_id, "Poste", "1.5", date(2026, 1, 1), None
             )  # more than full time
         db.session.rollback()
+
+
+def test_a_report_carries_the_posts_of_its_year_only(app, two_tenants):
+    a, _ = two_tenants
+    year = clock.today().year
+    with app.app_context(), in_tenant(a.tenant_id):
+        funding.add_post(
+            ACTOR, a.federation_id, "Poste fermé", "1", date(year - 3, 1, 1), date(year - 2, 12, 31)
+        )
+        titles = [p["intitule"] for p in funding.evidence(a.federation_id, year)["postes"]]
+        assert titles == ["Chargé de mission clauses"]  # the closed post would block the balance
+        db.session.rollback()

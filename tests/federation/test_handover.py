@@ -15,7 +15,7 @@ from saas import clock
 from saas.db import db
 from saas.errors import ValidationError
 from saas.federation import handover, keys, outbox, reception
-from saas.federation.models import HandedLot
+from saas.federation.models import FederationLot, FederationMarche, HandedLot
 from saas.marches.models import Lot, Marche
 from saas.partenaires.models import Organisation
 from tenants import context
@@ -121,5 +121,21 @@ def test_a_request_for_lots_must_be_signed_and_recent(app, two_tenants):
                 a.federation_id, a.federation_code, b.slug, signed.key_id, signed.signature, str(now)
             )
         assert other.value.status == 403
+        db.session.rollback()
+        db.session.remove()
+
+
+def test_a_lot_handed_stays_with_its_territory_and_hours_are_bounded(app, two_tenants):
+    a, _ = two_tenants
+    with app.app_context(), _in_federation(a):
+        marche = db.session.get(FederationMarche, a.ids["federation_marche_id"])
+        lot = db.session.get(FederationLot, a.ids["federation_lot_id"])
+        assert lot.assigned_slug == a.slug  # handed, and received by the fixture
+        with pytest.raises(ValidationError) as moved:
+            handover.assign(lot, a.slug)
+        assert moved.value.field == "territoire"
+        with pytest.raises(ValidationError) as huge:
+            handover.add_lot(marche, "9", "Démesuré", "100000000000", "79191")
+        assert huge.value.field == "hours"
         db.session.rollback()
         db.session.remove()

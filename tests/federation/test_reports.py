@@ -225,3 +225,13 @@ def test_a_report_of_a_period_to_come_is_refused(two_tenants, app):
         with pytest.raises(reception.Refused) as refused:
             _receive(a, *_signed_body(a, payload))
         assert refused.value.status == 422 and "periode" in refused.value.fields
+
+
+def test_a_report_received_is_never_set_back_by_a_later_failed_push(two_tenants, app):
+    a, _ = two_tenants
+    with app.app_context(), in_tenant(a.tenant_id):
+        report_id = a.ids["report_id"]  # the fixture's, received
+        answer = outbox._record(report_id, outbox.ReportStatus.a_envoyer, error="Département injoignable")
+        assert answer == {"envoye": True, "statut": "envoye"}
+        kept = db.session.get(OutgoingReport, (a.tenant_id, report_id))
+        assert kept.status == "envoye" and kept.last_error is None
