@@ -13,7 +13,6 @@ from blueprints.forms import FAILED, Form, attempt, flash_form_errors
 from blueprints.guichet.hours_forms import FrenchDecimalField
 from saas.bilans import presentation
 from saas.bilans.indicators import Unit
-from saas.db import db
 from saas.federation import api as federation
 
 
@@ -40,13 +39,11 @@ class AssignForm(Form):
 
 
 def _marche_or_404(marche_id: int) -> federation.FederationMarche:
-    found = db.session.get(federation.FederationMarche, marche_id)
-    return found if found is not None and found.federation_id == g.federation.id else abort(404)
+    return federation.marche_of(g.federation.id, marche_id) or abort(404)
 
 
 def _lot_or_404(lot_id: int) -> federation.FederationLot:
-    found = db.session.get(federation.FederationLot, lot_id)
-    return found if found is not None and found.federation_id == g.federation.id else abort(404)
+    return federation.lot_of(g.federation.id, lot_id) or abort(404)
 
 
 @bp.route("/marches", methods=["GET", "POST"])

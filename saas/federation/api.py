@@ -14,7 +14,7 @@ from saas.federation.console import (
     members,
     periods,
 )
-from saas.federation.handover import add_lot, assign, candidates, create_marche, marches_of
+from saas.federation.handover import add_lot, assign, candidates, create_marche, lot_of, marche_of, marches_of
 from saas.federation.keys import DATE_HEADER, KEY_HEADER, SIGNATURE_HEADER
 from saas.federation.models import (
     FederationLot,
@@ -50,8 +50,10 @@ __all__ = [
     "create_marche",
     "history",
     "latest_reports",
+    "lot_of",
     "lot_progress",
     "lots_request",
+    "marche_of",
     "marches_of",
     "members",
     "membership",

@@ -115,6 +115,16 @@ def assign(lot: FederationLot, slug: str) -> None:
     lot.assigned_slug = slug
 
 
+def marche_of(federation_id: int, marche_id: int) -> FederationMarche | None:
+    found = db.session.get(FederationMarche, marche_id)
+    return found if found is not None and found.federation_id == federation_id else None
+
+
+def lot_of(federation_id: int, lot_id: int) -> FederationLot | None:
+    found = db.session.get(FederationLot, lot_id)
+    return found if found is not None and found.federation_id == federation_id else None
+
+
 def marches_of(federation_id: int) -> list[tuple[FederationMarche, list[FederationLot]]]:
     found = db.session.scalars(
         select(FederationMarche)
