@@ -235,3 +235,17 @@ def test_a_report_received_is_never_set_back_by_a_later_failed_push(two_tenants,
         assert answer == {"envoye": True, "statut": "envoye"}
         kept = db.session.get(OutgoingReport, (a.tenant_id, report_id))
         assert kept.status == "envoye" and kept.last_error is None
+
+
+def test_figures_the_console_could_not_read_are_refused(two_tenants, app):
+    a, _ = two_tenants
+    with app.app_context():
+        payload = _payload(app, a)
+        for broken in (
+            {**payload["indicateurs"], "totaux": {"personnes": "n/a"}},
+            {**payload["indicateurs"], "tables": {"sexe": [{"label": "sans clé", "personnes": 1}]}},
+            {**payload["indicateurs"], "tables": {"inconnu": []}},
+        ):
+            with pytest.raises(reception.Refused) as refused:
+                _receive(a, *_signed_body(a, {**payload, "indicateurs": broken}))
+            assert refused.value.status == 422 and "indicateurs" in refused.value.fields
