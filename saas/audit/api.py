@@ -88,6 +88,8 @@ ACTION_LABELS = {
     "hours.over_contract_confirmed": "Heures au-delà du contrat confirmées",
     "hours.proof_attached": "Ajout d'un justificatif d'heures",
     "hours.proof_read": "Consultation d'un justificatif d'heures",
+    "hours.imported": "Import d'un fichier de relevés d'heures",
+    "hours.import_abandoned": "Abandon d'un import de relevés d'heures",
     "hours.recounted": "Recalcul des heures comptées",
     "hours.rejected": "Rejet d'un relevé d'heures",
     "hours.validated": "Validation d'un relevé d'heures",

@@ -120,7 +120,7 @@ def declarable_months(mission: Mission) -> list[date]:
     return months
 
 
-def _check_month(mission: Mission, month: date) -> date:
+def _check_month(mission: Mission, month: date | None) -> date:
     if month is None:
         raise ValidationError("month", "Indiquez le mois.")
     month = month.replace(day=1)
@@ -167,14 +167,16 @@ def declare(
         actor,
         confirm_over_contract=confirm_over_contract,
     )
-    audit.record(
-        "hours.declared",
-        actor,
-        "hour_statement",
-        statement.id,
-        {"mission": mission.id, "mois": month.isoformat(), "heures": str(statement.worked_hours)},
-    )
+    audit_declared(actor, statement.id, mission.id, month, statement.worked_hours)
     return statement
+
+
+def audit_declared(
+    actor: audit.Actor, statement_id: int, mission_id: int, month: date, worked: Decimal
+) -> None:
+    """The audit entry of a first statement, on screen, by the API or imported."""
+    details = {"mission": mission_id, "mois": month.isoformat(), "heures": str(worked)}
+    audit.record("hours.declared", actor, "hour_statement", statement_id, details)
 
 
 def _new_statement(

@@ -35,3 +35,9 @@ class PartialEligibility(Choices):
     #: count the hours pro rata of the days covered
     pro_rata = auto(), "Compter au prorata des jours couverts par l'éligibilité"
     month = auto(), "Compter tout le mois"  # count the whole month
+
+
+class ImportStatus(Choices):
+    preview = auto(), "Aperçu"
+    written = auto(), "Enregistré"
+    abandoned = auto(), "Abandonné"

@@ -38,7 +38,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
-from saas.heures.enums import AllocationKey, PartialEligibility, ReleveStatus
+from saas.heures.enums import AllocationKey, ImportStatus, PartialEligibility, ReleveStatus
 from saas.heures.validation import MONTH_MAX_HOURS
 from saas.marches.enums import Rounding
 
@@ -277,3 +277,29 @@ class MissionHourTotal(TenantScoped, Model):
     raw_hours: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     #: current countings of the mission's month (0 on the rows of the lots it gives hours to)
     countings: Mapped[int] = mapped_column(Integer)
+
+
+class HourImport(TenantScoped, Authored, Model):
+    """A spreadsheet of statements imported by a partner (its ``organisation_id``) or by the guichet
+    (NULL): kept from its preview to its writing, so that the person confirms what they saw and a
+    second import of the same file is told apart (``digest``). ``counts`` says what was written."""
+
+    __tablename__ = "hour_imports"
+    __table_args__ = (
+        tenant_index("organisation_id", "created_at"),
+        tenant_index("digest"),
+        one_of("status", ImportStatus),
+    )
+
+    organisation_id: Mapped[int | None] = tenant_ref("organisations")
+    filename: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    #: SHA-256 of the content, hexadecimal
+    digest: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: {field: column index} chosen or recognised
+    mapping: Mapped[dict] = mapped_column(JSONB, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.preview.value)
+    #: {"declared": n, "corrected": n, "unchanged": n, "refused": n} once written
+    counts: Mapped[dict] = mapped_column(JSONB, default=dict)
+    written_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

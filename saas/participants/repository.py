@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, any_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Text, and_, any_, exists, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import undefer
 
 from saas.db import Criterion, by_id, db, one_where, rows_of, same_tenant, text_matches
@@ -268,3 +269,50 @@ def prescriptions_expiring(until: date, today: date) -> list[Prescription]:
         Prescription.valid_until <= until,
         order_by=Prescription.valid_until,
     )
+
+
+def matching(
+    references: list[str], names: list[tuple[str, str]]
+) -> tuple[dict[str, int], dict[tuple[str, str], list[int]]]:
+    """The participants a spreadsheet names: by reference (``P-2026-00042``, any case), and by last
+    and first name as typed (accents and case aside, folded by the database as the names are), in
+    two queries. Keys are as given; a name may match several people."""
+    by_reference: dict[str, int] = {}
+    if references:
+        wanted = {reference.upper(): reference for reference in references}
+        rows = db.session.execute(
+            select(Participant.reference, Participant.id).where(Participant.reference.in_(list(wanted)))
+        )
+        by_reference = {wanted[reference]: participant_id for reference, participant_id in rows}
+    by_name: dict[tuple[str, str], list[int]] = {}
+    if names:
+        given = (
+            select(
+                func.unnest(literal([n for n, _ in names], ARRAY(Text))).label("last"),
+                func.unnest(literal([f for _, f in names], ARRAY(Text))).label("first"),
+            )
+        ).subquery()
+        rows = db.session.execute(
+            select(given.c.last, given.c.first, Identity.participant_id).join(
+                Identity,
+                and_(
+                    func.lower(Identity.last_name_folded) == func.lower(func.f_unaccent(given.c.last)),
+                    func.lower(Identity.first_name_folded) == func.lower(func.f_unaccent(given.c.first)),
+                ),
+            )
+        )
+        for last, first, participant_id in rows:
+            by_name.setdefault((last, first), []).append(participant_id)
+    return by_reference, by_name
+
+
+def names_of(participant_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(last name, first name) of each participant, in one query (for a list their employer reads)."""
+    if not participant_ids:
+        return {}
+    rows = db.session.execute(
+        select(Identity.participant_id, Identity.last_name, Identity.first_name).where(
+            Identity.participant_id.in_(set(participant_ids))
+        )
+    )
+    return {participant_id: (last, first) for participant_id, last, first in rows}
