@@ -10,6 +10,8 @@ from flask_login import current_user
 from blueprints import audit_codes
 from saas import bounds, formats
 from saas.audit import api as audit_api
+from saas.partenaires import api as partenaires
+from saas.portail import api as portail
 from tenants.enums import ADMIN_ROLES, WORKSPACE_ROLES, TenantKind, TenantRole
 
 
@@ -116,13 +118,38 @@ PLATFORM_NAV = [
 ]
 
 
+#: the portal's menu: (label, endpoint, the part of the portal it belongs to, None for every partner)
+PORTAL_NAV = [
+    ("Accueil", "portail.home", None),
+    ("Mes missions", "portail.missions", portail.EMPLOYER),
+    ("Déclarer les heures", "portail.declaration", portail.EMPLOYER),
+    ("Importer un fichier", "portail.imports", portail.EMPLOYER),
+    ("Point hebdomadaire", "portail.weekly", portail.EMPLOYER),
+    ("Tableau semestriel", "portail.semester", portail.EMPLOYER),
+    ("Adresser un candidat", "portail.prescription_new", portail.PRESCRIBER),
+    ("Mes candidats", "portail.candidates", portail.PRESCRIBER),
+    ("Personnes accompagnées", "portail.followed", portail.ACCOMPANIMENT),
+    ("Échéances", "portail.calendar", None),
+    ("Mon équipe", "portail.team", None),
+]
+
+
+def portal_audiences() -> frozenset[str]:
+    """The parts of the portal of the request's organisation (``saas.portail.api.audiences``), read
+    once a request."""
+    if "portal_audiences" not in g:
+        g.portal_audiences = portail.audiences(partenaires.get(g.membership.organisation_id))
+    return g.portal_audiences
+
+
 def _tenant_nav(role: TenantRole) -> list[tuple[str, str]]:
     """The menu of a member of the territory: their space, the console for the admins, their account."""
     items = list(WORKSPACE_NAV) if role in WORKSPACE_ROLES else []
     if role is TenantRole.donneur_ordre:
         items += BUYER_NAV
     elif role not in WORKSPACE_ROLES:
-        items.append(("Accueil", "portail.home"))
+        parts = portal_audiences()
+        items += [(label, endpoint) for label, endpoint, part in PORTAL_NAV if part is None or part in parts]
     if role in ADMIN_ROLES:
         items += CONSOLE_NAV
     return [*items, ("Mes notifications", "compte.notifications"), ("Sécurité du compte", "securite.index")]
@@ -185,6 +212,7 @@ def _context() -> dict:
 def init_app(app: Flask) -> None:
     audit_codes.name_codes()
     app.context_processor(_context)
+    app.add_template_global(has_endpoint)
     app.add_template_filter(formats.date, "date_fr")
     app.add_template_filter(formats.datetime, "datetime_fr")
     app.add_template_filter(formats.time, "heure_fr")

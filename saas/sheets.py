@@ -19,6 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import xlrd
+from openpyxl import load_workbook
+
 from saas import formats
 from saas.errors import ValidationError
 
@@ -68,8 +71,6 @@ def kind_of(content: bytes) -> str:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # any broken zip or XML is one answer to the person
@@ -84,8 +85,6 @@ def _xlsx_rows(content: bytes) -> Iterator[list]:
 
 
 def _xls_rows(content: bytes) -> Iterator[list]:
-    import xlrd
-
     try:
         book = xlrd.open_workbook(file_contents=content, on_demand=True)
         sheet = book.sheet_by_index(0)

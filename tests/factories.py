@@ -16,7 +16,7 @@ run        a finished audit export with its file, one audit row
 mail       a reminder in the facilitateur's mailbox, the facilitateur's notification preference
 participant an eligible participant sent by a Mission Locale, with a validated CV profile
 missions   the participant placed on the lot, a validated statement of this month with its proof,
-           a mutualisation with a lot of a Département
+           a mutualisation with a lot of a Département, an import of the SIAE in preview
 comite     a comité de suivi of a convention, held, with a decision
 convention seed 003 between the Département and the buyer, signed 18 months ago, with a
            document, an avenant, a receipt, a payment, an objection and a reminder sent
@@ -25,6 +25,8 @@ bilan      the execution bilans of this year of the buyer and of the Départemen
 report     a facilitator post (0.8 FTE) with its job description, this month's report to the
            tenant's Département, pushed and received; a marché of the Département with one lot in
            Niort, which the territory covers: handed to it and received
+rival      another structure (an ETTI) with its own user, person, mission, statement and import:
+           what the SIAE's partner user must never reach
 full       all of them
 ========== =================================================================================
 """
@@ -52,6 +54,7 @@ from saas.db import db
 from saas.federation import funding, handover
 from saas.federation import outbox as federation_outbox
 from saas.heures import api as heures
+from saas.heures import imports as hour_imports
 from saas.jobs import api as runs
 from saas.jobs.models import JobArtifact, JobRun
 from saas.mail import api as mail_api
@@ -241,13 +244,45 @@ def _missions(world: World, made: dict, letter: str) -> None:
     )
     proof = heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
     heures.validate(ACTOR, statement)
+    spreadsheet = f"Référence;Mois;Heures\n{made['participant'].reference};01/01/2020;7\n".encode()
+    received = hour_imports.receive(ACTOR, "releves.csv", spreadsheet, organisation.id)
     world.ids.update(
+        import_id=received.id,
         mission_id=mission.id,
         follow_up_id=parcours.follow_ups_of(mission.id)[0].id,
         statement_id=statement.id,
         proof_id=proof.id,
         agreement_id=agreement.id,
         other_marche_id=other.id,
+    )
+
+
+def _rival(world: World, made: dict, letter: str) -> None:
+    """Another structure of the same tenant with its own user, person, mission, statement and
+    import: what the partner of ``partner_email`` must never reach (tests/portail)."""
+    rival = partenaires.create(ACTOR, f"ETTI rivale {letter}", "siae_etti", "73282932000074")
+    person = participants.create(ACTOR, f"Rivalin-{letter}", "Sacha", date(1990, 2, 3), "M")
+    participants.validate_eligibility(ACTOR, person, [("beneficiaire_rsa", "attestation_caf")], clock.today())
+    mission = parcours.place(
+        ACTOR, person.id, rival.id, world.ids["lot_id"], "mise_a_disposition", "cdd", clock.today(), Decimal("35"),
+        end_date=clock.today() + relativedelta(months=6),
+    )  # fmt: skip
+    statement = heures.declare(
+        ACTOR, mission.id, clock.today().replace(day=1), Decimal("7"), confirm_over_contract=True
+    )
+    proof = heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
+    spreadsheet = f"Référence;Mois;Heures\n{person.reference};01/01/2020;7\n".encode()
+    received = hour_imports.receive(ACTOR, "releves.csv", spreadsheet, rival.id)
+    user = UserFactory(email=world.rival_email)
+    memberships.invite_member(ACTOR, user.email, user.display_name, "partenaire", rival.id)
+    db.session.info.pop("on_commit", None)
+    world.ids.update(
+        rival_organisation_id=rival.id,
+        rival_participant_id=person.id,
+        rival_mission_id=mission.id,
+        rival_statement_id=statement.id,
+        rival_proof_id=proof.id,
+        rival_import_id=received.id,
     )
 
 
@@ -409,6 +444,7 @@ STEPS = {
     "convention": (_convention, ("marches", "mail")),
     "bilan": (_bilan, ("missions", "members")),
     "report": (_report, ("missions",)),
+    "rival": (_rival, ("missions", "members")),
 }
 
 
@@ -429,7 +465,7 @@ class TenantFactory(factory.Factory):
 
     letter = "a"
     code = factory.Sequence(lambda n: f"{10 + n}")
-    marches = members = run = mail = participant = missions = comite = convention = bilan = False
+    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = False
 
     class Params:
         full = factory.Trait(**dict.fromkeys(STEPS, True))
@@ -470,6 +506,7 @@ def _tenant(letter: str, code: str) -> World:
             f"partner-{letter}@exemple.fr",
             coordinator.email,
             f"buyer-{letter}@exemple.fr",
+            f"rival-{letter}@exemple.fr",
         )
 
 

@@ -108,6 +108,7 @@ KERNEL_MODULES = {
     "security",
     "printing",
     "tabular",
+    "sheets",
     "uploads",
 }
 #: the shared mechanisms of issue 10 (enums with their labels, French formats, the paginator) and
@@ -145,6 +146,18 @@ DOMAINS: dict[str, set[str]] = {
     },
     #: the reports to the Départements carry the bilans' indicators and the person keys
     "federation": {"audit", "bilans", "jobs", "marches", "participants", "partenaires", "referentiels"},
+    #: what a partner organisation reaches: its missions and hours, its candidates, its people
+    "portail": {
+        "audit",
+        "conventions",
+        "heures",
+        "marches",
+        "parcours",
+        "partenaires",
+        "participants",
+        "referentiels",
+        "settings",
+    },
 }
 
 #: the composition: create_app, the CLI (the tenant commands included), the entry points and the

@@ -27,6 +27,8 @@ class World:
     coordinator_email: str
     #: the user of the tenant's donneur d'ordre (role ``donneur_ordre``)
     buyer_email: str = ""
+    #: the user of another structure of the same tenant (``rival`` step of tests/factories.py)
+    rival_email: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     #: the clear API token (facilitateur) of the tenant, for the API tests.
     api_token: str = ""

@@ -6,6 +6,7 @@ from blueprints.guichet import (  # noqa: F401 - routes
     cv_views,
     eligibility_views,
     hours_views,
+    import_views,
     marches_views,
     mission_views,
     participant_views,

@@ -26,6 +26,7 @@ from blueprints.listing import Listing
 from blueprints.ui import int_arg
 from blueprints.views_common import ListPage, submitted
 from saas import formats
+from saas.accounts import memberships
 from saas.db import db
 from saas.errors import ConflictError
 from saas.heures import api as heures
@@ -73,7 +74,15 @@ STATEMENTS = ListPage(
     ("Heures comptées", "counted"),
     ("Statut", lambda row: ReleveStatus(row.status).label),
     ("Déclaré le", "declared_at"),
+    ("Déclaré par", lambda row: Source(row.source).label),
+    ("Heures du mois précédent", "previous"),
+    ("Heures remplacées", "replaced"),
 )
+
+
+def _declarers(rows) -> dict:
+    """Who declared each statement shown: their name and organisation."""
+    return {"declarers": memberships.who_is(row.declared_by for row in rows)}
 
 
 @bp.route("/heures/")
@@ -89,9 +98,11 @@ def statements():
     )
     return STATEMENTS.render(
         Listing(heures.statement_rows(filters), heures.statement_sorts(), "-mois"),
+        page_context=_declarers,
         form=form,
         status_label=lambda code: ReleveStatus(code).label,
         status_badge=lambda code: STATUS_BADGES[ReleveStatus(code)],
+        source_label=lambda code: Source(code).label,
         awaiting=heures.awaiting_validation_count(),
     )
 

@@ -310,3 +310,12 @@ memberships_in_scope = accounts_repository.memberships_in_scope
 BUYER_ROLE, PARTNER_ROLE = TenantRole.donneur_ordre, TenantRole.partenaire
 #: the memberships (users and their roles) bound to one organisation of the tenant in scope.
 users_bound = accounts_repository.memberships_of_organisation
+
+
+def who_is(user_ids) -> dict[int, str]:
+    """How each user is named in the tenant in scope: « Claire Rousseau (Niort Insertion Emploi) »
+    for a member bound to an organisation, « Nadia Belkacem » otherwise (one query)."""
+    return {
+        user_id: f"{name} ({organisation})" if organisation else name
+        for user_id, name, organisation in accounts_repository.names_in_scope(user_ids)
+    }

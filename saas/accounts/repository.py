@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from saas.accounts.models import AuthSession, PasswordToken, User
 from saas.db import db, one_where, rows_written
+from saas.partenaires.models import Organisation
+from tenants.context import require_tenant_id
 from tenants.models import TenantMembership
 
 
@@ -82,3 +84,24 @@ def memberships_of_organisation(organisation_id: int) -> list[TenantMembership]:
             .order_by(func.lower(User.email))
         )
     )
+
+
+def names_in_scope(user_ids) -> list[tuple[int, str, str | None]]:
+    """(user id, name or e-mail, organisation name or None) of the members of the tenant in scope
+    among ``user_ids``."""
+    wanted = {user_id for user_id in user_ids if user_id}
+    if not wanted:
+        return []
+    query = (
+        select(User.id, func.coalesce(func.nullif(User.display_name, ""), User.email), Organisation.name)
+        .join(TenantMembership, TenantMembership.user_id == User.id)
+        .outerjoin(
+            Organisation,
+            and_(
+                Organisation.tenant_id == TenantMembership.tenant_id,
+                Organisation.id == TenantMembership.organisation_id,
+            ),
+        )
+        .where(User.id.in_(wanted), TenantMembership.tenant_id == require_tenant_id())
+    )
+    return [tuple(row) for row in db.session.execute(query)]

@@ -30,7 +30,7 @@ from sqlalchemy import insert as sql_insert
 from sqlalchemy.exc import IntegrityError
 
 from saas.audit import api as audit
-from saas.db import db
+from saas.db import db, same_tenant
 from saas.errors import ConflictError, DomainError, ValidationError
 from saas.heures import api as heures
 from saas.heures import validation
@@ -38,6 +38,7 @@ from saas.heures.api import _check_month, _figures
 from saas.heures.enums import ReleveStatus
 from saas.heures.models import Releve
 from saas.marches.models import Lot, Marche
+from saas.marches.repository import lot_label
 from saas.parcours.models import Mission
 from saas.participants import api as participants
 from saas.participants.models import Participant
@@ -127,11 +128,11 @@ def squeezed(text: str | None) -> str:
 
 
 def _candidate(
-    mission: Mission, reference: str, lot_number: str, lot_object: str, marche_ref: str
+    mission: Mission, reference: str, label: str, lot_number: str, lot_object: str, marche_ref: str
 ) -> Candidate:
-    label = f"{marche_ref} lot {lot_number}"
     keys = {
         squeezed(label),
+        squeezed(f"{marche_ref} lot {lot_number}"),
         squeezed(f"{marche_ref}{lot_number}"),
         squeezed(marche_ref),
         squeezed(lot_object),
@@ -141,10 +142,10 @@ def _candidate(
 
 def _missions(where, organisation_id: int | None) -> list[Candidate]:
     query = (
-        select(Mission, Participant.reference, Lot.number, Lot.object, Marche.reference)
-        .join(Participant, Participant.id == Mission.participant_id)
-        .join(Lot, Lot.id == Mission.lot_id)
-        .join(Marche, Marche.id == Lot.marche_id)
+        select(Mission, Participant.reference, lot_label(), Lot.number, Lot.object, Marche.reference)
+        .join(Participant, same_tenant(Participant.id, Mission.participant_id))
+        .join(Lot, same_tenant(Lot.id, Mission.lot_id))
+        .join(Marche, same_tenant(Marche.id, Lot.marche_id))
         .where(where)
     )
     if organisation_id is not None:

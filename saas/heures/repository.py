@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, func, or_, select, text
+from sqlalchemy.orm import aliased
 
 from saas.db import by_id, db, one_where, rows_of, same_tenant
+from saas.heures.enums import ReleveStatus
 from saas.heures.models import (
     Allocation,
     Counting,
@@ -288,6 +290,7 @@ class ReleveFilters:
     status: str | None = None
     month: date | None = None
     mission_id: int | None = None
+    employer_id: int | None = None
 
 
 def _counted_now():
@@ -303,9 +306,44 @@ def _counted_now():
     )
 
 
+def _hours_of(other):
+    return other.worked_hours + other.training_hours
+
+
+def _previous_month():
+    """Worked and training hours of the mission's statement in force for the month before (NULL
+    when there is none): what the validation queue compares a statement with."""
+    other = aliased(Releve)
+    return (
+        select(_hours_of(other))
+        .where(
+            other.tenant_id == Releve.tenant_id,
+            other.mission_id == Releve.mission_id,
+            other.month == func.cast(Releve.month - text("interval '1 month'"), Date),
+            other.superseded_at.is_(None),
+            other.status == ReleveStatus.validated.value,
+        )
+        .order_by(other.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _replaced():
+    """The hours of the statement a correction replaces (NULL for a first statement)."""
+    other = aliased(Releve)
+    return (
+        select(_hours_of(other))
+        .where(other.tenant_id == Releve.tenant_id, other.id == Releve.supersedes_id)
+        .scalar_subquery()
+    )
+
+
 def statement_rows(filters: ReleveFilters) -> Select:
     """Rows ``(id, month, reference, mission_id, employer, worked_hours, training_hours, raw, counted,
-    status, declared_at)`` of the statements in force (not superseded) matching ``filters``."""
+    status, declared_at, source, declared_by, previous, replaced)`` of the statements in force (not
+    superseded) matching ``filters``: ``previous`` is the month before's hours in force, ``replaced``
+    the hours a correction replaces."""
     query = select(
         Releve.id,
         Releve.month,
@@ -318,6 +356,10 @@ def statement_rows(filters: ReleveFilters) -> Select:
         _counted_now().label("counted"),
         Releve.status,
         Releve.declared_at,
+        Releve.source,
+        Releve.declared_by,
+        _previous_month().label("previous"),
+        _replaced().label("replaced"),
     ).join(Mission, same_tenant(Mission.id, Releve.mission_id))
     query = with_participant_and_employer(query).where(Releve.superseded_at.is_(None))
     if filters.status:
@@ -326,6 +368,8 @@ def statement_rows(filters: ReleveFilters) -> Select:
         query = query.where(Releve.month == filters.month)
     if filters.mission_id:
         query = query.where(Releve.mission_id == filters.mission_id)
+    if filters.employer_id:
+        query = query.where(Mission.employer_id == filters.employer_id)
     return query
 
 

@@ -218,3 +218,11 @@ def test_the_template_lists_the_running_missions_of_the_organisation(scope, monk
     assert sorted(row[1] for _, row in sheet.rows) == ["Martin", "Éloïse"]
     assert {row[4] for _, row in sheet.rows} == {"01/03/2025"}
     assert db.session.scalar(select(func.count()).select_from(HourImport)) == 0
+
+
+def test_a_person_is_found_by_reference_in_any_case(scope):
+    reference = participants.get(scope.participants[0]).reference
+    rows = [["Référence", "Mois", "Heures"], [reference.lower(), "03/2025", "10"]]
+    _, preview = _import(_csv(rows), organisation_id=scope.employer_id)
+    assert not preview.plan.problems
+    assert [p.reference for p in preview.plan.declared] == [reference]

@@ -80,6 +80,7 @@ TENANT_OBJECTS = {
     "federation_id": "federation_id",
     "report_id": "report_id",
     "post_id": "post_id",
+    "import_id": "import_id",
 }
 
 
