@@ -45,7 +45,9 @@ class ApiTokenRole(Choices):
 
     facilitateur = auto(), "Lecture et écriture (facilitateur)"
     lecture = auto(), "Lecture seule"
+    #: the payroll software of one partner organisation: its missions and statements only
+    partenaire = auto(), "Relevés d'heures d'un partenaire"
 
     @property
     def can_write(self) -> bool:
-        return self is ApiTokenRole.facilitateur
+        return self in (ApiTokenRole.facilitateur, ApiTokenRole.partenaire)

@@ -115,6 +115,8 @@ class TenantMembership(TenantScoped, Model):
     user_id: Mapped[int] = user_ref(ondelete="CASCADE", index=True)
     role: Mapped[TenantRole] = mapped_column(String(32))
     organisation_id: Mapped[int | None] = tenant_ref("organisations", index=True)
+    #: a partner who may invite colleagues of the same organisation (set by the tenant's admin)
+    organisation_admin: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     created_at: Mapped[datetime] = utcnow_column()
 
@@ -157,14 +159,19 @@ class ApiToken(TenantScoped, Model):
     __table_args__ = (
         UniqueConstraint("token_hash"),
         one_of("role", ApiTokenRole),
+        CheckConstraint(
+            "(role = 'partenaire') = (organisation_id IS NOT NULL)", name="organisation_matches_role"
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64))
     #: first characters of the token, shown to tell tokens apart.
     prefix: Mapped[str] = mapped_column(String(12))
-    #: facilitateur (read and write) or lecture (read only).
+    #: facilitateur (read and write), lecture (read only) or partenaire (one organisation's statements).
     role: Mapped[str] = mapped_column(String(16))
+    #: a partner token acts for this organisation only (``role`` partenaire)
+    organisation_id: Mapped[int | None] = tenant_ref("organisations")
     created_by: Mapped[int | None] = user_ref(ondelete="SET NULL")
     created_at: Mapped[datetime] = utcnow_column()
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

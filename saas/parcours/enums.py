@@ -45,3 +45,32 @@ class FollowUpState(Choices):
     planned = auto(), "Prévu"
     #: not done and due after the exit of the mission: no longer expected.
     moot = auto(), "Sans objet (après la sortie)"
+
+
+class WeeklySituation(Choices):
+    """How a contract under way goes this week (the employer's weekly word)."""
+
+    bien = auto(), "Se déroule bien"
+    difficulte = auto(), "Difficulté à signaler"
+    absence = auto(), "Absences répétées"
+    fin_anticipee = auto(), "Fin anticipée à prévoir"
+
+
+class Recommendation(Choices):
+    """What the employer recommends at the end of a mission."""
+
+    emploi = auto(), "Prêt pour un emploi durable"
+    nouvelle_mission = auto(), "Une nouvelle mission"
+    formation = auto(), "Une formation"
+    accompagnement = auto(), "Poursuivre l'accompagnement"
+
+
+#: the criteria of the end-of-mission evaluation, each marked from 1 (insuffisant) to 4 (très bien)
+EVALUATION_CRITERIA = {
+    "ponctualite": "Ponctualité et assiduité",
+    "consignes": "Respect des consignes et de la sécurité",
+    "equipe": "Travail en équipe",
+    "savoir_faire": "Savoir-faire du métier",
+    "autonomie": "Autonomie",
+}
+EVALUATION_MARKS = {1: "Insuffisant", 2: "À améliorer", 3: "Bien", 4: "Très bien"}

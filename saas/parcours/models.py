@@ -5,10 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Numeric, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from saas.db import Authored, Model, TenantScoped, tenant_index, tenant_ref, user_ref
+from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref
+from saas.parcours.enums import Recommendation, WeeklySituation
 
 #: Code du travail, art. L3121-20: no more than 48 hours of work in one week; no contract says more.
 LEGAL_WEEKLY_MAX_HOURS = Decimal(48)
@@ -74,3 +86,55 @@ class FollowUp(TenantScoped, Model):
     notes: Mapped[str | None] = mapped_column(Text)
     done_by: Mapped[int | None] = user_ref()
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WeeklyReport(TenantScoped, Authored, Model):
+    """An employer's weekly word on its contracts under way and to come (seed 002 art. 3: « informer
+    chaque semaine le guichet unique des contrats en cours et à venir »), one a week."""
+
+    __tablename__ = "weekly_reports"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "organisation_id", "week_start"),
+        CheckConstraint("extract(isodow from week_start) = 1", name="week_starts_monday"),
+    )
+
+    organisation_id: Mapped[int] = tenant_ref("organisations")
+    week_start: Mapped[date] = mapped_column(Date)
+    upcoming: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WeeklyLine(TenantScoped, Model):
+    """How one mission goes this week, and the difficulty to alert on."""
+
+    __tablename__ = "weekly_report_lines"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "report_id", "mission_id"),
+        tenant_index("mission_id"),
+        one_of("situation", WeeklySituation),
+    )
+
+    report_id: Mapped[int] = tenant_ref("weekly_reports", ondelete="CASCADE")
+    mission_id: Mapped[int] = tenant_ref("missions")
+    situation: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class MissionEvaluation(TenantScoped, Authored, Model):
+    """The end-of-mission evaluation the employer sends (seed 002 art. 3: « fiches d'évaluation de
+    fin de mission »): a mark of each criterion, what went well, what to work on, what next."""
+
+    __tablename__ = "mission_evaluations"
+    __table_args__ = (
+        tenant_index("mission_id"),
+        one_of("recommendation", Recommendation),
+    )
+
+    mission_id: Mapped[int] = tenant_ref("missions")
+    organisation_id: Mapped[int] = tenant_ref("organisations")
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    #: {criterion code: 1..4} (``EVALUATION_CRITERIA``)
+    marks: Mapped[dict] = mapped_column(JSONB, default=dict)
+    strengths: Mapped[str | None] = mapped_column(Text)
+    improvements: Mapped[str | None] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(String(24))

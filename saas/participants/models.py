@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saas.db import Authored, Model, TenantScoped, one_of, tenant_index, tenant_ref, user_ref, utcnow_column
-from saas.participants.enums import Sex
+from saas.participants.enums import AccompanimentKind, Sex
 
 
 class Participant(TenantScoped, Model):
@@ -90,6 +90,9 @@ class Prescription(TenantScoped, Authored, Model):
     prescribed_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     content: Mapped[str | None] = mapped_column(Text)
+    #: the day the candidate agreed to be referred and to the processing of their data (a prescription
+    #: sent from the portal carries it: saas.portail.prescription)
+    consent_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Eligibility(TenantScoped, Model):
@@ -154,3 +157,23 @@ class CvProfile(TenantScoped, Model):
     validated_by: Mapped[int | None] = user_ref()
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = utcnow_column()
+
+
+class AccompanimentEntry(TenantScoped, Authored, Model):
+    """What an accompaniment partner (the person's referent organisation) records: an interview, a
+    point on the freins, a training, a CV update. Never edited; the facilitateur reads them all."""
+
+    __tablename__ = "accompaniment_entries"
+    __table_args__ = (
+        tenant_index("participant_id", "happened_on"),
+        one_of("kind", AccompanimentKind),
+    )
+
+    participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE")
+    organisation_id: Mapped[int] = tenant_ref("organisations")
+    kind: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    #: a training: its title and end (``kind`` formation)
+    training_title: Mapped[str | None] = mapped_column(String(200))
+    training_until: Mapped[date | None] = mapped_column(Date)
