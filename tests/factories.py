@@ -14,7 +14,8 @@ marches    a SIAE, a buyer, an hourly cost, a marché with a formula lot (833 h)
 members    an admin, a facilitateur, a partner user of the SIAE, a buyer user of the buyer
 run        a finished audit export with its file, one audit row
 mail       a reminder in the facilitateur's mailbox, the facilitateur's notification preference
-participant an eligible participant sent by a Mission Locale, with a validated CV profile
+participant an eligible participant sent by a Mission Locale (its referent, with a user), with a
+           validated CV profile
 missions   the participant placed on the lot, a validated statement of this month with its proof,
            a mutualisation with a lot of a Département, an import of the SIAE in preview
 comite     a comité de suivi of a convention, held, with a decision
@@ -26,7 +27,7 @@ report     a facilitator post (0.8 FTE) with its job description, this month's r
            tenant's Département, pushed and received; a marché of the Département with one lot in
            Niort, which the territory covers: handed to it and received
 rival      another structure (an ETTI) with its own user, person, mission, statement and import:
-           what the SIAE's partner user must never reach
+           what the SIAE's partner user must never reach; a France Travail with its own candidate
 full       all of them
 ========== =================================================================================
 """
@@ -175,9 +176,12 @@ def _participant(world: World, made: dict, letter: str) -> None:
         ACTOR, f"Mission Locale {letter}", "prescripteur", None, "mission_locale"
     )
     made["participant"] = participant = participants.create(
-        ACTOR, f"Durand-{letter}", "Camille", date(1995, 4, 2), "F"
+        ACTOR, f"Durand-{letter}", "Camille", date(1995, 4, 2), "F", referent_organisation_id=prescripteur.id
     )
     participants.add_prescription(ACTOR, participant, prescripteur.id, clock.today(), "Fiche de liaison")
+    user = UserFactory(email=world.prescriber_email)
+    memberships.invite_member(ACTOR, user.email, user.display_name, "partenaire", prescripteur.id)
+    db.session.info.pop("on_commit", None)
     eligibility = participants.validate_eligibility(
         ACTOR, participant, [("beneficiaire_rsa", "attestation_caf")], clock.today()
     )
@@ -276,6 +280,13 @@ def _rival(world: World, made: dict, letter: str) -> None:
     user = UserFactory(email=world.rival_email)
     memberships.invite_member(ACTOR, user.email, user.display_name, "partenaire", rival.id)
     db.session.info.pop("on_commit", None)
+    other = partenaires.create(
+        ACTOR, f"France Travail rival {letter}", "prescripteur", None, "france_travail"
+    )
+    candidate = participants.create(
+        ACTOR, f"Rivalin-{letter}", "Noa", date(1999, 6, 7), "X", referent_organisation_id=other.id
+    )
+    participants.add_prescription(ACTOR, candidate, other.id, clock.today(), "Orientation")
     world.ids.update(
         rival_organisation_id=rival.id,
         rival_participant_id=person.id,
@@ -283,6 +294,7 @@ def _rival(world: World, made: dict, letter: str) -> None:
         rival_statement_id=statement.id,
         rival_proof_id=proof.id,
         rival_import_id=received.id,
+        rival_candidate_id=candidate.id,
     )
 
 
@@ -507,6 +519,7 @@ def _tenant(letter: str, code: str) -> World:
             coordinator.email,
             f"buyer-{letter}@exemple.fr",
             f"rival-{letter}@exemple.fr",
+            f"prescriber-{letter}@exemple.fr",
         )
 
 

@@ -29,6 +29,8 @@ class World:
     buyer_email: str = ""
     #: the user of another structure of the same tenant (``rival`` step of tests/factories.py)
     rival_email: str = ""
+    #: the user of the Mission Locale that sent and follows the participant (``participant`` step)
+    prescriber_email: str = ""
     ids: dict[str, int] = field(default_factory=dict)
     #: the clear API token (facilitateur) of the tenant, for the API tests.
     api_token: str = ""

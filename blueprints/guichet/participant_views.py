@@ -31,6 +31,7 @@ from saas.db import db
 from saas.parcours import api as parcours
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
+from saas.participants.enums import AccompanimentKind
 from saas.participants.models import Participant
 from saas.referentiels import api as referentiels
 from tenants.web import load_scoped, request_actor
@@ -292,6 +293,10 @@ def render_file(
         eligible_today=participants.is_eligible_on(participant.id, today),
         profile=participants.profile_of(participant.id),
         missions=_missions(participant, organisations),
+        accompaniment=[
+            {"item": e, "kind": AccompanimentKind(e.kind).label, "by": organisations.get(e.organisation_id)}
+            for e in participants.accompaniment_of(participant.id)
+        ],
         prescription_form=prescription_form,
         bilan_form=bilan_form,
     )

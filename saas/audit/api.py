@@ -98,6 +98,7 @@ ACTION_LABELS = {
     "mission.exit_recorded": "Sortie de mission enregistrée",
     "mission.situation_6m_recorded": "Situation à 6 mois enregistrée",
     "mutualisation.created": "Création d'une mutualisation d'heures",
+    "accompaniment.recorded": "Accompagnement noté par le référent",
 }
 
 

@@ -42,6 +42,7 @@ eligibility_at = repository.eligibility_at
 profile_of = repository.profile_of
 matching = repository.matching
 names_of = repository.names_of
+accompaniment_of = repository.accompaniment_of
 list_query = repository.list_query
 cv_query = repository.cv_query
 cv_library_query = repository.cv_library_query

@@ -10,6 +10,7 @@ from sqlalchemy.orm import undefer
 
 from saas.db import Criterion, by_id, db, one_where, rows_of, same_tenant, text_matches
 from saas.participants.models import (
+    AccompanimentEntry,
     CvProfile,
     Eligibility,
     EligibilityCriterion,
@@ -316,3 +317,12 @@ def names_of(participant_ids: list[int]) -> dict[int, tuple[str, str]]:
         )
     )
     return {participant_id: (last, first) for participant_id, last, first in rows}
+
+
+def accompaniment_of(participant_id: int) -> list[AccompanimentEntry]:
+    """Everything the person's referents recorded (saas.portail.accompaniment), the latest first."""
+    return rows_of(
+        AccompanimentEntry,
+        participant_id=participant_id,
+        order_by=(AccompanimentEntry.happened_on.desc(), AccompanimentEntry.id.desc()),
+    )

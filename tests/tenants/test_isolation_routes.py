@@ -122,7 +122,11 @@ def test_every_rule_is_covered(app):
 
 #: tenant routes open to partners only and to donneurs d'ordre only, walked as A's partner and as
 #: A's buyer; the others as A's admin.
-AUDIENCES = {"partner_email": ("portail.",), "buyer_email": ("acheteur.",)}
+AUDIENCES = {
+    "prescriber_email": ("portail.prescription_new", "portail.candidate", "portail.followed"),
+    "partner_email": ("portail.",),
+    "buyer_email": ("acheteur.",),
+}
 
 
 def audience(endpoint: str) -> str:
@@ -130,7 +134,7 @@ def audience(endpoint: str) -> str:
     return next((who for who, prefixes in AUDIENCES.items() if endpoint.startswith(prefixes)), "admin_email")
 
 
-@pytest.mark.parametrize("who", ["admin_email", "partner_email", "buyer_email"])
+@pytest.mark.parametrize("who", ["admin_email", "partner_email", "prescriber_email", "buyer_email"])
 def test_tenant_routes_answer_404_across_tenants(app, two_tenants, client, who):
     """As A's admin (every tenant route of A is open to them), as A's partner (the portal) and as
     A's buyer (the donneur d'ordre's space)."""
