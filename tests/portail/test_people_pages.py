@@ -25,9 +25,7 @@ def _count(model) -> int:
 
 
 def _freins(participant_id: int) -> list[str]:
-    return db.session.get(
-        Participant, (db.session.scalar(select(Participant.tenant_id).limit(1)), participant_id)
-    ).freins
+    return participants.get(participant_id).freins
 
 
 def _form(**changes) -> dict:
