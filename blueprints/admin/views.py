@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.admin.forms import InviteForm, RoleForm
 from blueprints.choices import select_choices
@@ -87,4 +87,19 @@ def reactivate(membership_id: int):
     memberships.reactivate(request_actor(), item)
     db.session.commit()
     flash("L'accès a été réactivé.", "success")
+    return redirect(url_for("admin.membership", membership_id=membership_id))
+
+
+@bp.route("/utilisateurs/<int:membership_id>/collegues", methods=["POST"])
+def organisation_admin(membership_id: int):
+    """Let a partner invite the colleagues of its organisation, or take it back."""
+    item = load_scoped(TenantMembership, membership_id)
+    value = request.form.get("valeur") == "oui"
+    if attempt(lambda: memberships.set_organisation_admin(request_actor(), item, value)) is not FAILED:
+        flash(
+            "Cette personne peut désormais inviter ses collègues."
+            if value
+            else "Cette personne n'invite plus ses collègues.",
+            "success",
+        )
     return redirect(url_for("admin.membership", membership_id=membership_id))

@@ -59,6 +59,7 @@ def _with_members(form):
 def funding_page():
     year = _year()
     members = _members()
+    names = {m.slug: m.name for m in members}
     return render_template(
         "departement/funding.html",
         federation=g.federation,
@@ -67,7 +68,7 @@ def funding_page():
         payment_form=_with_members(PaymentForm(formdata=None, year=year)),
         meeting_form=_with_members(MeetingForm(formdata=None)),
         meetings=funding.meetings(g.federation.id),
-        names={m.slug: m.name for m in members},
+        present=lambda meeting: ", ".join(names.get(slug, slug) for slug in meeting.attendees),
         kind_label=DeliverableKind.label_of,
         meeting_label=MeetingKind.label_of,
         instalment_label=Instalment.label_of,

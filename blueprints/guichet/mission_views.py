@@ -25,7 +25,18 @@ from saas.errors import ValidationError
 from saas.heures import api as heures
 from saas.heures.enums import ReleveStatus
 from saas.parcours import api as parcours
-from saas.parcours.enums import FollowUpKind, FollowUpState, FollowUpStep, MissionState, Modality
+from saas.parcours import partner_reports
+from saas.parcours.enums import (
+    EVALUATION_CRITERIA,
+    EVALUATION_MARKS,
+    FollowUpKind,
+    FollowUpState,
+    FollowUpStep,
+    MissionState,
+    Modality,
+    Recommendation,
+    WeeklySituation,
+)
 from saas.parcours.models import FollowUp, Mission
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
@@ -202,6 +213,14 @@ def _statement_rows(mission: Mission) -> list[dict]:
     return rows
 
 
+def marks_text(evaluation) -> str:
+    """« Ponctualité et assiduité : Bien ; Autonomie : Très bien… »."""
+    return " ; ".join(
+        f"{label} : {EVALUATION_MARKS.get(evaluation.marks.get(code), 'non noté')}"
+        for code, label in EVALUATION_CRITERIA.items()
+    )
+
+
 def render_mission(mission: Mission, status: int = 200, **forms):
     """The mission page; ``forms`` carries a form sent with errors, to show them in place."""
     today = clock.today()
@@ -238,6 +257,11 @@ def render_mission(mission: Mission, status: int = 200, **forms):
         exit_motif=referentiels.exit_motif(mission.exit_motif) if mission.exit_motif else None,
         exit_category=ExitCategory(mission.exit_category).label if mission.exit_category else None,
         situation=referentiels.exit_motif(mission.situation_6m_motif) if mission.situation_6m_motif else None,
+        weekly=partner_reports.weekly_of_mission(mission.id),
+        evaluations=partner_reports.evaluations_of(mission.id),
+        situation_label=lambda code: WeeklySituation(code).label,
+        recommendation_label=lambda code: Recommendation(code).label,
+        marks_of=marks_text,
         exit_form=forms.get("exit_form") or _exit_form(),
         situation_form=forms.get("situation_form") or _situation_form(),
     ), status

@@ -205,10 +205,10 @@ def followed_person(participant_id: int):
     db.session.commit()  # the read is audited
     return render_template(
         "portail/followed_person.html",
-        person=accompaniment.person(organisation_id(), participant_id),
+        person=person,
         identity=identity,
         entries=accompaniment.entries_of(participant_id),
         kinds=AccompanimentKind.labels(),
-        frein_labels=display.item_labels("frein"),
+        freins=", ".join(display.item_labels("frein").get(code, code) for code in person.freins or []),
         form=form,
     ), status_of(form)

@@ -319,3 +319,37 @@ def who_is(user_ids) -> dict[int, str]:
         user_id: f"{name} ({organisation})" if organisation else name
         for user_id, name, organisation in accounts_repository.names_in_scope(user_ids)
     }
+
+
+def invite_colleague(actor: audit.Actor, email: str, display_name: str) -> Invitation:
+    """A partner organisation's own admin (``organisation_admin``) invites a colleague: a partner
+    of the same organisation, through the same invitation as the tenant admin's."""
+    inviter = repository.membership_of(actor.user_id) if actor.user_id else None
+    if (
+        inviter is None
+        or not inviter.active
+        or inviter.role != TenantRole.partenaire
+        or not inviter.organisation_admin
+    ):
+        raise DomainError("Seul un administrateur de votre structure peut inviter des collègues.")
+    invitation = invite_member(
+        actor, email, display_name, TenantRole.partenaire.value, inviter.organisation_id
+    )
+    audit.record(
+        "member.invited_by_partner",
+        actor,
+        "membership",
+        invitation.membership_id,
+        {"organisation": inviter.organisation_id},
+    )
+    return invitation
+
+
+def set_organisation_admin(actor: audit.Actor, membership: TenantMembership, value: bool) -> None:
+    """Let a partner invite colleagues of its organisation, or not (the tenant admin decides)."""
+    if value and membership.role != TenantRole.partenaire:
+        raise ValidationError(
+            "organisation_admin", "Seul un partenaire peut inviter les collègues de sa structure."
+        )
+    membership.organisation_admin = bool(value)
+    audit.record("member.organisation_admin", actor, "membership", membership.id, {"valeur": bool(value)})

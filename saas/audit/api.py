@@ -99,6 +99,10 @@ ACTION_LABELS = {
     "mission.situation_6m_recorded": "Situation à 6 mois enregistrée",
     "mutualisation.created": "Création d'une mutualisation d'heures",
     "accompaniment.recorded": "Accompagnement noté par le référent",
+    "weekly.reported": "Point hebdomadaire d'un employeur",
+    "evaluation.recorded": "Évaluation de fin de mission",
+    "member.invited_by_partner": "Invitation d'un collègue par un partenaire",
+    "member.organisation_admin": "Droit d'inviter ses collègues (partenaire)",
 }
 
 

@@ -156,11 +156,15 @@ def _missions(where, organisation_id: int | None) -> list[Candidate]:
 def running(month: date, organisation_id: int | None) -> list[tuple[Candidate, str, str]]:
     """The missions that run in ``month`` (of the organisation, or of the territory), each with
     the person's last and first name, by reference."""
-    end = month + relativedelta(months=1)
+    return running_between(month, month + relativedelta(months=1, days=-1), organisation_id)
+
+
+def running_between(first: date, last: date, organisation_id: int | None) -> list[tuple[Candidate, str, str]]:
+    """The missions that run on a day from ``first`` to ``last``, as :func:`running`."""
     where = and_(
-        Mission.start_date < end,
-        or_(Mission.end_date.is_(None), Mission.end_date >= month),
-        or_(Mission.exit_date.is_(None), Mission.exit_date >= month),
+        Mission.start_date <= last,
+        or_(Mission.end_date.is_(None), Mission.end_date >= first),
+        or_(Mission.exit_date.is_(None), Mission.exit_date >= first),
     )
     found = _missions(where, organisation_id)
     names = participants.names_of([c.mission.participant_id for c in found])

@@ -92,6 +92,7 @@ def person_of(organisation_id: int, participant_id: int) -> Participant | None:
 
 
 names_of = participants.names_of
+running_between = planning.running_between
 
 
 @dataclass(frozen=True)
@@ -274,3 +275,31 @@ def summary(organisation_id: int, parts: frozenset[str], today: date) -> dict[st
             or 0
         )
     return found
+
+
+@dataclass(frozen=True)
+class SemesterLine:
+    mission: Mission
+    reference: str
+    last_name: str
+    first_name: str
+    lot_label: str
+    hours: Decimal
+
+
+def semester_bounds(year: int, half: int) -> tuple[date, date]:
+    return (date(year, 1, 1), date(year, 6, 30)) if half == 1 else (date(year, 7, 1), date(year, 12, 31))
+
+
+def semester_table(organisation_id: int, year: int, half: int) -> list[SemesterLine]:
+    """The organisation's people in parcours during the semester (seed 002 art. 2: « le tableau des
+    salariés en parcours clauses »): each mission that ran in it, with its hours of the semester."""
+    first, last = semester_bounds(year, half)
+    running = planning.running_between(first, last, organisation_id)
+    hours = hours_of_missions([c.mission.id for c, _, _ in running], first, last)
+    return [
+        SemesterLine(
+            c.mission, c.reference, last_name, first_name, c.lot_label, hours.get(c.mission.id, Decimal(0))
+        )
+        for c, last_name, first_name in running
+    ]

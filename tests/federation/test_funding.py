@@ -16,6 +16,8 @@ from saas.federation import console, funding, outbox
 from saas.federation.models import FacilitatorPost
 from tenants import context
 from tests.conventions.world import in_tenant
+from tests.fixtures import login
+from tests.web import post, text_of
 from tests.world import ACTOR, PDF
 
 
@@ -102,3 +104,19 @@ def test_a_report_carries_the_posts_of_its_year_only(app, two_tenants):
         titles = [p["intitule"] for p in funding.evidence(a.federation_id, year)["postes"]]
         assert titles == ["Chargé de mission clauses"]  # the closed post would block the balance
         db.session.rollback()
+
+
+def test_a_recorded_meeting_is_listed_with_the_territories_present(app, two_tenants, client):
+    """Before: the list of meetings asked Jinja for a filter it does not have (``extract``), so the
+    funding page answered 500 as soon as a meeting was recorded."""
+    a, _ = two_tenants
+    login(client, a.coordinator_email)
+    page = f"/departements/{a.federation_code}/financement"
+    answer = post(
+        client, f"/departements/{a.federation_code}/reunions",
+        {"held_on": clock.today().isoformat(), "kind": "operationnelle", "subject": "Réseau des facilitateurs", "attendees": [a.slug]},
+        page=page,
+    )  # fmt: skip
+    assert answer.status_code == 302
+    listed = text_of(client.get(page), collapse=True)
+    assert "Réseau des facilitateurs" in listed and "Territoire A" in listed
