@@ -170,8 +170,10 @@ class ApiToken(TenantScoped, Model):
     prefix: Mapped[str] = mapped_column(String(12))
     #: facilitateur (read and write), lecture (read only) or partenaire (one organisation's statements).
     role: Mapped[str] = mapped_column(String(16))
-    #: a partner token acts for this organisation only (``role`` partenaire)
-    organisation_id: Mapped[int | None] = tenant_ref("organisations")
+    #: a partner token acts for this organisation only (``role`` partenaire). No foreign key: the
+    #: tokens are a reference table (read before any tenant is known), which refers to no tenant
+    #: table; ``saas.accounts.tokens`` checks the organisation, which is never deleted.
+    organisation_id: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[int | None] = user_ref(ondelete="SET NULL")
     created_at: Mapped[datetime] = utcnow_column()
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,8 @@ the tenant's scope and commits, as the pages do; the ids land in ``World.ids``.
 trait      what the tenant holds then
 ========== =================================================================================
 marches    a SIAE, a buyer, an hourly cost, a marché with a formula lot (833 h) of the SIAE, an
-           EA subcontractor and an invoice figure; the SIAE's contact; an API token
+           EA subcontractor and an invoice figure; the SIAE's contact; an API token, and one of
+           the SIAE's (its payroll software's)
 members    an admin, a facilitateur, a partner user of the SIAE, a buyer user of the buyer
 run        a finished audit export with its file, one audit row
 mail       a reminder in the facilitateur's mailbox, the facilitateur's notification preference
@@ -28,6 +29,8 @@ report     a facilitator post (0.8 FTE) with its job description, this month's r
            Niort, which the territory covers: handed to it and received
 rival      another structure (an ETTI) with its own user, person, mission, statement and import:
            what the SIAE's partner user must never reach; a France Travail with its own candidate
+portal     the Mission Locale's interview of the participant, the SIAE's weekly word on its
+           mission and its end-of-mission evaluation
 full       all of them
 ========== =================================================================================
 """
@@ -62,8 +65,11 @@ from saas.mail import api as mail_api
 from saas.marches import api as marches
 from saas.marches.models import Lot
 from saas.parcours import api as parcours
+from saas.parcours import partner_reports
+from saas.parcours.enums import EVALUATION_CRITERIA
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
+from saas.portail import accompaniment
 from tenants import api as tenants_api
 from tenants import context
 from tests.world import ACTOR, PASSWORD, PDF, PNG, World
@@ -127,6 +133,9 @@ def _marches(world: World, made: dict, letter: str) -> None:
         ACTOR, organisation, f"Contact {letter}", "Chargée de recrutement", is_primary=True
     )
     token, world.api_token = tokens.create_token(ACTOR, f"Jeton {letter}", "facilitateur")
+    _, world.partner_api_token = tokens.create_token(
+        ACTOR, f"Logiciel de paie {letter}", "partenaire", organisation_id=organisation.id
+    )
     world.ids.update(contact_id=contact.id, token_id=token.id, organisation_id=organisation.id)
     db.session.info.pop("on_commit", None)  # as for the members and the run: nothing sent
 
@@ -179,9 +188,11 @@ def _participant(world: World, made: dict, letter: str) -> None:
         ACTOR, f"Durand-{letter}", "Camille", date(1995, 4, 2), "F", referent_organisation_id=prescripteur.id
     )
     participants.add_prescription(ACTOR, participant, prescripteur.id, clock.today(), "Fiche de liaison")
-    user = UserFactory(email=world.prescriber_email)
-    memberships.invite_member(ACTOR, user.email, user.display_name, "partenaire", prescripteur.id)
-    db.session.info.pop("on_commit", None)
+    if world.prescriber_email:  # once: add_rows makes more participants without a user
+        user = UserFactory(email=world.prescriber_email)
+        memberships.invite_member(ACTOR, user.email, user.display_name, "partenaire", prescripteur.id)
+        db.session.info.pop("on_commit", None)
+        world.ids["prescripteur_id"] = prescripteur.id
     eligibility = participants.validate_eligibility(
         ACTOR, participant, [("beneficiaire_rsa", "attestation_caf")], clock.today()
     )
@@ -296,6 +307,31 @@ def _rival(world: World, made: dict, letter: str) -> None:
         rival_import_id=received.id,
         rival_candidate_id=candidate.id,
     )
+
+
+def _portal(world: World, made: dict, letter: str) -> None:
+    """What partners sent from their portal: the Mission Locale's interview of the participant it
+    follows, the SIAE's weekly word on its mission and its end-of-mission evaluation."""
+    actor = audit.Actor(email=world.partner_email)
+    participant = participants.get(world.ids["participant_id"])
+    entry = accompaniment.record(
+        actor, world.ids["prescripteur_id"], participant,
+        accompaniment.Record("entretien", clock.today(), "Premier entretien : projet dans le second œuvre."),
+    )  # fmt: skip
+    mission = parcours.get(world.ids["mission_id"])
+    report = partner_reports.save_weekly(
+        actor,
+        world.ids["organisation_id"],
+        clock.today(),
+        {mission.id: mission},
+        {mission.id: ("bien", None)},
+        None,
+    )
+    marks = dict.fromkeys(EVALUATION_CRITERIA, "3")
+    evaluation = partner_reports.record_evaluation(
+        actor, world.ids["organisation_id"], mission, marks, "Ponctuel.", None, "emploi"
+    )
+    world.ids.update(accompaniment_id=entry.id, weekly_report_id=report.id, evaluation_id=evaluation.id)
 
 
 def _comite(world: World, made: dict, letter: str) -> None:
@@ -457,6 +493,7 @@ STEPS = {
     "bilan": (_bilan, ("missions", "members")),
     "report": (_report, ("missions",)),
     "rival": (_rival, ("missions", "members")),
+    "portal": (_portal, ("missions",)),
 }
 
 
@@ -477,7 +514,9 @@ class TenantFactory(factory.Factory):
 
     letter = "a"
     code = factory.Sequence(lambda n: f"{10 + n}")
-    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = False
+    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = portal = (
+        False
+    )
 
     class Params:
         full = factory.Trait(**dict.fromkeys(STEPS, True))
@@ -556,7 +595,8 @@ def add_rows(app, world: World, count: int, prefix: str = "n") -> None:
             "lot": db.session.scalars(db.select(Lot).where(Lot.id == world.ids["lot_id"])).one(),
             "message": mail_api.get(world.ids["mail_id"]),
         }
-        scratch = World(**{**world.__dict__, "ids": dict(world.ids)})  # the world's ids stay its own
+        # the world's ids stay its own; its users are not invited again
+        scratch = World(**{**world.__dict__, "ids": dict(world.ids), "prescriber_email": ""})
         for index in range(count):
             letter = f"{prefix}{index}"
             made.pop("department", None)

@@ -34,3 +34,5 @@ class World:
     ids: dict[str, int] = field(default_factory=dict)
     #: the clear API token (facilitateur) of the tenant, for the API tests.
     api_token: str = ""
+    #: the clear API token of the SIAE (role partenaire), for the partner API
+    partner_api_token: str = ""

@@ -65,3 +65,9 @@ class ApiTokenForm(Form):
         description="Facultatif : sans date, le jeton reste valable jusqu'à sa révocation.",
         format=["%Y-%m-%d", "%d/%m/%Y"],
     )
+    organisation_id = SelectField(
+        "Organisation partenaire",
+        validate_choice=False,
+        description="Seulement pour un jeton de partenaire : le logiciel de paie de cette organisation "
+        "n'accède qu'à ses missions et à ses relevés.",
+    )

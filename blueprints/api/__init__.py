@@ -30,6 +30,7 @@ def _resources():
     from blueprints.api.missions import blp as missions_blp
     from blueprints.api.mutualisations import blp as mutualisations_blp
     from blueprints.api.organisations import blp as organisations_blp
+    from blueprints.api.partenaire import blp as partenaire_blp
     from blueprints.api.participants import blp as participants_blp
     from blueprints.api.progress import blp as progress_blp
     from blueprints.api.releves import blp as releves_blp
@@ -46,6 +47,7 @@ def _resources():
         comites_blp,
         conventions_blp,
         bilans_blp,
+        partenaire_blp,
     ]
 
 

@@ -8,7 +8,9 @@ Every resource blueprint is made with :func:`token_blueprint`. Before each of it
    and ``g.tenant`` is set, so that ``tenants.web.load_scoped`` loads objects of that tenant only;
    every id of the URL is checked that way before the view (and its body) runs: an id of another
    tenant answers 404, as everywhere else;
-3. a ``lecture`` token may only read: POST, PUT, PATCH and DELETE answer 403.
+3. a ``lecture`` token may only read: POST, PUT, PATCH and DELETE answer 403;
+4. a partner's token (bound to one organisation) opens the resources of ``/api/v1/partenaire/``
+   only, and only it does: anything else answers 403.
 
 Writes are audited with :func:`api_actor`: the e-mail column reads ``api:<token prefix>``.
 No cookie, no session and no CSRF token are involved (``blueprints.api.common.register``
@@ -36,6 +38,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: the name of the security scheme in the OpenAPI document.
 SECURITY_SCHEME = "jeton"
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="api"'}
+#: the resources of a partner's token (``blueprints.api.partenaire``): its only ones, and only its
+PARTNER_BLUEPRINT = "api_partenaire"
+PARTNER_ONLY = "Ces ressources sont celles des jetons de partenaire, créés pour une organisation."
+GUICHET_ONLY = "Un jeton de partenaire n'ouvre que les ressources /api/v1/partenaire/…"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class TokenInfo:
     id: int
     prefix: str
     role: str
+    #: a partner token's organisation (None for the guichet's tokens)
+    organisation_id: int | None = None
 
     @property
     def can_write(self) -> bool:
@@ -83,13 +91,16 @@ def authenticate_request() -> None:
         db.session.rollback()
         abort(401, message="Jeton d'API invalide, expiré ou révoqué.", headers=BEARER_CHALLENGE)
     tenant, token = found
-    g.api_token = TokenInfo(token.id, token.prefix, token.role)
+    g.api_token = TokenInfo(token.id, token.prefix, token.role, token.organisation_id)
     if db.session.dirty:
         # last_used_at, kept even if the request fails; the scope stays for the next transactions.
         db.session.commit()
     g.tenant = tenant
     if request.method not in SAFE_METHODS and not g.api_token.can_write:
         abort(403, message="Ce jeton est en lecture seule : il ne peut rien modifier.")
+    partner_blueprint = request.blueprint == PARTNER_BLUEPRINT
+    if (g.api_token.organisation_id is not None) != partner_blueprint:
+        abort(403, message=PARTNER_ONLY if partner_blueprint else GUICHET_ONLY)
 
 
 def _check_ids(ids: dict[str, type], blueprint: str) -> None:

@@ -30,11 +30,8 @@ def _columns() -> None:
         "tenant_memberships",
         sa.Column("organisation_admin", sa.Boolean(), server_default=sa.text("false"), nullable=False),
     )
+    # no foreign key: the tokens are a reference table, which refers to no tenant table
     op.add_column("api_tokens", sa.Column("organisation_id", sa.BigInteger(), nullable=True))
-    op.create_foreign_key(
-        op.f("fk_api_tokens_tenant_id_organisation_id_organisations"), "api_tokens", "organisations",
-        ["tenant_id", "organisation_id"], ["tenant_id", "id"],
-    )  # fmt: skip
     op.drop_constraint("role", "api_tokens", type_="check")
     op.create_check_constraint("role", "api_tokens", "role IN ('facilitateur', 'lecture', 'partenaire')")
     op.create_check_constraint(
@@ -103,9 +100,6 @@ def downgrade():
     op.drop_constraint("role", "api_tokens", type_="check")
     op.execute("DELETE FROM api_tokens WHERE role = 'partenaire'")
     op.create_check_constraint("role", "api_tokens", "role IN ('facilitateur', 'lecture')")
-    op.drop_constraint(
-        op.f("fk_api_tokens_tenant_id_organisation_id_organisations"), "api_tokens", type_="foreignkey"
-    )
     op.drop_column("api_tokens", "organisation_id")
     op.drop_column("tenant_memberships", "organisation_admin")
     op.drop_column("prescriptions", "consent_on")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from saas.audit import api as audit
 from saas.db import insert
 from saas.errors import ValidationError
+from saas.partenaires import api as partenaires
 from saas.security import token_digest
 from tenants import context
 from tenants.models import ApiToken
@@ -16,9 +17,14 @@ from tenants.tokens import PREFIX_LENGTH, TOKEN_PREFIX, ApiTokenRole
 
 
 def create_token(
-    actor: audit.Actor, name: str, role: str, expires_at: datetime | None = None
+    actor: audit.Actor,
+    name: str,
+    role: str,
+    expires_at: datetime | None = None,
+    organisation_id: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token of the tenant in scope and its clear value, which is never available again."""
+    """A new token of the tenant in scope and its clear value, which is never available again. A
+    partner's token (role ``partenaire``) is bound to one partner organisation of the tenant."""
     name = (name or "").strip()
     if not name:
         raise ValidationError("name", "Donnez un nom au jeton (à quoi ou à qui il sert).")
@@ -28,6 +34,7 @@ def create_token(
         role = ApiTokenRole(role)
     except ValueError:
         raise ValidationError("role", "Choisissez les droits du jeton dans la liste.") from None
+    organisation_id = _partner_organisation(role, organisation_id)
     if expires_at is not None and expires_at <= datetime.now(UTC):
         raise ValidationError("expires_at", "La date d'expiration doit être dans le futur.")
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -37,6 +44,7 @@ def create_token(
         token_hash=token_digest(clear),
         prefix=clear[:PREFIX_LENGTH],
         role=role.value,
+        organisation_id=organisation_id,
         created_by=actor.user_id,
         expires_at=expires_at,
     )
@@ -46,9 +54,20 @@ def create_token(
         actor,
         "api_token",
         token.id,
-        {"nom": name, "préfixe": token.prefix, "droits": role.value},
+        {"nom": name, "préfixe": token.prefix, "droits": role.value, "organisation": organisation_id},
     )
     return token, clear
+
+
+def _partner_organisation(role: ApiTokenRole, organisation_id: int | None) -> int | None:
+    if role is not ApiTokenRole.partenaire:
+        return None
+    organisation = partenaires.get(int(organisation_id)) if organisation_id else None
+    if organisation is None or organisation.kind == "donneur_ordre" or not organisation.active:
+        raise ValidationError(
+            "organisation_id", "Choisissez l'organisation partenaire pour laquelle ce jeton agit."
+        )
+    return organisation.id
 
 
 def revoke_token(actor: audit.Actor, token: ApiToken) -> None:

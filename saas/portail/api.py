@@ -303,3 +303,43 @@ def semester_table(organisation_id: int, year: int, half: int) -> list[SemesterL
         )
         for c, last_name, first_name in running
     ]
+
+
+#: the JSON field of each column a problem of the planning names
+API_FIELDS = {
+    "month": "month",
+    "worked": "worked_hours",
+    "training": "training_hours",
+    "absence": "absence_hours",
+}
+
+
+class BatchRefused(ValidationError):
+    """A partner's batch with lines at fault: ``lines[index][field]`` lists the messages."""
+
+    def __init__(self, lines: Mapping[int, dict[str, list[str]]]):
+        super().__init__("releves", f"{len(lines)} relevé(s) du lot en erreur : rien n'a été enregistré.")
+        self.lines = dict(lines)
+
+
+def declare_batch(actor: audit.Actor, organisation_id: int, items: Sequence[Mapping]) -> tuple[dict, list]:
+    """A batch of statements of the organisation's missions (its payroll software's), all or none,
+    as the monthly declaration: new, corrections or unchanged. (counts, [(index, statement id)])."""
+    lines = [
+        planning.Line(
+            index, item.get("month"), item.get("worked_hours"), item.get("training_hours"),
+            item.get("absence_hours"), item.get("comment"), mission_id=item.get("mission_id"),
+        )
+        for index, item in enumerate(items)
+    ]  # fmt: skip
+    result = planning.plan(lines, organisation_id)
+    if result.problems:
+        refused: dict[int, dict[str, list[str]]] = {}
+        for problem in result.problems:
+            field = API_FIELDS.get(
+                problem.column, "mission_id" if problem.column == planning.WHOLE_LINE else "_schema"
+            )
+            refused.setdefault(problem.line, {}).setdefault(field, []).append(problem.reason)
+        raise BatchRefused(refused)
+    written = planning.write(actor, result, Source.api.value)
+    return result.counts(), sorted((planned.line, statement_id) for planned, statement_id in written)

@@ -56,16 +56,19 @@ def test_a_situation_out_of_the_list_is_refused(app, two_tenants, client):
     assert answer.status_code == 422 and "Choisissez dans la liste" in text_of(answer)
 
 
+def _evaluations() -> int:
+    return db.session.scalar(select(func.count()).select_from(MissionEvaluation))
+
+
 def test_the_end_of_mission_evaluation_needs_every_mark_and_reaches_the_guichet(app, two_tenants, client):
     a, _ = two_tenants
     login(client, a.partner_email)
     url = f"/t/{a.slug}/portail/missions/{a.ids['mission_id']}/evaluation"
     marks = {f"note-{code}": "3" for code in ("ponctualite", "consignes", "equipe", "savoir_faire")}
+    before = in_scope(app, a, _evaluations)
     refused = post(client, url, {**marks, "recommendation": "emploi"})
     assert refused.status_code == 400 and "Choisissez une appréciation" in text_of(refused)
-    assert (
-        in_scope(app, a, lambda: db.session.scalar(select(func.count()).select_from(MissionEvaluation))) == 0
-    )
+    assert in_scope(app, a, _evaluations) == before
     done = post(
         client, url, {**marks, "note-autonomie": "4", "recommendation": "emploi", "strengths": "Rigoureuse."}
     )

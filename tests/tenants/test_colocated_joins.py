@@ -54,13 +54,16 @@ def test_every_page_and_api_list_joins_within_the_tenant(app, two_tenants, clien
                 _api_call(client, "GET", url, token)
             else:
                 client.get(url)
-    buyer = app.test_client()  # the buyer's space, as the buyer
-    login(buyer, a.buyer_email)
-    with app.app_context(), recorded_sql() as by_buyer:
-        for endpoint, url, token in pages:
-            if not token and audience(endpoint) == "buyer_email":
-                assert buyer.get(url).status_code == 200, endpoint
-    executed = [*executed, *by_buyer]
+    by_audience = []
+    for who in ("buyer_email", "partner_email", "prescriber_email"):  # their spaces, as them
+        member = app.test_client()
+        login(member, getattr(a, who))
+        with app.app_context(), recorded_sql() as walked:
+            for endpoint, url, token in pages:
+                if not token and audience(endpoint) == who:
+                    assert member.get(url).status_code == 200, endpoint
+        by_audience += walked
+    executed = [*executed, *by_audience]
     statements = set(executed)
     assert len(statements) > 100
     found = {}

@@ -194,10 +194,9 @@ def get_pages(app, world) -> list[tuple[str, str, str | None]]:
         if rule.rule.startswith("/t/<tenant_slug>") and "GET" in rule.methods and rule.endpoint not in PUBLIC
     ]
     for rule in _api_rules(app):
+        token = world.partner_api_token if rule.endpoint.startswith("api_partenaire.") else world.api_token
         found += [
-            (rule.endpoint, url, world.api_token)
-            for method, url in _api_requests(app, rule, world)
-            if method == "GET"
+            (rule.endpoint, url, token) for method, url in _api_requests(app, rule, world) if method == "GET"
         ]
     return found
 
@@ -210,15 +209,16 @@ def test_api_routes_answer_404_across_tenants(app, two_tenants, client):
     assert rules
     checked = 0
     for rule in rules:
+        token = a.partner_api_token if rule.endpoint.startswith("api_partenaire.") else a.api_token
         for method, own_url in _api_requests(app, rule, a):
-            own = _api_call(client, method, own_url, a.api_token)
+            own = _api_call(client, method, own_url, token)
             assert own.status_code not in (401, 403, 404, 500), (
                 f"positive control failed: {method} {rule.endpoint} on its own tenant: {own.status_code}"
             )
             assert _api_call(client, method, own_url).status_code == 401, f"{method} {rule.endpoint}"
             if rule.arguments:
                 _, other_url = next(r for r in _api_requests(app, rule, b) if r[0] == method)
-                other = _api_call(client, method, other_url, a.api_token)
+                other = _api_call(client, method, other_url, token)
                 assert other.status_code == 404, (
                     f"{method} {rule.endpoint} with B's ids and A's token answered {other.status_code}"
                 )
