@@ -275,7 +275,7 @@ def _missions(world: World, made: dict, letter: str) -> None:
 def _rival(world: World, made: dict, letter: str) -> None:
     """Another structure of the same tenant with its own user, person, mission, statement and
     import: what the partner of ``partner_email`` must never reach (tests/portail)."""
-    rival = partenaires.create(ACTOR, f"ETTI rivale {letter}", "siae_etti", "73282932000074")
+    rival = partenaires.create(ACTOR, f"ETTI rivale {letter}", "siae_etti", "81234567600017")
     person = participants.create(ACTOR, f"Rivalin-{letter}", "Sacha", date(1990, 2, 3), "M")
     participants.validate_eligibility(ACTOR, person, [("beneficiaire_rsa", "attestation_caf")], clock.today())
     mission = parcours.place(
