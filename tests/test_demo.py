@@ -217,3 +217,33 @@ def test_the_demo_federation_receives_its_members_reports_through_the_worker(app
         load_demo(SIZE)  # again: nothing changed, no new version
     with superuser_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM outgoing_reports")).scalar_one() == 3 * 13
+
+
+PORTAL_FIGURES = """
+SELECT t.slug,
+       (SELECT count(*) FROM participants p JOIN organisations o ON o.tenant_id = p.tenant_id
+           AND o.id = p.referent_organisation_id WHERE p.tenant_id = t.id) AS followed,
+       (SELECT count(*) FROM accompaniment_entries e WHERE e.tenant_id = t.id) AS interviews,
+       (SELECT count(*) FROM weekly_reports w WHERE w.tenant_id = t.id) AS weekly,
+       (SELECT bool_and(m.organisation_admin) FROM tenant_memberships m WHERE m.tenant_id = t.id
+           AND m.role = 'partenaire') AS partners_invite
+  FROM tenants t ORDER BY t.slug
+"""
+
+
+def test_the_demo_partners_find_their_portal_filled(app, client_factory, superuser_engine):
+    """The Mission Locales accompany people (an interview noted), the employers with a user sent
+    their weekly word, every partner user may invite colleagues; the SIAE's user of Niort finds
+    the missions of the month to declare."""
+    with app.app_context():
+        load_demo(SIZE)
+    with superuser_engine.connect() as conn:
+        rows = {row["slug"]: row for row in conn.execute(text(PORTAL_FIGURES)).mappings()}
+    for slug in ("saint-dizier", "est-ensemble"):
+        assert rows[slug]["followed"] >= 10 and rows[slug]["interviews"] >= 1, rows[slug]
+    assert rows["niortais"]["weekly"] >= 1
+    assert all(row["partners_invite"] for row in rows.values())
+    siae = client_factory()
+    assert login(siae, "partenaire.niortais@guichet-demo.fr", DEMO_PASSWORD).status_code == 302
+    page = siae.get("/t/niortais/portail/declaration").get_data(as_text=True)
+    assert "Transmettre la déclaration au guichet" in page

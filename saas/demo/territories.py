@@ -22,6 +22,7 @@ from saas.bilans import api as bilans
 from saas.db import db
 from saas.demo import conventions as demo_conventions
 from saas.demo import federation as demo_federation
+from saas.demo import portal as demo_portal
 from saas.demo import year as demo_year
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
@@ -257,6 +258,7 @@ def _load_year(spec: DemoTerritory, size) -> None:
         actor = audit.Actor(user_id=facilitateur.id, email=facilitateur.email)
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
         counts.update(demo_conventions.fill(actor, spec.slug))
+        counts.update(demo_portal.fill(actor))
         counts["bilans"] = _bilans(actor)
         audit.record(LOADED, ACTOR, details=counts)
         db.session.commit()

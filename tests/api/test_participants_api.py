@@ -54,10 +54,10 @@ def test_lists_and_writes_carry_no_identity(two_tenants, api, superuser_engine):
     listing = api("GET", PARTICIPANTS)
     assert listing.status_code == 200
     items = listing.json["items"]
-    assert [item["reference"] for item in items] == [
-        f"P-{clock.today().year}-00001",  # the fixture's participant of tenant A
-        created.json["reference"],
-    ]
+    references = [item["reference"] for item in items]
+    # the fixture's participants of tenant A (its own, then the rival structure's), and the new one
+    assert references[0] == f"P-{clock.today().year}-00001" and references[-1] == created.json["reference"]
+    assert len(references) == 4
     for item in items:
         assert set(item) == {
             "id",
@@ -68,14 +68,14 @@ def test_lists_and_writes_carry_no_identity(two_tenants, api, superuser_engine):
             "cv_validated",
         }
     body = listing.get_data(as_text=True)
-    for value in ("Martin", "Léa", "1998-06-12", "lea.martin", "79191", "Durand-a", "Durand-b"):
+    for value in ("Martin", "Léa", "1998-06-12", "lea.martin", "79191", "Durand-a", "Durand-b", "Rivalin"):
         assert value not in body
     # the text filter finds by name without showing it; a list is not a read of each file
     found = api("GET", PARTICIPANTS, query_string={"q": "martin"}).json["items"]
     assert [item["id"] for item in found] == [participant_id]
     assert file_reads(superuser_engine, participant_id) == []
     eligible = api("GET", PARTICIPANTS, query_string={"eligible": "true"}).json["items"]
-    assert [item["id"] for item in eligible] == [a.ids["participant_id"]]
+    assert [item["id"] for item in eligible] == [a.ids["participant_id"], a.ids["rival_participant_id"]]
 
 
 def test_prescriptions_eligibility_and_cv_through_the_api(two_tenants, api):

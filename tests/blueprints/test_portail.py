@@ -1,5 +1,5 @@
-"""Partners land on their portal after login (not on a 404): it says what
-they will be able to do and whom to ask; the workspace stays closed to them."""
+"""Partners land on their portal after login (not on a 404): what they have to do there and whom
+to ask; the workspace stays closed to them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.fixtures import login
 def test_a_partner_lands_on_its_portal(two_tenants, client):
     """(A donneur d'ordre lands on its own space: tests/blueprints/test_acheteur.py.)"""
     a, b = two_tenants
-    promise = "déclarer chaque mois les heures"
+    promise = "Déclarer les heures du mois"
     landing = login(client, a.partner_email, follow=True)
     assert landing.status_code == 200
     assert landing.request.path == f"/t/{a.slug}/portail/"

@@ -60,9 +60,10 @@ def test_a_report_goes_once_and_a_correction_makes_a_new_version(two_tenants, ap
             assert db.session.get(OutgoingReport, (a.tenant_id, report_id)).receipt["doublon"] is True
         (stored,) = [r for r in _received(a.federation_id) if r.period_kind == "annee"]
         assert (stored.territory_slug, stored.version, stored.period_start) == (a.slug, 1, _year())
-        assert stored.payload["indicateurs"]["totaux"]["contrats"] == 1
-        assert len(stored.payload["personnes"]["cles"]) == 1 == len(stored.person_keys)
-        assert stored.summary["personnes"]["nombre"] == 1 and "cles" not in stored.summary["personnes"]
+        # the SIAE's employee and the rival ETTI's (tests/factories.py, step ``rival``)
+        assert stored.payload["indicateurs"]["totaux"]["contrats"] == 2
+        assert len(stored.payload["personnes"]["cles"]) == 2 == len(stored.person_keys)
+        assert stored.summary["personnes"]["nombre"] == 2 and "cles" not in stored.summary["personnes"]
         assert {r.territory_slug for r in _received(b.federation_id)} == {b.slug}  # nothing of A
         with in_tenant(a.tenant_id):  # a correction: the person's identity was wrong
             identity = db.session.scalars(select(Identity)).first()

@@ -62,7 +62,8 @@ def test_a_territory_pushes_to_a_departement_on_another_instance(app, two_tenant
     assert again.status == "envoye" and again.receipt["doublon"] is True
     assert len(received(departement)) == 1
     payload = departement.sql("SELECT payload FROM received_reports")[0][0]
-    assert payload["indicateurs"]["totaux"]["contrats"] == 1 and len(payload["personnes"]["cles"]) == 1
+    # the SIAE's employee and the rival ETTI's (tests/factories.py, step ``rival``)
+    assert payload["indicateurs"]["totaux"]["contrats"] == 2 and len(payload["personnes"]["cles"]) == 2
 
     (marche_id,) = departement.sql(  # a lot of the Département handed to the territory, over there
         "INSERT INTO federation_marches (federation_id, reference, object) SELECT id, 'CD-1', 'Collège' "

@@ -11,12 +11,14 @@ import re
 from sqlalchemy import select
 
 from saas import clock, formats
+from saas.accounts import memberships
 from saas.db import db
 from saas.heures.models import Releve, ReleveJustificatif
+from saas.partenaires import api as partenaires
 from tests.builders import in_scope
 from tests.fixtures import login
 from tests.web import post, text_of
-from tests.world import PDF
+from tests.world import ACTOR, PDF
 
 
 def _month() -> str:
@@ -118,3 +120,22 @@ def test_an_imported_spreadsheet_reports_its_two_bad_lines_then_writes_the_valid
     done = post(client, confirm_url, {"mode": "valides"}, page=preview_url)
     assert done.status_code == 302
     assert in_scope(app, a, lambda: _live(mission_id))[-1][:2] == (8, "partenaire")
+
+
+def test_a_structure_working_with_two_guichets_switches_between_their_portals(app, two_tenants, client):
+    """A SIAE often works with two guichets: its user, invited by both, goes from one portal to the
+    other through « /espaces », and sees in each only that territory's missions."""
+    a, b = two_tenants
+
+    def invite_in_b():
+        organisation = partenaires.get(b.ids["organisation_id"])
+        memberships.invite_member(ACTOR, a.partner_email, "Partenaire A", "partenaire", organisation.id)
+        db.session.info.pop("on_commit", None)
+
+    in_scope(app, b, invite_in_b)
+    login(client, a.partner_email)
+    spaces = text_of(client.get("/espaces"), collapse=True)
+    assert "Territoire A" in spaces and "Territoire B" in spaces
+    assert "Durand-a" in text_of(client.get(f"/t/{a.slug}/portail/missions/"))
+    theirs = text_of(client.get(f"/t/{b.slug}/portail/missions/"))
+    assert "Durand-b" in theirs and "Durand-a" not in theirs
