@@ -30,7 +30,7 @@ from typing import TypeVar, overload
 from email_validator import EmailNotValidError, validate_email
 from stdnum.fr import siret as siret_number
 
-from saas.bounds import too_long_message
+from saas.bounds import NUL_MESSAGE, too_long_message
 from saas.errors import ValidationError
 
 CENT = Decimal("0.01")
@@ -76,6 +76,12 @@ class TooLong(Refusal):
     def __init__(self, field: str, limit: int, message: str | None = None):
         super().__init__(field, message or too_long_message(limit))
         self.limit = limit
+
+
+class NulCharacter(Refusal):
+    """PostgreSQL refuses a NUL character in a text: the person hears why, not a 500."""
+
+    default_message = NUL_MESSAGE
 
 
 class NotANumber(Refusal):
@@ -170,6 +176,8 @@ def text(value, field: str, limit: int | None = None, required: str | None = Non
         return None
     if limit is not None and len(value) > limit:
         raise TooLong(field, limit)
+    if "\x00" in value:
+        raise NulCharacter(field)
     return value
 
 

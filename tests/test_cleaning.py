@@ -9,7 +9,7 @@ from enum import StrEnum
 
 import pytest
 
-from saas import cleaning
+from saas import bounds, cleaning
 from saas.errors import ValidationError
 
 
@@ -161,3 +161,10 @@ def test_insee_codes():
     error = refusal(cleaning.insee_codes, ["79191", "ABCDE"])
     assert (type(error), error.field) == (cleaning.InvalidInsee, "execution_communes")
     assert error.message.startswith("Codes INSEE non valides : ABCDE.")
+
+
+def test_a_text_with_a_nul_character_is_refused_naming_its_field():
+    """PostgreSQL refuses NUL in a text: before, a comment typed with one answered 500."""
+    with pytest.raises(ValidationError) as refused:
+        cleaning.text("a\x00b", "comment")
+    assert refused.value.errors == {"comment": [bounds.NUL_MESSAGE]}

@@ -29,6 +29,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.exc import IntegrityError
 
+from saas import bounds, cleaning
 from saas.audit import api as audit
 from saas.db import db, same_tenant
 from saas.errors import ConflictError, DomainError, ValidationError
@@ -52,6 +53,7 @@ FIELD_COLUMNS = {
     "training_hours": "training",
     "absence_hours": "absence",
     validation.CONFIRM_FIELD: "worked",
+    "comment": "comment",
 }
 
 
@@ -262,10 +264,11 @@ def _checked(line: Line, candidate: Candidate) -> Planned:
     mission = candidate.mission
     month = _check_month(mission, line.month)
     figures = _figures(line.worked, line.training, line.absence)
+    comment = cleaning.text(line.comment, "comment", bounds.LONG_TEXT)
     if not any(figures):
         raise ValidationError("worked_hours", "Aucune heure sur cette ligne.")
     validation.check_hours(mission, month, figures[0], figures[1])
-    return Planned(line.line, mission, candidate.reference, candidate.lot_label, month, figures, line.comment)
+    return Planned(line.line, mission, candidate.reference, candidate.lot_label, month, figures, comment)
 
 
 def _problems_of(line: int, error: ValidationError) -> list[Problem]:

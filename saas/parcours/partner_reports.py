@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from saas import cleaning, clock
+from saas import bounds, cleaning, clock
 from saas.audit import api as audit
 from saas.db import db, insert
 from saas.errors import Checks, ValidationError
@@ -71,7 +71,8 @@ def save_weekly(
             f"situation-{mission_id}",
             "Choisissez dans la liste.",
         )
-        lines[mission_id] = (value, cleaning.optional(note))
+        lines[mission_id] = (value, checks.run(cleaning.text, note, f"note-{mission_id}", bounds.LONG_TEXT))
+    upcoming = checks.run(cleaning.text, upcoming, "upcoming", bounds.LONG_TEXT)
     checks.raise_errors()
     report = weekly_report(organisation_id, week_start)
     if report is None:
@@ -88,7 +89,7 @@ def save_weekly(
         for line in weekly_lines(report.id).values():
             db.session.delete(line)
         db.session.flush()
-    report.upcoming = cleaning.optional(upcoming)
+    report.upcoming = upcoming
     for mission_id, (situation, note) in lines.items():
         db.session.add(
             WeeklyLine(

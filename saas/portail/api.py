@@ -311,6 +311,7 @@ API_FIELDS = {
     "worked": "worked_hours",
     "training": "training_hours",
     "absence": "absence_hours",
+    "comment": "comment",
 }
 
 

@@ -14,7 +14,13 @@ from urllib.parse import urlencode, urlsplit
 
 from saas.bounds import SHORT_TEXT
 from tests.fixtures import login
-from tests.tenants.test_isolation_routes import TENANT_OBJECTS, _api_rules, _rules, federation_values
+from tests.tenants.test_isolation_routes import (
+    TENANT_OBJECTS,
+    _api_rules,
+    _rules,
+    audience,
+    federation_values,
+)
 
 #: one beyond PostgreSQL's bigint.
 BEYOND_BIGINT = 2**63
@@ -196,6 +202,13 @@ def test_no_route_or_form_answers_5xx_to_hostile_input(app, two_tenants, client_
     crawl = Crawl(admin)
     tenant_rules = [r for r in rules if r.rule.startswith("/t/<tenant_slug>")]
     walked += _crawl_rules(app, crawl, tenant_rules, _tenant_values(app, a))
+    for who in ("partner_email", "prescriber_email"):  # the portal, as its partners
+        crawl.client = client_factory()
+        login(crawl.client, getattr(a, who))
+        portal = [
+            r for r in tenant_rules if r.endpoint.startswith("portail.") and audience(r.endpoint) == who
+        ]
+        walked += _crawl_rules(app, crawl, portal, _tenant_values(app, a))
     operator = client_factory()
     login(operator, "operateur@exemple.fr")
     crawl.client = operator
@@ -218,12 +231,12 @@ def test_no_route_or_form_answers_5xx_to_hostile_input(app, two_tenants, client_
     crawl.client = client_factory()
     public = [r for r in rules if not r.arguments and not r.rule.startswith(("/t/", "/plateforme", "/api"))]
     walked += _crawl_rules(app, crawl, public, lambda rule: {})
-    walked += _crawl_rules(
-        app,
-        crawl,
-        _api_rules(app),
-        _tenant_values(app, a),
-        headers={"Authorization": f"Bearer {a.api_token}"},
-    )
+    for token, rules_of_token in (
+        (a.api_token, [r for r in _api_rules(app) if not r.endpoint.startswith("api_partenaire.")]),
+        (a.partner_api_token, [r for r in _api_rules(app) if r.endpoint.startswith("api_partenaire.")]),
+    ):
+        walked += _crawl_rules(
+            app, crawl, rules_of_token, _tenant_values(app, a), headers={"Authorization": f"Bearer {token}"}
+        )
     assert walked >= 60 and crawl.requests >= 500, (walked, crawl.requests)
     assert not crawl.failures, f"{len(crawl.failures)} answers 5xx or wrong:\n" + "\n".join(crawl.failures)

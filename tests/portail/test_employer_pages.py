@@ -91,6 +91,13 @@ def test_a_wrong_line_refuses_the_whole_declaration_and_says_why(app, two_tenant
         content_type="multipart/form-data",
     )  # fmt: skip
     assert fake.status_code == 422 and "PDF, un PNG ou un JPEG" in text_of(fake)
+    nul = post(
+        client,
+        url,
+        {f"travaillees-{mission_id}": "5", f"commentaire-{mission_id}": "a\x00b"},
+        content_type="multipart/form-data",
+    )
+    assert nul.status_code == 422 and "caractère nul" in text_of(nul)
     assert in_scope(app, a, lambda: _live(mission_id)) == before
 
 
