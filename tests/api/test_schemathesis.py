@@ -145,13 +145,21 @@ def _record(figures: Figures, event: events.ScenarioFinished) -> None:
 
 
 def fuzz(
-    base_url: str, token: str, world, methods: list[str] | None = None, probability=0.7, mode="all"
+    base_url: str,
+    token: str,
+    world,
+    methods: list[str] | None = None,
+    probability=0.7,
+    mode="all",
+    path_regex: str | None = None,
 ) -> Figures:
     schema = schemathesis.openapi.from_url(
         f"{base_url}/api/openapi.json", config=_config(base_url, token, world, probability, mode)
     )
     if methods:
         schema = schema.include(method=methods)
+    if path_regex:
+        schema = schema.include(path_regex=path_regex)
     figures, started = Figures(), time.monotonic()
     for event in engine_for(schema).execute():
         if isinstance(event, events.ScenarioFinished):
@@ -213,3 +221,21 @@ def test_a_read_only_token_gets_a_json_403_on_every_write(app, two_tenants, serv
     refused = [answer for answer in figures.answers if answer[1:] != (403, True)]
     assert figures.answers and refused == []
     assert figures.server_errors == []
+
+
+def test_the_partner_api_answers_as_documented_to_a_partner_token(
+    app, two_tenants, served, capsys, monkeypatch
+):
+    """The fuzz above sends the guichet's token, which these resources refuse (403): here, the
+    SIAE's own token, valid and invalid bodies alike."""
+    a, _ = two_tenants
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "100000 per minute")
+    figures = fuzz(served, a.partner_api_token, a, path_regex="^/api/v1/partenaire/")
+    _report(figures, capsys, "schemathesis (jeton de partenaire)")
+    assert figures.operations == {
+        "GET /api/v1/partenaire/missions",
+        "GET /api/v1/partenaire/releves",
+        "POST /api/v1/partenaire/releves",
+    }
+    assert figures.server_errors == []
+    assert sum(figures.violations.values()) == 0, figures.examples
