@@ -87,6 +87,23 @@ def test_the_siae_declares_imports_and_the_facilitateur_validates(app, page, aud
     audit_page("Point hebdomadaire")
     open_nav(page, "Tableau semestriel")
     audit_page("Tableau semestriel")
+    open_nav(page, "Échéances")
+    audit_page("Mes échéances")
+    open_nav(page, "Mon équipe")
+    audit_page("Mon équipe")
+    page.goto(f"/t/{territory.slug}/portail/missions/{territory.ids['mission_id']}/evaluation")
+    for criterion in (
+        "Ponctualité et assiduité",
+        "Respect des consignes et de la sécurité",
+        "Travail en équipe",
+        "Savoir-faire du métier",
+        "Autonomie",
+    ):
+        page.get_by_role("group", name=criterion).get_by_label("Bien", exact=True).check()
+    page.get_by_label("Suite recommandée").select_option(label="Une nouvelle mission")
+    submit(page, "Transmettre l'évaluation")
+    assert "L'évaluation de fin de mission est transmise au guichet." in flash_text(page)
+    audit_page("Évaluation de fin de mission transmise")
     _logout(page)
 
     login(page, audit_page, app, territory.facilitateur_email)
