@@ -149,6 +149,6 @@ def test_the_mission_locale_sends_a_candidate_and_records_an_interview(
     submit(page, "Enregistrer")
     assert "C'est noté" in flash_text(page)
     assert "Entretien : la mission se passe bien." in text(
-        page.get_by_role("table", name="L'accompagnement noté")
+        page.get_by_role("table", name="Entrées de l'accompagnement")
     )
     audit_page("Une personne accompagnée, un entretien noté")
