@@ -36,7 +36,9 @@ class ParticipantFilterForm(FilterForm):
     )
 
 
-class ParticipantForm(Form):
+class IdentityForm(Form):
+    """The minimal identity of a person (no NIR): the workspace's file and a prescriber's form."""
+
     last_name = StringField("Nom", validators=[DataRequired("Indiquez le nom."), Length(max=100)])
     first_name = StringField("Prénom", validators=[DataRequired("Indiquez le prénom."), Length(max=100)])
     birth_date = DateField("Date de naissance", validators=[Optional()])
@@ -53,6 +55,9 @@ class ParticipantForm(Form):
         validators=[Optional(), Length(max=5, message="Le code INSEE a 5 caractères.")],
         description="Code INSEE à 5 caractères (pas le code postal), par exemple 79191 pour Niort.",
     )
+
+
+class ParticipantForm(IdentityForm):
     qpv_code = StringField(
         "Quartier prioritaire (code QPV)",
         validators=[Optional(), Length(max=12)],

@@ -6,17 +6,18 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, url_for
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED, Form, choice_field, status_of
 from blueprints.guichet import participant_display as display
+from blueprints.guichet.participant_forms import IdentityForm
 from blueprints.listing import Listing
 from blueprints.portail.views import bp, for_audience, organisation_id
 from blueprints.views_common import ListPage, submitted
 from saas import clock, uploads
 from saas.db import db
-from saas.participants.enums import AccompanimentKind, Sex
+from saas.participants.enums import AccompanimentKind
 from saas.portail import accompaniment
 from saas.portail import api as portail
 from saas.portail import prescription as prescriptions
@@ -28,22 +29,8 @@ CONSENT_LABEL = (
 )
 
 
-class SendForm(Form):
-    last_name = StringField("Nom", validators=[DataRequired("Indiquez le nom."), Length(max=100)])
-    first_name = StringField("Prénom", validators=[DataRequired("Indiquez le prénom."), Length(max=100)])
+class SendForm(IdentityForm):
     birth_date = DateField("Date de naissance", validators=[DataRequired("Indiquez la date de naissance.")])
-    sex = SelectField(
-        "Sexe", choices=select_choices([("", "— non renseigné —"), *Sex.choices()]), validate_choice=False
-    )
-    email = StringField(
-        "Adresse électronique",
-        validators=[Optional(), Email("Adresse électronique non valide."), Length(max=254)],
-    )
-    phone = StringField("Téléphone", validators=[Optional(), Length(max=30)])
-    commune_insee = StringField(
-        "Commune de résidence (code INSEE)", validators=[Optional(), Length(max=5, message="Le code INSEE a 5 caractères.")],
-        description="Code INSEE à 5 caractères (pas le code postal), par exemple 79191 pour Niort.",
-    )  # fmt: skip
     qualification_level = choice_field("Niveau de qualification")
     content = TextAreaField(
         "Profil et motif de l'orientation",

@@ -44,6 +44,8 @@ mission_options = repository.mission_options
 overdue_count = repository.overdue_count
 overdue_first = repository.overdue_first
 MissionFilters = repository.MissionFilters
+#: the SQL condition of a mission under way on a day (started, not ended, not exited)
+running_on = repository.active_condition
 missions_query = repository.missions_query
 
 #: contract types valorised as CDI (for the CDI cap of the counting rules).

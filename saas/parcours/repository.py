@@ -53,7 +53,7 @@ def overdue_follow_ups(today: date) -> list[FollowUp]:
 def list_query(active_on: date | None = None):
     query = select(Mission)
     if active_on is not None:
-        query = query.where(_active_condition(active_on))
+        query = query.where(active_condition(active_on))
     return query
 
 
@@ -106,7 +106,7 @@ class MissionFilters:
     inactive_on: date | None = None
 
 
-def _active_condition(day: date):
+def active_condition(day: date):
     return and_(
         Mission.start_date <= day,
         or_(Mission.end_date.is_(None), Mission.end_date >= day),
@@ -116,9 +116,9 @@ def _active_condition(day: date):
 
 def _filtered(query: Select, filters: MissionFilters) -> Select:
     if filters.active_on is not None:
-        query = query.where(_active_condition(filters.active_on))
+        query = query.where(active_condition(filters.active_on))
     if filters.inactive_on is not None:
-        query = query.where(~_active_condition(filters.inactive_on))
+        query = query.where(~active_condition(filters.inactive_on))
     for name in ("lot_id", "employer_id", "contract_type", "participant_id"):
         value = getattr(filters, name)
         if value is not None and value != "":

@@ -8,17 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 
 from saas import cleaning, clock
 from saas.audit import api as audit
 from saas.db import insert, same_tenant
 from saas.errors import Checks, ValidationError
-from saas.parcours.models import Mission
 from saas.participants import api as participants
 from saas.participants.enums import AccompanimentKind
 from saas.participants.models import AccompanimentEntry, Identity, Participant
-from saas.portail.prescription import attach_cv
+from saas.portail.prescription import attach_cv, running_of_participant
 from tenants.context import require_tenant_id
 
 
@@ -26,13 +25,7 @@ def followed_query(organisation_id: int, today: date | None = None):
     """Rows ``(id, reference, last_name, first_name, last_contact_on, freins, on_mission)`` of the
     people the organisation follows, for a listing."""
     today = today or clock.today()
-    on_mission = exists().where(
-        Mission.tenant_id == Participant.tenant_id,
-        Mission.participant_id == Participant.id,
-        Mission.start_date <= today,
-        or_(Mission.end_date.is_(None), Mission.end_date >= today),
-        or_(Mission.exit_date.is_(None), Mission.exit_date >= today),
-    )
+    on_mission = exists().where(running_of_participant(today))
     return (
         select(
             Participant.id,

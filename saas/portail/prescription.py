@@ -16,12 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, select
 
 from saas import clock
 from saas.audit import api as audit
 from saas.db import db, same_tenant
 from saas.errors import ValidationError
+from saas.parcours import api as parcours
 from saas.parcours.models import Mission
 from saas.participants import api as participants
 from saas.participants.models import CvProfile, Eligibility, Identity, Participant, Prescription
@@ -116,13 +117,12 @@ def _sent_by(organisation_id: int):
     )
 
 
-def _running(today: date):
+def running_of_participant(today: date):
+    """A mission of the participant of the outer query, under way on ``today``."""
     return and_(
         Mission.tenant_id == Participant.tenant_id,
         Mission.participant_id == Participant.id,
-        Mission.start_date <= today,
-        or_(Mission.end_date.is_(None), Mission.end_date >= today),
-        or_(Mission.exit_date.is_(None), Mission.exit_date >= today),
+        parcours.running_on(today),
     )
 
 
@@ -150,7 +150,7 @@ def candidates_query(organisation_id: int, today: date | None = None):
         CvProfile.validated_at.is_not(None),
         CvProfile.published,
     )
-    since = select(func.min(Mission.start_date)).where(_running(today)).scalar_subquery()
+    since = select(func.min(Mission.start_date)).where(running_of_participant(today)).scalar_subquery()
     last_exit = (
         select(Mission.exit_category)
         .where(
