@@ -10,3 +10,10 @@ def attachment(content: bytes | str, mimetype: str, filename: str) -> Response:
     return Response(
         content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+
+
+def upload_of(storage) -> tuple[str, bytes] | None:
+    """(filename, content) of a file sent with a form (a ``FileStorage``), or None when none was."""
+    if storage is None or not getattr(storage, "filename", ""):
+        return None
+    return storage.filename, storage.read()

@@ -138,7 +138,11 @@ class ImportPages:
         return redirect(self.url("import_preview", import_id=import_id))
 
     def abandon(self, import_id: int):
-        imports.abandon(request_actor(), self.record(import_id))
+        record = self.record(import_id)
+        if record.status != "preview":
+            flash("Cet import est terminé : il ne s'abandonne plus.", "error")
+            return redirect(self.url("import_preview", import_id=import_id))
+        imports.abandon(request_actor(), record)
         db.session.commit()
         flash("L'import est abandonné : rien n'a été enregistré.", "success")
         return redirect(self.url("imports"))

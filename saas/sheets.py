@@ -53,7 +53,7 @@ def _clean(value) -> Value:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, str):
-        value = value.strip()
+        value = value.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a text
         return value or None
     return value
 

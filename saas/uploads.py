@@ -20,6 +20,13 @@ from saas.errors import ValidationError
 SNIFFED_BYTES = 8192
 
 
+def filename_of(name: str | None, default: str = "fichier") -> str:
+    """The name a file is kept under: its control characters (NUL included, which PostgreSQL
+    refuses) removed, at most 200 characters; ``default`` when nothing is left."""
+    cleaned = "".join(character for character in (name or "") if character.isprintable()).strip()
+    return cleaned[:200] or default
+
+
 def content_type(content: bytes) -> str | None:
     """The MIME type the content's own signature says, or None when it has none we know."""
     kind = filetype.guess(bytes(content[:SNIFFED_BYTES])) if content else None

@@ -58,40 +58,19 @@ from saas.db import db
 from saas.federation import funding, handover
 from saas.federation import outbox as federation_outbox
 from saas.heures import api as heures
-from saas.heures import imports as hour_imports
 from saas.jobs import api as runs
 from saas.jobs.models import JobArtifact, JobRun
 from saas.mail import api as mail_api
 from saas.marches import api as marches
 from saas.marches.models import Lot
 from saas.parcours import api as parcours
-from saas.parcours import partner_reports
-from saas.parcours.enums import EVALUATION_CRITERIA
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
-from saas.portail import accompaniment
 from tenants import api as tenants_api
 from tenants import context
-from tests.world import ACTOR, PASSWORD, PDF, PNG, World
-
-
-class UserFactory(factory.Factory):
-    """A person with the tests' password (hashed at the light cost of the tests' configuration)."""
-
-    class Meta:
-        model = dict
-
-    email = factory.Sequence(lambda n: f"personne-{n}@exemple.fr")
-    name = factory.LazyAttribute(lambda o: o.email.split("@")[0])
-    operator = False
-
-    @classmethod
-    def _create(cls, model_class, email, name, operator):
-        user, _ = accounts.find_or_create_user(email, name)
-        accounts.set_password(user, PASSWORD)
-        user.is_operator = operator
-        db.session.flush()
-        return user
+from tests.factories_portal import _portal, _rival
+from tests.users import UserFactory
+from tests.world import ACTOR, PDF, PNG, World
 
 
 def _marches(world: World, made: dict, letter: str) -> None:
@@ -259,10 +238,7 @@ def _missions(world: World, made: dict, letter: str) -> None:
     )
     proof = heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
     heures.validate(ACTOR, statement)
-    spreadsheet = f"Référence;Mois;Heures\n{made['participant'].reference};01/01/2020;7\n".encode()
-    received = hour_imports.receive(ACTOR, "releves.csv", spreadsheet, organisation.id)
     world.ids.update(
-        import_id=received.id,
         mission_id=mission.id,
         follow_up_id=parcours.follow_ups_of(mission.id)[0].id,
         statement_id=statement.id,
@@ -270,68 +246,6 @@ def _missions(world: World, made: dict, letter: str) -> None:
         agreement_id=agreement.id,
         other_marche_id=other.id,
     )
-
-
-def _rival(world: World, made: dict, letter: str) -> None:
-    """Another structure of the same tenant with its own user, person, mission, statement and
-    import: what the partner of ``partner_email`` must never reach (tests/portail)."""
-    rival = partenaires.create(ACTOR, f"ETTI rivale {letter}", "siae_etti", "81234567600017")
-    person = participants.create(ACTOR, f"Rivalin-{letter}", "Sacha", date(1990, 2, 3), "M")
-    participants.validate_eligibility(ACTOR, person, [("beneficiaire_rsa", "attestation_caf")], clock.today())
-    mission = parcours.place(
-        ACTOR, person.id, rival.id, world.ids["lot_id"], "mise_a_disposition", "cdd", clock.today(), Decimal("35"),
-        end_date=clock.today() + relativedelta(months=6),
-    )  # fmt: skip
-    statement = heures.declare(
-        ACTOR, mission.id, clock.today().replace(day=1), Decimal("7"), confirm_over_contract=True
-    )
-    proof = heures.attach_proof(ACTOR, statement, "releve.png", "image/png", PNG)
-    spreadsheet = f"Référence;Mois;Heures\n{person.reference};01/01/2020;7\n".encode()
-    received = hour_imports.receive(ACTOR, "releves.csv", spreadsheet, rival.id)
-    user = UserFactory(email=world.rival_email)
-    memberships.invite_member(ACTOR, user.email, user.display_name, "partenaire", rival.id)
-    db.session.info.pop("on_commit", None)
-    other = partenaires.create(
-        ACTOR, f"France Travail rival {letter}", "prescripteur", None, "france_travail"
-    )
-    candidate = participants.create(
-        ACTOR, f"Rivalin-{letter}", "Noa", date(1999, 6, 7), "X", referent_organisation_id=other.id
-    )
-    participants.add_prescription(ACTOR, candidate, other.id, clock.today(), "Orientation")
-    world.ids.update(
-        rival_organisation_id=rival.id,
-        rival_participant_id=person.id,
-        rival_mission_id=mission.id,
-        rival_statement_id=statement.id,
-        rival_proof_id=proof.id,
-        rival_import_id=received.id,
-        rival_candidate_id=candidate.id,
-    )
-
-
-def _portal(world: World, made: dict, letter: str) -> None:
-    """What partners sent from their portal: the Mission Locale's interview of the participant it
-    follows, the SIAE's weekly word on its mission and its end-of-mission evaluation."""
-    actor = audit.Actor(email=world.partner_email)
-    participant = participants.get(world.ids["participant_id"])
-    entry = accompaniment.record(
-        actor, world.ids["prescripteur_id"], participant,
-        accompaniment.Record("entretien", clock.today(), "Premier entretien : projet dans le second œuvre."),
-    )  # fmt: skip
-    mission = parcours.get(world.ids["mission_id"])
-    report = partner_reports.save_weekly(
-        actor,
-        world.ids["organisation_id"],
-        clock.today(),
-        {mission.id: mission},
-        {mission.id: ("bien", None)},
-        None,
-    )
-    marks = dict.fromkeys(EVALUATION_CRITERIA, "3")
-    evaluation = partner_reports.record_evaluation(
-        actor, world.ids["organisation_id"], mission, marks, "Ponctuel.", None, "emploi"
-    )
-    world.ids.update(accompaniment_id=entry.id, weekly_report_id=report.id, evaluation_id=evaluation.id)
 
 
 def _comite(world: World, made: dict, letter: str) -> None:

@@ -8,12 +8,14 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from blueprints.files import upload_of
 from blueprints.guichet.mission_views import FOLLOW_UP_BADGES, STATE_BADGES, STATUS_BADGES
 from blueprints.listing import Listing
 from blueprints.portail.views import bp, for_audience, organisation_id
 from blueprints.views_common import ListPage
 from saas import clock, formats
 from saas.db import db
+from saas.errors import DomainError
 from saas.heures import api as heures
 from saas.heures.enums import ReleveStatus
 from saas.parcours import api as parcours
@@ -105,13 +107,6 @@ def _asked_month(months: list[date]) -> date:
     return months[1] if today.day <= DUE_DAY + 5 and len(months) > 1 else months[0]
 
 
-def _upload(name: str) -> tuple[str, bytes] | None:
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None
-    return upload.filename, upload.read()
-
-
 def _entries(lines: list[portail.MonthLine]) -> list[portail.Entry]:
     form = request.form
     return [
@@ -121,7 +116,7 @@ def _entries(lines: list[portail.MonthLine]) -> list[portail.Entry]:
             form.get(f"formation-{line.mission.id}", "").strip().replace(",", "."),
             form.get(f"absence-{line.mission.id}", "").strip().replace(",", "."),
             form.get(f"commentaire-{line.mission.id}", "").strip() or None,
-            _upload(f"justificatif-{line.mission.id}"),
+            upload_of(request.files.get(f"justificatif-{line.mission.id}")),
         )
         for line in lines
     ]
@@ -142,11 +137,18 @@ def declaration():
     if request.method == "POST":
         try:
             counts = portail.declare_month(
-                request_actor(), organisation_id(), month, _entries(lines), _upload("justificatif-commun")
+                request_actor(),
+                organisation_id(),
+                month,
+                _entries(lines),
+                upload_of(request.files.get("justificatif-commun")),
             )
         except portail.DeclarationError as error:
             db.session.rollback()
             errors = error.lines
+        except DomainError as error:  # a statement declared or corrected in between
+            db.session.rollback()
+            errors = {-1: [error.message]}
         else:
             db.session.commit()
             flash(

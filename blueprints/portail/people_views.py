@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
+from blueprints.files import upload_of
 from blueprints.forms import FAILED, Form, choice_field, status_of
 from blueprints.guichet import participant_display as display
 from blueprints.guichet.participant_forms import IdentityForm
@@ -53,11 +54,6 @@ class SendForm(IdentityForm):
         )  # fmt: skip
 
 
-def _upload(field) -> tuple[str, bytes] | None:
-    upload = field.data
-    return (upload.filename, upload.read()) if upload and getattr(upload, "filename", "") else None
-
-
 @bp.route("/candidats/nouveau", methods=["GET", "POST"])
 @for_audience(portail.PRESCRIBER)
 def prescription_new():
@@ -69,7 +65,9 @@ def prescription_new():
         form.consent_on.data = clock.today()
     sent = submitted(
         form,
-        lambda: prescriptions.send(request_actor(), organisation_id(), form.candidate(_upload(form.cv))),
+        lambda: prescriptions.send(
+            request_actor(), organisation_id(), form.candidate(upload_of(form.cv.data))
+        ),
         "La prescription est transmise au guichet ; vous suivrez ici ce que devient la personne.",
     )
     if sent is not FAILED:
@@ -144,7 +142,7 @@ class RecordForm(Form):
         kind = self.kind.data
         return accompaniment.Record(
             kind, self.happened_on.data, self.summary.data, self.training_title.data, self.training_until.data,
-            tuple(self.freins.data or ()) if kind == AccompanimentKind.freins else None, _upload(self.cv),
+            tuple(self.freins.data or ()) if kind == AccompanimentKind.freins else None, upload_of(self.cv.data),
         )  # fmt: skip
 
 
@@ -194,7 +192,7 @@ def followed_person(participant_id: int):
         "portail/followed_person.html",
         person=person,
         identity=identity,
-        entries=accompaniment.entries_of(participant_id),
+        entries=accompaniment.entries_of(participant_id, organisation_id()),
         kinds=AccompanimentKind.labels(),
         freins=", ".join(display.item_labels("frein").get(code, code) for code in person.freins or []),
         form=form,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
@@ -117,6 +118,9 @@ def evaluation(mission_id: int):
         criteria=EVALUATION_CRITERIA,
         marks=EVALUATION_MARKS,
         chosen=marks,
+        refused=refusal.errors
+        if isinstance(refusal := getattr(form, "refusal", None), ValidationError)
+        else {},
         evaluations=partner_reports.evaluations_of(mission.id),
         recommendation_label=lambda code: Recommendation(code).label,
     ), status_of(form)
@@ -156,9 +160,7 @@ def semester():
 @bp.route("/echeances")
 def calendar():
     today = clock.today()
-    rows = portail.obligations(
-        organisation_id(), today - timedelta(days=90), today.replace(year=today.year + 1)
-    )
+    rows = portail.obligations(organisation_id(), today - timedelta(days=90), today + relativedelta(years=1))
     return render_template(
         "portail/calendar.html",
         rows=rows,

@@ -55,6 +55,14 @@ IMPORTS = ImportPages("portail", organisation_id, "portail.home")
 
 
 @bp.before_request
+def _active_organisation():
+    """A deactivated organisation acts for no one: its users' portal answers 403."""
+    organisation = portail.organisation(organisation_id())
+    if organisation is None or not organisation.active:
+        abort(403)
+
+
+@bp.before_request
 def _employer_imports():
     """The import pages are the employers' (they are registered by ``ImportPages``)."""
     if (request.endpoint or "").startswith("portail.import") and portail.EMPLOYER not in audiences():

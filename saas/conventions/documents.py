@@ -24,7 +24,7 @@ def add_document(
         convention_id=convention.id,
         kind=kind,
         title=(title or "").strip()[:200] or enums.DocumentKind(kind).label,
-        filename=filename[:200],
+        filename=uploads.filename_of(filename),
         mimetype=mimetype,
         size=len(content),
         content=content,

@@ -102,7 +102,7 @@ def add_piece(
             post_id=post.id,
             year=year,
             kind=kind,
-            filename=(filename or "piece")[:200],
+            filename=uploads.filename_of(filename, "piece"),
             mimetype=mimetype,
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),

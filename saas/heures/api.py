@@ -359,7 +359,7 @@ def attach_proof(actor: audit.Actor, statement: Releve, filename: str, mimetype:
     proof = ReleveJustificatif(
         tenant_id=require_tenant_id(),
         statement_id=statement.id,
-        filename=(filename or "justificatif")[:200],
+        filename=uploads.filename_of(filename, "justificatif"),
         mimetype=mimetype,
         content=content,
         uploaded_by=actor.user_id,

@@ -22,7 +22,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from saas import clock, formats, sheets, tabular
+from saas import clock, formats, sheets, tabular, uploads
 from saas.audit import api as audit
 from saas.db import db, insert
 from saas.errors import DomainError, ValidationError
@@ -170,7 +170,7 @@ def receive(actor: audit.Actor, filename: str, content: bytes, organisation_id: 
     record = HourImport(
         tenant_id=require_tenant_id(),
         organisation_id=organisation_id,
-        filename=(filename or "import").strip()[:200] or "import",
+        filename=uploads.filename_of(filename, "import"),
         kind=sheet.kind,
         digest=hashlib.sha256(content).hexdigest(),
         content=content,
@@ -212,7 +212,9 @@ def preview(record: HourImport, mapping: dict[str, int] | None = None) -> Previe
 
 
 def confirm(actor: audit.Actor, record: HourImport, only_if_all_valid: bool) -> dict[str, int]:
-    """Write the valid lines (all or nothing when ``only_if_all_valid``); what was written."""
+    """Write the valid lines (all or nothing when ``only_if_all_valid``); what was written. The
+    import is locked first: a second confirmation (a double click) finds it written."""
+    db.session.refresh(record, with_for_update=True)
     result = preview(record)
     if only_if_all_valid and result.plan.problems:
         raise DomainError(
@@ -223,9 +225,10 @@ def confirm(actor: audit.Actor, record: HourImport, only_if_all_valid: bool) -> 
     record.status = ImportStatus.written.value
     record.counts = result.plan.counts()
     record.written_at = clock.now()
-    audit.record(
-        "hours.imported", actor, "hour_import", record.id, {"fichier": record.filename, **record.counts}
-    )
+    counts = record.counts
+    details = {"fichier": record.filename, "déclarés": counts["declared"], "corrigés": counts["corrected"]}
+    details |= {"inchangés": counts["unchanged"], "écartés": counts["refused"]}
+    audit.record("hours.imported", actor, "hour_import", record.id, details)
     return record.counts
 
 

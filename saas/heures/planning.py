@@ -45,6 +45,7 @@ from saas.participants import api as participants
 from saas.participants.models import Participant
 from tenants.context import require_tenant_id
 
+CONFLICT = "Des relevés de ces mois ont été déclarés ou corrigés entre-temps : recommencez."
 #: what a problem names when it is about no one column
 WHOLE_LINE = "ligne"
 FIELD_COLUMNS = {
@@ -346,7 +347,7 @@ def _insert(actor: audit.Actor, declared: list[Planned], source: str) -> list[tu
         ).all()
     except IntegrityError:
         db.session.rollback()
-        raise ConflictError("Des relevés de ces mois ont été déclarés entre-temps : recommencez.") from None
+        raise ConflictError(CONFLICT) from None
     return list(zip(ordered, ids, strict=True))
 
 
@@ -357,8 +358,12 @@ def write(actor: audit.Actor, planned: Plan, source: str) -> list[tuple[Planned,
         for line, statement_id in _insert(actor, planned.declared, source) if planned.declared else []:
             heures.audit_declared(actor, statement_id, line.mission.id, line.month, line.figures[0])
             written.append((line, statement_id))
-        for line in planned.corrected:
-            assert line.replaces is not None
-            new = heures.correct(actor, line.replaces, *line.figures, source=source, comment=line.comment)
-            written.append((line, new.id))
+        try:
+            for line in planned.corrected:
+                assert line.replaces is not None
+                new = heures.correct(actor, line.replaces, *line.figures, source=source, comment=line.comment)
+                written.append((line, new.id))
+        except IntegrityError:  # another correction of the same statement came in between
+            db.session.rollback()
+            raise ConflictError(CONFLICT) from None
     return written

@@ -47,19 +47,7 @@ def _own(missions: Mapping[int, Mission], mission_id: int, organisation_id: int)
     return mission
 
 
-def save_weekly(
-    actor: audit.Actor,
-    organisation_id: int,
-    week_start: date,
-    missions: Mapping[int, Mission],
-    situations: Mapping[int, tuple[str, str | None]],
-    upcoming: str | None,
-) -> WeeklyReport:
-    """The week's word of the organisation: a situation (and a note) per mission under way, and the
-    contracts to come; sent again the same week, it replaces the week's lines (audited each time)."""
-    week_start = monday_of(week_start)
-    if week_start > clock.today():
-        raise ValidationError("week_start", "On ne fait pas le point d'une semaine à venir.")
+def _checked_lines(organisation_id, missions, situations, upcoming) -> tuple[dict, str | None]:
     checks = Checks()
     lines = {}
     for mission_id, (situation, note) in situations.items():
@@ -74,6 +62,23 @@ def save_weekly(
         lines[mission_id] = (value, checks.run(cleaning.text, note, f"note-{mission_id}", bounds.LONG_TEXT))
     upcoming = checks.run(cleaning.text, upcoming, "upcoming", bounds.LONG_TEXT)
     checks.raise_errors()
+    return lines, upcoming
+
+
+def save_weekly(
+    actor: audit.Actor,
+    organisation_id: int,
+    week_start: date,
+    missions: Mapping[int, Mission],
+    situations: Mapping[int, tuple[str, str | None]],
+    upcoming: str | None,
+) -> WeeklyReport:
+    """The week's word of the organisation: a situation (and a note) per mission under way, and the
+    contracts to come; sent again the same week, it replaces the week's lines (audited each time)."""
+    week_start = monday_of(week_start)
+    if week_start > clock.today():
+        raise ValidationError("week_start", "On ne fait pas le point d'une semaine à venir.")
+    lines, upcoming = _checked_lines(organisation_id, missions, situations, upcoming)
     report = weekly_report(organisation_id, week_start)
     if report is None:
         report = insert(
@@ -142,8 +147,8 @@ def record_evaluation(
         raise ValidationError("mission_id", "Cette mission n'est pas l'une des vôtres.")
     checks = Checks()
     checked = {}
-    for code in EVALUATION_CRITERIA:
-        message = "Choisissez une appréciation."
+    for code, label in EVALUATION_CRITERIA.items():
+        message = f"{label} : choisissez une appréciation."
         mark = checks.run(
             cleaning.integer, marks.get(code), f"note-{code}", message, 1, max(EVALUATION_MARKS)
         )

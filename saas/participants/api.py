@@ -432,7 +432,11 @@ def save_profile(
     profile.mobility = list(mobility)
     profile.mobility_radius_km = mobility_radius_km
     if cv is not None:
-        profile.cv_filename, profile.cv_mimetype, profile.cv_content = filename[:200], mimetype, content
+        profile.cv_filename, profile.cv_mimetype, profile.cv_content = (
+            uploads.filename_of(filename, "cv"),
+            mimetype,
+            content,
+        )
     profile.validated_at = None
     profile.validated_by = None
     profile.updated_at = datetime.now(UTC)

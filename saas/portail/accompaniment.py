@@ -50,7 +50,9 @@ def person(organisation_id: int, participant_id: int) -> Participant | None:
     return found if found is not None and found.referent_organisation_id == organisation_id else None
 
 
-entries_of = participants.accompaniment_of
+def entries_of(participant_id: int, organisation_id: int) -> list[AccompanimentEntry]:
+    """What the organisation itself recorded of the person (a referent before it keeps its notes)."""
+    return [e for e in participants.accompaniment_of(participant_id) if e.organisation_id == organisation_id]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, exists, select
+from sqlalchemy import exists, select
 
 from saas import clock, uploads
 from saas.audit import api as audit
@@ -174,24 +174,38 @@ def declare_month(
     """The month's statements of the organisation's missions, all or none: each line new, a
     correction or unchanged (``saas.heures.planning``), declared by the partner; each proof checked
     by its content and size before anything is written, then attached to its line's statement
-    (the shared proof, a relevé of the whole month, to every statement of the month)."""
+    (the shared proof, a relevé of the whole month, to every statement of the month). A proof
+    with no statement to go with (no figures, none sent before) is refused, never dropped."""
     lines = _lines(entries, month)
     result = planning.plan(lines, organisation_id)
     errors: dict[int, list[str]] = {}
     for problem in result.problems:
         errors.setdefault(entries[problem.line].mission_id, []).append(problem.reason)
-    for entry in entries:
-        for proof in (entry.proof,) if entry.proof else ():
-            _check_proof(proof, errors.setdefault(entry.mission_id, []))
-    for proof in (shared_proof,) if shared_proof else ():
-        _check_proof(proof, errors.setdefault(0, []))
+    _check_proofs(organisation_id, month, entries, {line.line for line in lines}, shared_proof, errors)
     errors = {key: messages for key, messages in errors.items() if messages}
     if errors:
         raise DeclarationError(errors)
-    written = planning.write(actor, result, Source.partenaire.value)
-    by_line = {planned.line: statement_id for planned, statement_id in written}
-    _attach(actor, organisation_id, entries, lines, result, by_line, month, shared_proof)
+    planning.write(actor, result, Source.partenaire.value)
+    _attach(actor, organisation_id, month, entries, shared_proof)
     return result.counts()
+
+
+NO_STATEMENT = "Indiquez les heures de cette ligne : un justificatif accompagne un relevé."
+
+
+def _check_proofs(organisation_id, month, entries, filled: set[int], shared_proof, errors) -> None:
+    sent = {line.mission.id for line in declaration(organisation_id, month) if line.statement is not None}
+    for index, entry in enumerate(entries):
+        if entry.proof:
+            _check_proof(entry.proof, errors.setdefault(entry.mission_id, []))
+            if index not in filled and entry.mission_id not in sent:
+                errors.setdefault(entry.mission_id, []).append(NO_STATEMENT)
+    if shared_proof:
+        _check_proof(shared_proof, errors.setdefault(0, []))
+        if not filled and not sent:
+            errors.setdefault(0, []).append(
+                "Aucun relevé de ce mois auquel le joindre : indiquez des heures."
+            )
 
 
 def _check_proof(proof: tuple[str, bytes], messages: list[str]) -> None:
@@ -201,41 +215,39 @@ def _check_proof(proof: tuple[str, bytes], messages: list[str]) -> None:
         messages.append(error.message)
 
 
-def _attach(actor, organisation_id, entries, lines, result, by_line, month, shared_proof) -> None:
-    """Each proof to the statement of its line: the one written, or the one in place when the
-    line changed nothing (a proof sent after the figures)."""
-    statements = {line.line: by_line.get(line.line) for line in lines}
-    if result.unchanged:
-        current = {m.mission.id: m.statement for m in declaration(organisation_id, month)}
-        for number in result.unchanged:
-            found = current.get(entries[number].mission_id)
-            statements[number] = found.id if found else None
-    for number, statement_id in statements.items():
-        proofs = [p for p in (entries[number].proof, shared_proof) if p]
-        statement = heures.statement(statement_id) if statement_id and proofs else None
-        if statement is None:
-            continue
-        for filename, content in proofs:
+def _attach(actor, organisation_id: int, month: date, entries: Sequence[Entry], shared_proof) -> None:
+    """Each proof to its mission's statement of the month as it now stands (just written, or sent
+    before); the shared proof to every statement of the month."""
+    current = {
+        line.mission.id: line.statement for line in declaration(organisation_id, month) if line.statement
+    }
+    own = {entry.mission_id: entry.proof for entry in entries if entry.proof}
+    for mission_id, statement in current.items():
+        for filename, content in [p for p in (own.get(mission_id), shared_proof) if p]:
             heures.attach_proof(actor, statement, filename, "", content)
 
 
 def hours_of_missions(mission_ids: Sequence[int], first: date, last: date) -> dict[int, Decimal]:
-    """Worked and training hours of each mission's statements in force from ``first`` to ``last``
-    (validated or awaiting validation)."""
+    """Worked and training hours of each mission from ``first`` to ``last``: of each month's latest
+    statement neither superseded nor rejected (validated, or awaiting validation: a correction
+    waiting for its validation stands for the validated one it will replace), as the monthly
+    declaration shows them."""
     if not mission_ids:
         return {}
-    query = (
-        select(Releve.mission_id, db.func.sum(Releve.worked_hours + Releve.training_hours))
+    latest = (
+        select(Releve.mission_id, (Releve.worked_hours + Releve.training_hours).label("hours"))
         .where(
             Releve.mission_id.in_(mission_ids),
             Releve.month >= first,
             Releve.month <= last,
             Releve.superseded_at.is_(None),
             Releve.status != "rejected",
-            ~and_(Releve.status == "declared", Releve.supersedes_id.is_not(None)),
         )
-        .group_by(Releve.mission_id)
+        .distinct(Releve.mission_id, Releve.month)
+        .order_by(Releve.mission_id, Releve.month, Releve.id.desc())
+        .subquery()
     )
+    query = select(latest.c.mission_id, db.func.sum(latest.c.hours)).group_by(latest.c.mission_id)
     return {mission_id: Decimal(total) for mission_id, total in db.session.execute(query)}
 
 

@@ -101,8 +101,9 @@ def send(actor: audit.Actor, organisation_id: int, candidate: Candidate) -> Part
         actor, participant, organisation_id, clock.today(), candidate.content
     )
     prescription.consent_on = consent_on
-    if candidate.cv:
-        attach_cv(actor, participant, candidate.cv)
+    profile = participants.profile_of(participant.id)
+    if candidate.cv and (profile is None or not profile.cv_filename):
+        attach_cv(actor, participant, candidate.cv)  # a CV the guichet holds already stays as it is
     return participant
 
 
@@ -126,12 +127,9 @@ def running_of_participant(today: date):
     )
 
 
-def candidates_query(organisation_id: int, today: date | None = None):
-    """Rows ``(id, reference, last_name, first_name, sent_on, eligible, in_library, on_mission_since,
-    exit_category)`` of the people the organisation sent, for a listing."""
-    today = today or clock.today()
-    sent_on = (
-        select(func.max(Prescription.prescribed_on))
+def _sent_dates(organisation_id: int, how):
+    return (
+        select(how(Prescription.prescribed_on))
         .where(
             Prescription.tenant_id == Participant.tenant_id,
             Prescription.participant_id == Participant.id,
@@ -139,24 +137,38 @@ def candidates_query(organisation_id: int, today: date | None = None):
         )
         .scalar_subquery()
     )
+
+
+def candidates_query(organisation_id: int, today: date | None = None):
+    """Rows ``(id, reference, last_name, first_name, sent_on, eligible, in_library, on_mission_since,
+    exit_category)`` of the people the organisation sent, for a listing. What became of them since
+    the organisation first sent them, never before: a prescriber who sends someone the guichet knew
+    already learns nothing of that person's earlier parcours."""
+    today = today or clock.today()
+    sent_on, first_sent = _sent_dates(organisation_id, func.max), _sent_dates(organisation_id, func.min)
     eligible = exists().where(
         Eligibility.tenant_id == Participant.tenant_id,
         Eligibility.participant_id == Participant.id,
+        Eligibility.validated_on >= first_sent,
         valid_eligibility_condition(today),
     )
     in_library = exists().where(
         CvProfile.tenant_id == Participant.tenant_id,
         CvProfile.participant_id == Participant.id,
-        CvProfile.validated_at.is_not(None),
+        func.date(CvProfile.validated_at) >= first_sent,
         CvProfile.published,
     )
-    since = select(func.min(Mission.start_date)).where(running_of_participant(today)).scalar_subquery()
+    since = (
+        select(func.min(Mission.start_date))
+        .where(running_of_participant(today), Mission.start_date >= first_sent)
+        .scalar_subquery()
+    )
     last_exit = (
         select(Mission.exit_category)
         .where(
             Mission.tenant_id == Participant.tenant_id,
             Mission.participant_id == Participant.id,
-            Mission.exit_date.is_not(None),
+            Mission.exit_date >= first_sent,
         )
         .order_by(Mission.exit_date.desc())
         .limit(1)

@@ -21,6 +21,7 @@ from flask import current_app
 from sqlalchemy import Table, create_engine, pool
 from sqlalchemy.engine import Connection
 
+from saas import sheets
 from saas.referentiels.enums import ContractFamily, ExitCategory, ItemList
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -86,10 +87,7 @@ def read_text(path: Path) -> str:
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252")
+    return sheets.decode(raw)
 
 
 def rows_of(path: Path) -> Iterator[tuple[int, dict[str, str]]]:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from saas import clock, formats
+from saas import clock, formats, sheets
 from saas.accounts import memberships
 from saas.db import db
 from saas.heures.models import Releve, ReleveJustificatif
@@ -146,3 +147,49 @@ def test_a_structure_working_with_two_guichets_switches_between_their_portals(ap
     assert "Durand-a" in text_of(client.get(f"/t/{a.slug}/portail/missions/"))
     theirs = text_of(client.get(f"/t/{b.slug}/portail/missions/"))
     assert "Durand-b" in theirs and "Durand-a" not in theirs
+
+
+def test_a_proof_without_a_statement_to_go_with_is_refused_not_dropped(app, two_tenants, client):
+    a, _ = two_tenants
+    login(client, a.partner_email)
+    last_month = (clock.today().replace(day=1) - timedelta(days=1)).strftime("%m-%Y")
+    url = f"/t/{a.slug}/portail/declaration?mois={last_month}"
+    answer = post(
+        client,
+        url,
+        {"justificatif-commun": (io.BytesIO(PDF), "releve.pdf")},
+        content_type="multipart/form-data",
+    )
+    # the SIAE's one mission starts today: last month has no statement for the proof to go with
+    assert answer.status_code == 422 and "Aucun relevé de ce mois" in text_of(answer)
+
+
+def test_a_correction_awaiting_validation_counts_in_the_semester_table(app, two_tenants, client):
+    """Before: the statement corrected was superseded and its correction left out, so the month
+    counted nothing."""
+    a, _ = two_tenants
+    mission_id = a.ids["mission_id"]
+    login(client, a.partner_email)
+    url = f"/t/{a.slug}/portail/declaration?mois={_month()}"
+    post(client, url, {f"travaillees-{mission_id}": "6,5"}, content_type="multipart/form-data")
+    post(
+        client, url, {f"travaillees-{mission_id}": "6"}, content_type="multipart/form-data"
+    )  # corrects the correction
+    half = 1 if clock.today().month <= 6 else 2
+    answer = client.get(
+        f"/t/{a.slug}/portail/tableau-semestriel?semestre={clock.today().year}-{half}&export=xlsx"
+    )
+    (row,) = [row for _, row in sheets.read(answer.get_data()).rows if row[1] == "Durand-a"]
+    assert row[-1] == 6
+
+
+def test_a_deactivated_structure_reaches_nothing_of_its_portal(app, two_tenants, client):
+    a, _ = two_tenants
+
+    def deactivate():
+        partenaires.deactivate(ACTOR, partenaires.get(a.ids["organisation_id"]))
+
+    in_scope(app, a, deactivate)
+    login(client, a.partner_email)
+    assert client.get(f"/t/{a.slug}/portail/").status_code == 403
+    assert client.get(f"/t/{a.slug}/portail/missions/{a.ids['mission_id']}").status_code == 403

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -17,7 +18,7 @@ from saas.participants.models import AccompanimentEntry, Participant, Prescripti
 from tests.builders import in_scope
 from tests.fixtures import login
 from tests.web import post, text_of
-from tests.world import PDF
+from tests.world import ACTOR, PDF
 
 
 def _count(model) -> int:
@@ -83,20 +84,24 @@ def test_a_person_already_known_gets_the_prescription_not_a_second_file(app, two
     assert in_scope(app, a, lambda: (_count(Participant), _count(Prescription))) == (before[0], before[1] + 1)
 
 
+def _audited(app, world, action: str, participant_id: int) -> int:
+    return in_scope(
+        app, world,
+        lambda: db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == action, AuditEntry.target_id == str(participant_id))),
+    )  # fmt: skip
+
+
 def test_the_prescriber_sees_where_the_candidate_stands_never_the_criteria_or_hours(app, two_tenants, client):
     a, _ = two_tenants
     login(client, a.prescriber_email)
+    before = _audited(app, a, "participant.file_read", a.ids["participant_id"])
     html = text_of(client.get(f"/t/{a.slug}/portail/candidats/{a.ids['participant_id']}"))
     main = " ".join(re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>")[0]).split())
     assert "Aujourd'hui En mission" in main and "Éligible aux clauses Oui" in main
     for secret in ("RSA", "attestation", "Heures", " h "):
         assert secret not in main, secret
-    audited = in_scope(
-        app, a,
-        lambda: db.session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "participant.file_read", AuditEntry.target_id == str(a.ids["participant_id"]))),
-    )  # fmt: skip
-    assert audited >= 1
+    assert _audited(app, a, "participant.file_read", a.ids["participant_id"]) == before + 1
 
 
 def test_the_referent_records_an_interview_the_facilitateur_reads_it(app, two_tenants, client):
@@ -106,6 +111,7 @@ def test_the_referent_records_an_interview_the_facilitateur_reads_it(app, two_te
     url = f"/t/{a.slug}/portail/accompagnement/{participant_id}"
     assert "Durand-a" in text_of(client.get(url))
     before = in_scope(app, a, lambda: _count(AccompanimentEntry))
+    recorded = _audited(app, a, "accompaniment.recorded", participant_id)
     answer = post(
         client, url,
         {"kind": "entretien", "happened_on": clock.today().isoformat(), "summary": "Point sur la mission : tout va bien."},
@@ -122,11 +128,7 @@ def test_the_referent_records_an_interview_the_facilitateur_reads_it(app, two_te
         before + 2,
         ["mobilite"],
     )
-    actions = in_scope(
-        app, a,
-        lambda: set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.target_id == str(participant_id)))),
-    )  # fmt: skip
-    assert {"participant.file_read", "accompaniment.recorded"} <= actions
+    assert _audited(app, a, "accompaniment.recorded", participant_id) == recorded + 2
     guichet = app.test_client()
     login(guichet, a.facilitateur_email)
     file = text_of(guichet.get(f"/t/{a.slug}/participants/{participant_id}"), collapse=True)
@@ -146,3 +148,32 @@ def test_an_interview_without_summary_is_refused_in_french(app, two_tenants, cli
     )
     assert answer.status_code == 400 and "Résumez ce qui a été fait ou dit" in text_of(answer)
     assert in_scope(app, a, lambda: _count(AccompanimentEntry)) == before
+
+
+def test_sending_someone_the_guichet_knew_reveals_nothing_of_their_earlier_parcours(app, two_tenants, client):
+    """Before: a prescriber who knew a name and a birth date saw the person's earlier eligibility
+    and exit, and its CV replaced theirs."""
+    a, _ = two_tenants
+
+    def known_person():
+        person = participants.create(ACTOR, "Ancien", "Parcours", date(1980, 1, 1), "M")
+        participants.validate_eligibility(
+            ACTOR, person, [("beneficiaire_rsa", "attestation_caf")], clock.today() - timedelta(days=200)
+        )
+        participants.save_profile(ACTOR, person, ["F1703"], cv=("cv-guichet.pdf", "application/pdf", PDF))
+        return person.id
+
+    person_id = in_scope(app, a, known_person)
+    login(client, a.prescriber_email)
+    form = _form(last_name="Ancien", first_name="Parcours", birth_date="1980-01-01")
+    answer = post(
+        client,
+        f"/t/{a.slug}/portail/candidats/nouveau",
+        {**form, "cv": (io.BytesIO(PDF), "autre.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/candidats/{person_id}")
+    page = text_of(client.get(answer.headers["Location"]), collapse=True)
+    assert "Reçu par le guichet" in page and "Éligible aux clauses</dt> <dd>Pas encore" in page
+    cv = in_scope(app, a, lambda: participants.profile_of(person_id).cv_filename)
+    assert cv == "cv-guichet.pdf"

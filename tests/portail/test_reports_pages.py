@@ -67,14 +67,17 @@ def test_the_end_of_mission_evaluation_needs_every_mark_and_reaches_the_guichet(
     marks = {f"note-{code}": "3" for code in ("ponctualite", "consignes", "equipe", "savoir_faire")}
     before = in_scope(app, a, _evaluations)
     refused = post(client, url, {**marks, "recommendation": "emploi"})
-    assert refused.status_code == 400 and "Choisissez une appréciation" in text_of(refused)
+    assert refused.status_code == 400 and "Autonomie : choisissez une appréciation." in text_of(refused)
+    assert "Ponctualité et assiduité : choisissez" not in text_of(refused)
     assert in_scope(app, a, _evaluations) == before
     done = post(
-        client, url, {**marks, "note-autonomie": "4", "recommendation": "emploi", "strengths": "Rigoureuse."}
+        client,
+        url,
+        {**marks, "note-autonomie": "4", "recommendation": "formation", "strengths": "Rigoureuse."},
     )
     assert done.status_code == 302
     page = _guichet_mission(app, a)
-    assert "Prêt pour un emploi durable" in page and "Rigoureuse." in page and "Très bien" in page
+    assert "Une formation" in page and "Rigoureuse." in page and "Autonomie : Très bien" in page
 
 
 def test_the_semester_table_lists_the_structures_people_with_their_hours(app, two_tenants, client):
