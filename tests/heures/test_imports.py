@@ -226,3 +226,14 @@ def test_a_person_is_found_by_reference_in_any_case(scope):
     _, preview = _import(_csv(rows), organisation_id=scope.employer_id)
     assert not preview.plan.problems
     assert [p.reference for p in preview.plan.declared] == [reference]
+
+
+def test_a_nul_character_in_a_cell_or_in_the_file_name_never_reaches_the_database(scope):
+    """Before: a NUL past the first 4 KiB of a CSV, or in the name of the file, made the preview
+    (or the upload) answer 500: PostgreSQL refuses NUL in a text."""
+    padding = [["Martin", "Camille", "03/2025", "1", ""] for _ in range(400)]
+    rows = [HEADER, *padding, ["Mar\x00tin", "Camille", "04/2025", "120", ""]]
+    record, preview = _import(_csv(rows), filename="rele\x00ves.csv")
+    assert record.filename == "releves.csv"
+    assert [p.line for p in preview.plan.declared][-1] == len(rows)
+    db.session.flush()
