@@ -22,7 +22,7 @@ from saas import clock, formats
 from saas.accounts import memberships
 from saas.conventions.enums import OccurrenceStatus
 from saas.db import db
-from saas.errors import ValidationError
+from saas.errors import DomainError, ValidationError
 from saas.parcours import partner_reports
 from saas.parcours.enums import EVALUATION_CRITERIA, EVALUATION_MARKS, Recommendation, WeeklySituation
 from saas.portail import api as portail
@@ -65,6 +65,9 @@ def weekly():
         except ValidationError as error:
             db.session.rollback()
             errors = error.errors
+        except DomainError as error:  # the week's word sent by a colleague in between
+            db.session.rollback()
+            errors = {"week_start": [error.message]}
         else:
             db.session.commit()
             flash(f"Point de la semaine du {formats.date(week)} transmis au guichet.", "success")

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from saas import bounds, cleaning, clock
 from saas.audit import api as audit
 from saas.db import db, insert
-from saas.errors import Checks, ValidationError
+from saas.errors import Checks, ConflictError, ValidationError
 from saas.parcours.enums import EVALUATION_CRITERIA, EVALUATION_MARKS, Recommendation, WeeklySituation
 from saas.parcours.models import Mission, MissionEvaluation, WeeklyLine, WeeklyReport
 from tenants.context import require_tenant_id
@@ -81,14 +82,18 @@ def save_weekly(
     lines, upcoming = _checked_lines(organisation_id, missions, situations, upcoming)
     report = weekly_report(organisation_id, week_start)
     if report is None:
-        report = insert(
-            WeeklyReport(
-                tenant_id=require_tenant_id(),
-                organisation_id=organisation_id,
-                week_start=week_start,
-                created_by=actor.user_id,
-            )
-        )
+        try:
+            with db.session.begin_nested():
+                report = insert(
+                    WeeklyReport(
+                        tenant_id=require_tenant_id(), organisation_id=organisation_id, week_start=week_start,
+                        created_by=actor.user_id,
+                    )
+                )  # fmt: skip
+        except IntegrityError:  # a colleague sent the same week's word in between
+            raise ConflictError(
+                "Le point de cette semaine vient d'être envoyé : rechargez la page."
+            ) from None
     else:
         report.updated_at = clock.now()
         for line in weekly_lines(report.id).values():
