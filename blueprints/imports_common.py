@@ -42,12 +42,11 @@ class UploadForm(Form):
 
 @dataclass(frozen=True)
 class ImportPages:
-    """The import pages of one blueprint: its name, the organisation of the request (None for
-    the whole territory) and the page to go back to."""
+    """The import pages of one blueprint: its name and the organisation of the request (None for
+    the whole territory)."""
 
     blueprint: str
     organisation_id: Callable[[], int | None]
-    back_endpoint: str
 
     def url(self, name: str, **values) -> str:
         return url_for(f"{self.blueprint}.{name}", **values)

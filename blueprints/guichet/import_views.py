@@ -6,5 +6,5 @@ from __future__ import annotations
 from blueprints.guichet.views import bp
 from blueprints.imports_common import ImportPages
 
-IMPORTS = ImportPages("guichet", lambda: None, "guichet.statements")
+IMPORTS = ImportPages("guichet", lambda: None)
 IMPORTS.register(bp)

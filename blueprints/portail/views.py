@@ -51,7 +51,7 @@ def for_audience(audience: str) -> Callable:
     return decorate
 
 
-IMPORTS = ImportPages("portail", organisation_id, "portail.home")
+IMPORTS = ImportPages("portail", organisation_id)
 
 
 @bp.before_request
