@@ -112,9 +112,9 @@ def _entries(lines: list[portail.MonthLine]) -> list[portail.Entry]:
     return [
         portail.Entry(
             line.mission.id,
-            form.get(f"travaillees-{line.mission.id}", "").strip().replace(",", "."),
-            form.get(f"formation-{line.mission.id}", "").strip().replace(",", "."),
-            form.get(f"absence-{line.mission.id}", "").strip().replace(",", "."),
+            form.get(f"travaillees-{line.mission.id}", ""),
+            form.get(f"formation-{line.mission.id}", ""),
+            form.get(f"absence-{line.mission.id}", ""),
             form.get(f"commentaire-{line.mission.id}", "").strip() or None,
             upload_of(request.files.get(f"justificatif-{line.mission.id}")),
         )

@@ -42,6 +42,7 @@ from tenants.context import require_tenant_id
 
 statement = repository.statement
 open_statements = repository.open_statements
+latest_open = repository.latest_open
 statements_of_mission = repository.statements_of_mission
 history = repository.history
 current_counting = repository.current_counting

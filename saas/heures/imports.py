@@ -17,7 +17,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -103,15 +102,6 @@ def month_of(value) -> date | None:
     raise ValidationError("month", MONTH_MESSAGE)
 
 
-def hours_of(value):
-    """A figure of hours as the ledger reads it: « 12,5 », « 12.5 h » or a number."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str):
-        return value.replace("\u00a0", "").replace(" ", "").replace(",", ".").rstrip("hH") or None
-    return value
-
-
 def _text(value) -> str | None:
     if value is None:
         return None
@@ -137,9 +127,9 @@ def lines_of(
             planning.Line(
                 number,
                 month,
-                hours_of(cell.get("worked")),
-                hours_of(cell.get("training")),
-                hours_of(cell.get("absence")),
+                cell.get("worked"),
+                cell.get("training"),
+                cell.get("absence"),
                 _text(cell.get("comment")),
                 reference=reference.upper() if reference else None,
                 last_name=_text(cell.get("last_name")),

@@ -103,10 +103,6 @@ class Plan:
     unchanged: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    @property
-    def to_write(self) -> int:
-        return len(self.declared) + len(self.corrected)
-
     def counts(self) -> dict[str, int]:
         return {
             "declared": len(self.declared),
@@ -244,27 +240,23 @@ class _Refused(DomainError):
         self.column = column
 
 
-def _in_place(missions: list[int], months: list[date]) -> dict[tuple[int, date], Releve]:
-    """The latest statement of each mission and month that is neither superseded nor rejected."""
-    if not missions:
-        return {}
-    query = (
-        select(Releve)
-        .where(
-            Releve.mission_id.in_(missions),
-            Releve.month.in_(months),
-            Releve.superseded_at.is_(None),
-            Releve.status != ReleveStatus.rejected.value,
+def typed_hours(value):
+    """A figure of hours as people type or store it (« 12,5 », « 12.5 h », 1 500, a number of a
+    spreadsheet's cell) as the ledger's checks read it."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return (
+            value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".").rstrip("hH")
+            or None
         )
-        .order_by(Releve.id)
-    )
-    return {(row.mission_id, row.month): row for row in db.session.scalars(query)}
+    return value
 
 
 def _checked(line: Line, candidate: Candidate) -> Planned:
     mission = candidate.mission
     month = _check_month(mission, line.month)
-    figures = _figures(line.worked, line.training, line.absence)
+    figures = _figures(*(typed_hours(value) for value in (line.worked, line.training, line.absence)))
     comment = cleaning.text(line.comment, "comment", bounds.LONG_TEXT)
     if not any(figures):
         raise ValidationError("worked_hours", "Aucune heure sur cette ligne.")
@@ -305,7 +297,7 @@ def plan(lines: list[Line], organisation_id: int | None = None) -> Plan:
             result.problems.append(Problem(line.line, refused.column, refused.message))
         except ValidationError as error:
             result.problems.extend(_problems_of(line.line, error))
-    existing = _in_place(sorted({p.mission.id for p in checked}), sorted({p.month for p in checked}))
+    existing = heures.latest_open({p.mission.id for p in checked}, {p.month for p in checked})
     seen: dict[tuple[int, date], int] = {}
     for planned in checked:
         key = (planned.mission.id, planned.month)

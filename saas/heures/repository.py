@@ -43,6 +43,24 @@ def _open(mission_id: int, month: date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def latest_open(mission_ids, months) -> dict[tuple[int, date], Releve]:
+    """The latest statement of each mission and month that is neither superseded nor rejected (in
+    force, or the correction awaiting a decision): what a new figure for the month would correct."""
+    if not mission_ids or not months:
+        return {}
+    query = (
+        select(Releve)
+        .where(
+            Releve.mission_id.in_(list(mission_ids)),
+            Releve.month.in_(list(months)),
+            Releve.superseded_at.is_(None),
+            Releve.status != "rejected",
+        )
+        .order_by(Releve.id)
+    )
+    return {(row.mission_id, row.month): row for row in db.session.scalars(query)}
+
+
 def in_force(mission_id: int, month: date) -> Releve | None:
     """The statement in force for the month: not superseded, not rejected, not a pending correction."""
     pending_correction = (Releve.status == "declared") & Releve.supersedes_id.is_not(None)

@@ -25,7 +25,7 @@ from saas.conventions import api as conventions
 from saas.db import db, same_tenant
 from saas.errors import ValidationError
 from saas.heures import api as heures
-from saas.heures import planning
+from saas.heures import planning, validation
 from saas.heures.enums import Source
 from saas.heures.models import Releve
 from saas.parcours import api as parcours
@@ -111,22 +111,9 @@ def declaration(organisation_id: int, month: date) -> list[MonthLine]:
     """The organisation's missions running in ``month``, each with its statement of the month (the
     latest neither superseded nor rejected: what the partner would correct)."""
     running = planning.running(month, organisation_id)
-    statements = {}
-    ids = [candidate.mission.id for candidate, _, _ in running]
-    if ids:
-        query = (
-            select(Releve)
-            .where(
-                Releve.mission_id.in_(ids),
-                Releve.month == month,
-                Releve.superseded_at.is_(None),
-                Releve.status != "rejected",
-            )
-            .order_by(Releve.id)
-        )
-        statements = {row.mission_id: row for row in db.session.scalars(query)}
+    statements = heures.latest_open([candidate.mission.id for candidate, _, _ in running], [month])
     return [
-        MonthLine(c.mission, c.reference, last, first, c.lot_label, statements.get(c.mission.id))
+        MonthLine(c.mission, c.reference, last, first, c.lot_label, statements.get((c.mission.id, month)))
         for c, last, first in running
     ]
 
@@ -160,7 +147,7 @@ def _lines(entries: Sequence[Entry], month: date) -> list[planning.Line]:
     return [
         planning.Line(index, month, e.worked, e.training, e.absence, e.comment, mission_id=e.mission_id)
         for index, e in enumerate(entries)
-        if any(value not in (None, "") for value in (e.worked, e.training, e.absence))
+        if any(str(value).strip() for value in (e.worked, e.training, e.absence) if value is not None)
     ]
 
 
@@ -317,13 +304,9 @@ def semester_table(organisation_id: int, year: int, half: int) -> list[SemesterL
     ]
 
 
-#: the JSON field of each column a problem of the planning names
+#: the JSON field of each column a problem of the planning names (the fields of ``declare``)
 API_FIELDS = {
-    "month": "month",
-    "worked": "worked_hours",
-    "training": "training_hours",
-    "absence": "absence_hours",
-    "comment": "comment",
+    column: field for field, column in planning.FIELD_COLUMNS.items() if field != validation.CONFIRM_FIELD
 }
 
 
