@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from blueprints.files import upload_of
@@ -26,6 +27,8 @@ from tenants.web import request_actor
 
 #: the day of the month the statements of the month before are due (seed 002 art. 3)
 DUE_DAY = 10
+#: the screen opens on the month before until this many days after the due day
+GRACE_DAYS = 5
 
 MISSIONS = ListPage(
     "portail/missions.html",
@@ -103,8 +106,9 @@ def _asked_month(months: list[date]) -> date:
     for month in months:
         if month.strftime("%m-%Y") == asked:
             return month
+    # until a few days after the 10th, the month to declare is the one before
     today = clock.today()
-    return months[1] if today.day <= DUE_DAY + 5 and len(months) > 1 else months[0]
+    return months[1] if today.day <= DUE_DAY + GRACE_DAYS and len(months) > 1 else months[0]
 
 
 def _entries(lines: list[portail.MonthLine]) -> list[portail.Entry]:
@@ -123,8 +127,7 @@ def _entries(lines: list[portail.MonthLine]) -> list[portail.Entry]:
 
 
 def _due_date(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, DUE_DAY)
-    return following
+    return month + relativedelta(months=1, day=DUE_DAY)
 
 
 @bp.route("/declaration", methods=["GET", "POST"])

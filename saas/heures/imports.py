@@ -204,6 +204,7 @@ def preview(record: HourImport, mapping: dict[str, int] | None = None) -> Previe
 def confirm(actor: audit.Actor, record: HourImport, only_if_all_valid: bool) -> dict[str, int]:
     """Write the valid lines (all or nothing when ``only_if_all_valid``); what was written. The
     import is locked first: a second confirmation (a double click) finds it written."""
+    db.session.flush()  # a refresh drops what is not flushed
     db.session.refresh(record, with_for_update=True)
     result = preview(record)
     if only_if_all_valid and result.plan.problems:

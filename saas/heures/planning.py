@@ -208,7 +208,7 @@ def _people_of(line: Line, named: dict) -> list[int]:
     return named["name"].get((line.last_name, line.first_name), [])
 
 
-def _resolve(line: Line, by_mission: dict, by_person: dict, named: dict) -> Candidate:
+def _resolve(line: Line, by_mission: dict, by_person: dict, named: dict, scoped: bool) -> Candidate:
     """The one mission of the line, or a ``Problem`` raised as ``DomainError`` (column, reason)."""
     if line.mission_id:
         if line.mission_id not in by_mission:
@@ -219,9 +219,10 @@ def _resolve(line: Line, by_mission: dict, by_person: dict, named: dict) -> Cand
     people = _people_of(line, named)
     missions = [c for pid in people for c in by_person.get(pid, [])]
     if not missions:
-        raise _Refused(
-            "reference" if line.reference else "last_name", "Aucune mission de cette personne chez vous."
+        reason = (
+            "Aucune mission de cette personne chez vous." if scoped else "Aucune mission de cette personne."
         )
+        raise _Refused("reference" if line.reference else "last_name", reason)
     if line.month is not None:
         missions = [c for c in missions if _covers(c, line.month)] or missions
     if line.lot:
@@ -291,7 +292,7 @@ def plan(lines: list[Line], organisation_id: int | None = None) -> Plan:
     checked: list[Planned] = []
     for line in lines:
         try:
-            candidate = _resolve(line, by_mission, by_person, named)
+            candidate = _resolve(line, by_mission, by_person, named, organisation_id is not None)
             checked.append(_checked(line, candidate))
         except _Refused as refused:
             result.problems.append(Problem(line.line, refused.column, refused.message))

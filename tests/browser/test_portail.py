@@ -117,6 +117,12 @@ def test_the_siae_declares_imports_and_the_facilitateur_validates(app, page, aud
     follow(page, declared.get_by_role("link").first)
     submit(page, "Valider le relevé")
     assert "validé" in flash_text(page)
+    page.goto(f"/t/{territory.slug}/heures/")
+    follow(page, page.get_by_role("link", name="Importer un fichier"))
+    assert (
+        page.get_by_role("table", name="Fichiers envoyés").count() == 1
+    )  # the SIAE's import, seen by the guichet
+    audit_page("Import d'un fichier reçu par courriel, dans l'espace du guichet")
 
 
 def test_the_mission_locale_sends_a_candidate_and_records_an_interview(

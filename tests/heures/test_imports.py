@@ -15,6 +15,7 @@ import xlwt
 from sqlalchemy import func, select
 
 from saas import sheets
+from saas.audit.models import AuditEntry
 from saas.db import db
 from saas.errors import DomainError, ValidationError
 from saas.heures import imports
@@ -237,3 +238,23 @@ def test_a_nul_character_in_a_cell_or_in_the_file_name_never_reaches_the_databas
     assert record.filename == "releves.csv"
     assert [p.line for p in preview.plan.declared][-1] == len(rows)
     db.session.flush()
+
+
+def test_the_journal_says_what_an_import_wrote_in_french(scope):
+    """Before: the entry's details were the counts under their English keys (declared, refused…)."""
+    record, _ = _import(_csv([*GOOD, ["Martin", "Camille", "mars", "5", ""]]))
+    imports.confirm(ACTOR, record, only_if_all_valid=False)
+    details = db.session.scalars(
+        select(AuditEntry.details).where(
+            AuditEntry.action == "hours.imported", AuditEntry.target_id == str(record.id)
+        )
+    ).one()
+    assert details == {"fichier": "releves.csv", "déclarés": 2, "corrigés": 0, "inchangés": 0, "écartés": 1}
+
+
+def test_a_confirmed_import_is_not_written_a_second_time(scope):
+    record, _ = _import(_csv(GOOD))
+    imports.confirm(ACTOR, record, only_if_all_valid=True)
+    with pytest.raises(DomainError):
+        imports.confirm(ACTOR, record, only_if_all_valid=True)
+    assert _statements() == 2

@@ -177,3 +177,21 @@ def test_sending_someone_the_guichet_knew_reveals_nothing_of_their_earlier_parco
     assert "Reçu par le guichet" in page and "Éligible aux clauses</dt> <dd>Pas encore" in page
     cv = in_scope(app, a, lambda: participants.profile_of(person_id).cv_filename)
     assert cv == "cv-guichet.pdf"
+
+
+def test_a_referent_reads_its_own_entries_not_those_of_another_structure(app, two_tenants, client):
+    """Before: the page listed every organisation's entries, a previous referent's notes included."""
+    a, _ = two_tenants
+
+    def noted_by_another():
+        db.session.add(
+            AccompanimentEntry(
+                tenant_id=a.tenant_id, participant_id=a.ids["participant_id"], organisation_id=a.ids["organisation_id"],
+                kind="entretien", happened_on=clock.today(), summary="Note d'une autre structure.",
+            )
+        )  # fmt: skip
+
+    in_scope(app, a, noted_by_another)
+    login(client, a.prescriber_email)
+    page = text_of(client.get(f"/t/{a.slug}/portail/accompagnement/{a.ids['participant_id']}"))
+    assert "Premier entretien" in page and "Note d'une autre structure." not in page

@@ -5,6 +5,8 @@ allowed invites colleagues, and only of its own organisation."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from saas import clock, sheets
@@ -124,3 +126,11 @@ def test_only_a_partner_allowed_by_the_admin_invites_colleagues_of_its_organisat
             TenantMembership.role == "partenaire")).all(),
     )  # fmt: skip
     assert bound.count(a.ids["organisation_id"]) == 2
+
+
+def test_the_calendar_opens_on_the_29th_of_february(app, two_tenants, client, monkeypatch):
+    """Before: « a year from today » was today with its year plus one, which 29 February lacks."""
+    a, _ = two_tenants
+    login(client, a.partner_email)
+    monkeypatch.setattr(clock, "today", lambda: date(2028, 2, 29))
+    assert client.get(f"/t/{a.slug}/portail/echeances").status_code == 200
