@@ -9,6 +9,7 @@ import marshmallow
 from saas import bounds
 from saas import schemas as s
 from saas.heures.enums import ReleveStatus
+from saas.heures.schemas import ReleveLotItemSchema
 
 
 def _hours(description: str, **kwargs) -> s.Decimal:
@@ -42,13 +43,12 @@ class PartnerStatementFilterSchema(s.Schema):
     month = s.Date(metadata={"description": "Premier jour du mois"})
 
 
-class PartnerLineSchema(s.Schema):
-    mission_id = s.Integer(required=True)
-    month = s.Date(required=True, metadata={"description": "Mois des heures : son premier jour (AAAA-MM-01)"})
-    worked_hours = _hours("Heures travaillées", required=True)
-    training_hours = _hours("Heures de formation", load_default="0")
-    absence_hours = _hours("Heures d'absence", load_default="0")
-    comment = s.String(allow_none=True)
+class PartnerLineSchema(ReleveLotItemSchema):
+    """A statement of the batch: a line of the guichet's batch, which a partner neither validates
+    nor confirms beyond the contract (such hours are confirmed on the declaration screen)."""
+
+    class Meta:
+        exclude = ("and_validate", "confirm_over_contract")
 
 
 class PartnerBatchSchema(s.Schema):
