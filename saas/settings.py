@@ -9,6 +9,7 @@ import json
 
 from sqlalchemy import text
 
+from saas import cleaning
 from saas.audit import api as audit
 from saas.db import db, forget_read, read_once
 from saas.errors import ValidationError
@@ -29,9 +30,30 @@ DEFAULTS: dict[str, object] = {
     "obligation_missing_after_days": 30,
     # an instalment payable for longer than this is "en retard de paiement".
     "payment_delay_days": 30,
+    # personal data (docs/domain.md, CNIL référentiel of social and insertion follow-up): a person's
+    # identity, contact, CV, proofs and notes are erased this many months after the last contact...
+    "retention_months_after_contact": 24,
+    # ...by the monthly run of the worker ("automatique"), or once the admin confirms its list
+    # ("confirmation").
+    "retention_mode": "confirmation",
+    # the proofs attached to hour statements, months after the statement's month...
+    "proof_retention_months": 36,
+    # ...and the documents of a convention, months after its end.
+    "convention_document_retention_months": 120,
+    # the access logs (reads of a participant's file, of a proof), 6 to 12 months.
+    "access_log_retention_months": 12,
+    # the processing register and the participants' notice: who is responsible, whom to write to.
+    "privacy_controller": "",
+    "privacy_contact": "",
 }
 
-CHOICES = {"eligibility_anchor": ("validation", "first_mission")}
+CHOICES = {
+    "eligibility_anchor": ("validation", "first_mission"),
+    "retention_mode": ("confirmation", "automatique"),
+}
+
+#: free-text settings and their longest length.
+TEXTS = {"privacy_controller": 200, "privacy_contact": 300}
 
 audit.ACTION_LABELS["tenant.rule_settings_updated"] = "Modification des règles de validité"
 
@@ -61,6 +83,10 @@ RANGES = {
     "reminder_days_before": (1, 60),
     "obligation_missing_after_days": (1, 180),
     "payment_delay_days": (1, 180),
+    "retention_months_after_contact": (6, 60),
+    "proof_retention_months": (12, 120),
+    "convention_document_retention_months": (12, 240),
+    "access_log_retention_months": (6, 12),
 }
 
 MESSAGES = {
@@ -71,6 +97,16 @@ MESSAGES = {
     "obligation_missing_after_days": "Le délai avant « manquant » doit être compris entre 1 et 180 jours.",
     "payment_delay_days": "Le délai de paiement doit être compris entre 1 et 180 jours.",
     "eligibility_anchor": "Choisissez le point de départ de la validité de l'éligibilité.",
+    "retention_months_after_contact": "La durée de conservation après le dernier contact doit être comprise "
+    "entre 6 et 60 mois.",
+    "retention_mode": "Choisissez si l'anonymisation s'applique d'elle-même ou après votre confirmation.",
+    "proof_retention_months": "La durée de conservation des justificatifs doit être comprise entre 12 et 120 mois.",
+    "convention_document_retention_months": "La durée de conservation des documents de convention doit être "
+    "comprise entre 12 et 240 mois.",
+    "access_log_retention_months": "La durée de conservation des journaux de consultation doit être comprise "
+    "entre 6 et 12 mois.",
+    "privacy_controller": "Le nom du responsable du traitement compte 200 caractères au plus.",
+    "privacy_contact": "Le contact pour les droits des personnes compte 300 caractères au plus.",
 }
 
 
@@ -87,6 +123,8 @@ def _checked(key: str, value) -> object:
         if value not in CHOICES[key]:
             raise ValidationError(key, MESSAGES[key])
         return value
+    if key in TEXTS:
+        return _text(key, value)
     low, high = RANGES[key]
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
         raise ValidationError(key, MESSAGES[key])
@@ -94,6 +132,17 @@ def _checked(key: str, value) -> object:
     if not low <= number <= high:
         raise ValidationError(key, MESSAGES[key])
     return number
+
+
+def _text(key: str, value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(key, MESSAGES[key])
+    cleaned = cleaning.text(value, key) or ""  # a NUL character is refused, naming the field
+    if len(cleaned) > TEXTS[key]:
+        raise ValidationError(key, MESSAGES[key])
+    return cleaned
 
 
 def set_values(actor: audit.Actor, **values) -> dict[str, object]:

@@ -158,6 +158,23 @@ DOMAINS: dict[str, set[str]] = {
         "referentiels",
         "settings",
     },
+    #: the personal data duty: retention and anonymisation, a person's rights, the register
+    "privacy": {
+        "accounts",
+        "audit",
+        "bilans",
+        "conventions",
+        "federation",
+        "heures",
+        "jobs",
+        "marches",
+        "parcours",
+        "partenaires",
+        "participants",
+        "portail",
+        "referentiels",
+        "settings",
+    },
 }
 
 #: the composition: create_app, the CLI (the tenant commands included), the entry points and the
