@@ -36,6 +36,7 @@ def _import_models() -> None:
     import saas.parcours.models
     import saas.partenaires.models
     import saas.participants.models
+    import saas.privacy.models
     import saas.referentiels.models  # noqa: F401
     import tenants.models  # noqa: F401
 

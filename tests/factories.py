@@ -69,6 +69,7 @@ from saas.participants import api as participants
 from tenants import api as tenants_api
 from tenants import context
 from tests.factories_portal import _portal, _rival
+from tests.factories_privacy import _privacy
 from tests.users import UserFactory
 from tests.world import ACTOR, PDF, PNG, World
 
@@ -408,6 +409,7 @@ STEPS = {
     "report": (_report, ("missions",)),
     "rival": (_rival, ("missions", "members")),
     "portal": (_portal, ("missions",)),
+    "privacy": (_privacy, ("participant",)),
 }
 
 
@@ -428,9 +430,8 @@ class TenantFactory(factory.Factory):
 
     letter = "a"
     code = factory.Sequence(lambda n: f"{10 + n}")
-    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = portal = (
-        False
-    )
+    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = portal = False
+    privacy = False
 
     class Params:
         full = factory.Trait(**dict.fromkeys(STEPS, True))

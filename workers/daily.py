@@ -1,7 +1,7 @@
 """Entry point of the cron scheduler for the daily work of every tenant.
 
 Called every hour: each tenant gets one ``conventions_daily`` run, one ``bilans_envois`` run and,
-when it belongs to a Département, one ``federation_daily`` run a day (the check on the ``job_runs`` rows of the day makes the other calls of the day do nothing),
+when it belongs to a Département, one ``federation_daily`` run a day, and one ``privacy_retention`` run a month (the check on the ``job_runs`` rows of the day makes the other calls of the day do nothing),
 so a worker started late in the day, or restarted, still does the day's work once.
 """
 
@@ -13,6 +13,7 @@ from saas.conventions import reminders
 from saas.db import db
 from saas.federation import schedule as federation_schedule
 from saas.logging import get_logger
+from saas.privacy import retention
 from tenants import context
 from tenants import repository as tenants_repository
 from workers.app import get_app
@@ -29,6 +30,7 @@ def plan_daily_runs() -> int:
             with context.scoped(tenant_id):
                 asked += reminders.request_daily() + sending.request_daily()
                 asked += federation_schedule.request_daily(clock.today())
+                asked += retention.request_monthly(clock.today())
                 db.session.commit()
                 db.session.remove()
         if asked:

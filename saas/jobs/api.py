@@ -57,13 +57,16 @@ def request_run(kind: str, params: dict | None = None, requested_by: int | None 
 def request_daily(kind: str, day: date) -> bool:
     """Ask for the run of ``kind`` for ``day`` in the tenant in scope, unless it was asked for
     already (a day's work is done once, whoever asks again that day)."""
-    exists = db.session.scalar(
-        select(JobRun.id).where(JobRun.kind == kind, JobRun.params["day"].astext == day.isoformat()).limit(1)
-    )
-    if exists:
+    if asked_before(kind, "day", day.isoformat()):
         return False
     request_run(kind, {"day": day.isoformat()})
     return True
+
+
+def asked_before(kind: str, key: str, value: str) -> bool:
+    """Whether a run of ``kind`` with ``params[key] == value`` exists in the tenant in scope."""
+    query = select(JobRun.id).where(JobRun.kind == kind, JobRun.params[key].astext == value).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def runs_to_resend(older_than_seconds: int) -> list[tuple[str, int, int]]:

@@ -23,3 +23,4 @@ class JobKind(Choices):
     bilan_production = auto(), "Production d'un bilan sur plusieurs années"
     federation_daily = auto(), "Rapports aux Départements (versions du jour)"
     federation_push = auto(), "Envoi d'un rapport au Département"
+    privacy_retention = auto(), "Conservation des données personnelles (anonymisation, purges)"

@@ -45,6 +45,8 @@ class Participant(TenantScoped, Model):
     referent_organisation_id: Mapped[int | None] = tenant_ref("organisations", index=True)
     last_contact_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = utcnow_column()
+    #: when the identity, contact, CV, proofs and notes were erased (saas.privacy.anonymise)
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Identity(TenantScoped, Model):
@@ -74,6 +76,8 @@ class Identity(TenantScoped, Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     commune_insee: Mapped[str | None] = mapped_column(String(5), ForeignKey("ref_communes.insee"))
     qpv_code: Mapped[str | None] = mapped_column(String(12), ForeignKey("ref_qpv.code"))
+    #: the age band at the first mission, kept when the birth date is erased (the bilans read it)
+    kept_age_band: Mapped[str | None] = mapped_column(String(16))
 
 
 class Prescription(TenantScoped, Authored, Model):

@@ -8,4 +8,5 @@ from workers.jobs import (  # noqa: F401
     federation,
     list_export,
     mail_delivery,
+    privacy,
 )
