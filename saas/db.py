@@ -280,9 +280,10 @@ def _forget_reads(session, transaction) -> None:
     session.info.pop("read_once", None)
 
 
-def rows_written(statement: Executable) -> int:
-    """How many rows the UPDATE or DELETE ``statement``, executed in the session, changed."""
-    result = db.session.execute(statement)
+def rows_written(statement: Executable, params: Mapping | None = None) -> int:
+    """How many rows the UPDATE or DELETE ``statement``, executed in the session (with ``params``),
+    changed."""
+    result = db.session.execute(statement, params)
     assert isinstance(result, CursorResult)  # what a DML statement returns, typed as a plain Result
     return result.rowcount
 

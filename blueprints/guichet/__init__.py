@@ -10,6 +10,7 @@ from blueprints.guichet import (  # noqa: F401 - routes
     marches_views,
     mission_views,
     participant_views,
+    privacy_views,
     search_views,
 )
 from blueprints.guichet.views import bp

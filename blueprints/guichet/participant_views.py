@@ -12,6 +12,7 @@ from flask import redirect, render_template, request, url_for
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED, status_of
 from blueprints.guichet import participant_display as display
+from blueprints.guichet import privacy_display
 from blueprints.guichet.participant_forms import (
     BilanForm,
     ParticipantFilterForm,
@@ -258,6 +259,8 @@ def render_file(
     prescription_form: PrescriptionForm | None = None,
     bilan_form: BilanForm | None = None,
     revoke_form: RevokeForm | None = None,
+    privacy_form: privacy_display.RequestForm | None = None,
+    answer_forms: dict | None = None,
 ):
     """The participant's file; reading it is audited (and committed with nothing else)."""
     identity = participants.read_file(request_actor(), participant)
@@ -299,10 +302,10 @@ def render_file(
         ],
         prescription_form=prescription_form,
         bilan_form=bilan_form,
+        privacy=privacy_display.section(participant, privacy_form, answer_forms),
     )
-    return html, max(
-        status_of(form) for form in (prescription_form, bilan_form, revoke_form) if form is not None
-    )
+    forms = (prescription_form, bilan_form, revoke_form, privacy_form, *(answer_forms or {}).values())
+    return html, max(status_of(form) for form in forms if form is not None)
 
 
 @bp.route("/participants/<int:participant_id>", endpoint="participant")

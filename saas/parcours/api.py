@@ -85,6 +85,7 @@ def _parties(participant_id: int, lot_id: int, employer_id: int):
     participant = participants.get(participant_id) if participant_id else None
     if participant is None:
         raise ValidationError("participant_id", "Participant inconnu.")
+    participants.check_not_anonymised(participant)
     lot = by_id(Lot, lot_id) if lot_id else None
     if lot is None:
         raise ValidationError("lot_id", "Choisissez un lot.")

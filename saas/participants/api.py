@@ -16,7 +16,7 @@ from sqlalchemy import text
 from saas import cleaning, clock, settings, uploads
 from saas.audit import api as audit
 from saas.db import db, insert
-from saas.errors import DomainError, ValidationError
+from saas.errors import ConflictError, DomainError, ValidationError
 from saas.partenaires import api as partenaires
 from saas.partenaires.enums import OrganisationKind
 from saas.participants import repository
@@ -146,8 +146,21 @@ def create(
     return participant
 
 
+ANONYMISED = (
+    "Les données de cette personne ont été anonymisées : son dossier ne change plus. Si elle revient, "
+    "créez un nouveau dossier."
+)
+
+
+def check_not_anonymised(participant: Participant) -> None:
+    """An anonymised file is never written again (saas.privacy.anonymise): nothing would say who it is."""
+    if participant.anonymised_at is not None:
+        raise ConflictError(ANONYMISED)
+
+
 def update(actor: audit.Actor, participant: Participant, **fields) -> Participant:
     """Update identity and parcours fields given by name (the identity is in its own table)."""
+    check_not_anonymised(participant)
     identity = repository.identity_of(participant.id)
     merged = {
         "last_name": identity.last_name,
@@ -196,6 +209,7 @@ def read_file(actor: audit.Actor, participant: Participant) -> Identity:
 
 
 def record_bilan(actor: audit.Actor, participant: Participant, bilan: str, on: date | None = None) -> None:
+    check_not_anonymised(participant)
     participant.bilan_entree = cleaning.required_text(bilan, "bilan_entree", "Rédigez le bilan d'entrée.")
     participant.bilan_entree_on = on or clock.today()
     audit.record("participant.bilan_recorded", actor, "participant", participant.id)
@@ -211,6 +225,7 @@ def add_prescription(
     prescribed_on: date,
     content: str | None,
 ) -> Prescription:
+    check_not_anonymised(participant)
     organisation = partenaires.get(prescripteur_id) if prescripteur_id else None
     if organisation is None or organisation.kind != OrganisationKind.prescripteur:
         raise ValidationError("prescripteur_id", "Choisissez un prescripteur du territoire.")
@@ -301,6 +316,7 @@ def validate_eligibility(
     notes: str | None = None,
 ) -> Eligibility:
     """Record the guichet's validation: criteria from the referential, each with its proof type."""
+    check_not_anonymised(participant)
     validated_on = validated_on or clock.today()
     if validated_on > clock.today():
         raise ValidationError("validated_on", "La date de validation ne peut pas être dans le futur.")
@@ -407,6 +423,7 @@ def save_profile(
     cv: tuple[str, str, bytes] | None = None,
 ) -> CvProfile:
     """Create or change the CV profile; any change takes it out of the library until revalidated."""
+    check_not_anonymised(participant)
     rome_codes = cleaning.codes(rome_codes)
     for code in rome_codes:
         if referentiels.rome(code) is None:

@@ -104,6 +104,14 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         "UPDATE audit_log SET details = '{}'::jsonb WHERE tenant_id = :t AND target_type = 'participant' "
         "AND target_id = ANY(CAST(:ids AS text[])) AND details <> '{}'::jsonb",
     ),
+    # the names of the proofs attached to the person's statements (« bulletin Dupont.pdf »); what
+    # the entries say of the hours is the audit duty, kept
+    (
+        "journal_des_heures",
+        "UPDATE audit_log SET details = details - 'fichier' WHERE tenant_id = :t AND details ? 'fichier' "
+        "AND target_type = 'hour_statement' AND target_id IN (SELECT CAST(id AS text) FROM hour_statements "
+        f"WHERE tenant_id = :t AND mission_id {_OF_MISSIONS})",
+    ),
 )
 
 
@@ -117,6 +125,6 @@ def erase(participant_ids: Sequence[int]) -> dict[str, int]:
         return {}
     db.session.execute(RETENTION_FLAG)
     params = {"t": require_tenant_id(), "ids": ids}
-    counts = {kind: rows_written(text(sql).bindparams(**params)) for kind, sql in STATEMENTS}
+    counts = {kind: rows_written(text(sql), params) for kind, sql in STATEMENTS}
     db.session.expire_all()  # the session's objects of these rows are stale
     return counts

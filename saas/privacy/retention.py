@@ -95,7 +95,9 @@ _IMPORTS = "FROM hour_imports WHERE tenant_id = :t AND created_at < :limit AND l
 class Due:
     participant_id: int
     reference: str
-    last_contact: date
+    #: None for a person anonymised, or at work again
+    last_contact: date | None
+    anonymised: bool = False
 
 
 def rule() -> dict:
@@ -121,8 +123,8 @@ def due_people(limit: date) -> list[Due]:
 
 
 def last_contact_of(participant_id: int) -> date | None:
-    """The day of the person's last contact, as the retention reads it (``infinity`` at work)."""
-    sql = f"SELECT last_contact FROM ({LAST_CONTACT_SQL}) d WHERE id = :id"
+    """The day of the person's last contact, as the retention reads it; None while at work."""
+    sql = f"SELECT NULLIF(last_contact, 'infinity') FROM ({LAST_CONTACT_SQL}) d WHERE id = :id"
     return db.session.execute(text(sql), {"t": require_tenant_id(), "id": participant_id}).scalar()
 
 
@@ -152,6 +154,7 @@ def _params(limit: date) -> dict:
 
 def survey(applied: dict, today: date) -> tuple[list[Due], list[int], dict[str, int]]:
     """What ``applied`` would erase on ``today``: the people, the documents, and the counts."""
+    db.session.flush()  # what the session holds counts: a contact recorded in this transaction
     bounds = limits(applied, today)
     people, documents = due_people(bounds["personnes"]), _documents_due(bounds["documents"])
     files = _params(bounds["fichiers"])
@@ -169,15 +172,16 @@ def _purge(applied: dict, today: date, documents: list[int]) -> dict[str, int]:
     """Erase the proofs, documents, access logs and files due; the rows erased, by kind."""
     bounds = limits(applied, today)
     db.session.execute(anonymise.RETENTION_FLAG)
-    proofs = rows_written(text(f"DELETE {_PROOFS}").bindparams(**_params(bounds["justificatifs"])))
-    logs = rows_written(text(f"DELETE {_LOGS}").bindparams(**_params(bounds["journaux"])))
+    proofs = rows_written(text(f"DELETE {_PROOFS}"), _params(bounds["justificatifs"]))
+    logs = rows_written(text(f"DELETE {_LOGS}"), _params(bounds["journaux"]))
     files = _params(bounds["fichiers"])
-    artifacts = rows_written(text(f"DELETE {_ARTIFACTS}").bindparams(**files))
+    artifacts = rows_written(text(f"DELETE {_ARTIFACTS}"), files)
     imports = rows_written(
         text(
             "UPDATE hour_imports SET content = ''::bytea, status = CASE WHEN status = 'preview' "
             f"THEN 'abandoned' ELSE status END WHERE id IN (SELECT id {_IMPORTS})"
-        ).bindparams(**files)
+        ),
+        files,
     )
     erased = rows_written(ConventionDocument.__table__.delete().where(ConventionDocument.id.in_(documents)))
     return {"justificatifs": proofs, "documents": erased, "journaux": logs, "fichiers": artifacts + imports}
@@ -290,3 +294,15 @@ def perform(action: str, proposal_id: int | None, actor: audit.Actor) -> Retenti
     if proposal is None:
         raise ConflictError("Cette simulation n'existe plus.")
     return apply(actor, RunTrigger.administrateur, proposal)
+
+
+def people_of(run: RetentionRun) -> list[Due]:
+    """The participants a run listed, with their last contact as read now (None: at work again)."""
+    sql = (
+        f"SELECT id, reference, NULLIF(last_contact, 'infinity') AS last_contact, false AS anonymised FROM "
+        f"({LAST_CONTACT_SQL}) l UNION ALL SELECT p.id, p.reference, NULL, true FROM participants p "
+        "WHERE p.tenant_id = :t AND p.anonymised_at IS NOT NULL"
+    )
+    sql = f"SELECT * FROM ({sql}) d WHERE id = ANY(:ids) ORDER BY reference"
+    rows = db.session.execute(text(sql), {"t": require_tenant_id(), "ids": list(run.participant_ids)})
+    return [Due(row.id, row.reference, row.last_contact, row.anonymised) for row in rows]

@@ -9,6 +9,7 @@ laid out by ``saas.privacy.documents``; reading it is audited like reading the f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -273,3 +274,30 @@ def plain(value):
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+#: the shape of the JSON file, for whoever reads it again (portability)
+JSON_FORMAT = "guichet-clauses/donnees-personne/1"
+
+
+def as_json(made: Export, territory: str) -> bytes:
+    """The export as one JSON file: every section by its key, its title and its rows."""
+    document = {
+        "format": JSON_FORMAT,
+        "territoire": territory,
+        "reference": made.reference,
+        "produit_le": made.made_at.isoformat(),
+        "sections": {
+            section.key: {
+                "titre": section.title,
+                "lignes": [{key: plain(value) for key, value in row.items()} for row in rows],
+            }
+            for section, rows in made.sections
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def filename(made: Export, extension: str) -> str:
+    """``donnees-P-2026-00042.json``: ASCII, as every download is named."""
+    return f"donnees-{made.reference}.{extension}"

@@ -1,0 +1,168 @@
+"""The retention job: a person due is erased from every table while every aggregate stays exact;
+the proofs, documents, access logs and files follow their own durations; a simulation waits for
+the admin, and a person back in between is kept; the audit log changes in no other way."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from saas import clock
+from saas import settings as rule_settings
+from saas.audit.models import AuditEntry
+from saas.bilans import api as bilans
+from saas.bilans.models import Bilan
+from saas.bilans.periods import Period
+from saas.db import db
+from saas.errors import ConflictError
+from saas.federation import keys
+from saas.heures.models import Allocation, ReleveJustificatif
+from saas.participants import api as participants
+from saas.participants.models import Identity, Participant
+from saas.privacy import retention
+from saas.privacy.models import RunTrigger
+from tests.builders import built_world, in_world, place
+from tests.privacy.people import BIRTH_DATE, LAST_NAME, followed_person, hits_of
+from tests.world import ACTOR
+
+YEAR = Period.of("annee", 2025)
+#: four years on: every date of the 2025 missions is past every default duration
+LATER = date(2029, 6, 1)
+
+
+@pytest.fixture
+def scope(app):
+    with in_world(app, built_world(app, "conservation")) as world:
+        world.ids = followed_person(world)  # type: ignore[attr-defined]
+        db.session.flush()
+        yield world
+
+
+def _figures() -> dict:
+    return bilans.compute("annuel", bilans.resolve_scope("territoire"), YEAR)
+
+
+def _ledger() -> Decimal:
+    return db.session.scalar(select(func.sum(Allocation.hours)))
+
+
+def _facts() -> list:
+    return list(db.session.execute(text("SELECT to_jsonb(f) FROM mission_facts f ORDER BY mission_id")))
+
+
+def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope, monkeypatch):
+    saved = bilans.produce("annuel", "territoire", None, YEAR, ACTOR)
+    figures, facts, ledger = _figures(), _facts(), _ledger()
+    identity = db.session.scalars(select(Identity).where(Identity.participant_id == scope.ids["due"])).one()
+    secret = b"s" * 32
+    sent_key = keys.person_key(
+        secret, identity.last_name_folded.lower(), identity.first_name_folded.lower(), BIRTH_DATE
+    )
+    before = hits_of(LAST_NAME, BIRTH_DATE)
+    assert {
+        "participant_identities.last_name",
+        "participant_identities.birth_date",
+    } <= before  # the search finds
+
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    run = retention.apply(ACTOR, RunTrigger.administrateur)
+    db.session.flush()
+
+    assert run.participant_ids == [scope.ids["due"]]  # the person at work is not due
+    assert run.counts["personnes"] == 1 and run.rule["retention_months_after_contact"] == 24
+    assert hits_of(LAST_NAME, BIRTH_DATE) == set()
+    assert _figures() == figures and _facts() == facts and _ledger() == ledger
+    assert db.session.get(Bilan, (scope.tenant_id, saved.id)).figures == saved.figures
+    assert bilans.compute("annuel", bilans.resolve_scope("territoire"), YEAR) == figures
+    remaining = db.session.execute(
+        text("SELECT last_name_folded, first_name_folded, birth_date FROM participant_identities")
+    ).all()
+    assert sent_key not in {
+        keys.person_key(secret, last.lower(), first.lower(), born) for last, first, born in remaining if born
+    }
+    kept = db.session.get(Participant, (scope.tenant_id, scope.ids["at_work"]))
+    assert kept.anonymised_at is None and participants.identity_of(kept.id).birth_date is not None
+
+
+def test_proofs_access_logs_and_files_follow_their_own_durations(scope, monkeypatch):
+    other_actions = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action.not_in(retention.ACCESS_ACTIONS))
+    )
+    reads = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action.in_(retention.ACCESS_ACTIONS))
+    )
+    assert reads > 0
+    rule_settings.set_values(ACTOR, retention_months_after_contact=60, proof_retention_months=12)
+    monkeypatch.setattr(clock, "today", lambda: date(2028, 1, 1))  # the reads of today are 13 months old
+
+    people, _, counts = retention.survey(retention.rule(), clock.today())
+    assert people == [] and counts["justificatifs"] == 2 and counts["journaux"] == reads
+    run = retention.apply(ACTOR, RunTrigger.administrateur)
+    db.session.flush()
+
+    assert run.counts == counts | {"personnes": 0}
+    assert db.session.scalar(select(func.count()).select_from(ReleveJustificatif)) == 0
+    remaining = db.session.execute(select(AuditEntry.action)).scalars().all()
+    assert not set(remaining) & set(retention.ACCESS_ACTIONS)
+    # the rest of the log is kept, and two entries more say what was done
+    assert len(remaining) == other_actions + 2  # the settings changed, the run applied
+
+
+def test_a_simulation_waits_for_the_admin_and_keeps_a_person_back_in_between(scope, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    proposal = retention.simulate(ACTOR, RunTrigger.planification)
+    assert proposal.participant_ids == [scope.ids["due"]] and proposal.status == "proposee"
+    assert participants.identity_of(scope.ids["due"]).last_name == LAST_NAME  # nothing erased yet
+
+    person = db.session.get(Participant, (scope.tenant_id, scope.ids["due"]))
+    participants.update(ACTOR, person, phone="06 00 00 00 01")  # the person came back: a contact today
+    applied = retention.apply(ACTOR, RunTrigger.administrateur, proposal)
+    assert applied.counts["personnes"] == 0 and applied.proposal_id == proposal.id
+    assert participants.identity_of(scope.ids["due"]).last_name == LAST_NAME
+    with pytest.raises(ConflictError):
+        retention.apply(ACTOR, RunTrigger.administrateur, proposal)  # applied once only
+
+
+def test_in_automatic_mode_the_monthly_run_applies_and_otherwise_it_proposes(scope, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    assert retention.run_scheduled(ACTOR).status == "proposee"
+    rule_settings.set_values(ACTOR, retention_mode="automatique")
+    applied = retention.run_scheduled(ACTOR)
+    assert applied.status == "appliquee" and applied.participant_ids == [scope.ids["due"]]
+
+
+def test_the_audit_log_stays_append_only_outside_the_retention_and_for_other_actions(scope):
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "participant.created").limit(1)
+    ).one()
+    for statement in (
+        "DELETE FROM audit_log WHERE id = :id",
+        "UPDATE audit_log SET details = '{}'::jsonb WHERE id = :id",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+            db.session.execute(text(statement), {"id": entry.id})
+    db.session.execute(text("SELECT set_config('guichet.retention', 'on', true)"))
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(
+            text("DELETE FROM audit_log WHERE id = :id"), {"id": entry.id}
+        )  # not an access log
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(text("UPDATE audit_log SET action = 'x' WHERE id = :id"), {"id": entry.id})
+    # only the migration's list of access actions may go: the same as the code's
+    guard = db.session.execute(
+        text("SELECT prosrc FROM pg_proc WHERE proname = 'audit_log_append_only'")
+    ).scalar()
+    assert str(retention.ACCESS_ACTIONS) in guard
+
+
+def test_a_person_placed_again_later_is_not_due(scope, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    place(
+        scope, scope.ids["due"], scope.lots[0], start_date=date(2029, 5, 1), end_date=date(2029, 9, 30),
+        override_reason="Éligibilité revue à l'entretien",
+    )  # fmt: skip
+    assert retention.due_people(retention.limits(retention.rule(), LATER)["personnes"]) == []
