@@ -140,12 +140,11 @@ def privacy_simulate():
     return redirect(url_for("guichet.run_detail", run_id=run))
 
 
-@bp.route("/donnees-personnelles/passages/<int:run_id>", endpoint="privacy_run")
-def privacy_run(run_id: int):
+def _run_page(run_id: int, form: ActionForm):
     run = retention.get(run_id)
     if run is None:
         abort(404)
-    return render_template(
+    html = render_template(
         "admin/privacy/run.html",
         run=run,
         mode=RunMode.label_of(run.mode),
@@ -153,20 +152,26 @@ def privacy_run(run_id: int):
         status=RunStatus.label_of(run.status),
         counts=[(label, run.counts.get(key, 0)) for key, label in retention.COUNT_LABELS.items()],
         people=retention.people_of(run),
-        form=ActionForm(formdata=None),
+        form=form,
     )
+    return html, status_of(form)
 
 
-@bp.route("/donnees-personnelles/passages/<int:run_id>/appliquer", methods=["POST"], endpoint="privacy_apply")
-def privacy_apply(run_id: int):
-    if retention.get(run_id) is None:
+@bp.route("/donnees-personnelles/passages/<int:retention_run_id>", endpoint="privacy_run")
+def privacy_run(retention_run_id: int):
+    return _run_page(retention_run_id, ActionForm(formdata=None))
+
+
+@bp.route("/donnees-personnelles/passages/<int:retention_run_id>/appliquer", methods=["POST"], endpoint="privacy_apply")
+def privacy_apply(retention_run_id: int):
+    if retention.get(retention_run_id) is None:
         abort(404)
     form = ActionForm()
     run = submitted(
         form,
-        lambda: retention.request("appliquer", request_actor(), run_id).id,
+        lambda: retention.request("appliquer", request_actor(), retention_run_id).id,
         "L'application est demandée : le traitement en arrière-plan efface ce que la simulation a listé.",
     )
     if run is FAILED:
-        return redirect(url_for("admin.privacy_run", run_id=run_id))
+        return _run_page(retention_run_id, form)
     return redirect(url_for("guichet.run_detail", run_id=run))

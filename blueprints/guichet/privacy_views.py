@@ -70,9 +70,9 @@ def _answered(answer: privacy_requests.Answer) -> str:
     return "La réponse est enregistrée."
 
 
-@bp.route("/demandes/<int:request_id>/reponse", methods=["POST"], endpoint="privacy_request_answer")
-def privacy_request_answer(request_id: int):
-    item = load_scoped(PrivacyRequest, request_id)
+@bp.route("/demandes/<int:privacy_request_id>/reponse", methods=["POST"], endpoint="privacy_request_answer")
+def privacy_request_answer(privacy_request_id: int):
+    item = load_scoped(PrivacyRequest, privacy_request_id)
     participant = load_scoped(Participant, item.participant_id)
     form = AnswerForm()
     return saved_then(

@@ -81,6 +81,8 @@ TENANT_OBJECTS = {
     "report_id": "report_id",
     "post_id": "post_id",
     "import_id": "import_id",
+    "retention_run_id": "retention_run_id",
+    "privacy_request_id": "privacy_request_id",
 }
 
 
