@@ -10,16 +10,20 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import text
 
 from saas import clock
+from saas.audit import api as audit
 from saas.db import db
 from saas.demo import batches
+from saas.demo import privacy as demo_privacy
 from saas.demo import year as demo_year
 from saas.demo.territories import DEMO_PASSWORD, TERRITORIES, load_demo
 from saas.demo.year import YearSize
 from saas.federation import api as federation
 from saas.parcours.enums import Modality
+from saas.privacy import retention
 from tenants import api as tenants_api
 from tenants import context
 from tests.fixtures import login
+from workers.daily import plan_daily_runs
 
 #: smaller than the command's default (a few hundred people per territory), same shape.
 SIZE = YearSize(participants=40, marches=3)
@@ -247,3 +251,42 @@ def test_the_demo_partners_find_their_portal_filled(app, client_factory, superus
     assert login(siae, "partenaire.niortais@guichet-demo.fr", DEMO_PASSWORD).status_code == 302
     page = siae.get("/t/niortais/portail/declaration").get_data(as_text=True)
     assert "Transmettre la déclaration au guichet" in page
+
+
+RETENTION_FIGURES = """
+SELECT t.slug,
+       (SELECT count(*) FROM participants p WHERE p.tenant_id = t.id AND p.anonymised_at IS NOT NULL) AS anonymised,
+       (SELECT count(*) FROM participant_identities i JOIN participants p ON p.tenant_id = i.tenant_id
+           AND p.id = i.participant_id WHERE i.tenant_id = t.id AND p.anonymised_at IS NOT NULL
+           AND (i.birth_date IS NOT NULL OR i.phone IS NOT NULL OR i.last_name <> 'Anonyme')) AS left_over,
+       (SELECT count(*) FROM privacy_requests r WHERE r.tenant_id = t.id AND r.status = 'ouverte') AS waiting
+  FROM tenants t ORDER BY t.slug
+"""
+
+
+def test_the_demo_retention_runs_through_the_worker_and_anonymises_the_old_files(
+    app, redis, superuser_engine
+):
+    """The monthly run of each territory lists its old candidates (mode « confirmation »); the admin
+    confirms one territory's list, and the worker anonymises them."""
+    with app.app_context():
+        load_demo(SIZE)
+        asked = plan_daily_runs()
+    assert asked > 0
+    SimpleWorker([Queue("default", connection=redis)], connection=redis).work(burst=True)
+    with app.app_context():
+        tenant = tenants_api.tenant_by_slug("niortais")
+        db.session.remove()  # the tenant's scope applies from the next transaction
+        with context.scoped(tenant.id):
+            proposal = next(run for run in retention.recent() if run.status == "proposee")
+            assert proposal.counts["personnes"] == demo_privacy.OLD_CANDIDATES
+            retention.request("appliquer", audit.Actor(email="admin"), proposal.id)
+            db.session.commit()
+    SimpleWorker([Queue("default", connection=redis)], connection=redis).work(burst=True)
+    with superuser_engine.connect() as conn:
+        rows = {row["slug"]: row for row in conn.execute(text(RETENTION_FIGURES)).mappings()}
+    assert (
+        rows["niortais"]["anonymised"] == demo_privacy.OLD_CANDIDATES and rows["niortais"]["left_over"] == 0
+    )
+    assert rows["saint-dizier"]["anonymised"] == 0  # its list waits for its admin
+    assert all(row["waiting"] == 1 for row in rows.values())  # an access request in each territory

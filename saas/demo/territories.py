@@ -23,6 +23,7 @@ from saas.db import db
 from saas.demo import conventions as demo_conventions
 from saas.demo import federation as demo_federation
 from saas.demo import portal as demo_portal
+from saas.demo import privacy as demo_privacy
 from saas.demo import year as demo_year
 from saas.partenaires import api as partenaires
 from tenants import api as tenants_api
@@ -259,6 +260,7 @@ def _load_year(spec: DemoTerritory, size) -> None:
         counts = demo_year.fill_year(actor, spec.slug, spec.communes, size)
         counts.update(demo_conventions.fill(actor, spec.slug))
         counts.update(demo_portal.fill(actor))
+        counts.update(demo_privacy.fill(actor, spec.slug))
         counts["bilans"] = _bilans(actor)
         audit.record(LOADED, ACTOR, details=counts)
         db.session.commit()

@@ -1,0 +1,46 @@
+"""A person's rights and the retention, in a real browser: the admin examines the simulation
+waiting for confirmation; on a participant's file, an erasure request is recorded, then answered
+by the reasons the data must stay (her mission runs). Each page passes axe at 1280 and 390 px."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.checks import MOBILE
+from tests.browser.steps import choose, follow, login, open_nav, submit, text
+from tests.fixtures import build_tenant
+
+# committed data: the browser talks to the app served by another thread
+pytestmark = pytest.mark.committed
+
+
+@pytest.fixture
+def territory(app):
+    with app.app_context():
+        return build_tenant("a", "79")
+
+
+def test_the_admin_examines_the_simulation_and_a_request_is_answered(app, page, audit_page, territory):
+    login(page, audit_page, app, territory.admin_email)
+    open_nav(page, "Données personnelles")
+    assert text(page.get_by_role("heading", level=1)) == "Données personnelles"
+    assert "Accès à ses données" in text(page.locator("main"))  # the request, with its deadline
+    audit_page("Données personnelles")
+    follow(page, page.get_by_role("link", name="Examiner la liste et confirmer"))
+    assert page.get_by_role("button", name="Confirmer l'anonymisation").is_visible()
+    audit_page("Passage de la conservation, à confirmer")
+
+    page.goto(f"/t/{territory.slug}/participants/{territory.ids['participant_id']}")
+    page.set_viewport_size(MOBILE)  # recorded at the desk on a small screen
+    section = page.locator(
+        "section", has=page.get_by_role("heading", name="Données personnelles et droits de la personne")
+    )
+    assert section.get_by_role("link", name="Télécharger ses données (PDF)").is_visible()
+    choose(page, "Demande", "Effacement")
+    submit(page, "Enregistrer la demande")
+    assert page.locator(".messages .alerte--success").count() == 1, text(page.locator("main"))[:1500]
+    audit_page("Dossier, demande d'effacement enregistrée")
+    submit(page, "Effacer les données de la personne")
+    answered = text(page.locator("main"))
+    assert "Refusée" in answered and "mission en cours" in answered, answered[-1500:]
+    audit_page("Dossier, effacement refusé avec ses raisons")
