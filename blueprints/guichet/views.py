@@ -101,9 +101,11 @@ def run_file(run_id: int):
 
 
 def _result_url(run: JobRun) -> str | None:
-    """The file a finished run made, or the bilan it produced."""
+    """The file a finished run made, the bilan it produced, or the retention run it recorded."""
     if run.status == "finished" and run.result.get("artifact_id"):
         return url_for("guichet.run_file", run_id=run.id)
     if run.status == "finished" and run.result.get("bilan_id"):
         return url_for("guichet.bilan", bilan_id=run.result["bilan_id"])
+    if run.status == "finished" and run.result.get("retention_run_id") and is_admin():
+        return url_for("admin.privacy_run", retention_run_id=run.result["retention_run_id"])
     return None

@@ -110,7 +110,8 @@ def erasure_obstacles(participant_id: int, today: date | None = None) -> list[st
 
 
 def _erase(actor: audit.Actor, participant: Participant) -> str:
-    counts = {"personnes": 1, **anonymise.erase([participant.id])}
+    erased = anonymise.erase([participant.id])
+    counts = {"personnes": 1, "justificatifs": erased.get("justificatifs", 0)}
     run = retention.record_run(
         RunMode.application, RunTrigger.demande, retention.rule(), counts, [participant.id], actor
     )

@@ -160,7 +160,12 @@ def survey(applied: dict, today: date) -> tuple[list[Due], list[int], dict[str, 
     files = _params(bounds["fichiers"])
     counts = {
         "personnes": len(people),
-        "justificatifs": _count(_PROOFS, _params(bounds["justificatifs"])),
+        "justificatifs": _count(
+            "FROM statement_proofs WHERE tenant_id = :t AND statement_id IN (SELECT s.id FROM hour_statements s "
+            "JOIN missions m ON m.tenant_id = s.tenant_id AND m.id = s.mission_id WHERE s.tenant_id = :t "
+            "AND (s.month < :limit OR m.participant_id = ANY(:ids)))",
+            _params(bounds["justificatifs"]) | {"ids": [due.participant_id for due in people]},
+        ),
         "documents": len(documents),
         "journaux": _count(_LOGS, _params(bounds["journaux"])),
         "fichiers": _count(_ARTIFACTS, files) + _count(_IMPORTS, files),
@@ -233,8 +238,9 @@ def apply(actor: audit.Actor, trigger: RunTrigger, proposal: RetentionRun | None
         proposal.status = RunStatus.appliquee.value
         proposal.applied_at = clock.now()
     counts = _purge(applied, clock.today(), documents)
-    anonymise.erase(ids)
+    erased = anonymise.erase(ids)
     counts = {"personnes": len(ids), **counts}
+    counts["justificatifs"] += erased.get("justificatifs", 0)  # the proofs of the people erased
     run = record_run(RunMode.application, trigger, applied, counts, ids, actor)
     if proposal is not None:
         run.proposal_id = proposal.id
@@ -290,9 +296,12 @@ def perform(action: str, proposal_id: int | None, actor: audit.Actor) -> Retenti
         return run_scheduled(actor)
     if action == "simuler":
         return simulate(actor, RunTrigger.administrateur)
-    proposal = get(proposal_id) if proposal_id is not None else None
+    proposal = db.session.get(RetentionRun, (require_tenant_id(), proposal_id), with_for_update=True)
     if proposal is None:
         raise ConflictError("Cette simulation n'existe plus.")
+    done = db.session.scalars(select(RetentionRun).where(RetentionRun.proposal_id == proposal.id)).first()
+    if done is not None:  # applied by an earlier delivery of this run, or by another confirmation
+        return done
     return apply(actor, RunTrigger.administrateur, proposal)
 
 

@@ -24,7 +24,7 @@ from saas.heures.models import Allocation, ReleveJustificatif
 from saas.participants import api as participants
 from saas.participants.models import Identity, Participant
 from saas.privacy import retention
-from saas.privacy.models import RunTrigger
+from saas.privacy.models import RetentionRun, RunTrigger
 from tests.builders import built_world, in_world, place
 from tests.privacy.people import BIRTH_DATE, LAST_NAME, followed_person, hits_of
 from tests.world import ACTOR
@@ -69,9 +69,11 @@ def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope
     } <= before  # the search finds
 
     monkeypatch.setattr(clock, "today", lambda: LATER)
-    run = retention.apply(ACTOR, RunTrigger.administrateur)
+    simulated = retention.simulate(ACTOR, RunTrigger.administrateur)
+    run = retention.apply(ACTOR, RunTrigger.administrateur, simulated)
     db.session.flush()
 
+    assert run.counts == simulated.counts  # the simulation said what would go
     assert run.participant_ids == [scope.ids["due"]]  # the person at work is not due
     assert run.counts["personnes"] == 1 and run.rule["retention_months_after_contact"] == 24
     assert hits_of(LAST_NAME, BIRTH_DATE) == set()
@@ -166,3 +168,14 @@ def test_a_person_placed_again_later_is_not_due(scope, monkeypatch):
         override_reason="Éligibilité revue à l'entretien",
     )  # fmt: skip
     assert retention.due_people(retention.limits(retention.rule(), LATER)["personnes"]) == []
+
+
+def test_a_confirmation_delivered_twice_applies_once(scope, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    proposal = retention.simulate(ACTOR, RunTrigger.administrateur)
+    first = retention.perform("appliquer", proposal.id, ACTOR)
+    again = retention.perform("appliquer", proposal.id, ACTOR)  # a duplicate delivery of the job
+    assert again.id == first.id and first.counts["personnes"] == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(RetentionRun)) == 2
+    )  # the simulation, one application

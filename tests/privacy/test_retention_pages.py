@@ -48,6 +48,7 @@ def test_the_admin_simulates_then_confirms_through_the_worker(two_tenants, clien
         latest = db.session.scalars(select(RetentionRun.id).order_by(RetentionRun.id.desc())).first()
         db.session.remove()
     run_page = f"{page}passages/{latest}"
+    assert run_page in client.get(asked.headers["Location"]).get_data(as_text=True)  # the job's page links it
     assert "Confirmer l'anonymisation" in text_of(client.get(run_page))
     confirmed = post(client, f"{run_page}/appliquer", {}, run_page)
     assert confirmed.status_code == 302
