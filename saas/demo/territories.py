@@ -14,6 +14,7 @@ import click
 from sqlalchemy import select
 
 from saas import clock
+from saas import settings as rule_settings
 from saas.accounts import api as accounts
 from saas.accounts import memberships
 from saas.audit import api as audit
@@ -214,6 +215,30 @@ def _create_tenant(spec: DemoTerritory):
     return tenant
 
 
+#: who answers for each territory's processing of personal data (the register and the notice)
+CONTROLLERS = {
+    "saint-dizier": "Communauté d'agglomération Saint-Dizier, Der & Blaise, représentée par son président",
+    "niortais": "Communauté d'Agglomération du Niortais, représentée par son président",
+    "rosny-sous-bois": "Ville de Rosny-sous-Bois, représentée par son maire",
+    "est-ensemble": "Établissement public territorial Est Ensemble, représenté par son président",
+    "plaine-commune": "Plaine Commune, structure porteuse du PLIE, représentée par son président",
+    "arles-crau-camargue-montagnette": "Communauté d'agglomération Arles Crau Camargue Montagnette, "
+    "représentée par son président",
+}
+
+
+def _privacy(spec: DemoTerritory) -> None:
+    """The register's controller and contact, once: what an admin set since stays."""
+    current = rule_settings.current()
+    if current["privacy_controller"] or current["privacy_contact"]:
+        return
+    rule_settings.set_values(
+        ACTOR,
+        privacy_controller=CONTROLLERS[spec.slug],
+        privacy_contact=f"Délégué à la protection des données, dpo.{spec.slug}@{DOMAIN}",
+    )
+
+
 def _loaded() -> bool:
     """Whether the territory in scope was loaded to the end (its last transaction records it)."""
     return db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == LOADED).limit(1)) is not None
@@ -307,6 +332,7 @@ def _load_accounts() -> list[tuple[str, str, str]]:
         with context.scoped(tenant.id):
             tenants_api.enter_tenant(tenant.id, None)
             _people(spec)
+            _privacy(spec)
             db.session.commit()  # the scope ends with its transaction
     for code, name, coordinator in FEDERATIONS:
         federation = _federation(code)

@@ -95,6 +95,8 @@ def test_pages_show_no_internal_identifier(app, two_tenants, client_factory):
         (admin, f"/t/{a.slug}/traitements/"),
         *[(admin, f"/t/{a.slug}/traitements/{run_id}") for run_id in run_ids],
         (admin, f"/t/{a.slug}/"),
+        (admin, f"/t/{a.slug}/admin/registre"),
+        (admin, f"/t/{a.slug}/admin/registre/notice"),
         (operator, "/plateforme/territoires"),
         (operator, f"/plateforme/territoires/{a.tenant_id}"),
         (operator, "/plateforme/journal"),
