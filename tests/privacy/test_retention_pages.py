@@ -4,17 +4,21 @@ month; the requests with their deadline; the facilitateur reaches none of it."""
 
 from __future__ import annotations
 
+from dateutil.relativedelta import relativedelta
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
 from saas import clock
+from saas.conventions import lifecycle
+from saas.conventions.models import Convention, ConventionDocument
 from saas.db import db
 from saas.jobs.models import JobRun
 from saas.privacy import retention
-from saas.privacy.models import RetentionRun
+from saas.privacy.models import RetentionRun, RunTrigger
 from tenants import context
 from tests.fixtures import login
 from tests.web import post, text_of
+from tests.world import ACTOR
 
 
 def _work(redis) -> None:
@@ -101,4 +105,20 @@ def test_the_monthly_run_is_asked_once_a_month_and_proposes_by_default(two_tenan
     with app.app_context(), context.scoped(a.tenant_id):
         run = db.session.scalars(select(JobRun).where(JobRun.kind == retention.JOB_KIND)).one()
         assert run.status == "finished" and run.result["counts"]["personnes"] == 0
+        db.session.remove()
+
+
+def test_a_conventions_documents_go_their_own_duration_after_its_end(two_tenants, app, monkeypatch):
+    a, _ = two_tenants
+    with app.app_context(), context.scoped(a.tenant_id):
+        convention = db.session.get(Convention, (a.tenant_id, a.ids["convention_id"]))
+        lifecycle.terminate(ACTOR, convention, {"terminated_on": clock.today(), "reason": "Fin anticipée"})
+        ended = clock.today()
+        monkeypatch.setattr(clock, "today", lambda: ended + relativedelta(months=119))
+        assert retention.survey(retention.rule(), clock.today())[2]["documents"] == 0  # not yet
+        monkeypatch.setattr(clock, "today", lambda: ended + relativedelta(months=121))
+        run = retention.apply(ACTOR, RunTrigger.administrateur)
+        assert run.counts["documents"] == 1
+        assert db.session.scalars(select(ConventionDocument)).all() == []
+        db.session.rollback()
         db.session.remove()
