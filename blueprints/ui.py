@@ -104,6 +104,8 @@ CONSOLE_NAV = [
     ("Coûts horaires", "admin.hourly_costs"),
     ("Règles de comptage", "admin.counting_rules"),
     ("Règles des parcours et des conventions", "admin.participant_settings"),
+    ("Données personnelles", "admin.privacy"),
+    ("Registre et notice", "admin.privacy_register"),
     ("Rapports aux Départements", "admin.federations"),
     ("Jetons d'API", "admin.api_tokens"),
     ("Paramètres", "admin.settings"),

@@ -10,6 +10,8 @@ from blueprints.admin import (  # noqa: F401 - routes
     mailbox_views,
     money_views,
     organisation_views,
+    privacy_register_views,
+    privacy_views,
     rule_settings_views,
     settings_views,
     token_views,
