@@ -11,7 +11,7 @@ from blueprints.choices import select_choices
 from blueprints.forms import Form
 from saas import clock
 from saas.participants.models import Participant
-from saas.privacy import requests
+from saas.privacy import requests, retention
 from saas.privacy.models import RequestKind, RequestStatus
 
 STATUS_BADGES = {"ouverte": "alerte", "traitee": "succes", "refusee": "neutre"}
@@ -58,4 +58,5 @@ def section(
         "requests": listed,
         "form": request_form or RequestForm(formdata=None, received_on=today),
         "anonymised": participant.anonymised_at is not None,
+        "kept_until": retention.kept_until(participant.id),
     }

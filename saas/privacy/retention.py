@@ -122,10 +122,14 @@ def due_people(limit: date) -> list[Due]:
     return [Due(row.id, row.reference, row.last_contact) for row in rows]
 
 
-def last_contact_of(participant_id: int) -> date | None:
-    """The day of the person's last contact, as the retention reads it; None while at work."""
+def kept_until(participant_id: int) -> date | None:
+    """The last day the person's data is kept by the settings in force, from her last contact as
+    the retention reads it; None while she is at work (or already anonymised)."""
     sql = f"SELECT NULLIF(last_contact, 'infinity') FROM ({LAST_CONTACT_SQL}) d WHERE id = :id"
-    return db.session.execute(text(sql), {"t": require_tenant_id(), "id": participant_id}).scalar()
+    last = db.session.execute(text(sql), {"t": require_tenant_id(), "id": participant_id}).scalar()
+    if last is None:
+        return None
+    return last + relativedelta(months=rule_settings.get("retention_months_after_contact"))
 
 
 def _documents_due(limit: date) -> list[int]:

@@ -256,12 +256,13 @@ def pytest_terminal_summary(terminalreporter):
 
 def day_done(superuser_engine) -> None:
     """Record the day's runs of every tenant as done, so that a worker started now takes only the
-    job the test asks for: the day's work (conventions, bilans, reports to the Départements) writes
-    in the audit log, which the tests lock."""
+    job the test asks for: the day's work (conventions, bilans, reports to the Départements, the
+    month's retention) writes in the audit log, which the tests lock."""
     from saas import clock
     from saas.bilans import sending
     from saas.conventions import reminders
     from saas.federation import outbox
+    from saas.privacy import retention
 
     kinds = [reminders.DAILY_KIND, sending.DAILY_KIND, outbox.DAILY_KIND]
     with superuser_engine.begin() as conn:
@@ -271,6 +272,13 @@ def day_done(superuser_engine) -> None:
                 "jsonb_build_object('day', CAST(:day AS text)), 'finished' FROM tenants t CROSS JOIN unnest(CAST(:kinds AS text[])) k"
             ),
             {"day": clock.today().isoformat(), "kinds": kinds},
+        )
+        conn.execute(  # and the month's retention run (saas.privacy.retention.request_monthly)
+            text(
+                "INSERT INTO job_runs (tenant_id, kind, params, status) SELECT t.id, :kind, "
+                "jsonb_build_object('month', CAST(:month AS text)), 'finished' FROM tenants t"
+            ),
+            {"kind": retention.JOB_KIND, "month": clock.today().strftime("%Y-%m")},
         )
 
 

@@ -358,7 +358,9 @@ def test_a_partner_of_another_structure_reads_none_of_the_others_people(
     walk_outside(walk, a, {"portail", "api_partenaire"})
     assert mails_to(walk, superuser_engine, email) >= 2, "the bilans sent to it, by mail"
     assert any(d.kind == "xlsx" and d.url.startswith("mail/") for d in walk.documents), "attached"
-    own_pages = [d for d in walk.documents if f"/{own}" in d.url and d.kind == "html"]
+    # its own person's page: the mission (an employer) or the candidate (a prescriber), by its path
+    own_paths = (f"/missions/{a.ids['rival_mission_id']}", f"/candidats/{own}")
+    own_pages = [d for d in walk.documents if d.kind == "html" and d.url.split("?")[0].endswith(own_paths)]
     mine = Scanner([scene.people[own]])
     assert any(mine.findings(d) for d in own_pages), "positive control: its own person's page names them"
     assert_no_leak(walk, at_least=25)

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -78,6 +79,7 @@ def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope
     assert run.counts["personnes"] == 1 and run.rule["retention_months_after_contact"] == 24
     assert hits_of(LAST_NAME, BIRTH_DATE) == set()
     assert _figures() == figures and _facts() == facts and _ledger() == ledger
+    assert Decimal(figures["totaux"]["heures"]) == ledger  # the ledger still reconciles with the bilan
     assert db.session.get(Bilan, (scope.tenant_id, saved.id)).figures == saved.figures
     assert bilans.compute("annuel", bilans.resolve_scope("territoire"), YEAR) == figures
     remaining = db.session.execute(
@@ -86,6 +88,7 @@ def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope
     assert sent_key not in {
         keys.person_key(secret, last.lower(), first.lower(), born) for last, first, born in remaining if born
     }
+    assert retention.kept_until(scope.ids["at_work"]) is None  # at work: kept while the mission runs
     kept = db.session.get(Participant, (scope.tenant_id, scope.ids["at_work"]))
     assert kept.anonymised_at is None and participants.identity_of(kept.id).birth_date is not None
 
@@ -168,6 +171,12 @@ def test_a_person_placed_again_later_is_not_due(scope, monkeypatch):
         override_reason="Éligibilité revue à l'entretien",
     )  # fmt: skip
     assert retention.due_people(retention.limits(retention.rule(), LATER)["personnes"]) == []
+    assert retention.kept_until(scope.ids["due"]) == date(2031, 9, 30)  # 24 months after the new mission
+
+
+def test_the_file_says_until_when_its_data_is_kept(scope):
+    # her last contact: the file created today (after her 2025 mission), kept 24 months
+    assert retention.kept_until(scope.ids["due"]) == clock.today() + relativedelta(months=24)
 
 
 def test_a_confirmation_delivered_twice_applies_once(scope, monkeypatch):

@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from sqlalchemy import func, select, text, update
 
-from saas import clock
+from saas import clock, formats
 from saas.audit import api as audit
 from saas.audit.models import AuditEntry
 from saas.db import db
@@ -20,7 +20,7 @@ from saas.errors import ConflictError, ValidationError
 from saas.marches.models import Marche
 from saas.participants import api as participants
 from saas.participants.models import Participant
-from saas.privacy import requests, rights
+from saas.privacy import requests, retention, rights
 from saas.privacy.models import PrivacyRequest
 from tenants import context
 from tests.builders import built_world, in_world
@@ -151,6 +151,10 @@ def test_the_file_records_and_answers_a_request_and_bad_input_is_named(two_tenan
     assert saved.status_code == 302
     shown = text_of(client.get(page), collapse=True)
     assert "Accès à ses données, reçue le" in shown and "Réponse due au plus tard le" in shown
+    with client.application.app_context(), context.scoped(a.tenant_id):
+        kept_until = retention.kept_until(a.ids["participant_id"])
+        db.session.remove()
+    assert kept_until is not None and f"seront effacées après le {formats.date(kept_until)}" in shown
     with client.application.app_context(), context.scoped(a.tenant_id):
         request_id = db.session.scalars(
             select(PrivacyRequest.id).where(PrivacyRequest.kind == "acces").order_by(PrivacyRequest.id.desc())
