@@ -4,9 +4,9 @@ simulation waiting for confirmation) and the persons' requests with their deadli
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
-from wtforms import IntegerField, SelectField
-from wtforms.validators import DataRequired, NumberRange
+from wtforms import SelectField
 
+from blueprints.admin.rule_settings_views import months_field
 from blueprints.admin.views import bp
 from blueprints.choices import select_choices
 from blueprints.forms import FAILED, Form, status_of
@@ -27,20 +27,8 @@ FIELDS = (
 )
 
 
-def _months(name: str, label: str, description: str) -> IntegerField:
-    low, high = rule_settings.RANGES[name]
-    return IntegerField(
-        label,
-        validators=[
-            DataRequired("Indiquez une durée en mois."),
-            NumberRange(low, high, rule_settings.MESSAGES[name]),
-        ],
-        description=f"{description} Entre {low} et {high} mois ; {rule_settings.DEFAULTS[name]} par défaut.",
-    )
-
-
 class RetentionForm(Form):
-    retention_months_after_contact = _months(
+    retention_months_after_contact = months_field(
         "retention_months_after_contact",
         "Conservation des données d'un participant après le dernier contact (mois)",
         "Passé ce délai, identité, coordonnées, CV, justificatifs et notes sont effacés ; le reste est anonymisé "
@@ -58,17 +46,17 @@ class RetentionForm(Form):
         description="Le passage mensuel du traitement en arrière-plan applique les durées, ou prépare la liste "
         "de ce qui partirait et attend votre confirmation.",
     )
-    proof_retention_months = _months(
+    proof_retention_months = months_field(
         "proof_retention_months",
         "Conservation des justificatifs d'heures (mois après le mois déclaré)",
         "Bulletins, relevés et attestations joints aux relevés d'heures.",
     )
-    convention_document_retention_months = _months(
+    convention_document_retention_months = months_field(
         "convention_document_retention_months",
         "Conservation des documents de convention (mois après la fin de la convention)",
         "Conventions signées, avenants et pièces déposées.",
     )
-    access_log_retention_months = _months(
+    access_log_retention_months = months_field(
         "access_log_retention_months",
         "Conservation du journal des consultations (mois)",
         "Qui a consulté un dossier, un justificatif ou un document.",
@@ -162,7 +150,11 @@ def privacy_run(retention_run_id: int):
     return _run_page(retention_run_id, ActionForm(formdata=None))
 
 
-@bp.route("/donnees-personnelles/passages/<int:retention_run_id>/appliquer", methods=["POST"], endpoint="privacy_apply")
+@bp.route(
+    "/donnees-personnelles/passages/<int:retention_run_id>/appliquer",
+    methods=["POST"],
+    endpoint="privacy_apply",
+)
 def privacy_apply(retention_run_id: int):
     if retention.get(retention_run_id) is None:
         abort(404)

@@ -18,15 +18,17 @@ FIELDS = ("prescription_validity_months", "eligibility_validity_months", "eligib
 CONVENTION_FIELDS = ("reminder_days_before", "obligation_missing_after_days", "payment_delay_days")
 
 
-def _months_field(label: str, most: int, default: int) -> IntegerField:
-    """A validity in months, from 1 to ``most``."""
+def months_field(name: str, label: str, description: str = "") -> IntegerField:
+    """The setting ``name``, a duration in months within its bounds (``saas.settings.RANGES``),
+    refused with the domain's message."""
+    low, high = rule_settings.RANGES[name]
     return IntegerField(
         label,
         validators=[
             DataRequired("Indiquez une durée en mois."),
-            NumberRange(1, most, f"La durée doit être comprise entre 1 et {most} mois."),
+            NumberRange(low, high, rule_settings.MESSAGES[name]),
         ],
-        description=f"Entre 1 et {most} mois ; {default} mois par défaut.",
+        description=f"{description} Entre {low} et {high} mois ; {rule_settings.DEFAULTS[name]} mois par défaut.".strip(),
     )
 
 
@@ -40,10 +42,12 @@ def _days_field(name: str, label: str, most: int, description: str) -> IntegerFi
 
 
 class ParticipantSettingsForm(Form):
-    prescription_validity_months = _months_field(
-        "Durée de validité d'une fiche de prescription (mois)", 12, 2
+    prescription_validity_months = months_field(
+        "prescription_validity_months", "Durée de validité d'une fiche de prescription (mois)"
     )
-    eligibility_validity_months = _months_field("Durée de validité de l'éligibilité (mois)", 60, 24)
+    eligibility_validity_months = months_field(
+        "eligibility_validity_months", "Durée de validité de l'éligibilité (mois)"
+    )
     eligibility_anchor = SelectField(
         "Point de départ de la validité de l'éligibilité",
         choices=select_choices(

@@ -38,8 +38,9 @@ _OF_STATEMENTS = f"IN (SELECT id FROM hour_statements WHERE tenant_id = :t AND m
 STATEMENTS: tuple[tuple[str, str], ...] = (
     (
         "identites",
-        "UPDATE participant_identities i SET kept_age_band = coalesce((SELECT f.age_band FROM mission_facts f "
-        "WHERE f.tenant_id = i.tenant_id AND f.participant_id = i.participant_id LIMIT 1), 'inconnu'), "
+        "UPDATE participant_identities i SET kept_age_band = coalesce((SELECT f.age_band FROM missions m "
+        "JOIN mission_facts f ON f.tenant_id = m.tenant_id AND f.mission_id = m.id "
+        "WHERE m.tenant_id = i.tenant_id AND m.participant_id = i.participant_id LIMIT 1), 'inconnu'), "
         f"last_name = '{ANONYMOUS}', first_name = '', birth_date = NULL, email = NULL, phone = NULL "
         "WHERE i.tenant_id = :t AND i.participant_id = ANY(:ids)",
     ),
