@@ -95,6 +95,7 @@ def record(
     their freins, a CV update their CV; the last contact moves to the day of the entry."""
     if participant.referent_organisation_id != organisation_id:
         raise ValidationError("participant_id", "Cette personne n'est pas suivie par votre structure.")
+    participants.check_not_anonymised(participant)
     kind, happened_on, summary = _checked(entry)
     if kind is AccompanimentKind.freins and entry.freins is not None:
         participants.update(actor, participant, freins=list(entry.freins))

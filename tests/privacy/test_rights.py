@@ -20,6 +20,7 @@ from saas.errors import ConflictError, ValidationError
 from saas.marches.models import Marche
 from saas.participants import api as participants
 from saas.participants.models import Participant
+from saas.portail import accompaniment
 from saas.privacy import requests, retention, rights
 from saas.privacy.models import PrivacyRequest
 from tenants import context
@@ -123,6 +124,9 @@ def test_an_erasure_is_refused_while_at_work_and_carried_out_otherwise(scope):
         requests.answer(ACTOR, request, None)  # answered once
     with pytest.raises(ConflictError):
         participants.update(ACTOR, person, last_name="Nouveau")  # an anonymised file never changes
+    interview = accompaniment.Record("entretien", clock.today(), "Elle est revenue")
+    with pytest.raises(ConflictError):
+        accompaniment.record(audit.Actor(email="ml@exemple.fr"), scope.ids["referent"], person, interview)
 
 
 def test_a_request_is_due_one_month_later_and_other_kinds_need_the_answer_given(scope):
