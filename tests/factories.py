@@ -430,7 +430,9 @@ class TenantFactory(factory.Factory):
 
     letter = "a"
     code = factory.Sequence(lambda n: f"{10 + n}")
-    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = portal = False
+    marches = members = run = mail = participant = missions = comite = convention = bilan = rival = portal = (
+        False
+    )
     privacy = False
 
     class Params:

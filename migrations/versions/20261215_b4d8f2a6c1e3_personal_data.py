@@ -66,7 +66,9 @@ END $$;
 """
 
 AGE_CASE = "CASE WHEN i.birth_date IS NULL THEN 'inconnu'"
-KEPT_AGE_CASE = "CASE WHEN i.kept_age_band IS NOT NULL THEN i.kept_age_band WHEN i.birth_date IS NULL THEN 'inconnu'"
+KEPT_AGE_CASE = (
+    "CASE WHEN i.kept_age_band IS NOT NULL THEN i.kept_age_band WHEN i.birth_date IS NULL THEN 'inconnu'"
+)
 
 
 def _refresh_sql() -> str:
