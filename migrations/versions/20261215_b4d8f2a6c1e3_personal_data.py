@@ -8,8 +8,11 @@ anonymised participant keeps, and the one way the audit log may change
 - ``retention_runs``: each run of the retention job, simulated or applied, with its rule and counts.
 - ``privacy_requests``: a person's request (access, erasure...), its deadline and its answer.
 - The audit log stays append-only, except inside a transaction that declares itself the retention
-  job (``SET LOCAL guichet.retention = 'on'``): there, the access logs (reads of a file, a proof,
-  a document) may be deleted, and the details of an entry may be blanked, nothing else.
+  job (``set_config('guichet.retention', 'on', true)``, set and unset around its statements): there,
+  the access logs (reads of a file, a proof, a document) older than six months may be deleted, and
+  keys may be taken out of an entry's details (never added or changed), nothing else. The flag is
+  no secret: what it guards against is a mistake of the code, not a hostile session of the
+  application role, which could not add, change or antedate an entry anyway.
 
 Create Date: 2026-12-15 09:00:00
 """
@@ -38,19 +41,23 @@ down_revision = "a3c9e5f7b1d2"
 
 #: the audit actions that are access logs (``saas.privacy.retention.ACCESS_ACTIONS``)
 ACCESS_ACTIONS = ("participant.file_read", "hours.proof_read", "convention.document_read")
+#: the shortest duration of the access logs a tenant may set (``saas.settings.RANGES``)
+SHORTEST_MONTHS = 6
 
 GUARD_SQL = f"""
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_TABLE_NAME = 'audit_log' AND current_setting('guichet.retention', true) = 'on' THEN
-        IF TG_OP = 'DELETE' AND OLD.action IN {ACCESS_ACTIONS!r} THEN
+        IF TG_OP = 'DELETE' AND OLD.action IN {ACCESS_ACTIONS!r}
+           AND OLD.occurred_at < now() - interval '{SHORTEST_MONTHS} months' THEN
             RETURN OLD;
         END IF;
         IF TG_OP = 'UPDATE' AND (NEW.tenant_id, NEW.id, NEW.occurred_at, NEW.actor_user_id, NEW.actor_email,
                                  NEW.action, NEW.target_type, NEW.target_id, NEW.ip_address, NEW.user_agent)
                   IS NOT DISTINCT FROM (OLD.tenant_id, OLD.id, OLD.occurred_at, OLD.actor_user_id,
                                         OLD.actor_email, OLD.action, OLD.target_type, OLD.target_id,
-                                        OLD.ip_address, OLD.user_agent) THEN
+                                        OLD.ip_address, OLD.user_agent)
+           AND NEW.details <@ OLD.details THEN
             RETURN NEW;
         END IF;
     END IF;
@@ -136,6 +143,17 @@ def upgrade():
 
 
 def downgrade():
+    # the owner is filtered by row-level security too (FORCE): lifted for this count only
+    op.execute("ALTER TABLE participants NO FORCE ROW LEVEL SECURITY")
+    anonymised = op.get_bind().execute(
+        sa.text("SELECT count(*) FROM participants WHERE anonymised_at IS NOT NULL")
+    ).scalar()
+    op.execute("ALTER TABLE participants FORCE ROW LEVEL SECURITY")
+    if anonymised:
+        raise RuntimeError(
+            "des participants sont anonymisés : sans « anonymised_at » ni « kept_age_band », leurs dossiers "
+            "redeviendraient ordinaires et les bilans perdraient leur tranche d'âge"
+        )
     op.execute(OLD_GUARD_SQL)
     drop_tables("privacy_requests", "retention_runs")
     op.execute(_refresh_sql())

@@ -80,6 +80,13 @@ def _employer_allowed(lot: Lot, employer_id: int) -> bool:
     return employer is not None and employer.kind in PLACING_KINDS
 
 
+def _not_anonymised(mission_id: int) -> None:
+    """Nothing is written again on the missions of an anonymised person (saas.privacy)."""
+    mission = by_id(Mission, mission_id)
+    if mission is not None:
+        participants.check_not_anonymised(participants.get(mission.participant_id))
+
+
 def _parties(participant_id: int, lot_id: int, employer_id: int):
     """The participant and the lot of a placement, the employer being one the lot allows."""
     participant = participants.get(participant_id) if participant_id else None
@@ -229,6 +236,7 @@ def place(
 def record_follow_up(
     actor: audit.Actor, follow_up: FollowUp, done_on: date, kind: str, notes: str | None = None
 ) -> FollowUp:
+    _not_anonymised(follow_up.mission_id)
     if done_on is None or done_on > clock.today():
         raise ValidationError("done_on", "Indiquez la date du suivi (pas dans le futur).")
     cleaning.member(FollowUpKind, kind, "kind", "Choisissez le type de suivi.")
@@ -259,6 +267,7 @@ def plan_state(follow_up: FollowUp, mission: Mission, today: date | None = None)
 
 def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: str) -> Mission:
     """The exit: detailed motif, category derived from it (docs/domain.md, exit categories)."""
+    _not_anonymised(mission.id)
     if mission.exit_date is not None:
         raise DomainError("La sortie de cette mission est déjà enregistrée.")
     if exit_date is None or exit_date < mission.start_date:
@@ -274,6 +283,7 @@ def record_exit(actor: audit.Actor, mission: Mission, exit_date: date, motif: st
 
 def record_situation_6m(actor: audit.Actor, mission: Mission, motif: str, observed_on: date) -> Mission:
     """The situation 6 months after the exit: only it confirms an "emploi durable"."""
+    _not_anonymised(mission.id)
     if mission.exit_date is None:
         raise DomainError("Enregistrez d'abord la sortie.")
     if observed_on is None or observed_on < mission.exit_date + relativedelta(months=6):

@@ -20,6 +20,7 @@ from saas.db import db, insert
 from saas.errors import Checks, ConflictError, ValidationError
 from saas.parcours.enums import EVALUATION_CRITERIA, EVALUATION_MARKS, Recommendation, WeeklySituation
 from saas.parcours.models import Mission, MissionEvaluation, WeeklyLine, WeeklyReport
+from saas.participants import api as participants
 from tenants.context import require_tenant_id
 
 
@@ -150,6 +151,7 @@ def record_evaluation(
     """The end-of-mission evaluation of the person by the employer: each criterion marked 1 to 4."""
     if mission.employer_id != organisation_id:
         raise ValidationError("mission_id", "Cette mission n'est pas l'une des vôtres.")
+    participants.check_not_anonymised(participants.get(mission.participant_id))
     checks = Checks()
     checked = {}
     for code, label in EVALUATION_CRITERIA.items():

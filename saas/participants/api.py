@@ -386,6 +386,7 @@ def open_window_at_first_mission(participant_id: int, start: date) -> None:
 
 
 def revoke_eligibility(actor: audit.Actor, eligibility: Eligibility, reason: str) -> None:
+    check_not_anonymised(get(eligibility.participant_id))
     reason = cleaning.required_text(reason, "reason", "Indiquez le motif du retrait.")
     if eligibility.revoked_at is not None:
         raise DomainError("Cette validation est déjà retirée.")

@@ -57,6 +57,10 @@ class Identity(TenantScoped, Model):
         UniqueConstraint("tenant_id", "participant_id"),
         one_of("sex", Sex),
         tenant_index("last_name", "first_name"),
+        CheckConstraint(
+            "kept_age_band IS NULL OR kept_age_band IN ('moins_26', '26_49', '50_plus', 'inconnu')",
+            name="kept_age_band",
+        ),
     )
 
     participant_id: Mapped[int] = tenant_ref("participants", ondelete="CASCADE")

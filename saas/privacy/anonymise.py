@@ -15,7 +15,9 @@ caller's transaction: the erasure is written whole or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import text
 
@@ -27,9 +29,32 @@ ANONYMOUS = "Anonyme"
 #: what a free text that a constraint requires becomes
 ERASED = "Effacé (données personnelles)"
 
-#: the audit log accepts blanking an entry's details inside a transaction that says so
-#: (migration ``b4d8f2a6c1e3``)
-RETENTION_FLAG = text("SELECT set_config('guichet.retention', 'on', true)")
+#: the audit log accepts the purge of old access logs and the removal of details inside a
+#: transaction that says so (migration ``b4d8f2a6c1e3``), for the statements of the retention only
+_FLAG = text("SELECT set_config('guichet.retention', :value, true)")
+
+#: free texts that may name a person anywhere in them: her full name is replaced there
+NAMED_IN = (
+    ("weekly_reports", "upcoming"),
+    ("meetings", "agenda"),
+    ("meetings", "minutes"),
+    ("meeting_decisions", "text"),
+    ("meeting_decisions", "note"),
+    ("privacy_requests", "answer"),
+)
+#: what replaces her name in them
+NAME_GONE = "[personne anonymisée]"
+
+
+@contextmanager
+def retention_flag() -> Iterator[None]:
+    """The retention's statements, and only them, run with the flag the audit log's guard reads."""
+    db.session.execute(_FLAG, {"value": "on"})
+    try:
+        yield
+    finally:
+        db.session.execute(_FLAG, {"value": "off"})
+
 
 _OF_MISSIONS = "IN (SELECT id FROM missions WHERE tenant_id = :t AND participant_id = ANY(:ids))"
 _OF_STATEMENTS = f"IN (SELECT id FROM hour_statements WHERE tenant_id = :t AND mission_id {_OF_MISSIONS})"
@@ -46,7 +71,7 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "personnes",
-        "UPDATE participants SET projet_professionnel = NULL, bilan_entree = NULL, anonymised_at = now() "
+        "UPDATE participants SET projet_professionnel = NULL, bilan_entree = NULL, freins = '{}', anonymised_at = now() "
         "WHERE tenant_id = :t AND id = ANY(:ids)",
     ),
     (
@@ -85,12 +110,12 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         "UPDATE mission_evaluations SET strengths = NULL, improvements = NULL "
         f"WHERE tenant_id = :t AND mission_id {_OF_MISSIONS}",
     ),
-    # the spreadsheets the person's employers (or the guichet) imported: written or abandoned,
-    # they are no longer read; their digest still tells a file imported again
+    # the spreadsheets the person's employers (or the guichet) imported: a preview is abandoned, and
+    # the file is no longer read; its digest still tells a file imported again
     (
         "fichiers_importes",
-        "UPDATE hour_imports SET content = ''::bytea WHERE tenant_id = :t AND status <> 'preview' "
-        "AND length(content) > 0 AND (organisation_id IS NULL OR organisation_id IN "
+        "UPDATE hour_imports SET content = ''::bytea, status = CASE WHEN status = 'preview' THEN 'abandoned' "
+        "ELSE status END WHERE tenant_id = :t AND length(content) > 0 AND (organisation_id IS NULL OR organisation_id IN "
         "(SELECT employer_id FROM missions WHERE tenant_id = :t AND participant_id = ANY(:ids)))",
     ),
     # the lists exported from the pages name people: made again on demand
@@ -99,19 +124,28 @@ STATEMENTS: tuple[tuple[str, str], ...] = (
         "DELETE FROM job_artifacts WHERE tenant_id = :t AND run_id IN "
         "(SELECT id FROM job_runs WHERE tenant_id = :t AND kind = 'list_export')",
     ),
+    # ...and the searches typed to make them (« ?q=Dupont »)
+    (
+        "recherches_exportees",
+        "UPDATE job_runs SET params = params - 'args' WHERE tenant_id = :t AND kind = 'list_export' "
+        "AND status IN ('finished', 'failed') AND params ? 'args'",
+    ),
     # what the audit log said of the person beyond who did what and when (a motive typed by hand)
     (
         "journal",
         "UPDATE audit_log SET details = '{}'::jsonb WHERE tenant_id = :t AND target_type = 'participant' "
         "AND target_id = ANY(CAST(:ids AS text[])) AND details <> '{}'::jsonb",
     ),
-    # the names of the proofs attached to the person's statements (« bulletin Dupont.pdf »); what
-    # the entries say of the hours is the audit duty, kept
+    # the names of the proofs attached to the person's statements (« bulletin Dupont.pdf ») and the
+    # motives typed of a refusal or an override; what the entries say of the hours is the audit
+    # duty, kept
     (
         "journal_des_heures",
-        "UPDATE audit_log SET details = details - 'fichier' WHERE tenant_id = :t AND details ? 'fichier' "
-        "AND target_type = 'hour_statement' AND target_id IN (SELECT CAST(id AS text) FROM hour_statements "
-        f"WHERE tenant_id = :t AND mission_id {_OF_MISSIONS})",
+        "UPDATE audit_log SET details = details - 'fichier' - 'motif' WHERE tenant_id = :t "
+        "AND details ?| array['fichier', 'motif'] AND ((target_type = 'hour_statement' AND target_id IN "
+        f"(SELECT CAST(id AS text) FROM hour_statements WHERE tenant_id = :t AND mission_id {_OF_MISSIONS})) "
+        "OR (target_type = 'mission' AND target_id IN (SELECT CAST(id AS text) FROM missions "
+        "WHERE tenant_id = :t AND participant_id = ANY(:ids))))",
     ),
 )
 
@@ -124,8 +158,39 @@ def erase(participant_ids: Sequence[int]) -> dict[str, int]:
     ids = sorted(set(participant_ids))
     if not ids:
         return {}
-    db.session.execute(RETENTION_FLAG)
     params = {"t": require_tenant_id(), "ids": ids}
-    counts = {kind: rows_written(text(sql), params) for kind, sql in STATEMENTS}
+    names = _full_names(params)
+    with retention_flag():
+        counts = {kind: rows_written(text(sql), params) for kind, sql in STATEMENTS}
+    counts["textes"] = _scrub(names)
     db.session.expire_all()  # the session's objects of these rows are stale
     return counts
+
+
+def _full_names(params: dict) -> list[str]:
+    """« Prénom Nom » and « Nom Prénom » of each person, as they may be written."""
+    query = text(
+        "SELECT first_name, last_name FROM participant_identities WHERE tenant_id = :t AND participant_id = ANY(:ids)"
+    )
+    names = []
+    for first, last in db.session.execute(query, params):
+        if first.strip() and last.strip():
+            names += [f"{first.strip()} {last.strip()}", f"{last.strip()} {first.strip()}"]
+    return names
+
+
+def _scrub(names: list[str]) -> int:
+    """Replace the full names in the free texts of ``NAMED_IN``, whatever their case; rows changed."""
+    if not names:
+        return 0
+    pattern = "|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
+    changed = 0
+    for table, column in NAMED_IN:
+        changed += rows_written(
+            text(
+                f"UPDATE {table} SET {column} = regexp_replace({column}, :pattern, :gone, 'gi') "
+                f"WHERE tenant_id = :t AND {column} ~* :pattern"
+            ),
+            {"t": require_tenant_id(), "pattern": pattern, "gone": NAME_GONE},
+        )
+    return changed

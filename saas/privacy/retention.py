@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 
 from saas import clock
 from saas import settings as rule_settings
@@ -86,7 +86,10 @@ _PROOFS = (
     "FROM statement_proofs WHERE tenant_id = :t AND statement_id IN "
     "(SELECT id FROM hour_statements WHERE tenant_id = :t AND month < :limit)"
 )
-_LOGS = "FROM audit_log WHERE tenant_id = :t AND action = ANY(:actions) AND occurred_at < :limit"
+_LOGS = (
+    "FROM audit_log WHERE tenant_id = :t AND action = ANY(:actions) AND occurred_at < :limit "
+    "AND occurred_at < now() - interval '6 months'"  # never younger: the guard of the audit log refuses
+)
 _ARTIFACTS = "FROM job_artifacts WHERE tenant_id = :t AND created_at < :limit"
 _IMPORTS = "FROM hour_imports WHERE tenant_id = :t AND created_at < :limit AND length(content) > 0"
 
@@ -180,7 +183,11 @@ def survey(applied: dict, today: date) -> tuple[list[Due], list[int], dict[str, 
 def _purge(applied: dict, today: date, documents: list[int]) -> dict[str, int]:
     """Erase the proofs, documents, access logs and files due; the rows erased, by kind."""
     bounds = limits(applied, today)
-    db.session.execute(anonymise.RETENTION_FLAG)
+    with anonymise.retention_flag():
+        return _purged(bounds, documents)
+
+
+def _purged(bounds: dict[str, date], documents: list[int]) -> dict[str, int]:
     proofs = rows_written(text(f"DELETE {_PROOFS}"), _params(bounds["justificatifs"]))
     logs = rows_written(text(f"DELETE {_LOGS}"), _params(bounds["journaux"]))
     files = _params(bounds["fichiers"])
@@ -188,11 +195,15 @@ def _purge(applied: dict, today: date, documents: list[int]) -> dict[str, int]:
     imports = rows_written(
         text(
             "UPDATE hour_imports SET content = ''::bytea, status = CASE WHEN status = 'preview' "
-            f"THEN 'abandoned' ELSE status END WHERE id IN (SELECT id {_IMPORTS})"
+            f"THEN 'abandoned' ELSE status END WHERE tenant_id = :t AND id IN (SELECT id {_IMPORTS})"
         ),
         files,
     )
-    erased = rows_written(ConventionDocument.__table__.delete().where(ConventionDocument.id.in_(documents)))
+    erased = rows_written(
+        delete(ConventionDocument).where(
+            ConventionDocument.tenant_id == require_tenant_id(), ConventionDocument.id.in_(documents)
+        )
+    )
     return {"justificatifs": proofs, "documents": erased, "journaux": logs, "fichiers": artifacts + imports}
 
 

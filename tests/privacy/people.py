@@ -11,6 +11,7 @@ from sqlalchemy import text
 from saas.audit import api as audit
 from saas.db import db
 from saas.heures import api as heures
+from saas.jobs import api as runs
 from saas.parcours import api as parcours
 from saas.parcours import partner_reports
 from saas.parcours.enums import EVALUATION_CRITERIA
@@ -73,10 +74,17 @@ def _her_mission(world: ClauseWorld, person, referent_id: int) -> int:
         )
         heures.attach_proof(ACTOR, statement, f"bulletin {LAST_NAME}.png", "image/png", PNG)
         heures.validate(ACTOR, statement)
+    april = heures.declare(ACTOR, mission_id, date(2025, 4, 1), Decimal(10))
+    heures.reject(ACTOR, april, f"Bulletin de {FIRST_NAME} {LAST_NAME} illisible")
+    follow_up = parcours.follow_ups_of(mission_id)[0]
+    parcours.record_follow_up(
+        ACTOR, follow_up, date(2025, 2, 1), "entretien_individuel", f"Point avec {FIRST_NAME}"
+    )
     employer = audit.Actor(email="employeur@exemple.fr")
     situations = {mission_id: ("difficulte", f"{FIRST_NAME} arrive en retard")}
+    upcoming = f"Un contrat pour {FIRST_NAME} {LAST_NAME} en juin"
     partner_reports.save_weekly(
-        employer, world.employer_id, date(2025, 3, 3), {mission_id: mission}, situations, None
+        employer, world.employer_id, date(2025, 3, 3), {mission_id: mission}, situations, upcoming
     )
     marks = dict.fromkeys(EVALUATION_CRITERIA, "3")
     partner_reports.record_evaluation(
@@ -86,6 +94,28 @@ def _her_mission(world: ClauseWorld, person, referent_id: int) -> int:
     entry = accompaniment.Record("entretien", date(2025, 4, 2), f"Entretien avec {FIRST_NAME} {LAST_NAME}")
     accompaniment.record(audit.Actor(email="ml@exemple.fr"), referent_id, person, entry)
     return mission_id
+
+
+def _her_list_exported() -> None:
+    """A colleague searched her name and exported the list (a finished run and its file)."""
+    run = runs.request_run("list_export", {"path": "/participants/", "args": {"q": LAST_NAME}}, None)
+    run.status = "finished"
+    runs.attach_file(
+        run.id, "participants.csv", "text/csv", f"Nom;Prénom\n{LAST_NAME};{FIRST_NAME}\n".encode()
+    )
+
+
+#: the columns that hold something of her before the erasure: the search must find each of them
+WRITTEN = {
+    "participant_identities.last_name", "participant_identities.first_name", "participant_identities.birth_date",
+    "participant_identities.email", "participant_identities.phone", "participants.projet_professionnel",
+    "participants.bilan_entree", "prescriptions.content", "eligibilities.notes", "eligibilities.revoked_reason",
+    "cv_profiles.skills", "cv_profiles.cv_content", "accompaniment_entries.summary", "follow_ups.notes",
+    "hour_statements.comment", "hour_statements.rejection_reason",
+    "statement_proofs.filename", "weekly_report_lines.note", "weekly_reports.upcoming",
+    "mission_evaluations.strengths", "mission_evaluations.improvements", "audit_log.details", "job_runs.params",
+    "job_artifacts.content",
+}  # fmt: skip
 
 
 def followed_person(world: ClauseWorld) -> dict[str, int]:
@@ -102,6 +132,10 @@ def followed_person(world: ClauseWorld) -> dict[str, int]:
         ACTOR, person, [("beneficiaire_rsa", "attestation_caf")], date(2025, 1, 2), notes=f"Vu {LAST_NAME}"
     )
     participants.record_bilan(ACTOR, person, f"Bilan de {FIRST_NAME}", date(2025, 1, 3))
+    mistaken = participants.validate_eligibility(
+        ACTOR, person, [("deld", "attestation_france_travail")], date(2025, 1, 3)
+    )
+    participants.revoke_eligibility(ACTOR, mistaken, f"Erreur sur {LAST_NAME}")
     participants.save_profile(
         ACTOR,
         person,
@@ -110,6 +144,7 @@ def followed_person(world: ClauseWorld) -> dict[str, int]:
     )
     mission_id = _her_mission(world, person, referent.id)
     participants.read_file(ACTOR, person)
+    _her_list_exported()
     witness = participants.create(ACTOR, "Témoin", "Karim", date(1980, 1, 1), "M")
     participants.validate_eligibility(
         ACTOR, witness, [("beneficiaire_rsa", "attestation_caf")], date(2025, 1, 2)

@@ -4,6 +4,7 @@ the admin, and a person back in between is kept; the audit log changes in no oth
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from saas.participants.models import Identity, Participant
 from saas.privacy import retention
 from saas.privacy.models import RetentionRun, RunTrigger
 from tests.builders import built_world, in_world, place
-from tests.privacy.people import BIRTH_DATE, LAST_NAME, followed_person, hits_of
+from tests.privacy.people import BIRTH_DATE, LAST_NAME, WRITTEN, followed_person, hits_of
 from tests.world import ACTOR
 
 YEAR = Period.of("annee", 2025)
@@ -57,6 +58,7 @@ def _facts() -> list:
 
 def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope, monkeypatch):
     saved = bilans.produce("annuel", "territoire", None, YEAR, ACTOR)
+    saved_figures = json.loads(json.dumps(saved.figures))  # a copy: the row is read again after
     figures, facts, ledger = _figures(), _facts(), _ledger()
     identity = db.session.scalars(select(Identity).where(Identity.participant_id == scope.ids["due"])).one()
     secret = b"s" * 32
@@ -64,10 +66,7 @@ def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope
         secret, identity.last_name_folded.lower(), identity.first_name_folded.lower(), BIRTH_DATE
     )
     before = hits_of(LAST_NAME, BIRTH_DATE)
-    assert {
-        "participant_identities.last_name",
-        "participant_identities.birth_date",
-    } <= before  # the search finds
+    assert before >= WRITTEN, WRITTEN - before  # the search finds each place she was written
 
     monkeypatch.setattr(clock, "today", lambda: LATER)
     simulated = retention.simulate(ACTOR, RunTrigger.administrateur)
@@ -80,8 +79,10 @@ def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope
     assert hits_of(LAST_NAME, BIRTH_DATE) == set()
     assert _figures() == figures and _facts() == facts and _ledger() == ledger
     assert Decimal(figures["totaux"]["heures"]) == ledger  # the ledger still reconciles with the bilan
-    assert db.session.get(Bilan, (scope.tenant_id, saved.id)).figures == saved.figures
-    assert bilans.compute("annuel", bilans.resolve_scope("territoire"), YEAR) == figures
+    stored = db.session.execute(select(Bilan.figures).where(Bilan.id == saved.id)).scalar_one()
+    assert stored == saved_figures  # the saved bilan reads the same
+    again = bilans.produce("annuel", "territoire", None, YEAR, ACTOR)  # and produced again, the same
+    assert json.loads(json.dumps(again.figures)) == saved_figures
     remaining = db.session.execute(
         text("SELECT last_name_folded, first_name_folded, birth_date FROM participant_identities")
     ).all()
@@ -93,28 +94,43 @@ def test_a_person_due_is_erased_everywhere_and_every_aggregate_stays_exact(scope
     assert kept.anonymised_at is None and participants.identity_of(kept.id).birth_date is not None
 
 
+def _read_long_ago(tenant_id: int, months: int, count: int) -> None:
+    """Reads of the file ``months`` ago (the log is append-only: written with their date)."""
+    for _ in range(count):
+        db.session.execute(
+            text(
+                "INSERT INTO audit_log (tenant_id, action, target_type, target_id, occurred_at) "
+                f"VALUES (:t, 'participant.file_read', 'participant', '1', now() - interval '{months} months')"
+            ),
+            {"t": tenant_id},
+        )
+
+
+def _actions() -> list[str]:
+    return list(db.session.execute(select(AuditEntry.action)).scalars())
+
+
 def test_proofs_access_logs_and_files_follow_their_own_durations(scope, monkeypatch):
-    other_actions = db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.action.not_in(retention.ACCESS_ACTIONS))
-    )
-    reads = db.session.scalar(
-        select(func.count()).select_from(AuditEntry).where(AuditEntry.action.in_(retention.ACCESS_ACTIONS))
-    )
-    assert reads > 0
+    _read_long_ago(scope.tenant_id, 13, 3)
+    before = _actions()
+    fresh_reads = sum(action in retention.ACCESS_ACTIONS for action in before) - 3
+    assert fresh_reads > 0
     rule_settings.set_values(ACTOR, retention_months_after_contact=60, proof_retention_months=12)
-    monkeypatch.setattr(clock, "today", lambda: date(2028, 1, 1))  # the reads of today are 13 months old
+    monkeypatch.setattr(clock, "today", lambda: date(2028, 1, 1))
 
     people, _, counts = retention.survey(retention.rule(), clock.today())
-    assert people == [] and counts["justificatifs"] == 2 and counts["journaux"] == reads
+    # the reads of 13 months ago go; those of today never: younger than the shortest duration
+    assert people == [] and counts["justificatifs"] == 2 and counts["journaux"] == 3
     run = retention.apply(ACTOR, RunTrigger.administrateur)
     db.session.flush()
 
     assert run.counts == counts | {"personnes": 0}
     assert db.session.scalar(select(func.count()).select_from(ReleveJustificatif)) == 0
-    remaining = db.session.execute(select(AuditEntry.action)).scalars().all()
-    assert not set(remaining) & set(retention.ACCESS_ACTIONS)
+    after = _actions()
+    assert sum(action in retention.ACCESS_ACTIONS for action in after) == fresh_reads
     # the rest of the log is kept, and two entries more say what was done
-    assert len(remaining) == other_actions + 2  # the settings changed, the run applied
+    assert len(after) == len(before) - 3 + 2  # the settings changed, the run applied
+    assert db.session.execute(text("SELECT current_setting('guichet.retention', true)")).scalar() == "off"
 
 
 def test_a_simulation_waits_for_the_admin_and_keeps_a_person_back_in_between(scope, monkeypatch):
@@ -141,22 +157,42 @@ def test_in_automatic_mode_the_monthly_run_applies_and_otherwise_it_proposes(sco
 
 
 def test_the_audit_log_stays_append_only_outside_the_retention_and_for_other_actions(scope):
+    _read_long_ago(scope.tenant_id, 13, 1)
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "participant.created").limit(1)
     ).one()
-    for statement in (
-        "DELETE FROM audit_log WHERE id = :id",
-        "UPDATE audit_log SET details = '{}'::jsonb WHERE id = :id",
-    ):
+    young = db.session.scalars(
+        select(AuditEntry.id)
+        .where(AuditEntry.action == "participant.file_read")
+        .order_by(AuditEntry.occurred_at.desc())
+    ).first()
+    old = db.session.scalars(
+        select(AuditEntry.id)
+        .where(AuditEntry.action == "participant.file_read")
+        .order_by(AuditEntry.occurred_at)
+    ).first()
+    refused = {
+        "DELETE FROM audit_log WHERE id = :id": entry.id,  # no flag
+        "UPDATE audit_log SET details = '{}'::jsonb WHERE id = :id": entry.id,
+    }
+    for statement, row_id in refused.items():
         with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
-            db.session.execute(text(statement), {"id": entry.id})
+            db.session.execute(text(statement), {"id": row_id})
     db.session.execute(text("SELECT set_config('guichet.retention', 'on', true)"))
-    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
-        db.session.execute(
-            text("DELETE FROM audit_log WHERE id = :id"), {"id": entry.id}
-        )  # not an access log
-    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
-        db.session.execute(text("UPDATE audit_log SET action = 'x' WHERE id = :id"), {"id": entry.id})
+    refused = {
+        "DELETE FROM audit_log WHERE id = :id": entry.id,  # not an access log
+        "DELETE FROM audit_log WHERE id = :id ": young,  # an access log of today
+        "UPDATE audit_log SET action = 'x' WHERE id = :id": entry.id,
+        "UPDATE audit_log SET details = details || '{\"faux\": 1}'::jsonb WHERE id = :id": entry.id,
+    }
+    for statement, row_id in refused.items():
+        with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+            db.session.execute(text(statement), {"id": row_id})
+    # what the retention does: a key taken out, an old access log deleted
+    db.session.execute(
+        text("UPDATE audit_log SET details = details - 'reference' WHERE id = :id"), {"id": entry.id}
+    )
+    assert db.session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": old}).rowcount == 1
     # only the migration's list of access actions may go: the same as the code's
     guard = db.session.execute(
         text("SELECT prosrc FROM pg_proc WHERE proname = 'audit_log_append_only'")

@@ -63,7 +63,7 @@ def test_the_export_holds_every_table_that_mentions_the_person_row_for_row(scope
     rows = {section.table: rows for section, rows in made.sections}
     for table in covered - {"audit_log"}:
         assert rows[table], f"the person has rows in {table}: the fixture must give her some"
-    assert len(rows["hour_statements"]) == 2 and len(rows["statement_proofs"]) == 2
+    assert len(rows["hour_statements"]) == 3 and len(rows["statement_proofs"]) == 2
     assert rows["participant_identities"][0]["Nom"] == LAST_NAME
     assert rows["eligibility_criteria"][0]["Critère"] == "Bénéficiaire du RSA"
     assert rows["hour_statements"][0]["Statut"] == "Validé"  # codes in words
