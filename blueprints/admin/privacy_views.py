@@ -102,7 +102,7 @@ def privacy():
         values = {key: getattr(form, key).data for key in FIELDS}
         saved = submitted(
             form,
-            lambda: rule_settings.set_values(request_actor(), **values),
+            lambda: retention.set_durations(request_actor(), **values),
             "Les durées de conservation sont enregistrées ; le prochain passage les appliquera.",
         )
         if saved is not FAILED:

@@ -28,7 +28,7 @@ from tenants.context import require_tenant_id
 
 #: the persons who worked in the period: a mission under way at least one day of it
 _PEOPLE = text(
-    "SELECT DISTINCT lower(trim(i.last_name_folded)) AS last_name, lower(trim(i.first_name_folded)) "
+    "SELECT DISTINCT f.participant_id, lower(trim(i.last_name_folded)) AS last_name, lower(trim(i.first_name_folded)) "
     "AS first_name, i.birth_date FROM mission_facts f JOIN participant_identities i "
     "ON i.tenant_id = f.tenant_id AND i.participant_id = f.participant_id "
     "WHERE f.tenant_id = :t AND f.start_date <= :end AND f.until_date >= :start"
@@ -52,17 +52,17 @@ def period_of(kind: str, start: date) -> Period:
 def _people(federation_id: int, period: Period) -> dict:
     secret = keys.person_secret(federation_id)
     rows = db.session.execute(_PEOPLE, {"t": require_tenant_id(), "start": period.start, "end": period.end})
-    found, without = set(), 0
+    found, without = set(), set()
     for row in rows:
-        if row.birth_date is None:
-            without += 1  # a key of names alone would merge two namesakes: not linked
+        if row.birth_date is None:  # a key of names alone would merge two namesakes (or the anonymised)
+            without.add(row.participant_id)
             continue
         found.add(keys.person_key(secret.secret, row.last_name, row.first_name, row.birth_date))
     return {
         "generation": secret.generation,
         "empreinte": keys.fingerprint(secret.secret),
         "cles": sorted(found),
-        "sans_cle": without,
+        "sans_cle": len(without),
     }
 
 

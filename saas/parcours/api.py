@@ -92,6 +92,8 @@ def _parties(participant_id: int, lot_id: int, employer_id: int):
     participant = participants.get(participant_id) if participant_id else None
     if participant is None:
         raise ValidationError("participant_id", "Participant inconnu.")
+    # locked as the retention locks the people it may erase: one waits for the other's commit
+    db.session.refresh(participant, with_for_update={"key_share": True})
     participants.check_not_anonymised(participant)
     lot = by_id(Lot, lot_id) if lot_id else None
     if lot is None:

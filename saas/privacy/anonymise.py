@@ -6,8 +6,10 @@ exit), the hours of the ledger and their countings, the eligibility criteria (co
 to a name), the sex, the commune and QPV, the level, and the age band at the first mission
 (``participant_identities.kept_age_band``, which ``mission_facts`` reads once the birth date is
 gone). The pseudonymised keys already sent to a Département were made from the names and the birth
-date: once those are erased, nobody on either side can link a key to a person again, and the
-reports built later count the person among those without a key.
+date: once those are erased, the territory holds nothing a key could be computed from again, and
+the Département never held the secret; the reports built later count the person, once, among
+those without a key. (Another member territory that still follows her would compute the same key:
+the key is one person's across the Département, by design.)
 
 Every statement is set-based, scoped to the tenant (row-level security and ``tenant_id``), in the
 caller's transaction: the erasure is written whole or not at all.

@@ -372,8 +372,8 @@ OTHER_MEASURES = (
     Measure(
         "Chaque consultation du dossier d'une personne, de son CV ou d'un justificatif d'heures est "
         "enregistrée au journal : qui, quoi, quand. La base de données refuse qu'une entrée du journal soit "
-        "modifiée, sauf par le traitement de conservation, qui efface les consultations anciennes et les "
-        "détails personnels d'un dossier anonymisé.",
+        "modifiée ou effacée ; seul le traitement de conservation peut y effacer les consultations de plus "
+        "de six mois et retirer les détails personnels d'un dossier anonymisé, sans jamais en ajouter.",
         (
             "saas/participants/api.py",
             "saas/heures/api.py",

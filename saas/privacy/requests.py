@@ -33,7 +33,7 @@ audit.ACTION_LABELS.update(
 
 _AT_WORK = text(
     "SELECT o.name FROM missions m JOIN organisations o ON o.tenant_id = m.tenant_id AND o.id = m.employer_id "
-    "WHERE m.tenant_id = :t AND m.participant_id = :p AND m.start_date <= :today + 31 "
+    "WHERE m.tenant_id = :t AND m.participant_id = :p "
     "AND coalesce(m.exit_date, m.end_date, 'infinity') >= :today ORDER BY m.start_date"
 )
 _WAITING = text(
@@ -82,31 +82,56 @@ def record(
     return request
 
 
+#: what a refusal says of the person's recourse (RGPD art. 12.4)
+RECOURSE = (
+    "La personne peut adresser une réclamation à la CNIL (www.cnil.fr) ou former un recours devant le "
+    "juge administratif."
+)
+
+
 def erasure_obstacles(participant_id: int, today: date | None = None) -> list[str]:
-    """Why the person's data cannot be erased now, in French with the legal reason; [] when it can."""
+    """Why the person's data must stay for now, in French with the legal reason (RGPD art. 17.3.b:
+    the processing is needed for the guichet's task of public interest); [] when it can go."""
     params = {"t": require_tenant_id(), "p": participant_id, "today": today or clock.today()}
     reasons = []
     employers = list(db.session.execute(_AT_WORK, params).scalars())
     if employers:
         reasons.append(
-            f"La personne a une mission en cours ou prévue chez {', '.join(dict.fromkeys(employers))} : le contrat "
-            "de travail et le suivi de la clause sociale exigent ses données tant qu'elle y travaille "
-            "(RGPD, article 17.3.b)."
-        )
-    months = list(db.session.execute(_WAITING, params).scalars())
-    if months:
-        reasons.append(
-            f"Des heures de la personne attendent la validation du guichet ({', '.join(formats.month(m) for m in months)}) : "
-            "validez-les ou refusez-les avant l'effacement."
+            f"La personne a une mission en cours ou prévue chez {', '.join(dict.fromkeys(employers))} : le suivi "
+            "de cette mission et de la clause sociale, mission d'intérêt public du guichet, exige ses données "
+            "tant qu'elle dure (RGPD, articles 6.1.e et 17.3.b)."
         )
     marches = list(db.session.execute(_CLAUSES, params).scalars())
     if marches:
         reasons.append(
-            f"Les heures de la personne comptent dans la clause sociale du marché {', '.join(marches)}, dont "
-            "l'exécution n'est pas terminée : le guichet doit pouvoir en justifier le bilan au donneur d'ordre "
-            "jusqu'à la fin du marché (RGPD, article 17.3.b)."
+            f"Ses heures comptent dans la clause sociale du marché {', '.join(marches)}, dont l'exécution n'est pas "
+            "terminée : le guichet doit pouvoir en justifier le bilan au donneur d'ordre tant qu'elle dure "
+            "(RGPD, article 17.3.b)."
         )
     return reasons
+
+
+def _waiting_hours(participant_id: int) -> None:
+    """Hours still to validate are the guichet's to settle first: the request waits, unanswered."""
+    params = {"t": require_tenant_id(), "p": participant_id}
+    months = list(db.session.execute(_WAITING, params).scalars())
+    if months:
+        raise ConflictError(
+            f"Des heures de la personne attendent la validation ({', '.join(formats.month(m) for m in months)}) : "
+            "validez-les ou refusez-les, puis répondez à la demande."
+        )
+
+
+def _refusal(participant_id: int, obstacles: list[str]) -> str:
+    """The refusal: its reasons, when the data will go in any case, and the person's recourse."""
+    kept_until = retention.kept_until(participant_id)
+    latest = (
+        f" Ses données seront de toute façon effacées au plus tard le {formats.date(kept_until)}, sans nouveau "
+        "contact, par la durée de conservation du territoire."
+        if kept_until
+        else ""
+    )
+    return f"{' '.join(obstacles)}{latest} {RECOURSE}"
 
 
 def _erase(actor: audit.Actor, participant: Participant) -> str:
@@ -126,15 +151,19 @@ def _erase(actor: audit.Actor, participant: Participant) -> str:
 def answer(actor: audit.Actor, request: PrivacyRequest, reply: str | None) -> Answer:
     """Answer ``request``: an erasure is carried out, or refused with its reasons; another kind is
     answered by ``reply`` (what was sent or corrected)."""
+    db.session.refresh(request, with_for_update=True)  # two answers at once: the second waits, then refuses
     if request.status != RequestStatus.ouverte.value:
         raise ConflictError("Cette demande a déjà reçu une réponse.")
-    participant = db.session.get(Participant, (request.tenant_id, request.participant_id))
+    participant = db.session.get(
+        Participant, (request.tenant_id, request.participant_id), with_for_update=True
+    )
     assert participant is not None  # a request refers to its participant (foreign key)
     reply = cleaning.text(reply, "answer", 4000)
     if request.kind == RequestKind.effacement.value:
+        _waiting_hours(participant.id)
         obstacles = erasure_obstacles(participant.id)
         status = RequestStatus.refusee if obstacles else RequestStatus.traitee
-        said = " ".join(obstacles) if obstacles else _erase(actor, participant)
+        said = _refusal(participant.id, obstacles) if obstacles else _erase(actor, participant)
         if reply:
             said = f"{said}\n{reply}"
     else:

@@ -245,6 +245,7 @@ def apply(actor: audit.Actor, trigger: RunTrigger, proposal: RetentionRun | None
     applied = proposal.rule if proposal is not None else rule()
     if proposal is not None and proposal.status != RunStatus.proposee.value:
         raise ConflictError("Cette simulation a déjà été appliquée ou remplacée par une plus récente.")
+    _lock_people()  # a placement or a contact being written now waits, or is seen by the survey
     people, documents, _ = survey(applied, clock.today())
     ids = [due.participant_id for due in people]
     if proposal is not None:
@@ -263,11 +264,50 @@ def apply(actor: audit.Actor, trigger: RunTrigger, proposal: RetentionRun | None
     return run
 
 
+def _lock_people() -> None:
+    """The tenant's participants not yet anonymised, locked as an update of their rows would (a
+    placement takes the same lock: ``saas.parcours.api``), so that the erasure reads who is due
+    after what is being written commits, never before."""
+    db.session.execute(
+        text(
+            "SELECT id FROM participants WHERE tenant_id = :t AND anonymised_at IS NULL ORDER BY id FOR NO KEY UPDATE"
+        ),
+        {"t": require_tenant_id()},
+    )
+
+
+#: a simulation nobody examined is applied by the monthly run after this long: the durations the
+#: notice promises hold even when the admin is away
+UNREVIEWED_DAYS = 28
+
+
 def run_scheduled(actor: audit.Actor) -> RetentionRun:
-    """The monthly run: applied in mode « automatique », a simulation waiting for the admin otherwise."""
+    """The monthly run: applied in mode « automatique »; otherwise the simulation waiting for a
+    month is applied (the admin let the schedule act), then a new one waits."""
     if rule_settings.get("retention_mode") == "automatique":
         return apply(actor, RunTrigger.planification)
+    waiting = waiting_proposal()
+    if waiting is not None and waiting.created_at <= clock.now() - timedelta(days=UNREVIEWED_DAYS):
+        apply(actor, RunTrigger.planification, waiting)
     return simulate(actor, RunTrigger.planification)
+
+
+def waiting_proposal() -> RetentionRun | None:
+    """The simulation waiting for the admin, if any (a newer one replaces it)."""
+    query = select(RetentionRun).where(RetentionRun.status == RunStatus.proposee.value)
+    return db.session.scalars(query.order_by(RetentionRun.created_at.desc()).limit(1)).first()
+
+
+def set_durations(actor: audit.Actor, **values) -> dict:
+    """Store the retention settings; a simulation made under the former ones is replaced (its list no
+    longer says what its confirmation would do)."""
+    saved = rule_settings.set_values(actor, **values)
+    db.session.execute(
+        update(RetentionRun)
+        .where(RetentionRun.status == RunStatus.proposee.value, RetentionRun.rule != rule())
+        .values(status=RunStatus.remplacee.value)
+    )
+    return saved
 
 
 def request_monthly(day: date) -> bool:
@@ -301,7 +341,7 @@ def request(action: str, actor: audit.Actor, proposal_id: int | None = None):
         proposal = get(proposal_id) if proposal_id is not None else None
         if proposal is None or proposal.status != RunStatus.proposee.value:
             raise ConflictError("Cette simulation a déjà été appliquée ou remplacée par une plus récente.")
-    params = {"action": action, "proposal_id": proposal_id, "email": actor.email}
+    params = {"action": action, "proposal_id": proposal_id, "email": actor.email, "user_id": actor.user_id}
     return runs.request_run(JOB_KIND, params, actor.user_id)
 
 
@@ -317,6 +357,8 @@ def perform(action: str, proposal_id: int | None, actor: audit.Actor) -> Retenti
     done = db.session.scalars(select(RetentionRun).where(RetentionRun.proposal_id == proposal.id)).first()
     if done is not None:  # applied by an earlier delivery of this run, or by another confirmation
         return done
+    if proposal.status != RunStatus.proposee.value:
+        return proposal  # replaced since it was confirmed: nothing to do, its page says so
     return apply(actor, RunTrigger.administrateur, proposal)
 
 

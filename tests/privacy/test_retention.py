@@ -5,7 +5,7 @@ the admin, and a person back in between is kept; the audit log changes in no oth
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -224,3 +224,29 @@ def test_a_confirmation_delivered_twice_applies_once(scope, monkeypatch):
     assert (
         db.session.scalar(select(func.count()).select_from(RetentionRun)) == 2
     )  # the simulation, one application
+
+
+def test_a_simulation_left_a_month_is_applied_by_the_next_monthly_run(scope, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    waiting = retention.run_scheduled(ACTOR)
+    assert waiting.status == "proposee" and participants.identity_of(scope.ids["due"]).last_name == LAST_NAME
+    assert retention.run_scheduled(ACTOR).status == "proposee"  # a week later: it still waits (replaced)
+    left = retention.waiting_proposal()
+    now = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: now + timedelta(days=retention.UNREVIEWED_DAYS + 1))
+    newer = retention.run_scheduled(ACTOR)
+    db.session.flush()
+    assert db.session.get(RetentionRun, (scope.tenant_id, left.id)).status == "appliquee"
+    assert newer.status == "proposee" and newer.participant_ids == []  # she is gone: nothing left to list
+    assert participants.identity_of(scope.ids["due"]).last_name == "Anonyme"
+
+
+def test_new_durations_replace_the_simulation_made_under_the_old_ones(scope, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: LATER)
+    proposal = retention.simulate(ACTOR, RunTrigger.administrateur)
+    retention.set_durations(ACTOR, retention_months_after_contact=60)
+    db.session.flush()
+    db.session.refresh(proposal)
+    assert proposal.status == "remplacee"
+    again = retention.perform("appliquer", proposal.id, ACTOR)  # its confirmation, sent before: nothing done
+    assert again.id == proposal.id and participants.identity_of(scope.ids["due"]).last_name == LAST_NAME

@@ -12,8 +12,9 @@ from saas import clock
 from saas.conventions import lifecycle
 from saas.conventions.models import Convention, ConventionDocument
 from saas.db import db
+from saas.federation import building
 from saas.jobs.models import JobRun
-from saas.privacy import retention
+from saas.privacy import anonymise, retention
 from saas.privacy.models import RetentionRun, RunTrigger
 from tenants import context
 from tests.fixtures import login
@@ -122,3 +123,16 @@ def test_a_conventions_documents_go_their_own_duration_after_its_end(two_tenants
         assert db.session.scalars(select(ConventionDocument)).all() == []
         db.session.rollback()
         db.session.remove()
+
+
+def test_the_reports_after_an_erasure_count_each_person_once_among_those_without_a_key(two_tenants, app):
+    a, _ = two_tenants
+    with app.app_context(), context.scoped(a.tenant_id):
+        period = building.period_of("mois", clock.today().replace(day=1))
+        before = building._people(a.federation_id, period)
+        anonymise.erase([a.ids["participant_id"], a.ids["rival_participant_id"]])  # both at work this month
+        after = building._people(a.federation_id, period)
+        db.session.rollback()
+        db.session.remove()
+    assert after["sans_cle"] == before["sans_cle"] + 2  # not merged into one « Anonyme »
+    assert len(after["cles"]) == len(before["cles"]) - 2 and set(after["cles"]) < set(before["cles"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -17,6 +18,7 @@ from saas.audit import api as audit
 from saas.audit.models import AuditEntry
 from saas.db import db
 from saas.errors import ConflictError, ValidationError
+from saas.heures import api as heures
 from saas.marches.models import Marche
 from saas.participants import api as participants
 from saas.participants.models import Participant
@@ -112,9 +114,15 @@ def test_an_erasure_is_refused_while_at_work_and_carried_out_otherwise(scope):
     person = participants.get(scope.ids["due"])
     waiting = requests.answer(ACTOR, requests.record(ACTOR, person, "effacement", clock.today()), None)
     assert waiting.status.value == "refusee" and "clause sociale du marché M-0" in waiting.text
+    assert "CNIL" in waiting.text and "au plus tard le" in waiting.text  # her recourse, and the latest date
     assert participants.identity_of(person.id).last_name == LAST_NAME
     db.session.execute(update(Marche).values(end_date=date(2025, 12, 31)))  # the marchés are over
     request = requests.record(ACTOR, person, "effacement", clock.today())
+    may = heures.declare(ACTOR, scope.ids["mission"], date(2025, 5, 1), Decimal(5))
+    with pytest.raises(ConflictError, match="attendent la validation"):
+        requests.answer(ACTOR, request, None)  # hours to settle first: the request waits
+    assert request.status == "ouverte"
+    heures.reject(ACTOR, may, "Mission terminée en avril")
     done = requests.answer(ACTOR, request, "Réponse envoyée par courrier.")
     db.session.flush()
     assert done.status.value == "traitee" and "Réponse envoyée par courrier." in done.text

@@ -14,8 +14,9 @@ def privacy_retention(
     month: str | None = None,
     proposal_id: int | None = None,
     email: str | None = None,
+    user_id: int | None = None,
 ) -> dict:
-    actor = audit.Actor(email=email or "conservation automatique")
+    actor = audit.Actor(user_id=user_id, email=email or "conservation automatique")
     done = retention.perform(action, proposal_id, actor)
     # committed with the run's end (runs.finish), or not at all
     return {"retention_run_id": done.id, "counts": done.counts}
