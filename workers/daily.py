@@ -1,8 +1,9 @@
 """Entry point of the cron scheduler for the daily work of every tenant.
 
 Called every hour: each tenant gets one ``conventions_daily`` run, one ``bilans_envois`` run and,
-when it belongs to a Département, one ``federation_daily`` run a day, and one ``privacy_retention`` run a month (the check on the ``job_runs`` rows of the day makes the other calls of the day do nothing),
-so a worker started late in the day, or restarted, still does the day's work once.
+when it belongs to a Département, one ``federation_daily`` run a day, and one ``privacy_retention``
+run a month (the check on the ``job_runs`` rows of the day, or of the month, makes the other calls
+do nothing), so a worker started late, or restarted, still does the work once.
 """
 
 from __future__ import annotations

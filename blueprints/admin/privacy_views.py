@@ -140,6 +140,7 @@ def _run_page(run_id: int, form: ActionForm):
         status=RunStatus.label_of(run.status),
         counts=[(label, run.counts.get(key, 0)) for key, label in retention.COUNT_LABELS.items()],
         people=retention.people_of(run),
+        limit=retention.limits(run.rule, clock.today())["personnes"],
         form=form,
     )
     return html, status_of(form)

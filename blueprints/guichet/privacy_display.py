@@ -4,7 +4,7 @@ requests with the deadline of each, and the forms to record and answer one (rout
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.choices import select_choices
@@ -29,6 +29,10 @@ class RequestForm(Form):
 
 
 class AnswerForm(Form):
+    confirm = BooleanField(
+        "J'ai vérifié l'identité de la personne et je confirme l'effacement définitif de ses données",
+        description="Le guichet efface, ou dit pourquoi il ne le peut pas encore : dans ce cas rien n'est effacé.",
+    )
     answer = TextAreaField(
         "Réponse faite à la personne",
         validators=[Optional(), Length(max=4000, message="La réponse compte 4 000 caractères au plus.")],

@@ -77,7 +77,7 @@ def privacy_request_answer(privacy_request_id: int):
     form = AnswerForm()
     return saved_then(
         form,
-        lambda: privacy_requests.answer(request_actor(), item, form.answer.data),
+        lambda: privacy_requests.answer(request_actor(), item, form.answer.data, confirmed=form.confirm.data),
         _answered,
         url_for("guichet.participant", participant_id=participant.id, _anchor="donnees-titre"),
         lambda: render_file(participant, answer_forms={item.id: form}),

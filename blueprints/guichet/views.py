@@ -102,8 +102,8 @@ def run_file(run_id: int):
 
 def _result_url(run: JobRun) -> str | None:
     """The file a finished run made, the bilan it produced, or the retention run it recorded."""
-    if run.status == "finished" and run.result.get("artifact_id"):
-        return url_for("guichet.run_file", run_id=run.id)
+    if run.status == "finished" and run.result.get("artifact_id") and runs.get_artifact(run.id) is not None:
+        return url_for("guichet.run_file", run_id=run.id)  # unless the retention erased the file since
     if run.status == "finished" and run.result.get("bilan_id"):
         return url_for("guichet.bilan", bilan_id=run.result["bilan_id"])
     if run.status == "finished" and run.result.get("retention_run_id") and is_admin():

@@ -152,9 +152,10 @@ ANONYMISED = (
 )
 
 
-def check_not_anonymised(participant: Participant) -> None:
-    """An anonymised file is never written again (saas.privacy.anonymise): nothing would say who it is."""
-    if participant.anonymised_at is not None:
+def check_not_anonymised(participant: Participant | None) -> None:
+    """An anonymised file is never written again (saas.privacy.anonymise): nothing would say who it is.
+    (None: no such person, which the caller reports.)"""
+    if participant is not None and participant.anonymised_at is not None:
         raise ConflictError(ANONYMISED)
 
 

@@ -148,9 +148,12 @@ def _erase(actor: audit.Actor, participant: Participant) -> str:
     )
 
 
-def answer(actor: audit.Actor, request: PrivacyRequest, reply: str | None) -> Answer:
-    """Answer ``request``: an erasure is carried out, or refused with its reasons; another kind is
-    answered by ``reply`` (what was sent or corrected)."""
+def answer(actor: audit.Actor, request: PrivacyRequest, reply: str | None, confirmed: bool = True) -> Answer:
+    """Answer ``request``: an erasure (``confirmed`` by the agent: it cannot be undone) is carried
+    out, or refused with its reasons; another kind is answered by ``reply`` (what was sent or
+    corrected)."""
+    if request.kind == RequestKind.effacement.value and not confirmed:
+        raise ValidationError("confirm", "Cochez la case pour confirmer l'effacement définitif.")
     db.session.refresh(request, with_for_update=True)  # two answers at once: the second waits, then refuses
     if request.status != RequestStatus.ouverte.value:
         raise ConflictError("Cette demande a déjà reçu une réponse.")

@@ -4,7 +4,8 @@
 ``SECTIONS`` names the table each section reads; the tests compare it with the catalogue (every
 table that refers to the person, directly or through a mission, a statement, an eligibility or a
 counting), so that a new table cannot be left out of the export. The file itself (JSON, PDF) is
-laid out by ``saas.privacy.documents``; reading it is audited like reading the file.
+laid out by the view (``blueprints/guichet/privacy_views.py``); making it is audited like a read of
+the file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import text
 
 from saas import clock
 from saas.audit import api as audit
+from saas.bilans.engine import AGE_BANDS
 from saas.choices import Choices
 from saas.db import db
 from saas.heures.enums import ReleveStatus, Source
@@ -26,6 +28,7 @@ from saas.parcours.enums import FollowUpKind, FollowUpStep, Modality, Recommenda
 from saas.participants.enums import AccompanimentKind, Sex
 from saas.participants.models import Participant
 from saas.privacy.models import RequestKind, RequestStatus
+from saas.referentiels.enums import ExitCategory
 from tenants.context import require_tenant_id
 
 audit.ACTION_LABELS["privacy.data_exported"] = "Export des données d'une personne (droit d'accès)"
@@ -40,8 +43,8 @@ class Section:
     title: str
     table: str
     sql: str
-    #: the columns holding a code of a closed list, and that list
-    labels: Mapping[str, type[Choices]] = field(default_factory=dict)
+    #: the columns holding a code of a closed list, and that list (or its labels by code)
+    labels: Mapping[str, type[Choices] | Mapping[str, str]] = field(default_factory=dict)
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -60,7 +63,8 @@ SECTIONS: tuple[Section, ...] = (
         "dossier",
         "Dossier",
         "participants",
-        'SELECT p.reference AS "Référence", p.qualification_level AS "Niveau de qualification", '
+        "SELECT p.reference AS \"Référence\", (SELECT r.label FROM ref_items r WHERE r.list = 'niveau_qualification' "
+        'AND r.code = p.qualification_level) AS "Niveau de qualification", '
         "(SELECT string_agg(r.label, ', ' ORDER BY r.label) FROM ref_items r WHERE r.list = 'frein' "
         'AND r.code = ANY(p.freins)) AS "Freins", p.projet_professionnel AS "Projet professionnel", '
         'p.bilan_entree AS "Bilan d\'entrée", p.bilan_entree_on AS "Date du bilan d\'entrée", '
@@ -90,7 +94,8 @@ SECTIONS: tuple[Section, ...] = (
         "criteres",
         "Critères d'éligibilité retenus",
         "eligibility_criteria",
-        'SELECT e.validated_on AS "Validation du", r.label AS "Critère", c.proof_type AS "Justificatif vu" '
+        'SELECT e.validated_on AS "Validation du", r.label AS "Critère", coalesce((SELECT j.label FROM ref_items j '
+        "WHERE j.list = 'justificatif' AND j.code = c.proof_type), c.proof_type) AS \"Justificatif vu\" "
         "FROM eligibility_criteria c JOIN eligibilities e ON e.tenant_id = c.tenant_id AND e.id = c.eligibility_id "
         "JOIN ref_criteria r ON r.code = c.criterion_code WHERE c.tenant_id = :t AND e.participant_id = :p "
         "ORDER BY e.validated_on, r.label",
@@ -101,7 +106,9 @@ SECTIONS: tuple[Section, ...] = (
         "cv_profiles",
         'SELECT array_to_string(v.rome_codes, \', \') AS "Métiers (codes ROME)", v.skills AS "Compétences", '
         'v.available_from AS "Disponible à partir du", v.availability AS "Disponibilités", '
-        'v.mobility_radius_km AS "Rayon de mobilité (km)", v.cv_filename AS "CV (fichier)", '
+        "(SELECT string_agg(r.label, ', ' ORDER BY r.label) FROM ref_items r WHERE r.list = 'mobilite' "
+        'AND r.code = ANY(v.mobility)) AS "Mobilité", v.mobility_radius_km AS "Rayon de mobilité (km)", '
+        'v.cv_filename AS "CV (fichier)", length(v.cv_content) AS "CV (octets)", '
         'v.validated_at AS "Validé le", v.published AS "Visible dans la CVthèque" FROM cv_profiles v '
         "WHERE v.tenant_id = :t AND v.participant_id = :p",
     ),
@@ -122,14 +129,18 @@ SECTIONS: tuple[Section, ...] = (
         'SELECT o.name AS "Employeur", mk.reference || \' — \' || mk.object AS "Marché", l.number AS "Lot", '
         'm.modality AS "Modalité", ct.label AS "Contrat", m.start_date AS "Début", m.end_date AS "Fin prévue", '
         'm.weekly_hours AS "Heures par semaine", m.job_title AS "Poste", m.exit_date AS "Sortie le", '
-        'em.label AS "Motif de sortie", m.situation_6m_on AS "Situation à 6 mois le" FROM missions m '
+        'em.label AS "Motif de sortie", m.exit_category AS "Catégorie de sortie", '
+        'm.situation_6m_on AS "Situation à 6 mois le", sm.label AS "Situation à 6 mois", '
+        'm.trial_end_date AS "Fin de la période d\'essai", m.override_reason AS "Motif de la dérogation" '
+        "FROM missions m "
         "JOIN organisations o ON o.tenant_id = m.tenant_id AND o.id = m.employer_id "
         "JOIN lots l ON l.tenant_id = m.tenant_id AND l.id = m.lot_id "
         "JOIN marches mk ON mk.tenant_id = l.tenant_id AND mk.id = l.marche_id "
         "JOIN ref_contract_types ct ON ct.code = m.contract_type "
         "LEFT JOIN ref_exit_motifs em ON em.code = m.exit_motif "
+        "LEFT JOIN ref_exit_motifs sm ON sm.code = m.situation_6m_motif "
         "WHERE m.tenant_id = :t AND m.participant_id = :p ORDER BY m.start_date, m.id",
-        {"Modalité": Modality},
+        {"Modalité": Modality, "Catégorie de sortie": ExitCategory},
     ),
     Section(
         "suivi_des_missions",
@@ -192,10 +203,11 @@ SECTIONS: tuple[Section, ...] = (
         "Ce que les bilans retiennent de chaque mission",
         "mission_facts",
         'SELECT f.start_date AS "Mission du", f.sex AS "Sexe", f.age_band AS "Tranche d\'âge", '
-        'f.level AS "Niveau", f.qpv AS "Quartier prioritaire", array_to_string(f.criteria, \', \') AS "Critères", '
-        'f.exit_category AS "Catégorie de sortie" FROM mission_facts f '
+        "(SELECT r.label FROM ref_items r WHERE r.list = 'niveau_qualification' AND r.code = f.level) AS \"Niveau\", "
+        "f.qpv AS \"Quartier prioritaire\", (SELECT string_agg(c.label, ', ' ORDER BY c.label) FROM ref_criteria c "
+        'WHERE c.code = ANY(f.criteria)) AS "Critères", f.exit_category AS "Catégorie de sortie" FROM mission_facts f '
         f"WHERE f.tenant_id = :t AND f.mission_id IN ({_MISSIONS}) ORDER BY f.start_date",
-        {"Sexe": Sex},
+        {"Sexe": Sex, "Tranche d'âge": AGE_BANDS, "Catégorie de sortie": ExitCategory},
     ),
     Section(
         "mots_hebdomadaires",
@@ -218,11 +230,13 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         "consultations",
-        "Qui a consulté le dossier",
+        "Qui a consulté ou modifié le dossier",
         "audit_log",
         'SELECT a.occurred_at AS "Date", coalesce(u.display_name, a.actor_email) AS "Personne", a.action AS "Action" '
         "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id WHERE a.tenant_id = :t "
-        "AND a.target_type = 'participant' AND a.target_id = CAST(:p AS text) ORDER BY a.occurred_at, a.id",
+        "AND ((a.target_type = 'participant' AND a.target_id = CAST(:p AS text)) OR (a.action = 'hours.proof_read' "
+        f"AND a.target_type = 'hour_statement' AND a.target_id IN (SELECT CAST(id AS text) FROM ({_STATEMENTS}) s))) "
+        "ORDER BY a.occurred_at, a.id",
     ),
     Section(
         "demandes",
@@ -244,10 +258,12 @@ class Export:
     sections: list[tuple[Section, list[dict]]]
 
 
-def _value(value, choices: type[Choices] | None):
-    if choices is not None and isinstance(value, str):
-        return choices.label_of(value)
-    return value
+def _value(value, choices: type[Choices] | Mapping[str, str] | None):
+    if choices is None or not isinstance(value, str):
+        return value
+    if isinstance(choices, Mapping):
+        return choices.get(value, value)
+    return choices.label_of(value)
 
 
 def _rows(section: Section, participant_id: int) -> list[dict]:

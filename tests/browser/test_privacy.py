@@ -6,6 +6,8 @@ contact, reads the register and opens the participants' notice. Each page passes
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.checks import MOBILE
@@ -42,6 +44,9 @@ def test_the_admin_examines_the_simulation_and_a_request_is_answered(app, page, 
     submit(page, "Enregistrer la demande")
     assert page.locator(".messages .alerte--success").count() == 1, text(page.locator("main"))[:1500]
     audit_page("Dossier, demande d'effacement enregistrée")
+    submit(page, "Effacer les données de la personne")  # not confirmed: refused, nothing done
+    assert "Cochez la case pour confirmer l'effacement définitif." in text(page.locator("main"))
+    page.get_by_label(re.compile("je confirme l'effacement définitif")).check()
     submit(page, "Effacer les données de la personne")
     answered = text(page.locator("main"))
     assert "Refusée" in answered and "mission en cours" in answered, answered[-1500:]

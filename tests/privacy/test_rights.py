@@ -90,7 +90,7 @@ def test_the_export_is_json_and_pdf_from_the_file_and_is_audited(two_tenants, cl
     pdf = client.get(f"/t/{a.slug}/participants/{participant_id}/donnees.pdf")
     assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF")
     printed = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.get_data())).pages)
-    assert identity["Nom"] in printed and "Qui a consulté le dossier" in printed
+    assert identity["Nom"] in printed and "Qui a consulté ou modifié le dossier" in printed
     assert _exports(client.application, a) == before + 2
 
 
