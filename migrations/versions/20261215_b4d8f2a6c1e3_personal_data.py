@@ -145,9 +145,11 @@ def upgrade():
 def downgrade():
     # the owner is filtered by row-level security too (FORCE): lifted for this count only
     op.execute("ALTER TABLE participants NO FORCE ROW LEVEL SECURITY")
-    anonymised = op.get_bind().execute(
-        sa.text("SELECT count(*) FROM participants WHERE anonymised_at IS NOT NULL")
-    ).scalar()
+    anonymised = (
+        op.get_bind()
+        .execute(sa.text("SELECT count(*) FROM participants WHERE anonymised_at IS NOT NULL"))
+        .scalar()
+    )
     op.execute("ALTER TABLE participants FORCE ROW LEVEL SECURITY")
     if anonymised:
         raise RuntimeError(
