@@ -104,7 +104,6 @@ def _mission(mission_id: int) -> Mission:
     )
     if mission is None:
         raise ValidationError("mission_id", "Mission inconnue.")
-    participants.check_not_anonymised(participants.get(mission.participant_id))  # nothing new on it
     return mission
 
 

@@ -134,18 +134,20 @@ def _refusal(participant_id: int, obstacles: list[str]) -> str:
     return f"{' '.join(obstacles)}{latest} {RECOURSE}"
 
 
-def _erase(actor: audit.Actor, participant: Participant) -> str:
+#: the answer to an erasure carried out
+ERASED_ANSWER = (
+    "Données effacées le {on} : identité, coordonnées, CV, justificatifs et notes. Restent, sans lien possible "
+    "avec la personne, les heures, les contrats et les catégories qui servent aux bilans."
+)
+
+
+def _erase(actor: audit.Actor, participant: Participant) -> None:
     erased = anonymise.erase([participant.id])
     counts = {"personnes": 1, "justificatifs": erased.get("justificatifs", 0)}
     run = retention.record_run(
         RunMode.application, RunTrigger.demande, retention.rule(), counts, [participant.id], actor
     )
     audit.record("privacy.erased_on_request", actor, "participant", participant.id, {"passage": run.id})
-    return (
-        f"Données effacées le {formats.date(clock.today())} : identité, coordonnées, CV, justificatifs et notes. "
-        "Restent, sans lien possible avec la personne, les heures, les contrats et les catégories qui servent "
-        "aux bilans."
-    )
 
 
 def answer(actor: audit.Actor, request: PrivacyRequest, reply: str | None, confirmed: bool = True) -> Answer:
@@ -166,7 +168,11 @@ def answer(actor: audit.Actor, request: PrivacyRequest, reply: str | None, confi
         _waiting_hours(participant.id)
         obstacles = erasure_obstacles(participant.id)
         status = RequestStatus.refusee if obstacles else RequestStatus.traitee
-        said = _refusal(participant.id, obstacles) if obstacles else _erase(actor, participant)
+        said = (
+            _refusal(participant.id, obstacles)
+            if obstacles
+            else ERASED_ANSWER.format(on=formats.date(clock.today()))
+        )
         if reply:
             said = f"{said}\n{reply}"
     else:
@@ -175,6 +181,9 @@ def answer(actor: audit.Actor, request: PrivacyRequest, reply: str | None, confi
         status, said = RequestStatus.traitee, reply
     request.status, request.answer = status.value, said
     request.answered_on, request.answered_by = clock.today(), actor.user_id
+    if status == RequestStatus.traitee and request.kind == RequestKind.effacement.value:
+        db.session.flush()  # the answer written first: her name typed in it is erased with the rest
+        _erase(actor, participant)
     details = {"demande": request.kind, "statut": status.value}
     audit.record("privacy.request_answered", actor, "participant", participant.id, details)
     return Answer(status, said)

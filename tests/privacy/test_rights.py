@@ -28,7 +28,7 @@ from saas.privacy.models import PrivacyRequest
 from tenants import context
 from tests.builders import built_world, in_world
 from tests.fixtures import login
-from tests.privacy.people import BIRTH_DATE, LAST_NAME, followed_person, hits_of
+from tests.privacy.people import BIRTH_DATE, FIRST_NAME, LAST_NAME, followed_person, hits_of
 from tests.web import post, text_of
 from tests.world import ACTOR
 
@@ -123,9 +123,9 @@ def test_an_erasure_is_refused_while_at_work_and_carried_out_otherwise(scope):
         requests.answer(ACTOR, request, None)  # hours to settle first: the request waits
     assert request.status == "ouverte"
     heures.reject(ACTOR, may, "Mission terminée en avril")
-    done = requests.answer(ACTOR, request, "Réponse envoyée par courrier.")
+    done = requests.answer(ACTOR, request, f"Réponse envoyée par courrier à {FIRST_NAME} {LAST_NAME}.")
     db.session.flush()
-    assert done.status.value == "traitee" and "Réponse envoyée par courrier." in done.text
+    assert done.status.value == "traitee" and "Réponse envoyée par courrier" in done.text
     assert hits_of(LAST_NAME, BIRTH_DATE) == set()
     assert db.session.get(Participant, (scope.tenant_id, person.id)).anonymised_at is not None
     with pytest.raises(ConflictError):
