@@ -1,6 +1,7 @@
 """What the demo's admins find in « Données personnelles »: candidates whose last contact is more
 than two years old (prescribed, never placed), whom the monthly run of the worker lists for
-anonymisation, and a person's access request waiting for its answer (README, « Démonstration »)."""
+anonymisation (a simulation is asked of the worker as soon as they are loaded), and a person's
+access request waiting for its answer (README, « Démonstration »)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from saas.demo.year import FIRST_NAMES, LAST_NAMES
 from saas.partenaires import api as partenaires
 from saas.participants import api as participants
 from saas.participants.models import Participant
-from saas.privacy import requests
+from saas.privacy import requests, retention
 
 #: candidates of each territory whose file is past its retention
 OLD_CANDIDATES = 5
@@ -44,4 +45,6 @@ def fill(actor: audit.Actor, slug: str) -> dict[str, int]:
     current = db.session.scalars(select(Participant).order_by(Participant.id).limit(1)).first()
     if current is not None:  # the year's first person asked what the guichet holds on her
         requests.record(actor, current, "acces", clock.today() - timedelta(days=20))
+    # the worker lists them now (the month's run may have gone before the territory was loaded)
+    retention.request("simuler", actor)
     return {"dossiers_anciens": OLD_CANDIDATES}
